@@ -1,0 +1,93 @@
+// Hotlist (plate watchlist) entries: the zod schemas every entry passes through, and their types.
+import { z } from 'zod';
+
+export const HOTLIST_CATEGORIES = [
+  'stolen_vehicle',
+  'wanted',
+  'suspect_vehicle',
+  'missing_person',
+  'fake_plate',
+  'other',
+] as const;
+export type HotlistCategory = (typeof HOTLIST_CATEGORIES)[number];
+
+/**
+ * Minimal normaliser for hotlist keys: full-width to half-width (NFKC), uppercase, and drop the
+ * separators people type into plates. The full plate-text normaliser (src/domain/plate-text.ts)
+ * also repairs reader output; entries typed by people only need this much, and the two must
+ * agree on the result for well-formed plates.
+ */
+export function normaliseForHotlist(text: string): string {
+  return text.normalize('NFKC').toUpperCase().replace(/[\s\-·・•]/gu, '');
+}
+
+/** Stored plates: a Han character (province, or a suffix such as 警/学/挂) or A-Z, 0-9. */
+const PLATE_RE = /^[\p{Script=Han}A-Z0-9]{2,10}$/u;
+const PATTERN_RE = /^[\p{Script=Han}A-Z0-9?*]{1,16}$/u;
+/**
+ * A pattern with fewer literal characters matches a large share of all traffic (`粤?*`), which
+ * floods the command room and turns a watchlist into mass tracking; two is the floor.
+ */
+export const MIN_PATTERN_LITERALS = 2;
+
+const plateField = z
+  .string()
+  .transform(normaliseForHotlist)
+  .pipe(z.string().regex(PLATE_RE, { error: 'expected a plate of 2-10 characters (Chinese, A-Z, 0-9)' }));
+
+const patternField = z
+  .string()
+  .transform(normaliseForHotlist)
+  .pipe(
+    z
+      .string()
+      .regex(PATTERN_RE, { error: 'expected a pattern of Chinese, A-Z, 0-9, ? (one character) and * (any run)' })
+      .refine((p) => p.replace(/[?*]/g, '').length >= MIN_PATTERN_LITERALS, {
+        error: `expected at least ${MIN_PATTERN_LITERALS} literal characters besides ? and *`,
+      }),
+  );
+
+const priorityError = { error: 'expected a whole number from 1 (highest) to 5' };
+const nonEmpty = (what: string) => z.string().trim().min(1, { error: `expected ${what} (non-empty)` });
+
+const entryInputFields = z.strictObject({
+  plate: plateField.optional(),
+  pattern: patternField.optional(),
+  category: z.enum(HOTLIST_CATEGORIES, { error: `expected one of ${HOTLIST_CATEGORIES.join(', ')}` }),
+  reason: nonEmpty('why the plate is listed'),
+  /** Where the record came from (system, case number, bulletin): needed to audit and to expire it. */
+  source: nonEmpty('where the record came from'),
+  added_by: nonEmpty('who added the entry'),
+  /** 1 is the most urgent; 3 unless said otherwise. */
+  priority: z.number({ error: priorityError }).int(priorityError).min(1, priorityError).max(5, priorityError).default(3),
+  /** Required: governance forbids open-ended listings. */
+  expires_at: z.iso.datetime({ offset: true, error: 'expected an ISO date such as 2027-01-31T00:00:00Z' }),
+});
+
+/** Exactly one of plate/pattern: an entry with both would be ambiguous about what matched. */
+function exactlyOneTarget(value: { plate?: string; pattern?: string }, ctx: z.RefinementCtx): void {
+  const count = (value.plate ? 1 : 0) + (value.pattern ? 1 : 0);
+  if (count !== 1) {
+    ctx.addIssue({
+      code: 'custom',
+      path: [value.plate ? 'pattern' : 'plate'],
+      message: count === 0 ? 'expected a plate or a pattern' : 'expected a plate or a pattern, not both',
+    });
+  }
+}
+
+export const HotlistEntryInputSchema = entryInputFields.superRefine(exactlyOneTarget);
+/** An entry as it arrives (priority may be omitted). */
+export type HotlistEntryInputRaw = z.input<typeof HotlistEntryInputSchema>;
+/** An entry after validation: plate/pattern normalised, priority filled in. */
+export type HotlistEntryInput = z.output<typeof HotlistEntryInputSchema>;
+
+export const HotlistEntrySchema = entryInputFields
+  .extend({
+    id: z.string().min(1),
+    created_at: z.iso.datetime({ offset: true }),
+    /** Cleared instead of deleting, so alerts raised on the entry still resolve to it. */
+    active: z.boolean(),
+  })
+  .superRefine(exactlyOneTarget);
+export type HotlistEntry = z.output<typeof HotlistEntrySchema>;

@@ -1,0 +1,74 @@
+// OCR-equivalent characters on plates: the confusion groups, canonical forms, and difference counts.
+
+/**
+ * Characters a plate reader confuses often enough that a hotlist should treat them as one
+ * (the same groups Genetec AutoVu uses). The first member of each group is its canonical form.
+ */
+export const OCR_EQUIVALENCE_GROUPS: readonly string[] = ['0ODQ', '1I', '2Z', '5S', '8B', '6G'];
+
+/** Canonical char code per ASCII code; other code points (Han provinces) are their own canon. */
+const CANON = new Uint16Array(128);
+for (let code = 0; code < 128; code++) CANON[code] = code;
+for (const group of OCR_EQUIVALENCE_GROUPS) {
+  for (const ch of group) CANON[ch.charCodeAt(0)] = group.charCodeAt(0);
+}
+
+/** Canonical code of one UTF-16 code unit (plates hold no surrogate pairs). */
+export function canonicalCode(code: number): number {
+  return code < 128 ? CANON[code] : code;
+}
+
+/** Canonical form of one character: `O`, `D`, `Q` -> `0`, `I` -> `1`, and so on. */
+export function canonicalChar(ch: string): string {
+  return String.fromCharCode(canonicalCode(ch.charCodeAt(0)));
+}
+
+/** Canonical form of a normalised plate (uppercase, half-width); equal forms are OCR-equivalent. */
+export function canonicalForm(text: string): string {
+  let changed = false;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (canonicalCode(code) !== code) {
+      changed = true;
+      break;
+    }
+  }
+  // Most plates have a character to fold, but skipping the copy when none does is free.
+  if (!changed) return text;
+  let out = '';
+  for (let i = 0; i < text.length; i++) out += String.fromCharCode(canonicalCode(text.charCodeAt(i)));
+  return out;
+}
+
+/** True when two characters are the same or in the same confusion group. */
+export function areOcrEquivalent(a: string, b: string): boolean {
+  return canonicalCode(a.charCodeAt(0)) === canonicalCode(b.charCodeAt(0));
+}
+
+/** How two equal-length strings differ, position by position. */
+export interface OcrComparison {
+  /** Positions whose characters differ but fall in one confusion group (e.g. `0` vs `D`). */
+  ocrSubstitutions: number;
+  /** Positions that differ in any other way. */
+  otherDifferences: number;
+}
+
+/** Compares two strings position by position; null when their lengths differ. */
+export function compareOcr(a: string, b: string): OcrComparison | null {
+  if (a.length !== b.length) return null;
+  let ocrSubstitutions = 0;
+  let otherDifferences = 0;
+  for (let i = 0; i < a.length; i++) {
+    const ca = a.charCodeAt(i);
+    const cb = b.charCodeAt(i);
+    if (ca === cb) continue;
+    if (canonicalCode(ca) === canonicalCode(cb)) ocrSubstitutions++;
+    else otherDifferences++;
+  }
+  return { ocrSubstitutions, otherDifferences };
+}
+
+/** Number of positions that differ only within a confusion group; null when lengths differ. */
+export function countOcrSubstitutions(a: string, b: string): number | null {
+  return compareOcr(a, b)?.ocrSubstitutions ?? null;
+}
