@@ -59,7 +59,7 @@ const entryInputFields = z.strictObject({
   source: nonEmpty('where the record came from'),
   added_by: nonEmpty('who added the entry'),
   /** 1 is the most urgent; 3 unless said otherwise. */
-  priority: z.number({ error: priorityError }).int(priorityError).min(1, priorityError).max(5, priorityError).default(3),
+  priority: z.number(priorityError).int(priorityError).min(1, priorityError).max(5, priorityError).default(3),
   /** Required: governance forbids open-ended listings. */
   expires_at: z.iso.datetime({ offset: true, error: 'expected an ISO date such as 2027-01-31T00:00:00Z' }),
 });
