@@ -1,0 +1,37 @@
+// The Hono application: health, OpenAPI, the command-room page, and the authenticated /api/v1 routes.
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { authenticate } from './auth.js';
+import type { ApiDeps, ApiEnv } from './deps.js';
+import { onError } from './errors.js';
+import { openApiDocument } from './openapi.js';
+import { adminRoutes } from './routes/admin.js';
+import { alertRoutes } from './routes/alerts.js';
+import { cameraRoutes } from './routes/cameras.js';
+import { hotlistRoutes } from './routes/hotlist.js';
+import { plateReadRoutes } from './routes/plate-reads.js';
+import { streamRoutes } from './routes/stream.js';
+import { unitRoutes } from './routes/units.js';
+import { webRoutes } from '../web/routes.js';
+
+export function createApp(deps: ApiDeps) {
+  const api = new Hono<ApiEnv>()
+    .use(bodyLimit({ maxSize: deps.config.server.maxBodyBytes, onError: (c) => c.json({ error: `body larger than ${deps.config.server.maxBodyBytes} bytes` }, 413) }))
+    .use(authenticate(deps.tokens))
+    .route('/cameras', cameraRoutes(deps))
+    .route('/hotlist', hotlistRoutes(deps))
+    .route('/plate-reads', plateReadRoutes(deps))
+    .route('/alerts', alertRoutes(deps))
+    .route('/units', unitRoutes(deps))
+    .route('/stream', streamRoutes(deps))
+    .route('/admin', adminRoutes(deps));
+
+  const app = new Hono()
+    .get('/healthz', (c) => c.json({ ok: true }))
+    .get('/api/v1/openapi.json', (c) => c.json(openApiDocument()))
+    .route('/api/v1', api)
+    .route('/', webRoutes());
+  app.onError((err, c) => onError(err, c, deps.log));
+  app.notFound((c) => c.json({ error: `no route ${c.req.method} ${c.req.path}` }, 404));
+  return app;
+}

@@ -1,0 +1,37 @@
+// Everything the API's routes need, built once at start (no container; tests pass their own).
+import type { Config } from '../config/schema.js';
+import type { Logger } from '../lib/logger.js';
+import type { EventBus } from '../queues/event-bus.js';
+import type { QueueSet } from '../queues/queue-set.js';
+import type { AlertService } from '../services/alert-service.js';
+import type { HotlistService } from '../services/hotlist-service.js';
+import type { AlertRepo } from '../store/alert-repo.js';
+import type { AssignmentRepo } from '../store/assignment-repo.js';
+import type { AuditRepo } from '../store/audit-repo.js';
+import type { CameraRepo } from '../store/camera-repo.js';
+import type { HotlistRepo } from '../store/hotlist-repo.js';
+import type { PlateReadRepo } from '../store/plate-read-repo.js';
+import type { Principal, TokenRepo } from '../store/token-repo.js';
+import type { UnitRepo } from '../store/unit-repo.js';
+import type { CameraStatusStore } from '../ingest/camera-status-store.js';
+
+export interface ApiDeps {
+  config: Config;
+  log: Logger;
+  tokens: TokenRepo;
+  audit: AuditRepo;
+  cameras: CameraRepo;
+  cameraStatus: CameraStatusStore;
+  hotlistRepo: HotlistRepo;
+  hotlist: HotlistService;
+  plateReads: PlateReadRepo;
+  alerts: AlertRepo;
+  alertService: AlertService;
+  assignments: AssignmentRepo;
+  units: UnitRepo;
+  queues: QueueSet;
+  bus: EventBus;
+}
+
+/** Hono context variables set by the auth middleware. */
+export type ApiEnv = { Variables: { principal: Principal } };

@@ -1,0 +1,51 @@
+// Alerts: list, detail (with assignments and deliveries), and the human disposition.
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { describeAlert } from '../../jobs/alert-view.js';
+import { requireRole } from '../auth.js';
+import type { ApiDeps, ApiEnv } from '../deps.js';
+import { jsonBody, notFound, parseOr400 } from '../errors.js';
+
+const listQuery = z.strictObject({
+  status: z.enum(['candidate', 'confirmed', 'dismissed']).optional(),
+  since: z.iso.datetime({ offset: true }).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+
+const dispositionBody = z.strictObject({
+  verdict: z.enum(['confirm', 'dismiss']),
+  reason: z.string().trim().min(3, 'give a reason (at least 3 characters)'),
+});
+
+export function alertRoutes(deps: ApiDeps) {
+  return new Hono<ApiEnv>()
+    .get('/', requireRole('admin', 'operator', 'investigator', 'checkpoint'), async (c) => {
+      const q = parseOr400(listQuery, c.req.query(), 'query');
+      const p = c.get('principal');
+      // A checkpoint account sees only its own checkpoint's hits.
+      const cameraIds = p.role === 'checkpoint' ? [p.subject ?? ''] : undefined;
+      const rows = await deps.alerts.list({ status: q.status, since: q.since ? new Date(q.since) : undefined, limit: q.limit, cameraIds });
+      return c.json({ alerts: await Promise.all(rows.map((a) => describeAlert(a, { cameras: deps.cameras, hotlist: deps.hotlistRepo }))) });
+    })
+    .get('/:id', requireRole('admin', 'operator', 'investigator', 'checkpoint', 'unit'), async (c) => {
+      const alert = await deps.alerts.get(c.req.param('id'));
+      const p = c.get('principal');
+      const assignments = alert ? await deps.assignments.forAlert(alert.id) : [];
+      const visible =
+        alert &&
+        (p.role !== 'checkpoint' || alert.camera_id === p.subject) &&
+        (p.role !== 'unit' || assignments.some((a) => a.unit_id === p.subject));
+      if (!visible) throw notFound('alert');
+      return c.json({
+        ...(await describeAlert(alert, { cameras: deps.cameras, hotlist: deps.hotlistRepo })),
+        assignments,
+        deliveries: p.role === 'unit' ? undefined : await deps.assignments.deliveries(alert.id),
+      });
+    })
+    .post('/:id/disposition', requireRole('admin', 'operator'), async (c) => {
+      const body = await jsonBody(c, dispositionBody);
+      if (!(await deps.alerts.get(c.req.param('id')))) throw notFound('alert');
+      const alert = await deps.alertService.dispose(c.req.param('id'), body.verdict, body.reason, c.get('principal'));
+      return c.json({ id: alert.id, status: alert.status, disposedBy: alert.disposed_by, reason: alert.disposition_reason });
+    });
+}

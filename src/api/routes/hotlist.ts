@@ -1,0 +1,77 @@
+// Hotlist CRUD and CSV import; every change needs a reason and is audited by the service.
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { HOTLIST_CATEGORIES } from '../../domain/hotlist.js';
+import { requireRole } from '../auth.js';
+import type { ApiDeps, ApiEnv } from '../deps.js';
+import { badRequest, jsonBody, notFound, parseOr400 } from '../errors.js';
+
+const why = z.string().trim().min(3, 'say why (at least 3 characters): a case number or a reason');
+
+const createBody = z.strictObject({
+  plate: z.string().optional(),
+  pattern: z.string().optional(),
+  category: z.string(),
+  reason: z.string(),
+  source: z.string(),
+  priority: z.number().optional(),
+  expires_at: z.string(),
+  why,
+});
+
+const patchBody = z.strictObject({
+  category: z.enum(HOTLIST_CATEGORIES).optional(),
+  reason: z.string().trim().min(1).optional(),
+  source: z.string().trim().min(1).optional(),
+  priority: z.number().int().min(1).max(5).optional(),
+  expires_at: z.iso.datetime({ offset: true }).optional(),
+  active: z.boolean().optional(),
+  why,
+});
+
+const listQuery = z.strictObject({
+  plate: z.string().optional(),
+  category: z.string().optional(),
+  include_inactive: z.enum(['true', 'false']).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).optional(),
+  offset: z.coerce.number().int().min(0).optional(),
+});
+
+export function hotlistRoutes(deps: ApiDeps) {
+  const editors = requireRole('admin', 'operator');
+  return new Hono<ApiEnv>()
+    .get('/', requireRole('admin', 'operator', 'investigator', 'checkpoint'), async (c) => {
+      const q = parseOr400(listQuery, c.req.query(), 'query');
+      const entries = await deps.hotlistRepo.list({ plate: q.plate, category: q.category, includeInactive: q.include_inactive === 'true', limit: q.limit, offset: q.offset });
+      return c.json({ entries });
+    })
+    .get('/:id', requireRole('admin', 'operator', 'investigator', 'checkpoint'), async (c) => {
+      const entry = await deps.hotlistRepo.get(c.req.param('id'));
+      if (!entry) throw notFound('hotlist entry');
+      return c.json(entry);
+    })
+    .post('/', editors, async (c) => {
+      const { why: reasonForChange, ...raw } = await jsonBody(c, createBody);
+      const entry = await deps.hotlist.create(raw as Parameters<typeof deps.hotlist.create>[0], c.get('principal'), reasonForChange);
+      return c.json(entry, 201);
+    })
+    .patch('/:id', editors, async (c) => {
+      const { why: reasonForChange, ...patch } = await jsonBody(c, patchBody);
+      const entry = await deps.hotlist.update(c.req.param('id'), patch, c.get('principal'), reasonForChange);
+      if (!entry) throw notFound('hotlist entry');
+      return c.json(entry);
+    })
+    .delete('/:id', editors, async (c) => {
+      const reasonForChange = parseOr400(why, c.req.query('why'), 'query why');
+      const entry = await deps.hotlist.deactivate(c.req.param('id'), c.get('principal'), reasonForChange);
+      if (!entry) throw notFound('hotlist entry');
+      return c.json(entry);
+    })
+    .post('/import', editors, async (c) => {
+      const reasonForChange = parseOr400(why, c.req.query('why'), 'query why');
+      const type = c.req.header('content-type') ?? '';
+      if (!/text\/csv|text\/plain/.test(type)) throw badRequest('send the CSV as the body with Content-Type: text/csv');
+      const result = await deps.hotlist.importCsv(await c.req.text(), c.get('principal'), reasonForChange);
+      return c.json(result, result.errors.length && !result.imported ? 400 : 200);
+    });
+}

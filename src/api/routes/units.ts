@@ -1,0 +1,48 @@
+// Patrol units: list, position reports, and a unit's answers to an offer (acknowledge, arrived, resolved).
+import { Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { z } from 'zod';
+import type { Principal } from '../../store/token-repo.js';
+import { requireRole } from '../auth.js';
+import type { ApiDeps, ApiEnv } from '../deps.js';
+import { jsonBody, notFound } from '../errors.js';
+
+const positionBody = z.strictObject({
+  lat: z.number().min(-90).max(90),
+  lon: z.number().min(-180).max(180),
+  /** When the fix was taken (ISO); now when omitted. */
+  at: z.iso.datetime({ offset: true }).optional(),
+});
+
+/** A unit account speaks only for its own unit; operators and admins may act for any. */
+function mustSpeakFor(p: Principal, unitId: string): void {
+  if (p.role === 'unit' && p.subject !== unitId) {
+    throw new HTTPException(403, { res: Response.json({ error: `this token speaks for unit ${p.subject}, not ${unitId}` }, { status: 403 }) });
+  }
+}
+
+export function unitRoutes(deps: ApiDeps) {
+  const answer = (kind: 'acknowledged' | 'arrived' | 'resolved') =>
+    [
+      requireRole('unit', 'operator', 'admin'),
+      async (c: import('hono').Context<ApiEnv>) => {
+        const unitId = c.req.param('id') as string;
+        mustSpeakFor(c.get('principal'), unitId);
+        const row = await deps.alertService.unitAnswer(c.req.param('alertId') as string, unitId, kind, c.get('principal'));
+        return c.json(row);
+      },
+    ] as const;
+  return new Hono<ApiEnv>()
+    .get('/', requireRole('admin', 'operator', 'checkpoint', 'unit'), async (c) => c.json({ units: await deps.units.list() }))
+    .post('/:id/position', requireRole('unit', 'admin'), async (c) => {
+      const unitId = c.req.param('id');
+      mustSpeakFor(c.get('principal'), unitId);
+      const body = await jsonBody(c, positionBody);
+      const ok = await deps.units.reportPosition(unitId, body.lat, body.lon, body.at ? new Date(body.at) : new Date());
+      if (!ok) throw notFound(`unit ${unitId}`);
+      return c.json({ ok: true });
+    })
+    .post('/:id/alerts/:alertId/ack', ...answer('acknowledged'))
+    .post('/:id/alerts/:alertId/arrived', ...answer('arrived'))
+    .post('/:id/alerts/:alertId/resolved', ...answer('resolved'));
+}

@@ -1,0 +1,127 @@
+// The shape of Vigil's YAML configuration: zod schemas that reject unknown keys, with defaults.
+import { z } from 'zod';
+
+const latLon = {
+  lat: z.number().min(-90).max(90),
+  lon: z.number().min(-180).max(180),
+};
+
+export const regionSchema = z.strictObject({
+  x: z.number().min(0).max(1),
+  y: z.number().min(0).max(1),
+  width: z.number().gt(0).max(1),
+  height: z.number().gt(0).max(1),
+});
+
+export const cameraSchema = z
+  .strictObject({
+    id: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'lower-case letters, digits, - and _'),
+    name: z.string().min(1),
+    source: z.string().regex(/^(rtsp|rtsps|file):\/\//, 'an rtsp://, rtsps:// or file:// URL'),
+    kind: z.enum(['street', 'checkpoint']),
+    checkpointLevel: z.union([z.literal(1), z.literal(2), z.literal(3)]).optional(),
+    ...latLon,
+    heading: z.number().min(0).lt(360).optional(),
+    lanes: z.number().int().min(1).max(16).default(1),
+    district: z.string().min(1),
+    grid: z.string().min(1).optional(),
+    enabled: z.boolean().default(true),
+    analysis: z
+      .strictObject({
+        plates: z.boolean().default(true),
+        faces: z.boolean().default(false),
+        objects: z.boolean().default(false),
+        fps: z.number().gt(0).max(30).default(5),
+        width: z.number().int().min(64).max(3840).default(1280),
+        height: z.number().int().min(64).max(2160).default(720),
+        roi: regionSchema.optional(),
+      })
+      .prefault({}),
+  })
+  .refine((c) => c.kind !== 'checkpoint' || c.checkpointLevel !== undefined, {
+    message: 'a checkpoint camera needs checkpointLevel (1, 2 or 3)',
+    path: ['checkpointLevel'],
+  });
+
+export const unitTypeSchema = z.enum(['car', 'motorbike', 'foot', 'post']);
+
+export const unitSchema = z.strictObject({
+  id: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'lower-case letters, digits, - and _'),
+  callsign: z.string().min(1),
+  type: unitTypeSchema,
+  homeGrid: z.string().min(1),
+});
+
+const demoSchema = z.strictObject({
+  enabled: z.boolean().default(false),
+  /** Fixture videos served by an embedded RTSP server: mount name -> file path. */
+  rtspPort: z.number().int().min(1).max(65535).default(8554),
+  streams: z.array(z.strictObject({ mount: z.string().min(1), file: z.string().min(1) })).default([]),
+  hotlist: z
+    .array(
+      z.strictObject({
+        plate: z.string().min(1),
+        category: z.string().min(1),
+        reason: z.string().min(1),
+        priority: z.number().int().min(1).max(5).default(2),
+      }),
+    )
+    .default([]),
+  positions: z.array(z.strictObject({ unit: z.string().min(1), ...latLon })).default([]),
+});
+
+export const configSchema = z.strictObject({
+  server: z
+    .strictObject({
+      host: z.string().default('127.0.0.1'),
+      port: z.number().int().min(0).max(65535).default(8080),
+      timezone: z.string().default('Asia/Shanghai'),
+      /** Largest request body the API accepts, bytes (CSV imports are the big ones). */
+      maxBodyBytes: z.number().int().min(1024).default(20 * 1024 * 1024),
+    })
+    .prefault({}),
+  /** Where the embedded database, Redis data and recordings live; relative to the config file's project. */
+  dataDir: z.string().default('data'),
+  plates: z
+    .strictObject({
+      /** Extra plate formats for other countries: name + regular expression over the normalised text. */
+      formats: z.array(z.strictObject({ name: z.string().min(1), pattern: z.string().min(1) })).default([]),
+      /** Reads of one plate on one camera closer together than this are one pass. */
+      fuseWindowSeconds: z.number().gt(0).max(600).default(10),
+      /** Reads below this mean character confidence are dropped. */
+      minConfidence: z.number().min(0).max(1).default(0.7),
+      /** ORT intra-op threads for the plate models. */
+      threads: z.number().int().min(1).max(16).default(1),
+    })
+    .prefault({}),
+  hotlist: z
+    .strictObject({
+      ocrEquivalent: z.number().int().min(0).max(8).default(1),
+      otherDifferences: z.number().int().min(0).max(2).default(0),
+      softProvince: z.boolean().default(false),
+    })
+    .prefault({}),
+  dispatch: z
+    .strictObject({
+      /** A unit that has not acknowledged within this time is passed over for the next nearest. */
+      ackTimeoutSeconds: z.number().gt(0).max(3600).default(30),
+      /** Positions older than this are stale; such units are not chosen. */
+      staleAfterSeconds: z.number().gt(0).default(300),
+      /** How many units an alert may be offered to before it is left to the command room. */
+      maxAttempts: z.number().int().min(1).max(20).default(3),
+      /** Signed webhook for each delivery; the secret comes from VIGIL_WEBHOOK_SECRET. */
+      webhookUrl: z.url().optional(),
+      /** MQTT broker for deliveries (topic <prefix>/units/<id>/alerts). */
+      mqttUrl: z.string().regex(/^mqtts?:\/\//, 'an mqtt:// or mqtts:// URL').optional(),
+      mqttTopicPrefix: z.string().min(1).default('vigil'),
+    })
+    .prefault({}),
+  cameras: z.array(cameraSchema).default([]),
+  units: z.array(unitSchema).default([]),
+  demo: demoSchema.prefault({}),
+});
+
+export type Config = z.infer<typeof configSchema>;
+export type CameraConfig = z.infer<typeof cameraSchema>;
+export type UnitConfig = z.infer<typeof unitSchema>;
+export type UnitType = z.infer<typeof unitTypeSchema>;

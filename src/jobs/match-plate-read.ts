@@ -1,0 +1,32 @@
+// Job: store a plate-read event, look the plate up in the hotlist index, queue one alert job per match.
+import type { HotlistIndex, MatchOptions } from '../matching/hotlist-index.js';
+import type { QueueSet } from '../queues/queue-set.js';
+import type { PlateReadEvent } from '../queues/payloads.js';
+import type { PlateReadRepo } from '../store/plate-read-repo.js';
+
+export interface MatchDeps {
+  plateReads: PlateReadRepo;
+  hotlist: HotlistIndex;
+  matchOptions: MatchOptions;
+  queues: QueueSet;
+}
+
+export async function matchPlateRead(event: PlateReadEvent, deps: MatchDeps): Promise<void> {
+  await deps.plateReads.upsert(event);
+  for (const m of deps.hotlist.lookup(event.plate, deps.matchOptions)) {
+    await deps.queues.add(
+      'alerts',
+      {
+        plateReadId: event.eventId,
+        hotlistId: m.entry.id,
+        cameraId: event.cameraId,
+        plate: event.plate,
+        priority: m.entry.priority,
+        match: { level: m.level, ocrSubstitutions: m.ocrSubstitutions, otherDifferences: m.otherDifferences, provinceDiffers: m.provinceDiffers },
+        capturedAt: event.capturedAt,
+      },
+      // One job per version of the pass: a retried match job does not queue the same alert twice.
+      { jobId: `alert_${event.eventId}_${m.entry.id}_${event.readCount}` },
+    );
+  }
+}

@@ -1,0 +1,53 @@
+// Live events (alerts, offers to units, camera status) over Redis pub/sub, for the API's SSE streams.
+import type { Redis } from 'ioredis';
+import { z } from 'zod';
+
+export type LiveEvent =
+  /** A new or updated alert: operators see all; a checkpoint sees its own camera's. */
+  | { type: 'alert'; alertId: string; cameraId: string; status: string; at: number; capturedAt: number; data: Record<string, unknown> }
+  /** An alert offered to one unit (a dispatch); the unit's stream carries it. */
+  | { type: 'offer'; alertId: string; unitId: string; assignmentId: string; attempt: number; at: number; capturedAt: number; data: Record<string, unknown> }
+  /** A change in an assignment (acknowledged, arrived, timed out), for the command room. */
+  | { type: 'assignment'; alertId: string; unitId: string; state: string; at: number }
+  | { type: 'camera-status'; cameraId: string; at: number; data: Record<string, unknown> };
+
+const eventSchema = z.object({ type: z.enum(['alert', 'offer', 'assignment', 'camera-status']) }).loose();
+
+export class EventBus {
+  private subscriber: Redis | null = null;
+  private readonly listeners = new Set<(e: LiveEvent) => void>();
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly channel = 'vigil:events',
+  ) {}
+
+  async publish(event: LiveEvent): Promise<void> {
+    await this.redis.publish(this.channel, JSON.stringify(event));
+  }
+
+  /** Subscribes on a dedicated connection (a subscribed Redis connection can do nothing else). */
+  async subscribe(listener: (e: LiveEvent) => void): Promise<() => void> {
+    if (!this.subscriber) {
+      this.subscriber = this.redis.duplicate();
+      this.subscriber.on('message', (_channel, message: string) => {
+        let event: LiveEvent;
+        try {
+          event = eventSchema.parse(JSON.parse(message)) as unknown as LiveEvent;
+        } catch {
+          return; // not ours, or malformed: never let one bad message stop the stream
+        }
+        for (const l of this.listeners) l(event);
+      });
+      await this.subscriber.subscribe(this.channel);
+    }
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async close(): Promise<void> {
+    this.listeners.clear();
+    await this.subscriber?.quit().catch(() => {});
+    this.subscriber = null;
+  }
+}

@@ -1,0 +1,63 @@
+// Every queue's name next to its zod payload schema; producers and consumers both import from here.
+import { z } from 'zod';
+
+const box = z.tuple([z.number(), z.number(), z.number(), z.number()]);
+
+/** A fused plate read: one per vehicle pass; later, better readings of the same pass reuse eventId. */
+export const plateReadPayload = z.strictObject({
+  eventId: z.uuid(),
+  cameraId: z.string().min(1),
+  plate: z.string().min(2).max(16),
+  confidence: z.number().min(0).max(1),
+  format: z.string().min(1),
+  firstSeen: z.number().int(),
+  lastSeen: z.number().int(),
+  /** Capture time of the frame behind this version of the read (latency is measured from it). */
+  capturedAt: z.number().int(),
+  readCount: z.number().int().min(1),
+  box,
+  /** JPEG of the best plate crop, base64; small (a few kB). */
+  cropJpeg: z.string().max(200_000).optional(),
+  update: z.boolean(),
+});
+
+export const matchPayload = z.strictObject({
+  level: z.enum(['exact', 'ocr_equivalent', 'fuzzy', 'pattern']),
+  ocrSubstitutions: z.number().int().min(0),
+  otherDifferences: z.number().int().min(0),
+  provinceDiffers: z.boolean(),
+});
+
+export const alertPayload = z.strictObject({
+  plateReadId: z.uuid(),
+  hotlistId: z.uuid(),
+  cameraId: z.string().min(1),
+  plate: z.string().min(1),
+  priority: z.number().int().min(1).max(5),
+  match: matchPayload,
+  capturedAt: z.number().int(),
+});
+
+export const dispatchPayload = z.strictObject({
+  alertId: z.uuid(),
+  /** 1 for the first unit, 2 for the next nearest after a time-out, ... */
+  attempt: z.number().int().min(1),
+});
+
+export const escalatePayload = z.strictObject({
+  alertId: z.uuid(),
+  assignmentId: z.uuid(),
+  attempt: z.number().int().min(1),
+});
+
+export const queues = {
+  'plate-reads': plateReadPayload,
+  alerts: alertPayload,
+  dispatch: dispatchPayload,
+  escalate: escalatePayload,
+} as const;
+
+export type QueueName = keyof typeof queues;
+export type Payload<Q extends QueueName> = z.infer<(typeof queues)[Q]>;
+export type PlateReadEvent = Payload<'plate-reads'>;
+export type MatchLevel = z.infer<typeof matchPayload>;

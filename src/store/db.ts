@@ -1,0 +1,86 @@
+// One database interface over embedded PGlite (default) and PostgreSQL (DATABASE_URL): same SQL for both.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+
+export interface Db {
+  readonly kind: 'pglite' | 'postgres';
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** Runs several statements separated by semicolons, no parameters (migrations). */
+  exec(sql: string): Promise<void>;
+  /** Runs fn in one transaction; a throw rolls it back. */
+  tx<T>(fn: (db: Db) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export interface DbOptions {
+  /** postgres://... to use PostgreSQL; otherwise PGlite in dataDir/db (or in memory with 'memory://'). */
+  url?: string;
+  dataDir?: string;
+}
+
+export async function openDb(opts: DbOptions): Promise<Db> {
+  if (opts.url && /^postgres(ql)?:\/\//.test(opts.url)) return openPostgres(opts.url);
+  if (opts.url && opts.url !== 'memory://') {
+    throw new Error(`DATABASE_URL: expected postgres://... (or nothing for the embedded database), got '${opts.url}'`);
+  }
+  return openPglite(opts.url === 'memory://' || !opts.dataDir ? undefined : path.join(opts.dataDir, 'db'));
+}
+
+async function openPglite(dir: string | undefined): Promise<Db> {
+  if (dir) mkdirSync(dir, { recursive: true });
+  const lite = new PGlite(dir);
+  await lite.waitReady;
+  const wrap = (q: Pick<PGlite, 'query' | 'exec'>): Omit<Db, 'tx' | 'close'> => ({
+    kind: 'pglite',
+    async query<T>(sql: string, params: unknown[] = []) {
+      return (await q.query<T>(sql, params)).rows;
+    },
+    async exec(sql: string) {
+      await q.exec(sql);
+    },
+  });
+  const db: Db = {
+    ...wrap(lite),
+    // PGlite serves one connection: its transaction() holds the connection for the callback.
+    tx: (fn) => lite.transaction((t) => fn({ ...wrap(t), tx: (inner) => inner(db), close: async () => {} })),
+    close: () => lite.close(),
+  };
+  return db;
+}
+
+async function openPostgres(url: string): Promise<Db> {
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  await pool.query('select 1').catch((err: Error) => {
+    throw new Error(`DATABASE_URL: cannot connect (${err.message})`);
+  });
+  const wrap = (c: pg.Pool | pg.PoolClient): Omit<Db, 'tx' | 'close'> => ({
+    kind: 'postgres',
+    async query<T>(sql: string, params: unknown[] = []) {
+      return (await c.query(sql, params)).rows as T[];
+    },
+    async exec(sql: string) {
+      await c.query(sql);
+    },
+  });
+  return {
+    ...wrap(pool),
+    async tx(fn) {
+      const client = await pool.connect();
+      try {
+        await client.query('begin');
+        const inner: Db = { ...wrap(client), tx: (f) => f(inner), close: async () => {} };
+        const result = await fn(inner);
+        await client.query('commit');
+        return result;
+      } catch (err) {
+        await client.query('rollback').catch(() => {});
+        throw err;
+      } finally {
+        client.release();
+      }
+    },
+    close: () => pool.end(),
+  };
+}

@@ -1,0 +1,54 @@
+// API bearer tokens: random secrets shown once, stored only as sha256 hashes, each with a role and scope.
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import type { Db } from './db.js';
+
+export const ROLES = ['admin', 'operator', 'investigator', 'checkpoint', 'unit'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface Principal {
+  tokenId: string;
+  name: string;
+  role: Role;
+  /** The unit id for a unit token, the checkpoint camera id for a checkpoint token. */
+  subject: string | null;
+}
+
+const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+
+export class TokenRepo {
+  constructor(private readonly db: Db) {}
+
+  /** Creates a token and returns its secret; only the hash is kept, so it cannot be shown again. */
+  async create(name: string, role: Role, subject: string | null = null): Promise<{ token: string; principal: Principal }> {
+    if ((role === 'unit' || role === 'checkpoint') && !subject) {
+      throw new Error(`a ${role} token needs a subject (the ${role === 'unit' ? 'unit id' : 'checkpoint camera id'})`);
+    }
+    const token = `vgl_${randomBytes(24).toString('base64url')}`;
+    const id = randomUUID();
+    await this.db.query('insert into api_tokens (id, name, role, subject, token_hash) values ($1,$2,$3,$4,$5)', [
+      id,
+      name,
+      role,
+      subject,
+      hashToken(token),
+    ]);
+    return { token, principal: { tokenId: id, name, role, subject } };
+  }
+
+  async resolve(token: string): Promise<Principal | null> {
+    const [row] = await this.db.query<{ id: string; name: string; role: Role; subject: string | null }>(
+      'select id, name, role, subject from api_tokens where token_hash = $1 and revoked_at is null',
+      [hashToken(token)],
+    );
+    return row ? { tokenId: row.id, name: row.name, role: row.role, subject: row.subject } : null;
+  }
+
+  /** Revokes every live token whose name starts with prefix; returns how many. */
+  async revokeByPrefix(prefix: string): Promise<number> {
+    const rows = await this.db.query(
+      `update api_tokens set revoked_at = now() where revoked_at is null and name like $1 || '%' returning id`,
+      [prefix],
+    );
+    return rows.length;
+  }
+}

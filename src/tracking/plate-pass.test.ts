@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import type { Box } from '../domain/frame.js';
+import { PlatePassFuser, samePlate, type PlateObservation } from './plate-pass.js';
+
+const crop = { data: Buffer.alloc(3), width: 1, height: 1 };
+const box: Box = [0, 0, 10, 5];
+const read = (text: string, confidence: number, capturedAt: number): PlateObservation => ({ text, confidence, format: 'ordinary', box, crop, capturedAt });
+
+describe('samePlate', () => {
+  it('joins OCR-equivalent and one-off readings, not different plates', () => {
+    expect(samePlate('粤B4E7K2', '粤B4E7K2')).toBe(true);
+    expect(samePlate('粤B4E7K2', '粤84E7K2')).toBe(true);
+    expect(samePlate('粤B4E7K2', '粤B4E7KZ')).toBe(true);
+    expect(samePlate('粤B4E7K2', '粤B4F7K3')).toBe(false);
+    expect(samePlate('粤B4E7K2', '京A12345')).toBe(false);
+  });
+});
+
+describe('PlatePassFuser', () => {
+  it('sends the first read at once, then only improvements, under one event id', () => {
+    const f = new PlatePassFuser({ windowMs: 5000 });
+    const first = f.observe(read('粤B4E7K2', 0.9, 1000));
+    expect(first?.update).toBe(false);
+    expect(f.observe(read('粤B4E7K2', 0.9, 1200))).toBeNull();
+    const better = f.observe(read('粤B4E7K2', 0.97, 1400));
+    expect(better?.update).toBe(true);
+    expect(better?.pass.eventId).toBe(first?.pass.eventId);
+    expect(better?.pass.readCount).toBe(3);
+    expect(better?.pass.firstSeen).toBe(1000);
+    expect(better?.pass.lastSeen).toBe(1400);
+  });
+
+  it('fixes a character by vote and updates the event', () => {
+    const f = new PlatePassFuser({ windowMs: 5000 });
+    const first = f.observe(read('粤B4E7KZ', 0.8, 0));
+    expect(first?.pass.text).toBe('粤B4E7KZ');
+    f.observe(read('粤B4E7K2', 0.79, 100));
+    const fixed = f.observe(read('粤B4E7K2', 0.78, 200));
+    expect(fixed?.pass.text).toBe('粤B4E7K2');
+    expect(fixed?.update).toBe(true);
+    expect(fixed?.pass.eventId).toBe(first?.pass.eventId);
+  });
+
+  it('starts a new pass after the window and keeps two vehicles apart', () => {
+    const f = new PlatePassFuser({ windowMs: 1000 });
+    const a = f.observe(read('粤B4E7K2', 0.9, 0));
+    const b = f.observe(read('京A12345', 0.9, 100));
+    expect(b?.pass.eventId).not.toBe(a?.pass.eventId);
+    expect(f.open).toBe(2);
+    const again = f.observe(read('粤B4E7K2', 0.9, 5000));
+    expect(again?.update).toBe(false);
+    expect(again?.pass.eventId).not.toBe(a?.pass.eventId);
+    expect(f.open).toBe(1);
+  });
+});
