@@ -16,6 +16,11 @@ export interface Environment {
   webhookSecret?: string;
   dataDir?: string;
   port?: number;
+  /** VIGIL_CONFIG: the config file when --config is not given. */
+  configFile?: string;
+  /** VIGIL_TOKEN and VIGIL_URL: how CLI commands reach a running API. */
+  apiToken?: string;
+  apiUrl?: string;
 }
 
 export interface LoadedConfig {
@@ -37,6 +42,9 @@ export function readEnvironment(env: NodeJS.ProcessEnv = process.env): Environme
     webhookSecret: readSecret(env, 'VIGIL_WEBHOOK_SECRET'),
     dataDir: env.VIGIL_DATA_DIR || undefined,
     port,
+    configFile: env.VIGIL_CONFIG || undefined,
+    apiToken: readSecret(env, 'VIGIL_TOKEN'),
+    apiUrl: env.VIGIL_URL || undefined,
   };
 }
 

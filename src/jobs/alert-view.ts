@@ -5,8 +5,8 @@ import type { HotlistRepo } from '../store/hotlist-repo.js';
 
 export const CANDIDATE_NOTICE = 'Candidate match: not confirmed by a person. Verify the plate and vehicle before acting.';
 
-export async function describeAlert(alert: AlertRow, deps: { cameras: CameraRepo; hotlist: HotlistRepo }): Promise<Record<string, unknown>> {
-  const [camera, entry] = await Promise.all([deps.cameras.get(alert.camera_id), deps.hotlist.get(alert.hotlist_id)]);
+export async function describeAlert(alert: AlertRow, deps: { cameras: CameraRepo; hotlistRepo: HotlistRepo }): Promise<Record<string, unknown>> {
+  const [camera, entry] = await Promise.all([deps.cameras.get(alert.camera_id), deps.hotlistRepo.get(alert.hotlist_id)]);
   return {
     id: alert.id,
     kind: alert.kind,

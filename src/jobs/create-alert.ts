@@ -12,7 +12,7 @@ export interface CreateAlertDeps {
   alerts: AlertRepo;
   assignments: AssignmentRepo;
   cameras: CameraRepo;
-  hotlist: HotlistRepo;
+  hotlistRepo: HotlistRepo;
   queues: QueueSet;
   bus: EventBus;
 }

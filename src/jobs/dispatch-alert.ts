@@ -17,7 +17,7 @@ export interface DispatchDeps {
   alerts: AlertRepo;
   assignments: AssignmentRepo;
   cameras: CameraRepo;
-  hotlist: HotlistRepo;
+  hotlistRepo: HotlistRepo;
   units: UnitRepo;
   audit: AuditRepo;
   queues: QueueSet;

@@ -25,7 +25,7 @@ export function alertRoutes(deps: ApiDeps) {
       // A checkpoint account sees only its own checkpoint's hits.
       const cameraIds = p.role === 'checkpoint' ? [p.subject ?? ''] : undefined;
       const rows = await deps.alerts.list({ status: q.status, since: q.since ? new Date(q.since) : undefined, limit: q.limit, cameraIds });
-      return c.json({ alerts: await Promise.all(rows.map((a) => describeAlert(a, { cameras: deps.cameras, hotlist: deps.hotlistRepo }))) });
+      return c.json({ alerts: await Promise.all(rows.map((a) => describeAlert(a, deps))) });
     })
     .get('/:id', requireRole('admin', 'operator', 'investigator', 'checkpoint', 'unit'), async (c) => {
       const alert = await deps.alerts.get(c.req.param('id'));
@@ -37,7 +37,7 @@ export function alertRoutes(deps: ApiDeps) {
         (p.role !== 'unit' || assignments.some((a) => a.unit_id === p.subject));
       if (!visible) throw notFound('alert');
       return c.json({
-        ...(await describeAlert(alert, { cameras: deps.cameras, hotlist: deps.hotlistRepo })),
+        ...(await describeAlert(alert, deps)),
         assignments,
         deliveries: p.role === 'unit' ? undefined : await deps.assignments.deliveries(alert.id),
       });

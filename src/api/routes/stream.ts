@@ -75,7 +75,7 @@ async function replayOpenOffers(deps: ApiDeps, unitId: string, push: (e: LiveEve
         target: camera && { lat: camera.lat, lon: camera.lon, cameraId: camera.id, name: camera.name },
         distanceM: Math.round(a.distance_m),
         etaS: Math.round(a.eta_s),
-        alert: await describeAlert(alert, { cameras: deps.cameras, hotlist: deps.hotlistRepo }),
+        alert: await describeAlert(alert, deps),
       },
     });
   }

@@ -1,0 +1,55 @@
+// The `vigil` command line: start a node, read plates from images, manage tokens, import hotlists.
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { ConfigError, loadConfig, readEnvironment } from '../config/load.js';
+import { createLogger } from '../lib/logger.js';
+import { runStart } from './start.js';
+import { runTokens } from './tokens.js';
+import { runHotlistImport } from './hotlist-import.js';
+import { platesRead } from './plates-read.js';
+import { takeOption } from './args.js';
+
+const usage = `usage: vigil <command> [options]
+
+  start [--config FILE] [--roles api,pipeline,cameras]   run a node (all roles by default)
+  plates read FILE... [--json]                           read licence plates from still images
+  hotlist import FILE.csv --why TEXT                     import a hotlist CSV through the API (VIGIL_URL, VIGIL_TOKEN)
+  tokens create --role ROLE --name NAME [--subject ID]   create an API token (prints it once)
+  audit verify                                           re-compute the audit log's hash chain
+
+Config: --config FILE, else VIGIL_CONFIG, else config/default.yaml.`;
+
+const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+async function main(argv: string[]): Promise<number> {
+  const args = [...argv];
+  const env = readEnvironment();
+  const configFile = takeOption(args, '--config') ?? env.configFile ?? path.join(projectRoot, 'config/default.yaml');
+  const [command, sub] = args;
+  const log = createLogger('vigil');
+  switch (`${command ?? ''} ${sub ?? ''}`.trim()) {
+    case 'start':
+      return runStart(loadConfig(configFile, env), args.slice(1), log);
+    case 'plates read':
+      return platesRead(args.slice(2), process.stdout);
+    case 'hotlist import':
+      return runHotlistImport(args.slice(2), env, process.stdout);
+    case 'tokens create':
+      return runTokens(loadConfig(configFile, env), args.slice(2), process.stdout);
+    case 'audit verify':
+      return runTokens(loadConfig(configFile, env), ['--verify-audit'], process.stdout);
+    default:
+      process.stderr.write(`${usage}\n`);
+      return command && command !== 'help' && command !== '--help' ? 2 : 0;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code !== -1) process.exit(code);
+  },
+  (err: Error) => {
+    process.stderr.write(`vigil: ${err instanceof ConfigError ? err.message : (err.stack ?? err.message)}\n`);
+    process.exit(err instanceof ConfigError ? 2 : 1);
+  },
+);
