@@ -31,11 +31,13 @@ export interface PlateReadQuery {
 
 const columns = 'id, camera_id, plate, confidence, format, first_seen, last_seen, captured_at, read_count, box, crop is not null as has_crop';
 
-/** Turns user input into a LIKE pattern: `?` one character, `*` any run, otherwise a substring. */
+/**
+ * Partial search: the known part may sit anywhere in the plate (`A1?3` finds 京A12345);
+ * `?` stands for one character, `*` for any run.
+ */
 export function likePattern(q: string): string {
   const escaped = q.replace(/[\\%_]/g, (c) => `\\${c}`);
-  const wild = escaped.replace(/\?/g, '_').replace(/\*/g, '%');
-  return /[?*]/.test(q) ? wild : `%${wild}%`;
+  return `%${escaped.replace(/\?/g, '_').replace(/\*/g, '%')}%`;
 }
 
 export class PlateReadRepo {
