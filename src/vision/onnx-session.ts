@@ -7,7 +7,8 @@ export type OnnxSession = ort.InferenceSession;
 
 /** What a caller relies on in a model's signature; `rank` is the number of dimensions. */
 export interface ExpectedValue {
-  name: string;
+  /** Omit to check the value at the same position instead (exports name outputs arbitrarily). */
+  name?: string;
   rank?: number;
   /** Fixed sizes by axis; leave an axis out (or undefined) where the model is dynamic. */
   dims?: Record<number, number>;
@@ -83,14 +84,15 @@ function checkValues(
   actual: readonly ort.InferenceSession.ValueMetadata[],
   expected: ExpectedValue[] | undefined,
 ): void {
-  for (const want of expected ?? []) {
-    const found = actual.find((m) => m.name === want.name);
+  (expected ?? []).forEach((want, position) => {
+    const found = want.name === undefined ? actual[position] : actual.find((m) => m.name === want.name);
     const names = actual.map((m) => `${m.name} ${describeShape(m)}`).join(', ');
-    if (!found) throw new OnnxModelError(`ONNX model ${file}: no ${kind} named "${want.name}" (it has ${names})`);
-    if (!found.isTensor) throw new OnnxModelError(`ONNX model ${file}: ${kind} "${want.name}" is not a tensor`);
+    const wanted = want.name === undefined ? `${kind} #${position}` : `${kind} named "${want.name}"`;
+    if (!found) throw new OnnxModelError(`ONNX model ${file}: no ${wanted} (it has ${names})`);
+    if (!found.isTensor) throw new OnnxModelError(`ONNX model ${file}: ${kind} "${found.name}" is not a tensor`);
     if (want.rank !== undefined && found.shape.length !== want.rank) {
       throw new OnnxModelError(
-        `ONNX model ${file}: ${kind} "${want.name}" has rank ${found.shape.length} ${describeShape(found)}, expected ${want.rank}`,
+        `ONNX model ${file}: ${kind} "${found.name}" has rank ${found.shape.length} ${describeShape(found)}, expected ${want.rank}`,
       );
     }
     for (const [axis, size] of Object.entries(want.dims ?? {})) {
@@ -98,11 +100,11 @@ function checkValues(
       // Symbolic (string) dimensions accept any size, so only fixed sizes can disagree.
       if (typeof actualSize === 'number' && actualSize !== size) {
         throw new OnnxModelError(
-          `ONNX model ${file}: ${kind} "${want.name}" axis ${axis} is ${actualSize} ${describeShape(found)}, expected ${size}`,
+          `ONNX model ${file}: ${kind} "${found.name}" axis ${axis} is ${actualSize} ${describeShape(found)}, expected ${size}`,
         );
       }
     }
-  }
+  });
 }
 
 /** Forgets cached sessions (tests, or a process that swaps models). Sessions in use stay valid. */

