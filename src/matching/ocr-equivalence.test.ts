@@ -7,6 +7,8 @@ import {
   canonicalForm,
   compareOcr,
   countOcrSubstitutions,
+  packCanonical,
+  packedDifferences,
 } from './ocr-equivalence.js';
 
 describe('canonicalChar', () => {
@@ -66,5 +68,26 @@ describe('compareOcr', () => {
   it('returns null for different lengths', () => {
     expect(compareOcr('粤B12345', '粤B1234')).toBeNull();
     expect(countOcrSubstitutions('AB', 'A')).toBeNull();
+  });
+});
+
+describe('packCanonical', () => {
+  it('packs OCR-equivalent text to the same number and counts differing positions', () => {
+    expect(packCanonical('D1Z5B')).toBe(packCanonical('0I2S8'));
+    expect(packedDifferences(packCanonical('12345'), packCanonical('12345'))).toBe(0);
+    expect(packedDifferences(packCanonical('12345'), packCanonical('1Z34S'))).toBe(0);
+    expect(packedDifferences(packCanonical('12345'), packCanonical('72345'))).toBe(1);
+    expect(packedDifferences(packCanonical('12345'), packCanonical('12349'))).toBe(1);
+    expect(packedDifferences(packCanonical('12345'), packCanonical('A234B'))).toBe(2);
+    expect(packedDifferences(packCanonical('ZZZZZ'), packCanonical('YYYYY'))).toBe(5);
+  });
+
+  it('packs a slice, and refuses more than five characters', () => {
+    expect(packCanonical('粤B12345', 2, 7)).toBe(packCanonical('12345'));
+    expect(() => packCanonical('123456')).toThrow(RangeError);
+  });
+
+  it('never counts more differences than the canonical strings have (Han shares one code)', () => {
+    expect(packedDifferences(packCanonical('警'), packCanonical('学'))).toBe(0);
   });
 });

@@ -5,14 +5,12 @@ import { PatternIndex, PatternSyntaxError, compilePattern, matchPattern, pattern
 const matches = (pattern: string, plate: string) => matchPattern(compilePattern(pattern), plate);
 
 describe('compilePattern', () => {
-  it('records the literal ends and the length range', () => {
+  it('records the length range', () => {
     const p = compilePattern('粤B1?3*');
-    expect(p.literalPrefix).toBe('粤B1');
-    expect(p.literalSuffix).toBe('');
     expect(p.minLength).toBe(5);
     expect(p.maxLength).toBe(Infinity);
     expect(compilePattern('粤B12?45').maxLength).toBe(7);
-    expect(compilePattern('*345').literalSuffix).toBe('345');
+    expect(compilePattern('*345').minLength).toBe(3);
   });
 
   it('collapses runs of * and rejects an empty pattern', () => {
@@ -88,15 +86,28 @@ describe('PatternIndex', () => {
       .map((h) => h.value)
       .sort();
 
-  it('finds prefix, suffix and unanchored patterns', () => {
+  it('finds prefix, suffix and unanchored patterns, none by scanning', () => {
     const index = build();
     expect(ids(index, '粤B12345')).toEqual(['prefix']);
     expect(ids(index, '粤X34512')).toEqual(['short']);
     expect(ids(index, '湘A18888')).toEqual(['suffix']);
     expect(ids(index, '湘A16669')).toEqual(['both', 'mid']);
     expect(ids(index, '京C00000')).toEqual([]);
-    // Only '*666*' lacks a literal end; '?A1*9' is found through its suffix.
+    expect(index.linearCount).toBe(0);
+  });
+
+  it('reports a pattern once when its fragment occurs twice in the plate', () => {
+    const index = new PatternIndex<string>();
+    index.add(compilePattern('*88*'), 'twice');
+    expect(index.match('粤B88188', 0)).toEqual([{ value: 'twice', ocrSubstitutions: 0 }]);
+  });
+
+  it('tests wildcard-only patterns (which the schema forbids) on every lookup', () => {
+    const index = new PatternIndex<string>();
+    index.add(compilePattern('???????'), 'any7');
     expect(index.linearCount).toBe(1);
+    expect(ids(index, '粤B12345')).toEqual(['any7']);
+    expect(ids(index, '粤B1234')).toEqual([]);
   });
 
   it('finds a pattern through an OCR-equivalent first character only when allowed', () => {
@@ -116,5 +127,35 @@ describe('PatternIndex', () => {
     expect(index.size).toBe(4);
     expect(ids(index, '粤B12345')).toEqual(['suffix']);
     expect(ids(index, '湘A18888')).toEqual([]);
+  });
+
+  it('finds exactly the patterns a scan of all of them finds', () => {
+    let seed = 7;
+    const rand = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    const chars = '粤湘A0OD1I58B3?*';
+    const plateChars = '粤湘A0OD1I58B3';
+    const index = new PatternIndex<number>();
+    const all = Array.from({ length: 400 }, (_, i) => {
+      const compiled = compilePattern(Array.from({ length: 2 + rand(6) }, () => chars[rand(chars.length)]).join(''));
+      index.add(compiled, i);
+      return compiled;
+    });
+    let hits = 0;
+    for (let p = 0; p < 300; p++) {
+      const plate = Array.from({ length: 5 + rand(4) }, () => plateChars[rand(plateChars.length)]).join('');
+      for (const maxOcr of [0, 2]) {
+        const expected = all
+          .map((c, i) => ({ i, subs: patternOcrSubstitutions(c, plate) }))
+          .filter((x) => x.subs !== null && x.subs <= maxOcr)
+          .map((x) => x.i);
+        const got = index.match(plate, maxOcr).map((h) => h.value).sort((a, b) => a - b);
+        expect(got, plate).toEqual(expected);
+        hits += got.length;
+      }
+    }
+    expect(hits).toBeGreaterThan(100);
   });
 });

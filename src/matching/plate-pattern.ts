@@ -1,4 +1,4 @@
-// Hotlist plate patterns (`?` one character, `*` any run): compiling, matching, and a small index.
+// Hotlist plate patterns (`?` one character, `*` any run): compiling, matching, and an index by fragment.
 import { canonicalCode, canonicalForm } from './ocr-equivalence.js';
 
 export type PatternToken = { kind: 'literal'; code: number } | { kind: 'any_one' } | { kind: 'any_run' };
@@ -7,13 +7,14 @@ export interface CompiledPattern {
   /** The pattern as written (already normalised: uppercase, half-width). */
   source: string;
   tokens: PatternToken[];
-  /** Literal characters before the first wildcard ('' when it starts with one). */
-  literalPrefix: string;
-  /** Literal characters after the last wildcard. */
-  literalSuffix: string;
   minLength: number;
   /** Infinity when the pattern holds a `*`. */
   maxLength: number;
+  /**
+   * The pattern over canonical (OCR-folded) characters as an anchored RegExp: a cheap test that
+   * rejects almost every plate before the exact substitution count is worked out.
+   */
+  canonicalRegExp: RegExp;
 }
 
 export class PatternSyntaxError extends Error {
@@ -31,18 +32,21 @@ export function compilePattern(pattern: string): CompiledPattern {
     else if (ch === '?') tokens.push({ kind: 'any_one' });
     else tokens.push({ kind: 'literal', code: source.charCodeAt(i) });
   }
-  const firstWild = source.search(/[?*]/);
-  const lastWild = Math.max(source.lastIndexOf('?'), source.lastIndexOf('*'));
   const hasRun = source.includes('*');
   const fixed = tokens.filter((t) => t.kind !== 'any_run').length;
   return {
     source,
     tokens,
-    literalPrefix: firstWild === -1 ? source : source.slice(0, firstWild),
-    literalSuffix: lastWild === -1 ? source : source.slice(lastWild + 1),
     minLength: fixed,
     maxLength: hasRun ? Infinity : fixed,
+    canonicalRegExp: new RegExp(`^${[...canonicalForm(source)].map(regExpPart).join('')}$`, 'u'),
   };
+}
+
+function regExpPart(ch: string): string {
+  if (ch === '*') return '.*';
+  if (ch === '?') return '.';
+  return ch.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&');
 }
 
 const NO_MATCH = 0x7fff;
@@ -98,44 +102,54 @@ export interface PatternHit<T> {
 interface IndexedPattern<T> {
   compiled: CompiledPattern;
   value: T;
-  bucket: IndexedPattern<T>[];
+  bucket: PatternBucket<T>;
 }
 
-/** Up to this many leading (or trailing) literal characters key a pattern: province + city letter. */
-const KEY_CHARS = 2;
+interface PatternBucket<T> {
+  items: IndexedPattern<T>[];
+  /** Last lookup that visited the bucket: a fragment can occur twice in one plate (`88` in 粤B88188). */
+  seen: number;
+}
+
+/** Fragments are up to this many characters: selective enough, and a plate has only ~20 of them. */
+const FRAGMENT_CHARS = 3;
 
 /**
- * Patterns, found by their canonical literal prefix (first one or two characters), else by their
- * literal suffix. Patterns with a wildcard at both ends (`*12?4*`, `?B123*`) have no anchor and
- * are checked linearly on every lookup: that list should stay short (hundreds, not millions).
+ * Patterns keyed by a fragment of their longest literal run (canonical, up to three characters),
+ * and looked up by every fragment of the plate (about 20 Map reads for 7 characters). That finds
+ * patterns anchored at either end or neither (`*12?4*`) alike, so no pattern with a literal is
+ * scanned on every lookup; only wildcard-only patterns would be, and the schema forbids them.
+ * What stays linear is the bucket: patterns sharing a fragment are each tested (RegExp, then DP).
  */
 export class PatternIndex<T> {
-  private readonly byPrefix = new Map<string, IndexedPattern<T>[]>();
-  private readonly bySuffix = new Map<string, IndexedPattern<T>[]>();
-  private readonly unanchored: IndexedPattern<T>[] = [];
+  private readonly byFragment = new Map<string, PatternBucket<T>>();
+  private readonly wildcardOnly: PatternBucket<T> = { items: [], seen: 0 };
   private readonly items = new Map<T, IndexedPattern<T>>();
+  private stamp = 0;
 
   get size(): number {
     return this.items.size;
   }
 
-  /** Patterns scanned on every lookup because neither end is literal. */
+  /** Patterns tested on every lookup because they have no literal character. */
   get linearCount(): number {
-    return this.unanchored.length;
+    return this.wildcardOnly.items.length;
   }
 
   add(compiled: CompiledPattern, value: T): void {
     this.remove(value);
-    const bucket = this.bucketFor(compiled);
+    const key = fragmentKey(compiled.source);
+    let bucket = key === '' ? this.wildcardOnly : this.byFragment.get(key);
+    if (!bucket) this.byFragment.set(key, (bucket = { items: [], seen: 0 }));
     const item: IndexedPattern<T> = { compiled, value, bucket };
-    bucket.push(item);
+    bucket.items.push(item);
     this.items.set(value, item);
   }
 
   remove(value: T): boolean {
     const item = this.items.get(value);
     if (!item) return false;
-    item.bucket.splice(item.bucket.indexOf(item), 1);
+    item.bucket.items.splice(item.bucket.items.indexOf(item), 1);
     this.items.delete(value);
     return true;
   }
@@ -144,36 +158,34 @@ export class PatternIndex<T> {
   match(plate: string, maxOcr: number): PatternHit<T>[] {
     const hits: PatternHit<T>[] = [];
     const canon = canonicalForm(plate);
-    const visit = (bucket: IndexedPattern<T>[] | undefined): void => {
-      if (!bucket) return;
-      for (const item of bucket) {
+    const stamp = ++this.stamp;
+    const visit = (bucket: PatternBucket<T> | undefined): void => {
+      if (!bucket || bucket.seen === stamp) return;
+      bucket.seen = stamp;
+      for (const item of bucket.items) {
+        if (!item.compiled.canonicalRegExp.test(canon)) continue;
         const subs = patternOcrSubstitutions(item.compiled, plate);
         if (subs !== null && subs <= maxOcr) hits.push({ value: item.value, ocrSubstitutions: subs });
       }
     };
-    // A pattern sits in exactly one bucket, so the buckets visited here never repeat a pattern.
-    for (let k = 1; k <= Math.min(KEY_CHARS, canon.length); k++) {
-      visit(this.byPrefix.get(canon.slice(0, k)));
-      visit(this.bySuffix.get(canon.slice(canon.length - k)));
+    if (this.byFragment.size > 0) {
+      for (let start = 0; start < canon.length; start++) {
+        for (let end = start + 1; end <= Math.min(start + FRAGMENT_CHARS, canon.length); end++) {
+          visit(this.byFragment.get(canon.slice(start, end)));
+        }
+      }
     }
-    visit(this.unanchored);
+    visit(this.wildcardOnly);
     return hits;
   }
+}
 
-  private bucketFor(compiled: CompiledPattern): IndexedPattern<T>[] {
-    const { literalPrefix, literalSuffix } = compiled;
-    let map: Map<string, IndexedPattern<T>[]> | null = null;
-    let key = '';
-    if (literalPrefix.length > 0) {
-      map = this.byPrefix;
-      key = canonicalForm(literalPrefix.slice(0, KEY_CHARS));
-    } else if (literalSuffix.length > 0) {
-      map = this.bySuffix;
-      key = canonicalForm(literalSuffix.slice(-KEY_CHARS));
-    }
-    if (!map) return this.unanchored;
-    let bucket = map.get(key);
-    if (!bucket) map.set(key, (bucket = []));
-    return bucket;
-  }
+/**
+ * The first characters of the pattern's longest literal run, canonical: a plate the pattern
+ * matches (even OCR-equivalently) contains this fragment. '' when there is no literal.
+ */
+function fragmentKey(source: string): string {
+  const runs = source.split(/[?*]/);
+  const longest = runs.reduce((a, b) => (b.length > a.length ? b : a), '');
+  return canonicalForm(longest.slice(0, FRAGMENT_CHARS));
 }
