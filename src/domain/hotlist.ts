@@ -48,7 +48,10 @@ const patternField = z
   );
 
 const priorityError = { error: 'expected a whole number from 1 (highest) to 5' };
-const nonEmpty = (what: string) => z.string().trim().min(1, { error: `expected ${what} (non-empty)` });
+const nonEmpty = (what: string) => {
+  const error = { error: `expected ${what} (non-empty)` };
+  return z.string(error).trim().min(1, error);
+};
 
 const entryInputFields = z.strictObject({
   plate: plateField.optional(),
@@ -64,30 +67,33 @@ const entryInputFields = z.strictObject({
   expires_at: z.iso.datetime({ offset: true, error: 'expected an ISO date such as 2027-01-31T00:00:00Z' }),
 });
 
-/** Exactly one of plate/pattern: an entry with both would be ambiguous about what matched. */
-function exactlyOneTarget(value: { plate?: string; pattern?: string }, ctx: z.RefinementCtx): void {
-  const count = (value.plate ? 1 : 0) + (value.pattern ? 1 : 0);
-  if (count !== 1) {
-    ctx.addIssue({
-      code: 'custom',
-      path: [value.plate ? 'pattern' : 'plate'],
-      message: count === 0 ? 'expected a plate or a pattern' : 'expected a plate or a pattern, not both',
-    });
-  }
+/**
+ * Exactly one of plate/pattern: an entry with both would be ambiguous about what matched. Checked
+ * even when other fields fail (`when`), so an import reports every fault of a row at once.
+ */
+function exactlyOneTarget<T extends z.ZodType<{ plate?: string; pattern?: string }>>(schema: T) {
+  const count = (v: unknown) => {
+    const o = (v ?? {}) as { plate?: unknown; pattern?: unknown };
+    return (o.plate ? 1 : 0) + (o.pattern ? 1 : 0);
+  };
+  const always = { when: () => true };
+  return schema
+    .refine((v) => count(v) >= 1, { ...always, path: ['plate'], message: 'expected a plate or a pattern' })
+    .refine((v) => count(v) <= 1, { ...always, path: ['pattern'], message: 'expected a plate or a pattern, not both' });
 }
 
-export const HotlistEntryInputSchema = entryInputFields.superRefine(exactlyOneTarget);
+export const HotlistEntryInputSchema = exactlyOneTarget(entryInputFields);
 /** An entry as it arrives (priority may be omitted). */
 export type HotlistEntryInputRaw = z.input<typeof HotlistEntryInputSchema>;
 /** An entry after validation: plate/pattern normalised, priority filled in. */
 export type HotlistEntryInput = z.output<typeof HotlistEntryInputSchema>;
 
-export const HotlistEntrySchema = entryInputFields
-  .extend({
+export const HotlistEntrySchema = exactlyOneTarget(
+  entryInputFields.extend({
     id: z.string().min(1),
     created_at: z.iso.datetime({ offset: true }),
     /** Cleared instead of deleting, so alerts raised on the entry still resolve to it. */
     active: z.boolean(),
-  })
-  .superRefine(exactlyOneTarget);
+  }),
+);
 export type HotlistEntry = z.output<typeof HotlistEntrySchema>;
