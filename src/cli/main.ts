@@ -1,12 +1,9 @@
 // The `vigil` command line: start a node, read plates from images, manage tokens, import hotlists.
+// Commands are imported when chosen, so `vigil plates read` does not load the server.
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { ConfigError, loadConfig, readEnvironment } from '../config/load.js';
 import { createLogger } from '../lib/logger.js';
-import { runStart } from './start.js';
-import { runTokens } from './tokens.js';
-import { runHotlistImport } from './hotlist-import.js';
-import { platesRead } from './plates-read.js';
 import { takeOption } from './args.js';
 
 const usage = `usage: vigil <command> [options]
@@ -29,15 +26,15 @@ async function main(argv: string[]): Promise<number> {
   const log = createLogger('vigil');
   switch (`${command ?? ''} ${sub ?? ''}`.trim()) {
     case 'start':
-      return runStart(loadConfig(configFile, env), args.slice(1), log);
+      return (await import('./start.js')).runStart(loadConfig(configFile, env), args.slice(1), log);
     case 'plates read':
-      return platesRead(args.slice(2), process.stdout);
+      return (await import('./plates-read.js')).platesRead(args.slice(2), process.stdout);
     case 'hotlist import':
-      return runHotlistImport(args.slice(2), env, process.stdout);
+      return (await import('./hotlist-import.js')).runHotlistImport(args.slice(2), env, process.stdout);
     case 'tokens create':
-      return runTokens(loadConfig(configFile, env), args.slice(2), process.stdout);
+      return (await import('./tokens.js')).runTokens(loadConfig(configFile, env), args.slice(2), process.stdout);
     case 'audit verify':
-      return runTokens(loadConfig(configFile, env), ['--verify-audit'], process.stdout);
+      return (await import('./tokens.js')).runTokens(loadConfig(configFile, env), ['--verify-audit'], process.stdout);
     default:
       process.stderr.write(`${usage}\n`);
       return command && command !== 'help' && command !== '--help' ? 2 : 0;
