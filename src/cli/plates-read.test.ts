@@ -1,3 +1,4 @@
+// Tests for `vigil plates read` on rendered plates written to a temp folder: JSON and readable lines, per-file errors.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';

@@ -1,3 +1,4 @@
+// Tests for plate text: normalisation, every Chinese format, and formats compiled from config.
 import { describe, expect, it } from 'vitest';
 import {
   CHINESE_FORMATS,

@@ -1,3 +1,4 @@
+// Tests for CTC decoding on hand-built probability tensors: greedy, grammar-constrained, and the automaton.
 import { describe, expect, it } from 'vitest';
 import { CHINESE_TEMPLATES, PLATE_CHARSET } from '../domain/plate-text.js';
 import { type CtcProbabilities, createPlateDecoder, ctcCharset, greedyDecode } from './ctc-decode.js';

@@ -1,3 +1,4 @@
+// Tests for the RgbImage helpers on tiny hand-made images.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';

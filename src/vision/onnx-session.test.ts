@@ -1,3 +1,4 @@
+// Tests for the ONNX loader with the PP-OCRv4 rec model: caching and the errors that name the file.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';

@@ -1,3 +1,4 @@
+// Tests for DB post-processing on synthetic probability maps, and the geometry under it.
 import { describe, expect, it } from 'vitest';
 import { type ProbabilityMap, dbPostprocess, detInputSize } from './plate-detector.js';
 import { convexHull, minAreaRect, overlapOfSmaller } from './geometry.js';

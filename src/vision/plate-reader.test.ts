@@ -79,6 +79,12 @@ describe('read', () => {
   });
 });
 
+describe('createPlateReader', () => {
+  it('names the missing model folder content', async () => {
+    await expect(createPlateReader({ modelDir: '/nowhere' })).rejects.toThrow('OCR dictionary not found: /nowhere/ppocr_keys_v1.txt');
+  });
+});
+
 describe('formats from config', () => {
   it('reads plates of other countries by greedy decoding against their patterns', async () => {
     const uk = compileFormats([{ name: 'uk', pattern: '[A-Z]{2}[0-9]{2}[A-Z]{3}' }]);
