@@ -62,7 +62,11 @@ function aliasesOf(ch: string): string[] {
 }
 
 export interface PlateDecoder {
-  /** The most probable CTC path that spells a plate of one of the templates, or null if none can. */
+  /**
+   * The most probable CTC path that spells a plate of one of the templates, or null when there
+   * are too few steps to spell any. The path may go through characters the model all but ruled
+   * out: callers judge that from charProbs.
+   */
   decode(probs: CtcProbabilities): CtcReading | null;
 }
 

@@ -65,6 +65,11 @@ const REC_HEIGHT = 48;
 const REC_MAX_WIDTH = 640;
 /** Recognising a text box costs ~13 ms; past this many per frame the rest are skipped (best det score first). */
 const MAX_TEXT_BOXES = 12;
+/**
+ * The grammar decoder always spells a whole plate, so a read with a character the model gave
+ * almost nothing was invented to fill a slot. Correct CCPD reads go down to 0.01 (dark provinces).
+ */
+const MIN_CHAR_PROBABILITY = 0.002;
 const REC_NORM = { mean: [0.5, 0.5, 0.5] as [number, number, number], std: [0.5, 0.5, 0.5] as [number, number, number], bgr: true };
 
 export function defaultModelDir(): string {
@@ -140,7 +145,8 @@ async function recognise(ctx: ReaderContext, crop: RgbImage): Promise<(CtcReadin
   const out = (await ctx.rec.run({ [ctx.rec.inputNames[0]]: input }))[ctx.rec.outputNames[0]];
   const [, steps, classes] = out.dims;
   const read = ctx.text({ data: out.data as Float32Array, steps, classes });
-  return read && read.confidence >= ctx.minConfidence ? read : null;
+  if (!read || read.confidence < ctx.minConfidence) return null;
+  return Math.min(...read.charProbs) >= MIN_CHAR_PROBABILITY ? read : null;
 }
 
 /**
