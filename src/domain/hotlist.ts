@@ -1,5 +1,6 @@
 // Hotlist (plate watchlist) entries: the zod schemas every entry passes through, and their types.
 import { z } from 'zod';
+import { normalisePlate } from './plate-text.js';
 
 export const HOTLIST_CATEGORIES = [
   'stolen_vehicle',
@@ -12,13 +13,12 @@ export const HOTLIST_CATEGORIES = [
 export type HotlistCategory = (typeof HOTLIST_CATEGORIES)[number];
 
 /**
- * Minimal normaliser for hotlist keys: full-width to half-width (NFKC), uppercase, and drop the
- * separators people type into plates. The full plate-text normaliser (src/domain/plate-text.ts)
- * also repairs reader output; entries typed by people only need this much, and the two must
- * agree on the result for well-formed plates.
+ * Hotlist keys use the reader's normaliser (full-width to half-width, uppercase, separators
+ * dropped), so a listed plate and a read of it always meet on the same string. `?` and `*` are
+ * not separators, so patterns pass through intact.
  */
 export function normaliseForHotlist(text: string): string {
-  return text.normalize('NFKC').toUpperCase().replace(/[\s\-·・•]/gu, '');
+  return normalisePlate(text);
 }
 
 /** Stored plates: a Han character (province, or a suffix such as 警/学/挂) or A-Z, 0-9. */

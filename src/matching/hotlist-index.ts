@@ -62,8 +62,11 @@ interface Difference {
 const isHan = (code: number): boolean => code >= 0x2e80;
 /** As the schema allows; a body of up to 9 characters splits into halves that pack into int32s. */
 const MAX_PLATE_CHARS = 2 * MAX_PACKED_CHARS;
-/** Reads already in stored form skip NFKC, which costs more than the rest of an exact lookup. */
-const NORMALISED = /^[\p{Script=Han}A-Z0-9]+$/u;
+/**
+ * Reads already in stored form skip NFKC, which costs more than the rest of an exact lookup.
+ * Only the unified CJK block: compatibility ideographs (U+F900...) still need NFKC.
+ */
+const NORMALISED = /^[\u4e00-\u9fffA-Z0-9]+$/;
 
 function resolveOptions(opts: Partial<MatchOptions>): MatchOptions {
   const o = { ...DEFAULT_MATCH_OPTIONS, ...opts };
