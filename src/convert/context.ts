@@ -83,7 +83,7 @@ export class ConvertContext {
   nchw(nhwc: string): string {
     const twin = this.nchwTwin.get(nhwc);
     if (twin) return twin;
-    const t = this.g.add('Transpose', [nhwc], [`${nhwc}__nchw`], { perm: { ints: TO_NCHW } });
+    const t = this.g.add('Transpose', [nhwc], [`${nhwc}$nchw`], { perm: { ints: TO_NCHW } });
     this.nchwTwin.set(nhwc, t);
     return t;
   }

@@ -189,6 +189,19 @@ describe('op semantics through onnxruntime', () => {
     expect(Array.from(out.last.data as Float32Array)).toEqual([5, 7, 9, 11]);
   });
 
+  it('keeps an unknown batch dimension dynamic through a bilinear resize', async () => {
+    const nodes: TfNode[] = [
+      placeholder('x', [-1, 2, 2, 1]),
+      { name: 'up', op: 'ResizeBilinear', input: ['x', 'size'], attr: { align_corners: { b: false }, half_pixel_centers: { b: false } } },
+    ];
+    const x = Float32Array.from([0, 1, 2, 3, 10, 11, 12, 13, 20, 21, 22, 23]);
+    const out = await run(graph(nodes, { size: i32([2], [4, 4]) }, ['up']), { x: new ort.Tensor('float32', x, [3, 2, 2, 1]) });
+    expect(out.up.dims).toEqual([3, 4, 4, 1]);
+    // TF's legacy sampling (source = destination * 0.5, clamped at the edge) is ONNX's 'asymmetric'.
+    expect(Array.from(out.up.data as Float32Array).slice(0, 16)).toEqual([0, 0.5, 1, 1, 1, 1.5, 2, 2, 2, 2.5, 3, 3, 2, 2.5, 3, 3]);
+    expect((out.up.data as Float32Array)[16]).toBe(10);
+  });
+
   it('merges Relu -> Minimum -> Maximum into one clip with the same values', async () => {
     const nodes: TfNode[] = [
       placeholder('x', [5]),

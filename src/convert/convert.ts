@@ -101,7 +101,7 @@ function topoOrder(outputs: string[], byName: Map<string, TfNode>): TfNode[] {
   const state = new Map<string, 'visiting' | 'done'>();
   const stack: { node: TfNode; next: number }[] = [];
   const push = (ref: string) => {
-    const name = ConvertContext.tensorName(ref.replace(/^\^/, '')).replace(/:\d+$/, '');
+    const name = ConvertContext.tensorName(ref).replace(/:\d+$/, '');
     const node = byName.get(name);
     if (!node) throw new ConversionError(`tensor '${ref}' refers to no node in the graph`);
     const s = state.get(name);
@@ -115,7 +115,8 @@ function topoOrder(outputs: string[], byName: Map<string, TfNode>): TfNode[] {
     // Iterative, so deep graphs (hundreds of layers) cannot overflow the call stack.
     while (stack.length) {
       const top = stack[stack.length - 1];
-      const inputs = top.node.input ?? [];
+      // Control dependencies ('^x') order side effects; a frozen inference graph has none that matter.
+      const inputs = (top.node.input ?? []).filter((i) => !i.startsWith('^'));
       if (top.next < inputs.length) push(inputs[top.next++]);
       else {
         stack.pop();

@@ -54,7 +54,7 @@ export function emitActivation(
     case 'Elu':
       return g.add(kind, [x], [out]);
     case 'Relu6':
-      return g.add('Clip', [x, g.float('const/zero', [0], []), g.float('const/six', [6], [])], [out]);
+      return g.add('Clip', [x, g.float('$f32/0', [0], []), g.float('$f32/6', [6], [])], [out]);
     case 'LeakyRelu':
       return g.add('LeakyRelu', [x], [out], { alpha: { f: a.float('leakyrelu_alpha', a.has('alpha') ? a.float('alpha') : 0.2) } });
     case 'Prelu': {
@@ -62,7 +62,7 @@ export function emitActivation(
       const c = alpha.data.length;
       // TF's slope is per channel on the last axis; in NCHW it must broadcast as [C, 1, 1].
       const dims = channelsFirst ? [c, 1, 1] : [c];
-      const name = g.float(`${node.name}/prelu_alpha`, Array.from(alpha.data as Float32Array), dims);
+      const name = g.float(`${node.name}$alpha`, Array.from(alpha.data as Float32Array), dims);
       return g.add('PRelu', [x, name], [out]);
     }
     default:

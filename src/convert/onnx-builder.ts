@@ -48,10 +48,13 @@ export class GraphBuilder {
     return outputs[0];
   }
 
-  /** A fresh tensor name derived from `base`; names stay readable in Netron and in error messages. */
+  /**
+   * A fresh tensor name derived from `base`, readable in Netron. '$' cannot occur in TF node names,
+   * so generated names never collide with the graph's own.
+   */
   fresh(base: string): string {
     this.counter += 1;
-    return `${base}__${this.counter}`;
+    return `${base}$${this.counter}`;
   }
 
   initializer(init: Initializer): string {

@@ -76,7 +76,7 @@ function reduce(onnxOp: string): OpSpec {
       const axes = Array.from(ctx.requireConst(node, 1, 'reduction indices').data);
       const keepdims = { i: a.bool('keep_dims', false) ? 1 : 0 };
       const x = ctx.input(node, 0);
-      if (onnxOp === 'ReduceSum') ctx.g.add(onnxOp, [x, ctx.g.int64(`${node.name}/axes`, axes)], [ctx.out(node)], { keepdims });
+      if (onnxOp === 'ReduceSum') ctx.g.add(onnxOp, [x, ctx.g.int64(`${node.name}$axes`, axes)], [ctx.out(node)], { keepdims });
       else ctx.g.add(onnxOp, [x], [ctx.out(node)], { axes: { ints: axes }, keepdims });
     },
   };
@@ -98,6 +98,15 @@ function matmul(fused: boolean): OpSpec {
     },
   };
 }
+
+const biasAdd: OpSpec = {
+  attrs: ['data_format'],
+  convert(ctx, node, a) {
+    a.expect('data_format', ['NHWC'], a.str);
+    // The bias runs along the last (channel) axis of NHWC: plain trailing-axis broadcasting.
+    ctx.g.add('Add', [ctx.input(node, 0), ctx.input(node, 1)], [ctx.out(node)]);
+  },
+};
 
 const softmax: OpSpec = {
   attrs: [],
@@ -121,8 +130,7 @@ const square: OpSpec = {
 export const mathOps: Record<string, OpSpec> = {
   Add: binary('Add'),
   AddV2: binary('Add'),
-  // BiasAdd adds along the last (channel) axis of NHWC, which is plain broadcasting.
-  BiasAdd: { attrs: ['data_format'], convert: (ctx, node, a) => (a.expect('data_format', ['NHWC'], a.str), binary('Add').convert(ctx, node, a)) },
+  BiasAdd: biasAdd,
   Sub: binary('Sub'),
   Mul: binary('Mul'),
   RealDiv: realDiv,

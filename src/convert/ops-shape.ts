@@ -16,7 +16,7 @@ const reshape: OpSpec = {
     const shape = ints(ctx, node, 1, 'shape');
     // In TF a 0 means an empty axis; in ONNX (without allowzero) it means "copy the input's".
     if (shape.includes(0)) a.fail('input 1 (shape)', `[${shape}] has a zero dimension`);
-    ctx.g.add('Reshape', [ctx.input(node, 0), ctx.g.int64(`${node.name}/shape_i64`, shape)], [ctx.out(node)]);
+    ctx.g.add('Reshape', [ctx.input(node, 0), ctx.g.int64(`${node.name}$shape_i64`, shape)], [ctx.out(node)]);
   },
 };
 
@@ -34,7 +34,7 @@ const expandDims: OpSpec = {
   attrs: [],
   convert(ctx, node) {
     // TF's negative dim counts from the end of the output, exactly like Unsqueeze's axes.
-    const axes = ctx.g.int64(`${node.name}/axes`, ints(ctx, node, 1, 'dim'));
+    const axes = ctx.g.int64(`${node.name}$axes`, ints(ctx, node, 1, 'dim'));
     ctx.g.add('Unsqueeze', [ctx.input(node, 0), axes], [ctx.out(node)]);
   },
 };
@@ -44,7 +44,7 @@ const squeeze: OpSpec = {
   convert(ctx, node, a) {
     const dims = a.ints('squeeze_dims', []);
     const inputs = [ctx.input(node, 0)];
-    if (dims.length) inputs.push(ctx.g.int64(`${node.name}/axes`, dims));
+    if (dims.length) inputs.push(ctx.g.int64(`${node.name}$axes`, dims));
     ctx.g.add('Squeeze', inputs, [ctx.out(node)]);
   },
 };
@@ -59,7 +59,7 @@ function pad(withValue: boolean): OpSpec {
       const pads = [...Array.from({ length: rank }, (_, i) => p[2 * i]), ...Array.from({ length: rank }, (_, i) => p[2 * i + 1])];
       const mode = a.str('mode', 'CONSTANT');
       if (mode !== 'CONSTANT' && mode !== 'REFLECT') a.fail('mode', mode);
-      const inputs = [ctx.input(node, 0), ctx.g.int64(`${node.name}/pads`, pads)];
+      const inputs = [ctx.input(node, 0), ctx.g.int64(`${node.name}$pads`, pads)];
       if (withValue) inputs.push(ctx.input(node, 2));
       ctx.g.add('Pad', inputs, [ctx.out(node)], { mode: { s: mode.toLowerCase() } });
     },
@@ -96,13 +96,13 @@ const stridedSlice: OpSpec = {
     const axes = begin.map((_, i) => i);
     const sliceInputs = [
       ctx.input(node, 0),
-      g.int64(`${node.name}/starts`, starts),
-      g.int64(`${node.name}/ends`, ends),
-      g.int64(`${node.name}/axes`, axes),
-      g.int64(`${node.name}/steps`, strides.map((s, i) => (sm & (1 << i) ? 1 : s))),
+      g.int64(`${node.name}$starts`, starts),
+      g.int64(`${node.name}$ends`, ends),
+      g.int64(`${node.name}$axes`, axes),
+      g.int64(`${node.name}$steps`, strides.map((s, i) => (sm & (1 << i) ? 1 : s))),
     ];
     const sliced = g.add('Slice', sliceInputs, [shrink.length ? g.fresh(out) : out]);
-    if (shrink.length) g.add('Squeeze', [sliced, g.int64(`${node.name}/shrink`, shrink)], [out]);
+    if (shrink.length) g.add('Squeeze', [sliced, g.int64(`${node.name}$shrink`, shrink)], [out]);
   },
 };
 
@@ -123,7 +123,7 @@ const topK: OpSpec = {
     const [values, indices] = [ctx.out(node, 0), ctx.out(node, 1)];
     const attrs = { axis: { i: -1 }, largest: { i: 1 }, sorted: { i: a.bool('sorted', true) ? 1 : 0 } };
     const raw = g.fresh(indices);
-    g.add('TopK', [ctx.input(node, 0), g.int64(`${node.name}/k`, k)], [values, raw], attrs);
+    g.add('TopK', [ctx.input(node, 0), g.int64(`${node.name}$k`, k)], [values, raw], attrs);
     // TF's indices are int32 and the ops downstream were typed for that; ONNX's are int64.
     g.add('Cast', [raw], [indices], { to: { i: DType.int32 } });
     ctx.types.set(indices, DType.int32);

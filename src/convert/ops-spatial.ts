@@ -65,7 +65,7 @@ function conv(depthwise: boolean, fused: boolean): OpSpec {
       if (filter.shape.length !== 4) a.fail('input 1 (filter)', `rank ${filter.shape.length}`);
       const [kh, kw, ci, co] = filter.shape;
       const weight = g.initializer({
-        name: `${ConvertContext.tensorName(ctx.dataInputs(node)[1])}__oihw`,
+        name: `${ConvertContext.tensorName(ctx.dataInputs(node)[1])}$oihw`,
         dtype: DType.float,
         dims: depthwise ? [ci * co, 1, kh, kw] : [co, ci, kh, kw],
         data: depthwise ? depthwiseToOihw(filter) : hwioToOihw(filter),
@@ -124,8 +124,8 @@ function resize(mode: 'linear' | 'nearest'): OpSpec {
       const out = ctx.out(node);
       // Resize wants sizes for every axis; batch and channels come from the input so the batch may vary.
       const shape = g.add('Shape', [x], [g.fresh(`${out}/shape`)]);
-      const nc = g.add('Slice', [shape, g.int64('const/i64_0', [0]), g.int64('const/i64_2', [2])], [g.fresh(`${out}/nc`)]);
-      const hw = g.int64(`${out}/hw`, Array.from(size.data));
+      const nc = g.add('Slice', [shape, g.int64('$i64/0', [0]), g.int64('$i64/2', [2])], [g.fresh(`${out}/nc`)]);
+      const hw = g.int64(`${out}$hw`, Array.from(size.data));
       const sizes = g.add('Concat', [nc, hw], [g.fresh(`${out}/sizes`)], { axis: { i: 0 } });
       ctx.fromNchw(g.add('Resize', [x, '', '', sizes], [g.fresh(out)], attrs), out);
     },

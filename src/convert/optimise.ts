@@ -62,5 +62,5 @@ function clipBounds(g: GraphBuilder, node: OnnxNode): { lo: number; hi: number }
 /** A missing bound stays missing: ONNX Runtime treats an absent Clip input as unbounded. */
 function bound(g: GraphBuilder, value: number): string {
   if (!Number.isFinite(value)) return '';
-  return g.float(`const/clip_${value}`, [value], []);
+  return g.float(`$f32/${value}`, [value], []);
 }
