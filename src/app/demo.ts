@@ -2,7 +2,6 @@
 import path from 'node:path';
 import type { LoadedConfig } from '../config/load.js';
 import type { Logger } from '../lib/logger.js';
-import { startRtspFixtureServer } from '../ingest/rtsp-fixture-server.js';
 import type { HotlistService } from '../services/hotlist-service.js';
 import type { Role } from '../store/token-repo.js';
 import type { Repos } from './infra.js';
@@ -17,7 +16,7 @@ const DEMO_PREFIX = 'demo-';
 export async function startDemo(loaded: LoadedConfig, repos: Repos, hotlist: HotlistService, log: Logger): Promise<DemoHandle> {
   const { demo, units, cameras } = loaded.config;
   const server = demo.streams.length
-    ? await startRtspFixtureServer({ port: demo.rtspPort, streams: demo.streams.map((s) => ({ mount: s.mount, file: path.resolve(loaded.root, s.file) })) })
+    ? await (await import('../ingest/rtsp-fixture-server.js')).startRtspFixtureServer({ port: demo.rtspPort, streams: demo.streams.map((s) => ({ mount: s.mount, file: path.resolve(loaded.root, s.file) })) })
     : null;
   if (server) log.info(`demo RTSP server: ${demo.streams.map((s) => server.url(s.mount)).join(', ')}`);
 

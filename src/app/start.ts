@@ -11,7 +11,7 @@ import { escalateAlert } from '../jobs/escalate-alert.js';
 import { matchPlateRead } from '../jobs/match-plate-read.js';
 import type { Logger } from '../lib/logger.js';
 import { HotlistIndex } from '../matching/hotlist-index.js';
-import { CameraWorkers } from '../pipeline/camera-workers.js';
+import type { CameraWorkers } from '../pipeline/camera-workers.js';
 import { EventBus } from '../queues/event-bus.js';
 import { QueueSet } from '../queues/queue-set.js';
 import { startWorkers } from '../queues/worker-set.js';
@@ -92,8 +92,13 @@ export async function startNode(loaded: LoadedConfig, log: Logger, opts: StartOp
     url = `http://${config.server.host}:${typeof address === 'object' && address ? address.port : port}`;
   }
 
-  const cameras = roles.has('cameras') ? new CameraWorkers(config, { queues, bus, cameraStatus, log: log.child('camera') }) : null;
-  await cameras?.start();
+  // Loaded only where cameras run, so API-only processes never load ffmpeg or ONNX code.
+  let cameras: CameraWorkers | null = null;
+  if (roles.has('cameras') && config.cameras.some((c) => c.enabled)) {
+    const { CameraWorkers } = await import('../pipeline/camera-workers.js');
+    cameras = new CameraWorkers(config, { queues, bus, cameraStatus, log: log.child('camera') });
+    await cameras.start();
+  }
 
   return {
     infra, url, demo, queues, bus, hotlistIndex, cameras,
