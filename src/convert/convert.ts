@@ -63,7 +63,6 @@ function checkSupported(node: TfNode): void {
   if (!spec) throw new UnsupportedOpError(node.op, node.name);
   for (const attr of Object.keys(node.attr ?? {})) {
     if (BOOKKEEPING.has(attr) || attr.startsWith('_') || spec.attrs.includes(attr)) continue;
-    if (node.op === 'Cast' && attr === 'DstT') continue;
     throw new UnsupportedAttributeError(node.op, node.name, attr, 'not understood by the mapping');
   }
 }

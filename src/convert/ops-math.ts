@@ -61,7 +61,7 @@ const realDiv: OpSpec = {
 };
 
 const cast: OpSpec = {
-  attrs: ['Truncate'],
+  attrs: ['DstT', 'Truncate'],
   convert(ctx, node, a) {
     if (a.bool('Truncate', false)) a.fail('Truncate', 'true');
     ctx.g.add('Cast', [ctx.input(node, 0)], [ctx.out(node)], { to: { i: ctx.onnxType(node, a.type('DstT')) } });
