@@ -97,7 +97,8 @@ export const configSchema = z.strictObject({
   hotlist: z
     .strictObject({
       ocrEquivalent: z.number().int().min(0).max(8).default(1),
-      otherDifferences: z.number().int().min(0).max(2).default(0),
+      // The index supports one other difference: beyond that, nearly every read matches something.
+      otherDifferences: z.number().int().min(0).max(1).default(0),
       softProvince: z.boolean().default(false),
     })
     .prefault({}),
