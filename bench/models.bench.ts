@@ -2,7 +2,7 @@
 import { loadavg } from 'node:os';
 import * as ort from 'onnxruntime-node';
 import { loadTfjsReference } from '../src/convert/tfjs-reference.js';
-import { findModel, loadManifest, resolveSource, type ModelEntry } from '../src/vision/models/manifest.js';
+import { decoderOutputs, findModel, loadManifest, resolveSource, type ModelEntry } from '../src/vision/models/manifest.js';
 import { ensureModel } from '../src/vision/models/model-cache.js';
 import type { BenchContext } from './run.js';
 
@@ -31,25 +31,6 @@ function syntheticInput(entry: ModelEntry, shape: number[]): Float32Array {
     seed = (seed * 1103515245 + 12345) & 0x7fffffff;
     return ((seed % 256) / divide - mean[i % 3]) / std[i % 3];
   });
-}
-
-/** The outputs the model's decoder reads (what the pipeline fetches), so both runtimes do the same work. */
-function decoderOutputs(entry: ModelEntry): string[] {
-  const o = entry.output;
-  switch (o.decode) {
-    case 'centernet':
-      return [o.detections];
-    case 'blazeface':
-      return [...o.scores, ...o.boxes];
-    case 'embedding':
-      return [o.embedding, ...Object.values(o.extra)];
-    case 'db':
-      return [o.probability];
-    case 'ctc':
-      return [o.probabilities];
-    case 'yolo':
-      return [o.output];
-  }
 }
 
 async function median(fn: () => Promise<unknown> | unknown): Promise<number> {

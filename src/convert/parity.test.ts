@@ -2,7 +2,7 @@
 import * as ort from 'onnxruntime-node';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { resolveSource } from '../vision/models/manifest.js';
+import { decoderOutputs, findModel, loadManifest, resolveSource } from '../vision/models/manifest.js';
 import { convertTfjsGraph } from './convert.js';
 import { initTfjsWasm, loadTfjsReference } from './tfjs-reference.js';
 
@@ -71,6 +71,7 @@ function compare(a: Float32Array, b: Float32Array): { abs: number; scaled: numbe
 }
 
 interface Outputs {
+  inputName: string;
   onnx: Record<string, Float32Array>;
   tfjs: Record<string, Float32Array>;
 }
@@ -84,7 +85,7 @@ async function runBoth(c: ParityCase): Promise<Outputs> {
     const shape = [1, c.size, c.size, 3];
     const result = await session.run({ [session.inputNames[0]]: new ort.Tensor('float32', input, shape) });
     const onnx = Object.fromEntries(session.outputNames.map((n) => [n, result[n].data as Float32Array]));
-    return { onnx, tfjs: reference.run(input, shape, [...session.outputNames]) };
+    return { inputName: session.inputNames[0], onnx, tfjs: reference.run(input, shape, [...session.outputNames]) };
   } finally {
     reference.dispose();
     await session.release();
@@ -109,6 +110,12 @@ describe('converted models match TFJS on real photos', () => {
           console.info(`${c.model} ${name}: max |onnx - tfjs| ${abs.toExponential(2)}, scaled ${scaled.toExponential(2)} (limit ${tol})`);
           expect(scaled, name).toBeLessThanOrEqual(tol);
         }
+      });
+
+      it('has the input and decoder outputs the manifest names', () => {
+        const entry = findModel(loadManifest(), c.model);
+        expect(out.inputName).toBe(entry.input.tensor);
+        for (const name of decoderOutputs(entry)) expect(Object.keys(out.onnx)).toContain(name);
       });
 
       if (c.model === 'centernet') it('ranks the same top detections', () => checkDetections(out));

@@ -2,9 +2,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import * as ort from 'onnxruntime-node';
 import { afterAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { DEFAULT_MANIFEST, findModel, loadManifest, ManifestError, resolveSource } from './manifest.js';
+import { decoderOutputs, DEFAULT_MANIFEST, findModel, loadManifest, ManifestError, resolveSource } from './manifest.js';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -31,6 +32,17 @@ describe('models/manifest.yaml', () => {
     expect((centernet.labels as string[])[2]).toBe('car');
     expect(findModel(shipped, 'ppocr-det').thresholds).toEqual({ binarise: 0.3, box: 0.6 });
     expect(findModel(shipped, 'blazeface').output).toMatchObject({ decode: 'blazeface', strides: [16, 32], anchorsPerCell: [2, 6] });
+  });
+});
+
+describe('ONNX sources', () => {
+  it('have the input and decoder outputs the manifest names', async () => {
+    for (const m of shipped.models.filter((e) => e.format === 'onnx')) {
+      const session = await ort.InferenceSession.create(resolveSource(m.source));
+      expect(session.inputNames, m.name).toEqual([m.input.tensor]);
+      for (const name of decoderOutputs(m)) expect(session.outputNames, m.name).toContain(name);
+      await session.release();
+    }
   });
 });
 

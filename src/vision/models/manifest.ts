@@ -108,6 +108,25 @@ export const manifestSchema = z
   });
 export type Manifest = z.infer<typeof manifestSchema>;
 
+/** The graph outputs an entry's decoder reads: what the pipeline fetches, and what a loader shape-checks. */
+export function decoderOutputs(entry: ModelEntry): string[] {
+  const o = entry.output;
+  switch (o.decode) {
+    case 'centernet':
+      return [o.detections];
+    case 'blazeface':
+      return [...o.scores, ...o.boxes];
+    case 'embedding':
+      return [o.embedding, ...Object.values(o.extra)];
+    case 'db':
+      return [o.probability];
+    case 'ctc':
+      return [o.probabilities];
+    case 'yolo':
+      return [o.output];
+  }
+}
+
 function sourcePathOf(source: ModelSource): string {
   return 'npm' in source ? source.npm : source.file;
 }
