@@ -2,13 +2,18 @@
 // unit's SSE stream, a signed webhook, escalation to the next unit, the checkpoint's stream, and disposition.
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
+import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyWebhook } from '../src/dispatch/webhook-signature.js';
 import { startTestNode, type TestNode } from './helpers/node.js';
 import { SseClient } from './helpers/sse.js';
 
+// Mosquitto runs on this machine (and in CI); the MQTT leg uses a topic prefix of its own.
+const MQTT_URL = 'mqtt://127.0.0.1:1883';
+const topicPrefix = `vigil-test-${process.pid}`;
+
 const yaml = (webhookPort: number) => `
-dispatch: { ackTimeoutSeconds: 2, staleAfterSeconds: 600, maxAttempts: 3, webhookUrl: "http://127.0.0.1:${webhookPort}/hook" }
+dispatch: { ackTimeoutSeconds: 2, staleAfterSeconds: 600, maxAttempts: 3, webhookUrl: "http://127.0.0.1:${webhookPort}/hook", mqttUrl: "${MQTT_URL}", mqttTopicPrefix: ${topicPrefix} }
 cameras:
   - { id: gate-1, name: Gate, source: "rtsp://127.0.0.1:1/none", kind: checkpoint, checkpointLevel: 1, lat: 22.5431, lon: 114.0579, district: futian, enabled: false }
 units:
@@ -23,6 +28,8 @@ describe('plate hit to patrol unit', () => {
   const hooks: { headers: http.IncomingHttpHeaders; body: string }[] = [];
   const secret = 'test-secret-not-real';
   let admin: string;
+  let broker: mqtt.MqttClient;
+  const mqttMessages: { topic: string; body: Record<string, unknown> }[] = [];
 
   beforeAll(async () => {
     hook = http.createServer((req, res) => {
@@ -34,6 +41,9 @@ describe('plate hit to patrol unit', () => {
       });
     });
     await new Promise<void>((r) => hook.listen(0, '127.0.0.1', () => r()));
+    broker = await mqtt.connectAsync(MQTT_URL);
+    broker.on('message', (topic, payload) => mqttMessages.push({ topic, body: JSON.parse(payload.toString()) as Record<string, unknown> }));
+    await broker.subscribeAsync(`${topicPrefix}/units/+/alerts`, { qos: 1 });
     const port = (hook.address() as { port: number }).port;
     t = await startTestNode('dispatch', yaml(port), { webhookSecret: secret });
     admin = await t.token('admin');
@@ -46,6 +56,7 @@ describe('plate hit to patrol unit', () => {
   afterAll(async () => {
     await t?.stop();
     hook?.close();
+    await broker?.endAsync();
   });
 
   it('delivers, escalates, and records the disposition', async () => {
@@ -81,6 +92,9 @@ describe('plate hit to patrol unit', () => {
     expect(verifyWebhook('wrong-secret', h.body, h.headers as Record<string, string>)).toBe(false);
     expect(JSON.parse(h.body)).toMatchObject({ type: 'offer', unitId: 'near', alertId });
 
+    await expect.poll(() => mqttMessages.length, { timeout: 5000 }).toBeGreaterThan(0);
+    expect(mqttMessages[0]).toMatchObject({ topic: `${topicPrefix}/units/near/alerts`, body: { type: 'offer', alertId } });
+
     // near does not acknowledge: after 2 s the far unit gets it, and the escalation is audited.
     const second = await far.waitFor((e) => e.event === 'offer' && e.data.alertId === alertId, 15_000, 'offer to the next unit');
     expect(second.data.attempt).toBe(2);
@@ -102,7 +116,7 @@ describe('plate hit to patrol unit', () => {
     // Once per recipient and channel, whatever the retries.
     const keys = deliveries.map((d) => `${d.recipient}/${d.channel}`);
     expect(new Set(keys).size).toBe(keys.length);
-    expect(keys).toEqual(expect.arrayContaining(['unit:near/sse', 'unit:near/webhook', 'unit:far/sse', 'checkpoint:gate-1/sse']));
+    expect(keys).toEqual(expect.arrayContaining(['unit:near/sse', 'unit:near/webhook', 'unit:near/mqtt', 'unit:far/sse', 'checkpoint:gate-1/sse']));
     expect(keys.some((k) => k.startsWith('unit:stale'))).toBe(false);
 
     const actions = ((await t.api('/admin/audit?limit=1000', admin)).body.entries as { action: string }[]).map((e) => e.action);

@@ -54,7 +54,7 @@ export async function dispatchAlert(p: Payload<'dispatch'>, deps: DispatchDeps):
     if (!(await deps.assignments.claimDelivery(alert.id, recipient, channel.name))) continue;
     try {
       const detail = await channel.send(message);
-      await deps.assignments.claimDelivery(alert.id, `${recipient}#${channel.name}`, channel.name, detail);
+      await deps.assignments.noteDelivery(alert.id, recipient, channel.name, detail);
     } catch (err) {
       // Give the slot back so the job's retry sends it; the other channels already delivered stay delivered.
       await deps.assignments.releaseDelivery(alert.id, recipient, channel.name);

@@ -71,6 +71,10 @@ export class AssignmentRepo {
     return rows.length > 0;
   }
 
+  async noteDelivery(alertId: string, recipient: string, channel: 'sse' | 'webhook' | 'mqtt', detail: string): Promise<void> {
+    await this.db.query('update deliveries set detail = $4, delivered_at = now() where alert_id = $1 and recipient = $2 and channel = $3', [alertId, recipient, channel, detail]);
+  }
+
   async deliveries(alertId: string): Promise<{ recipient: string; channel: string; delivered_at: Date; detail: string | null }[]> {
     return this.db.query('select recipient, channel, delivered_at, detail from deliveries where alert_id = $1 order by delivered_at', [alertId]);
   }
