@@ -77,6 +77,7 @@ async function tfjsMs(entry: ModelEntry, input: Float32Array, shape: number[]): 
 const round = (v: number, digits = 2) => Number(v.toFixed(digits));
 
 export default async function models(ctx: BenchContext): Promise<unknown> {
+  const loadAtStart = loadavg().map((l) => round(l));
   const manifest = loadManifest();
   const wanted = ctx.args.find((a) => a.startsWith('--models='))?.slice('--models='.length).split(',');
   const results: Record<string, unknown> = {};
@@ -101,7 +102,8 @@ export default async function models(ctx: BenchContext): Promise<unknown> {
   }
   return {
     method: `median of >= ${MIN_RUNS} runs and >= ${MIN_MS} ms after ${WARMUP} warm-up runs; batch 1; ORT graph optimisation 'all', allow_spinning 0; TFJS wasm single-threaded (SIMD)`,
-    loadAverageAtEnd: loadavg().map((l) => round(l)),
+    // The figures are only as good as the machine was quiet: a load above the core count means contention.
+    loadAverage: { start: loadAtStart, end: loadavg().map((l) => round(l)) },
     models: results,
   };
 }
