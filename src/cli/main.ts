@@ -13,6 +13,7 @@ const usage = `usage: vigil <command> [options]
   hotlist import FILE.csv --why TEXT                     import a hotlist CSV through the API (VIGIL_URL, VIGIL_TOKEN)
   tokens create --role ROLE --name NAME [--subject ID]   create an API token (prints it once)
   audit verify                                           re-compute the audit log's hash chain
+  models convert                                         convert the manifest's models to ONNX now (else on first use)
 
 Config: --config FILE, else VIGIL_CONFIG, else config/default.yaml.`;
 
@@ -35,6 +36,11 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./tokens.js')).runTokens(loadConfig(configFile, env), args.slice(2), process.stdout);
     case 'audit verify':
       return (await import('./tokens.js')).runTokens(loadConfig(configFile, env), ['--verify-audit'], process.stdout);
+    case 'models convert': {
+      const { convertAll } = await import('../vision/models/model-cache.js');
+      for (const m of await convertAll()) process.stdout.write(`${m.name.padEnd(16)} ${m.status.padEnd(7)} ${m.sha256.slice(0, 16)}  ${m.path}\n`);
+      return 0;
+    }
     default:
       process.stderr.write(`${usage}\n`);
       return command && command !== 'help' && command !== '--help' ? 2 : 0;
