@@ -1,0 +1,291 @@
+// One camera's ingest: runs ffmpeg, cuts its output into Frames, restarts it when it dies or stalls, reports health.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import type { Frame } from '../domain/frame.js';
+import { buildDecodeArgs, frameBytes, type DecodeArgsOptions } from './ffmpeg-args.js';
+import { FrameReader } from './frame-reader.js';
+
+export type CameraState = 'starting' | 'online' | 'offline' | 'stopped';
+
+export interface CameraStatus {
+  cameraId: string;
+  /** stopped until start(); starting until the first frame; offline from a failure until frames flow again. */
+  state: CameraState;
+  lastFrameAt: number | null;
+  /** Frames per second delivered over the last `fpsWindowMs`; falls towards 0 when frames stop. */
+  fps: number;
+  /** ffmpeg processes started after the first one. */
+  restarts: number;
+  /** Frames replaced by a newer one while the onFrame handler was still busy. */
+  dropped: number;
+  /** Why the camera is offline (with ffmpeg's last stderr line); cleared when frames flow again. */
+  lastError: string | null;
+}
+
+export type FrameHandler = (frame: Frame) => void | Promise<void>;
+
+export interface CameraSourceOptions {
+  cameraId: string;
+  /** rtsp://, rtsps://, file:// URL or file path (files play in real time and loop). */
+  url: string;
+  fps: number;
+  width: number;
+  height: number;
+  /**
+   * Receives each frame. While an async handler runs, only the newest frame waits (older ones are
+   * dropped and counted): analysis should see the present, not fall ever further behind.
+   */
+  onFrame?: FrameHandler;
+  /** Restart ffmpeg when no frame came for this long once the stream was running. Default 10 000 ms. */
+  stallTimeoutMs?: number;
+  /** Allowance for connecting and probing before the first frame of each ffmpeg run. Default 15 000 ms. */
+  startTimeoutMs?: number;
+  /** First restart delay; doubles with each failure in a row. Default 1000 ms. */
+  backoffBaseMs?: number;
+  /** Ceiling of the restart delay, so a camera that returns is back within this. Default 10 000 ms. */
+  backoffMaxMs?: number;
+  /** ffmpeg executable. Default 'ffmpeg' from PATH. */
+  ffmpegPath?: string;
+  /** Decoder details passed to buildDecodeArgs (RTSP timeout, probe time, threads, file pacing). */
+  decode?: Pick<DecodeArgsOptions, 'rtspTimeoutMs' | 'probeMs' | 'threads' | 'realtime' | 'loop'>;
+  /** ffmpeg stderr lines kept for lastError. Default 20. */
+  stderrLines?: number;
+  /** Window over which fps is measured. Default 5000 ms. */
+  fpsWindowMs?: number;
+}
+
+type CameraSourceEvents = {
+  /** Emitted when state, restarts or lastError change (not for every frame). */
+  status: [CameraStatus];
+  /** The onFrame handler threw or rejected; the camera carries on. */
+  frameError: [Error, Frame];
+};
+
+export class CameraSource extends EventEmitter<CameraSourceEvents> {
+  private readonly opts: Required<Omit<CameraSourceOptions, 'onFrame' | 'decode'>> & Pick<CameraSourceOptions, 'onFrame' | 'decode'>;
+  private readonly args: string[];
+  private readonly reader: FrameReader;
+  private state: CameraState = 'stopped';
+  private running = false;
+  private child: ChildProcess | null = null;
+  private childExited: Promise<void> = Promise.resolve();
+  private framesThisRun = 0;
+  private stallReason: string | null = null;
+  private watchdog: NodeJS.Timeout | null = null;
+  private restartTimer: NodeJS.Timeout | null = null;
+  private failuresInRow = 0;
+  private seq = 0;
+  private restarts = 0;
+  private dropped = 0;
+  private lastFrameAt: number | null = null;
+  private lastError: string | null = null;
+  private readonly frameTimes: number[] = [];
+  private stderrLines: string[] = [];
+  private stderrPartial = '';
+  private handlerRunning: Promise<void> | null = null;
+  private pending: Frame | null = null;
+  private lastEmitted = '';
+
+  constructor(options: CameraSourceOptions) {
+    super();
+    this.opts = {
+      stallTimeoutMs: 10_000, startTimeoutMs: 15_000, backoffBaseMs: 1000, backoffMaxMs: 10_000,
+      ffmpegPath: 'ffmpeg', stderrLines: 20, fpsWindowMs: 5000, ...options,
+    };
+    // Built once: a bad URL or size throws here, at configuration time, not inside a restart loop.
+    this.args = buildDecodeArgs({ source: options.url, fps: options.fps, width: options.width, height: options.height, ...options.decode });
+    this.reader = new FrameReader(frameBytes(options.width, options.height));
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.failuresInRow = 0;
+    this.setState('starting');
+    this.spawnDecoder();
+  }
+
+  /** Stops ffmpeg and waits for it to exit and for a running onFrame handler to finish. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.clearTimers();
+    this.pending = null;
+    this.setState('stopped');
+    const child = this.child;
+    if (child && child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      const force = setTimeout(() => child.kill('SIGKILL'), 3000);
+      await this.childExited;
+      clearTimeout(force);
+    }
+    await this.handlerRunning;
+  }
+
+  status(): CameraStatus {
+    return {
+      cameraId: this.opts.cameraId,
+      state: this.state,
+      lastFrameAt: this.lastFrameAt,
+      fps: this.measuredFps(Date.now()),
+      restarts: this.restarts,
+      dropped: this.dropped,
+      lastError: this.lastError,
+    };
+  }
+
+  private spawnDecoder(): void {
+    this.reader.reset();
+    this.framesThisRun = 0;
+    this.stallReason = null;
+    this.stderrLines = [];
+    this.stderrPartial = '';
+    const child = spawn(this.opts.ffmpegPath, this.args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = child;
+    let settled = false;
+    this.childExited = new Promise((resolve) => {
+      const finish = (reason: string) => {
+        if (settled) return;
+        settled = true;
+        resolve();
+        this.onDecoderGone(child, reason);
+      };
+      child.once('close', (code, signal) => {
+        // Code 0 from a live source means the server ended the stream (RTSP servers close on shutdown).
+        finish(signal ? `ffmpeg killed by ${signal}` : code === 0 ? 'stream ended (ffmpeg exited with code 0)' : `ffmpeg exited with code ${code}`);
+      });
+      // Only a failed spawn (ENOENT, EACCES) matters here; 'close' may not follow it.
+      child.once('error', (err) => {
+        if (child.pid === undefined) finish(`cannot run ${this.opts.ffmpegPath}: ${err.message}`);
+      });
+    });
+    child.stdout?.on('data', (chunk: Buffer) => {
+      if (this.child !== child) return;
+      for (const data of this.reader.push(chunk)) this.onDecoded(data);
+    });
+    child.stderr?.setEncoding('utf8');
+    child.stderr?.on('data', (text: string) => this.keepStderr(text));
+    this.armWatchdog(this.opts.startTimeoutMs);
+  }
+
+  private onDecoded(data: Buffer): void {
+    const now = Date.now();
+    const { cameraId, width, height } = this.opts;
+    const frame: Frame = { cameraId, seq: this.seq++, capturedAt: now, data, width, height };
+    this.lastFrameAt = now;
+    this.frameTimes.push(now);
+    while (this.frameTimes.length && this.frameTimes[0] <= now - this.opts.fpsWindowMs) this.frameTimes.shift();
+    if (this.framesThisRun++ === 0) {
+      this.failuresInRow = 0;
+      this.lastError = null;
+      this.setState('online');
+      this.armWatchdog(this.opts.stallTimeoutMs);
+    } else {
+      this.watchdog?.refresh();
+    }
+    this.deliver(frame);
+  }
+
+  private deliver(frame: Frame): void {
+    if (!this.opts.onFrame) return;
+    if (this.handlerRunning) {
+      if (this.pending) this.dropped++;
+      this.pending = frame;
+      return;
+    }
+    let result: void | Promise<void>;
+    try {
+      result = this.opts.onFrame(frame);
+    } catch (err) {
+      this.reportHandlerError(err, frame);
+      return;
+    }
+    if (!(result instanceof Promise)) return;
+    this.handlerRunning = result
+      .catch((err: unknown) => this.reportHandlerError(err, frame))
+      .finally(() => {
+        this.handlerRunning = null;
+        const next = this.pending;
+        this.pending = null;
+        if (next && this.running) this.deliver(next);
+      });
+  }
+
+  private reportHandlerError(err: unknown, frame: Frame): void {
+    const error = err instanceof Error ? err : new Error(String(err));
+    if (this.listenerCount('frameError')) this.emit('frameError', error, frame);
+    else console.error(`camera ${this.opts.cameraId}: onFrame failed on frame ${frame.seq}: ${error.message}`);
+  }
+
+  private onDecoderGone(child: ChildProcess, exitReason: string): void {
+    if (this.child !== child) return;
+    this.child = null;
+    this.clearTimers();
+    if (!this.running) return;
+    const reason = this.stallReason ?? exitReason;
+    const detail = this.lastStderrLine();
+    this.lastError = detail ? `${reason}: ${detail}` : reason;
+    this.setState('offline');
+    const delay = Math.min(this.opts.backoffMaxMs, this.opts.backoffBaseMs * 2 ** this.failuresInRow);
+    this.failuresInRow++;
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = null;
+      if (!this.running) return;
+      this.restarts++;
+      this.emitStatusIfChanged();
+      this.spawnDecoder();
+    }, delay);
+  }
+
+  private armWatchdog(ms: number): void {
+    if (this.watchdog) clearTimeout(this.watchdog);
+    this.watchdog = setTimeout(() => {
+      this.watchdog = null;
+      const child = this.child;
+      if (!child) return;
+      this.stallReason = this.framesThisRun ? `no frame for ${this.opts.stallTimeoutMs} ms` : `no first frame within ${ms} ms`;
+      // SIGKILL: a stalled ffmpeg may sit in a blocking read for its whole socket timeout after SIGTERM.
+      child.kill('SIGKILL');
+    }, ms);
+  }
+
+  private clearTimers(): void {
+    if (this.watchdog) clearTimeout(this.watchdog);
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    this.watchdog = null;
+    this.restartTimer = null;
+  }
+
+  private keepStderr(text: string): void {
+    const parts = (this.stderrPartial + text).split(/[\r\n]+/);
+    this.stderrPartial = parts.pop() ?? '';
+    for (const line of parts) {
+      if (!line.trim()) continue;
+      this.stderrLines.push(line.slice(0, 500));
+      if (this.stderrLines.length > this.opts.stderrLines) this.stderrLines.shift();
+    }
+  }
+
+  private lastStderrLine(): string | null {
+    const tail = this.stderrPartial.trim();
+    return tail ? tail.slice(0, 500) : (this.stderrLines.at(-1) ?? null);
+  }
+
+  private measuredFps(now: number): number {
+    const recent = this.frameTimes.filter((t) => t > now - this.opts.fpsWindowMs);
+    if (recent.length < 2) return 0;
+    // Over the span up to now, not to the last frame, so a camera that went quiet reads as slowing down.
+    return Math.round(((recent.length - 1) * 1000 * 10) / (now - recent[0])) / 10;
+  }
+
+  private setState(state: CameraState): void {
+    this.state = state;
+    this.emitStatusIfChanged();
+  }
+
+  private emitStatusIfChanged(): void {
+    const key = `${this.state}|${this.restarts}|${this.lastError}`;
+    if (key === this.lastEmitted) return;
+    this.lastEmitted = key;
+    this.emit('status', this.status());
+  }
+}
