@@ -70,6 +70,12 @@ describe('CameraSource over RTSP', () => {
     const [r, g, b] = frames[0].data.subarray(px, px + 3);
     expect(g).toBeGreaterThan(r + 20);
     expect(g).toBeGreaterThan(b + 20);
+
+    await source.stop();
+    const delivered = frames.length;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(source.status().state).toBe('stopped');
+    expect(frames.length).toBe(delivered);
   });
 
   it('goes offline when the server stops and comes back when it returns on the same port', async () => {

@@ -153,13 +153,15 @@ export class CameraSource extends EventEmitter<CameraSourceEvents> {
         // Code 0 from a live source means the server ended the stream (RTSP servers close on shutdown).
         finish(signal ? `ffmpeg killed by ${signal}` : code === 0 ? 'stream ended (ffmpeg exited with code 0)' : `ffmpeg exited with code ${code}`);
       });
-      // Only a failed spawn (ENOENT, EACCES) matters here; 'close' may not follow it.
-      child.once('error', (err) => {
+      // Only a failed spawn (ENOENT, EACCES) matters here; 'close' may not follow it. Listening with
+      // `on`, not `once`: a second unhandled 'error' (a failed kill) would throw.
+      child.on('error', (err) => {
         if (child.pid === undefined) finish(`cannot run ${this.opts.ffmpegPath}: ${err.message}`);
       });
     });
     child.stdout?.on('data', (chunk: Buffer) => {
-      if (this.child !== child) return;
+      // Output still in the pipe after stop() or a stall kill must not flip the state back to online.
+      if (this.child !== child || !this.running || this.stallReason) return;
       for (const data of this.reader.push(chunk)) this.onDecoded(data);
     });
     child.stderr?.setEncoding('utf8');
