@@ -40,6 +40,13 @@ describe('greyDownscale', () => {
     expect(out[0]).toBeCloseTo(125);
     expect([...out.slice(1)]).toEqual([100, 100, 100]);
   });
+
+  it('averages a centred lattice of samples when given a step', () => {
+    const img: RgbImage = { data: Buffer.alloc(4 * 4 * 3, 0), width: 4, height: 4 };
+    for (const [x, y] of [[0, 0], [2, 0], [0, 2], [2, 2]]) img.data.fill(200, (y * 4 + x) * 3, (y * 4 + x) * 3 + 3);
+    expect([...greyDownscale(img, 4, undefined, 2)]).toEqual([200]);
+    expect([...greyDownscale(img, 4)]).toEqual([50]);
+  });
 });
 
 describe('mergeBoxes', () => {
