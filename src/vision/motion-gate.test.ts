@@ -10,15 +10,15 @@ const media = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../
 const truths = JSON.parse(readFileSync(path.join(media, 'truths.json'), 'utf8'));
 
 /** A textured scene (so differences are not trivially zero) with per-frame sensor noise and optional squares. */
-function scene(opts: { frame: number; squares?: Box[]; light?: number; width?: number; height?: number }): RgbImage {
-  const { width = 640, height = 360, light = 0 } = opts;
+function scene(opts: { frame: number; squares?: Box[]; light?: number; shift?: number; width?: number; height?: number }): RgbImage {
+  const { width = 640, height = 360, light = 0, shift = 0 } = opts;
   const data = Buffer.alloc(width * height * 3);
   let seed = opts.frame * 7919 + 1;
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       seed = (seed * 1103515245 + 12345) & 0x7fffffff;
       const noise = (seed % 7) - 3;
-      const base = 60 + ((x >> 5) + (y >> 5)) % 4 * 30 + light + noise;
+      const base = 60 + (((x + shift) >> 5) + ((y + shift) >> 5)) % 4 * 30 + light + noise;
       const inSquare = opts.squares?.some((b) => x >= b[0] && x < b[2] && y >= b[1] && y < b[3]);
       const v = Math.max(0, Math.min(255, inSquare ? 230 + noise : base));
       data.fill(v, (y * width + x) * 3, (y * width + x) * 3 + 3);
@@ -111,6 +111,14 @@ describe('MotionGate on synthetic frames', () => {
     const after = gate.update(scene({ frame: 3, light: 70, squares: [sq] }));
     expect(after.regions).toHaveLength(1);
     expect(contains(after.regions[0], sq)).toBe(true);
+  });
+
+  it('re-learns when a textured scene shakes, and is quiet once the camera holds still', () => {
+    const gate = new MotionGate();
+    gate.update(scene({ frame: 0 }));
+    const shaken = gate.update(scene({ frame: 1, shift: 16 }));
+    expect(shaken).toMatchObject({ moving: false, regions: [], relearned: true });
+    expect(gate.update(scene({ frame: 2, shift: 16 }))).toMatchObject({ moving: false, relearned: false });
   });
 
   it('absorbs an object that stops into the background', () => {
