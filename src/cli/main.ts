@@ -52,7 +52,8 @@ main(process.argv.slice(2)).then(
     if (code !== -1) process.exit(code);
   },
   (err: Error) => {
-    process.stderr.write(`vigil: ${err instanceof ConfigError ? err.message : (err.stack ?? err.message)}\n`);
+    const known = err instanceof ConfigError || err.name === 'StartupError';
+    process.stderr.write(`vigil: ${known ? err.message : (err.stack ?? err.message)}\n`);
     process.exit(err instanceof ConfigError ? 2 : 1);
   },
 );

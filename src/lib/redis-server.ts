@@ -34,11 +34,15 @@ export async function startLocalRedis(dir: string): Promise<LocalRedis> {
     child.once('error', (err) => reject(new Error(`cannot start redis-server (${err.message}); install it with: apt-get install -y redis-server, or set REDIS_URL`)));
     child.once('exit', (code) => reject(new Error(`redis-server exited with code ${code} before it was ready`)));
   });
+  // A crash must not leave a stray redis-server behind.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
   const url = `redis://127.0.0.1:${port}`;
   await Promise.race([waitForPing(url), failed]);
   return {
     url,
     async stop() {
+      process.removeListener('exit', killOnExit);
       if (child.exitCode !== null) return;
       const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGTERM');
@@ -51,6 +55,7 @@ async function waitForPing(url: string, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    client.on('error', () => {}); // refused until the server listens: expected while waiting
     try {
       await client.connect();
       await client.ping();
