@@ -90,6 +90,9 @@ export const configSchema = z.strictObject({
       fuseWindowSeconds: z.number().gt(0).max(600).default(10),
       /** Reads below this mean character confidence are dropped. */
       minConfidence: z.number().min(0).max(1).default(0.7),
+      /** Plate detection runs on the region of interest scaled so its longest side is at most this
+       *  (recognition still reads the full-resolution crop): 640 costs a third of 1024 here. */
+      detectMaxSide: z.number().int().min(256).max(4096).default(640),
       /** ORT intra-op threads for the plate models. */
       threads: z.number().int().min(1).max(16).default(1),
     })

@@ -75,7 +75,7 @@ export class CameraWorkers {
   }
 
   private async readPlates(camera: CameraConfig, frame: Frame, fuser: PlatePassFuser, roi: CameraConfig['analysis']['roi']): Promise<void> {
-    const readings = await (this.reader as PlateReader).read(frame, { roi });
+    const readings = await (this.reader as PlateReader).read(frame, { roi, maxSide: this.config.plates.detectMaxSide });
     for (const r of readings) {
       if (r.confidence < this.config.plates.minConfidence) continue;
       const result = fuser.observe({ text: r.text, confidence: r.confidence, format: r.format, box: r.box, crop: r.crop, capturedAt: frame.capturedAt });
