@@ -35,10 +35,15 @@ need_command redis-server redis-server
 # Plates are drawn and read with this font (fixtures, crops shown in the command room).
 need_package fonts-noto-cjk
 
+# The demo camera and the tests' cameras are served by the RTSP fixture server
+# (scripts/rtsp-server.py), which runs on Debian's GStreamer and its Python bindings.
+need_package gir1.2-gst-rtsp-server-1.0 python3-gi gstreamer1.0-plugins-base \
+  gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-tools
+
 if (( with_test )); then
-  # The RTSP fixture server (scripts/rtsp-server.py) runs on Debian's GStreamer and its Python bindings.
-  need_package gir1.2-gst-rtsp-server-1.0 python3-gi gstreamer1.0-plugins-base \
-    gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-tools
+  # The dispatch tests deliver over MQTT to a broker on 127.0.0.1:1883.
+  broker_up() { (exec 3<>/dev/tcp/127.0.0.1/1883) 2>/dev/null; }
+  broker_up || need_command mosquitto mosquitto
   # Headless browser for the command-room page tests.
   command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || missing+=(chromium)
 fi
@@ -56,6 +61,12 @@ if (( ${#missing[@]} )); then
     echo "  sudo apt-get update && sudo apt-get install -y ${missing[*]}" >&2
     exit 1
   fi
+fi
+
+if (( with_test )) && ! broker_up; then
+  echo "setup.sh: starting mosquitto on 127.0.0.1:1883 for the tests" >&2
+  mosquitto -d -p 1883 >/dev/null 2>&1 || { echo "setup.sh: could not start mosquitto" >&2; exit 1; }
+  for _ in 1 2 3 4 5 6 7 8 9 10; do broker_up && break; sleep 0.2; done
 fi
 
 if [[ ! -d node_modules ]]; then
