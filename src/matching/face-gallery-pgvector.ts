@@ -65,7 +65,7 @@ export async function pgvectorStatus(db: Db): Promise<{ available: true; version
  * load extensions yet; until it does, tests, the benchmark and a gallery-only process use this.
  */
 export async function openPgliteWithVector(dataDir?: string): Promise<Db> {
-  const lite = new PGlite(dataDir, { extensions: { vector } });
+  const lite = new PGlite({ dataDir, extensions: { vector } });
   await lite.waitReady;
   const wrap = (q: Pick<PGlite, 'query' | 'exec'>) => ({
     kind: 'pglite' as const,
