@@ -60,7 +60,7 @@ describe('alignment and quality', () => {
     [detector, embedder] = await Promise.all([createFaceDetector(), createFaceEmbedder()]);
     original = await decodeImage(FACEID);
   });
-  const decode = async (pipeline: sharp.Sharp) => decodeImage(await pipeline.png().toBuffer());
+  const decode = async (pipeline: ReturnType<typeof sharp>) => decodeImage(await pipeline.png().toBuffer());
   const embedOne = async (image: RgbImage) => {
     const [face] = await detector.detect(image);
     const [result] = await embedder.embed(image, [face]);
