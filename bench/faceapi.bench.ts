@@ -105,24 +105,27 @@ const euclidean = (a: Float32Array, b: Float32Array) => Math.sqrt(a.reduce((s, v
 
 /**
  * The single threshold with the most pairs right: the midpoint of the first best gap between sorted
- * scores, and that gap (any threshold inside it scores the same). `sameAbove`: a higher score means the same person.
+ * scores, and the span from the lowest to the highest threshold that scores as well (it may dip between).
+ * `sameAbove`: a higher score means the same person.
  */
 function bestThreshold(scored: { score: number; same: boolean }[], sameAbove: boolean) {
   const s = scored.map((p) => ({ v: sameAbove ? p.score : -p.score, same: p.same })).sort((a, b) => a.v - b.v);
   let sameOver = s.filter((p) => p.same).length;
   let diffUnder = 0;
-  let best = { correct: sameOver, threshold: s[0].v - 1e-6, from: -Infinity, to: s[0].v };
+  // Each gap between distinct scores [from, to]: a threshold inside it calls `correct` pairs right.
+  const gaps = [{ from: -Infinity, to: s[0].v, correct: sameOver }];
   s.forEach((p, i) => {
     if (p.same) sameOver -= 1;
     else diffUnder += 1;
     const next = s[i + 1]?.v ?? Infinity;
-    if (next === p.v) return;
-    const correct = sameOver + diffUnder;
-    if (correct > best.correct) best = { correct, threshold: Number.isFinite(next) ? (p.v + next) / 2 : p.v + 1e-6, from: p.v, to: next };
+    if (next !== p.v) gaps.push({ from: p.v, to: next, correct: sameOver + diffUnder });
   });
+  const correct = Math.max(...gaps.map((g) => g.correct));
+  const best = gaps.filter((g) => g.correct === correct);
+  const mid = (g: (typeof gaps)[number]) => (Number.isFinite(g.from) && Number.isFinite(g.to) ? (g.from + g.to) / 2 : Number.isFinite(g.from) ? g.from : g.to);
   const out = (v: number) => round(sameAbove ? v : -v, 4);
-  const span = [out(best.from), out(best.to)].sort((a, b) => a - b);
-  return { accuracyPct: round((100 * best.correct) / s.length), threshold: out(best.threshold), span, correct: best.correct, pairs: s.length };
+  const span = [out(best[0].from), out(best.at(-1)!.to)].sort((a, b) => a - b);
+  return { accuracyPct: round((100 * correct) / s.length), threshold: out(mid(best[0])), span, correct, pairs: s.length };
 }
 
 /** Fixed thresholds not tuned on these pairs: FACTS's best cosine for face-api, and face-api's customary euclidean 0.6. */
