@@ -192,6 +192,11 @@ export class ExactGallery implements FaceGallery {
     return this.count;
   }
 
+  /** Bytes held: the scan memory (rows, scales, scores) plus float32 copies for re-ranking. */
+  get bytes(): number {
+    return this.kernels.memory.buffer.byteLength + this.exact.byteLength;
+  }
+
   async close(): Promise<void> {
     this.count = 0;
     this.slotOf.clear();
