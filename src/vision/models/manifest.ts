@@ -89,7 +89,8 @@ export const modelEntrySchema = z.strictObject({
   name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lowercase letters, digits and dashes'),
   task: z.enum(TASKS),
   source: sourceSchema,
-  format: z.enum(['tfjs-graph', 'onnx']),
+  /** faceapi-weights: face-api's named weights, built into a graph by src/convert/faceapi-recognition.ts. */
+  format: z.enum(['tfjs-graph', 'onnx', 'faceapi-weights']),
   /** sha256 of the source bytes (tfjs-graph: model.json then its weight files, in manifest order). */
   sha256: sha256.optional(),
   input: inputSchema,

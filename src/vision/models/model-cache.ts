@@ -3,6 +3,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CONVERTER_VERSION, convertTfjsGraph, tfjsModelFiles, type ConvertProgress } from '../../convert/index.js';
+import { buildFaceApiRecognitionOnnx, FACEAPI_BUILDER_VERSION } from '../../convert/faceapi-recognition.js';
+import { faceApiWeightFiles } from '../../convert/faceapi-weights.js';
 import {
   DEFAULT_MANIFEST, findModel, loadManifest, ManifestError, PROJECT_ROOT, resolveSource, type ModelEntry,
 } from './manifest.js';
@@ -86,13 +88,16 @@ async function ensureUncached(name: string, opts: CacheOptions): Promise<CachedM
   const modelFile = path.join(cacheDir, `${name}.onnx`);
   const recordFile = path.join(cacheDir, `${name}.json`);
   if (!opts.force) {
-    const current = await currentRecord(recordFile, modelFile, sourceHash);
+    const current = await currentRecord(recordFile, modelFile, sourceHash, builderVersion(entry));
     if (current) return { path: modelFile, sha256: current.sha256, status: 'cached' };
   }
 
   const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const started = Date.now();
-  const bytes = await convertTfjsGraph(sourcePath, { onProgress: progressReporter(name, log) });
+  const bytes =
+    entry.format === 'faceapi-weights'
+      ? await buildFaceApiRecognitionOnnx(path.dirname(sourcePath))
+      : await convertTfjsGraph(sourcePath, { onProgress: progressReporter(name, log) });
   const sha256 = sha256Hex(bytes);
   await mkdir(cacheDir, { recursive: true });
   await writeAtomic(modelFile, bytes);
@@ -100,7 +105,7 @@ async function ensureUncached(name: string, opts: CacheOptions): Promise<CachedM
     name,
     sha256,
     source: { path: path.relative(PROJECT_ROOT, sourcePath), sha256: sourceHash },
-    converter: CONVERTER_VERSION,
+    converter: builderVersion(entry),
     builtAt: new Date().toISOString(),
   };
   await writeAtomic(recordFile, `${JSON.stringify(record, null, 2)}\n`);
@@ -109,7 +114,12 @@ async function ensureUncached(name: string, opts: CacheOptions): Promise<CachedM
 }
 
 /** The record if the cached file is intact and was built from this source by this converter, else null. */
-async function currentRecord(recordFile: string, modelFile: string, sourceHash: string): Promise<CacheRecord | null> {
+/** A change of the code that builds a model rebuilds its cache. */
+function builderVersion(entry: ModelEntry): string {
+  return entry.format === 'faceapi-weights' ? FACEAPI_BUILDER_VERSION : CONVERTER_VERSION;
+}
+
+async function currentRecord(recordFile: string, modelFile: string, sourceHash: string, builder: string): Promise<CacheRecord | null> {
   let record: CacheRecord;
   let bytes: Buffer;
   try {
@@ -118,13 +128,18 @@ async function currentRecord(recordFile: string, modelFile: string, sourceHash: 
   } catch {
     return null; // missing or unreadable: rebuild
   }
-  const fresh = record.source?.sha256 === sourceHash && record.converter === CONVERTER_VERSION;
+  const fresh = record.source?.sha256 === sourceHash && record.converter === builder;
   return fresh && record.sha256 === sha256Hex(bytes) ? record : null;
 }
 
 /** sha256 over the source's bytes; for a TFJS graph, model.json followed by its weight files. */
 export async function hashSource(entry: ModelEntry, sourcePath: string): Promise<string> {
-  const files = entry.format === 'tfjs-graph' ? await tfjsModelFiles(sourcePath) : [sourcePath];
+  const files =
+    entry.format === 'tfjs-graph'
+      ? await tfjsModelFiles(sourcePath)
+      : entry.format === 'faceapi-weights'
+        ? await faceApiWeightFiles(path.dirname(sourcePath))
+        : [sourcePath];
   const hash = createHash('sha256');
   for (const file of files) hash.update(await readFile(file));
   return hash.digest('hex');
