@@ -108,7 +108,9 @@ export class PgvectorGallery implements FaceGallery {
     );
     if (!col) throw new FaceGalleryError('face gallery: table face_gallery is missing; apply FACE_GALLERY_MIGRATION first');
     if (col.width !== dim) throw new FaceGalleryError(`face gallery: table holds ${col.width}-d embeddings, the embedder gives ${dim}`);
-    return new PgvectorGallery(db, dim, Math.max(1, Math.round(opts.efSearch ?? 100)));
+    const efSearch = Math.max(1, Math.round(opts.efSearch ?? 100));
+    if (db.kind === 'pglite') await db.exec(`set hnsw.ef_search = ${efSearch}`);
+    return new PgvectorGallery(db, dim, efSearch);
   }
 
   async add(items: GalleryItem[]): Promise<void> {
@@ -141,16 +143,18 @@ export class PgvectorGallery implements FaceGallery {
   async search(vectorIn: Float32Array, opts: SearchOptions): Promise<GalleryMatch[]> {
     checkSearch(opts);
     const q = literal(unitVector(vectorIn, this.dim, 'query'));
-    // ef_search must cover k, or the index returns fewer rows than asked; set per transaction
-    // because PostgreSQL pools hand out different connections.
-    const ef = Math.max(this.efSearch, opts.k);
-    const rows = await this.db.tx(async (t) => {
-      await t.exec(`set local hnsw.ef_search = ${ef}`);
-      return t.query<{ id: string; subject_id: string; score: number }>(
-        `select id, subject_id, -(embedding <#> $1::vector) as score from face_gallery order by embedding <#> $1::vector limit $2`,
-        [q, opts.k],
-      );
-    });
+    const sql = `select id, subject_id, -(embedding <#> $1::vector) as score from face_gallery order by embedding <#> $1::vector limit $2`;
+    type Row = { id: string; subject_id: string; score: number };
+    // PGlite is one connection, so open() set ef_search for the session and a plain query will do;
+    // PostgreSQL pools hand out different connections, so there it is set per transaction. Either
+    // way ef_search must cover k, or the index returns fewer rows than asked for.
+    const rows =
+      this.db.kind === 'pglite' && opts.k <= this.efSearch
+        ? await this.db.query<Row>(sql, [q, opts.k])
+        : await this.db.tx(async (t) => {
+            await t.exec(`set local hnsw.ef_search = ${Math.max(this.efSearch, opts.k)}`);
+            return t.query<Row>(sql, [q, opts.k]);
+          });
     return rows
       .filter((r) => opts.threshold === undefined || r.score >= opts.threshold)
       .map((r) => ({ id: r.id, subjectId: r.subject_id, score: Number(r.score) }));

@@ -4,6 +4,7 @@
 //   exact    - every row scored with a SIMD scan; float32, or int8 with float32 re-ranking.
 //   hnsw     - usearch's HNSW graph in process; sub-millisecond at 1M, rebuilt from the database.
 //   pgvector - the rows themselves in PGlite or PostgreSQL; the store the in-process ones load from.
+import type { Db } from '../store/db.js';
 
 export interface GalleryItem {
   id: string;
@@ -127,7 +128,7 @@ export async function rebuildFrom(
 export type GalleryConfig =
   | { backend: 'exact'; dim: number; precision?: 'f32' | 'i8'; rerank?: number }
   | { backend: 'hnsw'; dim: number; connectivity?: number; expansionAdd?: number; expansionSearch?: number }
-  | { backend: 'pgvector'; dim: number; db: import('../store/db.js').Db; efSearch?: number };
+  | { backend: 'pgvector'; dim: number; db: Db; efSearch?: number };
 
 /** Opens the configured back end; each is imported only when chosen (hnsw loads a native addon). */
 export async function openFaceGallery(config: GalleryConfig): Promise<FaceGallery> {
