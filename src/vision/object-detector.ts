@@ -5,7 +5,7 @@ import type { Box, Region, RgbImage } from '../domain/frame.js';
 import { decodeCenternet } from './decoders/centernet.js';
 import { type InputSpec, inputSpecOf, placeImage, regionToBox, shiftBox, tensorShape, toInputTensor } from './decoders/letterbox.js';
 import type { ClassedBox } from './decoders/nms.js';
-import { decodeYolo } from './decoders/yolo.js';
+import { type YoloLayout, decodeYolo } from './decoders/yolo.js';
 import { cropImage } from './image.js';
 import { DEFAULT_MANIFEST, findModel, loadManifest, ManifestError, type ModelEntry, resolveSource } from './models/manifest.js';
 import { ensureModel } from './models/model-cache.js';
@@ -79,6 +79,7 @@ export async function createObjectDetector(opts: ObjectDetectorOptions = {}): Pr
     minSize: opts.minSize ?? 0,
     score: entry.thresholds.score ?? DEFAULT_SCORE,
     iou: entry.thresholds.iou ?? DEFAULT_IOU,
+    yoloLayout: layoutOption(output),
   };
   // The first run allocates ORT's buffers; doing it here keeps that out of the first frame.
   await detectIn(ctx, { data: Buffer.alloc(64 * 64 * 3, 114), width: 64, height: 64 }, {});
@@ -95,6 +96,14 @@ interface DetectorContext {
   minSize: number;
   score: number;
   iou: number;
+  /** From the entry's `output.layout` when the manifest schema carries one; otherwise read off the output shape. */
+  yoloLayout?: YoloLayout;
+}
+
+/** An explicit v5/v8 choice in the entry, for exports whose shape alone is ambiguous. */
+function layoutOption(output: ModelEntry['output']): YoloLayout | undefined {
+  const layout = (output as { layout?: unknown }).layout;
+  return layout === 'v5' || layout === 'v8' ? layout : undefined;
 }
 
 function readLabels(entry: ModelEntry, manifestFile: string): string[] {
@@ -130,7 +139,7 @@ async function detectIn(ctx: DetectorContext, image: RgbImage, opts: DetectOptio
   };
   const found: ClassedBox[] = ctx.entry.output.decode === 'centernet'
     ? decodeCenternet(data, common)
-    : decodeYolo(data, out.dims, { ...common, classes: ctx.labels.length, inputSize: ctx.spec });
+    : decodeYolo(data, out.dims, { ...common, classes: ctx.labels.length, inputSize: ctx.spec, layout: ctx.yoloLayout });
   return found
     .map((d) => ({ label: ctx.labels[d.classIndex] ?? `class ${d.classIndex}`, score: d.score, box: shiftBox(d.box, region[0], region[1]) }))
     .filter((d) => d.box[2] - d.box[0] >= ctx.minSize && d.box[3] - d.box[1] >= ctx.minSize);
