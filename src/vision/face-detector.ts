@@ -25,9 +25,10 @@ export interface FaceDetectorOptions {
   /** Default: the manifest entry's thresholds.score (0.5). */
   scoreThreshold?: number;
   /**
-   * Side of a square tile in image pixels. Default 384: a 40 px face becomes 27 px at blazeface's
-   * 256 input, comfortably above the ~16 px it stops finding (FACTS: 50 px faces in a 1280-wide
-   * frame, 10 px at 256, are missed).
+   * Image pixels per model input in the finest tiles (the image is scaled by 256/tileSize and cut
+   * into overlapping 256 px tiles). Default 640: a 40 px face becomes 16 px, and blazeface found
+   * clean faces down to 10-12 px at its input but missed one of six pasted 30-34 px faces in a 1080p
+   * frame (all six from 40 px up). Whole-frame 1080p alone (scale 0.13) finds none under ~120 px.
    */
   tileSize?: number;
 }
