@@ -10,6 +10,7 @@ import { alertRoutes } from './routes/alerts.js';
 import { cameraRoutes } from './routes/cameras.js';
 import { hotlistRoutes } from './routes/hotlist.js';
 import { plateReadRoutes } from './routes/plate-reads.js';
+import { sightingRoutes } from './routes/sightings.js';
 import { streamRoutes } from './routes/stream.js';
 import { unitRoutes } from './routes/units.js';
 import { webRoutes } from '../web/routes.js';
@@ -21,6 +22,7 @@ export function createApp(deps: ApiDeps) {
     .route('/cameras', cameraRoutes(deps))
     .route('/hotlist', hotlistRoutes(deps))
     .route('/plate-reads', plateReadRoutes(deps))
+    .route('/sightings', sightingRoutes(deps))
     .route('/alerts', alertRoutes(deps))
     .route('/units', unitRoutes(deps))
     .route('/stream', streamRoutes(deps))

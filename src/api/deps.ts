@@ -11,6 +11,7 @@ import type { AuditRepo } from '../store/audit-repo.js';
 import type { CameraRepo } from '../store/camera-repo.js';
 import type { HotlistRepo } from '../store/hotlist-repo.js';
 import type { PlateReadRepo } from '../store/plate-read-repo.js';
+import type { SightingRepo } from '../store/sighting-repo.js';
 import type { Principal, TokenRepo } from '../store/token-repo.js';
 import type { UnitRepo } from '../store/unit-repo.js';
 import type { CameraStatusStore } from '../ingest/camera-status-store.js';
@@ -25,6 +26,7 @@ export interface ApiDeps {
   hotlistRepo: HotlistRepo;
   hotlist: HotlistService;
   plateReads: PlateReadRepo;
+  sightings: SightingRepo;
   alerts: AlertRepo;
   alertService: AlertService;
   assignments: AssignmentRepo;

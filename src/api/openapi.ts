@@ -16,6 +16,9 @@ const ops: Record<string, Record<string, Op>> = {
   '/plate-reads': {
     get: { summary: 'Search plate reads; purpose required and audited', roles: 'admin, operator, investigator', query: ['plate', 'match (exact|fuzzy|partial)', 'camera', 'from', 'to', 'limit', 'offset', 'purpose'] },
   },
+  '/sightings': {
+    get: { summary: 'Search tracked people and vehicles; purpose required and audited', roles: 'admin, operator, investigator', query: ['label', 'camera', 'plate', 'from', 'to', 'limit', 'offset', 'purpose'] },
+  },
   '/plate-reads/{id}/crop.jpg': { get: { summary: 'The best plate crop of a read (JPEG)', roles: 'any' } },
   '/alerts': { get: { summary: 'Alerts, newest first (a checkpoint sees its own)', roles: 'admin, operator, investigator, checkpoint', query: ['status', 'since', 'limit'] } },
   '/alerts/{id}': { get: { summary: 'Alert with evidence, assignments and deliveries', roles: 'admin, operator, investigator, checkpoint, unit' } },

@@ -12,6 +12,7 @@ import { openDb, type Db } from '../store/db.js';
 import { HotlistRepo } from '../store/hotlist-repo.js';
 import { migrate } from '../store/migrate.js';
 import { PlateReadRepo } from '../store/plate-read-repo.js';
+import { SightingRepo } from '../store/sighting-repo.js';
 import { TokenRepo } from '../store/token-repo.js';
 import { UnitRepo } from '../store/unit-repo.js';
 
@@ -21,6 +22,7 @@ export interface Repos {
   cameras: CameraRepo;
   hotlistRepo: HotlistRepo;
   plateReads: PlateReadRepo;
+  sightings: SightingRepo;
   alerts: AlertRepo;
   assignments: AssignmentRepo;
   units: UnitRepo;
@@ -60,6 +62,7 @@ export async function openInfra(loaded: LoadedConfig, log: Logger): Promise<Infr
     cameras: new CameraRepo(db),
     hotlistRepo: new HotlistRepo(db),
     plateReads: new PlateReadRepo(db),
+    sightings: new SightingRepo(db),
     alerts: new AlertRepo(db),
     assignments: new AssignmentRepo(db),
     units: new UnitRepo(db),

@@ -93,6 +93,7 @@ async function startParts(loaded: LoadedConfig, log: Logger, roles: Set<NodeRole
       alerts: (p) => createAlert(p, shared),
       dispatch: (p) => dispatchAlert(p, { ...shared, channels, policy: config.dispatch }),
       escalate: (p) => escalateAlert(p, shared),
+      sightings: (p) => repos.sightings.insert(p),
     }, log.child('jobs'));
     // Drains: a job in progress finishes before its worker closes.
     stack.push('workers', () => Promise.all(workers.map((w) => w.close())).then(() => {}));

@@ -35,6 +35,8 @@ export const cameraSchema = z
         width: z.number().int().min(64).max(3840).default(1280),
         height: z.number().int().min(64).max(2160).default(720),
         roi: regionSchema.optional(),
+        /** Run object detection only where the picture changes (and on live tracks). */
+        motionGate: z.boolean().default(true),
       })
       .prefault({}),
   })
@@ -94,6 +96,16 @@ export const configSchema = z.strictObject({
        *  (recognition still reads the full-resolution crop): 640 costs a third of 1024 here. */
       detectMaxSide: z.number().int().min(256).max(4096).default(640),
       /** ORT intra-op threads for the plate models. */
+      threads: z.number().int().min(1).max(16).default(1),
+    })
+    .prefault({}),
+  vision: z
+    .strictObject({
+      /** Manifest name of the object detector (centernet, or a YOLO ONNX added to models/manifest.yaml). */
+      objectModel: z.string().min(1).default('centernet'),
+      /** Detections below this score are ignored (centernet's scores run low: 0.2-0.3). */
+      objectScore: z.number().min(0).max(1).default(0.25),
+      /** ORT intra-op threads for the vision models. */
       threads: z.number().int().min(1).max(16).default(1),
     })
     .prefault({}),

@@ -50,11 +50,25 @@ export const escalatePayload = z.strictObject({
   attempt: z.number().int().min(1),
 });
 
+/** A tracked object that left the picture (or the camera stopped): one per track. */
+export const sightingPayload = z.strictObject({
+  id: z.uuid(),
+  cameraId: z.string().min(1),
+  label: z.string().min(1),
+  firstSeen: z.number().int(),
+  lastSeen: z.number().int(),
+  box,
+  score: z.number().min(0).max(1),
+  plate: z.string().max(16).nullable(),
+  cropJpeg: z.string().max(400_000).optional(),
+});
+
 export const queues = {
   'plate-reads': plateReadPayload,
   alerts: alertPayload,
   dispatch: dispatchPayload,
   escalate: escalatePayload,
+  sightings: sightingPayload,
 } as const;
 
 export type QueueName = keyof typeof queues;

@@ -1,0 +1,56 @@
+// Sightings of tracked objects: stored when a track ends, searched by class, camera and time.
+import type { Db } from './db.js';
+import type { Payload } from '../queues/payloads.js';
+
+export interface SightingRow {
+  id: string;
+  camera_id: string;
+  label: string;
+  first_seen: Date;
+  last_seen: Date;
+  box: number[];
+  score: number;
+  plate: string | null;
+  has_crop: boolean;
+}
+
+export interface SightingQuery {
+  labels?: string[];
+  cameraIds?: string[];
+  from?: Date;
+  to?: Date;
+  plate?: string;
+  limit?: number;
+  offset?: number;
+}
+
+const columns = 'id, camera_id, label, first_seen, last_seen, box, score, plate, crop is not null as has_crop';
+
+export class SightingRepo {
+  constructor(private readonly db: Db) {}
+
+  /** Idempotent: a retried job finds the row it wrote. */
+  async insert(s: Payload<'sightings'>): Promise<void> {
+    await this.db.query(
+      `insert into sightings (id, camera_id, label, first_seen, last_seen, box, score, plate, crop)
+       values ($1,$2,$3,to_timestamp($4/1000.0),to_timestamp($5/1000.0),$6,$7,$8,$9) on conflict (id) do nothing`,
+      [s.id, s.cameraId, s.label, s.firstSeen, s.lastSeen, JSON.stringify(s.box), s.score, s.plate ?? null, s.cropJpeg ? Buffer.from(s.cropJpeg, 'base64') : null],
+    );
+  }
+
+  async search(q: SightingQuery): Promise<SightingRow[]> {
+    return this.db.query<SightingRow>(
+      `select ${columns} from sightings
+       where ($1::text[] is null or label = any($1)) and ($2::text[] is null or camera_id = any($2))
+         and ($3::timestamptz is null or first_seen >= $3) and ($4::timestamptz is null or first_seen < $4)
+         and ($5::text is null or plate = $5)
+       order by first_seen desc limit $6 offset $7`,
+      [q.labels ?? null, q.cameraIds ?? null, q.from?.toISOString() ?? null, q.to?.toISOString() ?? null, q.plate ?? null, Math.min(q.limit ?? 50, 500), q.offset ?? 0],
+    );
+  }
+
+  async crop(id: string): Promise<Buffer | null> {
+    const [row] = await this.db.query<{ crop: Uint8Array | null }>('select crop from sightings where id = $1', [id]);
+    return row?.crop ? Buffer.from(row.crop) : null;
+  }
+}
