@@ -47,7 +47,6 @@ export async function startNode(loaded: LoadedConfig, log: Logger, opts: StartOp
   if (roles.size < ROLES.length && !loaded.env.databaseUrl) {
     throw new ConfigError('the embedded database (PGlite) serves one process: run every role in one process, or set DATABASE_URL to PostgreSQL to split roles');
   }
-  const { config, env } = loaded;
   const stack = new ShutdownStack();
   const infra = await openInfra(loaded, log);
   stack.push('database and redis', () => infra.close());

@@ -10,6 +10,8 @@ const usage = `usage: vigil <command> [options]
 
   start [--config FILE] [--roles api,pipeline,cameras]   run a node (all roles by default)
   plates read FILE... [--json]                           read licence plates from still images
+  detect FILE... [--json] [--model NAME] [--score N]     objects (people, vehicles) in still images
+  faces embed FILE... [--json]                           faces with quality and L2-normalised embeddings
   hotlist import FILE.csv --why TEXT                     import a hotlist CSV through the API (VIGIL_URL, VIGIL_TOKEN)
   tokens create --role ROLE --name NAME [--subject ID]   create an API token (prints it once)
   audit verify                                           re-compute the audit log's hash chain
@@ -25,11 +27,14 @@ async function main(argv: string[]): Promise<number> {
   const configFile = takeOption(args, '--config') ?? env.configFile ?? path.join(projectRoot, 'config/default.yaml');
   const [command, sub] = args;
   const log = createLogger('vigil');
+  if (command === 'detect') return (await import('./detect.js')).detect(args.slice(1), process.stdout);
   switch (`${command ?? ''} ${sub ?? ''}`.trim()) {
     case 'start':
       return (await import('./start.js')).runStart(loadConfig(configFile, env), args.slice(1), log);
     case 'plates read':
       return (await import('./plates-read.js')).platesRead(args.slice(2), process.stdout);
+    case 'faces embed':
+      return (await import('./faces-embed.js')).facesEmbed(args.slice(2), process.stdout);
     case 'hotlist import':
       return (await import('./hotlist-import.js')).runHotlistImport(args.slice(2), env, process.stdout);
     case 'tokens create':
