@@ -29,6 +29,14 @@ describe('PgvectorGallery on PGlite', () => {
     const g = await openFaceGallery({ backend: 'pgvector', dim: 128, db });
     await g.add(items);
     expect(await g.size()).toBe(items.length);
+    // Bulk load, then index (as the benchmark does); later tests insert through the index.
+    await (g as PgvectorGallery).createIndex('64MB');
+    // At 2,000 rows the planner rightly prefers an exact sequential scan; this test is about the index.
+    await db.exec('set enable_seqscan = off');
+    const plan = await db.query<{ 'QUERY PLAN': string }>(
+      `explain select id from face_gallery order by embedding <#> '[${probes[0].join(',')}]'::vector limit 3`,
+    );
+    expect(plan.map((r) => r['QUERY PLAN']).join('\n')).toContain('face_gallery_embedding_idx');
     for (const q of probes) {
       const [want] = await exact.search(q, { k: 1 });
       const got = await g.search(q, { k: 3 });

@@ -1,8 +1,9 @@
 // Face gallery in the database with pgvector (PGlite + @electric-sql/pglite-pgvector, or PostgreSQL): migration, search, row stream.
 //
 // The table is the gallery's durable copy: enrolment writes here, and the in-process back ends
-// are rebuilt from `rows()` at start. Searching it directly suits small galleries or a shared
-// PostgreSQL; inside PGlite (single-threaded WebAssembly) it is the slowest back end measured.
+// are rebuilt from `rows()` at start. Searching it directly suits small galleries or several
+// nodes sharing one PostgreSQL; inside PGlite (single-threaded WebAssembly) it is the slowest
+// back end measured. Without createIndex() a search is an exact sequential scan.
 import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
 import type { Db } from '../store/db.js';
@@ -12,13 +13,16 @@ import {
 } from './face-gallery.js';
 
 /**
- * The table and its indexes for `dim`-wide embeddings. The lead files FACE_GALLERY_MIGRATION
- * (128-d, face-api's recognition net) under src/store/migrations; a different embedder needs a
- * new migration, as pgvector fixes the width in the column type.
+ * The table for `dim`-wide embeddings. The lead files FACE_GALLERY_MIGRATION (128-d, face-api's
+ * recognition net) under src/store/migrations; another embedder needs a new migration, as pgvector
+ * fixes the width in the column type. The vector index is left out on purpose: in the embedded
+ * default the table is the durable copy and searches go to the in-process index, while an HNSW
+ * index in PGlite costs ~6 ms per enrolled row and minutes to build at 100k (bench/gallery).
+ * Deployments that search in the database add it with createIndex().
  */
 export function faceGalleryMigration(dim = 128): string {
   checkDim(dim);
-  return `-- Face watchlist gallery: one row per enrolled face image, searched by cosine with pgvector.
+  return `-- Face watchlist gallery: one row per enrolled face image (the durable copy of the face index).
 create extension if not exists vector;
 
 create table face_gallery (
@@ -29,14 +33,14 @@ create table face_gallery (
 );
 
 create index face_gallery_subject_idx on face_gallery (subject_id);
-
--- Rows are unit length, so inner product orders like cosine without normalising every row again.
-create index face_gallery_embedding_idx on face_gallery
-  using hnsw (embedding vector_ip_ops) with (m = 16, ef_construction = 64);
 `;
 }
 
 export const FACE_GALLERY_MIGRATION = faceGalleryMigration(128);
+
+/** Rows are unit length, so inner product orders like cosine without normalising every row again. */
+export const FACE_GALLERY_HNSW_INDEX =
+  'create index if not exists face_gallery_embedding_idx on face_gallery using hnsw (embedding vector_ip_ops) with (m = 16, ef_construction = 64)';
 
 export class PgvectorUnavailableError extends FaceGalleryError {
   override name = 'PgvectorUnavailableError';
@@ -111,6 +115,18 @@ export class PgvectorGallery implements FaceGallery {
     const efSearch = Math.max(1, Math.round(opts.efSearch ?? 100));
     if (db.kind === 'pglite') await db.exec(`set hnsw.ef_search = ${efSearch}`);
     return new PgvectorGallery(db, dim, efSearch);
+  }
+
+  /**
+   * Builds the HNSW index, for deployments that search the database itself. The graph must fit
+   * maintenance_work_mem (64 MB by default, ~80 MB per 100k rows here) or pgvector builds it far slower.
+   */
+  async createIndex(maintenanceWorkMem = '1GB'): Promise<void> {
+    if (!/^\d+\s*[kMG]B$/.test(maintenanceWorkMem)) throw new FaceGalleryError(`face gallery: bad maintenance_work_mem '${maintenanceWorkMem}'`);
+    await this.db.tx(async (t) => {
+      await t.exec(`set local maintenance_work_mem = '${maintenanceWorkMem}'`);
+      await t.exec(FACE_GALLERY_HNSW_INDEX);
+    });
   }
 
   async add(items: GalleryItem[]): Promise<void> {
