@@ -6,7 +6,7 @@ import { ExactGallery } from './face-gallery-exact.js';
 import {
   faceGalleryMigration, FACE_GALLERY_MIGRATION, openPgliteWithVector, PgvectorGallery, PgvectorUnavailableError, pgvectorStatus,
 } from './face-gallery-pgvector.js';
-import { openFaceGallery, rebuildFrom } from './face-gallery.js';
+import { openFaceGallery } from './face-gallery.js';
 import { SyntheticFaces } from './face-synthetic.js';
 
 const faces = new SyntheticFaces({ dim: 128, seed: 5 });
@@ -68,14 +68,23 @@ describe('PgvectorGallery on PGlite', () => {
     expect(best.score).toBeCloseTo(1, 5);
   });
 
-  it('streams every row back, so an in-process gallery can be rebuilt from the table', async () => {
-    const g = await PgvectorGallery.open(db, { dim: 128 });
-    const copy = new ExactGallery({ dim: 128 });
-    const loaded = await rebuildFrom(copy, g.rows(300));
-    expect(loaded).toBe(await g.size());
+  it('streams every row back, so an in-process gallery rebuilt at open answers like the table', async () => {
+    const store = await PgvectorGallery.open(db, { dim: 128 });
+    const progress: number[] = [];
+    const g = await openFaceGallery({ backend: 'exact', dim: 128, persist: { db, onProgress: (p) => progress.push(p.loaded) } });
+    expect(await g.size()).toBe(await store.size());
+    expect(progress.at(-1)).toBe(await store.size());
     for (const q of probes.slice(0, 10)) {
-      expect((await copy.search(q, { k: 3 })).map((m) => m.id)).toEqual((await g.search(q, { k: 3 })).map((m) => m.id));
+      expect((await g.search(q, { k: 3 })).map((m) => m.id)).toEqual((await store.search(q, { k: 3 })).map((m) => m.id));
     }
+    // Writes reach both: a second gallery opened afterwards sees them.
+    await g.removeSubject(items[0].subjectId);
+    await g.add([{ id: 'late', subjectId: 'late-subject', vector: probes[20] }]);
+    const reopened = await openFaceGallery({ backend: 'hnsw', dim: 128, persist: { db } });
+    expect(await reopened.size()).toBe(await g.size());
+    expect((await reopened.search(probes[20], { k: 1 }))[0].id).toBe('late');
+    expect((await reopened.search(items[0].vector, { k: 5 })).some((m) => m.subjectId === items[0].subjectId)).toBe(false);
+    await Promise.all([g.close(), reopened.close()]);
   });
 
   it('refuses a table of another width', async () => {

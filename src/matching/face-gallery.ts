@@ -125,19 +125,30 @@ export async function rebuildFrom(
   return loaded;
 }
 
+/** Keep the rows in this database (a face_gallery table) and rebuild the in-process index from it at open. */
+export interface Persistence {
+  db: Db;
+  onProgress?: (p: RebuildProgress) => void;
+}
+
 export type GalleryConfig =
-  | { backend: 'exact'; dim: number; precision?: 'f32' | 'i8'; rerank?: number }
-  | { backend: 'hnsw'; dim: number; connectivity?: number; expansionAdd?: number; expansionSearch?: number }
+  | { backend: 'exact'; dim: number; precision?: 'f32' | 'i8'; rerank?: number; persist?: Persistence }
+  | { backend: 'hnsw'; dim: number; connectivity?: number; expansionAdd?: number; expansionSearch?: number; persist?: Persistence }
   | { backend: 'pgvector'; dim: number; db: Db; efSearch?: number };
 
-/** Opens the configured back end; each is imported only when chosen (hnsw loads a native addon). */
+/**
+ * Opens the configured back end; each is imported only when chosen (hnsw loads a native addon).
+ * The recommended default at watchlist scale is `{ backend: 'hnsw', dim: 128, persist: { db } }`.
+ */
 export async function openFaceGallery(config: GalleryConfig): Promise<FaceGallery> {
-  switch (config.backend) {
-    case 'exact':
-      return new (await import('./face-gallery-exact.js')).ExactGallery(config);
-    case 'hnsw':
-      return new (await import('./face-gallery-hnsw.js')).HnswGallery(config);
-    case 'pgvector':
-      return (await import('./face-gallery-pgvector.js')).PgvectorGallery.open(config.db, config);
+  if (config.backend === 'pgvector') {
+    return (await import('./face-gallery-pgvector.js')).PgvectorGallery.open(config.db, config);
   }
+  const index =
+    config.backend === 'exact'
+      ? new (await import('./face-gallery-exact.js')).ExactGallery(config)
+      : new (await import('./face-gallery-hnsw.js')).HnswGallery(config);
+  if (!config.persist) return index;
+  const store = await (await import('./face-gallery-pgvector.js')).PgvectorGallery.open(config.persist.db, { dim: config.dim });
+  return (await import('./face-gallery-durable.js')).DurableGallery.open(store, index, config.persist.onProgress);
 }
