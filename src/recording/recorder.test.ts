@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync }
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cameraSchema } from '../config/schema.js';
 import { startRtspFixtureServer, type RtspFixtureServer } from '../ingest/rtsp-fixture-server.js';
 import { CameraRepo } from '../store/camera-repo.js';
 import { openDb, type Db } from '../store/db.js';
@@ -16,7 +17,7 @@ import { SegmentFiler } from './segment-filer.js';
 import { RecordingStorage } from './storage.js';
 
 const fixture = path.resolve('fixtures/media/checkpoint.mp4');
-const camera = (id: string) => ({ id, name: id, source: 'rtsp://x', kind: 'street' as const, lat: 0, lon: 0, lanes: 1, district: 'd', enabled: true, analysis: { plates: false, faces: false, objects: false, fps: 5, width: 1280, height: 720 } });
+const camera = (id: string) => cameraSchema.parse({ id, name: id, source: 'rtsp://127.0.0.1/x', kind: 'street', lat: 0, lon: 0, district: 'd' });
 
 /** Resolves when `check` passes, polling; the test's own timeout bounds it (no timed assertion). */
 async function until<T>(check: () => Promise<T | null | undefined | false>): Promise<T> {
