@@ -1,110 +1,119 @@
-// Command-room page: sign in with a token, live alerts over SSE, confirm/dismiss, cameras and units.
-const $ = (s) => document.querySelector(s);
-let token = sessionStorage.getItem('vigil-token') || '';
-let selected = 0;
-const alerts = new Map();
+// Command-room page entry: sign-in, role-aware start, the live stream wired to each panel, periodic refresh.
+import { openStream, session, token } from './api.js';
+import { $, unlockSound } from './dom.js';
+import { applyStatic, onLang, t, toggleLang, tv } from './i18n.js';
+import { bindKeys, loadAlerts, onAlertEvent, onAssignmentEvent, renderFeed } from './alerts.js';
+import { openDisposition, renderDetail } from './detail.js';
+import { renderMap } from './map.js';
+import { loadCameras, loadUnits, onCameraStatus, renderCameras, renderUnits, tickAges } from './status.js';
+import { on, state } from './store.js';
+import { onOffer, refreshOffers, renderOffers } from './unit.js';
 
-async function api(path, opts = {}) {
-  const res = await fetch(`/api/v1${path}`, { ...opts, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...(opts.headers || {}) } });
-  const body = res.headers.get('content-type')?.includes('json') ? await res.json() : await res.blob();
-  if (!res.ok) throw new Error(body.error || res.statusText);
-  return body;
+const CAMERAS_EVERY_MS = 5000;
+const UNITS_EVERY_MS = 10_000;
+
+function showError(message) {
+  const el = $('#error');
+  el.textContent = message || '';
+  el.hidden = !message;
 }
 
-function beep() {
-  try {
-    const ctx = new AudioContext();
-    const osc = ctx.createOscillator();
-    osc.connect(ctx.destination); osc.frequency.value = 880; osc.start(); osc.stop(ctx.currentTime + 0.25);
-  } catch { /* no audio device */ }
-}
-
-function fmt(iso) { return new Date(iso).toLocaleString('zh-CN', { hour12: false }); }
-
-async function renderAlert(a) {
-  let li = document.getElementById(`a-${a.id}`);
-  if (!li) {
-    li = document.createElement('li');
-    li.id = `a-${a.id}`;
-    $('#alerts').prepend(li);
-  }
-  li.className = `alert p${a.priority} ${a.status}`;
-  li.innerHTML = `<img alt="plate crop"><div>
-      <div class="plate">${a.plate}</div>
-      <div>${a.listing ? `${a.listing.category} · ${a.listing.reason} (${a.listing.source})` : ''}</div>
-      <div>${a.camera ? a.camera.name : ''} · ${fmt(a.capturedAt)} · match ${a.match.level}</div>
-      <div class="notice">${a.notice}</div><div class="assign"></div></div>
-    <div>${a.status === 'candidate' ? '<button data-v="confirm">Confirm 确认</button><br><button data-v="dismiss">Dismiss 排除</button>' : `<b>${a.status}</b>`}</div>`;
-  li.querySelectorAll('button').forEach((b) => (b.onclick = () => dispose(a.id, b.dataset.v)));
-  api(a.cropUrl.replace('/api/v1', '')).then((blob) => (li.querySelector('img').src = URL.createObjectURL(blob))).catch(() => {});
-}
-
-async function dispose(id, verdict) {
-  const reason = prompt(verdict === 'confirm' ? 'Reason to confirm 确认理由' : 'Reason to dismiss 排除理由');
-  if (!reason) return;
-  try {
-    await api(`/alerts/${id}/disposition`, { method: 'POST', body: JSON.stringify({ verdict, reason }) });
-    alerts.set(id, await api(`/alerts/${id}`));
-    renderAlert(alerts.get(id));
-  } catch (err) { alert(err.message); }
-}
-
-async function refreshSide() {
-  const { cameras } = await api('/cameras');
-  $('#cameras').innerHTML = cameras.map((c) => `<li class="${c.status.state === 'online' ? 'ok' : 'bad'}">${c.name}: ${c.status.state}${c.status.fps ? ` ${c.status.fps.toFixed(1)} fps` : ''}</li>`).join('');
-  const { units } = await api('/units').catch(() => ({ units: [] }));
-  $('#units').innerHTML = units.map((u) => `<li>${u.callsign} (${u.type}): ${u.status}</li>`).join('');
-}
-
-function connect() {
-  const es = new EventSource(`/api/v1/stream?access_token=${encodeURIComponent(token)}`);
-  es.addEventListener('alert', async (m) => {
-    const e = JSON.parse(m.data);
-    const full = await api(`/alerts/${e.alertId}`);
-    const isNew = !alerts.has(e.alertId);
-    alerts.set(e.alertId, full);
-    renderAlert(full);
-    if (isNew && full.priority <= 2) beep();
-  });
-  es.addEventListener('assignment', (m) => {
-    const e = JSON.parse(m.data);
-    const el = document.querySelector(`#a-${e.alertId} .assign`);
-    if (el) el.textContent = `unit ${e.unitId || '-'}: ${e.state}`;
-    refreshSide();
-  });
-  es.onerror = () => $('#who').textContent = 'stream reconnecting…';
-}
-
-async function start() {
-  try {
-    const { alerts: list } = await api('/alerts?limit=50');
-    for (const a of list.reverse()) { alerts.set(a.id, a); renderAlert(a); }
-    $('#who').textContent = 'signed in 已登录';
-    connect();
-    refreshSide();
-    setInterval(refreshSide, 5000);
-  } catch (err) {
-    $('#who').textContent = err.message;
-  }
-}
-
-$('#signin').onsubmit = (ev) => {
-  ev.preventDefault();
-  token = $('#token').value.trim();
-  sessionStorage.setItem('vigil-token', token);
-  start();
-};
-
-document.addEventListener('keydown', (ev) => {
-  if (ev.target.tagName === 'INPUT') return;
-  const items = [...document.querySelectorAll('.alert')];
-  if (!items.length) return;
-  if (ev.key === 'j') selected = Math.min(selected + 1, items.length - 1);
-  if (ev.key === 'k') selected = Math.max(selected - 1, 0);
-  items.forEach((el, i) => el.classList.toggle('selected', i === selected));
-  const id = items[selected].id.slice(2);
-  if (ev.key === 'c') dispose(id, 'confirm');
-  if (ev.key === 'd') dispose(id, 'dismiss');
+on('alerts', () => (renderFeed(), renderDetail(), renderMap()));
+on('selection', () => (renderDetail(), renderMap()));
+on('cameras', () => (renderCameras(), renderMap()));
+on('units', () => (renderUnits(), renderFeed(), renderDetail(), renderMap()));
+on('offers', () => (renderOffers(), renderMap()));
+onLang(() => {
+  renderWho();
+  if (!$('#live').hidden) setLive($('#live').classList.contains('ok'));
+  if (!state.role) return;
+  renderFeed();
+  renderDetail();
+  renderCameras();
+  renderUnits();
+  renderOffers();
+  renderMap();
 });
 
-if (token) start();
+function renderWho() {
+  if (!state.role) return;
+  $('#who').textContent = `${t('signedInAs')}: ${tv('role', state.role)}${state.subject ? ` ${state.subject}` : ''}`;
+}
+
+const setLive = (ok) => {
+  const el = $('#live');
+  el.hidden = false;
+  el.className = ok ? 'live ok' : 'live down';
+  el.textContent = ok ? `● ${t('live')}` : t('streamDown');
+};
+
+async function start() {
+  document.body.dataset.state = 'loading';
+  showError('');
+  try {
+    const s = await session();
+    Object.assign(state, { role: s.role, subject: s.subject, timezone: s.timezone });
+  } catch (err) {
+    if (err.status === 401) token.clear();
+    document.body.dataset.state = 'signed-out';
+    showError(err.message);
+    return;
+  }
+  document.body.dataset.role = state.role;
+  $('#signin').hidden = true;
+  $('#signout').hidden = false;
+  $('#console').hidden = false;
+  renderWho();
+
+  const isUnit = state.role === 'unit';
+  let first = true;
+  openStream({
+    // On every (re)connection: fetch what may have been missed while down.
+    open: () => {
+      setLive(true);
+      if (first) return void (first = false);
+      if (!isUnit) void loadAlerts().catch((e) => showError(e.message));
+    },
+    down: () => setLive(false),
+    alert: (e) => void onAlertEvent(e).catch(() => {}),
+    assignment: (e) => void onAssignmentEvent(e).then(() => loadUnits()).catch(() => {}),
+    offer: onOffer,
+    'camera-status': onCameraStatus,
+  });
+
+  const loads = [loadCameras(), loadUnits(), isUnit ? Promise.resolve() : loadAlerts()];
+  const results = await Promise.allSettled(loads);
+  const failed = results.find((r) => r.status === 'rejected');
+  if (failed) showError(failed.reason.message);
+  renderFeed();
+  renderDetail();
+  renderOffers();
+  document.body.dataset.state = 'ready';
+
+  setInterval(() => void loadCameras().catch(() => {}), CAMERAS_EVERY_MS);
+  setInterval(() => void loadUnits().catch(() => {}), UNITS_EVERY_MS);
+  if (isUnit) setInterval(() => void refreshOffers(), UNITS_EVERY_MS);
+  setInterval(tickAges, 1000);
+}
+
+$('#signin').addEventListener('submit', (ev) => {
+  ev.preventDefault();
+  const value = $('#token').value.trim();
+  if (!value) return;
+  token.set(value);
+  $('#token').value = '';
+  unlockSound();
+  void start();
+});
+
+$('#signout').addEventListener('click', () => {
+  token.clear();
+  location.reload();
+});
+
+$('#lang').addEventListener('click', toggleLang);
+// After a reload the page signs in from sessionStorage without a click; sound needs one.
+document.addEventListener('pointerdown', unlockSound, { once: true });
+bindKeys(openDisposition);
+applyStatic();
+if (token.get()) void start();

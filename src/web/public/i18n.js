@@ -1,0 +1,82 @@
+// Labels in Chinese and English, the language toggle, and the translation of static [data-i18n] elements.
+const zh = {
+  title: '指挥室', token: 'API 令牌', signin: '登录', signout: '退出', lang: 'EN',
+  alerts: '告警', keys: 'j/k 下一条/上一条 · c 确认 · d 排除 · Esc 取消', noAlerts: '暂无告警',
+  map: '地图', cameras: '摄像机', units: '警力', offers: '派警任务', noOffers: '暂无任务',
+  evidence: '证据', plateRead: '识别结果', hotlistRecord: '布控记录', noCrop: '无截图',
+  plate: '号牌', category: '类别', reason: '布控原因', source: '来源', expires: '有效期至',
+  match: '比对方式', differences: '差异', score: '置信度', camera: '摄像机', time: '抓拍时间',
+  priority: '优先级', status: '状态', confirm: '确认', dismiss: '排除', cancel: '取消', submit: '提交',
+  reasonFor: '理由（必填，至少 3 个字）', confirmWhy: '确认理由', dismissWhy: '排除理由',
+  dispatched: '派警', noUnitYet: '尚未派警', unit: '单元', attempt: '次', distance: '距离', eta: '预计到达',
+  ack: '接警', arrived: '到达', resolved: '处置完毕', target: '目标',
+  fps: '帧率', lastFrame: '最后一帧', restarts: '重启', position: '位置',
+  signedInAs: '已登录', streamDown: '实时连接中断，正在重连…', live: '实时',
+  selectAlert: '选择一条告警查看证据', disposedBy: '处理人', pick: '选中告警',
+  role_admin: '管理员', role_operator: '值班员', role_investigator: '侦查员', role_checkpoint: '卡口', role_unit: '巡逻单元',
+  cat_stolen_vehicle: '被盗车辆', cat_wanted: '通缉', cat_suspect_vehicle: '嫌疑车辆', cat_missing_person: '失踪人员', cat_fake_plate: '假牌/套牌', cat_other: '其他',
+  lvl_exact: '完全一致', lvl_ocr_equivalent: '形近字符一致', lvl_fuzzy: '模糊匹配', lvl_pattern: '模式匹配',
+  st_candidate: '待核实', st_confirmed: '已确认', st_dismissed: '已排除',
+  as_offered: '已派发', as_acknowledged: '已接警', as_arrived: '已到达', as_timed_out: '超时未接', as_resolved: '已处置', as_no_unit_available: '无可用警力',
+  us_available: '空闲', us_assigned: '已指派', us_en_route: '赶赴中', us_on_scene: '在现场', us_off_duty: '下班',
+  cs_online: '在线', cs_offline: '离线', cs_starting: '启动中', cs_stopped: '已停止', cs_unknown: '未知',
+  candidateNotice: '候选比对：尚未经人工确认。行动前请核实号牌和车辆。', confirmedNotice: '已由值班员确认。',
+  ocrSubs: '形近字符', otherDiffs: '其他差异', provinceDiffers: '省份不同',
+};
+
+const en = {
+  title: 'Command room', token: 'API token', signin: 'Sign in', signout: 'Sign out', lang: '中文',
+  alerts: 'Alerts', keys: 'j/k next/previous · c confirm · d dismiss · Esc cancel', noAlerts: 'No alerts yet',
+  map: 'Map', cameras: 'Cameras', units: 'Units', offers: 'Dispatches', noOffers: 'No dispatches',
+  evidence: 'Evidence', plateRead: 'Plate read', hotlistRecord: 'Hotlist record', noCrop: 'no crop',
+  plate: 'Plate', category: 'Category', reason: 'Reason listed', source: 'Source', expires: 'Expires',
+  match: 'Match', differences: 'Differences', score: 'Confidence', camera: 'Camera', time: 'Captured',
+  priority: 'Priority', status: 'Status', confirm: 'Confirm', dismiss: 'Dismiss', cancel: 'Cancel', submit: 'Submit',
+  reasonFor: 'Reason (required, at least 3 characters)', confirmWhy: 'Reason to confirm', dismissWhy: 'Reason to dismiss',
+  dispatched: 'Dispatch', noUnitYet: 'No unit sent yet', unit: 'Unit', attempt: 'attempt', distance: 'Distance', eta: 'ETA',
+  ack: 'Acknowledge', arrived: 'Arrived', resolved: 'Resolved', target: 'Target',
+  fps: 'fps', lastFrame: 'last frame', restarts: 'restarts', position: 'position',
+  signedInAs: 'Signed in', streamDown: 'Live stream lost, reconnecting…', live: 'live',
+  selectAlert: 'Select an alert to see its evidence', disposedBy: 'by', pick: 'Selected alert',
+  role_admin: 'admin', role_operator: 'operator', role_investigator: 'investigator', role_checkpoint: 'checkpoint', role_unit: 'patrol unit',
+  cat_stolen_vehicle: 'stolen vehicle', cat_wanted: 'wanted', cat_suspect_vehicle: 'suspect vehicle', cat_missing_person: 'missing person', cat_fake_plate: 'fake plate', cat_other: 'other',
+  lvl_exact: 'exact', lvl_ocr_equivalent: 'OCR-equivalent', lvl_fuzzy: 'fuzzy', lvl_pattern: 'pattern',
+  st_candidate: 'candidate', st_confirmed: 'confirmed', st_dismissed: 'dismissed',
+  as_offered: 'offered', as_acknowledged: 'acknowledged', as_arrived: 'arrived', as_timed_out: 'timed out', as_resolved: 'resolved', as_no_unit_available: 'no unit available',
+  us_available: 'available', us_assigned: 'assigned', us_en_route: 'en route', us_on_scene: 'on scene', us_off_duty: 'off duty',
+  cs_online: 'online', cs_offline: 'offline', cs_starting: 'starting', cs_stopped: 'stopped', cs_unknown: 'unknown',
+  candidateNotice: 'Candidate match: not confirmed by a person. Verify the plate and vehicle before acting.', confirmedNotice: 'Confirmed by an operator.',
+  ocrSubs: 'look-alike characters', otherDiffs: 'other differences', provinceDiffers: 'province differs',
+};
+
+const dicts = { zh, en };
+let lang = localStorage.getItem('vigil-lang') === 'en' ? 'en' : 'zh';
+const listeners = [];
+
+/** The label for a key in the current language; an unknown key shows itself (a value the page has no word for). */
+export function t(key, fallback) {
+  return dicts[lang][key] ?? fallback ?? key;
+}
+
+/** A label for a coded value, e.g. tv('st', 'confirmed'); unknown codes show as they are. */
+export const tv = (prefix, code) => t(`${prefix}_${code}`, code);
+
+export const currentLang = () => lang;
+
+export function applyStatic(root = document) {
+  document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
+  for (const el of root.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
+  for (const el of root.querySelectorAll('[data-i18n-placeholder]')) el.placeholder = t(el.dataset.i18nPlaceholder);
+}
+
+export function setLang(next) {
+  lang = next === 'en' ? 'en' : 'zh';
+  localStorage.setItem('vigil-lang', lang);
+  applyStatic();
+  for (const fn of listeners) fn(lang);
+}
+
+export const toggleLang = () => setLang(lang === 'zh' ? 'en' : 'zh');
+
+/** Modules that draw dynamic text re-draw when the language changes. */
+export const onLang = (fn) => listeners.push(fn);
