@@ -50,7 +50,7 @@ async function signInAndTime(page: Page, url: string, token: string, whileWaitin
   return {
     signInToReadyMs: b.ready - b.submit,
     signInToFirstAlertMs: b.firstRow - b.submit,
-    eventToRowMs: b.firstEvent !== null && b.firstEvent < b.firstRow && b.firstEvent > b.ready - 1 ? b.firstRow - b.firstEvent : null,
+    eventToRowMs: b.firstEvent !== null && b.firstEvent <= b.firstRow ? b.firstRow - b.firstEvent : null,
   };
 }
 

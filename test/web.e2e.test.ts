@@ -85,10 +85,19 @@ demo:
       return !!img && img.src.startsWith('blob:') && img.complete && img.naturalWidth > 0;
     });
     await operator.locator('#map g.cam.target[data-camera="gate-1"]').waitFor();
+    // A new P1 hit sounds (WebAudio); the page counts the tones it played.
+    await operator.waitForFunction(() => Number(document.body.dataset.beeps ?? 0) >= 1);
     await screenshot(operator, '1-operator-live-alert');
   });
 
   it('confirms the hit with a reason from the keyboard and shows the unit sent', async () => {
+    // d opens the dismiss form; Escape closes it without a decision.
+    await operator.locator('body').press('d');
+    await operator.locator('#dispose[data-verdict="dismiss"]').waitFor();
+    await operator.keyboard.press('Escape');
+    await operator.locator('#dispose').waitFor({ state: 'detached' });
+    await operator.locator(`#a-${alertId}.candidate`).waitFor();
+
     await operator.locator('body').press('c');
     const form = operator.locator('#dispose[data-verdict="confirm"]');
     await form.waitFor();
@@ -121,6 +130,17 @@ demo:
     await operator.locator('#detail tr[data-unit="car-11"][data-state="acknowledged"]').waitFor();
     await operator.locator(`#a-${alertId} .chip[data-unit="car-11"].as-acknowledged`).waitFor();
     await operator.locator('#units li[data-unit="car-11"][data-status="en_route"]').waitFor();
+
+    // The fixture loops every 10 s, so a second pass makes a newer hit above ours: k moves up to it, j back.
+    await operator.locator('#alerts li.alert').nth(1).waitFor({ timeout: 30_000 });
+    await operator.locator(`#a-${alertId}`).click();
+    await operator.locator('body').press('k');
+    const above = await operator.evaluate(() => document.querySelector('#alerts li.alert.selected')?.nextElementSibling?.id);
+    expect(above).toBe(`a-${alertId}`);
+    await operator.locator('body').press('j');
+    expect(await operator.locator(`#a-${alertId}`).getAttribute('aria-selected')).toBe('true');
+    expect(await operator.locator('#detail').getAttribute('data-id')).toBe(alertId);
+
     await operator.locator('#lang').click();
     expect(await operator.locator('#feed-panel h2 [data-i18n="alerts"]').textContent()).toBe('Alerts');
     await screenshot(operator, '4-operator-unit-acknowledged-en');

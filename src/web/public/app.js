@@ -6,7 +6,7 @@ import { bindKeys, loadAlerts, onAlertEvent, onAssignmentEvent, renderFeed } fro
 import { openDisposition, renderDetail } from './detail.js';
 import { renderMap } from './map.js';
 import { loadCameras, loadUnits, onCameraStatus, renderCameras, renderUnits, tickAges } from './status.js';
-import { on, state } from './store.js';
+import { canDispose, on, state } from './store.js';
 import { onOffer, refreshOffers, renderOffers } from './unit.js';
 
 const CAMERAS_EVERY_MS = 5000;
@@ -60,6 +60,8 @@ async function start() {
     return;
   }
   document.body.dataset.role = state.role;
+  $('.keys').dataset.i18n = canDispose() ? 'keys' : 'keysView';
+  applyStatic();
   $('#signin').hidden = true;
   $('#signout').hidden = false;
   $('#console').hidden = false;

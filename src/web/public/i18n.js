@@ -1,7 +1,7 @@
 // Labels in Chinese and English, the language toggle, and the translation of static [data-i18n] elements.
 const zh = {
   title: '指挥室', token: 'API 令牌', signin: '登录', signout: '退出', lang: 'EN',
-  alerts: '告警', keys: 'j/k 下一条/上一条 · c 确认 · d 排除 · Esc 取消', noAlerts: '暂无告警',
+  alerts: '告警', keys: 'j/k 下一条/上一条 · c 确认 · d 排除 · Esc 取消', keysView: 'j/k 下一条/上一条', noAlerts: '暂无告警',
   map: '地图', cameras: '摄像机', units: '警力', offers: '派警任务', noOffers: '暂无任务',
   evidence: '证据', plateRead: '识别结果', hotlistRecord: '布控记录', noCrop: '无截图',
   plate: '号牌', category: '类别', reason: '布控原因', source: '来源', expires: '有效期至',
@@ -26,7 +26,7 @@ const zh = {
 
 const en = {
   title: 'Command room', token: 'API token', signin: 'Sign in', signout: 'Sign out', lang: '中文',
-  alerts: 'Alerts', keys: 'j/k next/previous · c confirm · d dismiss · Esc cancel', noAlerts: 'No alerts yet',
+  alerts: 'Alerts', keys: 'j/k next/previous · c confirm · d dismiss · Esc cancel', keysView: 'j/k next/previous', noAlerts: 'No alerts yet',
   map: 'Map', cameras: 'Cameras', units: 'Units', offers: 'Dispatches', noOffers: 'No dispatches',
   evidence: 'Evidence', plateRead: 'Plate read', hotlistRecord: 'Hotlist record', noCrop: 'no crop',
   plate: 'Plate', category: 'Category', reason: 'Reason listed', source: 'Source', expires: 'Expires',

@@ -79,7 +79,17 @@ function features() {
   return { cams, units, alert };
 }
 
+/** Colour key: unit states and camera states, in the current language. */
+function renderLegend() {
+  const box = $('#map-legend');
+  if (!box) return;
+  const units = ['available', 'assigned', 'en_route', 'on_scene'].map((s) => h('li', { class: `us-${s}` }, h('span', { class: 'dot' }), tv('us', s)));
+  const cams = ['online', 'offline'].map((s) => h('li', { class: `cs-${s}` }, h('span', { class: 'sq' }), `${t('camera')} ${tv('cs', s)}`));
+  fill(box, units, cams);
+}
+
 export function renderMap() {
+  renderLegend();
   const svg = $('#map');
   if (!svg) return;
   const { cams, units, alert } = features();
