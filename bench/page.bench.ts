@@ -60,7 +60,8 @@ function weigh(page: Page) {
   const pending: Promise<void>[] = [];
   page.on('requestfinished', (req) => {
     const url = new URL(req.url());
-    if (url.pathname.endsWith('/stream')) return;
+    // blob: URLs are the crops already counted as API images; the stream never finishes.
+    if (!url.protocol.startsWith('http') || url.pathname.endsWith('/stream')) return;
     const kind = url.pathname.startsWith('/api/') ? (url.pathname.endsWith('.jpg') ? 'api-images' : 'api-json') : 'page';
     pending.push(
       req.sizes().then((s) => {
