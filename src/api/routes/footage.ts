@@ -1,0 +1,210 @@
+// Footage for investigators: segment listing, range playback, clip exports and cases; each look-up states
+// its purpose or case and is audited.
+import { Hono, type Context } from 'hono';
+import type { z } from 'zod';
+import { requireRole } from '../auth.js';
+import type { ApiDeps, ApiEnv } from '../deps.js';
+import { badRequest, jsonBody, notFound, parseOr400 } from '../errors.js';
+import { NoFootageError } from '../../recording/clip-plan.js';
+import type { RecordingService } from '../../recording/recording-service.js';
+import {
+  AccessRefused, alertLinkBody, bookmarkBody, caseBody, exportBody, opensViewing, rangeQuery, reasonBody, resolveAccess, whyQuery, type Access,
+} from '../../recording/footage-access.js';
+import { fileResponse } from '../../recording/http-range.js';
+import type { CaseRepo } from '../../store/case-repo.js';
+import type { ExportRecord, ExportRepo } from '../../store/export-repo.js';
+import type { SegmentRepo } from '../../store/segment-repo.js';
+
+/** ApiDeps (the parts used here) plus the recording repositories and service. */
+export interface FootageDeps extends Pick<ApiDeps, 'log' | 'audit' | 'cameras' | 'alerts'> {
+  segments: SegmentRepo;
+  exports: ExportRepo;
+  cases: CaseRepo;
+  recording: Pick<RecordingService, 'config' | 'storage' | 'exportJobs' | 'playCache'>;
+}
+
+const VIEW = ['admin', 'operator', 'investigator'] as const;
+const CASEWORK = ['admin', 'investigator'] as const;
+
+export function footageRoutes(deps: FootageDeps) {
+  const access = async (q: { purpose?: string; case?: string }): Promise<Access> => {
+    try {
+      return await resolveAccess(q, deps.cases);
+    } catch (err) {
+      if (err instanceof AccessRefused) throw badRequest(err.message);
+      throw err;
+    }
+  };
+  /** Audits a look-up with its parameters, and files it under the case when one was named. */
+  const record = async (c: Context<ApiEnv>, action: string, target: string, a: Access, details: Record<string, unknown>) => {
+    const p = c.get('principal');
+    await deps.audit.append({ actor: p.name, role: p.role, action, target, details: { ...details, purpose: a.purpose, case: a.case?.number ?? null } });
+    if (a.case) await deps.cases.addItem({ caseId: a.case.id, kind: 'search', ref: target, details: { action, ...details }, addedBy: p.name });
+  };
+  const camera = async (id: string) => {
+    if (!(await deps.cameras.get(id))) throw notFound(`camera ${id}`);
+    return id;
+  };
+  const range = (q: z.output<typeof rangeQuery>) => ({ from: new Date(q.from), to: new Date(q.to) });
+
+  return new Hono<ApiEnv>()
+    .get('/footage/:camera', requireRole(...VIEW), async (c) => {
+      const q = parseOr400(rangeQuery, c.req.query(), 'query');
+      const cam = await camera(c.req.param('camera'));
+      const a = await access(q);
+      const { from, to } = range(q);
+      const segments = await deps.segments.overlapping(cam, from, to);
+      await record(c, 'footage.search', cam, a, { camera: cam, from: q.from, to: q.to, results: segments.length });
+      return c.json({
+        camera: cam, from: q.from, to: q.to,
+        segments: segments.map((s) => ({ id: s.id, start: s.startAt.toISOString(), end: s.endAt.toISOString(), bytes: s.bytes, protectedBy: s.protectedBy, url: `/api/v1/segments/${s.id}` })),
+      });
+    })
+    .get('/footage/:camera/play', requireRole(...VIEW), async (c) => {
+      const q = parseOr400(rangeQuery, c.req.query(), 'query');
+      const cam = await camera(c.req.param('camera'));
+      const a = await access(q);
+      const { from, to } = range(q);
+      if (to.getTime() - from.getTime() > deps.recording.config.playMaxMinutes * 60_000) {
+        throw badRequest(`play at most ${deps.recording.config.playMaxMinutes} minutes at a time; export longer ranges (POST /exports)`);
+      }
+      const segments = await deps.segments.overlapping(cam, from, to);
+      let clip;
+      try {
+        clip = await deps.recording.playCache.get(cam, segments, from.getTime(), to.getTime());
+      } catch (err) {
+        if (err instanceof NoFootageError) throw notFound(`footage of ${cam} (${err.message})`);
+        throw err;
+      }
+      const rangeHeader = c.req.header('range');
+      if (opensViewing(rangeHeader)) await record(c, 'footage.play', cam, a, { camera: cam, from: q.from, to: q.to, segments: segments.length });
+      return fileResponse(clip.file, rangeHeader, {
+        contentType: 'video/mp4',
+        headers: { 'x-footage-start': new Date(clip.startMs).toISOString(), 'x-footage-end': new Date(clip.endMs).toISOString() },
+      });
+    })
+    .get('/segments/:id', requireRole(...VIEW), async (c) => {
+      const q = parseOr400(whyQuery, c.req.query(), 'query');
+      const id = Number(c.req.param('id'));
+      const seg = Number.isSafeInteger(id) ? await deps.segments.get(id) : null;
+      if (!seg) throw notFound(`segment ${c.req.param('id')}`);
+      const a = await access(q);
+      const rangeHeader = c.req.header('range');
+      if (opensViewing(rangeHeader)) await record(c, 'footage.segment', String(seg.id), a, { camera: seg.cameraId, from: seg.startAt.toISOString(), to: seg.endAt.toISOString() });
+      return fileResponse(deps.recording.storage.abs(seg.path), rangeHeader, {
+        contentType: 'video/mp2t',
+        headers: { 'x-footage-start': seg.startAt.toISOString(), 'x-footage-end': seg.endAt.toISOString() },
+      });
+    })
+    .post('/exports', requireRole(...VIEW), async (c) => {
+      const b = await jsonBody(c, exportBody);
+      for (const cam of b.cameras) await camera(cam);
+      const a = await access(b);
+      const p = c.get('principal');
+      const e = await deps.recording.exportJobs.create({
+        cameras: [...new Set(b.cameras)], from: new Date(b.from), to: new Date(b.to), purpose: a.purpose,
+        caseId: a.case?.id ?? null, caseNumber: a.case?.number ?? null, actor: p.name, role: p.role,
+      });
+      return c.json(exportView(e, deps), 202);
+    })
+    .get('/exports/:id', requireRole(...VIEW), async (c) => {
+      const e = await findExport(deps, c.req.param('id'));
+      return c.json({ ...exportView(e, deps), manifest: e.manifest });
+    })
+    .get('/exports/:id/files/:name', requireRole(...VIEW), async (c) => {
+      const e = await findExport(deps, c.req.param('id'));
+      const name = c.req.param('name');
+      if (e.status !== 'done' || e.filesRemovedAt) throw notFound(`files of export ${e.id} (${e.filesRemovedAt ? 'removed after release' : `export is ${e.status}`})`);
+      if (name !== 'manifest.json' && !e.files.some((f) => f.name === name)) throw notFound(`file ${name} in export ${e.id}`);
+      const rangeHeader = c.req.header('range');
+      if (opensViewing(rangeHeader)) {
+        const p = c.get('principal');
+        await deps.audit.append({ actor: p.name, role: p.role, action: 'footage.export.download', target: e.id, details: { file: name, purpose: e.purpose } });
+      }
+      const file = `${deps.recording.storage.exportDir(e.id)}/${name}`;
+      return fileResponse(file, rangeHeader, { contentType: name.endsWith('.json') ? 'application/json' : 'video/mp4', downloadName: `${e.id}-${name}` });
+    })
+    .post('/exports/:id/release', requireRole(...CASEWORK), async (c) => {
+      const e = await findExport(deps, c.req.param('id'));
+      const { reason } = await jsonBody(c, reasonBody);
+      const p = c.get('principal');
+      if (!(await deps.recording.exportJobs.release(e.id, p.name, p.role, reason))) throw badRequest(`export ${e.id} was already released`);
+      return c.json(exportView((await deps.exports.get(e.id)) as ExportRecord, deps));
+    })
+    .post('/cases', requireRole(...CASEWORK), async (c) => {
+      const b = await jsonBody(c, caseBody);
+      const p = c.get('principal');
+      const created = await deps.cases.create({ number: b.number, title: b.title, createdBy: p.name });
+      await deps.audit.append({ actor: p.name, role: p.role, action: 'case.create', target: created.id, details: { number: b.number, title: b.title } });
+      return c.json(created, 201);
+    })
+    .get('/cases/:id', requireRole(...CASEWORK), async (c) => {
+      const found = await deps.cases.find(c.req.param('id'));
+      if (!found) throw notFound(`case ${c.req.param('id')}`);
+      const items = await deps.cases.items(found.id);
+      const exports = await deps.exports.listForCase(found.id);
+      const p = c.get('principal');
+      await deps.audit.append({ actor: p.name, role: p.role, action: 'case.view', target: found.id, details: { number: found.number } });
+      const of = (kind: string) => items.filter((i) => i.kind === kind);
+      return c.json({ case: found, searches: of('search'), alerts: of('alert'), bookmarks: of('bookmark'), exports: exports.map((e) => exportView(e, deps)) });
+    })
+    .post('/cases/:id/bookmarks', requireRole(...CASEWORK), async (c) => {
+      const found = await openCase(deps, c.req.param('id'));
+      const b = await jsonBody(c, bookmarkBody);
+      const cam = await camera(b.camera);
+      const p = c.get('principal');
+      const from = new Date(b.from);
+      const to = new Date(b.to);
+      const item = await deps.cases.addItem({ caseId: found.id, kind: 'bookmark', cameraId: cam, from, to, note: b.note, addedBy: p.name });
+      await deps.segments.addHold({ cameraId: cam, from, to, kind: 'case', ref: item.id, reason: `case ${found.number}: ${b.note}`, createdBy: p.name, expiresAt: null });
+      await deps.audit.append({ actor: p.name, role: p.role, action: 'case.bookmark', target: found.id, details: { number: found.number, camera: cam, from: b.from, to: b.to, note: b.note } });
+      return c.json(item, 201);
+    })
+    .post('/cases/:id/alerts', requireRole(...CASEWORK), async (c) => {
+      const found = await openCase(deps, c.req.param('id'));
+      const b = await jsonBody(c, alertLinkBody);
+      const alert = await deps.alerts.get(b.alert);
+      if (!alert) throw notFound(`alert ${b.alert}`);
+      const p = c.get('principal');
+      const margin = deps.recording.config.eventSeconds * 1000;
+      const at = new Date(alert.captured_at).getTime();
+      const [from, to] = [new Date(at - margin), new Date(at + margin)];
+      const item = await deps.cases.addItem({ caseId: found.id, kind: 'alert', ref: alert.id, cameraId: alert.camera_id, from, to, note: b.note ?? null, addedBy: p.name });
+      await deps.segments.addHold({ cameraId: alert.camera_id, from, to, kind: 'case', ref: item.id, reason: `case ${found.number}: alert ${alert.plate}`, createdBy: p.name, expiresAt: null });
+      await deps.audit.append({ actor: p.name, role: p.role, action: 'case.alert', target: found.id, details: { number: found.number, alert: alert.id } });
+      return c.json(item, 201);
+    })
+    .post('/cases/:id/close', requireRole(...CASEWORK), async (c) => {
+      const found = await openCase(deps, c.req.param('id'));
+      const { reason } = await jsonBody(c, reasonBody);
+      const p = c.get('principal');
+      await deps.cases.close(found.id, p.name);
+      const itemIds = (await deps.cases.items(found.id)).map((i) => i.id);
+      const released = await deps.segments.releaseHolds('case', itemIds, p.name, reason);
+      await deps.audit.append({ actor: p.name, role: p.role, action: 'case.close', target: found.id, details: { number: found.number, reason, holdsReleased: released } });
+      return c.json({ ...(await deps.cases.find(found.id)), holdsReleased: released });
+    });
+}
+
+async function findExport(deps: FootageDeps, id: string): Promise<ExportRecord> {
+  const e = /^[0-9a-f-]{36}$/i.test(id) ? await deps.exports.get(id) : null;
+  if (!e) throw notFound(`export ${id}`);
+  return e;
+}
+
+async function openCase(deps: FootageDeps, id: string) {
+  const found = await deps.cases.find(id);
+  if (!found) throw notFound(`case ${id}`);
+  if (found.closedAt) throw badRequest(`case ${found.number} is closed`);
+  return found;
+}
+
+function exportView(e: ExportRecord, deps: FootageDeps) {
+  const live = deps.recording.exportJobs.progress(e.id);
+  return {
+    id: e.id, status: e.status, progress: live ?? e.progress, error: e.error, cameras: e.cameras, from: e.from.toISOString(), to: e.to.toISOString(),
+    purpose: e.purpose, requestedBy: e.requestedBy, createdAt: e.createdAt.toISOString(), finishedAt: e.finishedAt?.toISOString() ?? null,
+    releasedAt: e.releasedAt?.toISOString() ?? null, manifestSha256: e.manifestSha256,
+    files: e.files.map((f) => ({ ...f, url: `/api/v1/exports/${e.id}/files/${encodeURIComponent(f.name)}` })),
+  };
+}
