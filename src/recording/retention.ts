@@ -73,8 +73,9 @@ export class Retention {
     for (let batch = await segments.expired(cutoffs, BATCH); batch.length; batch = await segments.expired(cutoffs, BATCH)) {
       if (!(await this.remove(batch, r.byAge, r))) break;
     }
-    while (await this.overQuota()) {
-      const batch = await segments.oldestUnprotected(BATCH);
+    for (let excess = await this.excessBytes(); excess > 0; excess = await this.excessBytes()) {
+      // Only as many of the oldest as cover the excess: the quota is a ceiling, not a target to empty.
+      const batch = takeCovering(await segments.oldestUnprotected(BATCH), excess);
       if (!batch.length || !(await this.remove(batch, r.byQuota, r))) {
         r.quotaUnmet = true;
         break;
@@ -86,11 +87,12 @@ export class Retention {
     return r;
   }
 
-  private async overQuota(): Promise<boolean> {
+  /** Bytes to free: over the quota, or short of the free-space floor, whichever is more. */
+  private async excessBytes(): Promise<number> {
     const { maxBytes, minFreeBytes } = this.d.config.retention;
-    if (maxBytes !== undefined && (await this.d.segments.totalBytes()) > maxBytes) return true;
+    const overQuota = maxBytes !== undefined ? (await this.d.segments.totalBytes()) - maxBytes : 0;
     const free = await this.d.storage.freeBytes();
-    return free !== null && free < minFreeBytes;
+    return Math.max(overQuota, free === null ? 0 : minFreeBytes - free);
   }
 
   /** Deletes rows still unprotected, then their files; returns false when none could be deleted. */
@@ -155,4 +157,16 @@ export class Retention {
     }
     for (const e of r.errors) this.d.log.warn(`purge: ${e}`);
   }
+}
+
+/** The shortest prefix of `oldest` whose bytes reach `bytes`. */
+function takeCovering(oldest: Segment[], bytes: number): Segment[] {
+  let sum = 0;
+  const taken: Segment[] = [];
+  for (const s of oldest) {
+    if (sum >= bytes) break;
+    taken.push(s);
+    sum += s.bytes;
+  }
+  return taken;
 }
