@@ -92,7 +92,7 @@ describe('footage API and CLI', () => {
     const tokenRepo = new TokenRepo(db);
     for (const role of ['investigator', 'operator', 'admin'] as const) tokens[role] = (await tokenRepo.create(role, role)).token;
     tokens.unit = (await tokenRepo.create('u', 'unit', 'u1')).token;
-    const v1 = new Hono<ApiEnv>().use(authenticate(tokenRepo)).route('/', footageRoutes({ log, audit, cameras, alerts: new AlertRepo(db), ...repos, recording }));
+    const v1 = new Hono<ApiEnv>().use(authenticate(tokenRepo)).route('/', footageRoutes({ log, cameras, alerts: new AlertRepo(db), ...repos, recording }));
     app = new Hono().route('/api/v1', v1);
     app.onError((err, c) => onError(err, c, log));
     server = await new Promise<ServerType>((resolve) => {
