@@ -80,6 +80,8 @@ class Clip:
             raise RuntimeError(f'cannot read {self.path}: {gerror.message}')
         if not self.units:
             raise RuntimeError(f'no H.264 video found in {self.path}')
+        self.pts = [u.pts for u in self.units]
+        self.dts = [u.dts if u.dts != Gst.CLOCK_TIME_NONE else u.pts for u in self.units]
         last = self.units[-1]
         step = last.duration if last.duration != Gst.CLOCK_TIME_NONE else Gst.SECOND // 25
         self.duration = last.pts + step
@@ -110,11 +112,14 @@ class LoopingFactory(GstRtspServer.RTSPMediaFactory):
                 # may come a while after the pipeline started, so time 0 of the file is "now".
                 clock = appsrc.get_clock()
                 cursor['start'] = clock.get_time() - appsrc.get_base_time() if clock else 0
-            unit = units[cursor['index']]
+            i = cursor['index']
             shift = cursor['start'] + cursor['loop'] * self.clip.duration
-            out = unit.copy()  # shares the memory; only the timestamps differ per loop
-            out.pts = unit.pts + shift
-            out.dts = (unit.dts if unit.dts != Gst.CLOCK_TIME_NONE else unit.pts) + shift
+            # A deep copy, stamped from the timestamps kept at load: through PyGObject a plain
+            # copy() can alias the stored buffer, and then every loop adds its shift on top of the
+            # last one (the third pass came 10 s late, the fourth 30 s).
+            out = units[i].copy_deep()
+            out.pts = self.clip.pts[i] + shift
+            out.dts = self.clip.dts[i] + shift
             cursor['index'] += 1
             if cursor['index'] == len(units):
                 cursor['index'] = 0

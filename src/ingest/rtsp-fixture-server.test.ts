@@ -33,14 +33,15 @@ describe('RTSP fixture server', () => {
   });
 
   it('loops the file with timestamps that only move forward', async () => {
-    // street.mp4 lasts 6 s at 10 fps; read 8 s of packets, well into the second loop.
+    // street.mp4 lasts 6 s at 10 fps; read 14 s of packets, into the third loop: a server that
+    // re-stamped the same buffers once served the third pass 10 s late.
     const { stdout } = await run('ffprobe', [
-      ...['-v', 'error', '-rtsp_transport', 'tcp', '-read_intervals', '%+8', '-select_streams', 'v'],
+      ...['-v', 'error', '-rtsp_transport', 'tcp', '-read_intervals', '%+14', '-select_streams', 'v'],
       ...['-show_entries', 'packet=pts_time', '-of', 'csv=p=0', server.url('street')],
-    ], { timeout: 30_000 });
+    ], { timeout: 40_000 });
     const pts = stdout.split('\n').map((l) => Number.parseFloat(l)).filter((t) => Number.isFinite(t));
-    expect(pts.length).toBeGreaterThan(65);
-    expect(pts[pts.length - 1] - pts[0]).toBeGreaterThan(6.5);
+    expect(pts.length).toBeGreaterThan(125);
+    expect(pts[pts.length - 1] - pts[0]).toBeGreaterThan(12.5);
     for (let i = 1; i < pts.length; i++) {
       const step = pts[i] - pts[i - 1];
       expect(step, `packet ${i}`).toBeGreaterThan(0);
