@@ -125,7 +125,7 @@ export class ExportJobs {
       const clips: { cameraId: string; clip: ClipResult }[] = [];
       const missing: { camera: string; reason: string }[] = [];
       for (const [i, cameraId] of e.cameras.entries()) {
-        const segments = await this.d.segments.overlapping(cameraId, e.from, e.to);
+        const segments = await this.d.segments.overlapping(cameraId, e.from, e.to, 1_000_000);
         try {
           const clip = await writeClip({
             segments, fromMs: e.from.getTime(), toMs: e.to.getTime(), out: path.join(dir, `${cameraId}.mp4`), storage: this.d.storage, tools: this.d.tools,

@@ -118,7 +118,10 @@ export class Recorder extends EventEmitter<{ status: [RecorderStatus]; fault: [R
     try {
       await this.o.storage.ensureWritable(dir);
       // Files a previous process or run left: file them before new ones arrive, oldest first.
-      for (const p of await this.o.filer.leftovers(this.o.cameraId, null, this.o.tools)) await this.o.accept(p);
+      for (const p of await this.o.filer.leftovers(this.o.cameraId, null, this.o.tools)) {
+        await this.o.accept(p);
+        this.lastSegmentEndAt = Math.max(this.lastSegmentEndAt ?? 0, p.endMs);
+      }
     } catch (err) {
       this.fail(err, null);
       return;

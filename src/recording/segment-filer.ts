@@ -53,7 +53,9 @@ export class SegmentFiler {
    * the file goes back to its pending name, so the next start (or retry) indexes it.
    */
   async commit(p: PendingSegment): Promise<Segment> {
-    const rel = this.storage.segmentRelPath(p.cameraId, p.startMs);
+    let rel = this.storage.segmentRelPath(p.cameraId, p.startMs);
+    // rename() replaces silently: never let a segment starting in the same millisecond overwrite another.
+    for (let n = 1; await stat(this.storage.abs(rel)).then(() => true, () => false); n++) rel = this.storage.segmentRelPath(p.cameraId, p.startMs, `${n}.ts`);
     const abs = this.storage.abs(rel);
     try {
       await mkdir(path.dirname(abs), { recursive: true });

@@ -25,6 +25,8 @@ export interface FootageDeps extends Pick<ApiDeps, 'log' | 'audit' | 'cameras' |
 
 const VIEW = ['admin', 'operator', 'investigator'] as const;
 const CASEWORK = ['admin', 'investigator'] as const;
+/** A week of 60 s segments; longer ranges are listed in pieces (the answer says truncated). */
+const LIST_LIMIT = 10_080;
 
 export function footageRoutes(deps: FootageDeps) {
   const access = async (q: { purpose?: string; case?: string }): Promise<Access> => {
@@ -53,10 +55,10 @@ export function footageRoutes(deps: FootageDeps) {
       const cam = await camera(c.req.param('camera'));
       const a = await access(q);
       const { from, to } = range(q);
-      const segments = await deps.segments.overlapping(cam, from, to);
+      const segments = await deps.segments.overlapping(cam, from, to, LIST_LIMIT);
       await record(c, 'footage.search', cam, a, { camera: cam, from: q.from, to: q.to, results: segments.length });
       return c.json({
-        camera: cam, from: q.from, to: q.to,
+        camera: cam, from: q.from, to: q.to, truncated: segments.length === LIST_LIMIT,
         segments: segments.map((s) => ({ id: s.id, start: s.startAt.toISOString(), end: s.endAt.toISOString(), bytes: s.bytes, protectedBy: s.protectedBy, url: `/api/v1/segments/${s.id}` })),
       });
     })
