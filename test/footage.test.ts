@@ -1,6 +1,7 @@
 // Integration: the footage API and CLI over a real database, real segments (the fixture filed by stream
 // copy) and real ffmpeg: purpose rules, range playback, exports (ffprobed), cases, release, audit.
 import { spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -205,4 +206,32 @@ describe('footage API and CLI', () => {
     expect(printed).toMatch(/FROM: give an ISO time with a zone/);
     expect((await audit.verify()).brokenAt).toBeNull();
   });
+
+  it('links an alert to a case, holding its footage until the case is closed', async () => {
+    await json('/cases', 'investigator', { method: 'POST', body: JSON.stringify({ number: 'XA-2026-0043', title: 'stolen car' }) });
+    const alertId = await insertAlert(db, 'cam-b', T0 + 5000);
+    const linked = await json('/cases/XA-2026-0043/alerts', 'investigator', { method: 'POST', body: JSON.stringify({ alert: alertId, note: 'the car' }) });
+    expect(linked.status).toBe(201);
+    const q = `from=${iso(T0)}&to=${iso(T0 + 10_000)}&case=XA-2026-0043`;
+    const held = await json(`/footage/cam-b?${q}`);
+    expect((held.body.segments as { protectedBy: string[] }[]).every((s) => s.protectedBy.includes('case'))).toBe(true);
+    const closed = await json('/cases/XA-2026-0043/close', 'investigator', { method: 'POST', body: JSON.stringify({ reason: 'solved' }) });
+    expect(closed.body.holdsReleased).toBe(1);
+    expect((await json(`/footage/cam-b?${q}`)).body.error).toMatch(/case XA-2026-0043 is closed/);
+    const after = await json(`/footage/cam-b?from=${iso(T0)}&to=${iso(T0 + 10_000)}&purpose=after%20close`);
+    expect((after.body.segments as { protectedBy: string[] }[]).some((s) => s.protectedBy.includes('case'))).toBe(false);
+  });
 });
+
+/** An alert row (with the plate read and hotlist entry it references) on a camera at a time. */
+async function insertAlert(db: Db, cameraId: string, capturedMs: number): Promise<string> {
+  const [read, hot, alert] = [randomUUID(), randomUUID(), randomUUID()];
+  const at = iso(capturedMs);
+  await db.query(
+    `insert into plate_reads (id, camera_id, plate, plate_canonical, confidence, format, first_seen, last_seen, captured_at, box) values ($1,$2,'京A12345','京A12345',0.9,'ordinary',$3,$3,$3,'[0,0,1,1]')`,
+    [read, cameraId, at],
+  );
+  await db.query(`insert into hotlist (id, plate, category, reason, source, added_by, priority, expires_at) values ($1,'京A12345','wanted','r','s','a',1,'2099-01-01')`, [hot]);
+  await db.query(`insert into alerts (id, plate_read_id, hotlist_id, camera_id, plate, match, priority, captured_at) values ($1,$2,$3,$4,'京A12345','{}',1,$5)`, [alert, read, hot, cameraId, at]);
+  return alert;
+}

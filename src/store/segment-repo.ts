@@ -142,7 +142,7 @@ export class SegmentRepo {
     const added = await this.db.query(
       `insert into footage_holds (id, camera_id, from_at, to_at, kind, ref, reason, created_by, expires_at)
        select gen_random_uuid(), a.camera_id, a.captured_at - make_interval(secs => $1), a.captured_at + make_interval(secs => $1),
-              'alert', a.id::text, 'alert ' || a.plate, 'system', a.captured_at + make_interval(days => $2)
+              'alert', a.id::text, 'alert ' || a.kind || case when a.plate <> '' then ' ' || a.plate else '' end, 'system', a.captured_at + make_interval(days => $2)
          from alerts a where a.status <> 'dismissed'
           and not exists (select 1 from footage_holds h where h.kind = 'alert' and h.ref = a.id::text)
        returning id`,

@@ -172,7 +172,7 @@ export function footageRoutes(deps: FootageDeps) {
       const at = new Date(alert.captured_at).getTime();
       const [from, to] = [new Date(at - margin), new Date(at + margin)];
       const item = await deps.cases.addItem({ caseId: found.id, kind: 'alert', ref: alert.id, cameraId: alert.camera_id, from, to, note: b.note ?? null, addedBy: p.name });
-      await deps.segments.addHold({ cameraId: alert.camera_id, from, to, kind: 'case', ref: item.id, reason: `case ${found.number}: alert ${alert.plate}`, createdBy: p.name, expiresAt: null });
+      await deps.segments.addHold({ cameraId: alert.camera_id, from, to, kind: 'case', ref: item.id, reason: `case ${found.number}: ${alert.kind} alert ${alert.plate || alert.id}`, createdBy: p.name, expiresAt: null });
       await deps.audit.append({ actor: p.name, role: p.role, action: 'case.alert', target: found.id, details: { number: found.number, alert: alert.id } });
       return c.json(item, 201);
     })
