@@ -1,5 +1,6 @@
 // The shape of Vigil's YAML configuration: zod schemas that reject unknown keys, with defaults.
 import { z } from 'zod';
+import { DUTY_LEVELS, SUBJECT_CATEGORIES } from '../domain/face-watchlist.js';
 
 const latLon = {
   lat: z.number().min(-90).max(90),
@@ -72,6 +73,72 @@ const demoSchema = z.strictObject({
   positions: z.array(z.strictObject({ unit: z.string().min(1), ...latLon })).default([]),
 });
 
+const cosine = z.number().min(-1).max(1);
+
+/** Cosine thresholds of one duty level: a default and, optionally, one per subject category. */
+const levelThresholds = z.strictObject({
+  default: cosine.optional(),
+  ...Object.fromEntries(SUBJECT_CATEGORIES.map((c) => [c, cosine.optional()])),
+} as Record<'default' | (typeof SUBJECT_CATEGORIES)[number], z.ZodOptional<typeof cosine>>);
+
+export const facesSchema = z.strictObject({
+  /** Manifest name of the embedder; enrolled photos of another model do not match until enrolled again. */
+  embedder: z.string().min(1).default('faceapi-recognition'),
+  /**
+   * Cosine a face must reach to be a hit, unless `thresholds` says otherwise. 0.93 kept the
+   * false-accept rate near 1% on ../shared/data/faces/faceapi (`vigil faces eval`); see README.
+   */
+  threshold: cosine.default(0.93),
+  /** Per duty level and category; a level or category left out falls back to normal, then to `threshold`. */
+  thresholds: z.partialRecord(z.enum(DUTY_LEVELS), levelThresholds).default({}),
+  /** In-process gallery back end, rebuilt from the enrolled photos at start: exact (SIMD scan) or hnsw. */
+  gallery: z.enum(['exact', 'hnsw']).default('exact'),
+  /** The command room's duty level; switching it changes thresholds at once (restart-free later). */
+  dutyLevel: z.enum(DUTY_LEVELS).default('normal'),
+  /** Distinct people who must confirm a face hit before a unit is sent: 1, or 2 (four eyes). */
+  confirmations: z.union([z.literal(1), z.literal(2)]).default(1),
+  retention: z
+    .strictObject({
+      /** Unmatched face crops and embeddings are kept this long after their track ends; 0: not stored at all. */
+      unmatchedSeconds: z.number().int().min(0).max(31 * 24 * 3600).default(0),
+      /** How often the purge job runs. */
+      purgeEverySeconds: z.number().int().min(10).max(24 * 3600).default(300),
+    })
+    .prefault({}),
+  track: z
+    .strictObject({
+      /** Usable frames of a face track before its first decision. */
+      minFrames: z.number().int().min(1).max(50).default(3),
+      /** A later frame this much better (relative quality) sends the track again (an upgrade). */
+      upgradeGain: z.number().min(0).max(5).default(0.15),
+      /** Faces below this quality (0..1) are tracked but not used for the decision. */
+      minQuality: z.number().min(0).max(1).default(0.25),
+      /** A face track unseen this long has ended. */
+      endAfterMs: z.number().int().min(100).max(60_000).default(2000),
+    })
+    .prefault({}),
+  enrol: z
+    .strictObject({
+      /** Largest photo accepted, bytes. */
+      maxPhotoBytes: z.number().int().min(1024).max(50 * 1024 * 1024).default(10 * 1024 * 1024),
+      /** Largest photo accepted, pixels (width x height), checked before decoding. */
+      maxPixels: z.number().int().min(10_000).max(100_000_000).default(40_000_000),
+      /** Narrowest face accepted, pixels. */
+      minFaceWidth: z.number().int().min(16).max(1000).default(60),
+      /** Sharpness floor: variance of the Laplacian of the grey face box at 112 px (clean photos 33-2500, blurred sigma 2.5: mostly 6-40). */
+      minSharpness: z.number().min(0).default(20),
+    })
+    .prefault({}),
+  search: z
+    .strictObject({
+      /** Most results one retrospective search returns. */
+      maxResults: z.number().int().min(1).max(500).default(50),
+      /** Lowest cosine a search result may have (investigators see candidates, not just hits). */
+      minScore: cosine.default(0.85),
+    })
+    .prefault({}),
+});
+
 export const configSchema = z.strictObject({
   server: z
     .strictObject({
@@ -132,6 +199,7 @@ export const configSchema = z.strictObject({
       mqttTopicPrefix: z.string().min(1).default('vigil'),
     })
     .prefault({}),
+  faces: facesSchema.prefault({}),
   cameras: z.array(cameraSchema).default([]),
   units: z.array(unitSchema).default([]),
   demo: demoSchema.prefault({}),
@@ -141,3 +209,4 @@ export type Config = z.infer<typeof configSchema>;
 export type CameraConfig = z.infer<typeof cameraSchema>;
 export type UnitConfig = z.infer<typeof unitSchema>;
 export type UnitType = z.infer<typeof unitTypeSchema>;
+export type FacesConfig = z.infer<typeof facesSchema>;

@@ -1,12 +1,25 @@
-// What a person sees of an alert: the hit, why the plate is listed, where, and that it is only a candidate.
+// What a person sees of an alert: the hit, why it is listed, where, and whether people have confirmed it.
 import type { AlertRow } from '../store/alert-repo.js';
 import type { CameraRepo } from '../store/camera-repo.js';
 import type { HotlistRepo } from '../store/hotlist-repo.js';
+import type { SubjectRepo } from '../store/subject-repo.js';
 
 export const CANDIDATE_NOTICE = 'Candidate match: not confirmed by a person. Verify the plate and vehicle before acting.';
 
-export async function describeAlert(alert: AlertRow, deps: { cameras: CameraRepo; hotlistRepo: HotlistRepo }): Promise<Record<string, unknown>> {
-  const [camera, entry] = await Promise.all([deps.cameras.get(alert.camera_id), deps.hotlistRepo.get(alert.hotlist_id)]);
+/**
+ * `subjects` and `alerts` describe face alerts; the job and API deps carry them (they spread every
+ * repository), and a plate alert needs neither.
+ */
+export interface AlertViewDeps {
+  cameras: CameraRepo;
+  hotlistRepo: HotlistRepo;
+  subjects?: SubjectRepo;
+  alerts?: Pick<import('../store/alert-repo.js').AlertRepo, 'dispositions'>;
+}
+
+export async function describeAlert(alert: AlertRow, deps: AlertViewDeps): Promise<Record<string, unknown>> {
+  if (alert.kind === 'face') return describeFaceAlert(alert, deps);
+  const [camera, entry] = await Promise.all([deps.cameras.get(alert.camera_id), alert.hotlist_id ? deps.hotlistRepo.get(alert.hotlist_id) : null]);
   return {
     id: alert.id,
     kind: alert.kind,
@@ -19,7 +32,7 @@ export async function describeAlert(alert: AlertRow, deps: { cameras: CameraRepo
     createdAt: new Date(alert.created_at).toISOString(),
     plateReadId: alert.plate_read_id,
     cropUrl: `/api/v1/plate-reads/${alert.plate_read_id}/crop.jpg`,
-    camera: camera && { id: camera.id, name: camera.name, kind: camera.kind, lat: camera.lat, lon: camera.lon, district: camera.district },
+    camera: cameraView(camera),
     listing: entry && {
       id: entry.id,
       plate: entry.plate ?? null,
@@ -31,4 +44,57 @@ export async function describeAlert(alert: AlertRow, deps: { cameras: CameraRepo
     },
     disposition: alert.disposed_by ? { by: alert.disposed_by, at: alert.disposed_at, reason: alert.disposition_reason } : null,
   };
+}
+
+async function describeFaceAlert(alert: AlertRow, deps: AlertViewDeps): Promise<Record<string, unknown>> {
+  const subjectId = alert.subject_id as string;
+  const [camera, subject, photos, verdicts] = await Promise.all([
+    deps.cameras.get(alert.camera_id),
+    deps.subjects?.get(subjectId) ?? null,
+    deps.subjects?.photos(subjectId) ?? [],
+    deps.alerts?.dispositions(alert.id) ?? [],
+  ]);
+  const confirmedBy = verdicts.filter((v) => v.verdict === 'confirm').map((v) => v.actor);
+  return {
+    id: alert.id,
+    kind: 'face',
+    status: alert.status,
+    notice: faceNotice(alert, confirmedBy),
+    plate: null,
+    priority: alert.priority,
+    score: alert.score,
+    match: alert.match,
+    capturedAt: new Date(alert.captured_at).toISOString(),
+    createdAt: new Date(alert.created_at).toISOString(),
+    faceSightingId: alert.face_sighting_id,
+    authorisationId: alert.authorisation_id,
+    cropUrl: `/api/v1/faces/sightings/${alert.face_sighting_id}/crop.jpg`,
+    camera: cameraView(camera),
+    subject: subject && {
+      id: subject.id,
+      name: subject.name,
+      category: subject.category,
+      reason: subject.reason,
+      reference: subject.reference,
+      expiresAt: subject.expires_at,
+      deleted: subject.deleted_at !== null,
+      photoUrl: photos[0] ? `/api/v1/subjects/${subject.id}/photos/${photos[0].id}` : null,
+      photoSource: photos[0]?.source ?? null,
+    },
+    confirmations: { required: alert.confirmations_required, given: confirmedBy.length, by: confirmedBy },
+    verdicts: verdicts.map((v) => ({ by: v.actor, role: v.role, verdict: v.verdict, reason: v.reason, at: new Date(v.at).toISOString() })),
+    disposition: alert.disposed_by ? { by: alert.disposed_by, at: alert.disposed_at, reason: alert.disposition_reason } : null,
+  };
+}
+
+function faceNotice(alert: AlertRow, confirmedBy: string[]): string {
+  const score = alert.score === null ? '' : ` (similarity ${alert.score.toFixed(3)})`;
+  if (alert.status === 'confirmed') return `Face match confirmed by ${confirmedBy.join(' and ')} before dispatch${score}. Check identity in person: a face match is not proof.`;
+  if (alert.status === 'dismissed') return `Dismissed by ${alert.disposed_by}: not a match.`;
+  const left = alert.confirmations_required - confirmedBy.length;
+  return `Candidate face match${score}: not confirmed. Nobody is sent until ${left} more ${left === 1 ? 'person confirms' : 'people confirm'} it against the watchlist photo.`;
+}
+
+function cameraView(camera: Awaited<ReturnType<CameraRepo['get']>>) {
+  return camera && { id: camera.id, name: camera.name, kind: camera.kind, lat: camera.lat, lon: camera.lon, district: camera.district };
 }

@@ -28,7 +28,8 @@ export const matchPayload = z.strictObject({
   provinceDiffers: z.boolean(),
 });
 
-export const alertPayload = z.strictObject({
+/** A hotlist hit on a plate read: dispatched at once (checkpoint staff verify the plate on sight). */
+export const plateAlertPayload = z.strictObject({
   plateReadId: z.uuid(),
   hotlistId: z.uuid(),
   cameraId: z.string().min(1),
@@ -37,6 +38,24 @@ export const alertPayload = z.strictObject({
   match: matchPayload,
   capturedAt: z.number().int(),
 });
+
+/** A face watchlist hit: a candidate for the command room's review, never dispatched before people confirm it. */
+export const faceAlertPayload = z.strictObject({
+  kind: z.literal('face'),
+  faceSightingId: z.uuid(),
+  subjectId: z.uuid(),
+  authorisationId: z.uuid(),
+  cameraId: z.string().min(1),
+  /** Cosine similarity of the face track's embedding to the subject's nearest enrolled photo. */
+  score: z.number().min(-1).max(1),
+  /** The threshold it passed (category and duty level), recorded with the alert. */
+  threshold: z.number().min(-1).max(1),
+  category: z.string().min(1),
+  priority: z.number().int().min(1).max(5),
+  capturedAt: z.number().int(),
+});
+
+export const alertPayload = z.union([plateAlertPayload, faceAlertPayload]);
 
 export const dispatchPayload = z.strictObject({
   alertId: z.uuid(),
@@ -63,15 +82,48 @@ export const sightingPayload = z.strictObject({
   cropJpeg: z.string().max(400_000).optional(),
 });
 
+/**
+ * A face track's decision from several frames (quality-weighted mean embedding); a later, better
+ * frame sends the same track again with a higher version. Sent only while an authorisation covers
+ * the camera; carries an embedding and a crop, so producers enqueue it with removeOnComplete.
+ */
+export const faceEventPayload = z.strictObject({
+  trackId: z.uuid(),
+  cameraId: z.string().min(1),
+  version: z.number().int().min(1),
+  firstSeen: z.number().int(),
+  lastSeen: z.number().int(),
+  capturedAt: z.number().int(),
+  frames: z.number().int().min(1),
+  quality: z.number().min(0).max(1),
+  box,
+  /** The embedder that made it (manifest name): an embedding of another model must not be compared. */
+  model: z.string().min(1),
+  embedding: z.array(z.number()).min(128).max(1024),
+  cropJpeg: z.string().max(200_000).optional(),
+  /** The track ended: no later version follows. */
+  final: z.boolean(),
+});
+
+/** The retention purge of face data (repeatable); `trigger` says who asked. */
+export const facePurgePayload = z.strictObject({
+  trigger: z.enum(['schedule', 'manual']),
+});
+
 export const queues = {
   'plate-reads': plateReadPayload,
   alerts: alertPayload,
   dispatch: dispatchPayload,
   escalate: escalatePayload,
   sightings: sightingPayload,
+  faces: faceEventPayload,
+  'face-purge': facePurgePayload,
 } as const;
 
 export type QueueName = keyof typeof queues;
 export type Payload<Q extends QueueName> = z.infer<(typeof queues)[Q]>;
 export type PlateReadEvent = Payload<'plate-reads'>;
 export type MatchLevel = z.infer<typeof matchPayload>;
+export type PlateAlertPayload = z.infer<typeof plateAlertPayload>;
+export type FaceAlertPayload = z.infer<typeof faceAlertPayload>;
+export type FaceEvent = Payload<'faces'>;

@@ -1,13 +1,26 @@
-// Human decisions on alerts (confirm or dismiss, with a reason) and unit answers to offers, all audited.
+// Human decisions on alerts (confirm or dismiss, with a reason; face hits by one or two people) and unit answers to offers, all audited.
+import { describeAlert } from '../jobs/alert-view.js';
 import type { EventBus } from '../queues/event-bus.js';
+import type { QueueSet } from '../queues/queue-set.js';
 import type { AlertRepo, AlertRow } from '../store/alert-repo.js';
 import type { AssignmentRepo, AssignmentRow } from '../store/assignment-repo.js';
 import type { AuditRepo } from '../store/audit-repo.js';
+import type { CameraRepo } from '../store/camera-repo.js';
+import type { HotlistRepo } from '../store/hotlist-repo.js';
+import type { SubjectRepo } from '../store/subject-repo.js';
 import type { Principal } from '../store/token-repo.js';
 import type { UnitRepo, UnitStatus } from '../store/unit-repo.js';
 
 export class ConflictError extends Error {
   override name = 'ConflictError';
+}
+
+/** What face alerts need beyond plate alerts: the dispatch queue (started on confirmation) and the repositories of their view. */
+export interface FaceDispositionDeps {
+  queues: QueueSet;
+  cameras: CameraRepo;
+  hotlistRepo: HotlistRepo;
+  subjects: SubjectRepo;
 }
 
 export class AlertService {
@@ -17,11 +30,14 @@ export class AlertService {
     private readonly units: UnitRepo,
     private readonly audit: AuditRepo,
     private readonly bus: EventBus,
+    private readonly faces?: FaceDispositionDeps,
   ) {}
 
   async dispose(id: string, verdict: 'confirm' | 'dismiss', reason: string, by: Principal): Promise<AlertRow> {
+    const current = await this.alerts.get(id);
+    if (current?.kind === 'face') return this.disposeFace(current, verdict, reason, by);
     const status = verdict === 'confirm' ? 'confirmed' : 'dismissed';
-    const alert = await this.alerts.dispose(id, status, by.name, reason);
+    const alert = await this.alerts.dispose(id, status, by.name, reason, by.role);
     if (!alert) {
       const existing = await this.alerts.get(id);
       if (!existing) throw new ConflictError(`no alert ${id}`);
@@ -39,6 +55,28 @@ export class AlertService {
     await this.audit.append({ actor: by.name, role: by.role, action: `alert.${status}`, target: id, details: { reason, plate: alert.plate } });
     await this.bus.publish({ type: 'alert', alertId: id, cameraId: alert.camera_id, status, at: Date.now(), capturedAt: new Date(alert.captured_at).getTime(), data: { id, status, disposedBy: by.name, reason } });
     return alert;
+  }
+
+  /**
+   * A face hit: each person's verdict is recorded; one dismissal closes it, and it is confirmed (and
+   * only then dispatched) when the required number of distinct people have confirmed it.
+   */
+  private async disposeFace(alert: AlertRow, verdict: 'confirm' | 'dismiss', reason: string, by: Principal): Promise<AlertRow> {
+    const faces = this.faces;
+    if (!faces) throw new Error('face alerts need AlertService face deps (queues, subjects)');
+    const outcome = await this.alerts.recordVerdict(alert.id, { actor: by.name, role: by.role, verdict, reason });
+    if (outcome.kind === 'missing') throw new ConflictError(`no alert ${alert.id}`);
+    if (outcome.kind === 'closed') throw new ConflictError(`alert ${alert.id} was already ${outcome.alert.status} by ${outcome.alert.disposed_by}`);
+    if (outcome.kind === 'already_voted') {
+      throw new ConflictError(`${by.name} has already given a verdict on alert ${alert.id}; ${alert.confirmations_required > 1 ? 'the next confirmation must come from another person' : 'it stands'}`);
+    }
+    const updated = outcome.alert;
+    const action = updated.status === 'candidate' ? 'alert.confirm_vote' : `alert.${updated.status}`;
+    await this.audit.append({ actor: by.name, role: by.role, action, target: alert.id, details: { kind: 'face', verdict, reason, subjectId: alert.subject_id, score: alert.score, confirmations: outcome.confirmations, required: alert.confirmations_required } });
+    if (updated.status === 'confirmed') await faces.queues.add('dispatch', { alertId: alert.id, attempt: 1 }, { jobId: `dispatch_${alert.id}_1` });
+    const view = await describeAlert(updated, { ...faces, alerts: this.alerts });
+    await this.bus.publish({ type: 'alert', alertId: alert.id, cameraId: alert.camera_id, status: updated.status, at: Date.now(), capturedAt: new Date(alert.captured_at).getTime(), data: view });
+    return updated;
   }
 
   /** A unit answers its offer: acknowledged (on the way), arrived, or resolved. */

@@ -1,0 +1,59 @@
+// Face watchlist vocabulary: subject categories, duty levels, the subject schemas, and per-category policy.
+import { z } from 'zod';
+
+export const SUBJECT_CATEGORIES = ['wanted_court', 'wanted_police', 'suspect', 'missing_vulnerable', 'at_risk'] as const;
+export type SubjectCategory = (typeof SUBJECT_CATEGORIES)[number];
+
+export const DUTY_LEVELS = ['normal', 'enhanced', 'wartime'] as const;
+export type DutyLevel = (typeof DUTY_LEVELS)[number];
+
+/** Alert priority (1 most urgent) of a face hit by the subject's category. */
+export const CATEGORY_PRIORITY: Record<SubjectCategory, number> = {
+  wanted_court: 1,
+  wanted_police: 1,
+  missing_vulnerable: 2,
+  suspect: 3,
+  at_risk: 2,
+};
+
+const text = (what: string) => z.string({ error: `${what} is required` }).trim().min(1, `${what} must not be empty`);
+
+/** A listing needs its category, reason and expiry; added_by is always the caller, set by the service. */
+export const subjectInputSchema = z.strictObject({
+  name: text('name').max(200),
+  category: z.enum(SUBJECT_CATEGORIES, { error: `category must be one of ${SUBJECT_CATEGORIES.join(', ')}` }),
+  reason: text('reason').max(1000),
+  reference: z.string().trim().max(200).optional(),
+  expires_at: z.iso.datetime({ offset: true, error: 'expires_at must be an ISO date-time with a zone' }).refine((v) => Date.parse(v) > Date.now(), 'expires_at must be in the future'),
+});
+export type SubjectInput = z.infer<typeof subjectInputSchema>;
+
+export const subjectPatchSchema = z.strictObject({
+  name: text('name').max(200).optional(),
+  category: z.enum(SUBJECT_CATEGORIES).optional(),
+  reason: text('reason').max(1000).optional(),
+  reference: z.string().trim().max(200).optional(),
+  expires_at: z.iso.datetime({ offset: true }).optional(),
+  active: z.boolean().optional(),
+});
+export type SubjectPatch = z.infer<typeof subjectPatchSchema>;
+
+export interface Subject {
+  id: string;
+  name: string;
+  category: SubjectCategory;
+  reason: string;
+  reference: string | null;
+  added_by: string;
+  expires_at: string;
+  active: boolean;
+  created_at: string;
+  updated_at: string;
+  deleted_at: string | null;
+  photos: number;
+}
+
+/** Whether a subject may match now: active, not deleted, not expired. */
+export function isLive(s: Pick<Subject, 'active' | 'deleted_at' | 'expires_at'>, now = Date.now()): boolean {
+  return s.active && !s.deleted_at && Date.parse(s.expires_at) > now;
+}
