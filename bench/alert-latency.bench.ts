@@ -45,6 +45,18 @@ demo:
     const tokens = node.demo?.tokens ?? [];
     let done: () => void = () => {};
     const finished = new Promise<void>((r) => (done = r));
+    // The command room's view, to say why hits stop coming if they do.
+    const operator = new SseClient(`${node.url}/api/v1/stream`, tokens.find((t) => t.role === 'operator')?.token as string);
+    await operator.ready;
+    clients.push(operator);
+    void (async () => {
+      for (let seen = 0; ; ) {
+        const e = await operator.waitFor((x) => x.event === 'assignment' && operator.events.indexOf(x) >= seen && x.data.state !== 'offered' && x.data.state !== 'acknowledged' && x.data.state !== 'resolved', minutes * 60_000).catch(() => null);
+        if (!e) return;
+        seen = operator.events.indexOf(e) + 1;
+        process.stderr.write(`  assignment ${String(e.data.alertId).slice(0, 8)} ${e.data.unitId}: ${e.data.state}\n`);
+      }
+    })();
     for (const unit of ['u1', 'u2']) {
       const token = tokens.find((t) => t.subject === unit)?.token as string;
       const client = new SseClient(`${node.url}/api/v1/stream`, token);
