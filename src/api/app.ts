@@ -7,15 +7,20 @@ import { onError } from './errors.js';
 import { openApiDocument } from './openapi.js';
 import { adminRoutes } from './routes/admin.js';
 import { alertRoutes } from './routes/alerts.js';
+import { authorisationRoutes } from './routes/authorisations.js';
 import { cameraRoutes } from './routes/cameras.js';
+import type { FaceApiDeps } from './routes/face-deps.js';
+import { faceSearchRoutes } from './routes/face-search.js';
 import { hotlistRoutes } from './routes/hotlist.js';
 import { plateReadRoutes } from './routes/plate-reads.js';
 import { sightingRoutes } from './routes/sightings.js';
 import { streamRoutes } from './routes/stream.js';
+import { subjectRoutes } from './routes/subjects.js';
 import { unitRoutes } from './routes/units.js';
 import { webRoutes } from '../web/routes.js';
 
-export function createApp(deps: ApiDeps) {
+/** The face routes are mounted when their services are given (tests of other parts may leave them out). */
+export function createApp(deps: ApiDeps & Partial<FaceApiDeps>) {
   const api = new Hono<ApiEnv>()
     .use(bodyLimit({ maxSize: deps.config.server.maxBodyBytes, onError: (c) => c.json({ error: `body larger than ${deps.config.server.maxBodyBytes} bytes` }, 413) }))
     .use(authenticate(deps.tokens))
@@ -27,6 +32,11 @@ export function createApp(deps: ApiDeps) {
     .route('/units', unitRoutes(deps))
     .route('/stream', streamRoutes(deps))
     .route('/admin', adminRoutes(deps));
+  const { faceWatchlist, faceAuthorisations, faceSearch, subjects, authorisationRepo, faceSightings } = deps;
+  if (faceWatchlist && faceAuthorisations && faceSearch && subjects && authorisationRepo && faceSightings) {
+    const faceDeps = { ...deps, faceWatchlist, faceAuthorisations, faceSearch, subjects, authorisationRepo, faceSightings };
+    api.route('/subjects', subjectRoutes(faceDeps)).route('/authorisations', authorisationRoutes(faceDeps)).route('/faces', faceSearchRoutes(faceDeps));
+  }
 
   const app = new Hono()
     .get('/healthz', (c) => c.json({ ok: true }))

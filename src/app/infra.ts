@@ -7,12 +7,18 @@ import { startLocalRedis, type LocalRedis } from '../lib/redis-server.js';
 import { AlertRepo } from '../store/alert-repo.js';
 import { AssignmentRepo } from '../store/assignment-repo.js';
 import { AuditRepo } from '../store/audit-repo.js';
+import { AuthorisationRepo } from '../store/authorisation-repo.js';
 import { CameraRepo } from '../store/camera-repo.js';
 import { openDb, type Db } from '../store/db.js';
+import { FaceSightingRepo } from '../store/face-sighting-repo.js';
 import { HotlistRepo } from '../store/hotlist-repo.js';
 import { migrate } from '../store/migrate.js';
 import { PlateReadRepo } from '../store/plate-read-repo.js';
 import { SightingRepo } from '../store/sighting-repo.js';
+import { SegmentRepo } from '../store/segment-repo.js';
+import { ExportRepo } from '../store/export-repo.js';
+import { CaseRepo } from '../store/case-repo.js';
+import { SubjectRepo } from '../store/subject-repo.js';
 import { TokenRepo } from '../store/token-repo.js';
 import { UnitRepo } from '../store/unit-repo.js';
 
@@ -23,9 +29,15 @@ export interface Repos {
   hotlistRepo: HotlistRepo;
   plateReads: PlateReadRepo;
   sightings: SightingRepo;
+  segments: SegmentRepo;
+  exports: ExportRepo;
+  cases: CaseRepo;
   alerts: AlertRepo;
   assignments: AssignmentRepo;
   units: UnitRepo;
+  subjects: SubjectRepo;
+  authorisationRepo: AuthorisationRepo;
+  faceSightings: FaceSightingRepo;
 }
 
 export interface Infra {
@@ -63,9 +75,15 @@ export async function openInfra(loaded: LoadedConfig, log: Logger): Promise<Infr
     hotlistRepo: new HotlistRepo(db),
     plateReads: new PlateReadRepo(db),
     sightings: new SightingRepo(db),
+    segments: new SegmentRepo(db),
+    exports: new ExportRepo(db),
+    cases: new CaseRepo(db),
     alerts: new AlertRepo(db),
     assignments: new AssignmentRepo(db),
     units: new UnitRepo(db),
+    subjects: new SubjectRepo(db),
+    authorisationRepo: new AuthorisationRepo(db),
+    faceSightings: new FaceSightingRepo(db),
   };
   return {
     dataDir,

@@ -7,7 +7,9 @@ import { CameraStatusStore } from '../ingest/camera-status-store.js';
 import { createAlert } from '../jobs/create-alert.js';
 import { dispatchAlert } from '../jobs/dispatch-alert.js';
 import { escalateAlert } from '../jobs/escalate-alert.js';
+import { matchFace } from '../jobs/match-face.js';
 import { matchPlateRead } from '../jobs/match-plate-read.js';
+import { purgeFaces } from '../jobs/purge-faces.js';
 import type { Logger } from '../lib/logger.js';
 import { ShutdownStack, StartupError } from '../lib/shutdown.js';
 import { HotlistIndex } from '../matching/hotlist-index.js';
@@ -16,6 +18,9 @@ import { EventBus } from '../queues/event-bus.js';
 import { QueueSet } from '../queues/queue-set.js';
 import { startWorkers } from '../queues/worker-set.js';
 import { AlertService } from '../services/alert-service.js';
+import { FaceAuthorisationService } from '../services/face-authorisation-service.js';
+import { FaceSearchService } from '../services/face-search.js';
+import { FaceWatchlistService } from '../services/face-watchlist-service.js';
 import { HotlistService } from '../services/hotlist-service.js';
 import { startDemo, type DemoHandle } from './demo.js';
 import { openInfra, type Infra } from './infra.js';
@@ -38,6 +43,8 @@ export interface Running {
   queues: QueueSet;
   bus: EventBus;
   hotlistIndex: HotlistIndex;
+  faceWatchlist: FaceWatchlistService;
+  faceAuthorisations: FaceAuthorisationService;
   cameras: CameraWorkers | null;
   stop(): Promise<void>;
 }
@@ -73,7 +80,8 @@ async function startParts(loaded: LoadedConfig, log: Logger, roles: Set<NodeRole
   const hotlist = new HotlistService(repos.hotlistRepo, hotlistIndex, repos.audit, redis);
   stack.push('hotlist', () => hotlist.stop());
   log.info(`hotlist: ${await hotlist.start()} live entries indexed`);
-  const alertService = new AlertService(repos.alerts, repos.assignments, repos.units, repos.audit, bus);
+  const faces = await startFaces(loaded, log, infra, stack);
+  const alertService = new AlertService(repos.alerts, repos.assignments, repos.units, repos.audit, bus, { queues, cameras: repos.cameras, hotlistRepo: repos.hotlistRepo, subjects: repos.subjects });
   const cameraStatus = new CameraStatusStore(redis, `${queues.prefix}:camera-status`);
   const demo = config.demo.enabled ? await startDemo(loaded, repos, hotlist, log) : null;
   if (demo) stack.push('demo', () => demo.stop());
@@ -87,20 +95,25 @@ async function startParts(loaded: LoadedConfig, log: Logger, roles: Set<NodeRole
     if (config.dispatch.mqttUrl) channels.push(mqttChannel(config.dispatch.mqttUrl, config.dispatch.mqttTopicPrefix));
     stack.push('delivery channels', () => Promise.all(channels.map((c) => c.close())).then(() => {}));
     const shared = { ...repos, queues, bus };
+    const { unmatchedSeconds, purgeEverySeconds } = config.faces.retention;
     const workers = startWorkers(redis, queues.prefix, {
       'plate-reads': (p) => matchPlateRead(p, { plateReads: repos.plateReads, hotlist: hotlistIndex, matchOptions: config.hotlist, queues }),
-      alerts: (p) => createAlert(p, shared),
+      alerts: (p) => createAlert(p, { ...shared, faceConfirmations: config.faces.confirmations }),
       dispatch: (p) => dispatchAlert(p, { ...shared, channels, policy: config.dispatch }),
       escalate: (p) => escalateAlert(p, shared),
       sightings: (p) => repos.sightings.insert(p),
+      faces: async (p) => void (await matchFace(p, { authorisations: faces.authorisations, watchlist: faces.watchlist, faceSightings: repos.faceSightings, queues, unmatchedSeconds })),
+      'face-purge': async (p) => void (await purgeFaces(p, { faceSightings: repos.faceSightings, audit: repos.audit, unmatchedSeconds })),
     }, log.child('jobs'));
+    await queues.queue('face-purge').upsertJobScheduler('face-purge', { every: purgeEverySeconds * 1000 }, { name: 'face-purge', data: { trigger: 'schedule' }, opts: { removeOnComplete: true } });
     // Drains: a job in progress finishes before its worker closes.
     stack.push('workers', () => Promise.all(workers.map((w) => w.close())).then(() => {}));
   }
 
   let url: string | null = null;
   if (roles.has('api')) {
-    const app = createApp({ config, log: log.child('api'), ...repos, cameraStatus, hotlist, alertService, queues, bus });
+    const faceSearch = new FaceSearchService(repos.faceSightings, repos.audit, config.faces, () => faces.watchlist.analyzer());
+    const app = createApp({ config, log: log.child('api'), ...repos, cameraStatus, hotlist, alertService, queues, bus, faceWatchlist: faces.watchlist, faceAuthorisations: faces.authorisations, faceSearch });
     const port = opts.port ?? env.port ?? config.server.port;
     const server = await new Promise<ServerType>((resolve, reject) => {
       const s = serve({ fetch: app.fetch, port, hostname: config.server.host }, () => resolve(s));
@@ -117,6 +130,12 @@ async function startParts(loaded: LoadedConfig, log: Logger, roles: Set<NodeRole
 
   // Loaded only where cameras run, so API-only processes never load ffmpeg or ONNX code.
   let cameras: CameraWorkers | null = null;
+  if (roles.has('cameras') && config.cameras.some((c) => c.enabled && c.analysis.faces)) {
+    const [{ createChipAnalyzer }, { configureFacePath }] = await Promise.all([import('../vision/face-chip.js'), import('../pipeline/camera-pipeline.js')]);
+    await faces.authorisations.startCache();
+    configureFacePath({ analyzer: await createChipAnalyzer({ model: config.faces.embedder, threads: config.vision.threads }), gate: faces.authorisations, track: config.faces.track });
+    stack.push('face path', async () => configureFacePath(null));
+  }
   if (roles.has('cameras') && config.cameras.some((c) => c.enabled)) {
     const { CameraWorkers } = await import('../pipeline/camera-workers.js');
     const workers = new CameraWorkers(config, { queues, bus, cameraStatus, log: log.child('camera') });
@@ -124,5 +143,22 @@ async function startParts(loaded: LoadedConfig, log: Logger, roles: Set<NodeRole
     await workers.start();
     cameras = workers;
   }
-  return { url, demo, queues, bus, hotlistIndex, cameras };
+  return { url, demo, queues, bus, hotlistIndex, cameras, faceWatchlist: faces.watchlist, faceAuthorisations: faces.authorisations };
+}
+
+/** The face watchlist (gallery rebuilt from the enrolled photos) and the authorisations that gate live matching. */
+async function startFaces(loaded: LoadedConfig, log: Logger, infra: Infra, stack: ShutdownStack) {
+  const { config } = loaded;
+  const { repos, redis } = infra;
+  const flog = log.child('faces');
+  // Imported when first needed, so an API-only process loads no ONNX code until someone enrols or searches.
+  const loadAnalyzer = async () => (await import('../vision/face-chip.js')).createChipAnalyzer({ model: config.faces.embedder, threads: config.vision.threads });
+  const watchlist = new FaceWatchlistService(repos.subjects, repos.audit, redis, config.faces, flog, loadAnalyzer);
+  stack.push('face watchlist', () => watchlist.stop());
+  const loadedGallery = await watchlist.start();
+  flog.info(`face watchlist: ${loadedGallery.subjects} subjects, ${loadedGallery.photos} photos in the gallery`);
+  const districts = new Map(config.cameras.map((c) => [c.id, c.district]));
+  const authorisations = new FaceAuthorisationService(repos.authorisationRepo, repos.subjects, repos.audit, (id) => districts.get(id), flog);
+  stack.push('face authorisations', async () => authorisations.stop());
+  return { watchlist, authorisations };
 }

@@ -1,13 +1,15 @@
 // What one camera does with its frames: checkpoint plate reading on the ROI, or object tracking
-// with plates read on vehicle tracks; both end in one plate-read event per pass.
+// with plates read on vehicle tracks (one plate-read event per pass); and, under an authorisation,
+// faces in the person tracks' head regions (one faces event per face-track decision).
 import type { Config, CameraConfig } from '../config/schema.js';
-import type { Frame } from '../domain/frame.js';
+import type { Box, Frame } from '../domain/frame.js';
 import type { QueueSet } from '../queues/queue-set.js';
 import { PlatePassFuser } from '../tracking/plate-pass.js';
 import type { Sighting } from '../tracking/sightings.js';
 import { encodeJpeg } from '../vision/image.js';
 import type { ObjectDetector } from '../vision/object-detector.js';
 import type { PlateReader, PlateReading } from '../vision/plate-reader.js';
+import { FaceWatch, type FaceWatchDeps } from './face-watch.js';
 import { ObjectAnalysis } from './object-analysis.js';
 
 export interface CameraModels {
@@ -15,15 +17,29 @@ export interface CameraModels {
   objects: ObjectDetector | null;
 }
 
+/**
+ * The node's face path (analyzer, authorisation gate, track options), set once by start-up when some
+ * camera has analysis.faces on. A module-level setting because CameraWorkers builds pipelines with
+ * plate and object models only; passing it through CameraWorkers would be the cleaner wiring.
+ */
+let nodeFacePath: FaceWatchDeps | null = null;
+export function configureFacePath(deps: FaceWatchDeps | null): void {
+  nodeFacePath = deps;
+}
+
 export class CameraPipeline {
   private readonly fuser: PlatePassFuser;
   private readonly objects: ObjectAnalysis | null = null;
+  private readonly faces: FaceWatch | null = null;
+  /** Person boxes the detector returned for the frame in hand (null: it did not run on it). */
+  private persons: Box[] | null = null;
 
   constructor(
     private readonly camera: CameraConfig,
     private readonly config: Config,
     private readonly models: CameraModels,
     private readonly queues: QueueSet,
+    facePath: FaceWatchDeps | null = nodeFacePath,
   ) {
     this.fuser = new PlatePassFuser({ windowMs: config.plates.fuseWindowSeconds * 1000 });
     const { analysis } = camera;
@@ -31,11 +47,12 @@ export class CameraPipeline {
       this.objects = new ObjectAnalysis(
         // Street cameras read plates on vehicle tracks; checkpoints search their ROI on every frame.
         { cameraId: camera.id, roi: analysis.roi, motionGate: analysis.motionGate, scoreThreshold: config.vision.objectScore, plates: analysis.plates && camera.kind === 'street' },
-        models.objects,
+        analysis.faces && facePath ? this.watchPersons(models.objects) : models.objects,
         models.plates,
         { sighting: (s) => this.sendSighting(s), plate: (r, f) => this.sendPlate(r, f) },
       );
     }
+    if (analysis.faces && facePath) this.faces = new FaceWatch(camera.id, analysis.roi, facePath, queues);
   }
 
   async onFrame(frame: Frame): Promise<void> {
@@ -45,12 +62,30 @@ export class CameraPipeline {
       const readings = await (this.models.plates as PlateReader).read(frame, { roi: analysis.roi, maxSide: this.config.plates.detectMaxSide });
       for (const r of readings) await this.sendPlate(r, frame);
     }
+    this.persons = null;
     if (this.objects) await this.objects.onFrame(frame);
+    // With object analysis, faces are searched where people are, and not at all when the detector
+    // skipped the frame (nothing moving, nobody tracked: face tracks only age); without it, the whole ROI.
+    if (this.faces) await this.faces.onFrame(frame, this.objects ? (this.persons ?? []) : null);
     this.fuser.expire(frame.capturedAt);
   }
 
   async stop(): Promise<void> {
     await this.objects?.flush();
+    await this.faces?.flush();
+  }
+
+  /** The detector, reporting each frame's person boxes to the face path on the way. */
+  private watchPersons(detector: ObjectDetector): ObjectDetector {
+    return {
+      model: detector.model,
+      labels: detector.labels,
+      detect: async (image, opts) => {
+        const found = await detector.detect(image, opts);
+        this.persons = found.filter((d) => d.label === 'person').map((d) => d.box);
+        return found;
+      },
+    };
   }
 
   private async sendPlate(r: PlateReading, frame: Frame): Promise<void> {

@@ -1,0 +1,40 @@
+// Retrospective face search by photo (investigators and admins; purpose required, audited) and face sighting crops.
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { requireRole } from '../auth.js';
+import type { ApiEnv } from '../deps.js';
+import { badRequest, notFound, parseOr400 } from '../errors.js';
+import { readMultipart, type FaceRouteDeps } from './face-deps.js';
+
+const searchFields = z.strictObject({
+  purpose: z.string({ error: 'purpose is required: a case number or the reason for this search' }).trim().min(3, 'purpose is required: a case number or the reason for this search'),
+  camera: z.string().optional(),
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
+  limit: z.coerce.number().int().min(1).max(500).optional(),
+});
+
+export function faceSearchRoutes(deps: FaceRouteDeps) {
+  return new Hono<ApiEnv>()
+    .post('/search', requireRole('admin', 'investigator'), async (c) => {
+      const form = await readMultipart(c);
+      const q = parseOr400(searchFields, form.fields, 'fields');
+      const photo = form.files.find((f) => f.field === 'photo' || f.field === 'photos');
+      if (!photo) throw badRequest('send the face to search for as a file in the field "photo"');
+      const result = await deps.faceSearch.search(
+        photo.bytes,
+        { purpose: q.purpose, cameraIds: q.camera?.split(','), from: q.from ? new Date(q.from) : undefined, to: q.to ? new Date(q.to) : undefined, limit: q.limit },
+        c.get('principal'),
+      );
+      if (!result.ok) return c.json({ error: result.message }, 422);
+      return c.json({
+        scanned: result.scanned,
+        results: result.results.map((r) => ({ ...r, cropUrl: r.has_crop ? `/api/v1/faces/sightings/${r.id}/crop.jpg` : null })),
+      });
+    })
+    .get('/sightings/:id/crop.jpg', requireRole('admin', 'operator', 'investigator'), async (c) => {
+      const crop = await deps.faceSightings.crop(c.req.param('id'));
+      if (!crop) throw notFound('face crop');
+      return c.body(new Uint8Array(crop), 200, { 'content-type': 'image/jpeg', 'cache-control': 'private, no-store' });
+    });
+}

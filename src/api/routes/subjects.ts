@@ -1,0 +1,72 @@
+// Face watchlist subjects: list and view, enrol with photos (multipart), edit, deactivate, delete; every change audited by the service.
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { SUBJECT_CATEGORIES, subjectPatchSchema } from '../../domain/face-watchlist.js';
+import { requireRole } from '../auth.js';
+import type { ApiEnv } from '../deps.js';
+import { jsonBody, notFound, parseOr400 } from '../errors.js';
+import { photoUploads, readMultipart, type FaceRouteDeps } from './face-deps.js';
+
+const why = z.string({ error: 'why is required' }).trim().min(3, 'say why (at least 3 characters): a case number or a reason');
+
+const listQuery = z.strictObject({
+  category: z.enum(SUBJECT_CATEGORIES).optional(),
+  include_inactive: z.enum(['true', 'false']).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).optional(),
+  offset: z.coerce.number().int().min(0).optional(),
+});
+
+const patchBody = subjectPatchSchema.extend({ why });
+
+export function subjectRoutes(deps: FaceRouteDeps) {
+  const editors = requireRole('admin', 'operator');
+  const readers = requireRole('admin', 'operator', 'investigator');
+  return new Hono<ApiEnv>()
+    .get('/', readers, async (c) => {
+      const q = parseOr400(listQuery, c.req.query(), 'query');
+      return c.json({ subjects: await deps.subjects.list({ category: q.category, includeInactive: q.include_inactive === 'true', limit: q.limit, offset: q.offset }) });
+    })
+    .get('/:id', readers, async (c) => {
+      const subject = await deps.subjects.get(c.req.param('id'));
+      if (!subject || subject.deleted_at) throw notFound('subject');
+      const photos = await deps.subjects.photos(subject.id);
+      return c.json({ ...subject, photoList: photos.map((p) => ({ ...p, url: `/api/v1/subjects/${subject.id}/photos/${p.id}` })) });
+    })
+    .post('/', editors, async (c) => {
+      const form = await readMultipart(c);
+      const reason = parseOr400(why, form.fields.why, 'why');
+      const { why: _ignored, sources: _s, source: _s1, ...fields } = form.fields;
+      const result = await deps.faceWatchlist.create(fields, photoUploads(form), c.get('principal'), reason);
+      if (!result.subject) return c.json({ error: 'no photo could be enrolled: see photos[].message', photos: result.photos }, 422);
+      return c.json(result, 201);
+    })
+    .post('/:id/photos', editors, async (c) => {
+      const form = await readMultipart(c);
+      const reason = parseOr400(why, form.fields.why, 'why');
+      const photos = await deps.faceWatchlist.addPhotos(c.req.param('id'), photoUploads(form), c.get('principal'), reason);
+      if (!photos) throw notFound('subject');
+      return c.json({ photos }, photos.some((p) => p.ok) ? 200 : 422);
+    })
+    .get('/:id/photos/:photoId', readers, async (c) => {
+      const photo = await deps.subjects.photoImage(c.req.param('id'), c.req.param('photoId'));
+      if (!photo) throw notFound('photo');
+      return c.body(new Uint8Array(photo.image), 200, { 'content-type': photo.type, 'cache-control': 'private, no-store' });
+    })
+    .delete('/:id/photos/:photoId', editors, async (c) => {
+      const reason = parseOr400(why, c.req.query('why'), 'query why');
+      if (!(await deps.faceWatchlist.deletePhoto(c.req.param('id'), c.req.param('photoId'), c.get('principal'), reason))) throw notFound('photo');
+      return c.json({ deleted: true });
+    })
+    .patch('/:id', editors, async (c) => {
+      const { why: reason, ...patch } = await jsonBody(c, patchBody);
+      const subject = await deps.faceWatchlist.update(c.req.param('id'), patch, c.get('principal'), reason);
+      if (!subject) throw notFound('subject');
+      return c.json(subject);
+    })
+    .delete('/:id', editors, async (c) => {
+      const reason = parseOr400(why, c.req.query('why'), 'query why');
+      const done = await deps.faceWatchlist.delete(c.req.param('id'), c.get('principal'), reason);
+      if (!done) throw notFound('subject');
+      return c.json({ deleted: true, ...done });
+    });
+}

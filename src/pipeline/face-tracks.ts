@@ -1,0 +1,148 @@
+// Face tracks on one camera: faces joined frame to frame, one decision per track from several frames weighted by quality, upgraded by a better frame.
+import { randomUUID } from 'node:crypto';
+import type { Box, RgbImage } from '../domain/frame.js';
+import { meanUnit } from '../vision/face-chip.js';
+
+export interface FaceObservation {
+  box: Box;
+  /** 0..1 (size, sharpness, pose). */
+  quality: number;
+  /** Unit length. */
+  embedding: Float32Array;
+  /** The face with some margin, for the evidence crop. */
+  crop: RgbImage;
+}
+
+export interface FaceTrackOptions {
+  /** Usable frames before the first decision. */
+  minFrames: number;
+  /** Relative quality gain over the last sent frame that sends the track again. */
+  upgradeGain: number;
+  /** Frames below this quality are followed but do not vote. */
+  minQuality: number;
+  /** A track unseen this long (ms) has ended. */
+  endAfterMs: number;
+}
+
+/** What one face track sends for matching: the quality-weighted mean of its usable frames. */
+export interface FaceDecision {
+  trackId: string;
+  version: number;
+  firstSeen: number;
+  lastSeen: number;
+  /** When the best frame was taken. */
+  capturedAt: number;
+  frames: number;
+  quality: number;
+  box: Box;
+  embedding: Float32Array;
+  crop: RgbImage;
+  final: boolean;
+}
+
+interface Track {
+  id: string;
+  firstSeen: number;
+  lastSeen: number;
+  lastBox: Box;
+  vectors: Float32Array[];
+  weights: number[];
+  best: { quality: number; box: Box; crop: RgbImage; at: number } | null;
+  version: number;
+  sentQuality: number;
+}
+
+/** Faces closer than this (IoU of consecutive boxes) are the same face; at 5 fps a face moves a fraction of its width. */
+const MATCH_IOU = 0.2;
+/** Weight = quality^2: a sharp frontal frame outvotes several poor ones, as an operator would judge. */
+const weightOf = (quality: number) => quality * quality;
+
+export class FaceTracks {
+  private tracks: Track[] = [];
+
+  constructor(private readonly opts: FaceTrackOptions) {}
+
+  get size(): number {
+    return this.tracks.length;
+  }
+
+  /** Adds one frame's faces; returns the decisions due now (first decisions and upgrades), then ended tracks' last ones. */
+  observe(faces: readonly FaceObservation[], at: number): FaceDecision[] {
+    const free = new Set(this.tracks);
+    const out: FaceDecision[] = [];
+    // Best faces first, so a strong face is not robbed of its track by a weak neighbour.
+    for (const face of [...faces].sort((a, b) => b.quality - a.quality)) {
+      let track: Track | undefined;
+      let bestIou = MATCH_IOU;
+      for (const t of free) {
+        const overlap = iou(t.lastBox, face.box);
+        if (overlap >= bestIou) [track, bestIou] = [t, overlap];
+      }
+      if (track) free.delete(track);
+      else {
+        track = { id: randomUUID(), firstSeen: at, lastSeen: at, lastBox: face.box, vectors: [], weights: [], best: null, version: 0, sentQuality: 0 };
+        this.tracks.push(track);
+      }
+      track.lastSeen = at;
+      track.lastBox = face.box;
+      if (face.quality >= this.opts.minQuality) {
+        track.vectors.push(face.embedding);
+        track.weights.push(weightOf(face.quality));
+        if (!track.best || face.quality > track.best.quality) track.best = { quality: face.quality, box: face.box, crop: face.crop, at };
+      }
+      const due = this.due(track);
+      if (due) out.push(this.decide(track, false));
+    }
+    return [...out, ...this.expire(at)];
+  }
+
+  /** Ends tracks unseen for endAfterMs; a track never decided gets its one decision from what it has. */
+  expire(at: number): FaceDecision[] {
+    const ended = this.tracks.filter((t) => at - t.lastSeen >= this.opts.endAfterMs);
+    this.tracks = this.tracks.filter((t) => at - t.lastSeen < this.opts.endAfterMs);
+    return ended.filter((t) => t.version === 0 && t.best).map((t) => this.decide(t, true));
+  }
+
+  /** Ends every track (camera stopping) with the same rule as expire(). */
+  flush(): FaceDecision[] {
+    return this.expire(Infinity);
+  }
+
+  /** Forgets every track without a decision: matching stopped (no authorisation), so nothing leaves this process. */
+  drop(): void {
+    this.tracks = [];
+  }
+
+  private due(t: Track): boolean {
+    if (!t.best) return false;
+    if (t.version === 0) return t.vectors.length >= this.opts.minFrames;
+    return t.best.quality > t.sentQuality * (1 + this.opts.upgradeGain);
+  }
+
+  private decide(t: Track, final: boolean): FaceDecision {
+    const best = t.best as NonNullable<Track['best']>;
+    t.version += 1;
+    t.sentQuality = best.quality;
+    return {
+      trackId: t.id,
+      version: t.version,
+      firstSeen: t.firstSeen,
+      lastSeen: t.lastSeen,
+      capturedAt: best.at,
+      frames: t.vectors.length,
+      quality: best.quality,
+      box: best.box,
+      embedding: meanUnit(t.vectors, t.weights),
+      crop: best.crop,
+      final,
+    };
+  }
+}
+
+export function iou(a: Box, b: Box): number {
+  const w = Math.min(a[2], b[2]) - Math.max(a[0], b[0]);
+  const h = Math.min(a[3], b[3]) - Math.max(a[1], b[1]);
+  if (w <= 0 || h <= 0) return 0;
+  const inter = w * h;
+  return inter / ((a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter);
+}

@@ -1,0 +1,139 @@
+// Authorisations for live face matching: created, changed and ended by admins (audited); asked "does one cover this camera now?".
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import type { Logger } from '../lib/logger.js';
+import type { AuditRepo } from '../store/audit-repo.js';
+import type { Authorisation, AuthorisationChange, AuthorisationRepo } from '../store/authorisation-repo.js';
+import type { SubjectRepo } from '../store/subject-repo.js';
+import type { Principal } from '../store/token-repo.js';
+import { ConflictError } from './alert-service.js';
+
+const when = z.iso.datetime({ offset: true, error: 'an ISO date-time with a zone' });
+const names = z.array(z.string().trim().min(1)).max(5000).default([]);
+
+export const authorisationInputSchema = z
+  .strictObject({
+    approved_by: z.string().trim().min(3, 'approved_by: who approved it (name and rank or office)'),
+    legal_reference: z.string().trim().min(3, 'legal_reference: the order, warrant or decision number'),
+    cameras: names,
+    districts: names,
+    starts_at: when,
+    ends_at: when,
+  })
+  .refine((a) => a.cameras.length + a.districts.length > 0, { message: 'name the cameras or districts it covers', path: ['cameras'] })
+  .refine((a) => Date.parse(a.ends_at) > Date.parse(a.starts_at), { message: 'ends_at must be after starts_at', path: ['ends_at'] })
+  .refine((a) => Date.parse(a.ends_at) > Date.now(), { message: 'ends_at is in the past', path: ['ends_at'] });
+
+export const authorisationChangeSchema = z.strictObject({
+  legal_reference: z.string().trim().min(3).optional(),
+  cameras: z.array(z.string().trim().min(1)).optional(),
+  districts: z.array(z.string().trim().min(1)).optional(),
+  ends_at: when.optional(),
+});
+
+/** How long a camera process trusts its list of open authorisations before reading it again. */
+const REFRESH_MS = 5_000;
+
+export class FaceAuthorisationService {
+  private open: Authorisation[] = [];
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly repo: AuthorisationRepo,
+    private readonly subjects: SubjectRepo,
+    private readonly audit: AuditRepo,
+    /** The district of a configured camera (authorisations may name districts). */
+    private readonly districtOf: (cameraId: string) => string | undefined,
+    private readonly log: Logger,
+  ) {}
+
+  /** Keeps a fresh list for covers(), which camera pipelines ask on every frame without a query. */
+  async startCache(): Promise<void> {
+    await this.refresh();
+    this.timer = setInterval(() => void this.refresh().catch((err: Error) => this.log.warn(`authorisations: ${err.message}`)), REFRESH_MS);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  async refresh(): Promise<void> {
+    this.open = await this.repo.openAt(new Date());
+  }
+
+  /** From the cached list (at most REFRESH_MS old): whether face matching may run on the camera at `at`. */
+  covers(cameraId: string, at: number): boolean {
+    return this.open.some((a) => this.applies(a, cameraId, at));
+  }
+
+  /**
+   * From the database: the authorisation covering the camera at `at` (the latest-starting if
+   * several), with its watchlist snapshot frozen if this is its first use since it began.
+   */
+  async find(cameraId: string, at: number): Promise<Authorisation | null> {
+    const candidates = (await this.repo.openAt(new Date(at))).filter((a) => this.applies(a, cameraId, at));
+    const chosen = candidates.sort((a, b) => Date.parse(b.starts_at) - Date.parse(a.starts_at))[0];
+    if (!chosen) return null;
+    return chosen.snapshot_hash ? chosen : this.freeze(chosen);
+  }
+
+  async create(raw: unknown, by: Principal): Promise<Authorisation> {
+    const input = authorisationInputSchema.parse(raw);
+    this.checkCameras(input.cameras);
+    const created = await this.repo.create(input, by.name);
+    const auth = Date.parse(created.starts_at) <= Date.now() ? await this.freeze(created) : created;
+    await this.audit.append({ actor: by.name, role: by.role, action: 'authorisation.create', target: auth.id, details: { ...input, snapshotHash: auth.snapshot_hash } });
+    await this.refresh();
+    return auth;
+  }
+
+  async change(id: string, raw: unknown, by: Principal, why: string): Promise<Authorisation | null> {
+    const patch: AuthorisationChange = authorisationChangeSchema.parse(raw);
+    const before = await this.repo.get(id);
+    if (!before) return null;
+    if (before.ended_at) throw new ConflictError(`authorisation ${id} was ended by ${before.ended_by}`);
+    if (patch.cameras) this.checkCameras(patch.cameras);
+    const cameras = patch.cameras ?? before.cameras;
+    const districts = patch.districts ?? before.districts;
+    if (cameras.length + districts.length === 0) throw new ConflictError('an authorisation must cover some cameras or districts: end it instead');
+    if (patch.ends_at && Date.parse(patch.ends_at) <= Date.parse(before.starts_at)) throw new ConflictError('ends_at must be after starts_at');
+    const after = await this.repo.change(id, patch);
+    await this.audit.append({ actor: by.name, role: by.role, action: 'authorisation.change', target: id, details: { before: scope(before), after: after && scope(after), why } });
+    await this.refresh();
+    return after;
+  }
+
+  async end(id: string, by: Principal, reason: string): Promise<Authorisation | null> {
+    const before = await this.repo.get(id);
+    if (!before) return null;
+    if (before.ended_at) throw new ConflictError(`authorisation ${id} was already ended by ${before.ended_by}`);
+    const ended = await this.repo.end(id, by.name, reason);
+    await this.audit.append({ actor: by.name, role: by.role, action: 'authorisation.end', target: id, details: { reason, scope: scope(before) } });
+    await this.refresh();
+    return ended;
+  }
+
+  private applies(a: Authorisation, cameraId: string, at: number): boolean {
+    if (a.ended_at || at < Date.parse(a.starts_at) || at >= Date.parse(a.ends_at)) return false;
+    const district = this.districtOf(cameraId);
+    return a.cameras.includes(cameraId) || (district !== undefined && a.districts.includes(district));
+  }
+
+  /** The live watchlist at this moment, hashed: subject ids and their photos' sha256, sorted. */
+  private async freeze(a: Authorisation): Promise<Authorisation> {
+    const snapshot = await this.subjects.liveSnapshot();
+    const hash = createHash('sha256').update(JSON.stringify(snapshot)).digest('hex');
+    const frozen = await this.repo.freezeSnapshot(a.id, snapshot.map((s) => s.id), hash);
+    if (frozen?.snapshot_hash === hash) this.log.info(`authorisation ${a.id}: watchlist frozen (${snapshot.length} subjects, ${hash.slice(0, 12)})`);
+    return frozen ?? a;
+  }
+
+  private checkCameras(cameras: string[]): void {
+    const unknown = cameras.filter((c) => this.districtOf(c) === undefined);
+    if (unknown.length) throw new z.ZodError([{ code: 'custom', path: ['cameras'], message: `unknown cameras: ${unknown.join(', ')}`, input: cameras }]);
+  }
+}
+
+const scope = (a: Authorisation) => ({ legal_reference: a.legal_reference, cameras: a.cameras, districts: a.districts, starts_at: a.starts_at, ends_at: a.ends_at });

@@ -1,0 +1,237 @@
+// The face watchlist: subjects and photo enrolment (audited), the in-process gallery rebuilt from the database, and matching.
+import type { Redis } from 'ioredis';
+import type { FacesConfig } from '../config/schema.js';
+import { CATEGORY_PRIORITY, isLive, subjectInputSchema, type Subject, type SubjectCategory, type SubjectInput, type SubjectPatch } from '../domain/face-watchlist.js';
+import type { Logger } from '../lib/logger.js';
+import { openFaceGallery, rebuildFrom, type FaceGallery } from '../matching/face-gallery.js';
+import type { AuditRepo } from '../store/audit-repo.js';
+import type { SubjectRepo } from '../store/subject-repo.js';
+import type { Principal } from '../store/token-repo.js';
+import type { ChipAnalyzer } from '../vision/face-chip.js';
+import { findModel, loadManifest, DEFAULT_MANIFEST } from '../vision/models/manifest.js';
+import { checkPhoto, type PhotoCheck, type PhotoProblem } from './face-enrolment.js';
+
+const CHANNEL = 'vigil:face-watchlist-changed';
+/** Nearest enrolled photos looked at per face: several may belong to one subject. */
+const SEARCH_K = 20;
+
+export interface PhotoUpload {
+  bytes: Buffer;
+  /** Where the image came from (custody record, warrant photo, family, ...). */
+  source: string;
+  /** The file name as uploaded, only to label the result. */
+  name: string;
+}
+
+export type PhotoResult =
+  | { name: string; ok: true; photoId: string; duplicate: boolean; quality: number; faceWidth: number }
+  | { name: string; ok: false; problem: PhotoProblem | 'no_source'; message: string };
+
+/** A photo after its checks: accepted with its face, or refused with the reason. */
+interface Checked {
+  photo: PhotoUpload;
+  accepted: Extract<PhotoCheck, { ok: true }> | null;
+  refused: Extract<PhotoResult, { ok: false }> | null;
+}
+
+export interface FaceHit {
+  subjectId: string;
+  photoId: string;
+  score: number;
+  threshold: number;
+  category: SubjectCategory;
+  priority: number;
+}
+
+export class FaceWatchlistService {
+  readonly model: string;
+  readonly dim: number;
+  private gallery: FaceGallery | null = null;
+  private readonly subjects = new Map<string, Subject>();
+  private analyzerPromise: Promise<ChipAnalyzer> | null = null;
+  private subscriber: Redis | null = null;
+
+  constructor(
+    private readonly repo: SubjectRepo,
+    private readonly audit: AuditRepo,
+    private readonly redis: Redis,
+    private readonly config: FacesConfig,
+    private readonly log: Logger,
+    /** Loads the face analyzer on first need (enrolment, search): API-only processes pay for it only then. */
+    private readonly loadAnalyzer: () => Promise<ChipAnalyzer>,
+  ) {
+    this.model = config.embedder;
+    const entry = findModel(loadManifest(DEFAULT_MANIFEST), config.embedder);
+    if (entry.output.decode !== 'embedding') throw new Error(`faces.embedder '${config.embedder}' is not an embedding model`);
+    this.dim = entry.output.dims;
+  }
+
+  /** Loads subjects and rebuilds the gallery from the enrolled photos, then follows other processes' changes. */
+  async start(): Promise<{ subjects: number; photos: number; staleModel: number }> {
+    this.gallery = await openFaceGallery({ backend: this.config.gallery, dim: this.dim });
+    for (const s of await this.repo.allKnown()) this.subjects.set(s.id, s);
+    const photos = await rebuildFrom(this.gallery, this.repo.galleryRows(this.model), (p) => {
+      if (p.loaded % 10_000 === 0) this.log.info(`face gallery: ${p.loaded} photos loaded (${Math.round(p.elapsedMs)} ms)`);
+    });
+    const staleModel = await this.repo.staleModelCount(this.model);
+    if (staleModel) this.log.warn(`face gallery: ${staleModel} photos were enrolled with another embedder than '${this.model}' and will not match until enrolled again`);
+    this.subscriber = this.redis.duplicate();
+    this.subscriber.on('message', (_c, id: string) => void this.reload(id).catch((err: Error) => this.log.warn(`face watchlist refresh: ${err.message}`)));
+    await this.subscriber.subscribe(CHANNEL);
+    return { subjects: this.subjects.size, photos, staleModel };
+  }
+
+  async stop(): Promise<void> {
+    await this.subscriber?.quit().catch(() => {});
+    this.subscriber = null;
+    await this.gallery?.close();
+  }
+
+  analyzer(): Promise<ChipAnalyzer> {
+    this.analyzerPromise ??= this.loadAnalyzer().catch((err: unknown) => {
+      this.analyzerPromise = null;
+      throw err;
+    });
+    return this.analyzerPromise;
+  }
+
+  /** The cosine a face must reach for a subject of this category at the current duty level. */
+  thresholdFor(category: SubjectCategory): number {
+    const { thresholds, dutyLevel, threshold } = this.config;
+    const level = thresholds[dutyLevel];
+    const normal = thresholds.normal;
+    return level?.[category] ?? level?.default ?? normal?.[category] ?? normal?.default ?? threshold;
+  }
+
+  /**
+   * The subjects a face matches: each live subject's best photo among the nearest, at or above its
+   * category's threshold, best first. `allowed` limits matching to an authorisation's frozen watchlist.
+   */
+  async match(embedding: Float32Array, model: string, allowed: ReadonlySet<string> | null): Promise<FaceHit[]> {
+    if (model !== this.model) throw new Error(`face embedding from model '${model}', the gallery holds '${this.model}': align faces.embedder on every node`);
+    const nearest = await this.requireGallery().search(embedding, { k: SEARCH_K });
+    const best = new Map<string, FaceHit>();
+    for (const m of nearest) {
+      const subject = this.subjects.get(m.subjectId);
+      if (!subject || !isLive(subject) || (allowed && !allowed.has(subject.id)) || best.has(subject.id)) continue;
+      const threshold = this.thresholdFor(subject.category);
+      if (m.score < threshold) continue;
+      best.set(subject.id, { subjectId: subject.id, photoId: m.id, score: m.score, threshold, category: subject.category, priority: CATEGORY_PRIORITY[subject.category] });
+    }
+    return [...best.values()].sort((a, b) => b.score - a.score);
+  }
+
+  subject(id: string): Subject | undefined {
+    return this.subjects.get(id);
+  }
+
+  /** `added_by` is always the caller. Creates nothing when no photo enrols: a listing without a face cannot match. */
+  async create(raw: unknown, photos: PhotoUpload[], by: Principal, why: string): Promise<{ subject: Subject | null; photos: PhotoResult[] }> {
+    const input: SubjectInput = subjectInputSchema.parse(raw);
+    const checked = await this.checkAll(photos);
+    if (!checked.some((c) => c.accepted)) {
+      const refused = checked.map((c) => c.refused as PhotoResult);
+      await this.audit.append({ actor: by.name, role: by.role, action: 'subject.create_refused', target: null, details: { name: input.name, category: input.category, why, photos: refused } });
+      return { subject: null, photos: refused };
+    }
+    const subject = await this.repo.create(input, by.name);
+    const results = await this.store(subject.id, checked, by);
+    await this.changed(subject.id);
+    await this.audit.append({ actor: by.name, role: by.role, action: 'subject.create', target: subject.id, details: { subject: input, why, photos: results } });
+    return { subject: this.subjects.get(subject.id) ?? subject, photos: results };
+  }
+
+  async addPhotos(subjectId: string, photos: PhotoUpload[], by: Principal, why: string): Promise<PhotoResult[] | null> {
+    const subject = await this.repo.get(subjectId);
+    if (!subject || subject.deleted_at) return null;
+    const results = await this.store(subjectId, await this.checkAll(photos), by);
+    await this.changed(subjectId);
+    await this.audit.append({ actor: by.name, role: by.role, action: 'subject.photos_add', target: subjectId, details: { why, photos: results } });
+    return results;
+  }
+
+  async update(id: string, patch: SubjectPatch, by: Principal, why: string): Promise<Subject | null> {
+    const before = await this.repo.get(id);
+    const after = await this.repo.update(id, patch);
+    if (!after) return null;
+    await this.changed(id);
+    await this.audit.append({ actor: by.name, role: by.role, action: 'subject.update', target: id, details: { before: strip(before), after: strip(after), why } });
+    return after;
+  }
+
+  /** Removes the photos and embeddings (and the subject, unless alerts need it as a tombstone). */
+  async delete(id: string, by: Principal, why: string): Promise<{ photos: number; tombstone: boolean } | null> {
+    const before = await this.repo.get(id);
+    const done = await this.repo.delete(id, by.name);
+    if (!done) return null;
+    await this.changed(id);
+    await this.audit.append({ actor: by.name, role: by.role, action: 'subject.delete', target: id, details: { subject: strip(before), ...done, why } });
+    return done;
+  }
+
+  async deletePhoto(subjectId: string, photoId: string, by: Principal, why: string): Promise<boolean> {
+    if (!(await this.repo.deletePhoto(subjectId, photoId))) return false;
+    await this.changed(subjectId);
+    await this.audit.append({ actor: by.name, role: by.role, action: 'subject.photo_delete', target: subjectId, details: { photoId, why } });
+    return true;
+  }
+
+  private async checkAll(photos: PhotoUpload[]): Promise<Checked[]> {
+    const analyzer = await this.analyzer();
+    const out: Checked[] = [];
+    for (const photo of photos) {
+      if (!photo.source.trim()) {
+        out.push({ photo, accepted: null, refused: { name: photo.name, ok: false, problem: 'no_source', message: 'say where this image came from (source)' } });
+        continue;
+      }
+      const check = await checkPhoto(photo.bytes, analyzer, this.config.enrol);
+      out.push(check.ok ? { photo, accepted: check, refused: null } : { photo, accepted: null, refused: { name: photo.name, ok: false, problem: check.problem, message: check.message } });
+    }
+    return out;
+  }
+
+  /** Rows first, then the in-process index (refreshed by changed()): a crash in between loses nothing. */
+  private async store(subjectId: string, checked: Checked[], by: Principal): Promise<PhotoResult[]> {
+    const results: PhotoResult[] = [];
+    for (const { photo, accepted, refused } of checked) {
+      if (!accepted) {
+        results.push(refused as PhotoResult);
+        continue;
+      }
+      const { face, type, sha256 } = accepted;
+      const { id, duplicate } = await this.repo.addPhoto({
+        subjectId, source: photo.source.trim(), image: photo.bytes, imageType: type, sha256,
+        box: face.box, quality: face.quality, embedding: face.embedding, model: this.model, addedBy: by.name,
+      });
+      results.push({ name: photo.name, ok: true, photoId: id, duplicate, quality: round(face.quality), faceWidth: Math.round(face.width) });
+    }
+    return results;
+  }
+
+  private async changed(subjectId: string): Promise<void> {
+    await this.reload(subjectId);
+    await this.redis.publish(CHANNEL, subjectId);
+  }
+
+  /** Re-reads one subject and its embeddings into memory (this process's change, or another's). */
+  private async reload(subjectId: string): Promise<void> {
+    const gallery = this.requireGallery();
+    const subject = await this.repo.get(subjectId);
+    await gallery.removeSubject(subjectId);
+    if (!subject || subject.deleted_at) {
+      this.subjects.delete(subjectId);
+      return;
+    }
+    this.subjects.set(subjectId, subject);
+    const items = await this.repo.photoEmbeddings(subjectId, this.model);
+    if (items.length) await gallery.add(items);
+  }
+
+  private requireGallery(): FaceGallery {
+    if (!this.gallery) throw new Error('face watchlist: start() first');
+    return this.gallery;
+  }
+}
+
+const round = (v: number) => Math.round(v * 1000) / 1000;
+const strip = (s: Subject | null) => s && { name: s.name, category: s.category, reason: s.reason, reference: s.reference, expires_at: s.expires_at, active: s.active };
