@@ -41,6 +41,7 @@ demo:
   const node = await startNode({ file: 'bench.yaml', root, config: parseConfig(yaml), env: { redisUrl: await testRedisUrl(), dataDir } }, createLogger('bench', true), { port: 0, queuePrefix: freshPrefix('bench') });
   const latencies: number[] = [];
   const clients: SseClient[] = [];
+  const stops: (() => void)[] = [];
   try {
     const tokens = node.demo?.tokens ?? [];
     let done: () => void = () => {};
@@ -62,6 +63,10 @@ demo:
       const client = new SseClient(`${node.url}/api/v1/stream`, token);
       await client.ready;
       clients.push(client);
+      // Report the position as a patrol car does: positions older than staleAfterSeconds are not used.
+      const position = () => fetch(`${node.url}/api/v1/units/${unit}/position`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(unit === 'u1' ? { lat: 22.545, lon: 114.058 } : { lat: 22.55, lon: 114.07 }) });
+      const reporter = setInterval(() => void position(), 30_000);
+      stops.push(() => clearInterval(reporter));
       // Answer every offer at once, so the unit is available for the next pass.
       void (async () => {
         for (let seen = 0; latencies.length < wanted; ) {
@@ -80,6 +85,7 @@ demo:
     }
     await Promise.race([finished, new Promise((r) => setTimeout(r, minutes * 60_000))]);
   } finally {
+    stops.forEach((stop) => stop());
     clients.forEach((c) => c.close());
     await node.stop();
     rmSync(dataDir, { recursive: true, force: true });
