@@ -74,21 +74,33 @@ const demoSchema = z.strictObject({
 });
 
 const cosine = z.number().min(-1).max(1);
+const score = z.number().min(-1).max(100);
 
-/** Cosine thresholds of one duty level: a default and, optionally, one per subject category. */
+/** Thresholds of one duty level, in the units of `faces.score`: a default and, optionally, one per subject category. */
 const levelThresholds = z.strictObject({
-  default: cosine.optional(),
-  ...Object.fromEntries(SUBJECT_CATEGORIES.map((c) => [c, cosine.optional()])),
-} as Record<'default' | (typeof SUBJECT_CATEGORIES)[number], z.ZodOptional<typeof cosine>>);
+  default: score.optional(),
+  ...Object.fromEntries(SUBJECT_CATEGORIES.map((c) => [c, score.optional()])),
+} as Record<'default' | (typeof SUBJECT_CATEGORIES)[number], z.ZodOptional<typeof score>>);
+
+/**
+ * Default hit thresholds per scoring. Both keep the false-accept rate at 1% or under on
+ * ../shared/data/faces/faceapi (`vigil faces eval`, bench/faces.bench.ts): s-norm 2.15 accepted
+ * 91% of enrolled people's photos there, cosine 0.935 about 84%.
+ */
+export const DEFAULT_FACE_THRESHOLD = { snorm: 2.15, cosine: 0.935 } as const;
 
 export const facesSchema = z.strictObject({
   /** Manifest name of the embedder; enrolled photos of another model do not match until enrolled again. */
   embedder: z.string().min(1).default('faceapi-recognition'),
   /**
-   * Cosine a face must reach to be a hit, unless `thresholds` says otherwise. 0.93 kept the
-   * false-accept rate near 1% on ../shared/data/faces/faceapi (`vigil faces eval`); see README.
+   * What a threshold compares: 'snorm' (cosine normalised against a cohort of strangers' faces, see
+   * src/matching/face-cohort.ts; one threshold fits every subject) or the raw 'cosine'.
    */
-  threshold: cosine.default(0.93),
+  score: z.enum(['snorm', 'cosine']).default('snorm'),
+  /** Photos of strangers for s-norm (every image in the folder); default: about 150 faces shipped in npm packages. */
+  cohortDir: z.string().min(1).optional(),
+  /** Score a face must reach to be a hit unless `thresholds` says otherwise; default DEFAULT_FACE_THRESHOLD[score]. */
+  threshold: score.optional(),
   /** Per duty level and category; a level or category left out falls back to normal, then to `threshold`. */
   thresholds: z.partialRecord(z.enum(DUTY_LEVELS), levelThresholds).default({}),
   /** In-process gallery back end, rebuilt from the enrolled photos at start: exact (SIMD scan) or hnsw. */
@@ -137,7 +149,15 @@ export const facesSchema = z.strictObject({
       minScore: cosine.default(0.85),
     })
     .prefault({}),
+}).refine((f) => f.score !== 'cosine' || allThresholds(f).every((t) => cosine.safeParse(t).success), {
+  message: "with score 'cosine', every threshold is a cosine between -1 and 1",
+  path: ['thresholds'],
 });
+
+function allThresholds(f: { threshold?: number; thresholds: Partial<Record<string, Partial<Record<string, number>>>> }): number[] {
+  const levels = Object.values(f.thresholds).flatMap((l) => Object.values(l ?? {}));
+  return [...(f.threshold === undefined ? [] : [f.threshold]), ...levels.filter((t): t is number => t !== undefined)];
+}
 
 export const configSchema = z.strictObject({
   server: z
@@ -174,6 +194,8 @@ export const configSchema = z.strictObject({
       objectScore: z.number().min(0).max(1).default(0.25),
       /** ORT intra-op threads for the vision models. */
       threads: z.number().int().min(1).max(16).default(1),
+      /** Where ONNX models run: cpu (default), or cuda on a GPU node with onnxruntime-node's CUDA files. */
+      executionProvider: z.enum(['cpu', 'cuda']).default('cpu'),
     })
     .prefault({}),
   hotlist: z

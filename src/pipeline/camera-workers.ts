@@ -7,6 +7,7 @@ import type { Logger } from '../lib/logger.js';
 import type { EventBus } from '../queues/event-bus.js';
 import type { QueueSet } from '../queues/queue-set.js';
 import { createObjectDetector } from '../vision/object-detector.js';
+import { setExecutionProvider } from '../vision/onnx-session.js';
 import { createPlateReader } from '../vision/plate-reader.js';
 import { CameraPipeline, type CameraModels } from './camera-pipeline.js';
 
@@ -57,6 +58,7 @@ export class CameraWorkers {
     const { plates, vision } = this.config;
     const needPlates = cameras.some((c) => c.analysis.plates);
     const needObjects = cameras.some((c) => c.analysis.objects);
+    setExecutionProvider(vision.executionProvider);
     return {
       plates: needPlates ? await createPlateReader({ threads: plates.threads, formats: [...CHINESE_FORMATS, ...compileFormats(plates.formats)] }) : null,
       objects: needObjects ? await createObjectDetector({ model: vision.objectModel, threads: vision.threads }) : null,

@@ -35,6 +35,19 @@ export class OnnxModelError extends Error {
 
 const sessions = new Map<string, Promise<OnnxSession>>();
 
+export type ExecutionProvider = 'cpu' | 'cuda';
+let provider: ExecutionProvider = 'cpu';
+
+/**
+ * Chooses where every session of this process runs (from config at start). 'cuda' needs
+ * onnxruntime-node's CUDA files, which its install fetches (not with ONNXRUNTIME_NODE_INSTALL=skip),
+ * and falls back to the CPU for operators CUDA lacks.
+ */
+export function setExecutionProvider(p: ExecutionProvider): void {
+  if (p !== provider) sessions.clear();
+  provider = p;
+}
+
 /**
  * Creates (once per file and thread settings) an inference session. Later calls with the same
  * file and settings share the session; expectations are checked on every call.
@@ -65,12 +78,14 @@ async function createSession(file: string, threads: number, spinning: boolean): 
     executionMode: 'sequential',
     graphOptimizationLevel: 'all',
     extra: { 'session.intra_op.allow_spinning': spinning ? '1' : '0' },
+    executionProviders: provider === 'cuda' ? ['cuda', 'cpu'] : ['cpu'],
   };
   try {
     return await ort.InferenceSession.create(file, options);
   } catch (err) {
     const why = err instanceof Error ? err.message : String(err);
-    throw new OnnxModelError(`cannot load ONNX model ${file} (corrupt or not an ONNX file?): ${why}`);
+    const hint = provider === 'cuda' ? ' (vision.executionProvider is cuda: are the CUDA files of onnxruntime-node installed?)' : ' (corrupt or not an ONNX file?)';
+    throw new OnnxModelError(`cannot load ONNX model ${file}${hint}: ${why}`);
   }
 }
 
