@@ -12,6 +12,11 @@ const usage = `usage: vigil <command> [options]
   plates read FILE... [--json]                           read licence plates from still images
   detect FILE... [--json] [--model NAME] [--score N]     objects (people, vehicles) in still images
   faces embed FILE... [--json]                           faces with quality and L2-normalised embeddings
+  faces enroll DIR|FILE.csv --why TEXT [--category C --reason R --source S --expires DATE]
+                                                         enrol watchlist faces through the API (VIGIL_URL, VIGIL_TOKEN)
+  faces search PHOTO --purpose TEXT [--camera IDS --from T --to T --limit N] [--json]
+                                                         search stored faces by photo through the API (audited)
+  faces eval --dir DIR [--threshold T] [--score S] [--json]  rank-1, true- and false-accept rates on folders of identities
   hotlist import FILE.csv --why TEXT                     import a hotlist CSV through the API (VIGIL_URL, VIGIL_TOKEN)
   tokens create --role ROLE --name NAME [--subject ID]   create an API token (prints it once)
   audit verify                                           re-compute the audit log's hash chain
@@ -35,6 +40,12 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./plates-read.js')).platesRead(args.slice(2), process.stdout);
     case 'faces embed':
       return (await import('./faces-embed.js')).facesEmbed(args.slice(2), process.stdout);
+    case 'faces enroll':
+      return (await import('./faces.js')).facesEnroll(args.slice(2), env, process.stdout, process.stderr);
+    case 'faces search':
+      return (await import('./faces.js')).facesSearch(args.slice(2), env, process.stdout);
+    case 'faces eval':
+      return (await import('./faces.js')).facesEval(args.slice(2), loadConfig(configFile, env).config, process.stdout, process.stderr);
     case 'hotlist import':
       return (await import('./hotlist-import.js')).runHotlistImport(args.slice(2), env, process.stdout);
     case 'tokens create':

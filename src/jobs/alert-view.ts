@@ -88,7 +88,8 @@ async function describeFaceAlert(alert: AlertRow, deps: AlertViewDeps): Promise<
 }
 
 function faceNotice(alert: AlertRow, confirmedBy: string[]): string {
-  const score = alert.score === null ? '' : ` (similarity ${alert.score.toFixed(3)})`;
+  const m = alert.match as { cosine?: number; score?: number; scoring?: string };
+  const score = m.cosine === undefined ? '' : ` (cosine ${m.cosine.toFixed(3)}${m.scoring === 'snorm' ? `, s-norm ${Number(m.score).toFixed(2)}` : ''})`;
   if (alert.status === 'confirmed') return `Face match confirmed by ${confirmedBy.join(' and ')} before dispatch${score}. Check identity in person: a face match is not proof.`;
   if (alert.status === 'dismissed') return `Dismissed by ${alert.disposed_by}: not a match.`;
   const left = alert.confirmations_required - confirmedBy.length;

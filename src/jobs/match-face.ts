@@ -51,7 +51,10 @@ export async function matchFace(p: FaceEvent, deps: MatchFaceDeps): Promise<Matc
   for (const h of hits) {
     await deps.queues.add(
       'alerts',
-      { kind: 'face', faceSightingId: p.trackId, subjectId: h.subjectId, authorisationId: auth.id, cameraId: p.cameraId, score: clamp(h.score), threshold: h.threshold, category: h.category, priority: h.priority, capturedAt: p.capturedAt },
+      {
+        kind: 'face', faceSightingId: p.trackId, subjectId: h.subjectId, authorisationId: auth.id, cameraId: p.cameraId,
+        cosine: clamp(h.cosine), score: h.score, scoring: h.scoring, threshold: h.threshold, category: h.category, priority: h.priority, capturedAt: p.capturedAt,
+      },
       { jobId: `alert_face_${p.trackId}_${h.subjectId}_${p.version}` },
     );
   }

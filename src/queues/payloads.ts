@@ -46,10 +46,12 @@ export const faceAlertPayload = z.strictObject({
   subjectId: z.uuid(),
   authorisationId: z.uuid(),
   cameraId: z.string().min(1),
-  /** Cosine similarity of the face track's embedding to the subject's nearest enrolled photo. */
-  score: z.number().min(-1).max(1),
-  /** The threshold it passed (category and duty level), recorded with the alert. */
-  threshold: z.number().min(-1).max(1),
+  /** Cosine similarity of the face track's embedding to the subject's best enrolled photo. */
+  cosine: z.number().min(-1).max(1),
+  /** The score the decision used (s-norm or the cosine itself) and the threshold it passed (category, duty level). */
+  score: z.number().min(-100).max(100),
+  scoring: z.enum(['snorm', 'cosine']),
+  threshold: z.number().min(-100).max(100),
   category: z.string().min(1),
   priority: z.number().int().min(1).max(5),
   capturedAt: z.number().int(),

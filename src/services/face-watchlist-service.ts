@@ -1,13 +1,15 @@
 // The face watchlist: subjects and photo enrolment (audited), the in-process gallery rebuilt from the database, and matching.
 import type { Redis } from 'ioredis';
-import type { FacesConfig } from '../config/schema.js';
+import { DEFAULT_FACE_THRESHOLD, type FacesConfig } from '../config/schema.js';
 import { CATEGORY_PRIORITY, isLive, subjectInputSchema, type Subject, type SubjectCategory, type SubjectInput, type SubjectPatch } from '../domain/face-watchlist.js';
 import type { Logger } from '../lib/logger.js';
-import { openFaceGallery, rebuildFrom, type FaceGallery } from '../matching/face-gallery.js';
+import { cohortFiles, FaceCohort, loadCohort, type CohortStats } from '../matching/face-cohort.js';
+import { openFaceGallery, rebuildFrom, type FaceGallery, type GalleryItem } from '../matching/face-gallery.js';
 import type { AuditRepo } from '../store/audit-repo.js';
 import type { SubjectRepo } from '../store/subject-repo.js';
 import type { Principal } from '../store/token-repo.js';
 import type { ChipAnalyzer } from '../vision/face-chip.js';
+import { decodeImage } from '../vision/image.js';
 import { findModel, loadManifest, DEFAULT_MANIFEST } from '../vision/models/manifest.js';
 import { checkPhoto, type PhotoCheck, type PhotoProblem } from './face-enrolment.js';
 
@@ -37,7 +39,10 @@ interface Checked {
 export interface FaceHit {
   subjectId: string;
   photoId: string;
+  cosine: number;
+  /** The score compared with the threshold: s-norm or the cosine itself (faces.score). */
   score: number;
+  scoring: FacesConfig['score'];
   threshold: number;
   category: SubjectCategory;
   priority: number;
@@ -48,6 +53,10 @@ export class FaceWatchlistService {
   readonly dim: number;
   private gallery: FaceGallery | null = null;
   private readonly subjects = new Map<string, Subject>();
+  private cohort: FaceCohort | null = null;
+  /** Each enrolled photo's cohort statistics (s-norm), and which photos each subject has. */
+  private readonly photoStats = new Map<string, CohortStats>();
+  private readonly photosOf = new Map<string, string[]>();
   private analyzerPromise: Promise<ChipAnalyzer> | null = null;
   private subscriber: Redis | null = null;
 
@@ -69,8 +78,14 @@ export class FaceWatchlistService {
   /** Loads subjects and rebuilds the gallery from the enrolled photos, then follows other processes' changes. */
   async start(): Promise<{ subjects: number; photos: number; staleModel: number }> {
     this.gallery = await openFaceGallery({ backend: this.config.gallery, dim: this.dim });
+    if (this.config.score === 'snorm') {
+      // The analyzer is loaded only if the cohort is not cached yet.
+      const builder = { model: this.model, faces: async (file: string) => (await this.analyzer()).faces(await decodeImage(file)) };
+      this.cohort = await loadCohort(builder, cohortFiles(this.config.cohortDir));
+      this.log.info(`face scores: s-norm against a cohort of ${this.cohort.vectors.length} faces`);
+    }
     for (const s of await this.repo.allKnown()) this.subjects.set(s.id, s);
-    const photos = await rebuildFrom(this.gallery, this.repo.galleryRows(this.model), (p) => {
+    const photos = await rebuildFrom(this.gallery, this.indexed(this.repo.galleryRows(this.model)), (p) => {
       if (p.loaded % 10_000 === 0) this.log.info(`face gallery: ${p.loaded} photos loaded (${Math.round(p.elapsedMs)} ms)`);
     });
     const staleModel = await this.repo.staleModelCount(this.model);
@@ -95,12 +110,12 @@ export class FaceWatchlistService {
     return this.analyzerPromise;
   }
 
-  /** The cosine a face must reach for a subject of this category at the current duty level. */
+  /** The score a face must reach for a subject of this category at the current duty level. */
   thresholdFor(category: SubjectCategory): number {
-    const { thresholds, dutyLevel, threshold } = this.config;
+    const { thresholds, dutyLevel, threshold, score } = this.config;
     const level = thresholds[dutyLevel];
     const normal = thresholds.normal;
-    return level?.[category] ?? level?.default ?? normal?.[category] ?? normal?.default ?? threshold;
+    return level?.[category] ?? level?.default ?? normal?.[category] ?? normal?.default ?? threshold ?? DEFAULT_FACE_THRESHOLD[score];
   }
 
   /**
@@ -110,13 +125,16 @@ export class FaceWatchlistService {
   async match(embedding: Float32Array, model: string, allowed: ReadonlySet<string> | null): Promise<FaceHit[]> {
     if (model !== this.model) throw new Error(`face embedding from model '${model}', the gallery holds '${this.model}': align faces.embedder on every node`);
     const nearest = await this.requireGallery().search(embedding, { k: SEARCH_K });
+    const probe = this.cohort?.stats(embedding);
     const best = new Map<string, FaceHit>();
     for (const m of nearest) {
       const subject = this.subjects.get(m.subjectId);
-      if (!subject || !isLive(subject) || (allowed && !allowed.has(subject.id)) || best.has(subject.id)) continue;
+      if (!subject || !isLive(subject) || (allowed && !allowed.has(subject.id))) continue;
+      const reference = this.photoStats.get(m.id);
+      const score = probe && reference ? FaceCohort.snorm(m.score, probe, reference) : m.score;
       const threshold = this.thresholdFor(subject.category);
-      if (m.score < threshold) continue;
-      best.set(subject.id, { subjectId: subject.id, photoId: m.id, score: m.score, threshold, category: subject.category, priority: CATEGORY_PRIORITY[subject.category] });
+      if (score < threshold || (best.get(subject.id)?.score ?? -Infinity) >= score) continue;
+      best.set(subject.id, { subjectId: subject.id, photoId: m.id, cosine: m.score, score, scoring: this.config.score, threshold, category: subject.category, priority: CATEGORY_PRIORITY[subject.category] });
     }
     return [...best.values()].sort((a, b) => b.score - a.score);
   }
@@ -218,13 +236,31 @@ export class FaceWatchlistService {
     const gallery = this.requireGallery();
     const subject = await this.repo.get(subjectId);
     await gallery.removeSubject(subjectId);
+    for (const id of this.photosOf.get(subjectId) ?? []) this.photoStats.delete(id);
+    this.photosOf.delete(subjectId);
     if (!subject || subject.deleted_at) {
       this.subjects.delete(subjectId);
       return;
     }
     this.subjects.set(subjectId, subject);
     const items = await this.repo.photoEmbeddings(subjectId, this.model);
+    this.note(items);
     if (items.length) await gallery.add(items);
+  }
+
+  /** Passes gallery rows through, noting each photo's cohort statistics and owner on the way. */
+  private async *indexed(batches: AsyncIterable<GalleryItem[]>): AsyncIterable<GalleryItem[]> {
+    for await (const batch of batches) {
+      this.note(batch);
+      yield batch;
+    }
+  }
+
+  private note(items: GalleryItem[]): void {
+    for (const it of items) {
+      if (this.cohort) this.photoStats.set(it.id, this.cohort.stats(it.vector));
+      this.photosOf.set(it.subjectId, [...(this.photosOf.get(it.subjectId) ?? []), it.id]);
+    }
   }
 
   private requireGallery(): FaceGallery {

@@ -4,7 +4,7 @@ import type { Db } from './db.js';
 import type { FaceAlertPayload, PlateAlertPayload } from '../queues/payloads.js';
 
 /** What matched: the plate match (level, substitutions) or, for a face, the score and its threshold. */
-export type AlertMatch = PlateAlertPayload['match'] | { score: number; threshold: number; category: string };
+export type AlertMatch = PlateAlertPayload['match'] | { cosine: number; score: number; scoring: string; threshold: number; category: string };
 
 export interface AlertRow {
   id: string;
@@ -79,7 +79,7 @@ export class AlertRepo {
    * the same track matches closer; `created` says which. Always a candidate until people confirm it.
    */
   async upsertFace(p: FaceAlertPayload, confirmationsRequired: number): Promise<{ alert: AlertRow; created: boolean }> {
-    const match = { score: p.score, threshold: p.threshold, category: p.category };
+    const match = { cosine: p.cosine, score: p.score, scoring: p.scoring, threshold: p.threshold, category: p.category };
     const [row] = await this.db.query<AlertRow & { created: boolean }>(
       `insert into alerts (id, kind, subject_id, face_sighting_id, authorisation_id, camera_id, plate, match, score, priority, captured_at, confirmations_required)
        values ($1,'face',$2,$3,$4,$5,'',$6,$7,$8,to_timestamp($9/1000.0),$10)
