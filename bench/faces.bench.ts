@@ -1,0 +1,94 @@
+// Benchmark: the face watchlist's open-set evaluation (`vigil faces eval`) on faces/faceapi, and enrolment throughput.
+import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import path from 'node:path';
+import type { Redis } from 'ioredis';
+import { embedPhotos, evaluate, listIdentities } from '../src/cli/faces-eval.js';
+import { DEFAULT_FACE_THRESHOLD, facesSchema } from '../src/config/schema.js';
+import { createLogger } from '../src/lib/logger.js';
+import { cohortFiles, loadCohort } from '../src/matching/face-cohort.js';
+import { FaceWatchlistService } from '../src/services/face-watchlist-service.js';
+import { AuditRepo } from '../src/store/audit-repo.js';
+import { openDb } from '../src/store/db.js';
+import { migrate } from '../src/store/migrate.js';
+import { SubjectRepo } from '../src/store/subject-repo.js';
+import type { Principal } from '../src/store/token-repo.js';
+import { createChipAnalyzer, type ChipAnalyzer } from '../src/vision/face-chip.js';
+import { decodeImage } from '../src/vision/image.js';
+import { resolveSource } from '../src/vision/models/manifest.js';
+import type { BenchContext } from './run.js';
+
+const round = (v: number, digits = 3) => Number(v.toFixed(digits));
+const pct = (v: number) => round(100 * v, 1);
+
+async function evaluation(dir: string, analyzer: ChipAnalyzer) {
+  const { photos, msPerPhoto } = await embedPhotos(dir, analyzer);
+  const cohort = await loadCohort({ model: analyzer.model, faces: async (f) => analyzer.faces(await decodeImage(f)) }, cohortFiles());
+  const report = async (scoring: 'snorm' | 'cosine') => {
+    const r = await evaluate(photos, DEFAULT_FACE_THRESHOLD[scoring], analyzer.dim, scoring === 'snorm' ? cohort : null);
+    return {
+      rank1Pct: pct(r.rank1),
+      atDefaultThreshold: { threshold: r.threshold, tarPct: pct(r.tar), farPct: pct(r.far) },
+      atFarUnder1Pct: { threshold: round(r.atFar1.threshold), tarPct: pct(r.atFar1.tar), farPct: pct(r.atFar1.far) },
+    };
+  };
+  const base = await evaluate(photos, 0, analyzer.dim);
+  return {
+    data: `${base.identities} identities, ${base.photos} photos, ${base.rounds} rounds: ${base.matedProbes} mated and ${base.nonMatedProbes} non-mated probes`,
+    noFace: base.noFace.length,
+    cohortFaces: cohort.vectors.length,
+    msPerPhoto: round(msPerPhoto, 1),
+    snorm: await report('snorm'),
+    cosine: await report('cosine'),
+  };
+}
+
+/** A Redis stand-in: the watchlist service only publishes and subscribes to its change channel here. */
+function quietRedis(): Redis {
+  const stub = { publish: async () => 0, subscribe: async () => 1, on: () => stub, quit: async () => 'OK', duplicate: () => stub };
+  return stub as unknown as Redis;
+}
+
+/** Photos per second through the whole enrolment (checks, detection, chip, embeddings, row, gallery, audit) into in-memory PGlite. */
+async function enrolment(files: { label: string; bytes: Buffer }[], analyzer: ChipAnalyzer) {
+  const db = await openDb({ url: 'memory://' });
+  try {
+    await migrate(db);
+    const config = facesSchema.parse({ score: 'cosine' });
+    const service = new FaceWatchlistService(new SubjectRepo(db), new AuditRepo(db), quietRedis(), config, createLogger('bench', true), async () => analyzer);
+    await service.start();
+    const by: Principal = { tokenId: 'bench', name: 'bench', role: 'admin', subject: null };
+    const expires = new Date(Date.now() + 86400_000).toISOString();
+    const started = performance.now();
+    let ok = 0;
+    for (const [i, f] of files.entries()) {
+      const { photos } = await service.create({ name: `subject ${i}`, category: 'suspect', reason: 'benchmark', expires_at: expires }, [{ bytes: f.bytes, source: 'bench', name: f.label }], by, 'benchmark');
+      ok += photos.filter((p) => p.ok).length;
+    }
+    const seconds = (performance.now() - started) / 1000;
+    await service.stop();
+    return { photos: files.length, enrolled: ok, photosPerSecond: round(files.length / seconds, 1), msPerPhoto: round((1000 * seconds) / files.length, 1) };
+  } finally {
+    await db.close();
+  }
+}
+
+export default async function faces(ctx: BenchContext): Promise<unknown> {
+  const analyzer = await createChipAnalyzer();
+  const dir = ctx.dataDir ? path.join(ctx.dataDir, 'faces/faceapi') : null;
+  const faceid = readFileSync(resolveSource({ npm: '@vladmandic/human/assets/screenshot-faceid.jpg' }));
+  const closeCrops = dir ? listIdentities(dir).flatMap((i) => i.files.map((f) => ({ label: path.basename(f), bytes: readFileSync(f) }))) : [];
+  const evaluated = dir ? await evaluation(dir, analyzer) : { skipped: 'no data directory (../shared/data)' };
+  const enrolled = {
+    closeCrops150px: closeCrops.length ? await enrolment(closeCrops, analyzer) : { skipped: 'no data directory' },
+    photo800x564: await enrolment(Array.from({ length: 20 }, (_, i) => ({ label: `faceid-${i}.jpg`, bytes: faceid })), analyzer),
+  };
+  return {
+    method:
+      'faces eval protocol (src/cli/faces-eval.ts): each identity left out once, each photo index enrolled once; blazeface + dlib-style chip + ' +
+      'face-api 128-d on the chip and its mirror, ORT 1 thread; enrolment through FaceWatchlistService into in-memory PGlite, one subject per photo',
+    loadAverageAtEnd: loadavg().map((l) => round(l, 2)),
+    evaluation: evaluated,
+    enrolment: enrolled,
+  };
+}
