@@ -4,6 +4,7 @@
 //   exact    - every row scored with a SIMD scan; float32, or int8 with float32 re-ranking.
 //   hnsw     - usearch's HNSW graph in process; sub-millisecond at 1M, rebuilt from the database.
 //   pgvector - the rows themselves in PGlite or PostgreSQL; the store the in-process ones load from.
+//   durable  - rows in pgvector, searches from exact or hnsw rebuilt at open (config `persist`).
 import type { Db } from '../store/db.js';
 
 export interface GalleryItem {
