@@ -1,4 +1,7 @@
 // HNSW gallery: recall@1 against exact search on clustered identities, threshold, removal, rebuild.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ExactGallery } from './face-gallery-exact.js';
 import { HnswGallery } from './face-gallery-hnsw.js';
@@ -67,5 +70,27 @@ describe('HnswGallery', () => {
     expect(best.score).toBeCloseTo(1, 5);
     await g.close();
     expect(await g.search(q, { k: 1 })).toEqual([]);
+  });
+
+  it('saves a snapshot and loads it back with the same answers', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'vigil-hnsw-'));
+    try {
+      const g = new HnswGallery({ dim: 128 });
+      await g.add(batches[1]);
+      await g.remove([batches[1][0].id]);
+      const file = path.join(dir, 'faces.usearch');
+      await g.save(file);
+      const loaded = await HnswGallery.load(file, { dim: 128, expansionSearch: 64 });
+      expect(loaded.size()).toBe(g.size());
+      for (const q of probes.slice(0, 20)) expect(await loaded.search(q, { k: 3 })).toEqual(await g.search(q, { k: 3 }));
+      // Keys continue after the snapshot's, so new faces never reuse a removed face's key.
+      await loaded.add([{ id: 'new', subjectId: 'n', vector: probes[0] }]);
+      expect((await loaded.search(probes[0], { k: 1 }))[0].id).toBe('new');
+      await expect(HnswGallery.load(file, { dim: 256 })).rejects.toThrow(/holds 128-d rows, expected 256/);
+      writeFileSync(`${file}.ids.json`, JSON.stringify({ dim: 128, nextKey: 1, entries: [] }));
+      await expect(HnswGallery.load(file, { dim: 128 })).rejects.toThrow(/rebuild it/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
