@@ -1,8 +1,13 @@
 // Integration: face watchlist enrolment, authorisation-gated live matching from the camera face path, two-person
 // confirmation before dispatch, retrospective search, retention purge and the audit trail (real Redis, PGlite, ONNX).
 import { randomUUID } from 'node:crypto';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Environment } from '../src/config/load.js';
 import type { Frame } from '../src/domain/frame.js';
 import { matchFace } from '../src/jobs/match-face.js';
 import { purgeFaces } from '../src/jobs/purge-faces.js';
@@ -194,17 +199,53 @@ describe('face watchlist under authorisation', () => {
     expect(purges.at(-1)?.details).toMatchObject({ deleted: later.deleted, keptMatched: 1, trigger: 'manual' });
   });
 
+  it('enrols a folder and searches by photo from the command line', async () => {
+    const { facesEnroll, facesSearch } = await import('../src/cli/faces.js');
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'vigil-faces-cli-'));
+    try {
+      mkdirSync(path.join(dir, 'Jane_Doe'));
+      mkdirSync(path.join(dir, 'Group'));
+      copyFileSync(FACEID, path.join(dir, 'Jane_Doe', 'front.jpg'));
+      copyFileSync(asset('samples.jpg'), path.join(dir, 'Group', 'all.jpg'));
+      const [out, err] = [sink(), sink()];
+      const env = { apiUrl: t.url, apiToken: operatorA } as Environment;
+      const args = [dir, '--why', 'case 2026-302', '--category', 'missing_vulnerable', '--reason', 'missing since 2026-11-20', '--source', 'family photo', '--expires', expires];
+      expect(await facesEnroll(args, env, out, err)).toBe(1);
+      expect(out.text()).toMatch(/enrolled 1 of 2 photos for 2 subjects/);
+      expect(out.text()).toMatch(/Group\/all\.jpg: \d+ faces found/);
+      expect(err.text()).toMatch(/100% 2\/2/);
+      const listed = (await t.api('/subjects?category=missing_vulnerable', admin)).body.subjects as { id: string; name: string; photos: number }[];
+      expect(listed).toEqual([expect.objectContaining({ name: 'Jane Doe', photos: 1 })]);
+
+      // Listed after the authorisation began: not in its frozen watchlist until an admin refreezes it.
+      const jane = listed[0].id;
+      const [face] = await analyzer.faces(await decodeImage(FACEID));
+      const auth = (await t.node.faceAuthorisations.find('street-1', Date.now()))!;
+      expect((await t.node.faceWatchlist.match(face.embedding, analyzer.model, new Set(auth.snapshot_subjects))).map((h) => h.subjectId)).toEqual([subjectId]);
+      const refrozen = await t.api(`/authorisations/${auth.id}`, admin, { method: 'PATCH', body: JSON.stringify({ refreeze: true, why: 'add Jane Doe, reported missing' }) });
+      expect(refrozen.body.snapshot_subjects).toEqual(expect.arrayContaining([subjectId, jane]));
+      expect(refrozen.body.snapshot_hash).not.toBe(auth.snapshot_hash);
+
+      const search = sink();
+      expect(await facesSearch([FACEID, '--purpose', 'case 2026-301'], { apiUrl: t.url, apiToken: investigator } as Environment, search)).toBe(0);
+      expect(search.text()).toMatch(new RegExp(`street-1 .* matched ${sightingId}`));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('edits, deactivates and deletes a subject, ends the authorisation, and audits every step', async () => {
     const patch = (body: Body) => t.api(`/subjects/${subjectId}`, operatorA, { method: 'PATCH', body: JSON.stringify(body) });
     expect((await patch({ reason: 'warrant W-2026-11 (renewed)', why: 'renewed' })).body).toMatchObject({ reason: 'warrant W-2026-11 (renewed)' });
     expect((await patch({ active: false, why: 'arrested' })).body).toMatchObject({ active: false });
     const [face] = await analyzer.faces(await decodeImage(FACEID));
-    expect(await t.node.faceWatchlist.match(face.embedding, analyzer.model, null)).toEqual([]);
+    const hits = await t.node.faceWatchlist.match(face.embedding, analyzer.model, null);
+    expect(hits.map((h) => h.subjectId)).not.toContain(subjectId);
     const photoList = (await t.api(`/subjects/${subjectId}`, admin)).body.photoList as { url: string }[];
     const deleted = await t.api(`/subjects/${subjectId}?why=${encodeURIComponent('released, record closed')}`, operatorA, { method: 'DELETE' });
     expect(deleted.body).toMatchObject({ deleted: true, photos: 1, tombstone: true });
     expect((await fetch(`${t.url}${photoList[0].url}`, { headers: { authorization: `Bearer ${admin}` } })).status).toBe(404);
-    expect((await t.node.infra.db.query('select count(*)::int as n from subject_photos'))[0]).toEqual({ n: 0 });
+    expect(await t.node.infra.db.query('select count(*)::int as n from subject_photos where subject_id = $1', [subjectId])).toEqual([{ n: 0 }]);
 
     const [auth] = (await t.api('/authorisations', admin)).body.authorisations as { id: string }[];
     expect((await t.api(`/authorisations/${auth.id}/end`, admin, { method: 'POST', body: JSON.stringify({ reason: 'operation over' }) })).status).toBe(200);
@@ -226,6 +267,12 @@ describe('face watchlist under authorisation', () => {
     return { authorisations: t.node.faceAuthorisations, watchlist: t.node.faceWatchlist, faceSightings: t.node.infra.repos.faceSightings, queues: t.node.queues, unmatchedSeconds };
   }
 });
+
+function sink(): Writable & { text(): string } {
+  const chunks: string[] = [];
+  const w = new Writable({ write: (c, _e, done) => void (chunks.push(String(c)), done()) });
+  return Object.assign(w, { text: () => chunks.join('') });
+}
 
 function randomUnit(dim: number): Float32Array {
   let seed = 7;

@@ -29,6 +29,8 @@ export const authorisationChangeSchema = z.strictObject({
   cameras: z.array(z.string().trim().min(1)).optional(),
   districts: z.array(z.string().trim().min(1)).optional(),
   ends_at: when.optional(),
+  /** Freeze the watchlist again now, so subjects listed since the start match under it too. */
+  refreeze: z.boolean().optional(),
 });
 
 /** How long a camera process trusts its list of open authorisations before reading it again. */
@@ -90,7 +92,7 @@ export class FaceAuthorisationService {
   }
 
   async change(id: string, raw: unknown, by: Principal, why: string): Promise<Authorisation | null> {
-    const patch: AuthorisationChange = authorisationChangeSchema.parse(raw);
+    const { refreeze, ...patch }: AuthorisationChange & { refreeze?: boolean } = authorisationChangeSchema.parse(raw);
     const before = await this.repo.get(id);
     if (!before) return null;
     if (before.ended_at) throw new ConflictError(`authorisation ${id} was ended by ${before.ended_by}`);
@@ -99,8 +101,12 @@ export class FaceAuthorisationService {
     const districts = patch.districts ?? before.districts;
     if (cameras.length + districts.length === 0) throw new ConflictError('an authorisation must cover some cameras or districts: end it instead');
     if (patch.ends_at && Date.parse(patch.ends_at) <= Date.parse(before.starts_at)) throw new ConflictError('ends_at must be after starts_at');
-    const after = await this.repo.change(id, patch);
-    await this.audit.append({ actor: by.name, role: by.role, action: 'authorisation.change', target: id, details: { before: scope(before), after: after && scope(after), why } });
+    let after = await this.repo.change(id, patch);
+    if (after && refreeze && Date.parse(after.starts_at) <= Date.now()) after = await this.freeze(after, true);
+    await this.audit.append({
+      actor: by.name, role: by.role, action: 'authorisation.change', target: id,
+      details: { before: scope(before), after: after && scope(after), why, ...(refreeze ? { snapshotBefore: before.snapshot_hash, snapshotAfter: after?.snapshot_hash } : {}) },
+    });
     await this.refresh();
     return after;
   }
@@ -122,10 +128,10 @@ export class FaceAuthorisationService {
   }
 
   /** The live watchlist at this moment, hashed: subject ids and their photos' sha256, sorted. */
-  private async freeze(a: Authorisation): Promise<Authorisation> {
+  private async freeze(a: Authorisation, replace = false): Promise<Authorisation> {
     const snapshot = await this.subjects.liveSnapshot();
     const hash = createHash('sha256').update(JSON.stringify(snapshot)).digest('hex');
-    const frozen = await this.repo.freezeSnapshot(a.id, snapshot.map((s) => s.id), hash);
+    const frozen = await this.repo.freezeSnapshot(a.id, snapshot.map((s) => s.id), hash, replace);
     if (frozen?.snapshot_hash === hash) this.log.info(`authorisation ${a.id}: watchlist frozen (${snapshot.length} subjects, ${hash.slice(0, 12)})`);
     return frozen ?? a;
   }

@@ -94,12 +94,15 @@ export class AuthorisationRepo {
     return rows.length ? this.get(id) : null;
   }
 
-  /** Freezes the watchlist snapshot once: a second call (another process got there first) changes nothing. */
-  async freezeSnapshot(id: string, subjects: string[], hash: string): Promise<Authorisation | null> {
+  /**
+   * Freezes the watchlist snapshot once: a second call (another process got there first) changes
+   * nothing, unless `replace` (an admin's audited refreeze, to bring in subjects listed since).
+   */
+  async freezeSnapshot(id: string, subjects: string[], hash: string, replace = false): Promise<Authorisation | null> {
     await this.db.query(
-      `update face_authorisations set snapshot_subjects = $2, snapshot_hash = $3, snapshot_at = now()
-       where id = $1 and snapshot_hash is null`,
-      [id, subjects, hash],
+      `update face_authorisations set snapshot_subjects = $2, snapshot_hash = $3, snapshot_at = now(), updated_at = now()
+       where id = $1 and (snapshot_hash is null or $4)`,
+      [id, subjects, hash, replace],
     );
     return this.get(id);
   }

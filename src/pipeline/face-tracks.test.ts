@@ -1,0 +1,104 @@
+// Face tracks (one decision per track, quality-weighted, upgraded by a better frame) and the camera's face path with fakes.
+import { describe, expect, it } from 'vitest';
+import { configSchema } from '../config/schema.js';
+import type { Box, Frame } from '../domain/frame.js';
+import type { QueueSet } from '../queues/queue-set.js';
+import type { ChipFace } from '../vision/face-chip.js';
+import type { ObjectDetector } from '../vision/object-detector.js';
+import { CameraPipeline } from './camera-pipeline.js';
+import { FaceTracks, type FaceObservation } from './face-tracks.js';
+import { FaceWatch } from './face-watch.js';
+
+const opts = { minFrames: 3, upgradeGain: 0.15, minQuality: 0.25, endAfterMs: 2000 };
+const crop = { data: Buffer.alloc(3 * 4 * 4), width: 4, height: 4 };
+const unit = (...v: number[]) => {
+  const n = Math.hypot(...v);
+  return Float32Array.from([...v.map((x) => x / n), ...new Array(128 - v.length).fill(0)]);
+};
+const face = (x: number, quality: number, embedding = unit(1, 0)): FaceObservation => ({ box: [x, 100, x + 60, 160], quality, embedding, crop });
+
+describe('FaceTracks', () => {
+  it('decides once after minFrames usable frames, then only on a clearly better frame', () => {
+    const tracks = new FaceTracks(opts);
+    expect(tracks.observe([face(100, 0.5)], 0)).toEqual([]);
+    expect(tracks.observe([face(102, 0.1)], 200)).toEqual([]); // too poor to vote
+    expect(tracks.observe([face(104, 0.5)], 400)).toEqual([]);
+    const [first] = tracks.observe([face(106, 0.52)], 600);
+    expect(first).toMatchObject({ version: 1, frames: 3, quality: 0.52, capturedAt: 600, final: false });
+    expect(tracks.observe([face(108, 0.55)], 800)).toEqual([]); // 6% better: not worth a new decision
+    const [upgrade] = tracks.observe([face(110, 0.8)], 1000);
+    expect(upgrade).toMatchObject({ trackId: first.trackId, version: 2, frames: 5, quality: 0.8 });
+  });
+
+  it('weights frames by quality squared in the track embedding', () => {
+    const tracks = new FaceTracks({ ...opts, minFrames: 2 });
+    tracks.observe([face(100, 0.9, unit(1, 0))], 0);
+    const [d] = tracks.observe([face(101, 0.3, unit(0, 1))], 200);
+    // 0.81 against 0.09: the good frame dominates.
+    expect(d.embedding[0] / d.embedding[1]).toBeCloseTo(9, 3);
+  });
+
+  it('gives a short track its one decision when it ends, and keeps two faces apart', () => {
+    const tracks = new FaceTracks(opts);
+    tracks.observe([face(100, 0.6), face(400, 0.7)], 0);
+    expect(tracks.size).toBe(2);
+    const ended = tracks.expire(2500);
+    expect(ended.map((d) => [d.box[0], d.final, d.frames])).toEqual([[400, true, 1], [100, true, 1]]);
+    expect(tracks.size).toBe(0);
+  });
+
+  it('forgets everything unsent on drop()', () => {
+    const tracks = new FaceTracks(opts);
+    tracks.observe([face(100, 0.6)], 0);
+    tracks.drop();
+    expect(tracks.flush()).toEqual([]);
+  });
+});
+
+describe('camera face path', () => {
+  const frame = (seq: number): Frame => ({ data: Buffer.alloc(640 * 480 * 3, 90), width: 640, height: 480, cameraId: 'c1', seq, capturedAt: 1_000_000 + seq * 200 });
+  const chip = (box: Box): ChipFace => ({ box, score: 0.9, landmarks: [], quality: 0.7, embedding: unit(1, 0), width: box[2] - box[0], sharpness: 100, chip: crop });
+
+  function fakes(authorised: boolean) {
+    const calls: { regions?: Box[]; tile?: boolean }[] = [];
+    const sent: { name: string; payload: Record<string, unknown>; opts: Record<string, unknown> }[] = [];
+    const analyzer = {
+      model: 'faceapi-recognition',
+      async faces(_img: unknown, o: { regions?: Box[]; tile?: boolean } = {}) {
+        calls.push(o);
+        return [chip([300, 90, 360, 150])];
+      },
+    };
+    const queues = { add: async (name: string, payload: Record<string, unknown>, o: Record<string, unknown>) => void sent.push({ name, payload, opts: o }) } as unknown as QueueSet;
+    return { calls, sent, queues, deps: { analyzer, gate: { covers: () => authorised }, track: { ...opts, minFrames: 2 } } };
+  }
+
+  it('detects no face and sends nothing without an authorisation', async () => {
+    const f = fakes(false);
+    const watch = new FaceWatch('c1', undefined, f.deps, f.queues);
+    for (let i = 0; i < 4; i++) expect(await watch.onFrame(frame(i), null)).toEqual({ authorised: false, faces: 0, sent: 0 });
+    await watch.flush();
+    expect(f.calls).toHaveLength(0);
+    expect(f.sent).toHaveLength(0);
+  });
+
+  it('searches the head regions of the detected people, untiled, and sends one event that Redis drops when done', async () => {
+    const f = fakes(true);
+    const person: Box = [280, 80, 380, 400];
+    const detector: ObjectDetector = { model: 'fake', labels: ['person', 'car'], detect: async () => [{ label: 'person', score: 0.8, box: person }, { label: 'car', score: 0.9, box: [0, 300, 200, 470] }] };
+    const config = configSchema.parse({ cameras: [{ id: 'c1', name: 'C1', source: 'rtsp://x/y', kind: 'street', lat: 0, lon: 0, district: 'd', analysis: { objects: true, faces: true, plates: false, motionGate: false } }] });
+    const pipeline = new CameraPipeline(config.cameras[0], config, { plates: null, objects: detector }, f.queues, f.deps);
+    for (let i = 0; i < 3; i++) await pipeline.onFrame(frame(i));
+    expect(f.calls[0].tile).toBe(false);
+    expect(f.calls[0].regions).toHaveLength(1);
+    const [hx1, hy1, hx2, hy2] = f.calls[0].regions![0];
+    expect(hx1).toBeLessThan(person[0]);
+    expect(hx2).toBeGreaterThan(person[2]);
+    expect(hy1).toBeLessThanOrEqual(person[1]);
+    expect(hy2).toBeLessThan(person[1] + 0.5 * (person[3] - person[1]));
+    const faces = f.sent.filter((s) => s.name === 'faces');
+    expect(faces).toHaveLength(1);
+    expect(faces[0].payload).toMatchObject({ cameraId: 'c1', version: 1, frames: 2, model: 'faceapi-recognition' });
+    expect(faces[0].opts).toMatchObject({ removeOnComplete: true, removeOnFail: true });
+  });
+});
