@@ -1,5 +1,5 @@
 // The API's OpenAPI 3.1 description, served at /api/v1/openapi.json.
-type Op = { summary: string; roles: string; query?: string[]; body?: string };
+type Op = { summary: string; roles: string; query?: string[]; body?: string; form?: string };
 
 const ops: Record<string, Record<string, Op>> = {
   '/cameras': { get: { summary: 'Cameras with live status (online, last frame, fps, restarts)', roles: 'admin, operator, investigator, checkpoint' } },
@@ -29,6 +29,31 @@ const ops: Record<string, Record<string, Op>> = {
   '/units/{id}/alerts/{alertId}/arrived': { post: { summary: 'Arrived at the target', roles: 'unit (own), operator, admin' } },
   '/units/{id}/alerts/{alertId}/resolved': { post: { summary: 'Resolved', roles: 'unit (own), operator, admin' } },
   '/stream': { get: { summary: 'Server-sent events: alert, offer, assignment, camera-status (filtered by role); ?access_token= allowed', roles: 'any' } },
+  '/subjects': {
+    get: { summary: 'Face watchlist subjects (live ones unless include_inactive)', roles: 'admin, operator, investigator', query: ['category', 'include_inactive', 'limit', 'offset'] },
+    post: { summary: 'List a subject with photos (multipart); each photo must hold exactly one sharp, large enough face, else a per-photo error; 422 if none enrols', roles: 'admin, operator', form: 'SubjectEnrol' },
+  },
+  '/subjects/{id}': {
+    get: { summary: 'One subject with its photos (source, quality, who added them)', roles: 'admin, operator, investigator' },
+    patch: { summary: 'Change name, category, reason, reference, expiry or active (with why)', roles: 'admin, operator', body: 'SubjectPatch' },
+    delete: { summary: 'Delete a subject: photos and embeddings go; a tombstone stays if alerts point at it (?why=...)', roles: 'admin, operator', query: ['why'] },
+  },
+  '/subjects/{id}/photos': { post: { summary: 'Add photos to a subject (multipart: photos, sources, why)', roles: 'admin, operator', form: 'PhotoAdd' } },
+  '/subjects/{id}/photos/{photoId}': {
+    get: { summary: 'An enrolled photo as uploaded', roles: 'admin, operator, investigator' },
+    delete: { summary: 'Remove one photo and its embedding (?why=...)', roles: 'admin, operator', query: ['why'] },
+  },
+  '/authorisations': {
+    get: { summary: 'Authorisations for live face matching (open ones unless include_ended)', roles: 'admin, operator, investigator', query: ['include_ended', 'limit'] },
+    post: { summary: 'Authorise live face matching on cameras or districts for a time window; the watchlist is frozen at its start', roles: 'admin', body: 'AuthorisationCreate' },
+  },
+  '/authorisations/{id}': {
+    get: { summary: 'One authorisation with its frozen watchlist (subject ids, sha256)', roles: 'admin, operator, investigator' },
+    patch: { summary: 'Change reference, cameras, districts or end time; refreeze the watchlist (with why)', roles: 'admin', body: 'AuthorisationChange' },
+  },
+  '/authorisations/{id}/end': { post: { summary: 'End an authorisation now, with a reason', roles: 'admin', body: 'Reason' } },
+  '/faces/search': { post: { summary: 'Search stored face sightings (within retention) by photo; purpose required, audited', roles: 'admin, investigator', form: 'FaceSearch' } },
+  '/faces/sightings/{id}/crop.jpg': { get: { summary: 'The evidence crop of a stored face sighting (JPEG)', roles: 'admin, operator, investigator' } },
   '/admin/audit': { get: { summary: 'Audit log entries', roles: 'admin', query: ['after', 'action', 'limit'] } },
   '/admin/audit/verify': { get: { summary: 'Re-compute the audit hash chain', roles: 'admin' } },
   '/admin/jobs/failed': { get: { summary: 'Failed queue jobs with their reasons', roles: 'admin' } },
@@ -50,7 +75,47 @@ const schemas = {
     },
   },
   HotlistPatch: { type: 'object', required: ['why'], properties: { category: { type: 'string' }, reason: { type: 'string' }, source: { type: 'string' }, priority: { type: 'integer' }, expires_at: { type: 'string' }, active: { type: 'boolean' }, why: { type: 'string' } } },
-  Disposition: { type: 'object', required: ['verdict', 'reason'], properties: { verdict: { enum: ['confirm', 'dismiss'] }, reason: { type: 'string' } } },
+  Disposition: {
+    type: 'object',
+    required: ['verdict', 'reason'],
+    description: 'Face alerts need faces.confirmations distinct people to confirm before dispatch; one dismissal closes them.',
+    properties: { verdict: { enum: ['confirm', 'dismiss'] }, reason: { type: 'string' } },
+  },
+  SubjectEnrol: {
+    type: 'object',
+    required: ['name', 'category', 'reason', 'expires_at', 'why', 'photos', 'sources'],
+    properties: {
+      name: { type: 'string' },
+      category: { enum: ['wanted_court', 'wanted_police', 'suspect', 'missing_vulnerable', 'at_risk'] },
+      reason: { type: 'string' },
+      reference: { type: 'string' },
+      expires_at: { type: 'string', format: 'date-time' },
+      why: { type: 'string' },
+      photos: { type: 'array', items: { type: 'string', format: 'binary' }, description: 'JPEG, PNG or WebP (checked by content)' },
+      sources: { type: 'array', items: { type: 'string' }, description: 'where each photo came from: one for all, or one per photo' },
+    },
+  },
+  PhotoAdd: { type: 'object', required: ['why', 'photos', 'sources'], properties: { why: { type: 'string' }, photos: { type: 'array', items: { type: 'string', format: 'binary' } }, sources: { type: 'array', items: { type: 'string' } } } },
+  SubjectPatch: { type: 'object', required: ['why'], properties: { name: { type: 'string' }, category: { type: 'string' }, reason: { type: 'string' }, reference: { type: 'string' }, expires_at: { type: 'string' }, active: { type: 'boolean' }, why: { type: 'string' } } },
+  AuthorisationCreate: {
+    type: 'object',
+    required: ['approved_by', 'legal_reference', 'starts_at', 'ends_at'],
+    properties: {
+      approved_by: { type: 'string' },
+      legal_reference: { type: 'string' },
+      cameras: { type: 'array', items: { type: 'string' } },
+      districts: { type: 'array', items: { type: 'string' } },
+      starts_at: { type: 'string', format: 'date-time' },
+      ends_at: { type: 'string', format: 'date-time' },
+    },
+  },
+  AuthorisationChange: { type: 'object', required: ['why'], properties: { legal_reference: { type: 'string' }, cameras: { type: 'array', items: { type: 'string' } }, districts: { type: 'array', items: { type: 'string' } }, ends_at: { type: 'string' }, refreeze: { type: 'boolean' }, why: { type: 'string' } } },
+  Reason: { type: 'object', required: ['reason'], properties: { reason: { type: 'string' } } },
+  FaceSearch: {
+    type: 'object',
+    required: ['photo', 'purpose'],
+    properties: { photo: { type: 'string', format: 'binary' }, purpose: { type: 'string' }, camera: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, limit: { type: 'integer' } },
+  },
   Position: { type: 'object', required: ['lat', 'lon'], properties: { lat: { type: 'number' }, lon: { type: 'number' }, at: { type: 'string', format: 'date-time' } } },
 };
 
@@ -65,6 +130,7 @@ export function openApiDocument() {
           description: `Roles: ${op.roles}`,
           parameters: (op.query ?? []).map((q) => ({ name: q.split(' ')[0], in: 'query', schema: { type: 'string' }, description: q })),
           ...(op.body ? { requestBody: { required: true, content: { 'application/json': { schema: { $ref: `#/components/schemas/${op.body}` } } } } } : {}),
+          ...(op.form ? { requestBody: { required: true, content: { 'multipart/form-data': { schema: { $ref: `#/components/schemas/${op.form}` } } } } } : {}),
           responses: { '200': { description: 'OK' }, '400': { description: 'Invalid input: {error, details}' }, '401': { description: 'No or bad token' }, '403': { description: 'Role not allowed' } },
         },
       ]),
