@@ -16,7 +16,8 @@ const usage = `usage: vigil <command> [options]
                                                          enrol watchlist faces through the API (VIGIL_URL, VIGIL_TOKEN)
   faces search PHOTO --purpose TEXT [--camera IDS --from T --to T --limit N] [--json]
                                                          search stored faces by photo through the API (audited)
-  faces eval --dir DIR [--threshold T] [--score S] [--json]  rank-1, true- and false-accept rates on folders of identities
+  faces eval --dir DIR [--threshold T] [--score snorm|cosine] [--json]
+                                                         rank-1, true- and false-accept rates on folders of identities
   hotlist import FILE.csv --why TEXT                     import a hotlist CSV through the API (VIGIL_URL, VIGIL_TOKEN)
   tokens create --role ROLE --name NAME [--subject ID]   create an API token (prints it once)
   audit verify                                           re-compute the audit log's hash chain
