@@ -43,8 +43,20 @@ describe('FaceTracks', () => {
     tracks.observe([face(100, 0.6), face(400, 0.7)], 0);
     expect(tracks.size).toBe(2);
     const ended = tracks.expire(2500);
-    expect(ended.map((d) => [d.box[0], d.final, d.frames])).toEqual([[400, true, 1], [100, true, 1]]);
+    expect(ended.map((d) => [d.box[0], d.final, d.frames]).sort()).toEqual([[100, true, 1], [400, true, 1]]);
     expect(tracks.size).toBe(0);
+  });
+
+  it('wants embeddings only for undecided tracks and for frames that could upgrade a decision', () => {
+    const tracks = new FaceTracks({ ...opts, minFrames: 1 });
+    expect(tracks.wants([{ box: face(100, 0.5).box, quality: 0.5 }, { box: face(400, 0.1).box, quality: 0.1 }])).toEqual([true, false]);
+    tracks.observe([face(100, 0.5)], 0);
+    expect(tracks.wants([{ box: face(101, 0.55).box, quality: 0.55 }])).toEqual([false]);
+    expect(tracks.wants([{ box: face(101, 0.7).box, quality: 0.7 }])).toEqual([true]);
+    // A face seen without an embedding keeps its track alive.
+    tracks.observe([{ ...face(102, 0.55), embedding: null }], 1500);
+    expect(tracks.expire(3000)).toEqual([]);
+    expect(tracks.size).toBe(1);
   });
 
   it('forgets everything unsent on drop()', () => {
@@ -61,22 +73,28 @@ describe('camera face path', () => {
 
   function fakes(authorised: boolean) {
     const calls: { regions?: Box[]; tile?: boolean }[] = [];
+    const embedded: Box[] = [];
     const sent: { name: string; payload: Record<string, unknown>; opts: Record<string, unknown> }[] = [];
     const analyzer = {
       model: 'faceapi-recognition',
-      async faces(_img: unknown, o: { regions?: Box[]; tile?: boolean } = {}) {
+      async detect(_img: unknown, o: { regions?: Box[]; tile?: boolean } = {}) {
         calls.push(o);
-        return [chip([300, 90, 360, 150])];
+        const { embedding: _e, chip: _c, ...sighting } = chip([300, 90, 360, 150]);
+        return [sighting];
+      },
+      async embed(_img: unknown, f: { box: Box }) {
+        embedded.push(f.box);
+        return chip(f.box);
       },
     };
     const queues = { add: async (name: string, payload: Record<string, unknown>, o: Record<string, unknown>) => void sent.push({ name, payload, opts: o }) } as unknown as QueueSet;
-    return { calls, sent, queues, deps: { analyzer, gate: { covers: () => authorised }, track: { ...opts, minFrames: 2 } } };
+    return { calls, embedded, sent, queues, deps: { analyzer, gate: { covers: () => authorised }, track: { ...opts, minFrames: 2 } } };
   }
 
   it('detects no face and sends nothing without an authorisation', async () => {
     const f = fakes(false);
     const watch = new FaceWatch('c1', undefined, f.deps, f.queues);
-    for (let i = 0; i < 4; i++) expect(await watch.onFrame(frame(i), null)).toEqual({ authorised: false, faces: 0, sent: 0 });
+    for (let i = 0; i < 4; i++) expect(await watch.onFrame(frame(i), null)).toEqual({ authorised: false, faces: 0, embedded: 0, sent: 0 });
     await watch.flush();
     expect(f.calls).toHaveLength(0);
     expect(f.sent).toHaveLength(0);
@@ -88,7 +106,10 @@ describe('camera face path', () => {
     const detector: ObjectDetector = { model: 'fake', labels: ['person', 'car'], detect: async () => [{ label: 'person', score: 0.8, box: person }, { label: 'car', score: 0.9, box: [0, 300, 200, 470] }] };
     const config = configSchema.parse({ cameras: [{ id: 'c1', name: 'C1', source: 'rtsp://x/y', kind: 'street', lat: 0, lon: 0, district: 'd', analysis: { objects: true, faces: true, plates: false, motionGate: false } }] });
     const pipeline = new CameraPipeline(config.cameras[0], config, { plates: null, objects: detector }, f.queues, f.deps);
-    for (let i = 0; i < 3; i++) await pipeline.onFrame(frame(i));
+    for (let i = 0; i < 4; i++) await pipeline.onFrame(frame(i));
+    // Embedded until the track's decision (2 frames); later frames of the same quality skip the net.
+    expect(f.calls).toHaveLength(4);
+    expect(f.embedded).toHaveLength(2);
     expect(f.calls[0].tile).toBe(false);
     expect(f.calls[0].regions).toHaveLength(1);
     const [hx1, hy1, hx2, hy2] = f.calls[0].regions![0];

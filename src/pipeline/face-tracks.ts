@@ -7,8 +7,8 @@ export interface FaceObservation {
   box: Box;
   /** 0..1 (size, sharpness, pose). */
   quality: number;
-  /** Unit length. */
-  embedding: Float32Array;
+  /** Unit length; null for a face not embedded (see wants()): it keeps its track alive but does not vote. */
+  embedding: Float32Array | null;
   /** The face with some margin, for the evidence crop. */
   crop: RgbImage;
 }
@@ -66,34 +66,60 @@ export class FaceTracks {
     return this.tracks.length;
   }
 
+  /**
+   * Which of this frame's faces are worth embedding: usable ones of new or undecided tracks, and of
+   * decided tracks only a frame good enough to upgrade the decision. The rest skip the net (~20 ms each).
+   */
+  wants(faces: readonly Pick<FaceObservation, 'box' | 'quality'>[]): boolean[] {
+    const tracks = this.associate(faces);
+    return faces.map((f, i) => {
+      const t = tracks[i];
+      if (f.quality < this.opts.minQuality) return false;
+      return !t || t.version === 0 || f.quality > t.sentQuality * (1 + this.opts.upgradeGain);
+    });
+  }
+
   /** Adds one frame's faces; returns the decisions due now (first decisions and upgrades), then ended tracks' last ones. */
   observe(faces: readonly FaceObservation[], at: number): FaceDecision[] {
-    const free = new Set(this.tracks);
     const out: FaceDecision[] = [];
-    // Best faces first, so a strong face is not robbed of its track by a weak neighbour.
-    for (const face of [...faces].sort((a, b) => b.quality - a.quality)) {
-      let track: Track | undefined;
-      let bestIou = MATCH_IOU;
-      for (const t of free) {
-        const overlap = iou(t.lastBox, face.box);
-        if (overlap >= bestIou) [track, bestIou] = [t, overlap];
-      }
-      if (track) free.delete(track);
-      else {
+    const assigned = this.associate(faces);
+    faces.forEach((face, i) => {
+      let track = assigned[i];
+      if (!track) {
         track = { id: randomUUID(), firstSeen: at, lastSeen: at, lastBox: face.box, vectors: [], weights: [], best: null, version: 0, sentQuality: 0 };
         this.tracks.push(track);
       }
       track.lastSeen = at;
       track.lastBox = face.box;
-      if (face.quality >= this.opts.minQuality) {
+      if (face.embedding && face.quality >= this.opts.minQuality) {
         track.vectors.push(face.embedding);
         track.weights.push(weightOf(face.quality));
         if (!track.best || face.quality > track.best.quality) track.best = { quality: face.quality, box: face.box, crop: face.crop, at };
       }
-      const due = this.due(track);
-      if (due) out.push(this.decide(track, false));
-    }
+      if (this.due(track)) out.push(this.decide(track, false));
+    });
     return [...out, ...this.expire(at)];
+  }
+
+  /**
+   * The live track each face continues (undefined: a new face), by IoU with the track's last box,
+   * best faces first so a strong face is not robbed of its track by a weak neighbour.
+   */
+  private associate(faces: readonly Pick<FaceObservation, 'box' | 'quality'>[]): (Track | undefined)[] {
+    const free = new Set(this.tracks);
+    const out: (Track | undefined)[] = new Array(faces.length);
+    const order = faces.map((_, i) => i).sort((a, b) => faces[b].quality - faces[a].quality);
+    for (const i of order) {
+      let track: Track | undefined;
+      let bestIou = MATCH_IOU;
+      for (const t of free) {
+        const overlap = iou(t.lastBox, faces[i].box);
+        if (overlap >= bestIou) [track, bestIou] = [t, overlap];
+      }
+      if (track) free.delete(track);
+      out[i] = track;
+    }
+    return out;
   }
 
   /** Ends tracks unseen for endAfterMs; a track never decided gets its one decision from what it has. */

@@ -11,7 +11,7 @@ export interface FaceGate {
 }
 
 export interface FaceWatchDeps {
-  analyzer: Pick<ChipAnalyzer, 'faces' | 'model'>;
+  analyzer: Pick<ChipAnalyzer, 'detect' | 'embed' | 'model'>;
   gate: FaceGate;
   track: FaceTrackOptions;
 }
@@ -19,6 +19,8 @@ export interface FaceWatchDeps {
 export interface FaceFrameOutcome {
   authorised: boolean;
   faces: number;
+  /** Faces run through the embedder this frame (the others belong to decided tracks, or are too poor). */
+  embedded: number;
   sent: number;
 }
 
@@ -53,18 +55,24 @@ export class FaceWatch {
   async onFrame(frame: Frame, persons: Box[] | null): Promise<FaceFrameOutcome> {
     if (!this.deps.gate.covers(this.cameraId, frame.capturedAt)) {
       this.tracks.drop();
-      return { authorised: false, faces: 0, sent: 0 };
+      return { authorised: false, faces: 0, embedded: 0, sent: 0 };
     }
     if (persons && !persons.length) {
       const sent = await this.send(this.tracks.expire(frame.capturedAt));
-      return { authorised: true, faces: 0, sent };
+      return { authorised: true, faces: 0, embedded: 0, sent };
     }
+    const { analyzer } = this.deps;
     const faces = persons
-      ? await this.deps.analyzer.faces(frame, { roi: this.roi, tile: false, regions: persons.map((p) => headRegion(p, frame)) })
-      : await this.deps.analyzer.faces(frame, { roi: this.roi });
-    const observations = faces.map((f) => ({ box: f.box, quality: f.quality, embedding: f.embedding, crop: cropImage(frame, marginBox(f.box, frame)) }));
+      ? await analyzer.detect(frame, { roi: this.roi, tile: false, regions: persons.map((p) => headRegion(p, frame)) })
+      : await analyzer.detect(frame, { roi: this.roi });
+    const wanted = this.tracks.wants(faces);
+    const observations = [];
+    for (const [i, f] of faces.entries()) {
+      const embedding = wanted[i] ? (await analyzer.embed(frame, f)).embedding : null;
+      observations.push({ box: f.box, quality: f.quality, embedding, crop: cropImage(frame, marginBox(f.box, frame)) });
+    }
     const sent = await this.send(this.tracks.observe(observations, frame.capturedAt));
-    return { authorised: true, faces: faces.length, sent };
+    return { authorised: true, faces: faces.length, embedded: wanted.filter(Boolean).length, sent };
   }
 
   /** Camera stopping: undecided tracks get their decision, if matching is still authorised. */
