@@ -3,10 +3,13 @@ import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import path from 'node:path';
 import type { Redis } from 'ioredis';
+import type { Box } from '../src/domain/frame.js';
 import { embedPhotos, evaluate, listIdentities } from '../src/cli/faces-eval.js';
 import { DEFAULT_FACE_THRESHOLD, facesSchema } from '../src/config/schema.js';
 import { createLogger } from '../src/lib/logger.js';
 import { cohortFiles, loadCohort } from '../src/matching/face-cohort.js';
+import { FaceWatch } from '../src/pipeline/face-watch.js';
+import type { QueueSet } from '../src/queues/queue-set.js';
 import { FaceWatchlistService } from '../src/services/face-watchlist-service.js';
 import { AuditRepo } from '../src/store/audit-repo.js';
 import { openDb } from '../src/store/db.js';
@@ -73,12 +76,48 @@ async function enrolment(files: { label: string; bytes: Buffer }[], analyzer: Ch
   }
 }
 
+/**
+ * The camera face path per frame on Human's face-detect screenshot (800x718, a row of five faces),
+ * person boxes drawn around each face: while tracks are undecided every face is embedded, after
+ * their decisions only detected; and the whole frame tiled, as a camera without object analysis.
+ */
+async function livePath(analyzer: ChipAnalyzer) {
+  const image = await decodeImage(resolveSource({ npm: '@vladmandic/human/assets/screenshot-facedetect.jpg' }));
+  const faces = await analyzer.detect(image, { roi: { x: 0, y: 0.47, width: 1, height: 0.23 } });
+  const persons = faces.map((f): Box => {
+    const w = f.box[2] - f.box[0];
+    return [f.box[0] - 0.6 * w, f.box[1] - 0.3 * w, f.box[2] + 0.6 * w, Math.min(image.height, f.box[1] + 4 * w)];
+  });
+  const queues = { add: async () => {} } as unknown as QueueSet;
+  const time = async (watch: FaceWatch, withPersons: boolean, frames: number) => {
+    const ms: number[] = [];
+    for (let i = 0; i < frames; i++) {
+      const t = performance.now();
+      const r = await watch.onFrame({ ...image, cameraId: 'bench', seq: i, capturedAt: 1_000_000 + i * 200 }, withPersons ? persons : null);
+      ms.push(performance.now() - t);
+      if (i === frames - 1 && r.embedded) throw new Error('tracks still embedding at the last frame');
+    }
+    return ms;
+  };
+  const track = { minFrames: 3, upgradeGain: 0.15, minQuality: 0.25, endAfterMs: 2000 };
+  const gate = { covers: () => true };
+  const regions = await time(new FaceWatch('bench', undefined, { analyzer, gate, track }, queues), true, 10);
+  const whole = await time(new FaceWatch('bench', undefined, { analyzer, gate, track }, queues), false, 10);
+  const mean = (v: number[]) => round(v.reduce((a, b) => a + b, 0) / v.length, 1);
+  return {
+    faces: faces.length,
+    personRegions: { msPerFrameWhileDeciding: mean(regions.slice(0, 3)), msPerFrameAfterDecisions: mean(regions.slice(3)) },
+    wholeFrameTiled: { msPerFrameWhileDeciding: mean(whole.slice(0, 3)), msPerFrameAfterDecisions: mean(whole.slice(3)) },
+  };
+}
+
 export default async function faces(ctx: BenchContext): Promise<unknown> {
   const analyzer = await createChipAnalyzer();
   const dir = ctx.dataDir ? path.join(ctx.dataDir, 'faces/faceapi') : null;
   const faceid = readFileSync(resolveSource({ npm: '@vladmandic/human/assets/screenshot-faceid.jpg' }));
   const closeCrops = dir ? listIdentities(dir).flatMap((i) => i.files.map((f) => ({ label: path.basename(f), bytes: readFileSync(f) }))) : [];
   const evaluated = dir ? await evaluation(dir, analyzer) : { skipped: 'no data directory (../shared/data)' };
+  const live = await livePath(analyzer);
   const enrolled = {
     closeCrops150px: closeCrops.length ? await enrolment(closeCrops, analyzer) : { skipped: 'no data directory' },
     photo800x564: await enrolment(Array.from({ length: 20 }, (_, i) => ({ label: `faceid-${i}.jpg`, bytes: faceid })), analyzer),
@@ -90,5 +129,6 @@ export default async function faces(ctx: BenchContext): Promise<unknown> {
     loadAverageAtEnd: loadavg().map((l) => round(l, 2)),
     evaluation: evaluated,
     enrolment: enrolled,
+    livePath: live,
   };
 }
