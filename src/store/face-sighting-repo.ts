@@ -47,8 +47,9 @@ export class FaceSightingRepo {
   constructor(private readonly db: Db) {}
 
   /**
-   * Writes the track's latest version. A sighting once matched stays matched (and kept): a later,
-   * better frame can add a match but never withdraw the evidence behind an alert.
+   * Writes the track's latest version (an older version arriving late changes no data). A sighting
+   * once matched stays matched and kept: a later frame can add a match but never withdraw the
+   * evidence behind an alert.
    */
   async upsert(s: FaceSightingInput): Promise<void> {
     await this.db.query(
@@ -57,9 +58,11 @@ export class FaceSightingRepo {
        on conflict (id) do update set last_seen = excluded.last_seen, captured_at = excluded.captured_at, box = excluded.box,
          quality = excluded.quality, frames = excluded.frames, embedding = excluded.embedding, crop = coalesce(excluded.crop, face_sightings.crop),
          matched = face_sightings.matched or excluded.matched,
-         expires_at = case when face_sightings.matched or excluded.matched then null else excluded.expires_at end`,
+         expires_at = case when face_sightings.matched or excluded.matched then null else excluded.expires_at end
+       where face_sightings.last_seen <= excluded.last_seen`,
       [s.id, s.cameraId, s.authorisationId, ts(s.firstSeen), ts(s.lastSeen), ts(s.capturedAt), JSON.stringify(s.box), s.quality, s.frames, Array.from(s.embedding), s.crop, s.matched, ts(s.expiresAt)],
     );
+    if (s.matched) await this.db.query('update face_sightings set matched = true, expires_at = null where id = $1 and not matched', [s.id]);
   }
 
   async get(id: string): Promise<FaceSightingMeta | null> {
