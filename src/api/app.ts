@@ -14,6 +14,8 @@ import { faceSearchRoutes } from './routes/face-search.js';
 import { hotlistRoutes } from './routes/hotlist.js';
 import { plateReadRoutes } from './routes/plate-reads.js';
 import { sightingRoutes } from './routes/sightings.js';
+import { footageRoutes } from './routes/footage.js';
+import { sessionRoutes } from './routes/session.js';
 import { streamRoutes } from './routes/stream.js';
 import { subjectRoutes } from './routes/subjects.js';
 import { unitRoutes } from './routes/units.js';
@@ -31,7 +33,9 @@ export function createApp(deps: ApiDeps & Partial<FaceApiDeps>) {
     .route('/alerts', alertRoutes(deps))
     .route('/units', unitRoutes(deps))
     .route('/stream', streamRoutes(deps))
-    .route('/admin', adminRoutes(deps));
+    .route('/session', sessionRoutes(deps))
+    .route('/admin', adminRoutes(deps))
+    .route('/', footageRoutes(deps));
   const { faceWatchlist, faceAuthorisations, faceSearch, subjects, authorisationRepo, faceSightings } = deps;
   if (faceWatchlist && faceAuthorisations && faceSearch && subjects && authorisationRepo && faceSightings) {
     const faceDeps = { ...deps, faceWatchlist, faceAuthorisations, faceSearch, subjects, authorisationRepo, faceSightings };

@@ -22,6 +22,7 @@ import { FaceAuthorisationService } from '../services/face-authorisation-service
 import { FaceSearchService } from '../services/face-search.js';
 import { FaceWatchlistService } from '../services/face-watchlist-service.js';
 import { HotlistService } from '../services/hotlist-service.js';
+import { RecordingService } from '../recording/recording-service.js';
 import { startDemo, type DemoHandle } from './demo.js';
 import { openInfra, type Infra } from './infra.js';
 
@@ -110,10 +111,18 @@ async function startParts(loaded: LoadedConfig, log: Logger, roles: Set<NodeRole
     stack.push('workers', () => Promise.all(workers.map((w) => w.close())).then(() => {}));
   }
 
+  // Recording runs beside analysis, not through it: a stalled detector never costs footage.
+  const recording = new RecordingService({
+    config, dataDir: infra.dataDir, ...repos, log: log.child('recording'),
+    onFault: (f) => bus.publish({ type: 'camera-status', cameraId: f.cameraId, at: f.at, data: { recordingFault: f.kind, message: f.message } }),
+  });
+  stack.push('recording', () => recording.stop());
+  await recording.start({ recorders: roles.has('cameras'), retention: roles.has('cameras'), exports: roles.has('api') });
+
   let url: string | null = null;
   if (roles.has('api')) {
     const faceSearch = new FaceSearchService(repos.faceSightings, repos.audit, config.faces, () => faces.watchlist.analyzer());
-    const app = createApp({ config, log: log.child('api'), ...repos, cameraStatus, hotlist, alertService, queues, bus, faceWatchlist: faces.watchlist, faceAuthorisations: faces.authorisations, faceSearch });
+    const app = createApp({ config, log: log.child('api'), ...repos, cameraStatus, hotlist, alertService, queues, bus, recording, faceWatchlist: faces.watchlist, faceAuthorisations: faces.authorisations, faceSearch });
     const port = opts.port ?? env.port ?? config.server.port;
     const server = await new Promise<ServerType>((resolve, reject) => {
       const s = serve({ fetch: app.fetch, port, hostname: config.server.host }, () => resolve(s));

@@ -21,6 +21,7 @@ const usage = `usage: vigil <command> [options]
   hotlist import FILE.csv --why TEXT                     import a hotlist CSV through the API (VIGIL_URL, VIGIL_TOKEN)
   tokens create --role ROLE --name NAME [--subject ID]   create an API token (prints it once)
   audit verify                                           re-compute the audit log's hash chain
+  footage export CAM FROM TO OUT.mp4 --purpose TEXT     export footage as MP4 through the API (VIGIL_URL, VIGIL_TOKEN)
   models convert                                         convert the manifest's models to ONNX now (else on first use)
 
 Config: --config FILE, else VIGIL_CONFIG, else config/default.yaml.`;
@@ -47,6 +48,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./faces.js')).facesSearch(args.slice(2), env, process.stdout);
     case 'faces eval':
       return (await import('./faces.js')).facesEval(args.slice(2), loadConfig(configFile, env).config, process.stdout, process.stderr);
+    case 'footage export':
+      return (await import('./footage.js')).footageCli(args.slice(1), env, process.stdout);
     case 'hotlist import':
       return (await import('./hotlist-import.js')).runHotlistImport(args.slice(2), env, process.stdout);
     case 'tokens create':

@@ -1,5 +1,6 @@
 // The shape of Vigil's YAML configuration: zod schemas that reject unknown keys, with defaults.
 import { z } from 'zod';
+import { recordingSchema } from '../recording/config.js';
 import { DUTY_LEVELS, SUBJECT_CATEGORIES } from '../domain/face-watchlist.js';
 
 const latLon = {
@@ -222,6 +223,8 @@ export const configSchema = z.strictObject({
     })
     .prefault({}),
   faces: facesSchema.prefault({}),
+  /** Continuous recording, retention and exports (src/recording/config.ts has every key). */
+  recording: recordingSchema.prefault({}),
   cameras: z.array(cameraSchema).default([]),
   units: z.array(unitSchema).default([]),
   demo: demoSchema.prefault({}),
