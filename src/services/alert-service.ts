@@ -53,7 +53,7 @@ export class AlertService {
       }
     }
     await this.audit.append({ actor: by.name, role: by.role, action: `alert.${status}`, target: id, details: { reason, plate: alert.plate } });
-    await this.bus.publish({ type: 'alert', alertId: id, cameraId: alert.camera_id, status, at: Date.now(), capturedAt: new Date(alert.captured_at).getTime(), data: { id, status, disposedBy: by.name, reason } });
+    await this.bus.publish({ type: 'alert', alertId: id, cameraId: alert.camera_id, status, at: Date.now(), capturedAt: new Date(alert.captured_at).getTime(), data: { id, kind: alert.kind, status, disposedBy: by.name, reason } });
     return alert;
   }
 

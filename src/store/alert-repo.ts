@@ -51,6 +51,7 @@ export type VerdictOutcome =
 export interface AlertFilter {
   status?: AlertRow['status'];
   cameraIds?: string[];
+  kinds?: string[];
   since?: Date;
   limit?: number;
 }
@@ -102,9 +103,9 @@ export class AlertRepo {
   async list(f: AlertFilter = {}): Promise<AlertRow[]> {
     return this.db.query<AlertRow>(
       `select * from alerts where ($1::text is null or status = $1) and ($2::text[] is null or camera_id = any($2))
-         and ($3::timestamptz is null or created_at >= $3)
+         and ($3::timestamptz is null or created_at >= $3) and ($5::text[] is null or kind = any($5))
        order by created_at desc limit $4`,
-      [f.status ?? null, f.cameraIds ?? null, f.since?.toISOString() ?? null, Math.min(f.limit ?? 100, 500)],
+      [f.status ?? null, f.cameraIds ?? null, f.since?.toISOString() ?? null, Math.min(f.limit ?? 100, 500), f.kinds ?? null],
     );
   }
 

@@ -24,7 +24,9 @@ export function alertRoutes(deps: ApiDeps) {
       const p = c.get('principal');
       // A checkpoint account sees only its own checkpoint's hits.
       const cameraIds = p.role === 'checkpoint' ? [p.subject ?? ''] : undefined;
-      const rows = await deps.alerts.list({ status: q.status, since: q.since ? new Date(q.since) : undefined, limit: q.limit, cameraIds });
+      // Checkpoint staff act on plates: an unconfirmed face candidate is for the command room only.
+      const kinds = p.role === 'checkpoint' ? ['plate'] : undefined;
+      const rows = await deps.alerts.list({ status: q.status, since: q.since ? new Date(q.since) : undefined, limit: q.limit, cameraIds, kinds });
       return c.json({ alerts: await Promise.all(rows.map((a) => describeAlert(a, deps))) });
     })
     .get('/:id', requireRole('admin', 'operator', 'investigator', 'checkpoint', 'unit'), async (c) => {
@@ -33,7 +35,7 @@ export function alertRoutes(deps: ApiDeps) {
       const assignments = alert ? await deps.assignments.forAlert(alert.id) : [];
       const visible =
         alert &&
-        (p.role !== 'checkpoint' || alert.camera_id === p.subject) &&
+        (p.role !== 'checkpoint' || (alert.camera_id === p.subject && alert.kind === 'plate')) &&
         (p.role !== 'unit' || assignments.some((a) => a.unit_id === p.subject));
       if (!visible) throw notFound('alert');
       return c.json({

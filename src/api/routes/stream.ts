@@ -16,7 +16,8 @@ export function visibleTo(p: Principal, e: LiveEvent): boolean {
     case 'investigator':
       return e.type === 'alert';
     case 'checkpoint':
-      return e.type === 'alert' && e.cameraId === p.subject;
+      // Plate hits of its own checkpoint only: face candidates stay with the command room.
+      return e.type === 'alert' && e.cameraId === p.subject && e.data.kind === 'plate';
     case 'unit':
       return e.type === 'offer' && e.unitId === p.subject;
   }
