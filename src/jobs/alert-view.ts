@@ -2,6 +2,7 @@
 import type { AlertRow } from '../store/alert-repo.js';
 import type { CameraRepo } from '../store/camera-repo.js';
 import type { HotlistRepo } from '../store/hotlist-repo.js';
+import type { PlateReadRepo } from '../store/plate-read-repo.js';
 import type { SubjectRepo } from '../store/subject-repo.js';
 
 export const CANDIDATE_NOTICE = 'Candidate match: not confirmed by a person. Verify the plate and vehicle before acting.';
@@ -13,13 +14,19 @@ export const CANDIDATE_NOTICE = 'Candidate match: not confirmed by a person. Ver
 export interface AlertViewDeps {
   cameras: CameraRepo;
   hotlistRepo: HotlistRepo;
+  /** The read behind a plate alert (confidence, reads in the pass); left out, the view has no `read`. */
+  plateReads?: Pick<PlateReadRepo, 'get'>;
   subjects?: SubjectRepo;
   alerts?: Pick<import('../store/alert-repo.js').AlertRepo, 'dispositions'>;
 }
 
 export async function describeAlert(alert: AlertRow, deps: AlertViewDeps): Promise<Record<string, unknown>> {
   if (alert.kind === 'face') return describeFaceAlert(alert, deps);
-  const [camera, entry] = await Promise.all([deps.cameras.get(alert.camera_id), alert.hotlist_id ? deps.hotlistRepo.get(alert.hotlist_id) : null]);
+  const [camera, entry, read] = await Promise.all([
+    deps.cameras.get(alert.camera_id),
+    alert.hotlist_id ? deps.hotlistRepo.get(alert.hotlist_id) : null,
+    alert.plate_read_id && deps.plateReads ? deps.plateReads.get(alert.plate_read_id) : null,
+  ]);
   return {
     id: alert.id,
     kind: alert.kind,
@@ -32,6 +39,7 @@ export async function describeAlert(alert: AlertRow, deps: AlertViewDeps): Promi
     createdAt: new Date(alert.created_at).toISOString(),
     plateReadId: alert.plate_read_id,
     cropUrl: `/api/v1/plate-reads/${alert.plate_read_id}/crop.jpg`,
+    read: read && { confidence: read.confidence, readCount: read.read_count, format: read.format },
     camera: cameraView(camera),
     listing: entry && {
       id: entry.id,
