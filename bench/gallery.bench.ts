@@ -117,7 +117,7 @@ async function measureHnsw(batches: GalleryItem[][], probes: Probe[], truth: (st
       byExpansionSearch[ef] = { loadMs, msPerQuery, recallAt1: recallAt1(top1, truth, probes) };
       await h.close();
     }
-    return { settings: 'usearch f32 rows, M=16, efConstruction=128, 2 build threads', buildMs: round(buildMs), memory, snapshot, byExpansionSearch };
+    return { settings: 'usearch f32 rows, M=16, efConstruction=128, 2 build threads, 1,000 rows per add call', buildMs: round(buildMs), memory, snapshot, byExpansionSearch };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -2,7 +2,7 @@
 //
 // Back ends, chosen by measurement (bench/gallery.bench.ts):
 //   exact    - every row scored with a SIMD scan; float32, or int8 with float32 re-ranking.
-//   hnsw     - usearch's HNSW graph in process; sub-millisecond at 1M, rebuilt from the database.
+//   hnsw     - usearch's HNSW graph in process; ~3 ms at 1M, rebuilt from the database or a snapshot.
 //   pgvector - the rows themselves in PGlite or PostgreSQL; the store the in-process ones load from.
 //   durable  - rows in pgvector, searches from exact or hnsw rebuilt at open (config `persist`).
 import type { Db } from '../store/db.js';
