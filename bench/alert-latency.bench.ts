@@ -12,31 +12,15 @@ import { freePort } from '../src/lib/redis-server.js';
 import { SseClient } from '../test/helpers/sse.js';
 import { freshPrefix, testRedisUrl } from '../test/helpers/redis.js';
 import type { BenchContext } from './run.js';
+import { checkpointNodeYaml, numArg, percentile } from './common.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const arg = (args: string[], name: string, fallback: number) => Number(args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
 
 export default async function alertLatency(ctx: BenchContext) {
-  const wanted = arg(ctx.args, 'hits', 100);
-  const minutes = arg(ctx.args, 'minutes', 15);
+  const wanted = numArg(ctx.args, 'hits', 100);
+  const minutes = numArg(ctx.args, 'minutes', 15);
   const rtspPort = await freePort();
-  const yaml = `
-plates: { fuseWindowSeconds: 3 }
-dispatch: { ackTimeoutSeconds: 600 }
-cameras:
-  - { id: gate-1, name: Gate, source: "rtsp://127.0.0.1:${rtspPort}/checkpoint", kind: checkpoint, checkpointLevel: 1, lat: 22.5431, lon: 114.0579, district: d,
-      analysis: { plates: true, fps: 5, width: 1280, height: 720, roi: { x: 0.1, y: 0, width: 0.8, height: 1 } } }
-units: [{ id: u1, callsign: U1, type: car, homeGrid: g }, { id: u2, callsign: U2, type: car, homeGrid: g }]
-demo:
-  enabled: true
-  rtspPort: ${rtspPort}
-  streams: [{ mount: checkpoint, file: fixtures/media/checkpoint.mp4 }]
-  hotlist:
-    - { plate: 粤B4E7K2, category: stolen_vehicle, reason: bench, priority: 1 }
-    - { plate: 京A12345, category: wanted, reason: bench, priority: 2 }
-  positions: [{ unit: u1, lat: 22.545, lon: 114.058 }, { unit: u2, lat: 22.55, lon: 114.07 }]
-`;
+  const yaml = checkpointNodeYaml(rtspPort, { streams: true, hotlist: ['粤B4E7K2', '京A12345'] });
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'vigil-bench-'));
   const node = await startNode({ file: 'bench.yaml', root, config: parseConfig(yaml), env: { redisUrl: await testRedisUrl(), dataDir } }, createLogger('bench', true), { port: 0, queuePrefix: freshPrefix('bench') });
   const latencies: number[] = [];
@@ -93,8 +77,8 @@ demo:
   return {
     what: 'frame capture (ffmpeg output) to offer received on the unit SSE stream, whole real path, 1 checkpoint camera at 5 fps 1280x720',
     hits: latencies.length,
-    p50Ms: pct(latencies, 50),
-    p95Ms: pct(latencies, 95),
+    p50Ms: percentile(latencies, 50),
+    p95Ms: percentile(latencies, 95),
     maxMs: Math.max(...latencies),
   };
 }

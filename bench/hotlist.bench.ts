@@ -4,6 +4,7 @@ import { runInNewContext } from 'node:vm';
 import type { HotlistEntry } from '../src/domain/hotlist.js';
 import { HotlistIndex, type MatchOptions } from '../src/matching/hotlist-index.js';
 import type { BenchContext } from './run.js';
+import { seededRandom } from './common.js';
 
 const ENTRIES = 1_000_000;
 const PATTERNS = 1_000;
@@ -18,14 +19,7 @@ const TAIL_LETTERS = 'ABCDEFGHJKLMNPQRSTUVWXYZ';
 const DIGITS = '0123456789';
 const SWAPS: Record<string, string> = { '0': 'D', D: '0', '1': 'I', '2': 'Z', Z: '2', '5': 'S', S: '5', '8': 'B', B: '8', '6': 'G', G: '6', Q: '0' };
 
-let seed = 20261124;
-function rand(n: number): number {
-  // xorshift32: fast, repeatable across runs so figures compare.
-  seed ^= seed << 13;
-  seed ^= seed >>> 17;
-  seed ^= seed << 5;
-  return (seed >>> 0) % n;
-}
+const rand = seededRandom();
 const pick = (s: string) => s[rand(s.length)];
 const skewedProvince = () => PROVINCES[Math.min(rand(PROVINCES.length), rand(PROVINCES.length))];
 

@@ -6,6 +6,7 @@ import type { Box, RgbImage } from '../src/domain/frame.js';
 import { MotionGate, greyDownscale } from '../src/vision/motion-gate.js';
 import { Tracker, type Detection } from '../src/tracking/tracker.js';
 import type { BenchContext } from './run.js';
+import { seededRandom } from './common.js';
 
 const media = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/media');
 const SIZES = [
@@ -15,14 +16,7 @@ const SIZES = [
 const MIN_MS = 1500;
 const MIN_RUNS = 50;
 
-let seed = 20261124;
-function rand(n: number): number {
-  // xorshift32: repeatable, so runs compare.
-  seed ^= seed << 13;
-  seed ^= seed >>> 17;
-  seed ^= seed << 5;
-  return (seed >>> 0) % n;
-}
+const rand = seededRandom();
 
 function percentiles(times: number[]): { medianMs: number; p95Ms: number } {
   const sorted = [...times].sort((a, b) => a - b);

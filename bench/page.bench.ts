@@ -6,8 +6,8 @@ import { startRtspFixtureServer } from '../src/ingest/rtsp-fixture-server.js';
 import { CHROMIUM, hasChromium, launchBrowser } from '../test/helpers/browser.js';
 import { projectRoot, startTestNode } from '../test/helpers/node.js';
 import type { BenchContext } from './run.js';
+import { checkpointNodeYaml, numArg } from './common.js';
 
-const arg = (args: string[], name: string, fallback: number) => Number(args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const round = (x: number | null) => (x === null ? null : Math.round(x * 10) / 10);
 
@@ -79,22 +79,9 @@ function weigh(page: Page) {
 
 export default async function pageBench(ctx: BenchContext) {
   if (!hasChromium) return { skipped: `no browser at ${CHROMIUM} (scripts/setup.sh --test installs it)` };
-  const runs = arg(ctx.args, 'runs', 5);
+  const runs = numArg(ctx.args, 'runs', 5);
   const rtspPort = await freePort();
-  const yaml = `
-plates: { fuseWindowSeconds: 3 }
-dispatch: { ackTimeoutSeconds: 600 }
-cameras:
-  - { id: gate-1, name: Gate, source: "rtsp://127.0.0.1:${rtspPort}/checkpoint", kind: checkpoint, checkpointLevel: 1, lat: 22.5431, lon: 114.0579, district: d,
-      analysis: { plates: true, fps: 5, width: 1280, height: 720, roi: { x: 0.1, y: 0, width: 0.8, height: 1 } } }
-units: [{ id: u1, callsign: U1, type: car, homeGrid: g }, { id: u2, callsign: U2, type: car, homeGrid: g }]
-demo:
-  enabled: true
-  rtspPort: ${rtspPort}
-  streams: []
-  hotlist: [{ plate: 粤B4E7K2, category: stolen_vehicle, reason: bench, priority: 1 }]
-  positions: [{ unit: u1, lat: 22.545, lon: 114.058 }, { unit: u2, lat: 22.55, lon: 114.07 }]
-`;
+  const yaml = checkpointNodeYaml(rtspPort, { streams: false, hotlist: ['粤B4E7K2'] });
   const [t, browser] = await Promise.all([startTestNode('page-bench', yaml), launchBrowser()]);
   let rtsp: Awaited<ReturnType<typeof startRtspFixtureServer>> | null = null;
   try {

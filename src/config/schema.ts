@@ -85,7 +85,7 @@ const levelThresholds = z.strictObject({
 
 /**
  * Default hit thresholds per scoring. Both keep the false-accept rate at 1% or under on
- * ../shared/data/faces/faceapi (`vigil faces eval`, bench/faces.bench.ts): s-norm 2.15 accepted
+ * the public faceapi evaluation set (8 people, 40 photos) (`vigil faces eval`, bench/faces.bench.ts): s-norm 2.15 accepted
  * 91% of enrolled people's photos there, cosine 0.935 about 84%.
  */
 export const DEFAULT_FACE_THRESHOLD = { snorm: 2.15, cosine: 0.935 } as const;
