@@ -1,4 +1,5 @@
 // Face tracks on one camera: faces joined frame to frame, one decision per track from several frames weighted by quality, upgraded by a better frame.
+import { iou } from '../domain/box.js';
 import { randomUUID } from 'node:crypto';
 import type { Box, RgbImage } from '../domain/frame.js';
 import { meanUnit } from '../vision/face-chip.js';
@@ -165,10 +166,3 @@ export class FaceTracks {
   }
 }
 
-export function iou(a: Box, b: Box): number {
-  const w = Math.min(a[2], b[2]) - Math.max(a[0], b[0]);
-  const h = Math.min(a[3], b[3]) - Math.max(a[1], b[1]);
-  if (w <= 0 || h <= 0) return 0;
-  const inter = w * h;
-  return inter / ((a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter);
-}

@@ -1,4 +1,5 @@
 // Multi-object tracker, ByteTrack-style: joins per-frame detections into tracks and emits start/update/end events.
+import { iou } from '../domain/box.js';
 import { randomUUID } from 'node:crypto';
 import type { Box } from '../domain/frame.js';
 
@@ -101,13 +102,7 @@ const DEFAULTS = {
   velocitySmoothing: 0.5,
 };
 
-export function iou(a: Box, b: Box): number {
-  const w = Math.min(a[2], b[2]) - Math.max(a[0], b[0]);
-  const h = Math.min(a[3], b[3]) - Math.max(a[1], b[1]);
-  if (w <= 0 || h <= 0) return 0;
-  const inter = w * h;
-  return inter / ((a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter);
-}
+export { iou };
 
 /**
  * Score x size x visibility. Size counts until the box covers a tenth of the frame (beyond that a crop

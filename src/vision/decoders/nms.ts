@@ -1,4 +1,5 @@
 // Overlap and non-maximum suppression shared by the detectors: hard (class-aware) and weighted (BlazeFace).
+import { area, iou } from '../../domain/box.js';
 import type { Box } from '../../domain/frame.js';
 import type { Point } from '../image.js';
 
@@ -9,17 +10,8 @@ export interface ClassedBox {
   classIndex: number;
 }
 
-export function area(b: Box): number {
-  return Math.max(0, b[2] - b[0]) * Math.max(0, b[3] - b[1]);
-}
-
-export function iou(a: Box, b: Box): number {
-  const w = Math.min(a[2], b[2]) - Math.max(a[0], b[0]);
-  const h = Math.min(a[3], b[3]) - Math.max(a[1], b[1]);
-  if (w <= 0 || h <= 0) return 0;
-  const inter = w * h;
-  return inter / (area(a) + area(b) - inter);
-}
+// Box geometry lives in the domain; re-exported for the decoders' callers.
+export { area, iou };
 
 export interface NmsOptions<T> {
   /**
