@@ -5,7 +5,7 @@ import { blazeAnchors, decodeBlazeface } from './decoders/blazeface.js';
 import { type InputSpec, inputSpecOf, placeImage, regionToBox, tensorShape, toInputTensor, unplacePoint } from './decoders/letterbox.js';
 import { type KeypointBox, nms } from './decoders/nms.js';
 import { type Point, cropImage, padImage, resizeImage } from './image.js';
-import { DEFAULT_MANIFEST, findModel, loadManifest, ManifestError, type ModelEntry } from './models/manifest.js';
+import { DEFAULT_MANIFEST, ManifestError, modelFor, type ModelEntry } from './models/manifest.js';
 import { ensureModel } from './models/model-cache.js';
 import { type OnnxSession, loadOnnxModel } from './onnx-session.js';
 
@@ -59,11 +59,8 @@ const LEVEL_STEP = 2.5;
 export async function createFaceDetector(opts: FaceDetectorOptions = {}): Promise<FaceDetector> {
   const name = opts.model ?? 'blazeface';
   const manifestFile = opts.manifestFile ?? DEFAULT_MANIFEST;
-  const entry = findModel(loadManifest(manifestFile), name);
+  const entry = modelFor(name, manifestFile, { task: 'face-detect', decodes: ['blazeface'], role: 'a face detector' });
   const output = entry.output;
-  if (entry.task !== 'face-detect' || output.decode !== 'blazeface') {
-    throw new ManifestError(`model '${name}' is task '${entry.task}' with decode '${output.decode}'; a face detector needs task 'face-detect' and decode blazeface`);
-  }
   const spec = inputSpecOf(entry);
   if (spec.width !== spec.height) throw new ManifestError(`model '${name}': blazeface anchors need a square input`);
   const { path } = await ensureModel(name, { manifestFile });

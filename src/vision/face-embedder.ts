@@ -6,7 +6,7 @@ import { type InputSpec, inputSpecOf, tensorShape, toInputTensor } from './decod
 import { type FaceBox, type FaceDetectorOptions, createFaceDetector } from './face-detector.js';
 import { boundsOf } from './geometry.js';
 import { type Point, cropImage, resizeImage, warpQuad } from './image.js';
-import { DEFAULT_MANIFEST, findModel, loadManifest, ManifestError } from './models/manifest.js';
+import { DEFAULT_MANIFEST, modelFor } from './models/manifest.js';
 import { ensureModel } from './models/model-cache.js';
 import { type OnnxSession, loadOnnxModel } from './onnx-session.js';
 
@@ -48,11 +48,8 @@ const CROP_SCALE = 1.4;
 export async function createFaceEmbedder(opts: FaceEmbedderOptions = {}): Promise<FaceEmbedder> {
   const name = opts.model ?? 'faceres';
   const manifestFile = opts.manifestFile ?? DEFAULT_MANIFEST;
-  const entry = findModel(loadManifest(manifestFile), name);
+  const entry = modelFor(name, manifestFile, { task: 'face-embed', decodes: ['embedding'], role: 'a face embedder' });
   const output = entry.output;
-  if (entry.task !== 'face-embed' || output.decode !== 'embedding') {
-    throw new ManifestError(`model '${name}' is task '${entry.task}' with decode '${output.decode}'; a face embedder needs task 'face-embed' and decode embedding`);
-  }
   const spec = inputSpecOf(entry);
   const { path } = await ensureModel(name, { manifestFile });
   const session = await loadOnnxModel(path, {

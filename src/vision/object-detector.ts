@@ -7,7 +7,7 @@ import { type InputSpec, inputSpecOf, placeImage, regionToBox, shiftBox, tensorS
 import type { ClassedBox } from './decoders/nms.js';
 import { type YoloLayout, decodeYolo } from './decoders/yolo.js';
 import { cropImage } from './image.js';
-import { DEFAULT_MANIFEST, findModel, loadManifest, ManifestError, type ModelEntry, resolveSource } from './models/manifest.js';
+import { DEFAULT_MANIFEST, ManifestError, modelFor, type ModelEntry, resolveSource } from './models/manifest.js';
 import { ensureModel } from './models/model-cache.js';
 import { type OnnxSession, loadOnnxModel } from './onnx-session.js';
 
@@ -59,11 +59,8 @@ const DEFAULT_IOU = 0.5;
 export async function createObjectDetector(opts: ObjectDetectorOptions = {}): Promise<ObjectDetector> {
   const name = opts.model ?? 'centernet';
   const manifestFile = opts.manifestFile ?? DEFAULT_MANIFEST;
-  const entry = findModel(loadManifest(manifestFile), name);
+  const entry = modelFor(name, manifestFile, { task: 'objects', decodes: ['centernet', 'yolo'], role: 'an object detector' });
   const output = entry.output;
-  if (entry.task !== 'objects' || (output.decode !== 'centernet' && output.decode !== 'yolo')) {
-    throw new ManifestError(`model '${name}' is task '${entry.task}' with decode '${output.decode}'; an object detector needs task 'objects' and decode centernet or yolo`);
-  }
   const outputName = output.decode === 'centernet' ? output.detections : output.output;
   const spec = inputSpecOf(entry);
   const labels = readLabels(entry, manifestFile);

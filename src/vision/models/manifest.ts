@@ -152,6 +152,26 @@ export function findModel(manifest: Manifest, name: string): ModelEntry {
   return entry;
 }
 
+type Decode = ModelEntry['output']['decode'];
+
+/**
+ * The manifest entry `name`, checked to be a `task` model with one of `decodes`: a detector pointed
+ * at the wrong kind of model fails at start with what it needs, not at the first frame.
+ */
+export function modelFor<D extends Decode>(
+  name: string,
+  manifestFile: string,
+  want: { task: ModelEntry['task']; decodes: readonly D[]; role: string },
+): ModelEntry & { output: Extract<ModelEntry['output'], { decode: D }> } {
+  const entry = findModel(loadManifest(manifestFile), name);
+  if (entry.task !== want.task || !(want.decodes as readonly Decode[]).includes(entry.output.decode)) {
+    throw new ManifestError(
+      `model '${name}' is task '${entry.task}' with decode '${entry.output.decode}'; ${want.role} needs task '${want.task}' and decode ${want.decodes.join(' or ')}`,
+    );
+  }
+  return entry as ModelEntry & { output: Extract<ModelEntry['output'], { decode: D }> };
+}
+
 /**
  * Absolute path of a source. npm sources are looked up in node_modules directories from the project
  * root upwards, by path, because packages such as @vladmandic/human refuse subpaths in their exports map.
