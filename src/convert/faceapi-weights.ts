@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { z } from 'zod';
 import { ConversionError } from './errors.js';
+import { weightSpecSchema } from './tfjs-model.js';
 import { decodeWeights, type ConstTensor, type WeightGroup } from './weights.js';
 
 /** face-api's own name for the net: its files are `<name>-weights_manifest.json` and `<name>.bin`. */
@@ -12,16 +13,7 @@ export const FACEAPI_RECOGNITION_MODEL = 'face_recognition_model';
 const manifestSchema = z.array(
   z.object({
     paths: z.array(z.string()).min(1),
-    weights: z.array(
-      z.object({
-        name: z.string(),
-        shape: z.array(z.number().int().nonnegative()),
-        dtype: z.string(),
-        quantization: z
-          .object({ dtype: z.string(), scale: z.number().optional(), min: z.number().optional(), original_dtype: z.string().optional() })
-          .optional(),
-      }),
-    ),
+    weights: z.array(weightSpecSchema),
   }),
 );
 

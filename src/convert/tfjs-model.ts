@@ -21,7 +21,8 @@ const signatureSchema = z.object({
   outputs: z.record(z.string(), tensorInfo).optional(),
 });
 
-const weightSpecSchema = z.object({
+/** One tensor's entry in a TFJS weights manifest (graph models and face-api's named weights alike). */
+export const weightSpecSchema = z.object({
   name: z.string(),
   shape: z.array(z.number().int().nonnegative()),
   dtype: z.string(),
