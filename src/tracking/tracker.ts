@@ -69,21 +69,14 @@ export interface TrackerOptions {
   newId?: () => string;
 }
 
-interface Track {
-  id: string;
-  label: string;
-  firstSeen: number;
-  lastSeen: number;
-  box: Box;
-  score: number;
-  hits: number;
+/** The tracker's own state: what callers see, plus what association needs. */
+interface Track extends TrackView {
   misses: number;
   confirmed: boolean;
   /** Change of each box coordinate per frameTime unit; null until the second match. */
   velocity: Box | null;
   /** Where the track is expected in the frame being associated. */
   predicted: Box;
-  bestShot: BestShot;
 }
 
 interface Match {
