@@ -5,9 +5,10 @@ import { requireRole } from '../auth.js';
 import type { ApiEnv } from '../deps.js';
 import { badRequest, notFound, parseOr400 } from '../errors.js';
 import { readMultipart, type FaceRouteDeps } from './face-deps.js';
+import { purposeField } from '../purpose.js';
 
 const searchFields = z.strictObject({
-  purpose: z.string({ error: 'purpose is required: a case number or the reason for this search' }).trim().min(3, 'purpose is required: a case number or the reason for this search'),
+  purpose: purposeField,
   camera: z.string().optional(),
   from: z.iso.datetime({ offset: true }).optional(),
   to: z.iso.datetime({ offset: true }).optional(),

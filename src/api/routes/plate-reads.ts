@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { requireRole } from '../auth.js';
 import type { ApiDeps, ApiEnv } from '../deps.js';
 import { notFound, parseOr400 } from '../errors.js';
+import { purposeField } from '../purpose.js';
 
 const searchQuery = z.strictObject({
   plate: z.string().trim().min(1).max(16).optional(),
@@ -14,7 +15,7 @@ const searchQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(500).default(50),
   offset: z.coerce.number().int().min(0).default(0),
   /** Governance: every look-up says why (case number or purpose); it goes to the audit log. */
-  purpose: z.string({ error: 'purpose is required: a case number or the reason for this search' }).trim().min(3, 'purpose is required: a case number or the reason for this search'),
+  purpose: purposeField,
 });
 
 export function plateReadRoutes(deps: ApiDeps) {

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { requireRole } from '../auth.js';
 import type { ApiDeps, ApiEnv } from '../deps.js';
 import { notFound, parseOr400 } from '../errors.js';
+import { purposeField } from '../purpose.js';
 
 const searchQuery = z.strictObject({
   label: z.string().optional(),
@@ -13,7 +14,7 @@ const searchQuery = z.strictObject({
   to: z.iso.datetime({ offset: true }).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
   offset: z.coerce.number().int().min(0).default(0),
-  purpose: z.string({ error: 'purpose is required: a case number or the reason for this search' }).trim().min(3, 'purpose is required: a case number or the reason for this search'),
+  purpose: purposeField,
 });
 
 export function sightingRoutes(deps: ApiDeps) {
