@@ -1,6 +1,9 @@
 // The shape of Vigil's YAML configuration: zod schemas that reject unknown keys, with defaults.
 import { z } from 'zod';
 import { recordingSchema } from '../recording/config.js';
+import { dutySchema } from './duty.js';
+import { reportsSchema } from '../reports/config.js';
+import { roadsSchema } from './roads.js';
 import { DUTY_LEVELS, SUBJECT_CATEGORIES } from '../domain/face-watchlist.js';
 
 const latLon = {
@@ -106,9 +109,7 @@ export const facesSchema = z.strictObject({
   thresholds: z.partialRecord(z.enum(DUTY_LEVELS), levelThresholds).default({}),
   /** In-process gallery back end, rebuilt from the enrolled photos at start: exact (SIMD scan) or hnsw. */
   gallery: z.enum(['exact', 'hnsw']).default('exact'),
-  /** The command room's duty level; switching it changes thresholds at once (restart-free later). */
-  dutyLevel: z.enum(DUTY_LEVELS).default('normal'),
-  /** Distinct people who must confirm a face hit before a unit is sent: 1, or 2 (four eyes). */
+  /** Distinct people who must confirm a face hit before a unit is sent: 1, or 2 (four eyes); duty.<level>.faceConfirmations overrides per level. */
   confirmations: z.union([z.literal(1), z.literal(2)]).default(1),
   retention: z
     .strictObject({
@@ -209,7 +210,10 @@ export const configSchema = z.strictObject({
     .prefault({}),
   dispatch: z
     .strictObject({
-      /** A unit that has not acknowledged within this time is passed over for the next nearest. */
+      /**
+       * A unit that has not acknowledged within this time is passed over for the next nearest: the normal
+       * duty level's timeout; enhanced and wartime default to 2/3 and 1/3 of it (duty.<level>.ackTimeoutSeconds overrides).
+       */
       ackTimeoutSeconds: z.number().gt(0).max(3600).default(30),
       /** Positions older than this are stale; such units are not chosen. */
       staleAfterSeconds: z.number().gt(0).default(300),
@@ -223,8 +227,14 @@ export const configSchema = z.strictObject({
     })
     .prefault({}),
   faces: facesSchema.prefault({}),
+  /** Duty levels (normal, enhanced, wartime) and what each changes (src/config/duty.ts); the live level is switched at run time. */
+  duty: dutySchema.prefault({}),
   /** Continuous recording, retention and exports (src/recording/config.ts has every key). */
   recording: recordingSchema.prefault({}),
+  /** Road graph and unit speeds for travel times (src/config/roads.ts). */
+  roads: roadsSchema.prefault({}),
+  /** Shifts of the response-time report (src/reports/config.ts). */
+  reports: reportsSchema.prefault({}),
   cameras: z.array(cameraSchema).default([]),
   units: z.array(unitSchema).default([]),
   demo: demoSchema.prefault({}),

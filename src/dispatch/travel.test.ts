@@ -1,6 +1,6 @@
 // Tests for dispatch maths: distances against known values, travel times, and unit ranking rules.
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SPEEDS_KMH, haversineMetres, rankUnits, travelTimeS, type UnitPosition } from './travel.js';
+import { DEFAULT_SPEEDS_KMH, haversineMetres, rankUnits, straightLineModel, travelTimeS, type TravelModel, type UnitPosition } from './travel.js';
 
 const GATE = { lat: 22.5431, lon: 114.0579 };
 const NOW = Date.parse('2026-11-24T12:00:00Z');
@@ -84,5 +84,20 @@ describe('rankUnits', () => {
     expect(rankUnits(GATE, far, { ...opts, speedsKmh: { motorbike: 40 } })[0].unitId).toBe('moto');
     expect(rankUnits(GATE, [], opts)).toEqual([]);
     expect(() => rankUnits({ lat: Number.NaN, lon: 0 }, units, opts)).toThrow(RangeError);
+  });
+
+  it('asks the travel model once, for the eligible units only, and keeps its estimates', () => {
+    const calls: string[][] = [];
+    const travel: TravelModel = {
+      timesTo: (target, units) => {
+        calls.push(units.map((u) => u.id));
+        return units.map((u) => ({ distanceM: 1, etaS: u.id === 'slow' ? 900 : 60, via: 'road' as const }));
+      },
+    };
+    const units = [unit('slow', {}), unit('quick', { lat: GATE.lat + 0.05 }), unit('busy', { status: 'on_scene' })];
+    const ranked = rankUnits(GATE, units, { ...opts, travel });
+    expect(calls).toEqual([['slow', 'quick']]);
+    expect(ranked).toEqual([{ unitId: 'quick', distanceM: 1, etaS: 60, via: 'road' }, { unitId: 'slow', distanceM: 1, etaS: 900, via: 'road' }]);
+    expect(straightLineModel().timesTo(GATE, [units[1]])[0].via).toBe('straight');
   });
 });

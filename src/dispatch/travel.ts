@@ -55,14 +55,43 @@ export interface RankOptions {
   now: number;
   /** Positions older than this are not trusted: the unit may be anywhere by now. */
   staleAfterMs: number;
-  /** Overrides of DEFAULT_SPEEDS_KMH by unit type. */
+  /** Overrides of DEFAULT_SPEEDS_KMH by unit type (straight-line model only). */
   speedsKmh?: Partial<Record<UnitType, number>>;
+  /** How travel time is estimated; default the straight line at speedsKmh. See roadTravelModel in road-search.ts. */
+  travel?: TravelModel;
 }
 
 export interface RankedUnit {
   unitId: string;
   distanceM: number;
   etaS: number;
+  /** straight: straight line by design; road: over the road graph; fallback: no road path, penalised straight line. */
+  via: TravelEstimate['via'];
+}
+
+export type TravelUnit = Pick<UnitPosition, 'id' | 'type' | 'lat' | 'lon'>;
+
+export interface TravelEstimate {
+  /** Metres travelled (along the roads when via is 'road'). */
+  distanceM: number;
+  etaS: number;
+  via: 'straight' | 'road' | 'fallback';
+}
+
+/** Estimates travel from each unit to one target, answers in the units' order; one call per decision. */
+export interface TravelModel {
+  timesTo(target: LatLon, units: readonly TravelUnit[]): TravelEstimate[];
+}
+
+/** Straight-line distance at each type's effective speed: the model without a road graph. */
+export function straightLineModel(speedsKmh: Readonly<Record<UnitType, number>> = DEFAULT_SPEEDS_KMH): TravelModel {
+  return {
+    timesTo: (target, units) =>
+      units.map((u) => {
+        const distanceM = haversineMetres(target, u);
+        return { distanceM, etaS: travelTimeS(distanceM, u.type, speedsKmh), via: 'straight' as const };
+      }),
+  };
 }
 
 /**
@@ -74,18 +103,17 @@ const MAX_CLOCK_SKEW_MS = 60_000;
 const isCoordinate = (p: LatLon) =>
   Number.isFinite(p.lat) && Number.isFinite(p.lon) && Math.abs(p.lat) <= 90 && Math.abs(p.lon) <= 180;
 
-/** Available units with a fresh position, nearest estimated arrival first (then distance, then id). */
+/** Available units with a fresh position, nearest estimated arrival first (then distance, then id); one travel-model call. */
 export function rankUnits(target: LatLon, units: readonly UnitPosition[], opts: RankOptions): RankedUnit[] {
   if (!isCoordinate(target)) throw new RangeError(`rankUnits: target is not a coordinate: ${JSON.stringify(target)}`);
   const speeds = { ...DEFAULT_SPEEDS_KMH, ...opts.speedsKmh };
-  const ranked: RankedUnit[] = [];
-  for (const unit of units) {
-    if (unit.status !== 'available' || !isCoordinate(unit) || !(unit.type in speeds)) continue;
+  const eligible = units.filter((unit) => {
+    if (unit.status !== 'available' || !isCoordinate(unit) || !(unit.type in speeds)) return false;
     const age = opts.now - unit.positionAt;
-    if (!(age <= opts.staleAfterMs && age >= -MAX_CLOCK_SKEW_MS)) continue;
-    const distanceM = haversineMetres(target, unit);
-    ranked.push({ unitId: unit.id, distanceM, etaS: travelTimeS(distanceM, unit.type, speeds) });
-  }
+    return age <= opts.staleAfterMs && age >= -MAX_CLOCK_SKEW_MS;
+  });
+  const estimates = (opts.travel ?? straightLineModel(speeds)).timesTo(target, eligible);
+  const ranked: RankedUnit[] = eligible.map((unit, i) => ({ unitId: unit.id, ...estimates[i] }));
   return ranked.sort(
     (a, b) => a.etaS - b.etaS || a.distanceM - b.distanceM || (a.unitId < b.unitId ? -1 : a.unitId > b.unitId ? 1 : 0),
   );

@@ -1,0 +1,223 @@
+// The road graph: GeoJSON streets checked and turned into nodes (coincident vertices merged) and
+// edges with length and speed, a grid index that snaps a point to the nearest edge, and the
+// reverse adjacency the travel-time search walks.
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { haversineMetres, type LatLon } from './travel.js';
+
+/** Road speeds by OSM highway class, km/h: urban limits, a little under the signs. */
+const HIGHWAY_KMH: Readonly<Record<string, number>> = {
+  motorway: 80, motorway_link: 50, trunk: 60, trunk_link: 40, primary: 50, primary_link: 40,
+  secondary: 40, secondary_link: 30, tertiary: 30, tertiary_link: 30, unclassified: 30,
+  residential: 25, living_street: 10, service: 15, road: 30,
+};
+/** Classes only walked: vehicles never use these edges. */
+const FOOT_ONLY = new Set(['footway', 'path', 'pedestrian', 'steps', 'cycleway', 'bridleway', 'corridor']);
+
+export const EDGE_ONEWAY = 1;
+export const EDGE_FOOT_ONLY = 2;
+
+export class RoadGraphError extends Error {
+  override name = 'RoadGraphError';
+}
+
+const position = z.tuple([z.number().min(-180).max(180), z.number().min(-90).max(90)], { error: 'expected [lon, lat] in degrees' }).rest(z.number());
+const line = z.array(position).min(2, 'a line needs at least 2 positions');
+const featureSchema = z.object({
+  type: z.literal('Feature'),
+  geometry: z.discriminatedUnion('type', [
+    z.object({ type: z.literal('LineString'), coordinates: line }),
+    z.object({ type: z.literal('MultiLineString'), coordinates: z.array(line).min(1) }),
+  ], { error: 'geometry must be a LineString or MultiLineString' }),
+  properties: z
+    .object({
+      speedKmh: z.number().gt(0).max(200).optional(),
+      highway: z.string().optional(),
+      oneway: z.union([z.boolean(), z.enum(['yes', 'no', 'true', 'false', '1', '0', '-1']), z.literal(1), z.literal(0), z.literal(-1)]).optional(),
+    })
+    .loose()
+    .nullish(),
+});
+const collectionSchema = z.object({ type: z.literal('FeatureCollection'), features: z.array(z.unknown()) });
+
+export interface Snap {
+  edge: number;
+  /** Where along the edge, 0 at its `a` end, 1 at its `b` end. */
+  t: number;
+  /** Straight distance from the point to the road, metres. */
+  offsetM: number;
+}
+
+export class RoadGraph {
+  readonly lat: Float64Array;
+  readonly lon: Float64Array;
+  /** Traversals ending at each node: inStart[v]..inStart[v+1] index inTrav, each edge*2 + (0 a->b, 1 b->a). */
+  readonly inStart: Int32Array;
+  readonly inTrav: Int32Array;
+  private readonly x: Float64Array;
+  private readonly y: Float64Array;
+  private readonly cells = new Map<number, number[]>();
+  private readonly stamp: Int32Array;
+  private stampNow = 0;
+  private readonly lat0: number;
+  private readonly lon0: number;
+  private readonly cosLat0: number;
+
+  constructor(
+    nodes: readonly LatLon[],
+    readonly edgeA: Int32Array,
+    readonly edgeB: Int32Array,
+    readonly lengthM: Float64Array,
+    readonly speedKmh: Float64Array,
+    readonly flags: Uint8Array,
+    private readonly cellM = 250,
+  ) {
+    this.lat = Float64Array.from(nodes, (n) => n.lat);
+    this.lon = Float64Array.from(nodes, (n) => n.lon);
+    this.lat0 = nodes.reduce((s, n) => s + n.lat, 0) / Math.max(1, nodes.length);
+    this.lon0 = nodes.reduce((s, n) => s + n.lon, 0) / Math.max(1, nodes.length);
+    this.cosLat0 = Math.cos((this.lat0 * Math.PI) / 180);
+    this.x = new Float64Array(nodes.length);
+    this.y = new Float64Array(nodes.length);
+    nodes.forEach((n, i) => ([this.x[i], this.y[i]] = this.project(n)));
+    [this.inStart, this.inTrav] = this.reverseAdjacency();
+    this.stamp = new Int32Array(edgeA.length);
+    for (let e = 0; e < edgeA.length; e++) this.index(e);
+  }
+
+  get nodeCount(): number {
+    return this.lat.length;
+  }
+
+  get edgeCount(): number {
+    return this.edgeA.length;
+  }
+
+  /** Equirectangular metres about the graph's centre: under 0.1% error across a city. */
+  private project(p: LatLon): [number, number] {
+    const k = (6_371_008.8 * Math.PI) / 180;
+    return [(p.lon - this.lon0) * k * this.cosLat0, (p.lat - this.lat0) * k];
+  }
+
+  private reverseAdjacency(): [Int32Array, Int32Array] {
+    const start = new Int32Array(this.nodeCount + 1);
+    for (let e = 0; e < this.edgeCount; e++) {
+      start[this.edgeB[e] + 1]++;
+      start[this.edgeA[e] + 1]++;
+    }
+    for (let v = 0; v < this.nodeCount; v++) start[v + 1] += start[v];
+    const fill = start.slice(0, this.nodeCount);
+    const trav = new Int32Array(this.edgeCount * 2);
+    for (let e = 0; e < this.edgeCount; e++) {
+      trav[fill[this.edgeB[e]]++] = e * 2; // a -> b ends at b
+      trav[fill[this.edgeA[e]]++] = e * 2 + 1; // b -> a ends at a
+    }
+    return [start, trav];
+  }
+
+  private cellKey(cx: number, cy: number): number {
+    return (cx + 1_048_576) * 2_097_152 + (cy + 1_048_576);
+  }
+
+  private index(e: number): void {
+    const [a, b] = [this.edgeA[e], this.edgeB[e]];
+    const [x0, x1] = [Math.min(this.x[a], this.x[b]), Math.max(this.x[a], this.x[b])].map((v) => Math.floor(v / this.cellM));
+    const [y0, y1] = [Math.min(this.y[a], this.y[b]), Math.max(this.y[a], this.y[b])].map((v) => Math.floor(v / this.cellM));
+    for (let cx = x0; cx <= x1; cx++) {
+      for (let cy = y0; cy <= y1; cy++) {
+        const key = this.cellKey(cx, cy);
+        const list = this.cells.get(key);
+        if (list) list.push(e);
+        else this.cells.set(key, [e]);
+      }
+    }
+  }
+
+  /** The nearest edge within maxM (vehicles skip foot-only edges), or null. */
+  snap(p: LatLon, maxM: number, vehicle: boolean): Snap | null {
+    const [px, py] = this.project(p);
+    const [cx, cy] = [Math.floor(px / this.cellM), Math.floor(py / this.cellM)];
+    const stamp = ++this.stampNow;
+    let best = null as Snap | null;
+    // Ring r holds every edge closer than r cells, so once the best is within that, it is the nearest.
+    for (let r = 0; (r - 1) * this.cellM <= maxM; r++) {
+      for (let i = cx - r; i <= cx + r; i++) {
+        for (let j = cy - r; j <= cy + r; j++) {
+          if (Math.max(Math.abs(i - cx), Math.abs(j - cy)) !== r) continue;
+          for (const e of this.cells.get(this.cellKey(i, j)) ?? []) {
+            if (this.stamp[e] === stamp || (vehicle && this.flags[e] & EDGE_FOOT_ONLY)) continue;
+            this.stamp[e] = stamp;
+            const s = this.toSegment(e, px, py);
+            if (s.offsetM <= maxM && (!best || s.offsetM < best.offsetM)) best = s;
+          }
+        }
+      }
+      if (best && best.offsetM <= r * this.cellM) break;
+    }
+    return best;
+  }
+
+  private toSegment(e: number, px: number, py: number): Snap {
+    const [a, b] = [this.edgeA[e], this.edgeB[e]];
+    const [dx, dy] = [this.x[b] - this.x[a], this.y[b] - this.y[a]];
+    const len2 = dx * dx + dy * dy;
+    const t = len2 > 0 ? Math.max(0, Math.min(1, ((px - this.x[a]) * dx + (py - this.y[a]) * dy) / len2)) : 0;
+    return { edge: e, t, offsetM: Math.hypot(px - this.x[a] - t * dx, py - this.y[a] - t * dy) };
+  }
+}
+
+/** Builds the graph from a parsed GeoJSON FeatureCollection; errors name the feature index. */
+export function buildRoadGraph(geojson: unknown, defaultSpeedKmh: number, where = 'roads.graph'): RoadGraph {
+  const fc = collectionSchema.safeParse(geojson);
+  if (!fc.success) throw new RoadGraphError(`${where}: expected a GeoJSON FeatureCollection with a features array`);
+  const nodeIds = new Map<string, number>();
+  const nodes: LatLon[] = [];
+  const edges: { a: number; b: number; len: number; speed: number; flags: number }[] = [];
+  const nodeOf = ([lon, lat]: number[]) => {
+    // Vertices within ~1 cm are one node: that is how streets meet.
+    const key = `${lat.toFixed(7)},${lon.toFixed(7)}`;
+    let id = nodeIds.get(key);
+    if (id === undefined) nodeIds.set(key, (id = nodes.push({ lat, lon }) - 1));
+    return id;
+  };
+  fc.data.features.forEach((raw, i) => {
+    const f = featureSchema.safeParse(raw);
+    if (!f.success) {
+      const issue = f.error.issues[0];
+      throw new RoadGraphError(`${where}: feature ${i}: ${issue.path.join('.') || 'feature'}: ${issue.message}`);
+    }
+    const props = f.data.properties ?? {};
+    const highway = props.highway ?? '';
+    const speed = props.speedKmh ?? HIGHWAY_KMH[highway] ?? defaultSpeedKmh;
+    const oneway = props.oneway === true || props.oneway === 1 || props.oneway === -1 || ['yes', 'true', '1', '-1'].includes(String(props.oneway));
+    const reversed = props.oneway === -1 || props.oneway === '-1';
+    const flags = (oneway ? EDGE_ONEWAY : 0) | (FOOT_ONLY.has(highway) ? EDGE_FOOT_ONLY : 0);
+    const lines = f.data.geometry.type === 'LineString' ? [f.data.geometry.coordinates] : f.data.geometry.coordinates;
+    for (const coords of lines) {
+      const ids = (reversed ? [...coords].reverse() : coords).map(nodeOf);
+      for (let k = 1; k < ids.length; k++) {
+        if (ids[k] === ids[k - 1]) continue;
+        edges.push({ a: ids[k - 1], b: ids[k], len: haversineMetres(nodes[ids[k - 1]], nodes[ids[k]]), speed, flags });
+      }
+    }
+  });
+  if (!edges.length) throw new RoadGraphError(`${where}: no road segments (every feature needs a line of 2 or more distinct positions)`);
+  return new RoadGraph(
+    nodes,
+    Int32Array.from(edges, (e) => e.a),
+    Int32Array.from(edges, (e) => e.b),
+    Float64Array.from(edges, (e) => e.len),
+    Float64Array.from(edges, (e) => e.speed),
+    Uint8Array.from(edges, (e) => e.flags),
+  );
+}
+
+export function loadRoadGraph(file: string, defaultSpeedKmh: number): RoadGraph {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new RoadGraphError(`roads.graph: cannot read ${file} as JSON (${(err as Error).message})`);
+  }
+  return buildRoadGraph(raw, defaultSpeedKmh, `roads.graph ${file}`);
+}
