@@ -9,9 +9,13 @@ export type LiveEvent =
   | { type: 'offer'; alertId: string; unitId: string; assignmentId: string; attempt: number; at: number; capturedAt: number; data: Record<string, unknown> }
   /** A change in an assignment (acknowledged, arrived, timed out), for the command room. */
   | { type: 'assignment'; alertId: string; unitId: string; state: string; at: number }
-  | { type: 'camera-status'; cameraId: string; at: number; data: Record<string, unknown> };
+  | { type: 'camera-status'; cameraId: string; at: number; data: Record<string, unknown> }
+  /** An interception order and its later states; targets are checkpoint camera ids (each sees the orders sent to it). */
+  | { type: 'interception'; orderId: string; state: 'ordered' | 'acknowledged' | 'closed' | 'cancelled'; targets: string[]; at: number; data: Record<string, unknown> }
+  /** The command room's duty level was switched (data: the new level's status and policy). */
+  | { type: 'duty'; level: string; previous: string; at: number; data: Record<string, unknown> };
 
-const eventSchema = z.object({ type: z.enum(['alert', 'offer', 'assignment', 'camera-status']) }).loose();
+const eventSchema = z.object({ type: z.enum(['alert', 'offer', 'assignment', 'camera-status', 'interception', 'duty']) }).loose();
 
 export class EventBus {
   private subscriber: Redis | null = null;

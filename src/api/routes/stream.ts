@@ -17,6 +17,7 @@ export function visibleTo(p: Principal, e: LiveEvent): boolean {
       return e.type === 'alert';
     case 'checkpoint':
       // Plate hits of its own checkpoint only: face candidates stay with the command room.
+      if (e.type === 'interception') return e.targets.includes(p.subject ?? '');
       return e.type === 'alert' && e.cameraId === p.subject && e.data.kind === 'plate';
     case 'unit':
       return e.type === 'offer' && e.unitId === p.subject;
@@ -43,7 +44,7 @@ export function streamRoutes(deps: ApiDeps) {
       while (!stream.aborted) {
         while (queue.length) {
           const e = queue.shift() as LiveEvent;
-          await stream.writeSSE({ event: e.type, id: `${e.type}-${'alertId' in e ? e.alertId : e.cameraId}-${e.at}`, data: JSON.stringify(e) });
+          await stream.writeSSE({ event: e.type, id: `${e.type}-${'alertId' in e ? e.alertId : 'orderId' in e ? e.orderId : e.cameraId}-${e.at}`, data: JSON.stringify(e) });
         }
         await new Promise<void>((resolve) => {
           wake = resolve;

@@ -1,0 +1,224 @@
+// Checkpoint interception orders: ordered on a confirmed plate hit or by an operator, acknowledged by
+// checkpoint staff, closed by a later read of the plate at any checkpoint; every step audited and sent live.
+import type { InterceptionConfig } from '../config/interception.js';
+import { chooseInterceptionTargets, type InterceptionTarget, type TargetMode } from '../dispatch/interception-targets.js';
+import { normalisePlate } from '../domain/plate-text.js';
+import type { EventBus } from '../queues/event-bus.js';
+import type { PlateReadEvent } from '../queues/payloads.js';
+import type { AlertRepo, AlertRow } from '../store/alert-repo.js';
+import type { AuditRepo } from '../store/audit-repo.js';
+import type { CameraRepo, CameraRow } from '../store/camera-repo.js';
+import type { HotlistRepo } from '../store/hotlist-repo.js';
+import type { InterceptionOrder, InterceptionRepo, InterceptionStatus } from '../store/interception-repo.js';
+import type { PlateReadRepo } from '../store/plate-read-repo.js';
+import type { Principal } from '../store/token-repo.js';
+
+/** A request the service refuses, with the HTTP status the API answers with and a message saying what to fix. */
+export class InterceptionError extends Error {
+  override name = 'InterceptionError';
+  constructor(
+    readonly status: 400 | 403 | 404 | 409,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface InterceptionDeps {
+  orders: InterceptionRepo;
+  alerts: Pick<AlertRepo, 'get'>;
+  cameras: Pick<CameraRepo, 'get' | 'list'>;
+  plateReads: Pick<PlateReadRepo, 'search'>;
+  hotlistRepo: Pick<HotlistRepo, 'get'>;
+  audit: AuditRepo;
+  bus: EventBus;
+  config: InterceptionConfig;
+}
+
+export type InterceptionState = 'ordered' | 'acknowledged' | 'closed' | 'cancelled';
+
+/** Where the order starts from: the hit (or the plate's latest read), or nowhere known. */
+interface Origin {
+  camera: CameraRow | null;
+  at: number;
+  photoReadId: string | null;
+}
+
+const COMPASS = ['N', 'NE', 'E', 'SE', 'S', 'SW', 'W', 'NW'] as const;
+export const compassOf = (deg: number | null) => (deg === null ? null : COMPASS[Math.round((((deg % 360) + 360) % 360) / 45) % 8]);
+const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
+const cropUrl = (readId: string | null) => (readId ? `/api/v1/plate-reads/${readId}/crop.jpg` : null);
+
+export class InterceptionService {
+  constructor(private readonly d: InterceptionDeps) {}
+
+  get config(): InterceptionConfig {
+    return this.d.config;
+  }
+
+  /** The hook after a confirmation: a confirmed plate hit orders its checkpoints (once per alert). */
+  async onAlertConfirmed(alert: AlertRow, by: Principal): Promise<InterceptionOrder | null> {
+    if (!this.d.config.enabled || !this.d.config.autoOnConfirm || alert.kind !== 'plate' || alert.status !== 'confirmed') return null;
+    if (await this.d.orders.openForAlert(alert.id)) return null;
+    return this.orderFromAlert(alert.id, by, { auto: true });
+  }
+
+  async orderFromAlert(alertId: string, by: Principal, opts: { reason?: string; cameraIds?: string[]; auto?: boolean } = {}): Promise<InterceptionOrder | null> {
+    this.mustBeEnabled();
+    const alert = await this.d.alerts.get(alertId);
+    if (!alert) throw new InterceptionError(404, `alert ${alertId} not found`);
+    if (alert.kind !== 'plate') throw new InterceptionError(400, 'only a plate alert can be intercepted at checkpoints');
+    if (alert.status === 'dismissed') throw new InterceptionError(409, `alert ${alertId} was dismissed: there is nothing to intercept`);
+    const existing = await this.d.orders.openForAlert(alertId);
+    if (existing) throw new InterceptionError(409, `alert ${alertId} already has open interception order ${existing.id}`);
+    const camera = await this.d.cameras.get(alert.camera_id);
+    const origin: Origin = { camera, at: new Date(alert.captured_at).getTime(), photoReadId: alert.plate_read_id };
+    const reason = opts.reason ?? (await this.listingReason(alert)) ?? `hotlist hit on ${alert.plate}`;
+    return this.create({ alertId, plate: alert.plate, reason, origin, cameraIds: opts.cameraIds, by, auto: opts.auto ?? false });
+  }
+
+  /** An operator's order for a plate alone: it starts from the plate's latest read, if there is one. */
+  async orderFromPlate(rawPlate: string, reason: string, by: Principal, cameraIds?: string[]): Promise<InterceptionOrder | null> {
+    this.mustBeEnabled();
+    const plate = normalisePlate(rawPlate);
+    if (plate.length < 2) throw new InterceptionError(400, `plate '${rawPlate}' has no letters or digits`);
+    const [read] = await this.d.plateReads.search({ plate, mode: 'exact', limit: 1 });
+    const origin: Origin = read
+      ? { camera: await this.d.cameras.get(read.camera_id), at: new Date(read.captured_at).getTime(), photoReadId: read.id }
+      : { camera: null, at: Date.now(), photoReadId: null };
+    if (!origin.camera && !cameraIds?.length) throw new InterceptionError(400, `no read of ${plate} places the vehicle: name the checkpoints in cameraIds`);
+    return this.create({ alertId: null, plate, reason, origin, cameraIds, by, auto: false });
+  }
+
+  private async create(o: { alertId: string | null; plate: string; reason: string; origin: Origin; cameraIds?: string[]; by: Principal; auto: boolean }): Promise<InterceptionOrder | null> {
+    const { mode, targets } = await this.targetsFor(o.origin, o.cameraIds);
+    if (!targets.length) {
+      if (o.auto) return null; // nothing in reach: the confirmation stands, the command room still sees the hit
+      throw new InterceptionError(400, 'no checkpoint is in reach of the hit: name the checkpoints in cameraIds');
+    }
+    const c = o.origin.camera;
+    const order = await this.d.orders.create({
+      alertId: o.alertId, plate: o.plate, reason: o.reason, photoReadId: o.origin.photoReadId, orderedBy: o.by.name, role: o.by.role,
+      originCamera: c?.id ?? null, heading: c?.heading ?? null, hitAt: o.origin.at, mode, closeUntil: Date.now() + this.d.config.closeWindowHours * 3600_000,
+      targets: targets.map((t) => ({ cameraId: t.cameraId, distanceM: t.distanceM ?? null, bearingDeg: t.bearingDeg ?? null, expectedAt: t.expectedAt ?? null })),
+    });
+    if (!order) return null; // a concurrent order for the same alert won
+    await this.d.audit.append({ actor: o.by.name, role: o.by.role, action: 'interception.ordered', target: order.id, details: { alertId: o.alertId, plate: o.plate, reason: o.reason, mode, auto: o.auto, targets: targets.map((t) => t.cameraId) } });
+    await this.publish(order, 'ordered');
+    return order;
+  }
+
+  private async targetsFor(origin: Origin, cameraIds?: string[]): Promise<{ mode: TargetMode | 'explicit'; targets: ({ cameraId: string } & Partial<InterceptionTarget>)[] }> {
+    const checkpoints = (await this.d.cameras.list()).filter((k) => k.kind === 'checkpoint');
+    const c = origin.camera;
+    const hit = c && { lat: c.lat, lon: c.lon, cameraId: c.id, headingDeg: c.heading, at: origin.at };
+    if (!cameraIds?.length) return hit ? chooseInterceptionTargets(hit, checkpoints, this.d.config) : { mode: 'radius', targets: [] };
+    const known = new Set(checkpoints.map((k) => k.id));
+    const unknown = cameraIds.filter((id) => !known.has(id));
+    if (unknown.length) throw new InterceptionError(400, `cameraIds: ${unknown.join(', ')} ${unknown.length === 1 ? 'is' : 'are'} not a configured checkpoint camera`);
+    // Named by a person: every one is ordered; distances and expected times are given where the hit is known.
+    const everything = { ...this.d.config, radiusM: Infinity, maxCheckpoints: Infinity, includeHitCamera: true };
+    const measured = new Map(hit ? chooseInterceptionTargets({ ...hit, headingDeg: null }, checkpoints, everything).targets.map((t) => [t.cameraId, t]) : []);
+    return { mode: 'explicit', targets: [...new Set(cameraIds)].map((id) => measured.get(id) ?? { cameraId: id }) };
+  }
+
+  /** Checkpoint staff (or the command room on their behalf) say they have the order. */
+  async acknowledge(id: string, by: Principal, onBehalfOf?: string): Promise<InterceptionOrder> {
+    const order = await this.d.orders.get(id);
+    if (!order) throw new InterceptionError(404, `interception order ${id} not found`);
+    const cameraId = by.role === 'checkpoint' ? by.subject : onBehalfOf;
+    if (!cameraId) throw new InterceptionError(400, 'say which checkpoint acknowledges: cameraId');
+    if (!order.targets.some((t) => t.camera_id === cameraId)) {
+      throw new InterceptionError(by.role === 'checkpoint' ? 403 : 400, `interception order ${id} was not sent to checkpoint ${cameraId}`);
+    }
+    if (order.status !== 'open') throw new InterceptionError(409, `interception order ${id} is ${order.status}`);
+    const row = await this.d.orders.acknowledge(id, cameraId, by.name);
+    if (!row) {
+      const t = order.targets.find((x) => x.camera_id === cameraId);
+      throw new InterceptionError(409, `checkpoint ${cameraId} already acknowledged order ${id}${t?.acknowledged_by ? ` (${t.acknowledged_by})` : ''}`);
+    }
+    await this.d.audit.append({ actor: by.name, role: by.role, action: 'interception.acknowledged', target: id, details: { cameraId, plate: order.plate, onBehalf: by.role !== 'checkpoint' } });
+    const updated = (await this.d.orders.get(id)) as InterceptionOrder;
+    await this.publish(updated, 'acknowledged');
+    return updated;
+  }
+
+  async cancel(id: string, reason: string, by: Principal): Promise<InterceptionOrder> {
+    const order = await this.d.orders.get(id);
+    if (!order) throw new InterceptionError(404, `interception order ${id} not found`);
+    if (!(await this.d.orders.cancel(id, by.name, reason))) throw new InterceptionError(409, `interception order ${id} is ${order.status}`);
+    await this.d.audit.append({ actor: by.name, role: by.role, action: 'interception.cancelled', target: id, details: { reason, plate: order.plate } });
+    const updated = (await this.d.orders.get(id)) as InterceptionOrder;
+    await this.publish(updated, 'cancelled');
+    return updated;
+  }
+
+  /**
+   * The hook after a plate read is stored: a read of an ordered plate at any checkpoint closes its
+   * open orders. The read behind the order itself (its photo) never does, whichever version of it.
+   */
+  async onPlateRead(e: Pick<PlateReadEvent, 'eventId' | 'cameraId' | 'plate' | 'capturedAt'>): Promise<number> {
+    const open = (await this.d.orders.openForPlate(normalisePlate(e.plate), e.capturedAt)).filter((o) => o.photo_read_id !== e.eventId);
+    if (!open.length) return 0;
+    const camera = await this.d.cameras.get(e.cameraId);
+    if (camera?.kind !== 'checkpoint') return 0;
+    let closed = 0;
+    for (const o of open) {
+      if (!(await this.d.orders.close(o.id, e.eventId, e.cameraId))) continue;
+      closed++;
+      await this.d.audit.append({ actor: 'system', role: 'system', action: 'interception.closed', target: o.id, details: { plate: o.plate, readId: e.eventId, cameraId: e.cameraId, capturedAt: new Date(e.capturedAt).toISOString() } });
+      await this.publish((await this.d.orders.get(o.id)) as InterceptionOrder, 'closed');
+    }
+    return closed;
+  }
+
+  /** Operators and admins see every order; a checkpoint only those sent to it. */
+  async list(by: Principal, status?: InterceptionStatus, limit?: number): Promise<Record<string, unknown>[]> {
+    const cameraId = by.role === 'checkpoint' ? (by.subject ?? '') : undefined;
+    const orders = await this.d.orders.list({ status, cameraId, limit });
+    const cameras = await this.cameraMap();
+    return orders.map((o) => this.view(o, cameras));
+  }
+
+  async describe(id: string, by: Principal): Promise<Record<string, unknown>> {
+    const order = await this.d.orders.get(id);
+    if (!order || (by.role === 'checkpoint' && !order.targets.some((t) => t.camera_id === by.subject))) throw new InterceptionError(404, `interception order ${id} not found`);
+    return this.view(order, await this.cameraMap());
+  }
+
+  /** What an order says to checkpoint staff and the command room: plate, photo, reason, where and which way it was going. */
+  view(o: InterceptionOrder, cameras: Map<string, CameraRow>): Record<string, unknown> {
+    const origin = o.origin_camera ? cameras.get(o.origin_camera) : undefined;
+    const closedAt = cameras.get(o.closed_camera ?? '');
+    return {
+      id: o.id, status: o.status, plate: o.plate, reason: o.reason, alertId: o.alert_id, mode: o.mode,
+      photoReadId: o.photo_read_id, photoUrl: cropUrl(o.photo_read_id),
+      orderedBy: o.ordered_by, role: o.role, createdAt: iso(o.created_at), closeUntil: iso(o.close_until),
+      hit: { cameraId: o.origin_camera, name: origin?.name ?? null, lat: origin?.lat ?? null, lon: origin?.lon ?? null, at: iso(o.hit_at), headingDeg: o.heading, direction: compassOf(o.heading) },
+      targets: o.targets.map((t) => ({
+        cameraId: t.camera_id, name: cameras.get(t.camera_id)?.name ?? t.camera_id, distanceM: t.distance_m === null ? null : Math.round(t.distance_m),
+        bearingDeg: t.bearing_deg === null ? null : Math.round(t.bearing_deg), expectedAt: iso(t.expected_at), acknowledgedBy: t.acknowledged_by, acknowledgedAt: iso(t.acknowledged_at),
+      })),
+      closed: o.status === 'closed' ? { readId: o.closed_by_read_id, photoUrl: cropUrl(o.closed_by_read_id), cameraId: o.closed_camera, name: closedAt?.name ?? o.closed_camera, at: iso(o.closed_at) } : null,
+      cancelled: o.status === 'cancelled' ? { by: o.cancelled_by, reason: o.cancel_reason, at: iso(o.closed_at) } : null,
+    };
+  }
+
+  private async publish(order: InterceptionOrder, state: InterceptionState): Promise<void> {
+    const data = this.view(order, await this.cameraMap());
+    await this.d.bus.publish({ type: 'interception', orderId: order.id, state, targets: order.targets.map((t) => t.camera_id), at: Date.now(), data });
+  }
+
+  private async cameraMap(): Promise<Map<string, CameraRow>> {
+    return new Map((await this.d.cameras.list()).map((c) => [c.id, c]));
+  }
+
+  private async listingReason(alert: AlertRow): Promise<string | null> {
+    const entry = alert.hotlist_id ? await this.d.hotlistRepo.get(alert.hotlist_id) : null;
+    return entry ? `${entry.category}: ${entry.reason}` : null;
+  }
+
+  private mustBeEnabled(): void {
+    if (!this.d.config.enabled) throw new InterceptionError(409, 'interception orders are switched off (interception.enabled: false)');
+  }
+}

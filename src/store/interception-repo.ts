@@ -1,0 +1,164 @@
+// Interception orders and their checkpoint targets: created in one transaction, acknowledged, closed by a read, cancelled.
+import { randomUUID } from 'node:crypto';
+import type { Db } from './db.js';
+
+export type InterceptionStatus = 'open' | 'closed' | 'cancelled';
+
+export interface InterceptionTargetRow {
+  order_id: string;
+  camera_id: string;
+  distance_m: number | null;
+  bearing_deg: number | null;
+  expected_at: Date | null;
+  acknowledged_by: string | null;
+  acknowledged_at: Date | null;
+}
+
+export interface InterceptionOrderRow {
+  id: string;
+  alert_id: string | null;
+  plate: string;
+  reason: string;
+  photo_read_id: string | null;
+  ordered_by: string;
+  role: string;
+  origin_camera: string | null;
+  heading: number | null;
+  hit_at: Date;
+  mode: string;
+  created_at: Date;
+  close_until: Date;
+  status: InterceptionStatus;
+  closed_by_read_id: string | null;
+  closed_at: Date | null;
+  closed_camera: string | null;
+  cancelled_by: string | null;
+  cancel_reason: string | null;
+}
+
+export interface InterceptionOrder extends InterceptionOrderRow {
+  targets: InterceptionTargetRow[];
+}
+
+export interface NewInterception {
+  alertId: string | null;
+  plate: string;
+  reason: string;
+  photoReadId: string | null;
+  orderedBy: string;
+  role: string;
+  originCamera: string | null;
+  heading: number | null;
+  hitAt: number;
+  mode: string;
+  closeUntil: number;
+  targets: { cameraId: string; distanceM: number | null; bearingDeg: number | null; expectedAt: number | null }[];
+}
+
+export interface InterceptionFilter {
+  status?: InterceptionStatus;
+  /** Only orders that target this checkpoint camera. */
+  cameraId?: string;
+  limit?: number;
+}
+
+const ts = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+export class InterceptionRepo {
+  constructor(private readonly db: Db) {}
+
+  /** Creates the order and its targets; null when the alert already has an open order. */
+  async create(o: NewInterception): Promise<InterceptionOrder | null> {
+    const id = randomUUID();
+    return this.db.tx(async (t) => {
+      const [row] = await t.query<InterceptionOrderRow>(
+        `insert into interception_orders (id, alert_id, plate, reason, photo_read_id, ordered_by, role, origin_camera, heading, hit_at, mode, close_until)
+         values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)
+         on conflict (alert_id) where status = 'open' and alert_id is not null do nothing
+         returning *`,
+        [id, o.alertId, o.plate, o.reason, o.photoReadId, o.orderedBy, o.role, o.originCamera, o.heading, ts(o.hitAt), o.mode, ts(o.closeUntil)],
+      );
+      if (!row) return null;
+      for (const x of o.targets) {
+        await t.query('insert into interception_targets (order_id, camera_id, distance_m, bearing_deg, expected_at) values ($1,$2,$3,$4,$5)', [
+          id,
+          x.cameraId,
+          x.distanceM,
+          x.bearingDeg,
+          ts(x.expectedAt),
+        ]);
+      }
+      return { ...row, targets: await this.targetsOf(t, [id]).then((m) => m.get(id) ?? []) };
+    });
+  }
+
+  async get(id: string): Promise<InterceptionOrder | null> {
+    const [row] = await this.db.query<InterceptionOrderRow>('select * from interception_orders where id = $1', [id]);
+    if (!row) return null;
+    return { ...row, targets: (await this.targetsOf(this.db, [id])).get(id) ?? [] };
+  }
+
+  async openForAlert(alertId: string): Promise<InterceptionOrder | null> {
+    const [row] = await this.db.query<{ id: string }>(`select id from interception_orders where alert_id = $1 and status = 'open'`, [alertId]);
+    return row ? this.get(row.id) : null;
+  }
+
+  /** Newest first. */
+  async list(f: InterceptionFilter = {}): Promise<InterceptionOrder[]> {
+    const rows = await this.db.query<InterceptionOrderRow>(
+      `select o.* from interception_orders o
+       where ($1::text is null or o.status = $1)
+         and ($2::text is null or exists (select 1 from interception_targets t where t.order_id = o.id and t.camera_id = $2))
+       order by o.created_at desc limit $3`,
+      [f.status ?? null, f.cameraId ?? null, Math.min(f.limit ?? 100, 500)],
+    );
+    const targets = await this.targetsOf(this.db, rows.map((r) => r.id));
+    return rows.map((r) => ({ ...r, targets: targets.get(r.id) ?? [] }));
+  }
+
+  /** Records a checkpoint's acknowledgement; null when it was acknowledged already (or is no target). */
+  async acknowledge(orderId: string, cameraId: string, by: string): Promise<InterceptionTargetRow | null> {
+    const [row] = await this.db.query<InterceptionTargetRow>(
+      `update interception_targets set acknowledged_by = $3, acknowledged_at = now()
+       where order_id = $1 and camera_id = $2 and acknowledged_at is null returning *`,
+      [orderId, cameraId, by],
+    );
+    return row ?? null;
+  }
+
+  /** Open orders for this exact plate that a read captured at `at` may close (after the hit, within the window). */
+  async openForPlate(plate: string, at: number): Promise<InterceptionOrderRow[]> {
+    return this.db.query<InterceptionOrderRow>(
+      `select * from interception_orders where status = 'open' and plate = $1 and hit_at < $2 and close_until >= $2 order by created_at`,
+      [plate, ts(at)],
+    );
+  }
+
+  /** Closes an open order with the read that saw the vehicle; null when it was no longer open. */
+  async close(id: string, readId: string, cameraId: string): Promise<InterceptionOrderRow | null> {
+    const [row] = await this.db.query<InterceptionOrderRow>(
+      `update interception_orders set status = 'closed', closed_by_read_id = $2, closed_camera = $3, closed_at = now()
+       where id = $1 and status = 'open' returning *`,
+      [id, readId, cameraId],
+    );
+    return row ?? null;
+  }
+
+  /** Cancels an open order; null when it was no longer open. */
+  async cancel(id: string, by: string, reason: string): Promise<InterceptionOrderRow | null> {
+    const [row] = await this.db.query<InterceptionOrderRow>(
+      `update interception_orders set status = 'cancelled', cancelled_by = $2, cancel_reason = $3, closed_at = now()
+       where id = $1 and status = 'open' returning *`,
+      [id, by, reason],
+    );
+    return row ?? null;
+  }
+
+  private async targetsOf(db: Pick<Db, 'query'>, ids: string[]): Promise<Map<string, InterceptionTargetRow[]>> {
+    const out = new Map<string, InterceptionTargetRow[]>();
+    if (!ids.length) return out;
+    const rows = await db.query<InterceptionTargetRow>('select * from interception_targets where order_id = any($1) order by distance_m nulls last, camera_id', [ids]);
+    for (const r of rows) out.set(r.order_id, [...(out.get(r.order_id) ?? []), r]);
+    return out;
+  }
+}
