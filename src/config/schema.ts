@@ -4,6 +4,7 @@ import { recordingSchema } from '../recording/config.js';
 import { dutySchema } from './duty.js';
 import { reportsSchema } from '../reports/config.js';
 import { roadsSchema } from './roads.js';
+import { interceptionSchema } from './interception.js';
 import { DUTY_LEVELS, SUBJECT_CATEGORIES } from '../domain/face-watchlist.js';
 
 const latLon = {
@@ -231,6 +232,8 @@ export const configSchema = z.strictObject({
   duty: dutySchema.prefault({}),
   /** Continuous recording, retention and exports (src/recording/config.ts has every key). */
   recording: recordingSchema.prefault({}),
+  /** Checkpoint interception orders (src/config/interception.ts has every key). */
+  interception: interceptionSchema.prefault({}),
   /** Road graph and unit speeds for travel times (src/config/roads.ts). */
   roads: roadsSchema.prefault({}),
   /** Shifts of the response-time report (src/reports/config.ts). */
