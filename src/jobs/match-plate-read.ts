@@ -1,18 +1,22 @@
-// Job: store a plate-read event, look the plate up in the hotlist index, queue one alert job per match.
+// Job: store a plate-read event, close interception orders it answers, look the plate up in the hotlist index, queue one alert job per match.
 import type { HotlistIndex, MatchOptions } from '../matching/hotlist-index.js';
 import type { QueueSet } from '../queues/queue-set.js';
 import type { PlateReadEvent } from '../queues/payloads.js';
 import type { PlateReadRepo } from '../store/plate-read-repo.js';
+import type { InterceptionService } from '../services/interception-service.js';
 
 export interface MatchDeps {
   plateReads: PlateReadRepo;
   hotlist: HotlistIndex;
   matchOptions: MatchOptions;
   queues: QueueSet;
+  /** Closes open interception orders when the plate is read at a checkpoint; left out, nothing is closed. */
+  interceptions?: Pick<InterceptionService, 'onPlateRead'>;
 }
 
 export async function matchPlateRead(event: PlateReadEvent, deps: MatchDeps): Promise<void> {
   await deps.plateReads.upsert(event);
+  await deps.interceptions?.onPlateRead(event);
   for (const m of deps.hotlist.lookup(event.plate, deps.matchOptions)) {
     await deps.queues.add(
       'alerts',

@@ -2,6 +2,8 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { describeAlert } from '../../jobs/alert-view.js';
+import type { AlertRow } from '../../store/alert-repo.js';
+import type { Principal } from '../../store/token-repo.js';
 import { requireRole } from '../auth.js';
 import type { ApiDeps, ApiEnv } from '../deps.js';
 import { jsonBody, notFound, parseOr400 } from '../errors.js';
@@ -48,6 +50,21 @@ export function alertRoutes(deps: ApiDeps) {
       const body = await jsonBody(c, dispositionBody);
       if (!(await deps.alerts.get(c.req.param('id')))) throw notFound('alert');
       const alert = await deps.alertService.dispose(c.req.param('id'), body.verdict, body.reason, c.get('principal'));
-      return c.json({ id: alert.id, status: alert.status, disposedBy: alert.disposed_by, reason: alert.disposition_reason });
+      const interception = await orderInterception(deps, alert, c.get('principal'));
+      return c.json({ id: alert.id, status: alert.status, disposedBy: alert.disposed_by, reason: alert.disposition_reason, interceptionId: interception?.id ?? null });
     });
+}
+
+/**
+ * A confirmed vehicle hit orders its checkpoints (interception.autoOnConfirm). The confirmation is
+ * already recorded: a failure here is logged and the operator can still order by hand.
+ */
+async function orderInterception(deps: ApiDeps, alert: AlertRow, by: Principal) {
+  if (!deps.interceptions || alert.kind !== 'plate' || alert.status !== 'confirmed') return null;
+  try {
+    return await deps.interceptions.onAlertConfirmed(alert, by);
+  } catch (err) {
+    deps.log.error(`interception order for alert ${alert.id}: ${(err as Error).message}`);
+    return null;
+  }
 }
