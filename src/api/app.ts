@@ -12,6 +12,8 @@ import { cameraRoutes } from './routes/cameras.js';
 import type { FaceApiDeps } from './routes/face-deps.js';
 import { faceSearchRoutes } from './routes/face-search.js';
 import { hotlistRoutes } from './routes/hotlist.js';
+import { liveRoutes } from './routes/live.js';
+import { mediaUrlRoutes } from './routes/media-urls.js';
 import { plateReadRoutes } from './routes/plate-reads.js';
 import { sightingRoutes } from './routes/sightings.js';
 import { footageRoutes } from './routes/footage.js';
@@ -25,7 +27,7 @@ import { webRoutes } from '../web/routes.js';
 export function createApp(deps: ApiDeps & Partial<FaceApiDeps>) {
   const api = new Hono<ApiEnv>()
     .use(bodyLimit({ maxSize: deps.config.server.maxBodyBytes, onError: (c) => c.json({ error: `body larger than ${deps.config.server.maxBodyBytes} bytes` }, 413) }))
-    .use(authenticate(deps.tokens))
+    .use(authenticate(deps.tokens, deps.media))
     .route('/cameras', cameraRoutes(deps))
     .route('/hotlist', hotlistRoutes(deps))
     .route('/plate-reads', plateReadRoutes(deps))
@@ -36,6 +38,8 @@ export function createApp(deps: ApiDeps & Partial<FaceApiDeps>) {
     .route('/session', sessionRoutes(deps))
     .route('/admin', adminRoutes(deps))
     .route('/', footageRoutes(deps));
+  if (deps.live) api.route('/', liveRoutes({ ...deps, live: deps.live }));
+  if (deps.media) api.route('/media-urls', mediaUrlRoutes({ ...deps, media: deps.media }));
   const { faceWatchlist, faceAuthorisations, faceSearch, subjects, authorisationRepo, faceSightings } = deps;
   if (faceWatchlist && faceAuthorisations && faceSearch && subjects && authorisationRepo && faceSightings) {
     const faceDeps = { ...deps, faceWatchlist, faceAuthorisations, faceSearch, subjects, authorisationRepo, faceSightings };

@@ -19,6 +19,8 @@ import type { RecordingService } from '../recording/recording-service.js';
 import type { Principal, TokenRepo } from '../store/token-repo.js';
 import type { UnitRepo } from '../store/unit-repo.js';
 import type { CameraStatusStore } from '../ingest/camera-status-store.js';
+import type { LiveHub } from '../live/live-hub.js';
+import type { MediaSigner } from './media-url.js';
 
 export interface ApiDeps {
   config: Config;
@@ -41,6 +43,10 @@ export interface ApiDeps {
   units: UnitRepo;
   queues: QueueSet;
   bus: EventBus;
+  /** Live camera view; its routes are off without it. */
+  live?: LiveHub;
+  /** Signs media URLs for <video>/<img>; without it only bearer tokens work. */
+  media?: MediaSigner;
 }
 
 /** Hono context variables set by the auth middleware. */

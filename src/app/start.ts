@@ -4,6 +4,8 @@ import { ConfigError, type LoadedConfig } from '../config/load.js';
 import { createApp } from '../api/app.js';
 import { mqttChannel, webhookChannel, type OfferChannel } from '../dispatch/offer-channel.js';
 import { CameraStatusStore } from '../ingest/camera-status-store.js';
+import { LiveHub } from '../live/live-hub.js';
+import { MediaSigner } from '../api/media-url.js';
 import { createAlert } from '../jobs/create-alert.js';
 import { dispatchAlert } from '../jobs/dispatch-alert.js';
 import { escalateAlert } from '../jobs/escalate-alert.js';
@@ -122,7 +124,11 @@ async function startParts(loaded: LoadedConfig, log: Logger, roles: Set<NodeRole
   let url: string | null = null;
   if (roles.has('api')) {
     const faceSearch = new FaceSearchService(repos.faceSightings, repos.audit, config.faces, () => faces.watchlist.analyzer());
-    const app = createApp({ config, log: log.child('api'), ...repos, cameraStatus, hotlist, alertService, queues, bus, recording, faceWatchlist: faces.watchlist, faceAuthorisations: faces.authorisations, faceSearch });
+    // One random key for every process of the node, made by whichever starts first (never in the repo).
+    const media = new MediaSigner({ store: redis, name: `${queues.prefix}:media-url-key` });
+    const live = new LiveHub(config.live, log.child('live'));
+    stack.push('live view', async () => live.stop());
+    const app = createApp({ config, log: log.child('api'), ...repos, cameraStatus, hotlist, alertService, queues, bus, recording, faceWatchlist: faces.watchlist, faceAuthorisations: faces.authorisations, faceSearch, live, media });
     const port = opts.port ?? env.port ?? config.server.port;
     const server = await new Promise<ServerType>((resolve, reject) => {
       const s = serve({ fetch: app.fetch, port, hostname: config.server.host }, () => resolve(s));

@@ -1,6 +1,7 @@
 // The shape of Vigil's YAML configuration: zod schemas that reject unknown keys, with defaults.
 import { z } from 'zod';
 import { recordingSchema } from '../recording/config.js';
+import { liveSchema } from '../live/config.js';
 import { dutySchema } from './duty.js';
 import { reportsSchema } from '../reports/config.js';
 import { roadsSchema } from './roads.js';
@@ -238,6 +239,8 @@ export const configSchema = z.strictObject({
   roads: roadsSchema.prefault({}),
   /** Shifts of the response-time report (src/reports/config.ts). */
   reports: reportsSchema.prefault({}),
+  /** The command room's live camera view (src/live/config.ts has every key). */
+  live: liveSchema.prefault({}),
   cameras: z.array(cameraSchema).default([]),
   units: z.array(unitSchema).default([]),
   demo: demoSchema.prefault({}),

@@ -43,6 +43,16 @@ export class TokenRepo {
     return row ? { tokenId: row.id, name: row.name, role: row.role, subject: row.subject } : null;
   }
 
+  /** The principal of a live token by its id (signed media URLs name the token by id, never by secret). */
+  async byId(id: string): Promise<Principal | null> {
+    if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
+    const [row] = await this.db.query<{ id: string; name: string; role: Role; subject: string | null }>(
+      'select id, name, role, subject from api_tokens where id = $1 and revoked_at is null',
+      [id],
+    );
+    return row ? { tokenId: row.id, name: row.name, role: row.role, subject: row.subject } : null;
+  }
+
   /** Revokes every live token whose name starts with prefix; returns how many. */
   async revokeByPrefix(prefix: string): Promise<number> {
     const rows = await this.db.query(

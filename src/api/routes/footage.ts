@@ -1,10 +1,11 @@
 // Footage for investigators: segment listing, range playback, clip exports and cases; each look-up states
-// its purpose or case and is audited.
+// its purpose or case and is audited. Playback also opens through a signed media URL (for <video>).
 import { Hono, type Context } from 'hono';
 import type { z } from 'zod';
 import { requireRole } from '../auth.js';
 import type { ApiDeps, ApiEnv } from '../deps.js';
 import { badRequest, jsonBody, notFound, parseOr400 } from '../errors.js';
+import { withoutSignature } from '../media-url.js';
 import { NoFootageError } from '../../recording/clip-plan.js';
 import type { RecordingService } from '../../recording/recording-service.js';
 import {
@@ -51,7 +52,7 @@ export function footageRoutes(deps: FootageDeps) {
 
   return new Hono<ApiEnv>()
     .get('/footage/:camera', requireRole(...VIEW), async (c) => {
-      const q = parseOr400(rangeQuery, c.req.query(), 'query');
+      const q = parseOr400(rangeQuery, withoutSignature(c.req.query()), 'query');
       const cam = await camera(c.req.param('camera'));
       const a = await access(q);
       const { from, to } = range(q);
@@ -63,7 +64,7 @@ export function footageRoutes(deps: FootageDeps) {
       });
     })
     .get('/footage/:camera/play', requireRole(...VIEW), async (c) => {
-      const q = parseOr400(rangeQuery, c.req.query(), 'query');
+      const q = parseOr400(rangeQuery, withoutSignature(c.req.query()), 'query');
       const cam = await camera(c.req.param('camera'));
       const a = await access(q);
       const { from, to } = range(q);
@@ -86,7 +87,7 @@ export function footageRoutes(deps: FootageDeps) {
       });
     })
     .get('/segments/:id', requireRole(...VIEW), async (c) => {
-      const q = parseOr400(whyQuery, c.req.query(), 'query');
+      const q = parseOr400(whyQuery, withoutSignature(c.req.query()), 'query');
       const id = Number(c.req.param('id'));
       const seg = Number.isSafeInteger(id) ? await deps.segments.get(id) : null;
       if (!seg) throw notFound(`segment ${c.req.param('id')}`);

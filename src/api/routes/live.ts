@@ -1,0 +1,48 @@
+// The live camera view: GET /cameras/:id/live streams the camera as fragmented MP4 (for MediaSource),
+// one ffmpeg per camera shared by its viewers; GET /live lists what is being watched.
+import { Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { requireRole } from '../auth.js';
+import type { ApiDeps, ApiEnv } from '../deps.js';
+import { notFound } from '../errors.js';
+import type { LiveHub } from '../../live/live-hub.js';
+import { TooManyViewers } from '../../live/live-hub.js';
+import { CameraOffline } from '../../live/live-stream.js';
+
+export interface LiveRouteDeps extends Pick<ApiDeps, 'config' | 'audit' | 'cameras'> {
+  live: LiveHub;
+}
+
+const refuse = (status: 403 | 429 | 503, error: string, extra: Record<string, unknown> = {}) =>
+  new HTTPException(status, { res: Response.json({ error, ...extra }, { status }) });
+
+export function liveRoutes(deps: LiveRouteDeps) {
+  return new Hono<ApiEnv>()
+    .get('/cameras/:id/live', requireRole('admin', 'operator', 'checkpoint'), async (c) => {
+      const id = c.req.param('id');
+      const p = c.get('principal');
+      const camera = deps.config.cameras.find((cam) => cam.id === id);
+      if (!camera || !(await deps.cameras.get(id))) throw notFound(`camera ${id}`);
+      if (p.role === 'checkpoint' && p.subject !== id) throw refuse(403, `a checkpoint account sees its own camera (${p.subject}) only`);
+      if (!camera.enabled) throw refuse(503, `camera ${id} is disabled in the configuration`, { camera: id, state: 'offline' });
+      let viewer;
+      try {
+        viewer = await deps.live.join(id, camera.source);
+      } catch (err) {
+        if (err instanceof TooManyViewers) throw refuse(429, err.message);
+        if (err instanceof CameraOffline) throw refuse(503, err.message, { camera: id, state: 'offline' });
+        throw err;
+      }
+      await deps.audit.append({ actor: p.name, role: p.role, action: 'live.view', target: id, details: { camera: id, session: viewer.sessionId } });
+      return new Response(viewer.body, {
+        headers: {
+          'content-type': 'video/mp4',
+          'cache-control': 'no-store',
+          'x-content-type-options': 'nosniff',
+          'x-codec': viewer.codec,
+          'x-live-session': viewer.sessionId,
+        },
+      });
+    })
+    .get('/live', requireRole('admin'), (c) => c.json({ streams: deps.live.list(), maxViewersPerCamera: deps.live.config.maxViewersPerCamera }));
+}
