@@ -12,6 +12,7 @@ import { cameraRoutes } from './routes/cameras.js';
 import type { FaceApiDeps } from './routes/face-deps.js';
 import { faceSearchRoutes } from './routes/face-search.js';
 import { hotlistRoutes } from './routes/hotlist.js';
+import { interceptionRoutes } from './routes/interceptions.js';
 import { liveRoutes } from './routes/live.js';
 import { mediaUrlRoutes } from './routes/media-urls.js';
 import { plateReadRoutes } from './routes/plate-reads.js';
@@ -40,6 +41,7 @@ export function createApp(deps: ApiDeps & Partial<FaceApiDeps>) {
     .route('/', footageRoutes(deps));
   if (deps.live) api.route('/', liveRoutes({ ...deps, live: deps.live }));
   if (deps.media) api.route('/media-urls', mediaUrlRoutes({ ...deps, media: deps.media }));
+  if (deps.interceptions) api.route('/interceptions', interceptionRoutes({ interceptions: deps.interceptions }));
   const { faceWatchlist, faceAuthorisations, faceSearch, subjects, authorisationRepo, faceSightings } = deps;
   if (faceWatchlist && faceAuthorisations && faceSearch && subjects && authorisationRepo && faceSightings) {
     const faceDeps = { ...deps, faceWatchlist, faceAuthorisations, faceSearch, subjects, authorisationRepo, faceSightings };

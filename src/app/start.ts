@@ -20,6 +20,8 @@ import { EventBus } from '../queues/event-bus.js';
 import { QueueSet } from '../queues/queue-set.js';
 import { startWorkers } from '../queues/worker-set.js';
 import { AlertService } from '../services/alert-service.js';
+import { InterceptionService } from '../services/interception-service.js';
+import { InterceptionRepo } from '../store/interception-repo.js';
 import { FaceAuthorisationService } from '../services/face-authorisation-service.js';
 import { FaceSearchService } from '../services/face-search.js';
 import { FaceWatchlistService } from '../services/face-watchlist-service.js';
@@ -85,6 +87,7 @@ async function startParts(loaded: LoadedConfig, log: Logger, roles: Set<NodeRole
   log.info(`hotlist: ${await hotlist.start()} live entries indexed`);
   const faces = await startFaces(loaded, log, infra, stack);
   const alertService = new AlertService(repos.alerts, repos.assignments, repos.units, repos.audit, bus, { queues, cameras: repos.cameras, hotlistRepo: repos.hotlistRepo, subjects: repos.subjects });
+  const interceptions = new InterceptionService({ ...repos, orders: new InterceptionRepo(infra.db), bus, config: config.interception });
   const cameraStatus = new CameraStatusStore(redis, `${queues.prefix}:camera-status`);
   const demo = config.demo.enabled ? await startDemo(loaded, repos, hotlist, log) : null;
   if (demo) stack.push('demo', () => demo.stop());
@@ -100,7 +103,7 @@ async function startParts(loaded: LoadedConfig, log: Logger, roles: Set<NodeRole
     const shared = { ...repos, queues, bus };
     const { unmatchedSeconds, purgeEverySeconds } = config.faces.retention;
     const workers = startWorkers(redis, queues.prefix, {
-      'plate-reads': (p) => matchPlateRead(p, { plateReads: repos.plateReads, hotlist: hotlistIndex, matchOptions: config.hotlist, queues }),
+      'plate-reads': (p) => matchPlateRead(p, { plateReads: repos.plateReads, hotlist: hotlistIndex, matchOptions: config.hotlist, queues, interceptions }),
       alerts: (p) => createAlert(p, { ...shared, faceConfirmations: config.faces.confirmations }),
       dispatch: (p) => dispatchAlert(p, { ...shared, channels, policy: config.dispatch }),
       escalate: (p) => escalateAlert(p, shared),
@@ -128,7 +131,7 @@ async function startParts(loaded: LoadedConfig, log: Logger, roles: Set<NodeRole
     const media = new MediaSigner({ store: redis, name: `${queues.prefix}:media-url-key` });
     const live = new LiveHub(config.live, log.child('live'));
     stack.push('live view', async () => live.stop());
-    const app = createApp({ config, log: log.child('api'), ...repos, cameraStatus, hotlist, alertService, queues, bus, recording, faceWatchlist: faces.watchlist, faceAuthorisations: faces.authorisations, faceSearch, live, media });
+    const app = createApp({ config, log: log.child('api'), ...repos, cameraStatus, hotlist, alertService, interceptions, queues, bus, recording, faceWatchlist: faces.watchlist, faceAuthorisations: faces.authorisations, faceSearch, live, media });
     const port = opts.port ?? env.port ?? config.server.port;
     const server = await new Promise<ServerType>((resolve, reject) => {
       const s = serve({ fetch: app.fetch, port, hostname: config.server.host }, () => resolve(s));
