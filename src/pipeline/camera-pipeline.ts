@@ -104,6 +104,7 @@ export class CameraPipeline {
       capturedAt: pass.capturedAt,
       readCount: pass.readCount,
       box: pass.box,
+      motion: pass.motion ?? undefined,
       cropJpeg: (await encodeJpeg(pass.crop)).toString('base64'),
       update,
     });

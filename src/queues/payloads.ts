@@ -16,6 +16,8 @@ export const plateReadPayload = z.strictObject({
   capturedAt: z.number().int(),
   readCount: z.number().int().min(1),
   box,
+  /** The plate's box grew (approaching the camera) or shrank (receding) over the pass; absent while unknown. */
+  motion: z.enum(['approaching', 'receding']).optional(),
   /** JPEG of the best plate crop, base64; small (a few kB). */
   cropJpeg: z.string().max(200_000).optional(),
   update: z.boolean(),

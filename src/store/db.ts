@@ -2,6 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import pg from 'pg';
 
 export interface Db {
@@ -30,7 +31,8 @@ export async function openDb(opts: DbOptions): Promise<Db> {
 
 async function openPglite(dir: string | undefined): Promise<Db> {
   if (dir) mkdirSync(dir, { recursive: true });
-  const lite = new PGlite(dir);
+  // pg_trgm serves partial plate search (migration 008); PGlite ships it as a contrib module.
+  const lite = new PGlite({ dataDir: dir, extensions: { pg_trgm } });
   await lite.waitReady;
   const wrap = (q: Pick<PGlite, 'query' | 'exec'>): Omit<Db, 'tx' | 'close'> => ({
     kind: 'pglite',
@@ -55,6 +57,7 @@ async function openPostgres(url: string): Promise<Db> {
   await pool.query('select 1').catch((err: Error) => {
     throw new Error(`DATABASE_URL: cannot connect (${err.message})`);
   });
+  await requireExtension(pool, 'pg_trgm');
   const wrap = (c: pg.Pool | pg.PoolClient): Omit<Db, 'tx' | 'close'> => ({
     kind: 'postgres',
     async query<T>(sql: string, params: unknown[] = []) {
@@ -83,4 +86,22 @@ async function openPostgres(url: string): Promise<Db> {
     },
     close: () => pool.end(),
   };
+}
+
+/**
+ * Refuses to start on a server without a contrib extension the migrations create, naming the package:
+ * on Debian and Ubuntu the contrib modules ship in postgresql-NN itself (older releases: postgresql-contrib).
+ */
+async function requireExtension(pool: pg.Pool, name: string): Promise<void> {
+  const { rows } = await pool.query<{ ok: boolean; version: string }>(
+    "select exists (select 1 from pg_available_extensions where name = $1) as ok, current_setting('server_version_num') as version",
+    [name],
+  );
+  if (rows[0].ok) return;
+  await pool.end();
+  const major = Math.floor(Number(rows[0].version) / 10000);
+  throw new Error(
+    `DATABASE_URL: this PostgreSQL server lacks the ${name} extension (partial plate search needs it): install the contrib modules on the ` +
+      `database server (Debian/Ubuntu: apt-get install postgresql-${major} or postgresql-contrib; RHEL: postgresql${major}-contrib) and restart it`,
+  );
 }

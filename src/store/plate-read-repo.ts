@@ -1,7 +1,9 @@
 // Plate reads (one row per vehicle pass): upserted as a pass improves, searched by investigators.
 import type { Db } from './db.js';
+import type { DirectionFilter, SearchArea } from '../domain/search-area.js';
 import type { PlateReadEvent } from '../queues/payloads.js';
 import { canonicalForm } from '../matching/ocr-equivalence.js';
+import { narrowCameras } from './area.js';
 
 export interface PlateReadRow {
   id: string;
@@ -15,6 +17,9 @@ export interface PlateReadRow {
   read_count: number;
   box: number[];
   has_crop: boolean;
+  motion: 'approaching' | 'receding' | null;
+  /** Compass degrees of travel; null when the camera has no heading or the motion is unknown. */
+  direction: number | null;
 }
 
 export type PlateMatchMode = 'exact' | 'fuzzy' | 'partial';
@@ -23,13 +28,49 @@ export interface PlateReadQuery {
   plate?: string;
   mode?: PlateMatchMode;
   cameraIds?: string[];
+  /** Reads by the cameras inside this circle or box (within cameraIds when both are given). */
+  area?: SearchArea;
+  direction?: DirectionFilter;
   from?: Date;
   to?: Date;
   limit?: number;
   offset?: number;
 }
 
-const columns = 'id, camera_id, plate, confidence, format, first_seen, last_seen, captured_at, read_count, box, crop is not null as has_crop';
+const columns =
+  'id, camera_id, plate, confidence, format, first_seen, last_seen, captured_at, read_count, box, crop is not null as has_crop, motion, direction';
+
+/** The trigram index needs a run of this many known characters in a partial pattern. */
+export const TRIGRAM_RUN = 3;
+/** A partial pattern without such a run is checked read by read: it needs a time window of at most this many hours, ... */
+export const SHORT_PATTERN_MAX_HOURS = 2;
+/** ... or at most this many cameras and a window of at most a day. */
+export const SHORT_PATTERN_MAX_CAMERAS = 10;
+/** Partial searches walk back from the newest reads in windows ending this many days back (then the rest). */
+const PARTIAL_WINDOWS_DAYS = [1, 8, 31];
+
+/** A search that would read the whole table; the message says how to narrow it (the API answers 400). */
+export class SearchTooBroadError extends Error {
+  override name = 'SearchTooBroadError';
+}
+
+/** Length of the longest run of known characters (between `?` and `*`) in a partial pattern. */
+export function longestKnownRun(pattern: string): number {
+  return Math.max(0, ...pattern.split(/[?*]/).map((run) => [...run].length));
+}
+
+/** Throws SearchTooBroadError for a partial pattern the trigram index cannot serve and nothing else narrows. */
+export function checkPartialNarrowed(pattern: string, q: { cameraIds?: string[]; from?: Date; to?: Date }): void {
+  if (longestKnownRun(pattern) >= TRIGRAM_RUN) return;
+  const hours = q.from ? ((q.to ?? new Date()).getTime() - q.from.getTime()) / 3_600_000 : Infinity;
+  const cameras = q.cameraIds?.length ?? Infinity;
+  if (hours <= SHORT_PATTERN_MAX_HOURS || (hours <= 24 && cameras <= SHORT_PATTERN_MAX_CAMERAS)) return;
+  throw new SearchTooBroadError(
+    `plate pattern '${pattern}' has no ${TRIGRAM_RUN} known characters in a row, so it cannot use the plate index: ` +
+      `give ${TRIGRAM_RUN} or more known characters together, or narrow the time with from= and to= at most ${SHORT_PATTERN_MAX_HOURS} hours apart ` +
+      `(at most 24 hours with camera= naming at most ${SHORT_PATTERN_MAX_CAMERAS} cameras, or an area holding as few)`,
+  );
+}
 
 /**
  * Partial search: the known part may sit anywhere in the plate (`A1?3` finds 京A12345);
@@ -46,14 +87,18 @@ export class PlateReadRepo {
   /** Inserts the pass, or updates it when a later event of the same pass arrives; returns true when new. */
   async upsert(e: PlateReadEvent): Promise<boolean> {
     const crop = e.cropJpeg ? Buffer.from(e.cropJpeg, 'base64') : null;
+    // Direction of travel from the camera's heading (see migration 008): going away along it, coming against it.
     const [row] = await this.db.query<{ inserted: boolean }>(
-      `insert into plate_reads (id, camera_id, plate, plate_canonical, confidence, format, first_seen, last_seen, captured_at, read_count, box, crop)
-       values ($1,$2,$3,$4,$5,$6,to_timestamp($7/1000.0),to_timestamp($8/1000.0),to_timestamp($9/1000.0),$10,$11,$12)
+      `insert into plate_reads (id, camera_id, plate, plate_canonical, confidence, format, first_seen, last_seen, captured_at, read_count, box, crop, motion, direction)
+       values ($1,$2,$3,$4,$5,$6,to_timestamp($7/1000.0),to_timestamp($8/1000.0),to_timestamp($9/1000.0),$10,$11,$12,$13,
+         (select case $13 when 'receding' then heading when 'approaching' then case when heading >= 180 then heading - 180 else heading + 180 end end
+          from cameras where id = $2))
        on conflict (id) do update set plate = excluded.plate, plate_canonical = excluded.plate_canonical,
          confidence = excluded.confidence, format = excluded.format, last_seen = excluded.last_seen,
-         read_count = excluded.read_count, box = excluded.box, crop = coalesce(excluded.crop, plate_reads.crop)
+         read_count = excluded.read_count, box = excluded.box, crop = coalesce(excluded.crop, plate_reads.crop),
+         motion = coalesce(excluded.motion, plate_reads.motion), direction = coalesce(excluded.direction, plate_reads.direction)
        returning (xmax = 0) as inserted`,
-      [e.eventId, e.cameraId, e.plate, canonicalForm(e.plate), e.confidence, e.format, e.firstSeen, e.lastSeen, e.capturedAt, e.readCount, JSON.stringify(e.box), crop],
+      [e.eventId, e.cameraId, e.plate, canonicalForm(e.plate), e.confidence, e.format, e.firstSeen, e.lastSeen, e.capturedAt, e.readCount, JSON.stringify(e.box), crop, e.motion ?? null],
     );
     return row.inserted;
   }
@@ -68,25 +113,52 @@ export class PlateReadRepo {
     return row?.crop ? Buffer.from(row.crop) : null;
   }
 
+  /**
+   * Newest first, paged by offset and limit. Partial patterns use the trigram index (LIKE); a pattern
+   * without three known characters in a row must be narrowed (SearchTooBroadError otherwise).
+   */
   async search(q: PlateReadQuery): Promise<PlateReadRow[]> {
+    const cameraIds = await narrowCameras(this.db, q.cameraIds, q.area);
+    if (cameraIds && !cameraIds.length) return [];
+    const mode = q.mode ?? 'exact';
+    const limit = Math.min(q.limit ?? 50, 500);
+    const offset = q.offset ?? 0;
+    if (!q.plate || mode !== 'partial') return this.select({ ...q, mode, cameraIds }, q.from, q.to, limit, offset);
+    checkPartialNarrowed(q.plate, { cameraIds, from: q.from, to: q.to });
+    // The trigram bitmap ANDed with the BRIN time bitmap of one window reads only that window's candidates;
+    // windows are disjoint and newest first, so their rows concatenate in order.
+    const rows: PlateReadRow[] = [];
+    const top = q.to?.getTime() ?? Date.now();
+    let upper = q.to;
+    for (const days of [...PARTIAL_WINDOWS_DAYS, Infinity]) {
+      const bound = Number.isFinite(days) ? new Date(top - days * 86_400_000) : undefined;
+      const lower = q.from && (!bound || bound < q.from) ? q.from : bound;
+      rows.push(...(await this.select({ ...q, mode, cameraIds }, lower, upper, offset + limit - rows.length, 0)));
+      if (rows.length >= offset + limit || !lower || lower === q.from) break;
+      upper = lower;
+    }
+    return rows.slice(offset, offset + limit);
+  }
+
+  private async select(q: PlateReadQuery & { mode: PlateMatchMode }, from: Date | undefined, to: Date | undefined, limit: number, offset: number): Promise<PlateReadRow[]> {
     const where: string[] = [];
     const params: unknown[] = [];
-    const add = (sql: string, value: unknown) => {
-      params.push(value);
-      where.push(sql.replace('?', `$${params.length}`));
-    };
+    const p = (value: unknown) => `$${params.push(value)}`;
     if (q.plate) {
-      const mode = q.mode ?? 'exact';
-      if (mode === 'exact') add('plate = ?', q.plate);
-      else if (mode === 'fuzzy') add('plate_canonical = ?', canonicalForm(q.plate));
-      else add('plate like ?', likePattern(q.plate));
+      if (q.mode === 'exact') where.push(`plate = ${p(q.plate)}`);
+      else if (q.mode === 'fuzzy') where.push(`plate_canonical = ${p(canonicalForm(q.plate))}`);
+      else where.push(`plate like ${p(likePattern(q.plate))}`);
     }
-    if (q.cameraIds?.length) add('camera_id = any(?)', q.cameraIds);
-    if (q.from) add('first_seen >= ?', q.from.toISOString());
-    if (q.to) add('first_seen < ?', q.to.toISOString());
-    params.push(Math.min(q.limit ?? 50, 500), q.offset ?? 0);
+    if (q.cameraIds) where.push(`camera_id = any(${p(q.cameraIds)})`);
+    if (from) where.push(`first_seen >= ${p(from.toISOString())}`);
+    if (to) where.push(`first_seen < ${p(to.toISOString())}`);
+    if (q.direction) {
+      // The smaller angle between the read's direction and the one asked for.
+      const d = p(q.direction.degrees);
+      where.push(`least(abs(direction - ${d}::float8), 360 - abs(direction - ${d}::float8)) <= ${p(q.direction.toleranceDeg)}::float8`);
+    }
     const sql = `select ${columns} from plate_reads ${where.length ? `where ${where.join(' and ')}` : ''}
-      order by first_seen desc limit $${params.length - 1} offset $${params.length}`;
+      order by first_seen desc, id desc limit ${p(limit)} offset ${p(offset)}`;
     return this.db.query<PlateReadRow>(sql, params);
   }
 }

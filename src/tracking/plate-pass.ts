@@ -13,6 +13,12 @@ export interface PlateObservation {
   capturedAt: number;
 }
 
+/** How the plate moved over its pass: its box grew (coming towards the camera) or shrank (going away). */
+export type PlateMotion = 'approaching' | 'receding';
+
+/** The plate's box must grow or shrink by this factor between the first and the latest read to count as moving. */
+const MOTION_AREA_RATIO = 1.2;
+
 export interface PlatePass {
   eventId: string;
   text: string;
@@ -25,6 +31,8 @@ export interface PlatePass {
   readCount: number;
   box: Box;
   crop: RgbImage;
+  /** Null until the box has grown or shrunk enough to tell (a single read, a parked car). */
+  motion: PlateMotion | null;
 }
 
 interface PassState extends PlatePass {
@@ -33,6 +41,9 @@ interface PassState extends PlatePass {
   formats: Map<string, string>;
   emittedText: string;
   emittedConfidence: number;
+  emittedMotion: PlateMotion | null;
+  /** Area of the plate's box in the pass's first read; motion compares each later read against it. */
+  firstArea: number;
 }
 
 export interface FuserOptions {
@@ -79,6 +90,9 @@ export class PlatePassFuser {
         readCount: 0,
         box: o.box,
         crop: o.crop,
+        motion: null,
+        firstArea: boxArea(o.box),
+        emittedMotion: null,
         votes: new Map(),
         formats: new Map(),
         emittedText: '',
@@ -87,12 +101,14 @@ export class PlatePassFuser {
       this.passes.push(pass);
     }
     this.vote(pass, o);
-    const changed = pass.text !== pass.emittedText || pass.confidence >= pass.emittedConfidence + (this.opts.minGain ?? 0.02);
+    const changed =
+      pass.text !== pass.emittedText || pass.confidence >= pass.emittedConfidence + (this.opts.minGain ?? 0.02) || pass.motion !== pass.emittedMotion;
     if (!changed) return null;
     pass.emittedText = pass.text;
     pass.emittedConfidence = pass.confidence;
+    pass.emittedMotion = pass.motion;
     pass.capturedAt = o.capturedAt;
-    const { votes: _v, formats: _f, emittedText: _t, emittedConfidence: _c, ...out } = pass;
+    const { votes: _v, formats: _f, emittedText: _t, emittedConfidence: _c, emittedMotion: _m, firstArea: _a, ...out } = pass;
     return { pass: out, update: !isNew };
   }
 
@@ -111,6 +127,7 @@ export class PlatePassFuser {
     p.readCount++;
     p.lastSeen = Math.max(p.lastSeen, o.capturedAt);
     p.formats.set(o.text, o.format);
+    p.motion = motionOf(p.firstArea, boxArea(o.box)) ?? p.motion;
     let slots = p.votes.get(o.text.length);
     if (!slots) p.votes.set(o.text.length, (slots = Array.from({ length: o.text.length }, () => new Map<string, number>())));
     [...o.text].forEach((ch, i) => slots[i].set(ch, (slots[i].get(ch) ?? 0) + o.confidence));
@@ -133,4 +150,16 @@ export class PlatePassFuser {
     }
     return best.map((s) => [...s.entries()].reduce((a, b) => (b[1] > a[1] ? b : a))[0]).join('');
   }
+}
+
+function boxArea(b: Box): number {
+  return Math.max(0, b[2] - b[0]) * Math.max(0, b[3] - b[1]);
+}
+
+/** Growing box: approaching; shrinking: receding; null while the change is within jitter. */
+function motionOf(firstArea: number, area: number): PlateMotion | null {
+  if (firstArea <= 0 || area <= 0) return null;
+  if (area >= firstArea * MOTION_AREA_RATIO) return 'approaching';
+  if (area * MOTION_AREA_RATIO <= firstArea) return 'receding';
+  return null;
 }

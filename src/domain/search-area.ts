@@ -1,0 +1,37 @@
+// Where and which way: a search area (circle or box on the map) and a direction of travel (compass degrees).
+
+/** A circle (centre and radius in metres) or a box (south-west to north-east corners, degrees). */
+export type SearchArea =
+  | { kind: 'circle'; lat: number; lon: number; radiusM: number }
+  | { kind: 'box'; south: number; west: number; north: number; east: number };
+
+/** Compass degrees (0 = north, 90 = east) and how far either side of them still counts. */
+export interface DirectionFilter {
+  degrees: number;
+  toleranceDeg: number;
+}
+
+export const COMPASS_POINTS: Readonly<Record<string, number>> = { N: 0, NE: 45, E: 90, SE: 135, S: 180, SW: 225, W: 270, NW: 315 };
+
+/** `N`, `ne`, ... or degrees `0`-`360`; null when it is neither. */
+export function parseCompass(text: string): number | null {
+  const point = COMPASS_POINTS[text.trim().toUpperCase()];
+  if (point !== undefined) return point;
+  const n = Number(text);
+  return text.trim() !== '' && Number.isFinite(n) && n >= 0 && n <= 360 ? n % 360 : null;
+}
+
+/** The smaller angle between two compass directions, 0-180. */
+export function angleBetween(a: number, b: number): number {
+  const d = Math.abs(a - b) % 360;
+  return d > 180 ? 360 - d : d;
+}
+
+/**
+ * The way a vehicle travelled past a camera that looks along `heading`: one going away travels along
+ * it, one coming towards the camera against it. Null without a heading or a known motion.
+ */
+export function travelDirection(heading: number | null, motion: 'approaching' | 'receding' | null): number | null {
+  if (heading === null || motion === null) return null;
+  return motion === 'receding' ? heading % 360 : (heading + 180) % 360;
+}

@@ -1,0 +1,34 @@
+// Cameras inside a search area: what turns "plate reads near here" into a camera filter the indexes serve.
+import type { SearchArea } from '../domain/search-area.js';
+import type { Db } from './db.js';
+
+/** Mean Earth radius (m), as in dispatch's haversine. */
+const EARTH_M = 6_371_000;
+
+/** Ids of the cameras whose position lies in the area (haversine for circles; boxes may cross 180°). */
+export async function camerasInArea(db: Db, area: SearchArea): Promise<string[]> {
+  if (area.kind === 'circle') {
+    const rows = await db.query<{ id: string }>(
+      `select id from cameras
+       where 2 * ${EARTH_M} * asin(least(1, sqrt(power(sin(radians(lat - $1) / 2), 2)
+             + cos(radians($1)) * cos(radians(lat)) * power(sin(radians(lon - $2) / 2), 2)))) <= $3
+       order by id`,
+      [area.lat, area.lon, area.radiusM],
+    );
+    return rows.map((r) => r.id);
+  }
+  const rows = await db.query<{ id: string }>(
+    `select id from cameras where lat between $1 and $2
+       and (case when $3::float8 <= $4::float8 then lon between $3 and $4 else lon >= $3 or lon <= $4 end)
+     order by id`,
+    [area.south, area.north, area.west, area.east],
+  );
+  return rows.map((r) => r.id);
+}
+
+/** The cameras both filters allow: the area's, within the named ones when both are given. */
+export async function narrowCameras(db: Db, cameraIds: string[] | undefined, area: SearchArea | undefined): Promise<string[] | undefined> {
+  if (!area) return cameraIds?.length ? cameraIds : undefined;
+  const inside = await camerasInArea(db, area);
+  return cameraIds?.length ? inside.filter((id) => cameraIds.includes(id)) : inside;
+}

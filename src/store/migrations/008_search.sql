@@ -1,0 +1,19 @@
+-- Footage search at scale: trigram index for partial plates (pg_trgm), direction of travel on plate reads.
+
+-- pg_trgm is a trusted contrib extension: the database owner may create it. PGlite loads it in openDb().
+create extension if not exists pg_trgm;
+
+-- Partial plate search (`A1?3*` becomes LIKE '%A1_3%'): the GIN trigram index serves any pattern with
+-- a run of three known characters; shorter patterns must be narrowed by time or camera (the repository says so).
+create index plate_reads_plate_trgm on plate_reads using gin (plate gin_trgm_ops);
+
+-- How the plate moved over its pass: its box grew (approaching the camera) or shrank (receding).
+alter table plate_reads add column motion text check (motion in ('approaching', 'receding'));
+-- Compass direction of travel in degrees (0 = north, 90 = east), from the camera's heading (the way it
+-- looks) and the motion: receding vehicles travel along the heading, approaching ones against it.
+-- Null when the camera has no heading or the motion is unknown.
+alter table plate_reads add column direction real check (direction >= 0 and direction < 360);
+
+-- Reads arrive in time order, so a BRIN index on first_seen is tiny and exact enough to AND with the
+-- trigram bitmap: a partial search walks back window by window and fetches only that window's candidates.
+create index plate_reads_time_brin on plate_reads using brin (first_seen);
