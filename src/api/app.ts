@@ -9,6 +9,7 @@ import { adminRoutes } from './routes/admin.js';
 import { alertRoutes } from './routes/alerts.js';
 import { authorisationRoutes } from './routes/authorisations.js';
 import { cameraRoutes } from './routes/cameras.js';
+import { dutyRoutes } from './routes/duty.js';
 import type { FaceApiDeps } from './routes/face-deps.js';
 import { faceSearchRoutes } from './routes/face-search.js';
 import { hotlistRoutes } from './routes/hotlist.js';
@@ -37,6 +38,7 @@ export function createApp(deps: ApiDeps & Partial<FaceApiDeps>) {
     .route('/units', unitRoutes(deps))
     .route('/stream', streamRoutes(deps))
     .route('/session', sessionRoutes(deps))
+    .route('/duty', dutyRoutes(deps))
     .route('/admin', adminRoutes(deps))
     .route('/', footageRoutes(deps));
   if (deps.live) api.route('/', liveRoutes({ ...deps, live: deps.live }));

@@ -4,6 +4,7 @@ import type { Logger } from '../lib/logger.js';
 import type { EventBus } from '../queues/event-bus.js';
 import type { QueueSet } from '../queues/queue-set.js';
 import type { AlertService } from '../services/alert-service.js';
+import type { DutyState } from '../duty/duty-state.js';
 import type { InterceptionService } from '../services/interception-service.js';
 import type { HotlistService } from '../services/hotlist-service.js';
 import type { AlertRepo } from '../store/alert-repo.js';
@@ -44,6 +45,8 @@ export interface ApiDeps {
   units: UnitRepo;
   queues: QueueSet;
   bus: EventBus;
+  /** The live duty level (routes/duty.ts). */
+  duty: DutyState;
   /** Checkpoint interception orders; the routes and the confirm hook are off without it. */
   interceptions?: InterceptionService;
   /** Live camera view; its routes are off without it. */

@@ -28,7 +28,7 @@ const ops: Record<string, Record<string, Op>> = {
   '/units/{id}/alerts/{alertId}/ack': { post: { summary: 'Acknowledge an offered alert (on the way)', roles: 'unit (own), operator, admin' } },
   '/units/{id}/alerts/{alertId}/arrived': { post: { summary: 'Arrived at the target', roles: 'unit (own), operator, admin' } },
   '/units/{id}/alerts/{alertId}/resolved': { post: { summary: 'Resolved', roles: 'unit (own), operator, admin' } },
-  '/stream': { get: { summary: 'Server-sent events: alert, offer, assignment, camera-status (filtered by role); ?access_token= allowed', roles: 'any' } },
+  '/stream': { get: { summary: 'Server-sent events: alert, offer, assignment, camera-status, duty (filtered by role); ?access_token= allowed', roles: 'any' } },
   '/subjects': {
     get: { summary: 'Face watchlist subjects (live ones unless include_inactive)', roles: 'admin, operator, investigator', query: ['category', 'include_inactive', 'limit', 'offset'] },
     post: { summary: 'List a subject with photos (multipart); each photo must hold exactly one sharp, large enough face, else a per-photo error; 422 if none enrols', roles: 'admin, operator', form: 'SubjectEnrol' },
@@ -54,6 +54,11 @@ const ops: Record<string, Record<string, Op>> = {
   '/authorisations/{id}/end': { post: { summary: 'End an authorisation now, with a reason', roles: 'admin', body: 'Reason' } },
   '/faces/search': { post: { summary: 'Search stored face sightings (within retention) by photo; purpose required, audited', roles: 'admin, investigator', form: 'FaceSearch' } },
   '/faces/sightings/{id}/crop.jpg': { get: { summary: 'The evidence crop of a stored face sighting (JPEG)', roles: 'admin, operator, investigator' } },
+  '/duty': {
+    get: { summary: 'The duty level in force (normal, enhanced, wartime), its policy, since when and by whom; canSwitch says whether the caller may switch it', roles: 'any' },
+    put: { summary: 'Switch the duty level at once for every process {level, reason}; audited (duty.switched) and announced on the stream (duty event)', roles: 'duty.switchRoles (default admin)', body: 'DutySwitch' },
+  },
+  '/duty/history': { get: { summary: 'Duty level switches, newest first', roles: 'admin, operator', query: ['limit'] } },
   '/admin/audit': { get: { summary: 'Audit log entries', roles: 'admin', query: ['after', 'action', 'limit'] } },
   '/admin/audit/verify': { get: { summary: 'Re-compute the audit hash chain', roles: 'admin' } },
   '/admin/jobs/failed': { get: { summary: 'Failed queue jobs with their reasons', roles: 'admin' } },
@@ -78,8 +83,14 @@ const schemas = {
   Disposition: {
     type: 'object',
     required: ['verdict', 'reason'],
-    description: 'Face alerts need faces.confirmations distinct people to confirm before dispatch; one dismissal closes them.',
+    description: 'Face alerts need the faceConfirmations of the duty level they were raised under (distinct people) before dispatch; one dismissal closes them. A plate alert raised at a level with plateConfirmations 1 is dispatched on confirmation.',
     properties: { verdict: { enum: ['confirm', 'dismiss'] }, reason: { type: 'string' } },
+  },
+  DutySwitch: {
+    type: 'object',
+    required: ['level', 'reason'],
+    description: 'The level changes alert thresholds, units per hit, escalation timeouts, confirmations and which checkpoints see plate hits (config duty.<level>).',
+    properties: { level: { enum: ['normal', 'enhanced', 'wartime'] }, reason: { type: 'string', minLength: 3 } },
   },
   SubjectEnrol: {
     type: 'object',

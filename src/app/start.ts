@@ -8,7 +8,9 @@ import { LiveHub } from '../live/live-hub.js';
 import { MediaSigner } from '../api/media-url.js';
 import { createAlert } from '../jobs/create-alert.js';
 import { dispatchAlert } from '../jobs/dispatch-alert.js';
-import { escalateAlert } from '../jobs/escalate-alert.js';
+import { escalateAlert, retimeEscalations } from '../jobs/escalate-alert.js';
+import { DutyRepo } from '../duty/duty-repo.js';
+import { DutyState } from '../duty/duty-state.js';
 import { matchFace } from '../jobs/match-face.js';
 import { matchPlateRead } from '../jobs/match-plate-read.js';
 import { purgeFaces } from '../jobs/purge-faces.js';
@@ -50,6 +52,8 @@ export interface Running {
   hotlistIndex: HotlistIndex;
   faceWatchlist: FaceWatchlistService;
   faceAuthorisations: FaceAuthorisationService;
+  /** The live duty level (normal, enhanced, wartime). */
+  duty: DutyState;
   cameras: CameraWorkers | null;
   stop(): Promise<void>;
 }
@@ -85,8 +89,11 @@ async function startParts(loaded: LoadedConfig, log: Logger, roles: Set<NodeRole
   const hotlist = new HotlistService(repos.hotlistRepo, hotlistIndex, repos.audit, redis);
   stack.push('hotlist', () => hotlist.stop());
   log.info(`hotlist: ${await hotlist.start()} live entries indexed`);
-  const faces = await startFaces(loaded, log, infra, stack);
-  const alertService = new AlertService(repos.alerts, repos.assignments, repos.units, repos.audit, bus, { queues, cameras: repos.cameras, hotlistRepo: repos.hotlistRepo, subjects: repos.subjects });
+  const duty = new DutyState({ repo: new DutyRepo(infra.db), audit: repos.audit, bus, redis, config, log: log.child('duty'), channel: `${queues.prefix}:duty` });
+  stack.push('duty level', () => duty.stop());
+  log.info(`duty level: ${(await duty.start()).level}`);
+  const faces = await startFaces(loaded, log, infra, stack, duty);
+  const alertService = new AlertService(repos.alerts, repos.assignments, repos.units, repos.audit, bus, { queues, cameras: repos.cameras, hotlistRepo: repos.hotlistRepo, subjects: repos.subjects, duty });
   const interceptions = new InterceptionService({ ...repos, orders: new InterceptionRepo(infra.db), bus, config: config.interception });
   const cameraStatus = new CameraStatusStore(redis, `${queues.prefix}:camera-status`);
   const demo = config.demo.enabled ? await startDemo(loaded, repos, hotlist, log) : null;
@@ -104,14 +111,16 @@ async function startParts(loaded: LoadedConfig, log: Logger, roles: Set<NodeRole
     const { unmatchedSeconds, purgeEverySeconds } = config.faces.retention;
     const workers = startWorkers(redis, queues.prefix, {
       'plate-reads': (p) => matchPlateRead(p, { plateReads: repos.plateReads, hotlist: hotlistIndex, matchOptions: config.hotlist, queues, interceptions }),
-      alerts: (p) => createAlert(p, { ...shared, faceConfirmations: config.faces.confirmations }),
-      dispatch: (p) => dispatchAlert(p, { ...shared, channels, policy: config.dispatch }),
+      alerts: (p) => createAlert(p, { ...shared, duty }),
+      dispatch: (p) => dispatchAlert(p, { ...shared, channels, policy: config.dispatch, duty }),
       escalate: (p) => escalateAlert(p, shared),
       sightings: (p) => repos.sightings.insert(p),
       faces: async (p) => void (await matchFace(p, { authorisations: faces.authorisations, watchlist: faces.watchlist, faceSightings: repos.faceSightings, queues, unmatchedSeconds })),
       'face-purge': async (p) => void (await purgeFaces(p, { faceSightings: repos.faceSightings, audit: repos.audit, unmatchedSeconds })),
     }, log.child('jobs'));
     await queues.queue('face-purge').upsertJobScheduler('face-purge', { every: purgeEverySeconds * 1000 }, { name: 'face-purge', data: { trigger: 'schedule' }, opts: { removeOnComplete: true } });
+    // Offers already out take the new level's timeout at once.
+    duty.onChange((s) => void retimeEscalations(queues, s.policy.ackTimeoutSeconds).catch((err: Error) => log.warn(`re-timing escalations: ${err.message}`)));
     // Drains: a job in progress finishes before its worker closes.
     stack.push('workers', () => Promise.all(workers.map((w) => w.close())).then(() => {}));
   }
@@ -131,7 +140,7 @@ async function startParts(loaded: LoadedConfig, log: Logger, roles: Set<NodeRole
     const media = new MediaSigner({ store: redis, name: `${queues.prefix}:media-url-key` });
     const live = new LiveHub(config.live, log.child('live'));
     stack.push('live view', async () => live.stop());
-    const app = createApp({ config, log: log.child('api'), ...repos, cameraStatus, hotlist, alertService, interceptions, queues, bus, recording, faceWatchlist: faces.watchlist, faceAuthorisations: faces.authorisations, faceSearch, live, media });
+    const app = createApp({ config, log: log.child('api'), ...repos, cameraStatus, hotlist, alertService, interceptions, queues, bus, recording, faceWatchlist: faces.watchlist, faceAuthorisations: faces.authorisations, faceSearch, live, media, duty });
     const port = opts.port ?? env.port ?? config.server.port;
     const server = await new Promise<ServerType>((resolve, reject) => {
       const s = serve({ fetch: app.fetch, port, hostname: config.server.host }, () => resolve(s));
@@ -161,17 +170,17 @@ async function startParts(loaded: LoadedConfig, log: Logger, roles: Set<NodeRole
     await workers.start();
     cameras = workers;
   }
-  return { url, demo, queues, bus, hotlistIndex, cameras, faceWatchlist: faces.watchlist, faceAuthorisations: faces.authorisations };
+  return { url, demo, queues, bus, hotlistIndex, duty, cameras, faceWatchlist: faces.watchlist, faceAuthorisations: faces.authorisations };
 }
 
 /** The face watchlist (gallery rebuilt from the enrolled photos) and the authorisations that gate live matching. */
-async function startFaces(loaded: LoadedConfig, log: Logger, infra: Infra, stack: ShutdownStack) {
+async function startFaces(loaded: LoadedConfig, log: Logger, infra: Infra, stack: ShutdownStack, duty: DutyState) {
   const { config } = loaded;
   const { repos, redis } = infra;
   const flog = log.child('faces');
   // Imported when first needed, so an API-only process loads no ONNX code until someone enrols or searches.
   const loadAnalyzer = async () => (await import('../vision/face-chip.js')).createChipAnalyzer({ model: config.faces.embedder, threads: config.vision.threads });
-  const watchlist = new FaceWatchlistService(repos.subjects, repos.audit, redis, config.faces, flog, loadAnalyzer);
+  const watchlist = new FaceWatchlistService(repos.subjects, repos.audit, redis, config.faces, flog, loadAnalyzer, () => duty.current());
   stack.push('face watchlist', () => watchlist.stop());
   const loadedGallery = await watchlist.start();
   flog.info(`face watchlist: ${loadedGallery.subjects} subjects, ${loadedGallery.photos} photos in the gallery`);

@@ -6,6 +6,8 @@ import type { PlateReadRepo } from '../store/plate-read-repo.js';
 import type { SubjectRepo } from '../store/subject-repo.js';
 
 export const CANDIDATE_NOTICE = 'Candidate match: not confirmed by a person. Verify the plate and vehicle before acting.';
+/** A plate hit raised at a level that wants an operator's confirmation before anyone is sent. */
+export const AWAITING_CONFIRMATION_NOTICE = 'Candidate match: not confirmed by a person. No unit is sent until an operator confirms it against the hotlist record.';
 
 /**
  * `subjects` and `alerts` describe face alerts; the job and API deps carry them (they spread every
@@ -31,7 +33,7 @@ export async function describeAlert(alert: AlertRow, deps: AlertViewDeps): Promi
     id: alert.id,
     kind: alert.kind,
     status: alert.status,
-    notice: alert.status === 'confirmed' ? 'Confirmed by an operator.' : CANDIDATE_NOTICE,
+    notice: plateNotice(alert),
     plate: alert.plate,
     priority: alert.priority,
     match: alert.match,
@@ -40,6 +42,8 @@ export async function describeAlert(alert: AlertRow, deps: AlertViewDeps): Promi
     plateReadId: alert.plate_read_id,
     cropUrl: `/api/v1/plate-reads/${alert.plate_read_id}/crop.jpg`,
     read: read && { confidence: read.confidence, readCount: read.read_count, format: read.format },
+    dutyLevel: alert.duty_level,
+    confirmations: { required: alert.confirmations_required },
     camera: cameraView(camera),
     listing: entry && {
       id: entry.id,
@@ -76,6 +80,7 @@ async function describeFaceAlert(alert: AlertRow, deps: AlertViewDeps): Promise<
     createdAt: new Date(alert.created_at).toISOString(),
     faceSightingId: alert.face_sighting_id,
     authorisationId: alert.authorisation_id,
+    dutyLevel: alert.duty_level,
     cropUrl: `/api/v1/faces/sightings/${alert.face_sighting_id}/crop.jpg`,
     camera: cameraView(camera),
     subject: subject && {
@@ -93,6 +98,11 @@ async function describeFaceAlert(alert: AlertRow, deps: AlertViewDeps): Promise<
     verdicts: verdicts.map((v) => ({ by: v.actor, role: v.role, verdict: v.verdict, reason: v.reason, at: new Date(v.at).toISOString() })),
     disposition: alert.disposed_by ? { by: alert.disposed_by, at: alert.disposed_at, reason: alert.disposition_reason } : null,
   };
+}
+
+function plateNotice(alert: AlertRow): string {
+  if (alert.status === 'confirmed') return 'Confirmed by an operator.';
+  return alert.status === 'candidate' && alert.confirmations_required > 0 ? AWAITING_CONFIRMATION_NOTICE : CANDIDATE_NOTICE;
 }
 
 function faceNotice(alert: AlertRow, confirmedBy: string[]): string {

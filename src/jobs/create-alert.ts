@@ -1,11 +1,16 @@
-// Job: turn a match into an alert and tell the command room. A plate hit is dispatched at once;
-// a face hit waits as a candidate until people confirm it (AlertService starts its dispatch).
+// Job: turn a match into an alert under the live duty level and tell the command room. A plate hit of a
+// priority the level alerts on is dispatched at once unless the level wants an operator's confirmation
+// first; a face hit waits as a candidate until people confirm it (AlertService starts those dispatches).
+import { audienceFor } from '../duty/audience.js';
+import type { DutyReader } from '../duty/duty-state.js';
+import { raisesAlert, type DutyPolicy } from '../duty/policy.js';
 import type { EventBus } from '../queues/event-bus.js';
 import type { FaceAlertPayload, Payload, PlateAlertPayload } from '../queues/payloads.js';
 import type { QueueSet } from '../queues/queue-set.js';
-import type { AlertRepo } from '../store/alert-repo.js';
+import type { AlertRepo, AlertRow } from '../store/alert-repo.js';
 import type { AssignmentRepo } from '../store/assignment-repo.js';
-import type { CameraRepo } from '../store/camera-repo.js';
+import type { AuditRepo } from '../store/audit-repo.js';
+import type { CameraRepo, CameraRow } from '../store/camera-repo.js';
 import type { HotlistRepo } from '../store/hotlist-repo.js';
 import type { SubjectRepo } from '../store/subject-repo.js';
 import { describeAlert } from './alert-view.js';
@@ -15,11 +20,12 @@ export interface CreateAlertDeps {
   assignments: AssignmentRepo;
   cameras: CameraRepo;
   hotlistRepo: HotlistRepo;
+  audit: AuditRepo;
   subjects?: SubjectRepo;
   queues: QueueSet;
   bus: EventBus;
-  /** Distinct people who must confirm a face hit (faces.confirmations); recorded on the alert. Default 1. */
-  faceConfirmations?: number;
+  /** The live duty level: alert threshold, confirmations, which checkpoints are told. */
+  duty: DutyReader;
 }
 
 export async function createAlert(p: Payload<'alerts'>, deps: CreateAlertDeps): Promise<void> {
@@ -28,17 +34,41 @@ export async function createAlert(p: Payload<'alerts'>, deps: CreateAlertDeps): 
 }
 
 async function createPlateAlert(p: PlateAlertPayload, deps: CreateAlertDeps): Promise<void> {
-  const { alert, created } = await deps.alerts.upsert(p);
-  const view = await describeAlert(alert, deps);
-  await deps.bus.publish({ type: 'alert', alertId: alert.id, cameraId: alert.camera_id, status: alert.status, at: Date.now(), capturedAt: p.capturedAt, data: view });
+  const policy = deps.duty.policy();
+  if (!raisesAlert(policy, p.priority)) return noteBelowThreshold(p, policy, deps);
+  const { alert, created } = await deps.alerts.upsert(p, { dutyLevel: policy.level, confirmationsRequired: policy.plateConfirmations });
   const camera = await deps.cameras.get(alert.camera_id);
-  if (camera?.kind === 'checkpoint') await deps.assignments.claimDelivery(alert.id, `checkpoint:${camera.id}`, 'sse');
-  if (created) await deps.queues.add('dispatch', { alertId: alert.id, attempt: 1 }, { jobId: `dispatch_${alert.id}_1` });
+  // Who is told follows the level the alert was raised under (a later reading keeps its first audience).
+  const raisedUnder = deps.duty.policy(alert.duty_level ?? policy.level);
+  const view = await describeAlert(alert, deps);
+  await deps.bus.publish({ type: 'alert', alertId: alert.id, cameraId: alert.camera_id, status: alert.status, at: Date.now(), capturedAt: p.capturedAt, data: { ...view, audience: audienceFor(raisedUnder.checkpointsNotified, camera) } });
+  await claimCheckpointDeliveries(alert, camera, raisedUnder, deps);
+  if (created && alert.confirmations_required === 0) await deps.queues.add('dispatch', { alertId: alert.id, attempt: 1 }, { jobId: `dispatch_${alert.id}_1` });
 }
 
 /** No dispatch here, by design: a face match is a candidate, never a conclusion. */
 async function createFaceAlert(p: FaceAlertPayload, deps: CreateAlertDeps): Promise<void> {
-  const { alert } = await deps.alerts.upsertFace(p, deps.faceConfirmations ?? 1);
+  const policy = deps.duty.policy();
+  const { alert } = await deps.alerts.upsertFace(p, policy.faceConfirmations, policy.level);
   const view = await describeAlert(alert, deps);
   await deps.bus.publish({ type: 'alert', alertId: alert.id, cameraId: alert.camera_id, status: alert.status, at: Date.now(), capturedAt: p.capturedAt, data: view });
+}
+
+/** The read stays stored (match-plate-read kept it) and searchable; the decision not to alert is audited. */
+async function noteBelowThreshold(p: PlateAlertPayload, policy: DutyPolicy, deps: CreateAlertDeps): Promise<void> {
+  await deps.audit.append({
+    actor: 'system',
+    role: 'system',
+    action: 'alert.below_threshold',
+    target: p.plateReadId,
+    details: { plate: p.plate, hotlistId: p.hotlistId, cameraId: p.cameraId, priority: p.priority, level: policy.level, plateMinPriority: policy.plateMinPriority },
+  });
+}
+
+/** Records the delivery to each checkpoint the hit is shown to (its stream shows it by the event's audience). */
+async function claimCheckpointDeliveries(alert: AlertRow, camera: CameraRow | null, policy: DutyPolicy, deps: CreateAlertDeps): Promise<void> {
+  const own = camera?.kind === 'checkpoint' ? [camera.id] : [];
+  const scope = policy.checkpointsNotified;
+  const others = scope === 'own' ? [] : (await deps.cameras.list()).filter((c) => c.kind === 'checkpoint' && (scope === 'all' || c.district === camera?.district)).map((c) => c.id);
+  for (const id of new Set([...own, ...others])) await deps.assignments.claimDelivery(alert.id, `checkpoint:${id}`, 'sse');
 }

@@ -1,14 +1,15 @@
-// Job: offer an alert to the nearest available unit not yet tried, deliver it on every channel once,
-// and schedule the escalation check.
-import { rankUnits } from '../dispatch/travel.js';
+// Job: offer an alert to the nearest available units not yet tried (as many as the duty level asks),
+// deliver each offer on every channel once, and schedule the escalation check.
+import { rankUnits, type RankedUnit, type RankOptions } from '../dispatch/travel.js';
 import type { OfferChannel, OfferMessage } from '../dispatch/offer-channel.js';
+import type { DutyReader } from '../duty/duty-state.js';
 import type { EventBus } from '../queues/event-bus.js';
 import type { Payload } from '../queues/payloads.js';
 import type { QueueSet } from '../queues/queue-set.js';
-import type { AlertRepo } from '../store/alert-repo.js';
+import type { AlertRepo, AlertRow } from '../store/alert-repo.js';
 import type { AssignmentRepo, AssignmentRow } from '../store/assignment-repo.js';
 import type { AuditRepo } from '../store/audit-repo.js';
-import type { CameraRepo } from '../store/camera-repo.js';
+import type { CameraRepo, CameraRow } from '../store/camera-repo.js';
 import type { HotlistRepo } from '../store/hotlist-repo.js';
 import type { UnitRepo } from '../store/unit-repo.js';
 import { describeAlert } from './alert-view.js';
@@ -23,18 +24,50 @@ export interface DispatchDeps {
   queues: QueueSet;
   bus: EventBus;
   channels: OfferChannel[];
+  /** ackTimeoutSeconds applies when no duty level is given; maxAttempts counts rounds of offers. */
   policy: { ackTimeoutSeconds: number; staleAfterSeconds: number; maxAttempts: number };
+  /** The live duty level: its ackTimeoutSeconds and unitsPerAlert apply (left out: policy's timeout, one unit). */
+  duty?: DutyReader;
+  /** How travel times are estimated (road graph); default the straight line. */
+  travel?: RankOptions['travel'];
 }
 
+/** Assignment states in which a unit is still answering for the alert: its lane is taken. */
+const ENGAGED = new Set(['offered', 'acknowledged', 'arrived']);
+
+/** The timeout and width of a round, read once per job from the live level. */
+export function roundPolicy(deps: Pick<DispatchDeps, 'policy' | 'duty'>): { ackTimeoutSeconds: number; unitsPerAlert: number } {
+  const live = deps.duty?.policy();
+  return { ackTimeoutSeconds: live?.ackTimeoutSeconds ?? deps.policy.ackTimeoutSeconds, unitsPerAlert: live?.unitsPerAlert ?? 1 };
+}
+
+/**
+ * A round of offers: attempts p.attempt, p.attempt+1, ... one per free lane (unitsPerAlert minus the
+ * units still engaged). One escalation check covers the round; a lane whose unit has not acknowledged
+ * by then passes to the next nearest unit in the next round.
+ */
 export async function dispatchAlert(p: Payload<'dispatch'>, deps: DispatchDeps): Promise<void> {
   const alert = await deps.alerts.get(p.alertId);
   if (!alert || alert.status === 'dismissed') return;
+  // Waiting for people (a face hit, or a plate hit at a level that wants an operator's confirmation).
+  if (alert.status !== 'confirmed' && alert.confirmations_required > 0) return;
   const camera = await deps.cameras.get(alert.camera_id);
   if (!camera) return;
-  const assignment = await chooseUnit(p, deps, camera);
-  if (!assignment) return;
+  const live = roundPolicy(deps);
+  const round = await offerRound(p, deps, camera, live.unitsPerAlert);
+  if (!round.length) return;
 
   const view = await describeAlert(alert, deps);
+  for (const assignment of round) await deliver(alert, camera, assignment, view, live.ackTimeoutSeconds, deps);
+  const last = round[round.length - 1];
+  await deps.queues.add(
+    'escalate',
+    { alertId: alert.id, assignmentId: round[0].id, attempt: last.attempt },
+    { delay: live.ackTimeoutSeconds * 1000, jobId: `escalate_${alert.id}_${last.attempt}` },
+  );
+}
+
+async function deliver(alert: AlertRow, camera: CameraRow, assignment: AssignmentRow, view: Record<string, unknown>, ackWithinS: number, deps: DispatchDeps): Promise<void> {
   const message: OfferMessage = {
     alertId: alert.id,
     assignmentId: assignment.id,
@@ -43,7 +76,7 @@ export async function dispatchAlert(p: Payload<'dispatch'>, deps: DispatchDeps):
     target: { lat: camera.lat, lon: camera.lon, cameraId: camera.id, name: camera.name },
     distanceM: Math.round(assignment.distance_m),
     etaS: Math.round(assignment.eta_s),
-    ackWithinS: deps.policy.ackTimeoutSeconds,
+    ackWithinS,
     alert: view,
   };
   const recipient = `unit:${assignment.unit_id}`;
@@ -61,37 +94,47 @@ export async function dispatchAlert(p: Payload<'dispatch'>, deps: DispatchDeps):
       throw err;
     }
   }
-  await deps.queues.add(
-    'escalate',
-    { alertId: alert.id, assignmentId: assignment.id, attempt: assignment.attempt },
-    { delay: deps.policy.ackTimeoutSeconds * 1000, jobId: `escalate_${alert.id}_${assignment.attempt}` },
-  );
 }
 
-/** The assignment for this attempt: the one made before when the job is retried, else the nearest new unit. */
-async function chooseUnit(p: Payload<'dispatch'>, deps: DispatchDeps, target: { lat: number; lon: number }): Promise<AssignmentRow | null> {
+/** The round's assignments: those made before when the job is retried, else the nearest new units. */
+async function offerRound(p: Payload<'dispatch'>, deps: DispatchDeps, target: { lat: number; lon: number }, width: number): Promise<AssignmentRow[]> {
   const previous = await deps.assignments.forAlert(p.alertId);
-  const existing = previous.find((a) => a.attempt === p.attempt);
-  if (existing) return existing;
-  if (p.attempt > deps.policy.maxAttempts) {
-    await deps.audit.append({ actor: 'system', role: 'system', action: 'dispatch.exhausted', target: p.alertId, details: { attempts: previous.length } });
-    return null;
-  }
+  const engaged = previous.filter((a) => a.attempt < p.attempt && ENGAGED.has(a.state)).length;
+  const lanes = Math.max(0, width - engaged);
   const tried = new Set(previous.map((a) => a.unit_id));
+  const rows: AssignmentRow[] = [];
+  let ranked: RankedUnit[] | null = null;
+  for (let attempt = p.attempt; attempt < p.attempt + lanes; attempt++) {
+    const existing = previous.find((a) => a.attempt === attempt);
+    if (existing) {
+      rows.push(existing);
+      continue;
+    }
+    if (attempt > deps.policy.maxAttempts * width) {
+      await deps.audit.append({ actor: 'system', role: 'system', action: 'dispatch.exhausted', target: p.alertId, details: { attempts: previous.length + rows.length } });
+      break;
+    }
+    ranked ??= await rank(deps, target, tried);
+    const best = ranked.find((u) => !tried.has(u.unitId));
+    if (!best) {
+      await deps.audit.append({ actor: 'system', role: 'system', action: 'dispatch.no_unit', target: p.alertId, details: { attempt, tried: [...tried] } });
+      await deps.bus.publish({ type: 'assignment', alertId: p.alertId, unitId: '', state: 'no_unit_available', at: Date.now() });
+      break;
+    }
+    tried.add(best.unitId);
+    const row = await deps.assignments.offer(p.alertId, attempt, best.unitId, best.distanceM, best.etaS);
+    await deps.units.setStatus(row.unit_id, 'assigned');
+    await deps.bus.publish({ type: 'assignment', alertId: p.alertId, unitId: row.unit_id, state: row.state, at: Date.now() });
+    rows.push(row);
+  }
+  return rows;
+}
+
+async function rank(deps: DispatchDeps, target: { lat: number; lon: number }, tried: ReadonlySet<string>): Promise<RankedUnit[]> {
   const units = (await deps.units.list()).filter((u) => !tried.has(u.id) && u.lat !== null && u.lon !== null && u.position_at);
-  const ranked = rankUnits(
+  return rankUnits(
     target,
     units.map((u) => ({ id: u.id, type: u.type, lat: u.lat as number, lon: u.lon as number, status: u.status, positionAt: new Date(u.position_at as Date).getTime() })),
-    { now: Date.now(), staleAfterMs: deps.policy.staleAfterSeconds * 1000 },
+    { now: Date.now(), staleAfterMs: deps.policy.staleAfterSeconds * 1000, ...(deps.travel ? { travel: deps.travel } : {}) },
   );
-  if (!ranked.length) {
-    await deps.audit.append({ actor: 'system', role: 'system', action: 'dispatch.no_unit', target: p.alertId, details: { attempt: p.attempt, tried: [...tried] } });
-    await deps.bus.publish({ type: 'assignment', alertId: p.alertId, unitId: '', state: 'no_unit_available', at: Date.now() });
-    return null;
-  }
-  const best = ranked[0];
-  const row = await deps.assignments.offer(p.alertId, p.attempt, best.unitId, best.distanceM, best.etaS);
-  await deps.units.setStatus(row.unit_id, 'assigned');
-  await deps.bus.publish({ type: 'assignment', alertId: p.alertId, unitId: row.unit_id, state: row.state, at: Date.now() });
-  return row;
 }

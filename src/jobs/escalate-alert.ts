@@ -1,4 +1,5 @@
-// Job: when an offered unit has not acknowledged in time, record the escalation and offer the next nearest.
+// Job: when offered units have not acknowledged in time, record each escalation and offer their lanes to the next nearest;
+// and, on a duty switch, re-time the checks still waiting to the new level's timeout.
 import type { EventBus } from '../queues/event-bus.js';
 import type { Payload } from '../queues/payloads.js';
 import type { QueueSet } from '../queues/queue-set.js';
@@ -14,18 +15,51 @@ export interface EscalateDeps {
   bus: EventBus;
 }
 
+/**
+ * The check of one round of offers: attempts from the assignment `assignmentId` to `attempt`. Each unit
+ * still only offered is timed out; if any lane lapsed, the next round (attempt + 1) offers it again.
+ */
 export async function escalateAlert(p: Payload<'escalate'>, deps: EscalateDeps): Promise<void> {
-  const timedOut = await deps.assignments.transition(p.assignmentId, 'timed_out');
-  if (!timedOut) return; // acknowledged (or arrived) in time: nothing to do
-  await deps.units.setStatus(timedOut.unit_id, 'available');
-  await deps.audit.append({
-    actor: 'system',
-    role: 'system',
-    action: 'dispatch.escalated',
-    target: p.alertId,
-    details: { fromUnit: timedOut.unit_id, attempt: p.attempt, reason: 'no acknowledgement in time' },
-  });
-  await deps.bus.publish({ type: 'assignment', alertId: p.alertId, unitId: timedOut.unit_id, state: 'timed_out', at: Date.now() });
+  const first = await deps.assignments.get(p.assignmentId);
+  const from = first?.attempt ?? p.attempt;
+  const round = (await deps.assignments.forAlert(p.alertId)).filter((a) => a.attempt >= from && a.attempt <= p.attempt);
+  let lapsed = 0;
+  for (const a of round) {
+    if (a.state === 'timed_out') lapsed++; // a retried job: timed out by its first try
+    if (a.state !== 'offered') continue; // acknowledged (or arrived) in time: that lane is served
+    const timedOut = await deps.assignments.transition(a.id, 'timed_out');
+    if (!timedOut) continue;
+    lapsed++;
+    await deps.units.setStatus(timedOut.unit_id, 'available');
+    await deps.audit.append({
+      actor: 'system',
+      role: 'system',
+      action: 'dispatch.escalated',
+      target: p.alertId,
+      details: { fromUnit: timedOut.unit_id, attempt: timedOut.attempt, reason: 'no acknowledgement in time' },
+    });
+    await deps.bus.publish({ type: 'assignment', alertId: p.alertId, unitId: timedOut.unit_id, state: 'timed_out', at: Date.now() });
+  }
+  if (!lapsed) return;
   const next = p.attempt + 1;
   await deps.queues.add('dispatch', { alertId: p.alertId, attempt: next }, { jobId: `dispatch_${p.alertId}_${next}` });
+}
+
+/**
+ * Moves every waiting escalation check to `ackTimeoutSeconds` after its offer (overdue ones run now):
+ * a switch of duty level changes the timeout of offers already out, not only of later ones.
+ * Safe to run in several processes at once: each sets the same time. Returns how many were moved.
+ */
+export async function retimeEscalations(queues: QueueSet, ackTimeoutSeconds: number, now = Date.now()): Promise<number> {
+  let moved = 0;
+  for (const job of await queues.queue('escalate').getDelayed()) {
+    const due = job.timestamp + ackTimeoutSeconds * 1000;
+    try {
+      await job.changeDelay(Math.max(1, due - now));
+      moved++;
+    } catch {
+      // Ran or was removed meanwhile: nothing to move.
+    }
+  }
+  return moved;
 }

@@ -1,4 +1,6 @@
 // Human decisions on alerts (confirm or dismiss, with a reason; face hits by one or two people) and unit answers to offers, all audited.
+import { audienceFor } from '../duty/audience.js';
+import type { DutyReader } from '../duty/duty-state.js';
 import { describeAlert } from '../jobs/alert-view.js';
 import type { EventBus } from '../queues/event-bus.js';
 import type { QueueSet } from '../queues/queue-set.js';
@@ -15,12 +17,17 @@ export class ConflictError extends Error {
   override name = 'ConflictError';
 }
 
-/** What face alerts need beyond plate alerts: the dispatch queue (started on confirmation) and the repositories of their view. */
+/**
+ * What confirmations need: the dispatch queue (a face hit, or a plate hit raised at a level that wants an
+ * operator's confirmation, is dispatched on confirmation), the repositories of the alert view, and the
+ * duty level (a plate hit's update reaches the checkpoints its level showed it to).
+ */
 export interface FaceDispositionDeps {
   queues: QueueSet;
   cameras: CameraRepo;
   hotlistRepo: HotlistRepo;
   subjects: SubjectRepo;
+  duty?: DutyReader;
 }
 
 export class AlertService {
@@ -53,8 +60,23 @@ export class AlertService {
       }
     }
     await this.audit.append({ actor: by.name, role: by.role, action: `alert.${status}`, target: id, details: { reason, plate: alert.plate } });
-    await this.bus.publish({ type: 'alert', alertId: id, cameraId: alert.camera_id, status, at: Date.now(), capturedAt: new Date(alert.captured_at).getTime(), data: { id, kind: alert.kind, status, disposedBy: by.name, reason } });
+    if (status === 'confirmed' && alert.confirmations_required > 0) await this.dispatchConfirmed(alert);
+    const audience = await this.audienceOf(alert);
+    await this.bus.publish({ type: 'alert', alertId: id, cameraId: alert.camera_id, status, at: Date.now(), capturedAt: new Date(alert.captured_at).getTime(), data: { id, kind: alert.kind, status, disposedBy: by.name, reason, ...(audience ? { audience } : {}) } });
     return alert;
+  }
+
+  /** A plate hit that waited for an operator (plateConfirmations 1 at its level) goes to the units now. */
+  private async dispatchConfirmed(alert: AlertRow): Promise<void> {
+    if (!this.faces) throw new Error('plate alerts that wait for confirmation need AlertService deps (queues)');
+    await this.faces.queues.add('dispatch', { alertId: alert.id, attempt: 1 }, { jobId: `dispatch_${alert.id}_1` });
+  }
+
+  /** The checkpoints a plate hit's updates reach: as its level showed the hit itself (see create-alert). */
+  private async audienceOf(alert: AlertRow) {
+    const { duty, cameras } = this.faces ?? {};
+    if (alert.kind !== 'plate' || !duty || !cameras) return null;
+    return audienceFor(duty.policy(alert.duty_level ?? duty.current()).checkpointsNotified, await cameras.get(alert.camera_id));
   }
 
   /**

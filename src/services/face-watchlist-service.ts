@@ -1,7 +1,7 @@
 // The face watchlist: subjects and photo enrolment (audited), the in-process gallery rebuilt from the database, and matching.
 import type { Redis } from 'ioredis';
 import { DEFAULT_FACE_THRESHOLD, type FacesConfig } from '../config/schema.js';
-import { CATEGORY_PRIORITY, isLive, subjectInputSchema, type Subject, type SubjectCategory, type SubjectInput, type SubjectPatch } from '../domain/face-watchlist.js';
+import { CATEGORY_PRIORITY, isLive, type DutyLevel, subjectInputSchema, type Subject, type SubjectCategory, type SubjectInput, type SubjectPatch } from '../domain/face-watchlist.js';
 import type { Logger } from '../lib/logger.js';
 import { cohortFiles, FaceCohort, loadCohort, type CohortStats } from '../matching/face-cohort.js';
 import { openFaceGallery, rebuildFrom, type FaceGallery, type GalleryItem } from '../matching/face-gallery.js';
@@ -68,6 +68,8 @@ export class FaceWatchlistService {
     private readonly log: Logger,
     /** Loads the face analyzer on first need (enrolment, search): API-only processes pay for it only then. */
     private readonly loadAnalyzer: () => Promise<ChipAnalyzer>,
+    /** The live duty level (DutyState.current): its thresholds apply from the next face, no restart. */
+    private readonly dutyLevel: () => DutyLevel = () => 'normal',
   ) {
     this.model = config.embedder;
     const entry = findModel(loadManifest(DEFAULT_MANIFEST), config.embedder);
@@ -112,8 +114,8 @@ export class FaceWatchlistService {
 
   /** The score a face must reach for a subject of this category at the current duty level. */
   thresholdFor(category: SubjectCategory): number {
-    const { thresholds, dutyLevel, threshold, score } = this.config;
-    const level = thresholds[dutyLevel];
+    const { thresholds, threshold, score } = this.config;
+    const level = thresholds[this.dutyLevel()];
     const normal = thresholds.normal;
     return level?.[category] ?? level?.default ?? normal?.[category] ?? normal?.default ?? threshold ?? DEFAULT_FACE_THRESHOLD[score];
   }

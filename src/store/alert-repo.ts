@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from './db.js';
 import type { FaceAlertPayload, PlateAlertPayload } from '../queues/payloads.js';
+import type { DutyLevel } from '../domain/face-watchlist.js';
 
 /** What matched: the plate match (level, substitutions) or, for a face, the score and its threshold. */
 export type AlertMatch = PlateAlertPayload['match'] | { cosine: number; score: number; scoring: string; threshold: number; category: string };
@@ -29,8 +30,10 @@ export interface AlertRow {
   face_sighting_id: string | null;
   authorisation_id: string | null;
   score: number | null;
-  /** Distinct people who must confirm before dispatch (face alerts); 1 on plate alerts. */
+  /** Distinct people who must confirm before dispatch: 1 or 2 on face alerts; 0 (dispatched at once) or 1 on plate alerts. */
   confirmations_required: number;
+  /** The duty level the alert was raised under; null on alerts from before levels were recorded. */
+  duty_level: DutyLevel | null;
 }
 
 export interface Disposition {
@@ -61,15 +64,16 @@ export class AlertRepo {
 
   /**
    * Creates the alert for (plate read, hotlist entry), or updates its plate and match when a better
-   * reading of the same pass arrives; `created` says which, so only a new alert is dispatched.
+   * reading of the same pass arrives; `created` says which, so only a new alert is dispatched. The
+   * duty level and confirmations are those of its creation: a later reading does not change them.
    */
-  async upsert(p: PlateAlertPayload): Promise<{ alert: AlertRow; created: boolean }> {
+  async upsert(p: PlateAlertPayload, raised: { dutyLevel?: DutyLevel | null; confirmationsRequired?: number } = {}): Promise<{ alert: AlertRow; created: boolean }> {
     const [row] = await this.db.query<AlertRow & { created: boolean }>(
-      `insert into alerts (id, plate_read_id, hotlist_id, camera_id, plate, match, priority, captured_at)
-       values ($1,$2,$3,$4,$5,$6,$7,to_timestamp($8/1000.0))
+      `insert into alerts (id, plate_read_id, hotlist_id, camera_id, plate, match, priority, captured_at, duty_level, confirmations_required)
+       values ($1,$2,$3,$4,$5,$6,$7,to_timestamp($8/1000.0),$9,$10)
        on conflict (plate_read_id, hotlist_id) do update set plate = excluded.plate, match = excluded.match, updated_at = now()
        returning *, (xmax = 0) as created`,
-      [randomUUID(), p.plateReadId, p.hotlistId, p.cameraId, p.plate, JSON.stringify(p.match), p.priority, p.capturedAt],
+      [randomUUID(), p.plateReadId, p.hotlistId, p.cameraId, p.plate, JSON.stringify(p.match), p.priority, p.capturedAt, raised.dutyLevel ?? null, raised.confirmationsRequired ?? 0],
     );
     const { created, ...alert } = row;
     return { alert, created };
@@ -79,16 +83,16 @@ export class AlertRepo {
    * Creates the face alert for (face sighting, subject), or raises its score when a better frame of
    * the same track matches closer; `created` says which. Always a candidate until people confirm it.
    */
-  async upsertFace(p: FaceAlertPayload, confirmationsRequired: number): Promise<{ alert: AlertRow; created: boolean }> {
+  async upsertFace(p: FaceAlertPayload, confirmationsRequired: number, dutyLevel: DutyLevel | null = null): Promise<{ alert: AlertRow; created: boolean }> {
     const match = { cosine: p.cosine, score: p.score, scoring: p.scoring, threshold: p.threshold, category: p.category };
     const [row] = await this.db.query<AlertRow & { created: boolean }>(
-      `insert into alerts (id, kind, subject_id, face_sighting_id, authorisation_id, camera_id, plate, match, score, priority, captured_at, confirmations_required)
-       values ($1,'face',$2,$3,$4,$5,'',$6,$7,$8,to_timestamp($9/1000.0),$10)
+      `insert into alerts (id, kind, subject_id, face_sighting_id, authorisation_id, camera_id, plate, match, score, priority, captured_at, confirmations_required, duty_level)
+       values ($1,'face',$2,$3,$4,$5,'',$6,$7,$8,to_timestamp($9/1000.0),$10,$11)
        on conflict (face_sighting_id, subject_id) where kind = 'face' do update
          set score = greatest(alerts.score, excluded.score),
              match = case when excluded.score > alerts.score then excluded.match else alerts.match end, updated_at = now()
        returning *, (xmax = 0) as created`,
-      [randomUUID(), p.subjectId, p.faceSightingId, p.authorisationId, p.cameraId, JSON.stringify(match), p.score, p.priority, p.capturedAt, confirmationsRequired],
+      [randomUUID(), p.subjectId, p.faceSightingId, p.authorisationId, p.cameraId, JSON.stringify(match), p.score, p.priority, p.capturedAt, confirmationsRequired, dutyLevel],
     );
     const { created, ...alert } = row;
     return { alert, created };

@@ -14,6 +14,22 @@ describe('visibleTo', () => {
     expect(visibleTo(who('checkpoint', 'gate-1'), alert('gate-1', 'face'))).toBe(false);
   });
 
+  it('shows a checkpoint other checkpoints\' plate hits as far as the duty level the hit carries says', () => {
+    const hit = (cameraId: string, checkpoints: string, district: string, kind = 'plate'): LiveEvent => ({ type: 'alert', alertId: 'a', cameraId, status: 'candidate', at: 0, capturedAt: 0, data: { kind, audience: { checkpoints, district } } });
+    const gate = who('checkpoint', 'gate-1');
+    expect(visibleTo(gate, hit('gate-2', 'own', 'futian'), { district: 'futian' })).toBe(false);
+    expect(visibleTo(gate, hit('gate-2', 'district', 'futian'), { district: 'futian' })).toBe(true);
+    expect(visibleTo(gate, hit('gate-9', 'district', 'nanshan'), { district: 'futian' })).toBe(false);
+    expect(visibleTo(gate, hit('gate-9', 'all', 'nanshan'), { district: 'futian' })).toBe(true);
+    expect(visibleTo(gate, hit('gate-9', 'all', 'nanshan', 'face'), { district: 'futian' })).toBe(false);
+  });
+
+  it('tells the command room and checkpoints of a duty switch, not units or investigators', () => {
+    const duty: LiveEvent = { type: 'duty', level: 'wartime', previous: 'normal', at: 0, data: {} };
+    expect([who('admin'), who('operator'), who('checkpoint', 'gate-1')].map((p) => visibleTo(p, duty))).toEqual([true, true, true]);
+    expect([who('unit', 'car-1'), who('investigator')].map((p) => visibleTo(p, duty))).toEqual([false, false]);
+  });
+
   it('gives a unit its own offers only', () => {
     expect(visibleTo(who('unit', 'car-1'), offer('car-1'))).toBe(true);
     expect(visibleTo(who('unit', 'car-1'), offer('car-2'))).toBe(false);

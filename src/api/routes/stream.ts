@@ -1,6 +1,7 @@
-// Live SSE stream per principal: operators see everything, a checkpoint its own hits, a unit its offers.
+// Live SSE stream per principal: operators see everything, a checkpoint the plate hits the duty level shows it, a unit its offers.
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
+import { checkpointSees } from '../../duty/audience.js';
 import { describeAlert } from '../../jobs/alert-view.js';
 import type { LiveEvent } from '../../queues/event-bus.js';
 import type { Principal } from '../../store/token-repo.js';
@@ -8,7 +9,12 @@ import type { ApiDeps, ApiEnv } from '../deps.js';
 
 const HEARTBEAT_MS = 15_000;
 
-export function visibleTo(p: Principal, e: LiveEvent): boolean {
+/** What visibleTo knows of the viewer beyond its token, looked up once per connection: a checkpoint's district. */
+export interface Viewer {
+  district?: string | null;
+}
+
+export function visibleTo(p: Principal, e: LiveEvent, viewer: Viewer = {}): boolean {
   switch (p.role) {
     case 'admin':
     case 'operator':
@@ -16,22 +22,31 @@ export function visibleTo(p: Principal, e: LiveEvent): boolean {
     case 'investigator':
       return e.type === 'alert';
     case 'checkpoint':
-      // Plate hits of its own checkpoint only: face candidates stay with the command room.
+      if (e.type === 'duty') return true;
       if (e.type === 'interception') return e.targets.includes(p.subject ?? '');
-      return e.type === 'alert' && e.cameraId === p.subject && e.data.kind === 'plate';
+      // Plate hits only (face candidates stay with the command room): its own, and at a raised duty level
+      // its district's or all (the alert says which, so no lookup per event).
+      return e.type === 'alert' && e.data.kind === 'plate' && checkpointSees(e, { id: p.subject, district: viewer.district ?? null });
     case 'unit':
       return e.type === 'offer' && e.unitId === p.subject;
   }
+}
+
+/** The SSE id of an event: its type, what it is about, and when. */
+function eventId(e: LiveEvent): string {
+  const about = 'alertId' in e ? e.alertId : 'orderId' in e ? e.orderId : 'cameraId' in e ? e.cameraId : e.level;
+  return `${e.type}-${about}-${e.at}`;
 }
 
 export function streamRoutes(deps: ApiDeps) {
   return new Hono<ApiEnv>().get('/', (c) => {
     const p = c.get('principal');
     return streamSSE(c, async (stream) => {
+      const viewer: Viewer = p.role === 'checkpoint' && p.subject ? { district: (await deps.cameras.get(p.subject))?.district ?? null } : {};
       const queue: LiveEvent[] = [];
       let wake: (() => void) | null = null;
       const unsubscribe = await deps.bus.subscribe((e) => {
-        if (!visibleTo(p, e)) return;
+        if (!visibleTo(p, e, viewer)) return;
         queue.push(e);
         wake?.();
       });
@@ -44,7 +59,7 @@ export function streamRoutes(deps: ApiDeps) {
       while (!stream.aborted) {
         while (queue.length) {
           const e = queue.shift() as LiveEvent;
-          await stream.writeSSE({ event: e.type, id: `${e.type}-${'alertId' in e ? e.alertId : 'orderId' in e ? e.orderId : e.cameraId}-${e.at}`, data: JSON.stringify(e) });
+          await stream.writeSSE({ event: e.type, id: eventId(e), data: JSON.stringify(e) });
         }
         await new Promise<void>((resolve) => {
           wake = resolve;

@@ -1,0 +1,165 @@
+// The command room's live duty level: held in the database, cached in every process, switched (audited) at run time.
+import type { Redis } from 'ioredis';
+import { z } from 'zod';
+import { DUTY_LEVELS, type DutyLevel } from '../domain/face-watchlist.js';
+import type { Logger } from '../lib/logger.js';
+import type { EventBus } from '../queues/event-bus.js';
+import type { AuditRepo } from '../store/audit-repo.js';
+import type { Principal } from '../store/token-repo.js';
+import type { DutyChange, DutyRepo } from './duty-repo.js';
+import { policyFor, type DutyPolicy, type PolicyConfig } from './policy.js';
+
+/** A switch the caller may not make: 400 (bad input), 403 (role), 409 (already at that level). */
+export class DutyRefusedError extends Error {
+  override name = 'DutyRefusedError';
+  constructor(
+    readonly status: 400 | 403 | 409,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface DutyStatus {
+  level: DutyLevel;
+  policy: DutyPolicy;
+  /** When the level was switched to; null while the configured initial level stands. */
+  since: string | null;
+  by: string | null;
+  role: string | null;
+  reason: string | null;
+  previous: DutyLevel | null;
+}
+
+/** What jobs and services read of the level: the current one and a level's policy, both from the cache. */
+export type DutyReader = Pick<DutyState, 'current' | 'policy'>;
+
+export interface DutyStateDeps {
+  repo: DutyRepo;
+  audit: AuditRepo;
+  bus: EventBus;
+  redis: Redis;
+  config: PolicyConfig;
+  log: Logger;
+  /** Redis channel the processes of one deployment share (tests use a fresh prefix). */
+  channel: string;
+}
+
+const changeSchema = z.strictObject({
+  id: z.number().int().positive(),
+  level: z.enum(DUTY_LEVELS),
+  previous: z.enum(DUTY_LEVELS),
+  changedBy: z.string(),
+  role: z.string(),
+  reason: z.string(),
+  at: z.string(),
+});
+
+export class DutyState {
+  private change: DutyChange | null = null;
+  private subscriber: Redis | null = null;
+  private readonly listeners = new Set<(s: DutyStatus) => void>();
+
+  constructor(private readonly deps: DutyStateDeps) {}
+
+  /** Follows other processes' switches, then reads the level in force; re-reads it after every reconnection (messages sent meanwhile are lost). */
+  async start(): Promise<DutyStatus> {
+    const sub = this.deps.redis.duplicate();
+    this.subscriber = sub;
+    sub.on('message', (_channel, message: string) => this.onMessage(message));
+    sub.on('ready', () => void this.refresh().catch((err: Error) => this.deps.log.warn(`duty level refresh: ${err.message}`)));
+    await sub.subscribe(this.deps.channel);
+    await this.refresh();
+    return this.status();
+  }
+
+  async stop(): Promise<void> {
+    this.listeners.clear();
+    await this.subscriber?.quit().catch(() => {});
+    this.subscriber = null;
+  }
+
+  /** The level in force, from this process's cache: no I/O, safe on every hot path. */
+  current(): DutyLevel {
+    return this.change?.level ?? this.deps.config.duty.initial;
+  }
+
+  policy(level: DutyLevel = this.current()): DutyPolicy {
+    return policyFor(this.deps.config, level);
+  }
+
+  status(): DutyStatus {
+    const c = this.change;
+    return { level: this.current(), policy: this.policy(), since: c?.at ?? null, by: c?.changedBy ?? null, role: c?.role ?? null, reason: c?.reason ?? null, previous: c?.previous ?? null };
+  }
+
+  canSwitch(role: string): boolean {
+    return (this.deps.config.duty.switchRoles as string[]).includes(role);
+  }
+
+  /** Throws the 403 refusal when the role may not switch. */
+  checkRole(role: string): void {
+    if (!this.canSwitch(role)) throw new DutyRefusedError(403, `role ${role} may not switch the duty level; duty.switchRoles allows ${this.deps.config.duty.switchRoles.join(', ')}`);
+  }
+
+  /** Called in every process after its level changed (its own switch or another's). */
+  onChange(listener: (s: DutyStatus) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async history(limit?: number): Promise<DutyChange[]> {
+    return this.deps.repo.history(limit);
+  }
+
+  /**
+   * Switches the level for every process at once: recorded, applied here, published to the other
+   * processes, audited, and announced on the live stream.
+   */
+  async switch(level: DutyLevel, reason: string, by: Principal): Promise<DutyStatus> {
+    this.checkRole(by.role);
+    const why = reason.trim();
+    if (why.length < 3) throw new DutyRefusedError(400, 'give a reason for the switch (at least 3 characters)');
+    if (!(DUTY_LEVELS as readonly string[]).includes(level)) throw new DutyRefusedError(400, `level must be one of ${DUTY_LEVELS.join(', ')}`);
+    if (level === this.current()) throw new DutyRefusedError(409, `the duty level is already ${level}`);
+    const change = await this.deps.repo.record({ level, changedBy: by.name, role: by.role, reason: why }, this.deps.config.duty.initial);
+    this.apply(change);
+    await this.deps.redis.publish(this.deps.channel, JSON.stringify(change));
+    const status = this.status();
+    await this.deps.audit.append({ actor: by.name, role: by.role, action: 'duty.switched', target: level, details: { level, previous: change.previous, reason: why, policy: { ...status.policy } } });
+    await this.deps.bus.publish({ type: 'duty', level, previous: change.previous, at: Date.now(), data: { ...status } });
+    return status;
+  }
+
+  private async refresh(): Promise<void> {
+    const latest = await this.deps.repo.latest();
+    if (latest) this.apply(latest);
+  }
+
+  private onMessage(message: string): void {
+    let change: DutyChange;
+    try {
+      change = changeSchema.parse(JSON.parse(message));
+    } catch {
+      this.deps.log.warn('duty level: ignored a malformed change message');
+      return;
+    }
+    this.apply(change);
+  }
+
+  /** Keeps the newest change seen (ids only grow), so late or repeated messages change nothing. */
+  private apply(change: DutyChange): void {
+    if (this.change && change.id <= this.change.id) return;
+    const before = this.current();
+    this.change = change;
+    if (change.level !== before) this.deps.log.info(`duty level: ${before} -> ${change.level} (${change.changedBy}: ${change.reason})`);
+    const status = this.status();
+    for (const l of this.listeners) {
+      try {
+        l(status);
+      } catch (err) {
+        this.deps.log.warn(`duty level listener: ${(err as Error).message}`);
+      }
+    }
+  }
+}
