@@ -17,6 +17,7 @@ import { interceptionRoutes } from './routes/interceptions.js';
 import { liveRoutes } from './routes/live.js';
 import { mediaUrlRoutes } from './routes/media-urls.js';
 import { plateReadRoutes } from './routes/plate-reads.js';
+import { reportRoutes } from './routes/reports.js';
 import { sightingRoutes } from './routes/sightings.js';
 import { footageRoutes } from './routes/footage.js';
 import { sessionRoutes } from './routes/session.js';
@@ -44,6 +45,7 @@ export function createApp(deps: ApiDeps & Partial<FaceApiDeps>) {
   if (deps.live) api.route('/', liveRoutes({ ...deps, live: deps.live }));
   if (deps.media) api.route('/media-urls', mediaUrlRoutes({ ...deps, media: deps.media }));
   if (deps.interceptions) api.route('/interceptions', interceptionRoutes({ interceptions: deps.interceptions }));
+  if (deps.reports) api.route('/reports', reportRoutes({ ...deps, reports: deps.reports }));
   const { faceWatchlist, faceAuthorisations, faceSearch, subjects, authorisationRepo, faceSightings } = deps;
   if (faceWatchlist && faceAuthorisations && faceSearch && subjects && authorisationRepo && faceSightings) {
     const faceDeps = { ...deps, faceWatchlist, faceAuthorisations, faceSearch, subjects, authorisationRepo, faceSightings };

@@ -20,6 +20,7 @@ import type { SegmentRepo } from '../store/segment-repo.js';
 import type { RecordingService } from '../recording/recording-service.js';
 import type { Principal, TokenRepo } from '../store/token-repo.js';
 import type { UnitRepo } from '../store/unit-repo.js';
+import type { ReportRepo } from '../reports/report-repo.js';
 import type { CameraStatusStore } from '../ingest/camera-status-store.js';
 import type { LiveHub } from '../live/live-hub.js';
 import type { MediaSigner } from './media-url.js';
@@ -45,6 +46,8 @@ export interface ApiDeps {
   units: UnitRepo;
   queues: QueueSet;
   bus: EventBus;
+  /** Response-time and heat reports; their routes are off without it. */
+  reports?: ReportRepo;
   /** The live duty level (routes/duty.ts). */
   duty: DutyState;
   /** Checkpoint interception orders; the routes and the confirm hook are off without it. */

@@ -21,6 +21,7 @@ import { CaseRepo } from '../store/case-repo.js';
 import { SubjectRepo } from '../store/subject-repo.js';
 import { TokenRepo } from '../store/token-repo.js';
 import { UnitRepo } from '../store/unit-repo.js';
+import { ReportRepo } from '../reports/report-repo.js';
 
 export interface Repos {
   tokens: TokenRepo;
@@ -38,6 +39,7 @@ export interface Repos {
   subjects: SubjectRepo;
   authorisationRepo: AuthorisationRepo;
   faceSightings: FaceSightingRepo;
+  reports: ReportRepo;
 }
 
 export interface Infra {
@@ -84,6 +86,7 @@ export async function openInfra(loaded: LoadedConfig, log: Logger): Promise<Infr
     subjects: new SubjectRepo(db),
     authorisationRepo: new AuthorisationRepo(db),
     faceSightings: new FaceSightingRepo(db),
+    reports: new ReportRepo(db),
   };
   return {
     dataDir,

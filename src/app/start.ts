@@ -3,6 +3,8 @@ import { serve, type ServerType } from '@hono/node-server';
 import { ConfigError, type LoadedConfig } from '../config/load.js';
 import { createApp } from '../api/app.js';
 import { mqttChannel, webhookChannel, type OfferChannel } from '../dispatch/offer-channel.js';
+import { travelModelFor } from '../dispatch/travel-model.js';
+import { UnitPositionsMqtt } from '../dispatch/unit-positions-mqtt.js';
 import { CameraStatusStore } from '../ingest/camera-status-store.js';
 import { LiveHub } from '../live/live-hub.js';
 import { MediaSigner } from '../api/media-url.js';
@@ -107,12 +109,18 @@ async function startParts(loaded: LoadedConfig, log: Logger, roles: Set<NodeRole
     }
     if (config.dispatch.mqttUrl) channels.push(mqttChannel(config.dispatch.mqttUrl, config.dispatch.mqttTopicPrefix));
     stack.push('delivery channels', () => Promise.all(channels.map((c) => c.close())).then(() => {}));
+    if (config.dispatch.mqttUrl) {
+      const positions = new UnitPositionsMqtt(config.dispatch.mqttUrl, config.dispatch.mqttTopicPrefix, repos.units, log.child('positions'));
+      await positions.start();
+      stack.push('unit positions (mqtt)', () => positions.stop());
+    }
+    const travel = travelModelFor(config.roads, loaded.root, log.child('roads'));
     const shared = { ...repos, queues, bus };
     const { unmatchedSeconds, purgeEverySeconds } = config.faces.retention;
     const workers = startWorkers(redis, queues.prefix, {
       'plate-reads': (p) => matchPlateRead(p, { plateReads: repos.plateReads, hotlist: hotlistIndex, matchOptions: config.hotlist, queues, interceptions }),
       alerts: (p) => createAlert(p, { ...shared, duty }),
-      dispatch: (p) => dispatchAlert(p, { ...shared, channels, policy: config.dispatch, duty }),
+      dispatch: (p) => dispatchAlert(p, { ...shared, channels, policy: config.dispatch, travel, duty }),
       escalate: (p) => escalateAlert(p, shared),
       sightings: (p) => repos.sightings.insert(p),
       faces: async (p) => void (await matchFace(p, { authorisations: faces.authorisations, watchlist: faces.watchlist, faceSightings: repos.faceSightings, queues, unmatchedSeconds })),

@@ -13,6 +13,15 @@ export interface UnitRow {
   lat: number | null;
   lon: number | null;
   position_at: Date | null;
+  /** Degrees from north and km/h, when the unit's device reports them (MQTT). */
+  heading: number | null;
+  speed_kmh: number | null;
+}
+
+/** Extra readings a position report may carry. */
+export interface PositionExtras {
+  heading?: number;
+  speedKmh?: number;
 }
 
 export class UnitRepo {
@@ -37,13 +46,34 @@ export class UnitRepo {
     return row ?? null;
   }
 
-  async reportPosition(id: string, lat: number, lon: number, at = new Date()): Promise<boolean> {
+  /**
+   * Keeps every fix in the history; the unit's current position moves only to a newer fix, so a
+   * late, out-of-order message never takes a unit back in time. False for an unknown unit.
+   */
+  async reportPosition(id: string, lat: number, lon: number, at = new Date(), extras: PositionExtras = {}): Promise<boolean> {
+    const heading = extras.heading ?? null;
+    const speed = extras.speedKmh ?? null;
     return this.db.tx(async (t) => {
-      const rows = await t.query('update units set lat = $2, lon = $3, position_at = $4 where id = $1 returning id', [id, lat, lon, at.toISOString()]);
-      if (!rows.length) return false;
-      await t.query('insert into unit_positions (unit_id, lat, lon, at) values ($1,$2,$3,$4)', [id, lat, lon, at.toISOString()]);
+      const [known] = await t.query('select 1 from units where id = $1', [id]);
+      if (!known) return false;
+      await t.query(
+        `update units set lat = $2, lon = $3, position_at = $4, heading = $5, speed_kmh = $6
+         where id = $1 and (position_at is null or position_at <= $4)`,
+        [id, lat, lon, at.toISOString(), heading, speed],
+      );
+      await t.query('insert into unit_positions (unit_id, lat, lon, at, heading, speed_kmh) values ($1,$2,$3,$4,$5,$6)', [id, lat, lon, at.toISOString(), heading, speed]);
       return true;
     });
+  }
+
+  /** The ids of the configured units (MQTT drops messages for any other). */
+  async ids(): Promise<Set<string>> {
+    return new Set((await this.db.query<{ id: string }>('select id from units')).map((r) => r.id));
+  }
+
+  /** A unit's fixes between two moments, oldest first. */
+  async history(id: string, from: Date, to: Date): Promise<{ lat: number; lon: number; at: Date; heading: number | null; speed_kmh: number | null }[]> {
+    return this.db.query('select lat, lon, at, heading, speed_kmh from unit_positions where unit_id = $1 and at >= $2 and at < $3 order by at', [id, from.toISOString(), to.toISOString()]);
   }
 
   async setStatus(id: string, status: UnitStatus): Promise<void> {

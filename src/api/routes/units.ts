@@ -1,8 +1,11 @@
-// Patrol units: list, position reports, and a unit's answers to an offer (acknowledge, arrived, resolved).
+// Patrol units: list (with position freshness), position reports, and a unit's answers to an offer
+// (acknowledge, arrived, resolved). Types: car, motorbike, foot, post; status: available, assigned,
+// en_route, on_scene, off_duty.
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { z } from 'zod';
 import type { Principal } from '../../store/token-repo.js';
+import type { UnitRow } from '../../store/unit-repo.js';
 import { requireRole } from '../auth.js';
 import type { ApiDeps, ApiEnv } from '../deps.js';
 import { jsonBody, notFound } from '../errors.js';
@@ -12,6 +15,9 @@ const positionBody = z.strictObject({
   lon: z.number().min(-180).max(180),
   /** When the fix was taken (ISO); now when omitted. */
   at: z.iso.datetime({ offset: true }).optional(),
+  /** Direction of travel, degrees from north, and speed, when the device knows them. */
+  heading: z.number().min(0).lt(360).optional(),
+  speedKmh: z.number().min(0).max(400).optional(),
 });
 
 /** A unit account speaks only for its own unit; operators and admins may act for any. */
@@ -19,6 +25,17 @@ function mustSpeakFor(p: Principal, unitId: string): void {
   if (p.role === 'unit' && p.subject !== unitId) {
     throw new HTTPException(403, { res: Response.json({ error: `this token speaks for unit ${p.subject}, not ${unitId}` }, { status: 403 }) });
   }
+}
+
+/**
+ * Each unit with `positionAgeS` (seconds since its last fix, null without one) and `stale`: true when
+ * there is no fix or it is older than dispatch.staleAfterSeconds, so dispatch will not choose the unit.
+ */
+export function withFreshness(units: readonly UnitRow[], staleAfterSeconds: number, now: number) {
+  return units.map((u) => {
+    const ageS = u.position_at ? Math.max(0, Math.round((now - new Date(u.position_at).getTime()) / 1000)) : null;
+    return { ...u, positionAgeS: ageS, stale: ageS === null || ageS > staleAfterSeconds };
+  });
 }
 
 export function unitRoutes(deps: ApiDeps) {
@@ -33,12 +50,12 @@ export function unitRoutes(deps: ApiDeps) {
       },
     ] as const;
   return new Hono<ApiEnv>()
-    .get('/', requireRole('admin', 'operator', 'checkpoint', 'unit'), async (c) => c.json({ units: await deps.units.list() }))
+    .get('/', requireRole('admin', 'operator', 'checkpoint', 'unit'), async (c) => c.json({ units: withFreshness(await deps.units.list(), deps.config.dispatch.staleAfterSeconds, Date.now()) }))
     .post('/:id/position', requireRole('unit', 'admin'), async (c) => {
       const unitId = c.req.param('id');
       mustSpeakFor(c.get('principal'), unitId);
       const body = await jsonBody(c, positionBody);
-      const ok = await deps.units.reportPosition(unitId, body.lat, body.lon, body.at ? new Date(body.at) : new Date());
+      const ok = await deps.units.reportPosition(unitId, body.lat, body.lon, body.at ? new Date(body.at) : new Date(), { heading: body.heading, speedKmh: body.speedKmh });
       if (!ok) throw notFound(`unit ${unitId}`);
       return c.json({ ok: true });
     })

@@ -1,0 +1,85 @@
+// The reports' queries: response times per grid and shift, and hits per grid and hour of day, grouped
+// in the database (one query each; same SQL on PGlite and PostgreSQL).
+import type { Db } from '../store/db.js';
+import type { Shift } from './config.js';
+import { shiftCaseSql } from './shifts.js';
+
+/** The 1-3-5 response targets: arrival within 1, 3 and 5 minutes of the alert. */
+export const TARGETS_S = [60, 180, 300] as const;
+
+export interface ResponseRow {
+  /** The camera's grid, else its district; null in the all-grids rows. */
+  grid: string | null;
+  /** null in the all-shifts rows. */
+  shift: string | null;
+  dispatched: number;
+  acknowledged: number;
+  arrived: number;
+  ack_p50: number | null;
+  ack_p90: number | null;
+  arrive_p50: number | null;
+  arrive_p90: number | null;
+  within_1: number;
+  within_3: number;
+  within_5: number;
+}
+
+export interface HeatCell {
+  grid: string;
+  hour: number;
+  count: number;
+}
+
+export type HeatKind = 'alerts' | 'reads';
+
+export class ReportRepo {
+  constructor(private readonly db: Db) {}
+
+  /**
+   * One row per (grid, shift) plus the totals per grid, per shift and overall (grouping sets).
+   * An alert counts once, when it was dispatched to at least one unit; its times are from its
+   * creation to the first acknowledgement and the first arrival of any unit sent.
+   */
+  async responseTimes(from: Date, to: Date, timeZone: string, shifts: readonly Shift[]): Promise<ResponseRow[]> {
+    const shift = shiftCaseSql('a.created_at', 3, shifts, 4);
+    const [t1, t3, t5] = TARGETS_S;
+    return this.db.query<ResponseRow>(
+      `with dispatched as (
+         select coalesce(c.grid, c.district) as grid, ${shift.sql} as shift,
+                extract(epoch from (min(s.acknowledged_at) - a.created_at))::float8 as ack_s,
+                extract(epoch from (min(s.arrived_at) - a.created_at))::float8 as arrive_s
+         from alerts a
+         join cameras c on c.id = a.camera_id
+         join assignments s on s.alert_id = a.id
+         where a.created_at >= $1 and a.created_at < $2
+         group by a.id, a.created_at, c.grid, c.district
+       )
+       select grid, shift, count(*)::int as dispatched, count(ack_s)::int as acknowledged, count(arrive_s)::int as arrived,
+              percentile_cont(0.5) within group (order by ack_s) as ack_p50,
+              percentile_cont(0.9) within group (order by ack_s) as ack_p90,
+              percentile_cont(0.5) within group (order by arrive_s) as arrive_p50,
+              percentile_cont(0.9) within group (order by arrive_s) as arrive_p90,
+              count(*) filter (where arrive_s <= ${t1})::int as within_1,
+              count(*) filter (where arrive_s <= ${t3})::int as within_3,
+              count(*) filter (where arrive_s <= ${t5})::int as within_5
+       from dispatched
+       group by grouping sets ((grid, shift), (grid), (shift), ())
+       order by grid nulls last, shift nulls last`,
+      [from.toISOString(), to.toISOString(), timeZone, ...shift.params],
+    );
+  }
+
+  /** Counts by grid (camera grid, else district) and hour of day (0-23 in timeZone); empty cells left out. */
+  async heat(kind: HeatKind, from: Date, to: Date, timeZone: string): Promise<HeatCell[]> {
+    const source = kind === 'alerts' ? 'select camera_id, created_at as at from alerts' : 'select camera_id, first_seen as at from plate_reads';
+    const column = kind === 'alerts' ? 'created_at' : 'first_seen';
+    return this.db.query<HeatCell>(
+      `select coalesce(c.grid, c.district) as grid, extract(hour from (x.at at time zone $3))::int as hour, count(*)::int as count
+       from (${source} where ${column} >= $1 and ${column} < $2) x
+       join cameras c on c.id = x.camera_id
+       group by 1, 2
+       order by 1, 2`,
+      [from.toISOString(), to.toISOString(), timeZone],
+    );
+  }
+}
