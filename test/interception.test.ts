@@ -71,7 +71,7 @@ describe('checkpoint interception', () => {
 
     // The north checkpoint gets the order on its own stream: plate, photo, reason, where and which way.
     const ordered = orderOf(await north.waitFor(isOrder('ordered', orderId), 10_000, 'the order at gate-n'));
-    expect(ordered).toMatchObject({ plate: PLATE, reason: 'stolen_vehicle: stolen 2026-11-20', mode: 'ahead', alertId, photoUrl: `/api/v1/plate-reads/${hitRead}/crop.jpg` });
+    expect(ordered).toMatchObject({ plate: PLATE, reason: 'stolen 2026-11-20', mode: 'ahead', alertId, photoUrl: `/api/v1/plate-reads/${hitRead}/crop.jpg` });
     expect(ordered.hit).toMatchObject({ cameraId: 'street-1', direction: 'N', headingDeg: 0, at: new Date(hitAt).toISOString() });
     // Ahead only, nearest first: the south gate (behind) is not ordered.
     expect(ordered.targets.map((x) => x.cameraId)).toEqual(['gate-n', 'gate-n2']);

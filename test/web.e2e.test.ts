@@ -164,4 +164,50 @@ demo:
     const unexpected = operatorErrors.filter((e) => !/404.*\/api\/v1\/session/.test(e));
     expect(unexpected).toEqual([]);
   });
+
+  it('sends a checkpoint its interception order live, takes its acknowledgement, and tells the command room when the loop closes', async () => {
+    const { randomUUID } = await import('node:crypto');
+    const sharp = (await import('sharp')).default;
+    const op = tokenOf('operator');
+    // The confirmation ordered the checkpoints in reach of gate-1 (it has no heading: the radius), gate-2 only.
+    type Order = { id: string; alertId: string | null; targets: { cameraId: string }[] };
+    const auto = ((await t.api('/interceptions', op)).body.orders as Order[]).find((o) => o.alertId === alertId) as Order;
+    expect(auto.targets.map((x) => x.cameraId)).toEqual(['gate-2']);
+    await operator.locator(`#a-${alertId}`).click();
+    await operator.locator('#detail .ic-line').waitFor();
+
+    const { page: gate, errors: gateErrors } = await browser.newPage();
+    await signIn(gate, t.url, tokenOf('checkpoint-gate-2'));
+    await gate.locator('#interceptions-panel').waitFor();
+    // A plate the fixture never shows, read once at gate-1 (so the order has a photo and a place), then ordered by hand:
+    // no later read can close this order while the checkpoint looks at it.
+    const plate = '粤B7Q3M9';
+    const eventId = randomUUID();
+    const cropJpeg = (await sharp({ create: { width: 120, height: 40, channels: 3, background: '#1040c0' } }).jpeg().toBuffer()).toString('base64');
+    const now = Date.now();
+    await t.node.queues.add('plate-reads', { eventId, cameraId: 'gate-1', plate, confidence: 0.95, format: 'cn-ordinary', firstSeen: now, lastSeen: now, capturedAt: now, readCount: 1, box: [1, 2, 3, 4], cropJpeg, update: false });
+    await expect.poll(() => t.node.infra.repos.plateReads.get(eventId), { timeout: 15_000 }).toBeTruthy();
+    const made = await t.api('/interceptions', op, { method: 'POST', body: JSON.stringify({ plate, reason: 'robbery suspect vehicle (web test)', cameraIds: ['gate-2'] }) });
+    expect(made.status).toBe(201);
+    const id = made.body.id as string;
+
+    const card = gate.locator(`#ic-${id}`);
+    await card.waitFor();
+    expect(await card.locator('.plate').textContent()).toBe(plate);
+    expect(await card.locator('.ic-reason').textContent()).toBe('robbery suspect vehicle (web test)');
+    await gate.waitForFunction((sel) => {
+      const img = document.querySelector<HTMLImageElement>(sel);
+      return !!img && img.src.startsWith('blob:') && img.complete && img.naturalWidth > 0;
+    }, `#ic-${id} img.crop`);
+    await screenshot(gate, '6-checkpoint-interception-order');
+    await card.locator('button.ic-ack').click();
+    await gate.locator(`#ic-${id}[data-acked="yes"]`).waitFor();
+    await operator.locator(`#ic-${id} li[data-camera="gate-2"][data-acked="yes"]`).waitFor();
+
+    // The automatic order closes when the fixture car passes gate-1 again (it loops): the command room is told.
+    await operator.locator(`.ic-notice[data-order="${auto.id}"]`).waitFor({ timeout: 60_000 });
+    await screenshot(operator, '7-operator-interception-closed');
+    expect(gateErrors).toEqual([]);
+    await gate.context().close();
+  });
 });

@@ -215,7 +215,7 @@ export class InterceptionService {
 
   private async listingReason(alert: AlertRow): Promise<string | null> {
     const entry = alert.hotlist_id ? await this.d.hotlistRepo.get(alert.hotlist_id) : null;
-    return entry ? `${entry.category}: ${entry.reason}` : null;
+    return entry?.reason ?? null;
   }
 
   private mustBeEnabled(): void {

@@ -8,6 +8,7 @@ import { renderMap } from './map.js';
 import { loadCameras, loadUnits, onCameraStatus, renderCameras, renderUnits, tickAges } from './status.js';
 import { canDispose, on, state } from './store.js';
 import { onOffer, refreshOffers, renderOffers } from './unit.js';
+import { loadInterceptions, mountInterceptions, onInterceptionEvent, renderInterceptions } from './interceptions.js';
 
 const CAMERAS_EVERY_MS = 5000;
 const UNITS_EVERY_MS = 10_000;
@@ -23,6 +24,7 @@ on('selection', () => (renderDetail(), renderMap()));
 on('cameras', () => (renderCameras(), renderMap()));
 on('units', () => (renderUnits(), renderFeed(), renderDetail(), renderMap()));
 on('offers', () => (renderOffers(), renderMap()));
+on('interceptions', () => (renderInterceptions(), renderDetail()));
 onLang(() => {
   renderWho();
   if (!$('#live').hidden) setLive($('#live').classList.contains('ok'));
@@ -33,6 +35,7 @@ onLang(() => {
   renderUnits();
   renderOffers();
   renderMap();
+  renderInterceptions();
 });
 
 function renderWho() {
@@ -75,15 +78,17 @@ async function start() {
       setLive(true);
       if (first) return void (first = false);
       if (!isUnit) void loadAlerts().catch((e) => showError(e.message));
+      void loadInterceptions().catch(() => {});
     },
     down: () => setLive(false),
     alert: (e) => void onAlertEvent(e).catch(() => {}),
     assignment: (e) => void onAssignmentEvent(e).then(() => loadUnits()).catch(() => {}),
     offer: onOffer,
+    interception: onInterceptionEvent,
     'camera-status': onCameraStatus,
   });
 
-  const loads = [loadCameras(), loadUnits(), isUnit ? Promise.resolve() : loadAlerts()];
+  const loads = [loadCameras(), loadUnits(), isUnit ? Promise.resolve() : loadAlerts(), mountInterceptions()];
   const results = await Promise.allSettled(loads);
   const failed = results.find((r) => r.status === 'rejected');
   if (failed) showError(failed.reason.message);

@@ -4,6 +4,7 @@ import { $, fill, fmtTime, h } from './dom.js';
 import { t, tv } from './i18n.js';
 import { latestAssignment, refreshAlert, unitName } from './alerts.js';
 import { canDispose, mergeAlert, emit, state } from './store.js';
+import { interceptAction } from './interceptions.js';
 
 const crops = new Map(); // plateReadId -> Promise<object URL>
 let formVerdict = null; // 'confirm' | 'dismiss' while the form is open
@@ -133,5 +134,6 @@ export function renderDetail() {
     h('p', { class: 'notice' }, a.status === 'confirmed' ? t('confirmedNotice') : t('candidateNotice')),
     evidence(a),
     disposition(a),
+    interceptAction(a),
     h('div', { class: 'assign-slot' }, assignments(a)));
 }
