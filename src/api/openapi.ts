@@ -28,7 +28,7 @@ const ops: Record<string, Record<string, Op>> = {
   '/units/{id}/alerts/{alertId}/ack': { post: { summary: 'Acknowledge an offered alert (on the way)', roles: 'unit (own), operator, admin' } },
   '/units/{id}/alerts/{alertId}/arrived': { post: { summary: 'Arrived at the target', roles: 'unit (own), operator, admin' } },
   '/units/{id}/alerts/{alertId}/resolved': { post: { summary: 'Resolved', roles: 'unit (own), operator, admin' } },
-  '/stream': { get: { summary: 'Server-sent events: alert, offer, assignment, camera-status, duty (filtered by role); ?access_token= allowed', roles: 'any' } },
+  '/stream': { get: { summary: 'Server-sent events: alert, offer, assignment, camera-status, duty, interception (filtered by role); ?access_token= allowed', roles: 'any' } },
   '/subjects': {
     get: { summary: 'Face watchlist subjects (live ones unless include_inactive)', roles: 'admin, operator, investigator', query: ['category', 'include_inactive', 'limit', 'offset'] },
     post: { summary: 'List a subject with photos (multipart); each photo must hold exactly one sharp, large enough face, else a per-photo error; 422 if none enrols', roles: 'admin, operator', form: 'SubjectEnrol' },
@@ -59,6 +59,13 @@ const ops: Record<string, Record<string, Op>> = {
     put: { summary: 'Switch the duty level at once for every process {level, reason}; audited (duty.switched) and announced on the stream (duty event)', roles: 'duty.switchRoles (default admin)', body: 'DutySwitch' },
   },
   '/duty/history': { get: { summary: 'Duty level switches, newest first', roles: 'admin, operator', query: ['limit'] } },
+  '/interceptions': {
+    get: { summary: 'Interception orders, newest first, with targets and acknowledgements (a checkpoint sees those sent to it)', roles: 'admin, operator, checkpoint', query: ['status (open|closed|cancelled)', 'limit'] },
+    post: { summary: 'Order checkpoints to stop a vehicle, from a plate alert or a plate; targets ahead along the heading, within the radius, or named; audited (interception.ordered), sent live', roles: 'admin, operator', body: 'InterceptionOrder' },
+  },
+  '/interceptions/{id}': { get: { summary: 'One order: plate, photo URL, reason, hit camera, time and direction of travel, targets, how it ended', roles: 'admin, operator, checkpoint (targeted)' } },
+  '/interceptions/{id}/ack': { post: { summary: 'A checkpoint acknowledges the order (a checkpoint not ordered: 403); operators name the checkpoint they answer for; audited', roles: 'checkpoint (targeted), operator, admin', body: 'InterceptionAck' } },
+  '/interceptions/{id}/cancel': { post: { summary: 'Cancel an open order with a reason; audited', roles: 'admin, operator', body: 'Reason' } },
   '/admin/audit': { get: { summary: 'Audit log entries', roles: 'admin', query: ['after', 'action', 'limit'] } },
   '/admin/audit/verify': { get: { summary: 'Re-compute the audit hash chain', roles: 'admin' } },
   '/admin/jobs/failed': { get: { summary: 'Failed queue jobs with their reasons', roles: 'admin' } },
@@ -128,6 +135,12 @@ const schemas = {
     properties: { photo: { type: 'string', format: 'binary' }, purpose: { type: 'string' }, camera: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, limit: { type: 'integer' } },
   },
   Position: { type: 'object', required: ['lat', 'lon'], properties: { lat: { type: 'number' }, lon: { type: 'number' }, at: { type: 'string', format: 'date-time' } } },
+  InterceptionOrder: {
+    type: 'object',
+    description: 'Either alertId (a plate alert: plate, photo and hit from it; reason defaults to its hotlist reason) or plate with a reason (placed by its latest read; without one, name cameraIds).',
+    properties: { alertId: { type: 'string', format: 'uuid' }, plate: { type: 'string' }, reason: { type: 'string', minLength: 3 }, cameraIds: { type: 'array', items: { type: 'string' }, description: 'checkpoint cameras to order instead of the chosen ones' } },
+  },
+  InterceptionAck: { type: 'object', properties: { cameraId: { type: 'string', description: 'the checkpoint acknowledged for (operators and admins); a checkpoint account may leave the body empty' } } },
 };
 
 export function openApiDocument() {
