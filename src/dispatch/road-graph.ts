@@ -56,7 +56,8 @@ export class RoadGraph {
   readonly inTrav: Int32Array;
   private readonly x: Float64Array;
   private readonly y: Float64Array;
-  private readonly cells = new Map<number, number[]>();
+  /** The grid index: cells of cellM metres over the graph's bounding box, edges listed per cell (CSR). */
+  private readonly grid: { x0: number; y0: number; cols: number; rows: number; start: Int32Array; edges: Int32Array };
   private readonly stamp: Int32Array;
   private stampNow = 0;
   private readonly lat0: number;
@@ -82,7 +83,7 @@ export class RoadGraph {
     nodes.forEach((n, i) => ([this.x[i], this.y[i]] = this.project(n)));
     [this.inStart, this.inTrav] = this.reverseAdjacency();
     this.stamp = new Int32Array(edgeA.length);
-    for (let e = 0; e < edgeA.length; e++) this.index(e);
+    this.grid = this.buildGrid();
   }
 
   get nodeCount(): number {
@@ -115,54 +116,82 @@ export class RoadGraph {
     return [start, trav];
   }
 
-  private cellKey(cx: number, cy: number): number {
-    return (cx + 1_048_576) * 2_097_152 + (cy + 1_048_576);
+  /** Cells an edge's bounding box covers, as [col0, col1, row0, row1] relative to the grid origin. */
+  private cellsOf(e: number, x0: number, y0: number): [number, number, number, number] {
+    const [a, b] = [this.edgeA[e], this.edgeB[e]];
+    const c = (v: number, o: number) => Math.floor((v - o) / this.cellM);
+    return [c(Math.min(this.x[a], this.x[b]), x0), c(Math.max(this.x[a], this.x[b]), x0), c(Math.min(this.y[a], this.y[b]), y0), c(Math.max(this.y[a], this.y[b]), y0)];
   }
 
-  private index(e: number): void {
-    const [a, b] = [this.edgeA[e], this.edgeB[e]];
-    const [x0, x1] = [Math.min(this.x[a], this.x[b]), Math.max(this.x[a], this.x[b])].map((v) => Math.floor(v / this.cellM));
-    const [y0, y1] = [Math.min(this.y[a], this.y[b]), Math.max(this.y[a], this.y[b])].map((v) => Math.floor(v / this.cellM));
-    for (let cx = x0; cx <= x1; cx++) {
-      for (let cy = y0; cy <= y1; cy++) {
-        const key = this.cellKey(cx, cy);
-        const list = this.cells.get(key);
-        if (list) list.push(e);
-        else this.cells.set(key, [e]);
+  private buildGrid() {
+    const low = (v: Float64Array) => v.reduce((m, x) => Math.min(m, x), Infinity);
+    const high = (v: Float64Array) => v.reduce((m, x) => Math.max(m, x), -Infinity);
+    const [x0, y0] = [low(this.x), low(this.y)];
+    const cols = Math.floor((high(this.x) - x0) / this.cellM) + 1;
+    const rows = Math.floor((high(this.y) - y0) / this.cellM) + 1;
+    const start = new Int32Array(cols * rows + 1);
+    const each = (fn: (cell: number, e: number) => void) => {
+      for (let e = 0; e < this.edgeCount; e++) {
+        const [c0, c1, r0, r1] = this.cellsOf(e, x0, y0);
+        for (let c = c0; c <= c1; c++) for (let r = r0; r <= r1; r++) fn(r * cols + c, e);
       }
-    }
+    };
+    each((cell) => start[cell + 1]++);
+    for (let k = 0; k < cols * rows; k++) start[k + 1] += start[k];
+    const fill = start.slice(0, cols * rows);
+    const edges = new Int32Array(start[cols * rows]);
+    each((cell, e) => (edges[fill[cell]++] = e));
+    return { x0, y0, cols, rows, start, edges };
   }
 
   /** The nearest edge within maxM (vehicles skip foot-only edges), or null. */
   snap(p: LatLon, maxM: number, vehicle: boolean): Snap | null {
     const [px, py] = this.project(p);
-    const [cx, cy] = [Math.floor(px / this.cellM), Math.floor(py / this.cellM)];
+    const { x0, y0, cols, rows, start, edges } = this.grid;
+    const [cx, cy] = [Math.floor((px - x0) / this.cellM), Math.floor((py - y0) / this.cellM)];
     const stamp = ++this.stampNow;
-    let best = null as Snap | null;
+    let bestEdge = -1;
+    let bestD2 = maxM * maxM;
     // Ring r holds every edge closer than r cells, so once the best is within that, it is the nearest.
     for (let r = 0; (r - 1) * this.cellM <= maxM; r++) {
-      for (let i = cx - r; i <= cx + r; i++) {
-        for (let j = cy - r; j <= cy + r; j++) {
-          if (Math.max(Math.abs(i - cx), Math.abs(j - cy)) !== r) continue;
-          for (const e of this.cells.get(this.cellKey(i, j)) ?? []) {
+      for (let i = Math.max(0, cx - r); i <= Math.min(cols - 1, cx + r); i++) {
+        const step = i === cx - r || i === cx + r ? 1 : 2 * r; // inner columns: only the top and bottom cells
+        for (let j = cy - r; j <= cy + r; j += Math.max(1, step)) {
+          if (j < 0 || j >= rows) continue;
+          const cell = j * cols + i;
+          for (let k = start[cell]; k < start[cell + 1]; k++) {
+            const e = edges[k];
             if (this.stamp[e] === stamp || (vehicle && this.flags[e] & EDGE_FOOT_ONLY)) continue;
             this.stamp[e] = stamp;
-            const s = this.toSegment(e, px, py);
-            if (s.offsetM <= maxM && (!best || s.offsetM < best.offsetM)) best = s;
+            const d2 = this.distance2(e, px, py);
+            if (d2 <= bestD2) {
+              bestEdge = e;
+              bestD2 = d2;
+            }
           }
         }
       }
-      if (best && best.offsetM <= r * this.cellM) break;
+      if (bestEdge >= 0 && bestD2 <= (r * this.cellM) ** 2) break;
     }
-    return best;
+    if (bestEdge < 0) return null;
+    return { edge: bestEdge, t: this.along(bestEdge, px, py), offsetM: Math.sqrt(bestD2) };
   }
 
-  private toSegment(e: number, px: number, py: number): Snap {
+  /** Where the foot of the perpendicular from (px, py) falls on edge e, clamped to it: 0 at a, 1 at b. */
+  private along(e: number, px: number, py: number): number {
     const [a, b] = [this.edgeA[e], this.edgeB[e]];
-    const [dx, dy] = [this.x[b] - this.x[a], this.y[b] - this.y[a]];
+    const dx = this.x[b] - this.x[a];
+    const dy = this.y[b] - this.y[a];
     const len2 = dx * dx + dy * dy;
-    const t = len2 > 0 ? Math.max(0, Math.min(1, ((px - this.x[a]) * dx + (py - this.y[a]) * dy) / len2)) : 0;
-    return { edge: e, t, offsetM: Math.hypot(px - this.x[a] - t * dx, py - this.y[a] - t * dy) };
+    return len2 > 0 ? Math.max(0, Math.min(1, ((px - this.x[a]) * dx + (py - this.y[a]) * dy) / len2)) : 0;
+  }
+
+  private distance2(e: number, px: number, py: number): number {
+    const a = this.edgeA[e];
+    const t = this.along(e, px, py);
+    const ex = this.x[a] + t * (this.x[this.edgeB[e]] - this.x[a]) - px;
+    const ey = this.y[a] + t * (this.y[this.edgeB[e]] - this.y[a]) - py;
+    return ex * ex + ey * ey;
   }
 }
 

@@ -142,7 +142,9 @@ export function roadTravelModel(g: RoadGraph, cfg: Pick<RoadsConfig, 'maxSnapMet
       units.forEach((u, i) => {
         const p = profileOf(u.type);
         const key = `${p.foot}:${p.speedMs}`;
-        groups.set(key, [...(groups.get(key) ?? []), i]);
+        const group = groups.get(key);
+        if (group) group.push(i);
+        else groups.set(key, [i]);
       });
       for (const members of groups.values()) {
         const p = profileOf(units[members[0]].type);
