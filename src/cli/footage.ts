@@ -1,5 +1,6 @@
 // `vigil footage export CAMERA[,CAMERA...] FROM TO OUT.mp4 --purpose TEXT | --case NUMBER`: asks the running
 // API for a clip export, shows its progress, downloads the file(s) and the manifest, and checks each sha256.
+// `vigil footage search ...` is in footage-search.ts.
 import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
@@ -8,6 +9,7 @@ import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { Environment } from '../config/load.js';
 import { sha256File } from '../recording/clip-writer.js';
+import { footageSearchCli } from './footage-search.js';
 
 const USAGE = `usage: vigil footage export CAMERA[,CAMERA...] FROM TO OUT.mp4 (--purpose TEXT | --case NUMBER) [--url URL]
   FROM, TO: ISO times with a zone, e.g. 2026-11-24T10:00:00+08:00
@@ -35,6 +37,7 @@ interface Parsed {
 }
 
 export async function footageCli(args: string[], env: Environment, out: NodeJS.WritableStream, pollMs = 500): Promise<number> {
+  if (args[0] === 'search') return footageSearchCli(args.slice(1), env, out);
   const parsed = parse(args, env);
   if (typeof parsed === 'string') {
     out.write(`${parsed ? `${parsed}\n` : ''}${USAGE}\n`);

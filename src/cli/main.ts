@@ -22,6 +22,8 @@ const usage = `usage: vigil <command> [options]
   tokens create --role ROLE --name NAME [--subject ID]   create an API token (prints it once)
   audit verify                                           re-compute the audit log's hash chain
   footage export CAM FROM TO OUT.mp4 --purpose TEXT     export footage as MP4 through the API (VIGIL_URL, VIGIL_TOKEN)
+  footage search --plate X [--fuzzy|--partial] [--from T --to T --camera IDS --near LAT,LON,M] --purpose TEXT [--json]
+                                                         search plate reads (or --label sightings) through the API, with footage links
   models convert                                         convert the manifest's models to ONNX now (else on first use)
 
 Config: --config FILE, else VIGIL_CONFIG, else config/default.yaml.`;
@@ -49,6 +51,7 @@ async function main(argv: string[]): Promise<number> {
     case 'faces eval':
       return (await import('./faces.js')).facesEval(args.slice(2), loadConfig(configFile, env).config, process.stdout, process.stderr);
     case 'footage export':
+    case 'footage search':
       return (await import('./footage.js')).footageCli(args.slice(1), env, process.stdout);
     case 'hotlist import':
       return (await import('./hotlist-import.js')).runHotlistImport(args.slice(2), env, process.stdout);

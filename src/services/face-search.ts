@@ -1,6 +1,7 @@
 // Retrospective face search: an investigator's photo against the face sightings still within retention; audited with its purpose.
 import { createHash } from 'node:crypto';
 import type { FacesConfig } from '../config/schema.js';
+import type { SearchArea } from '../domain/search-area.js';
 import type { AuditRepo } from '../store/audit-repo.js';
 import type { FaceSightingMeta, FaceSightingRepo } from '../store/face-sighting-repo.js';
 import type { Principal } from '../store/token-repo.js';
@@ -11,6 +12,7 @@ import { distinctFaces, sniffImageType } from './face-enrolment.js';
 export interface FaceSearchQuery {
   purpose: string;
   cameraIds?: string[];
+  area?: SearchArea;
   from?: Date;
   to?: Date;
   limit?: number;
@@ -34,7 +36,7 @@ export class FaceSearchService {
    */
   async search(photo: Buffer, q: FaceSearchQuery, by: Principal): Promise<FaceSearchResult> {
     const sha256 = createHash('sha256').update(photo).digest('hex');
-    const base = { purpose: q.purpose, photoSha256: sha256, cameras: q.cameraIds ?? null, from: q.from?.toISOString() ?? null, to: q.to?.toISOString() ?? null };
+    const base = { purpose: q.purpose, photoSha256: sha256, cameras: q.cameraIds ?? null, area: q.area ?? null, from: q.from?.toISOString() ?? null, to: q.to?.toISOString() ?? null };
     const refuse = async (message: string): Promise<FaceSearchResult> => {
       await this.audit.append({ actor: by.name, role: by.role, action: 'face.search_refused', target: null, details: { ...base, message } });
       return { ok: false, message };
@@ -49,7 +51,7 @@ export class FaceSearchService {
     const limit = Math.min(q.limit ?? this.config.search.maxResults, this.config.search.maxResults);
     const best: { id: string; score: number }[] = [];
     let scanned = 0;
-    for await (const batch of this.sightings.embeddings({ cameraIds: q.cameraIds, from: q.from, to: q.to })) {
+    for await (const batch of this.sightings.embeddings({ cameraIds: q.cameraIds, area: q.area, from: q.from, to: q.to })) {
       for (const row of batch) {
         scanned++;
         if (row.embedding.length !== probe.length) continue;

@@ -1,5 +1,7 @@
 // Face sightings kept under an authorisation: matched ones with their alert, unmatched ones until they expire.
 import type { Box } from '../domain/frame.js';
+import type { SearchArea } from '../domain/search-area.js';
+import { narrowCameras } from './area.js';
 import type { Db } from './db.js';
 import { isUuid } from './subject-repo.js';
 
@@ -36,6 +38,8 @@ export interface FaceSightingMeta {
 
 export interface FaceSightingFilter {
   cameraIds?: string[];
+  /** Faces seen by the cameras inside this circle or box (within cameraIds when both are given). */
+  area?: SearchArea;
   from?: Date;
   to?: Date;
 }
@@ -84,13 +88,15 @@ export class FaceSightingRepo {
 
   /** Stored embeddings within the filter, batch by batch (keyset paging), for a retrospective search. */
   async *embeddings(f: FaceSightingFilter, batch = 2_000): AsyncIterable<{ id: string; embedding: Float32Array }[]> {
+    const cameraIds = await narrowCameras(this.db, f.cameraIds, f.area);
+    if (cameraIds && !cameraIds.length) return;
     for (let after = ''; ; ) {
       const rows = await this.db.query<{ id: string; embedding: number[] }>(
         `select id::text as id, embedding from face_sightings
          where ($1::text[] is null or camera_id = any($1)) and ($2::timestamptz is null or first_seen >= $2)
            and ($3::timestamptz is null or first_seen < $3) and (expires_at is null or expires_at > now()) and id::text > $4
          order by id::text limit $5`,
-        [f.cameraIds ?? null, f.from?.toISOString() ?? null, f.to?.toISOString() ?? null, after, batch],
+        [cameraIds ?? null, f.from?.toISOString() ?? null, f.to?.toISOString() ?? null, after, batch],
       );
       if (!rows.length) return;
       yield rows.map((r) => ({ id: r.id, embedding: Float32Array.from(r.embedding) }));

@@ -1,6 +1,8 @@
 // Sightings of tracked objects: stored when a track ends, searched by class, camera and time.
 import type { Db } from './db.js';
+import type { SearchArea } from '../domain/search-area.js';
 import type { Payload } from '../queues/payloads.js';
+import { narrowCameras } from './area.js';
 
 export interface SightingRow {
   id: string;
@@ -17,6 +19,8 @@ export interface SightingRow {
 export interface SightingQuery {
   labels?: string[];
   cameraIds?: string[];
+  /** Sightings by the cameras inside this circle or box (within cameraIds when both are given). */
+  area?: SearchArea;
   from?: Date;
   to?: Date;
   plate?: string;
@@ -38,14 +42,17 @@ export class SightingRepo {
     );
   }
 
+  /** Newest first, paged by offset and limit. */
   async search(q: SightingQuery): Promise<SightingRow[]> {
+    const cameraIds = await narrowCameras(this.db, q.cameraIds, q.area);
+    if (cameraIds && !cameraIds.length) return [];
     return this.db.query<SightingRow>(
       `select ${columns} from sightings
        where ($1::text[] is null or label = any($1)) and ($2::text[] is null or camera_id = any($2))
          and ($3::timestamptz is null or first_seen >= $3) and ($4::timestamptz is null or first_seen < $4)
          and ($5::text is null or plate = $5)
-       order by first_seen desc limit $6 offset $7`,
-      [q.labels ?? null, q.cameraIds ?? null, q.from?.toISOString() ?? null, q.to?.toISOString() ?? null, q.plate ?? null, Math.min(q.limit ?? 50, 500), q.offset ?? 0],
+       order by first_seen desc, id desc limit $6 offset $7`,
+      [q.labels ?? null, cameraIds ?? null, q.from?.toISOString() ?? null, q.to?.toISOString() ?? null, q.plate ?? null, Math.min(q.limit ?? 50, 500), q.offset ?? 0],
     );
   }
 

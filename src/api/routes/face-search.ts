@@ -1,4 +1,5 @@
-// Retrospective face search by photo (investigators and admins; purpose required, audited) and face sighting crops.
+// Retrospective face search by photo (investigators and admins; purpose required, audited), filtered by time,
+// cameras and area, each result linked to its footage; and face sighting crops.
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { requireRole } from '../auth.js';
@@ -6,12 +7,14 @@ import type { ApiEnv } from '../deps.js';
 import { badRequest, notFound, parseOr400 } from '../errors.js';
 import { readMultipart, type FaceRouteDeps } from './face-deps.js';
 import { purposeField } from '../purpose.js';
+import { areaOf, footageUrl, whereFields } from '../footage-search.js';
 
 const searchFields = z.strictObject({
   purpose: purposeField,
   camera: z.string().optional(),
   from: z.iso.datetime({ offset: true }).optional(),
   to: z.iso.datetime({ offset: true }).optional(),
+  ...whereFields,
   limit: z.coerce.number().int().min(1).max(500).optional(),
 });
 
@@ -22,15 +25,20 @@ export function faceSearchRoutes(deps: FaceRouteDeps) {
       const q = parseOr400(searchFields, form.fields, 'fields');
       const photo = form.files.find((f) => f.field === 'photo' || f.field === 'photos');
       if (!photo) throw badRequest('send the face to search for as a file in the field "photo"');
+      const area = areaOf(q);
       const result = await deps.faceSearch.search(
         photo.bytes,
-        { purpose: q.purpose, cameraIds: q.camera?.split(','), from: q.from ? new Date(q.from) : undefined, to: q.to ? new Date(q.to) : undefined, limit: q.limit },
+        { purpose: q.purpose, cameraIds: q.camera?.split(','), area, from: q.from ? new Date(q.from) : undefined, to: q.to ? new Date(q.to) : undefined, limit: q.limit },
         c.get('principal'),
       );
       if (!result.ok) return c.json({ error: result.message }, 422);
+      const access = { purpose: q.purpose, case: null };
       return c.json({
         scanned: result.scanned,
-        results: result.results.map((r) => ({ ...r, cropUrl: r.has_crop ? `/api/v1/faces/sightings/${r.id}/crop.jpg` : null })),
+        results: result.results.map((r) => {
+          const crop = r.has_crop ? `/api/v1/faces/sightings/${r.id}/crop.jpg` : null;
+          return { ...r, cropUrl: crop, thumbnailUrl: crop, footageUrl: footageUrl(r.camera_id, r.first_seen, r.last_seen, access) };
+        }),
       });
     })
     .get('/sightings/:id/crop.jpg', requireRole('admin', 'operator', 'investigator'), async (c) => {

@@ -1,42 +1,60 @@
-// Investigators' plate-read search (exact, OCR-equivalent fuzzy, partial with wildcards), each search audited.
+// Investigators' plate-read search (exact, OCR-equivalent fuzzy, partial with wildcards; by time, cameras,
+// area and direction of travel), paged by offset, each result linked to its footage; every search audited.
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { requireRole } from '../auth.js';
 import type { ApiDeps, ApiEnv } from '../deps.js';
-import { notFound, parseOr400 } from '../errors.js';
-import { purposeField } from '../purpose.js';
+import { badRequest, notFound, parseOr400 } from '../errors.js';
+import { accessOf, areaOf, directionFields, directionOf, footageUrl, nextOffset, recordSearch, whereFields, whyFields } from '../footage-search.js';
+import { SearchTooBroadError } from '../../store/plate-read-repo.js';
 
 const searchQuery = z.strictObject({
+  /** Partial: `?` one character, `*` any run; the known part may sit anywhere in the plate. */
   plate: z.string().trim().min(1).max(16).optional(),
   match: z.enum(['exact', 'fuzzy', 'partial']).default('exact'),
   camera: z.string().optional(),
   from: z.iso.datetime({ offset: true }).optional(),
   to: z.iso.datetime({ offset: true }).optional(),
+  ...whereFields,
+  ...directionFields,
   limit: z.coerce.number().int().min(1).max(500).default(50),
-  offset: z.coerce.number().int().min(0).default(0),
-  /** Governance: every look-up says why (case number or purpose); it goes to the audit log. */
-  purpose: purposeField,
+  offset: z.coerce.number().int().min(0).max(100_000).default(0),
+  /** Governance: every look-up says why (purpose or case number); it goes to the audit log. */
+  ...whyFields,
 });
 
 export function plateReadRoutes(deps: ApiDeps) {
   return new Hono<ApiEnv>()
     .get('/', requireRole('admin', 'operator', 'investigator'), async (c) => {
       const q = parseOr400(searchQuery, c.req.query(), 'query');
-      const reads = await deps.plateReads.search({
-        plate: q.plate?.toUpperCase(),
-        mode: q.match,
-        cameraIds: q.camera ? q.camera.split(',') : undefined,
-        from: q.from ? new Date(q.from) : undefined,
-        to: q.to ? new Date(q.to) : undefined,
-        limit: q.limit,
-        offset: q.offset,
-      });
-      const p = c.get('principal');
-      await deps.audit.append({ actor: p.name, role: p.role, action: 'search.plate_reads', target: q.plate ?? null, details: { ...q, results: reads.length } });
+      const access = await accessOf(q, deps.cases);
+      const area = areaOf(q);
+      const direction = directionOf(q);
+      const reads = await deps.plateReads
+        .search({
+          plate: q.plate?.toUpperCase(),
+          mode: q.match,
+          cameraIds: q.camera ? q.camera.split(',') : undefined,
+          area,
+          direction,
+          from: q.from ? new Date(q.from) : undefined,
+          to: q.to ? new Date(q.to) : undefined,
+          limit: q.limit,
+          offset: q.offset,
+        })
+        .catch((err: Error) => {
+          throw err instanceof SearchTooBroadError ? badRequest(err.message) : err;
+        });
+      const { purpose: _p, case: _c, ...params } = q;
+      await recordSearch(c, deps, { action: 'search.plate_reads', target: q.plate ?? null, access, details: { ...params, results: reads.length } });
       return c.json({
-        reads: reads.map((r) => ({ ...r, cropUrl: r.has_crop ? `/api/v1/plate-reads/${r.id}/crop.jpg` : null })),
+        reads: reads.map((r) => {
+          const crop = r.has_crop ? `/api/v1/plate-reads/${r.id}/crop.jpg` : null;
+          return { ...r, cropUrl: crop, thumbnailUrl: crop, footageUrl: footageUrl(r.camera_id, r.first_seen, r.last_seen, access) };
+        }),
         limit: q.limit,
         offset: q.offset,
+        nextOffset: nextOffset(reads.length, q.limit, q.offset),
       });
     })
     .get('/:id/crop.jpg', requireRole('admin', 'operator', 'investigator', 'checkpoint', 'unit'), async (c) => {

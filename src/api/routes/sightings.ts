@@ -1,10 +1,11 @@
-// Investigators' search of tracked people and vehicles by class, camera, time and plate; audited.
+// Investigators' search of tracked people and vehicles by class, camera, area, time and plate, paged by
+// offset, each result linked to its footage; every search audited.
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { requireRole } from '../auth.js';
 import type { ApiDeps, ApiEnv } from '../deps.js';
 import { notFound, parseOr400 } from '../errors.js';
-import { purposeField } from '../purpose.js';
+import { accessOf, areaOf, footageUrl, nextOffset, recordSearch, whereFields, whyFields } from '../footage-search.js';
 
 const searchQuery = z.strictObject({
   label: z.string().optional(),
@@ -12,27 +13,38 @@ const searchQuery = z.strictObject({
   plate: z.string().trim().min(2).max(16).optional(),
   from: z.iso.datetime({ offset: true }).optional(),
   to: z.iso.datetime({ offset: true }).optional(),
+  ...whereFields,
   limit: z.coerce.number().int().min(1).max(500).default(50),
-  offset: z.coerce.number().int().min(0).default(0),
-  purpose: purposeField,
+  offset: z.coerce.number().int().min(0).max(100_000).default(0),
+  ...whyFields,
 });
 
 export function sightingRoutes(deps: ApiDeps) {
   return new Hono<ApiEnv>()
     .get('/', requireRole('admin', 'operator', 'investigator'), async (c) => {
       const q = parseOr400(searchQuery, c.req.query(), 'query');
+      const access = await accessOf(q, deps.cases);
       const rows = await deps.sightings.search({
         labels: q.label?.split(','),
         cameraIds: q.camera?.split(','),
+        area: areaOf(q),
         plate: q.plate?.toUpperCase(),
         from: q.from ? new Date(q.from) : undefined,
         to: q.to ? new Date(q.to) : undefined,
         limit: q.limit,
         offset: q.offset,
       });
-      const p = c.get('principal');
-      await deps.audit.append({ actor: p.name, role: p.role, action: 'search.sightings', target: q.plate ?? q.label ?? null, details: { ...q, results: rows.length } });
-      return c.json({ sightings: rows.map((r) => ({ ...r, cropUrl: r.has_crop ? `/api/v1/sightings/${r.id}/crop.jpg` : null })), limit: q.limit, offset: q.offset });
+      const { purpose: _p, case: _c, ...params } = q;
+      await recordSearch(c, deps, { action: 'search.sightings', target: q.plate ?? q.label ?? null, access, details: { ...params, results: rows.length } });
+      return c.json({
+        sightings: rows.map((r) => {
+          const crop = r.has_crop ? `/api/v1/sightings/${r.id}/crop.jpg` : null;
+          return { ...r, cropUrl: crop, thumbnailUrl: crop, footageUrl: footageUrl(r.camera_id, r.first_seen, r.last_seen, access) };
+        }),
+        limit: q.limit,
+        offset: q.offset,
+        nextOffset: nextOffset(rows.length, q.limit, q.offset),
+      });
     })
     .get('/:id/crop.jpg', requireRole('admin', 'operator', 'investigator'), async (c) => {
       const crop = await deps.sightings.crop(c.req.param('id'));
