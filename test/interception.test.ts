@@ -4,6 +4,8 @@
 import { randomUUID } from 'node:crypto';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InterceptionService } from '../src/services/interception-service.js';
+import { InterceptionRepo } from '../src/store/interception-repo.js';
 import { startTestNode, type TestNode } from './helpers/node.js';
 import { SseClient, type SseEvent } from './helpers/sse.js';
 
@@ -141,5 +143,34 @@ describe('checkpoint interception', () => {
     expect((await t.api(`/interceptions/${order.id}/ack`, gateS, { method: 'POST' })).status).toBe(409);
     expect((await t.api('/interceptions/not-an-id', operator)).status).toBe(400);
     south.close();
+  });
+
+  it('closes only on a later read at a checkpoint within the window, never on the read behind the order', async () => {
+    // The service as the node builds it, called directly: each read's effect is known when the call returns.
+    const repos = t.node.infra.repos;
+    const config = { ...(await import('../src/config/interception.js')).interceptionSchema.parse({}), closeWindowHours: 24 };
+    const svc = new InterceptionService({ ...repos, orders: new InterceptionRepo(t.node.infra.db), bus: t.node.bus, config });
+    const plate = '粤A7K3P9';
+    const hitAt = Date.now() - 10_000;
+    const stored = async (cameraId: string, capturedAt: number, eventId = randomUUID(), readCount = 1) => {
+      const e = { eventId, cameraId, plate, confidence: 0.9, format: 'cn-ordinary', firstSeen: capturedAt, lastSeen: capturedAt, capturedAt, readCount, box: [1, 2, 3, 4] as [number, number, number, number], update: readCount > 1 };
+      await repos.plateReads.upsert(e);
+      return { e, closed: await svc.onPlateRead(e) };
+    };
+    const hit = await stored('gate-n', hitAt);
+    const by = { tokenId: 'x', name: 'operator-test', role: 'operator' as const, subject: null };
+    const order = await svc.orderFromPlate(plate, 'seen leaving a robbery', by, ['gate-n2']);
+    expect(order?.photo_read_id).toBe(hit.e.eventId);
+
+    expect((await stored('gate-n', hitAt + 2000, hit.e.eventId, 2)).closed).toBe(0); // a better version of the hit's own pass
+    expect((await stored('gate-s', hitAt - 5000)).closed).toBe(0); // before the hit
+    expect((await stored('street-1', hitAt + 3000)).closed).toBe(0); // not a checkpoint
+    expect((await stored('gate-s', Date.now() + 25 * 3600_000)).closed).toBe(0); // after the window
+    expect((await repos.plateReads.get(hit.e.eventId))?.read_count).toBe(2);
+    expect((await svc.describe(order?.id as string, by)).status).toBe('open');
+    const closing = await stored('gate-s', hitAt + 5000);
+    expect(closing.closed).toBe(1);
+    expect(await svc.describe(order?.id as string, by)).toMatchObject({ status: 'closed', closed: { cameraId: 'gate-s', readId: closing.e.eventId } });
+    expect((await stored('gate-n2', hitAt + 6000)).closed).toBe(0); // closed once
   });
 });

@@ -194,6 +194,8 @@ export class InterceptionService {
       id: o.id, status: o.status, plate: o.plate, reason: o.reason, alertId: o.alert_id, mode: o.mode,
       photoReadId: o.photo_read_id, photoUrl: cropUrl(o.photo_read_id),
       orderedBy: o.ordered_by, role: o.role, createdAt: iso(o.created_at), closeUntil: iso(o.close_until),
+      // Still open, but too old for a read to close it: the command room should cancel or renew it.
+      lapsed: o.status === 'open' && new Date(o.close_until).getTime() < Date.now(),
       hit: { cameraId: o.origin_camera, name: origin?.name ?? null, lat: origin?.lat ?? null, lon: origin?.lon ?? null, at: iso(o.hit_at), headingDeg: o.heading, direction: compassOf(o.heading) },
       targets: o.targets.map((t) => ({
         cameraId: t.camera_id, name: cameras.get(t.camera_id)?.name ?? t.camera_id, distanceM: t.distance_m === null ? null : Math.round(t.distance_m),

@@ -22,10 +22,13 @@ const zh = {
   cs_online: '在线', cs_offline: '离线', cs_starting: '启动中', cs_stopped: '已停止', cs_unknown: '未知',
   candidateNotice: '候选比对：尚未经人工确认。行动前请核实号牌和车辆。', confirmedNotice: '已由值班员确认。',
   ocrSubs: '形近字符', otherDiffs: '其他差异', provinceDiffers: '省份不同',
+  dutyLevel: '勤务等级', duty_normal: '常态', duty_enhanced: '加强', duty_wartime: '战时', dutySwitch: '切换等级', dutyReason: '切换理由（必填，至少 3 个字）',
+  dutySince: '自', dutyInitial: '配置的初始等级', dutyUnits: '每警派', dutyAck: '接警时限', dutyPriority: '告警优先级', dutyFaceConfirm: '人脸确认人数', dutyCheckpoints: '通知卡口',
+  dutyScope_own: '本卡口', dutyScope_district: '本辖区', dutyScope_all: '全部',
   interceptions: '拦截指令', icNone: '暂无拦截指令', icReason: '拦截原因', icSeenAt: '发现地点', icDirection: '行驶方向', icExpected: '预计到达', icOrderedBy: '下令人',
   icAck: '确认收到', icAcked: '已确认', icWaiting: '待确认', icAckedCount: '个卡口已确认', icOrder: '下达拦截指令', icOrdered: '已下达拦截',
   icLoopClosed: '拦截闭环：', icClosedAt: '已在卡口识别：', icCancelled: '已撤销', dirUnknown: '方向不明',
-  ic_open: '拦截中', ic_closed: '已闭环', ic_cancelled: '已撤销',
+  ic_open: '拦截中', ic_closed: '已闭环', ic_cancelled: '已撤销', icLapsed: '已超时',
   dir_N: '向北', dir_NE: '向东北', dir_E: '向东', dir_SE: '向东南', dir_S: '向南', dir_SW: '向西南', dir_W: '向西', dir_NW: '向西北',
 };
 
@@ -52,10 +55,13 @@ const en = {
   cs_online: 'online', cs_offline: 'offline', cs_starting: 'starting', cs_stopped: 'stopped', cs_unknown: 'unknown',
   candidateNotice: 'Candidate match: not confirmed by a person. Verify the plate and vehicle before acting.', confirmedNotice: 'Confirmed by an operator.',
   ocrSubs: 'look-alike characters', otherDiffs: 'other differences', provinceDiffers: 'province differs',
+  dutyLevel: 'Duty level', duty_normal: 'normal', duty_enhanced: 'enhanced', duty_wartime: 'wartime', dutySwitch: 'Switch level', dutyReason: 'Reason (required, at least 3 characters)',
+  dutySince: 'since', dutyInitial: 'initial level from the config', dutyUnits: 'units per hit', dutyAck: 'ack within', dutyPriority: 'alert on priority', dutyFaceConfirm: 'face confirmations', dutyCheckpoints: 'checkpoints told',
+  dutyScope_own: 'own', dutyScope_district: 'district', dutyScope_all: 'all',
   interceptions: 'Interception orders', icNone: 'No interception orders', icReason: 'Reason', icSeenAt: 'Seen at', icDirection: 'Heading', icExpected: 'Expected by', icOrderedBy: 'Ordered by',
   icAck: 'Acknowledge', icAcked: 'acknowledged', icWaiting: 'waiting', icAckedCount: 'checkpoints acknowledged', icOrder: 'Order interception', icOrdered: 'Interception ordered',
   icLoopClosed: 'Loop closed:', icClosedAt: 'Read at checkpoint', icCancelled: 'Cancelled by', dirUnknown: 'direction unknown',
-  ic_open: 'open', ic_closed: 'closed', ic_cancelled: 'cancelled',
+  ic_open: 'open', ic_closed: 'closed', ic_cancelled: 'cancelled', icLapsed: 'lapsed',
   dir_N: 'northbound', dir_NE: 'north-east', dir_E: 'eastbound', dir_SE: 'south-east', dir_S: 'southbound', dir_SW: 'south-west', dir_W: 'westbound', dir_NW: 'north-west',
 };
 

@@ -83,7 +83,7 @@ function orderCard(o) {
   const me = mine(o);
   const ackable = isCheckpoint() && o.status === 'open' && me && !me.acknowledgedAt;
   return h('li', { class: `ic ic-${o.status}`, id: `ic-${o.id}`, dataset: { status: o.status, plate: o.plate, acked: me?.acknowledgedAt ? 'yes' : 'no' } },
-    h('header', {}, h('span', { class: 'plate big' }, o.plate), h('span', { class: `chip ic-st-${o.status}` }, tv('ic', o.status))),
+    h('header', {}, h('span', { class: 'plate big' }, o.plate), h('span', { class: `chip ic-st-${o.status}` }, tv('ic', o.status)), o.lapsed ? h('span', { class: 'chip' }, t('icLapsed')) : null),
     h('div', { class: 'evidence' }, photo(o.photoUrl, o.plate),
       h('dl', {},
         h('dt', {}, t('icReason')), h('dd', { class: 'ic-reason' }, o.reason),
