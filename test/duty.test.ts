@@ -6,6 +6,7 @@ import { parseConfig } from '../src/config/load.js';
 import { DutyRepo } from '../src/duty/duty-repo.js';
 import { DutyState } from '../src/duty/duty-state.js';
 import { createLogger } from '../src/lib/logger.js';
+import { hasChromium, launchBrowser, screenshot, signIn } from './helpers/browser.js';
 import { startTestNode, type TestNode } from './helpers/node.js';
 import { SseClient } from './helpers/sse.js';
 
@@ -139,5 +140,36 @@ describe('duty levels', () => {
     expect(hit.data.data).toMatchObject({ priority: 5, dutyLevel: 'wartime' });
     const detail = await t.api(`/alerts/${hit.data.alertId as string}`, operator);
     expect(detail.body).toMatchObject({ plate: MINOR, dutyLevel: 'wartime', confirmations: { required: 0 } });
+  });
+
+  it.skipIf(!hasChromium)('shows the level in the header and switches it live on every page', async () => {
+    const browser = await launchBrowser();
+    try {
+      const [room, lead] = [await browser.newPage(), await browser.newPage()];
+      await signIn(room.page, t.url, operator);
+      await signIn(lead.page, t.url, admin);
+      await room.page.waitForSelector('#duty.lvl-wartime');
+      expect(await room.page.textContent('#duty')).toContain('战时');
+      // An operator sees the level but has no switch; the admin has one.
+      expect(await room.page.$('#duty button.badge')).toBeNull();
+      await lead.page.click('#duty button.badge');
+      await lead.page.check('#duty-form input[value="normal"]');
+      await screenshot(lead.page, 'duty-1-switch-form');
+      await lead.page.click('#duty-form button[type=submit]');
+      // Without a reason the browser keeps the form (required); with one the switch goes through.
+      expect(await lead.page.$('#duty-form')).not.toBeNull();
+      await lead.page.fill('#duty-reason', 'suspects detained, back to routine');
+      await lead.page.click('#duty-form button[type=submit]');
+      await lead.page.waitForSelector('#duty.lvl-normal');
+      // The operator's page follows from the stream's duty event, without a reload.
+      await room.page.waitForSelector('#duty.lvl-normal');
+      expect(await room.page.textContent('#duty')).toContain('常态');
+      await screenshot(room.page, 'duty-2-operator-after-switch');
+      // The test's reads carry no plate crop: those 404s are expected, nothing else is.
+      expect([...room.errors, ...lead.errors].filter((e) => !/crop\.jpg/.test(e))).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+    expect((await t.api('/duty', operator)).body).toMatchObject({ level: 'normal', previous: 'wartime', reason: 'suspects detained, back to routine' });
   });
 });

@@ -8,6 +8,7 @@ import { renderMap } from './map.js';
 import { loadCameras, loadUnits, onCameraStatus, renderCameras, renderUnits, tickAges } from './status.js';
 import { canDispose, on, state } from './store.js';
 import { onOffer, refreshOffers, renderOffers } from './unit.js';
+import { mountDuty, onDutyEvent } from './duty.js';
 import { loadInterceptions, mountInterceptions, onInterceptionEvent, renderInterceptions } from './interceptions.js';
 
 const CAMERAS_EVERY_MS = 5000;
@@ -79,6 +80,7 @@ async function start() {
       if (first) return void (first = false);
       if (!isUnit) void loadAlerts().catch((e) => showError(e.message));
       void loadInterceptions().catch(() => {});
+      void mountDuty().catch(() => {});
     },
     down: () => setLive(false),
     alert: (e) => void onAlertEvent(e).catch(() => {}),
@@ -86,9 +88,10 @@ async function start() {
     offer: onOffer,
     interception: onInterceptionEvent,
     'camera-status': onCameraStatus,
+    duty: onDutyEvent,
   });
 
-  const loads = [loadCameras(), loadUnits(), isUnit ? Promise.resolve() : loadAlerts(), mountInterceptions()];
+  const loads = [loadCameras(), loadUnits(), isUnit ? Promise.resolve() : loadAlerts(), mountInterceptions(), mountDuty()];
   const results = await Promise.allSettled(loads);
   const failed = results.find((r) => r.status === 'rejected');
   if (failed) showError(failed.reason.message);
