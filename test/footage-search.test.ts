@@ -1,10 +1,14 @@
 // Integration: footage search by area (circle, box) and direction of travel, partial plates on the trigram
 // index (PGlite), sightings by area, face search results with footage links, and `vigil footage search`.
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Environment } from '../src/config/load.js';
 import { footageCli } from '../src/cli/footage.js';
+import { createChipAnalyzer } from '../src/vision/face-chip.js';
+import { decodeImage } from '../src/vision/image.js';
+import { resolveSource } from '../src/vision/models/manifest.js';
 import { startTestNode, type TestNode } from './helpers/node.js';
 
 // cam-n looks north and cam-e east (1 km apart at most); cam-x, far away, has no heading.
@@ -136,6 +140,47 @@ describe('footage search', () => {
     expect(rows[0].footageUrl).toMatch(/^\/api\/v1\/footage\/cam-n\/play\?from=.*&purpose=missing\+child$/);
     expect((await t.api('/sightings?box=22.5,114.07,22.58,114.12&label=person&purpose=missing%20child', investigator)).body.sightings).toEqual([]);
   });
+
+  it('finds face sightings by photo within an area, each with its camera, time, thumbnail and footage link', async () => {
+    const photo = resolveSource({ npm: '@vladmandic/human/assets/screenshot-faceid.jpg' });
+    const [face] = await (await createChipAnalyzer()).faces(await decodeImage(photo));
+    const authorisation = randomUUID();
+    await t.node.infra.db.query(
+      `insert into face_authorisations (id, approved_by, legal_reference, cameras, starts_at, ends_at, created_by)
+       values ($1, 'judge', 'order 2026-77', '{cam-n,cam-x}', now() - interval '1 day', now() + interval '1 day', 'admin')`,
+      [authorisation],
+    );
+    const ids: Record<string, string> = {};
+    for (const cameraId of ['cam-n', 'cam-x']) {
+      ids[cameraId] = randomUUID();
+      await t.node.infra.repos.faceSightings.upsert({
+        id: ids[cameraId], cameraId, authorisationId: authorisation, firstSeen: now - 4000, lastSeen: now - 1000, capturedAt: now - 2000, box: face.box,
+        quality: 0.9, frames: 4, embedding: face.embedding, crop: Buffer.from('jpeg'), matched: false, expiresAt: now + HOUR,
+      });
+    }
+    const send = async (fields: Record<string, string>, token = investigator) => {
+      const fd = new FormData();
+      for (const [k, v] of Object.entries(fields)) fd.append(k, v);
+      fd.append('photo', new Blob([new Uint8Array(readFileSync(photo))]), 'probe.jpg');
+      const res = await fetch(`${t.url}/api/v1/faces/search`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: fd });
+      return { status: res.status, body: (await res.json()) as Body };
+    };
+    const near = await send({ purpose: 'case 2026-301: where was he seen', near: '22.540,114.050,1000' });
+    expect(near.status).toBe(200);
+    const results = near.body.results as { id: string; camera_id: string; first_seen: string; thumbnailUrl: string; footageUrl: string }[];
+    expect(results.map((r) => [r.id, r.camera_id])).toEqual([[ids['cam-n'], 'cam-n']]);
+    expect(results[0].thumbnailUrl).toBe(`/api/v1/faces/sightings/${ids['cam-n']}/crop.jpg`);
+    const link = new URL(results[0].footageUrl, 'http://x');
+    expect(link.pathname).toBe('/api/v1/footage/cam-n/play');
+    expect(link.searchParams.get('purpose')).toBe('case 2026-301: where was he seen');
+    expect(Date.parse(link.searchParams.get('from') as string)).toBe(now - 4000 - 10_000);
+    const box = await send({ purpose: 'case 2026-301', box: '22.58,114.15,22.62,114.25' });
+    expect((box.body.results as { camera_id: string }[]).map((r) => r.camera_id)).toEqual(['cam-x']);
+    expect((await send({ purpose: 'case 2026-301', near: '22.54,114.05' })).status).toBe(400);
+    expect((await send({ purpose: 'case 2026-301', near: '22.540,114.050,1000' }, await t.token('operator'))).status).toBe(403);
+    const audit = await t.api('/admin/audit?action=face.search', admin);
+    expect((audit.body.entries as { details: Body }[]).at(-1)?.details).toMatchObject({ area: { kind: 'box', south: 22.58, west: 114.15, north: 22.62, east: 114.25 } });
+  }, 60_000);
 
   it('searches through `vigil footage search`: a table with footage links, or JSON', async () => {
     const env = { apiUrl: t.url, apiToken: investigator } as Environment;

@@ -20,18 +20,3 @@ export function parseCompass(text: string): number | null {
   const n = Number(text);
   return text.trim() !== '' && Number.isFinite(n) && n >= 0 && n <= 360 ? n % 360 : null;
 }
-
-/** The smaller angle between two compass directions, 0-180. */
-export function angleBetween(a: number, b: number): number {
-  const d = Math.abs(a - b) % 360;
-  return d > 180 ? 360 - d : d;
-}
-
-/**
- * The way a vehicle travelled past a camera that looks along `heading`: one going away travels along
- * it, one coming towards the camera against it. Null without a heading or a known motion.
- */
-export function travelDirection(heading: number | null, motion: 'approaching' | 'receding' | null): number | null {
-  if (heading === null || motion === null) return null;
-  return motion === 'receding' ? heading % 360 : (heading + 180) % 360;
-}

@@ -52,4 +52,18 @@ describe('PlatePassFuser', () => {
     expect(again?.pass.eventId).not.toBe(a?.pass.eventId);
     expect(f.open).toBe(1);
   });
+
+  it('tells approaching from receding by the growth of the plate box over the pass, and re-sends when it knows', () => {
+    const f = new PlatePassFuser({ windowMs: 5000 });
+    const at = (b: Box, t: number) => f.observe({ ...read('粤B4E7K2', 0.9, t), box: b });
+    expect(at([100, 100, 140, 120], 0)?.pass.motion).toBeNull();
+    expect(at([100, 100, 142, 121], 100)).toBeNull(); // within jitter: nothing new to send
+    const grown = at([100, 100, 150, 125], 200);
+    expect(grown?.pass.motion).toBe('approaching');
+    expect(grown?.update).toBe(true);
+    expect(at([100, 100, 141, 120], 300)).toBeNull(); // back near the first size: motion stays known
+    const g = new PlatePassFuser({ windowMs: 5000 });
+    g.observe({ ...read('京A12345', 0.9, 0), box: [0, 0, 60, 30] });
+    expect(g.observe({ ...read('京A12345', 0.9, 100), box: [0, 0, 40, 20] })?.pass.motion).toBe('receding');
+  });
 });
