@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { configSchema } from '../config/schema.js';
-import { checkpointSees } from './audience.js';
+import { checkpointMayRead, checkpointSees } from './audience.js';
 import { policyFor, raisesAlert } from './policy.js';
 
 const config = (raw: Record<string, unknown> = {}) => configSchema.parse(raw);
@@ -67,5 +67,21 @@ describe('checkpointSees', () => {
     expect(checkpointSees(hit('gate-9', { checkpoints: 'all', district: 'nanshan' }), gate)).toBe(true);
     expect(checkpointSees(hit('gate-9', { checkpoints: 'everyone' }), gate)).toBe(false);
     expect(checkpointSees(hit('gate-2', { checkpoints: 'district', district: 'futian' }), { id: 'gate-x', district: null })).toBe(false);
+  });
+});
+
+describe('checkpointMayRead', () => {
+  const c = config();
+  const duty = { policy: (l: 'normal' | 'enhanced' | 'wartime') => policyFor(c, l) };
+  const alert = (duty_level: 'normal' | 'enhanced' | 'wartime' | null, kind = 'plate') => ({ camera_id: 'gate-2', kind, duty_level });
+  const gate = { id: 'gate-1', district: 'futian' };
+
+  it('follows the level the alert was raised under', () => {
+    expect(checkpointMayRead(alert('normal'), { district: 'futian' }, gate, duty)).toBe(false);
+    expect(checkpointMayRead(alert('enhanced'), { district: 'futian' }, gate, duty)).toBe(true);
+    expect(checkpointMayRead(alert('enhanced'), { district: 'nanshan' }, gate, duty)).toBe(false);
+    expect(checkpointMayRead(alert('wartime'), { district: 'nanshan' }, gate, duty)).toBe(true);
+    expect(checkpointMayRead(alert(null), { district: 'futian' }, { id: 'gate-2', district: 'futian' }, duty)).toBe(true);
+    expect(checkpointMayRead(alert('wartime', 'face'), { district: 'futian' }, gate, duty)).toBe(false);
   });
 });

@@ -1,6 +1,4 @@
-// Job: turn a match into an alert under the live duty level and tell the command room. A plate hit of a
-// priority the level alerts on is dispatched at once unless the level wants an operator's confirmation
-// first; a face hit waits as a candidate until people confirm it (AlertService starts those dispatches).
+// Job: turn a match into an alert under the live duty level (threshold, confirmations, checkpoints told) and tell the command room.
 import { audienceFor } from '../duty/audience.js';
 import type { DutyReader } from '../duty/duty-state.js';
 import { raisesAlert, type DutyPolicy } from '../duty/policy.js';
@@ -28,6 +26,11 @@ export interface CreateAlertDeps {
   duty: DutyReader;
 }
 
+/**
+ * A plate hit of a priority the level alerts on is dispatched at once, unless the level wants an
+ * operator's confirmation first; a face hit waits as a candidate until people confirm it (AlertService
+ * starts those dispatches).
+ */
 export async function createAlert(p: Payload<'alerts'>, deps: CreateAlertDeps): Promise<void> {
   if ('kind' in p) await createFaceAlert(p, deps);
   else await createPlateAlert(p, deps);

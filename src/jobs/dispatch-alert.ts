@@ -1,5 +1,4 @@
-// Job: offer an alert to the nearest available units not yet tried (as many as the duty level asks),
-// deliver each offer on every channel once, and schedule the escalation check.
+// Job: offer an alert to the nearest untried units (as many as the duty level asks), deliver each offer once per channel, schedule the escalation check.
 import { rankUnits, type RankedUnit, type RankOptions } from '../dispatch/travel.js';
 import type { OfferChannel, OfferMessage } from '../dispatch/offer-channel.js';
 import type { DutyReader } from '../duty/duty-state.js';

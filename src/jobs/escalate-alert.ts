@@ -1,5 +1,4 @@
-// Job: when offered units have not acknowledged in time, record each escalation and offer their lanes to the next nearest;
-// and, on a duty switch, re-time the checks still waiting to the new level's timeout.
+// Job: units that did not acknowledge in time hand their lanes to the next nearest; a duty switch re-times the checks still waiting.
 import type { EventBus } from '../queues/event-bus.js';
 import type { Payload } from '../queues/payloads.js';
 import type { QueueSet } from '../queues/queue-set.js';
