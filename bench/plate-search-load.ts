@@ -3,7 +3,7 @@
 // rebuilt after it (two connections at a time on PostgreSQL).
 import type { Db } from '../src/store/db.js';
 
-/** 100 cameras on a 10 x 10 grid about 1 km apart around Shenzhen; the last ten have no heading. */
+/** 100 cameras on a 10 x 10 grid about 1 km apart around Shenzhen; the last ten have no facing. */
 export const CAMERA_COUNT = 100;
 export const GRID_ORIGIN = { lat: 22.5, lon: 114.0 };
 export const GRID_STEP = { lat: 0.009, lon: 0.00975 };
@@ -13,14 +13,14 @@ export const DAYS = 30;
 const PLATE_SQL = `(array['京','沪','粤','苏','浙','皖','川','鲁'])[1 + (h % 8)] || chr(65 + ((h / 8) % 24)::int) ||
   lpad(((h / 192) % 100000)::text, 5, '0')`;
 
-/** The SQL heading of camera number `c` (1-100): null for the last ten. */
-const HEADING_SQL = (c: string) => `case when ${c} > 90 then null else ((${c} * 37) % 360)::float8 end`;
+/** The SQL facing of camera number `c` (1-100): null for the last ten. */
+const FACING_SQL = (c: string) => `case when ${c} > 90 then null else ((${c} * 37) % 360)::float8 end`;
 
 export async function loadCameras(db: Db): Promise<void> {
   await db.query(
-    `insert into cameras (id, name, kind, lat, lon, heading, district)
+    `insert into cameras (id, name, kind, lat, lon, facing, district)
      select 'cam-' || g, 'Camera ' || g, 'street', ${GRID_ORIGIN.lat} + ((g - 1) / 10) * ${GRID_STEP.lat},
-       ${GRID_ORIGIN.lon} + ((g - 1) % 10) * ${GRID_STEP.lon}, ${HEADING_SQL('g')}, 'd'
+       ${GRID_ORIGIN.lon} + ((g - 1) % 10) * ${GRID_STEP.lon}, ${FACING_SQL('g')}, 'd'
      from generate_series(1, ${CAMERA_COUNT}) g`,
   );
 }
@@ -53,7 +53,7 @@ function insertSql(from: number, to: number, total: number): string {
   return `insert into plate_reads (id, camera_id, plate, plate_canonical, confidence, format, first_seen, last_seen, captured_at, box, motion, direction)
     select gen_random_uuid(), 'cam-' || c, p, translate(p, 'ODQIZSBG', '00011286'), 0.95, 'ordinary', t, t + interval '2 s', t, '[0,0,1,1]',
       m, case m when 'receding' then hd when 'approaching' then case when hd >= 180 then hd - 180 else hd + 180 end end
-    from (select g, c, ${PLATE_SQL} as p, ${HEADING_SQL('c')} as hd,
+    from (select g, c, ${PLATE_SQL} as p, ${FACING_SQL('c')} as hd,
             (array['approaching', 'receding', null])[1 + (h / 7) % 3] as m,
             now() - interval '${DAYS} days' + (g * ${(DAYS * 86400) / total}) * interval '1 second' as t
           from (select g, 1 + g % ${CAMERA_COUNT} as c, abs(hashint4(g)) as h from generate_series(${from}, ${to - 1}) g) s) x`;

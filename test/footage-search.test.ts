@@ -11,11 +11,12 @@ import { decodeImage } from '../src/vision/image.js';
 import { resolveSource } from '../src/vision/models/manifest.js';
 import { startTestNode, type TestNode } from './helpers/node.js';
 
-// cam-n looks north and cam-e east (1 km apart at most); cam-x, far away, has no heading.
+// cam-n looks north and cam-e east; cam-w watches a one-way road westwards (heading, no facing); cam-x, far away, neither.
 const yaml = `
 cameras:
-  - { id: cam-n, name: North, source: "rtsp://127.0.0.1:1/none", kind: street, lat: 22.540, lon: 114.050, heading: 0, district: d, enabled: false }
-  - { id: cam-e, name: East, source: "rtsp://127.0.0.1:1/none", kind: street, lat: 22.540, lon: 114.100, heading: 90, district: d, enabled: false }
+  - { id: cam-n, name: North, source: "rtsp://127.0.0.1:1/none", kind: street, lat: 22.540, lon: 114.050, facing: 0, district: d, enabled: false }
+  - { id: cam-e, name: East, source: "rtsp://127.0.0.1:1/none", kind: street, lat: 22.540, lon: 114.100, facing: 90, district: d, enabled: false }
+  - { id: cam-w, name: West, source: "rtsp://127.0.0.1:1/none", kind: street, lat: 22.300, lon: 113.900, heading: 270, district: d, enabled: false }
   - { id: cam-x, name: Far, source: "rtsp://127.0.0.1:1/none", kind: street, lat: 22.600, lon: 114.200, district: d, enabled: false }
 units: [{ id: u1, callsign: U1, type: foot, homeGrid: g1 }]
 `;
@@ -40,7 +41,8 @@ describe('footage search', () => {
       ['cam-n', '京A12346', 'approaching', 2], // travels south (180°)
       ['cam-e', '粤B54321', 'approaching', 3], // travels west (270°)
       ['cam-e', '粤B99345', undefined, 4], // motion unknown
-      ['cam-x', '沪C12345', 'receding', 5], // no heading: direction unknown
+      ['cam-x', '沪C12345', 'receding', 5], // no facing, no heading: direction unknown
+      ['cam-w', '苏E77777', undefined, 6], // one-way road: its heading, whatever the motion
     ];
     for (const [cameraId, plate, motion, minutesAgo] of reads) {
       const at = now - minutesAgo * 60_000;
@@ -64,11 +66,11 @@ describe('footage search', () => {
     expect((await search('near=22.54,114.05,100&box=1,2,3,4&purpose=robbery%20at%20gate%203')).body.error).toMatch(/either near= or box=/);
   });
 
-  it('finds plate reads by direction of travel, from the camera heading and the plate approaching or receding', async () => {
+  it('finds plate reads by direction of travel, from the camera facing and the plate approaching or receding', async () => {
     const north = await search('direction=N&purpose=robbery%20at%20gate%203');
     expect((north.body.reads as Read[]).map((r) => [r.plate, r.direction, r.motion])).toEqual([['京A12345', 0, 'receding']]);
     expect(plates((await search('direction=S&purpose=robbery%20at%20gate%203')).body)).toEqual(['京A12346']);
-    expect(plates((await search('direction=265&tolerance=10&purpose=robbery%20at%20gate%203')).body)).toEqual(['粤B54321']);
+    expect(plates((await search('direction=265&tolerance=10&purpose=robbery%20at%20gate%203')).body)).toEqual(['粤B54321', '苏E77777']);
     expect(plates((await search('direction=E&purpose=robbery%20at%20gate%203')).body)).toEqual([]);
     const bad = await search('direction=up&purpose=robbery%20at%20gate%203');
     expect(bad.status).toBe(400);

@@ -14,10 +14,10 @@ const ops: Record<string, Record<string, Op>> = {
   },
   '/hotlist/import': { post: { summary: 'Import a CSV (text/csv body, ?why=...); returns imported count and per-row errors', roles: 'admin, operator', query: ['why'] } },
   '/plate-reads': {
-    get: { summary: 'Search plate reads; purpose required and audited', roles: 'admin, operator, investigator', query: ['plate', 'match (exact|fuzzy|partial)', 'camera', 'from', 'to', 'limit', 'offset', 'purpose'] },
+    get: { summary: 'Search plate reads (by plate, time, cameras, area, direction); purpose or case required, audited; results carry thumbnailUrl and footageUrl, paged by offset (nextOffset)', roles: 'admin, operator, investigator', query: ['plate', 'match (exact|fuzzy|partial)', 'camera', 'from', 'to', 'near (lat,lon,radiusM)', 'box (south,west,north,east)', 'direction (N|NE|...|degrees)', 'tolerance (degrees, default 45)', 'limit', 'offset', 'purpose', 'case'] },
   },
   '/sightings': {
-    get: { summary: 'Search tracked people and vehicles; purpose required and audited', roles: 'admin, operator, investigator', query: ['label', 'camera', 'plate', 'from', 'to', 'limit', 'offset', 'purpose'] },
+    get: { summary: 'Search tracked people and vehicles (by class, time, cameras, area); purpose or case required, audited; results carry thumbnailUrl and footageUrl', roles: 'admin, operator, investigator', query: ['label', 'camera', 'plate', 'from', 'to', 'near (lat,lon,radiusM)', 'box (south,west,north,east)', 'limit', 'offset', 'purpose', 'case'] },
   },
   '/plate-reads/{id}/crop.jpg': { get: { summary: 'The best plate crop of a read (JPEG)', roles: 'any' } },
   '/alerts': { get: { summary: 'Alerts, newest first (a checkpoint sees its own)', roles: 'admin, operator, investigator, checkpoint', query: ['status', 'since', 'limit'] } },
@@ -132,7 +132,7 @@ const schemas = {
   FaceSearch: {
     type: 'object',
     required: ['photo', 'purpose'],
-    properties: { photo: { type: 'string', format: 'binary' }, purpose: { type: 'string' }, camera: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, limit: { type: 'integer' } },
+    properties: { photo: { type: 'string', format: 'binary' }, purpose: { type: 'string' }, camera: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, near: { type: 'string', description: 'lat,lon,radiusM' }, box: { type: 'string', description: 'south,west,north,east' }, limit: { type: 'integer' } },
   },
   Position: { type: 'object', required: ['lat', 'lon'], properties: { lat: { type: 'number' }, lon: { type: 'number' }, at: { type: 'string', format: 'date-time' } } },
   InterceptionOrder: {

@@ -29,6 +29,8 @@ export const cameraSchema = z
     checkpointLevel: z.union([z.literal(1), z.literal(2), z.literal(3)]).optional(),
     ...latLon,
     heading: z.number().min(0).lt(360).optional(),
+    /** Compass direction the camera looks (degrees): with it, a plate's travel is told from its box growing or shrinking. */
+    facing: z.number().min(0).lt(360).optional(),
     lanes: z.number().int().min(1).max(16).default(1),
     district: z.string().min(1),
     grid: z.string().min(1).optional(),

@@ -20,11 +20,11 @@ export class CameraRepo {
   async upsertAll(cameras: readonly CameraConfig[]): Promise<void> {
     for (const c of cameras) {
       await this.db.query(
-        `insert into cameras (id, name, kind, checkpoint_level, lat, lon, heading, district, grid)
-         values ($1,$2,$3,$4,$5,$6,$7,$8,$9)
+        `insert into cameras (id, name, kind, checkpoint_level, lat, lon, heading, district, grid, facing)
+         values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)
          on conflict (id) do update set name = $2, kind = $3, checkpoint_level = $4, lat = $5, lon = $6,
-           heading = $7, district = $8, grid = $9, updated_at = now()`,
-        [c.id, c.name, c.kind, c.checkpointLevel ?? null, c.lat, c.lon, c.heading ?? null, c.district, c.grid ?? null],
+           heading = $7, district = $8, grid = $9, facing = $10, updated_at = now()`,
+        [c.id, c.name, c.kind, c.checkpointLevel ?? null, c.lat, c.lon, c.heading ?? null, c.district, c.grid ?? null, c.facing ?? null],
       );
     }
   }

@@ -87,11 +87,13 @@ export class PlateReadRepo {
   /** Inserts the pass, or updates it when a later event of the same pass arrives; returns true when new. */
   async upsert(e: PlateReadEvent): Promise<boolean> {
     const crop = e.cropJpeg ? Buffer.from(e.cropJpeg, 'base64') : null;
-    // Direction of travel from the camera's heading (see migration 008): going away along it, coming against it.
+    // Direction of travel (migration 008): along the camera's facing when going away, against it when coming;
+    // without a facing, the one-way heading of the road it watches.
     const [row] = await this.db.query<{ inserted: boolean }>(
       `insert into plate_reads (id, camera_id, plate, plate_canonical, confidence, format, first_seen, last_seen, captured_at, read_count, box, crop, motion, direction)
        values ($1,$2,$3,$4,$5,$6,to_timestamp($7/1000.0),to_timestamp($8/1000.0),to_timestamp($9/1000.0),$10,$11,$12,$13,
-         (select case $13 when 'receding' then heading when 'approaching' then case when heading >= 180 then heading - 180 else heading + 180 end end
+         (select case when facing is null then heading when $13 = 'receding' then facing
+                      when $13 = 'approaching' then case when facing >= 180 then facing - 180 else facing + 180 end end
           from cameras where id = $2))
        on conflict (id) do update set plate = excluded.plate, plate_canonical = excluded.plate_canonical,
          confidence = excluded.confidence, format = excluded.format, last_seen = excluded.last_seen,

@@ -7,11 +7,14 @@ create extension if not exists pg_trgm;
 -- a run of three known characters; shorter patterns must be narrowed by time or camera (the repository says so).
 create index plate_reads_plate_trgm on plate_reads using gin (plate gin_trgm_ops);
 
+-- The compass direction a camera looks (config `facing`); `heading` stays the direction traffic travels
+-- past a camera on a one-way road (as interception reads it).
+alter table cameras add column facing double precision check (facing >= 0 and facing < 360);
+
 -- How the plate moved over its pass: its box grew (approaching the camera) or shrank (receding).
 alter table plate_reads add column motion text check (motion in ('approaching', 'receding'));
--- Compass direction of travel in degrees (0 = north, 90 = east), from the camera's heading (the way it
--- looks) and the motion: receding vehicles travel along the heading, approaching ones against it.
--- Null when the camera has no heading or the motion is unknown.
+-- Compass direction of travel in degrees (0 = north, 90 = east): with the camera's facing, receding
+-- vehicles travel along it and approaching ones against it; without it, the one-way heading; else null.
 alter table plate_reads add column direction real check (direction >= 0 and direction < 360);
 
 -- Reads arrive in time order, so a BRIN index on first_seen is tiny and exact enough to AND with the
