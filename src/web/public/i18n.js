@@ -30,6 +30,7 @@ const zh = {
   icLoopClosed: '拦截闭环：', icClosedAt: '已在卡口识别：', icCancelled: '已撤销', dirUnknown: '方向不明',
   ic_open: '拦截中', ic_closed: '已闭环', ic_cancelled: '已撤销', icLapsed: '已超时',
   dir_N: '向北', dir_NE: '向东北', dir_E: '向东', dir_SE: '向东南', dir_S: '向南', dir_SW: '向西南', dir_W: '向西', dir_NW: '向西北',
+  reports: '研判报表', heat: '热力分布', heatAlerts: '告警', heatReads: '过车', period: '时段', last24h: '近24小时', last7d: '近7天', last30d: '近30天', refresh: '刷新', grid: '网格', shift: '班次', all: '全部', noShift: '班外', total: '合计', noData: '该时段无数据', response135: '1-3-5 快速反应（到达用时）', dispatchedCount: '派警数', ackP: '接警用时 p50/p90', arriveP: '到达用时 p50/p90', within1: '1分钟内', within3: '3分钟内', within5: '5分钟内', stale: '位置过期', staleHint: '位置超过时限未更新，派警时不会选中', noFix: '无定位', ut_car: '巡逻车', ut_motorbike: '摩托车', ut_foot: '步巡', ut_post: '固定岗',
 };
 
 const en = {
@@ -63,6 +64,7 @@ const en = {
   icLoopClosed: 'Loop closed:', icClosedAt: 'Read at checkpoint', icCancelled: 'Cancelled by', dirUnknown: 'direction unknown',
   ic_open: 'open', ic_closed: 'closed', ic_cancelled: 'cancelled', icLapsed: 'lapsed',
   dir_N: 'northbound', dir_NE: 'north-east', dir_E: 'eastbound', dir_SE: 'south-east', dir_S: 'southbound', dir_SW: 'south-west', dir_W: 'westbound', dir_NW: 'north-west',
+  reports: 'Reports', heat: 'Heat', heatAlerts: 'alerts', heatReads: 'plate reads', period: 'Period', last24h: 'last 24 h', last7d: 'last 7 days', last30d: 'last 30 days', refresh: 'Refresh', grid: 'Grid', shift: 'Shift', all: 'all', noShift: 'off shift', total: 'Total', noData: 'Nothing in this period', response135: '1-3-5 response (time to arrival)', dispatchedCount: 'Dispatched', ackP: 'Ack p50/p90', arriveP: 'Arrival p50/p90', within1: '≤ 1 min', within3: '≤ 3 min', within5: '≤ 5 min', stale: 'stale fix', staleHint: 'Position older than the stale limit: dispatch will not choose this unit', noFix: 'no fix', ut_car: 'car', ut_motorbike: 'motorbike', ut_foot: 'foot', ut_post: 'fixed post',
 };
 
 const dicts = { zh, en };

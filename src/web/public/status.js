@@ -1,4 +1,4 @@
-// The camera status wall (state, fps, last frame age, restarts) and the unit list, refreshed and live.
+// The camera status wall (state, fps, last frame age, restarts) and the unit list (type, status, stale fixes), refreshed and live.
 import { api } from './api.js';
 import { $, ago, fill, fmtTime, h } from './dom.js';
 import { t, tv } from './i18n.js';
@@ -44,10 +44,13 @@ export function renderCameras() {
   fill(box, state.cameras.map(cameraTile));
 }
 
+/** Type, status and the age of the last fix; a stale fix (older than dispatch.staleAfterSeconds) is flagged, as dispatch skips it. */
 function unitItem(u) {
-  return h('li', { class: `unit-row us-${u.status}`, dataset: { unit: u.id, status: u.status } },
-    h('span', { class: 'dot' }), h('b', {}, u.callsign), ` ${u.type} · `, h('span', { class: 'ustatus' }, tv('us', u.status)),
-    h('span', { class: 'muted' }, u.position_at ? ` · ${t('position')} ${fmtTime(u.position_at, state.timezone, false)}` : ' · —'));
+  const age = u.positionAgeS == null ? '' : ` (${ago(Date.now() - u.positionAgeS * 1000)})`;
+  return h('li', { class: `unit-row us-${u.status}${u.stale ? ' stale' : ''}`, dataset: { unit: u.id, status: u.status, type: u.type, stale: u.stale ? 'true' : 'false' } },
+    h('span', { class: 'dot' }), h('b', {}, u.callsign), ` ${tv('ut', u.type)} · `, h('span', { class: 'ustatus' }, tv('us', u.status)),
+    h('span', { class: 'muted' }, u.position_at ? ` · ${t('position')} ${fmtTime(u.position_at, state.timezone, false)}${age}` : ` · ${t('noFix')}`),
+    u.stale ? h('span', { class: 'stale-tag', title: t('staleHint') }, ` ${t('stale')}`) : null);
 }
 
 export function renderUnits() {
