@@ -12,6 +12,8 @@ import { SseClient } from './helpers/sse.js';
 
 const yaml = `
 dispatch: { ackTimeoutSeconds: 600, staleAfterSeconds: 600 }
+# At enhanced this room wants an operator to confirm a plate hit before a unit is sent.
+duty: { enhanced: { plateConfirmations: 1 } }
 cameras:
   - { id: gate-1, name: Gate 1, source: "rtsp://127.0.0.1:1/none", kind: checkpoint, checkpointLevel: 1, lat: 22.5431, lon: 114.0579, district: futian, enabled: false }
   - { id: gate-2, name: Gate 2, source: "rtsp://127.0.0.1:1/none", kind: checkpoint, checkpointLevel: 2, lat: 22.5600, lon: 114.0600, district: futian, enabled: false }
@@ -171,5 +173,18 @@ describe('duty levels', () => {
       await browser.close();
     }
     expect((await t.api('/duty', operator)).body).toMatchObject({ level: 'normal', previous: 'wartime', reason: 'suspects detained, back to routine' });
+  });
+
+  it('at a level that wants an operator first, sends nobody until the hit is confirmed', async () => {
+    expect((await t.api('/duty', admin, { method: 'PUT', body: JSON.stringify({ level: 'enhanced', reason: 'football match tonight' }) })).status).toBe(200);
+    for (const u of ['u1', 'u2', 'u3']) await t.node.infra.repos.units.setStatus(u, 'available');
+    const readId = await read(URGENT);
+    const hit = await ops.waitFor((e) => e.event === 'alert' && (e.data.data as { plateReadId?: string }).plateReadId === readId, 15_000, 'the hit at enhanced');
+    const alertId = hit.data.alertId as string;
+    expect(hit.data.data).toMatchObject({ dutyLevel: 'enhanced', confirmations: { required: 1 }, notice: expect.stringMatching(/No unit is sent until an operator confirms/) });
+    expect((await t.api(`/alerts/${alertId}`, operator)).body.assignments).toEqual([]);
+    const confirm = await t.api(`/alerts/${alertId}/disposition`, operator, { method: 'POST', body: JSON.stringify({ verdict: 'confirm', reason: 'plate and car match the record' }) });
+    expect(confirm.body).toMatchObject({ status: 'confirmed' });
+    await expect.poll(async () => ((await t.api(`/alerts/${alertId}`, operator)).body.assignments as { unit_id: string }[]).map((a) => a.unit_id), { timeout: 15_000 }).toEqual(['u1']);
   });
 });
