@@ -5,6 +5,8 @@ import { onLang, t, tv } from './i18n.js';
 import { state } from './store.js';
 
 const LEVELS = ['normal', 'enhanced', 'wartime'];
+/** Roles whose stream carries the `duty` event: only they can keep the badge current. */
+const LIVE_ROLES = ['admin', 'operator', 'checkpoint'];
 
 /** GET /duty as last known: level, policy, since, by, reason, canSwitch. */
 let duty = null;
@@ -13,6 +15,7 @@ let formError = '';
 
 /** Loads the level (again after a reconnection: a switch may have been missed) and draws it. */
 export async function mountDuty() {
+  if (!LIVE_ROLES.includes(state.role)) return;
   duty = await api('/duty');
   render();
 }
