@@ -210,4 +210,24 @@ demo:
     expect(gateErrors).toEqual([]);
     await gate.context().close();
   });
+
+  it('shows an operator the fixture camera live, and says when a camera is offline', async () => {
+    const { page } = await browser.newPage();
+    await signIn(page, t.url, tokenOf('operator'));
+    // The camera's own H.264, copied into fragmented MP4, through MediaSource: frames advance.
+    await page.locator('#cameras li[data-camera="gate-1"]').click();
+    await page.locator('#live-panel[data-camera="gate-1"][data-state="playing"]').waitFor({ timeout: 30_000 });
+    const at = await page.locator('#live-panel video').evaluate((v: HTMLVideoElement) => v.currentTime);
+    await page.waitForFunction((t0) => {
+      const v = document.querySelector<HTMLVideoElement>('#live-panel video');
+      return !!v && v.videoWidth > 0 && v.currentTime > t0 + 1;
+    }, at);
+    await screenshot(page, '8-operator-live-view');
+    // gate-2 has no stream: a clear offline message instead of a black box.
+    await page.locator('#map g.cam[data-camera="gate-2"]').click();
+    await page.locator('#live-panel[data-camera="gate-2"][data-state="offline"]').waitFor({ timeout: 30_000 });
+    expect(await page.locator('#live-status').textContent()).toContain('摄像机离线');
+    await screenshot(page, '9-operator-live-offline');
+    await page.context().close();
+  });
 });

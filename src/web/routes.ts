@@ -14,7 +14,8 @@ const types: Record<string, string> = {
 };
 
 // The page loads nothing from elsewhere; say so to the browser too. No inline script or style either.
-const CSP = "default-src 'self'; img-src 'self' blob: data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+// media-src blob: is the live view's MediaSource.
+const CSP = "default-src 'self'; img-src 'self' blob: data:; media-src 'self' blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
 /** The files served, fixed at start: a request can name only one of these, never a path. */
 export function publicFiles(): string[] {

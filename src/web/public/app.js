@@ -9,6 +9,7 @@ import { mountHeat } from './heat.js';
 import { loadCameras, loadUnits, onCameraStatus, renderCameras, renderUnits, tickAges } from './status.js';
 import { canDispose, on, state } from './store.js';
 import { onOffer, refreshOffers, renderOffers } from './unit.js';
+import { mountLive } from './live.js';
 import { mountDuty, onDutyEvent } from './duty.js';
 import { loadInterceptions, mountInterceptions, onInterceptionEvent, renderInterceptions } from './interceptions.js';
 
@@ -70,6 +71,7 @@ async function start() {
   $('#signin').hidden = true;
   $('#signout').hidden = false;
   $('#console').hidden = false;
+  mountLive();
   renderWho();
 
   const isUnit = state.role === 'unit';

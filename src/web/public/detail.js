@@ -1,10 +1,12 @@
-// The selected alert: evidence side by side (plate crop vs hotlist record), disposition form, units sent.
+// The selected alert: evidence side by side (plate crop vs hotlist record, or face crop vs enrolled photo),
+// disposition form, footage, units sent.
 import { api, imageUrl } from './api.js';
 import { $, fill, fmtTime, h } from './dom.js';
 import { t, tv } from './i18n.js';
 import { latestAssignment, refreshAlert, unitName } from './alerts.js';
 import { canDispose, mergeAlert, emit, state } from './store.js';
 import { interceptAction } from './interceptions.js';
+import { footageButton } from './footage.js';
 
 const crops = new Map(); // plateReadId -> Promise<object URL>
 let formVerdict = null; // 'confirm' | 'dismiss' while the form is open
@@ -20,6 +22,20 @@ function cropImg(alert) {
   return img;
 }
 
+const images = new Map(); // API image path -> Promise<object URL> (face crops, subject photos)
+
+/** An API image fetched with the bearer token (as the plate crop is), kept for re-draws. */
+function apiImg(path, cls, alt) {
+  const img = h('img', { class: cls, alt });
+  if (!path) return h('div', { class: `${cls} none` }, t('noCrop'));
+  if (!images.has(path)) images.set(path, imageUrl(path));
+  images.get(path).then(
+    (url) => (img.src = url),
+    () => img.replaceWith(h('div', { class: `${cls} none` }, t('noCrop'))),
+  );
+  return img;
+}
+
 const row = (label, ...value) => [h('dt', {}, label), h('dd', {}, ...value)];
 
 function differences(m) {
@@ -30,7 +46,28 @@ function differences(m) {
   return parts.length ? parts.join(', ') : '0';
 }
 
+/** A face hit: the camera's face crop beside the enrolled photo, the score, and the confirmations given of those required. */
+function faceEvidence(a) {
+  const m = a.match ?? {};
+  const s = a.subject;
+  const c = a.confirmations ?? { given: 0, required: 1, by: [] };
+  const cosine = m.cosine ?? a.score;
+  return h('div', { class: 'evidence face' },
+    h('figure', { class: 'read' }, h('figcaption', {}, t('faceCrop')), apiImg(a.cropUrl, 'crop face-crop', t('faceCrop')),
+      h('dl', {}, row(t('faceScore'), h('b', { class: 'face-score' }, cosine != null ? Number(cosine).toFixed(3) : '—')),
+        m.scoring === 'snorm' && m.score != null ? row('s-norm', Number(m.score).toFixed(2)) : null,
+        row(t('camera'), a.camera ? `${a.camera.name} (${a.camera.district})` : '—'), row(t('time'), fmtTime(a.capturedAt, state.timezone)))),
+    h('figure', { class: 'listing' }, h('figcaption', {}, t('subjectPhoto')), apiImg(s?.photoUrl, 'crop subject-photo', s?.name ?? ''),
+      s
+        ? h('dl', {}, row(t('subject'), h('b', { class: 'subject-name' }, s.name)), row(t('category'), h('span', { class: `cat subj-${s.category}` }, tv('subj', s.category))),
+            row(t('reason'), h('span', { class: 'listing-reason' }, s.reason ?? '—')), row(t('reference'), s.reference ?? '—'), row(t('expires'), fmtTime(s.expiresAt, state.timezone)))
+        : h('p', {}, '—')),
+    h('p', { class: `confirmations${c.given >= c.required ? ' done' : ''}`, dataset: { given: c.given, required: c.required } },
+      `${t('confirmations')}: ${c.given}/${c.required}`, c.by?.length ? ` · ${c.by.join(', ')}` : ''));
+}
+
 function evidence(a) {
+  if (a.kind === 'face') return faceEvidence(a);
   const m = a.match ?? {};
   const l = a.listing;
   // The read's OCR confidence is shown when the API sends it (alert.read.confidence); until then a dash.
@@ -118,6 +155,11 @@ function assignments(a) {
       : h('p', { class: 'muted' }, t('noUnitYet')));
 }
 
+function notice(a) {
+  if (a.kind !== 'face') return a.status === 'confirmed' ? t('confirmedNotice') : t('candidateNotice');
+  return a.status === 'confirmed' ? t('faceConfirmedNotice') : t('faceCandidateNotice');
+}
+
 export function renderDetail() {
   const box = $('#detail');
   const a = state.alerts.get(state.selectedId);
@@ -130,10 +172,11 @@ export function renderDetail() {
   if (formAlertId !== a.id) formVerdict = null;
   box.dataset.id = a.id;
   fill(box,
-    h('header', {}, h('span', { class: 'prio' }, `P${a.priority}`), h('span', { class: 'plate big' }, a.plate), h('span', { class: `chip st-${a.status}` }, tv('st', a.status))),
-    h('p', { class: 'notice' }, a.status === 'confirmed' ? t('confirmedNotice') : t('candidateNotice')),
+    h('header', {}, h('span', { class: 'prio' }, `P${a.priority}`), h('span', { class: 'plate big' }, a.plate ?? a.subject?.name ?? t('faceCrop')), h('span', { class: `chip st-${a.status}` }, tv('st', a.status))),
+    h('p', { class: 'notice' }, notice(a)),
     evidence(a),
     disposition(a),
     interceptAction(a),
+    footageButton(a),
     h('div', { class: 'assign-slot' }, assignments(a)));
 }
