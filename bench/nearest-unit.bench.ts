@@ -1,6 +1,7 @@
 // Nearest-unit choice on a road graph: 500 units in a synthetic 10 x 10 km district (perturbed grid,
 // arterials, one-way streets, footpaths), ms per decision over the graph and in a straight line.
 // Args: --units=N (default 500), --decisions=N (default 300), --spacing=M (street spacing, default 125).
+import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { syntheticDistrict } from '../fixtures/roads/district.js';
 import { roadsSchema } from '../src/config/roads.js';
@@ -45,21 +46,27 @@ export default async function nearestUnit(ctx: BenchContext) {
   const carsOnly = units.map((u) => ({ ...u, type: 'car' as const }));
   const targets = Array.from({ length: decisions }, point);
 
+  // Wall time and this process's CPU time per decision: on a shared, loaded machine the CPU time is the steadier figure.
   const time = (travel: TravelModel, pool: UnitPosition[]) => {
     const ms: number[] = [];
+    const cpuMs: number[] = [];
     let fallbacks = 0;
     let differs = 0;
     for (const target of targets) {
+      const c0 = process.cpuUsage();
       const t0 = performance.now();
       const ranked = rankUnits(target, pool, { now, staleAfterMs: 60_000, travel });
       ms.push(performance.now() - t0);
+      const c = process.cpuUsage(c0);
+      cpuMs.push((c.user + c.system) / 1000);
       fallbacks += ranked.filter((r) => r.via === 'fallback').length;
       if (travel === road && ranked[0]?.unitId !== rankUnits(target, pool, { now, staleAfterMs: 60_000, travel: straight })[0]?.unitId) differs++;
     }
-    return { ...summary(ms), fallbackShare: round(fallbacks / (pool.length * targets.length), 4), bestDiffersFromStraightLine: travel === road ? round(differs / targets.length, 3) : undefined };
+    return { ...summary(ms), cpuP50Ms: round(percentile(cpuMs, 50)), cpuP95Ms: round(percentile(cpuMs, 95)), fallbackShare: round(fallbacks / (pool.length * targets.length), 4), bestDiffersFromStraightLine: travel === road ? round(differs / targets.length, 3) : undefined };
   };
   time(road, units.slice(0, 50)); // warm up the JIT
   return {
+    loadAverage1m: round(os.loadavg()[0], 2),
     what: `rankUnits for ${unitCount} units (mixed types: ${unitCount} available, fresh) to ${decisions} random targets, one decision = one call`,
     graph: { streets: geojson.features.length, nodes: graph.nodeCount, edges: graph.edgeCount, jsonBytes: text.length, parseMs: round(parseMs, 1), buildMs: round(buildMs, 1) },
     roadGraph: { mixedTypes: time(road, units), carsOnly: time(road, carsOnly), searchesPerDecision: { mixedTypes: 3, carsOnly: 1 } },

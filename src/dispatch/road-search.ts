@@ -58,14 +58,28 @@ interface Profile {
   foot: boolean;
   /** m/s: walking speed on foot, else the unit's top speed (capped by each road's). */
   speedMs: number;
+  /** Seconds per traversal, index edge*2 + dir (0 a->b, 1 b->a); Infinity where the profile may not go. */
+  times: Float64Array;
 }
 
 /** Seconds to cover edge e for the profile, or Infinity where it may not go that way (dir 0 a->b, 1 b->a). */
-function edgeTime(g: RoadGraph, e: number, dir: number, p: Profile): number {
-  if (!p.foot && (g.flags[e] & EDGE_FOOT_ONLY || (dir === 1 && g.flags[e] & EDGE_ONEWAY))) return Infinity;
-  const speed = p.foot ? p.speedMs : Math.min(p.speedMs, g.speedKmh[e] / 3.6);
+function traversalTime(g: RoadGraph, e: number, dir: number, foot: boolean, speedMs: number): number {
+  if (!foot && (g.flags[e] & EDGE_FOOT_ONLY || (dir === 1 && g.flags[e] & EDGE_ONEWAY))) return Infinity;
+  const speed = foot ? speedMs : Math.min(speedMs, g.speedKmh[e] / 3.6);
   return g.lengthM[e] / speed;
 }
+
+/** Traversal times computed once per profile, so the search's inner loop is one array read per edge. */
+function makeProfile(g: RoadGraph, foot: boolean, speedMs: number): Profile {
+  const times = new Float64Array(g.edgeCount * 2);
+  for (let e = 0; e < g.edgeCount; e++) {
+    times[e * 2] = traversalTime(g, e, 0, foot, speedMs);
+    times[e * 2 + 1] = traversalTime(g, e, 1, foot, speedMs);
+  }
+  return { foot, speedMs, times };
+}
+
+const edgeTime = (e: number, dir: number, p: Profile) => p.times[e * 2 + dir];
 
 interface SearchResult {
   timeS: Float64Array;
@@ -80,7 +94,7 @@ function searchTo(g: RoadGraph, target: Snap, p: Profile, wanted: Set<number>): 
   const heap = new MinHeap();
   const e = target.edge;
   const seed = (node: number, frac: number, dir: number) => {
-    const t = edgeTime(g, e, dir, p) * frac;
+    const t = edgeTime(e, dir, p) * frac;
     if (t < timeS[node]) [timeS[node], metres[node]] = [t, g.lengthM[e] * frac];
     if (Number.isFinite(t)) heap.push(t, node);
   };
@@ -98,7 +112,7 @@ function searchTo(g: RoadGraph, target: Snap, p: Profile, wanted: Set<number>): 
       const edge = trav >> 1;
       const dir = trav & 1;
       const from = dir === 0 ? g.edgeA[edge] : g.edgeB[edge];
-      const t = timeS[v] + edgeTime(g, edge, dir, p);
+      const t = timeS[v] + edgeTime(edge, dir, p);
       if (t < timeS[from]) {
         timeS[from] = t;
         metres[from] = metres[v] + g.lengthM[edge];
@@ -113,13 +127,13 @@ function searchTo(g: RoadGraph, target: Snap, p: Profile, wanted: Set<number>): 
 function fromSnap(g: RoadGraph, u: Snap, target: Snap, p: Profile, r: SearchResult): { timeS: number; metres: number } {
   const e = u.edge;
   const len = g.lengthM[e];
-  const viaA = edgeTime(g, e, 1, p) * u.t + r.timeS[g.edgeA[e]];
-  const viaB = edgeTime(g, e, 0, p) * (1 - u.t) + r.timeS[g.edgeB[e]];
+  const viaA = edgeTime(e, 1, p) * u.t + r.timeS[g.edgeA[e]];
+  const viaB = edgeTime(e, 0, p) * (1 - u.t) + r.timeS[g.edgeB[e]];
   let best = viaA <= viaB ? { timeS: viaA, metres: len * u.t + r.metres[g.edgeA[e]] } : { timeS: viaB, metres: len * (1 - u.t) + r.metres[g.edgeB[e]] };
   if (target.edge === e) {
     const dir = u.t <= target.t ? 0 : 1;
     const along = Math.abs(target.t - u.t);
-    const direct = edgeTime(g, e, dir, p) * along;
+    const direct = edgeTime(e, dir, p) * along;
     if (direct < best.timeS) best = { timeS: direct, metres: len * along };
   }
   return best;
@@ -130,7 +144,15 @@ type Speeds = Readonly<Record<UnitType, number>>;
 /** Travel times over the graph; a unit off the roads or with no path gets the penalised straight line, flagged. */
 export function roadTravelModel(g: RoadGraph, cfg: Pick<RoadsConfig, 'maxSnapMetres' | 'unreachablePenalty'> & { unitSpeedsKmh: Speeds; straightLineSpeedsKmh: Speeds }): TravelModel {
   const straight = straightLineModel(cfg.straightLineSpeedsKmh);
-  const profileOf = (type: UnitType): Profile => ({ foot: type === 'foot' || type === 'post', speedMs: cfg.unitSpeedsKmh[type] / 3.6 });
+  const profiles = new Map<string, Profile>();
+  const profileOf = (type: UnitType): Profile => {
+    const foot = type === 'foot' || type === 'post';
+    const speedMs = cfg.unitSpeedsKmh[type] / 3.6;
+    const key = `${foot}:${speedMs}`;
+    let p = profiles.get(key);
+    if (!p) profiles.set(key, (p = makeProfile(g, foot, speedMs)));
+    return p;
+  };
   const fallback = (target: LatLon, u: TravelUnit): TravelEstimate => {
     const [s] = straight.timesTo(target, [u]);
     return { distanceM: s.distanceM, etaS: s.etaS * cfg.unreachablePenalty, via: 'fallback' };
@@ -138,16 +160,14 @@ export function roadTravelModel(g: RoadGraph, cfg: Pick<RoadsConfig, 'maxSnapMet
   return {
     timesTo(target, units) {
       const out: TravelEstimate[] = new Array(units.length);
-      const groups = new Map<string, number[]>();
+      const groups = new Map<Profile, number[]>();
       units.forEach((u, i) => {
         const p = profileOf(u.type);
-        const key = `${p.foot}:${p.speedMs}`;
-        const group = groups.get(key);
+        const group = groups.get(p);
         if (group) group.push(i);
-        else groups.set(key, [i]);
+        else groups.set(p, [i]);
       });
-      for (const members of groups.values()) {
-        const p = profileOf(units[members[0]].type);
+      for (const [p, members] of groups) {
         const tSnap = g.snap(target, cfg.maxSnapMetres, !p.foot);
         const snaps = members.map((i) => g.snap(units[i], cfg.maxSnapMetres, !p.foot));
         const wanted = new Set<number>();
