@@ -3,6 +3,10 @@ type Op = { summary: string; roles: string; query?: string[]; body?: string; for
 
 const ops: Record<string, Record<string, Op>> = {
   '/cameras': { get: { summary: 'Cameras with live status (online, last frame, fps, restarts)', roles: 'admin, operator, investigator, checkpoint' } },
+  '/cameras/{id}/live': { get: { summary: 'Live view: the camera H.264 copied into fragmented MP4 (video/mp4 stream for MediaSource; header x-codec names the codec, x-live-session the shared ffmpeg run). One ffmpeg per camera for all viewers; 429 over live.maxViewersPerCamera; 503 {error, state: offline} when the camera gives no picture; each view audited (live.view). Also opens with a signed media URL', roles: 'admin, operator, checkpoint (own camera)' } },
+  '/live': { get: { summary: 'Live streams running in this API process: camera, viewers, ffmpeg pid, since', roles: 'admin' } },
+  '/media-urls': { post: { summary: 'A short-lived signed URL (HMAC-SHA256 over GET, path, query, expiry and token id; default 300 s, at most 3600) for one media path, for <video>/<img> that cannot send the bearer token: footage play, segments, export files, live view, plate and face crops, subject photos. It acts as the asker (role checks still apply; revoking the token ends it). Footage needs a purpose (body purpose or the path\'s purpose=/case=) and its issue is audited (media-url.issue). Returns 201 {url, expiresAt}', roles: 'any', body: 'MediaUrl' } },
+  '/footage/{camera}/play': { get: { summary: 'One MP4 of a camera between two times (HTTP range requests); purpose or case required, audited; also opens with a signed media URL', roles: 'admin, operator, investigator', query: ['from', 'to', 'purpose', 'case'] } },
   '/hotlist': {
     get: { summary: 'List live hotlist entries', roles: 'admin, operator, investigator, checkpoint', query: ['plate', 'category', 'include_inactive', 'limit', 'offset'] },
     post: { summary: 'Add an entry (plate or pattern, category, reason, source, priority, expires_at, why)', roles: 'admin, operator', body: 'HotlistCreate' },
@@ -142,6 +146,7 @@ const schemas = {
     description: 'Either alertId (a plate alert: plate, photo and hit from it; reason defaults to its hotlist reason) or plate with a reason (placed by its latest read; without one, name cameraIds).',
     properties: { alertId: { type: 'string', format: 'uuid' }, plate: { type: 'string' }, reason: { type: 'string', minLength: 3 }, cameraIds: { type: 'array', items: { type: 'string' }, description: 'checkpoint cameras to order instead of the chosen ones' } },
   },
+  MediaUrl: { type: 'object', required: ['path'], properties: { path: { type: 'string', description: 'an /api/v1 media path with its query, e.g. /api/v1/footage/gate-1/play?from=...&to=...' }, purpose: { type: 'string', minLength: 3, description: 'why the footage is opened (footage paths without purpose=/case=)' }, ttlSeconds: { type: 'integer', minimum: 10, maximum: 3600, default: 300 } } },
   InterceptionAck: { type: 'object', properties: { cameraId: { type: 'string', description: 'the checkpoint acknowledged for (operators and admins); a checkpoint account may leave the body empty' } } },
 };
 
