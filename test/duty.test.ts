@@ -130,6 +130,10 @@ describe('duty levels', () => {
     expect(hit.data.data).toMatchObject({ dutyLevel: 'wartime', audience: { checkpoints: 'all', district: 'futian' } });
     // gate-9 is in another district: at normal it would not see a hit read at gate-1.
     await nanshan.waitFor((e) => e.event === 'alert' && e.data.alertId === alertId, 5000, 'the hit on a checkpoint of another district');
+    // ...and can open it and find it in its list after a reload.
+    const gate9 = await t.token('checkpoint', 'gate-9');
+    expect((await t.api(`/alerts/${alertId}`, gate9)).status).toBe(200);
+    expect(((await t.api('/alerts', gate9)).body.alerts as { id: string }[]).map((a) => a.id)).toContain(alertId);
     await expect.poll(async () => ((await t.api(`/alerts/${alertId}`, operator)).body.assignments as { unit_id: string }[]).map((a) => a.unit_id).sort(), { timeout: 15_000 }).toEqual(['u1', 'u2']);
     const offers = () => ops.events.filter((e) => e.event === 'offer' && e.data.alertId === alertId);
     await expect.poll(() => offers().length, { timeout: 5000 }).toBe(2);

@@ -1,6 +1,7 @@
 // Alerts: list, detail (with assignments and deliveries), and the human disposition.
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { checkpointMayRead } from '../../duty/audience.js';
 import { describeAlert } from '../../jobs/alert-view.js';
 import type { AlertRow } from '../../store/alert-repo.js';
 import type { Principal } from '../../store/token-repo.js';
@@ -14,6 +15,8 @@ const listQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 
+const MAX_LIST = 500;
+
 const dispositionBody = z.strictObject({
   verdict: z.enum(['confirm', 'dismiss']),
   reason: z.string().trim().min(3, 'give a reason (at least 3 characters)'),
@@ -24,11 +27,12 @@ export function alertRoutes(deps: ApiDeps) {
     .get('/', requireRole('admin', 'operator', 'investigator', 'checkpoint'), async (c) => {
       const q = parseOr400(listQuery, c.req.query(), 'query');
       const p = c.get('principal');
-      // A checkpoint account sees only its own checkpoint's hits.
-      const cameraIds = p.role === 'checkpoint' ? [p.subject ?? ''] : undefined;
       // Checkpoint staff act on plates: an unconfirmed face candidate is for the command room only.
       const kinds = p.role === 'checkpoint' ? ['plate'] : undefined;
-      const rows = await deps.alerts.list({ status: q.status, since: q.since ? new Date(q.since) : undefined, limit: q.limit, cameraIds, kinds });
+      // A checkpoint sees its own hits and those its duty scope showed it: read a wider page, then keep those.
+      const limit = p.role === 'checkpoint' ? MAX_LIST : q.limit;
+      let rows = await deps.alerts.list({ status: q.status, since: q.since ? new Date(q.since) : undefined, limit, kinds });
+      if (p.role === 'checkpoint') rows = (await visibleToCheckpoint(deps, rows, p)).slice(0, q.limit);
       return c.json({ alerts: await Promise.all(rows.map((a) => describeAlert(a, deps))) });
     })
     .get('/:id', requireRole('admin', 'operator', 'investigator', 'checkpoint', 'unit'), async (c) => {
@@ -37,7 +41,7 @@ export function alertRoutes(deps: ApiDeps) {
       const assignments = alert ? await deps.assignments.forAlert(alert.id) : [];
       const visible =
         alert &&
-        (p.role !== 'checkpoint' || (alert.camera_id === p.subject && alert.kind === 'plate')) &&
+        (p.role !== 'checkpoint' || (await visibleToCheckpoint(deps, [alert], p)).length > 0) &&
         (p.role !== 'unit' || assignments.some((a) => a.unit_id === p.subject));
       if (!visible) throw notFound('alert');
       return c.json({
@@ -53,6 +57,19 @@ export function alertRoutes(deps: ApiDeps) {
       const interception = await orderInterception(deps, alert, c.get('principal'));
       return c.json({ id: alert.id, status: alert.status, disposedBy: alert.disposed_by, reason: alert.disposition_reason, interceptionId: interception?.id ?? null });
     });
+}
+
+/** The plate alerts a checkpoint account may read: its own camera's, and those the duty level at the hit showed it. */
+async function visibleToCheckpoint(deps: ApiDeps, rows: AlertRow[], p: Principal): Promise<AlertRow[]> {
+  const own = p.subject ? await deps.cameras.get(p.subject) : null;
+  const viewer = { id: p.subject, district: own?.district ?? null };
+  const districts = new Map<string, { district: string } | null>();
+  const kept: AlertRow[] = [];
+  for (const a of rows) {
+    if (!districts.has(a.camera_id)) districts.set(a.camera_id, await deps.cameras.get(a.camera_id));
+    if (checkpointMayRead(a, districts.get(a.camera_id) ?? null, viewer, deps.duty)) kept.push(a);
+  }
+  return kept;
 }
 
 /**
