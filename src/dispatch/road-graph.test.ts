@@ -1,7 +1,12 @@
 // Tests for the road graph: building from GeoJSON, snapping, shortest travel times and the fallback.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { roadsSchema } from '../config/roads.js';
+import { createLogger } from '../lib/logger.js';
 import { buildRoadGraph, RoadGraphError } from './road-graph.js';
 import { roadTravelModel } from './road-search.js';
+import { travelModelFor } from './travel-model.js';
 import { rankUnits, type LatLon, type TravelUnit, type UnitType } from './travel.js';
 
 const ORIGIN = { lat: 22.54, lon: 114.05 };
@@ -119,5 +124,25 @@ describe('rankUnits with the road graph', () => {
     const ranked = rankUnits(C, units, { now, staleAfterMs: 60_000, travel });
     expect(ranked.map((r) => r.unitId)).toEqual(['far-right-way', 'near-wrong-way']);
     expect(ranked.every((r) => r.via === 'road')).toBe(true);
+  });
+});
+
+describe('travelModelFor', () => {
+  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+  const log = createLogger('test', true);
+
+  it('loads the shipped sample district and routes the demo units to the demo checkpoint over it', () => {
+    const model = travelModelFor(roadsSchema.parse({ graph: 'fixtures/roads/futian-sample.geojson' }), root, log);
+    const gate = { lat: 22.5431, lon: 114.0579 };
+    const [car11, car12] = model.timesTo(gate, [unit('car-11', { lat: 22.5485, lon: 114.0579 }), unit('car-12', { lat: 22.5431, lon: 114.087 })]);
+    expect([car11.via, car12.via]).toEqual(['road', 'road']);
+    expect(car11.etaS).toBeLessThan(car12.etaS);
+    expect(car12.distanceM).toBeGreaterThan(3000); // longer than the 3 km straight line
+  });
+
+  it('uses the straight line without a graph, and names the file when it cannot be read', () => {
+    const [est] = travelModelFor(roadsSchema.parse({}), root, log).timesTo(C, [unit('u', A)]);
+    expect(est.via).toBe('straight');
+    expect(() => travelModelFor(roadsSchema.parse({ graph: 'fixtures/roads/missing.geojson' }), root, log)).toThrow(/roads\.graph: cannot read .*missing\.geojson/);
   });
 });
