@@ -166,6 +166,7 @@ describe('checkpoint interception', () => {
     expect((await stored('gate-s', hitAt - 5000)).closed).toBe(0); // before the hit
     expect((await stored('street-1', hitAt + 3000)).closed).toBe(0); // not a checkpoint
     expect((await stored('gate-s', Date.now() + 25 * 3600_000)).closed).toBe(0); // after the window
+    expect((await stored('gate-n', hitAt + 30_000)).closed).toBe(0); // the hit camera within the grace: the same pass split in two
     expect((await repos.plateReads.get(hit.e.eventId))?.read_count).toBe(2);
     expect((await svc.describe(order?.id as string, by)).status).toBe('open');
     const closing = await stored('gate-s', hitAt + 5000);

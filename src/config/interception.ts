@@ -21,6 +21,11 @@ export const interceptionSchema = z.strictObject({
   autoOnConfirm: z.boolean().default(true),
   /** A later read of the plate at a checkpoint closes an order only this long after the hit. Default 24 h. */
   closeWindowHours: z.number().gt(0).max(24 * 30).default(24),
+  /**
+   * A read at the hit camera itself closes nothing this soon after the hit: the same pass, split in
+   * two by the reader (a stop in the lane, an occlusion), is not the vehicle coming back. Default 120 s.
+   */
+  sameCameraGraceSeconds: z.number().min(0).max(3600).default(120),
   /** Speed assumed to tell each checkpoint when the vehicle may arrive (urban traffic). Default 40 km/h. */
   assumedSpeedKmh: z.number().gt(0).max(200).default(40),
 });

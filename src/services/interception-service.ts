@@ -9,7 +9,7 @@ import type { AlertRepo, AlertRow } from '../store/alert-repo.js';
 import type { AuditRepo } from '../store/audit-repo.js';
 import type { CameraRepo, CameraRow } from '../store/camera-repo.js';
 import type { HotlistRepo } from '../store/hotlist-repo.js';
-import type { InterceptionOrder, InterceptionRepo, InterceptionStatus } from '../store/interception-repo.js';
+import type { InterceptionOrder, InterceptionOrderRow, InterceptionRepo, InterceptionStatus } from '../store/interception-repo.js';
 import type { PlateReadRepo } from '../store/plate-read-repo.js';
 import type { Principal } from '../store/token-repo.js';
 
@@ -155,10 +155,13 @@ export class InterceptionService {
 
   /**
    * The hook after a plate read is stored: a read of an ordered plate at any checkpoint closes its
-   * open orders. The read behind the order itself (its photo) never does, whichever version of it.
+   * open orders. The read behind the order itself (its photo) never does, whichever version of it,
+   * nor a read at the hit camera within sameCameraGraceSeconds (the same pass split in two).
    */
   async onPlateRead(e: Pick<PlateReadEvent, 'eventId' | 'cameraId' | 'plate' | 'capturedAt'>): Promise<number> {
-    const open = (await this.d.orders.openForPlate(normalisePlate(e.plate), e.capturedAt)).filter((o) => o.photo_read_id !== e.eventId);
+    const graceMs = this.d.config.sameCameraGraceSeconds * 1000;
+    const samePass = (o: InterceptionOrderRow) => o.origin_camera === e.cameraId && e.capturedAt - new Date(o.hit_at).getTime() < graceMs;
+    const open = (await this.d.orders.openForPlate(normalisePlate(e.plate), e.capturedAt)).filter((o) => o.photo_read_id !== e.eventId && !samePass(o));
     if (!open.length) return 0;
     const camera = await this.d.cameras.get(e.cameraId);
     if (camera?.kind !== 'checkpoint') return 0;
