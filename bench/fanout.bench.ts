@@ -90,6 +90,7 @@ export default async function fanout(ctx: BenchContext) {
       await new Promise((r) => setTimeout(r, gapMs));
     }
     return {
+      loadAverage1m: Number(os.loadavg()[0].toFixed(2)),
       what: `${operators.length} operator + ${units.length} unit SSE clients on one real node (same process, real HTTP); ${alertCount} alerts through plate-reads -> match -> alert -> dispatch, ${gapMs} ms apart; latency from the alert's publication stamp`,
       connectMs,
       operatorsAlertEvent: stats(alertMs),
