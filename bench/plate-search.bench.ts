@@ -115,9 +115,9 @@ async function measureAll(db: Db) {
     partialWildcardQQ: await measure((s) => ({ plate: `${s.plate.slice(0, 3)}??${s.plate.slice(5)}`, mode: 'partial' })),
     partialStar: await measure((s) => ({ plate: `${s.plate.slice(1, 4)}*${s.plate.slice(-2)}`, mode: 'partial' })),
     partialLast4OneDay: await measure((s) => ({ plate: s.plate.slice(-4), mode: 'partial', ...day(s) })),
-    // No three known characters in a row: allowed within 2 hours, or within a day on at most 10 cameras.
+    // No three known characters in a row: allowed within 2 hours, or within 6 hours on at most 10 cameras.
     partialShortTwoHours: await measure((s) => ({ plate: short(s.plate), mode: 'partial', from: new Date(s.at - 3_600_000), to: new Date(s.at + 3_600_000) })),
-    partialShortAreaOneDay: await measure((s) => ({ plate: short(s.plate), mode: 'partial', area: near(), ...day(s) })),
+    partialShortAreaSixHours: await measure((s) => ({ plate: short(s.plate), mode: 'partial', area: near(), from: new Date(s.at - 3 * 3_600_000), to: new Date(s.at + 3 * 3_600_000) })),
     areaOneHour: await measure(() => ({ area: near(), ...window(3_600_000) })),
     areaPartialLast4: await measure((s) => ({ plate: s.plate.slice(-4), mode: 'partial', area: near() })),
     directionOneHour: await measure(() => ({ direction: { degrees: 90, toleranceDeg: 45 }, ...window(3_600_000) })),

@@ -8,7 +8,7 @@ export const SEARCH_USAGE = `usage: vigil footage search (--plate TEXT [--fuzzy 
          (--purpose TEXT | --case NUMBER) [--json] [--url URL]
   --partial: ? stands for one character, * for any run; the known part may sit anywhere in the plate.
   A pattern without 3 known characters in a row needs --from/--to at most 2 hours apart
-  (at most 24 hours with at most 10 cameras). --direction: plate reads only.
+  (at most 6 hours with at most 10 cameras). --direction: plate reads only.
   needs VIGIL_TOKEN (investigator, operator or admin) and VIGIL_URL (default http://127.0.0.1:8080)`;
 
 const VALUED = ['plate', 'label', 'from', 'to', 'camera', 'near', 'box', 'direction', 'tolerance', 'limit', 'offset', 'purpose', 'case', 'url'];
