@@ -9,6 +9,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startRtspFixtureServer } from '../src/ingest/rtsp-fixture-server.js';
+import { hasChromium } from '../test/helpers/browser.js';
+import { browserLatency } from './live-browser.js';
 import { freePort } from '../src/lib/redis-server.js';
 import { buildLiveArgs } from '../src/live/live-args.js';
 import { LiveHub } from '../src/live/live-hub.js';
@@ -128,9 +130,10 @@ function readStamps(decoder: ChildProcess, onLatency: (ms: number) => void) {
   });
 }
 
+const udpInput = (udpPort: number) => ['-hide_banner', '-nostdin', '-loglevel', 'error', '-fflags', 'nobuffer', '-flags', 'low_delay', '-i', `udp://127.0.0.1:${udpPort}?fifo_size=1000000&overrun_nonfatal=1`];
+
 async function measure(m: Method, udpPort: number, seconds: number) {
-  const input = ['-hide_banner', '-nostdin', '-loglevel', 'error', '-fflags', 'nobuffer', '-flags', 'low_delay', '-i', `udp://127.0.0.1:${udpPort}?fifo_size=1000000&overrun_nonfatal=1`];
-  const server = spawn('ffmpeg', m.args(input), { stdio: ['ignore', 'pipe', 'inherit'] });
+  const server = spawn('ffmpeg', m.args(udpInput(udpPort)), { stdio: ['ignore', 'pipe', 'inherit'] });
   const decoder = spawn('ffmpeg', ['-hide_banner', '-nostdin', '-loglevel', 'error', '-fflags', 'nobuffer', '-flags', 'low_delay', '-probesize', '32768', '-analyzeduration', '0',
     '-f', m.format, '-i', 'pipe:0', '-vf', `scale=${DW}:${DH}`, '-f', 'rawvideo', '-pix_fmt', 'gray', 'pipe:1'], { stdio: ['pipe', 'pipe', 'inherit'] });
   let bytes = 0;
@@ -201,8 +204,10 @@ export default async function live(ctx: BenchContext) {
   const udpPort = await freePort();
   const camera = startCamera(udpPort);
   const methods: Record<string, unknown> = {};
+  let inChromium: unknown = 'skipped: no chromium';
   try {
     for (const m of METHODS) methods[m.name] = await measure(m, udpPort, seconds);
+    if (hasChromium) inChromium = await browserLatency([...udpInput(udpPort), ...liveOutputArgs()], { width: W, height: H, bits: BITS, block: BLOCK }, seconds);
   } finally {
     await camera.stop();
   }
@@ -215,6 +220,7 @@ export default async function live(ctx: BenchContext) {
       seconds,
       methods,
       chosen: 'fmp4',
+      fmp4GlassToGlassInChromium: inChromium,
       fmp4PerViewer: { camera: 'fixtures/media/checkpoint.mp4 over RTSP (1280x720, 10 fps)', runs: [await perViewer(src, 1, seconds / 2), await perViewer(src, viewers, seconds / 2)] },
     };
   } finally {
