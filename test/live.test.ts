@@ -108,7 +108,11 @@ demo:
     expect(await offline.json()).toMatchObject({ camera: 'gate-2', state: 'offline', error: expect.stringContaining('offline') });
     expect((await get('/api/v1/cameras/nowhere/live', operator)).status).toBe(404);
     expect((await get(LIVE, await t.token('investigator'))).status).toBe(403);
-    expect((await get('/api/v1/cameras/gate-2/live', await t.token('checkpoint', 'gate-1'))).status).toBe(403);
+    const checkpoint = await t.token('checkpoint', 'gate-1');
+    expect((await get('/api/v1/cameras/gate-2/live', checkpoint)).status).toBe(403);
+    const own = await get(LIVE, checkpoint);
+    expect(own.status).toBe(200);
+    await (await boxesOf(own)).reader.cancel();
     expect((await get(LIVE)).status).toBe(401);
   });
 
