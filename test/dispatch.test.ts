@@ -100,6 +100,8 @@ describe('plate hit to patrol unit', () => {
     expect(second.data.attempt).toBe(2);
     const audit = await t.api('/admin/audit?action=dispatch.escalated', admin);
     expect((audit.body.entries as { target: string }[]).map((e) => e.target)).toContain(alertId);
+    const offered = (await t.api('/admin/audit?action=dispatch.offered', admin)).body.entries as { target: string; details: { via: string } }[];
+    expect(offered.filter((e) => e.target === alertId).map((e) => e.details.via)).toEqual(['straight', 'straight']);
 
     const farToken = await t.token('unit', 'far');
     expect((await t.api(`/units/far/alerts/${alertId}/ack`, farToken, { method: 'POST' })).status).toBe(200);

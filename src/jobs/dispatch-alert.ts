@@ -123,6 +123,8 @@ async function offerRound(p: Payload<'dispatch'>, deps: DispatchDeps, target: { 
     tried.add(best.unitId);
     const row = await deps.assignments.offer(p.alertId, attempt, best.unitId, best.distanceM, best.etaS);
     await deps.units.setStatus(row.unit_id, 'assigned');
+    // Why this unit: its estimate and whether it came over the road graph or a straight-line fallback.
+    await deps.audit.append({ actor: 'system', role: 'system', action: 'dispatch.offered', target: p.alertId, details: { unitId: row.unit_id, attempt, distanceM: Math.round(best.distanceM), etaS: Math.round(best.etaS), via: best.via } });
     await deps.bus.publish({ type: 'assignment', alertId: p.alertId, unitId: row.unit_id, state: row.state, at: Date.now() });
     rows.push(row);
   }
