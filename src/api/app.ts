@@ -13,11 +13,12 @@ import { dutyRoutes } from './routes/duty.js';
 import type { FaceApiDeps } from './routes/face-deps.js';
 import { faceSearchRoutes } from './routes/face-search.js';
 import { hotlistRoutes } from './routes/hotlist.js';
-import { interceptionRoutes } from './routes/interceptions.js';
 import { liveRoutes } from './routes/live.js';
 import { mediaUrlRoutes } from './routes/media-urls.js';
+import { interceptionRoutes } from './routes/interceptions.js';
 import { plateReadRoutes } from './routes/plate-reads.js';
 import { reportRoutes } from './routes/reports.js';
+import { mapRoutes } from './routes/map.js';
 import { sightingRoutes } from './routes/sightings.js';
 import { footageRoutes } from './routes/footage.js';
 import { sessionRoutes } from './routes/session.js';
@@ -46,6 +47,7 @@ export function createApp(deps: ApiDeps & Partial<FaceApiDeps>) {
   if (deps.media) api.route('/media-urls', mediaUrlRoutes({ ...deps, media: deps.media }));
   if (deps.interceptions) api.route('/interceptions', interceptionRoutes({ interceptions: deps.interceptions }));
   if (deps.reports) api.route('/reports', reportRoutes({ ...deps, reports: deps.reports }));
+  api.route('/map', mapRoutes(deps.baseMap ?? (() => ({ roads: [], outlines: [], dropped: 0 }))));
   const { faceWatchlist, faceAuthorisations, faceSearch, subjects, authorisationRepo, faceSightings } = deps;
   if (faceWatchlist && faceAuthorisations && faceSearch && subjects && authorisationRepo && faceSightings) {
     const faceDeps = { ...deps, faceWatchlist, faceAuthorisations, faceSearch, subjects, authorisationRepo, faceSightings };

@@ -21,6 +21,7 @@ import type { RecordingService } from '../recording/recording-service.js';
 import type { Principal, TokenRepo } from '../store/token-repo.js';
 import type { UnitRepo } from '../store/unit-repo.js';
 import type { ReportRepo } from '../reports/report-repo.js';
+import type { BaseMap } from '../web/base-map.js';
 import type { CameraStatusStore } from '../ingest/camera-status-store.js';
 import type { LiveHub } from '../live/live-hub.js';
 import type { MediaSigner } from './media-url.js';
@@ -50,12 +51,14 @@ export interface ApiDeps {
   reports?: ReportRepo;
   /** The live duty level (routes/duty.ts). */
   duty: DutyState;
-  /** Checkpoint interception orders; the routes and the confirm hook are off without it. */
-  interceptions?: InterceptionService;
   /** Live camera view; its routes are off without it. */
   live?: LiveHub;
   /** Signs media URLs for <video>/<img>; without it only bearer tokens work. */
   media?: MediaSigner;
+  /** Checkpoint interception orders; the routes and the confirm hook are off without it. */
+  interceptions?: InterceptionService;
+  /** The map's offline base (streets, district outlines); an empty base without it. */
+  baseMap?: () => BaseMap;
 }
 
 /** Hono context variables set by the auth middleware. */

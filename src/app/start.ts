@@ -31,6 +31,7 @@ import { FaceSearchService } from '../services/face-search.js';
 import { FaceWatchlistService } from '../services/face-watchlist-service.js';
 import { HotlistService } from '../services/hotlist-service.js';
 import { RecordingService } from '../recording/recording-service.js';
+import { BaseMapError, loadBaseMap, type BaseMap } from '../web/base-map.js';
 import { startDemo, type DemoHandle } from './demo.js';
 import { openInfra, type Infra } from './infra.js';
 
@@ -148,7 +149,8 @@ async function startParts(loaded: LoadedConfig, log: Logger, roles: Set<NodeRole
     const media = new MediaSigner({ store: redis, name: `${queues.prefix}:media-url-key` });
     const live = new LiveHub(config.live, log.child('live'));
     stack.push('live view', async () => live.stop());
-    const app = createApp({ config, log: log.child('api'), ...repos, cameraStatus, hotlist, alertService, interceptions, queues, bus, recording, faceWatchlist: faces.watchlist, faceAuthorisations: faces.authorisations, faceSearch, live, media, duty });
+    const base = baseMapFor(config, loaded.root);
+    const app = createApp({ config, log: log.child('api'), ...repos, cameraStatus, hotlist, alertService, interceptions, queues, bus, recording, faceWatchlist: faces.watchlist, faceAuthorisations: faces.authorisations, faceSearch, live, media, duty, baseMap: () => base });
     const port = opts.port ?? env.port ?? config.server.port;
     const server = await new Promise<ServerType>((resolve, reject) => {
       const s = serve({ fetch: app.fetch, port, hostname: config.server.host }, () => resolve(s));
@@ -196,4 +198,14 @@ async function startFaces(loaded: LoadedConfig, log: Logger, infra: Infra, stack
   const authorisations = new FaceAuthorisationService(repos.authorisationRepo, repos.subjects, repos.audit, (id) => districts.get(id), flog);
   stack.push('face authorisations', async () => authorisations.stop());
   return { watchlist, authorisations };
+}
+
+/** The map's streets and outlines, read once at start: a broken file is a configuration error. */
+function baseMapFor(config: LoadedConfig['config'], root: string): BaseMap {
+  try {
+    return loadBaseMap(config.map, config.roads.graph, root);
+  } catch (err) {
+    if (err instanceof BaseMapError) throw new ConfigError(`map: ${err.message}`);
+    throw err;
+  }
 }

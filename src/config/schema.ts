@@ -5,6 +5,7 @@ import { liveSchema } from '../live/config.js';
 import { dutySchema } from './duty.js';
 import { reportsSchema } from '../reports/config.js';
 import { roadsSchema } from './roads.js';
+import { mapSchema } from './map.js';
 import { interceptionSchema } from './interception.js';
 import { DUTY_LEVELS, SUBJECT_CATEGORIES } from '../domain/face-watchlist.js';
 
@@ -239,6 +240,8 @@ export const configSchema = z.strictObject({
   interception: interceptionSchema.prefault({}),
   /** Road graph and unit speeds for travel times (src/config/roads.ts). */
   roads: roadsSchema.prefault({}),
+  /** The command-room map's offline base: district outlines and the road graph's streets (src/config/map.ts). */
+  map: mapSchema.prefault({}),
   /** Shifts of the response-time report (src/reports/config.ts). */
   reports: reportsSchema.prefault({}),
   /** The command room's live camera view (src/live/config.ts has every key). */

@@ -4,7 +4,7 @@ import { $, unlockSound } from './dom.js';
 import { applyStatic, onLang, t, toggleLang, tv } from './i18n.js';
 import { bindKeys, loadAlerts, onAlertEvent, onAssignmentEvent, renderFeed } from './alerts.js';
 import { openDisposition, renderDetail } from './detail.js';
-import { renderMap } from './map.js';
+import { loadBaseMap, renderMap } from './map.js';
 import { mountHeat } from './heat.js';
 import { loadCameras, loadUnits, onCameraStatus, renderCameras, renderUnits, tickAges } from './status.js';
 import { canDispose, on, state } from './store.js';
@@ -94,7 +94,7 @@ async function start() {
     duty: onDutyEvent,
   });
 
-  const loads = [loadCameras(), loadUnits(), isUnit ? Promise.resolve() : loadAlerts(), mountInterceptions(), mountDuty(), mountHeat()];
+  const loads = [loadCameras(), loadUnits(), isUnit ? Promise.resolve() : loadAlerts(), mountInterceptions(), mountDuty(), mountHeat(), loadBaseMap()];
   const results = await Promise.allSettled(loads);
   const failed = results.find((r) => r.status === 'rejected');
   if (failed) showError(failed.reason.message);

@@ -1,4 +1,5 @@
 // The map, drawn in SVG from configured coordinates (no tiles): local flat projection, scale bar, markers.
+import { api } from './api.js';
 import { $, fill, h } from './dom.js';
 import { t, tv } from './i18n.js';
 import { latestAssignment } from './alerts.js';
@@ -69,6 +70,26 @@ function north() {
   return h('g', { class: 'north' }, h('polygon', { points: `${W - 20},14 ${W - 26},30 ${W - 20},26 ${W - 14},30` }), h('text', { x: W - 20, y: 42, 'text-anchor': 'middle' }, 'N'));
 }
 
+/** The offline base (streets of the road graph, district outlines) from GET /map/base; drawn under the markers. */
+let base = { roads: [], outlines: [] };
+
+export async function loadBaseMap() {
+  base = await api('/map/base');
+  renderMap();
+}
+
+/** One SVG path for many lines: a few thousand streets stay one DOM node. */
+function linesPath(lines, proj, cls) {
+  let d = '';
+  for (const line of lines) {
+    line.forEach(([lon, lat], i) => {
+      const { x, y } = proj.xy({ lat, lon });
+      d += `${i ? 'L' : 'M'}${x.toFixed(1)},${y.toFixed(1)}`;
+    });
+  }
+  return d ? h('path', { class: cls, d }) : null;
+}
+
 /** What to draw: cameras (or, for a unit, its offers' targets), units with a position, the selected alert. */
 function features() {
   const cams = state.cameras.length
@@ -96,7 +117,7 @@ export function renderMap() {
   const points = [...cams, ...units];
   if (!points.length) return void fill(svg);
   const proj = projector(points);
-  const layers = [scaleBar(proj.scale), north()];
+  const layers = [linesPath(base.outlines, proj, 'outline'), linesPath(base.roads, proj, 'road'), scaleBar(proj.scale), north()].filter(Boolean);
 
   const target = alert?.camera && cams.find((c) => c.id === alert.camera.id);
   const asg = alert && latestAssignment(alert);
