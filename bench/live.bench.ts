@@ -14,6 +14,7 @@ import { browserLatency } from './live-browser.js';
 import { freePort } from '../src/lib/redis-server.js';
 import { buildLiveArgs } from '../src/live/live-args.js';
 import { LiveHub } from '../src/live/live-hub.js';
+import { liveSchema } from '../src/live/config.js';
 import { createLogger } from '../src/lib/logger.js';
 import type { BenchContext } from './run.js';
 import { numArg, percentile } from './common.js';
@@ -164,7 +165,7 @@ async function measure(m: Method, udpPort: number, seconds: number) {
 
 /** The chosen method through the real LiveHub: Node's cost per extra viewer (ffmpeg shared). */
 async function perViewer(src: string, viewers: number, seconds: number) {
-  const hub = new LiveHub({ maxViewersPerCamera: viewers, stopAfterMs: 0, startTimeoutMs: 10_000, fragmentMs: 100, viewerBufferBytes: 4 << 20 }, createLogger('bench', true));
+  const hub = new LiveHub(liveSchema.parse({ maxViewersPerCamera: viewers, stopAfterMs: 0 }), createLogger('bench', true));
   const readers = await Promise.all(Array.from({ length: viewers }, () => hub.join('bench', src)));
   const drains = readers.map(async (v) => {
     const r = v.body.getReader();

@@ -116,6 +116,31 @@ demo:
     expect((await get(LIVE)).status).toBe(401);
   });
 
+  it('falls back to MJPEG on request, counting its viewers against the same camera limit', async () => {
+    const mjpeg = await get(`${LIVE}?format=mjpeg`, operator);
+    expect(mjpeg.status).toBe(200);
+    expect(mjpeg.headers.get('content-type')).toBe('multipart/x-mixed-replace; boundary=vigil-frame');
+    expect(mjpeg.headers.get('x-codec')).toBe('mjpeg');
+    const reader = (mjpeg.body as ReadableStream<Uint8Array>).getReader();
+    let buf = Buffer.alloc(0);
+    // One whole part: the boundary, its headers, a JPEG from FF D8 to FF D9 of the stated length.
+    while (!/Content-Length: \d+\r\n\r\n/.test(buf.toString('latin1')) || buf.length < 200) buf = Buffer.concat([buf, (await reader.read()).value as Uint8Array]);
+    const text = buf.toString('latin1');
+    expect(text.startsWith('--vigil-frame\r\nContent-Type: image/jpeg\r\n')).toBe(true);
+    const length = Number(/Content-Length: (\d+)/.exec(text)?.[1]);
+    const at = text.indexOf('\r\n\r\n') + 4;
+    while (buf.length < at + length) buf = Buffer.concat([buf, (await reader.read()).value as Uint8Array]);
+    expect([buf[at], buf[at + 1], buf[at + length - 2], buf[at + length - 1]]).toEqual([0xff, 0xd8, 0xff, 0xd9]);
+
+    const fmp4 = await get(LIVE, operator);
+    expect(fmp4.status).toBe(200);
+    expect((await get(`${LIVE}?format=mjpeg`, admin)).status).toBe(429);
+    expect((await get(`${LIVE}?format=h265`, admin)).status).toBe(400);
+    await reader.cancel();
+    await fmp4.body?.cancel();
+    await expect.poll(async () => ((await t.api('/live', admin)).body.streams as unknown[]).length).toBe(0);
+  });
+
   it('opens footage through a signed URL with a stated purpose, and nothing else', async () => {
     const investigator = await t.token('investigator');
     // Wait for two closed segments of the fixture camera.

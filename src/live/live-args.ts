@@ -1,4 +1,5 @@
-// ffmpeg's argument list for one camera's live view: the camera's H.264 copied (not re-encoded) into fragmented MP4.
+// ffmpeg's argument lists for one camera's live view: the camera's H.264 copied (not re-encoded) into fragmented
+// MP4, or, for codecs the browser cannot play, a small re-encoded MJPEG stream.
 import { parseSource } from '../ingest/ffmpeg-args.js';
 
 export interface LiveArgsOptions {
@@ -10,27 +11,49 @@ export interface LiveArgsOptions {
   rtspTimeoutMs?: number;
 }
 
-export function buildLiveArgs(o: LiveArgsOptions): string[] {
-  const source = parseSource(o.source);
-  const input =
-    source.kind === 'rtsp'
+function inputArgs(src: string, rtspTimeoutMs = 5000): string[] {
+  const source = parseSource(src);
+  return source.kind === 'rtsp'
       ? [
           ...['-rtsp_transport', 'tcp'],
-          ...['-timeout', String((o.rtspTimeoutMs ?? 5000) * 1000)],
+          ...['-timeout', String(rtspTimeoutMs * 1000)],
           // Hand packets on as they arrive: a live view wants the newest frame, not a smooth buffer.
           ...['-fflags', 'nobuffer', '-flags', 'low_delay'],
           ...['-analyzeduration', '1000000'],
           ...['-i', source.url],
         ]
       : ['-re', '-stream_loop', '-1', '-i', source.path];
+}
+
+export function buildLiveArgs(o: LiveArgsOptions): string[] {
   return [
     ...['-hide_banner', '-nostdin', '-loglevel', 'error'],
-    ...input,
+    ...inputArgs(o.source, o.rtspTimeoutMs),
     // Video only, copied: no decode, no encode (the reason fMP4 was chosen; see bench/live.bench.ts).
     ...['-map', '0:v:0', '-c', 'copy'],
     // empty_moov: the init segment comes first and alone; default_base_moof: what MSE expects;
     // frag_keyframe + frag_duration: a fragment per keyframe and at least every fragmentMs.
     ...['-f', 'mp4', '-movflags', 'empty_moov+default_base_moof+frag_keyframe', '-frag_duration', String(o.fragmentMs * 1000)],
     'pipe:1',
+  ];
+}
+
+export interface MjpegArgsOptions {
+  source: string;
+  /** Pictures per second sent. */
+  fps: number;
+  /** Picture width in pixels (height keeps the aspect ratio). */
+  width: number;
+  rtspTimeoutMs?: number;
+}
+
+/** The fallback for codecs the browser cannot play: decode, thin to fps, scale, JPEG (costs a decode per camera). */
+export function buildMjpegArgs(o: MjpegArgsOptions): string[] {
+  return [
+    ...['-hide_banner', '-nostdin', '-loglevel', 'error'],
+    ...inputArgs(o.source, o.rtspTimeoutMs),
+    ...['-map', '0:v:0', '-an'],
+    ...['-vf', `fps=${o.fps},scale=${o.width}:-2`, '-c:v', 'mjpeg', '-q:v', '7'],
+    ...['-f', 'mjpeg', 'pipe:1'],
   ];
 }

@@ -1,6 +1,7 @@
 // The live streams of one API process: started on a camera's first viewer, shared, stopped after its last.
 import type { Logger } from '../lib/logger.js';
 import type { LiveConfig } from './config.js';
+import { FORMATS, LIVE_FORMATS, type LiveFormatName } from './formats.js';
 import { LiveStream, type LiveViewer } from './live-stream.js';
 
 /** The camera already has as many viewers as configured. */
@@ -10,11 +11,14 @@ export class TooManyViewers extends Error {
 
 export interface LiveStreamInfo {
   camera: string;
+  format: LiveFormatName;
   sessionId: string;
   pid: number | null;
   viewers: number;
   startedAt: string;
 }
+
+const LIVE_KEYS = (cameraId: string) => LIVE_FORMATS.map((f) => `${cameraId}/${f}`);
 
 export class LiveHub {
   private readonly streams = new Map<string, LiveStream>();
@@ -28,12 +32,14 @@ export class LiveHub {
   ) {}
 
   /** Joins (or starts) the camera's stream. Throws TooManyViewers, or CameraOffline when no picture comes. */
-  async join(cameraId: string, source: string): Promise<LiveViewer> {
-    const stream = this.streamOf(cameraId, source);
+  async join(cameraId: string, source: string, format: LiveFormatName = 'fmp4'): Promise<LiveViewer> {
+    // The limit is per camera, whatever the format each viewer takes.
+    const watching = LIVE_KEYS(cameraId).reduce((n, key) => n + (this.streams.get(key)?.viewerCount ?? 0), 0);
     const waiting = this.joining.get(cameraId) ?? 0;
-    if (stream.viewerCount + waiting >= this.config.maxViewersPerCamera) {
+    if (watching + waiting >= this.config.maxViewersPerCamera) {
       throw new TooManyViewers(`camera ${cameraId} already has ${this.config.maxViewersPerCamera} live viewers (live.maxViewersPerCamera); try again when one leaves`);
     }
+    const stream = this.streamOf(cameraId, source, format);
     this.joining.set(cameraId, waiting + 1);
     try {
       return await stream.join();
@@ -45,8 +51,8 @@ export class LiveHub {
   }
 
   list(): LiveStreamInfo[] {
-    return [...this.streams.entries()].map(([camera, s]) => ({
-      camera, sessionId: s.sessionId, pid: s.pid ?? null, viewers: s.viewerCount, startedAt: s.startedAt.toISOString(),
+    return [...this.streams.entries()].map(([key, s]) => ({
+      camera: key.split('/')[0], format: key.split('/')[1] as LiveFormatName, sessionId: s.sessionId, pid: s.pid ?? null, viewers: s.viewerCount, startedAt: s.startedAt.toISOString(),
     }));
   }
 
@@ -55,18 +61,19 @@ export class LiveHub {
     for (const s of this.streams.values()) s.stop('server stopping');
   }
 
-  private streamOf(cameraId: string, source: string): LiveStream {
-    const running = this.streams.get(cameraId);
+  private streamOf(cameraId: string, source: string, format: LiveFormatName): LiveStream {
+    const key = `${cameraId}/${format}`;
+    const running = this.streams.get(key);
     if (running && !running.isEnded) return running;
     const stream: LiveStream = new LiveStream({
-      cameraId, source, config: this.config, log: this.log, ffmpegPath: this.ffmpegPath,
+      cameraId, source, format: FORMATS[format], config: this.config, log: this.log, ffmpegPath: this.ffmpegPath,
       onEnd: () => {
-        if (this.streams.get(cameraId) === stream) this.streams.delete(cameraId);
-        this.log.info(`live ${cameraId}: stream ${stream.sessionId} ended`);
+        if (this.streams.get(key) === stream) this.streams.delete(key);
+        this.log.info(`live ${key}: stream ${stream.sessionId} ended`);
       },
     });
-    this.streams.set(cameraId, stream);
-    this.log.info(`live ${cameraId}: started ffmpeg ${stream.pid ?? '?'} (session ${stream.sessionId})`);
+    this.streams.set(key, stream);
+    this.log.info(`live ${key}: started ffmpeg ${stream.pid ?? '?'} (session ${stream.sessionId})`);
     return stream;
   }
 }

@@ -1,10 +1,10 @@
-// One camera's live view: one ffmpeg copying the camera into fMP4, shared by every viewer of that camera.
+// One camera's live view in one format: one ffmpeg (fMP4 copy, or MJPEG), shared by every viewer of that camera.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../lib/logger.js';
 import type { LiveConfig } from './config.js';
-import { codecOf, Fmp4Splitter, type Fragment } from './fmp4.js';
-import { buildLiveArgs } from './live-args.js';
+import type { Fragment } from './fmp4.js';
+import type { LiveFormat } from './formats.js';
 
 /** The camera gave no picture: its message says why (ffmpeg's last error or the timeout). */
 export class CameraOffline extends Error {
@@ -12,9 +12,9 @@ export class CameraOffline extends Error {
 }
 
 export interface LiveViewer {
-  /** init segment, the fragments since the last keyframe, then live fragments; ends when the stream ends. */
+  /** header (fMP4 init segment), the units since the last keyframe, then live units; ends when the stream ends. */
   body: ReadableStream<Uint8Array>;
-  /** e.g. avc1.4d401f, for MediaSource.isTypeSupported / addSourceBuffer. */
+  /** e.g. avc1.4d401f, for MediaSource.isTypeSupported / addSourceBuffer; 'mjpeg' for MJPEG. */
   codec: string;
   /** Which ffmpeg run serves this viewer (the same for every viewer of a camera while it runs). */
   sessionId: string;
@@ -29,6 +29,7 @@ interface Viewer {
 export interface LiveStreamOptions {
   cameraId: string;
   source: string;
+  format: LiveFormat;
   config: LiveConfig;
   log: Logger;
   ffmpegPath?: string;
@@ -49,7 +50,7 @@ export class LiveStream {
   private lastError = '';
 
   constructor(private readonly o: LiveStreamOptions) {
-    const args = buildLiveArgs({ source: o.source, fragmentMs: o.config.fragmentMs });
+    const args = o.format.args(o.source, o.config);
     this.child = spawn(o.ffmpegPath ?? 'ffmpeg', args, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.ready = this.watch();
     // A refusal before any viewer waits on it must not become an unhandled rejection.
@@ -79,7 +80,7 @@ export class LiveStream {
       {
         start: (controller) => {
           viewer = { controller, skipping: false };
-          controller.enqueue(new Uint8Array(init));
+          if (init.length) controller.enqueue(new Uint8Array(init));
           for (const f of this.gop) controller.enqueue(new Uint8Array(f));
           this.viewers.add(viewer);
         },
@@ -113,13 +114,13 @@ export class LiveStream {
         this.stop(why);
       };
       const timer = setTimeout(() => fail(`no picture within ${this.o.config.startTimeoutMs} ms${this.lastError ? ` (${this.lastError})` : ''}`), this.o.config.startTimeoutMs);
-      const splitter = new Fmp4Splitter({
-        init: (init) => {
+      const splitter = this.o.format.splitter({
+        header: (header, codec) => {
           clearTimeout(timer);
-          this.codec = codecOf(init) ?? 'avc1.42e01e';
-          resolve(init);
+          this.codec = codec;
+          resolve(header);
         },
-        fragment: (f) => this.broadcast(f),
+        unit: (f) => this.broadcast(f),
       });
       this.child.stdout?.on('data', (chunk: Buffer) => {
         try {

@@ -1,10 +1,14 @@
-// The live camera view: GET /cameras/:id/live streams the camera as fragmented MP4 (for MediaSource),
-// one ffmpeg per camera shared by its viewers; GET /live lists what is being watched.
+// The live camera view: GET /cameras/:id/live streams the camera as fragmented MP4 (for MediaSource), or as
+// MJPEG (?format=mjpeg, for codecs the browser cannot play); one ffmpeg per camera and format shared by its
+// viewers. GET /live lists what is being watched.
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { requireRole } from '../auth.js';
 import type { ApiDeps, ApiEnv } from '../deps.js';
-import { notFound } from '../errors.js';
+import { z } from 'zod';
+import { notFound, parseOr400 } from '../errors.js';
+import { withoutSignature } from '../media-url.js';
+import { FORMATS, LIVE_FORMATS } from '../../live/formats.js';
 import type { LiveHub } from '../../live/live-hub.js';
 import { TooManyViewers } from '../../live/live-hub.js';
 import { CameraOffline } from '../../live/live-stream.js';
@@ -13,12 +17,15 @@ export interface LiveRouteDeps extends Pick<ApiDeps, 'config' | 'audit' | 'camer
   live: LiveHub;
 }
 
+const liveQuery = z.strictObject({ format: z.enum(LIVE_FORMATS).default('fmp4') });
+
 const refuse = (status: 403 | 429 | 503, error: string, extra: Record<string, unknown> = {}) =>
   new HTTPException(status, { res: Response.json({ error, ...extra }, { status }) });
 
 export function liveRoutes(deps: LiveRouteDeps) {
   return new Hono<ApiEnv>()
     .get('/cameras/:id/live', requireRole('admin', 'operator', 'checkpoint'), async (c) => {
+      const { format } = parseOr400(liveQuery, withoutSignature(c.req.query()), 'query');
       const id = c.req.param('id');
       const p = c.get('principal');
       const camera = deps.config.cameras.find((cam) => cam.id === id);
@@ -27,16 +34,16 @@ export function liveRoutes(deps: LiveRouteDeps) {
       if (!camera.enabled) throw refuse(503, `camera ${id} is disabled in the configuration`, { camera: id, state: 'offline' });
       let viewer;
       try {
-        viewer = await deps.live.join(id, camera.source);
+        viewer = await deps.live.join(id, camera.source, format);
       } catch (err) {
         if (err instanceof TooManyViewers) throw refuse(429, err.message);
         if (err instanceof CameraOffline) throw refuse(503, err.message, { camera: id, state: 'offline' });
         throw err;
       }
-      await deps.audit.append({ actor: p.name, role: p.role, action: 'live.view', target: id, details: { camera: id, session: viewer.sessionId } });
+      await deps.audit.append({ actor: p.name, role: p.role, action: 'live.view', target: id, details: { camera: id, format, session: viewer.sessionId } });
       return new Response(viewer.body, {
         headers: {
-          'content-type': 'video/mp4',
+          'content-type': FORMATS[format].contentType,
           'cache-control': 'no-store',
           'x-content-type-options': 'nosniff',
           'x-codec': viewer.codec,

@@ -1,6 +1,7 @@
 // The live camera view: pick a camera on the map or the status wall and watch it in a panel. The API sends the
-// camera's own H.264 as fragmented MP4 (no re-encoding) and this module feeds it to a <video> through MediaSource.
-import { token } from './api.js';
+// camera's own H.264 as fragmented MP4 (no re-encoding) and this module feeds it to a <video> through MediaSource;
+// a codec this browser cannot play (H.265) falls back to the API's MJPEG in an <img> through a signed URL.
+import { api, token } from './api.js';
 import { $, fill, h } from './dom.js';
 import { onLang, t } from './i18n.js';
 import { cameraById, state } from './store.js';
@@ -10,7 +11,7 @@ const MAX_BEHIND_S = 1.5;
 /** Keep this much already-played video in the buffer; older is removed so memory stays flat. */
 const KEEP_S = 10;
 
-let session = null; // { id, ctrl, url }
+let session = null; // { id, ctrl, url, img }
 
 export const canWatch = (cameraId) => state.role === 'admin' || state.role === 'operator' || (state.role === 'checkpoint' && state.subject === cameraId);
 
@@ -23,6 +24,7 @@ function setState(name, message = '') {
 export function stopLive() {
   session?.ctrl.abort();
   if (session?.url) URL.revokeObjectURL(session.url);
+  session?.img?.removeAttribute('src'); // ends the multipart request
   session = null;
   const panel = $('#live-panel');
   if (!panel) return;
@@ -44,12 +46,17 @@ export async function openLive(cameraId) {
   video.muted = true;
   fill($('#live-view'), video);
   const ctrl = new AbortController();
-  session = { id: cameraId, ctrl, url: null };
+  session = { id: cameraId, ctrl, url: null, img: null };
   setState('connecting', t('liveConnecting'));
   try {
     const res = await fetch(`/api/v1/cameras/${encodeURIComponent(cameraId)}/live`, { headers: { authorization: `Bearer ${token.get()}` }, signal: ctrl.signal });
     if (!res.ok) return void refused(res, cameraId);
-    await play(res, video, ctrl.signal);
+    const codec = res.headers.get('x-codec') || 'avc1.42e01e';
+    if (!window.MediaSource || !MediaSource.isTypeSupported(`video/mp4; codecs="${codec}"`)) {
+      await res.body.cancel();
+      return void (await playMjpeg(cameraId, codec));
+    }
+    await play(res, video, codec, ctrl.signal);
     if (ctrl.signal.aborted) return;
     setState('ended', t('liveEnded'));
     retryButton(cameraId);
@@ -72,10 +79,8 @@ function retryButton(cameraId) {
 }
 
 /** Appends the response's bytes to a SourceBuffer, keeping the video near the live edge. */
-async function play(res, video, signal) {
-  const codec = res.headers.get('x-codec') || 'avc1.42e01e';
+async function play(res, video, codec, signal) {
   const type = `video/mp4; codecs="${codec}"`;
-  if (!window.MediaSource || !MediaSource.isTypeSupported(type)) throw new Error(`${t('liveCodec')} (${codec})`);
   const ms = new MediaSource();
   session.url = URL.createObjectURL(ms);
   video.src = session.url;
@@ -101,6 +106,21 @@ async function play(res, video, signal) {
     queue.push(value);
     pump();
   }
+}
+
+/** The camera re-encoded as MJPEG by the API, in an <img> (which needs a signed URL: it cannot send the token). */
+async function playMjpeg(cameraId, codec) {
+  const { url } = await api('/media-urls', { method: 'POST', body: { path: `/api/v1/cameras/${encodeURIComponent(cameraId)}/live?format=mjpeg` } });
+  if (session?.id !== cameraId) return;
+  const img = h('img', { class: 'live-video mjpeg', alt: cameraId });
+  img.addEventListener('load', () => setState('playing', `MJPEG (${codec})`), { once: true });
+  img.addEventListener('error', () => {
+    setState('offline', t('cameraOffline'));
+    retryButton(cameraId);
+  });
+  session.img = img;
+  fill($('#live-view'), img);
+  img.src = url;
 }
 
 function chase(video, sb) {
