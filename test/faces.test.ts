@@ -16,6 +16,7 @@ import type { QueueSet } from '../src/queues/queue-set.js';
 import { createChipAnalyzer, type ChipAnalyzer } from '../src/vision/face-chip.js';
 import { cropImage, decodeImage } from '../src/vision/image.js';
 import { resolveSource } from '../src/vision/models/manifest.js';
+import { hasChromium, launchBrowser, screenshot, signIn } from './helpers/browser.js';
 import { startTestNode, type TestNode } from './helpers/node.js';
 
 const asset = (file: string) => resolveSource({ npm: `@vladmandic/human/assets/${file}` });
@@ -146,6 +147,25 @@ describe('face watchlist under authorisation', () => {
     expect((await t.node.infra.repos.assignments.forAlert(alertId)).length).toBe(0);
     const crop = await fetch(`${t.url}${alert.cropUrl as string}`, { headers: { authorization: `Bearer ${operatorA}` } });
     expect(crop.headers.get('content-type')).toBe('image/jpeg');
+  });
+
+  it.skipIf(!hasChromium)('shows the operator the camera face beside the enrolled photo, with the confirmations still needed', async () => {
+    const browser = await launchBrowser();
+    try {
+      const { page } = await browser.newPage();
+      await signIn(page, t.url, operatorA);
+      await page.click(`#a-${alertId}`);
+      await page.locator('.evidence.face .subject-name').waitFor();
+      expect(await page.locator('.evidence.face .subject-name').textContent()).toBe('Test Subject');
+      expect(await page.locator('.evidence.face .confirmations').getAttribute('data-required')).toBe('2');
+      for (const img of ['img.face-crop', 'img.subject-photo']) {
+        await expect.poll(() => page.locator(`.evidence.face ${img}`).evaluate((el) => (el as HTMLImageElement).naturalWidth), { timeout: 10_000 }).toBeGreaterThan(0);
+      }
+      expect(await page.locator('#alerts li.alert .plate').first().textContent()).toContain('Test Subject');
+      await screenshot(page, 'faces-1-operator-face-evidence');
+    } finally {
+      await browser.close();
+    }
   });
 
   it('dispatches a face hit only after two different people confirm it', async () => {

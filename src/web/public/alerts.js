@@ -81,9 +81,10 @@ function feedItem(a) {
       onclick: () => select(a.id),
     },
     h('span', { class: 'prio' }, `P${a.priority}`),
-    h('span', { class: 'plate' }, a.plate),
+    // A face candidate is named by its subject (it has no plate).
+    h('span', { class: 'plate' }, a.kind === 'face' ? `${t('subject')}: ${a.subject?.name ?? '?'}` : a.plate),
     h('span', { class: `chip st-${a.status}` }, tv('st', a.status)),
-    h('span', { class: 'meta' }, a.listing ? tv('cat', a.listing.category) : '', ' · ', a.camera?.name ?? '', ' · ', fmtTime(a.capturedAt, state.timezone, false)),
+    h('span', { class: 'meta' }, a.listing ? tv('cat', a.listing.category) : a.subject ? tv('subj', a.subject.category) : '', ' · ', a.camera?.name ?? '', ' · ', fmtTime(a.capturedAt, state.timezone, false)),
     asg ? h('span', { class: `chip as-${asg.state}`, dataset: { unit: asg.unit_id } }, `${unitName(asg.unit_id)} ${tv('as', asg.state)}`) : null,
   );
 }
