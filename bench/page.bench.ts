@@ -109,7 +109,7 @@ export default async function pageBench(ctx: BenchContext) {
     const total = Object.values(kinds).reduce((s, k) => s + k.bytes, 0);
     return {
       chromium: browser.browser.version(),
-      pageWeight: { totalBytes: total, byKind: kinds, note: 'first load in an empty context, headers included, SSE stream excluded; not compressed' },
+      pageWeight: { totalBytes: total, byKind: kinds, note: 'first load in an empty context, bytes as transferred (page files gzip), headers included, SSE stream excluded' },
       live: {
         signInToReadyMs: round(live.signInToReadyMs),
         signInToFirstAlertMs: round(live.signInToFirstAlertMs),
