@@ -155,7 +155,10 @@ export class PlateReadRepo {
       else if (q.mode === 'fuzzy') where.push(`plate_canonical = ${p(canonicalForm(q.plate))}`);
       else where.push(`plate like ${p(likePattern(q.plate))}`);
     }
-    if (q.cameraIds) where.push(`camera_id = any(${p(q.cameraIds)})`);
+    // With a trigram pattern, cameras are checked on the trigram x time candidates: PGlite's planner otherwise
+    // walks the cameras' time index over a wide window (10M reads: 659 ms p95 instead of tens of ms).
+    const trigram = q.mode === 'partial' && q.plate !== undefined && longestKnownRun(q.plate) >= TRIGRAM_RUN;
+    if (q.cameraIds) where.push(`${trigram ? "(camera_id || '')" : 'camera_id'} = any(${p(q.cameraIds)})`);
     if (from) where.push(`first_seen >= ${p(from.toISOString())}`);
     if (to) where.push(`first_seen < ${p(to.toISOString())}`);
     if (q.direction) {
