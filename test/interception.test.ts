@@ -16,6 +16,7 @@ dispatch: { ackTimeoutSeconds: 600 }
 interception: { radiusM: 3000, aheadHalfAngleDeg: 40, maxCheckpoints: 3 }
 cameras:
   - { id: street-1, name: Street 1, source: "rtsp://127.0.0.1:1/none", kind: street, lat: 22.54, lon: 114.05, heading: 0, district: futian, enabled: false }
+  - { id: street-2, name: Street 2, source: "rtsp://127.0.0.1:1/none", kind: street, lat: 22.54, lon: 114.05, facing: 0, district: futian, enabled: false }
   - { id: gate-n, name: North gate 北卡口, source: "rtsp://127.0.0.1:1/none", kind: checkpoint, checkpointLevel: 1, lat: 22.549, lon: 114.05, district: futian, enabled: false }
   - { id: gate-n2, name: Far north gate, source: "rtsp://127.0.0.1:1/none", kind: checkpoint, checkpointLevel: 2, lat: 22.5625, lon: 114.0502, district: futian, enabled: false }
   - { id: gate-s, name: South gate, source: "rtsp://127.0.0.1:1/none", kind: checkpoint, checkpointLevel: 1, lat: 22.531, lon: 114.05, district: futian, enabled: false }
@@ -173,5 +174,18 @@ describe('checkpoint interception', () => {
     expect(closing.closed).toBe(1);
     expect(await svc.describe(order?.id as string, by)).toMatchObject({ status: 'closed', closed: { cameraId: 'gate-s', readId: closing.e.eventId } });
     expect((await stored('gate-n2', hitAt + 6000)).closed).toBe(0); // closed once
+  });
+
+  it("aims at the read's own direction of travel: a car coming towards a north-facing camera goes south", async () => {
+    const repos = t.node.infra.repos;
+    const config = (await import('../src/config/interception.js')).interceptionSchema.parse({ radiusM: 3000, aheadHalfAngleDeg: 40 });
+    const svc = new InterceptionService({ ...repos, orders: new InterceptionRepo(t.node.infra.db), bus: t.node.bus, config });
+    const plate = '粤C5M2X8';
+    const at = Date.now() - 5000;
+    await repos.plateReads.upsert({ eventId: randomUUID(), cameraId: 'street-2', plate, confidence: 0.9, format: 'cn-ordinary', firstSeen: at, lastSeen: at, capturedAt: at, readCount: 3, box: [1, 2, 3, 4], update: false, motion: 'approaching' });
+    const by = { tokenId: 'x', name: 'operator-test', role: 'operator' as const, subject: null };
+    const order = await svc.orderFromPlate(plate, 'fled a robbery', by);
+    expect(order).toMatchObject({ mode: 'ahead', heading: 180 });
+    expect(order?.targets.map((x) => x.camera_id)).toEqual(['gate-s']);
   });
 });

@@ -28,7 +28,7 @@ export interface InterceptionDeps {
   orders: InterceptionRepo;
   alerts: Pick<AlertRepo, 'get'>;
   cameras: Pick<CameraRepo, 'get' | 'list'>;
-  plateReads: Pick<PlateReadRepo, 'search'>;
+  plateReads: Pick<PlateReadRepo, 'search' | 'get'>;
   hotlistRepo: Pick<HotlistRepo, 'get'>;
   audit: AuditRepo;
   bus: EventBus;
@@ -42,6 +42,8 @@ interface Origin {
   camera: CameraRow | null;
   at: number;
   photoReadId: string | null;
+  /** Direction of travel, degrees: the read's own (camera facing + approaching/receding), else the camera's one-way heading. */
+  headingDeg: number | null;
 }
 
 const COMPASS = ['N', 'NE', 'E', 'SE', 'S', 'SW', 'W', 'NW'] as const;
@@ -72,7 +74,8 @@ export class InterceptionService {
     const existing = await this.d.orders.openForAlert(alertId);
     if (existing) throw new InterceptionError(409, `alert ${alertId} already has open interception order ${existing.id}`);
     const camera = await this.d.cameras.get(alert.camera_id);
-    const origin: Origin = { camera, at: new Date(alert.captured_at).getTime(), photoReadId: alert.plate_read_id };
+    const read = alert.plate_read_id ? await this.d.plateReads.get(alert.plate_read_id) : null;
+    const origin: Origin = { camera, at: new Date(alert.captured_at).getTime(), photoReadId: alert.plate_read_id, headingDeg: read?.direction ?? camera?.heading ?? null };
     const reason = opts.reason ?? (await this.listingReason(alert)) ?? `hotlist hit on ${alert.plate}`;
     return this.create({ alertId, plate: alert.plate, reason, origin, cameraIds: opts.cameraIds, by, auto: opts.auto ?? false });
   }
@@ -83,9 +86,10 @@ export class InterceptionService {
     const plate = normalisePlate(rawPlate);
     if (plate.length < 2) throw new InterceptionError(400, `plate '${rawPlate}' has no letters or digits`);
     const [read] = await this.d.plateReads.search({ plate, mode: 'exact', limit: 1 });
+    const camera = read ? await this.d.cameras.get(read.camera_id) : null;
     const origin: Origin = read
-      ? { camera: await this.d.cameras.get(read.camera_id), at: new Date(read.captured_at).getTime(), photoReadId: read.id }
-      : { camera: null, at: Date.now(), photoReadId: null };
+      ? { camera, at: new Date(read.captured_at).getTime(), photoReadId: read.id, headingDeg: read.direction ?? camera?.heading ?? null }
+      : { camera: null, at: Date.now(), photoReadId: null, headingDeg: null };
     if (!origin.camera && !cameraIds?.length) throw new InterceptionError(400, `no read of ${plate} places the vehicle: name the checkpoints in cameraIds`);
     return this.create({ alertId: null, plate, reason, origin, cameraIds, by, auto: false });
   }
@@ -99,7 +103,7 @@ export class InterceptionService {
     const c = o.origin.camera;
     const order = await this.d.orders.create({
       alertId: o.alertId, plate: o.plate, reason: o.reason, photoReadId: o.origin.photoReadId, orderedBy: o.by.name, role: o.by.role,
-      originCamera: c?.id ?? null, heading: c?.heading ?? null, hitAt: o.origin.at, mode, closeUntil: Date.now() + this.d.config.closeWindowHours * 3600_000,
+      originCamera: c?.id ?? null, heading: o.origin.headingDeg, hitAt: o.origin.at, mode, closeUntil: Date.now() + this.d.config.closeWindowHours * 3600_000,
       targets: targets.map((t) => ({ cameraId: t.cameraId, distanceM: t.distanceM ?? null, bearingDeg: t.bearingDeg ?? null, expectedAt: t.expectedAt ?? null })),
     });
     if (!order) return null; // a concurrent order for the same alert won
@@ -111,7 +115,7 @@ export class InterceptionService {
   private async targetsFor(origin: Origin, cameraIds?: string[]): Promise<{ mode: TargetMode | 'explicit'; targets: ({ cameraId: string } & Partial<InterceptionTarget>)[] }> {
     const checkpoints = (await this.d.cameras.list()).filter((k) => k.kind === 'checkpoint');
     const c = origin.camera;
-    const hit = c && { lat: c.lat, lon: c.lon, cameraId: c.id, headingDeg: c.heading, at: origin.at };
+    const hit = c && { lat: c.lat, lon: c.lon, cameraId: c.id, headingDeg: origin.headingDeg, at: origin.at };
     if (!cameraIds?.length) return hit ? chooseInterceptionTargets(hit, checkpoints, this.d.config) : { mode: 'radius', targets: [] };
     const known = new Set(checkpoints.map((k) => k.id));
     const unknown = cameraIds.filter((id) => !known.has(id));
