@@ -6,6 +6,7 @@ import { bindKeys, loadAlerts, onAlertEvent, onAssignmentEvent, renderFeed } fro
 import { openDisposition, renderDetail } from './detail.js';
 import { loadBaseMap, renderMap } from './map.js';
 import { mountHeat } from './heat.js';
+import { mountSearch } from './search.js';
 import { loadCameras, loadUnits, onCameraStatus, renderCameras, renderUnits, tickAges } from './status.js';
 import { canDispose, on, state } from './store.js';
 import { onOffer, refreshOffers, renderOffers } from './unit.js';
@@ -94,7 +95,7 @@ async function start() {
     duty: onDutyEvent,
   });
 
-  const loads = [loadCameras(), loadUnits(), isUnit ? Promise.resolve() : loadAlerts(), mountInterceptions(), mountDuty(), mountHeat(), loadBaseMap()];
+  const loads = [loadCameras(), loadUnits(), isUnit ? Promise.resolve() : loadAlerts(), mountInterceptions(), mountDuty(), mountHeat(), mountSearch(), loadBaseMap()];
   const results = await Promise.allSettled(loads);
   const failed = results.find((r) => r.status === 'rejected');
   if (failed) showError(failed.reason.message);
