@@ -58,8 +58,7 @@ function openFootage(a) {
     const { from, to } = span(a);
     const path = `/api/v1/footage/${encodeURIComponent(a.camera.id)}/play?${new URLSearchParams({ from, to })}`;
     try {
-      const { url } = await api('/media-urls', { method: 'POST', body: { path, purpose: why } });
-      showVideo(el, a, url);
+      showVideo(el, a, await footageVideo(path, why));
     } catch (err) {
       error.textContent = err.message;
     }
@@ -68,10 +67,19 @@ function openFootage(a) {
   queueMicrotask(() => purpose.focus());
 }
 
-function showVideo(el, a, url) {
-  const { from, to } = span(a);
+/**
+ * A <video> of an API footage path through a signed URL (a <video> cannot send the bearer token); the
+ * purpose is needed unless the path already carries one. Shows "no footage" when nothing plays.
+ */
+export async function footageVideo(path, purpose) {
+  const { url } = await api('/media-urls', { method: 'POST', body: purpose ? { path, purpose } : { path } });
   const video = h('video', { class: 'footage-video', controls: true, autoplay: true, muted: true, preload: 'auto', src: url });
   video.addEventListener('error', () => video.replaceWith(h('p', { class: 'error' }, t('noFootage'))));
+  return video;
+}
+
+function showVideo(el, a, video) {
+  const { from, to } = span(a);
   fill(el, h('h3', {}, `${t('footage')} · ${a.camera.name}`), video,
     h('p', { class: 'muted' }, `${fmtTime(from, state.timezone)} – ${fmtTime(to, state.timezone, false)} `, h('button', { type: 'button', onclick: closeFootage }, t('close'))));
 }

@@ -3,6 +3,7 @@
 import { api, imageUrl } from './api.js';
 import { $, fill, fmtTime, h } from './dom.js';
 import { onLang, t } from './i18n.js';
+import { footageVideo } from './footage.js';
 import { cameraById, state } from './store.js';
 
 const PAGE = 50;
@@ -120,10 +121,7 @@ async function play(r) {
   const title = h('h3', {}, `${t('footage')} · ${r.plate} · ${cameraById(r.camera_id)?.name ?? r.camera_id}`);
   const close = h('button', { type: 'button', onclick: () => ((el.hidden = true), fill(el)) }, t('close'));
   try {
-    const { url } = await api('/media-urls', { method: 'POST', body: { path: r.footageUrl } });
-    const video = h('video', { class: 'footage-video', controls: true, autoplay: true, muted: true, preload: 'auto', src: url });
-    video.addEventListener('error', () => video.replaceWith(h('p', { class: 'error' }, t('noFootage'))));
-    fill(el, title, video, close);
+    fill(el, title, await footageVideo(r.footageUrl), close);
   } catch (err) {
     fill(el, title, h('p', { class: 'error' }, err.message), close);
   }
