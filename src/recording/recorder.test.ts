@@ -1,6 +1,7 @@
 // Integration: real ffmpeg records the real RTSP fixture server into 2 s segments; indexing, restart
-// recovery, events-only deletion, and an unwritable storage directory.
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+// recovery, events-only deletion, an unwritable storage directory, and a full disk.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -38,7 +39,7 @@ describe('Recorder', () => {
     server = await startRtspFixtureServer({ streams: [{ mount: '/cp', file: fixture }] });
     db = await openDb({ url: 'memory://' });
     await migrate(db);
-    await new CameraRepo(db).upsertAll(['cam-a', 'cam-e', 'cam-x'].map(camera));
+    await new CameraRepo(db).upsertAll(['cam-a', 'cam-e', 'cam-x', 'cam-f'].map(camera));
     repo = new SegmentRepo(db);
     tmp = mkdtempSync(path.join(os.tmpdir(), 'vigil-rec-'));
   });
@@ -129,6 +130,29 @@ describe('Recorder', () => {
     expect(f.kind).toBe('unwritable');
     expect(f.message).toMatch(/recording directory .*not-a-dir\/rec\/cam-x\/.incoming is not writable \(ENOTDIR\)/);
     expect(rec.status()).toMatchObject({ state: 'faulted', lastError: f.message });
+    await rec.stop();
+    expect(await repo.get(indexed.id)).toEqual(indexed);
+  });
+
+  // A real full disk: a 120 kB tmpfs (mounting needs root, as CI runs; elsewhere the case is skipped and says why).
+  const small = path.join(os.tmpdir(), `vigil-full-${process.pid}`);
+  mkdirSync(small, { recursive: true });
+  const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=120k', 'tmpfs', small]).status === 0;
+  afterAll(() => {
+    if (mounted) spawnSync('umount', [small]);
+    rmSync(small, { recursive: true, force: true });
+  });
+
+  it.skipIf(!mounted)('reports a full disk clearly and leaves the index alone (needs root to mount a small tmpfs)', async () => {
+    const storage = new RecordingStorage(path.join(small, 'rec'), path.join(small, 'exp'));
+    const indexed = await repo.insert({ cameraId: 'cam-f', startAt: new Date(2_000_000), endAt: new Date(2_002_000), path: 'cam-f/old.ts', bytes: 10 });
+    const rec = new Recorder({ cameraId: 'cam-f', source: server.url('/cp'), segmentSeconds: 60, storage, filer: new SegmentFiler(storage, repo), accept: async () => {}, backoffBaseMs: 60_000 });
+    const fault = new Promise<RecordingFault>((resolve) => rec.once('fault', resolve));
+    rec.start();
+    const f = await fault;
+    expect(f.kind).toBe('disk-full');
+    expect(f.message).toMatch(/recording disk full for camera cam-f: .*No space left on device/);
+    expect(rec.status().lastError).toBe(f.message);
     await rec.stop();
     expect(await repo.get(indexed.id)).toEqual(indexed);
   });
