@@ -20,6 +20,7 @@ import type { Logger } from '../lib/logger.js';
 import { ShutdownStack, StartupError } from '../lib/shutdown.js';
 import { HotlistIndex } from '../matching/hotlist-index.js';
 import type { CameraWorkers } from '../pipeline/camera-workers.js';
+import type { FaceWatchDeps } from '../pipeline/face-watch.js';
 import { EventBus } from '../queues/event-bus.js';
 import { QueueSet } from '../queues/queue-set.js';
 import { startWorkers } from '../queues/worker-set.js';
@@ -167,15 +168,15 @@ async function startParts(loaded: LoadedConfig, log: Logger, roles: Set<NodeRole
 
   // Loaded only where cameras run, so API-only processes never load ffmpeg or ONNX code.
   let cameras: CameraWorkers | null = null;
+  let facePath: FaceWatchDeps | null = null;
   if (roles.has('cameras') && config.cameras.some((c) => c.enabled && c.analysis.faces)) {
-    const [{ createChipAnalyzer }, { configureFacePath }] = await Promise.all([import('../vision/face-chip.js'), import('../pipeline/camera-pipeline.js')]);
+    const { createChipAnalyzer } = await import('../vision/face-chip.js');
     await faces.authorisations.startCache();
-    configureFacePath({ analyzer: await createChipAnalyzer({ model: config.faces.embedder, threads: config.vision.threads }), gate: faces.authorisations, track: config.faces.track });
-    stack.push('face path', async () => configureFacePath(null));
+    facePath = { analyzer: await createChipAnalyzer({ model: config.faces.embedder, threads: config.vision.threads }), gate: faces.authorisations, track: config.faces.track };
   }
   if (roles.has('cameras') && config.cameras.some((c) => c.enabled)) {
     const { CameraWorkers } = await import('../pipeline/camera-workers.js');
-    const workers = new CameraWorkers(config, { queues, bus, cameraStatus, log: log.child('camera') });
+    const workers = new CameraWorkers(config, { queues, bus, cameraStatus, log: log.child('camera'), facePath });
     stack.push('cameras', () => workers.stop());
     await workers.start();
     cameras = workers;

@@ -17,16 +17,6 @@ export interface CameraModels {
   objects: ObjectDetector | null;
 }
 
-/**
- * The node's face path (analyzer, authorisation gate, track options), set once by start-up when some
- * camera has analysis.faces on. A module-level setting because CameraWorkers builds pipelines with
- * plate and object models only; passing it through CameraWorkers would be the cleaner wiring.
- */
-let nodeFacePath: FaceWatchDeps | null = null;
-export function configureFacePath(deps: FaceWatchDeps | null): void {
-  nodeFacePath = deps;
-}
-
 export class CameraPipeline {
   private readonly fuser: PlatePassFuser;
   private readonly objects: ObjectAnalysis | null = null;
@@ -39,7 +29,8 @@ export class CameraPipeline {
     private readonly config: Config,
     private readonly models: CameraModels,
     private readonly queues: QueueSet,
-    facePath: FaceWatchDeps | null = nodeFacePath,
+    /** The node's face path (analyzer, authorisation gate, track options); null: faces are not searched. */
+    facePath: FaceWatchDeps | null = null,
   ) {
     this.fuser = new PlatePassFuser({ windowMs: config.plates.fuseWindowSeconds * 1000 });
     const { analysis } = camera;

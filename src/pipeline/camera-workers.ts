@@ -10,12 +10,15 @@ import { createObjectDetector } from '../vision/object-detector.js';
 import { setExecutionProvider } from '../vision/onnx-session.js';
 import { createPlateReader } from '../vision/plate-reader.js';
 import { CameraPipeline, type CameraModels } from './camera-pipeline.js';
+import type { FaceWatchDeps } from './face-watch.js';
 
 export interface CameraWorkerDeps {
   queues: QueueSet;
   bus: EventBus;
   cameraStatus: CameraStatusStore;
   log: Logger;
+  /** Set when some camera has analysis.faces on and the face path is loaded; those cameras search faces with it. */
+  facePath?: FaceWatchDeps | null;
 }
 
 /** How often a camera's status is re-written even when nothing changed (the API treats silence as offline). */
@@ -35,7 +38,7 @@ export class CameraWorkers {
     if (!cameras.length) return;
     const models = await this.loadModels();
     for (const camera of cameras) {
-      const pipeline = new CameraPipeline(camera, this.config, models, this.deps.queues);
+      const pipeline = new CameraPipeline(camera, this.config, models, this.deps.queues, this.deps.facePath ?? null);
       this.running.push({ source: this.startSource(camera.id, camera.source, camera.analysis, pipeline), pipeline });
     }
     this.timer = setInterval(() => void this.reportAll(), STATUS_EVERY_MS);
