@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { angleBetween, bearingDeg, chooseInterceptionTargets, type CheckpointSite, type TargetPolicy } from './interception-targets.js';
+import { angleBetween, bearingDeg } from '../domain/geo.js';
+import { chooseInterceptionTargets, type CheckpointSite, type TargetPolicy } from './interception-targets.js';
 
 // About 1 km per step around Futian, Shenzhen.
 const O = { lat: 22.54, lon: 114.05 };

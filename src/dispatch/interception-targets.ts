@@ -1,5 +1,5 @@
 // Which checkpoints an interception order goes to: ahead along the direction of travel, else all within a radius.
-import { haversineMetres, type LatLon } from './travel.js';
+import { angleBetween, bearingDeg, haversineMetres, type LatLon } from '../domain/geo.js';
 
 /** Where and when the vehicle was seen; headingDeg is its direction of travel (the hit camera's heading), if known. */
 export interface InterceptionHit extends LatLon {
@@ -37,22 +37,6 @@ export type TargetMode = 'ahead' | 'radius' | 'radius_fallback';
 export interface TargetChoice {
   mode: TargetMode;
   targets: InterceptionTarget[];
-}
-
-const toRad = (deg: number) => (deg * Math.PI) / 180;
-const toDeg = (rad: number) => (rad * 180) / Math.PI;
-
-/** Initial bearing from a to b, degrees in [0, 360). */
-export function bearingDeg(a: LatLon, b: LatLon): number {
-  const y = Math.sin(toRad(b.lon - a.lon)) * Math.cos(toRad(b.lat));
-  const x = Math.cos(toRad(a.lat)) * Math.sin(toRad(b.lat)) - Math.sin(toRad(a.lat)) * Math.cos(toRad(b.lat)) * Math.cos(toRad(b.lon - a.lon));
-  return (toDeg(Math.atan2(y, x)) + 360) % 360;
-}
-
-/** Smallest angle between two bearings, degrees in [0, 180]. */
-export function angleBetween(a: number, b: number): number {
-  const d = Math.abs(a - b) % 360;
-  return d > 180 ? 360 - d : d;
 }
 
 export function chooseInterceptionTargets(hit: InterceptionHit, checkpoints: readonly CheckpointSite[], policy: TargetPolicy): TargetChoice {

@@ -7,7 +7,8 @@ import { createLogger } from '../lib/logger.js';
 import { buildRoadGraph, RoadGraphError } from './road-graph.js';
 import { roadTravelModel } from './road-search.js';
 import { travelModelFor } from './travel-model.js';
-import { rankUnits, type LatLon, type TravelUnit, type UnitType } from './travel.js';
+import type { LatLon } from '../domain/geo.js';
+import { rankUnits, type TravelUnit, type UnitType } from './travel.js';
 
 const ORIGIN = { lat: 22.54, lon: 114.05 };
 const M_PER_DEG = 111_195.08;

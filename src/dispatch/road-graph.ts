@@ -3,7 +3,7 @@
 // reverse adjacency the travel-time search walks.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { haversineMetres, type LatLon } from './travel.js';
+import { EARTH_RADIUS_M, haversineMetres, type LatLon } from '../domain/geo.js';
 
 /** Road speeds by OSM highway class, km/h: urban limits, a little under the signs. */
 const HIGHWAY_KMH: Readonly<Record<string, number>> = {
@@ -96,7 +96,7 @@ export class RoadGraph {
 
   /** Equirectangular metres about the graph's centre: under 0.1% error across a city. */
   private project(p: LatLon): [number, number] {
-    const k = (6_371_008.8 * Math.PI) / 180;
+    const k = (EARTH_RADIUS_M * Math.PI) / 180;
     return [(p.lon - this.lon0) * k * this.cosLat0, (p.lat - this.lat0) * k];
   }
 

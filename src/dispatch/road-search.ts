@@ -2,7 +2,8 @@
 // (vehicle speed, or on foot), settled until every unit's snap edge is reached.
 import type { RoadsConfig } from '../config/roads.js';
 import { EDGE_FOOT_ONLY, EDGE_ONEWAY, type RoadGraph, type Snap } from './road-graph.js';
-import { straightLineModel, type LatLon, type TravelEstimate, type TravelModel, type TravelUnit, type UnitType } from './travel.js';
+import type { LatLon } from '../domain/geo.js';
+import { straightLineModel, type TravelEstimate, type TravelModel, type TravelUnit, type UnitType } from './travel.js';
 
 /** A min-heap of (key, node) pairs in parallel arrays; stale entries are skipped on pop (lazy deletion). */
 class MinHeap {

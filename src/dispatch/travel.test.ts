@@ -1,6 +1,7 @@
 // Tests for dispatch maths: distances against known values, travel times, and unit ranking rules.
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SPEEDS_KMH, haversineMetres, rankUnits, straightLineModel, travelTimeS, type TravelModel, type UnitPosition } from './travel.js';
+import { haversineMetres } from '../domain/geo.js';
+import { DEFAULT_SPEEDS_KMH, rankUnits, straightLineModel, travelTimeS, type TravelModel, type UnitPosition } from './travel.js';
 
 const GATE = { lat: 22.5431, lon: 114.0579 };
 const NOW = Date.parse('2026-11-24T12:00:00Z');

@@ -1,9 +1,5 @@
-// Dispatch maths: great-circle distance, travel time by unit type, and ranking units for a target.
-
-export interface LatLon {
-  lat: number;
-  lon: number;
-}
+// Dispatch maths: travel time by unit type, and ranking units for a target.
+import { haversineMetres, type LatLon } from '../domain/geo.js';
 
 export type UnitType = 'car' | 'motorbike' | 'foot' | 'post';
 
@@ -19,19 +15,6 @@ export const DEFAULT_SPEEDS_KMH: Readonly<Record<UnitType, number>> = Object.fre
   foot: 5,
   post: 5,
 });
-
-/** Mean Earth radius (IUGG), metres; the spherical model errs by under 0.5% at city scale. */
-const EARTH_RADIUS_M = 6_371_008.8;
-const toRad = (deg: number) => (deg * Math.PI) / 180;
-
-/** Haversine great-circle distance in metres. */
-export function haversineMetres(a: LatLon, b: LatLon): number {
-  const dLat = toRad(b.lat - a.lat);
-  const dLon = toRad(b.lon - a.lon);
-  const h = Math.sin(dLat / 2) ** 2 + Math.cos(toRad(a.lat)) * Math.cos(toRad(b.lat)) * Math.sin(dLon / 2) ** 2;
-  // min() guards against h creeping past 1 through rounding at antipodes.
-  return 2 * EARTH_RADIUS_M * Math.asin(Math.min(1, Math.sqrt(h)));
-}
 
 /** Seconds to cover `distanceM` at the unit type's effective speed. */
 export function travelTimeS(distanceM: number, type: UnitType, speedsKmh: Readonly<Record<UnitType, number>> = DEFAULT_SPEEDS_KMH): number {

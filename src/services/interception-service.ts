@@ -3,6 +3,7 @@
 import type { InterceptionConfig } from '../config/interception.js';
 import { chooseInterceptionTargets, type InterceptionTarget, type TargetMode } from '../dispatch/interception-targets.js';
 import { normalisePlate } from '../domain/plate-text.js';
+import { compassOf } from '../domain/search-area.js';
 import type { EventBus } from '../queues/event-bus.js';
 import type { PlateReadEvent } from '../queues/payloads.js';
 import type { AlertRepo, AlertRow } from '../store/alert-repo.js';
@@ -46,8 +47,6 @@ interface Origin {
   headingDeg: number | null;
 }
 
-const COMPASS = ['N', 'NE', 'E', 'SE', 'S', 'SW', 'W', 'NW'] as const;
-export const compassOf = (deg: number | null) => (deg === null ? null : COMPASS[Math.round((((deg % 360) + 360) % 360) / 45) % 8]);
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 const cropUrl = (readId: string | null) => (readId ? `/api/v1/plate-reads/${readId}/crop.jpg` : null);
 

@@ -1,16 +1,14 @@
 // Cameras inside a search area: what turns "plate reads near here" into a camera filter the indexes serve.
+import { EARTH_RADIUS_M } from '../domain/geo.js';
 import type { SearchArea } from '../domain/search-area.js';
 import type { Db } from './db.js';
-
-/** Mean Earth radius (m), as in dispatch's haversine. */
-const EARTH_M = 6_371_000;
 
 /** Ids of the cameras whose position lies in the area (haversine for circles; boxes may cross 180°). */
 export async function camerasInArea(db: Db, area: SearchArea): Promise<string[]> {
   if (area.kind === 'circle') {
     const rows = await db.query<{ id: string }>(
       `select id from cameras
-       where 2 * ${EARTH_M} * asin(least(1, sqrt(power(sin(radians(lat - $1) / 2), 2)
+       where 2 * ${EARTH_RADIUS_M} * asin(least(1, sqrt(power(sin(radians(lat - $1) / 2), 2)
              + cos(radians($1)) * cos(radians(lat)) * power(sin(radians(lon - $2) / 2), 2)))) <= $3
        order by id`,
       [area.lat, area.lon, area.radiusM],
