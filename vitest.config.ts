@@ -1,14 +1,39 @@
-// Test runner settings: integration tests share one machine's Redis, ffmpeg and RTSP ports,
-// so files run one at a time in forks; unit tests are fast enough that this costs little.
+// Test runner settings, in two tiers. "unit": pure code, fakes for I/O, files in parallel.
+// "integration" (`*.int.test.ts` and test/): real Redis, databases, ffmpeg, RTSP, browsers and
+// processes that share one machine's CPU and ports, so those files run one at a time, after the
+// unit tier (sequence.groupOrder) so nothing CPU-hungry overlaps them.
 import { defineConfig } from 'vitest/config';
+
+const integration = ['test/**/*.test.ts', '**/*.int.test.ts'];
 
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'fixtures/**/*.test.ts'],
-    pool: 'forks',
-    fileParallelism: false,
     testTimeout: 60_000,
     hookTimeout: 120_000,
     reporters: ['default'],
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['src/**/*.test.ts', 'fixtures/**/*.test.ts'],
+          exclude: [...integration, '**/node_modules/**'],
+          pool: 'forks',
+          testTimeout: 60_000,
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        test: {
+          name: 'integration',
+          include: integration,
+          exclude: ['**/node_modules/**'],
+          pool: 'forks',
+          fileParallelism: false,
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          sequence: { groupOrder: 1 },
+        },
+      },
+    ],
   },
 });
