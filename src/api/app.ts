@@ -4,6 +4,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { authenticate } from './auth.js';
 import type { ApiDeps, ApiEnv } from './deps.js';
 import { onError } from './errors.js';
+import { healthRoutes, redisUnreachableAnswer, refuseChangesWithoutRedis, type HealthDeps } from './health.js';
 import { openApiDocument } from './openapi.js';
 import { adminRoutes } from './routes/admin.js';
 import { alertRoutes } from './routes/alerts.js';
@@ -28,10 +29,11 @@ import { unitRoutes } from './routes/units.js';
 import { webRoutes } from '../web/routes.js';
 
 /** The face routes are mounted when their services are given (tests of other parts may leave them out). */
-export function createApp(deps: ApiDeps & Partial<FaceApiDeps>) {
+export function createApp(deps: ApiDeps & Partial<FaceApiDeps> & HealthDeps) {
   const api = new Hono<ApiEnv>()
     .use(bodyLimit({ maxSize: deps.config.server.maxBodyBytes, onError: (c) => c.json({ error: `body larger than ${deps.config.server.maxBodyBytes} bytes` }, 413) }))
     .use(authenticate(deps.tokens, deps.media))
+    .use(refuseChangesWithoutRedis(deps.redisReady))
     .route('/cameras', cameraRoutes(deps))
     .route('/hotlist', hotlistRoutes(deps))
     .route('/plate-reads', plateReadRoutes(deps))
@@ -55,11 +57,11 @@ export function createApp(deps: ApiDeps & Partial<FaceApiDeps>) {
   }
 
   const app = new Hono()
-    .get('/healthz', (c) => c.json({ ok: true }))
+    .route('/', healthRoutes(deps.readiness))
     .get('/api/v1/openapi.json', (c) => c.json(openApiDocument()))
     .route('/api/v1', api)
     .route('/', webRoutes());
-  app.onError((err, c) => onError(err, c, deps.log));
+  app.onError((err, c) => redisUnreachableAnswer(err, c) ?? onError(err, c, deps.log));
   app.notFound((c) => c.json({ error: `no route ${c.req.method} ${c.req.path}` }, 404));
   return app;
 }

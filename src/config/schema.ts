@@ -7,6 +7,7 @@ import { reportsSchema } from '../reports/config.js';
 import { roadsSchema } from './roads.js';
 import { mapSchema } from './map.js';
 import { interceptionSchema } from './interception.js';
+import { metricsSchema } from './metrics.js';
 import { DUTY_LEVELS, SUBJECT_CATEGORIES } from '../domain/face-watchlist.js';
 
 const latLon = {
@@ -246,6 +247,8 @@ export const configSchema = z.strictObject({
   reports: reportsSchema.prefault({}),
   /** The command room's live camera view (src/live/config.ts has every key). */
   live: liveSchema.prefault({}),
+  /** Prometheus metrics server, readiness and Redis time bounds (src/config/metrics.ts has every key). */
+  metrics: metricsSchema.prefault({}),
   cameras: z.array(cameraSchema).default([]),
   units: z.array(unitSchema).default([]),
   demo: demoSchema.prefault({}),
