@@ -21,6 +21,10 @@ export interface Environment {
   /** VIGIL_TOKEN and VIGIL_URL: how CLI commands reach a running API. */
   apiToken?: string;
   apiUrl?: string;
+  /** VIGIL_QUEUE_PREFIX: Redis key prefix of queues, events and leases (default 'vigil'); nodes of one system share it. */
+  queuePrefix?: string;
+  /** VIGIL_NODE_ID: this node's name in the cluster (else cluster.nodeId, else host name and process id). */
+  nodeId?: string;
 }
 
 export interface LoadedConfig {
@@ -45,6 +49,8 @@ export function readEnvironment(env: NodeJS.ProcessEnv = process.env): Environme
     configFile: env.VIGIL_CONFIG || undefined,
     apiToken: readSecret(env, 'VIGIL_TOKEN'),
     apiUrl: env.VIGIL_URL || undefined,
+    queuePrefix: env.VIGIL_QUEUE_PREFIX || undefined,
+    nodeId: env.VIGIL_NODE_ID || undefined,
   };
 }
 

@@ -7,6 +7,7 @@ import { reportsSchema } from '../reports/config.js';
 import { roadsSchema } from './roads.js';
 import { mapSchema } from './map.js';
 import { interceptionSchema } from './interception.js';
+import { clusterSchema } from '../cluster/config.js';
 import { metricsSchema } from './metrics.js';
 import { DUTY_LEVELS, SUBJECT_CATEGORIES } from '../domain/face-watchlist.js';
 
@@ -247,6 +248,8 @@ export const configSchema = z.strictObject({
   reports: reportsSchema.prefault({}),
   /** The command room's live camera view (src/live/config.ts has every key). */
   live: liveSchema.prefault({}),
+  /** Several nodes sharing the cameras by lease (src/cluster/config.ts has every key). */
+  cluster: clusterSchema.prefault({}),
   /** Prometheus metrics server, readiness and Redis time bounds (src/config/metrics.ts has every key). */
   metrics: metricsSchema.prefault({}),
   cameras: z.array(cameraSchema).default([]),
