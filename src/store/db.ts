@@ -4,6 +4,7 @@ import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import pg from 'pg';
+import { acquireDbLock, type DbLock } from './db-lock.js';
 
 export interface Db {
   readonly kind: 'pglite' | 'postgres';
@@ -13,6 +14,8 @@ export interface Db {
   /** Runs fn in one transaction; a throw rolls it back. */
   tx<T>(fn: (db: Db) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+  /** The embedded database's exclusive hold (db-lock.ts); absent for PostgreSQL and in-memory PGlite. */
+  readonly lock?: DbLock;
 }
 
 export interface DbOptions {
@@ -31,9 +34,16 @@ export async function openDb(opts: DbOptions): Promise<Db> {
 
 async function openPglite(dir: string | undefined): Promise<Db> {
   if (dir) mkdirSync(dir, { recursive: true });
+  // Taken before PGlite touches the directory: a second process must fail here, not write beside the first.
+  const lock = dir ? await acquireDbLock(dir) : undefined;
   // pg_trgm serves partial plate search (migration 008); PGlite ships it as a contrib module.
   const lite = new PGlite({ dataDir: dir, extensions: { pg_trgm } });
-  await lite.waitReady;
+  try {
+    await lite.waitReady;
+  } catch (err) {
+    lock?.release();
+    throw err;
+  }
   const wrap = (q: Pick<PGlite, 'query' | 'exec'>): Omit<Db, 'tx' | 'close'> => ({
     kind: 'pglite',
     async query<T>(sql: string, params: unknown[] = []) {
@@ -46,8 +56,20 @@ async function openPglite(dir: string | undefined): Promise<Db> {
   const db: Db = {
     ...wrap(lite),
     // PGlite serves one connection: its transaction() holds the connection for the callback.
-    tx: (fn) => lite.transaction((t) => fn({ ...wrap(t), tx: (inner) => inner(db), close: async () => {} })),
-    close: () => lite.close(),
+    // A nested tx runs on the transaction's own handle: the outer one waits for the transaction to end (deadlock).
+    tx: (fn) =>
+      lite.transaction((t) => {
+        const inner: Db = { ...wrap(t), tx: (f) => f(inner), close: async () => {} };
+        return fn(inner);
+      }),
+    async close() {
+      try {
+        await lite.close();
+      } finally {
+        lock?.release();
+      }
+    },
+    lock,
   };
   return db;
 }
