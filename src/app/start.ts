@@ -34,6 +34,7 @@ import { HotlistService } from '../services/hotlist-service.js';
 import { RecordingService } from '../recording/recording-service.js';
 import { BaseMapError, loadBaseMap, type BaseMap } from '../web/base-map.js';
 import { startDemo, type DemoHandle } from './demo.js';
+import { apiOnBoundedRedis, defaultNodeId, startObservability, watchWorkers, type Observability } from './observability.js';
 import { openInfra, type Infra } from './infra.js';
 
 export const ROLES = ['api', 'pipeline', 'cameras'] as const;
@@ -59,6 +60,8 @@ export interface Running {
   /** The live duty level (normal, enhanced, wartime). */
   duty: DutyState;
   cameras: CameraWorkers | null;
+  /** Readiness checks, the fail-fast Redis connection and the metrics server (observability.ts). */
+  observability: Observability;
   stop(): Promise<void>;
 }
 
@@ -71,15 +74,17 @@ export async function startNode(loaded: LoadedConfig, log: Logger, opts: StartOp
   const infra = await openInfra(loaded, log);
   stack.push('database and redis', () => infra.close());
   try {
-    const parts = await startParts(loaded, log, roles, opts, infra, stack);
-    return { infra, ...parts, stop: () => stack.run(log) };
+    const obs = await startObservability(loaded.config, infra, { nodeId: defaultNodeId(), roles: [...roles], queuePrefix: opts.queuePrefix, log });
+    stack.push('metrics and probes', () => obs.stop());
+    const parts = await startParts(loaded, log.child('', { node: obs.nodeId }), roles, opts, infra, stack, obs);
+    return { infra, observability: obs, ...parts, stop: () => stack.run(log) };
   } catch (err) {
     await stack.run(log);
     throw err;
   }
 }
 
-async function startParts(loaded: LoadedConfig, log: Logger, roles: Set<NodeRole>, opts: StartOptions, infra: Infra, stack: ShutdownStack) {
+async function startParts(loaded: LoadedConfig, log: Logger, roles: Set<NodeRole>, opts: StartOptions, infra: Infra, stack: ShutdownStack, obs: Observability) {
   const { config, env } = loaded;
   const { repos, redis } = infra;
   await repos.cameras.upsertAll(config.cameras);
@@ -128,6 +133,7 @@ async function startParts(loaded: LoadedConfig, log: Logger, roles: Set<NodeRole
       faces: async (p) => void (await matchFace(p, { authorisations: faces.authorisations, watchlist: faces.watchlist, faceSightings: repos.faceSightings, queues, unmatchedSeconds })),
       'face-purge': async (p) => void (await purgeFaces(p, { faceSightings: repos.faceSightings, audit: repos.audit, unmatchedSeconds })),
     }, log.child('jobs'));
+    watchWorkers(obs, workers);
     await queues.queue('face-purge').upsertJobScheduler('face-purge', { every: purgeEverySeconds * 1000 }, { name: 'face-purge', data: { trigger: 'schedule' }, opts: { removeOnComplete: true } });
     // Offers already out take the new level's timeout at once.
     duty.onChange((s) => void retimeEscalations(queues, s.policy.ackTimeoutSeconds).catch((err: Error) => log.warn(`re-timing escalations: ${err.message}`)));
@@ -151,7 +157,7 @@ async function startParts(loaded: LoadedConfig, log: Logger, roles: Set<NodeRole
     const live = new LiveHub(config.live, log.child('live'));
     stack.push('live view', async () => live.stop());
     const base = baseMapFor(config, loaded.root);
-    const app = createApp({ config, log: log.child('api'), ...repos, cameraStatus, hotlist, alertService, interceptions, queues, bus, recording, faceWatchlist: faces.watchlist, faceAuthorisations: faces.authorisations, faceSearch, live, media, duty, baseMap: () => base });
+    const app = createApp({ config, log: log.child('api'), ...repos, hotlist, alertService, interceptions, bus, recording, faceWatchlist: faces.watchlist, faceAuthorisations: faces.authorisations, faceSearch, live, media, duty, baseMap: () => base, ...apiOnBoundedRedis(obs, queues.prefix) });
     const port = opts.port ?? env.port ?? config.server.port;
     const server = await new Promise<ServerType>((resolve, reject) => {
       const s = serve({ fetch: app.fetch, port, hostname: config.server.host }, () => resolve(s));
