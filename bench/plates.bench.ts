@@ -96,5 +96,7 @@ export default async function plates(ctx: BenchContext): Promise<object> {
     ccpdCrops: await benchCrops(cropsDir, reader, greedy),
     ccpdFrames: await benchFrames(framesDir, reader, 1280),
     ccpdFrames960: await benchFrames(framesDir, reader, 960),
+    // The camera path's default (`plates.detectMaxSide`): boxes found at 640 are refined at full resolution.
+    ccpdFrames640: await benchFrames(framesDir, reader, 640),
   };
 }

@@ -68,6 +68,19 @@ describe('read', () => {
     expect(inside(centre(r.box), where)).toBe(true);
   });
 
+  it.each([
+    { height: 40, tilt: 4, x: 1152, y: 862 },
+    { height: 44, tilt: 0, x: 1153, y: 863 },
+  ])('reads a plate that is small at the camera path\'s detection size, refined at full resolution (%j)', async ({ height, tilt, x, y }) => {
+    // 2560 px searched at 640: the plate is 10 px high to the detector, and a crop cut from its
+    // coarse box read 浙R7G6D0 here (the T's bar cut off); found again at full size it reads right.
+    const small = await renderPlate('浙T7G6D0', { height });
+    const frame = await renderScene(small, { x, y, width: 2560, height: 1440, tilt });
+    const reads = await reader.read(frame, { maxSide: 640 });
+    expect(reads.map((r) => r.text)).toEqual(['浙T7G6D0']);
+    expect(inside(centre(reads[0].box), [x, y, x + small.width, y + small.height + 20])).toBe(true);
+  });
+
   it('finds nothing in an empty scene', async () => {
     const empty: RgbImage = { data: Buffer.alloc(640 * 360 * 3, 140), width: 640, height: 360 };
     expect(await reader.read(empty)).toEqual([]);

@@ -9,7 +9,8 @@ import { type CtcProbabilities, type CtcReading, createPlateDecoder, ctcCharset,
 import { boundsOf, overlapOfSmaller } from './geometry.js';
 import { type Point, cropImage, padImage, resizeImage, rotate90, toTensor, warpQuad } from './image.js';
 import { OnnxModelError, type OnnxSession, loadOnnxModel } from './onnx-session.js';
-import { detectTextQuads } from './plate-detector.js';
+import { detInputSize, detectTextQuads } from './plate-detector.js';
+import { REFINE_BELOW_SCALE, refineQuad } from './plate-refine.js';
 
 export interface PlateReading {
   /** Normalised plate text. */
@@ -205,20 +206,48 @@ async function readImage(ctx: ReaderContext, image: RgbImage, opts: ReadOptions)
     const whole = await readPlateCrop(ctx, sub, [rx, ry]);
     if (whole) return [whole];
   }
-  const quads = (await detectTextQuads(ctx.det, sub, opts.maxSide ?? 1280))
+  const maxSide = opts.maxSide ?? 1280;
+  const size = detInputSize(sub.width, sub.height, maxSide);
+  const coarse = Math.min(size.width / sub.width, size.height / sub.height) < REFINE_BELOW_SCALE;
+  const quads = (await detectTextQuads(ctx.det, sub, maxSide, coarse ? { boxThreshold: COARSE_BOX_SCORE } : {}))
     .map((q) => ({ score: q.score, quad: q.quad.map(([x, y]): Point => [x + rx, y + ry]) }))
     .filter((q) => plateShaped(q.quad))
     .sort((a, b) => b.score - a.score)
     .slice(0, MAX_TEXT_BOXES);
+  // Found on a scaled-down image, a box is a few frame pixels off at each corner: enough to cut
+  // a character's edge (T read as 7). Such boxes are found again at full resolution before cutting.
   const readings: PlateReading[] = [];
-  for (const { quad } of quads) {
-    const crop = uprightCrop(image, quad);
-    const read = await recognise(ctx, crop);
-    if (!read) continue;
-    const corners = quad.map(([x, y]): [number, number] => [x, y]);
-    readings.push({ text: read.text, confidence: read.confidence, format: read.format, box: boundsOf(quad), quad: corners, crop });
+  for (const { quad, score } of quads) {
+    const reading = await readQuad(ctx, image, quad, coarse ? (score >= DB_BOX_SCORE ? 'refine' : 'refine-only') : 'as-is');
+    if (reading) readings.push(reading);
   }
   return bestPerPlace(readings);
+}
+
+/** PaddleOCR's box score floor, which detection at full size keeps. */
+const DB_BOX_SCORE = 0.6;
+/**
+ * Box score floor on a scaled-down image: a small dark plate scores under 0.6 there (a CCPD frame
+ * at 640: 0.49, missed) and 0.91 at full size. Such weak boxes are kept only if the full-size
+ * search finds text on their line, so the lower floor costs a window search, not false reads.
+ */
+const COARSE_BOX_SCORE = 0.4;
+
+/**
+ * Reads the plate at a det quad. 'refine': the quad found again at full size first, the coarse
+ * quad if that fails; 'refine-only': a weak coarse box, read only where full size confirms it.
+ */
+async function readQuad(ctx: ReaderContext, image: RgbImage, quad: Point[], mode: 'as-is' | 'refine' | 'refine-only'): Promise<PlateReading | null> {
+  const refined = mode === 'as-is' ? null : await refineQuad(ctx.det, image, quad);
+  const tries = refined ? [refined, ...(mode === 'refine' ? [quad] : [])] : mode === 'refine-only' ? [] : [quad];
+  for (const q of tries) {
+    const crop = uprightCrop(image, q);
+    const read = await recognise(ctx, crop);
+    if (!read) continue;
+    const corners = q.map(([x, y]): [number, number] => [x, y]);
+    return { text: read.text, confidence: read.confidence, format: read.format, box: boundsOf(q), quad: corners, crop };
+  }
+  return null;
 }
 
 /** A single line of 6+ characters is at least 1.5 times longer than tall, whichever way it runs. */
