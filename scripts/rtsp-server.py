@@ -4,7 +4,8 @@
 Run with the system interpreter (Debian's python3-gi lives there):
   /usr/bin/python3 scripts/rtsp-server.py --port 8554 --file fixtures/media/checkpoint.mp4 --mount /checkpoint
 
---port 0 takes a free port. Prints "ready port=N url=..." on stdout once listening; exits 0 on SIGTERM/SIGINT.
+--port 0 takes a free port. Prints "ready port=N url=..." on stdout once listening; exits 0 on SIGTERM/SIGINT,
+and on its own within a second of its parent's death (a SIGKILLed node must not leave it holding the port).
 
 Why appsrc rather than seeking the served pipeline on EOS: a flushing seek restarts running time, so
 RTP timestamps jump backwards at each loop and readers (ffmpeg's fps filter) drop or stall. Instead each
@@ -144,6 +145,20 @@ def parse_args(argv):
     return args
 
 
+def watch_parent(loop):
+    """Quit when the parent dies: Linux re-parents an orphan (to init or a subreaper), so getppid() changes."""
+    parent = os.getppid()
+
+    def check():
+        if os.getppid() != parent:
+            print('rtsp-server: parent process gone; exiting', file=sys.stderr)
+            loop.quit()
+            return False
+        return True
+
+    GLib.timeout_add(500, check)
+
+
 def main(argv):
     args = parse_args(argv)
     Gst.init(None)
@@ -169,6 +184,7 @@ def main(argv):
         return 2
     for signum in (signal.SIGTERM, signal.SIGINT):
         GLib.unix_signal_add(GLib.PRIORITY_DEFAULT, signum, loop.quit)
+    watch_parent(loop)
 
     port = server.get_bound_port()
     urls = ' '.join(f'url=rtsp://{args.address}:{port}{mount}' for mount in args.mount)

@@ -1,7 +1,8 @@
 // Runs scripts/rtsp-server.py (GStreamer) to serve fixture videos over RTSP, looping, for tests and the demo.
-import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { spawnChild } from '../lib/children.js';
 
 export interface RtspFixtureStream {
   /** Mount path such as `/checkpoint`; the leading slash may be left out. */
@@ -57,21 +58,17 @@ export async function startRtspFixtureServer(opts: RtspFixtureServerOptions): Pr
   const args = [SCRIPT, '--port', String(opts.port ?? 0), '--address', '127.0.0.1'];
   opts.streams.forEach((s, i) => args.push('--file', s.file, '--mount', mounts[i]));
 
-  const child = spawn(python, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  // In the child registry: killed when this process exits, reaped at the next start after a SIGKILL.
+  const child = spawnChild(python, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
-  child.stderr.setEncoding('utf8');
+  child.stderr?.setEncoding('utf8');
   // Kept short: only the reason it failed to start matters; GStreamer's later warnings are drained and dropped.
-  child.stderr.on('data', (text: string) => (stderr = (stderr + text).slice(-4000)));
+  child.stderr?.on('data', (text: string) => (stderr = (stderr + text).slice(-4000)));
   const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
-  // A test that fails before stop() must not leave a server holding its port after the run.
-  const killOnExit = () => child.kill('SIGKILL');
-  process.once('exit', killOnExit);
-
   let port: number;
   try {
     port = await waitForReady(child, () => stderr, opts.readyTimeoutMs ?? 20_000);
   } catch (err) {
-    process.removeListener('exit', killOnExit);
     child.kill('SIGKILL');
     await exited;
     throw err;
@@ -87,7 +84,6 @@ export async function startRtspFixtureServer(opts: RtspFixtureServerOptions): Pr
     },
     stop(): Promise<void> {
       stopping ??= (async () => {
-        process.removeListener('exit', killOnExit);
         if (child.exitCode !== null || child.signalCode !== null) return;
         child.kill('SIGTERM');
         const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
@@ -99,7 +95,7 @@ export async function startRtspFixtureServer(opts: RtspFixtureServerOptions): Pr
   };
 }
 
-function waitForReady(child: ReturnType<typeof spawn>, stderr: () => string, timeoutMs: number): Promise<number> {
+function waitForReady(child: ChildProcess, stderr: () => string, timeoutMs: number): Promise<number> {
   return new Promise((resolve, reject) => {
     let stdout = '';
     const timer = setTimeout(() => fail(`no "ready" line within ${timeoutMs} ms; stderr: ${stderr().trim() || '(empty)'}`), timeoutMs);

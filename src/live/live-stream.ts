@@ -1,5 +1,6 @@
 // One camera's live view in one format: one ffmpeg (fMP4 copy, or MJPEG), shared by every viewer of that camera.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { spawnChild } from '../lib/children.js';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../lib/logger.js';
 import type { LiveConfig } from './config.js';
@@ -51,7 +52,7 @@ export class LiveStream {
 
   constructor(private readonly o: LiveStreamOptions) {
     const args = o.format.args(o.source, o.config);
-    this.child = spawn(o.ffmpegPath ?? 'ffmpeg', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = spawnChild(o.ffmpegPath ?? 'ffmpeg', args, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.ready = this.watch();
     // A refusal before any viewer waits on it must not become an unhandled rejection.
     this.ready.catch(() => {});

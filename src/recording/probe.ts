@@ -1,5 +1,5 @@
 // Runs ffprobe on recorded files: start time and duration, keyframe times; and runs a short ffmpeg to completion.
-import { spawn } from 'node:child_process';
+import { spawnChild } from '../lib/children.js';
 import { buildFormatProbeArgs, buildKeyframeProbeArgs } from './recording-args.js';
 
 export interface ToolPaths {
@@ -10,7 +10,7 @@ export interface ToolPaths {
 /** Runs a tool to its end; resolves stdout, rejects with its last stderr line on a non-zero exit. */
 export function runTool(cmd: string, args: string[], onStdout?: (text: string) => void): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawnChild(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.setEncoding('utf8');

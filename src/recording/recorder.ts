@@ -1,6 +1,7 @@
 // One camera's recorder: ffmpeg copies the stream into segments, each closed segment is filed and indexed,
 // a watchdog restarts ffmpeg with backoff, and storage faults are reported without touching the index.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { spawnChild } from '../lib/children.js';
 import { EventEmitter } from 'node:events';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -133,7 +134,7 @@ export class Recorder extends EventEmitter<{ status: [RecorderStatus]; fault: [R
   private spawnRun(dir: string): void {
     const id = `r${Date.now().toString(36)}${(runCounter++).toString(36)}`;
     const args = buildRecordArgs({ source: this.o.source, segmentSeconds: this.o.segmentSeconds, outPattern: path.join(dir, `${id}-%06d.ts`) });
-    const child = spawn(this.o.tools?.ffmpeg ?? 'ffmpeg', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawnChild(this.o.tools?.ffmpeg ?? 'ffmpeg', args, { stdio: ['ignore', 'pipe', 'pipe'] });
     const run: Run = { id, child, anchor: new WallClockAnchor(this.lastSegmentEndAt), lastEndMs: null, listed: new Set(), stderr: [], faulted: false, work: Promise.resolve(), exited: Promise.resolve() };
     this.run = run;
     const parser = new SegmentListParser();
