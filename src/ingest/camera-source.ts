@@ -1,5 +1,6 @@
 // One camera's ingest: runs ffmpeg, cuts its output into Frames, restarts it when it dies or stalls, reports health.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { spawnChild } from '../lib/children.js';
 import { EventEmitter } from 'node:events';
 import type { Frame } from '../domain/frame.js';
 import { buildDecodeArgs, frameBytes, type DecodeArgsOptions } from './ffmpeg-args.js';
@@ -139,7 +140,7 @@ export class CameraSource extends EventEmitter<CameraSourceEvents> {
     this.stallReason = null;
     this.stderrLines = [];
     this.stderrPartial = '';
-    const child = spawn(this.opts.ffmpegPath, this.args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawnChild(this.opts.ffmpegPath, this.args, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     let settled = false;
     this.childExited = new Promise((resolve) => {
