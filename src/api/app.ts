@@ -5,6 +5,8 @@ import { authenticate } from './auth.js';
 import type { ApiDeps, ApiEnv } from './deps.js';
 import { onError } from './errors.js';
 import { healthRoutes, redisUnreachableAnswer, refuseChangesWithoutRedis, type HealthDeps } from './health.js';
+import { inputGuard } from './input-guard.js';
+import { TooLargeError } from '../lib/errors.js';
 import { openApiDocument } from './openapi.js';
 import { adminRoutes } from './routes/admin.js';
 import { alertRoutes } from './routes/alerts.js';
@@ -31,7 +33,8 @@ import { webRoutes } from '../web/routes.js';
 /** The face routes are mounted when their services are given (tests of other parts may leave them out). */
 export function createApp(deps: ApiDeps & Partial<FaceApiDeps> & HealthDeps) {
   const api = new Hono<ApiEnv>()
-    .use(bodyLimit({ maxSize: deps.config.server.maxBodyBytes, onError: (c) => c.json({ error: `body larger than ${deps.config.server.maxBodyBytes} bytes` }, 413) }))
+    .use(bodyLimit({ maxSize: deps.config.server.maxBodyBytes, onError: () => { throw new TooLargeError(`the body is larger than ${deps.config.server.maxBodyBytes} bytes (server.maxBodyBytes): send less`); } }))
+    .use(inputGuard())
     .use(authenticate(deps.tokens, deps.media))
     .use(refuseChangesWithoutRedis(deps.redisReady))
     .route('/cameras', cameraRoutes(deps))

@@ -1,12 +1,11 @@
 // Bearer-token authentication and role checks for every API route.
 import type { MiddlewareHandler } from 'hono';
-import { HTTPException } from 'hono/http-exception';
+import { ForbiddenError, UnauthenticatedError } from '../lib/errors.js';
 import type { Role, TokenRepo } from '../store/token-repo.js';
 import type { ApiEnv } from './deps.js';
 import { SIG, type MediaSigner } from './media-url.js';
 
-const unauthorized = (message: string) =>
-  new HTTPException(401, { res: Response.json({ error: message }, { status: 401, headers: { 'WWW-Authenticate': 'Bearer' } }) });
+const unauthorized = (message: string) => new UnauthenticatedError(message);
 
 /**
  * Reads `Authorization: Bearer <token>`. Browsers' EventSource cannot set headers, so the SSE
@@ -44,7 +43,7 @@ export function requireRole(...roles: Role[]): MiddlewareHandler<ApiEnv> {
   return async (c, next) => {
     const { role } = c.get('principal');
     if (!roles.includes(role)) {
-      throw new HTTPException(403, { res: Response.json({ error: `role ${role} may not do this; needs ${roles.join(' or ')}` }, { status: 403 }) });
+      throw new ForbiddenError(`role ${role} may not do this; needs ${roles.join(' or ')}`);
     }
     await next();
   };

@@ -37,7 +37,12 @@ const toChange = (r: Row): DutyChange => ({
 });
 
 export class DutyRepo {
-  constructor(private readonly db: Db) {}
+  constructor(readonly db: Db) {}
+
+  /** This repository on a transaction's connection (db.tx): the switch commits with its audit entry. */
+  on(db: Db): DutyRepo {
+    return new DutyRepo(db);
+  }
 
   async latest(): Promise<DutyChange | null> {
     const [row] = await this.db.query<Row>('select * from duty_changes order by id desc limit 1');

@@ -2,23 +2,13 @@
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { DUTY_LEVELS, type DutyLevel } from '../domain/face-watchlist.js';
+import { BadInputError, ConflictError, ForbiddenError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import type { EventBus } from '../queues/event-bus.js';
 import type { AuditRepo } from '../store/audit-repo.js';
 import type { Principal } from '../store/token-repo.js';
 import type { DutyChange, DutyRepo } from './duty-repo.js';
 import { policyFor, type DutyPolicy, type PolicyConfig } from './policy.js';
-
-/** A switch the caller may not make: 400 (bad input), 403 (role), 409 (already at that level). */
-export class DutyRefusedError extends Error {
-  override name = 'DutyRefusedError';
-  constructor(
-    readonly status: 400 | 403 | 409,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 export interface DutyStatus {
   level: DutyLevel;
@@ -97,9 +87,9 @@ export class DutyState {
     return (this.deps.config.duty.switchRoles as string[]).includes(role);
   }
 
-  /** Throws the 403 refusal when the role may not switch. */
+  /** Throws ForbiddenError when the role may not switch. */
   checkRole(role: string): void {
-    if (!this.canSwitch(role)) throw new DutyRefusedError(403, `role ${role} may not switch the duty level; duty.switchRoles allows ${this.deps.config.duty.switchRoles.join(', ')}`);
+    if (!this.canSwitch(role)) throw new ForbiddenError(`role ${role} may not switch the duty level; duty.switchRoles allows ${this.deps.config.duty.switchRoles.join(', ')}`);
   }
 
   /** Called in every process after its level changed (its own switch or another's). */
@@ -119,14 +109,19 @@ export class DutyState {
   async switch(level: DutyLevel, reason: string, by: Principal): Promise<DutyStatus> {
     this.checkRole(by.role);
     const why = reason.trim();
-    if (why.length < 3) throw new DutyRefusedError(400, 'give a reason for the switch (at least 3 characters)');
-    if (!(DUTY_LEVELS as readonly string[]).includes(level)) throw new DutyRefusedError(400, `level must be one of ${DUTY_LEVELS.join(', ')}`);
-    if (level === this.current()) throw new DutyRefusedError(409, `the duty level is already ${level}`);
-    const change = await this.deps.repo.record({ level, changedBy: by.name, role: by.role, reason: why }, this.deps.config.duty.initial);
+    if (why.length < 3) throw BadInputError.field('reason', 'give a reason for the switch (at least 3 characters)');
+    if (!(DUTY_LEVELS as readonly string[]).includes(level)) throw BadInputError.field('level', `must be one of ${DUTY_LEVELS.join(', ')}`);
+    if (level === this.current()) throw new ConflictError(`the duty level is already ${level}`);
+    const policy = { ...this.policy(level) };
+    // The switch and its audit entry commit together; this process and the others apply it after the commit.
+    const change = await this.deps.repo.db.tx(async (t) => {
+      const made = await this.deps.repo.on(t).record({ level, changedBy: by.name, role: by.role, reason: why }, this.deps.config.duty.initial);
+      await this.deps.audit.on(t).append({ actor: by.name, role: by.role, action: 'duty.switched', target: level, details: { level, previous: made.previous, reason: why, policy } });
+      return made;
+    });
     this.apply(change);
     await this.deps.redis.publish(this.deps.channel, JSON.stringify(change));
     const status = this.status();
-    await this.deps.audit.append({ actor: by.name, role: by.role, action: 'duty.switched', target: level, details: { level, previous: change.previous, reason: why, policy: { ...status.policy } } });
     await this.deps.bus.publish({ type: 'duty', level, previous: change.previous, at: Date.now(), data: { ...status } });
     return status;
   }

@@ -1,21 +1,21 @@
 // Human decisions on alerts (confirm or dismiss, with a reason; face hits by one or two people) and unit answers to offers, all audited.
 import { audienceFor } from '../duty/audience.js';
+import { ConflictError, NotFoundError } from '../lib/errors.js';
 import type { DutyReader } from '../duty/duty-state.js';
 import { describeAlert } from '../jobs/alert-view.js';
+import { queueDispatch, queueOfferWaiting } from '../queues/dispatch-producer.js';
 import type { EventBus } from '../queues/event-bus.js';
+import { alertAckSeconds } from '../lib/metrics.js';
 import type { QueueSet } from '../queues/queue-set.js';
 import type { AlertRepo, AlertRow } from '../store/alert-repo.js';
 import type { AssignmentRepo, AssignmentRow } from '../store/assignment-repo.js';
 import type { AuditRepo } from '../store/audit-repo.js';
 import type { CameraRepo } from '../store/camera-repo.js';
+import type { Db } from '../store/db.js';
 import type { HotlistRepo } from '../store/hotlist-repo.js';
 import type { SubjectRepo } from '../store/subject-repo.js';
 import type { Principal } from '../store/token-repo.js';
 import type { UnitRepo, UnitStatus } from '../store/unit-repo.js';
-
-export class ConflictError extends Error {
-  override name = 'ConflictError';
-}
 
 /**
  * What confirmations need: the dispatch queue (a face hit, or a plate hit raised at a level that wants an
@@ -40,36 +40,53 @@ export class AlertService {
     private readonly faces?: FaceDispositionDeps,
   ) {}
 
+  /** The verdict, the units stood down and the audit entry commit together; dispatch and the live event follow the commit. */
   async dispose(id: string, verdict: 'confirm' | 'dismiss', reason: string, by: Principal): Promise<AlertRow> {
     const current = await this.alerts.get(id);
-    if (current?.kind === 'face') return this.disposeFace(current, verdict, reason, by);
+    if (!current) throw new NotFoundError(`alert ${id} not found`);
+    if (current.kind === 'face') return this.disposeFace(current, verdict, reason, by);
     const status = verdict === 'confirm' ? 'confirmed' : 'dismissed';
-    const alert = await this.alerts.dispose(id, status, by.name, reason, by.role);
-    if (!alert) {
-      const existing = await this.alerts.get(id);
-      if (!existing) throw new ConflictError(`no alert ${id}`);
-      throw new ConflictError(`alert ${id} was already ${existing.status} by ${existing.disposed_by}`);
-    }
-    if (status === 'dismissed') {
-      // A dismissed hit stands the units down: nobody should keep driving to a false match.
-      for (const a of await this.assignments.forAlert(id)) {
-        if (a.state === 'offered' || a.state === 'acknowledged' || a.state === 'arrived') {
-          await this.assignments.transition(a.id, 'resolved');
-          await this.units.setStatus(a.unit_id, 'available');
-        }
+    const alert = await this.alerts.db.tx(async (t) => {
+      const alerts = this.alerts.on(t);
+      const done = await alerts.dispose(id, status, by.name, reason, by.role);
+      if (!done) {
+        const existing = await alerts.get(id);
+        throw new ConflictError(`alert ${id} was already ${existing?.status} by ${existing?.disposed_by}`);
       }
-    }
-    await this.audit.append({ actor: by.name, role: by.role, action: `alert.${status}`, target: id, details: { reason, plate: alert.plate } });
+      // A dismissed hit stands the units down: nobody should keep driving to a false match.
+      if (status === 'dismissed') await this.standDown(t, id);
+      await this.audit.on(t).append({ actor: by.name, role: by.role, action: `alert.${status}`, target: id, details: { reason, plate: done.plate } });
+      return done;
+    });
     if (status === 'confirmed' && alert.confirmations_required > 0) await this.dispatchConfirmed(alert);
+    if (status === 'dismissed') await this.afterStandDown(id);
     const audience = await this.audienceOf(alert);
     await this.bus.publish({ type: 'alert', alertId: id, cameraId: alert.camera_id, status, at: Date.now(), capturedAt: new Date(alert.captured_at).getTime(), data: { id, kind: alert.kind, status, disposedBy: by.name, reason, ...(audience ? { audience } : {}) } });
     return alert;
   }
 
+  private async standDown(t: Db, alertId: string): Promise<void> {
+    const assignments = this.assignments.on(t);
+    for (const a of await assignments.forAlert(alertId)) {
+      if (a.state === 'offered' || a.state === 'acknowledged' || a.state === 'arrived') {
+        await assignments.transition(a.id, 'resolved');
+        await this.units.on(t).setStatus(a.unit_id, 'available');
+      }
+    }
+  }
+
+  /** A dismissed alert stops waiting for a unit, and the units it freed are offered the alerts still waiting. */
+  private async afterStandDown(alertId: string): Promise<void> {
+    await this.assignments.endWait(alertId);
+    const queues = this.faces?.queues;
+    if (!queues) return;
+    for (const a of await this.assignments.forAlert(alertId)) await queueOfferWaiting(queues, { unitId: a.unit_id, trigger: 'available' });
+  }
+
   /** A plate hit that waited for an operator (plateConfirmations 1 at its level) goes to the units now. */
   private async dispatchConfirmed(alert: AlertRow): Promise<void> {
     if (!this.faces) throw new Error('plate alerts that wait for confirmation need AlertService deps (queues)');
-    await this.faces.queues.add('dispatch', { alertId: alert.id, attempt: 1 }, { jobId: `dispatch_${alert.id}_1` });
+    await queueDispatch(this.faces.queues, alert.id, 1);
   }
 
   /** The checkpoints a plate hit's updates reach: as its level showed the hit itself (see create-alert). */
@@ -86,16 +103,19 @@ export class AlertService {
   private async disposeFace(alert: AlertRow, verdict: 'confirm' | 'dismiss', reason: string, by: Principal): Promise<AlertRow> {
     const faces = this.faces;
     if (!faces) throw new Error('face alerts need AlertService face deps (queues, subjects)');
-    const outcome = await this.alerts.recordVerdict(alert.id, { actor: by.name, role: by.role, verdict, reason });
-    if (outcome.kind === 'missing') throw new ConflictError(`no alert ${alert.id}`);
-    if (outcome.kind === 'closed') throw new ConflictError(`alert ${alert.id} was already ${outcome.alert.status} by ${outcome.alert.disposed_by}`);
-    if (outcome.kind === 'already_voted') {
-      throw new ConflictError(`${by.name} has already given a verdict on alert ${alert.id}; ${alert.confirmations_required > 1 ? 'the next confirmation must come from another person' : 'it stands'}`);
-    }
-    const updated = outcome.alert;
-    const action = updated.status === 'candidate' ? 'alert.confirm_vote' : `alert.${updated.status}`;
-    await this.audit.append({ actor: by.name, role: by.role, action, target: alert.id, details: { kind: 'face', verdict, reason, subjectId: alert.subject_id, score: alert.score, confirmations: outcome.confirmations, required: alert.confirmations_required } });
-    if (updated.status === 'confirmed') await faces.queues.add('dispatch', { alertId: alert.id, attempt: 1 }, { jobId: `dispatch_${alert.id}_1` });
+    const updated = await this.alerts.db.tx(async (t) => {
+      const verdictOf = await this.alerts.on(t).recordVerdict(alert.id, { actor: by.name, role: by.role, verdict, reason });
+      if (verdictOf.kind === 'missing') throw new NotFoundError(`alert ${alert.id} not found`);
+      if (verdictOf.kind === 'closed') throw new ConflictError(`alert ${alert.id} was already ${verdictOf.alert.status} by ${verdictOf.alert.disposed_by}`);
+      if (verdictOf.kind === 'already_voted') {
+        throw new ConflictError(`${by.name} has already given a verdict on alert ${alert.id}; ${alert.confirmations_required > 1 ? 'the next confirmation must come from another person' : 'it stands'}`);
+      }
+      const after = verdictOf.alert;
+      const action = after.status === 'candidate' ? 'alert.confirm_vote' : `alert.${after.status}`;
+      await this.audit.on(t).append({ actor: by.name, role: by.role, action, target: alert.id, details: { kind: 'face', verdict, reason, subjectId: alert.subject_id, score: alert.score, confirmations: verdictOf.confirmations, required: alert.confirmations_required } });
+      return after;
+    });
+    if (updated.status === 'confirmed') await queueDispatch(faces.queues, alert.id, 1);
     const view = await describeAlert(updated, { ...faces, alerts: this.alerts });
     await this.bus.publish({ type: 'alert', alertId: alert.id, cameraId: alert.camera_id, status: updated.status, at: Date.now(), capturedAt: new Date(alert.captured_at).getTime(), data: view });
     return updated;
@@ -103,14 +123,21 @@ export class AlertService {
 
   /** A unit answers its offer: acknowledged (on the way), arrived, or resolved. */
   async unitAnswer(alertId: string, unitId: string, answer: 'acknowledged' | 'arrived' | 'resolved', by: Principal): Promise<AssignmentRow> {
-    const current = (await this.assignments.forAlert(alertId)).find((a) => a.unit_id === unitId);
-    if (!current) throw new ConflictError(`alert ${alertId} was not offered to unit ${unitId}`);
-    const row = await this.assignments.transition(current.id, answer);
-    if (!row) throw new ConflictError(`cannot mark ${answer}: the assignment is ${current.state}`);
-    const status: Record<typeof answer, UnitStatus> = { acknowledged: 'en_route', arrived: 'on_scene', resolved: 'available' };
-    await this.units.setStatus(unitId, status[answer]);
-    await this.audit.append({ actor: by.name, role: by.role, action: `unit.${answer}`, target: alertId, details: { unitId, assignmentId: row.id } });
+    const row = await this.assignments.db.tx(async (t) => {
+      const assignments = this.assignments.on(t);
+      const current = (await assignments.forAlert(alertId)).find((a) => a.unit_id === unitId);
+      if (!current) throw new ConflictError(`alert ${alertId} was not offered to unit ${unitId}`);
+      const moved = await assignments.transition(current.id, answer);
+      if (!moved) throw new ConflictError(`cannot mark ${answer}: the assignment is ${current.state}`);
+      const status: Record<typeof answer, UnitStatus> = { acknowledged: 'en_route', arrived: 'on_scene', resolved: 'available' };
+      await this.units.on(t).setStatus(unitId, status[answer]);
+      await this.audit.on(t).append({ actor: by.name, role: by.role, action: `unit.${answer}`, target: alertId, details: { unitId, assignmentId: moved.id } });
+      return moved;
+    });
     await this.bus.publish({ type: 'assignment', alertId, unitId, state: answer, at: Date.now() });
+    if (answer === 'acknowledged' && row.acknowledged_at) alertAckSeconds.observe((new Date(row.acknowledged_at).getTime() - new Date(row.offered_at).getTime()) / 1000);
+    // Free again: the first waiting alert it serves best is offered to it.
+    if (answer === 'resolved' && this.faces) await queueOfferWaiting(this.faces.queues, { unitId, trigger: 'available' });
     return row;
   }
 }

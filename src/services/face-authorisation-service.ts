@@ -6,7 +6,8 @@ import type { AuditRepo } from '../store/audit-repo.js';
 import type { Authorisation, AuthorisationChange, AuthorisationRepo } from '../store/authorisation-repo.js';
 import type { SubjectRepo } from '../store/subject-repo.js';
 import type { Principal } from '../store/token-repo.js';
-import { ConflictError } from './alert-service.js';
+import { BadInputError, ConflictError } from '../lib/errors.js';
+import type { Db } from '../store/db.js';
 
 const when = z.iso.datetime({ offset: true, error: 'an ISO date-time with a zone' });
 const names = z.array(z.string().trim().min(1)).max(5000).default([]);
@@ -81,42 +82,54 @@ export class FaceAuthorisationService {
     return chosen.snapshot_hash ? chosen : this.freeze(chosen);
   }
 
+  /** The authorisation, its frozen watchlist (when it starts now) and the audit entry commit together. */
   async create(raw: unknown, by: Principal): Promise<Authorisation> {
     const input = authorisationInputSchema.parse(raw);
     this.checkCameras(input.cameras);
-    const created = await this.repo.create(input, by.name);
-    const auth = Date.parse(created.starts_at) <= Date.now() ? await this.freeze(created) : created;
-    await this.audit.append({ actor: by.name, role: by.role, action: 'authorisation.create', target: auth.id, details: { ...input, snapshotHash: auth.snapshot_hash } });
+    const auth = await this.repo.db.tx(async (t) => {
+      const created = await this.repo.on(t).create(input, by.name);
+      const frozen = Date.parse(created.starts_at) <= Date.now() ? await this.freeze(created, false, t) : created;
+      await this.audit.on(t).append({ actor: by.name, role: by.role, action: 'authorisation.create', target: frozen.id, details: { ...input, snapshotHash: frozen.snapshot_hash } });
+      return frozen;
+    });
     await this.refresh();
     return auth;
   }
 
   async change(id: string, raw: unknown, by: Principal, why: string): Promise<Authorisation | null> {
     const { refreeze, ...patch }: AuthorisationChange & { refreeze?: boolean } = authorisationChangeSchema.parse(raw);
-    const before = await this.repo.get(id);
-    if (!before) return null;
-    if (before.ended_at) throw new ConflictError(`authorisation ${id} was ended by ${before.ended_by}`);
     if (patch.cameras) this.checkCameras(patch.cameras);
-    const cameras = patch.cameras ?? before.cameras;
-    const districts = patch.districts ?? before.districts;
-    if (cameras.length + districts.length === 0) throw new ConflictError('an authorisation must cover some cameras or districts: end it instead');
-    if (patch.ends_at && Date.parse(patch.ends_at) <= Date.parse(before.starts_at)) throw new ConflictError('ends_at must be after starts_at');
-    let after = await this.repo.change(id, patch);
-    if (after && refreeze && Date.parse(after.starts_at) <= Date.now()) after = await this.freeze(after, true);
-    await this.audit.append({
-      actor: by.name, role: by.role, action: 'authorisation.change', target: id,
-      details: { before: scope(before), after: after && scope(after), why, ...(refreeze ? { snapshotBefore: before.snapshot_hash, snapshotAfter: after?.snapshot_hash } : {}) },
+    const after = await this.repo.db.tx(async (t) => {
+      const repo = this.repo.on(t);
+      const before = await repo.get(id);
+      if (!before) return null;
+      if (before.ended_at) throw new ConflictError(`authorisation ${id} was ended by ${before.ended_by}`);
+      const cameras = patch.cameras ?? before.cameras;
+      const districts = patch.districts ?? before.districts;
+      if (cameras.length + districts.length === 0) throw BadInputError.field('cameras', 'an authorisation must cover some cameras or districts: end it instead');
+      if (patch.ends_at && Date.parse(patch.ends_at) <= Date.parse(before.starts_at)) throw BadInputError.field('ends_at', 'must be after starts_at');
+      let changed = await repo.change(id, patch);
+      if (changed && refreeze && Date.parse(changed.starts_at) <= Date.now()) changed = await this.freeze(changed, true, t);
+      await this.audit.on(t).append({
+        actor: by.name, role: by.role, action: 'authorisation.change', target: id,
+        details: { before: scope(before), after: changed && scope(changed), why, ...(refreeze ? { snapshotBefore: before.snapshot_hash, snapshotAfter: changed?.snapshot_hash } : {}) },
+      });
+      return changed;
     });
     await this.refresh();
     return after;
   }
 
   async end(id: string, by: Principal, reason: string): Promise<Authorisation | null> {
-    const before = await this.repo.get(id);
-    if (!before) return null;
-    if (before.ended_at) throw new ConflictError(`authorisation ${id} was already ended by ${before.ended_by}`);
-    const ended = await this.repo.end(id, by.name, reason);
-    await this.audit.append({ actor: by.name, role: by.role, action: 'authorisation.end', target: id, details: { reason, scope: scope(before) } });
+    const ended = await this.repo.db.tx(async (t) => {
+      const repo = this.repo.on(t);
+      const before = await repo.get(id);
+      if (!before) return null;
+      if (before.ended_at) throw new ConflictError(`authorisation ${id} was already ended by ${before.ended_by}`);
+      const done = await repo.end(id, by.name, reason);
+      await this.audit.on(t).append({ actor: by.name, role: by.role, action: 'authorisation.end', target: id, details: { reason, scope: scope(before) } });
+      return done;
+    });
     await this.refresh();
     return ended;
   }
@@ -127,18 +140,20 @@ export class FaceAuthorisationService {
     return a.cameras.includes(cameraId) || (district !== undefined && a.districts.includes(district));
   }
 
-  /** The live watchlist at this moment, hashed: subject ids and their photos' sha256, sorted. */
-  private async freeze(a: Authorisation, replace = false): Promise<Authorisation> {
-    const snapshot = await this.subjects.liveSnapshot();
+  /** The live watchlist at this moment, hashed: subject ids and their photos' sha256, sorted. `db`: a transaction to run in. */
+  private async freeze(a: Authorisation, replace = false, db?: Db): Promise<Authorisation> {
+    const subjects = db ? this.subjects.on(db) : this.subjects;
+    const repo = db ? this.repo.on(db) : this.repo;
+    const snapshot = await subjects.liveSnapshot();
     const hash = createHash('sha256').update(JSON.stringify(snapshot)).digest('hex');
-    const frozen = await this.repo.freezeSnapshot(a.id, snapshot.map((s) => s.id), hash, replace);
+    const frozen = await repo.freezeSnapshot(a.id, snapshot.map((s) => s.id), hash, replace);
     if (frozen?.snapshot_hash === hash) this.log.info(`authorisation ${a.id}: watchlist frozen (${snapshot.length} subjects, ${hash.slice(0, 12)})`);
     return frozen ?? a;
   }
 
   private checkCameras(cameras: string[]): void {
     const unknown = cameras.filter((c) => this.districtOf(c) === undefined);
-    if (unknown.length) throw new z.ZodError([{ code: 'custom', path: ['cameras'], message: `unknown cameras: ${unknown.join(', ')}`, input: cameras }]);
+    if (unknown.length) throw BadInputError.field('cameras', `unknown cameras: ${unknown.join(', ')} (name configured camera ids)`);
   }
 }
 

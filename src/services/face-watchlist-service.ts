@@ -6,6 +6,7 @@ import type { Logger } from '../lib/logger.js';
 import { cohortFiles, FaceCohort, loadCohort, type CohortStats } from '../matching/face-cohort.js';
 import { openFaceGallery, rebuildFrom, type FaceGallery, type GalleryItem } from '../matching/face-gallery.js';
 import type { AuditRepo } from '../store/audit-repo.js';
+import type { Db } from '../store/db.js';
 import type { SubjectRepo } from '../store/subject-repo.js';
 import type { Principal } from '../store/token-repo.js';
 import type { ChipAnalyzer } from '../vision/face-chip.js';
@@ -154,46 +155,67 @@ export class FaceWatchlistService {
       await this.audit.append({ actor: by.name, role: by.role, action: 'subject.create_refused', target: null, details: { name: input.name, category: input.category, why, photos: refused } });
       return { subject: null, photos: refused };
     }
-    const subject = await this.repo.create(input, by.name);
-    const results = await this.store(subject.id, checked, by);
+    // The subject, its photos and the audit entry commit together; the gallery learns of them after the commit.
+    const { subject, results } = await this.repo.db.tx(async (t) => {
+      const created = await this.repo.on(t).create(input, by.name);
+      const stored = await this.store(created.id, checked, by, t);
+      await this.audit.on(t).append({ actor: by.name, role: by.role, action: 'subject.create', target: created.id, details: { subject: input, why, photos: stored } });
+      return { subject: created, results: stored };
+    });
     await this.changed(subject.id);
-    await this.audit.append({ actor: by.name, role: by.role, action: 'subject.create', target: subject.id, details: { subject: input, why, photos: results } });
     return { subject: this.subjects.get(subject.id) ?? subject, photos: results };
   }
 
   async addPhotos(subjectId: string, photos: PhotoUpload[], by: Principal, why: string): Promise<PhotoResult[] | null> {
     const subject = await this.repo.get(subjectId);
     if (!subject || subject.deleted_at) return null;
-    const results = await this.store(subjectId, await this.checkAll(photos), by);
-    await this.changed(subjectId);
-    await this.audit.append({ actor: by.name, role: by.role, action: 'subject.photos_add', target: subjectId, details: { why, photos: results } });
+    const checked = await this.checkAll(photos);
+    const results = await this.repo.db.tx(async (t) => {
+      const live = await this.repo.on(t).get(subjectId);
+      if (!live || live.deleted_at) return null;
+      const stored = await this.store(subjectId, checked, by, t);
+      await this.audit.on(t).append({ actor: by.name, role: by.role, action: 'subject.photos_add', target: subjectId, details: { why, photos: stored } });
+      return stored;
+    });
+    if (results) await this.changed(subjectId);
     return results;
   }
 
   async update(id: string, patch: SubjectPatch, by: Principal, why: string): Promise<Subject | null> {
-    const before = await this.repo.get(id);
-    const after = await this.repo.update(id, patch);
-    if (!after) return null;
-    await this.changed(id);
-    await this.audit.append({ actor: by.name, role: by.role, action: 'subject.update', target: id, details: { before: strip(before), after: strip(after), why } });
+    const after = await this.repo.db.tx(async (t) => {
+      const repo = this.repo.on(t);
+      const before = await repo.get(id);
+      const changed = await repo.update(id, patch);
+      if (!changed) return null;
+      await this.audit.on(t).append({ actor: by.name, role: by.role, action: 'subject.update', target: id, details: { before: strip(before), after: strip(changed), why } });
+      return changed;
+    });
+    if (after) await this.changed(id);
     return after;
   }
 
   /** Removes the photos and embeddings (and the subject, unless alerts need it as a tombstone). */
   async delete(id: string, by: Principal, why: string): Promise<{ photos: number; tombstone: boolean } | null> {
-    const before = await this.repo.get(id);
-    const done = await this.repo.delete(id, by.name);
-    if (!done) return null;
-    await this.changed(id);
-    await this.audit.append({ actor: by.name, role: by.role, action: 'subject.delete', target: id, details: { subject: strip(before), ...done, why } });
+    const done = await this.repo.db.tx(async (t) => {
+      const repo = this.repo.on(t);
+      const before = await repo.get(id);
+      const removed = await repo.delete(id, by.name);
+      if (!removed) return null;
+      await this.audit.on(t).append({ actor: by.name, role: by.role, action: 'subject.delete', target: id, details: { subject: strip(before), ...removed, why } });
+      return removed;
+    });
+    if (done) await this.changed(id);
     return done;
   }
 
   async deletePhoto(subjectId: string, photoId: string, by: Principal, why: string): Promise<boolean> {
-    if (!(await this.repo.deletePhoto(subjectId, photoId))) return false;
-    await this.changed(subjectId);
-    await this.audit.append({ actor: by.name, role: by.role, action: 'subject.photo_delete', target: subjectId, details: { photoId, why } });
-    return true;
+    const done = await this.repo.db.tx(async (t) => {
+      if (!(await this.repo.on(t).deletePhoto(subjectId, photoId))) return false;
+      await this.audit.on(t).append({ actor: by.name, role: by.role, action: 'subject.photo_delete', target: subjectId, details: { photoId, why } });
+      return true;
+    });
+    if (done) await this.changed(subjectId);
+    return done;
   }
 
   private async checkAll(photos: PhotoUpload[]): Promise<Checked[]> {
@@ -210,8 +232,9 @@ export class FaceWatchlistService {
     return out;
   }
 
-  /** Rows first, then the in-process index (refreshed by changed()): a crash in between loses nothing. */
-  private async store(subjectId: string, checked: Checked[], by: Principal): Promise<PhotoResult[]> {
+  /** Rows first (in the caller's transaction `db`), then the in-process index (refreshed by changed()): a crash in between loses nothing. */
+  private async store(subjectId: string, checked: Checked[], by: Principal, db: Db): Promise<PhotoResult[]> {
+    const repo = this.repo.on(db);
     const results: PhotoResult[] = [];
     for (const { photo, accepted, refused } of checked) {
       if (!accepted) {
@@ -219,7 +242,7 @@ export class FaceWatchlistService {
         continue;
       }
       const { face, type, sha256 } = accepted;
-      const { id, duplicate } = await this.repo.addPhoto({
+      const { id, duplicate } = await repo.addPhoto({
         subjectId, source: photo.source.trim(), image: photo.bytes, imageType: type, sha256,
         box: face.box, quality: face.quality, embedding: face.embedding, model: this.model, addedBy: by.name,
       });

@@ -1,6 +1,7 @@
-// Hotlist changes: stored, audited, and applied to every process's matching index (Redis pub/sub).
+// Hotlist changes: stored and audited in one transaction, then applied to every process's matching index (Redis pub/sub).
 import type { Redis } from 'ioredis';
 import { HotlistEntryInputSchema, type HotlistEntry, type HotlistEntryInputRaw } from '../domain/hotlist.js';
+import { ConflictError } from '../lib/errors.js';
 import { parseHotlistCsv } from '../matching/hotlist-csv.js';
 import type { HotlistIndex } from '../matching/hotlist-index.js';
 import type { AuditRepo } from '../store/audit-repo.js';
@@ -34,31 +35,55 @@ export class HotlistService {
     this.subscriber = null;
   }
 
-  /** `added_by` is always the caller: nobody can list a plate in someone else's name. */
+  /**
+   * `added_by` is always the caller: nobody can list a plate in someone else's name. The entry and its
+   * audit entry commit together; the index and the other processes learn of it only after the commit.
+   * A live entry for the same plate (or pattern) and category is a ConflictError, so a retried request
+   * never lists a plate twice.
+   */
   async create(raw: Omit<HotlistEntryInputRaw, 'added_by'>, by: Principal, why: string): Promise<HotlistEntry> {
     const input = HotlistEntryInputSchema.parse({ ...raw, added_by: by.name });
-    const entry = await this.repo.create(input);
-    await this.changed(entry);
-    await this.audit.append({ actor: by.name, role: by.role, action: 'hotlist.create', target: entry.id, details: { entry, why } });
+    const entry = await this.repo.db.tx(async (t) => {
+      const repo = this.repo.on(t);
+      const existing = await repo.findLive(input);
+      if (existing) {
+        throw new ConflictError(
+          `${existing.plate ?? existing.pattern} is already listed as ${existing.category} (entry ${existing.id}, until ${existing.expires_at}): change that entry with PATCH /hotlist/${existing.id}`,
+          { details: { existingId: existing.id } },
+        );
+      }
+      const created = await repo.create(input);
+      await this.audit.on(t).append({ actor: by.name, role: by.role, action: 'hotlist.create', target: created.id, details: { entry: created, why } });
+      return created;
+    });
+    await this.changed([entry]);
     return entry;
   }
 
-  /** Imports the good rows of a CSV in one transaction and reports the bad ones by row. */
+  /** Imports the good rows of a CSV in one transaction with its audit entry, and reports the bad ones by row. */
   async importCsv(text: string, by: Principal, why: string): Promise<{ imported: number; errors: { row: number; message: string }[] }> {
     const { entries, errors } = parseHotlistCsv(text, by.name);
-    const stored = entries.length ? await this.repo.createMany(entries) : [];
-    for (const e of stored) this.index.add(e);
-    if (stored.length) await this.redis.publish(CHANNEL, stored.map((e) => e.id).join(','));
-    await this.audit.append({ actor: by.name, role: by.role, action: 'hotlist.import', target: null, details: { imported: stored.length, rejected: errors.length, why } });
+    const stored = await this.repo.db.tx(async (t) => {
+      const out = entries.length ? await this.repo.on(t).createMany(entries) : [];
+      await this.audit.on(t).append({ actor: by.name, role: by.role, action: 'hotlist.import', target: null, details: { imported: out.length, rejected: errors.length, why } });
+      return out;
+    });
+    await this.changed(stored);
     return { imported: stored.length, errors };
   }
 
+  /** The change and its audit entry commit together, or neither does; null when there is no such entry. */
   async update(id: string, patch: Parameters<HotlistRepo['update']>[1], by: Principal, why: string): Promise<HotlistEntry | null> {
-    const before = await this.repo.get(id);
-    const entry = await this.repo.update(id, patch);
-    if (!entry) return null;
-    await this.changed(entry);
-    await this.audit.append({ actor: by.name, role: by.role, action: 'hotlist.update', target: id, details: { before, after: entry, why } });
+    const entry = await this.repo.db.tx(async (t) => {
+      const repo = this.repo.on(t);
+      const before = await repo.get(id);
+      if (!before) return null;
+      const after = await repo.update(id, patch);
+      if (!after) return null;
+      await this.audit.on(t).append({ actor: by.name, role: by.role, action: 'hotlist.update', target: id, details: { before, after, why } });
+      return after;
+    });
+    if (entry) await this.changed([entry]);
     return entry;
   }
 
@@ -67,9 +92,11 @@ export class HotlistService {
     return this.update(id, { active: false }, by, why);
   }
 
-  private async changed(entry: HotlistEntry): Promise<void> {
-    this.apply(entry);
-    await this.redis.publish(CHANNEL, entry.id);
+  /** After the commit: this process's index at once, the others' through Redis. */
+  private async changed(entries: HotlistEntry[]): Promise<void> {
+    if (!entries.length) return;
+    for (const e of entries) this.apply(e);
+    await this.redis.publish(CHANNEL, entries.map((e) => e.id).join(','));
   }
 
   private apply(entry: HotlistEntry): void {

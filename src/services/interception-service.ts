@@ -4,6 +4,7 @@ import type { InterceptionConfig } from '../config/interception.js';
 import { chooseInterceptionTargets, type InterceptionTarget, type TargetMode } from '../dispatch/interception-targets.js';
 import { normalisePlate } from '../domain/plate-text.js';
 import { compassOf } from '../domain/search-area.js';
+import { BadInputError, ConflictError, ForbiddenError, NotFoundError } from '../lib/errors.js';
 import type { EventBus } from '../queues/event-bus.js';
 import type { PlateReadEvent } from '../queues/payloads.js';
 import type { AlertRepo, AlertRow } from '../store/alert-repo.js';
@@ -13,17 +14,6 @@ import type { HotlistRepo } from '../store/hotlist-repo.js';
 import type { InterceptionOrder, InterceptionOrderRow, InterceptionRepo, InterceptionStatus } from '../store/interception-repo.js';
 import type { PlateReadRepo } from '../store/plate-read-repo.js';
 import type { Principal } from '../store/token-repo.js';
-
-/** A request the service refuses, with the HTTP status the API answers with and a message saying what to fix. */
-export class InterceptionError extends Error {
-  override name = 'InterceptionError';
-  constructor(
-    readonly status: 400 | 403 | 404 | 409,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 export interface InterceptionDeps {
   orders: InterceptionRepo;
@@ -67,11 +57,11 @@ export class InterceptionService {
   async orderFromAlert(alertId: string, by: Principal, opts: { reason?: string; cameraIds?: string[]; auto?: boolean } = {}): Promise<InterceptionOrder | null> {
     this.mustBeEnabled();
     const alert = await this.d.alerts.get(alertId);
-    if (!alert) throw new InterceptionError(404, `alert ${alertId} not found`);
-    if (alert.kind !== 'plate') throw new InterceptionError(400, 'only a plate alert can be intercepted at checkpoints');
-    if (alert.status === 'dismissed') throw new InterceptionError(409, `alert ${alertId} was dismissed: there is nothing to intercept`);
+    if (!alert) throw new NotFoundError(`alert ${alertId} not found`);
+    if (alert.kind !== 'plate') throw new BadInputError('only a plate alert can be intercepted at checkpoints');
+    if (alert.status === 'dismissed') throw new ConflictError(`alert ${alertId} was dismissed: there is nothing to intercept`);
     const existing = await this.d.orders.openForAlert(alertId);
-    if (existing) throw new InterceptionError(409, `alert ${alertId} already has open interception order ${existing.id}`);
+    if (existing) throw new ConflictError(`alert ${alertId} already has open interception order ${existing.id}`);
     const camera = await this.d.cameras.get(alert.camera_id);
     const read = alert.plate_read_id ? await this.d.plateReads.get(alert.plate_read_id) : null;
     const origin: Origin = { camera, at: new Date(alert.captured_at).getTime(), photoReadId: alert.plate_read_id, headingDeg: read?.direction ?? camera?.heading ?? null };
@@ -83,13 +73,13 @@ export class InterceptionService {
   async orderFromPlate(rawPlate: string, reason: string, by: Principal, cameraIds?: string[]): Promise<InterceptionOrder | null> {
     this.mustBeEnabled();
     const plate = normalisePlate(rawPlate);
-    if (plate.length < 2) throw new InterceptionError(400, `plate '${rawPlate}' has no letters or digits`);
+    if (plate.length < 2) throw new BadInputError(`plate '${rawPlate}' has no letters or digits`);
     const [read] = await this.d.plateReads.search({ plate, mode: 'exact', limit: 1 });
     const camera = read ? await this.d.cameras.get(read.camera_id) : null;
     const origin: Origin = read
       ? { camera, at: new Date(read.captured_at).getTime(), photoReadId: read.id, headingDeg: read.direction ?? camera?.heading ?? null }
       : { camera: null, at: Date.now(), photoReadId: null, headingDeg: null };
-    if (!origin.camera && !cameraIds?.length) throw new InterceptionError(400, `no read of ${plate} places the vehicle: name the checkpoints in cameraIds`);
+    if (!origin.camera && !cameraIds?.length) throw new BadInputError(`no read of ${plate} places the vehicle: name the checkpoints in cameraIds`);
     return this.create({ alertId: null, plate, reason, origin, cameraIds, by, auto: false });
   }
 
@@ -97,16 +87,20 @@ export class InterceptionService {
     const { mode, targets } = await this.targetsFor(o.origin, o.cameraIds);
     if (!targets.length) {
       if (o.auto) return null; // nothing in reach: the confirmation stands, the command room still sees the hit
-      throw new InterceptionError(400, 'no checkpoint is in reach of the hit: name the checkpoints in cameraIds');
+      throw new BadInputError('no checkpoint is in reach of the hit: name the checkpoints in cameraIds');
     }
     const c = o.origin.camera;
-    const order = await this.d.orders.create({
-      alertId: o.alertId, plate: o.plate, reason: o.reason, photoReadId: o.origin.photoReadId, orderedBy: o.by.name, role: o.by.role,
-      originCamera: c?.id ?? null, heading: o.origin.headingDeg, hitAt: o.origin.at, mode, closeUntil: Date.now() + this.d.config.closeWindowHours * 3600_000,
-      targets: targets.map((t) => ({ cameraId: t.cameraId, distanceM: t.distanceM ?? null, bearingDeg: t.bearingDeg ?? null, expectedAt: t.expectedAt ?? null })),
+    const order = await this.d.orders.db.tx(async (t) => {
+      const made = await this.d.orders.on(t).create({
+        alertId: o.alertId, plate: o.plate, reason: o.reason, photoReadId: o.origin.photoReadId, orderedBy: o.by.name, role: o.by.role,
+        originCamera: c?.id ?? null, heading: o.origin.headingDeg, hitAt: o.origin.at, mode, closeUntil: Date.now() + this.d.config.closeWindowHours * 3600_000,
+        targets: targets.map((x) => ({ cameraId: x.cameraId, distanceM: x.distanceM ?? null, bearingDeg: x.bearingDeg ?? null, expectedAt: x.expectedAt ?? null })),
+      });
+      if (!made) return null; // a concurrent order for the same alert won
+      await this.d.audit.on(t).append({ actor: o.by.name, role: o.by.role, action: 'interception.ordered', target: made.id, details: { alertId: o.alertId, plate: o.plate, reason: o.reason, mode, auto: o.auto, targets: targets.map((x) => x.cameraId) } });
+      return made;
     });
-    if (!order) return null; // a concurrent order for the same alert won
-    await this.d.audit.append({ actor: o.by.name, role: o.by.role, action: 'interception.ordered', target: order.id, details: { alertId: o.alertId, plate: o.plate, reason: o.reason, mode, auto: o.auto, targets: targets.map((t) => t.cameraId) } });
+    if (!order) return null;
     await this.publish(order, 'ordered');
     return order;
   }
@@ -118,7 +112,7 @@ export class InterceptionService {
     if (!cameraIds?.length) return hit ? chooseInterceptionTargets(hit, checkpoints, this.d.config) : { mode: 'radius', targets: [] };
     const known = new Set(checkpoints.map((k) => k.id));
     const unknown = cameraIds.filter((id) => !known.has(id));
-    if (unknown.length) throw new InterceptionError(400, `cameraIds: ${unknown.join(', ')} ${unknown.length === 1 ? 'is' : 'are'} not a configured checkpoint camera`);
+    if (unknown.length) throw BadInputError.field('cameraIds', `${unknown.join(', ')} ${unknown.length === 1 ? 'is' : 'are'} not a configured checkpoint camera`);
     // Named by a person: every one is ordered; distances and expected times are given where the hit is known.
     const everything = { ...this.d.config, radiusM: Infinity, maxCheckpoints: Infinity, includeHitCamera: true };
     const measured = new Map(hit ? chooseInterceptionTargets({ ...hit, headingDeg: null }, checkpoints, everything).targets.map((t) => [t.cameraId, t]) : []);
@@ -128,19 +122,22 @@ export class InterceptionService {
   /** Checkpoint staff (or the command room on their behalf) say they have the order. */
   async acknowledge(id: string, by: Principal, onBehalfOf?: string): Promise<InterceptionOrder> {
     const order = await this.d.orders.get(id);
-    if (!order) throw new InterceptionError(404, `interception order ${id} not found`);
+    if (!order) throw new NotFoundError(`interception order ${id} not found`);
     const cameraId = by.role === 'checkpoint' ? by.subject : onBehalfOf;
-    if (!cameraId) throw new InterceptionError(400, 'say which checkpoint acknowledges: cameraId');
+    if (!cameraId) throw BadInputError.field('cameraId', 'say which checkpoint acknowledges');
     if (!order.targets.some((t) => t.camera_id === cameraId)) {
-      throw new InterceptionError(by.role === 'checkpoint' ? 403 : 400, `interception order ${id} was not sent to checkpoint ${cameraId}`);
+      const message = `interception order ${id} was not sent to checkpoint ${cameraId}`;
+      throw by.role === 'checkpoint' ? new ForbiddenError(message) : BadInputError.field('cameraId', message);
     }
-    if (order.status !== 'open') throw new InterceptionError(409, `interception order ${id} is ${order.status}`);
-    const row = await this.d.orders.acknowledge(id, cameraId, by.name);
-    if (!row) {
-      const t = order.targets.find((x) => x.camera_id === cameraId);
-      throw new InterceptionError(409, `checkpoint ${cameraId} already acknowledged order ${id}${t?.acknowledged_by ? ` (${t.acknowledged_by})` : ''}`);
-    }
-    await this.d.audit.append({ actor: by.name, role: by.role, action: 'interception.acknowledged', target: id, details: { cameraId, plate: order.plate, onBehalf: by.role !== 'checkpoint' } });
+    if (order.status !== 'open') throw new ConflictError(`interception order ${id} is ${order.status}`);
+    await this.d.orders.db.tx(async (t) => {
+      const row = await this.d.orders.on(t).acknowledge(id, cameraId, by.name);
+      if (!row) {
+        const target = order.targets.find((x) => x.camera_id === cameraId);
+        throw new ConflictError(`checkpoint ${cameraId} already acknowledged order ${id}${target?.acknowledged_by ? ` (${target.acknowledged_by})` : ''}`);
+      }
+      await this.d.audit.on(t).append({ actor: by.name, role: by.role, action: 'interception.acknowledged', target: id, details: { cameraId, plate: order.plate, onBehalf: by.role !== 'checkpoint' } });
+    });
     const updated = (await this.d.orders.get(id)) as InterceptionOrder;
     await this.publish(updated, 'acknowledged');
     return updated;
@@ -148,9 +145,11 @@ export class InterceptionService {
 
   async cancel(id: string, reason: string, by: Principal): Promise<InterceptionOrder> {
     const order = await this.d.orders.get(id);
-    if (!order) throw new InterceptionError(404, `interception order ${id} not found`);
-    if (!(await this.d.orders.cancel(id, by.name, reason))) throw new InterceptionError(409, `interception order ${id} is ${order.status}`);
-    await this.d.audit.append({ actor: by.name, role: by.role, action: 'interception.cancelled', target: id, details: { reason, plate: order.plate } });
+    if (!order) throw new NotFoundError(`interception order ${id} not found`);
+    await this.d.orders.db.tx(async (t) => {
+      if (!(await this.d.orders.on(t).cancel(id, by.name, reason))) throw new ConflictError(`interception order ${id} is ${order.status}`);
+      await this.d.audit.on(t).append({ actor: by.name, role: by.role, action: 'interception.cancelled', target: id, details: { reason, plate: order.plate } });
+    });
     const updated = (await this.d.orders.get(id)) as InterceptionOrder;
     await this.publish(updated, 'cancelled');
     return updated;
@@ -170,9 +169,13 @@ export class InterceptionService {
     if (camera?.kind !== 'checkpoint') return 0;
     let closed = 0;
     for (const o of open) {
-      if (!(await this.d.orders.close(o.id, e.eventId, e.cameraId))) continue;
+      const done = await this.d.orders.db.tx(async (t) => {
+        if (!(await this.d.orders.on(t).close(o.id, e.eventId, e.cameraId))) return false;
+        await this.d.audit.on(t).append({ actor: 'system', role: 'system', action: 'interception.closed', target: o.id, details: { plate: o.plate, readId: e.eventId, cameraId: e.cameraId, capturedAt: new Date(e.capturedAt).toISOString() } });
+        return true;
+      });
+      if (!done) continue;
       closed++;
-      await this.d.audit.append({ actor: 'system', role: 'system', action: 'interception.closed', target: o.id, details: { plate: o.plate, readId: e.eventId, cameraId: e.cameraId, capturedAt: new Date(e.capturedAt).toISOString() } });
       await this.publish((await this.d.orders.get(o.id)) as InterceptionOrder, 'closed');
     }
     return closed;
@@ -188,7 +191,7 @@ export class InterceptionService {
 
   async describe(id: string, by: Principal): Promise<Record<string, unknown>> {
     const order = await this.d.orders.get(id);
-    if (!order || (by.role === 'checkpoint' && !order.targets.some((t) => t.camera_id === by.subject))) throw new InterceptionError(404, `interception order ${id} not found`);
+    if (!order || (by.role === 'checkpoint' && !order.targets.some((t) => t.camera_id === by.subject))) throw new NotFoundError(`interception order ${id} not found`);
     return this.view(order, await this.cameraMap());
   }
 
@@ -227,6 +230,6 @@ export class InterceptionService {
   }
 
   private mustBeEnabled(): void {
-    if (!this.d.config.enabled) throw new InterceptionError(409, 'interception orders are switched off (interception.enabled: false)');
+    if (!this.d.config.enabled) throw new ConflictError('interception orders are switched off (interception.enabled: false)');
   }
 }

@@ -60,7 +60,12 @@ export interface AlertFilter {
 }
 
 export class AlertRepo {
-  constructor(private readonly db: Db) {}
+  constructor(readonly db: Db) {}
+
+  /** This repository on another connection, a transaction's (db.tx): its writes commit or roll back with the rest. */
+  on(db: Db): AlertRepo {
+    return new AlertRepo(db);
+  }
 
   /**
    * Creates the alert for (plate read, hotlist entry), or updates its plate and match when a better

@@ -19,7 +19,12 @@ export interface AssignmentRow {
 }
 
 export class AssignmentRepo {
-  constructor(private readonly db: Db) {}
+  constructor(readonly db: Db) {}
+
+  /** This repository on another connection, a transaction's (db.tx): its writes commit or roll back with the rest. */
+  on(db: Db): AssignmentRepo {
+    return new AssignmentRepo(db);
+  }
 
   /** The offer for (alert, attempt); a retried dispatch job gets the row it made before. */
   async offer(alertId: string, attempt: number, unitId: string, distanceM: number, etaS: number): Promise<AssignmentRow> {

@@ -48,7 +48,12 @@ function canonical(value: unknown): unknown {
 }
 
 export class AuditRepo {
-  constructor(private readonly db: Db) {}
+  constructor(readonly db: Db) {}
+
+  /** This repository on another connection, a transaction's (db.tx): its writes commit or roll back with the rest. */
+  on(db: Db): AuditRepo {
+    return new AuditRepo(db);
+  }
 
   async append(input: AuditInput): Promise<AuditEntry> {
     return this.db.tx(async (t) => {

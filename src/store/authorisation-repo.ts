@@ -43,7 +43,12 @@ function toAuthorisation(r: Row): Authorisation {
 }
 
 export class AuthorisationRepo {
-  constructor(private readonly db: Db) {}
+  constructor(readonly db: Db) {}
+
+  /** This repository on another connection, a transaction's (db.tx): its writes commit or roll back with the rest. */
+  on(db: Db): AuthorisationRepo {
+    return new AuthorisationRepo(db);
+  }
 
   async create(input: AuthorisationInput, createdBy: string): Promise<Authorisation> {
     const id = randomUUID();

@@ -1,7 +1,7 @@
 // Investigation cases (number, title, who opened it) and what was gathered under them: searches, alerts,
 // bookmarks of footage, exports.
 import { randomUUID } from 'node:crypto';
-import { ConflictError } from '../services/alert-service.js';
+import { ConflictError } from '../lib/errors.js';
 import type { Db } from './db.js';
 
 export type CaseItemKind = 'search' | 'alert' | 'bookmark' | 'export';
@@ -65,9 +65,14 @@ const toCase = (r: CaseRow): CaseRecord => ({
 });
 
 export class CaseRepo {
-  constructor(private readonly db: Db) {}
+  constructor(readonly db: Db) {}
 
-  /** Throws ConflictError (409) when the number is taken. */
+  /** This repository on another connection, a transaction's (db.tx): its writes commit or roll back with the rest. */
+  on(db: Db): CaseRepo {
+    return new CaseRepo(db);
+  }
+
+  /** Throws ConflictError when the number is taken. */
   async create(c: { number: string; title: string; createdBy: string }): Promise<CaseRecord> {
     const [row] = await this.db.query<CaseRow>(
       'insert into cases (id, number, title, created_by) values ($1,$2,$3,$4) on conflict (number) do nothing returning *',

@@ -60,7 +60,12 @@ interface Row {
 const date = (d: Date | null) => (d ? new Date(d) : null);
 
 export class ExportRepo {
-  constructor(private readonly db: Db) {}
+  constructor(readonly db: Db) {}
+
+  /** This repository on another connection, a transaction's (db.tx): its writes commit or roll back with the rest. */
+  on(db: Db): ExportRepo {
+    return new ExportRepo(db);
+  }
 
   async create(e: NewExport): Promise<void> {
     await this.db.query(

@@ -17,6 +17,9 @@ interface HotlistRow {
   created_at: Date | string;
 }
 
+/** Advisory lock class for one listing key (see findLive); audit-repo uses 7_311_001, duty 7_311_005. */
+const LISTING_LOCK = 7_311_012;
+
 const iso = (v: Date | string) => (v instanceof Date ? v : new Date(v)).toISOString();
 
 function toEntry(r: HotlistRow): HotlistEntry {
@@ -44,7 +47,12 @@ export interface HotlistFilter {
 }
 
 export class HotlistRepo {
-  constructor(private readonly db: Db) {}
+  constructor(readonly db: Db) {}
+
+  /** This repository on another connection, a transaction's (db.tx): its writes commit or roll back with the rest. */
+  on(db: Db): HotlistRepo {
+    return new HotlistRepo(db);
+  }
 
   async create(input: HotlistEntryInput, db: Db = this.db): Promise<HotlistEntry> {
     const [row] = await db.query<HotlistRow>(
@@ -62,6 +70,22 @@ export class HotlistRepo {
       for (const input of inputs) out.push(await this.create(input, t));
       return out;
     });
+  }
+
+  /**
+   * The live entry for the same plate (or pattern) and category, if any. Takes a transaction-long lock on
+   * that key first, so two concurrent creations of one listing cannot both find nothing (call inside db.tx).
+   */
+  async findLive(input: Pick<HotlistEntryInput, 'plate' | 'pattern' | 'category'>): Promise<HotlistEntry | null> {
+    const key = `${input.plate ?? ''}|${input.pattern ?? ''}|${input.category}`;
+    await this.db.query('select pg_advisory_xact_lock($1, hashtext($2))', [LISTING_LOCK, key]);
+    const [row] = await this.db.query<HotlistRow>(
+      `select * from hotlist where category = $3 and active and expires_at > now()
+         and (($1::text is not null and plate = $1) or ($2::text is not null and pattern = $2))
+       order by created_at limit 1`,
+      [input.plate ?? null, input.pattern ?? null, input.category],
+    );
+    return row ? toEntry(row) : null;
   }
 
   async get(id: string): Promise<HotlistEntry | null> {
@@ -82,14 +106,19 @@ export class HotlistRepo {
   }
 
   async list(f: HotlistFilter = {}): Promise<HotlistEntry[]> {
-    const rows = await this.db.query<HotlistRow>(
-      `select * from hotlist
-       where ($1::text is null or plate = $1 or pattern = $1) and ($2::text is null or category = $2)
-         and ($3 or (active and expires_at > now()))
-       order by created_at desc limit $4 offset $5`,
-      [f.plate ?? null, f.category ?? null, f.includeInactive ?? false, Math.min(f.limit ?? 100, 1000), f.offset ?? 0],
-    );
-    return rows.map(toEntry);
+    return (await this.page(f)).entries;
+  }
+
+  /** One page, newest first, with the number of entries the filter matches in all. */
+  async page(f: HotlistFilter = {}): Promise<{ entries: HotlistEntry[]; total: number }> {
+    const where = `where ($1::text is null or plate = $1 or pattern = $1) and ($2::text is null or category = $2)
+         and ($3 or (active and expires_at > now()))`;
+    const params = [f.plate ?? null, f.category ?? null, f.includeInactive ?? false];
+    const rows = await this.db.query<HotlistRow>(`select * from hotlist ${where} order by created_at desc limit $4 offset $5`, [
+      ...params, Math.min(f.limit ?? 100, 1000), f.offset ?? 0,
+    ]);
+    const [{ n }] = await this.db.query<{ n: string | number }>(`select count(*) as n from hotlist ${where}`, params);
+    return { entries: rows.map(toEntry), total: Number(n) };
   }
 
   /** Every entry that can still match, for building the in-memory index. */

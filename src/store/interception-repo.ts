@@ -65,7 +65,12 @@ export interface InterceptionFilter {
 const ts = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 export class InterceptionRepo {
-  constructor(private readonly db: Db) {}
+  constructor(readonly db: Db) {}
+
+  /** This repository on another connection, a transaction's (db.tx): its writes commit or roll back with the rest. */
+  on(db: Db): InterceptionRepo {
+    return new InterceptionRepo(db);
+  }
 
   /** Creates the order and its targets; null when the alert already has an open order. */
   async create(o: NewInterception): Promise<InterceptionOrder | null> {

@@ -52,7 +52,12 @@ const PROTECTED = `exists (select 1 from footage_holds h where h.camera_id = s.c
   and (h.expires_at is null or h.expires_at > now()) and h.from_at < s.end_at and h.to_at > s.start_at)`;
 
 export class SegmentRepo {
-  constructor(private readonly db: Db) {}
+  constructor(readonly db: Db) {}
+
+  /** This repository on another connection, a transaction's (db.tx): its writes commit or roll back with the rest. */
+  on(db: Db): SegmentRepo {
+    return new SegmentRepo(db);
+  }
 
   async insert(s: NewSegment): Promise<Segment> {
     const [row] = await this.db.query<SegmentRow>(

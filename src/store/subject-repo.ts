@@ -57,7 +57,12 @@ const SELECT = `select s.*, (select count(*) from subject_photos p where p.subje
 const ROWS_BATCH = 1_000;
 
 export class SubjectRepo {
-  constructor(private readonly db: Db) {}
+  constructor(readonly db: Db) {}
+
+  /** This repository on another connection, a transaction's (db.tx): its writes commit or roll back with the rest. */
+  on(db: Db): SubjectRepo {
+    return new SubjectRepo(db);
+  }
 
   async create(input: SubjectInput, addedBy: string): Promise<Subject> {
     const id = randomUUID();

@@ -25,7 +25,12 @@ export interface PositionExtras {
 }
 
 export class UnitRepo {
-  constructor(private readonly db: Db) {}
+  constructor(readonly db: Db) {}
+
+  /** This repository on another connection, a transaction's (db.tx): its writes commit or roll back with the rest. */
+  on(db: Db): UnitRepo {
+    return new UnitRepo(db);
+  }
 
   async upsertAll(units: readonly UnitConfig[]): Promise<void> {
     for (const u of units) {

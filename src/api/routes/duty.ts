@@ -1,9 +1,7 @@
 // Duty level routes: the level in force and its policy (anyone signed in), switching it (duty.switchRoles), its history.
 import { Hono } from 'hono';
-import { HTTPException } from 'hono/http-exception';
 import { z } from 'zod';
 import { DUTY_LEVELS } from '../../domain/face-watchlist.js';
-import { DutyRefusedError } from '../../duty/duty-state.js';
 import { requireRole } from '../auth.js';
 import type { ApiDeps, ApiEnv } from '../deps.js';
 import { jsonBody, parseOr400 } from '../errors.js';
@@ -21,16 +19,11 @@ export function dutyRoutes(deps: Pick<ApiDeps, 'duty'>) {
     .get('/', (c) => c.json({ ...duty.status(), levels: DUTY_LEVELS, canSwitch: duty.canSwitch(c.get('principal').role) }))
     .put('/', async (c) => {
       const principal = c.get('principal');
-      try {
-        // The role first, so a caller who may not switch learns that before anything about the body.
-        duty.checkRole(principal.role);
-        const body = await jsonBody(c, switchBody);
-        const status = await duty.switch(body.level, body.reason, principal);
-        return c.json({ ...status, levels: DUTY_LEVELS, canSwitch: true });
-      } catch (err) {
-        if (err instanceof DutyRefusedError) refuse(err);
-        throw err;
-      }
+      // The role first, so a caller who may not switch learns that before anything about the body.
+      duty.checkRole(principal.role);
+      const body = await jsonBody(c, switchBody);
+      const status = await duty.switch(body.level, body.reason, principal);
+      return c.json({ ...status, levels: DUTY_LEVELS, canSwitch: true });
     })
     .get('/history', requireRole('admin', 'operator'), async (c) => {
       const q = parseOr400(historyQuery, c.req.query(), 'query');
@@ -38,6 +31,3 @@ export function dutyRoutes(deps: Pick<ApiDeps, 'duty'>) {
     });
 }
 
-function refuse(err: DutyRefusedError): never {
-  throw new HTTPException(err.status, { res: Response.json({ error: err.message }, { status: err.status }) });
-}

@@ -4,7 +4,9 @@ import { z } from 'zod';
 import { HOTLIST_CATEGORIES } from '../../domain/hotlist.js';
 import { requireRole } from '../auth.js';
 import type { ApiDeps, ApiEnv } from '../deps.js';
-import { badRequest, jsonBody, notFound, parseOr400 } from '../errors.js';
+import { nextOffset } from '../lists.js';
+import { BadInputError } from '../../lib/errors.js';
+import { badRequest, jsonBody, notFound, parseOr400, uuidParam } from '../errors.js';
 
 const why = z.string().trim().min(3, 'say why (at least 3 characters): a case number or a reason');
 
@@ -42,11 +44,12 @@ export function hotlistRoutes(deps: ApiDeps) {
   return new Hono<ApiEnv>()
     .get('/', requireRole('admin', 'operator', 'investigator', 'checkpoint'), async (c) => {
       const q = parseOr400(listQuery, c.req.query(), 'query');
-      const entries = await deps.hotlistRepo.list({ plate: q.plate, category: q.category, includeInactive: q.include_inactive === 'true', limit: q.limit, offset: q.offset });
-      return c.json({ entries });
+      const filter = { plate: q.plate, category: q.category, includeInactive: q.include_inactive === 'true', limit: q.limit ?? 100, offset: q.offset ?? 0 };
+      const { entries, total } = await deps.hotlistRepo.page(filter);
+      return c.json({ entries, total, limit: filter.limit, offset: filter.offset, nextOffset: nextOffset(filter.offset, entries.length, total) });
     })
     .get('/:id', requireRole('admin', 'operator', 'investigator', 'checkpoint'), async (c) => {
-      const entry = await deps.hotlistRepo.get(c.req.param('id'));
+      const entry = await deps.hotlistRepo.get(uuidParam(c, 'id', 'hotlist entry'));
       if (!entry) throw notFound('hotlist entry');
       return c.json(entry);
     })
@@ -56,14 +59,16 @@ export function hotlistRoutes(deps: ApiDeps) {
       return c.json(entry, 201);
     })
     .patch('/:id', editors, async (c) => {
+      const id = uuidParam(c, 'id', 'hotlist entry');
       const { why: reasonForChange, ...patch } = await jsonBody(c, patchBody);
-      const entry = await deps.hotlist.update(c.req.param('id'), patch, c.get('principal'), reasonForChange);
+      const entry = await deps.hotlist.update(id, patch, c.get('principal'), reasonForChange);
       if (!entry) throw notFound('hotlist entry');
       return c.json(entry);
     })
     .delete('/:id', editors, async (c) => {
+      const id = uuidParam(c, 'id', 'hotlist entry');
       const reasonForChange = parseOr400(why, c.req.query('why'), 'query why');
-      const entry = await deps.hotlist.deactivate(c.req.param('id'), c.get('principal'), reasonForChange);
+      const entry = await deps.hotlist.deactivate(id, c.get('principal'), reasonForChange);
       if (!entry) throw notFound('hotlist entry');
       return c.json(entry);
     })
@@ -72,6 +77,9 @@ export function hotlistRoutes(deps: ApiDeps) {
       const type = c.req.header('content-type') ?? '';
       if (!/text\/csv|text\/plain/.test(type)) throw badRequest('send the CSV as the body with Content-Type: text/csv');
       const result = await deps.hotlist.importCsv(await c.req.text(), c.get('principal'), reasonForChange);
-      return c.json(result, result.errors.length && !result.imported ? 400 : 200);
+      if (result.errors.length && !result.imported) {
+        throw new BadInputError(`no row was imported: fix the rows listed in details (${result.errors.length})`, result.errors.map((e) => ({ field: `row ${e.row}`, message: e.message })), { extra: result });
+      }
+      return c.json(result);
     });
 }

@@ -1,11 +1,12 @@
 // Checkpoint interception orders: order (operators), list and read (operators, admins, the checkpoints ordered), acknowledge, cancel.
 import { Hono, type Context } from 'hono';
-import { HTTPException } from 'hono/http-exception';
 import { z } from 'zod';
-import { InterceptionError, type InterceptionService } from '../../services/interception-service.js';
+import { ConflictError, ForbiddenError } from '../../lib/errors.js';
+import type { InterceptionService } from '../../services/interception-service.js';
 import { requireRole } from '../auth.js';
 import type { ApiEnv } from '../deps.js';
-import { badRequest, jsonBody, parseOr400 } from '../errors.js';
+import { badRequest, jsonBody, parseOr400, uuidParam } from '../errors.js';
+import { checkJson } from '../input-guard.js';
 
 const cameraId = z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'a camera id');
 const reason = z.string().trim().min(3, 'give a reason (at least 3 characters)').max(500);
@@ -32,16 +33,6 @@ const listQuery = z.strictObject({
 const ackBody = z.strictObject({ cameraId: cameraId.optional() });
 const cancelBody = z.strictObject({ reason });
 
-/** Turns the service's refusals into the API's error shape. */
-async function answer<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (err) {
-    if (err instanceof InterceptionError) throw new HTTPException(err.status, { res: Response.json({ error: err.message }, { status: err.status }) });
-    throw err;
-  }
-}
-
 /** An empty body is an empty object (POST /ack from a checkpoint needs nothing). */
 async function optionalBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.output<S>> {
   const text = await c.req.text();
@@ -51,10 +42,11 @@ async function optionalBody<S extends z.ZodType>(c: Context, schema: S): Promise
   } catch {
     throw badRequest('the body must be JSON (Content-Type: application/json), or empty');
   }
+  checkJson(raw, 'body');
   return parseOr400(schema, raw, 'body');
 }
 
-const idOf = (c: Context) => parseOr400(z.uuid('an order id (uuid)'), c.req.param('id'), 'id');
+const idOf = (c: Context) => uuidParam(c, 'id', 'interception order');
 
 export function interceptionRoutes(deps: { interceptions: InterceptionService }) {
   const svc = deps.interceptions;
@@ -62,29 +54,29 @@ export function interceptionRoutes(deps: { interceptions: InterceptionService })
     .post('/', requireRole('admin', 'operator'), async (c) => {
       const body = await jsonBody(c, orderBody);
       const p = c.get('principal');
-      const order = await answer(() =>
-        body.alertId ? svc.orderFromAlert(body.alertId, p, { reason: body.reason, cameraIds: body.cameraIds }) : svc.orderFromPlate(body.plate as string, body.reason as string, p, body.cameraIds),
-      );
-      if (!order) throw new HTTPException(409, { res: Response.json({ error: 'an interception order for this alert was made at the same moment' }, { status: 409 }) });
+      const order = body.alertId
+        ? await svc.orderFromAlert(body.alertId, p, { reason: body.reason, cameraIds: body.cameraIds })
+        : await svc.orderFromPlate(body.plate as string, body.reason as string, p, body.cameraIds);
+      if (!order) throw new ConflictError('an interception order for this alert was made at the same moment: see GET /interceptions');
       return c.json(await svc.describe(order.id, p), 201);
     })
     .get('/', requireRole('admin', 'operator', 'checkpoint'), async (c) => {
       const q = parseOr400(listQuery, c.req.query(), 'query');
       return c.json({ orders: await svc.list(c.get('principal'), q.status, q.limit) });
     })
-    .get('/:id', requireRole('admin', 'operator', 'checkpoint'), async (c) => c.json(await answer(() => svc.describe(idOf(c), c.get('principal')))))
+    .get('/:id', requireRole('admin', 'operator', 'checkpoint'), async (c) => c.json(await svc.describe(idOf(c), c.get('principal'))))
     .post('/:id/ack', requireRole('admin', 'operator', 'checkpoint'), async (c) => {
       const body = await optionalBody(c, ackBody);
       const p = c.get('principal');
       if (p.role === 'checkpoint' && body.cameraId && body.cameraId !== p.subject) {
-        throw new HTTPException(403, { res: Response.json({ error: `this token speaks for checkpoint ${p.subject}, not ${body.cameraId}` }, { status: 403 }) });
+        throw new ForbiddenError(`this token speaks for checkpoint ${p.subject}, not ${body.cameraId}`);
       }
-      const order = await answer(() => svc.acknowledge(idOf(c), p, body.cameraId));
+      const order = await svc.acknowledge(idOf(c), p, body.cameraId);
       return c.json(await svc.describe(order.id, p));
     })
     .post('/:id/cancel', requireRole('admin', 'operator'), async (c) => {
       const body = await jsonBody(c, cancelBody);
-      const order = await answer(() => svc.cancel(idOf(c), body.reason, c.get('principal')));
+      const order = await svc.cancel(idOf(c), body.reason, c.get('principal'));
       return c.json(await svc.describe(order.id, c.get('principal')));
     });
 }
