@@ -5,6 +5,7 @@ import { EventEmitter } from 'node:events';
 import type { Frame } from '../domain/frame.js';
 import { buildDecodeArgs, frameBytes, type DecodeArgsOptions } from './ffmpeg-args.js';
 import { FrameReader } from './frame-reader.js';
+import { cameraDecodeFps, cameraFramesDropped, cameraFramesIn, cameraOnline } from '../lib/metrics.js';
 
 export type CameraState = 'starting' | 'online' | 'offline' | 'stopped';
 
@@ -177,6 +178,8 @@ export class CameraSource extends EventEmitter<CameraSourceEvents> {
     this.lastFrameAt = now;
     this.frameTimes.push(now);
     while (this.frameTimes.length && this.frameTimes[0] <= now - this.opts.fpsWindowMs) this.frameTimes.shift();
+    cameraFramesIn.inc({ camera: cameraId });
+    cameraDecodeFps.set({ camera: cameraId }, this.measuredFps(now));
     if (this.framesThisRun++ === 0) {
       this.failuresInRow = 0;
       this.lastError = null;
@@ -191,7 +194,10 @@ export class CameraSource extends EventEmitter<CameraSourceEvents> {
   private deliver(frame: Frame): void {
     if (!this.opts.onFrame) return;
     if (this.handlerRunning) {
-      if (this.pending) this.dropped++;
+      if (this.pending) {
+        this.dropped++;
+        cameraFramesDropped.inc({ camera: this.opts.cameraId });
+      }
       this.pending = frame;
       return;
     }
@@ -282,6 +288,9 @@ export class CameraSource extends EventEmitter<CameraSourceEvents> {
 
   private setState(state: CameraState): void {
     this.state = state;
+    cameraOnline.set({ camera: this.opts.cameraId }, state === 'online' ? 1 : 0);
+    // The fps gauge moves only with frames: a camera that stopped must not keep showing its last rate.
+    if (state !== 'online') cameraDecodeFps.set({ camera: this.opts.cameraId }, 0);
     this.emitStatusIfChanged();
   }
 

@@ -12,6 +12,7 @@ import type { CameraRepo, CameraRow } from '../store/camera-repo.js';
 import type { HotlistRepo } from '../store/hotlist-repo.js';
 import type { UnitRepo } from '../store/unit-repo.js';
 import { describeAlert } from './alert-view.js';
+import { alertOfferLatencySeconds } from '../lib/metrics.js';
 
 export interface DispatchDeps {
   alerts: AlertRepo;
@@ -81,6 +82,8 @@ async function deliver(alert: AlertRow, camera: CameraRow, assignment: Assignmen
   const recipient = `unit:${assignment.unit_id}`;
   if (await deps.assignments.claimDelivery(alert.id, recipient, 'sse')) {
     await deps.bus.publish({ type: 'offer', alertId: alert.id, unitId: assignment.unit_id, assignmentId: assignment.id, attempt: assignment.attempt, at: Date.now(), capturedAt: new Date(alert.captured_at).getTime(), data: { ...message } });
+    // Once per alert: its first offer, as first published (a retried job does not claim the stream again).
+    if (assignment.attempt === 1) alertOfferLatencySeconds.observe({ kind: alert.kind }, (Date.now() - new Date(alert.captured_at).getTime()) / 1000);
   }
   for (const channel of deps.channels) {
     if (!(await deps.assignments.claimDelivery(alert.id, recipient, channel.name))) continue;

@@ -6,6 +6,7 @@ import type { Box, Frame } from '../domain/frame.js';
 import type { QueueSet } from '../queues/queue-set.js';
 import { PlatePassFuser } from '../tracking/plate-pass.js';
 import type { Sighting } from '../tracking/sightings.js';
+import { cameraFramesAnalysed } from '../lib/metrics.js';
 import { encodeJpeg } from '../vision/image.js';
 import type { ObjectDetector } from '../vision/object-detector.js';
 import type { PlateReader, PlateReading } from '../vision/plate-reader.js';
@@ -59,6 +60,7 @@ export class CameraPipeline {
     // skipped the frame (nothing moving, nobody tracked: face tracks only age); without it, the whole ROI.
     if (this.faces) await this.faces.onFrame(frame, this.objects ? (this.persons ?? []) : null);
     this.fuser.expire(frame.capturedAt);
+    cameraFramesAnalysed.inc({ camera: this.camera.id });
   }
 
   async stop(): Promise<void> {

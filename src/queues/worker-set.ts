@@ -3,6 +3,7 @@ import { UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { queues, type Payload, type QueueName } from './payloads.js';
 import type { Logger } from '../lib/logger.js';
+import { queueJobsFailed, queueWaitSeconds } from '../lib/metrics.js';
 
 export type Handlers = { [Q in QueueName]?: (payload: Payload<Q>) => Promise<void> };
 
@@ -12,13 +13,19 @@ export function startWorkers(connection: Redis, prefix: string, handlers: Handle
     const worker = new Worker(
       name,
       async (job) => {
+        // First attempts only: a retry's wait would count its earlier attempts and backoff too.
+        if (job.attemptsMade === 0 && job.processedOn) queueWaitSeconds.observe({ queue: name }, Math.max(0, job.processedOn - job.timestamp - (job.opts.delay ?? 0)) / 1000);
         const parsed = queues[name].safeParse(job.data);
         if (!parsed.success) throw new UnrecoverableError(`bad ${name} payload: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
         await handler(parsed.data);
       },
       { connection: connection.duplicate({ maxRetriesPerRequest: null }), prefix, concurrency },
     );
-    worker.on('failed', (job, err) => log.warn(`job ${name}/${job?.id} failed (attempt ${job?.attemptsMade}): ${err.message}`));
+    worker.on('failed', (job, err) => {
+      queueJobsFailed.inc({ queue: name });
+      const alert = (job?.data as { alertId?: unknown } | undefined)?.alertId;
+      log.warn(`job ${name}/${job?.id} failed (attempt ${job?.attemptsMade}): ${err.message}`, { queue: name, job: job?.id, alert: typeof alert === 'string' ? alert : undefined });
+    });
     worker.on('error', (err) => log.error(`worker ${name}: ${err.message}`));
     return worker;
   });

@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import ort from 'onnxruntime-node';
+import { inferenceSeconds } from '../lib/metrics.js';
 
 export type OnnxSession = ort.InferenceSession;
 
@@ -81,12 +82,26 @@ async function createSession(file: string, threads: number, spinning: boolean): 
     executionProviders: provider === 'cuda' ? ['cuda', 'cpu'] : ['cpu'],
   };
   try {
-    return await ort.InferenceSession.create(file, options);
+    return timeRuns(await ort.InferenceSession.create(file, options), path.basename(file, '.onnx'));
   } catch (err) {
     const why = err instanceof Error ? err.message : String(err);
     const hint = provider === 'cuda' ? ' (vision.executionProvider is cuda: are the CUDA files of onnxruntime-node installed?)' : ' (corrupt or not an ONNX file?)';
     throw new OnnxModelError(`cannot load ONNX model ${file}${hint}: ${why}`);
   }
+}
+
+/** Every run of the session is timed into vigil_inference_seconds under the model's file name (a bounded label). */
+function timeRuns(session: OnnxSession, model: string): OnnxSession {
+  const run = session.run.bind(session) as (...args: unknown[]) => Promise<unknown>;
+  (session as unknown as { run: (...args: unknown[]) => Promise<unknown> }).run = async (...args) => {
+    const end = inferenceSeconds.startTimer({ model });
+    try {
+      return await run(...args);
+    } finally {
+      end();
+    }
+  };
+  return session;
 }
 
 function describeShape(meta: ort.InferenceSession.ValueMetadata): string {

@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { checkpointSees } from '../../duty/audience.js';
 import { describeAlert } from '../../jobs/alert-view.js';
+import { sseClients } from '../../lib/metrics.js';
 import type { LiveEvent } from '../../queues/event-bus.js';
 import type { Principal } from '../../store/token-repo.js';
 import type { ApiDeps, ApiEnv } from '../deps.js';
@@ -50,7 +51,9 @@ export function streamRoutes(deps: ApiDeps) {
         queue.push(e);
         wake?.();
       });
+      sseClients.inc({ role: p.role });
       stream.onAbort(() => {
+        sseClients.dec({ role: p.role });
         unsubscribe();
         wake?.();
       });
