@@ -1,0 +1,103 @@
+// What a camera normally looks like (sharpness, noise, colour, per-cell detail, reference view), learnt
+// from its own healthy samples, kept apart for day and night (IR), and drifting slowly with the scene.
+import { median } from './features.js';
+import type { SampleMeasures } from './measures.js';
+
+export interface BaselineValues {
+  sharpness: number;
+  noise: number;
+  chroma: number;
+  cast: { r: number; g: number; b: number };
+  cells: Float32Array;
+  /** Edge map of the scene's background when the reference was learnt; re-learnt only on a maintainer's confirmation. */
+  reference: Float32Array | null;
+}
+
+export interface BaselineOptions {
+  /** Healthy samples needed before the baseline judges (learnSeconds / sampleEverySeconds). */
+  learnSamples: number;
+  /** Share of each later healthy sample in the drifting values (sampleEverySeconds / adaptSeconds). */
+  adaptWeight: number;
+}
+
+/** A snapshot that survives a restart (kept in Redis by the health store). */
+export interface BaselineSnapshot {
+  sharpness: number;
+  noise: number;
+  chroma: number;
+  cast: { r: number; g: number; b: number };
+  cells: number[];
+  reference: number[] | null;
+}
+
+export class Baseline {
+  private learning: SampleMeasures[] = [];
+  private values: BaselineValues | null = null;
+  private wantReference = true;
+
+  constructor(private readonly opts: BaselineOptions) {}
+
+  get ready(): boolean {
+    return this.values !== null;
+  }
+
+  get current(): BaselineValues | null {
+    return this.values;
+  }
+
+  /** Feeds one healthy sample (no fault condition present) and the background's edge map. */
+  learn(m: SampleMeasures, edges: Float32Array | null): void {
+    if (!this.values) {
+      this.learning.push(m);
+      if (this.learning.length >= this.opts.learnSamples) this.values = this.fromLearning(edges);
+      return;
+    }
+    const v = this.values;
+    const w = this.opts.adaptWeight;
+    // Sharpness and noise span decades between scenes: drift in the log domain.
+    v.sharpness = Math.exp(Math.log(Math.max(1e-6, v.sharpness)) * (1 - w) + Math.log(Math.max(1e-6, m.sharpness)) * w);
+    if (m.noise !== null) v.noise += w * (m.noise - v.noise);
+    v.chroma += w * (m.colour.chroma - v.chroma);
+    v.cast = { r: v.cast.r + w * (m.cast.r - v.cast.r), g: v.cast.g + w * (m.cast.g - v.cast.g), b: v.cast.b + w * (m.cast.b - v.cast.b) };
+    for (let i = 0; i < v.cells.length; i++) v.cells[i] += w * ((m.cells[i] ?? 0) - v.cells[i]);
+    if (this.wantReference && edges) {
+      v.reference = Float32Array.from(edges);
+      this.wantReference = false;
+    }
+  }
+
+  /** The next healthy sample's view becomes the reference (a maintainer confirmed the camera's new view). */
+  relearnReference(): void {
+    this.wantReference = true;
+    if (this.values) this.values.reference = null;
+  }
+
+  snapshot(): BaselineSnapshot | null {
+    const v = this.values;
+    if (!v) return null;
+    return { sharpness: v.sharpness, noise: v.noise, chroma: v.chroma, cast: v.cast, cells: [...v.cells], reference: v.reference ? [...v.reference] : null };
+  }
+
+  restore(s: BaselineSnapshot): void {
+    this.values = { ...s, cells: Float32Array.from(s.cells), reference: s.reference ? Float32Array.from(s.reference) : null };
+    this.wantReference = s.reference === null;
+    this.learning = [];
+  }
+
+  private fromLearning(edges: Float32Array | null): BaselineValues {
+    const l = this.learning;
+    this.learning = [];
+    const cells = new Float32Array(l[0].cells.length);
+    for (let i = 0; i < cells.length; i++) cells[i] = median(l.map((m) => m.cells[i] ?? 0));
+    const reference = edges ? Float32Array.from(edges) : null;
+    this.wantReference = reference === null;
+    return {
+      sharpness: median(l.map((m) => m.sharpness)),
+      noise: median(l.flatMap((m) => (m.noise === null ? [] : [m.noise]))),
+      chroma: median(l.map((m) => m.colour.chroma)),
+      cast: { r: median(l.map((m) => m.cast.r)), g: median(l.map((m) => m.cast.g)), b: median(l.map((m) => m.cast.b)) },
+      cells,
+      reference,
+    };
+  }
+}

@@ -1,0 +1,128 @@
+// Judges one sample: which fault conditions are present, each with the measure behind it. Faults that
+// another explains are held back (a black picture is not also "blurred", "covered" and "frozen").
+import type { FaultThresholds } from '../config/health.js';
+import type { BaselineValues } from './baseline.js';
+import { CELL_COLS, CELL_ROWS, ncc } from './features.js';
+import type { FaultKind } from './fault-kinds.js';
+import type { SampleMeasures } from './measures.js';
+
+export interface Condition {
+  present: boolean;
+  /** The measure compared with the threshold (for the evidence and the bench). */
+  value: number;
+  /** What was seen, in words, for the work order. */
+  detail: string;
+}
+
+export interface FrameRateView {
+  /** Share of the window's analysis frames that were new (not repeats). */
+  newShare: number;
+  /** Longest wait between new frames in the window, seconds. */
+  maxGapSeconds: number;
+  /** Frames in the window; too few and nothing is judged. */
+  frames: number;
+}
+
+export interface DetectContext {
+  /** The baseline of the current light mode; null while it is being learnt (relative faults wait). */
+  baseline: BaselineValues | null;
+  /** Edge map of the scene's background now. */
+  edges: Float32Array | null;
+  /** Sun below the camera's night threshold: a grey (IR) picture is expected. */
+  night: boolean;
+  frameRate: FrameRateView;
+  /** The frozen fault is raised: the frame-rate check yields to it. */
+  frozenNow: boolean;
+}
+
+export type Conditions = Record<FaultKind, Condition>;
+
+const absent = (value = 0, detail = ''): Condition => ({ present: false, value, detail });
+const round = (v: number, d = 2) => Number(v.toFixed(d));
+
+export function detect(m: SampleMeasures, ctx: DetectContext, t: FaultThresholds): Conditions {
+  const e = m.exposure;
+  const black = e.mean <= t.black.maxMean && e.p98 <= t.black.maxP98;
+  const white = e.whiteShare >= t.overexposed.minWhiteShare || (e.mean >= t.overexposed.washedMean && e.std <= t.overexposed.washedMaxStd);
+  const exposureBad = black || white;
+  const covered = coveredCondition(m, ctx.baseline, t, exposureBad);
+  const frozen = frozenCondition(m, t, exposureBad || covered.present);
+  // A frozen picture says nothing about the camera's present view: it holds back the image faults below.
+  const still = exposureBad || frozen.present;
+  const blurred = ratioCondition(m.sharpness, ctx.baseline?.sharpness, (r) => r <= t.blurred.maxRatio, still || covered.present, 'sharpness');
+  const moved = movedCondition(ctx, t, still || covered.present || blurred.present);
+  return {
+    black: { present: black, value: round(e.mean), detail: `mean brightness ${round(e.mean, 1)}, 98th percentile ${e.p98}` },
+    overexposed: { present: white, value: round(e.whiteShare), detail: `${Math.round(e.whiteShare * 100)}% of pixels white, mean ${round(e.mean, 1)}, contrast ${round(e.std, 1)}` },
+    frozen,
+    covered,
+    blurred,
+    moved,
+    colour: colourCondition(m, ctx, t, still || covered.present),
+    noise: noiseCondition(m, ctx.baseline, t, still),
+    // A featureless or frozen picture repeats whatever the camera sends: the rate cannot be told from it.
+    framerate: frameRateCondition(ctx, t, frozen.present || ctx.frozenNow || exposureBad || covered.present),
+  };
+}
+
+function frozenCondition(m: SampleMeasures, t: FaultThresholds, explained: boolean): Condition {
+  if (m.change === null) return absent();
+  // A featureless picture stands still whether or not the stream is frozen: nothing to tell by.
+  const present = !explained && m.change <= t.frozen.maxChange && m.exposure.std >= t.frozen.minDetail;
+  return { present, value: round(m.change, 3), detail: `change between samples ${round(m.change, 3)} grey levels` };
+}
+
+function coveredCondition(m: SampleMeasures, base: BaselineValues | null, t: FaultThresholds, explained: boolean): Condition {
+  const max = t.covered.cellMaxStd;
+  let uniform = 0, lost = 0;
+  for (let i = 0; i < m.cells.length; i++) {
+    if (m.cells[i] > max) continue;
+    uniform++;
+    if (base && base.cells[i] > 3 * max) lost++;
+  }
+  const cells = CELL_COLS * CELL_ROWS;
+  // Without a baseline only a picture uniform almost everywhere counts; with one, the cells that lost their detail.
+  const share = base ? lost / cells : uniform >= 0.9 * cells ? uniform / cells : 0;
+  return { present: !explained && share >= t.covered.minShare, value: round(share), detail: `${Math.round(share * 100)}% of the picture lost its detail` };
+}
+
+function ratioCondition(value: number, base: number | undefined, bad: (ratio: number) => boolean, explained: boolean, what: string): Condition {
+  if (!base || base <= 0) return absent();
+  const ratio = value / base;
+  return { present: !explained && bad(ratio), value: round(ratio, 3), detail: `${what} ${round(ratio * 100, 0)}% of this camera's usual` };
+}
+
+function movedCondition(ctx: DetectContext, t: FaultThresholds, explained: boolean): Condition {
+  const ref = ctx.baseline?.reference;
+  if (!ref || !ctx.edges) return absent(1);
+  const sim = ncc(ref, ctx.edges);
+  return { present: !explained && sim < t.moved.minSimilarity, value: round(sim, 3), detail: `similarity to the reference view ${round(sim, 2)}` };
+}
+
+function colourCondition(m: SampleMeasures, ctx: DetectContext, t: FaultThresholds, explained: boolean): Condition {
+  const base = ctx.baseline;
+  if (!base || explained) return absent();
+  const c = t.colour;
+  const shift = Math.hypot(m.cast.r - base.cast.r, m.cast.g - base.cast.g, m.cast.b - base.cast.b);
+  // Night: the IR cut filter is out and a grey picture is what a working camera gives, so only a cast counts.
+  const judgeLoss = !ctx.night && base.chroma >= c.minBaselineChroma;
+  const lost = judgeLoss && m.colour.chroma <= c.maxChromaRatio * base.chroma;
+  const cast = shift >= c.maxCastShift;
+  const detail = lost ? `colour lost in daylight: chroma ${round(m.colour.chroma, 1)} against usual ${round(base.chroma, 1)}` : `colour shift ${round(shift)}`;
+  return { present: lost || cast, value: round(lost ? m.colour.chroma / base.chroma : shift, 3), detail };
+}
+
+function noiseCondition(m: SampleMeasures, base: BaselineValues | null, t: FaultThresholds, explained: boolean): Condition {
+  if (!base || m.noise === null) return absent();
+  // A clean, well-compressed stream can have almost no temporal noise: a floor keeps the ratio sane.
+  const ratio = m.noise / Math.max(0.25, base.noise);
+  const present = !explained && ratio >= t.noise.minRatio && m.noise >= t.noise.minSigma;
+  return { present, value: round(ratio), detail: `noise sigma ${round(m.noise, 2)}, ${round(ratio, 1)}x this camera's usual` };
+}
+
+function frameRateCondition(ctx: DetectContext, t: FaultThresholds, explained: boolean): Condition {
+  const f = ctx.frameRate;
+  if (f.frames < 5 || explained) return absent(1);
+  const present = f.newShare < t.framerate.minNewShare || f.maxGapSeconds > t.framerate.maxGapSeconds;
+  return { present, value: round(f.newShare), detail: `${Math.round(f.newShare * 100)}% new frames, longest gap ${round(f.maxGapSeconds, 1)} s` };
+}

@@ -1,0 +1,68 @@
+// One fault's state machine for one camera: clear -> pending -> raised -> clear, with hysteresis both ways.
+import type { FaultKind } from './fault-kinds.js';
+
+export type FaultPhase = 'clear' | 'pending' | 'raised';
+
+export interface FaultTiming {
+  raiseAfterSeconds: number;
+  clearAfterSeconds: number;
+}
+
+export interface FaultStatus {
+  kind: FaultKind;
+  phase: FaultPhase;
+  /** When the condition was first seen in this episode, epoch ms (null when clear). */
+  since: number | null;
+  /** Last sample that showed the condition, epoch ms. */
+  lastSeen: number | null;
+  /** When it was raised, epoch ms. */
+  raisedAt: number | null;
+  detail: string;
+  value: number;
+}
+
+export type FaultTransition = { change: 'raised' | 'cleared'; status: FaultStatus; at: number };
+
+/** A pending fault survives this many seconds of absence (one missed sample is not a recovery). */
+const PENDING_TOLERANCE_S = 3;
+
+export class FaultState {
+  private s: FaultStatus;
+
+  constructor(kind: FaultKind, private readonly timing: FaultTiming) {
+    this.s = { kind, phase: 'clear', since: null, lastSeen: null, raisedAt: null, detail: '', value: 0 };
+  }
+
+  get status(): FaultStatus {
+    return { ...this.s };
+  }
+
+  /** Feeds one judgement; returns a transition when the fault is raised or cleared by it. */
+  observe(at: number, present: boolean, detail: string, value: number): FaultTransition | null {
+    const s = this.s;
+    if (present) {
+      if (s.phase === 'clear') Object.assign(s, { phase: 'pending', since: at, raisedAt: null });
+      Object.assign(s, { lastSeen: at, detail, value });
+      if (s.phase === 'pending' && at - (s.since as number) >= this.timing.raiseAfterSeconds * 1000) {
+        Object.assign(s, { phase: 'raised', raisedAt: at });
+        return { change: 'raised', status: this.status, at };
+      }
+      return null;
+    }
+    if (s.phase === 'clear') return null;
+    const absentFor = (at - (s.lastSeen as number)) / 1000;
+    if (s.phase === 'pending') {
+      if (absentFor > Math.min(PENDING_TOLERANCE_S, this.timing.raiseAfterSeconds)) this.reset();
+      return null;
+    }
+    if (absentFor < this.timing.clearAfterSeconds) return null;
+    const cleared = this.status;
+    this.reset();
+    return { change: 'cleared', status: cleared, at };
+  }
+
+  /** Drops a pending episode without a transition (the picture went away: the camera is offline). */
+  reset(): void {
+    Object.assign(this.s, { phase: 'clear', since: null, lastSeen: null, raisedAt: null, detail: '', value: 0 });
+  }
+}
