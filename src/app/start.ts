@@ -11,6 +11,9 @@ import { MediaSigner } from '../api/media-url.js';
 import { createAlert } from '../jobs/create-alert.js';
 import { dispatchAlert } from '../jobs/dispatch-alert.js';
 import { escalateAlert, retimeEscalations } from '../jobs/escalate-alert.js';
+import { offerWaiting } from '../jobs/offer-waiting.js';
+import { positionSink } from '../dispatch/unit-availability.js';
+import { scheduleWaitingSweep } from '../queues/dispatch-producer.js';
 import { DutyRepo } from '../duty/duty-repo.js';
 import { DutyState } from '../duty/duty-state.js';
 import { matchFace } from '../jobs/match-face.js';
@@ -117,7 +120,7 @@ async function startParts(loaded: LoadedConfig, log: Logger, roles: Set<NodeRole
     if (config.dispatch.mqttUrl) channels.push(mqttChannel(config.dispatch.mqttUrl, config.dispatch.mqttTopicPrefix));
     stack.push('delivery channels', () => Promise.all(channels.map((c) => c.close())).then(() => {}));
     if (config.dispatch.mqttUrl) {
-      const positions = new UnitPositionsMqtt(config.dispatch.mqttUrl, config.dispatch.mqttTopicPrefix, repos.units, log.child('positions'));
+      const positions = new UnitPositionsMqtt(config.dispatch.mqttUrl, config.dispatch.mqttTopicPrefix, positionSink({ units: repos.units, queues, staleAfterSeconds: config.dispatch.staleAfterSeconds }), log.child('positions'));
       await positions.start();
       stack.push('unit positions (mqtt)', () => positions.stop());
     }
@@ -129,11 +132,13 @@ async function startParts(loaded: LoadedConfig, log: Logger, roles: Set<NodeRole
       alerts: (p) => createAlert(p, { ...shared, duty }),
       dispatch: (p) => dispatchAlert(p, { ...shared, channels, policy: config.dispatch, travel, duty }),
       escalate: (p) => escalateAlert(p, shared),
+      'offer-waiting': async (p) => void (await offerWaiting(p, { ...shared, policy: config.dispatch, travel })),
       sightings: (p) => repos.sightings.insert(p),
       faces: async (p) => void (await matchFace(p, { authorisations: faces.authorisations, watchlist: faces.watchlist, faceSightings: repos.faceSightings, queues, unmatchedSeconds })),
       'face-purge': async (p) => void (await purgeFaces(p, { faceSightings: repos.faceSightings, audit: repos.audit, unmatchedSeconds })),
     }, log.child('jobs'));
     watchWorkers(obs, workers);
+    await scheduleWaitingSweep(queues);
     await queues.queue('face-purge').upsertJobScheduler('face-purge', { every: purgeEverySeconds * 1000 }, { name: 'face-purge', data: { trigger: 'schedule' }, opts: { removeOnComplete: true } });
     // Offers already out take the new level's timeout at once.
     duty.onChange((s) => void retimeEscalations(queues, s.policy.ackTimeoutSeconds).catch((err: Error) => log.warn(`re-timing escalations: ${err.message}`)));

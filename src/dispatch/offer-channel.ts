@@ -4,6 +4,8 @@ import { signWebhook } from './webhook-signature.js';
 
 export interface OfferMessage {
   alertId: string;
+  /** `<alert>.<unit>.<attempt>`: the same on every resend of one offer, so a receiver drops a repeat. */
+  deliveryId: string;
   assignmentId: string;
   unitId: string;
   attempt: number;
@@ -28,7 +30,7 @@ export function webhookChannel(url: string, secret: string, timeoutMs = 5000): O
       const body = JSON.stringify({ type: 'offer', ...message });
       const res = await fetch(url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...signWebhook(secret, body) },
+        headers: { 'content-type': 'application/json', 'x-vigil-delivery': message.deliveryId, ...signWebhook(secret, body) },
         body,
         signal: AbortSignal.timeout(timeoutMs),
       });

@@ -3,6 +3,7 @@ import { audienceFor } from '../duty/audience.js';
 import type { DutyReader } from '../duty/duty-state.js';
 import { raisesAlert, type DutyPolicy } from '../duty/policy.js';
 import type { EventBus } from '../queues/event-bus.js';
+import { queueDispatch } from '../queues/dispatch-producer.js';
 import type { FaceAlertPayload, Payload, PlateAlertPayload } from '../queues/payloads.js';
 import type { QueueSet } from '../queues/queue-set.js';
 import type { AlertRepo, AlertRow } from '../store/alert-repo.js';
@@ -46,7 +47,7 @@ async function createPlateAlert(p: PlateAlertPayload, deps: CreateAlertDeps): Pr
   const view = await describeAlert(alert, deps);
   await deps.bus.publish({ type: 'alert', alertId: alert.id, cameraId: alert.camera_id, status: alert.status, at: Date.now(), capturedAt: p.capturedAt, data: { ...view, audience: audienceFor(raisedUnder.checkpointsNotified, camera) } });
   await claimCheckpointDeliveries(alert, camera, raisedUnder, deps);
-  if (created && alert.confirmations_required === 0) await deps.queues.add('dispatch', { alertId: alert.id, attempt: 1 }, { jobId: `dispatch_${alert.id}_1` });
+  if (created && alert.confirmations_required === 0) await queueDispatch(deps.queues, alert.id, 1);
 }
 
 /** No dispatch here, by design: a face match is a candidate, never a conclusion. */

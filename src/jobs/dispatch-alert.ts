@@ -1,8 +1,10 @@
-// Job: offer an alert to the nearest untried units (as many as the duty level asks), deliver each offer once per channel, schedule the escalation check.
+// Job: offer an alert to the nearest untried units (as many as the duty level asks), or record that it waits for a free one;
+// deliver each offer once per channel, schedule the escalation check.
 import { rankUnits, type RankedUnit, type RankOptions } from '../dispatch/travel.js';
 import type { OfferChannel, OfferMessage } from '../dispatch/offer-channel.js';
 import type { DutyReader } from '../duty/duty-state.js';
 import type { EventBus } from '../queues/event-bus.js';
+import { queueEscalation, queueOfferWaiting } from '../queues/dispatch-producer.js';
 import type { Payload } from '../queues/payloads.js';
 import type { QueueSet } from '../queues/queue-set.js';
 import type { AlertRepo, AlertRow } from '../store/alert-repo.js';
@@ -55,21 +57,49 @@ export async function dispatchAlert(p: Payload<'dispatch'>, deps: DispatchDeps):
   if (!camera) return;
   const live = roundPolicy(deps);
   const round = await offerRound(p, deps, camera, live.unitsPerAlert);
-  if (!round.length) return;
+  if (round.kind === 'waiting') return waitForUnit(alert, round.attempt, deps);
+  if (!round.rows.length) return;
 
   const view = await describeAlert(alert, deps);
-  for (const assignment of round) await deliver(alert, camera, assignment, view, live.ackTimeoutSeconds, deps);
-  const last = round[round.length - 1];
-  await deps.queues.add(
-    'escalate',
-    { alertId: alert.id, assignmentId: round[0].id, attempt: last.attempt },
-    { delay: live.ackTimeoutSeconds * 1000, jobId: `escalate_${alert.id}_${last.attempt}` },
-  );
+  for (const assignment of round.rows) await deliver(alert, camera, assignment, view, live.ackTimeoutSeconds, deps);
+  const last = round.rows[round.rows.length - 1];
+  await queueEscalation(deps.queues, { alertId: alert.id, assignmentId: round.rows[0].id, attempt: last.attempt }, live.ackTimeoutSeconds * 1000);
+}
+
+/**
+ * No unit could take the alert: it waits (recorded in the database), the command room sees it waiting,
+ * and the first unit that comes free is offered it (jobs/offer-waiting). A retried job finds its wait.
+ */
+async function waitForUnit(alert: AlertRow, attempt: number, deps: DispatchDeps): Promise<void> {
+  const { wait, created } = await deps.assignments.startWait(alert.id, attempt);
+  if (created) {
+    const tried = (await deps.assignments.forAlert(alert.id)).map((a) => a.unit_id);
+    await deps.audit.append({ actor: 'system', role: 'system', action: 'dispatch.waiting', target: alert.id, details: { attempt, tried } });
+  }
+  await deps.bus.publish({ type: 'assignment', alertId: alert.id, unitId: '', state: 'no_unit_available', at: Date.now() });
+  const view = await describeAlert(alert, deps);
+  await deps.bus.publish({
+    type: 'alert', alertId: alert.id, cameraId: alert.camera_id, status: alert.status, at: Date.now(), capturedAt: new Date(alert.captured_at).getTime(),
+    data: { ...view, dispatch: waitingView(wait) },
+  });
+  // A unit freed between the ranking and the wait's record would otherwise not see it: look once more.
+  await queueOfferWaiting(deps.queues, { trigger: 'waiting' });
+}
+
+/** How an alert's wait for a unit reads in the API and on the stream. */
+export function waitingView(wait: { since: Date; attempt: number }): { state: 'waiting'; since: string; attempt: number } {
+  return { state: 'waiting', since: new Date(wait.since).toISOString(), attempt: wait.attempt };
+}
+
+/** The receiver's key for dropping a repeat: one offer is one (alert, unit, attempt). */
+export function deliveryId(a: Pick<AssignmentRow, 'alert_id' | 'unit_id' | 'attempt'>): string {
+  return `${a.alert_id}.${a.unit_id}.${a.attempt}`;
 }
 
 async function deliver(alert: AlertRow, camera: CameraRow, assignment: AssignmentRow, view: Record<string, unknown>, ackWithinS: number, deps: DispatchDeps): Promise<void> {
   const message: OfferMessage = {
     alertId: alert.id,
+    deliveryId: deliveryId(assignment),
     assignmentId: assignment.id,
     unitId: assignment.unit_id,
     attempt: assignment.attempt,
@@ -80,13 +110,15 @@ async function deliver(alert: AlertRow, camera: CameraRow, assignment: Assignmen
     alert: view,
   };
   const recipient = `unit:${assignment.unit_id}`;
-  if (await deps.assignments.claimDelivery(alert.id, recipient, 'sse')) {
+  // Claimed, sent, then noted: a job stopped in between sends again on retry (at least once, never silently lost).
+  if (await deps.assignments.claimOffer(alert.id, recipient, 'sse')) {
     await deps.bus.publish({ type: 'offer', alertId: alert.id, unitId: assignment.unit_id, assignmentId: assignment.id, attempt: assignment.attempt, at: Date.now(), capturedAt: new Date(alert.captured_at).getTime(), data: { ...message } });
     // Once per alert: its first offer, as first published (a retried job does not claim the stream again).
     if (assignment.attempt === 1) alertOfferLatencySeconds.observe({ kind: alert.kind }, (Date.now() - new Date(alert.captured_at).getTime()) / 1000);
+    await deps.assignments.noteDelivery(alert.id, recipient, 'sse', 'published');
   }
   for (const channel of deps.channels) {
-    if (!(await deps.assignments.claimDelivery(alert.id, recipient, channel.name))) continue;
+    if (!(await deps.assignments.claimOffer(alert.id, recipient, channel.name))) continue;
     try {
       const detail = await channel.send(message);
       await deps.assignments.noteDelivery(alert.id, recipient, channel.name, detail);
@@ -98,8 +130,11 @@ async function deliver(alert: AlertRow, camera: CameraRow, assignment: Assignmen
   }
 }
 
+/** A round's outcome: the offers made (or made before, on a retry), or no unit at all, so the alert waits at `attempt`. */
+type Round = { kind: 'offered'; rows: AssignmentRow[] } | { kind: 'waiting'; attempt: number };
+
 /** The round's assignments: those made before when the job is retried, else the nearest new units. */
-async function offerRound(p: Payload<'dispatch'>, deps: DispatchDeps, target: { lat: number; lon: number }, width: number): Promise<AssignmentRow[]> {
+async function offerRound(p: Payload<'dispatch'>, deps: DispatchDeps, target: { lat: number; lon: number }, width: number): Promise<Round> {
   const previous = await deps.assignments.forAlert(p.alertId);
   const engaged = previous.filter((a) => a.attempt < p.attempt && ENGAGED.has(a.state)).length;
   const lanes = Math.max(0, width - engaged);
@@ -117,21 +152,32 @@ async function offerRound(p: Payload<'dispatch'>, deps: DispatchDeps, target: { 
       break;
     }
     ranked ??= await rank(deps, target, tried);
-    const best = ranked.find((u) => !tried.has(u.unitId));
-    if (!best) {
+    const taken = await offerNearest(p.alertId, attempt, ranked, tried, deps);
+    if (!taken) {
+      // Nobody serves the alert yet: it waits. A round with some lanes served goes on with those.
+      if (!rows.length && !engaged) return { kind: 'waiting', attempt };
       await deps.audit.append({ actor: 'system', role: 'system', action: 'dispatch.no_unit', target: p.alertId, details: { attempt, tried: [...tried] } });
       await deps.bus.publish({ type: 'assignment', alertId: p.alertId, unitId: '', state: 'no_unit_available', at: Date.now() });
       break;
     }
-    tried.add(best.unitId);
-    const row = await deps.assignments.offer(p.alertId, attempt, best.unitId, best.distanceM, best.etaS);
-    await deps.units.setStatus(row.unit_id, 'assigned');
+    const { row, best } = taken;
     // Why this unit: its estimate and whether it came over the road graph or a straight-line fallback.
     await deps.audit.append({ actor: 'system', role: 'system', action: 'dispatch.offered', target: p.alertId, details: { unitId: row.unit_id, attempt, distanceM: Math.round(best.distanceM), etaS: Math.round(best.etaS), via: best.via } });
     await deps.bus.publish({ type: 'assignment', alertId: p.alertId, unitId: row.unit_id, state: row.state, at: Date.now() });
     rows.push(row);
   }
-  return rows;
+  return { kind: 'offered', rows };
+}
+
+/** The nearest untried unit that can still be taken (another job may take one first); marks those seen as tried. */
+async function offerNearest(alertId: string, attempt: number, ranked: RankedUnit[], tried: Set<string>, deps: DispatchDeps): Promise<{ row: AssignmentRow; best: RankedUnit } | null> {
+  for (const best of ranked) {
+    if (tried.has(best.unitId)) continue;
+    tried.add(best.unitId);
+    const row = await deps.assignments.offer(alertId, attempt, best.unitId, best.distanceM, best.etaS);
+    if (row) return { row, best };
+  }
+  return null;
 }
 
 async function rank(deps: DispatchDeps, target: { lat: number; lon: number }, tried: ReadonlySet<string>): Promise<RankedUnit[]> {

@@ -1,5 +1,6 @@
 // Job: units that did not acknowledge in time hand their lanes to the next nearest; a duty switch re-times the checks still waiting.
 import type { EventBus } from '../queues/event-bus.js';
+import { queueDispatch, queueOfferWaiting } from '../queues/dispatch-producer.js';
 import type { Payload } from '../queues/payloads.js';
 import type { QueueSet } from '../queues/queue-set.js';
 import type { AssignmentRepo } from '../store/assignment-repo.js';
@@ -30,6 +31,8 @@ export async function escalateAlert(p: Payload<'escalate'>, deps: EscalateDeps):
     if (!timedOut) continue;
     lapsed++;
     await deps.units.setStatus(timedOut.unit_id, 'available');
+    // Silent on this alert, yet free: another waiting alert may have it.
+    await queueOfferWaiting(deps.queues, { unitId: timedOut.unit_id, trigger: 'available' });
     await deps.audit.append({
       actor: 'system',
       role: 'system',
@@ -40,8 +43,7 @@ export async function escalateAlert(p: Payload<'escalate'>, deps: EscalateDeps):
     await deps.bus.publish({ type: 'assignment', alertId: p.alertId, unitId: timedOut.unit_id, state: 'timed_out', at: Date.now() });
   }
   if (!lapsed) return;
-  const next = p.attempt + 1;
-  await deps.queues.add('dispatch', { alertId: p.alertId, attempt: next }, { jobId: `dispatch_${p.alertId}_${next}` });
+  await queueDispatch(deps.queues, p.alertId, p.attempt + 1);
 }
 
 /**

@@ -73,6 +73,16 @@ export const escalatePayload = z.strictObject({
   attempt: z.number().int().min(1),
 });
 
+/**
+ * A unit came free (status turned available, or a first fresh position): it is offered the waiting alert
+ * it serves best (priority, then nearest). Without unitId, every free unit is matched (an alert began to
+ * wait, or the periodic sweep).
+ */
+export const offerWaitingPayload = z.strictObject({
+  unitId: z.string().min(1).optional(),
+  trigger: z.enum(['available', 'position', 'waiting', 'sweep']),
+});
+
 /** A tracked object that left the picture (or the camera stopped): one per track. */
 export const sightingPayload = z.strictObject({
   id: z.uuid(),
@@ -119,6 +129,7 @@ export const queues = {
   alerts: alertPayload,
   dispatch: dispatchPayload,
   escalate: escalatePayload,
+  'offer-waiting': offerWaitingPayload,
   sightings: sightingPayload,
   faces: faceEventPayload,
   'face-purge': facePurgePayload,

@@ -22,6 +22,11 @@ export interface ResponseRow {
   within_1: number;
   within_3: number;
   within_5: number;
+  /** Alerts that waited for a free unit (no unit could take them at first), and their seconds waited. */
+  waited: number;
+  wait_p50: number | null;
+  wait_p90: number | null;
+  wait_total_s: number | null;
 }
 
 export interface HeatCell {
@@ -37,24 +42,33 @@ export class ReportRepo {
 
   /**
    * One row per (grid, shift) plus the totals per grid, per shift and overall (grouping sets).
-   * An alert counts once, when it was dispatched to at least one unit; its times are from its
-   * creation to the first acknowledgement and the first arrival of any unit sent.
+   * An alert counts once, when it was dispatched to at least one unit or waited for one; its times are
+   * from its creation to the first acknowledgement and the first arrival of any unit sent. Its wait is
+   * the seconds it spent waiting for a free unit (until offered or dismissed; a wait still open, up to now).
    */
   async responseTimes(from: Date, to: Date, timeZone: string, shifts: readonly Shift[]): Promise<ResponseRow[]> {
     const shift = shiftCaseSql('a.created_at', 3, shifts, 4);
     const [t1, t3, t5] = TARGETS_S;
     return this.db.query<ResponseRow>(
-      `with dispatched as (
-         select coalesce(c.grid, c.district) as grid, ${shift.sql} as shift,
+      `with waits as (
+         select alert_id, sum(coalesce(waited_s, extract(epoch from (coalesce(ended_at, now()) - since))::float8)) as wait_s
+         from dispatch_waits group by alert_id
+       ), per_alert as (
+         select coalesce(c.grid, c.district) as grid, ${shift.sql} as shift, count(s.id) > 0 as sent, w.wait_s,
                 extract(epoch from (min(s.acknowledged_at) - a.created_at))::float8 as ack_s,
                 extract(epoch from (min(s.arrived_at) - a.created_at))::float8 as arrive_s
          from alerts a
          join cameras c on c.id = a.camera_id
-         join assignments s on s.alert_id = a.id
-         where a.created_at >= $1 and a.created_at < $2
-         group by a.id, a.created_at, c.grid, c.district
+         left join assignments s on s.alert_id = a.id
+         left join waits w on w.alert_id = a.id
+         where a.created_at >= $1 and a.created_at < $2 and (s.id is not null or w.alert_id is not null)
+         group by a.id, a.created_at, c.grid, c.district, w.wait_s
        )
-       select grid, shift, count(*)::int as dispatched, count(ack_s)::int as acknowledged, count(arrive_s)::int as arrived,
+       select grid, shift, count(*) filter (where sent)::int as dispatched, count(ack_s)::int as acknowledged, count(arrive_s)::int as arrived,
+              count(wait_s)::int as waited,
+              percentile_cont(0.5) within group (order by wait_s) as wait_p50,
+              percentile_cont(0.9) within group (order by wait_s) as wait_p90,
+              sum(wait_s)::float8 as wait_total_s,
               percentile_cont(0.5) within group (order by ack_s) as ack_p50,
               percentile_cont(0.9) within group (order by ack_s) as ack_p90,
               percentile_cont(0.5) within group (order by arrive_s) as arrive_p50,
@@ -62,7 +76,7 @@ export class ReportRepo {
               count(*) filter (where arrive_s <= ${t1})::int as within_1,
               count(*) filter (where arrive_s <= ${t3})::int as within_3,
               count(*) filter (where arrive_s <= ${t5})::int as within_5
-       from dispatched
+       from per_alert
        group by grouping sets ((grid, shift), (grid), (shift), ())
        order by grid nulls last, shift nulls last`,
       [from.toISOString(), to.toISOString(), timeZone, ...shift.params],

@@ -17,6 +17,9 @@ export interface ResponseView {
   arrivalS: { p50: number | null; p90: number | null };
   /** Share of the dispatched alerts with a unit on scene within 1, 3 and 5 minutes (never arrived counts as missed). */
   within: { '1m': number | null; '3m': number | null; '5m': number | null };
+  /** Alerts that waited for a free unit, and how long (seconds: median, 90th percentile, total). */
+  waited: number;
+  waitS: { p50: number | null; p90: number | null; total: number | null };
 }
 
 export function responseView(rows: readonly ResponseRow[]): ResponseView[] {
@@ -29,6 +32,8 @@ export function responseView(rows: readonly ResponseRow[]): ResponseView[] {
     ackS: { p50: round1(r.ack_p50), p90: round1(r.ack_p90) },
     arrivalS: { p50: round1(r.arrive_p50), p90: round1(r.arrive_p90) },
     within: { '1m': share(r.within_1, r.dispatched), '3m': share(r.within_3, r.dispatched), '5m': share(r.within_5, r.dispatched) },
+    waited: r.waited,
+    waitS: { p50: round1(r.wait_p50), p90: round1(r.wait_p90), total: round1(r.wait_total_s) },
   }));
 }
 

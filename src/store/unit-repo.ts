@@ -81,6 +81,11 @@ export class UnitRepo {
     return this.db.query('select lat, lon, at, heading, speed_kmh from unit_positions where unit_id = $1 and at >= $2 and at < $3 order by at', [id, from.toISOString(), to.toISOString()]);
   }
 
+  /** On or off duty by hand, only from the status expected: false when the unit is elsewhere (busy with an offer). */
+  async setDuty(id: string, from: 'available' | 'off_duty', to: 'available' | 'off_duty'): Promise<boolean> {
+    return (await this.db.query('update units set status = $3 where id = $1 and status = $2 returning id', [id, from, to])).length > 0;
+  }
+
   async setStatus(id: string, status: UnitStatus): Promise<void> {
     await this.db.query('update units set status = $2 where id = $1', [id, status]);
   }

@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { checkpointMayRead } from '../../duty/audience.js';
 import { describeAlert } from '../../jobs/alert-view.js';
+import { waitingView } from '../../jobs/dispatch-alert.js';
 import type { AlertRow } from '../../store/alert-repo.js';
 import type { Principal } from '../../store/token-repo.js';
 import { requireRole } from '../auth.js';
@@ -33,7 +34,9 @@ export function alertRoutes(deps: ApiDeps) {
       const limit = p.role === 'checkpoint' ? MAX_LIST : q.limit;
       let rows = await deps.alerts.list({ status: q.status, since: q.since ? new Date(q.since) : undefined, limit, kinds });
       if (p.role === 'checkpoint') rows = (await visibleToCheckpoint(deps, rows, p)).slice(0, q.limit);
-      return c.json({ alerts: await Promise.all(rows.map((a) => describeAlert(a, deps))) });
+      // An alert no unit could take yet shows its wait (dispatch.state 'waiting', since when).
+      const waits = new Map((await deps.assignments.waitsOf(rows.map((a) => a.id))).map((w) => [w.alert_id, waitingView(w)]));
+      return c.json({ alerts: await Promise.all(rows.map(async (a) => ({ ...(await describeAlert(a, deps)), dispatch: waits.get(a.id) ?? null }))) });
     })
     .get('/:id', requireRole('admin', 'operator', 'investigator', 'checkpoint', 'unit'), async (c) => {
       const alert = await deps.alerts.get(c.req.param('id'));
@@ -47,6 +50,7 @@ export function alertRoutes(deps: ApiDeps) {
       return c.json({
         ...(await describeAlert(alert, deps)),
         assignments,
+        dispatch: (await deps.assignments.waitsOf([alert.id])).map(waitingView)[0] ?? null,
         deliveries: p.role === 'unit' ? undefined : await deps.assignments.deliveries(alert.id),
       });
     })

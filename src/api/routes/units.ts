@@ -6,6 +6,8 @@ import { HTTPException } from 'hono/http-exception';
 import { z } from 'zod';
 import type { Principal } from '../../store/token-repo.js';
 import type { UnitRow } from '../../store/unit-repo.js';
+import { reportUnitPosition } from '../../dispatch/unit-availability.js';
+import { queueOfferWaiting } from '../../queues/dispatch-producer.js';
 import { requireRole } from '../auth.js';
 import type { ApiDeps, ApiEnv } from '../deps.js';
 import { jsonBody, notFound } from '../errors.js';
@@ -19,6 +21,14 @@ const positionBody = z.strictObject({
   heading: z.number().min(0).lt(360).optional(),
   speedKmh: z.number().min(0).max(400).optional(),
 });
+
+/** On or off duty by hand; the other statuses follow the unit's answers to offers (alert-service). */
+const statusBody = z.strictObject({
+  status: z.enum(['available', 'off_duty']),
+  reason: z.string().trim().min(3).max(500).optional(),
+});
+
+const availability = (deps: ApiDeps) => ({ units: deps.units, queues: deps.queues, staleAfterSeconds: deps.config.dispatch.staleAfterSeconds });
 
 /** A unit account speaks only for its own unit; operators and admins may act for any. */
 function mustSpeakFor(p: Principal, unitId: string): void {
@@ -55,9 +65,25 @@ export function unitRoutes(deps: ApiDeps) {
       const unitId = c.req.param('id');
       mustSpeakFor(c.get('principal'), unitId);
       const body = await jsonBody(c, positionBody);
-      const ok = await deps.units.reportPosition(unitId, body.lat, body.lon, body.at ? new Date(body.at) : new Date(), { heading: body.heading, speedKmh: body.speedKmh });
+      const at = body.at ? new Date(body.at) : new Date();
+      // A first fresh position makes the unit dispatchable: alerts waiting for a unit are offered to it.
+      const ok = await reportUnitPosition(availability(deps), unitId, body.lat, body.lon, at, { heading: body.heading, speedKmh: body.speedKmh });
       if (!ok) throw notFound(`unit ${unitId}`);
       return c.json({ ok: true });
+    })
+    .post('/:id/status', requireRole('unit', 'operator', 'admin'), async (c) => {
+      const unitId = c.req.param('id');
+      const p = c.get('principal');
+      mustSpeakFor(p, unitId);
+      const body = await jsonBody(c, statusBody);
+      const from = body.status === 'available' ? 'off_duty' : 'available';
+      if (!(await deps.units.get(unitId))) throw notFound(`unit ${unitId}`);
+      if (!(await deps.units.setDuty(unitId, from, body.status))) {
+        throw new HTTPException(409, { res: Response.json({ error: `unit ${unitId} is not ${from}: assigned units change status by answering their offer` }, { status: 409 }) });
+      }
+      await deps.audit.append({ actor: p.name, role: p.role, action: 'unit.status', target: unitId, details: { from, to: body.status, reason: body.reason ?? null } });
+      if (body.status === 'available') await queueOfferWaiting(deps.queues, { unitId, trigger: 'available' });
+      return c.json({ id: unitId, status: body.status });
     })
     .post('/:id/alerts/:alertId/ack', ...answer('acknowledged'))
     .post('/:id/alerts/:alertId/arrived', ...answer('arrived'))

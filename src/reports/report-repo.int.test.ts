@@ -69,14 +69,23 @@ describe.each([
     return id;
   }
 
-  /** An alert created at `at` with its offers: [unit, ackAfterS|null, arriveAfterS|null] per attempt. */
-  async function alert(camera: string, at: string, offers: [string, number | null, number | null][]): Promise<void> {
+  /**
+   * An alert created at `at` with its offers: [unit, ackAfterS|null, arriveAfterS|null] per attempt, and
+   * optionally a wait for a free unit of `waitS` seconds before them (offered, or dismissed when no offers).
+   */
+  async function alert(camera: string, at: string, offers: [string, number | null, number | null][], waitS?: number): Promise<void> {
     const id = randomUUID();
     await db.query(
       `insert into alerts (id, plate_read_id, hotlist_id, camera_id, plate, match, priority, captured_at, created_at)
        values ($1,$2,$3,$4,'粤B12345','{}',1,$5,$5)`,
       [id, await read(camera, at), hotlistId, camera, at],
     );
+    if (waitS !== undefined) {
+      await db.query(
+        `insert into dispatch_waits (id, alert_id, attempt, since, ended_at, outcome, unit_id, waited_s) values ($1,$2,1,$3,$4,$5,$6,$7)`,
+        [randomUUID(), id, at, plus(at, waitS), offers.length ? 'offered' : 'dismissed', offers[0]?.[0] ?? null, offers.length ? waitS : null],
+      );
+    }
     for (const [i, [unit, ack, arrive]] of offers.entries()) {
       await db.query(
         `insert into assignments (id, alert_id, unit_id, attempt, distance_m, eta_s, offered_at, acknowledged_at, arrived_at)
@@ -104,6 +113,8 @@ describe.each([
     await alert('c1', '2026-11-24T13:00:00Z', [['u1', 30, 400]]); // 21:00, night
     await alert('c2', '2026-11-24T16:30:00Z', [['u2', 10, null]]); // 00:30 next day local, night; never arrived
     await alert('c1', '2026-11-24T05:00:00Z', []); // 13:00, never dispatched
+    await alert('c2', '2026-11-24T17:00:00Z', [['u1', 10, 100]], 120); // 01:00 local, night; waited 2 minutes for a free unit
+    await alert('c2', '2026-11-24T17:30:00Z', [], 30); // 01:30, night; waited 30 s, then dismissed before any unit was free
     await alert('c1', '2026-11-25T02:00:00Z', [['u1', 5, 5]]); // outside the period
     await read('c2', '2026-11-24T16:45:00Z'); // 00:45 local, a read with no alert
   });
@@ -121,17 +132,20 @@ describe.each([
       ackS: { p50: 45, p90: 65 }, // percentile_cont over 20 s and 70 s
       arrivalS: { p50: 125, p90: 185 }, // 50 s and 200 s
       within: { '1m': 0.5, '3m': 0.5, '5m': 1 },
+      waited: 0, waitS: { p50: null, p90: null, total: null },
     });
     expect(row('g1', 'night')).toMatchObject({ dispatched: 1, arrivalS: { p50: 400, p90: 400 }, within: { '1m': 0, '3m': 0, '5m': 0 } });
-    expect(row('nanshan', 'night')).toMatchObject({ dispatched: 1, acknowledged: 1, arrived: 0, arrivalS: { p50: null, p90: null }, within: { '5m': 0 } });
-    expect(row('*', 'night')).toMatchObject({ dispatched: 2 });
-    expect(row('*', '*')).toMatchObject({ dispatched: 4, acknowledged: 4, arrived: 3, within: { '1m': 0.25, '3m': 0.25, '5m': 0.5 } });
+    // The waited alerts: one offered after 120 s, one dismissed after 30 s (never dispatched, still counted as waited).
+    expect(row('nanshan', 'night')).toMatchObject({ dispatched: 2, acknowledged: 2, arrived: 1, arrivalS: { p50: 100, p90: 100 }, within: { '1m': 0, '3m': 0.5, '5m': 0.5 } });
+    expect(row('nanshan', 'night')).toMatchObject({ waited: 2, waitS: { p50: 75, p90: 111, total: 150 } });
+    expect(row('*', 'night')).toMatchObject({ dispatched: 3, waited: 2 });
+    expect(row('*', '*')).toMatchObject({ dispatched: 5, acknowledged: 5, arrived: 4, within: { '1m': 0.2, '3m': 0.4, '5m': 0.6 }, waited: 2 });
   });
 
   it.skipIf(skip)('moves alerts between shifts with the time zone', async () => {
     // In UTC the 02:00 and 03:00 alerts are night, 13:00 is day, 16:30 is day.
     const rows = responseView(await repo.responseTimes(FROM, TO, 'UTC', SHIFTS));
-    expect(rows.filter((r) => r.grid === '*' && r.shift !== '*').map((r) => [r.shift, r.dispatched])).toEqual([['day', 2], ['night', 2]]);
+    expect(rows.filter((r) => r.grid === '*' && r.shift !== '*').map((r) => [r.shift, r.dispatched])).toEqual([['day', 3], ['night', 2]]);
     expect(rows.find((r) => r.grid === 'g1' && r.shift === 'night')?.dispatched).toBe(2);
   });
 
@@ -140,11 +154,11 @@ describe.each([
     expect(alerts.grids).toEqual(['g1', 'nanshan']);
     const hours = (counts: number[]) => Object.fromEntries(counts.flatMap((n, h) => (n ? [[h, n]] : [])));
     expect(hours(alerts.counts[0])).toEqual({ 10: 1, 11: 1, 13: 1, 21: 1 });
-    expect(hours(alerts.counts[1])).toEqual({ 0: 1 });
-    expect([alerts.total, alerts.max]).toEqual([5, 1]);
+    expect(hours(alerts.counts[1])).toEqual({ 0: 1, 1: 2 });
+    expect([alerts.total, alerts.max]).toEqual([7, 2]);
     const reads = heatView(await repo.heat('reads', FROM, TO, TZ));
-    expect(hours(reads.counts[1])).toEqual({ 0: 2 });
-    expect(reads.total).toBe(6);
+    expect(hours(reads.counts[1])).toEqual({ 0: 2, 1: 2 });
+    expect(reads.total).toBe(8);
     expect(heatView(await repo.heat('reads', TO, new Date(TO.getTime() + 1000), TZ))).toEqual({ grids: [], counts: [], total: 0, max: 0 });
   });
 });
