@@ -1,6 +1,7 @@
 // A Redis connection whose commands fail fast when Redis is down, for API reads and probes (the main one waits for Redis forever).
 import type { Redis } from 'ioredis';
 import { redisReconnects } from './metrics.js';
+import { isRedisConnectionError } from './redis-watch.js';
 
 export interface BoundedRedis {
   client: Redis;
@@ -19,7 +20,7 @@ export interface BoundedRedis {
 export async function openBoundedRedis(main: Redis, timeoutMs: number): Promise<BoundedRedis> {
   const client = main.duplicate({ enableOfflineQueue: false, commandTimeout: timeoutMs, maxRetriesPerRequest: 1 });
   let lastError: string | null = null;
-  // Logged by the main connection's watcher; here only kept for the readiness message.
+  // Logged once per outage by the watcher the duplicate inherits (redis-watch.ts); kept here for the readiness message.
   client.on('error', (err: Error) => void (lastError = err.message));
   client.on('ready', () => void (lastError = null));
   client.on('reconnecting', () => redisReconnects.inc({ connection: 'bounded' }));
@@ -41,10 +42,7 @@ export async function openBoundedRedis(main: Redis, timeoutMs: number): Promise<
   };
 }
 
-/** ioredis's ways of saying a command could not reach Redis (offline, timed out, connection dropped). */
-const UNREACHABLE = [/Command timed out/, /Stream isn't writeable/, /Connection is closed/, /max retries per request/i, /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH/];
-
+/** A command that could not reach Redis: the watcher's connection errors, plus this connection's own time bound. */
 export function isRedisUnreachable(err: unknown): boolean {
-  if (!(err instanceof Error)) return false;
-  return err.name === 'MaxRetriesPerRequestError' || UNREACHABLE.some((re) => re.test(err.message));
+  return isRedisConnectionError(err) || (err instanceof Error && /Command timed out/.test(err.message));
 }
