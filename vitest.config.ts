@@ -1,7 +1,8 @@
 // Test runner settings, in two tiers. "unit": pure code, fakes for I/O, files in parallel.
 // "integration" (`*.int.test.ts` and test/): real Redis, databases, ffmpeg, RTSP, browsers and
-// processes that share one machine's CPU and ports, so those files run one at a time, after the
-// unit tier (sequence.groupOrder) so nothing CPU-hungry overlaps them.
+// processes that share one machine's CPU and ports, so those files run one at a time: vitest 3.2
+// has no per-project fileParallelism, so `npm test` runs the tiers one after the other and the
+// integration tier with --no-file-parallelism (package.json).
 import { defineConfig } from 'vitest/config';
 
 const integration = ['test/**/*.test.ts', '**/*.int.test.ts'];
@@ -19,7 +20,6 @@ export default defineConfig({
           exclude: [...integration, '**/node_modules/**'],
           pool: 'forks',
           testTimeout: 60_000,
-          sequence: { groupOrder: 0 },
         },
       },
       {
@@ -28,10 +28,8 @@ export default defineConfig({
           include: integration,
           exclude: ['**/node_modules/**'],
           pool: 'forks',
-          fileParallelism: false,
           testTimeout: 60_000,
           hookTimeout: 120_000,
-          sequence: { groupOrder: 1 },
         },
       },
     ],
