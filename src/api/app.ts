@@ -17,6 +17,7 @@ import type { FaceApiDeps } from './routes/face-deps.js';
 import { faceSearchRoutes } from './routes/face-search.js';
 import { hotlistRoutes } from './routes/hotlist.js';
 import { liveRoutes } from './routes/live.js';
+import { nodeRoutes, type ClusterApiDeps } from './routes/nodes.js';
 import { mediaUrlRoutes } from './routes/media-urls.js';
 import { interceptionRoutes } from './routes/interceptions.js';
 import { plateReadRoutes } from './routes/plate-reads.js';
@@ -31,7 +32,7 @@ import { unitRoutes } from './routes/units.js';
 import { webRoutes } from '../web/routes.js';
 
 /** The face routes are mounted when their services are given (tests of other parts may leave them out). */
-export function createApp(deps: ApiDeps & Partial<FaceApiDeps> & HealthDeps) {
+export function createApp(deps: ApiDeps & Partial<FaceApiDeps> & HealthDeps & Partial<ClusterApiDeps>) {
   const api = new Hono<ApiEnv>()
     .use(bodyLimit({ maxSize: deps.config.server.maxBodyBytes, onError: () => { throw new TooLargeError(`the body is larger than ${deps.config.server.maxBodyBytes} bytes (server.maxBodyBytes): send less`); } }))
     .use(inputGuard())
@@ -48,6 +49,7 @@ export function createApp(deps: ApiDeps & Partial<FaceApiDeps> & HealthDeps) {
     .route('/duty', dutyRoutes(deps))
     .route('/admin', adminRoutes(deps))
     .route('/', footageRoutes(deps));
+  if (deps.nodes) api.route('/nodes', nodeRoutes({ nodes: deps.nodes }));
   if (deps.live) api.route('/', liveRoutes({ ...deps, live: deps.live }));
   if (deps.media) api.route('/media-urls', mediaUrlRoutes({ ...deps, media: deps.media }));
   if (deps.interceptions) api.route('/interceptions', interceptionRoutes({ interceptions: deps.interceptions }));

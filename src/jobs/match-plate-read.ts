@@ -1,4 +1,5 @@
 // Job: store a plate-read event, close interception orders it answers, look the plate up in the hotlist index, queue one alert job per match.
+import type { FenceGuard } from '../cluster/fence-guard.js';
 import type { HotlistIndex, MatchOptions } from '../matching/hotlist-index.js';
 import type { QueueSet } from '../queues/queue-set.js';
 import type { PlateReadEvent } from '../queues/payloads.js';
@@ -12,9 +13,13 @@ export interface MatchDeps {
   queues: QueueSet;
   /** Closes open interception orders when the plate is read at a checkpoint; left out, nothing is closed. */
   interceptions?: Pick<InterceptionService, 'onPlateRead'>;
+  /** Refuses a read from a camera lease older than the camera's current one (src/cluster/fence-guard.ts); left out, none is refused. */
+  fence?: Pick<FenceGuard, 'check'>;
 }
 
 export async function matchPlateRead(event: PlateReadEvent, deps: MatchDeps): Promise<void> {
+  // Before any write: a node that stalled past its lease must not write as the camera's owner.
+  await deps.fence?.check(event.cameraId, event.fence);
   await deps.plateReads.upsert(event);
   await deps.interceptions?.onPlateRead(event);
   for (const m of deps.hotlist.lookup(event.plate, deps.matchOptions)) {

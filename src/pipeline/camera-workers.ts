@@ -1,85 +1,136 @@
-// The cameras of one node: an ingest source per camera feeding its pipeline; status kept for the API.
-import type { Config } from '../config/schema.js';
+// The cameras one node analyses: started and stopped one at a time as the node takes and hands back their leases.
+import type { CameraRunner } from '../cluster/cluster-node.js';
+import type { CameraConfig, Config } from '../config/schema.js';
 import { CHINESE_FORMATS, compileFormats } from '../domain/plate-text.js';
 import { CameraSource, type CameraStatus } from '../ingest/camera-source.js';
 import type { CameraStatusStore } from '../ingest/camera-status-store.js';
 import type { Logger } from '../lib/logger.js';
 import type { EventBus } from '../queues/event-bus.js';
 import type { QueueSet } from '../queues/queue-set.js';
-import { createObjectDetector } from '../vision/object-detector.js';
+import { createObjectDetector, type ObjectDetector } from '../vision/object-detector.js';
 import { setExecutionProvider } from '../vision/onnx-session.js';
-import { createPlateReader } from '../vision/plate-reader.js';
-import { CameraPipeline, type CameraModels } from './camera-pipeline.js';
+import { createPlateReader, type PlateReader } from '../vision/plate-reader.js';
+import { CameraPipeline } from './camera-pipeline.js';
 import type { FaceWatchDeps } from './face-watch.js';
 
 export interface CameraWorkerDeps {
+  /** Producers; on a cluster node, fenced ones (src/cluster/fenced-queues.ts) that stamp the lease's token. */
   queues: QueueSet;
   bus: EventBus;
   cameraStatus: CameraStatusStore;
   log: Logger;
-  /** Set when some camera has analysis.faces on and the face path is loaded; those cameras search faces with it. */
-  facePath?: FaceWatchDeps | null;
+  /** Loads the face path (analyzer, authorisation gate) the first time a camera with analysis.faces starts; absent: faces are not searched. */
+  loadFacePath?: () => Promise<FaceWatchDeps>;
 }
 
 /** How often a camera's status is re-written even when nothing changed (the API treats silence as offline). */
 const STATUS_EVERY_MS = 10_000;
 
+interface Running {
+  camera: CameraConfig;
+  source: CameraSource;
+  pipeline: CameraPipeline;
+}
+
+/** A model load that failed is forgotten, so the next camera tries again. */
+function retryable<T>(p: Promise<T>, forget: () => void): Promise<T> {
+  return p.catch((err: unknown) => {
+    forget();
+    throw err;
+  });
+}
+
 export class CameraWorkers {
-  private readonly running: { source: CameraSource; pipeline: CameraPipeline }[] = [];
+  readonly name = 'analysis';
+  private readonly running = new Map<string, Running>();
   private timer: NodeJS.Timeout | null = null;
+  // One session per model for the whole node, loaded the first time a camera needs it.
+  private plates: Promise<PlateReader> | null = null;
+  private objects: Promise<ObjectDetector> | null = null;
+  private facePath: Promise<FaceWatchDeps> | null = null;
+  /** The latest start asked for per camera: a stop in between cancels a start still loading models. */
+  private readonly wanted = new Map<string, number>();
+  private tickets = 0;
 
   constructor(
     private readonly config: Config,
     private readonly deps: CameraWorkerDeps,
-  ) {}
-
-  async start(): Promise<void> {
-    const cameras = this.config.cameras.filter((c) => c.enabled);
-    if (!cameras.length) return;
-    const models = await this.loadModels();
-    for (const camera of cameras) {
-      const pipeline = new CameraPipeline(camera, this.config, models, this.deps.queues, this.deps.facePath ?? null);
-      this.running.push({ source: this.startSource(camera.id, camera.source, camera.analysis, pipeline), pipeline });
-    }
-    this.timer = setInterval(() => void this.reportAll(), STATUS_EVERY_MS);
+  ) {
+    setExecutionProvider(config.vision.executionProvider);
   }
 
+  /** Starts the status timer; cameras start one by one through startCamera. */
+  start(): void {
+    this.timer ??= setInterval(() => void this.reportAll(), STATUS_EVERY_MS);
+  }
+
+  /** Stops every camera: ingest first, then each pipeline flushes what it holds. */
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
-    await Promise.all(this.running.map((r) => r.source.stop()));
-    await Promise.all(this.running.map((r) => r.pipeline.stop().catch((err: Error) => this.deps.log.warn(`flush: ${err.message}`))));
-    await this.reportAll();
+    this.timer = null;
+    await Promise.all([...this.running.keys()].map((id) => this.stopCamera(id)));
+  }
+
+  /** The CameraRunner side (src/cluster/cluster-node.ts): analyse one camera from now on. */
+  async startCamera(camera: CameraConfig): Promise<void> {
+    if (this.running.has(camera.id)) await this.stopCamera(camera.id);
+    const ticket = ++this.tickets;
+    this.wanted.set(camera.id, ticket);
+    const { analysis } = camera;
+    const { plates, vision } = this.config;
+    const models = {
+      plates: analysis.plates ? await (this.plates ??= retryable(createPlateReader({ threads: plates.threads, formats: [...CHINESE_FORMATS, ...compileFormats(plates.formats)] }), () => (this.plates = null))) : null,
+      objects: analysis.objects ? await (this.objects ??= retryable(createObjectDetector({ model: vision.objectModel, threads: vision.threads }), () => (this.objects = null))) : null,
+    };
+    const facePath = analysis.faces && this.deps.loadFacePath ? await (this.facePath ??= retryable(this.deps.loadFacePath(), () => (this.facePath = null))) : null;
+    // Stopped (lease lost, handed back) while the models loaded: do not start it after all.
+    if (this.wanted.get(camera.id) !== ticket) return;
+    const pipeline = new CameraPipeline(camera, this.config, models, this.deps.queues, facePath);
+    this.running.set(camera.id, { camera, source: this.startSource(camera, pipeline), pipeline });
+  }
+
+  /** Stops one camera; its last status is left for the node that takes it over to overwrite. */
+  async stopCamera(cameraId: string): Promise<void> {
+    this.wanted.delete(cameraId);
+    const r = this.running.get(cameraId);
+    if (!r) return;
+    this.running.delete(cameraId);
+    r.source.removeAllListeners('status');
+    await r.source.stop();
+    await r.pipeline.stop().catch((err: Error) => this.deps.log.warn(`${cameraId}: flush: ${err.message}`));
+  }
+
+  /** This node's analysis as the cluster starts and stops it, camera by camera. */
+  runner(): CameraRunner {
+    return { name: this.name, start: (camera) => this.startCamera(camera), stop: (id) => this.stopCamera(id) };
   }
 
   statuses(): CameraStatus[] {
-    return this.running.map((r) => r.source.status());
+    return [...this.running.values()].map((r) => r.source.status());
   }
 
-  /** One session per model for the whole node, loaded only when some camera needs it. */
-  private async loadModels(): Promise<CameraModels> {
-    const cameras = this.config.cameras.filter((c) => c.enabled);
-    const { plates, vision } = this.config;
-    const needPlates = cameras.some((c) => c.analysis.plates);
-    const needObjects = cameras.some((c) => c.analysis.objects);
-    setExecutionProvider(vision.executionProvider);
-    return {
-      plates: needPlates ? await createPlateReader({ threads: plates.threads, formats: [...CHINESE_FORMATS, ...compileFormats(plates.formats)] }) : null,
-      objects: needObjects ? await createObjectDetector({ model: vision.objectModel, threads: vision.threads }) : null,
-    };
+  /** Cameras running here without picture (for the rebalancer: moved before healthy ones). */
+  unwell(): Set<string> {
+    return new Set(this.statuses().filter((s) => s.state === 'offline').map((s) => s.cameraId));
   }
 
-  private startSource(cameraId: string, url: string, analysis: { fps: number; width: number; height: number }, pipeline: CameraPipeline): CameraSource {
+  cameraIds(): string[] {
+    return [...this.running.keys()];
+  }
+
+  private startSource(camera: CameraConfig, pipeline: CameraPipeline): CameraSource {
     const { log } = this.deps;
+    const { id, source: url, analysis } = camera;
     const source = new CameraSource({
-      cameraId,
+      cameraId: id,
       url,
       fps: analysis.fps,
       width: analysis.width,
       height: analysis.height,
-      onFrame: (frame) => pipeline.onFrame(frame).catch((err: Error) => log.error(`${cameraId}: analysis failed: ${err.message}`)),
+      onFrame: (frame) => pipeline.onFrame(frame).catch((err: Error) => log.error(`${id}: analysis failed: ${err.message}`)),
     });
     source.on('status', (s: CameraStatus) => {
-      log.info(`${cameraId}: ${s.state}${s.lastError ? ` (${s.lastError})` : ''}`);
+      log.info(`${id}: ${s.state}${s.lastError ? ` (${s.lastError})` : ''}`);
       void this.report(s, true);
     });
     source.start();
@@ -87,7 +138,7 @@ export class CameraWorkers {
   }
 
   private async reportAll(): Promise<void> {
-    await Promise.all(this.running.map((r) => this.report(r.source.status(), false)));
+    await Promise.all(this.statuses().map((s) => this.report(s, false)));
   }
 
   private async report(s: CameraStatus, changed: boolean): Promise<void> {

@@ -13,9 +13,11 @@ export type LiveEvent =
   /** An interception order and its later states; targets are checkpoint camera ids (each sees the orders sent to it). */
   | { type: 'interception'; orderId: string; state: 'ordered' | 'acknowledged' | 'closed' | 'cancelled'; targets: string[]; at: number; data: Record<string, unknown> }
   /** The command room's duty level was switched (data: the new level's status and policy). */
-  | { type: 'duty'; level: string; previous: string; at: number; data: Record<string, unknown> };
+  | { type: 'duty'; level: string; previous: string; at: number; data: Record<string, unknown> }
+  /** A camera of the inventory was added, changed or removed: every node re-reads it (src/cluster/inventory.ts). */
+  | { type: 'camera-changed'; cameraId: string; change: 'added' | 'changed' | 'removed'; version: number; at: number };
 
-const eventSchema = z.object({ type: z.enum(['alert', 'offer', 'assignment', 'camera-status', 'interception', 'duty']) }).loose();
+const eventSchema = z.object({ type: z.enum(['alert', 'offer', 'assignment', 'camera-status', 'camera-health', 'work-order', 'interception', 'duty', 'camera-changed']) }).loose();
 
 export class EventBus {
   private subscriber: Redis | null = null;

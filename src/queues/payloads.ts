@@ -3,6 +3,13 @@ import { z } from 'zod';
 
 const box = z.tuple([z.number(), z.number(), z.number(), z.number()]);
 
+/**
+ * Who wrote a camera's event as its owner: the node holding the camera's lease and the lease's fencing
+ * token (src/cluster). Consumers refuse a token older than the camera's current one; absent: no lease in play.
+ */
+export const fencePayload = z.strictObject({ nodeId: z.string().min(1), token: z.number().int().min(1) });
+export type Fence = z.infer<typeof fencePayload>;
+
 /** A fused plate read: one per vehicle pass; later, better readings of the same pass reuse eventId. */
 export const plateReadPayload = z.strictObject({
   eventId: z.uuid(),
@@ -21,6 +28,7 @@ export const plateReadPayload = z.strictObject({
   /** JPEG of the best plate crop, base64; small (a few kB). */
   cropJpeg: z.string().max(200_000).optional(),
   update: z.boolean(),
+  fence: fencePayload.optional(),
 });
 
 export const matchPayload = z.strictObject({
@@ -94,6 +102,7 @@ export const sightingPayload = z.strictObject({
   score: z.number().min(0).max(1),
   plate: z.string().max(16).nullable(),
   cropJpeg: z.string().max(400_000).optional(),
+  fence: fencePayload.optional(),
 });
 
 /**

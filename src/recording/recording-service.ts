@@ -1,7 +1,9 @@
 // The recording side of a node: a recorder per enabled camera (continuous or events-only), the retention
 // timer, clip export jobs and the play cache, with storage faults handed to one publisher.
 import path from 'node:path';
-import type { Config } from '../config/schema.js';
+import type { CameraRunner } from '../cluster/cluster-node.js';
+import type { CameraConfig, Config } from '../config/schema.js';
+import type { Fence } from '../queues/payloads.js';
 import type { Logger } from '../lib/logger.js';
 import type { AuditRepo } from '../store/audit-repo.js';
 import type { CaseRepo } from '../store/case-repo.js';
@@ -31,6 +33,14 @@ export interface RecordingServiceDeps {
   log: Logger;
   onFault?: RecordingFaultPublisher;
   tools?: ToolPaths;
+  /** Camera leases (src/cluster): the token a recorder starts under, and whether a segment made under it may still be filed. */
+  fencing?: SegmentFencing;
+}
+
+export interface SegmentFencing {
+  fenceFor(cameraId: string): Fence | null;
+  /** False when the token is older than the camera's current one (another node took the camera over). */
+  allows(cameraId: string, fence: Fence | undefined): Promise<boolean>;
 }
 
 export interface RecordingParts {
@@ -51,6 +61,7 @@ export class RecordingService {
   private readonly recorders: Recorder[] = [];
   private readonly filters: EventsOnlyFilter[] = [];
   private readonly filer: SegmentFiler;
+  private recordersOn = false;
 
   constructor(private readonly d: RecordingServiceDeps) {
     this.config = recordingConfigOf(d.config);
@@ -71,20 +82,43 @@ export class RecordingService {
       // Once at start: a node that was down for days should not wait a full interval to catch up.
       void this.retention.runOnce().catch((err: Error) => this.d.log.error(`purge failed: ${err.message}`));
     }
-    if (!parts.recorders || !this.config.enabled) return;
-    for (const camera of this.d.config.cameras.filter((c) => c.enabled)) {
-      const mode = modeOf(this.config, camera.id);
-      if (mode === 'off') continue;
-      const accept = mode === 'events' ? this.eventsOnly(camera.id) : async (p: PendingSegment) => void (await this.filer.commit(p));
-      const recorder = new Recorder({
-        cameraId: camera.id, source: camera.source, segmentSeconds: this.config.segmentSeconds, storage: this.storage, filer: this.filer,
-        accept, stallMs: this.config.stallSeconds * 1000, tools: this.d.tools,
-      });
-      recorder.on('fault', (f) => this.fault(f));
-      recorder.start();
-      this.recorders.push(recorder);
-    }
-    this.d.log.info(`recording: ${this.recorders.length} cameras into ${this.storage.root} (${this.config.segmentSeconds} s segments)`);
+    // Cameras are started one by one as this node takes their leases (startCamera, src/cluster), not from the YAML.
+    this.recordersOn = parts.recorders && this.config.enabled;
+  }
+
+  /** Records one camera from now on (this node holds its lease); with fencing, a segment from a stale lease is refused. */
+  async startCamera(camera: CameraConfig): Promise<void> {
+    if (!this.recordersOn) return;
+    await this.stopCamera(camera.id);
+    const mode = modeOf(this.config, camera.id);
+    if (mode === 'off') return;
+    const fence = this.d.fencing?.fenceFor(camera.id) ?? undefined;
+    const file = mode === 'events' ? this.eventsOnly(camera.id) : async (p: PendingSegment) => void (await this.filer.commit(p));
+    const accept = async (p: PendingSegment) => {
+      if (this.d.fencing && !(await this.d.fencing.allows(camera.id, fence))) return void (await this.filer.discard(p));
+      await file(p);
+    };
+    const recorder = new Recorder({
+      cameraId: camera.id, source: camera.source, segmentSeconds: this.config.segmentSeconds, storage: this.storage, filer: this.filer,
+      accept, stallMs: this.config.stallSeconds * 1000, tools: this.d.tools,
+    });
+    recorder.on('fault', (f) => this.fault(f));
+    recorder.start();
+    this.recorders.push(recorder);
+    this.d.log.info(`recording: camera ${camera.id} into ${this.storage.root} (${this.config.segmentSeconds} s segments)`);
+  }
+
+  /** Stops one camera's recorder (it closes and files its open segment). */
+  async stopCamera(cameraId: string): Promise<void> {
+    const i = this.recorders.findIndex((r) => r.status().cameraId === cameraId);
+    if (i < 0) return;
+    const [recorder] = this.recorders.splice(i, 1);
+    await recorder.stop();
+  }
+
+  /** Recording as the cluster starts and stops it, camera by camera. */
+  runner(): CameraRunner {
+    return { name: 'recording', start: (camera) => this.startCamera(camera), stop: (id) => this.stopCamera(id) };
   }
 
   /** Stops recorders (each closes and files its open segment), then retention and the export queue. */

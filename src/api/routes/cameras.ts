@@ -1,21 +1,78 @@
-// Cameras and their live health.
+// The camera inventory: cameras with their live health and the node holding each; admins add, change, disable and remove them.
 import { Hono } from 'hono';
-import type { ApiDeps, ApiEnv } from '../deps.js';
+import { z } from 'zod';
+import { maskSource } from '../../cluster/inventory-service.js';
+import type { Lease } from '../../cluster/lease-store.js';
+import type { StoredCameraStatus } from '../../ingest/camera-status-store.js';
+import type { InventoryCamera } from '../../store/camera-repo.js';
 import { requireRole } from '../auth.js';
+import type { ApiDeps, ApiEnv } from '../deps.js';
+import { jsonBody, notFound, parseOr400 } from '../errors.js';
+import type { ClusterApiDeps } from './nodes.js';
 
 /** A worker that has not reported for this long is treated as gone, whatever it last said. */
 const STALE_MS = 60_000;
 
-export function cameraRoutes(deps: ApiDeps) {
-  return new Hono<ApiEnv>().get('/', requireRole('admin', 'operator', 'investigator', 'checkpoint'), async (c) => {
-    const [cameras, status] = await Promise.all([deps.cameras.list(), deps.cameraStatus.all()]);
-    const now = Date.now();
-    return c.json({
-      cameras: cameras.map((cam) => {
-        const s = status[cam.id];
-        const state = !s ? 'unknown' : now - s.reportedAt > STALE_MS ? 'offline' : s.state;
-        return { ...cam, status: s ? { ...s, state } : { state } };
-      }),
+const why = z.string().trim().min(3, 'say why (at least 3 characters): a work order or a reason');
+/** The body's shape is checked by the service against the YAML camera schema (src/config/schema.ts). */
+const anyObject = z.record(z.string(), z.unknown());
+
+type CameraRouteDeps = Pick<ApiDeps, 'cameras' | 'cameraStatus'> & Partial<ClusterApiDeps>;
+
+function statusOf(s: StoredCameraStatus | undefined, enabled: boolean, now: number) {
+  if (!enabled) return { state: 'disabled' };
+  if (!s) return { state: 'unknown' };
+  return { ...s, state: now - s.reportedAt > STALE_MS ? 'offline' : s.state };
+}
+
+/** One camera as the API shows it: the YAML fields, its health, and who runs it; the source (with its password masked) to admins only. */
+function cameraView(cam: InventoryCamera, status: StoredCameraStatus | undefined, lease: Lease | undefined, admin: boolean, now = Date.now()) {
+  const { source, ...fields } = cam.config;
+  return {
+    ...fields,
+    // The page reads checkpoint_level (web/public/status.js) until it moves to checkpointLevel.
+    checkpoint_level: fields.checkpointLevel ?? null,
+    ...(admin ? { source: maskSource(source) } : {}),
+    version: cam.version,
+    updatedAt: cam.updatedAt.toISOString(),
+    status: statusOf(status, cam.config.enabled, now),
+    holder: lease ? { nodeId: lease.nodeId, since: new Date(lease.since).toISOString(), token: lease.token } : null,
+  };
+}
+
+export function cameraRoutes(deps: CameraRouteDeps) {
+  const readers = requireRole('admin', 'operator', 'investigator', 'checkpoint');
+  const inventory = () => {
+    if (!deps.inventory) throw notFound('camera inventory service');
+    return deps.inventory;
+  };
+  const holders = async (ids: string[]) => (deps.leases ? deps.leases.holders(ids) : new Map<string, Lease>());
+  return new Hono<ApiEnv>()
+    .get('/', readers, async (c) => {
+      const cameras = await deps.cameras.inventory();
+      const [status, leases] = await Promise.all([deps.cameraStatus.all(), holders(cameras.map((cam) => cam.config.id))]);
+      const admin = c.get('principal').role === 'admin';
+      return c.json({ cameras: cameras.map((cam) => cameraView(cam, status[cam.config.id], leases.get(cam.config.id), admin)) });
+    })
+    .get('/:id', readers, async (c) => {
+      const cam = await deps.cameras.find(c.req.param('id'));
+      if (!cam || cam.removedAt) throw notFound(`camera ${c.req.param('id')}`);
+      const [status, leases] = await Promise.all([deps.cameraStatus.all(), holders([cam.config.id])]);
+      return c.json(cameraView(cam, status[cam.config.id], leases.get(cam.config.id), c.get('principal').role === 'admin'));
+    })
+    .post('/', requireRole('admin'), async (c) => {
+      const reason = parseOr400(why, c.req.query('why'), 'query why');
+      const added = await inventory().add(await jsonBody(c, anyObject), c.get('principal'), reason);
+      return c.json(cameraView(added, undefined, undefined, true), 201);
+    })
+    .patch('/:id', requireRole('admin'), async (c) => {
+      const reason = parseOr400(why, c.req.query('why'), 'query why');
+      const changed = await inventory().change(c.req.param('id'), await jsonBody(c, anyObject), c.get('principal'), reason);
+      return c.json(cameraView(changed, undefined, undefined, true));
+    })
+    .delete('/:id', requireRole('admin'), async (c) => {
+      const reason = parseOr400(why, c.req.query('why'), 'query why');
+      const removed = await inventory().remove(c.req.param('id'), c.get('principal'), reason);
+      return c.json({ id: removed.config.id, removedAt: removed.removedAt?.toISOString() ?? null });
     });
-  });
 }
