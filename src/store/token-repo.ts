@@ -2,7 +2,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Db } from './db.js';
 
-export const ROLES = ['admin', 'operator', 'investigator', 'checkpoint', 'unit'] as const;
+export const ROLES = ['admin', 'operator', 'investigator', 'checkpoint', 'unit', 'maintenance'] as const;
 export type Role = (typeof ROLES)[number];
 
 export interface Principal {
@@ -13,10 +13,44 @@ export interface Principal {
   subject: string | null;
 }
 
+/** A token as an administrator lists it: never its secret or hash. */
+export interface TokenView {
+  id: string;
+  name: string;
+  role: Role;
+  subject: string | null;
+  createdAt: string;
+  revokedAt: string | null;
+}
+
+interface TokenRow {
+  id: string;
+  name: string;
+  role: Role;
+  subject: string | null;
+  created_at: Date | string;
+  revoked_at: Date | string | null;
+}
+
+const iso = (d: Date | string) => new Date(d).toISOString();
+const toView = (r: TokenRow): TokenView => ({
+  id: r.id,
+  name: r.name,
+  role: r.role,
+  subject: r.subject,
+  createdAt: iso(r.created_at),
+  revokedAt: r.revoked_at === null ? null : iso(r.revoked_at),
+});
+
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
 export class TokenRepo {
-  constructor(private readonly db: Db) {}
+  constructor(readonly db: Db) {}
+
+  /** This repository on another connection, a transaction's (db.tx): its writes commit or roll back with the rest. */
+  on(db: Db): TokenRepo {
+    return new TokenRepo(db);
+  }
 
   /** Creates a token and returns its secret; only the hash is kept, so it cannot be shown again. */
   async create(name: string, role: Role, subject: string | null = null): Promise<{ token: string; principal: Principal }> {
@@ -51,6 +85,25 @@ export class TokenRepo {
       [id],
     );
     return row ? { tokenId: row.id, name: row.name, role: row.role, subject: row.subject } : null;
+  }
+
+  /** Every token, newest first, revoked ones included (with when). */
+  async list(opts: { includeRevoked?: boolean; limit?: number } = {}): Promise<TokenView[]> {
+    const rows = await this.db.query<TokenRow>(
+      'select id, name, role, subject, created_at, revoked_at from api_tokens where ($1 or revoked_at is null) order by created_at desc limit $2',
+      [opts.includeRevoked ?? false, Math.min(opts.limit ?? 1000, 10_000)],
+    );
+    return rows.map(toView);
+  }
+
+  /** Revokes one token; null when no live token has that id. */
+  async revoke(id: string): Promise<TokenView | null> {
+    if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
+    const [row] = await this.db.query<TokenRow>(
+      'update api_tokens set revoked_at = now() where id = $1 and revoked_at is null returning id, name, role, subject, created_at, revoked_at',
+      [id],
+    );
+    return row ? toView(row) : null;
   }
 
   /** Revokes every live token whose name starts with prefix; returns how many. */

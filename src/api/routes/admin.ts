@@ -1,14 +1,21 @@
-// Admin views: the audit log (with chain verification) and failed queue jobs.
+// Admin views and changes: the audit log (with chain verification), failed queue jobs, and API tokens.
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { createToken, revokeToken, tokenCreateSchema } from '../../services/token-admin.js';
 import { requireRole } from '../auth.js';
 import type { ApiDeps, ApiEnv } from '../deps.js';
-import { parseOr400 } from '../errors.js';
+import { jsonBody, notFound, parseOr400 } from '../errors.js';
 
 const auditQuery = z.strictObject({
   after: z.coerce.number().int().min(0).optional(),
   action: z.string().optional(),
   limit: z.coerce.number().int().min(1).max(1000).optional(),
+});
+
+const tokensQuery = z.strictObject({
+  /** Also list revoked tokens (with revokedAt). Default false. */
+  include_revoked: z.enum(['true', 'false']).optional(),
+  limit: z.coerce.number().int().min(1).max(10_000).optional(),
 });
 
 export function adminRoutes(deps: ApiDeps) {
@@ -19,5 +26,22 @@ export function adminRoutes(deps: ApiDeps) {
       return c.json({ entries: await deps.audit.list({ afterSeq: q.after, action: q.action, limit: q.limit }) });
     })
     .get('/audit/verify', async (c) => c.json(await deps.audit.verify()))
-    .get('/jobs/failed', async (c) => c.json({ failed: await deps.queues.failed() }));
+    .get('/jobs/failed', async (c) => c.json({ failed: await deps.queues.failed() }))
+    // The secret is in this answer only: the node keeps its hash.
+    .post('/tokens', async (c) => {
+      const body = await jsonBody(c, tokenCreateSchema);
+      const p = c.get('principal');
+      const { token, principal } = await createToken(deps.tokens, body, { name: p.name, role: p.role });
+      return c.json({ token, id: principal.tokenId, name: principal.name, role: principal.role, subject: principal.subject }, 201);
+    })
+    .get('/tokens', async (c) => {
+      const q = parseOr400(tokensQuery, c.req.query(), 'query');
+      return c.json({ tokens: await deps.tokens.list({ includeRevoked: q.include_revoked === 'true', limit: q.limit }) });
+    })
+    .delete('/tokens/:id', async (c) => {
+      const p = c.get('principal');
+      const revoked = await revokeToken(deps.tokens, c.req.param('id'), { name: p.name, role: p.role });
+      if (!revoked) throw notFound('live token');
+      return c.json({ revoked });
+    });
 }
