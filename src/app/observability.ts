@@ -9,7 +9,7 @@ import { healthRoutes } from '../api/health.js';
 import { CameraStatusStore } from '../ingest/camera-status-store.js';
 import { openBoundedRedis, type BoundedRedis } from '../lib/bounded-redis.js';
 import type { Logger } from '../lib/logger.js';
-import { nodeInfo, redisReconnects, registry, reportQueueCounts, type QueueCount } from '../lib/metrics.js';
+import { cameraLeases, nodeInfo, redisReconnects, registry, reportQueueCounts, type QueueCount } from '../lib/metrics.js';
 import { Readiness } from '../lib/readiness.js';
 import { StartupError } from '../lib/shutdown.js';
 import { queues as queueSchemas, type QueueName } from '../queues/payloads.js';
@@ -92,6 +92,21 @@ export function watchWorkers(obs: Observability, workers: Worker[]): void {
     const rows = await Promise.all(names.map(async (queue) => ({ queue, counts: await obs.boundedQueues.queue(queue).getJobCounts(...COUNTED_STATES) })));
     return rows.flatMap(({ queue, counts }) => COUNTED_STATES.map((state) => ({ queue, state, count: counts[state] ?? 0 })));
   });
+}
+
+/**
+ * The cameras role's readiness (the node can renew its camera leases) and the leases gauge: returns the
+ * callback the cluster calls with the number of leases held after each tick.
+ */
+export function watchLeases(obs: Observability, node: { readyProblem(): string | null }): (held: number) => void {
+  obs.readiness.register({
+    name: 'leases',
+    check: async () => {
+      const problem = node.readyProblem();
+      if (problem) throw new Error(problem);
+    },
+  });
+  return (held) => cameraLeases.set({ node: obs.nodeId }, held);
 }
 
 /** /metrics in Prometheus text (readiness runs first, so its gauge is fresh), plus the probes for nodes without the API role. */
