@@ -77,7 +77,7 @@ export async function startNode(loaded: LoadedConfig, log: Logger, opts: StartOp
   if (roles.size < ROLES.length && !loaded.env.databaseUrl) {
     throw new ConfigError('the embedded database (PGlite) serves one process: run every role in one process, or set DATABASE_URL to PostgreSQL to split roles');
   }
-  if (roles.size < ROLES.length && !loaded.env.redisUrl && !loaded.env.redisSentinel) {
+  if (roles.size < ROLES.length && !loaded.env.redisUrl) {
     throw new ConfigError('a private redis-server serves one process: set REDIS_URL to one Redis for every process to split roles');
   }
   // Every node of one system shares the prefix (queues, events, leases): VIGIL_QUEUE_PREFIX for processes a test or supervisor starts.
