@@ -14,7 +14,9 @@ export async function runRoles(roles: NodeRole[]): Promise<void> {
     const code = await runStart(loadConfig(env.configFile ?? defaultConfig, env), ['--roles', roles.join(',')], createLogger(roles.join('+')));
     process.exit(code);
   } catch (err) {
-    process.stderr.write(`vigil: ${err instanceof ConfigError ? err.message : ((err as Error).stack ?? String(err))}\n`);
+    // Faults the operator can fix (config, a taken port) read as one line; anything else keeps its stack.
+    const known = err instanceof ConfigError || (err as Error).name === 'StartupError';
+    process.stderr.write(`vigil: ${known ? (err as Error).message : ((err as Error).stack ?? String(err))}\n`);
     process.exit(err instanceof ConfigError ? 2 : 1);
   }
 }

@@ -1,7 +1,9 @@
-// The embedded demo: fixture videos over RTSP, a listed plate, unit positions, and fresh demo tokens.
+// The embedded demo: fixture videos over RTSP (the cameras role's), and a listed plate, unit positions and
+// fresh demo tokens (seeded once, by the api role's process).
 import path from 'node:path';
 import type { LoadedConfig } from '../config/load.js';
 import type { Logger } from '../lib/logger.js';
+import { StartupError } from '../lib/shutdown.js';
 import type { HotlistService } from '../services/hotlist-service.js';
 import type { Role } from '../store/token-repo.js';
 import type { Repos } from './infra.js';
@@ -13,13 +15,39 @@ export interface DemoHandle {
 
 const DEMO_PREFIX = 'demo-';
 
-export async function startDemo(loaded: LoadedConfig, repos: Repos, hotlist: HotlistService, log: Logger): Promise<DemoHandle> {
-  const { demo, units, cameras } = loaded.config;
-  const server = demo.streams.length
-    ? await (await import('../ingest/rtsp-fixture-server.js')).startRtspFixtureServer({ port: demo.rtspPort, streams: demo.streams.map((s) => ({ mount: s.mount, file: path.resolve(loaded.root, s.file) })) })
-    : null;
-  if (server) log.info(`demo RTSP server: ${demo.streams.map((s) => server.url(s.mount)).join(', ')}`);
+/** Which demo parts this process runs; with roles split over processes, each part runs in exactly one. */
+export interface DemoParts {
+  /** Serve demo.streams over RTSP on demo.rtspPort: the process with the cameras role (which reads them). */
+  rtsp: boolean;
+  /** Issue the demo tokens and list the demo plates and positions: the process with the api role. */
+  seed: boolean;
+}
 
+export async function startDemo(loaded: LoadedConfig, repos: Repos, hotlist: HotlistService, log: Logger, parts: DemoParts = { rtsp: true, seed: true }): Promise<DemoHandle> {
+  const server = parts.rtsp ? await startDemoRtsp(loaded, log) : null;
+  try {
+    const tokens = parts.seed ? await seedDemo(loaded, repos, hotlist) : [];
+    return { tokens, stop: async () => server?.stop() };
+  } catch (err) {
+    await server?.stop();
+    throw err;
+  }
+}
+
+async function startDemoRtsp(loaded: LoadedConfig, log: Logger) {
+  const { demo } = loaded.config;
+  if (!demo.streams.length) return null;
+  const { startRtspFixtureServer } = await import('../ingest/rtsp-fixture-server.js');
+  const server = await startRtspFixtureServer({ port: demo.rtspPort, streams: demo.streams.map((s) => ({ mount: s.mount, file: path.resolve(loaded.root, s.file) })) }).catch((err: Error) => {
+    // A taken port is the operator's to fix: said without a stack.
+    throw new StartupError(`demo RTSP server on port ${demo.rtspPort}: ${err.message} (set demo.rtspPort)`);
+  });
+  if (server) log.info(`demo RTSP server: ${demo.streams.map((s) => server.url(s.mount)).join(', ')}`);
+  return server;
+}
+
+async function seedDemo(loaded: LoadedConfig, repos: Repos, hotlist: HotlistService): Promise<DemoHandle['tokens']> {
+  const { demo, units, cameras } = loaded.config;
   // Demo tokens are new at every start: nothing fixed to guess, and old ones stop working.
   await repos.tokens.revokeByPrefix(DEMO_PREFIX);
   const issued: DemoHandle['tokens'] = [];
@@ -41,5 +69,5 @@ export async function startDemo(loaded: LoadedConfig, repos: Repos, hotlist: Hot
   }
   for (const p of demo.positions) await repos.units.reportPosition(p.unit, p.lat, p.lon);
   for (const u of units) await repos.units.setStatus(u.id, 'available');
-  return { tokens: issued, stop: async () => server?.stop() };
+  return issued;
 }

@@ -1,9 +1,10 @@
 // Opens what every role needs: Redis (given or a private child), the database (migrated), and the repositories.
 import path from 'node:path';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { LoadedConfig } from '../config/load.js';
 import type { Logger } from '../lib/logger.js';
 import { startLocalRedis, type LocalRedis } from '../lib/redis-server.js';
+import { createRedis, type WatchedRedis } from '../lib/redis-watch.js';
 import { AlertRepo } from '../store/alert-repo.js';
 import { AssignmentRepo } from '../store/assignment-repo.js';
 import { AuditRepo } from '../store/audit-repo.js';
@@ -48,6 +49,8 @@ export interface Infra {
   redisUrl: string;
   db: Db;
   repos: Repos;
+  /** Settles only if something the node cannot run without failed for good (the private redis-server could not be restarted). */
+  fatal: Promise<Error>;
   close(): Promise<void>;
 }
 
@@ -59,14 +62,24 @@ export async function openInfra(loaded: LoadedConfig, log: Logger): Promise<Infr
   const dataDir = dataDirOf(loaded);
   let local: LocalRedis | null = null;
   let redisUrl = loaded.env.redisUrl;
+  let giveUp: (err: Error) => void = () => {};
+  const fatal = new Promise<Error>((resolve) => (giveUp = resolve));
   if (!redisUrl) {
-    local = await startLocalRedis(path.join(dataDir, 'redis'));
+    local = await startLocalRedis(path.join(dataDir, 'redis'), { log: log.child('redis-server'), onGiveUp: giveUp });
     redisUrl = local.url;
     log.info(`started redis-server at ${redisUrl} (data in ${path.join(dataDir, 'redis')})`);
   }
   // BullMQ workers need maxRetriesPerRequest: null on their connections.
-  const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
-  const db = await openDb({ url: loaded.env.databaseUrl, dataDir });
+  const redis: WatchedRedis = createRedis(redisUrl, { maxRetriesPerRequest: null }, log.child('redis'));
+  let db: Db;
+  try {
+    db = await openDb({ url: loaded.env.databaseUrl, dataDir });
+  } catch (err) {
+    // Nothing else is running yet: stop what this started, so a refused start leaves no redis-server behind.
+    redis.disconnect();
+    await local?.stop();
+    throw err;
+  }
   const applied = await migrate(db);
   if (applied.length) log.info(`database migrations applied: ${applied.join(', ')}`);
   log.info(`database: ${db.kind === 'pglite' ? `embedded PGlite in ${path.join(dataDir, 'db')}` : 'PostgreSQL (DATABASE_URL)'}`);
@@ -94,9 +107,12 @@ export async function openInfra(loaded: LoadedConfig, log: Logger): Promise<Infr
     redisUrl,
     db,
     repos,
+    fatal,
     async close() {
       await db.close().catch(() => {});
       redis.disconnect();
+      // Stopping it ourselves is not an outage: no "unreachable" line from clients still closing.
+      if (local) redis.outage.silence();
       await local?.stop();
     },
   };

@@ -36,10 +36,10 @@ async function main(argv: string[]): Promise<number> {
   const configFile = takeOption(args, '--config') ?? env.configFile ?? path.join(projectRoot, 'config/default.yaml');
   const [command, sub] = args;
   const log = createLogger('vigil');
+  // One-word commands take options straight after them: `start --roles api` must not be read as "start --roles".
+  if (command === 'start') return (await import('./start.js')).runStart(loadConfig(configFile, env), args.slice(1), log);
   if (command === 'detect') return (await import('./detect.js')).detect(args.slice(1), process.stdout);
   switch (`${command ?? ''} ${sub ?? ''}`.trim()) {
-    case 'start':
-      return (await import('./start.js')).runStart(loadConfig(configFile, env), args.slice(1), log);
     case 'plates read':
       return (await import('./plates-read.js')).platesRead(args.slice(2), process.stdout);
     case 'faces embed':

@@ -53,6 +53,19 @@ describe('ShutdownStack', () => {
     expect(log.lines[1]).toBe('warn stopping b: not done after 250 ms; going on without it');
   });
 
+  it('cuts earlier steps short to leave a later step the time it reserves', async () => {
+    const stack = new ShutdownStack();
+    stack.push('database', () => {}, { timeoutMs: 5000, reserveMs: 400 });
+    stack.push('workers', never, { timeoutMs: 10_000 });
+    const log = memoryLog();
+    const reports = await stack.report(log, { budgetMs: 700 });
+    expect(reports.map((r) => r.outcome)).toEqual(['timed out', 'done']);
+    // 700 ms budget less the 400 ms kept for the database (less the ms already gone)
+    const limit = Number(/^warn stopping workers: not done after (\d+) ms/.exec(log.lines[0])?.[1]);
+    expect(limit).toBeGreaterThan(250);
+    expect(limit).toBeLessThanOrEqual(300);
+  });
+
   it('runs once: a second call waits for the first run instead of starting again', async () => {
     let runs = 0;
     const stack = new ShutdownStack();

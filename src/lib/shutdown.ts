@@ -17,10 +17,12 @@ const MIN_STEP_MS = 250;
 export interface StepOptions {
   /** How long this step may take before it is logged as overdue and the next step runs. Default 3 000 ms. */
   timeoutMs?: number;
+  /** Time kept for this step out of the run's budget: the steps before it are cut short to leave it. Default 0. */
+  reserveMs?: number;
 }
 
 export interface RunOptions {
-  /** Bound of the whole run; a step gets no more than what is left of it (at least 250 ms). Default 8 000 ms. */
+  /** Bound of the whole run; a step gets no more than what is left of it, less what later steps reserve (at least 250 ms). Default 8 000 ms. */
   budgetMs?: number;
 }
 
@@ -34,6 +36,7 @@ interface Step {
   name: string;
   run: () => Promise<void> | void;
   timeoutMs: number;
+  reserveMs: number;
 }
 
 export class ShutdownStack {
@@ -41,7 +44,7 @@ export class ShutdownStack {
   private running: Promise<StepReport[]> | null = null;
 
   push(name: string, run: () => Promise<void> | void, opts: StepOptions = {}): void {
-    this.steps.push({ name, run, timeoutMs: opts.timeoutMs ?? DEFAULT_STEP_TIMEOUT_MS });
+    this.steps.push({ name, run, timeoutMs: opts.timeoutMs ?? DEFAULT_STEP_TIMEOUT_MS, reserveMs: opts.reserveMs ?? 0 });
   }
 
   /**
@@ -61,8 +64,11 @@ export class ShutdownStack {
   private async runSteps(log: Logger, budgetMs: number): Promise<StepReport[]> {
     const deadline = Date.now() + budgetMs;
     const reports: StepReport[] = [];
-    for (const step of this.steps.splice(0).reverse()) {
-      const limit = Math.min(step.timeoutMs, Math.max(MIN_STEP_MS, deadline - Date.now()));
+    const order = this.steps.splice(0).reverse();
+    let reservedAfter = order.reduce((sum, s) => sum + s.reserveMs, 0);
+    for (const step of order) {
+      reservedAfter -= step.reserveMs;
+      const limit = Math.min(step.timeoutMs, Math.max(MIN_STEP_MS, deadline - Date.now() - reservedAfter));
       reports.push(await runBounded(step, limit, log));
     }
     // Steps pushed while stopping (a part that finished starting late) are stopped too.

@@ -24,6 +24,8 @@ export class QueueSet {
     let q = this.byName.get(name);
     if (!q) {
       q = new Queue(name, { connection: this.connection, prefix: this.prefix, defaultJobOptions });
+      // Without a listener BullMQ prints each connection error raw; the Redis outage log reports an outage once.
+      q.on('error', () => {});
       this.byName.set(name, q);
     }
     return q;

@@ -3,6 +3,7 @@ import { UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { queues, type Payload, type QueueName } from './payloads.js';
 import type { Logger } from '../lib/logger.js';
+import { logUnlessConnectionError } from '../lib/redis-watch.js';
 import { queueJobsFailed, queueWaitSeconds } from '../lib/metrics.js';
 
 export type Handlers = { [Q in QueueName]?: (payload: Payload<Q>) => Promise<void> };
@@ -26,7 +27,8 @@ export function startWorkers(connection: Redis, prefix: string, handlers: Handle
       const alert = (job?.data as { alertId?: unknown } | undefined)?.alertId;
       log.warn(`job ${name}/${job?.id} failed (attempt ${job?.attemptsMade}): ${err.message}`, { queue: name, job: job?.id, alert: typeof alert === 'string' ? alert : undefined });
     });
-    worker.on('error', (err) => log.error(`worker ${name}: ${err.message}`));
+    // Connection errors repeat on every retry; the Redis outage log reports them once (lib/redis-watch.ts).
+    worker.on('error', logUnlessConnectionError(log, `worker ${name}`));
     return worker;
   });
 }
