@@ -83,8 +83,9 @@ export async function startLocalRedis(dir: string, opts: LocalRedisOptions = {})
 
   const supervise = (c: ChildProcess) => {
     c.once('exit', (code, signal) => {
-      if (stopping || child !== c) return;
+      if (child !== c) return;
       child = null;
+      if (stopping) return;
       if (Date.now() - upSince >= STABLE_MS) inARow = 0;
       opts.log?.warn(`redis-server (pid ${c.pid}) exited (${signal ?? `code ${code}`}); restarting it on port ${port} with its data`);
       void restart();
