@@ -4,7 +4,8 @@ import type { Redis } from 'ioredis';
 import type { LoadedConfig } from '../config/load.js';
 import type { Logger } from '../lib/logger.js';
 import { startLocalRedis, type LocalRedis } from '../lib/redis-server.js';
-import { createRedis, type WatchedRedis } from '../lib/redis-watch.js';
+import { createRedis, RedisOutage, WatchedRedis } from '../lib/redis-watch.js';
+import { describeSentinels, sentinelOptions } from '../lib/redis-sentinel.js';
 import { AlertRepo } from '../store/alert-repo.js';
 import { AssignmentRepo } from '../store/assignment-repo.js';
 import { AuditRepo } from '../store/audit-repo.js';
@@ -61,7 +62,8 @@ export function dataDirOf(loaded: LoadedConfig): string {
 export async function openInfra(loaded: LoadedConfig, log: Logger): Promise<Infra> {
   const dataDir = dataDirOf(loaded);
   let local: LocalRedis | null = null;
-  let redisUrl = loaded.env.redisUrl;
+  const sentinel = loaded.env.redisSentinel;
+  let redisUrl = loaded.env.redisUrl ?? (sentinel ? describeSentinels(sentinel) : undefined);
   let giveUp: (err: Error) => void = () => {};
   const fatal = new Promise<Error>((resolve) => (giveUp = resolve));
   if (!redisUrl) {
@@ -70,7 +72,10 @@ export async function openInfra(loaded: LoadedConfig, log: Logger): Promise<Infr
     log.info(`started redis-server at ${redisUrl} (data in ${path.join(dataDir, 'redis')})`);
   }
   // BullMQ workers need maxRetriesPerRequest: null on their connections.
-  const redis: WatchedRedis = createRedis(redisUrl, { maxRetriesPerRequest: null }, log.child('redis'));
+  // Through Sentinel, the options travel with every duplicate() (ours and BullMQ's), so all follow a failover.
+  const redis: WatchedRedis = sentinel
+    ? new WatchedRedis(sentinelOptions(sentinel), { maxRetriesPerRequest: null }, new RedisOutage(describeSentinels(sentinel), log.child('redis')))
+    : createRedis(redisUrl, { maxRetriesPerRequest: null }, log.child('redis'));
   let db: Db;
   try {
     db = await openDb({ url: loaded.env.databaseUrl, dataDir });

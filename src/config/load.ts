@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import type { z } from 'zod';
+import { parseSentinels, type SentinelTarget } from '../lib/redis-sentinel.js';
 import { configSchema, type Config } from './schema.js';
 
 /** Start-up stops with this; the message names the file, the key path and what was expected. */
@@ -12,6 +13,8 @@ export class ConfigError extends Error {
 
 export interface Environment {
   redisUrl?: string;
+  /** REDIS_SENTINELS (host:port,...) + REDIS_SENTINEL_NAME, REDIS_PASSWORD(_FILE), REDIS_SENTINEL_PASSWORD(_FILE): Redis through Sentinel instead of REDIS_URL. */
+  redisSentinel?: SentinelTarget;
   databaseUrl?: string;
   webhookSecret?: string;
   dataDir?: string;
@@ -42,6 +45,7 @@ export function readEnvironment(env: NodeJS.ProcessEnv = process.env): Environme
   }
   return {
     redisUrl: env.REDIS_URL || undefined,
+    redisSentinel: readSentinel(env),
     databaseUrl: env.DATABASE_URL || undefined,
     webhookSecret: readSecret(env, 'VIGIL_WEBHOOK_SECRET'),
     dataDir: env.VIGIL_DATA_DIR || undefined,
@@ -52,6 +56,25 @@ export function readEnvironment(env: NodeJS.ProcessEnv = process.env): Environme
     queuePrefix: env.VIGIL_QUEUE_PREFIX || undefined,
     nodeId: env.VIGIL_NODE_ID || undefined,
   };
+}
+
+/** Redis through Sentinel: both variables or neither, and not beside REDIS_URL (which one would win is not obvious). */
+function readSentinel(env: NodeJS.ProcessEnv): SentinelTarget | undefined {
+  const list = env.REDIS_SENTINELS;
+  const name = env.REDIS_SENTINEL_NAME;
+  if (!list && !name) return undefined;
+  if (!list || !name) throw new ConfigError('REDIS_SENTINELS and REDIS_SENTINEL_NAME go together: the sentinels (host:port,host:port) and the name of the primary they monitor');
+  if (env.REDIS_URL) throw new ConfigError('set REDIS_URL or REDIS_SENTINELS, not both');
+  let sentinels;
+  try {
+    sentinels = parseSentinels(list);
+  } catch (err) {
+    throw new ConfigError(`REDIS_SENTINELS: ${(err as Error).message}`);
+  }
+  if (!sentinels.length) throw new ConfigError('REDIS_SENTINELS: expected host:port,host:port');
+  const password = readSecret(env, 'REDIS_PASSWORD');
+  const sentinelPassword = readSecret(env, 'REDIS_SENTINEL_PASSWORD');
+  return { sentinels, name, ...(password ? { password } : {}), ...(sentinelPassword ? { sentinelPassword } : {}) };
 }
 
 /** Secrets come from NAME or from the file named by NAME_FILE (Docker/Kubernetes secrets). */

@@ -75,7 +75,11 @@ async function openPglite(dir: string | undefined): Promise<Db> {
 }
 
 async function openPostgres(url: string): Promise<Db> {
-  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  // connectionTimeoutMillis: during an outage a query fails within 5 s (its BullMQ job retries) instead of hanging.
+  const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 5000 });
+  // An idle client whose server went away (restart, failover, network) is dropped by the pool, which then emits
+  // this; unheard, it would crash the process. The next query opens a new connection.
+  pool.on('error', () => {});
   await pool.query('select 1').catch((err: Error) => {
     throw new Error(`DATABASE_URL: cannot connect (${err.message})`);
   });
@@ -93,6 +97,11 @@ async function openPostgres(url: string): Promise<Db> {
     ...wrap(pool),
     async tx(fn) {
       const client = await pool.connect();
+      // A checked-out client is not the pool's to watch: a dropped connection mid-transaction is heard here,
+      // and the client is destroyed on release rather than handed to the next caller.
+      let broken: Error | undefined;
+      const onError = (err: Error) => (broken = err);
+      client.on('error', onError);
       try {
         await client.query('begin');
         const inner: Db = { ...wrap(client), tx: (f) => f(inner), close: async () => {} };
@@ -100,10 +109,11 @@ async function openPostgres(url: string): Promise<Db> {
         await client.query('commit');
         return result;
       } catch (err) {
-        await client.query('rollback').catch(() => {});
+        await client.query('rollback').catch((e: Error) => (broken ??= e));
         throw err;
       } finally {
-        client.release();
+        client.off('error', onError);
+        client.release(broken);
       }
     },
     close: () => pool.end(),
