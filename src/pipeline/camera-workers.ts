@@ -119,7 +119,8 @@ export class CameraWorkers {
   }
 
   private startSource(camera: CameraConfig, pipeline: CameraPipeline): CameraSource {
-    const { log } = this.deps;
+    // Every line about this camera carries its id as a field (JSON logs filter on it).
+    const log = this.deps.log.child('', { camera: camera.id });
     const { id, source: url, analysis } = camera;
     const source = new CameraSource({
       cameraId: id,
