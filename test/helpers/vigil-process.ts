@@ -55,15 +55,23 @@ export interface VigilProcess {
   api(pathname: string, token: string, init?: RequestInit): Promise<{ status: number; body: Record<string, unknown> }>;
 }
 
-export async function startVigil(setup: DemoSetup): Promise<VigilProcess> {
+export interface StartVigilOptions {
+  /** Arguments after `start --config FILE`, e.g. ['--roles', 'api']. */
+  args?: string[];
+  /** Environment on top of the test's; REDIS_URL and DATABASE_URL are unset unless given here. */
+  env?: Record<string, string>;
+}
+
+export async function startVigil(setup: DemoSetup, opts: StartVigilOptions = {}): Promise<VigilProcess> {
   const port = await freePort();
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), VIGIL_DATA_DIR: setup.dataDir };
-  // The private redis-server and the embedded database are what these tests are about.
+  // The private redis-server and the embedded database unless the test gives others.
   delete env.REDIS_URL;
   delete env.DATABASE_URL;
   delete env.VIGIL_CONFIG;
+  Object.assign(env, opts.env);
   // detached: its own process group, as a terminal's foreground job is, so a test can signal the whole group.
-  const child = spawn(process.execPath, ['bin/vigil.js', 'start', '--config', setup.configFile], { cwd: projectRoot, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['bin/vigil.js', 'start', '--config', setup.configFile, ...(opts.args ?? [])], { cwd: projectRoot, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.setEncoding('utf8').on('data', (t: string) => (out += t));
   child.stderr.setEncoding('utf8').on('data', (t: string) => (out += t));
@@ -82,7 +90,8 @@ export async function startVigil(setup: DemoSetup): Promise<VigilProcess> {
       for (;;) {
         if (done) throw new Error(`vigil exited (${JSON.stringify(done)}) before it was running:\n${out.slice(-4000)}`);
         if (Date.now() > deadline) throw new Error(`vigil not running after ${timeoutMs} ms:\n${out.slice(-4000)}`);
-        if (out.includes('Vigil is running') && (await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false))) return;
+        const api = !opts.args?.includes('--roles') || opts.args.some((a) => a.split(',').includes('api'));
+        if (out.includes('Vigil is running') && (!api || (await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false)))) return;
         await new Promise((r) => setTimeout(r, 500));
       }
     },
