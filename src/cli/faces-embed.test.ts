@@ -25,12 +25,14 @@ describe('vigil faces embed', () => {
     const { code, lines } = await run([single, notImage, '--json']);
     expect(code).toBe(1);
     const [a, b] = lines.map((l) => JSON.parse(l));
+    expect(a.model).toBe('faceapi-recognition');
     expect(a.faces).toHaveLength(1);
     const [face] = a.faces;
     expect(Object.keys(face)).toEqual(['box', 'score', 'quality', 'embedding']);
     expect(face.box.every(Number.isInteger)).toBe(true);
     expect(face.quality).toBeGreaterThan(0.7);
-    expect(face.embedding).toHaveLength(1024);
+    // The watchlist's 128-d embedding, not faceres's 1024-d one.
+    expect(face.embedding).toHaveLength(128);
     expect(Math.hypot(...face.embedding)).toBeCloseTo(1, 3);
     expect(b).toEqual({ file: notImage, error: `not an image: ${notImage}` });
   });
@@ -38,7 +40,7 @@ describe('vigil faces embed', () => {
   it('prints a readable summary without --json, and explains its usage', async () => {
     const { code, lines } = await run([single]);
     expect(code).toBe(0);
-    expect(lines[0]).toMatch(/: face \(0\.\d\d, quality 0\.\d\d\) at \[\d+, \d+, \d+, \d+\] \(1024-d embeddings: use --json\)$/);
+    expect(lines[0]).toMatch(/: face \(0\.\d\d, quality 0\.\d\d\) at \[\d+, \d+, \d+, \d+\] \(128-d faceapi-recognition embeddings: use --json\)$/);
     expect((await run(['--json'])).code).toBe(2);
   });
 });
