@@ -72,8 +72,8 @@ export class WatchedRedis extends Redis {
 
 /** The one way Vigil opens a Redis connection; further connections come from its duplicate(). */
 export function createRedis(url: string, options: RedisOptions, log: Logger): WatchedRedis {
-  const { host, port } = new URL(url);
-  return new WatchedRedis(url, options, new RedisOutage(`${host || '127.0.0.1'}:${port || 6379}`, log));
+  const { hostname, port } = new URL(url);
+  return new WatchedRedis(url, options, new RedisOutage(`${hostname || '127.0.0.1'}:${port || 6379}`, log));
 }
 
 /** For BullMQ queues and workers, which re-emit their connections' errors: connection errors are the outage log's. */
