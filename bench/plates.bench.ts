@@ -5,6 +5,7 @@ import type { RgbImage } from '../src/domain/frame.js';
 import { normalisePlate } from '../src/domain/plate-text.js';
 import { decodeImage } from '../src/vision/image.js';
 import { type PlateReader, type PlateReading, createPlateReader } from '../src/vision/plate-reader.js';
+import { Confusions, benchRendered } from './plates-rendered.js';
 import type { BenchContext } from './run.js';
 
 // CCPD README tables: a frame's file name holds indices into these (province, letter, then 5 of ads).
@@ -27,7 +28,7 @@ async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
   return [value, performance.now() - started];
 }
 
-async function benchCrops(dir: string, reader: PlateReader, greedy: PlateReader) {
+async function benchCrops(dir: string, reader: PlateReader, greedy: PlateReader, confusions: Confusions) {
   let exact = 0, greedyExact = 0, decodeMs = 0, readMs = 0;
   const misses: string[] = [];
   const files = images(dir);
@@ -37,8 +38,9 @@ async function benchCrops(dir: string, reader: PlateReader, greedy: PlateReader)
     const [read, tRead] = await timed(() => reader.readCrop(image));
     decodeMs += tDecode;
     readMs += tRead;
+    confusions.add(truth, read?.text);
     if (read?.text === truth) exact++;
-    else misses.push(`${truth}: ${read?.text ?? '-'}`);
+    else misses.push(`${truth}: ${read?.text ?? '-'}${read?.chars[0].uncertain && read.text[0] !== truth[0] ? ' (province flagged uncertain)' : ''}`);
     if ((await greedy.readCrop(image))?.text === truth) greedyExact++;
   }
   const n = files.length;
@@ -91,9 +93,16 @@ export default async function plates(ctx: BenchContext): Promise<object> {
   const reader = await createPlateReader({ threads: 1 });
   // Plain greedy decoding of the same padded crops, any text accepted: the baseline the grammar decoder replaces.
   const greedy = await createPlateReader({ threads: 1, templates: [], formats: [{ name: 'any', pattern: /^.+$/u }], minConfidence: 0 });
+  // The decoder without the province correction (province-prior.ts), for comparison.
+  const raw = await createPlateReader({ threads: 1, logBias: null });
+  const confusions = new Confusions();
   return {
     threads: 1,
-    ccpdCrops: await benchCrops(cropsDir, reader, greedy),
+    ccpdCrops: await benchCrops(cropsDir, reader, greedy, confusions),
+    ccpdCropsUncorrected: (await benchCrops(cropsDir, raw, greedy, new Confusions())).exact,
+    rendered: await benchRendered(reader, confusions),
+    renderedUncorrected: (({ exact, province, plates }) => ({ exact, province, plates }))(await benchRendered(raw, new Confusions())),
+    confusions: confusions.pairs(),
     ccpdFrames: await benchFrames(framesDir, reader, 1280),
     ccpdFrames960: await benchFrames(framesDir, reader, 960),
     // The camera path's default (`plates.detectMaxSide`): boxes found at 640 are refined at full resolution.

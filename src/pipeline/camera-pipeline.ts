@@ -83,7 +83,7 @@ export class CameraPipeline {
 
   private async sendPlate(r: PlateReading, frame: Frame): Promise<void> {
     if (r.confidence < this.config.plates.minConfidence) return;
-    const result = this.fuser.observe({ text: r.text, confidence: r.confidence, format: r.format, box: r.box, crop: r.crop, capturedAt: frame.capturedAt });
+    const result = this.fuser.observe({ text: r.text, confidence: r.confidence, format: r.format, box: r.box, crop: r.crop, capturedAt: frame.capturedAt, chars: r.chars });
     if (!result) return;
     const { pass, update } = result;
     await this.queues.add('plate-reads', {

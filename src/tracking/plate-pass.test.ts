@@ -66,4 +66,24 @@ describe('PlatePassFuser', () => {
     g.observe({ ...read('京A12345', 0.9, 0), box: [0, 0, 60, 30] });
     expect(g.observe({ ...read('京A12345', 0.9, 100), box: [0, 0, 40, 20] })?.pass.motion).toBe('receding');
   });
+
+  it('votes per character with each alternative\'s probability and says where the pass is in doubt', () => {
+    const f = new PlatePassFuser({ windowMs: 5000 });
+    const sure = (ch: string) => ({ alternatives: [{ char: ch, p: 0.95 }] });
+    const withProvince = (alternatives: { char: string; p: number }[]) => [{ alternatives }, ...[...'A12345'].map(sure)];
+    // The first read says 皖 but weighs 浙 almost as much; the second says 浙 firmly.
+    f.observe({ ...read('皖A12345', 0.9, 0), chars: withProvince([{ char: '皖', p: 0.4 }, { char: '浙', p: 0.35 }]) });
+    const second = f.observe({ ...read('浙A12345', 0.9, 100), chars: withProvince([{ char: '浙', p: 0.5 }, { char: '皖', p: 0.1 }]) });
+    expect(second?.pass.text).toBe('浙A12345');
+    const [province, letter] = second?.pass.chars ?? [];
+    expect(province.alternatives.map((a) => a.char)).toEqual(['浙', '皖']);
+    expect(province.share).toBeCloseTo(0.85 / 1.35, 5);
+    expect(letter).toMatchObject({ char: 'A', share: 1, uncertain: false });
+    // Two reads at odds: the province is in doubt and both stay on the pass.
+    const g = new PlatePassFuser({ windowMs: 5000 });
+    g.observe({ ...read('皖A12345', 0.9, 0), chars: withProvince([{ char: '皖', p: 0.5 }]) });
+    const split = g.observe({ ...read('浙A12345', 0.95, 100), chars: withProvince([{ char: '浙', p: 0.45 }]) });
+    expect(split?.pass.chars[0]).toMatchObject({ char: '皖', uncertain: true });
+    expect(split?.pass.chars[0].alternatives.map((a) => a.char)).toEqual(['皖', '浙']);
+  });
 });

@@ -1,5 +1,5 @@
 // One read per pass: fuses the plate reads of one vehicle passing one camera into a single event,
-// by a confidence-weighted vote per character position, and says when a better reading should update it.
+// by a probability-weighted vote per character position, and says when a better reading should update it.
 import { randomUUID } from 'node:crypto';
 import type { Box, RgbImage } from '../domain/frame.js';
 import { canonicalForm } from '../matching/ocr-equivalence.js';
@@ -11,7 +11,28 @@ export interface PlateObservation {
   box: Box;
   crop: RgbImage;
   capturedAt: number;
+  /**
+   * Per character, the characters the reader weighed there and their probabilities (the read one
+   * included). Without it each character votes with the read's confidence.
+   */
+  chars?: { alternatives: { char: string; p: number }[] }[];
 }
+
+/** One position of the fused text: the leading characters by share of the pass's vote there. */
+export interface FusedChar {
+  char: string;
+  /** 0..1: the winner's share of all votes at this position. */
+  share: number;
+  /** Up to MAX_ALTERNATIVES characters, winner first, each with its share. */
+  alternatives: { char: string; share: number }[];
+  /** The winner has under UNCERTAIN_SHARE of the vote: matching should not rely on this character. */
+  uncertain: boolean;
+}
+
+/** Alternatives a fused position keeps. */
+const MAX_ALTERNATIVES = 3;
+/** A position whose winner has less of the vote than this is in doubt (two reads of 0.6 against one of 0.9: 0.57). */
+const UNCERTAIN_SHARE = 0.6;
 
 /** How the plate moved over its pass: its box grew (coming towards the camera) or shrank (going away). */
 export type PlateMotion = 'approaching' | 'receding';
@@ -33,10 +54,12 @@ export interface PlatePass {
   crop: RgbImage;
   /** Null until the box has grown or shrunk enough to tell (a single read, a parked car). */
   motion: PlateMotion | null;
+  /** Per position of text: the vote's leaders and whether the position is in doubt. */
+  chars: FusedChar[];
 }
 
 interface PassState extends PlatePass {
-  /** Per text length, per position: character -> summed confidence. */
+  /** Per text length, per position: character -> summed probability. */
   votes: Map<number, Map<string, number>[]>;
   formats: Map<string, string>;
   emittedText: string;
@@ -91,6 +114,7 @@ export class PlatePassFuser {
         box: o.box,
         crop: o.crop,
         motion: null,
+        chars: [],
         firstArea: boxArea(o.box),
         emittedMotion: null,
         votes: new Map(),
@@ -130,26 +154,37 @@ export class PlatePassFuser {
     p.motion = motionOf(p.firstArea, boxArea(o.box)) ?? p.motion;
     let slots = p.votes.get(o.text.length);
     if (!slots) p.votes.set(o.text.length, (slots = Array.from({ length: o.text.length }, () => new Map<string, number>())));
-    [...o.text].forEach((ch, i) => slots[i].set(ch, (slots[i].get(ch) ?? 0) + o.confidence));
+    [...o.text].forEach((ch, i) => {
+      // Every alternative votes with its probability: two reads unsure between 0 and D outweigh
+      // neither, where one vote per read would let the more frequent guess win outright.
+      const alternatives = o.chars?.[i]?.alternatives ?? [{ char: ch, p: o.confidence }];
+      for (const a of alternatives) slots[i].set(a.char, (slots[i].get(a.char) ?? 0) + a.p);
+    });
     if (o.confidence > p.confidence) {
       p.confidence = o.confidence;
       p.box = o.box;
       p.crop = o.crop;
     }
-    p.text = this.fusedText(p);
+    p.chars = fusedChars(p.votes);
+    p.text = p.chars.map((c) => c.char).join('');
     p.format = p.formats.get(p.text) ?? o.format;
   }
+}
 
-  /** The length with the most total weight, then the heaviest character at each position. */
-  private fusedText(p: PassState): string {
-    let best: Map<string, number>[] = [];
-    let bestWeight = -1;
-    for (const slots of p.votes.values()) {
-      const weight = slots.reduce((sum, s) => sum + Math.max(...s.values()), 0);
-      if (weight > bestWeight) [best, bestWeight] = [slots, weight];
-    }
-    return best.map((s) => [...s.entries()].reduce((a, b) => (b[1] > a[1] ? b : a))[0]).join('');
+/** The length with the most total weight, then per position the characters by their share of the vote. */
+function fusedChars(votes: Map<number, Map<string, number>[]>): FusedChar[] {
+  let best: Map<string, number>[] = [];
+  let bestWeight = -1;
+  for (const slots of votes.values()) {
+    const weight = slots.reduce((sum, s) => sum + Math.max(...s.values()), 0);
+    if (weight > bestWeight) [best, bestWeight] = [slots, weight];
   }
+  return best.map((slot) => {
+    const total = [...slot.values()].reduce((a, b) => a + b, 0) || 1;
+    const ranked = [...slot.entries()].sort((a, b) => b[1] - a[1]).map(([char, w]) => ({ char, share: w / total }));
+    const [top] = ranked;
+    return { char: top.char, share: top.share, alternatives: ranked.slice(0, MAX_ALTERNATIVES), uncertain: top.share < UNCERTAIN_SHARE };
+  });
 }
 
 function boxArea(b: Box): number {

@@ -83,6 +83,26 @@ describe('plate grammar decoder', () => {
     expect(decoder.decode(frames(spell('使014578')))?.text).toBe('使014578');
   });
 
+  it('gives each character the grammar\'s alternatives at its peak frame', () => {
+    const r = decoder.decode(frames([{ 皖: 0.4, 浙: 0.3, 苏: 0.1 }, '_', { '8': 0.6, B: 0.3 }, '_', ...spell('12345')]));
+    expect(r?.text).toBe('皖B12345');
+    expect(r?.alternatives?.[0].map((a) => a.char)).toEqual(['皖', '浙', '苏']);
+    expect(r?.alternatives?.[0][1].p).toBeCloseTo(0.3, 5);
+    // Second place takes only letters, so 8 is no alternative there.
+    expect(r?.alternatives?.[1][0]).toMatchObject({ char: 'B' });
+    expect(r?.alternatives?.[1].some((a) => a.char === '8')).toBe(false);
+  });
+
+  it('applies a per-character log bias before choosing (a learnt prior taken out)', () => {
+    const p = frames([{ 皖: 0.4, 浙: 0.3 }, '_', ...spell('A12345')]);
+    expect(decoder.decode(p)?.text).toBe('皖A12345');
+    const corrected = createPlateDecoder(charset, CHINESE_TEMPLATES, { logBias: new Map([['皖', Math.log(0.5)]]) });
+    const r = corrected.decode(p);
+    expect(r?.text).toBe('浙A12345');
+    expect(r?.alternatives?.[0].map((a) => a.char).slice(0, 2)).toEqual(['浙', '皖']);
+    expect(r?.alternatives?.[0][1].p).toBeCloseTo(0.2, 5);
+  });
+
   it('returns null when too few frames remain for any plate', () => {
     expect(decoder.decode(frames(spell('京A1')))).toBeNull();
   });

@@ -15,6 +15,16 @@ export interface CtcReading {
   charProbs: number[];
   /** Mean of charProbs (0 for empty text). */
   confidence: number;
+  /**
+   * Grammar decoding only: per character, the characters the grammar allowed in its place, most
+   * probable first (the chosen one included), with their probabilities at the character's peak frame.
+   */
+  alternatives?: CharAlternative[][];
+}
+
+export interface CharAlternative {
+  char: string;
+  p: number;
 }
 
 /** CTC classes of PP-OCR: blank, then the dictionary lines, then a space. */
@@ -61,6 +71,16 @@ function aliasesOf(ch: string): string[] {
   return [...new Set([...forms(ch), ...extra])];
 }
 
+export interface PlateDecoderOptions {
+  /**
+   * Added to a character's log probability before decoding, e.g. to take out a prior the model
+   * learnt from its training data (see province-prior.ts). Default none.
+   */
+  logBias?: ReadonlyMap<string, number>;
+  /** How many alternatives each character keeps. Default 3. */
+  alternatives?: number;
+}
+
 export interface PlateDecoder {
   /**
    * The most probable CTC path that spells a plate of one of the templates, or null when there
@@ -75,7 +95,7 @@ export interface PlateDecoder {
  * label. Unlike fixing a greedy string afterwards, a dark province or a Q/0 confusion is settled
  * by the probabilities the model gave to the characters the grammar allows at that position.
  */
-export function createPlateDecoder(charset: readonly string[], templates: readonly PlateTemplate[]): PlateDecoder {
+export function createPlateDecoder(charset: readonly string[], templates: readonly PlateTemplate[], opts: PlateDecoderOptions = {}): PlateDecoder {
   const automaton = buildAutomaton(templates);
   const index = new Map(charset.map((ch, i) => [ch, i] as const));
   const sources = automaton.alphabet.map((ch) => aliasesOf(ch).flatMap((a) => (index.has(a) ? [index.get(a) as number] : [])));
@@ -84,13 +104,28 @@ export function createPlateDecoder(charset: readonly string[], templates: readon
   // The dot after the second character, and spaces or dashes, are read as text but are no
   // part of a plate: their frames count as blank rather than forcing a character in.
   const blank = [0, ...SEPARATORS.flatMap((ch) => (index.has(ch) ? [index.get(ch) as number] : []))];
-  return { decode: (probs) => viterbi(automaton, foldedLogProbs(probs, [blank, ...sources])) };
+  const bias = new Float64Array(automaton.alphabet.length + 1);
+  automaton.alphabet.forEach((ch, k) => (bias[k + 1] = opts.logBias?.get(ch) ?? 0));
+  const keep = opts.alternatives ?? 3;
+  return {
+    decode: (probs) => {
+      const lp = foldedLogProbs(probs, [blank, ...sources], bias);
+      const path = viterbi(automaton, lp);
+      return path && spell(automaton, lp, path, keep);
+    },
+  };
 }
 
 const SEPARATORS = ['·', '•', '・', '.', '-', ' '];
 
-/** log P per step for [blank, ...alphabet], each label summing the classes folded into it. */
-function foldedLogProbs(probs: CtcProbabilities, sources: number[][]): { data: Float64Array; steps: number; width: number } {
+interface LogProbs {
+  data: Float64Array;
+  steps: number;
+  width: number;
+}
+
+/** log P per step for [blank, ...alphabet], each label summing the classes folded into it, plus its bias. */
+function foldedLogProbs(probs: CtcProbabilities, sources: number[][], bias: Float64Array): LogProbs {
   const width = sources.length;
   const out = new Float64Array(probs.steps * width);
   for (let t = 0; t < probs.steps; t++) {
@@ -98,7 +133,7 @@ function foldedLogProbs(probs: CtcProbabilities, sources: number[][]): { data: F
     for (let k = 0; k < width; k++) {
       let p = 0;
       for (const c of sources[k]) p += probs.data[row + c];
-      out[t * width + k] = Math.log(p + 1e-12);
+      out[t * width + k] = Math.log(p + 1e-12) + bias[k];
     }
   }
   return { data: out, steps: probs.steps, width };
@@ -109,7 +144,7 @@ function foldedLogProbs(probs: CtcProbabilities, sources: number[][]): { data: F
  * emitted alphabet[k-1] (new or repeated). A new character needs the previous step to be blank
  * or a different label, as CTC merges adjacent repeats.
  */
-function viterbi(automaton: Automaton, lp: { data: Float64Array; steps: number; width: number }): CtcReading | null {
+function viterbi(automaton: Automaton, lp: LogProbs): BestPath | null {
   const { states } = automaton;
   const W = lp.width;
   const cells = states.length * W;
@@ -155,14 +190,14 @@ function viterbi(automaton: Automaton, lp: { data: Float64Array; steps: number; 
   return bestAccepted(automaton, score, back, lp, cells);
 }
 
-/** Picks the best accepting cell at the last step and walks the back-pointers to the text. */
-function bestAccepted(
-  automaton: Automaton,
-  score: Float64Array,
-  back: Int32Array,
-  lp: { data: Float64Array; steps: number; width: number },
-  cells: number,
-): CtcReading | null {
+/** The best path's label and automaton state at every step. */
+interface BestPath {
+  labels: Int32Array;
+  states: Int32Array;
+}
+
+/** Picks the best accepting cell at the last step and walks the back-pointers. */
+function bestAccepted(automaton: Automaton, score: Float64Array, back: Int32Array, lp: LogProbs, cells: number): BestPath | null {
   const W = lp.width;
   let cell = -1;
   for (let s = 0; s < automaton.states.length; s++) {
@@ -171,25 +206,43 @@ function bestAccepted(
   }
   if (cell < 0 || score[cell] === -Infinity) return null;
   const labels = new Int32Array(lp.steps);
-  const stateAt = new Int32Array(lp.steps);
+  const states = new Int32Array(lp.steps);
   for (let t = lp.steps - 1; t >= 0; t--) {
     labels[t] = cell % W;
-    stateAt[t] = (cell - labels[t]) / W;
+    states[t] = (cell - labels[t]) / W;
     cell = back[t * cells + cell];
   }
+  return { labels, states };
+}
+
+/** The path as text, each character's peak probability, and the allowed alternatives at that peak. */
+function spell(automaton: Automaton, lp: LogProbs, path: BestPath, keep: number): CtcReading {
+  const W = lp.width;
   let text = '';
   const charProbs: number[] = [];
+  const peaks: number[] = [];
   for (let t = 0; t < lp.steps; t++) {
-    const k = labels[t];
+    const k = path.labels[t];
     if (k === 0) continue;
-    const p = Math.exp(lp.data[t * W + k]);
+    // Bias can push a log probability past 0; a probability is still at most 1.
+    const p = Math.min(1, Math.exp(lp.data[t * W + k]));
     // Same label and same automaton state as the step before: a repeat, not a new character.
-    const repeat = t > 0 && labels[t - 1] === k && stateAt[t - 1] === stateAt[t];
-    if (repeat) charProbs[charProbs.length - 1] = Math.max(charProbs[charProbs.length - 1], p);
-    else {
+    const repeat = t > 0 && path.labels[t - 1] === k && path.states[t - 1] === path.states[t];
+    if (repeat) {
+      if (p > charProbs[charProbs.length - 1]) [charProbs[charProbs.length - 1], peaks[peaks.length - 1]] = [p, t];
+    } else {
       text += automaton.alphabet[k - 1];
       charProbs.push(p);
+      peaks.push(t);
     }
   }
-  return reading(text, charProbs);
+  // A cell's state is the one after its label, so character i was chosen in the state its
+  // predecessor led to; the grammar's choices there are its alternatives.
+  const alternatives = peaks.map((t, i) =>
+    automaton.states[i === 0 ? 0 : path.states[peaks[i - 1]]].allowed
+      .map((k) => ({ char: automaton.alphabet[k - 1], p: Math.min(1, Math.exp(lp.data[t * W + k])) }))
+      .sort((a, b) => b.p - a.p)
+      .slice(0, keep),
+  );
+  return { ...reading(text, charProbs), alternatives };
 }

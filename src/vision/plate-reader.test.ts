@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Box, RgbImage } from '../domain/frame.js';
 import { CHINESE_FORMATS, compileFormats } from '../domain/plate-text.js';
 import { type PlateReader, createPlateReader } from './plate-reader.js';
+import { renderPlateCrop } from './plate-render.js';
 import { renderPlate, renderScene } from './test-plates.js';
 
 let reader: PlateReader;
@@ -89,6 +90,32 @@ describe('read', () => {
   it('reads an image that is itself a plate', async () => {
     const reads = await reader.read(plate);
     expect(reads.map((r) => r.text)).toEqual(['粤B4E7K2']);
+  });
+});
+
+describe('provinces', () => {
+  // 30 px high, blurred, at half brightness, through JPEG 60: a distant plate at dusk.
+  const dusk = { colour: 'blue' as const, height: 30, blur: 0.6, brightness: 0.5, jpegQuality: 60, rotate: 3, seed: 5 };
+
+  it.each(['浙A6MX97', '粤B4E7K2', '京PL3N67', '新F8B16Z'])('reads %s with its province', async (text) => {
+    const read = await reader.readCrop(await renderPlateCrop({ text, ...dusk }));
+    expect(read?.text).toBe(text);
+    expect(read?.chars.map((c) => c.char).join('')).toBe(text);
+    expect(read?.chars[0].alternatives[0]).toEqual({ char: [...text][0], p: read?.chars[0].p });
+  });
+
+  it('says so when it cannot tell the province, and keeps the others in the alternatives', async () => {
+    const read = await reader.readCrop(await renderPlateCrop({ text: '浙A6MX97', colour: 'blue', height: 24, blur: 0.9, brightness: 0.4, jpegQuality: 45, rotate: 5, dirt: 0.4, shear: -0.1, seed: 5 }));
+    expect(read?.text.slice(1)).toBe('A6MX97');
+    expect(read?.chars[0].uncertain).toBe(true);
+    expect(read?.chars[0].alternatives.length).toBe(3);
+    expect(read?.chars.slice(1).some((c) => c.uncertain)).toBe(false);
+  });
+
+  it('reads the special layouts: police, embassy, new energy', async () => {
+    for (const [text, colour] of [['晋F0445警', 'white'], ['使441622', 'black'], ['沪AD12345', 'green']] as const) {
+      expect((await reader.readCrop(await renderPlateCrop({ text, colour })))?.text).toBe(text);
+    }
   });
 });
 

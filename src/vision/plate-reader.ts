@@ -5,12 +5,13 @@ import path from 'node:path';
 import ort from 'onnxruntime-node';
 import type { Box, Region, RgbImage } from '../domain/frame.js';
 import { CHINESE_FORMATS, CHINESE_TEMPLATES, type PlateFormat, type PlateTemplate, matchPlateFormat, normalisePlate } from '../domain/plate-text.js';
-import { type CtcProbabilities, type CtcReading, createPlateDecoder, ctcCharset, greedyDecode } from './ctc-decode.js';
+import { type CharAlternative, type CtcProbabilities, type CtcReading, type PlateDecoderOptions, createPlateDecoder, ctcCharset, greedyDecode } from './ctc-decode.js';
 import { boundsOf, overlapOfSmaller } from './geometry.js';
 import { type Point, cropImage, padImage, resizeImage, rotate90, toTensor, warpQuad } from './image.js';
 import { OnnxModelError, type OnnxSession, loadOnnxModel } from './onnx-session.js';
 import { detInputSize, detectTextQuads } from './plate-detector.js';
 import { REFINE_BELOW_SCALE, refineQuad } from './plate-refine.js';
+import { PROVINCE_LOG_BIAS } from './province-prior.js';
 
 export interface PlateReading {
   /** Normalised plate text. */
@@ -25,7 +26,24 @@ export interface PlateReading {
   quad: [number, number][];
   /** The plate warped upright, as the recogniser saw it (before padding). */
   crop: RgbImage;
+  /** Per character: its probability, the grammar's top alternatives there, and whether it is in doubt. */
+  chars: PlateChar[];
 }
+
+export interface PlateChar {
+  char: string;
+  /** 0..1, the model's probability at the character's peak frame. */
+  p: number;
+  /** Characters the grammar allows here, most probable first (the read one included). */
+  alternatives: CharAlternative[];
+  /** Under UNCERTAIN_P, or a runner-up within RUNNER_UP_SHARE of it: matching should not rely on this character. */
+  uncertain: boolean;
+}
+
+/** A character read with less probability than this is in doubt (dark provinces go down to 0.01). */
+export const UNCERTAIN_P = 0.6;
+/** A runner-up with at least this share of the read character's probability makes it a coin toss. */
+export const RUNNER_UP_SHARE = 0.33;
 
 export interface PlateReaderOptions {
   /** ORT intra-op threads per model. Default 1. */
@@ -38,6 +56,13 @@ export interface PlateReaderOptions {
   templates?: PlateTemplate[];
   /** Reads under this mean character probability are dropped. Default 0.5. */
   minConfidence?: number;
+  /**
+   * Log-probability correction per character, taking out the province prior PP-OCR learnt from
+   * its training plates (province-prior.ts). Default PROVINCE_LOG_BIAS; null decodes the raw output.
+   */
+  logBias?: ReadonlyMap<string, number> | null;
+  /** Alternatives kept per character. Default 3. */
+  alternatives?: number;
 }
 
 export interface ReadOptions {
@@ -96,7 +121,8 @@ export async function createPlateReader(opts: PlateReaderOptions = {}): Promise<
     expectOutputs: [{ rank: 3, dims: { 2: charset.length } }],
   });
   const formats = opts.formats ?? [...CHINESE_FORMATS];
-  const text = createTextDecoder(charset, formats, opts.templates ?? [...CHINESE_TEMPLATES]);
+  const decoderOpts = { logBias: opts.logBias === undefined ? PROVINCE_LOG_BIAS : (opts.logBias ?? undefined), alternatives: opts.alternatives };
+  const text = createTextDecoder(charset, formats, opts.templates ?? [...CHINESE_TEMPLATES], decoderOpts);
   const ctx: ReaderContext = { det, rec, text, minConfidence: opts.minConfidence ?? 0.5 };
   await warmUp(ctx);
   return {
@@ -116,8 +142,8 @@ interface ReaderContext {
  * Grammar decoding for the templates, greedy decoding for formats the templates do not cover
  * (plates of other countries given as regular expressions); the more confident fitting read wins.
  */
-function createTextDecoder(charset: string[], formats: PlateFormat[], templates: PlateTemplate[]): ReaderContext['text'] {
-  const grammar = templates.length ? createPlateDecoder(charset, templates) : null;
+function createTextDecoder(charset: string[], formats: PlateFormat[], templates: PlateTemplate[], decoderOpts: PlateDecoderOptions): ReaderContext['text'] {
+  const grammar = templates.length ? createPlateDecoder(charset, templates, decoderOpts) : null;
   const needGreedy = formats.some((f) => !templates.some((t) => t.name === f.name));
   return (probs) => {
     const candidates = [grammar?.decode(probs) ?? null, needGreedy ? greedyDecode(probs, charset) : null];
@@ -163,8 +189,20 @@ async function readPlateCrop(ctx: ReaderContext, image: RgbImage, offset: Point)
   const quad: [number, number][] = [[ox, oy], [ox + image.width, oy], [ox + image.width, oy + image.height], [ox, oy + image.height]];
   // A copy: the image may be a camera frame whose buffer is reused for the next frame.
   const crop = { ...image, data: Buffer.from(image.data) };
-  return { text: read.text, confidence: read.confidence, format: read.format, box: boundsOf(quad), quad, crop };
+  return toReading(read, quad, crop);
 }
+function toReading(read: CtcReading & { format: string }, quad: [number, number][], crop: RgbImage): PlateReading {
+  const chars = [...read.text].map((char, i): PlateChar => {
+    // Greedy text is normalised after decoding (separators dropped), so its probabilities may not line up.
+    const p = read.charProbs.length === read.text.length ? read.charProbs[i] : read.confidence;
+    // Greedy reads (formats outside the grammar) have no alternatives: only the read character.
+    const alternatives = read.alternatives?.[i] ?? [{ char, p }];
+    const runnerUp = alternatives.find((a) => a.char !== char)?.p ?? 0;
+    return { char, p, alternatives, uncertain: p < UNCERTAIN_P || runnerUp >= RUNNER_UP_SHARE * p };
+  });
+  return { text: read.text, confidence: read.confidence, format: read.format, box: boundsOf(quad), quad, crop, chars };
+}
+
 /** Padding left and right of a plate crop, as a fraction of its height (0.25: 490/500 CCPD crops, none: 488). */
 const CROP_PAD = 0.25;
 
@@ -244,8 +282,7 @@ async function readQuad(ctx: ReaderContext, image: RgbImage, quad: Point[], mode
     const crop = uprightCrop(image, q);
     const read = await recognise(ctx, crop);
     if (!read) continue;
-    const corners = q.map(([x, y]): [number, number] => [x, y]);
-    return { text: read.text, confidence: read.confidence, format: read.format, box: boundsOf(q), quad: corners, crop };
+    return toReading(read, q.map(([x, y]): [number, number] => [x, y]), crop);
   }
   return null;
 }
