@@ -3,6 +3,7 @@ import { UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { queues, type Payload, type QueueName } from './payloads.js';
 import type { Logger } from '../lib/logger.js';
+import { queueJobsFailed, queueWaitSeconds } from '../lib/metrics.js';
 import { logUnlessConnectionError } from '../lib/redis-watch.js';
 import { queueJobsFailed, queueWaitSeconds } from '../lib/metrics.js';
 
@@ -11,6 +12,8 @@ export type Handlers = { [Q in QueueName]?: (payload: Payload<Q>) => Promise<voi
 export function startWorkers(connection: Redis, prefix: string, handlers: Handlers, log: Logger, concurrency = 4): Worker[] {
   return (Object.keys(handlers) as QueueName[]).map((name) => {
     const handler = handlers[name] as (p: unknown) => Promise<void>;
+    // BullMQ treats a client it is given as shared and leaves it open on close(): this one is the worker's own.
+    const own = connection.duplicate({ maxRetriesPerRequest: null });
     const worker = new Worker(
       name,
       async (job) => {
@@ -20,8 +23,9 @@ export function startWorkers(connection: Redis, prefix: string, handlers: Handle
         if (!parsed.success) throw new UnrecoverableError(`bad ${name} payload: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
         await handler(parsed.data);
       },
-      { connection: connection.duplicate({ maxRetriesPerRequest: null }), prefix, concurrency },
+      { connection: own, prefix, concurrency },
     );
+    worker.once('closed', () => own.disconnect());
     worker.on('failed', (job, err) => {
       queueJobsFailed.inc({ queue: name });
       const alert = (job?.data as { alertId?: unknown } | undefined)?.alertId;
