@@ -1,6 +1,7 @@
 // `npm run bench camera-health`: the image diagnostics over real footage with faults applied by ffmpeg:
 // share of faults found, time to find them, false faults per camera-hour on clean clips, cost per camera.
-// Options: --size=WxH (analysis size, default 1280x720), --clips=N (first N clips), --only=a,b (scenarios),
+// Options: --size=WxH (analysis size, default 1280x720), --clips=N (first N clips), --clip=text (clips whose name has it),
+// --only=a,b (scenarios),
 // --trace (every sample's measures on stderr, for tuning thresholds).
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -115,7 +116,8 @@ export default async function cameraHealthBench(ctx: BenchContext) {
   const [width, height] = (ctx.args.find((a) => a.startsWith('--size='))?.slice(7) ?? '1280x720').split('x').map(Number);
   const only = ctx.args.find((a) => a.startsWith('--only='))?.slice(7).split(',');
   const maxClips = Number(ctx.args.find((a) => a.startsWith('--clips='))?.slice(8) ?? Infinity);
-  const sources = clips(ctx).slice(0, maxClips);
+  const named = ctx.args.find((a) => a.startsWith('--clip='))?.slice(7);
+  const sources = clips(ctx).filter((c) => !named || path.basename(c).includes(named)).slice(0, maxClips);
   const scenarios = SCENARIOS.filter((s) => !only || only.includes(s.name));
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'vigil-health-bench-'));
   const results: RunResult[] = [];

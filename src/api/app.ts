@@ -30,9 +30,12 @@ import { streamRoutes } from './routes/stream.js';
 import { subjectRoutes } from './routes/subjects.js';
 import { unitRoutes } from './routes/units.js';
 import { webRoutes } from '../web/routes.js';
+import { cameraHealthRoutes, type HealthApiDeps } from './routes/camera-health.js';
+import { cameraHealthReportRoutes } from './routes/camera-health-report.js';
+import { workOrderRoutes } from './routes/work-orders.js';
 
 /** The face routes are mounted when their services are given (tests of other parts may leave them out). */
-export function createApp(deps: ApiDeps & Partial<FaceApiDeps> & HealthDeps & Partial<ClusterApiDeps>) {
+export function createApp(deps: ApiDeps & Partial<FaceApiDeps> & HealthDeps & Partial<ClusterApiDeps> & Partial<HealthApiDeps>) {
   const api = new Hono<ApiEnv>()
     .use(bodyLimit({ maxSize: deps.config.server.maxBodyBytes, onError: () => { throw new TooLargeError(`the body is larger than ${deps.config.server.maxBodyBytes} bytes (server.maxBodyBytes): send less`); } }))
     .use(inputGuard())
@@ -54,6 +57,11 @@ export function createApp(deps: ApiDeps & Partial<FaceApiDeps> & HealthDeps & Pa
   if (deps.media) api.route('/media-urls', mediaUrlRoutes({ ...deps, media: deps.media }));
   if (deps.interceptions) api.route('/interceptions', interceptionRoutes({ interceptions: deps.interceptions }));
   if (deps.reports) api.route('/reports', reportRoutes({ ...deps, reports: deps.reports }));
+  const { healthRepo, cameraHealth, workOrders } = deps;
+  if (healthRepo && cameraHealth && workOrders) {
+    api.route('/cameras', cameraHealthRoutes({ ...deps, healthRepo, cameraHealth, workOrders })).route('/work-orders', workOrderRoutes({ workOrders }));
+    api.route('/reports/camera-health', cameraHealthReportRoutes({ healthRepo, health: deps.config.health, timezone: deps.config.server.timezone }));
+  }
   api.route('/map', mapRoutes(deps.baseMap ?? (() => ({ roads: [], outlines: [], dropped: 0 }))));
   const { faceWatchlist, faceAuthorisations, faceSearch, subjects, authorisationRepo, faceSightings } = deps;
   if (faceWatchlist && faceAuthorisations && faceSearch && subjects && authorisationRepo && faceSightings) {

@@ -25,6 +25,7 @@ import { HotlistIndex } from '../matching/hotlist-index.js';
 import type { CameraWorkers } from '../pipeline/camera-workers.js';
 import type { FaceWatchDeps } from '../pipeline/face-watch.js';
 import { EventBus } from '../queues/event-bus.js';
+import { startHealth } from '../health/wiring.js';
 import { QueueSet } from '../queues/queue-set.js';
 import { startWorkers } from '../queues/worker-set.js';
 import { AlertService } from '../services/alert-service.js';
@@ -112,6 +113,8 @@ async function startParts(loaded: LoadedConfig, log: Logger, roles: Set<NodeRole
   const alertService = new AlertService(repos.alerts, repos.assignments, repos.units, repos.audit, bus, { queues, cameras: repos.cameras, hotlistRepo: repos.hotlistRepo, subjects: repos.subjects, duty });
   const interceptions = new InterceptionService({ ...repos, orders: new InterceptionRepo(infra.db), bus, config: config.interception });
   const cameraStatus = new CameraStatusStore(redis, `${queues.prefix}:camera-status`);
+  // Camera image diagnostics and maintenance work orders (src/health).
+  const health = await startHealth({ config, webhookSecret: env.webhookSecret, db: infra.db, redis, bus, prefix: queues.prefix, cameraStatus, cameras: roles.has('cameras'), log: log.child('health'), stack });
   // The RTSP server goes with the cameras that read it, the seeding (tokens, plates) with the API: once each when roles are split.
   const demo = config.demo.enabled ? await startDemo(loaded, repos, hotlist, log, { rtsp: roles.has('cameras'), seed: roles.has('api') }) : null;
   if (demo) stack.push('demo', () => demo.stop());
@@ -167,7 +170,7 @@ async function startParts(loaded: LoadedConfig, log: Logger, roles: Set<NodeRole
     const live = new LiveHub(config.live, log.child('live'));
     stack.push('live view', async () => live.stop());
     const base = baseMapFor(config, loaded.root);
-    const app = createApp({ config, log: log.child('api'), ...repos, hotlist, alertService, interceptions, bus, recording, faceWatchlist: faces.watchlist, faceAuthorisations: faces.authorisations, faceSearch, live, media, duty, baseMap: () => base, ...apiOnBoundedRedis(obs, queues.prefix) });
+    const app = createApp({ config, log: log.child('api'), ...repos, hotlist, alertService, interceptions, bus, recording, faceWatchlist: faces.watchlist, faceAuthorisations: faces.authorisations, faceSearch, live, media, duty, baseMap: () => base, ...health.api, ...apiOnBoundedRedis(obs, queues.prefix) });
     const port = opts.port ?? env.port ?? config.server.port;
     const server = await new Promise<ServerType>((resolve, reject) => {
       const s = serve({ fetch: app.fetch, port, hostname: config.server.host }, () => resolve(s));
@@ -192,7 +195,7 @@ async function startParts(loaded: LoadedConfig, log: Logger, roles: Set<NodeRole
   }
   if (roles.has('cameras') && config.cameras.some((c) => c.enabled)) {
     const { CameraWorkers } = await import('../pipeline/camera-workers.js');
-    const workers = new CameraWorkers(config, { queues, bus, cameraStatus, log: log.child('camera'), facePath });
+    const workers = new CameraWorkers(config, { queues, bus, cameraStatus, health: health.service, log: log.child('camera'), facePath });
     stack.push('cameras', () => workers.stop());
     await workers.start();
     cameras = workers;

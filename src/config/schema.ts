@@ -7,6 +7,7 @@ import { reportsSchema } from '../reports/config.js';
 import { roadsSchema } from './roads.js';
 import { mapSchema } from './map.js';
 import { interceptionSchema } from './interception.js';
+import { cameraHealthSchema, healthSchema } from './health.js';
 import { clusterSchema } from '../cluster/config.js';
 import { metricsSchema } from './metrics.js';
 import { DUTY_LEVELS, SUBJECT_CATEGORIES } from '../domain/face-watchlist.js';
@@ -51,6 +52,8 @@ export const cameraSchema = z
         motionGate: z.boolean().default(true),
       })
       .prefault({}),
+    /** This camera's own image-fault thresholds over the global `health:` ones (src/config/health.ts). */
+    health: cameraHealthSchema.optional(),
   })
   .refine((c) => c.kind !== 'checkpoint' || c.checkpointLevel !== undefined, {
     message: 'a checkpoint camera needs checkpointLevel (1, 2 or 3)',
@@ -248,6 +251,8 @@ export const configSchema = z.strictObject({
   reports: reportsSchema.prefault({}),
   /** The command room's live camera view (src/live/config.ts has every key). */
   live: liveSchema.prefault({}),
+  /** Camera image diagnostics, work orders and the four rates (src/config/health.ts has every key). */
+  health: healthSchema.prefault({}),
   /** Several nodes sharing the cameras by lease (src/cluster/config.ts has every key). */
   cluster: clusterSchema.prefault({}),
   /** Prometheus metrics server, readiness and Redis time bounds (src/config/metrics.ts has every key). */

@@ -12,6 +12,7 @@ import type { ObjectDetector } from '../vision/object-detector.js';
 import type { PlateReader, PlateReading } from '../vision/plate-reader.js';
 import { FaceWatch, type FaceWatchDeps } from './face-watch.js';
 import { ObjectAnalysis } from './object-analysis.js';
+import type { FrameHealthHook } from '../health/health-service.js';
 
 export interface CameraModels {
   plates: PlateReader | null;
@@ -32,6 +33,8 @@ export class CameraPipeline {
     private readonly queues: QueueSet,
     /** The node's face path (analyzer, authorisation gate, track options); null: faces are not searched. */
     facePath: FaceWatchDeps | null = null,
+    /** This camera's image diagnostics (src/health: about one frame a second is sampled); null: none. */
+    private readonly health: FrameHealthHook | null = null,
   ) {
     this.fuser = new PlatePassFuser({ windowMs: config.plates.fuseWindowSeconds * 1000 });
     const { analysis } = camera;
@@ -48,6 +51,7 @@ export class CameraPipeline {
   }
 
   async onFrame(frame: Frame): Promise<void> {
+    this.health?.onFrame(frame);
     const { analysis } = this.camera;
     const roiPlates = analysis.plates && this.models.plates && (this.camera.kind === 'checkpoint' || !this.objects);
     if (roiPlates) {
@@ -64,6 +68,7 @@ export class CameraPipeline {
   }
 
   async stop(): Promise<void> {
+    this.health?.stop();
     await this.objects?.flush();
     await this.faces?.flush();
   }

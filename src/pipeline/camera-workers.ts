@@ -11,6 +11,7 @@ import { createObjectDetector, type ObjectDetector } from '../vision/object-dete
 import { setExecutionProvider } from '../vision/onnx-session.js';
 import { createPlateReader, type PlateReader } from '../vision/plate-reader.js';
 import { CameraPipeline } from './camera-pipeline.js';
+import type { CameraHealthService } from '../health/health-service.js';
 import type { FaceWatchDeps } from './face-watch.js';
 
 export interface CameraWorkerDeps {
@@ -21,6 +22,8 @@ export interface CameraWorkerDeps {
   log: Logger;
   /** Loads the face path (analyzer, authorisation gate) the first time a camera with analysis.faces starts; absent: faces are not searched. */
   loadFacePath?: () => Promise<FaceWatchDeps>;
+  /** Image diagnostics for each camera started here (src/health); absent: none. */
+  health?: Pick<CameraHealthService, 'hook'>;
 }
 
 /** How often a camera's status is re-written even when nothing changed (the API treats silence as offline). */
@@ -85,7 +88,7 @@ export class CameraWorkers {
     const facePath = analysis.faces && this.deps.loadFacePath ? await (this.facePath ??= retryable(this.deps.loadFacePath(), () => (this.facePath = null))) : null;
     // Stopped (lease lost, handed back) while the models loaded: do not start it after all.
     if (this.wanted.get(camera.id) !== ticket) return;
-    const pipeline = new CameraPipeline(camera, this.config, models, this.deps.queues, facePath);
+    const pipeline = new CameraPipeline(camera, this.config, models, this.deps.queues, facePath, this.deps.health?.hook(camera) ?? null);
     this.running.set(camera.id, { camera, source: this.startSource(camera, pipeline), pipeline });
   }
 

@@ -10,6 +10,10 @@ export type LiveEvent =
   /** A change in an assignment (acknowledged, arrived, timed out), for the command room. */
   | { type: 'assignment'; alertId: string; unitId: string; state: string; at: number }
   | { type: 'camera-status'; cameraId: string; at: number; data: Record<string, unknown> }
+  /** A camera's image fault was raised or cleared (src/health); data: the fault and the camera's faults now. */
+  | { type: 'camera-health'; cameraId: string; change: 'raised' | 'cleared' | 'relearn-reference'; at: number; data: Record<string, unknown> }
+  /** A maintenance work order was opened, acknowledged, noted or closed (src/services/work-order-service.ts). */
+  | { type: 'work-order'; orderId: string; cameraId: string; state: 'opened' | 'acknowledged' | 'noted' | 'closed'; at: number; data: Record<string, unknown> }
   /** An interception order and its later states; targets are checkpoint camera ids (each sees the orders sent to it). */
   | { type: 'interception'; orderId: string; state: 'ordered' | 'acknowledged' | 'closed' | 'cancelled'; targets: string[]; at: number; data: Record<string, unknown> }
   /** The command room's duty level was switched (data: the new level's status and policy). */

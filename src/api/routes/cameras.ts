@@ -9,6 +9,7 @@ import { requireRole } from '../auth.js';
 import type { ApiDeps, ApiEnv } from '../deps.js';
 import { jsonBody, notFound, parseOr400 } from '../errors.js';
 import type { ClusterApiDeps } from './nodes.js';
+import { healthField, type CameraHealthStore } from '../../health/health-store.js';
 
 /** A worker that has not reported for this long is treated as gone, whatever it last said. */
 const STALE_MS = 60_000;
@@ -17,7 +18,7 @@ const why = z.string().trim().min(3, 'say why (at least 3 characters): a work or
 /** The body's shape is checked by the service against the YAML camera schema (src/config/schema.ts). */
 const anyObject = z.record(z.string(), z.unknown());
 
-type CameraRouteDeps = Pick<ApiDeps, 'cameras' | 'cameraStatus'> & Partial<ClusterApiDeps>;
+type CameraRouteDeps = Pick<ApiDeps, 'cameras' | 'cameraStatus'> & Partial<ClusterApiDeps> & { cameraHealth?: CameraHealthStore };
 
 function statusOf(s: StoredCameraStatus | undefined, enabled: boolean, now: number) {
   if (!enabled) return { state: 'disabled' };
@@ -41,7 +42,7 @@ function cameraView(cam: InventoryCamera, status: StoredCameraStatus | undefined
 }
 
 export function cameraRoutes(deps: CameraRouteDeps) {
-  const readers = requireRole('admin', 'operator', 'investigator', 'checkpoint');
+  const readers = requireRole('admin', 'operator', 'investigator', 'checkpoint', 'maintenance');
   const inventory = () => {
     if (!deps.inventory) throw notFound('camera inventory service');
     return deps.inventory;
@@ -50,9 +51,10 @@ export function cameraRoutes(deps: CameraRouteDeps) {
   return new Hono<ApiEnv>()
     .get('/', readers, async (c) => {
       const cameras = await deps.cameras.inventory();
-      const [status, leases] = await Promise.all([deps.cameraStatus.all(), holders(cameras.map((cam) => cam.config.id))]);
+      const [status, leases, health] = await Promise.all([deps.cameraStatus.all(), holders(cameras.map((cam) => cam.config.id)), deps.cameraHealth?.all() ?? ({} as Record<string, never>)]);
       const admin = c.get('principal').role === 'admin';
-      return c.json({ cameras: cameras.map((cam) => cameraView(cam, status[cam.config.id], leases.get(cam.config.id), admin)) });
+      // health: 'ok', 'unknown' (no diagnostics report), or the faults raised now with since (src/health).
+      return c.json({ cameras: cameras.map((cam) => ({ ...cameraView(cam, status[cam.config.id], leases.get(cam.config.id), admin), health: healthField(health[cam.config.id]) })) });
     })
     .get('/:id', readers, async (c) => {
       const cam = await deps.cameras.find(c.req.param('id'));

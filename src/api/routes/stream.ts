@@ -30,6 +30,8 @@ export function visibleTo(p: Principal, e: LiveEvent, viewer: Viewer = {}): bool
       return e.type === 'alert' && e.data.kind === 'plate' && checkpointSees(e, { id: p.subject, district: viewer.district ?? null });
     case 'unit':
       return e.type === 'offer' && e.unitId === p.subject;
+    case 'maintenance':
+      return e.type === 'camera-health' || e.type === 'work-order' || e.type === 'camera-status';
   }
 }
 

@@ -1,0 +1,85 @@
+// GET /reports/camera-health: the four rates per district and grid, per local day and ISO week (JSON or CSV);
+// PUT /reports/camera-health/targets/:district: the expected camera count behind the registration rate (admins).
+import { stringify } from 'csv-stringify/sync';
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { HealthConfig } from '../../config/health.js';
+import { localDate, periodsBetween } from '../../health/periods.js';
+import { computeRates, type RateRow } from '../../health/rates.js';
+import { AuditRepo } from '../../store/audit-repo.js';
+import { HealthRepo } from '../../store/health-repo.js';
+import { requireRole } from '../auth.js';
+import type { ApiEnv } from '../deps.js';
+import { badRequest, jsonBody, parseOr400 } from '../errors.js';
+
+const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a local date YYYY-MM-DD');
+const query = z.strictObject({
+  /** First and last local day (both included); default the last 7 days up to today. */
+  from: date.optional(),
+  to: date.optional(),
+  district: z.string().min(1).optional(),
+  format: z.enum(['json', 'csv']).default('json'),
+});
+const target = z.strictObject({ expected: z.number().int().min(0).max(1_000_000) });
+const CSV_COLUMNS = ['period', 'start', 'district', 'grid', 'cameras', 'registered', 'expected', 'registration', 'online', 'imageIntact', 'location', 'onlineHours', 'intactHours'] as const;
+/** More days than this in one report is refused (each day is a pass over the uptime rows). */
+const MAX_DAYS = 366;
+
+export interface RateReportDeps {
+  healthRepo: HealthRepo;
+  health: HealthConfig;
+  timezone: string;
+}
+
+/** The report itself, for the route and the Prometheus gauges. */
+export async function rateReport(d: RateReportDeps, from: string, to: string, district?: string, now = Date.now()): Promise<RateRow[]> {
+  const periods = periodsBetween(from, to, d.timezone);
+  const start = Math.min(...periods.map((p) => p.start));
+  const end = Math.max(...periods.map((p) => p.end));
+  const [registry, uptime, targets] = await Promise.all([d.healthRepo.registry(), d.healthRepo.uptime(start, end), d.healthRepo.targets()]);
+  const confirmations = new Map<number, Map<string, { lat: number; lon: number; confirmedAt: number }>>();
+  for (const p of periods) {
+    const at = Math.min(p.end, now);
+    const latest = await d.healthRepo.latestConfirmations(at);
+    confirmations.set(at, new Map([...latest].map(([id, c]) => [id, { lat: c.lat, lon: c.lon, confirmedAt: Date.parse(c.confirmedAt) }])));
+  }
+  const r = d.health.rates;
+  const rows = computeRates({
+    cameras: registry.filter((c) => !district || c.district === district),
+    uptime,
+    targets,
+    confirmationsAt: (at) => confirmations.get(at) ?? new Map(),
+    locationMaxAgeMs: r.locationMaxAgeDays * 86_400_000,
+    locationToleranceMetres: r.locationToleranceMetres,
+    now,
+  }, periods);
+  return rows;
+}
+
+export function cameraHealthReportRoutes(deps: RateReportDeps) {
+  return new Hono<ApiEnv>()
+    .get('/', requireRole('admin', 'operator', 'maintenance'), async (c) => {
+      const q = parseOr400(query, c.req.query(), 'query');
+      const today = localDate(Date.now(), deps.timezone);
+      const to = q.to ?? today;
+      const from = q.from ?? localDate(Date.parse(`${to}T12:00:00Z`) - 6 * 86_400_000, 'UTC');
+      if (from > to) throw badRequest(`from (${from}) is after to (${to})`);
+      if ((Date.parse(to) - Date.parse(from)) / 86_400_000 > MAX_DAYS) throw badRequest(`at most ${MAX_DAYS} days in one report`);
+      const rows = await rateReport(deps, from, to, q.district);
+      if (q.format === 'csv') {
+        const csv = stringify(rows, { header: true, columns: [...CSV_COLUMNS] });
+        return c.body(csv, 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="camera-health-${from}-${to}.csv"` });
+      }
+      return c.json({ from, to, timezone: deps.timezone, target: deps.health.rates.target, rows });
+    })
+    .put('/targets/:district', requireRole('admin'), async (c) => {
+      const district = c.req.param('district');
+      const b = await jsonBody(c, target);
+      const p = c.get('principal');
+      await deps.healthRepo.db.tx(async (t) => {
+        await new HealthRepo(t).setTarget(district, b.expected, p.name);
+        await new AuditRepo(t).append({ actor: p.name, role: p.role, action: 'camera-health.target-set', target: district, details: { expected: b.expected } });
+      });
+      return c.json({ district, expected: b.expected });
+    });
+}
