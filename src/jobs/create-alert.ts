@@ -47,7 +47,9 @@ async function createPlateAlert(p: PlateAlertPayload, deps: CreateAlertDeps): Pr
   const view = await describeAlert(alert, deps);
   await deps.bus.publish({ type: 'alert', alertId: alert.id, cameraId: alert.camera_id, status: alert.status, at: Date.now(), capturedAt: p.capturedAt, data: { ...view, audience: audienceFor(raisedUnder.checkpointsNotified, camera) } });
   await claimCheckpointDeliveries(alert, camera, raisedUnder, deps);
-  if (created && alert.confirmations_required === 0) await queueDispatch(deps.queues, alert.id, 1);
+  // Not only when created: a job stopped between the alert's insert and this line finds the alert made on its
+  // retry, and without this its hit would never be dispatched. The dispatch job id makes a repeat a no-op.
+  if (alert.confirmations_required === 0 && (created || !(await deps.assignments.dispatchStarted(alert.id)))) await queueDispatch(deps.queues, alert.id, 1);
 }
 
 /** No dispatch here, by design: a face match is a candidate, never a conclusion. */

@@ -72,6 +72,15 @@ export class AssignmentRepo {
     });
   }
 
+  /** Whether the alert was ever offered to a unit or waited for one: its first dispatch job has run. */
+  async dispatchStarted(alertId: string): Promise<boolean> {
+    const [row] = await this.db.query<{ started: boolean }>(
+      'select exists (select 1 from assignments where alert_id = $1) or exists (select 1 from dispatch_waits where alert_id = $1) as started',
+      [alertId],
+    );
+    return row.started;
+  }
+
   /** Records that the alert waits for a free unit (its round `attempt`); a second call finds the open wait. */
   async startWait(alertId: string, attempt: number): Promise<{ wait: WaitRow; created: boolean }> {
     const made = await this.db.query<WaitRow>(
