@@ -105,6 +105,32 @@ describe('child registry', () => {
     expect(orphan.signalCode).toBe('SIGTERM');
   });
 
+  it('a child dies with its parent, even when the parent is SIGKILLed', async () => {
+    const dir = tempDir();
+    const script = path.join(dir, 'parent.ts');
+    const registry = new URL('./children.ts', import.meta.url).pathname;
+    writeFileSync(script, `import { spawnChild } from ${JSON.stringify(registry)};\nconst c = spawnChild('sleep', ['60'], { stdio: 'ignore' });\nconsole.log('child', c.pid);\nsetInterval(() => {}, 1000);\n`);
+    const parent = spawn(process.execPath, ['--import', 'tsx', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    strays.push(parent);
+    const pid = await new Promise<number>((resolve) => parent.stdout!.setEncoding('utf8').on('data', (t: string) => {
+      const m = /child (\d+)/.exec(t);
+      if (m) resolve(Number(m[1]));
+    }));
+    const record = { pid, command: 'sleep', procStart: procStartOf(pid) };
+    await new Promise((r) => setTimeout(r, 100)); // setpriv has exec'd sleep
+    expect(stillRuns(record)).toBe(true);
+    parent.kill('SIGKILL');
+    await exited(parent);
+    for (let i = 0; i < 100 && stillRuns(record); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(stillRuns(record)).toBe(false);
+  });
+
+  it('a missing program still fails as spawn does (ENOENT), not through the wrapper', async () => {
+    const child = spawnChild('no-such-program-vigil', [], { stdio: 'ignore' });
+    const err = await new Promise<NodeJS.ErrnoException>((resolve) => child.once('error', resolve));
+    expect(err.code).toBe('ENOENT');
+  });
+
   it('ignores a pid file it cannot read', async () => {
     const runDir = tempDir();
     writeFileSync(path.join(runDir, 'children-999999.json'), '{not json');

@@ -1,7 +1,8 @@
-// Every child process Vigil spawns, so none outlives the node: killed when the node exits, and
-// recorded in a pid file under the data directory so the next start reaps what a SIGKILL left.
+// Every child process Vigil spawns, so none outlives the node: killed when the node exits, told by the
+// kernel when the node dies (setpriv --pdeathsig), and recorded in a pid file under the data directory
+// so the next start reaps whatever a SIGKILL still left.
 import { spawn, type ChildProcess, type ChildProcessByStdio, type SpawnOptions, type SpawnOptionsWithStdioTuple, type StdioNull, type StdioPipe } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { z } from 'zod';
@@ -28,6 +29,28 @@ type PidFile = z.infer<typeof pidFileSchema>;
 export interface SpawnChildOptions extends SpawnOptions {
   /** Signal sent when the node exits with this child still running. Default SIGKILL. */
   stopSignal?: ChildRecord['stopSignal'];
+  /** The kernel sends the child SIGTERM when the node dies, SIGKILL included (Linux, setpriv). Default true. */
+  dieWithParent?: boolean;
+}
+
+/**
+ * util-linux's setpriv sets the parent-death signal (prctl PR_SET_PDEATHSIG) and then execs the
+ * program, so the pid and, once exec'd, /proc/<pid>/cmdline are the program's own. Node cannot set it itself.
+ */
+const SETPRIV = '/usr/bin/setpriv';
+const canSetDeathSignal = process.platform === 'linux' && existsSync(SETPRIV);
+
+/** True when command names an executable (on PATH or as a path): only then is it wrapped, so a missing program still fails with ENOENT. */
+function runnable(command: string, pathVar: string | undefined): boolean {
+  const candidates = command.includes('/') ? [command] : (pathVar ?? '').split(path.delimiter).filter(Boolean).map((d) => path.join(d, command));
+  return candidates.some((c) => {
+    try {
+      accessSync(c, constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
 }
 
 /** /proc/<pid>/stat field 22 (start time), or null where /proc is not there or the pid is gone. */
@@ -128,8 +151,10 @@ export const children = new ChildRegistry();
 export function spawnChild(command: string, args: readonly string[], options: SpawnChildOptions & SpawnOptionsWithStdioTuple<StdioNull, StdioPipe, StdioPipe>): ChildProcessByStdio<null, Readable, Readable>;
 export function spawnChild(command: string, args: readonly string[], options?: SpawnChildOptions): ChildProcess;
 export function spawnChild(command: string, args: readonly string[], options: SpawnChildOptions = {}): ChildProcess {
-  const { stopSignal = 'SIGKILL', ...spawnOptions } = options;
-  const child = spawn(command, args, spawnOptions);
+  const { stopSignal = 'SIGKILL', dieWithParent = true, ...spawnOptions } = options;
+  const wrap = dieWithParent && canSetDeathSignal && runnable(command, (spawnOptions.env ?? process.env).PATH);
+  // SIGTERM on the node's death, whatever stopSignal says: redis-server then finishes its append-only file.
+  const child = wrap ? spawn(SETPRIV, ['--pdeathsig', 'TERM', '--', command, ...args], spawnOptions) : spawn(command, args, spawnOptions);
   children.track(child, command, args, stopSignal);
   return child;
 }
