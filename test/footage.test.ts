@@ -190,7 +190,7 @@ describe('footage API and CLI', () => {
     expect((listed.body.segments as { protectedBy: string[] }[]).every((s) => s.protectedBy.includes('export'))).toBe(true);
     expect((await json(`/exports/${done.id}/release`, 'operator', { method: 'POST', body: JSON.stringify({ reason: 'case closed' }) })).status).toBe(403);
     expect((await json(`/exports/${done.id}/release`, 'admin', { method: 'POST', body: JSON.stringify({ reason: 'case closed' }) })).status).toBe(200);
-    expect((await json(`/exports/${done.id}/release`, 'admin', { method: 'POST', body: JSON.stringify({ reason: 'again' }) })).status).toBe(400);
+    expect((await json(`/exports/${done.id}/release`, 'admin', { method: 'POST', body: JSON.stringify({ reason: 'again' }) })).status).toBe(409);
 
     const sink = new PassThrough();
     let printed = '';

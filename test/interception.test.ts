@@ -142,7 +142,7 @@ describe('checkpoint interception', () => {
     await south.waitFor(isOrder('cancelled', order.id), 10_000, 'the cancellation at gate-s');
     expect((await t.api(`/interceptions/${order.id}/cancel`, operator, { method: 'POST', body: JSON.stringify({ reason: 'again' }) })).status).toBe(409);
     expect((await t.api(`/interceptions/${order.id}/ack`, gateS, { method: 'POST' })).status).toBe(409);
-    expect((await t.api('/interceptions/not-an-id', operator)).status).toBe(400);
+    expect((await t.api('/interceptions/not-an-id', operator)).status).toBe(404);
     south.close();
   });
 

@@ -6,6 +6,7 @@ import { parseCompass, type DirectionFilter, type SearchArea } from '../domain/s
 import { AccessRefused, resolveAccess, type Access } from '../recording/footage-access.js';
 import type { ApiDeps, ApiEnv } from './deps.js';
 import { badRequest } from './errors.js';
+import { CaseService } from '../services/case-service.js';
 
 /** Footage shown around a result: from this long before it was first seen to this long after it was last seen. */
 export const FOOTAGE_MARGIN_MS = 10_000;
@@ -72,16 +73,14 @@ export async function accessOf(q: { purpose?: string; case?: string }, cases: Ap
   }
 }
 
-/** Audits a search with its parameters, and files it under the case when one was named. */
+/** Audits a search with its parameters, and files it under the case when one was named: both in one transaction. */
 export async function recordSearch(
   c: Context<ApiEnv>,
-  deps: Pick<ApiDeps, 'audit' | 'cases'>,
+  deps: Pick<ApiDeps, 'audit' | 'cases' | 'segments'>,
   s: { action: string; target: string | null; access: Access; details: Record<string, unknown> },
 ): Promise<void> {
-  const p = c.get('principal');
-  const details = { ...s.details, purpose: s.access.purpose, case: s.access.case?.number ?? null };
-  await deps.audit.append({ actor: p.name, role: p.role, action: s.action, target: s.target, details });
-  if (s.access.case) await deps.cases.addItem({ caseId: s.access.case.id, kind: 'search', ref: s.target ?? s.action, details: { action: s.action, ...s.details }, addedBy: p.name });
+  const cases = new CaseService({ cases: deps.cases, segments: deps.segments, audit: deps.audit, eventSeconds: 0 });
+  await cases.recordLookup(c.get('principal'), s);
 }
 
 /** The footage route playing this camera around a result, carrying the search's purpose or case (playback is audited too). */

@@ -55,6 +55,8 @@ export interface StartOptions {
 export interface Running {
   infra: Infra;
   url: string | null;
+  /** The API's Hono app (null without the api role): tests call app.request() on it, no port needed. */
+  app: ReturnType<typeof createApp> | null;
   demo: DemoHandle | null;
   queues: QueueSet;
   bus: EventBus;
@@ -163,6 +165,7 @@ async function startParts(loaded: LoadedConfig, log: Logger, roles: Set<NodeRole
   await recording.start({ recorders: roles.has('cameras'), retention: roles.has('cameras'), exports: roles.has('api') });
 
   let url: string | null = null;
+  let api: ReturnType<typeof createApp> | null = null;
   if (roles.has('api')) {
     const faceSearch = new FaceSearchService(repos.faceSightings, repos.audit, config.faces, () => faces.watchlist.analyzer());
     // One random key for every process of the node, made by whichever starts first (never in the repo).
@@ -171,6 +174,7 @@ async function startParts(loaded: LoadedConfig, log: Logger, roles: Set<NodeRole
     stack.push('live view', async () => live.stop());
     const base = baseMapFor(config, loaded.root);
     const app = createApp({ config, log: log.child('api'), ...repos, hotlist, alertService, interceptions, bus, recording, faceWatchlist: faces.watchlist, faceAuthorisations: faces.authorisations, faceSearch, live, media, duty, baseMap: () => base, ...health.api, ...apiOnBoundedRedis(obs, queues.prefix) });
+    api = app;
     const port = opts.port ?? env.port ?? config.server.port;
     const server = await new Promise<ServerType>((resolve, reject) => {
       const s = serve({ fetch: app.fetch, port, hostname: config.server.host }, () => resolve(s));
@@ -200,7 +204,7 @@ async function startParts(loaded: LoadedConfig, log: Logger, roles: Set<NodeRole
     await workers.start();
     cameras = workers;
   }
-  return { url, demo, queues, bus, hotlistIndex, duty, cameras, faceWatchlist: faces.watchlist, faceAuthorisations: faces.authorisations };
+  return { url, app: api, demo, queues, bus, hotlistIndex, duty, cameras, faceWatchlist: faces.watchlist, faceAuthorisations: faces.authorisations };
 }
 
 /** The face watchlist (gallery rebuilt from the enrolled photos) and the authorisations that gate live matching. */

@@ -51,14 +51,17 @@ export class ExportJobs {
   /** Records the export, holds its footage (so retention keeps it), links it to the case, and queues it. */
   async create(req: ExportRequest): Promise<ExportRecord> {
     const id = randomUUID();
-    await this.d.exports.create({ id, cameras: req.cameras, from: req.from, to: req.to, purpose: req.purpose, caseId: req.caseId, requestedBy: req.actor, role: req.role });
-    for (const cameraId of req.cameras) {
-      await this.d.segments.addHold({ cameraId, from: req.from, to: req.to, kind: 'export', ref: id, reason: req.purpose, createdBy: req.actor, expiresAt: null });
-    }
-    if (req.caseId) await this.d.cases.addItem({ caseId: req.caseId, kind: 'export', ref: id, from: req.from, to: req.to, details: { cameras: req.cameras }, addedBy: req.actor });
-    await this.d.audit.append({
-      actor: req.actor, role: req.role, action: 'footage.export', target: id,
-      details: { cameras: req.cameras, from: req.from.toISOString(), to: req.to.toISOString(), purpose: req.purpose, case: req.caseNumber },
+    // The export, its holds, its case filing and its audit entry commit together; the job is queued after.
+    await this.d.exports.db.tx(async (t) => {
+      await this.d.exports.on(t).create({ id, cameras: req.cameras, from: req.from, to: req.to, purpose: req.purpose, caseId: req.caseId, requestedBy: req.actor, role: req.role });
+      for (const cameraId of req.cameras) {
+        await this.d.segments.on(t).addHold({ cameraId, from: req.from, to: req.to, kind: 'export', ref: id, reason: req.purpose, createdBy: req.actor, expiresAt: null });
+      }
+      if (req.caseId) await this.d.cases.on(t).addItem({ caseId: req.caseId, kind: 'export', ref: id, from: req.from, to: req.to, details: { cameras: req.cameras }, addedBy: req.actor });
+      await this.d.audit.on(t).append({
+        actor: req.actor, role: req.role, action: 'footage.export', target: id,
+        details: { cameras: req.cameras, from: req.from.toISOString(), to: req.to.toISOString(), purpose: req.purpose, case: req.caseNumber },
+      });
     });
     this.enqueue(id);
     return (await this.d.exports.get(id)) as ExportRecord;
@@ -93,10 +96,12 @@ export class ExportJobs {
   }
 
   async release(id: string, actor: string, role: string, reason: string): Promise<boolean> {
-    if (!(await this.d.exports.release(id, actor, reason))) return false;
-    const holds = await this.d.segments.releaseHolds('export', [id], actor, reason);
-    await this.d.audit.append({ actor, role, action: 'footage.export.release', target: id, details: { reason, holdsReleased: holds } });
-    return true;
+    return this.d.exports.db.tx(async (t) => {
+      if (!(await this.d.exports.on(t).release(id, actor, reason))) return false;
+      const holds = await this.d.segments.on(t).releaseHolds('export', [id], actor, reason);
+      await this.d.audit.on(t).append({ actor, role, action: 'footage.export.release', target: id, details: { reason, holdsReleased: holds } });
+      return true;
+    });
   }
 
   private enqueue(id: string): void {

@@ -57,7 +57,13 @@ export interface AlertFilter {
   kinds?: string[];
   since?: Date;
   limit?: number;
+  /** Rows to skip, newest first (paging). */
+  offset?: number;
 }
+
+const LIST_WHERE = `($1::text is null or status = $1) and ($2::text[] is null or camera_id = any($2))
+  and ($3::timestamptz is null or created_at >= $3) and ($4::text[] is null or kind = any($4))`;
+const listParams = (f: AlertFilter) => [f.status ?? null, f.cameraIds ?? null, f.since?.toISOString() ?? null, f.kinds ?? null];
 
 export class AlertRepo {
   constructor(readonly db: Db) {}
@@ -111,11 +117,15 @@ export class AlertRepo {
 
   async list(f: AlertFilter = {}): Promise<AlertRow[]> {
     return this.db.query<AlertRow>(
-      `select * from alerts where ($1::text is null or status = $1) and ($2::text[] is null or camera_id = any($2))
-         and ($3::timestamptz is null or created_at >= $3) and ($5::text[] is null or kind = any($5))
-       order by created_at desc limit $4`,
-      [f.status ?? null, f.cameraIds ?? null, f.since?.toISOString() ?? null, Math.min(f.limit ?? 100, 500), f.kinds ?? null],
+      `select * from alerts where ${LIST_WHERE} order by created_at desc, id desc limit $5 offset $6`,
+      [...listParams(f), Math.min(f.limit ?? 100, 500), f.offset ?? 0],
     );
+  }
+
+  /** How many alerts the filter matches in all (limit and offset aside): the badge's number, not the page's. */
+  async count(f: AlertFilter = {}): Promise<number> {
+    const [{ n }] = await this.db.query<{ n: string | number }>(`select count(*) as n from alerts where ${LIST_WHERE}`, listParams(f));
+    return Number(n);
   }
 
   /** Records a human's verdict once; a second disposition of the same alert is refused (returns null). */

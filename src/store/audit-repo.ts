@@ -86,6 +86,12 @@ export class AuditRepo {
     return rows.map(toEntry);
   }
 
+  /** How many entries there are (of one action, when given). */
+  async count(opts: { action?: string } = {}): Promise<number> {
+    const [{ n }] = await this.db.query<{ n: string | number }>('select count(*) as n from audit_log where ($1::text is null or action = $1)', [opts.action ?? null]);
+    return Number(n);
+  }
+
   /** Re-computes every hash; returns the first broken sequence number, or null when intact. */
   async verify(): Promise<{ entries: number; brokenAt: number | null }> {
     let prev = GENESIS;

@@ -1,4 +1,5 @@
 // Plate reads (one row per vehicle pass): upserted as a pass improves, searched by investigators.
+import { BadInputError } from '../lib/errors.js';
 import type { Db } from './db.js';
 import type { DirectionFilter, SearchArea } from '../domain/search-area.js';
 import type { PlateReadEvent } from '../queues/payloads.js';
@@ -53,8 +54,8 @@ export const SHORT_PATTERN_CAMERA_HOURS = 6;
  */
 const PARTIAL_WINDOWS_DAYS = [1, 2, 4, 8, 16, 32];
 
-/** A search that would read the whole table; the message says how to narrow it (the API answers 400). */
-export class SearchTooBroadError extends Error {
+/** A search that would read the whole table; the message says how to narrow it. */
+export class SearchTooBroadError extends BadInputError {
   override name = 'SearchTooBroadError';
 }
 
@@ -146,9 +147,36 @@ export class PlateReadRepo {
     return rows.slice(offset, offset + limit);
   }
 
-  private async select(q: PlateReadQuery & { mode: PlateMatchMode }, from: Date | undefined, to: Date | undefined, limit: number, offset: number): Promise<PlateReadRow[]> {
-    const where: string[] = [];
+  /**
+   * How many reads the search matches, counted up to `cap` (then `exact` is false): a page's total without
+   * counting millions of rows. Throws SearchTooBroadError like search() for an unnarrowed short pattern.
+   */
+  async count(q: PlateReadQuery, cap: number): Promise<{ total: number; exact: boolean }> {
+    const cameraIds = await narrowCameras(this.db, q.cameraIds, q.area);
+    if (cameraIds && !cameraIds.length) return { total: 0, exact: true };
+    const mode = q.mode ?? 'exact';
+    if (q.plate && mode === 'partial') checkPartialNarrowed(q.plate, { cameraIds, from: q.from, to: q.to });
     const params: unknown[] = [];
+    const where = this.where({ ...q, mode, cameraIds }, q.from, q.to, params);
+    const [{ n }] = await this.db.query<{ n: string | number }>(
+      `select count(*) as n from (select 1 from plate_reads ${where} limit $${params.push(cap + 1)}) capped`,
+      params,
+    );
+    return { total: Math.min(Number(n), cap), exact: Number(n) <= cap };
+  }
+
+  private async select(q: PlateReadQuery & { mode: PlateMatchMode }, from: Date | undefined, to: Date | undefined, limit: number, offset: number): Promise<PlateReadRow[]> {
+    const params: unknown[] = [];
+    const where = this.where(q, from, to, params);
+    const p = (value: unknown) => `$${params.push(value)}`;
+    const sql = `select ${columns} from plate_reads ${where}
+      order by first_seen desc, id desc limit ${p(limit)} offset ${p(offset)}`;
+    return this.db.query<PlateReadRow>(sql, params);
+  }
+
+  /** The where clause of a search, its values pushed onto `params`. */
+  private where(q: PlateReadQuery & { mode: PlateMatchMode }, from: Date | undefined, to: Date | undefined, params: unknown[]): string {
+    const where: string[] = [];
     const p = (value: unknown) => `$${params.push(value)}`;
     if (q.plate) {
       if (q.mode === 'exact') where.push(`plate = ${p(q.plate)}`);
@@ -166,8 +194,6 @@ export class PlateReadRepo {
       const d = p(q.direction.degrees);
       where.push(`least(abs(direction - ${d}::float8), 360 - abs(direction - ${d}::float8)) <= ${p(q.direction.toleranceDeg)}::float8`);
     }
-    const sql = `select ${columns} from plate_reads ${where.length ? `where ${where.join(' and ')}` : ''}
-      order by first_seen desc, id desc limit ${p(limit)} offset ${p(offset)}`;
-    return this.db.query<PlateReadRow>(sql, params);
+    return where.length ? `where ${where.join(' and ')}` : '';
   }
 }

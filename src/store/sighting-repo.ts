@@ -44,16 +44,23 @@ export class SightingRepo {
 
   /** Newest first, paged by offset and limit. */
   async search(q: SightingQuery): Promise<SightingRow[]> {
+    return (await this.page(q, 0)).rows;
+  }
+
+  /** A page and how many sightings match in all, counted up to `cap` (then `exact` is false; 0: not counted). */
+  async page(q: SightingQuery, cap: number): Promise<{ rows: SightingRow[]; total: number; exact: boolean }> {
     const cameraIds = await narrowCameras(this.db, q.cameraIds, q.area);
-    if (cameraIds && !cameraIds.length) return [];
-    return this.db.query<SightingRow>(
-      `select ${columns} from sightings
-       where ($1::text[] is null or label = any($1)) and ($2::text[] is null or camera_id = any($2))
+    if (cameraIds && !cameraIds.length) return { rows: [], total: 0, exact: true };
+    const where = `where ($1::text[] is null or label = any($1)) and ($2::text[] is null or camera_id = any($2))
          and ($3::timestamptz is null or first_seen >= $3) and ($4::timestamptz is null or first_seen < $4)
-         and ($5::text is null or plate = $5)
-       order by first_seen desc, id desc limit $6 offset $7`,
-      [q.labels ?? null, cameraIds ?? null, q.from?.toISOString() ?? null, q.to?.toISOString() ?? null, q.plate ?? null, Math.min(q.limit ?? 50, 500), q.offset ?? 0],
-    );
+         and ($5::text is null or plate = $5)`;
+    const params = [q.labels ?? null, cameraIds ?? null, q.from?.toISOString() ?? null, q.to?.toISOString() ?? null, q.plate ?? null];
+    const rows = await this.db.query<SightingRow>(`select ${columns} from sightings ${where} order by first_seen desc, id desc limit $6 offset $7`, [
+      ...params, Math.min(q.limit ?? 50, 500), q.offset ?? 0,
+    ]);
+    if (cap <= 0) return { rows, total: rows.length, exact: false };
+    const [{ n }] = await this.db.query<{ n: string | number }>(`select count(*) as n from (select 1 from sightings ${where} limit $6) capped`, [...params, cap + 1]);
+    return { rows, total: Math.min(Number(n), cap), exact: Number(n) <= cap };
   }
 
   async crop(id: string): Promise<Buffer | null> {

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { createToken, revokeToken, tokenCreateSchema } from '../../services/token-admin.js';
 import { requireRole } from '../auth.js';
 import type { ApiDeps, ApiEnv } from '../deps.js';
-import { jsonBody, notFound, parseOr400 } from '../errors.js';
+import { jsonBody, notFound, parseOr400, uuidParam } from '../errors.js';
 
 const auditQuery = z.strictObject({
   after: z.coerce.number().int().min(0).optional(),
@@ -23,7 +23,11 @@ export function adminRoutes(deps: ApiDeps) {
     .use(requireRole('admin'))
     .get('/audit', async (c) => {
       const q = parseOr400(auditQuery, c.req.query(), 'query');
-      return c.json({ entries: await deps.audit.list({ afterSeq: q.after, action: q.action, limit: q.limit }) });
+      const limit = q.limit ?? 100;
+      const entries = await deps.audit.list({ afterSeq: q.after, action: q.action, limit });
+      // The cursor is the last sequence number: pass it as after= for the next page.
+      const nextAfter = entries.length === limit ? entries[entries.length - 1].seq : null;
+      return c.json({ entries, total: await deps.audit.count({ action: q.action }), limit, nextAfter });
     })
     .get('/audit/verify', async (c) => c.json(await deps.audit.verify()))
     .get('/jobs/failed', async (c) => c.json({ failed: await deps.queues.failed() }))
@@ -40,7 +44,7 @@ export function adminRoutes(deps: ApiDeps) {
     })
     .delete('/tokens/:id', async (c) => {
       const p = c.get('principal');
-      const revoked = await revokeToken(deps.tokens, c.req.param('id'), { name: p.name, role: p.role });
+      const revoked = await revokeToken(deps.tokens, uuidParam(c, 'id', 'token'), { name: p.name, role: p.role });
       if (!revoked) throw notFound('live token');
       return c.json({ revoked });
     });

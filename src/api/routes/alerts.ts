@@ -8,12 +8,14 @@ import type { AlertRow } from '../../store/alert-repo.js';
 import type { Principal } from '../../store/token-repo.js';
 import { requireRole } from '../auth.js';
 import type { ApiDeps, ApiEnv } from '../deps.js';
-import { jsonBody, notFound, parseOr400 } from '../errors.js';
+import { jsonBody, notFound, parseOr400, uuidParam } from '../errors.js';
+import { nextOffset } from '../lists.js';
 
 const listQuery = z.strictObject({
   status: z.enum(['candidate', 'confirmed', 'dismissed']).optional(),
   since: z.iso.datetime({ offset: true }).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
+  offset: z.coerce.number().int().min(0).max(100_000).default(0),
 });
 
 const MAX_LIST = 500;
@@ -32,14 +34,22 @@ export function alertRoutes(deps: ApiDeps) {
       const kinds = p.role === 'checkpoint' ? ['plate'] : undefined;
       // A checkpoint sees its own hits and those its duty scope showed it: read a wider page, then keep those.
       const limit = p.role === 'checkpoint' ? MAX_LIST : q.limit;
-      let rows = await deps.alerts.list({ status: q.status, since: q.since ? new Date(q.since) : undefined, limit, kinds });
-      if (p.role === 'checkpoint') rows = (await visibleToCheckpoint(deps, rows, p)).slice(0, q.limit);
+      const filter = { status: q.status, since: q.since ? new Date(q.since) : undefined, kinds };
+      let rows = await deps.alerts.list({ ...filter, limit, offset: p.role === 'checkpoint' ? 0 : q.offset });
+      // A checkpoint's total is what it may see of the wider page (its scope is decided per alert, not in SQL).
+      let total = p.role === 'checkpoint' ? 0 : await deps.alerts.count(filter);
+      if (p.role === 'checkpoint') {
+        const visible = await visibleToCheckpoint(deps, rows, p);
+        total = visible.length;
+        rows = visible.slice(q.offset, q.offset + q.limit);
+      }
       // An alert no unit could take yet shows its wait (dispatch.state 'waiting', since when).
       const waits = new Map((await deps.assignments.waitsOf(rows.map((a) => a.id))).map((w) => [w.alert_id, waitingView(w)]));
-      return c.json({ alerts: await Promise.all(rows.map(async (a) => ({ ...(await describeAlert(a, deps)), dispatch: waits.get(a.id) ?? null }))) });
+      const alerts = await Promise.all(rows.map(async (a) => ({ ...(await describeAlert(a, deps)), dispatch: waits.get(a.id) ?? null })));
+      return c.json({ alerts, total, limit: q.limit, offset: q.offset, nextOffset: nextOffset(q.offset, rows.length, total) });
     })
     .get('/:id', requireRole('admin', 'operator', 'investigator', 'checkpoint', 'unit'), async (c) => {
-      const alert = await deps.alerts.get(c.req.param('id'));
+      const alert = await deps.alerts.get(uuidParam(c, 'id', 'alert'));
       const p = c.get('principal');
       const assignments = alert ? await deps.assignments.forAlert(alert.id) : [];
       const visible =
@@ -55,9 +65,9 @@ export function alertRoutes(deps: ApiDeps) {
       });
     })
     .post('/:id/disposition', requireRole('admin', 'operator'), async (c) => {
+      const id = uuidParam(c, 'id', 'alert');
       const body = await jsonBody(c, dispositionBody);
-      if (!(await deps.alerts.get(c.req.param('id')))) throw notFound('alert');
-      const alert = await deps.alertService.dispose(c.req.param('id'), body.verdict, body.reason, c.get('principal'));
+      const alert = await deps.alertService.dispose(id, body.verdict, body.reason, c.get('principal'));
       const interception = await orderInterception(deps, alert, c.get('principal'));
       return c.json({ id: alert.id, status: alert.status, disposedBy: alert.disposed_by, reason: alert.disposition_reason, interceptionId: interception?.id ?? null });
     });

@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { requireRole } from '../auth.js';
 import type { ApiEnv } from '../deps.js';
-import { jsonBody, notFound, parseOr400 } from '../errors.js';
+import { jsonBody, notFound, parseOr400, uuidParam } from '../errors.js';
 import type { FaceRouteDeps } from './face-deps.js';
 
 const why = z.string({ error: 'why is required' }).trim().min(3, 'say why (at least 3 characters)');
@@ -19,23 +19,23 @@ export function authorisationRoutes(deps: FaceRouteDeps) {
       return c.json({ authorisations: await deps.authorisationRepo.list({ includeEnded: q.include_ended === 'true', limit: q.limit }) });
     })
     .get('/:id', requireRole('admin', 'operator', 'investigator'), async (c) => {
-      const a = await deps.authorisationRepo.get(c.req.param('id'));
+      const a = await deps.authorisationRepo.get(uuidParam(c, 'id', 'authorisation'));
       if (!a) throw notFound('authorisation');
       return c.json(a);
     })
     .post('/', admin, async (c) => {
-      const body: unknown = await c.req.json().catch(() => null);
+      const body = await jsonBody(c, z.unknown());
       return c.json(await deps.faceAuthorisations.create(body, c.get('principal')), 201);
     })
     .patch('/:id', admin, async (c) => {
       const { why: reason, ...patch } = await jsonBody(c, changeBody);
-      const a = await deps.faceAuthorisations.change(c.req.param('id'), patch, c.get('principal'), reason);
+      const a = await deps.faceAuthorisations.change(uuidParam(c, 'id', 'authorisation'), patch, c.get('principal'), reason);
       if (!a) throw notFound('authorisation');
       return c.json(a);
     })
     .post('/:id/end', admin, async (c) => {
       const { reason } = await jsonBody(c, endBody);
-      const a = await deps.faceAuthorisations.end(c.req.param('id'), c.get('principal'), reason);
+      const a = await deps.faceAuthorisations.end(uuidParam(c, 'id', 'authorisation'), c.get('principal'), reason);
       if (!a) throw notFound('authorisation');
       return c.json(a);
     });

@@ -33,7 +33,12 @@ export async function readMultipart(c: Context): Promise<MultipartForm> {
   if (!(c.req.header('content-type') ?? '').startsWith('multipart/form-data')) {
     throw badRequest('send multipart/form-data: the photos as files, the other fields as text');
   }
-  const body = await c.req.parseBody({ all: true });
+  let body: Awaited<ReturnType<typeof c.req.parseBody>>;
+  try {
+    body = await c.req.parseBody({ all: true });
+  } catch (err) {
+    throw badRequest(`the multipart/form-data body is malformed (${(err as Error).message}): send a well-formed form with its boundary in Content-Type`);
+  }
   const fields: Record<string, string> = {};
   const repeated: Record<string, string[]> = {};
   const files: MultipartForm['files'] = [];

@@ -4,7 +4,8 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { requireRole } from '../auth.js';
 import type { ApiEnv } from '../deps.js';
-import { badRequest, notFound, parseOr400 } from '../errors.js';
+import { badRequest, notFound, parseOr400, uuidParam } from '../errors.js';
+import { UnprocessableError } from '../../lib/errors.js';
 import { readMultipart, type FaceRouteDeps } from './face-deps.js';
 import { purposeField } from '../purpose.js';
 import { areaOf, footageUrl, whereFields } from '../footage-search.js';
@@ -31,7 +32,7 @@ export function faceSearchRoutes(deps: FaceRouteDeps) {
         { purpose: q.purpose, cameraIds: q.camera?.split(','), area, from: q.from ? new Date(q.from) : undefined, to: q.to ? new Date(q.to) : undefined, limit: q.limit },
         c.get('principal'),
       );
-      if (!result.ok) return c.json({ error: result.message }, 422);
+      if (!result.ok) throw new UnprocessableError(result.message);
       const access = { purpose: q.purpose, case: null };
       return c.json({
         scanned: result.scanned,
@@ -42,7 +43,7 @@ export function faceSearchRoutes(deps: FaceRouteDeps) {
       });
     })
     .get('/sightings/:id/crop.jpg', requireRole('admin', 'operator', 'investigator'), async (c) => {
-      const crop = await deps.faceSightings.crop(c.req.param('id'));
+      const crop = await deps.faceSightings.crop(uuidParam(c, 'id', 'face sighting'));
       if (!crop) throw notFound('face crop');
       return c.body(new Uint8Array(crop), 200, { 'content-type': 'image/jpeg', 'cache-control': 'private, no-store' });
     });

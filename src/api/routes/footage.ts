@@ -1,10 +1,13 @@
 // Footage for investigators: segment listing, range playback, clip exports and cases; each look-up states
-// its purpose or case and is audited. Playback also opens through a signed media URL (for <video>).
+// its purpose or case and is audited. Playback also opens through a signed media URL (for <video>). Case changes
+// go through CaseService, one transaction each.
 import { Hono, type Context } from 'hono';
 import type { z } from 'zod';
 import { requireRole } from '../auth.js';
 import type { ApiDeps, ApiEnv } from '../deps.js';
-import { badRequest, jsonBody, notFound, parseOr400 } from '../errors.js';
+import { badRequest, isUuid, jsonBody, notFound, parseOr400 } from '../errors.js';
+import { CaseService } from '../../services/case-service.js';
+import { ConflictError } from '../../lib/errors.js';
 import { withoutSignature } from '../media-url.js';
 import { NoFootageError } from '../../recording/clip-plan.js';
 import type { RecordingService } from '../../recording/recording-service.js';
@@ -38,12 +41,10 @@ export function footageRoutes(deps: FootageDeps) {
       throw err;
     }
   };
-  /** Audits a look-up with its parameters, and files it under the case when one was named. */
-  const record = async (c: Context<ApiEnv>, action: string, target: string, a: Access, details: Record<string, unknown>) => {
-    const p = c.get('principal');
-    await deps.audit.append({ actor: p.name, role: p.role, action, target, details: { ...details, purpose: a.purpose, case: a.case?.number ?? null } });
-    if (a.case) await deps.cases.addItem({ caseId: a.case.id, kind: 'search', ref: target, details: { action, ...details }, addedBy: p.name });
-  };
+  const caseService = new CaseService({ cases: deps.cases, segments: deps.segments, audit: deps.audit, eventSeconds: deps.recording.config.eventSeconds });
+  /** Audits a look-up with its parameters, and files it under the case when one was named (one transaction). */
+  const record = (c: Context<ApiEnv>, action: string, target: string, a: Access, details: Record<string, unknown>) =>
+    caseService.recordLookup(c.get('principal'), { action, target, access: a, details });
   const camera = async (id: string) => {
     if (!(await deps.cameras.get(id))) throw notFound(`camera ${id}`);
     return id;
@@ -131,15 +132,12 @@ export function footageRoutes(deps: FootageDeps) {
       const e = await findExport(deps, c.req.param('id'));
       const { reason } = await jsonBody(c, reasonBody);
       const p = c.get('principal');
-      if (!(await deps.recording.exportJobs.release(e.id, p.name, p.role, reason))) throw badRequest(`export ${e.id} was already released`);
+      if (!(await deps.recording.exportJobs.release(e.id, p.name, p.role, reason))) throw new ConflictError(`export ${e.id} was already released`);
       return c.json(exportView((await deps.exports.get(e.id)) as ExportRecord, deps));
     })
     .post('/cases', requireRole(...CASEWORK), async (c) => {
       const b = await jsonBody(c, caseBody);
-      const p = c.get('principal');
-      const created = await deps.cases.create({ number: b.number, title: b.title, createdBy: p.name });
-      await deps.audit.append({ actor: p.name, role: p.role, action: 'case.create', target: created.id, details: { number: b.number, title: b.title } });
-      return c.json(created, 201);
+      return c.json(await caseService.open(b.number, b.title, c.get('principal')), 201);
     })
     .get('/cases/:id', requireRole(...CASEWORK), async (c) => {
       const found = await deps.cases.find(c.req.param('id'));
@@ -152,54 +150,27 @@ export function footageRoutes(deps: FootageDeps) {
       return c.json({ case: found, searches: of('search'), alerts: of('alert'), bookmarks: of('bookmark'), exports: exports.map((e) => exportView(e, deps)) });
     })
     .post('/cases/:id/bookmarks', requireRole(...CASEWORK), async (c) => {
-      const found = await openCase(deps, c.req.param('id'));
       const b = await jsonBody(c, bookmarkBody);
       const cam = await camera(b.camera);
-      const p = c.get('principal');
-      const from = new Date(b.from);
-      const to = new Date(b.to);
-      const item = await deps.cases.addItem({ caseId: found.id, kind: 'bookmark', cameraId: cam, from, to, note: b.note, addedBy: p.name });
-      await deps.segments.addHold({ cameraId: cam, from, to, kind: 'case', ref: item.id, reason: `case ${found.number}: ${b.note}`, createdBy: p.name, expiresAt: null });
-      await deps.audit.append({ actor: p.name, role: p.role, action: 'case.bookmark', target: found.id, details: { number: found.number, camera: cam, from: b.from, to: b.to, note: b.note } });
+      const item = await caseService.bookmark(c.req.param('id'), { camera: cam, from: new Date(b.from), to: new Date(b.to), note: b.note }, c.get('principal'));
       return c.json(item, 201);
     })
     .post('/cases/:id/alerts', requireRole(...CASEWORK), async (c) => {
-      const found = await openCase(deps, c.req.param('id'));
       const b = await jsonBody(c, alertLinkBody);
       const alert = await deps.alerts.get(b.alert);
       if (!alert) throw notFound(`alert ${b.alert}`);
-      const p = c.get('principal');
-      const margin = deps.recording.config.eventSeconds * 1000;
-      const at = new Date(alert.captured_at).getTime();
-      const [from, to] = [new Date(at - margin), new Date(at + margin)];
-      const item = await deps.cases.addItem({ caseId: found.id, kind: 'alert', ref: alert.id, cameraId: alert.camera_id, from, to, note: b.note ?? null, addedBy: p.name });
-      await deps.segments.addHold({ cameraId: alert.camera_id, from, to, kind: 'case', ref: item.id, reason: `case ${found.number}: ${alert.kind} alert ${alert.plate || alert.id}`, createdBy: p.name, expiresAt: null });
-      await deps.audit.append({ actor: p.name, role: p.role, action: 'case.alert', target: found.id, details: { number: found.number, alert: alert.id } });
-      return c.json(item, 201);
+      return c.json(await caseService.linkAlert(c.req.param('id'), alert, b.note ?? null, c.get('principal')), 201);
     })
     .post('/cases/:id/close', requireRole(...CASEWORK), async (c) => {
-      const found = await openCase(deps, c.req.param('id'));
       const { reason } = await jsonBody(c, reasonBody);
-      const p = c.get('principal');
-      await deps.cases.close(found.id, p.name);
-      const itemIds = (await deps.cases.items(found.id)).map((i) => i.id);
-      const released = await deps.segments.releaseHolds('case', itemIds, p.name, reason);
-      await deps.audit.append({ actor: p.name, role: p.role, action: 'case.close', target: found.id, details: { number: found.number, reason, holdsReleased: released } });
-      return c.json({ ...(await deps.cases.find(found.id)), holdsReleased: released });
+      return c.json(await caseService.close(c.req.param('id'), reason, c.get('principal')));
     });
 }
 
 async function findExport(deps: FootageDeps, id: string): Promise<ExportRecord> {
-  const e = /^[0-9a-f-]{36}$/i.test(id) ? await deps.exports.get(id) : null;
+  const e = isUuid(id) ? await deps.exports.get(id) : null;
   if (!e) throw notFound(`export ${id}`);
   return e;
-}
-
-async function openCase(deps: FootageDeps, id: string) {
-  const found = await deps.cases.find(id);
-  if (!found) throw notFound(`case ${id}`);
-  if (found.closedAt) throw badRequest(`case ${found.number} is closed`);
-  return found;
 }
 
 function exportView(e: ExportRecord, deps: FootageDeps) {

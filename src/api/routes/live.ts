@@ -2,7 +2,7 @@
 // MJPEG (?format=mjpeg, for codecs the browser cannot play); one ffmpeg per camera and format shared by its
 // viewers. GET /live lists what is being watched.
 import { Hono } from 'hono';
-import { HTTPException } from 'hono/http-exception';
+import { ForbiddenError, LimitReachedError, UnavailableError } from '../../lib/errors.js';
 import { requireRole } from '../auth.js';
 import type { ApiDeps, ApiEnv } from '../deps.js';
 import { z } from 'zod';
@@ -19,8 +19,8 @@ export interface LiveRouteDeps extends Pick<ApiDeps, 'config' | 'audit' | 'camer
 
 const liveQuery = z.strictObject({ format: z.enum(LIVE_FORMATS).default('fmp4') });
 
-const refuse = (status: 403 | 429 | 503, error: string, extra: Record<string, unknown> = {}) =>
-  new HTTPException(status, { res: Response.json({ error, ...extra }, { status }) });
+/** A camera without picture: 503 with {camera, state: 'offline'}, which the page reads to say so. */
+const offline = (message: string, camera: string) => new UnavailableError(message, { extra: { camera, state: 'offline' } });
 
 export function liveRoutes(deps: LiveRouteDeps) {
   return new Hono<ApiEnv>()
@@ -30,14 +30,14 @@ export function liveRoutes(deps: LiveRouteDeps) {
       const p = c.get('principal');
       const camera = deps.config.cameras.find((cam) => cam.id === id);
       if (!camera || !(await deps.cameras.get(id))) throw notFound(`camera ${id}`);
-      if (p.role === 'checkpoint' && p.subject !== id) throw refuse(403, `a checkpoint account sees its own camera (${p.subject}) only`);
-      if (!camera.enabled) throw refuse(503, `camera ${id} is disabled in the configuration`, { camera: id, state: 'offline' });
+      if (p.role === 'checkpoint' && p.subject !== id) throw new ForbiddenError(`a checkpoint account sees its own camera (${p.subject}) only`);
+      if (!camera.enabled) throw offline(`camera ${id} is disabled in the configuration`, id);
       let viewer;
       try {
         viewer = await deps.live.join(id, camera.source, format);
       } catch (err) {
-        if (err instanceof TooManyViewers) throw refuse(429, err.message);
-        if (err instanceof CameraOffline) throw refuse(503, err.message, { camera: id, state: 'offline' });
+        if (err instanceof TooManyViewers) throw new LimitReachedError(err.message);
+        if (err instanceof CameraOffline) throw offline(err.message, id);
         throw err;
       }
       await deps.audit.append({ actor: p.name, role: p.role, action: 'live.view', target: id, details: { camera: id, format, session: viewer.sessionId } });

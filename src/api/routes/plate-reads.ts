@@ -4,9 +4,9 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { requireRole } from '../auth.js';
 import type { ApiDeps, ApiEnv } from '../deps.js';
-import { badRequest, notFound, parseOr400 } from '../errors.js';
-import { accessOf, areaOf, directionFields, directionOf, footageUrl, nextOffset, recordSearch, whereFields, whyFields } from '../footage-search.js';
-import { SearchTooBroadError } from '../../store/plate-read-repo.js';
+import { notFound, parseOr400, uuidParam } from '../errors.js';
+import { nextOffset, TOTAL_CAP } from '../lists.js';
+import { accessOf, areaOf, directionFields, directionOf, footageUrl, nextOffset as nextPage, recordSearch, whereFields, whyFields } from '../footage-search.js';
 
 const searchQuery = z.strictObject({
   /** Partial: `?` one character, `*` any run; the known part may sit anywhere in the plate. */
@@ -30,21 +30,19 @@ export function plateReadRoutes(deps: ApiDeps) {
       const access = await accessOf(q, deps.cases);
       const area = areaOf(q);
       const direction = directionOf(q);
-      const reads = await deps.plateReads
-        .search({
-          plate: q.plate?.toUpperCase(),
-          mode: q.match,
-          cameraIds: q.camera ? q.camera.split(',') : undefined,
-          area,
-          direction,
-          from: q.from ? new Date(q.from) : undefined,
-          to: q.to ? new Date(q.to) : undefined,
-          limit: q.limit,
-          offset: q.offset,
-        })
-        .catch((err: Error) => {
-          throw err instanceof SearchTooBroadError ? badRequest(err.message) : err;
-        });
+      const query = {
+        plate: q.plate?.toUpperCase(),
+        mode: q.match,
+        cameraIds: q.camera ? q.camera.split(',') : undefined,
+        area,
+        direction,
+        from: q.from ? new Date(q.from) : undefined,
+        to: q.to ? new Date(q.to) : undefined,
+        limit: q.limit,
+        offset: q.offset,
+      };
+      const reads = await deps.plateReads.search(query);
+      const counted = await deps.plateReads.count(query, TOTAL_CAP);
       const { purpose: _p, case: _c, ...params } = q;
       await recordSearch(c, deps, { action: 'search.plate_reads', target: q.plate ?? null, access, details: { ...params, results: reads.length } });
       return c.json({
@@ -52,13 +50,15 @@ export function plateReadRoutes(deps: ApiDeps) {
           const crop = r.has_crop ? `/api/v1/plate-reads/${r.id}/crop.jpg` : null;
           return { ...r, cropUrl: crop, thumbnailUrl: crop, footageUrl: footageUrl(r.camera_id, r.first_seen, r.last_seen, access) };
         }),
+        total: counted.total,
+        totalExact: counted.exact,
         limit: q.limit,
         offset: q.offset,
-        nextOffset: nextOffset(reads.length, q.limit, q.offset),
+        nextOffset: counted.exact ? nextOffset(q.offset, reads.length, counted.total) : nextPage(reads.length, q.limit, q.offset),
       });
     })
     .get('/:id/crop.jpg', requireRole('admin', 'operator', 'investigator', 'checkpoint', 'unit'), async (c) => {
-      const crop = await deps.plateReads.crop(c.req.param('id'));
+      const crop = await deps.plateReads.crop(uuidParam(c, 'id', 'plate read'));
       if (!crop) throw notFound('crop');
       return c.body(new Uint8Array(crop), 200, { 'content-type': 'image/jpeg', 'cache-control': 'private, max-age=3600' });
     });

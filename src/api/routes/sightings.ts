@@ -4,8 +4,9 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { requireRole } from '../auth.js';
 import type { ApiDeps, ApiEnv } from '../deps.js';
-import { notFound, parseOr400 } from '../errors.js';
-import { accessOf, areaOf, footageUrl, nextOffset, recordSearch, whereFields, whyFields } from '../footage-search.js';
+import { notFound, parseOr400, uuidParam } from '../errors.js';
+import { nextOffset, TOTAL_CAP } from '../lists.js';
+import { accessOf, areaOf, footageUrl, nextOffset as nextPage, recordSearch, whereFields, whyFields } from '../footage-search.js';
 
 const searchQuery = z.strictObject({
   label: z.string().optional(),
@@ -24,7 +25,7 @@ export function sightingRoutes(deps: ApiDeps) {
     .get('/', requireRole('admin', 'operator', 'investigator'), async (c) => {
       const q = parseOr400(searchQuery, c.req.query(), 'query');
       const access = await accessOf(q, deps.cases);
-      const rows = await deps.sightings.search({
+      const { rows, total, exact } = await deps.sightings.page({
         labels: q.label?.split(','),
         cameraIds: q.camera?.split(','),
         area: areaOf(q),
@@ -33,7 +34,7 @@ export function sightingRoutes(deps: ApiDeps) {
         to: q.to ? new Date(q.to) : undefined,
         limit: q.limit,
         offset: q.offset,
-      });
+      }, TOTAL_CAP);
       const { purpose: _p, case: _c, ...params } = q;
       await recordSearch(c, deps, { action: 'search.sightings', target: q.plate ?? q.label ?? null, access, details: { ...params, results: rows.length } });
       return c.json({
@@ -41,13 +42,15 @@ export function sightingRoutes(deps: ApiDeps) {
           const crop = r.has_crop ? `/api/v1/sightings/${r.id}/crop.jpg` : null;
           return { ...r, cropUrl: crop, thumbnailUrl: crop, footageUrl: footageUrl(r.camera_id, r.first_seen, r.last_seen, access) };
         }),
+        total,
+        totalExact: exact,
         limit: q.limit,
         offset: q.offset,
-        nextOffset: nextOffset(rows.length, q.limit, q.offset),
+        nextOffset: exact ? nextOffset(q.offset, rows.length, total) : nextPage(rows.length, q.limit, q.offset),
       });
     })
     .get('/:id/crop.jpg', requireRole('admin', 'operator', 'investigator'), async (c) => {
-      const crop = await deps.sightings.crop(c.req.param('id'));
+      const crop = await deps.sightings.crop(uuidParam(c, 'id', 'sighting'));
       if (!crop) throw notFound('crop');
       return c.body(new Uint8Array(crop), 200, { 'content-type': 'image/jpeg', 'cache-control': 'private, max-age=3600' });
     });

@@ -4,7 +4,8 @@ import { z } from 'zod';
 import { SUBJECT_CATEGORIES, subjectPatchSchema } from '../../domain/face-watchlist.js';
 import { requireRole } from '../auth.js';
 import type { ApiEnv } from '../deps.js';
-import { jsonBody, notFound, parseOr400 } from '../errors.js';
+import { jsonBody, notFound, parseOr400, uuidParam } from '../errors.js';
+import { UnprocessableError } from '../../lib/errors.js';
 import { photoUploads, readMultipart, type FaceRouteDeps } from './face-deps.js';
 
 const why = z.string({ error: 'why is required' }).trim().min(3, 'say why (at least 3 characters): a case number or a reason');
@@ -27,7 +28,7 @@ export function subjectRoutes(deps: FaceRouteDeps) {
       return c.json({ subjects: await deps.subjects.list({ category: q.category, includeInactive: q.include_inactive === 'true', limit: q.limit, offset: q.offset }) });
     })
     .get('/:id', readers, async (c) => {
-      const subject = await deps.subjects.get(c.req.param('id'));
+      const subject = await deps.subjects.get(uuidParam(c, 'id', 'subject'));
       if (!subject || subject.deleted_at) throw notFound('subject');
       const photos = await deps.subjects.photos(subject.id);
       return c.json({ ...subject, photoList: photos.map((p) => ({ ...p, url: `/api/v1/subjects/${subject.id}/photos/${p.id}` })) });
@@ -37,15 +38,16 @@ export function subjectRoutes(deps: FaceRouteDeps) {
       const reason = parseOr400(why, form.fields.why, 'why');
       const { why: _ignored, sources: _s, source: _s1, ...fields } = form.fields;
       const result = await deps.faceWatchlist.create(fields, photoUploads(form), c.get('principal'), reason);
-      if (!result.subject) return c.json({ error: 'no photo could be enrolled: see photos[].message', photos: result.photos }, 422);
+      if (!result.subject) throw new UnprocessableError('no photo could be enrolled: see photos[].message', { details: result.photos, extra: { photos: result.photos } });
       return c.json(result, 201);
     })
     .post('/:id/photos', editors, async (c) => {
       const form = await readMultipart(c);
       const reason = parseOr400(why, form.fields.why, 'why');
-      const photos = await deps.faceWatchlist.addPhotos(c.req.param('id'), photoUploads(form), c.get('principal'), reason);
+      const photos = await deps.faceWatchlist.addPhotos(uuidParam(c, 'id', 'subject'), photoUploads(form), c.get('principal'), reason);
       if (!photos) throw notFound('subject');
-      return c.json({ photos }, photos.some((p) => p.ok) ? 200 : 422);
+      if (!photos.some((p) => p.ok)) throw new UnprocessableError('no photo could be enrolled: see photos[].message', { details: photos, extra: { photos } });
+      return c.json({ photos });
     })
     .get('/:id/photos/:photoId', readers, async (c) => {
       const photo = await deps.subjects.photoImage(c.req.param('id'), c.req.param('photoId'));
@@ -59,13 +61,13 @@ export function subjectRoutes(deps: FaceRouteDeps) {
     })
     .patch('/:id', editors, async (c) => {
       const { why: reason, ...patch } = await jsonBody(c, patchBody);
-      const subject = await deps.faceWatchlist.update(c.req.param('id'), patch, c.get('principal'), reason);
+      const subject = await deps.faceWatchlist.update(uuidParam(c, 'id', 'subject'), patch, c.get('principal'), reason);
       if (!subject) throw notFound('subject');
       return c.json(subject);
     })
     .delete('/:id', editors, async (c) => {
       const reason = parseOr400(why, c.req.query('why'), 'query why');
-      const done = await deps.faceWatchlist.delete(c.req.param('id'), c.get('principal'), reason);
+      const done = await deps.faceWatchlist.delete(uuidParam(c, 'id', 'subject'), c.get('principal'), reason);
       if (!done) throw notFound('subject');
       return c.json({ deleted: true, ...done });
     });

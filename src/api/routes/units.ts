@@ -2,7 +2,6 @@
 // (acknowledge, arrived, resolved). Types: car, motorbike, foot, post; status: available, assigned,
 // en_route, on_scene, off_duty.
 import { Hono } from 'hono';
-import { HTTPException } from 'hono/http-exception';
 import { z } from 'zod';
 import type { Principal } from '../../store/token-repo.js';
 import type { UnitRow } from '../../store/unit-repo.js';
@@ -10,7 +9,8 @@ import { reportUnitPosition } from '../../dispatch/unit-availability.js';
 import { queueOfferWaiting } from '../../queues/dispatch-producer.js';
 import { requireRole } from '../auth.js';
 import type { ApiDeps, ApiEnv } from '../deps.js';
-import { jsonBody, notFound } from '../errors.js';
+import { jsonBody, notFound, uuidParam } from '../errors.js';
+import { ConflictError, ForbiddenError } from '../../lib/errors.js';
 
 const positionBody = z.strictObject({
   lat: z.number().min(-90).max(90),
@@ -33,7 +33,7 @@ const availability = (deps: ApiDeps) => ({ units: deps.units, queues: deps.queue
 /** A unit account speaks only for its own unit; operators and admins may act for any. */
 function mustSpeakFor(p: Principal, unitId: string): void {
   if (p.role === 'unit' && p.subject !== unitId) {
-    throw new HTTPException(403, { res: Response.json({ error: `this token speaks for unit ${p.subject}, not ${unitId}` }, { status: 403 }) });
+    throw new ForbiddenError(`this token speaks for unit ${p.subject}, not ${unitId}`);
   }
 }
 
@@ -55,7 +55,7 @@ export function unitRoutes(deps: ApiDeps) {
       async (c: import('hono').Context<ApiEnv>) => {
         const unitId = c.req.param('id') as string;
         mustSpeakFor(c.get('principal'), unitId);
-        const row = await deps.alertService.unitAnswer(c.req.param('alertId') as string, unitId, kind, c.get('principal'));
+        const row = await deps.alertService.unitAnswer(uuidParam(c, 'alertId', 'alert'), unitId, kind, c.get('principal'));
         return c.json(row);
       },
     ] as const;
@@ -78,10 +78,13 @@ export function unitRoutes(deps: ApiDeps) {
       const body = await jsonBody(c, statusBody);
       const from = body.status === 'available' ? 'off_duty' : 'available';
       if (!(await deps.units.get(unitId))) throw notFound(`unit ${unitId}`);
-      if (!(await deps.units.setDuty(unitId, from, body.status))) {
-        throw new HTTPException(409, { res: Response.json({ error: `unit ${unitId} is not ${from}: assigned units change status by answering their offer` }, { status: 409 }) });
-      }
-      await deps.audit.append({ actor: p.name, role: p.role, action: 'unit.status', target: unitId, details: { from, to: body.status, reason: body.reason ?? null } });
+      // The status and its audit entry commit together.
+      await deps.units.db.tx(async (t) => {
+        if (!(await deps.units.on(t).setDuty(unitId, from, body.status))) {
+          throw new ConflictError(`unit ${unitId} is not ${from}: assigned units change status by answering their offer`);
+        }
+        await deps.audit.on(t).append({ actor: p.name, role: p.role, action: 'unit.status', target: unitId, details: { from, to: body.status, reason: body.reason ?? null } });
+      });
       if (body.status === 'available') await queueOfferWaiting(deps.queues, { unitId, trigger: 'available' });
       return c.json({ id: unitId, status: body.status });
     })
