@@ -14,19 +14,31 @@ export interface HealthDeps {
 
 const REDIS_DOWN = 'Redis is unreachable: live events, queues and camera status are unavailable; retry shortly';
 
+/** IPv4 and bracketed IPv6 addresses with their ports, as ioredis and pg put them in error messages. */
+const ADDRESS = /\b(?:\d{1,3}\.){3}\d{1,3}(?::\d+)?\b|\[[0-9a-f:]+\](?::\d+)?/gi;
+
+export interface HealthRouteOptions {
+  /**
+   * Keep network addresses in the failure reasons. Default false: the API port answers anyone who can
+   * reach it, so "ECONNREFUSED <address>" is said without the address; the metrics port (operators' network) keeps them.
+   */
+  addresses?: boolean;
+}
+
 /**
  * /healthz answers from memory only (a liveness probe must not restart a node because Redis is down);
  * /readyz runs every registered check, each bounded by the readiness timeout, and answers 503 naming
  * each failed check and why. Both are unauthenticated, for load balancers and orchestrators.
  */
-export function healthRoutes(readiness: Readiness = new Readiness()) {
+export function healthRoutes(readiness: Readiness = new Readiness(), opts: HealthRouteOptions = {}) {
   return new Hono()
     .get('/healthz', (c) => c.json({ ok: true, uptimeS: Math.round(process.uptime()) }))
     .get('/readyz', async (c) => {
       const report = await readiness.run();
       if (report.ok) return c.json(report, 200);
-      const failed = report.checks.filter((r) => !r.ok).map((r) => `${r.name} (${r.error})`);
-      return c.json({ ...report, error: `not ready: ${failed.join('; ')}` }, 503);
+      const checks = opts.addresses ? report.checks : report.checks.map((r) => (r.error ? { ...r, error: r.error.replace(ADDRESS, '<address>') } : r));
+      const failed = checks.filter((r) => !r.ok).map((r) => `${r.name} (${r.error})`);
+      return c.json({ ...report, checks, error: `not ready: ${failed.join('; ')}` }, 503);
     });
 }
 

@@ -116,7 +116,7 @@ function metricsApp(readiness: Readiness) {
       await readiness.run();
       return c.body(await registry.metrics(), 200, { 'content-type': registry.contentType });
     })
-    .route('/', healthRoutes(readiness));
+    .route('/', healthRoutes(readiness, { addresses: true }));
 }
 
 async function listen(app: Hono, host: string, port: number): Promise<ServerType> {
