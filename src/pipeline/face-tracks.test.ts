@@ -31,7 +31,8 @@ describe('FaceTracks', () => {
   });
 
   it('weights frames by quality squared in the track embedding', () => {
-    const tracks = new FaceTracks({ ...opts, minFrames: 2 });
+    // Orthogonal on purpose, so the ratio shows the weights; no appearance split for this one.
+    const tracks = new FaceTracks({ ...opts, minFrames: 2, splitCosine: -1 });
     tracks.observe([face(100, 0.9, unit(1, 0))], 0);
     const [d] = tracks.observe([face(101, 0.3, unit(0, 1))], 200);
     // 0.81 against 0.09: the good frame dominates.
@@ -56,6 +57,32 @@ describe('FaceTracks', () => {
     // A face seen without an embedding keeps its track alive.
     tracks.observe([{ ...face(102, 0.55), embedding: null }], 1500);
     expect(tracks.expire(3000)).toEqual([]);
+    expect(tracks.size).toBe(1);
+  });
+
+  it('splits a track whose face changed into another person, and matches the newcomer too', () => {
+    const tracks = new FaceTracks({ ...opts, minFrames: 2 });
+    const a = unit(1, 0.1);
+    const b = unit(0.3, 1);
+    tracks.observe([face(100, 0.6, a)], 0);
+    const [first] = tracks.observe([face(101, 0.6, a)], 200);
+    expect(first.version).toBe(1);
+    // Same place, same quality: a decided track skips the net, but not for longer than recheckMs.
+    expect(tracks.wants([{ box: face(101, 0.6).box, quality: 0.6 }], 600)).toEqual([false]);
+    expect(tracks.wants([{ box: face(101, 0.6).box, quality: 0.6 }], 1200)).toEqual([true]);
+    expect(tracks.observe([face(102, 0.6, b)], 1200)).toEqual([]);
+    const [second] = tracks.observe([face(103, 0.6, b)], 1400);
+    expect(second.trackId).not.toBe(first.trackId);
+    expect(second).toMatchObject({ version: 1, frames: 2, firstSeen: 1200 });
+    expect(second.embedding[1]).toBeGreaterThan(second.embedding[0]);
+    expect(tracks.size).toBe(1);
+  });
+
+  it('ends an undecided track with its decision when someone else takes its place', () => {
+    const tracks = new FaceTracks({ ...opts, minFrames: 3 });
+    tracks.observe([face(100, 0.6, unit(1, 0))], 0);
+    const [ended] = tracks.observe([face(101, 0.6, unit(0, 1))], 200);
+    expect(ended).toMatchObject({ final: true, frames: 1, firstSeen: 0 });
     expect(tracks.size).toBe(1);
   });
 

@@ -1,4 +1,4 @@
-// Face tracks on one camera: faces joined frame to frame, one decision per track from several frames weighted by quality, upgraded by a better frame.
+// Face tracks on one camera: faces joined frame to frame (by place, checked by appearance), one decision per track from several frames weighted by quality, upgraded by a better frame.
 import { iou } from '../domain/box.js';
 import { randomUUID } from 'node:crypto';
 import type { Box, RgbImage } from '../domain/frame.js';
@@ -23,7 +23,25 @@ export interface FaceTrackOptions {
   minQuality: number;
   /** A track unseen this long (ms) has ended. */
   endAfterMs: number;
+  /**
+   * A face whose embedding has a cosine under this with its track's running mean is someone else
+   * (a second person stepping into the first one's place): the track ends and a new one starts.
+   * Default SPLIT_COSINE.
+   */
+  splitCosine?: number;
+  /** A decided track's face is embedded again at least this often (ms), to notice a new face in its place. Default RECHECK_MS. */
+  recheckMs?: number;
 }
+
+/**
+ * faceapi-recognition cosines (blazeface chip + mirror) on the public faceapi set: same person
+ * across different photos min 0.905, 5th percentile 0.914; different people median 0.86. A face in
+ * consecutive frames is closer to itself than across photos, so 0.9 splits little of one person,
+ * while two people the embedder can tell apart at all are mostly below it.
+ */
+export const SPLIT_COSINE = 0.9;
+/** One extra embedding (~20 ms) per decided track a second: a new person is noticed within a second. */
+export const RECHECK_MS = 1000;
 
 /** What one face track sends for matching: the quality-weighted mean of its usable frames. */
 export interface FaceDecision {
@@ -51,6 +69,8 @@ interface Track {
   best: { quality: number; box: Box; crop: RgbImage; at: number } | null;
   version: number;
   sentQuality: number;
+  /** When the track's face was last embedded (-Infinity: never). */
+  embeddedAt: number;
 }
 
 /** Faces closer than this (IoU of consecutive boxes) are the same face; at 5 fps a face moves a fraction of its width. */
@@ -71,12 +91,14 @@ export class FaceTracks {
    * Which of this frame's faces are worth embedding: usable ones of new or undecided tracks, and of
    * decided tracks only a frame good enough to upgrade the decision. The rest skip the net (~20 ms each).
    */
-  wants(faces: readonly Pick<FaceObservation, 'box' | 'quality'>[]): boolean[] {
+  wants(faces: readonly Pick<FaceObservation, 'box' | 'quality'>[], at = -Infinity): boolean[] {
     const tracks = this.associate(faces);
+    const recheck = this.opts.recheckMs ?? RECHECK_MS;
     return faces.map((f, i) => {
       const t = tracks[i];
       if (f.quality < this.opts.minQuality) return false;
-      return !t || t.version === 0 || f.quality > t.sentQuality * (1 + this.opts.upgradeGain);
+      // A decided track is still checked now and then: the face in its place may be someone else's.
+      return !t || t.version === 0 || f.quality > t.sentQuality * (1 + this.opts.upgradeGain) || at - t.embeddedAt >= recheck;
     });
   }
 
@@ -86,12 +108,17 @@ export class FaceTracks {
     const assigned = this.associate(faces);
     faces.forEach((face, i) => {
       let track = assigned[i];
+      if (track && this.someoneElse(track, face)) {
+        out.push(...this.end(track));
+        track = undefined;
+      }
       if (!track) {
-        track = { id: randomUUID(), firstSeen: at, lastSeen: at, lastBox: face.box, vectors: [], weights: [], best: null, version: 0, sentQuality: 0 };
+        track = { id: randomUUID(), firstSeen: at, lastSeen: at, lastBox: face.box, vectors: [], weights: [], best: null, version: 0, sentQuality: 0, embeddedAt: -Infinity };
         this.tracks.push(track);
       }
       track.lastSeen = at;
       track.lastBox = face.box;
+      if (face.embedding) track.embeddedAt = at;
       if (face.embedding && face.quality >= this.opts.minQuality) {
         track.vectors.push(face.embedding);
         track.weights.push(weightOf(face.quality));
@@ -121,6 +148,21 @@ export class FaceTracks {
       out[i] = track;
     }
     return out;
+  }
+
+  /** The face's embedding is too far from the track's running mean to be the same person. */
+  private someoneElse(track: Track, face: FaceObservation): boolean {
+    if (!face.embedding || !track.vectors.length) return false;
+    const mean = meanUnit(track.vectors, track.weights);
+    let cos = 0;
+    for (let k = 0; k < mean.length; k++) cos += mean[k] * face.embedding[k];
+    return cos < (this.opts.splitCosine ?? SPLIT_COSINE);
+  }
+
+  /** Ends one track now (its person left): an undecided track gets its one decision from what it has. */
+  private end(track: Track): FaceDecision[] {
+    this.tracks = this.tracks.filter((t) => t !== track);
+    return track.version === 0 && track.best ? [this.decide(track, true)] : [];
   }
 
   /** Ends tracks unseen for endAfterMs; a track never decided gets its one decision from what it has. */

@@ -65,7 +65,7 @@ export class FaceWatch {
     const faces = persons
       ? await analyzer.detect(frame, { roi: this.roi, tile: false, regions: persons.map((p) => headRegion(p, frame)) })
       : await analyzer.detect(frame, { roi: this.roi });
-    const wanted = this.tracks.wants(faces);
+    const wanted = this.tracks.wants(faces, frame.capturedAt);
     const observations = [];
     for (const [i, f] of faces.entries()) {
       const embedding = wanted[i] ? (await analyzer.embed(frame, f)).embedding : null;
