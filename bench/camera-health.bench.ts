@@ -73,7 +73,7 @@ function traceTick(name: string, sec: number, tick: NonNullable<ReturnType<Camer
   const m = tick.measures;
   const v = (k: keyof typeof c) => `${k}=${c[k].value}${c[k].present ? '!' : ''}`;
   const cells = [v('black'), v('overexposed'), v('frozen'), v('blurred'), v('covered'), v('moved'), v('colour'), v('noise'), v('framerate')];
-  process.stderr.write(`${name} t=${sec.toFixed(0)} std=${m.exposure.std.toFixed(1)} sharp=${m.sharpness.toFixed(0)} noise=${m.noise?.toFixed(2)} chroma=${m.colour.chroma.toFixed(1)} ${cells.join(' ')}\n`);
+  process.stderr.write(`${name} t=${sec.toFixed(0)} std=${m.exposure.std.toFixed(1)} sharp=${m.sharpness.toFixed(0)} noise=${m.noise?.toFixed(2)} chroma=${m.colour.chroma.toFixed(1)} struct=${m.structure?.toFixed(2)} ${cells.join(' ')}\n`);
 }
 
 function summarise(results: RunResult[], width: number, height: number) {

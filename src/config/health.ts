@@ -31,8 +31,8 @@ const faultShapes = {
   blurred: z.strictObject({ ...timing, maxRatio: share }),
   /** Share of the picture's cells that had detail in the baseline and are now uniform. */
   covered: z.strictObject({ ...timing, minShare: share, cellMaxStd: grey }),
-  /** Similarity of the background's edge map to the reference view. */
-  moved: z.strictObject({ ...timing, minSimilarity: z.number().min(-1).max(1) }),
+  /** Similarity of the background's edge map to the reference view; judged only where the scene's edges are stable from sample to sample (minStructure). */
+  moved: z.strictObject({ ...timing, minSimilarity: z.number().min(-1).max(1), minStructure: z.number().min(-1).max(1) }),
   /** Lost colour (mean chroma against the baseline's) in daylight, or a colour cast. */
   colour: z.strictObject({ ...timing, maxChromaRatio: share, minBaselineChroma: grey, maxCastShift: z.number().min(0).max(2), nightSunBelowDeg: z.number().min(-90).max(90) }),
   /** Noise (Immerkaer's estimate of sigma) against the baseline, and an absolute floor. */
@@ -54,10 +54,10 @@ export const HEALTH_DEFAULTS: FaultThresholds = {
   overexposed: { enabled: true, raiseAfterSeconds: 10, clearAfterSeconds: 5, workOrderAfterSeconds: 300, minWhiteShare: 0.6, washedMean: 190, washedMaxStd: 12 },
   blurred: { enabled: true, raiseAfterSeconds: 20, clearAfterSeconds: 10, workOrderAfterSeconds: 600, maxRatio: 0.3 },
   covered: { enabled: true, raiseAfterSeconds: 10, clearAfterSeconds: 5, workOrderAfterSeconds: 300, minShare: 0.25, cellMaxStd: 2.5 },
-  moved: { enabled: true, raiseAfterSeconds: 30, clearAfterSeconds: 10, workOrderAfterSeconds: 600, minSimilarity: 0.5 },
+  moved: { enabled: true, raiseAfterSeconds: 30, clearAfterSeconds: 10, workOrderAfterSeconds: 600, minSimilarity: 0.5, minStructure: 0.6 },
   colour: { enabled: true, raiseAfterSeconds: 30, clearAfterSeconds: 10, workOrderAfterSeconds: 1800, maxChromaRatio: 0.25, minBaselineChroma: 6, maxCastShift: 0.25, nightSunBelowDeg: 0 },
   noise: { enabled: true, raiseAfterSeconds: 20, clearAfterSeconds: 10, workOrderAfterSeconds: 1800, minRatio: 2.5, minSigma: 5 },
-  framerate: { enabled: true, raiseAfterSeconds: 20, clearAfterSeconds: 10, workOrderAfterSeconds: 600, minNewShare: 0.4, maxGapSeconds: 3 },
+  framerate: { enabled: true, raiseAfterSeconds: 20, clearAfterSeconds: 10, workOrderAfterSeconds: 600, minNewShare: 0.5, maxGapSeconds: 2.5 },
 };
 
 const overridesShape = Object.fromEntries(FAULT_KINDS.map((k) => [k, faultShapes[k].partial().optional()])) as {

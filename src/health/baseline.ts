@@ -11,6 +11,8 @@ export interface BaselineValues {
   cells: Float32Array;
   /** Edge map of the scene's background when the reference was learnt; re-learnt only on a maintainer's confirmation. */
   reference: Float32Array | null;
+  /** Median similarity of one sample's edge map to the next while learning: how much stable structure the scene has. */
+  structure: number;
 }
 
 export interface BaselineOptions {
@@ -28,6 +30,7 @@ export interface BaselineSnapshot {
   cast: { r: number; g: number; b: number };
   cells: number[];
   reference: number[] | null;
+  structure: number;
 }
 
 export class Baseline {
@@ -75,11 +78,11 @@ export class Baseline {
   snapshot(): BaselineSnapshot | null {
     const v = this.values;
     if (!v) return null;
-    return { sharpness: v.sharpness, noise: v.noise, chroma: v.chroma, cast: v.cast, cells: [...v.cells], reference: v.reference ? [...v.reference] : null };
+    return { sharpness: v.sharpness, noise: v.noise, chroma: v.chroma, cast: v.cast, cells: [...v.cells], reference: v.reference ? [...v.reference] : null, structure: v.structure };
   }
 
   restore(s: BaselineSnapshot): void {
-    this.values = { ...s, cells: Float32Array.from(s.cells), reference: s.reference ? Float32Array.from(s.reference) : null };
+    this.values = { ...s, cells: Float32Array.from(s.cells), reference: s.reference ? Float32Array.from(s.reference) : null, structure: s.structure ?? 0 };
     this.wantReference = s.reference === null;
     this.learning = [];
   }
@@ -98,6 +101,7 @@ export class Baseline {
       cast: { r: median(l.map((m) => m.cast.r)), g: median(l.map((m) => m.cast.g)), b: median(l.map((m) => m.cast.b)) },
       cells,
       reference,
+      structure: median(l.flatMap((m) => (m.structure === null ? [] : [m.structure]))),
     };
   }
 }

@@ -74,15 +74,18 @@ function frozenCondition(m: SampleMeasures, t: FaultThresholds, explained: boole
 
 function coveredCondition(m: SampleMeasures, base: BaselineValues | null, t: FaultThresholds, explained: boolean): Condition {
   const max = t.covered.cellMaxStd;
-  let uniform = 0, lost = 0;
+  let uniform = 0, lost = 0, baseUniform = 0;
   for (let i = 0; i < m.cells.length; i++) {
+    if (base && base.cells[i] <= max) baseUniform++;
     if (m.cells[i] > max) continue;
     uniform++;
-    if (base && base.cells[i] > 3 * max) lost++;
+    if (base && base.cells[i] > 2 * max) lost++;
   }
   const cells = CELL_COLS * CELL_ROWS;
-  // Without a baseline only a picture uniform almost everywhere counts; with one, the cells that lost their detail.
-  const share = base ? lost / cells : uniform >= 0.9 * cells ? uniform / cells : 0;
+  // A picture flat almost everywhere is covered (unless the camera always looks at a blank wall); otherwise
+  // the share of cells that had detail in the baseline and lost it.
+  const flat = uniform >= 0.9 * cells && baseUniform < 0.5 * cells;
+  const share = flat ? uniform / cells : base ? lost / cells : 0;
   return { present: !explained && share >= t.covered.minShare, value: round(share), detail: `${Math.round(share * 100)}% of the picture lost its detail` };
 }
 
@@ -94,7 +97,8 @@ function ratioCondition(value: number, base: number | undefined, bad: (ratio: nu
 
 function movedCondition(ctx: DetectContext, t: FaultThresholds, explained: boolean): Condition {
   const ref = ctx.baseline?.reference;
-  if (!ref || !ctx.edges) return absent(1);
+  // A scene without stable structure (bare asphalt, fog) gives an edge map of noise: nothing to compare.
+  if (!ref || !ctx.edges || (ctx.baseline?.structure ?? 0) < t.moved.minStructure) return absent(1);
   const sim = ncc(ref, ctx.edges);
   return { present: !explained && sim < t.moved.minSimilarity, value: round(sim, 3), detail: `similarity to the reference view ${round(sim, 2)}` };
 }

@@ -65,14 +65,17 @@ export interface TemporalChange {
 /** How two pictures of the same size differ; null when their sizes differ. */
 export function temporalChange(a: GreyImage, b: GreyImage): TemporalChange | null {
   if (a.width !== b.width || a.height !== b.height) return null;
-  const bins = new Uint32Array(256); // quarter grey levels up to 64
-  let s = 0;
-  for (let i = 0; i < a.data.length; i++) {
-    const d = Math.abs(a.data[i] - b.data[i]);
-    s += d;
-    bins[Math.min(255, Math.floor(d * 4))]++;
-  }
   const n = Math.max(1, a.data.length);
+  let s = 0, signed = 0;
+  for (let i = 0; i < a.data.length; i++) {
+    const d = a.data[i] - b.data[i];
+    signed += d;
+    s += Math.abs(d);
+  }
+  // A change of light shifts every pixel alike: the noise is the spread around that shift.
+  const shift = signed / n;
+  const bins = new Uint32Array(256); // quarter grey levels up to 64
+  for (let i = 0; i < a.data.length; i++) bins[Math.min(255, Math.floor(Math.abs(a.data[i] - b.data[i] - shift) * 4))]++;
   let acc = 0, med = 63.75;
   for (let i = 0; i < 256; i++) {
     acc += bins[i];

@@ -136,6 +136,7 @@ export class CameraHealthService {
       const record = await this.d.repo.openFault({ cameraId, kind, since: tr.status.since ?? tr.at, raisedAt: tr.at, detail: tr.status.detail, value: tr.status.value, evidence });
       if (ch.open.has(kind)) ch.open.set(kind, record);
       await this.publish(ch, 'raised', record);
+      await this.openDueOrders(ch, Date.now());
     } else {
       const record = ch.open.get(kind) ?? (await this.d.repo.openFaults(cameraId)).find((f) => f.kind === kind) ?? null;
       ch.open.delete(kind);

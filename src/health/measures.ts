@@ -1,5 +1,5 @@
 // The measures of one health sample, and the slow background of the scene used for the reference view.
-import { cellDetail, edgeMap, exposure, laplacianVariance, temporalChange, type Exposure } from './features.js';
+import { cellDetail, edgeMap, exposure, laplacianVariance, ncc, temporalChange, type Exposure } from './features.js';
 import type { ColourSummary, GreyImage, HealthSample } from './sample.js';
 
 export interface SampleMeasures {
@@ -16,6 +16,8 @@ export interface SampleMeasures {
   colour: ColourSummary;
   /** Channel means over their average (1,1,1 for a neutral picture): a colour cast moves this. */
   cast: { r: number; g: number; b: number };
+  /** Similarity of this sample's coarse edge map to the previous one's (stable structure); null for the first. */
+  structure: number | null;
 }
 
 export function measure(sample: HealthSample, previous: HealthSample | null): SampleMeasures {
@@ -31,6 +33,7 @@ export function measure(sample: HealthSample, previous: HealthSample | null): Sa
     cells: cellDetail(sample.fine),
     colour: sample.colour,
     cast: { r: r / m, g: g / m, b: b / m },
+    structure: previous && previous.coarse.data.length === sample.coarse.data.length ? ncc(edgeMap(sample.coarse), edgeMap(previous.coarse)) : null,
   };
 }
 
