@@ -95,7 +95,7 @@ async function orderInterception(deps: ApiDeps, alert: AlertRow, by: Principal) 
   try {
     return await deps.interceptions.onAlertConfirmed(alert, by);
   } catch (err) {
-    deps.log.error(`interception order for alert ${alert.id}: ${(err as Error).message}`);
+    deps.log.error(`interception order for alert ${alert.id}: ${(err as Error).message}`, { alert: alert.id, camera: alert.camera_id });
     return null;
   }
 }
