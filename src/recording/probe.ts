@@ -7,10 +7,21 @@ export interface ToolPaths {
   ffprobe?: string;
 }
 
-/** Runs a tool to its end; resolves stdout, rejects with its last stderr line on a non-zero exit. */
-export function runTool(cmd: string, args: string[], onStdout?: (text: string) => void): Promise<string> {
+/** Probes of one file take well under a second; one that hangs (a damaged file, a stuck disk) must not hold a recorder. */
+const PROBE_TIMEOUT_MS = 30_000;
+
+/**
+ * Runs a tool to its end; resolves stdout, rejects with its last stderr line on a non-zero exit.
+ * `timeoutMs` (default none) kills it and rejects once it has run that long.
+ */
+export function runTool(cmd: string, args: string[], onStdout?: (text: string) => void, timeoutMs?: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawnChild(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let timedOut = false;
+    const timer = timeoutMs === undefined ? null : setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, timeoutMs);
     let out = '';
     let err = '';
     child.stdout.setEncoding('utf8');
@@ -22,7 +33,9 @@ export function runTool(cmd: string, args: string[], onStdout?: (text: string) =
     child.stderr.on('data', (t: string) => (err = (err + t).slice(-4000)));
     child.on('error', (e) => reject(new Error(`cannot run ${cmd}: ${e.message}`)));
     child.on('close', (code, signal) => {
-      if (code === 0) resolve(out);
+      if (timer) clearTimeout(timer);
+      if (timedOut) reject(new Error(`${cmd} did not finish within ${timeoutMs} ms`));
+      else if (code === 0) resolve(out);
       else reject(new Error(`${cmd} failed (${signal ?? `exit ${code}`}): ${err.trim().split('\n').at(-1) ?? ''}`));
     });
   });
@@ -35,7 +48,7 @@ export interface MediaTimes {
 }
 
 export async function probeTimes(file: string, tools: ToolPaths = {}): Promise<MediaTimes> {
-  const out = await runTool(tools.ffprobe ?? 'ffprobe', buildFormatProbeArgs(file));
+  const out = await runTool(tools.ffprobe ?? 'ffprobe', buildFormatProbeArgs(file), undefined, PROBE_TIMEOUT_MS);
   const format = (JSON.parse(out) as { format?: { start_time?: string; duration?: string } }).format ?? {};
   const startTime = Number(format.start_time ?? 0);
   const durationSeconds = Number(format.duration ?? NaN);
@@ -45,7 +58,7 @@ export async function probeTimes(file: string, tools: ToolPaths = {}): Promise<M
 
 /** Keyframe times of the first video stream, ascending; demux only, no decoding. */
 export async function keyframeTimes(file: string, tools: ToolPaths = {}): Promise<number[]> {
-  const out = await runTool(tools.ffprobe ?? 'ffprobe', buildKeyframeProbeArgs(file));
+  const out = await runTool(tools.ffprobe ?? 'ffprobe', buildKeyframeProbeArgs(file), undefined, PROBE_TIMEOUT_MS);
   const times: number[] = [];
   for (const line of out.split('\n')) {
     const [pts, flags] = line.trim().split(',');

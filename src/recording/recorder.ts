@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { ToolPaths } from './probe.js';
 import { buildRecordArgs } from './recording-args.js';
 import type { PendingSegment, SegmentFiler } from './segment-filer.js';
-import { SegmentListParser, WallClockAnchor } from './segment-list.js';
+import { SegmentListParser, WallClockAnchor, type ClosedSegment } from './segment-list.js';
 import { StorageError, type RecordingStorage, type StorageFaultKind } from './storage.js';
 
 export type RecorderState = 'stopped' | 'starting' | 'recording' | 'offline' | 'faulted';
@@ -26,7 +26,8 @@ export interface RecorderStatus {
 /** Something an operator must fix; the recording service publishes it as an operator alert. */
 export interface RecordingFault {
   cameraId: string;
-  kind: StorageFaultKind | 'index';
+  /** 'segment': one segment was set aside (bad times, unreadable, refused by the index); recording goes on. */
+  kind: StorageFaultKind | 'index' | 'segment';
   message: string;
   at: number;
 }
@@ -73,6 +74,8 @@ export class Recorder extends EventEmitter<{ status: [RecorderStatus]; fault: [R
   private failuresInRow = 0;
   private lastSegmentEndAt: number | null = null;
   private lastError: string | null = null;
+  /** The fault last published; the same one again (a retry meeting it) is not published twice. */
+  private lastFault: string | null = null;
   private timer: NodeJS.Timeout | null = null;
   private watchdog: NodeJS.Timeout | null = null;
   private launching: Promise<void> = Promise.resolve();
@@ -144,10 +147,7 @@ export class Recorder extends EventEmitter<{ status: [RecorderStatus]; fault: [R
       for (const seg of parser.push(text)) {
         run.anchor.observe(seg.endRel, now);
         run.listed.add(seg.file);
-        const startMs = Math.max(run.anchor.toWall(seg.startRel), run.lastEndMs ?? -Infinity);
-        const endMs = run.anchor.toWall(seg.endRel);
-        run.lastEndMs = endMs;
-        run.work = run.work.then(() => this.closed(run, seg.file, startMs, endMs));
+        run.work = run.work.then(() => this.closed(run, seg));
       }
     });
     child.stderr?.setEncoding('utf8');
@@ -170,13 +170,19 @@ export class Recorder extends EventEmitter<{ status: [RecorderStatus]; fault: [R
     this.armWatchdog(run);
   }
 
-  private async closed(run: Run, file: string, startMs: number, endMs: number): Promise<void> {
+  /** Times are taken here, in order, so a span the filer repaired (from the file's duration) moves the next start. */
+  private async closed(run: Run, seg: ClosedSegment): Promise<void> {
     try {
-      const pending = await this.o.filer.markClosed(this.o.cameraId, file, startMs, endMs);
+      const startMs = Math.max(run.anchor.toWall(seg.startRel), run.lastEndMs ?? -Infinity);
+      const pending = await this.o.filer.markClosed(this.o.cameraId, seg.file, startMs, run.anchor.toWall(seg.endRel));
+      // Set aside (the filer has said why): the run goes on with the next segment.
+      if (!pending) return;
+      run.lastEndMs = pending.endMs;
       await this.o.accept(pending);
       this.segments++;
-      this.lastSegmentEndAt = endMs;
+      this.lastSegmentEndAt = pending.endMs;
       this.failuresInRow = 0;
+      this.lastFault = null;
       if (this.state !== 'recording' || this.lastError) {
         this.lastError = null;
         this.setState('recording');
@@ -224,7 +230,10 @@ export class Recorder extends EventEmitter<{ status: [RecorderStatus]; fault: [R
     const kind: RecordingFault['kind'] = error instanceof StorageError ? error.kind : 'index';
     this.lastError = error.message;
     this.setState('faulted');
-    this.emit('fault', { cameraId: this.o.cameraId, kind, message: error.message, at: Date.now() });
+    if (this.lastFault !== `${kind} ${error.message}`) {
+      this.lastFault = `${kind} ${error.message}`;
+      this.emit('fault', { cameraId: this.o.cameraId, kind, message: error.message, at: Date.now() });
+    }
     if (run) {
       run.faulted = true;
       // A run that cannot file its segments would only pile them up: stop it; the restart retries.

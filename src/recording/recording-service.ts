@@ -19,7 +19,7 @@ import { Retention } from './retention.js';
 import { SegmentFiler, type PendingSegment } from './segment-filer.js';
 import { RecordingStorage } from './storage.js';
 
-/** Receives faults an operator must act on (disk full, unwritable directory, index down); the node wires it to the command room. */
+/** Receives faults an operator must act on (disk full, unwritable directory, index down, a segment set aside); the node wires it to the command room. */
 export type RecordingFaultPublisher = (fault: RecordingFault) => void | Promise<void>;
 
 export interface RecordingServiceDeps {
@@ -66,7 +66,11 @@ export class RecordingService {
   constructor(private readonly d: RecordingServiceDeps) {
     this.config = recordingConfigOf(d.config);
     this.storage = new RecordingStorage(path.resolve(d.dataDir, this.config.dir), path.resolve(d.dataDir, this.config.exportsDir));
-    this.filer = new SegmentFiler(this.storage, d.segments);
+    // A segment set aside is said once, here; the recorder goes on with the next one.
+    this.filer = new SegmentFiler(this.storage, d.segments, {
+      tools: d.tools,
+      onSetAside: (s) => this.fault({ cameraId: s.cameraId, kind: 'segment', message: `segment ${new Date(s.startMs).toISOString()} set aside${s.file ? ` to ${s.file}` : ''}: ${s.reason}`, at: Date.now() }),
+    });
     this.exportJobs = new ExportJobs({ ...d, storage: this.storage, log: d.log.child('export') });
     this.playCache = new PlayCache(this.storage, d.tools);
     this.retention = new Retention({ ...d, storage: this.storage, config: this.config, log: d.log.child('retention'), onFault: (f) => this.fault(f) });

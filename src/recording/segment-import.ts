@@ -20,6 +20,7 @@ export interface ImportOptions {
   tools?: ToolPaths;
 }
 
+/** The segments indexed, oldest first; any the filer set aside are left out (its onSetAside hears of them). */
 export async function importFootage(o: ImportOptions): Promise<Segment[]> {
   const dir = o.storage.incomingDir(o.cameraId);
   await o.storage.ensureWritable(dir);
@@ -37,10 +38,16 @@ export async function importFootage(o: ImportOptions): Promise<Segment[]> {
     ],
     (text) => closed.push(...parser.push(text)),
   );
+  // One bad segment is set aside by the filer (which says so); the rest of the file is still imported.
   const segments: Segment[] = [];
+  let lastEndMs = -Infinity;
   for (const c of closed) {
-    const pending = await o.filer.markClosed(o.cameraId, c.file, o.startMs + Math.round(c.startRel * 1000), o.startMs + Math.round(c.endRel * 1000));
-    segments.push(await o.filer.commit(pending));
+    const startMs = Math.max(o.startMs + Math.round(c.startRel * 1000), lastEndMs);
+    const pending = await o.filer.markClosed(o.cameraId, c.file, startMs, o.startMs + Math.round(c.endRel * 1000));
+    const segment = pending && (await o.filer.commit(pending));
+    if (!segment) continue;
+    lastEndMs = segment.endAt.getTime();
+    segments.push(segment);
   }
   return segments;
 }

@@ -98,7 +98,10 @@ describe('Recorder', () => {
       eventSeconds: 1,
       graceMs: 0,
       alertNear: async (_cam, from, to) => alertAt !== null && alertAt >= from.getTime() && alertAt <= to.getTime(),
-      keep: async (p) => void kept.push(await filer.commit(p)),
+      keep: async (p) => {
+        const s = await filer.commit(p);
+        if (s) kept.push(s);
+      },
       drop: async (p) => {
         dropped++;
         await filer.discard(p);
