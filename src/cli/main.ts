@@ -75,7 +75,7 @@ main(process.argv.slice(2)).then(
     if (code !== -1) process.exit(code);
   },
   (err: Error) => {
-    const known = err instanceof ConfigError || err.name === 'StartupError';
+    const known = err instanceof ConfigError || err.name === 'StartupError' || err.name === 'DbLockedError';
     process.stderr.write(`vigil: ${known ? err.message : (err.stack ?? err.message)}\n`);
     process.exit(err instanceof ConfigError ? 2 : 1);
   },
