@@ -187,6 +187,8 @@ async function startParts(loaded: LoadedConfig, log: Logger, roles: Set<NodeRole
     });
     const address = server.address();
     url = `http://${config.server.host}:${typeof address === 'object' && address ? address.port : port}`;
+    // CLI admin commands read it from the embedded database's lock (cli/node-or-db.ts).
+    infra.db.lock?.announce(url);
   }
 
   // Loaded only where cameras run, so API-only processes never load ffmpeg or ONNX code.
