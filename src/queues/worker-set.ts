@@ -3,7 +3,6 @@ import { UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { queues, type Payload, type QueueName } from './payloads.js';
 import type { Logger } from '../lib/logger.js';
-import { queueJobsFailed, queueWaitSeconds } from '../lib/metrics.js';
 import { logUnlessConnectionError } from '../lib/redis-watch.js';
 import { queueJobsFailed, queueWaitSeconds } from '../lib/metrics.js';
 
