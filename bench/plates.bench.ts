@@ -5,6 +5,7 @@ import type { RgbImage } from '../src/domain/frame.js';
 import { normalisePlate } from '../src/domain/plate-text.js';
 import { decodeImage } from '../src/vision/image.js';
 import { type PlateReader, type PlateReading, createPlateReader } from '../src/vision/plate-reader.js';
+import { falseMatchReport } from './plates-false-match.js';
 import { Confusions, benchRendered } from './plates-rendered.js';
 import type { BenchContext } from './run.js';
 
@@ -103,6 +104,8 @@ export default async function plates(ctx: BenchContext): Promise<object> {
     rendered: await benchRendered(reader, confusions),
     renderedUncorrected: (({ exact, province, plates }) => ({ exact, province, plates }))(await benchRendered(raw, new Confusions())),
     confusions: confusions.pairs(),
+    // Alphanumeric pairs only: a province or suffix confusion is no OCR-equivalence.
+    hotlistFalseMatch: falseMatchReport(confusions.pairs().map((c) => c.pair).filter((p) => /^[A-Z0-9]\/[A-Z0-9]$/.test(p))),
     ccpdFrames: await benchFrames(framesDir, reader, 1280),
     ccpdFrames960: await benchFrames(framesDir, reader, 960),
     // The camera path's default (`plates.detectMaxSide`): boxes found at 640 are refined at full resolution.
