@@ -38,7 +38,7 @@ import { HotlistService } from '../services/hotlist-service.js';
 import { RecordingService } from '../recording/recording-service.js';
 import { BaseMapError, loadBaseMap, type BaseMap } from '../web/base-map.js';
 import { startDemo, type DemoHandle } from './demo.js';
-import { apiOnBoundedRedis, defaultNodeId, startObservability, watchWorkers, type Observability } from './observability.js';
+import { apiOnBoundedRedis, defaultNodeId, startObservability, watchLeases, watchWorkers, type Observability } from './observability.js';
 import { openInfra, type Infra } from './infra.js';
 
 export const ROLES = ['api', 'pipeline', 'cameras'] as const;
@@ -203,7 +203,8 @@ async function startParts(loaded: LoadedConfig, log: Logger, roles: Set<NodeRole
     const { CameraWorkers } = await import('../pipeline/camera-workers.js');
     const workers = new CameraWorkers(config, { queues, bus, cameraStatus, health: health.service, log: log.child('camera'), facePath });
     stack.push('cameras', () => workers.stop());
-    await workers.start();
+    workers.start();
+    await workers.preload(cluster.inventory.enabled().map((c) => c.config));
     cameras = workers;
   }
   return { url, app: api, demo, queues, bus, hotlistIndex, duty, cameras, faceWatchlist: faces.watchlist, faceAuthorisations: faces.authorisations };
@@ -222,6 +223,10 @@ async function startFaces(loaded: LoadedConfig, log: Logger, infra: Infra, stack
   flog.info(`face watchlist: ${loadedGallery.subjects} subjects, ${loadedGallery.photos} photos in the gallery`);
   const districts = new Map(config.cameras.map((c) => [c.id, c.district]));
   const authorisations = new FaceAuthorisationService(repos.authorisationRepo, repos.subjects, repos.audit, (id) => districts.get(id), flog);
+  let reportHeld: ((held: number) => void) | null = null;
+  await cluster.join(cameras ? [cameras.runner(), recording.runner()] : [], { unwell: () => cameras?.unwell() ?? new Set(), onHeld: (n) => reportHeld?.(n) });
+  // The leases readiness check and gauge (observability.ts), on nodes that hold cameras.
+  if (roles.has('cameras')) reportHeld = watchLeases(obs, cluster.node);
   stack.push('face authorisations', async () => authorisations.stop());
   return { watchlist, authorisations };
 }

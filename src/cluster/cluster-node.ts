@@ -6,6 +6,7 @@ import type { Fence } from '../queues/payloads.js';
 import { planAssignment } from './assignment.js';
 import type { CameraInventory } from './inventory.js';
 import type { Lease, LeaseStore } from './lease-store.js';
+import type { Keepalive } from './keepalive.js';
 import type { NodeRecord, NodeRegistry } from './node-registry.js';
 
 /** Something that runs a camera while this node holds its lease: analysis (CameraWorkers), recording. */
@@ -43,6 +44,11 @@ export interface ClusterNodeDeps {
   unwell?: () => Set<string>;
   /** Told the number of cameras held after every tick (the leases gauge). */
   onHeld?: (count: number) => void;
+  /**
+   * Renews the leases and writes the node record on a thread of its own (a node whose inference holds the
+   * main thread for seconds keeps its cameras); without it, the ticks of this thread do both.
+   */
+  keepalive?: Keepalive;
 }
 
 interface Held {
@@ -81,6 +87,7 @@ export class ClusterNode implements FenceSource {
   /** Registers the node, then renews, beats and plans every renewMs; the first plan waits one beat so peers starting alongside are seen. */
   async start(): Promise<void> {
     await this.d.registry.beat(this.record());
+    this.d.keepalive?.start(this.record());
     this.timer = setInterval(() => this.onTimer(), this.o.renewMs);
     if (this.leasing) this.unwatch = this.d.inventory.onChange(() => setImmediate(() => this.onTimer()));
     this.d.log.info(`node ${this.o.nodeId} (${this.instance.slice(0, 8)}): roles ${this.o.roles.join(',')}, capacity ${this.o.capacity} cameras`);
@@ -95,12 +102,13 @@ export class ClusterNode implements FenceSource {
     await this.d.registry.beat(this.record()).catch(() => {});
     await Promise.all([...this.held.keys()].map((id) => this.handBack(id, 'node stopping')));
     await Promise.all([...this.chains.values()]);
+    await this.d.keepalive?.stop();
     await this.d.registry.remove(this.instance).catch((err: Error) => this.d.log.warn(`leaving the node registry: ${err.message}`));
   }
 
   fenceFor(cameraId: string): Fence | null {
     const h = this.held.get(cameraId);
-    return h && Date.now() < h.validUntil ? { nodeId: this.o.nodeId, token: h.lease.token } : null;
+    return h && Date.now() < this.until(h) ? { nodeId: this.o.nodeId, token: h.lease.token } : null;
   }
 
   /** Cameras held now, with their leases. */
@@ -110,7 +118,7 @@ export class ClusterNode implements FenceSource {
 
   private onTimer(): void {
     // Runs even while a tick hangs on Redis: a lease past its time stops its camera here.
-    for (const [id, h] of this.held) if (Date.now() >= h.validUntil) void this.drop(id, 'lease not renewed in time');
+    for (const [id, h] of this.held) if (Date.now() >= this.until(h)) void this.drop(id, 'lease not renewed in time');
     if (this.ticking || this.stopping) return;
     this.ticking = this.tick().finally(() => {
       this.ticking = null;
@@ -118,9 +126,13 @@ export class ClusterNode implements FenceSource {
   }
 
   private async tick(): Promise<void> {
+    const began = Date.now();
     try {
-      if (this.leasing) await this.renew();
-      await this.d.registry.beat(this.record());
+      if (this.d.keepalive) this.d.keepalive.record(this.record());
+      else {
+        if (this.leasing) await this.renew();
+        await this.d.registry.beat(this.record());
+      }
       if (this.leasing && !this.stopping) await this.plan();
       if (this.failing) this.d.log.info('cluster: Redis answers again');
       this.failing = null;
@@ -131,11 +143,14 @@ export class ClusterNode implements FenceSource {
       this.failing = (err as Error).message;
     }
     this.d.onHeld?.(this.held.size);
+    const took = Date.now() - began;
+    if (took > this.o.renewMs) this.d.log.warn(`cluster: a lease round took ${took} ms (renewal every ${this.o.renewMs} ms, lease ${this.o.leaseMs} ms): this node is overloaded or Redis is slow`);
   }
 
   /** Why this node cannot hold camera leases now (the readiness check), or null when it can. */
   readyProblem(now = Date.now()): string | null {
     if (!this.leasing) return null;
+    if (this.d.keepalive) return this.d.keepalive.problem(now);
     if (this.failing) return `cannot renew camera leases: ${this.failing}`;
     const since = now - this.lastGoodTick;
     return since > this.o.leaseMs ? `no lease renewal for ${since} ms (lease ${this.o.leaseMs} ms)` : null;
@@ -146,7 +161,8 @@ export class ClusterNode implements FenceSource {
     const held = [...this.held.values()];
     const lost = new Set(await this.d.store.renew(held.map((h) => h.lease)));
     for (const h of held) {
-      if (lost.has(h.lease.cameraId)) await this.drop(h.lease.cameraId, 'lease lost (expired or taken over)');
+      // Not awaited: the stop queues behind a start that may still be loading models.
+      if (lost.has(h.lease.cameraId)) void this.drop(h.lease.cameraId, 'lease lost (expired or taken over)');
       else if (this.held.get(h.lease.cameraId) === h) h.validUntil = started + this.o.leaseMs;
     }
   }
@@ -181,6 +197,7 @@ export class ClusterNode implements FenceSource {
     const lease = await this.d.store.acquire(cameraId, { nodeId: this.o.nodeId, instance: this.instance }, started);
     if (!lease) return; // another node was first
     this.held.set(cameraId, { lease, validUntil: started + this.o.leaseMs, version: camera.version, leaving: false });
+    this.d.keepalive?.hold(lease, started + this.o.leaseMs);
     this.d.log.info(`camera ${cameraId}: leased (token ${lease.token})`);
     // Not awaited: loading models can take longer than a lease, and the ticks must go on renewing meanwhile.
     void this.queue(cameraId, () => this.runAll((r) => r.start(camera.config), cameraId));
@@ -195,6 +212,7 @@ export class ClusterNode implements FenceSource {
       await this.runAll((r) => r.stop(cameraId), cameraId);
       if (this.held.get(cameraId) !== h) return; // lost meanwhile: nothing of ours to release
       this.held.delete(cameraId);
+      this.d.keepalive?.drop(cameraId);
       await this.d.store.release(h.lease).catch((err: Error) => this.d.log.warn(`camera ${cameraId}: release failed (${err.message}); it frees when the lease runs out`));
       this.d.log.info(`camera ${cameraId}: handed back (${why})`);
     });
@@ -203,6 +221,7 @@ export class ClusterNode implements FenceSource {
   /** A lease lost: writes stop at once (no fence), then the camera stops. */
   private drop(cameraId: string, why: string): Promise<void> {
     if (!this.held.delete(cameraId)) return Promise.resolve();
+    this.d.keepalive?.drop(cameraId);
     this.d.log.warn(`camera ${cameraId}: ${why}; stopping it`);
     return this.queue(cameraId, () => this.runAll((r) => r.stop(cameraId), cameraId));
   }
@@ -233,6 +252,16 @@ export class ClusterNode implements FenceSource {
 
   private async runAll(step: (r: CameraRunner) => Promise<void>, cameraId: string): Promise<void> {
     await Promise.all(this.d.runners.map((r) => step(r).catch((err: Error) => this.d.log.error(`camera ${cameraId}: ${r.name}: ${err.message}`))));
+  }
+
+  /** Called by the keep-alive thread's owner with the leases it found gone. */
+  lost(cameraIds: string[]): void {
+    for (const id of cameraIds) void this.drop(id, 'lease lost (expired or taken over)');
+  }
+
+  /** Until when the lease is surely ours: from the keep-alive thread's shared memory, else from this thread's renewals. */
+  private until(h: Held): number {
+    return this.d.keepalive ? this.d.keepalive.validUntil(h.lease.cameraId) : h.validUntil;
   }
 
   private record(): NodeRecord {

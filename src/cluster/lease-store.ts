@@ -26,7 +26,8 @@ redis.call('set', KEYS[1], value, 'PX', ARGV[3])
 return token`;
 
 // Renew and release compare the whole holder (node and instance) and the token: never another's lease.
-const RENEW = `
+/** Extends a lease if it is still this holder's (instance and token); the keep-alive thread runs it too. */
+export const RENEW_LUA = `
 local v = redis.call('get', KEYS[1])
 if not v then return 0 end
 local l = cjson.decode(v)
@@ -69,7 +70,7 @@ export class LeaseStore {
   async renew(leases: readonly Lease[]): Promise<string[]> {
     if (!leases.length) return [];
     const pipe = this.redis.pipeline();
-    for (const l of leases) pipe.eval(RENEW, 1, this.leaseKey(l.cameraId), l.instance, l.token, this.leaseMs);
+    for (const l of leases) pipe.eval(RENEW_LUA, 1, this.leaseKey(l.cameraId), l.instance, l.token, this.leaseMs);
     const results = (await pipe.exec()) ?? [];
     return leases.filter((l, i) => {
       const [err, ok] = results[i] ?? [new Error('no reply'), 0];

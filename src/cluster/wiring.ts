@@ -11,6 +11,7 @@ import type { CameraRepo } from '../store/camera-repo.js';
 import { ClusterNode, type CameraRunner } from './cluster-node.js';
 import { defaultCapacity } from './config.js';
 import { FenceGuard, StaleFenceError } from './fence-guard.js';
+import { cloneableConnection, Keepalive } from './keepalive.js';
 import { CameraInventory } from './inventory.js';
 import { CameraInventoryService } from './inventory-service.js';
 import { LeaseStore } from './lease-store.js';
@@ -76,9 +77,13 @@ export async function openCluster(o: ClusterOptions): Promise<Cluster> {
     },
     segmentFencing,
     async join(runners, extra = {}) {
+      // Leases are renewed off the main thread, where inference runs synchronously for whole seconds.
+      const keepalive = capacity > 0
+        ? new Keepalive({ connection: cloneableConnection(o.redis.options), prefix: keys, leaseMs: c.leaseMs, renewMs: c.renewMs, maxLeases: capacity, onLost: (ids) => node?.lost(ids) })
+        : undefined;
       node = new ClusterNode(
         { nodeId: o.nodeId, roles: o.roles, capacity, version: VERSION, host: os.hostname(), pid: process.pid, leaseMs: c.leaseMs, renewMs: c.renewMs, rebalanceMs: c.rebalanceMs },
-        { store: leases, registry, inventory, runners, log, ...extra },
+        { store: leases, registry, inventory, runners, log, keepalive, ...extra },
       );
       await node.start();
     },

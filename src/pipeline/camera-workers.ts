@@ -74,18 +74,39 @@ export class CameraWorkers {
     await Promise.all([...this.running.keys()].map((id) => this.stopCamera(id)));
   }
 
+  /**
+   * Loads the models the given cameras need before the node takes any lease: a first load can hold
+   * the event loop for seconds, longer than a lease lives.
+   */
+  async preload(cameras: readonly CameraConfig[]): Promise<void> {
+    const enabled = cameras.filter((c) => c.enabled);
+    if (enabled.some((c) => c.analysis.plates)) await this.plateModel();
+    if (enabled.some((c) => c.analysis.objects)) await this.objectModel();
+    if (enabled.some((c) => c.analysis.faces) && this.deps.loadFacePath) await this.faceModels(this.deps.loadFacePath);
+  }
+
+  private plateModel(): Promise<PlateReader> {
+    const { threads, formats } = this.config.plates;
+    return (this.plates ??= retryable(createPlateReader({ threads, formats: [...CHINESE_FORMATS, ...compileFormats(formats)] }), () => (this.plates = null)));
+  }
+
+  private objectModel(): Promise<ObjectDetector> {
+    const { objectModel, threads } = this.config.vision;
+    return (this.objects ??= retryable(createObjectDetector({ model: objectModel, threads }), () => (this.objects = null)));
+  }
+
+  private faceModels(load: () => Promise<FaceWatchDeps>): Promise<FaceWatchDeps> {
+    return (this.facePath ??= retryable(load(), () => (this.facePath = null)));
+  }
+
   /** The CameraRunner side (src/cluster/cluster-node.ts): analyse one camera from now on. */
   async startCamera(camera: CameraConfig): Promise<void> {
     if (this.running.has(camera.id)) await this.stopCamera(camera.id);
     const ticket = ++this.tickets;
     this.wanted.set(camera.id, ticket);
     const { analysis } = camera;
-    const { plates, vision } = this.config;
-    const models = {
-      plates: analysis.plates ? await (this.plates ??= retryable(createPlateReader({ threads: plates.threads, formats: [...CHINESE_FORMATS, ...compileFormats(plates.formats)] }), () => (this.plates = null))) : null,
-      objects: analysis.objects ? await (this.objects ??= retryable(createObjectDetector({ model: vision.objectModel, threads: vision.threads }), () => (this.objects = null))) : null,
-    };
-    const facePath = analysis.faces && this.deps.loadFacePath ? await (this.facePath ??= retryable(this.deps.loadFacePath(), () => (this.facePath = null))) : null;
+    const models = { plates: analysis.plates ? await this.plateModel() : null, objects: analysis.objects ? await this.objectModel() : null };
+    const facePath = analysis.faces && this.deps.loadFacePath ? await this.faceModels(this.deps.loadFacePath) : null;
     // Stopped (lease lost, handed back) while the models loaded: do not start it after all.
     if (this.wanted.get(camera.id) !== ticket) return;
     const pipeline = new CameraPipeline(camera, this.config, models, this.deps.queues, facePath, this.deps.health?.hook(camera) ?? null);
