@@ -1,6 +1,6 @@
 // A node as an operator runs it (`node bin/vigil.js start`, demo on): Ctrl-C to the whole process group
-// and SIGTERM end it with no child left; after a SIGKILL the next start is clean; a killed redis-server
-// is restarted and the queues work on.
+// and SIGTERM end it with no child left; after a SIGKILL its children end too and the next start is clean;
+// a killed redis-server is restarted and the queues work on.
 import { rmSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { stillRuns, type ChildRecord } from '../src/lib/children.js';
@@ -21,6 +21,9 @@ async function start(s: DemoSetup): Promise<VigilProcess> {
   await v.running();
   return v;
 }
+
+/** Figures for the report, printed, never asserted on (the machine is shared). */
+const figure = (name: string, ms: number) => process.stdout.write(`lifecycle figure ${JSON.stringify({ name, seconds: Math.round(ms / 100) / 10 })}\n`);
 
 const alive = (records: Iterable<ChildRecord>) => [...records].filter((c) => stillRuns(c)).map((c) => `${c.command} (pid ${c.pid})`);
 
@@ -53,15 +56,17 @@ describe('node lifecycle (real processes)', () => {
     const kids = collectChildren(v);
     await new Promise((r) => setTimeout(r, 20_000));
     expect([...kids.seen.values()].map((c) => c.command)).toEqual(expect.arrayContaining(['redis-server', '/usr/bin/python3', 'ffmpeg']));
+    const signalledAt = Date.now();
     process.kill(-v.pid, 'SIGINT');
     const exit = await v.exitWithin(15_000);
+    figure('SIGINT to the group -> exit', Date.now() - signalledAt);
     kids.stop();
     expect(exit, v.output().slice(-3000)).toEqual({ code: 0, signal: null });
     expect(alive(kids.seen.values())).toEqual([]);
     expect(v.output()).not.toMatch(/ECONNREFUSED/);
   }, 300_000);
 
-  it('after a SIGKILL of the node, the next start on its data directory is clean; a killed redis-server is restarted; SIGTERM then exits 0', async () => {
+  it('after a SIGKILL of the node its children end and the next start on its data directory is clean; a killed redis-server is restarted; SIGTERM then exits 0', async () => {
     const s = await setup('sigkill');
     const first = await start(s);
     const firstKids = collectChildren(first);
@@ -69,24 +74,31 @@ describe('node lifecycle (real processes)', () => {
     firstKids.stop();
     process.kill(first.pid, 'SIGKILL');
     await first.exited;
-    const redis = [...firstKids.seen.values()].find((c) => c.command === 'redis-server')!;
-    // In its own process group, the redis-server outlives a SIGKILLed node until the next start reaps it.
-    expect(stillRuns(redis)).toBe(true);
+    expect([...firstKids.seen.values()].map((c) => c.command)).toContain('redis-server');
+    // Told by the kernel (parent-death signal) or, for the RTSP server, by its own parent check: none outlives the node.
+    await until('children of the SIGKILLed node gone', 15_000, () => alive(firstKids.seen.values()).length === 0);
 
     const second = await start(s);
-    expect(alive(firstKids.seen.values())).toEqual([]);
     expect(second.output()).not.toMatch(/address already in use|cannot listen/i);
 
     // kill -9 of the private redis-server while the node runs: restarted on its port with its data.
     const kids = collectChildren(second);
     const oldRedis = second.children().find((c) => c.command === 'redis-server')!;
+    const killedAt = Date.now();
     process.kill(oldRedis.pid, 'SIGKILL');
     const newRedis = await until('redis-server restarted', 30_000, () => second.children().find((c) => c.command === 'redis-server' && c.pid !== oldRedis.pid));
+    await until('the node sees Redis again', 30_000, () => /answers again after/.test(second.output()));
+    figure('kill -9 redis-server -> clients reconnected', Date.now() - killedAt);
     expect(newRedis.args).toEqual(oldRedis.args);
     const restartedAt = new Date().toISOString();
 
     const admin = second.token('admin');
-    const created = await second.api('/hotlist', admin, { method: 'POST', body: JSON.stringify({ plate: '粤B12345', category: 'stolen_vehicle', reason: 'lifecycle test', source: 'test', priority: 2, expires_at: new Date(Date.now() + 86_400_000).toISOString(), why: 'lifecycle test' }) });
+    // Until every client has reconnected the API answers 503 "retry shortly": retry as a client would.
+    const entry = { plate: '粤B12345', category: 'stolen_vehicle', reason: 'lifecycle test', source: 'test', priority: 2, expires_at: new Date(Date.now() + 86_400_000).toISOString(), why: 'lifecycle test' };
+    const created = await until('hotlist entry accepted', 30_000, async () => {
+      const r = await second.api('/hotlist', admin, { method: 'POST', body: JSON.stringify(entry) });
+      return r.status === 503 ? null : r;
+    });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     const listed = await second.api('/hotlist', admin);
     expect(JSON.stringify(listed.body)).toContain('粤B12345');
@@ -98,8 +110,10 @@ describe('node lifecycle (real processes)', () => {
     });
     expect(second.output().match(/unreachable/g)?.length ?? 0).toBeLessThanOrEqual(1);
 
+    const termAt = Date.now();
     process.kill(second.pid, 'SIGTERM');
     const exit = await second.exitWithin(10_000);
+    figure('SIGTERM -> exit', Date.now() - termAt);
     kids.stop();
     expect(exit, second.output().slice(-3000)).toEqual({ code: 0, signal: null });
     expect(alive(kids.seen.values())).toEqual([]);

@@ -87,6 +87,7 @@ class ChildRegistry {
   private readonly live = new Map<number, ChildRecord>();
   private file: string | null = null;
   private exitHookSet = false;
+  private saveFailed = false;
 
   track(child: ChildProcess, command: string, args: readonly string[], stopSignal: ChildRecord['stopSignal']): void {
     const pid = child.pid;
@@ -132,15 +133,21 @@ class ChildRegistry {
 
   private save(): void {
     if (!this.file) return;
-    if (!this.live.size) {
-      rmSync(this.file, { force: true });
-      return;
+    try {
+      if (!this.live.size) {
+        rmSync(this.file, { force: true });
+        return;
+      }
+      const body: PidFile = { owner: { pid: process.pid, procStart: procStartOf(process.pid) }, children: this.running() };
+      // Written whole and renamed, so a kill mid-write never leaves half a file.
+      const tmp = `${this.file}.tmp`;
+      writeFileSync(tmp, JSON.stringify(body));
+      renameSync(tmp, this.file);
+    } catch (err) {
+      // A full or read-only disk must not stop a camera from starting: the exit hook and the parent-death signal still apply.
+      if (!this.saveFailed) process.emitWarning(`cannot write ${this.file}: ${(err as Error).message}`);
+      this.saveFailed = true;
     }
-    const body: PidFile = { owner: { pid: process.pid, procStart: procStartOf(process.pid) }, children: this.running() };
-    // Written whole and renamed, so a kill mid-write never leaves half a file.
-    const tmp = `${this.file}.tmp`;
-    writeFileSync(tmp, JSON.stringify(body));
-    renameSync(tmp, this.file);
   }
 }
 
