@@ -14,6 +14,7 @@ import type { FaultKind } from './fault-kinds.js';
 import type { FaultTransition } from './fault-state.js';
 import type { CameraHealthStore, LiveFault } from './health-store.js';
 import { CameraHealthMonitor } from './monitor.js';
+import { cameraFaultsRaised } from './rate-gauges.js';
 import { UptimeMeter } from './uptime.js';
 
 export interface HealthServiceDeps {
@@ -178,6 +179,7 @@ export class CameraHealthService {
       intact: ch.monitor.raised().every((f) => NOT_IMAGE.includes(f.kind)),
     })));
     for (const ch of seen) {
+      cameraFaultsRaised.set({ camera: ch.camera.id }, ch.monitor.raised().length);
       await this.d.store.put({ cameraId: ch.camera.id, faults: this.liveFaults(ch), learning: !ch.monitor.baselineReady('day') && !ch.monitor.baselineReady('night') });
       await this.openDueOrders(ch, now);
       await this.settleRestored(ch, now);

@@ -10,6 +10,9 @@ import type { EventBus } from '../queues/event-bus.js';
 import { WorkOrderService } from '../services/work-order-service.js';
 import type { Db } from '../store/db.js';
 import { HealthRepo } from '../store/health-repo.js';
+import { rateReport } from '../api/routes/camera-health-report.js';
+import { localDate } from './periods.js';
+import { reportRates } from './rate-gauges.js';
 import { CameraHealthService } from './health-service.js';
 import { CameraHealthStore } from './health-store.js';
 import { mqttWorkOrders, webhookWorkOrders, type WorkOrderChannel } from './work-order-channel.js';
@@ -46,6 +49,12 @@ export async function startHealth(w: HealthWiring): Promise<NodeHealth> {
   const cameraHealth = new CameraHealthStore(w.redis, `${w.prefix}:camera-health`);
   const workOrders = new WorkOrderService({ db: w.db, bus: w.bus, channels, log: w.log });
   const api: HealthApiDeps = { healthRepo, cameraHealth, workOrders };
+  const report = { healthRepo, health: w.config.health, timezone: w.config.server.timezone };
+  reportRates(() => {
+    const today = localDate(Date.now(), report.timezone);
+    return rateReport(report, today, today);
+  });
+  w.stack.push('camera-health gauges', () => reportRates(null));
   if (!w.cameras || !w.config.health.enabled) return { api };
   const service = new CameraHealthService({ config: w.config, store: cameraHealth, repo: healthRepo, workOrders, bus: w.bus, cameraStatus: w.cameraStatus, log: w.log });
   await service.start();
