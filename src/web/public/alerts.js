@@ -15,10 +15,18 @@ export async function refreshAlert(id) {
   return full;
 }
 
+/**
+ * Open (candidate) alerts the feed has not loaded: the list shows a page, the badge counts them all
+ * from the server's total (older ones beyond the page stay counted until the next load).
+ */
+let openBeyondPage = 0;
+
 /** Initial list (and after a reconnect); details, with assignments, follow in the background. */
 export async function loadAlerts() {
-  const { alerts } = await api('/alerts?limit=50');
+  const [{ alerts }, open] = await Promise.all([api('/alerts?limit=50'), api('/alerts?status=candidate&limit=1')]);
   for (const a of alerts) mergeAlert(a);
+  const loadedOpen = alertList().filter((a) => a.status === 'candidate').length;
+  openBeyondPage = Math.max(0, (open.total ?? loadedOpen) - loadedOpen);
   if (!state.selectedId && alerts.length) state.selectedId = alerts[0].id;
   emit('alerts');
   emit('selection');
@@ -92,7 +100,7 @@ function feedItem(a) {
 export function renderFeed() {
   const list = alertList();
   fill($('#alerts'), list.length ? list.map(feedItem) : h('li', { class: 'empty' }, t('noAlerts')));
-  $('#alert-count').textContent = String(list.filter((a) => a.status === 'candidate').length);
+  $('#alert-count').textContent = String(openBeyondPage + list.filter((a) => a.status === 'candidate').length);
 }
 
 /** j/k move, c/d open the confirm/dismiss form for the selected alert; typing in a field is left alone. */
