@@ -81,7 +81,7 @@ export function openStream(handlers) {
   const connect = () => {
     es = new EventSource(`/api/v1/stream?access_token=${encodeURIComponent(token.get())}`);
     es.addEventListener('hello', () => handlers.open?.());
-    for (const type of ['alert', 'offer', 'assignment', 'camera-status', 'interception', 'duty']) {
+    for (const type of ['alert', 'offer', 'assignment', 'camera-status', 'camera-health', 'work-order', 'interception', 'duty']) {
       es.addEventListener(type, (m) => {
         try {
           handlers[type]?.(JSON.parse(m.data));

@@ -12,6 +12,7 @@ import { canDispose, on, state } from './store.js';
 import { onOffer, refreshOffers, renderOffers } from './unit.js';
 import { mountLive } from './live.js';
 import { mountDuty, onDutyEvent } from './duty.js';
+import { mountHealth, onHealthEvent } from './health.js';
 import { loadInterceptions, mountInterceptions, onInterceptionEvent, renderInterceptions } from './interceptions.js';
 
 const CAMERAS_EVERY_MS = 5000;
@@ -93,9 +94,11 @@ async function start() {
     interception: onInterceptionEvent,
     'camera-status': onCameraStatus,
     duty: onDutyEvent,
+    'camera-health': onHealthEvent,
+    'work-order': onHealthEvent,
   });
 
-  const loads = [loadCameras(), loadUnits(), isUnit ? Promise.resolve() : loadAlerts(), mountInterceptions(), mountDuty(), mountHeat(), mountSearch(), loadBaseMap()];
+  const loads = [loadCameras(), loadUnits(), isUnit ? Promise.resolve() : loadAlerts(), mountInterceptions(), mountDuty(), mountHeat(), mountSearch(), loadBaseMap(), mountHealth()];
   const results = await Promise.allSettled(loads);
   const failed = results.find((r) => r.status === 'rejected');
   if (failed) showError(failed.reason.message);

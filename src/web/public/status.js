@@ -3,6 +3,7 @@ import { api } from './api.js';
 import { $, ago, fill, fmtTime, h } from './dom.js';
 import { t, tv } from './i18n.js';
 import { emit, seesCameras, seesUnits, state } from './store.js';
+import { faultBadges } from './health.js';
 
 export async function loadCameras() {
   if (!seesCameras()) return;
@@ -33,7 +34,8 @@ function cameraTile(c) {
       h('span', { title: t('fps') }, `${s.fps != null ? Number(s.fps).toFixed(1) : '—'} ${t('fps')}`),
       h('span', { class: 'age', dataset: { at: s.lastFrameAt ?? '' } }, `${t('lastFrame')} ${ago(s.lastFrameAt)}`),
       h('span', {}, `${t('restarts')} ${s.restarts ?? 0}`)),
-    s.lastError && s.state !== 'online' ? h('div', { class: 'err', title: s.lastError }, s.lastError.slice(0, 80)) : null);
+    s.lastError && s.state !== 'online' ? h('div', { class: 'err', title: s.lastError }, s.lastError.slice(0, 80)) : null,
+    faultBadges(c));
 }
 
 export function renderCameras() {
