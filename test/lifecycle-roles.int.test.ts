@@ -26,7 +26,7 @@ async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
 
 /** `vigil ARGS` to its end (for commands refused before anything starts). */
 function vigil(args: string[]) {
-  const env = { ...process.env, VIGIL_DATA_DIR: setup.dataDir };
+  const env: NodeJS.ProcessEnv = { ...process.env, VIGIL_DATA_DIR: setup.dataDir };
   delete env.DATABASE_URL;
   delete env.REDIS_URL;
   const r = spawnSync(process.execPath, ['bin/vigil.js', ...args], { cwd: projectRoot, env, encoding: 'utf8', timeout: 120_000 });
