@@ -23,9 +23,13 @@ export type LiveEvent =
 
 const eventSchema = z.object({ type: z.enum(['alert', 'offer', 'assignment', 'camera-status', 'camera-health', 'work-order', 'interception', 'duty', 'camera-changed']) }).loose();
 
+/** After a reconnect, time for the automatic re-SUBSCRIBE to reach Redis before gap listeners re-read. */
+const GAP_SETTLE_MS = 250;
+
 export class EventBus {
   private subscriber: Redis | null = null;
   private readonly listeners = new Set<(e: LiveEvent) => void>();
+  private readonly gapListeners = new Set<() => void>();
 
   constructor(
     private readonly redis: Redis,
@@ -40,6 +44,12 @@ export class EventBus {
   async subscribe(listener: (e: LiveEvent) => void): Promise<() => void> {
     if (!this.subscriber) {
       this.subscriber = this.redis.duplicate();
+      // Pub/sub keeps nothing for a subscriber that was away: after a reconnect (Redis restart, failover),
+      // tell those who can re-read what they may have missed (a unit's open offers) once resubscribed.
+      let connects = 0;
+      this.subscriber.on('ready', () => {
+        if (connects++ > 0) setTimeout(() => this.gapListeners.forEach((g) => g()), GAP_SETTLE_MS).unref();
+      });
       this.subscriber.on('message', (_channel, message: string) => {
         let event: LiveEvent;
         try {
@@ -55,8 +65,15 @@ export class EventBus {
     return () => this.listeners.delete(listener);
   }
 
+  /** Called after the subscriber reconnected: events published while it was away are lost. */
+  onGap(listener: () => void): () => void {
+    this.gapListeners.add(listener);
+    return () => this.gapListeners.delete(listener);
+  }
+
   async close(): Promise<void> {
     this.listeners.clear();
+    this.gapListeners.clear();
     await this.subscriber?.quit().catch(() => {});
     this.subscriber = null;
   }

@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { checkpointSees } from '../../duty/audience.js';
 import { describeAlert } from '../../jobs/alert-view.js';
+import { deliveryId } from '../../jobs/dispatch-alert.js';
 import { sseClients } from '../../lib/metrics.js';
 import type { LiveEvent } from '../../queues/event-bus.js';
 import type { Principal } from '../../store/token-repo.js';
@@ -48,19 +49,31 @@ export function streamRoutes(deps: ApiDeps) {
       const viewer: Viewer = p.role === 'checkpoint' && p.subject ? { district: (await deps.cameras.get(p.subject))?.district ?? null } : {};
       const queue: LiveEvent[] = [];
       let wake: (() => void) | null = null;
-      const unsubscribe = await deps.bus.subscribe((e) => {
-        if (!visibleTo(p, e, viewer)) return;
+      // An offer goes out once per connection, whether it came live, from the replay at connect, or from a re-read after a gap.
+      const offered = new Set<string>();
+      const push = (e: LiveEvent) => {
+        if (e.type === 'offer') {
+          if (offered.has(e.assignmentId)) return;
+          offered.add(e.assignmentId);
+        }
         queue.push(e);
         wake?.();
+      };
+      const unsubscribe = await deps.bus.subscribe((e) => {
+        if (visibleTo(p, e, viewer)) push(e);
       });
+      const unitId = p.role === 'unit' ? p.subject : null;
+      // Offers published while the event bus was reconnecting never arrive: re-read this unit's open ones.
+      const unGap = unitId ? deps.bus.onGap(() => void replayOpenOffers(deps, unitId, push).catch(() => {})) : () => {};
       sseClients.inc({ role: p.role });
       stream.onAbort(() => {
         sseClients.dec({ role: p.role });
         unsubscribe();
+        unGap();
         wake?.();
       });
       await stream.writeSSE({ event: 'hello', data: JSON.stringify({ role: p.role, subject: p.subject, at: Date.now() }) });
-      if (p.role === 'unit' && p.subject) await replayOpenOffers(deps, p.subject, (e) => queue.push(e));
+      if (unitId) await replayOpenOffers(deps, unitId, push);
       while (!stream.aborted) {
         while (queue.length) {
           const e = queue.shift() as LiveEvent;
@@ -93,6 +106,7 @@ async function replayOpenOffers(deps: ApiDeps, unitId: string, push: (e: LiveEve
       capturedAt: new Date(alert.captured_at).getTime(),
       data: {
         replayed: true,
+        deliveryId: deliveryId(a),
         state: a.state,
         target: camera && { lat: camera.lat, lon: camera.lon, cameraId: camera.id, name: camera.name },
         distanceM: Math.round(a.distance_m),
