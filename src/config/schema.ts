@@ -157,8 +157,14 @@ export const facesSchema = z.strictObject({
     .strictObject({
       /** Most results one retrospective search returns. */
       maxResults: z.number().int().min(1).max(500).default(50),
-      /** Lowest cosine a search result may have (investigators see candidates, not just hits). */
-      minScore: cosine.default(0.85),
+      /**
+       * Lowest cosine a search result may have (investigators see candidates, not just hits). 0.92:
+       * 0.9% false accepts and 92.5% true accepts on the faceapi pairs; 0.85 let half of all
+       * strangers through (their median cosine is 0.86), so every search came back full
+       * (`npm run bench faces`, verification). On group photos of similar-looking people even 0.92
+       * admits 40% of pairs: results are candidates for a person to judge.
+       */
+      minScore: cosine.default(0.92),
     })
     .prefault({}),
 }).refine((f) => f.score !== 'cosine' || allThresholds(f).every((t) => cosine.safeParse(t).success), {
