@@ -1,9 +1,11 @@
 // A node as an operator runs it (`node bin/vigil.js start`, demo on): Ctrl-C to the whole process group
 // and SIGTERM end it with no child left; after a SIGKILL its children end too and the next start is clean;
 // a killed redis-server is restarted and the queues work on.
-import { rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { stillRuns, type ChildRecord } from '../src/lib/children.js';
+import { procStartOf, stillRuns, type ChildRecord } from '../src/lib/children.js';
 import { collectChildren, demoSetup, startVigil, type DemoSetup, type VigilProcess } from './helpers/vigil-process.js';
 
 const started: VigilProcess[] = [];
@@ -78,8 +80,16 @@ describe('node lifecycle (real processes)', () => {
     // Told by the kernel (parent-death signal) or, for the RTSP server, by its own parent check: none outlives the node.
     await until('children of the SIGKILLed node gone', 15_000, () => alive(firstKids.seen.values()).length === 0);
 
+    // Something the kernel did not stop (an older Vigil, no setpriv): named in a dead owner's pid file, reaped at start.
+    const leftover = spawn('sleep', ['300'], { stdio: 'ignore', detached: true });
+    await until('sleep exec\'d', 5_000, () => stillRuns({ pid: leftover.pid!, command: 'sleep', procStart: null }));
+    const record: ChildRecord = { pid: leftover.pid!, command: 'sleep', args: ['300'], startedAt: new Date().toISOString(), procStart: procStartOf(leftover.pid!), stopSignal: 'SIGKILL' };
+    writeFileSync(path.join(s.dataDir, 'run', `children-${first.pid}.json`), JSON.stringify({ owner: { pid: first.pid, procStart: null }, children: [record] }));
+
     const second = await start(s);
     expect(second.output()).not.toMatch(/address already in use|cannot listen/i);
+    expect(second.output()).toMatch(new RegExp(`stopped 1 process\\(es\\) a previous run left behind: sleep \\(pid ${leftover.pid}\\)`));
+    expect(stillRuns(record)).toBe(false);
 
     // kill -9 of the private redis-server while the node runs: restarted on its port with its data.
     const kids = collectChildren(second);
