@@ -12,6 +12,7 @@ import { AuditRepo } from '../store/audit-repo.js';
 import { AuthorisationRepo } from '../store/authorisation-repo.js';
 import { CameraRepo } from '../store/camera-repo.js';
 import { openDb, type Db } from '../store/db.js';
+import { refuseIfHeld } from '../store/db-lock.js';
 import { FaceSightingRepo } from '../store/face-sighting-repo.js';
 import { HotlistRepo } from '../store/hotlist-repo.js';
 import { migrate } from '../store/migrate.js';
@@ -66,6 +67,8 @@ export async function openInfra(loaded: LoadedConfig, log: Logger): Promise<Infr
   let redisUrl = loaded.env.redisUrl ?? (sentinel ? describeSentinels(sentinel) : undefined);
   let giveUp: (err: Error) => void = () => {};
   const fatal = new Promise<Error>((resolve) => (giveUp = resolve));
+  // A node already running on this data directory holds its database: refuse before starting a second redis-server on its files.
+  if (!loaded.env.databaseUrl) refuseIfHeld(path.join(dataDir, 'db'));
   if (!redisUrl) {
     local = await startLocalRedis(path.join(dataDir, 'redis'), { log: log.child('redis-server'), onGiveUp: giveUp });
     redisUrl = local.url;

@@ -5,7 +5,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } 
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DbLockedError, lockFileOf } from './db-lock.js';
+import { DbLockedError, lockFileOf, refuseIfHeld } from './db-lock.js';
 import { openDb } from './db.js';
 
 const dbModule = path.resolve('src/store/db.ts');
@@ -83,8 +83,12 @@ describe('embedded database lock (separate processes)', () => {
     expect(second.out()).toContain(`DbLockedError: the embedded database ${path.join(dataDir, 'db')} is in use by pid ${first.child.pid}`);
     expect(second.out()).toContain("use the running node's API (VIGIL_URL, VIGIL_TOKEN) or stop it");
 
+    // What a second `vigil start` asks before it starts its own redis-server on the same data directory.
+    expect(() => refuseIfHeld(path.join(dataDir, 'db'))).toThrow(DbLockedError);
+
     first.child.kill('SIGKILL');
     await first.exited;
+    expect(() => refuseIfHeld(path.join(dataDir, 'db'))).not.toThrow();
     // The dead holder's lock is still there; the next process takes it over and sees what the first committed.
     expect(existsSync(lockFileOf(path.join(dataDir, 'db')))).toBe(true);
     const db = await openDb({ dataDir });

@@ -4,6 +4,7 @@ import { readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'n
 import os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
+import { procStartOf } from '../lib/children.js';
 
 const holderSchema = z.object({
   pid: z.number().int().positive(),
@@ -45,17 +46,6 @@ export interface DbLock {
 
 /** Where the lock for a PGlite directory lives: beside it, so PGlite's own files are untouched. */
 export const lockFileOf = (dir: string) => `${dir}.lock`;
-
-/** Start time of a process from /proc, or null when /proc has no such process (or no /proc at all). */
-function procStartOf(pid: number): string | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // The command name (field 2) may hold spaces and parentheses: count fields after its last ')'.
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null;
-  } catch {
-    return null;
-  }
-}
 
 const hasProc = (() => {
   try {
@@ -204,4 +194,13 @@ export async function acquireDbLock(dir: string): Promise<DbLock> {
     await sleep(10 + Math.random() * 40);
   }
   throw new Error(`cannot take the lock ${file}: it keeps changing (several processes starting on one data directory?)`);
+}
+
+/**
+ * Throws DbLockedError when a live process holds dir now. Not a lock (acquireDbLock is): an early refusal,
+ * so a second node fails before it starts anything of its own on the same data directory (its redis-server).
+ */
+export function refuseIfHeld(dir: string): void {
+  const found = readLock(lockFileOf(dir));
+  if (found && found !== 'invalid' && found.pid !== process.pid && holderAlive(found)) throw new DbLockedError(dir, found);
 }
