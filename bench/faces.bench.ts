@@ -19,6 +19,7 @@ import type { Principal } from '../src/store/token-repo.js';
 import { createChipAnalyzer, type ChipAnalyzer } from '../src/vision/face-chip.js';
 import { decodeImage } from '../src/vision/image.js';
 import { resolveSource } from '../src/vision/models/manifest.js';
+import { verification } from './faces-verification.js';
 import type { BenchContext } from './run.js';
 
 const round = (v: number, digits = 3) => Number(v.toFixed(digits));
@@ -117,6 +118,8 @@ export default async function faces(ctx: BenchContext): Promise<unknown> {
   const faceid = readFileSync(resolveSource({ npm: '@vladmandic/human/assets/screenshot-faceid.jpg' }));
   const closeCrops = dir ? listIdentities(dir).flatMap((i) => i.files.map((f) => ({ label: path.basename(f), bytes: readFileSync(f) }))) : [];
   const evaluated = dir ? await evaluation(dir, analyzer) : { skipped: 'no data directory (../shared/data)' };
+  // One fixed threshold (the cosine default) on every face set, and what each set would need for 1% false accepts.
+  const verified = await verification(analyzer, dir, DEFAULT_FACE_THRESHOLD.cosine);
   const live = await livePath(analyzer);
   const enrolled = {
     closeCrops150px: closeCrops.length ? await enrolment(closeCrops, analyzer) : { skipped: 'no data directory' },
@@ -128,6 +131,7 @@ export default async function faces(ctx: BenchContext): Promise<unknown> {
       'face-api 128-d on the chip and its mirror, ORT 1 thread; enrolment through FaceWatchlistService into in-memory PGlite, one subject per photo',
     loadAverageAtEnd: loadavg().map((l) => round(l, 2)),
     evaluation: evaluated,
+    verification: verified,
     enrolment: enrolled,
     livePath: live,
   };

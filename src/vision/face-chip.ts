@@ -46,6 +46,10 @@ export interface ChipAnalyzerOptions {
   model?: string;
   manifestFile?: string;
   threads?: number;
+  /** Chip side over the blazeface box width. Default CHIP_SCALE. */
+  chipScale?: number;
+  /** Chip centre below the box centre, in box heights. Default CHIP_SHIFT. */
+  chipShift?: number;
 }
 
 export async function createChipAnalyzer(opts: ChipAnalyzerOptions = {}): Promise<ChipAnalyzer> {
@@ -94,7 +98,7 @@ export async function createChipAnalyzer(opts: ChipAnalyzerOptions = {}): Promis
       });
     },
     async embed(image, face) {
-      const chip = await faceChip(image, face, size);
+      const chip = await faceChip(image, face, size, { scale: opts.chipScale, shift: opts.chipShift });
       return { ...face, embedding: meanUnit([await embedOne(chip, false), await embedOne(chip, true)]), chip };
     },
     async faces(image, faceOpts) {
@@ -123,13 +127,14 @@ export function meanUnit(vectors: readonly Float32Array[], weights?: readonly nu
  * vertical (eye line levelled), side CHIP_SCALE box widths, bilinear, black outside the image.
  * Faces far larger than the chip are shrunk first, as bilinear sampling from them aliases.
  */
-export async function faceChip(image: RgbImage, face: FaceBox, size: number): Promise<RgbImage> {
+export async function faceChip(image: RgbImage, face: FaceBox, size: number, geometry: { scale?: number; shift?: number } = {}): Promise<RgbImage> {
   const [x1, y1, x2, y2] = face.box;
   const angle = face.landmarks.length >= 2 ? eyeAngle(face.landmarks) : 0;
   const [cos, sin] = [Math.cos(angle), Math.sin(angle)];
-  let cx = (x1 + x2) / 2 - sin * CHIP_SHIFT * (y2 - y1);
-  let cy = (y1 + y2) / 2 + cos * CHIP_SHIFT * (y2 - y1);
-  let side = CHIP_SCALE * (x2 - x1);
+  const shift = geometry.shift ?? CHIP_SHIFT;
+  let cx = (x1 + x2) / 2 - sin * shift * (y2 - y1);
+  let cy = (y1 + y2) / 2 + cos * shift * (y2 - y1);
+  let side = (geometry.scale ?? CHIP_SCALE) * (x2 - x1);
   let source = image;
   if (side > 2.5 * size) {
     // The chip's axis-aligned bounds (the rotated square fits in a square of side * sqrt(2)).
