@@ -24,8 +24,10 @@ export async function runStart(loaded: LoadedConfig, args: string[], log: Logger
   children.persistTo(runDir);
   // Listening before start-up: a Ctrl-C while the node starts stops it once it has started, with nothing orphaned.
   const stopRequest = listenForStop(log);
+  let stopAsked = false;
+  void stopRequest.then(() => (stopAsked = true));
   const node = await startNode(loaded, log, { roles });
-  printBanner(node);
+  if (!stopAsked) printBanner(node);
 
   const reason = await Promise.race([stopRequest, node.infra.fatal]);
   const failed = reason instanceof Error;
