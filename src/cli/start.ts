@@ -54,8 +54,14 @@ function parseRoles(args: string[]): NodeRole[] | undefined {
   return roles as NodeRole[];
 }
 
-/** Resolves with the first stop signal; a second one (not the same Ctrl-C forwarded) exits at once. */
-function listenForStop(log: Logger): Promise<NodeJS.Signals> {
+/** What listenForStop needs of the process; tests pass an EventEmitter and a recording exit. */
+export interface SignalSource {
+  on(signal: NodeJS.Signals, listener: (signal: NodeJS.Signals) => void): unknown;
+  exit(code: number): void;
+}
+
+/** Resolves with the first stop signal; a second one (not the same Ctrl-C forwarded) exits at once with 130. */
+export function listenForStop(log: Logger, source: SignalSource = process, repeatMs = REPEAT_MS): Promise<NodeJS.Signals> {
   let firstAt: number | null = null;
   return new Promise((resolve) => {
     const onSignal = (signal: NodeJS.Signals) => {
@@ -64,11 +70,11 @@ function listenForStop(log: Logger): Promise<NodeJS.Signals> {
         resolve(signal);
         return;
       }
-      if (Date.now() - firstAt < REPEAT_MS) return;
+      if (Date.now() - firstAt < repeatMs) return;
       log.warn(`${signal} again: exiting now, without finishing the shutdown`);
-      process.exit(130);
+      source.exit(130);
     };
-    for (const s of STOP_SIGNALS) process.on(s, onSignal);
+    for (const s of STOP_SIGNALS) source.on(s, onSignal);
   });
 }
 
