@@ -25,6 +25,8 @@ export interface Observability {
   boundedQueues: QueueSet;
   /** http://host:port of the metrics server, or null when metrics.port is not set. */
   metricsUrl: string | null;
+  /** metrics.redisTimeoutMs: the bound of every Redis read made for probes and metrics. */
+  redisTimeoutMs: number;
   stop(): Promise<void>;
 }
 
@@ -43,6 +45,9 @@ export async function startObservability(config: Config, infra: Infra, opts: { n
   infra.redis.on('reconnecting', () => redisReconnects.inc({ connection: 'main' }));
   const bounded = await openBoundedRedis(infra.redis, metrics.redisTimeoutMs);
   const boundedQueues = new QueueSet(bounded.client, opts.queuePrefix);
+  // Made now, while Redis answers: BullMQ waits for a ready connection the first time a queue is used, which
+  // during an outage would hold a scrape or an API read until Redis returns. Made once, its commands fail fast.
+  for (const name of Object.keys(queueSchemas) as QueueName[]) await boundedQueues.queue(name).waitUntilReady().catch(() => {});
   const readiness = new Readiness(metrics.checkTimeoutMs);
   readiness.register({ name: 'database', check: async () => void (await infra.db.query('SELECT 1')) });
   readiness.register({
@@ -69,6 +74,7 @@ export async function startObservability(config: Config, infra: Infra, opts: { n
     bounded,
     boundedQueues,
     metricsUrl,
+    redisTimeoutMs: metrics.redisTimeoutMs,
     async stop() {
       reportQueueCounts(null);
       if (server) await new Promise<void>((resolve) => (server as ServerType).close(() => resolve()));
@@ -87,11 +93,22 @@ export function watchWorkers(obs: Observability, workers: Worker[]): void {
       if (stopped.length) throw new Error(`queue workers not running: ${stopped.join(', ')}`);
     },
   });
-  reportQueueCounts(async () => {
-    const names = Object.keys(queueSchemas) as QueueName[];
-    const rows = await Promise.all(names.map(async (queue) => ({ queue, counts: await obs.boundedQueues.queue(queue).getJobCounts(...COUNTED_STATES) })));
-    return rows.flatMap(({ queue, counts }) => COUNTED_STATES.map((state) => ({ queue, state, count: counts[state] ?? 0 })));
+  reportQueueCounts(() => withTimeout(queueCounts(obs), obs.redisTimeoutMs));
+}
+
+async function queueCounts(obs: Observability): Promise<QueueCount[]> {
+  const names = Object.keys(queueSchemas) as QueueName[];
+  const rows = await Promise.all(names.map(async (queue) => ({ queue, counts: await obs.boundedQueues.queue(queue).getJobCounts(...COUNTED_STATES) })));
+  return rows.flatMap(({ queue, counts }) => COUNTED_STATES.map((state) => ({ queue, state, count: counts[state] ?? 0 })));
+}
+
+/** Rejects when the promise has not settled within ms (the scrape must answer whatever Redis does). */
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
   });
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
 }
 
 /**
