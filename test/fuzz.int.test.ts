@@ -144,6 +144,14 @@ describe('API fuzz', () => {
       expect(body).toMatchObject({ total: 1, nextOffset: null });
     });
 
+    it('imports a CSV once: a retried import skips the rows listed already and names them', async () => {
+      const csv = 'plate,category,reason,source,priority,expires_at\n川A77777,wanted,armed robbery,bulletin 9,1,2030-01-01T00:00:00Z\n';
+      const send = () => call('/hotlist/import?why=bulletin%209', { method: 'POST', body: csv, headers: { 'content-type': 'text/csv' } });
+      expect((await send()).body).toMatchObject({ imported: 1, skipped: [] });
+      const again = await send();
+      expect(again).toMatchObject({ status: 200, body: { imported: 0, skipped: [{ plate: '川A77777', existingId: expect.any(String) }] } });
+    });
+
     it('answers 404 for ids that are not ids', async () => {
       for (const path of ['/hotlist/abc', '/plate-reads/abc/crop.jpg', '/sightings/abc/crop.jpg', '/alerts/------------------------------------']) {
         expect((await call(path)).status, path).toBe(404);

@@ -10,6 +10,14 @@ import type { Principal } from '../store/token-repo.js';
 
 const CHANNEL = 'vigil:hotlist-changed';
 
+/** An import row left out because the same listing is live already. */
+export interface SkippedRow {
+  plate: string | null;
+  pattern: string | null;
+  category: string;
+  existingId: string;
+}
+
 export class HotlistService {
   private subscriber: Redis | null = null;
 
@@ -60,16 +68,28 @@ export class HotlistService {
     return entry;
   }
 
-  /** Imports the good rows of a CSV in one transaction with its audit entry, and reports the bad ones by row. */
-  async importCsv(text: string, by: Principal, why: string): Promise<{ imported: number; errors: { row: number; message: string }[] }> {
+  /**
+   * Imports the good rows of a CSV in one transaction with its audit entry, and reports the bad ones by row.
+   * A row whose plate (or pattern) and category are listed and live already is skipped and named, so a
+   * retried import adds nothing twice.
+   */
+  async importCsv(text: string, by: Principal, why: string): Promise<{ imported: number; errors: { row: number; message: string }[]; skipped: SkippedRow[] }> {
     const { entries, errors } = parseHotlistCsv(text, by.name);
-    const stored = await this.repo.db.tx(async (t) => {
-      const out = entries.length ? await this.repo.on(t).createMany(entries) : [];
-      await this.audit.on(t).append({ actor: by.name, role: by.role, action: 'hotlist.import', target: null, details: { imported: out.length, rejected: errors.length, why } });
-      return out;
+    const { stored, skipped } = await this.repo.db.tx(async (t) => {
+      const repo = this.repo.on(t);
+      const out: HotlistEntry[] = [];
+      const dup: SkippedRow[] = [];
+      for (const input of entries) {
+        const existing = await repo.findLive(input);
+        if (existing) dup.push({ plate: input.plate ?? null, pattern: input.pattern ?? null, category: input.category, existingId: existing.id });
+        else out.push(await repo.create(input));
+      }
+      const details = { imported: out.length, rejected: errors.length, skipped: dup.length, why };
+      await this.audit.on(t).append({ actor: by.name, role: by.role, action: 'hotlist.import', target: null, details });
+      return { stored: out, skipped: dup };
     });
     await this.changed(stored);
-    return { imported: stored.length, errors };
+    return { imported: stored.length, errors, skipped };
   }
 
   /** The change and its audit entry commit together, or neither does; null when there is no such entry. */
