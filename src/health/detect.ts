@@ -74,17 +74,21 @@ function frozenCondition(m: SampleMeasures, t: FaultThresholds, explained: boole
 
 function coveredCondition(m: SampleMeasures, base: BaselineValues | null, t: FaultThresholds, explained: boolean): Condition {
   const max = t.covered.cellMaxStd;
-  let uniform = 0, lost = 0, baseUniform = 0;
+  let uniform = 0, lost = 0, baseUniform = 0, now = 0, was = 0;
   for (let i = 0; i < m.cells.length; i++) {
-    if (base && base.cells[i] <= max) baseUniform++;
+    const b = base?.cells[i] ?? 0;
+    now += m.cells[i];
+    was += b;
+    if (base && b <= max) baseUniform++;
     if (m.cells[i] > max) continue;
     uniform++;
-    if (base && base.cells[i] > 2 * max) lost++;
+    // Lost: the cell had detail and is flat now, or (a scene of little texture, bare asphalt) kept a quarter of it at most.
+    if (base && (b > 2 * max || (b >= 1.5 && m.cells[i] <= 0.25 * b))) lost++;
   }
   const cells = CELL_COLS * CELL_ROWS;
-  // A picture flat almost everywhere is covered (unless the camera always looks at a blank wall); otherwise
-  // the share of cells that had detail in the baseline and lost it.
-  const flat = uniform >= 0.9 * cells && baseUniform < 0.5 * cells;
+  // A picture flat almost everywhere is covered unless the camera always looks at a blank wall (then its
+  // texture must have gone too); otherwise the share of cells that lost their detail.
+  const flat = uniform >= 0.9 * cells && (baseUniform < 0.5 * cells || now <= 0.25 * was);
   const share = flat ? uniform / cells : base ? lost / cells : 0;
   return { present: !explained && share >= t.covered.minShare, value: round(share), detail: `${Math.round(share * 100)}% of the picture lost its detail` };
 }
