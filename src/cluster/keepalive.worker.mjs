@@ -7,7 +7,8 @@ import { Redis } from 'ioredis';
 /** @type {{ connection: object, prefix: string, leaseMs: number, renewMs: number, slots: SharedArrayBuffer, renewLua: string }} */
 const cfg = workerData;
 const validUntil = new BigInt64Array(cfg.slots);
-const redis = new Redis({ ...cfg.connection, maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false });
+// Commands wait for the connection (validity counts from a round's start, so a late answer never over-promises).
+const redis = new Redis({ ...cfg.connection, maxRetriesPerRequest: 1 });
 redis.on('error', () => {}); // reported through the main thread's own connection and the leases readiness check
 
 /** cameraId -> { instance, token, slot } */
