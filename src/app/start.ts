@@ -37,6 +37,10 @@ import { FaceWatchlistService } from '../services/face-watchlist-service.js';
 import { HotlistService } from '../services/hotlist-service.js';
 import { RecordingService } from '../recording/recording-service.js';
 import { BaseMapError, loadBaseMap, type BaseMap } from '../web/base-map.js';
+import { clusterKeyPrefix, openCluster, type Cluster } from '../cluster/wiring.js';
+import { LeaseStore } from '../cluster/lease-store.js';
+import { NodeRegistry } from '../cluster/node-registry.js';
+import type { CameraInventory } from '../cluster/inventory.js';
 import { startDemo, type DemoHandle } from './demo.js';
 import { apiOnBoundedRedis, defaultNodeId, startObservability, watchLeases, watchWorkers, type Observability } from './observability.js';
 import { openInfra, type Infra } from './infra.js';
@@ -76,15 +80,17 @@ export async function startNode(loaded: LoadedConfig, log: Logger, opts: StartOp
   if (roles.size < ROLES.length && !loaded.env.databaseUrl) {
     throw new ConfigError('the embedded database (PGlite) serves one process: run every role in one process, or set DATABASE_URL to PostgreSQL to split roles');
   }
-  if (roles.size < ROLES.length && !loaded.env.redisUrl) {
+  if (roles.size < ROLES.length && !loaded.env.redisUrl && !loaded.env.redisSentinel) {
     throw new ConfigError('a private redis-server serves one process: set REDIS_URL to one Redis for every process to split roles');
   }
+  // Every node of one system shares the prefix (queues, events, leases): VIGIL_QUEUE_PREFIX for processes a test or supervisor starts.
+  opts = { ...opts, queuePrefix: opts.queuePrefix ?? loaded.env.queuePrefix };
   const stack = new ShutdownStack();
   const infra = await openInfra(loaded, log);
   // Last to stop (everything else uses them), so it keeps time for itself out of the shutdown's budget.
   stack.push('database and redis', () => infra.close(), { timeoutMs: 6000, reserveMs: 3000 });
   try {
-    const obs = await startObservability(loaded.config, infra, { nodeId: defaultNodeId(), roles: [...roles], queuePrefix: opts.queuePrefix, log });
+    const obs = await startObservability(loaded.config, infra, { nodeId: loaded.env.nodeId ?? loaded.config.cluster.nodeId ?? defaultNodeId(), roles: [...roles], queuePrefix: opts.queuePrefix, log });
     stack.push('metrics and probes', () => obs.stop());
     const parts = await startParts(loaded, log.child('', { node: obs.nodeId }), roles, opts, infra, stack, obs);
     return { infra, observability: obs, ...parts, stop: () => stack.run(log) };
@@ -97,13 +103,18 @@ export async function startNode(loaded: LoadedConfig, log: Logger, opts: StartOp
 async function startParts(loaded: LoadedConfig, log: Logger, roles: Set<NodeRole>, opts: StartOptions, infra: Infra, stack: ShutdownStack, obs: Observability) {
   const { config, env } = loaded;
   const { repos, redis } = infra;
-  await repos.cameras.upsertAll(config.cameras);
+  // YAML cameras seed the inventory; a camera already in the database keeps what the database says (README: Several nodes).
+  const imported = await repos.cameras.importMissing(config.cameras);
+  if (imported.inserted.length) log.info(`camera inventory: ${imported.inserted.length} cameras imported from the config file`);
   await repos.units.upsertAll(config.units);
 
   const queues = new QueueSet(redis, opts.queuePrefix);
   const bus = new EventBus(redis, `${queues.prefix}:events`);
   stack.push('queues', () => queues.close());
   stack.push('event bus', () => bus.close());
+  const cluster = await openCluster({ config, redis, prefix: queues.prefix, cameras: repos.cameras, bus, nodeId: obs.nodeId, roles: [...roles], log });
+  // Pushed before the cameras, so it runs after them: the node hands its cameras back first, then leaves.
+  stack.push('cluster', () => cluster.stop());
   const hotlistIndex = new HotlistIndex();
   const hotlist = new HotlistService(repos.hotlistRepo, hotlistIndex, repos.audit, redis);
   stack.push('hotlist', () => hotlist.stop());
@@ -111,7 +122,7 @@ async function startParts(loaded: LoadedConfig, log: Logger, roles: Set<NodeRole
   const duty = new DutyState({ repo: new DutyRepo(infra.db), audit: repos.audit, bus, redis, config, log: log.child('duty'), channel: `${queues.prefix}:duty` });
   stack.push('duty level', () => duty.stop());
   log.info(`duty level: ${(await duty.start()).level}`);
-  const faces = await startFaces(loaded, log, infra, stack, duty);
+  const faces = await startFaces(loaded, log, infra, stack, duty, cluster.inventory);
   const alertService = new AlertService(repos.alerts, repos.assignments, repos.units, repos.audit, bus, { queues, cameras: repos.cameras, hotlistRepo: repos.hotlistRepo, subjects: repos.subjects, duty });
   const interceptions = new InterceptionService({ ...repos, orders: new InterceptionRepo(infra.db), bus, config: config.interception });
   const cameraStatus = new CameraStatusStore(redis, `${queues.prefix}:camera-status`);
@@ -138,12 +149,15 @@ async function startParts(loaded: LoadedConfig, log: Logger, roles: Set<NodeRole
     const shared = { ...repos, queues, bus };
     const { unmatchedSeconds, purgeEverySeconds } = config.faces.retention;
     const workers = startWorkers(redis, queues.prefix, {
-      'plate-reads': (p) => matchPlateRead(p, { plateReads: repos.plateReads, hotlist: hotlistIndex, matchOptions: config.hotlist, queues, interceptions }),
+      'plate-reads': (p) => matchPlateRead(p, { plateReads: repos.plateReads, hotlist: hotlistIndex, matchOptions: config.hotlist, queues, interceptions, fence: cluster.fenceGuard }),
       alerts: (p) => createAlert(p, { ...shared, duty }),
       dispatch: (p) => dispatchAlert(p, { ...shared, channels, policy: config.dispatch, travel, duty }),
       escalate: (p) => escalateAlert(p, shared),
       'offer-waiting': async (p) => void (await offerWaiting(p, { ...shared, policy: config.dispatch, travel })),
-      sightings: (p) => repos.sightings.insert(p),
+      sightings: async (p) => {
+        await cluster.fenceGuard.check(p.cameraId, p.fence);
+        await repos.sightings.insert(p);
+      },
       faces: async (p) => void (await matchFace(p, { authorisations: faces.authorisations, watchlist: faces.watchlist, faceSightings: repos.faceSightings, queues, unmatchedSeconds })),
       'face-purge': async (p) => void (await purgeFaces(p, { faceSightings: repos.faceSightings, audit: repos.audit, unmatchedSeconds })),
     }, log.child('jobs'));
@@ -158,7 +172,7 @@ async function startParts(loaded: LoadedConfig, log: Logger, roles: Set<NodeRole
 
   // Recording runs beside analysis, not through it: a stalled detector never costs footage.
   const recording = new RecordingService({
-    config, dataDir: infra.dataDir, ...repos, log: log.child('recording'),
+    config, dataDir: infra.dataDir, ...repos, log: log.child('recording'), fencing: cluster.segmentFencing,
     onFault: (f) => bus.publish({ type: 'camera-status', cameraId: f.cameraId, at: f.at, data: { recordingFault: f.kind, message: f.message } }),
   });
   stack.push('recording', () => recording.stop());
@@ -173,7 +187,7 @@ async function startParts(loaded: LoadedConfig, log: Logger, roles: Set<NodeRole
     const live = new LiveHub(config.live, log.child('live'));
     stack.push('live view', async () => live.stop());
     const base = baseMapFor(config, loaded.root);
-    const app = createApp({ config, log: log.child('api'), ...repos, hotlist, alertService, interceptions, bus, recording, faceWatchlist: faces.watchlist, faceAuthorisations: faces.authorisations, faceSearch, live, media, duty, baseMap: () => base, ...health.api, ...apiOnBoundedRedis(obs, queues.prefix) });
+    const app = createApp({ config, log: log.child('api'), ...repos, hotlist, alertService, interceptions, bus, recording, faceWatchlist: faces.watchlist, faceAuthorisations: faces.authorisations, faceSearch, live, media, duty, baseMap: () => base, ...health.api, ...clusterApi(cluster, obs, queues.prefix), ...apiOnBoundedRedis(obs, queues.prefix) });
     api = app;
     const port = opts.port ?? env.port ?? config.server.port;
     const server = await new Promise<ServerType>((resolve, reject) => {
@@ -193,25 +207,31 @@ async function startParts(loaded: LoadedConfig, log: Logger, roles: Set<NodeRole
 
   // Loaded only where cameras run, so API-only processes never load ffmpeg or ONNX code.
   let cameras: CameraWorkers | null = null;
-  let facePath: FaceWatchDeps | null = null;
-  if (roles.has('cameras') && config.cameras.some((c) => c.enabled && c.analysis.faces)) {
-    const { createChipAnalyzer } = await import('../vision/face-chip.js');
-    await faces.authorisations.startCache();
-    facePath = { analyzer: await createChipAnalyzer({ model: config.faces.embedder, threads: config.vision.threads }), gate: faces.authorisations, track: config.faces.track };
-  }
-  if (roles.has('cameras') && config.cameras.some((c) => c.enabled)) {
-    const { CameraWorkers } = await import('../pipeline/camera-workers.js');
-    const workers = new CameraWorkers(config, { queues, bus, cameraStatus, health: health.service, log: log.child('camera'), facePath });
+  if (roles.has('cameras')) {
+    const [{ CameraWorkers }, { FencedQueueSet }] = await Promise.all([import('../pipeline/camera-workers.js'), import('../cluster/fenced-queues.js')]);
+    // Camera events carry the lease's fencing token; without a live lease they are not sent.
+    const fenced = new FencedQueueSet(redis, queues.prefix, { fenceFor: (id) => cluster.node.fenceFor(id) }, log.child('camera'));
+    stack.push('camera queues', () => fenced.close());
+    const loadFacePath = async (): Promise<FaceWatchDeps> => {
+      const { createChipAnalyzer } = await import('../vision/face-chip.js');
+      await faces.authorisations.startCache();
+      return { analyzer: await createChipAnalyzer({ model: config.faces.embedder, threads: config.vision.threads }), gate: faces.authorisations, track: config.faces.track };
+    };
+    const workers = new CameraWorkers(config, { queues: fenced, bus, cameraStatus, health: health.service, log: log.child('camera'), loadFacePath });
     stack.push('cameras', () => workers.stop());
     workers.start();
     await workers.preload(cluster.inventory.enabled().map((c) => c.config));
     cameras = workers;
   }
+  let reportHeld: ((held: number) => void) | null = null;
+  await cluster.join(cameras ? [cameras.runner(), recording.runner()] : [], { unwell: () => cameras?.unwell() ?? new Set(), onHeld: (n) => reportHeld?.(n) });
+  // The leases readiness check and gauge (observability.ts), on nodes that hold cameras.
+  if (roles.has('cameras')) reportHeld = watchLeases(obs, cluster.node);
   return { url, app: api, demo, queues, bus, hotlistIndex, duty, cameras, faceWatchlist: faces.watchlist, faceAuthorisations: faces.authorisations };
 }
 
 /** The face watchlist (gallery rebuilt from the enrolled photos) and the authorisations that gate live matching. */
-async function startFaces(loaded: LoadedConfig, log: Logger, infra: Infra, stack: ShutdownStack, duty: DutyState) {
+async function startFaces(loaded: LoadedConfig, log: Logger, infra: Infra, stack: ShutdownStack, duty: DutyState, inventory: CameraInventory) {
   const { config } = loaded;
   const { repos, redis } = infra;
   const flog = log.child('faces');
@@ -221,14 +241,16 @@ async function startFaces(loaded: LoadedConfig, log: Logger, infra: Infra, stack
   stack.push('face watchlist', () => watchlist.stop());
   const loadedGallery = await watchlist.start();
   flog.info(`face watchlist: ${loadedGallery.subjects} subjects, ${loadedGallery.photos} photos in the gallery`);
-  const districts = new Map(config.cameras.map((c) => [c.id, c.district]));
-  const authorisations = new FaceAuthorisationService(repos.authorisationRepo, repos.subjects, repos.audit, (id) => districts.get(id), flog);
-  let reportHeld: ((held: number) => void) | null = null;
-  await cluster.join(cameras ? [cameras.runner(), recording.runner()] : [], { unwell: () => cameras?.unwell() ?? new Set(), onHeld: (n) => reportHeld?.(n) });
-  // The leases readiness check and gauge (observability.ts), on nodes that hold cameras.
-  if (roles.has('cameras')) reportHeld = watchLeases(obs, cluster.node);
+  // From the inventory's copy in memory: cameras added through the API are covered by district at once.
+  const authorisations = new FaceAuthorisationService(repos.authorisationRepo, repos.subjects, repos.audit, (id) => inventory.districtOf(id), flog);
   stack.push('face authorisations', async () => authorisations.stop());
   return { watchlist, authorisations };
+}
+
+/** The camera inventory and cluster routes' needs; lease and node reads go over the API's fail-fast Redis connection. */
+function clusterApi(cluster: Cluster, obs: Observability, queuePrefix: string) {
+  const keys = clusterKeyPrefix(queuePrefix);
+  return { inventory: cluster.inventoryService, leases: new LeaseStore(obs.bounded.client, keys, cluster.leases.leaseMs), nodes: new NodeRegistry(obs.bounded.client, keys, cluster.leases.leaseMs) };
 }
 
 /** The map's streets and outlines, read once at start: a broken file is a configuration error. */
