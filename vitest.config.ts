@@ -20,6 +20,8 @@ export default defineConfig({
           exclude: [...integration, '**/node_modules/**'],
           pool: 'forks',
           testTimeout: 60_000,
+          // PGlite's first open (initdb) takes seconds on a busy machine.
+          hookTimeout: 120_000,
         },
       },
       {
