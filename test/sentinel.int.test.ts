@@ -84,5 +84,5 @@ describe('Redis through Sentinel', () => {
     expect(alerts.filter((a) => bySse.get(a.id) !== 1).map((a) => [a.id, bySse.get(a.id) ?? 0])).toEqual([]);
     expect(alerts.filter((a) => byHook.get(a.id) !== 1).map((a) => [a.id, byHook.get(a.id) ?? 0])).toEqual([]);
     expect(new Set(hooks.map((h) => h.delivery)).size).toBe(ALERTS);
-  });
+  }, 180_000); // a failover takes the sentinels' down-after time, then the offers are waited for up to 60 s
 });
