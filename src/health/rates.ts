@@ -1,20 +1,10 @@
 // The four camera rates the cities report (registration, online, image-intact, location accuracy), per
 // district and grid, for local days and ISO weeks in the server's time zone. Pure: the report route feeds it.
 import { haversineMetres } from '../domain/geo.js';
-import type { UptimeRow } from '../store/health-repo.js';
+import type { RegistryCamera, UptimeRow } from '../store/health-repo.js';
 
-export interface RateCamera {
-  id: string;
-  district: string;
-  grid: string | null;
-  /** id, name, kind, coordinates, district, grid and direction (heading or facing) all present. */
-  complete: boolean;
-  lat: number;
-  lon: number;
-  /** In the inventory from / until (epoch ms; null: always / still). */
-  createdAt: number | null;
-  removedAt: number | null;
-}
+/** A camera as the rates read it: the inventory's registry view (store/health-repo.ts). */
+export type RateCamera = RegistryCamera;
 
 export interface Period {
   kind: 'day' | 'week';

@@ -46,6 +46,7 @@ export interface RegistryCamera {
   complete: boolean;
   lat: number;
   lon: number;
+  /** In the inventory from / until (epoch ms; null: always / still). */
   createdAt: number | null;
   removedAt: number | null;
 }

@@ -1,5 +1,6 @@
 // Chinese plates rendered from SVG in every colour and layout, then degraded (tilt, blur, dirt, darkness, JPEG) as cameras see them.
 import sharp from 'sharp';
+import { seededRandom } from '../lib/seeded-random.js';
 import type { RgbImage } from '../domain/frame.js';
 
 /** Plate backgrounds by vehicle class (GA 36): blue cars, yellow lorries/coaches/trailers, green new energy, white police, black foreign. */
@@ -37,17 +38,8 @@ const INK: Record<PlateColour, { plate: string; plateLow?: string; text: string;
 /** Characters printed in the accent colour (red on police and foreign plates). */
 const ACCENTED = new Set(['警', '使', '领']);
 
-/** Deterministic 0..1 generator (mulberry32), so a seed names one dirt pattern. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// Seeded, so a seed names one dirt pattern; re-exported for the plate set and benchmarks.
+export { seededRandom };
 
 const escapeXml = (s: string) => s.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
 const isHan = (ch: string) => /\p{Script=Han}/u.test(ch);

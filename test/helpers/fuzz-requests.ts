@@ -1,17 +1,6 @@
 // Seeded malformed requests for the API fuzz: broken JSON, wrong types, NUL bytes, unpaired surrogates,
 // traversal and non-UUID ids, huge bodies, garbage CSV and multipart; the same seed gives the same requests.
-
-/** mulberry32: small, fast and the same on every machine. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../../src/lib/seeded-random.js';
 
 export interface Route {
   method: string;
@@ -63,7 +52,7 @@ export class FuzzGenerator {
     /** server.maxBodyBytes: some bodies are just over it. */
     private readonly maxBody: number,
   ) {
-    this.r = prng(seed);
+    this.r = seededRandom(seed);
   }
 
   private pick<T>(xs: readonly T[]): T {

@@ -1,0 +1,12 @@
+// One deterministic 0..1 generator (mulberry32) for everything seeded: rendered plates, the API fuzz.
+// Small, fast, and the same sequence on every machine for one seed.
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
