@@ -7,7 +7,7 @@ import { onError } from './errors.js';
 import { healthRoutes, redisUnreachableAnswer, refuseChangesWithoutRedis, type HealthDeps } from './health.js';
 import { inputGuard } from './input-guard.js';
 import { TooLargeError } from '../lib/errors.js';
-import { openApiDocument } from './openapi.js';
+import { openApiDocument } from './contract/document.js';
 import { adminRoutes } from './routes/admin.js';
 import { alertRoutes } from './routes/alerts.js';
 import { authorisationRoutes } from './routes/authorisations.js';

@@ -1,0 +1,11 @@
+// Every route's RouteDoc, gathered from the group files; document.ts turns them into OpenAPI 3.1.
+import { docs as accounts } from './accounts-docs.js';
+import { docs as cluster } from './cluster-docs.js';
+import { docs as dispatch } from './dispatch-docs.js';
+import { docs as facesFootage } from './faces-footage-docs.js';
+import { docs as patrol } from './patrol-docs.js';
+import { docs as plans } from './plans-docs.js';
+import { docs as reads } from './reads-docs.js';
+import type { RouteDoc } from './route-doc.js';
+
+export const routeDocs: RouteDoc[] = [...dispatch, ...reads, ...facesFootage, ...accounts, ...patrol, ...plans, ...cluster];
