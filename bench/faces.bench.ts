@@ -61,7 +61,7 @@ async function enrolment(files: { label: string; bytes: Buffer }[], analyzer: Ch
     const config = facesSchema.parse({ score: 'cosine' });
     const service = new FaceWatchlistService(new SubjectRepo(db), new AuditRepo(db), quietRedis(), config, createLogger('bench', true), async () => analyzer);
     await service.start();
-    const by: Principal = { tokenId: 'bench', name: 'bench', role: 'admin', subject: null };
+    const by: Principal = { tokenId: 'bench', name: 'bench', role: 'admin', subject: null, personId: 'bench', scope: null };
     const expires = new Date(Date.now() + 86400_000).toISOString();
     const started = performance.now();
     let ok = 0;

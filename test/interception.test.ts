@@ -159,7 +159,7 @@ describe('checkpoint interception', () => {
       return { e, closed: await svc.onPlateRead(e) };
     };
     const hit = await stored('gate-n', hitAt);
-    const by = { tokenId: 'x', name: 'operator-test', role: 'operator' as const, subject: null };
+    const by = { tokenId: 'x', name: 'operator-test', role: 'operator' as const, subject: null, personId: 'x', scope: null };
     const order = await svc.orderFromPlate(plate, 'seen leaving a robbery', by, ['gate-n2']);
     expect(order?.photo_read_id).toBe(hit.e.eventId);
 
@@ -183,7 +183,7 @@ describe('checkpoint interception', () => {
     const plate = '粤C5M2X8';
     const at = Date.now() - 5000;
     await repos.plateReads.upsert({ eventId: randomUUID(), cameraId: 'street-2', plate, confidence: 0.9, format: 'cn-ordinary', firstSeen: at, lastSeen: at, capturedAt: at, readCount: 3, box: [1, 2, 3, 4], update: false, motion: 'approaching' });
-    const by = { tokenId: 'x', name: 'operator-test', role: 'operator' as const, subject: null };
+    const by = { tokenId: 'x', name: 'operator-test', role: 'operator' as const, subject: null, personId: 'x', scope: null };
     const order = await svc.orderFromPlate(plate, 'fled a robbery', by);
     expect(order).toMatchObject({ mode: 'ahead', heading: 180 });
     expect(order?.targets.map((x) => x.camera_id)).toEqual(['gate-s']);

@@ -61,7 +61,7 @@ async function seedDemo(loaded: LoadedConfig, repos: Repos, hotlist: HotlistServ
   for (const c of cameras.filter((cam) => cam.kind === 'checkpoint')) await issue(`checkpoint-${c.id}`, 'checkpoint', c.id);
   for (const u of units) await issue(`unit-${u.id}`, 'unit', u.id);
 
-  const admin = { tokenId: 'demo', name: `${DEMO_PREFIX}setup`, role: 'admin' as const, subject: null };
+  const admin = { tokenId: 'demo', name: `${DEMO_PREFIX}setup`, role: 'admin' as const, subject: null, personId: 'demo', scope: null };
   const listed = new Set((await repos.hotlistRepo.list({ limit: 1000 })).map((e) => e.plate));
   for (const h of demo.hotlist.filter((e) => !listed.has(e.plate))) {
     const expires = new Date(Date.now() + 365 * 24 * 3600 * 1000).toISOString();

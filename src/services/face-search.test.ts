@@ -33,7 +33,7 @@ function service(stored: { id: string; embedding: Float32Array }[]) {
   return { svc: new FaceSearchService(sightings, audit, facesSchema.parse({}), async () => analyzer), audited };
 }
 
-const by: Principal = { tokenId: 't', name: 'investigator', role: 'investigator', subject: null };
+const by: Principal = { tokenId: 't', name: 'investigator', role: 'investigator', subject: null, personId: 't', scope: null };
 const photo = () => sharp({ create: { width: 8, height: 8, channels: 3, background: '#888' } }).png().toBuffer();
 
 describe('FaceSearchService', () => {

@@ -1,5 +1,6 @@
 // API bearer tokens: random secrets shown once, stored only as sha256 hashes, each with a role and scope.
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import type { Scope } from '../domain/scope.js';
 import type { Db } from './db.js';
 
 export const ROLES = ['admin', 'operator', 'investigator', 'checkpoint', 'unit', 'maintenance'] as const;
@@ -11,6 +12,10 @@ export interface Principal {
   role: Role;
   /** The unit id for a unit token, the checkpoint camera id for a checkpoint token. */
   subject: string | null;
+  /** Who acts, counted as one person (four eyes means two personIds): the user id, or the token id for a device token. */
+  personId: string;
+  /** Where this principal may look; null is everywhere. */
+  scope: Scope | null;
 }
 
 /** A token as an administrator lists it: never its secret or hash. */
@@ -66,7 +71,7 @@ export class TokenRepo {
       subject,
       hashToken(token),
     ]);
-    return { token, principal: { tokenId: id, name, role, subject } };
+    return { token, principal: { tokenId: id, name, role, subject, personId: id, scope: null } };
   }
 
   async resolve(token: string): Promise<Principal | null> {
@@ -74,7 +79,7 @@ export class TokenRepo {
       'select id, name, role, subject from api_tokens where token_hash = $1 and revoked_at is null',
       [hashToken(token)],
     );
-    return row ? { tokenId: row.id, name: row.name, role: row.role, subject: row.subject } : null;
+    return row ? { tokenId: row.id, name: row.name, role: row.role, subject: row.subject, personId: row.id, scope: null } : null;
   }
 
   /** The principal of a live token by its id (signed media URLs name the token by id, never by secret). */
@@ -84,7 +89,7 @@ export class TokenRepo {
       'select id, name, role, subject from api_tokens where id = $1 and revoked_at is null',
       [id],
     );
-    return row ? { tokenId: row.id, name: row.name, role: row.role, subject: row.subject } : null;
+    return row ? { tokenId: row.id, name: row.name, role: row.role, subject: row.subject, personId: row.id, scope: null } : null;
   }
 
   /** Every token, newest first, revoked ones included (with when). */

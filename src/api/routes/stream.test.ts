@@ -3,7 +3,7 @@ import type { LiveEvent } from '../../queues/event-bus.js';
 import type { Principal } from '../../store/token-repo.js';
 import { visibleTo } from './stream.js';
 
-const who = (role: Principal['role'], subject: string | null = null): Principal => ({ tokenId: 't', name: role, role, subject });
+const who = (role: Principal['role'], subject: string | null = null): Principal => ({ tokenId: 't', name: role, role, subject, personId: 't', scope: null });
 const alert = (cameraId: string, kind: string): LiveEvent => ({ type: 'alert', alertId: 'a', cameraId, status: 'candidate', at: 0, capturedAt: 0, data: { kind } });
 const offer = (unitId: string): LiveEvent => ({ type: 'offer', alertId: 'a', unitId, assignmentId: 's', attempt: 1, at: 0, capturedAt: 0, data: {} });
 
