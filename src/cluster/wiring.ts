@@ -9,7 +9,7 @@ import type { Fence } from '../queues/payloads.js';
 import type { SegmentFencing } from '../recording/recording-service.js';
 import type { CameraRepo } from '../store/camera-repo.js';
 import { ClusterNode, type CameraRunner } from './cluster-node.js';
-import { defaultCapacity } from './config.js';
+import { defaultCapacity } from '../config/cluster.js';
 import { FenceGuard, StaleFenceError } from './fence-guard.js';
 import { cloneableConnection, Keepalive } from './keepalive.js';
 import { CameraInventory } from './inventory.js';

@@ -8,7 +8,7 @@ import { roadsSchema } from './roads.js';
 import { mapSchema } from './map.js';
 import { interceptionSchema } from './interception.js';
 import { cameraHealthSchema, healthSchema } from './health.js';
-import { clusterSchema } from '../cluster/config.js';
+import { clusterSchema } from './cluster.js';
 import { metricsSchema } from './metrics.js';
 import { DUTY_LEVELS, SUBJECT_CATEGORIES } from '../domain/face-watchlist.js';
 
@@ -259,7 +259,7 @@ export const configSchema = z.strictObject({
   live: liveSchema.prefault({}),
   /** Camera image diagnostics, work orders and the four rates (src/config/health.ts has every key). */
   health: healthSchema.prefault({}),
-  /** Several nodes sharing the cameras by lease (src/cluster/config.ts has every key). */
+  /** Several nodes sharing the cameras by lease (src/config/cluster.ts has every key). */
   cluster: clusterSchema.prefault({}),
   /** Prometheus metrics server, readiness and Redis time bounds (src/config/metrics.ts has every key). */
   metrics: metricsSchema.prefault({}),
