@@ -6,6 +6,7 @@ import type { ApiDeps, ApiEnv } from './deps.js';
 import { onError } from './errors.js';
 import { healthRoutes, redisUnreachableAnswer, refuseChangesWithoutRedis, type HealthDeps } from './health.js';
 import { inputGuard } from './input-guard.js';
+import { snakeCaseAliases } from './aliases.js';
 import { TooLargeError } from '../lib/errors.js';
 import { openApiDocument } from './contract/document.js';
 import { adminRoutes } from './routes/admin.js';
@@ -39,6 +40,7 @@ export function createApp(deps: ApiDeps & Partial<FaceApiDeps> & HealthDeps & Pa
   const api = new Hono<ApiEnv>()
     .use(bodyLimit({ maxSize: deps.config.server.maxBodyBytes, onError: () => { throw new TooLargeError(`the body is larger than ${deps.config.server.maxBodyBytes} bytes (server.maxBodyBytes): send less`); } }))
     .use(inputGuard())
+    .use(snakeCaseAliases(deps.log))
     .use(authenticate(deps.tokens, deps.media))
     .use(refuseChangesWithoutRedis(deps.redisReady))
     .route('/cameras', cameraRoutes(deps))

@@ -68,5 +68,16 @@ export function openApiDocument() {
 
 /** The RouteDoc a real request answers to, for tests that check answers against the document. */
 export function docFor(method: string, path: string): RouteDoc | undefined {
-  return routeDocs.find((d) => d.method === method.toLowerCase() && new RegExp(`^${d.path.replace(/\{[^}]+\}/g, '[^/]+')}$`).test(path));
+  const m = method.toLowerCase();
+  return matchers().find((x) => x.doc.method === m && x.pattern.test(path))?.doc;
+}
+
+// Built on first use (the group files fill routeDocs at import), fixed paths before templated ones
+// so that '/exports/mine' is never taken for '/exports/{id}'.
+let compiled: { doc: RouteDoc; pattern: RegExp }[] | undefined;
+function matchers() {
+  compiled ??= routeDocs
+    .map((doc) => ({ doc, pattern: new RegExp(`^${doc.path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+')}$`), templated: doc.path.includes('{') }))
+    .sort((a, b) => Number(a.templated) - Number(b.templated));
+  return compiled;
 }
