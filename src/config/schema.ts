@@ -4,6 +4,7 @@ import { recordingSchema } from '../recording/config.js';
 import { liveSchema } from '../live/config.js';
 import { dutySchema } from './duty.js';
 import { reportsSchema } from '../reports/config.js';
+import { incidentsSchema } from './incidents.js';
 import { roadsSchema } from './roads.js';
 import { mapSchema } from './map.js';
 import { interceptionSchema } from './interception.js';
@@ -255,6 +256,8 @@ export const configSchema = z.strictObject({
   map: mapSchema.prefault({}),
   /** Shifts of the response-time report (src/reports/config.ts). */
   reports: reportsSchema.prefault({}),
+  /** Incidents: the response per duty level and severity, 1-3-5 targets (src/config/incidents.ts has every key). */
+  incidents: incidentsSchema.prefault({}),
   /** The command room's live camera view (src/live/config.ts has every key). */
   live: liveSchema.prefault({}),
   /** Camera image diagnostics, work orders and the four rates (src/config/health.ts has every key). */

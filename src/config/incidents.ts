@@ -1,0 +1,79 @@
+// The `incidents:` block of the YAML config: per duty level and severity, the response an incident gets
+// (units from how many grids, one-minute response points, interception orders) and the 1-3-5 targets it is timed by.
+import { z } from 'zod';
+import { DUTY_LEVELS, type DutyLevel } from '../domain/face-watchlist.js';
+
+export const SEVERITIES = [1, 2, 3, 4, 5] as const;
+
+export const responseSchema = z.strictObject({
+  /** Patrol units (car, motorbike, foot) offered at once. */
+  units: z.number().int().min(1).max(10),
+  /** Each unit from a different home grid (nearest grid first); fewer grids in reach fill with the next nearest units. */
+  distinctGrids: z.boolean().default(false),
+  /** One-minute response points (units of type 'post') offered besides the units. */
+  posts: z.number().int().min(0).max(5).default(0),
+  /** Interception orders to the checkpoints around the incident (interception.radiusM, maxCheckpoints). */
+  intercept: z.boolean().default(false),
+  /** The target a patrol unit's leg is timed against: 1, 3 or 5 minutes. */
+  unitTargetS: z.union([z.literal(60), z.literal(180), z.literal(300)]).default(300),
+});
+export type ResponsePlan = z.infer<typeof responseSchema>;
+
+/** Severity -> response; a severity left out takes the nearest lower one given (severity 1 must be given). */
+const levelSchema = z
+  .partialRecord(z.enum(['1', '2', '3', '4', '5']), responseSchema)
+  .refine((r) => r['1'] !== undefined, { message: 'give the response to severity 1' });
+
+const DEFAULTS: Record<DutyLevel, Record<string, z.input<typeof responseSchema>>> = {
+  normal: {
+    '1': { units: 1, unitTargetS: 300 },
+    '2': { units: 2, distinctGrids: true, unitTargetS: 180 },
+    '3': { units: 3, distinctGrids: true, posts: 1, intercept: true, unitTargetS: 180 },
+    '4': { units: 4, distinctGrids: true, posts: 1, intercept: true, unitTargetS: 180 },
+    '5': { units: 5, distinctGrids: true, posts: 2, intercept: true, unitTargetS: 180 },
+  },
+  enhanced: {
+    '1': { units: 1, unitTargetS: 180 },
+    '2': { units: 2, distinctGrids: true, posts: 1, unitTargetS: 180 },
+    '3': { units: 3, distinctGrids: true, posts: 1, intercept: true, unitTargetS: 180 },
+    '4': { units: 4, distinctGrids: true, posts: 2, intercept: true, unitTargetS: 180 },
+    '5': { units: 6, distinctGrids: true, posts: 2, intercept: true, unitTargetS: 180 },
+  },
+  wartime: {
+    '1': { units: 2, unitTargetS: 180 },
+    '2': { units: 3, distinctGrids: true, posts: 1, intercept: true, unitTargetS: 180 },
+    '3': { units: 4, distinctGrids: true, posts: 2, intercept: true, unitTargetS: 180 },
+    '4': { units: 5, distinctGrids: true, posts: 2, intercept: true, unitTargetS: 180 },
+    '5': { units: 6, distinctGrids: true, posts: 3, intercept: true, unitTargetS: 180 },
+  },
+};
+
+export const incidentsSchema = z.strictObject({
+  /** Incident types the command room picks from (free text is refused, so reports group cleanly). */
+  types: z
+    .array(z.string().regex(/^[a-z][a-z0-9_]*$/, 'lower-case letters, digits and _'))
+    .min(1)
+    .default(['fight', 'theft', 'robbery', 'traffic_accident', 'fire', 'missing_person', 'suspicious_vehicle', 'suspicious_person', 'disturbance', 'other']),
+  /** A one-minute response point's target (seconds); posts stand at the crossing, so 60. */
+  postTargetS: z.number().int().min(30).max(300).default(60),
+  /** A leg not acknowledged in this time passes to the next nearest unit (same grid rule); default dispatch.ackTimeoutSeconds of the level. */
+  ackTimeoutSeconds: z.number().gt(0).max(3600).optional(),
+  /** Replacement rounds after the first offer before a lane is left unfilled. */
+  maxReplacements: z.number().int().min(0).max(10).default(2),
+  normal: levelSchema.prefault(DEFAULTS.normal),
+  enhanced: levelSchema.prefault(DEFAULTS.enhanced),
+  wartime: levelSchema.prefault(DEFAULTS.wartime),
+});
+export type IncidentsConfig = z.infer<typeof incidentsSchema>;
+
+/** The response to a severity at a level: the one given, else the nearest lower severity's. */
+export function responseFor(config: IncidentsConfig, level: DutyLevel, severity: number): ResponsePlan {
+  const table = config[level] as Partial<Record<string, ResponsePlan>>;
+  for (let s = Math.min(5, Math.max(1, Math.trunc(severity))); s >= 1; s--) {
+    const plan = table[String(s)];
+    if (plan) return plan;
+  }
+  throw new Error(`incidents.${level}: no response for severity 1`); // the schema refuses this
+}
+
+export { DUTY_LEVELS };
