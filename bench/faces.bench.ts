@@ -9,6 +9,7 @@ import { DEFAULT_FACE_THRESHOLD, facesSchema } from '../src/config/schema.js';
 import { createLogger } from '../src/lib/logger.js';
 import { cohortFiles, loadCohort } from '../src/matching/face-cohort.js';
 import { FaceWatch } from '../src/pipeline/face-watch.js';
+import { EventBus } from '../src/queues/event-bus.js';
 import type { QueueSet } from '../src/queues/queue-set.js';
 import { FaceWatchlistService } from '../src/services/face-watchlist-service.js';
 import { AuditRepo } from '../src/store/audit-repo.js';
@@ -59,7 +60,7 @@ async function enrolment(files: { label: string; bytes: Buffer }[], analyzer: Ch
   try {
     await migrate(db);
     const config = facesSchema.parse({ score: 'cosine' });
-    const service = new FaceWatchlistService(new SubjectRepo(db), new AuditRepo(db), quietRedis(), config, createLogger('bench', true), async () => analyzer);
+    const service = new FaceWatchlistService(new SubjectRepo(db), new AuditRepo(db), new EventBus(quietRedis()), config, createLogger('bench', true), async () => analyzer);
     await service.start();
     const by: Principal = { tokenId: 'bench', name: 'bench', role: 'admin', subject: null, personId: 'bench', scope: null };
     const expires = new Date(Date.now() + 86400_000).toISOString();

@@ -51,7 +51,7 @@ describe('duty levels', () => {
     nanshan = new SseClient(`${t.url}/api/v1/stream`, await t.token('checkpoint', 'gate-9'));
     await Promise.all([ops.ready, nanshan.ready]);
     // A second process of the same deployment: its own cache, fed by the database and Redis only.
-    other = new DutyState({ repo: new DutyRepo(t.node.infra.db), audit: repos.audit, bus: t.node.bus, redis: t.node.infra.redis, config: parseConfig(yaml, 'duty.yaml'), log: createLogger('other', true), channel: `${t.node.queues.prefix}:duty` });
+    other = new DutyState({ repo: new DutyRepo(t.node.infra.db), audit: repos.audit, bus: t.node.bus, config: parseConfig(yaml, 'duty.yaml'), log: createLogger('other', true) });
     await other.start();
   });
 

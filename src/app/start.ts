@@ -109,20 +109,20 @@ async function startParts(loaded: LoadedConfig, log: Logger, roles: Set<NodeRole
   await repos.units.upsertAll(config.units);
 
   const queues = new QueueSet(redis, opts.queuePrefix);
-  const bus = new EventBus(redis, `${queues.prefix}:events`);
+  const bus = new EventBus(redis, queues.prefix);
   stack.push('queues', () => queues.close());
   stack.push('event bus', () => bus.close());
   const cluster = await openCluster({ config, redis, prefix: queues.prefix, cameras: repos.cameras, bus, nodeId: obs.nodeId, roles: [...roles], log });
   // Pushed before the cameras, so it runs after them: the node hands its cameras back first, then leaves.
   stack.push('cluster', () => cluster.stop());
   const hotlistIndex = new HotlistIndex();
-  const hotlist = new HotlistService(repos.hotlistRepo, hotlistIndex, repos.audit, redis);
+  const hotlist = new HotlistService(repos.hotlistRepo, hotlistIndex, repos.audit, bus);
   stack.push('hotlist', () => hotlist.stop());
   log.info(`hotlist: ${await hotlist.start()} live entries indexed`);
-  const duty = new DutyState({ repo: new DutyRepo(infra.db), audit: repos.audit, bus, redis, config, log: log.child('duty'), channel: `${queues.prefix}:duty` });
+  const duty = new DutyState({ repo: new DutyRepo(infra.db), audit: repos.audit, bus, config, log: log.child('duty') });
   stack.push('duty level', () => duty.stop());
   log.info(`duty level: ${(await duty.start()).level}`);
-  const faces = await startFaces(loaded, log, infra, stack, duty, cluster.inventory);
+  const faces = await startFaces(loaded, log, infra, stack, duty, cluster.inventory, bus);
   const alertService = new AlertService(repos.alerts, repos.assignments, repos.units, repos.audit, bus, { queues, cameras: repos.cameras, hotlistRepo: repos.hotlistRepo, subjects: repos.subjects, duty });
   const interceptions = new InterceptionService({ ...repos, orders: new InterceptionRepo(infra.db), bus, config: config.interception });
   const cameraStatus = new CameraStatusStore(redis, `${queues.prefix}:camera-status`);
@@ -231,13 +231,13 @@ async function startParts(loaded: LoadedConfig, log: Logger, roles: Set<NodeRole
 }
 
 /** The face watchlist (gallery rebuilt from the enrolled photos) and the authorisations that gate live matching. */
-async function startFaces(loaded: LoadedConfig, log: Logger, infra: Infra, stack: ShutdownStack, duty: DutyState, inventory: CameraInventory) {
+async function startFaces(loaded: LoadedConfig, log: Logger, infra: Infra, stack: ShutdownStack, duty: DutyState, inventory: CameraInventory, bus: EventBus) {
   const { config } = loaded;
-  const { repos, redis } = infra;
+  const { repos } = infra;
   const flog = log.child('faces');
   // Imported when first needed, so an API-only process loads no ONNX code until someone enrols or searches.
   const loadAnalyzer = async () => (await import('../vision/face-chip.js')).createChipAnalyzer({ model: config.faces.embedder, threads: config.vision.threads });
-  const watchlist = new FaceWatchlistService(repos.subjects, repos.audit, redis, config.faces, flog, loadAnalyzer, () => duty.current());
+  const watchlist = new FaceWatchlistService(repos.subjects, repos.audit, bus, config.faces, flog, loadAnalyzer, () => duty.current());
   stack.push('face watchlist', () => watchlist.stop());
   const loadedGallery = await watchlist.start();
   flog.info(`face watchlist: ${loadedGallery.subjects} subjects, ${loadedGallery.photos} photos in the gallery`);

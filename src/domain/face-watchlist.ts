@@ -4,8 +4,8 @@ import { z } from 'zod';
 export const SUBJECT_CATEGORIES = ['wanted_court', 'wanted_police', 'suspect', 'missing_vulnerable', 'at_risk'] as const;
 export type SubjectCategory = (typeof SUBJECT_CATEGORIES)[number];
 
-export const DUTY_LEVELS = ['normal', 'enhanced', 'wartime'] as const;
-export type DutyLevel = (typeof DUTY_LEVELS)[number];
+// The duty levels live in domain/duty.ts; re-exported for the face watchlist's callers.
+export { DUTY_LEVELS, type DutyLevel } from './duty.js';
 
 /** Alert priority (1 most urgent) of a face hit by the subject's category. */
 export const CATEGORY_PRIORITY: Record<SubjectCategory, number> = {

@@ -1,17 +1,8 @@
 // The duty level's history in the database (duty_changes): the latest row is the level in force.
 import type { Db } from '../store/db.js';
-import type { DutyLevel } from '../domain/face-watchlist.js';
+import type { DutyChange, DutyLevel } from '../domain/duty.js';
 
-export interface DutyChange {
-  /** Increases with every switch: a process keeps the highest it has seen, whatever order messages arrive in. */
-  id: number;
-  level: DutyLevel;
-  previous: DutyLevel;
-  changedBy: string;
-  role: string;
-  reason: string;
-  at: string;
-}
+export type { DutyChange } from '../domain/duty.js';
 
 interface Row {
   id: string | number;

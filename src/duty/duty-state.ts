@@ -1,13 +1,11 @@
 // The command room's live duty level: held in the database, cached in every process, switched (audited) at run time.
-import type { Redis } from 'ioredis';
-import { z } from 'zod';
-import { DUTY_LEVELS, type DutyLevel } from '../domain/face-watchlist.js';
+import { DUTY_LEVELS, type DutyChange, type DutyLevel } from '../domain/duty.js';
 import { BadInputError, ConflictError, ForbiddenError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import type { EventBus } from '../queues/event-bus.js';
 import type { AuditRepo } from '../store/audit-repo.js';
 import type { Principal } from '../store/token-repo.js';
-import type { DutyChange, DutyRepo } from './duty-repo.js';
+import type { DutyRepo } from './duty-repo.js';
 import { policyFor, type DutyPolicy, type PolicyConfig } from './policy.js';
 
 export interface DutyStatus {
@@ -27,46 +25,30 @@ export type DutyReader = Pick<DutyState, 'current' | 'policy'>;
 export interface DutyStateDeps {
   repo: DutyRepo;
   audit: AuditRepo;
+  /** The live stream's 'duty' event, and the 'duty-changed' notice the deployment's other processes apply. */
   bus: EventBus;
-  redis: Redis;
   config: PolicyConfig;
   log: Logger;
-  /** Redis channel the processes of one deployment share (tests use a fresh prefix). */
-  channel: string;
 }
-
-const changeSchema = z.strictObject({
-  id: z.number().int().positive(),
-  level: z.enum(DUTY_LEVELS),
-  previous: z.enum(DUTY_LEVELS),
-  changedBy: z.string(),
-  role: z.string(),
-  reason: z.string(),
-  at: z.string(),
-});
 
 export class DutyState {
   private change: DutyChange | null = null;
-  private subscriber: Redis | null = null;
+  private unsubscribe: (() => void)[] = [];
   private readonly listeners = new Set<(s: DutyStatus) => void>();
 
   constructor(private readonly deps: DutyStateDeps) {}
 
   /** Follows other processes' switches, then reads the level in force; re-reads it after every reconnection (messages sent meanwhile are lost). */
   async start(): Promise<DutyStatus> {
-    const sub = this.deps.redis.duplicate();
-    this.subscriber = sub;
-    sub.on('message', (_channel, message: string) => this.onMessage(message));
-    sub.on('ready', () => void this.refresh().catch((err: Error) => this.deps.log.warn(`duty level refresh: ${err.message}`)));
-    await sub.subscribe(this.deps.channel);
+    this.unsubscribe.push(await this.deps.bus.onNotice('duty-changed', (change) => this.apply(change)));
+    this.unsubscribe.push(this.deps.bus.onGap(() => void this.refresh().catch((err: Error) => this.deps.log.warn(`duty level refresh: ${err.message}`))));
     await this.refresh();
     return this.status();
   }
 
   async stop(): Promise<void> {
     this.listeners.clear();
-    await this.subscriber?.quit().catch(() => {});
-    this.subscriber = null;
+    for (const u of this.unsubscribe.splice(0)) u();
   }
 
   /** The level in force, from this process's cache: no I/O, safe on every hot path. */
@@ -120,7 +102,7 @@ export class DutyState {
       return made;
     });
     this.apply(change);
-    await this.deps.redis.publish(this.deps.channel, JSON.stringify(change));
+    await this.deps.bus.notify('duty-changed', change);
     const status = this.status();
     await this.deps.bus.publish({ type: 'duty', level, previous: change.previous, at: Date.now(), data: { ...status } });
     return status;
@@ -129,17 +111,6 @@ export class DutyState {
   private async refresh(): Promise<void> {
     const latest = await this.deps.repo.latest();
     if (latest) this.apply(latest);
-  }
-
-  private onMessage(message: string): void {
-    let change: DutyChange;
-    try {
-      change = changeSchema.parse(JSON.parse(message));
-    } catch {
-      this.deps.log.warn('duty level: ignored a malformed change message');
-      return;
-    }
-    this.apply(change);
   }
 
   /** Keeps the newest change seen (ids only grow), so late or repeated messages change nothing. */

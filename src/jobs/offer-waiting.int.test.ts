@@ -48,7 +48,7 @@ describe('alerts waiting for a free unit', () => {
     await repos.cameras.upsertAll(config.cameras);
     await repos.units.upsertAll(config.units);
     hotlistId = (await repos.hotlistRepo.create({ plate: '粤B4E7K2', category: 'stolen_vehicle', reason: 'stolen (test)', source: 'test', added_by: 'test', priority: 1, expires_at: '2099-01-01T00:00:00Z' })).id;
-    deps = { ...repos, queues, bus: new EventBus(redis, `${queues.prefix}:events`), channels: [], policy: config.dispatch, duty };
+    deps = { ...repos, queues, bus: new EventBus(redis, queues.prefix), channels: [], policy: config.dispatch, duty };
   });
 
   afterAll(async () => {

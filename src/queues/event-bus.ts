@@ -1,6 +1,9 @@
-// Live events (alerts, offers to units, camera status) over Redis pub/sub, for the API's SSE streams.
+// The one pub/sub owner: live events (alerts, offers, camera status, ...) for the API's SSE streams, and
+// change notices between the processes of one deployment (hotlist, face watchlist, duty level), all on
+// Redis channels under the deployment's queue prefix, so two deployments on one Redis never hear each other.
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
+import { dutyChangeSchema } from '../domain/duty.js';
 
 export type LiveEvent =
   /** A new or updated alert: operators see all; a checkpoint sees its own camera's. */
@@ -23,49 +26,72 @@ export type LiveEvent =
 
 const eventSchema = z.object({ type: z.enum(['alert', 'offer', 'assignment', 'camera-status', 'camera-health', 'work-order', 'interception', 'duty', 'camera-changed']) }).loose();
 
+/**
+ * Change notices: a process changed a record others keep in memory; each re-reads it. One schema per
+ * topic, checked on arrival (a malformed message is dropped, never thrown into a listener).
+ */
+export const noticeSchemas = {
+  /** Hotlist entries created, changed or withdrawn (services/hotlist-service.ts). */
+  'hotlist-changed': z.strictObject({ ids: z.array(z.string()).min(1) }),
+  /** A watchlist subject or its photos changed (services/face-watchlist-service.ts). */
+  'face-watchlist-changed': z.strictObject({ subjectId: z.string() }),
+  /** The duty level was switched (duty/duty-state.ts). */
+  'duty-changed': dutyChangeSchema,
+} as const;
+export type NoticeTopic = keyof typeof noticeSchemas;
+export type Notice<T extends NoticeTopic> = z.infer<(typeof noticeSchemas)[T]>;
+
+/** The topic of the live events, beside the notice topics. */
+const EVENTS = 'events';
+type Topic = typeof EVENTS | NoticeTopic;
+
 /** After a reconnect, time for the automatic re-SUBSCRIBE to reach Redis before gap listeners re-read. */
 const GAP_SETTLE_MS = 250;
 
 export class EventBus {
   private subscriber: Redis | null = null;
-  private readonly listeners = new Set<(e: LiveEvent) => void>();
+  private subscribing: Promise<Redis> | null = null;
+  private readonly listeners = new Map<Topic, Set<(message: unknown) => void>>();
+  private readonly subscribed = new Set<Topic>();
   private readonly gapListeners = new Set<() => void>();
 
   constructor(
     private readonly redis: Redis,
-    private readonly channel = 'vigil:events',
+    /** The deployment's queue prefix: every channel is `<prefix>:<topic>`. */
+    readonly prefix = 'vigil',
   ) {}
 
+  /** The Redis channel of a topic (tests and tools that listen from outside). */
+  channel(topic: Topic): string {
+    return `${this.prefix}:${topic}`;
+  }
+
   async publish(event: LiveEvent): Promise<void> {
-    await this.redis.publish(this.channel, JSON.stringify(event));
+    await this.redis.publish(this.channel(EVENTS), JSON.stringify(event));
   }
 
-  /** Subscribes on a dedicated connection (a subscribed Redis connection can do nothing else). */
+  /** Live events, on the bus's dedicated subscriber connection (a subscribed Redis connection can do nothing else). */
   async subscribe(listener: (e: LiveEvent) => void): Promise<() => void> {
-    if (!this.subscriber) {
-      this.subscriber = this.redis.duplicate();
-      // Pub/sub keeps nothing for a subscriber that was away: after a reconnect (Redis restart, failover),
-      // tell those who can re-read what they may have missed (a unit's open offers) once resubscribed.
-      let connects = 0;
-      this.subscriber.on('ready', () => {
-        if (connects++ > 0) setTimeout(() => this.gapListeners.forEach((g) => g()), GAP_SETTLE_MS).unref();
-      });
-      this.subscriber.on('message', (_channel, message: string) => {
-        let event: LiveEvent;
-        try {
-          event = eventSchema.parse(JSON.parse(message)) as unknown as LiveEvent;
-        } catch {
-          return; // not ours, or malformed: never let one bad message stop the stream
-        }
-        for (const l of this.listeners) l(event);
-      });
-      await this.subscriber.subscribe(this.channel);
-    }
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.listen(EVENTS, (m) => {
+      const parsed = eventSchema.safeParse(m);
+      if (parsed.success) listener(parsed.data as unknown as LiveEvent);
+    });
   }
 
-  /** Called after the subscriber reconnected: events published while it was away are lost. */
+  /** Tells the deployment's other processes (and this one's listeners) that a record changed. */
+  async notify<T extends NoticeTopic>(topic: T, notice: Notice<T>): Promise<void> {
+    await this.redis.publish(this.channel(topic), JSON.stringify(noticeSchemas[topic].parse(notice)));
+  }
+
+  /** Follows one notice topic; a message that does not fit the topic's schema is dropped. */
+  async onNotice<T extends NoticeTopic>(topic: T, listener: (notice: Notice<T>) => void): Promise<() => void> {
+    return this.listen(topic, (m) => {
+      const parsed = noticeSchemas[topic].safeParse(m);
+      if (parsed.success) listener(parsed.data as Notice<T>);
+    });
+  }
+
+  /** Called after the subscriber reconnected: messages published while it was away are lost, so re-read. */
   onGap(listener: () => void): () => void {
     this.gapListeners.add(listener);
     return () => this.gapListeners.delete(listener);
@@ -73,8 +99,59 @@ export class EventBus {
 
   async close(): Promise<void> {
     this.listeners.clear();
+    this.subscribed.clear();
     this.gapListeners.clear();
-    await this.subscriber?.quit().catch(() => {});
+    const sub = this.subscriber;
     this.subscriber = null;
+    this.subscribing = null;
+    await sub?.quit().catch(() => {});
+  }
+
+  private async listen(topic: Topic, listener: (message: unknown) => void): Promise<() => void> {
+    const sub = await this.connection();
+    let set = this.listeners.get(topic);
+    if (!set) this.listeners.set(topic, (set = new Set()));
+    set.add(listener);
+    if (!this.subscribed.has(topic)) {
+      this.subscribed.add(topic);
+      await sub.subscribe(this.channel(topic));
+    }
+    return () => void set.delete(listener);
+  }
+
+  private connection(): Promise<Redis> {
+    this.subscribing ??= this.open();
+    return this.subscribing;
+  }
+
+  private async open(): Promise<Redis> {
+    const sub = this.redis.duplicate();
+    this.subscriber = sub;
+    // Pub/sub keeps nothing for a subscriber that was away: after a reconnect (Redis restart, failover),
+    // tell those who can re-read what they may have missed once resubscribed.
+    let connects = 0;
+    sub.on('ready', () => {
+      if (connects++ > 0) setTimeout(() => this.gapListeners.forEach((g) => g()), GAP_SETTLE_MS).unref();
+    });
+    const topics = new Map<string, Topic>();
+    sub.on('message', (channel: string, message: string) => {
+      const topic = topics.get(channel) ?? this.topicOf(channel, topics);
+      const set = topic && this.listeners.get(topic);
+      if (!set) return;
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(message);
+      } catch {
+        return; // not ours, or malformed: never let one bad message stop a listener
+      }
+      for (const l of set) l(parsed);
+    });
+    return sub;
+  }
+
+  private topicOf(channel: string, cache: Map<string, Topic>): Topic | undefined {
+    const topic = ([EVENTS, ...Object.keys(noticeSchemas)] as Topic[]).find((t) => this.channel(t) === channel);
+    if (topic) cache.set(channel, topic);
+    return topic;
   }
 }

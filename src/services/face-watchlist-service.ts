@@ -1,10 +1,10 @@
 // The face watchlist: subjects and photo enrolment (audited), the in-process gallery rebuilt from the database, and matching.
-import type { Redis } from 'ioredis';
 import { DEFAULT_FACE_THRESHOLD, type FacesConfig } from '../config/schema.js';
 import { CATEGORY_PRIORITY, isLive, type DutyLevel, subjectInputSchema, type Subject, type SubjectCategory, type SubjectInput, type SubjectPatch } from '../domain/face-watchlist.js';
 import type { Logger } from '../lib/logger.js';
 import { cohortFiles, FaceCohort, loadCohort, type CohortStats } from '../matching/face-cohort.js';
 import { openFaceGallery, rebuildFrom, type FaceGallery, type GalleryItem } from '../matching/face-gallery.js';
+import type { EventBus } from '../queues/event-bus.js';
 import type { AuditRepo } from '../store/audit-repo.js';
 import type { Db } from '../store/db.js';
 import type { SubjectRepo } from '../store/subject-repo.js';
@@ -14,7 +14,6 @@ import { decodeImage } from '../vision/image.js';
 import { findModel, loadManifest, DEFAULT_MANIFEST } from '../vision/models/manifest.js';
 import { checkPhoto, type PhotoCheck, type PhotoProblem } from './face-enrolment.js';
 
-const CHANNEL = 'vigil:face-watchlist-changed';
 /** Nearest enrolled photos looked at per face: several may belong to one subject. */
 const SEARCH_K = 20;
 
@@ -59,12 +58,13 @@ export class FaceWatchlistService {
   private readonly photoStats = new Map<string, CohortStats>();
   private readonly photosOf = new Map<string, string[]>();
   private analyzerPromise: Promise<ChipAnalyzer> | null = null;
-  private subscriber: Redis | null = null;
+  private unsubscribe: (() => void) | null = null;
 
   constructor(
     private readonly repo: SubjectRepo,
     private readonly audit: AuditRepo,
-    private readonly redis: Redis,
+    /** Tells the deployment's other processes of a change (they reload the subject). */
+    private readonly bus: EventBus,
     private readonly config: FacesConfig,
     private readonly log: Logger,
     /** Loads the face analyzer on first need (enrolment, search): API-only processes pay for it only then. */
@@ -93,15 +93,13 @@ export class FaceWatchlistService {
     });
     const staleModel = await this.repo.staleModelCount(this.model);
     if (staleModel) this.log.warn(`face gallery: ${staleModel} photos were enrolled with another embedder than '${this.model}' and will not match until enrolled again`);
-    this.subscriber = this.redis.duplicate();
-    this.subscriber.on('message', (_c, id: string) => void this.reload(id).catch((err: Error) => this.log.warn(`face watchlist refresh: ${err.message}`)));
-    await this.subscriber.subscribe(CHANNEL);
+    this.unsubscribe = await this.bus.onNotice('face-watchlist-changed', (n) => void this.reload(n.subjectId).catch((err: Error) => this.log.warn(`face watchlist refresh: ${err.message}`)));
     return { subjects: this.subjects.size, photos, staleModel };
   }
 
   async stop(): Promise<void> {
-    await this.subscriber?.quit().catch(() => {});
-    this.subscriber = null;
+    this.unsubscribe?.();
+    this.unsubscribe = null;
     await this.gallery?.close();
   }
 
@@ -253,7 +251,7 @@ export class FaceWatchlistService {
 
   private async changed(subjectId: string): Promise<void> {
     await this.reload(subjectId);
-    await this.redis.publish(CHANNEL, subjectId);
+    await this.bus.notify('face-watchlist-changed', { subjectId });
   }
 
   /** Re-reads one subject and its embeddings into memory (this process's change, or another's). */

@@ -1,14 +1,13 @@
-// Hotlist changes: stored and audited in one transaction, then applied to every process's matching index (Redis pub/sub).
-import type { Redis } from 'ioredis';
+// Hotlist changes: stored and audited in one transaction, then applied to every process's matching index (the event bus).
 import { HotlistEntryInputSchema, type HotlistEntry, type HotlistEntryInputRaw } from '../domain/hotlist.js';
 import { ConflictError } from '../lib/errors.js';
 import { parseHotlistCsv } from '../matching/hotlist-csv.js';
 import type { HotlistIndex } from '../matching/hotlist-index.js';
+import type { EventBus } from '../queues/event-bus.js';
 import type { AuditRepo } from '../store/audit-repo.js';
 import type { HotlistRepo } from '../store/hotlist-repo.js';
 import type { Principal } from '../store/token-repo.js';
 
-const CHANNEL = 'vigil:hotlist-changed';
 
 /** An import row left out because the same listing is live already. */
 export interface SkippedRow {
@@ -19,28 +18,27 @@ export interface SkippedRow {
 }
 
 export class HotlistService {
-  private subscriber: Redis | null = null;
+  private unsubscribe: (() => void) | null = null;
 
   constructor(
     private readonly repo: HotlistRepo,
     private readonly index: HotlistIndex,
     private readonly audit: AuditRepo,
-    private readonly redis: Redis,
+    /** Tells the deployment's other processes of a change (their indexes re-read the entries). */
+    private readonly bus: EventBus,
   ) {}
 
   /** Loads every live entry into the index and follows changes made by other processes. */
   async start(): Promise<number> {
     const entries = await this.repo.allLive();
     for (const e of entries) this.index.add(e);
-    this.subscriber = this.redis.duplicate();
-    this.subscriber.on('message', (_c, id: string) => void this.refresh(id));
-    await this.subscriber.subscribe(CHANNEL);
+    this.unsubscribe = await this.bus.onNotice('hotlist-changed', (n) => void this.refresh(n.ids));
     return entries.length;
   }
 
   async stop(): Promise<void> {
-    await this.subscriber?.quit().catch(() => {});
-    this.subscriber = null;
+    this.unsubscribe?.();
+    this.unsubscribe = null;
   }
 
   /**
@@ -112,11 +110,11 @@ export class HotlistService {
     return this.update(id, { active: false }, by, why);
   }
 
-  /** After the commit: this process's index at once, the others' through Redis. */
+  /** After the commit: this process's index at once, the others' through the event bus. */
   private async changed(entries: HotlistEntry[]): Promise<void> {
     if (!entries.length) return;
     for (const e of entries) this.apply(e);
-    await this.redis.publish(CHANNEL, entries.map((e) => e.id).join(','));
+    await this.bus.notify('hotlist-changed', { ids: entries.map((e) => e.id) });
   }
 
   private apply(entry: HotlistEntry): void {
@@ -124,8 +122,8 @@ export class HotlistService {
     if (entry.active && Date.parse(entry.expires_at) > Date.now()) this.index.add(entry);
   }
 
-  private async refresh(ids: string): Promise<void> {
-    for (const id of ids.split(',')) {
+  private async refresh(ids: readonly string[]): Promise<void> {
+    for (const id of ids) {
       const entry = await this.repo.get(id).catch(() => null);
       if (entry) this.apply(entry);
       else this.index.remove(id);
