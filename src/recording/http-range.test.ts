@@ -48,5 +48,6 @@ describe('fileResponse', () => {
     const out = await fileResponse(file, 'bytes=1000-', { contentType: 'video/mp4' });
     expect(out.status).toBe(416);
     expect(out.headers.get('content-range')).toBe('bytes */1000');
+    expect(((await out.json()) as { error: string }).error).toMatch(/outside the file of 1000 bytes/);
   });
 });

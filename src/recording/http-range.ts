@@ -50,7 +50,10 @@ export async function fileResponse(file: string, rangeHeader: string | undefined
   if (o.downloadName) headers['content-disposition'] = `attachment; filename="${o.downloadName.replace(/[^\w.-]/g, '_')}"`;
   const range = parseRange(rangeHeader, size);
   if (range.kind === 'unsatisfiable') {
-    return new Response(null, { status: 416, headers: { ...headers, 'content-range': `bytes */${size}` } });
+    // The one error shape even here: the player gets the size in content-range, a person the reason.
+    const error = `the range ${rangeHeader} lies outside the file of ${size} bytes: ask for bytes 0-${Math.max(0, size - 1)}`;
+    const { 'content-disposition': _unused, ...rest } = headers;
+    return new Response(JSON.stringify({ error }), { status: 416, headers: { ...rest, 'content-type': 'application/json', 'content-range': `bytes */${size}` } });
   }
   const [start, end, status] = range.kind === 'partial' ? [range.start, range.end, 206] : [0, size - 1, 200];
   if (range.kind === 'partial') headers['content-range'] = `bytes ${start}-${end}/${size}`;
