@@ -29,7 +29,7 @@ async function makeClip(out: string): Promise<void> {
   await run('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-stream_loop', '-1', '-i', path.join(projectRoot, 'fixtures/media/street.mp4'), '-t', String(CLIP_S), '-an', '-vf', filter, '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '20', '-pix_fmt', 'yuv420p', out]);
 }
 
-type CameraView = { id: string; health: 'ok' | 'unknown' | { faults: { kind: string; since: string }[] } };
+type CameraView = { id: string; diagnostics: 'ok' | 'unknown' | { faults: { kind: string; since: string }[] } };
 type Order = { id: string; kind: string; status: string; closeReason: string | null; notes: { note: string }[] };
 
 describe('camera health through the RTSP fixture server', () => {
@@ -67,7 +67,7 @@ demo:
     const seen = new Set<string>();
     const faultsNow = async () => {
       const cams = (await t.api('/cameras', maintenance)).body.cameras as CameraView[];
-      const h = cams.find((c) => c.id === 'cam-1')?.health;
+      const h = cams.find((c) => c.id === 'cam-1')?.diagnostics;
       for (const f of typeof h === 'object' ? h.faults : []) seen.add(f.kind);
       return [...seen].sort();
     };

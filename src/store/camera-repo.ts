@@ -1,20 +1,11 @@
 // The camera inventory: every camera's configuration in the database, changed with its audit entry in one transaction.
 import type { CameraConfig } from '../config/schema.js';
+import type { Camera, CheckpointLevel } from '../domain/camera.js';
 import { AuditRepo, type AuditInput } from './audit-repo.js';
 import type { Db } from './db.js';
 
-/** The summary other parts read (alerts, dispatch, interception, stream filters); removed cameras included in get(). */
-export interface CameraRow {
-  id: string;
-  name: string;
-  kind: 'street' | 'checkpoint';
-  checkpoint_level: number | null;
-  lat: number;
-  lon: number;
-  heading: number | null;
-  district: string;
-  grid: string | null;
-}
+/** @deprecated the summary record is Camera (src/domain/camera.ts); this name stays while its readers move. */
+export type CameraRow = Camera;
 
 /** A camera of the inventory: the YAML camera schema's fields, plus what the database keeps about it. */
 export interface InventoryCamera {
@@ -59,12 +50,31 @@ function paramsOf(c: CameraConfig): unknown[] {
   return [c.id, c.name, c.source, c.kind, c.checkpointLevel ?? null, c.lat, c.lon, c.heading ?? null, c.facing ?? null, c.lanes, c.district, c.grid ?? null, c.enabled, JSON.stringify(c.analysis)];
 }
 
+interface SummaryRow {
+  id: string;
+  name: string;
+  kind: Camera['kind'];
+  checkpoint_level: number | null;
+  lat: number;
+  lon: number;
+  heading: number | null;
+  district: string;
+  grid: string | null;
+}
+
+function toSummary(r: SummaryRow): Camera {
+  return {
+    id: r.id, name: r.name, kind: r.kind, checkpointLevel: r.checkpoint_level as CheckpointLevel | null, lat: r.lat, lon: r.lon,
+    heading: r.heading, district: r.district, grid: r.grid,
+  };
+}
+
 const date = (v: Date | string) => (v instanceof Date ? v : new Date(v));
 
 function toCamera(r: InventoryRow): InventoryCamera {
   const config: CameraConfig = {
     id: r.id, name: r.name, source: r.source ?? '', kind: r.kind, lat: r.lat, lon: r.lon, lanes: r.lanes, district: r.district, enabled: r.enabled, analysis: r.analysis,
-    ...(r.checkpoint_level === null ? {} : { checkpointLevel: r.checkpoint_level as 1 | 2 | 3 }),
+    ...(r.checkpoint_level === null ? {} : { checkpointLevel: r.checkpoint_level as CheckpointLevel }),
     ...(r.heading === null ? {} : { heading: r.heading }),
     ...(r.facing === null ? {} : { facing: r.facing }),
     ...(r.grid === null ? {} : { grid: r.grid }),
@@ -115,14 +125,20 @@ export class CameraRepo {
   }
 
   /** Cameras not removed (disabled ones included), by id. */
-  async list(): Promise<CameraRow[]> {
-    return this.db.query<CameraRow>(`select ${SUMMARY} from cameras where removed_at is null order by id`);
+  async list(): Promise<Camera[]> {
+    return (await this.db.query<SummaryRow>(`select ${SUMMARY} from cameras where removed_at is null order by id`)).map(toSummary);
   }
 
   /** Any camera ever known, removed ones included: old reads and alerts still name them. */
-  async get(id: string): Promise<CameraRow | null> {
-    const [row] = await this.db.query<CameraRow>(`select ${SUMMARY} from cameras where id = $1`, [id]);
-    return row ?? null;
+  async get(id: string): Promise<Camera | null> {
+    const [row] = await this.db.query<SummaryRow>(`select ${SUMMARY} from cameras where id = $1`, [id]);
+    return row ? toSummary(row) : null;
+  }
+
+  /** The ids of the cameras in a scope (removed ones too: their old reads and alerts stay in scope), by id. */
+  async idsIn(scope: { districts: readonly string[]; cameras: readonly string[] }): Promise<string[]> {
+    const rows = await this.db.query<{ id: string }>('select id from cameras where id = any($1) or district = any($2) order by id', [scope.cameras, scope.districts]);
+    return rows.map((r) => r.id);
   }
 
   /** The inventory: every camera not removed, with its whole configuration. */

@@ -87,7 +87,7 @@ export function onHealthEvent() {
 
 /** The faults of a camera tile: kind and since, or nothing when its picture is intact. */
 export function faultBadges(c) {
-  const faults = c.health && typeof c.health === 'object' ? c.health.faults : [];
+  const faults = c.diagnostics && typeof c.diagnostics === 'object' ? c.diagnostics.faults : [];
   if (!faults.length) return null;
   return h('div', { class: 'faults' }, ...faults.map((f) => h('span', { class: `fault fault-${f.kind}`, title: f.detail }, `${f.kind} · ${fmtTime(f.since, state.timezone)}`)));
 }

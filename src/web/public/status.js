@@ -29,7 +29,7 @@ function cameraTile(c) {
   const s = c.status ?? { state: 'unknown' };
   return h('li', { class: `tile cs-${s.state}`, dataset: { camera: c.id, state: s.state } },
     h('div', { class: 'name' }, c.name),
-    h('div', { class: 'state' }, h('span', { class: 'dot' }), tv('cs', s.state), c.kind === 'checkpoint' && c.checkpoint_level ? ` · L${c.checkpoint_level}` : ''),
+    h('div', { class: 'state' }, h('span', { class: 'dot' }), tv('cs', s.state), c.kind === 'checkpoint' && c.checkpointLevel ? ` · L${c.checkpointLevel}` : ''),
     h('div', { class: 'figures' },
       h('span', { title: t('fps') }, `${s.fps != null ? Number(s.fps).toFixed(1) : '—'} ${t('fps')}`),
       h('span', { class: 'age', dataset: { at: s.lastFrameAt ?? '' } }, `${t('lastFrame')} ${ago(s.lastFrameAt)}`),
