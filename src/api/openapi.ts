@@ -2,7 +2,6 @@
 type Op = { summary: string; roles: string; query?: string[]; body?: string; form?: string };
 
 const ops: Record<string, Record<string, Op>> = {
-  '/cameras': { get: { summary: 'Cameras with live status (online, last frame, fps, restarts)', roles: 'admin, operator, investigator, checkpoint' } },
   '/cameras/{id}/live': { get: { summary: 'Live view: the camera H.264 copied into fragmented MP4 (video/mp4 stream for MediaSource; header x-codec names the codec, x-live-session the shared ffmpeg run), or ?format=mjpeg: re-encoded JPEGs as multipart/x-mixed-replace for codecs the browser cannot play. One ffmpeg per camera for all viewers; 429 over live.maxViewersPerCamera; 503 {error, state: offline} when the camera gives no picture; each view audited (live.view). Also opens with a signed media URL', roles: 'admin, operator, checkpoint (own camera)' } },
   '/live': { get: { summary: 'Live streams running in this API process: camera, viewers, ffmpeg pid, since', roles: 'admin' } },
   '/media-urls': { post: { summary: 'A short-lived signed URL (HMAC-SHA256 over GET, path, query, expiry and token id; default 300 s, at most 3600) for one media path, for <video>/<img> that cannot send the bearer token: footage play, segments, export files, live view, plate and face crops, subject photos. It acts as the asker (role checks still apply; revoking the token ends it). Footage needs a purpose (body purpose or the path\'s purpose=/case=) and its issue is audited (media-url.issue). Returns 201 {url, expiresAt}', roles: 'any', body: 'MediaUrl' } },
