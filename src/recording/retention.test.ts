@@ -1,7 +1,7 @@
 // Integration (real database, files on disk): retention by age per camera kind and by quota, oldest first,
 // keeping footage held by alerts, exports and cases, with one audit entry per purge.
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -118,6 +118,19 @@ describe('Retention', () => {
     expect(report.exportsRemoved).toEqual({ count: 1, bytes: 5 });
     expect(existsSync(storage.exportDir(id))).toBe(false);
     expect((await exportsRepo.get(id))?.filesRemovedAt).not.toBeNull();
+  });
+
+  it('prunes set-aside segments older than the shorter retention period, and keeps newer ones', async () => {
+    const dir = storage.quarantineDir('cam-q');
+    mkdirSync(dir, { recursive: true });
+    const [old, fresh] = [path.join(dir, 'old.ts'), path.join(dir, 'fresh.ts')];
+    writeFileSync(old, 'x');
+    writeFileSync(fresh, 'y');
+    utimesSync(old, new Date(NOW - 31 * DAY), new Date(NOW - 31 * DAY));
+    utimesSync(fresh, new Date(NOW - 29 * DAY), new Date(NOW - 29 * DAY));
+    const report = await retention({ streetDays: 30, checkpointDays: 90 }).runOnce(NOW);
+    expect(report.quarantineFilesRemoved).toBe(1);
+    expect([existsSync(old), existsSync(fresh)]).toEqual([false, true]);
   });
 });
 

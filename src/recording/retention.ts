@@ -19,6 +19,8 @@ export interface PurgeReport {
   cameras: Record<string, number>;
   exportsRemoved: { count: number; bytes: number };
   playCacheFilesRemoved: number;
+  /** Set-aside segments (and their notes) older than the shorter of the two retention periods. */
+  quarantineFilesRemoved: number;
   /** Index rows whose file was already gone. */
   missingFiles: number;
   /** The quota or free-space floor could not be met: what is left is protected. */
@@ -66,7 +68,7 @@ export class Retention {
     const { config, segments, storage } = this.d;
     const r: PurgeReport = {
       at: new Date(now).toISOString(), alertHolds: { added: 0, released: 0 }, byAge: { segments: 0, bytes: 0 }, byQuota: { segments: 0, bytes: 0 },
-      cameras: {}, exportsRemoved: { count: 0, bytes: 0 }, playCacheFilesRemoved: 0, missingFiles: 0, quotaUnmet: false, errors: [],
+      cameras: {}, exportsRemoved: { count: 0, bytes: 0 }, playCacheFilesRemoved: 0, quarantineFilesRemoved: 0, missingFiles: 0, quotaUnmet: false, errors: [],
     };
     r.alertHolds = await segments.syncAlertHolds(config.eventSeconds, config.retention.alertHoldDays);
     const cutoffs = { street: new Date(now - config.retention.streetDays * DAY_MS), checkpoint: new Date(now - config.retention.checkpointDays * DAY_MS) };
@@ -83,6 +85,7 @@ export class Retention {
     }
     await this.removeReleasedExports(r);
     r.playCacheFilesRemoved = await this.pruneDir(storage.cacheDir, now - PLAY_CACHE_MAX_AGE_MS);
+    r.quarantineFilesRemoved = await this.pruneQuarantine(now);
     await this.report(r);
     return r;
   }
@@ -131,6 +134,16 @@ export class Retention {
     }
   }
 
+  /** Set-aside files are footage too: none outlives the shorter retention period, whatever its camera's kind. */
+  private async pruneQuarantine(now: number): Promise<number> {
+    const { streetDays, checkpointDays } = this.d.config.retention;
+    const cutoff = now - Math.min(streetDays, checkpointDays) * DAY_MS;
+    let removed = 0;
+    const cameras = await readdir(this.d.storage.root, { withFileTypes: true }).catch(() => []);
+    for (const c of cameras) if (c.isDirectory() && !c.name.startsWith('.')) removed += await this.pruneDir(this.d.storage.quarantineDir(c.name), cutoff);
+    return removed;
+  }
+
   private async pruneDir(dir: string, olderThanMs: number): Promise<number> {
     let removed = 0;
     for (const name of await readdir(dir).catch(() => [] as string[])) {
@@ -146,7 +159,7 @@ export class Retention {
 
   /** One audit entry per run that removed anything (quiet runs would only lengthen the chain). */
   private async report(r: PurgeReport): Promise<void> {
-    const removed = r.byAge.segments + r.byQuota.segments + r.exportsRemoved.count;
+    const removed = r.byAge.segments + r.byQuota.segments + r.exportsRemoved.count + r.quarantineFilesRemoved;
     if (removed || r.errors.length || r.quotaUnmet) {
       await this.d.audit.append({ actor: 'system', role: 'system', action: 'footage.purge', target: null, details: { ...r } });
       this.d.log.info(`purge: ${r.byAge.segments} segments by age, ${r.byQuota.segments} by quota (${r.byAge.bytes + r.byQuota.bytes} bytes), ${r.exportsRemoved.count} released exports`);

@@ -70,7 +70,7 @@ export class SegmentFiler {
 
   /** Where a camera's set-aside segments go (beside its dated folders, on the same disk, never indexed). */
   quarantineDir(cameraId: string): string {
-    return path.join(this.storage.root, cameraId, 'quarantine');
+    return this.storage.quarantineDir(cameraId);
   }
 
   /**

@@ -43,6 +43,11 @@ export class RecordingStorage {
   }
 
   /** Remuxed play ranges, rebuilt on demand and removed after an hour by retention. */
+  /** Segments set aside (bad rows, short or empty files), with a note of why; pruned by retention. */
+  quarantineDir(cameraId: string): string {
+    return path.join(this.root, cameraId, 'quarantine');
+  }
+
   get cacheDir(): string {
     return path.join(this.root, '.play-cache');
   }
