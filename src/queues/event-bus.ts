@@ -22,9 +22,15 @@ export type LiveEvent =
   /** The command room's duty level was switched (data: the new level's status and policy). */
   | { type: 'duty'; level: string; previous: string; at: number; data: Record<string, unknown> }
   /** A camera of the inventory was added, changed or removed: every node re-reads it (src/cluster/inventory.ts). */
-  | { type: 'camera-changed'; cameraId: string; change: 'added' | 'changed' | 'removed'; version: number; at: number };
+  | { type: 'camera-changed'; cameraId: string; change: 'added' | 'changed' | 'removed'; version: number; at: number }
+  /** An incident was raised, a leg answered or timed out, or the incident closed (src/incidents); data: the incident's view. */
+  | { type: 'incident'; incidentId: string; change: 'raised' | 'leg' | 'closed'; at: number; data: Record<string, unknown> }
+  /** A district's patrol plan was replaced or removed, or a shift nears its end with points not reached (src/plans). */
+  | { type: 'patrol-plan'; district: string; change: 'updated' | 'removed' | 'warning'; at: number; data: Record<string, unknown> }
+  /** A situation report was made (src/situation); data.recipients names the subscribers it is for. */
+  | { type: 'situation-report'; reportId: string; district: string; period: 'day' | 'week'; at: number; data: Record<string, unknown> };
 
-const eventSchema = z.object({ type: z.enum(['alert', 'offer', 'assignment', 'camera-status', 'camera-health', 'work-order', 'interception', 'duty', 'camera-changed']) }).loose();
+const eventSchema = z.object({ type: z.enum(['alert', 'offer', 'assignment', 'camera-status', 'camera-health', 'work-order', 'interception', 'duty', 'camera-changed', 'incident', 'patrol-plan', 'situation-report']) }).loose();
 
 /**
  * Change notices: a process changed a record others keep in memory; each re-reads it. One schema per

@@ -38,7 +38,7 @@ export function visibleTo(p: Principal, e: LiveEvent, viewer: Viewer = {}): bool
 
 /** The SSE id of an event: its type, what it is about, and when. */
 function eventId(e: LiveEvent): string {
-  const about = 'alertId' in e ? e.alertId : 'orderId' in e ? e.orderId : 'cameraId' in e ? e.cameraId : e.level;
+  const about = 'alertId' in e ? e.alertId : 'orderId' in e ? e.orderId : 'cameraId' in e ? e.cameraId : 'incidentId' in e ? e.incidentId : e.level;
   return `${e.type}-${about}-${e.at}`;
 }
 
