@@ -9,6 +9,7 @@ import { inputGuard } from './input-guard.js';
 import { snakeCaseAliases } from './aliases.js';
 import { TooLargeError } from '../lib/errors.js';
 import { openApiDocument } from './contract/document.js';
+import { docsPageRoutes } from './contract/docs-page.js';
 import { adminRoutes } from './routes/admin.js';
 import { alertRoutes } from './routes/alerts.js';
 import { authorisationRoutes } from './routes/authorisations.js';
@@ -21,12 +22,16 @@ import { liveRoutes } from './routes/live.js';
 import { nodeRoutes, type ClusterApiDeps } from './routes/nodes.js';
 import { mediaUrlRoutes } from './routes/media-urls.js';
 import { interceptionRoutes } from './routes/interceptions.js';
+import { anprRoutes } from './routes/anpr.js';
 import { plateReadRoutes } from './routes/plate-reads.js';
 import { reportRoutes } from './routes/reports.js';
 import { mapRoutes } from './routes/map.js';
 import { sightingRoutes } from './routes/sightings.js';
 import { footageRoutes } from './routes/footage.js';
-import { sessionRoutes } from './routes/session.js';
+import { sessionRoutes, signInRoutes } from './routes/session.js';
+import { userRoutes } from './routes/users.js';
+import { Accounts } from '../accounts/accounts.js';
+import { accountsSchema } from '../config/accounts.js';
 import { streamRoutes } from './routes/stream.js';
 import { subjectRoutes } from './routes/subjects.js';
 import { unitRoutes } from './routes/units.js';
@@ -37,11 +42,14 @@ import { workOrderRoutes } from './routes/work-orders.js';
 
 /** The face routes are mounted when their services are given (tests of other parts may leave them out). */
 export function createApp(deps: ApiDeps & Partial<FaceApiDeps> & HealthDeps & Partial<ClusterApiDeps> & Partial<HealthApiDeps>) {
+  const accounts = deps.accounts ?? new Accounts(deps.tokens.db, deps.config.accounts ?? accountsSchema.parse({}));
   const api = new Hono<ApiEnv>()
     .use(bodyLimit({ maxSize: deps.config.server.maxBodyBytes, onError: () => { throw new TooLargeError(`the body is larger than ${deps.config.server.maxBodyBytes} bytes (server.maxBodyBytes): send less`); } }))
     .use(inputGuard())
     .use(snakeCaseAliases(deps.log))
-    .use(authenticate(deps.tokens, deps.media))
+    // Signing in needs no credentials: these routes answer before authentication.
+    .route('/session', signInRoutes({ ...deps, accounts }))
+    .use(authenticate(deps.tokens, deps.media, accounts))
     .use(refuseChangesWithoutRedis(deps.redisReady))
     .route('/cameras', cameraRoutes(deps))
     .route('/hotlist', hotlistRoutes(deps))
@@ -50,9 +58,11 @@ export function createApp(deps: ApiDeps & Partial<FaceApiDeps> & HealthDeps & Pa
     .route('/alerts', alertRoutes(deps))
     .route('/units', unitRoutes(deps))
     .route('/stream', streamRoutes(deps))
-    .route('/session', sessionRoutes(deps))
+    .route('/anpr', anprRoutes(deps))
+    .route('/session', sessionRoutes({ ...deps, accounts }))
+    .route('/users', userRoutes({ accounts }))
     .route('/duty', dutyRoutes(deps))
-    .route('/admin', adminRoutes(deps))
+    .route('/admin', adminRoutes({ ...deps, accounts }))
     .route('/', footageRoutes(deps));
   if (deps.nodes) api.route('/nodes', nodeRoutes({ nodes: deps.nodes }));
   if (deps.live) api.route('/', liveRoutes({ ...deps, live: deps.live }));
@@ -74,6 +84,7 @@ export function createApp(deps: ApiDeps & Partial<FaceApiDeps> & HealthDeps & Pa
   const app = new Hono()
     .route('/', healthRoutes(deps.readiness))
     .get('/api/v1/openapi.json', (c) => c.json(openApiDocument()))
+    .route('/api/v1/docs', docsPageRoutes())
     .route('/api/v1', api)
     .route('/', webRoutes());
   app.onError((err, c) => redisUnreachableAnswer(err, c) ?? onError(err, c, deps.log));
