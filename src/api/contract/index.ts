@@ -3,9 +3,10 @@ import { docs as accounts } from './accounts-docs.js';
 import { docs as cluster } from './cluster-docs.js';
 import { docs as dispatch } from './dispatch-docs.js';
 import { docs as facesFootage } from './faces-footage-docs.js';
+import { docs as ingest } from './ingest-docs.js';
 import { docs as patrol } from './patrol-docs.js';
 import { docs as plans } from './plans-docs.js';
 import { docs as reads } from './reads-docs.js';
 import type { RouteDoc } from './route-doc.js';
 
-export const routeDocs: RouteDoc[] = [...dispatch, ...reads, ...facesFootage, ...accounts, ...patrol, ...plans, ...cluster];
+export const routeDocs: RouteDoc[] = [...dispatch, ...reads, ...facesFootage, ...accounts, ...patrol, ...plans, ...cluster, ...ingest];
