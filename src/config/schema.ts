@@ -70,6 +70,8 @@ export const unitSchema = z.strictObject({
   homeGrid: z.string().min(1),
 });
 
+  /** The district whose command room the unit answers to (scoped operators see its units); default: the district of the cameras in its home grid. */
+  district: z.string().min(1).optional(),
 const demoSchema = z.strictObject({
   enabled: z.boolean().default(false),
   /** Fixture videos served by an embedded RTSP server: mount name -> file path. */

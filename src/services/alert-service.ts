@@ -48,7 +48,7 @@ export class AlertService {
     const status = verdict === 'confirm' ? 'confirmed' : 'dismissed';
     const alert = await this.alerts.db.tx(async (t) => {
       const alerts = this.alerts.on(t);
-      const done = await alerts.dispose(id, status, by.name, reason, by.role);
+      const done = await alerts.dispose(id, status, by.name, reason, by.role, by.personId);
       if (!done) {
         const existing = await alerts.get(id);
         throw new ConflictError(`alert ${id} was already ${existing?.status} by ${existing?.disposed_by}`);
@@ -104,11 +104,12 @@ export class AlertService {
     const faces = this.faces;
     if (!faces) throw new Error('face alerts need AlertService face deps (queues, subjects)');
     const updated = await this.alerts.db.tx(async (t) => {
-      const verdictOf = await this.alerts.on(t).recordVerdict(alert.id, { actor: by.name, role: by.role, verdict, reason });
+      const verdictOf = await this.alerts.on(t).recordVerdict(alert.id, { actor: by.name, personId: by.personId, role: by.role, verdict, reason });
       if (verdictOf.kind === 'missing') throw new NotFoundError(`alert ${alert.id} not found`);
       if (verdictOf.kind === 'closed') throw new ConflictError(`alert ${alert.id} was already ${verdictOf.alert.status} by ${verdictOf.alert.disposed_by}`);
       if (verdictOf.kind === 'already_voted') {
-        throw new ConflictError(`${by.name} has already given a verdict on alert ${alert.id}; ${alert.confirmations_required > 1 ? 'the next confirmation must come from another person' : 'it stands'}`);
+        // Counted per person (personId), not per name: a second token or session of the same person is the same pair of eyes.
+        throw new ConflictError(`${by.name} has already given a verdict on alert ${alert.id} (as the same person); ${alert.confirmations_required > 1 ? 'the next confirmation must come from another person' : 'it stands'}`);
       }
       const after = verdictOf.alert;
       const action = after.status === 'candidate' ? 'alert.confirm_vote' : `alert.${after.status}`;

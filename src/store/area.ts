@@ -24,9 +24,12 @@ export async function camerasInArea(db: Db, area: SearchArea): Promise<string[]>
   return rows.map((r) => r.id);
 }
 
-/** The cameras both filters allow: the area's, within the named ones when both are given. */
+/**
+ * The cameras both filters allow: the area's, within the named ones when both are given. An empty list
+ * of named cameras allows none (a scoped searcher with no camera in reach), never all.
+ */
 export async function narrowCameras(db: Db, cameraIds: string[] | undefined, area: SearchArea | undefined): Promise<string[] | undefined> {
-  if (!area) return cameraIds?.length ? cameraIds : undefined;
+  if (!area) return cameraIds;
   const inside = await camerasInArea(db, area);
-  return cameraIds?.length ? inside.filter((id) => cameraIds.includes(id)) : inside;
+  return cameraIds ? inside.filter((id) => cameraIds.includes(id)) : inside;
 }

@@ -2,6 +2,7 @@
 // bookmarks of footage, exports.
 import { randomUUID } from 'node:crypto';
 import { ConflictError } from '../lib/errors.js';
+import type { Scope } from '../domain/scope.js';
 import type { Db } from './db.js';
 
 export type CaseItemKind = 'search' | 'alert' | 'bookmark' | 'export';
@@ -14,6 +15,8 @@ export interface CaseRecord {
   createdAt: Date;
   closedAt: Date | null;
   closedBy: string | null;
+  /** What searches under this case may see beyond the searcher's own scope (set by an admin); empty lists grant nothing. */
+  grants: Scope;
 }
 
 export interface NewCaseItem {
@@ -41,6 +44,8 @@ interface CaseRow {
   created_at: Date;
   closed_at: Date | null;
   closed_by: string | null;
+  grant_districts: string[] | null;
+  grant_cameras: string[] | null;
 }
 
 interface ItemRow {
@@ -62,6 +67,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const toCase = (r: CaseRow): CaseRecord => ({
   id: r.id, number: r.number, title: r.title, createdBy: r.created_by, createdAt: new Date(r.created_at),
   closedAt: r.closed_at ? new Date(r.closed_at) : null, closedBy: r.closed_by,
+  grants: { districts: r.grant_districts ?? [], cameras: r.grant_cameras ?? [] },
 });
 
 export class CaseRepo {
@@ -92,6 +98,15 @@ export class CaseRepo {
 
   async close(id: string, by: string): Promise<boolean> {
     return (await this.db.query('update cases set closed_at = now(), closed_by = $2 where id = $1 and closed_at is null returning id', [id, by])).length > 0;
+  }
+
+  /** Replaces what the case grants beyond its searchers' scopes; null when no open case has that id. */
+  async setGrants(id: string, grants: Scope): Promise<CaseRecord | null> {
+    const [row] = await this.db.query<CaseRow>(
+      'update cases set grant_districts = $2, grant_cameras = $3 where id = $1 and closed_at is null returning *',
+      [id, [...new Set(grants.districts)], [...new Set(grants.cameras)]],
+    );
+    return row ? toCase(row) : null;
   }
 
   async addItem(i: NewCaseItem): Promise<CaseItem> {

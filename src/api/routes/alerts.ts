@@ -10,6 +10,7 @@ import { requireRole } from '../auth.js';
 import type { ApiDeps, ApiEnv } from '../deps.js';
 import { jsonBody, notFound, parseOr400, uuidParam } from '../errors.js';
 import { nextOffset } from '../lists.js';
+import { scopeOf } from '../../services/scope-filter.js';
 
 const listQuery = z.strictObject({
   status: z.enum(['candidate', 'confirmed', 'dismissed']).optional(),
@@ -34,7 +35,9 @@ export function alertRoutes(deps: ApiDeps) {
       const kinds = p.role === 'checkpoint' ? ['plate'] : undefined;
       // A checkpoint sees its own hits and those its duty scope showed it: read a wider page, then keep those.
       const limit = p.role === 'checkpoint' ? MAX_LIST : q.limit;
-      const filter = { status: q.status, since: q.since ? new Date(q.since) : undefined, kinds };
+      // A scoped account's alerts are those of its cameras, filtered in SQL so the total is right.
+      const cameraIds = await scopeOf(deps).cameraIds(p);
+      const filter = { status: q.status, since: q.since ? new Date(q.since) : undefined, kinds, cameraIds };
       let rows = await deps.alerts.list({ ...filter, limit, offset: p.role === 'checkpoint' ? 0 : q.offset });
       // A checkpoint's total is what it may see of the wider page (its scope is decided per alert, not in SQL).
       let total = p.role === 'checkpoint' ? 0 : await deps.alerts.count(filter);
@@ -55,7 +58,8 @@ export function alertRoutes(deps: ApiDeps) {
       const visible =
         alert &&
         (p.role !== 'checkpoint' || (await visibleToCheckpoint(deps, [alert], p)).length > 0) &&
-        (p.role !== 'unit' || assignments.some((a) => a.unit_id === p.subject));
+        (p.role !== 'unit' || assignments.some((a) => a.unit_id === p.subject)) &&
+        (await scopeOf(deps).seesCamera(p, alert.cameraId));
       if (!visible) throw notFound('alert');
       return c.json({
         ...(await describeAlert(alert, deps)),
@@ -67,6 +71,8 @@ export function alertRoutes(deps: ApiDeps) {
     .post('/:id/disposition', requireRole('admin', 'operator'), async (c) => {
       const id = uuidParam(c, 'id', 'alert');
       const body = await jsonBody(c, dispositionBody);
+      const found = await deps.alerts.get(id);
+      if (found) await scopeOf(deps).mustSeeCamera(c.get('principal'), found.cameraId, 'alert');
       const alert = await deps.alertService.dispose(id, body.verdict, body.reason, c.get('principal'));
       const interception = await orderInterception(deps, alert, c.get('principal'));
       return c.json({ id: alert.id, status: alert.status, disposedBy: alert.disposed_by, reason: alert.disposition_reason, interceptionId: interception?.id ?? null });

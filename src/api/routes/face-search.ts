@@ -9,6 +9,7 @@ import { UnprocessableError } from '../../lib/errors.js';
 import { readMultipart, type FaceRouteDeps } from './face-deps.js';
 import { purposeField } from '../purpose.js';
 import { areaOf, footageUrl, whereFields } from '../footage-search.js';
+import { scopeOf } from '../../services/scope-filter.js';
 
 const searchFields = z.strictObject({
   purpose: purposeField,
@@ -29,7 +30,8 @@ export function faceSearchRoutes(deps: FaceRouteDeps) {
       const area = areaOf(q);
       const result = await deps.faceSearch.search(
         photo.bytes,
-        { purpose: q.purpose, cameraIds: q.camera?.split(','), area, from: q.from ? new Date(q.from) : undefined, to: q.to ? new Date(q.to) : undefined, limit: q.limit },
+        // Searched within the searcher's scope only (this search takes a purpose, not a case).
+        { purpose: q.purpose, cameraIds: await scopeOf(deps).narrow(c.get('principal'), q.camera?.split(',')), area, from: q.from ? new Date(q.from) : undefined, to: q.to ? new Date(q.to) : undefined, limit: q.limit },
         c.get('principal'),
       );
       if (!result.ok) throw new UnprocessableError(result.message);
@@ -43,7 +45,9 @@ export function faceSearchRoutes(deps: FaceRouteDeps) {
       });
     })
     .get('/sightings/:id/crop.jpg', requireRole('admin', 'operator', 'investigator'), async (c) => {
-      const crop = await deps.faceSightings.crop(uuidParam(c, 'id', 'face sighting'));
+      const id = uuidParam(c, 'id', 'face sighting');
+      if (!(await scopeOf(deps).mayFetchFaceCrop(c.get('principal'), id))) throw notFound('face crop');
+      const crop = await deps.faceSightings.crop(id);
       if (!crop) throw notFound('face crop');
       return c.body(new Uint8Array(crop), 200, { 'content-type': 'image/jpeg', 'cache-control': 'private, no-store' });
     });

@@ -18,6 +18,8 @@ import { fileResponse } from '../../recording/http-range.js';
 import type { CaseRepo } from '../../store/case-repo.js';
 import type { ExportRecord, ExportRepo } from '../../store/export-repo.js';
 import type { SegmentRepo } from '../../store/segment-repo.js';
+import type { Principal } from '../../store/token-repo.js';
+import { scopeOf, type Grant } from '../../services/scope-filter.js';
 
 /** ApiDeps (the parts used here) plus the recording repositories and service. */
 export interface FootageDeps extends Pick<ApiDeps, 'log' | 'audit' | 'cameras' | 'alerts'> {
@@ -45,8 +47,9 @@ export function footageRoutes(deps: FootageDeps) {
   /** Audits a look-up with its parameters, and files it under the case when one was named (one transaction). */
   const record = (c: Context<ApiEnv>, action: string, target: string, a: Access, details: Record<string, unknown>) =>
     caseService.recordLookup(c.get('principal'), { action, target, access: a, details });
-  const camera = async (id: string) => {
-    if (!(await deps.cameras.get(id))) throw notFound(`camera ${id}`);
+  /** A known camera the principal may view (its scope, widened by the case's grant); 404 otherwise, as for an unknown one. */
+  const camera = async (id: string, p: Principal, grant?: Grant) => {
+    if (!(await deps.cameras.get(id)) || !(await scopeOf(deps).mayViewCamera(p, id, grant))) throw notFound(`camera ${id}`);
     return id;
   };
   const range = (q: z.output<typeof rangeQuery>) => ({ from: new Date(q.from), to: new Date(q.to) });
@@ -54,8 +57,8 @@ export function footageRoutes(deps: FootageDeps) {
   return new Hono<ApiEnv>()
     .get('/footage/:camera', requireRole(...VIEW), async (c) => {
       const q = parseOr400(rangeQuery, withoutSignature(c.req.query()), 'query');
-      const cam = await camera(c.req.param('camera'));
       const a = await access(q);
+      const cam = await camera(c.req.param('camera'), c.get('principal'), a.case?.grants);
       const { from, to } = range(q);
       const segments = await deps.segments.overlapping(cam, from, to, LIST_LIMIT);
       await record(c, 'footage.search', cam, a, { camera: cam, from: q.from, to: q.to, results: segments.length });
@@ -66,8 +69,8 @@ export function footageRoutes(deps: FootageDeps) {
     })
     .get('/footage/:camera/play', requireRole(...VIEW), async (c) => {
       const q = parseOr400(rangeQuery, withoutSignature(c.req.query()), 'query');
-      const cam = await camera(c.req.param('camera'));
       const a = await access(q);
+      const cam = await camera(c.req.param('camera'), c.get('principal'), a.case?.grants);
       const { from, to } = range(q);
       if (to.getTime() - from.getTime() > deps.recording.config.playMaxMinutes * 60_000) {
         throw badRequest(`play at most ${deps.recording.config.playMaxMinutes} minutes at a time; export longer ranges (POST /exports)`);
@@ -93,6 +96,7 @@ export function footageRoutes(deps: FootageDeps) {
       const seg = Number.isSafeInteger(id) ? await deps.segments.get(id) : null;
       if (!seg) throw notFound(`segment ${c.req.param('id')}`);
       const a = await access(q);
+      if (!(await scopeOf(deps).mayViewCamera(c.get('principal'), seg.cameraId, a.case?.grants))) throw notFound(`segment ${c.req.param('id')}`);
       const rangeHeader = c.req.header('range');
       if (opensViewing(rangeHeader)) await record(c, 'footage.segment', String(seg.id), a, { camera: seg.cameraId, from: seg.startAt.toISOString(), to: seg.endAt.toISOString() });
       return fileResponse(deps.recording.storage.abs(seg.path), rangeHeader, {
@@ -102,8 +106,8 @@ export function footageRoutes(deps: FootageDeps) {
     })
     .post('/exports', requireRole(...VIEW), async (c) => {
       const b = await jsonBody(c, exportBody);
-      for (const cam of b.cameras) await camera(cam);
       const a = await access(b);
+      for (const cam of b.cameras) await camera(cam, c.get('principal'), a.case?.grants);
       const p = c.get('principal');
       const e = await deps.recording.exportJobs.create({
         cameras: [...new Set(b.cameras)], from: new Date(b.from), to: new Date(b.to), purpose: a.purpose,
@@ -112,11 +116,11 @@ export function footageRoutes(deps: FootageDeps) {
       return c.json(exportView(e, deps), 202);
     })
     .get('/exports/:id', requireRole(...VIEW), async (c) => {
-      const e = await findExport(deps, c.req.param('id'));
+      const e = await findExport(deps, c.req.param('id'), c.get('principal'));
       return c.json({ ...exportView(e, deps), manifest: e.manifest });
     })
     .get('/exports/:id/files/:name', requireRole(...VIEW), async (c) => {
-      const e = await findExport(deps, c.req.param('id'));
+      const e = await findExport(deps, c.req.param('id'), c.get('principal'));
       const name = c.req.param('name');
       if (e.status !== 'done' || e.filesRemovedAt) throw notFound(`files of export ${e.id} (${e.filesRemovedAt ? 'removed after release' : `export is ${e.status}`})`);
       if (name !== 'manifest.json' && !e.files.some((f) => f.name === name)) throw notFound(`file ${name} in export ${e.id}`);
@@ -129,7 +133,7 @@ export function footageRoutes(deps: FootageDeps) {
       return fileResponse(file, rangeHeader, { contentType: name.endsWith('.json') ? 'application/json' : 'video/mp4', downloadName: `${e.id}-${name}` });
     })
     .post('/exports/:id/release', requireRole(...CASEWORK), async (c) => {
-      const e = await findExport(deps, c.req.param('id'));
+      const e = await findExport(deps, c.req.param('id'), c.get('principal'));
       const { reason } = await jsonBody(c, reasonBody);
       const p = c.get('principal');
       if (!(await deps.recording.exportJobs.release(e.id, p.name, p.role, reason))) throw new ConflictError(`export ${e.id} was already released`);
@@ -151,7 +155,7 @@ export function footageRoutes(deps: FootageDeps) {
     })
     .post('/cases/:id/bookmarks', requireRole(...CASEWORK), async (c) => {
       const b = await jsonBody(c, bookmarkBody);
-      const cam = await camera(b.camera);
+      const cam = await camera(b.camera, c.get('principal'));
       const item = await caseService.bookmark(c.req.param('id'), { camera: cam, from: new Date(b.from), to: new Date(b.to), note: b.note }, c.get('principal'));
       return c.json(item, 201);
     })
@@ -167,9 +171,13 @@ export function footageRoutes(deps: FootageDeps) {
     });
 }
 
-async function findExport(deps: FootageDeps, id: string): Promise<ExportRecord> {
+/** An export whose every camera the principal may view (under the export's case, with its grant); 404 otherwise. */
+async function findExport(deps: FootageDeps, id: string, p: Principal): Promise<ExportRecord> {
   const e = isUuid(id) ? await deps.exports.get(id) : null;
   if (!e) throw notFound(`export ${id}`);
+  const grant = e.caseId ? (await deps.cases.find(e.caseId))?.grants : null;
+  const scope = scopeOf(deps);
+  for (const cam of e.cameras) if (!(await scope.mayViewCamera(p, cam, grant))) throw notFound(`export ${id}`);
   return e;
 }
 

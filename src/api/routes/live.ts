@@ -12,6 +12,7 @@ import { FORMATS, LIVE_FORMATS } from '../../live/formats.js';
 import type { LiveHub } from '../../live/live-hub.js';
 import { TooManyViewers } from '../../live/live-hub.js';
 import { CameraOffline } from '../../live/live-stream.js';
+import { cameraInScope } from '../../domain/scope.js';
 
 export interface LiveRouteDeps extends Pick<ApiDeps, 'config' | 'audit' | 'cameras'> {
   live: LiveHub;
@@ -29,7 +30,8 @@ export function liveRoutes(deps: LiveRouteDeps) {
       const id = c.req.param('id');
       const p = c.get('principal');
       const camera = deps.config.cameras.find((cam) => cam.id === id);
-      if (!camera || !(await deps.cameras.get(id))) throw notFound(`camera ${id}`);
+      // A scoped operator's view ends at its scope: another district's camera is not there (404).
+      if (!camera || !(await deps.cameras.get(id)) || !cameraInScope(p.scope, camera)) throw notFound(`camera ${id}`);
       if (p.role === 'checkpoint' && p.subject !== id) throw new ForbiddenError(`a checkpoint account sees its own camera (${p.subject}) only`);
       if (!camera.enabled) throw offline(`camera ${id} is disabled in the configuration`, id);
       let viewer;

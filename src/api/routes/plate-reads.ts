@@ -6,6 +6,8 @@ import { requireRole } from '../auth.js';
 import type { ApiDeps, ApiEnv } from '../deps.js';
 import { notFound, parseOr400, uuidParam } from '../errors.js';
 import { nextOffset, TOTAL_CAP } from '../lists.js';
+import { caseGrant, scopeOf, withCase } from '../../services/scope-filter.js';
+import { plateReadView } from '../views/plate-read.js';
 import { accessOf, areaOf, directionFields, directionOf, footageUrl, nextOffset as nextPage, recordSearch, whereFields, whyFields } from '../footage-search.js';
 
 const searchQuery = z.strictObject({
@@ -33,7 +35,8 @@ export function plateReadRoutes(deps: ApiDeps) {
       const query = {
         plate: q.plate?.toUpperCase(),
         mode: q.match,
-        cameraIds: q.camera ? q.camera.split(',') : undefined,
+        // Limited to the searcher's scope, widened by the case's grant when searching under a case.
+        cameraIds: await scopeOf(deps).narrow(c.get('principal'), q.camera ? q.camera.split(',') : undefined, access.case?.grants),
         area,
         direction,
         from: q.from ? new Date(q.from) : undefined,
@@ -47,8 +50,8 @@ export function plateReadRoutes(deps: ApiDeps) {
       await recordSearch(c, deps, { action: 'search.plate_reads', target: q.plate ?? null, access, details: { ...params, results: reads.length } });
       return c.json({
         reads: reads.map((r) => {
-          const crop = r.has_crop ? `/api/v1/plate-reads/${r.id}/crop.jpg` : null;
-          return { ...r, cropUrl: crop, thumbnailUrl: crop, footageUrl: footageUrl(r.camera_id, r.first_seen, r.last_seen, access) };
+          const cropUrl = withCase(r.hasCrop ? `/api/v1/plate-reads/${r.id}/crop.jpg` : null, access);
+          return plateReadView(r, { cropUrl, footageUrl: footageUrl(r.cameraId, r.firstSeen, r.lastSeen, access) });
         }),
         total: counted.total,
         totalExact: counted.exact,
@@ -58,7 +61,12 @@ export function plateReadRoutes(deps: ApiDeps) {
       });
     })
     .get('/:id/crop.jpg', requireRole('admin', 'operator', 'investigator', 'checkpoint', 'unit'), async (c) => {
-      const crop = await deps.plateReads.crop(uuidParam(c, 'id', 'plate read'));
+      const id = uuidParam(c, 'id', 'plate read');
+      // A checkpoint gets its own camera's crops (and those it was shown), a unit those of its offers, others their scope.
+      const read = await deps.plateReads.get(id);
+      const grant = await caseGrant(c.req.query('case'), deps.cases);
+      if (!read || !(await scopeOf(deps).mayFetchPlateCrop(c.get('principal'), { id, cameraId: read.cameraId }, grant))) throw notFound('crop');
+      const crop = await deps.plateReads.crop(id);
       if (!crop) throw notFound('crop');
       return c.body(new Uint8Array(crop), 200, { 'content-type': 'image/jpeg', 'cache-control': 'private, max-age=3600' });
     });

@@ -6,6 +6,8 @@ import { requireRole } from '../auth.js';
 import type { ApiDeps, ApiEnv } from '../deps.js';
 import { notFound, parseOr400, uuidParam } from '../errors.js';
 import { nextOffset, TOTAL_CAP } from '../lists.js';
+import { caseGrant, scopeOf, withCase } from '../../services/scope-filter.js';
+import { MediaRefRepo } from '../../store/media-ref-repo.js';
 import { accessOf, areaOf, footageUrl, nextOffset as nextPage, recordSearch, whereFields, whyFields } from '../footage-search.js';
 
 const searchQuery = z.strictObject({
@@ -27,7 +29,7 @@ export function sightingRoutes(deps: ApiDeps) {
       const access = await accessOf(q, deps.cases);
       const { rows, total, exact } = await deps.sightings.page({
         labels: q.label?.split(','),
-        cameraIds: q.camera?.split(','),
+        cameraIds: await scopeOf(deps).narrow(c.get('principal'), q.camera?.split(','), access.case?.grants),
         area: areaOf(q),
         plate: q.plate?.toUpperCase(),
         from: q.from ? new Date(q.from) : undefined,
@@ -39,7 +41,7 @@ export function sightingRoutes(deps: ApiDeps) {
       await recordSearch(c, deps, { action: 'search.sightings', target: q.plate ?? q.label ?? null, access, details: { ...params, results: rows.length } });
       return c.json({
         sightings: rows.map((r) => {
-          const crop = r.has_crop ? `/api/v1/sightings/${r.id}/crop.jpg` : null;
+          const crop = withCase(r.has_crop ? `/api/v1/sightings/${r.id}/crop.jpg` : null, access);
           return { ...r, cropUrl: crop, thumbnailUrl: crop, footageUrl: footageUrl(r.camera_id, r.first_seen, r.last_seen, access) };
         }),
         total,
@@ -50,7 +52,11 @@ export function sightingRoutes(deps: ApiDeps) {
       });
     })
     .get('/:id/crop.jpg', requireRole('admin', 'operator', 'investigator'), async (c) => {
-      const crop = await deps.sightings.crop(uuidParam(c, 'id', 'sighting'));
+      const id = uuidParam(c, 'id', 'sighting');
+      const cameraId = await new MediaRefRepo(deps.alerts.db).sightingCamera(id);
+      const grant = await caseGrant(c.req.query('case'), deps.cases);
+      if (!cameraId || !(await scopeOf(deps).seesCamera(c.get('principal'), cameraId, grant))) throw notFound('crop');
+      const crop = await deps.sightings.crop(id);
       if (!crop) throw notFound('crop');
       return c.body(new Uint8Array(crop), 200, { 'content-type': 'image/jpeg', 'cache-control': 'private, max-age=3600' });
     });

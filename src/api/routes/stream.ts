@@ -8,6 +8,7 @@ import { sseClients } from '../../lib/metrics.js';
 import type { LiveEvent } from '../../queues/event-bus.js';
 import type { Principal } from '../../store/token-repo.js';
 import type { ApiDeps, ApiEnv } from '../deps.js';
+import { scopeOf } from '../../services/scope-filter.js';
 
 const HEARTBEAT_MS = 15_000;
 
@@ -59,8 +60,12 @@ export function streamRoutes(deps: ApiDeps) {
         queue.push(e);
         wake?.();
       };
+      // A scoped account's events are those about its cameras (null: the role decides alone).
+      const inScope = scopeOf(deps).streamGate(p);
       const unsubscribe = await deps.bus.subscribe((e) => {
-        if (visibleTo(p, e, viewer)) push(e);
+        if (!visibleTo(p, e, viewer)) return;
+        if (!inScope) return push(e);
+        void inScope(e).then((ok) => { if (ok) push(e); }, () => {});
       });
       const unitId = p.role === 'unit' ? p.subject : null;
       // Offers published while the event bus was reconnecting never arrive: re-read this unit's open ones.

@@ -11,6 +11,7 @@ import { requireRole } from '../auth.js';
 import type { ApiDeps, ApiEnv } from '../deps.js';
 import { jsonBody, notFound, uuidParam } from '../errors.js';
 import { ConflictError, ForbiddenError } from '../../lib/errors.js';
+import { scopeOf } from '../../services/scope-filter.js';
 
 const positionBody = z.strictObject({
   lat: z.number().min(-90).max(90),
@@ -20,6 +21,8 @@ const positionBody = z.strictObject({
   /** Direction of travel, degrees from north, and speed, when the device knows them. */
   heading: z.number().min(0).lt(360).optional(),
   speedKmh: z.number().min(0).max(400).optional(),
+  /** How far off the fix may be, metres (a browser's coords.accuracy). */
+  accuracyM: z.number().min(0).max(100_000).optional(),
 });
 
 /** On or off duty by hand; the other statuses follow the unit's answers to offers (alert-service). */
@@ -60,14 +63,18 @@ export function unitRoutes(deps: ApiDeps) {
       },
     ] as const;
   return new Hono<ApiEnv>()
-    .get('/', requireRole('admin', 'operator', 'checkpoint', 'unit'), async (c) => c.json({ units: withFreshness(await deps.units.list(), deps.config.dispatch.staleAfterSeconds, Date.now()) }))
+    .get('/', requireRole('admin', 'operator', 'checkpoint', 'unit'), async (c) => {
+      // A scoped operator sees the units of its districts (a unit's own district, or its home grid's).
+      const units = await deps.units.list({ districts: scopeOf(deps).unitDistricts(c.get('principal')) });
+      return c.json({ units: withFreshness(units, deps.config.dispatch.staleAfterSeconds, Date.now()) });
+    })
     .post('/:id/position', requireRole('unit', 'admin'), async (c) => {
       const unitId = c.req.param('id');
       mustSpeakFor(c.get('principal'), unitId);
       const body = await jsonBody(c, positionBody);
       const at = body.at ? new Date(body.at) : new Date();
       // A first fresh position makes the unit dispatchable: alerts waiting for a unit are offered to it.
-      const ok = await reportUnitPosition(availability(deps), unitId, body.lat, body.lon, at, { heading: body.heading, speedKmh: body.speedKmh });
+      const ok = await reportUnitPosition(availability(deps), unitId, body.lat, body.lon, at, { heading: body.heading, speedKmh: body.speedKmh, accuracyM: body.accuracyM });
       if (!ok) throw notFound(`unit ${unitId}`);
       return c.json({ ok: true });
     })
