@@ -139,7 +139,11 @@ function hops(nodes: Node[], a: number, b: number): number[] {
   const prev = new Map<number, number>([[a, -1]]);
   const queue = [a];
   for (let q = 0; q < queue.length && !prev.has(b); q++) {
-    for (const n of nodes[queue[q]].next) if (!prev.has(n)) (prev.set(n, queue[q]), queue.push(n));
+    for (const n of nodes[queue[q]].next) {
+      if (prev.has(n)) continue;
+      prev.set(n, queue[q]);
+      queue.push(n);
+    }
   }
   if (!prev.has(b)) return [a];
   const path = [b];
