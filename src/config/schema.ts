@@ -6,6 +6,7 @@ import { dutySchema } from './duty.js';
 import { reportsSchema } from '../reports/config.js';
 import { incidentsSchema } from './incidents.js';
 import { roadsSchema } from './roads.js';
+import { plansSchema } from './plans.js';
 import { mapSchema } from './map.js';
 import { interceptionSchema } from './interception.js';
 import { cameraHealthSchema, healthSchema } from './health.js';
@@ -258,6 +259,8 @@ export const configSchema = z.strictObject({
   map: mapSchema.prefault({}),
   /** Shifts of the response-time report (src/reports/config.ts). */
   reports: reportsSchema.prefault({}),
+  /** Patrol plans, coverage from unit tracks and the situation reports (src/config/plans.ts has every key). */
+  plans: plansSchema.prefault({}),
   /** Incidents: the response per duty level and severity, 1-3-5 targets (src/config/incidents.ts has every key). */
   incidents: incidentsSchema.prefault({}),
   /** The command room's live camera view (src/live/config.ts has every key). */
