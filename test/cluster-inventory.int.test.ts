@@ -18,7 +18,7 @@ describe('camera inventory API on a running node', () => {
     rtsp = await startRtspFixtureServer({ streams: [{ mount: 'a', file }, { mount: 'b', file }] });
     // Plates off: the camera still decodes (its status goes online) without loading models.
     const yaml = `
-cluster: { leaseMs: 3000, renewMs: 1000 }
+cluster: { leaseMs: 3000, heartbeatMs: 2000, renewMs: 500 }
 cameras:
   - { id: yaml-1, name: From YAML, source: '${rtsp.url('a')}', kind: street, lat: 22.5, lon: 114.0, district: d1, analysis: { plates: false, fps: 1 } }
 `;

@@ -29,6 +29,8 @@ export interface ClusterNodeOptions {
   version: string;
   host: string;
   pid: number;
+  /** The heartbeat key's lifetime: a dead node's cameras are taken this long after its last heartbeat. */
+  heartbeatMs: number;
   leaseMs: number;
   renewMs: number;
   rebalanceMs: number;
@@ -72,6 +74,8 @@ export class ClusterNode implements FenceSource {
   private stopping = false;
   private failing: string | null = null;
   private lastGoodTick = Date.now();
+  /** Without the keep-alive thread: until when this node's last heartbeat surely lives. */
+  private beatValidUntil = 0;
   private lastMove = 0;
   private unwatch: (() => void) | null = null;
 
@@ -86,8 +90,10 @@ export class ClusterNode implements FenceSource {
 
   /** Registers the node, then renews, beats and plans every renewMs; the first plan waits one beat so peers starting alongside are seen. */
   async start(): Promise<void> {
+    const beatAt = Date.now();
     await this.d.registry.beat(this.record());
-    this.d.keepalive?.start(this.record());
+    this.beatValidUntil = beatAt + this.o.heartbeatMs;
+    this.d.keepalive?.start(this.record(), beatAt);
     this.timer = setInterval(() => this.onTimer(), this.o.renewMs);
     if (this.leasing) this.unwatch = this.d.inventory.onChange(() => setImmediate(() => this.onTimer()));
     this.d.log.info(`node ${this.o.nodeId} (${this.instance.slice(0, 8)}): roles ${this.o.roles.join(',')}, capacity ${this.o.capacity} cameras`);
@@ -129,10 +135,7 @@ export class ClusterNode implements FenceSource {
     const began = Date.now();
     try {
       if (this.d.keepalive) this.d.keepalive.record(this.record());
-      else {
-        if (this.leasing) await this.renew();
-        await this.d.registry.beat(this.record());
-      }
+      else await this.beatAndRenew();
       if (this.leasing && !this.stopping) await this.plan();
       if (this.failing) this.d.log.info('cluster: Redis answers again');
       this.failing = null;
@@ -144,7 +147,8 @@ export class ClusterNode implements FenceSource {
     }
     this.d.onHeld?.(this.held.size);
     const took = Date.now() - began;
-    if (took > this.o.renewMs) this.d.log.warn(`cluster: a lease round took ${took} ms (renewal every ${this.o.renewMs} ms, lease ${this.o.leaseMs} ms): this node is overloaded or Redis is slow`);
+    // Only a round as long as the heartbeat is news: with the keep-alive thread, a slow main thread plans late but keeps its cameras.
+    if (took > this.o.heartbeatMs) this.d.log.warn(`cluster: a round took ${took} ms (heartbeat ${this.o.heartbeatMs} ms, every ${this.o.renewMs} ms): this node is overloaded or Redis is slow`);
   }
 
   /** Why this node cannot hold camera leases now (the readiness check), or null when it can. */
@@ -153,17 +157,21 @@ export class ClusterNode implements FenceSource {
     if (this.d.keepalive) return this.d.keepalive.problem(now);
     if (this.failing) return `cannot renew camera leases: ${this.failing}`;
     const since = now - this.lastGoodTick;
-    return since > this.o.leaseMs ? `no lease renewal for ${since} ms (lease ${this.o.leaseMs} ms)` : null;
+    return since > this.o.heartbeatMs ? `no heartbeat for ${since} ms (heartbeat ${this.o.heartbeatMs} ms)` : null;
   }
 
-  private async renew(): Promise<void> {
+  /** This thread's keep-alive (no keep-alive thread): the heartbeat first, then renewals it covers (see keepalive.worker.mjs). */
+  private async beatAndRenew(): Promise<void> {
     const started = Date.now();
+    await this.d.registry.beat(this.record());
+    this.beatValidUntil = started + this.o.heartbeatMs;
+    if (!this.leasing) return;
     const held = [...this.held.values()];
     const lost = new Set(await this.d.store.renew(held.map((h) => h.lease)));
     for (const h of held) {
       // Not awaited: the stop queues behind a start that may still be loading models.
       if (lost.has(h.lease.cameraId)) void this.drop(h.lease.cameraId, 'lease lost (expired or taken over)');
-      else if (this.held.get(h.lease.cameraId) === h) h.validUntil = started + this.o.leaseMs;
+      else if (this.held.get(h.lease.cameraId) === h) h.validUntil = started + Math.min(this.o.heartbeatMs, this.o.leaseMs);
     }
   }
 
@@ -172,12 +180,15 @@ export class ClusterNode implements FenceSource {
     if (!nodes.some((n) => n.instance === this.instance)) nodes.push(this.record());
     const cameras = this.d.inventory.enabled().map((c) => c.config.id);
     const holders = await this.d.store.holders([...new Set([...cameras, ...this.held.keys()])]);
+    // A lease whose holder has no heartbeat any more is a dead node's: free to take, without waiting for it to expire.
+    const live = new Set(nodes.map((n) => n.instance));
+    const dead = new Map([...holders].filter(([, l]) => !live.has(l.instance)).map(([id, l]) => [id, l.instance]));
     const now = Date.now();
     const plan = planAssignment({
       self: this.instance,
       nodes: nodes.map((n) => ({ instance: n.instance, capacity: n.capacity, stopping: n.stopping })),
       cameras,
-      holders: new Map([...holders].map(([id, l]) => [id, { instance: l.instance, since: l.since }])),
+      holders: new Map([...holders].filter(([id]) => !dead.has(id)).map(([id, l]) => [id, { instance: l.instance, since: l.since }])),
       unwell: this.d.unwell?.() ?? new Set(),
       mayRebalance: now - this.lastMove >= this.o.rebalanceMs,
     });
@@ -186,19 +197,22 @@ export class ClusterNode implements FenceSource {
       if (enabled.has(id)) this.lastMove = now;
       void this.handBack(id, enabled.has(id) ? 'handed to a node below its share' : 'disabled or removed');
     }
-    for (const id of plan.acquire) await this.take(id);
+    for (const id of plan.acquire) await this.take(id, dead.get(id));
     this.restartChanged();
   }
 
-  private async take(cameraId: string): Promise<void> {
+  /** Leases a free camera, or one whose holder `deadHolder` has no heartbeat any more (a takeover). */
+  private async take(cameraId: string, deadHolder?: string): Promise<void> {
     const camera = this.d.inventory.get(cameraId);
     if (!camera || this.held.has(cameraId)) return;
     const started = Date.now();
-    const lease = await this.d.store.acquire(cameraId, { nodeId: this.o.nodeId, instance: this.instance }, started);
-    if (!lease) return; // another node was first
-    this.held.set(cameraId, { lease, validUntil: started + this.o.leaseMs, version: camera.version, leaving: false });
-    this.d.keepalive?.hold(lease, started + this.o.leaseMs);
-    this.d.log.info(`camera ${cameraId}: leased (token ${lease.token})`);
+    const lease = await this.d.store.acquire(cameraId, { nodeId: this.o.nodeId, instance: this.instance }, started, deadHolder);
+    if (!lease) return; // another node was first (or this node's heartbeat lapsed)
+    // Ours no longer than our heartbeat surely lives: others may take the camera once it is gone.
+    const validUntil = Math.min(started + this.o.leaseMs, this.d.keepalive?.heartbeatValidUntil() ?? this.beatValidUntil);
+    this.held.set(cameraId, { lease, validUntil, version: camera.version, leaving: false });
+    this.d.keepalive?.hold(lease, validUntil);
+    this.d.log.info(`camera ${cameraId}: leased (token ${lease.token}${deadHolder ? `, taken from dead instance ${deadHolder.slice(0, 8)}` : ''})`);
     // Not awaited: loading models can take longer than a lease, and the ticks must go on renewing meanwhile.
     void this.queue(cameraId, () => this.runAll((r) => r.start(camera.config), cameraId));
   }

@@ -10,6 +10,8 @@ export interface KeepaliveOptions {
   connection: Partial<RedisOptions>;
   /** Cluster key prefix, e.g. `vigil:cluster`. */
   prefix: string;
+  /** The heartbeat key's lifetime: leases count as ours only this long after a round's start. */
+  heartbeatMs: number;
   leaseMs: number;
   renewMs: number;
   /** Most leases held at once (the node's capacity); one shared slot each. */
@@ -39,12 +41,17 @@ export class Keepalive {
   private last: KeepaliveRound = { ok: true, at: Date.now() };
   private lastOk = Date.now();
 
+  /** The last slot: until when the node's heartbeat surely lives (the last written heartbeat's round start + heartbeatMs). */
+  private readonly heartbeatSlot: number;
+
   constructor(private readonly o: KeepaliveOptions) {
     const slots = new SharedArrayBuffer(8 * (o.maxLeases + 1));
     this.until = new BigInt64Array(slots);
-    this.free = Array.from({ length: o.maxLeases + 1 }, (_, i) => i);
+    this.heartbeatSlot = o.maxLeases;
+    this.free = Array.from({ length: o.maxLeases }, (_, i) => i);
+    const { connection, prefix, heartbeatMs, leaseMs, renewMs } = o;
     this.worker = new Worker(new URL('./keepalive.worker.mjs', import.meta.url), {
-      workerData: { connection: o.connection, prefix: o.prefix, leaseMs: o.leaseMs, renewMs: o.renewMs, slots, renewLua: RENEW_LUA },
+      workerData: { connection, prefix, heartbeatMs, leaseMs, renewMs, slots, heartbeatSlot: this.heartbeatSlot, renewLua: RENEW_LUA },
     });
     this.worker.on('message', (m: { type: 'round'; ok: boolean; at: number; error?: string; lost: string[] }) => {
       this.last = { ok: m.ok, at: m.at, error: m.error };
@@ -54,9 +61,16 @@ export class Keepalive {
     this.worker.unref();
   }
 
-  start(record: NodeRecord): void {
+  /** Starts the rounds; `beatAt` is when the node's first heartbeat (written by the caller) was sent. */
+  start(record: NodeRecord, beatAt: number): void {
+    Atomics.store(this.until, this.heartbeatSlot, BigInt(beatAt + this.o.heartbeatMs));
     this.record(record);
     this.worker.postMessage({ type: 'start' });
+  }
+
+  /** Until when this node's heartbeat surely lives: a lease taken now is ours no longer than that. */
+  heartbeatValidUntil(): number {
+    return Number(Atomics.load(this.until, this.heartbeatSlot));
   }
 
   /** The node record the thread rewrites (with a fresh heartbeat) every round. */
@@ -91,7 +105,7 @@ export class Keepalive {
   problem(now = Date.now()): string | null {
     if (!this.last.ok) return `cannot renew camera leases: ${this.last.error ?? 'unknown error'}`;
     const since = now - this.lastOk;
-    return since > this.o.leaseMs ? `no lease renewal for ${since} ms (lease ${this.o.leaseMs} ms)` : null;
+    return since > this.o.heartbeatMs ? `no heartbeat for ${since} ms (heartbeat ${this.o.heartbeatMs} ms)` : null;
   }
 
   async stop(): Promise<void> {

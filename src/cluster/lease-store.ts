@@ -1,6 +1,7 @@
 // Camera leases in Redis: SET NX PX with a fencing token from INCR per camera, renewed and released only by their holder.
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
+import { nodeKey } from './node-registry.js';
 
 /** Who holds a lease: the node's name and this process's run of it (a restarted node is a new holder). */
 export interface LeaseHolder {
@@ -18,8 +19,17 @@ export interface Lease extends LeaseHolder {
 const leaseValue = z.strictObject({ nodeId: z.string(), instance: z.string(), token: z.number().int(), since: z.number().int() });
 
 // Atomic, so a token is drawn only when the lease is won: a failed attempt never outdates the holder's token.
+// A held lease is won only from the holder seen by the caller (ARGV[5]) and only once that holder's heartbeat
+// key (KEYS[4]) is gone: the holder is dead, and writes as owner only within its heartbeat time. The taker's
+// own heartbeat (KEYS[3]) must live, or its lease could be taken from it at once.
 const ACQUIRE = `
-if redis.call('exists', KEYS[1]) == 1 then return false end
+local v = redis.call('get', KEYS[1])
+if v then
+  if ARGV[5] == '' then return false end
+  local l = cjson.decode(v)
+  if l.instance ~= ARGV[5] or redis.call('exists', KEYS[4]) == 1 then return false end
+end
+if redis.call('exists', KEYS[3]) == 0 then return false end
 local token = redis.call('incr', KEYS[2])
 local value = cjson.encode({nodeId = ARGV[1], instance = ARGV[2], token = token, since = tonumber(ARGV[4])})
 redis.call('set', KEYS[1], value, 'PX', ARGV[3])
@@ -60,9 +70,14 @@ export class LeaseStore {
     return `${this.prefix}:fence:${cameraId}`;
   }
 
-  /** Takes the camera if nobody holds it; the new lease's fencing token is above every earlier one. */
-  async acquire(cameraId: string, holder: LeaseHolder, now = Date.now()): Promise<Lease | null> {
-    const token = (await this.redis.eval(ACQUIRE, 2, this.leaseKey(cameraId), this.fenceKey(cameraId), holder.nodeId, holder.instance, this.leaseMs, now)) as number | null;
+  /**
+   * Takes the camera if nobody holds it, or from `deadHolder` (an instance whose heartbeat is gone); the new
+   * lease's fencing token is above every earlier one. Null when another node was first, the seen holder still
+   * beats, or this node's own heartbeat has lapsed.
+   */
+  async acquire(cameraId: string, holder: LeaseHolder, now = Date.now(), deadHolder?: string): Promise<Lease | null> {
+    const keys = [this.leaseKey(cameraId), this.fenceKey(cameraId), nodeKey(this.prefix, holder.instance), nodeKey(this.prefix, deadHolder ?? holder.instance)];
+    const token = (await this.redis.eval(ACQUIRE, keys.length, ...keys, holder.nodeId, holder.instance, this.leaseMs, now, deadHolder ?? '')) as number | null;
     return token === null ? null : { cameraId, ...holder, token, since: now };
   }
 

@@ -22,12 +22,17 @@ export const nodeRecordSchema = z.strictObject({
 
 export type NodeRecord = z.infer<typeof nodeRecordSchema>;
 
+/** A node's record key, which is also its heartbeat: it expires unless rewritten (leases taken from a dead holder check it). */
+export function nodeKey(prefix: string, instance: string): string {
+  return `${prefix}:node:${instance}`;
+}
+
 export class NodeRegistry {
   constructor(
     private readonly redis: Redis,
     /** Key prefix, e.g. `vigil:cluster`. */
     private readonly prefix: string,
-    /** A record not rewritten for this long is gone (the node died), ms. */
+    /** A record not rewritten for this long is gone (the node died), ms: the heartbeat time. */
     private readonly ttlMs: number,
   ) {}
 
@@ -36,7 +41,7 @@ export class NodeRegistry {
   }
 
   private nodeKey(instance: string): string {
-    return `${this.prefix}:node:${instance}`;
+    return nodeKey(this.prefix, instance);
   }
 
   /** Writes (or refreshes) the node's record. */

@@ -55,7 +55,7 @@ export async function openCluster(o: ClusterOptions): Promise<Cluster> {
   const log = o.log.child('cluster');
   const keys = clusterKeyPrefix(o.prefix);
   const leases = new LeaseStore(o.redis, keys, c.leaseMs);
-  const registry = new NodeRegistry(o.redis, keys, c.leaseMs);
+  const registry = new NodeRegistry(o.redis, keys, c.heartbeatMs);
   const inventory = new CameraInventory({ cameras: o.cameras, bus: o.bus, log, refreshMs: c.inventoryRefreshMs });
   await inventory.start();
   const fenceGuard = new FenceGuard(leases);
@@ -79,10 +79,10 @@ export async function openCluster(o: ClusterOptions): Promise<Cluster> {
     async join(runners, extra = {}) {
       // Leases are renewed off the main thread, where inference runs synchronously for whole seconds.
       const keepalive = capacity > 0
-        ? new Keepalive({ connection: cloneableConnection(o.redis.options), prefix: keys, leaseMs: c.leaseMs, renewMs: c.renewMs, maxLeases: capacity, onLost: (ids) => node?.lost(ids) })
+        ? new Keepalive({ connection: cloneableConnection(o.redis.options), prefix: keys, heartbeatMs: c.heartbeatMs, leaseMs: c.leaseMs, renewMs: c.renewMs, maxLeases: capacity, onLost: (ids) => node?.lost(ids) })
         : undefined;
       node = new ClusterNode(
-        { nodeId: o.nodeId, roles: o.roles, capacity, version: VERSION, host: os.hostname(), pid: process.pid, leaseMs: c.leaseMs, renewMs: c.renewMs, rebalanceMs: c.rebalanceMs },
+        { nodeId: o.nodeId, roles: o.roles, capacity, version: VERSION, host: os.hostname(), pid: process.pid, heartbeatMs: c.heartbeatMs, leaseMs: c.leaseMs, renewMs: c.renewMs, rebalanceMs: c.rebalanceMs },
         { store: leases, registry, inventory, runners, log, keepalive, ...extra },
       );
       await node.start();

@@ -62,7 +62,7 @@ export function clusterYaml(o: ClusterYamlOptions): string {
   return `
 plates: { fuseWindowSeconds: 3 }
 recording: { segmentSeconds: 10 }
-cluster: { capacity: ${o.capacity}, leaseMs: 5000, renewMs: 1500, rebalanceMs: ${o.rebalanceMs} }
+cluster: { capacity: ${o.capacity}, leaseMs: 5000, heartbeatMs: 2000, renewMs: 500, rebalanceMs: ${o.rebalanceMs} }
 cameras:${cameras}
 `;
 }
