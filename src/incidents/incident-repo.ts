@@ -66,6 +66,19 @@ export interface Incident {
   interceptionOrderIds: string[];
 }
 
+/** A unit as the response planner sees it. */
+export interface UnitCandidate {
+  id: string;
+  callsign: string;
+  type: string;
+  homeGrid: string;
+  status: string;
+  lat: number | null;
+  lon: number | null;
+  /** Epoch ms of the last fix. */
+  positionAt: number | null;
+}
+
 export type NewIncident = Omit<Incident, 'id' | 'status' | 'createdAt' | 'closedAt' | 'closedBy' | 'closeNote' | 'legs' | 'interceptionOrderIds'>;
 
 export interface NewLeg {
@@ -290,6 +303,28 @@ export class IncidentRepo {
 
   async linkInterception(incidentId: string, orderId: string): Promise<void> {
     await this.db.query('insert into incident_interceptions (incident_id, order_id) values ($1,$2) on conflict do nothing', [incidentId, orderId]);
+  }
+
+  /** Every unit as a response candidate (SQL of its own, so the incident path reads units one way). */
+  async candidates(): Promise<UnitCandidate[]> {
+    const rows = await this.db.query<{ id: string; callsign: string; type: string; home_grid: string; status: string; lat: number | null; lon: number | null; position_at: Date | null }>(
+      'select id, callsign, type, home_grid, status, lat, lon, position_at from units order by id',
+    );
+    return rows.map((r) => ({
+      id: r.id, callsign: r.callsign, type: r.type, homeGrid: r.home_grid, status: r.status, lat: r.lat, lon: r.lon,
+      positionAt: r.position_at ? new Date(r.position_at).getTime() : null,
+    }));
+  }
+
+  /** A unit's status as its leg moves (en_route, on_scene) or ends (available). */
+  async setUnitStatus(unitId: string, status: 'available' | 'en_route' | 'on_scene'): Promise<void> {
+    await this.db.query('update units set status = $2 where id = $1', [unitId, status]);
+  }
+
+  /** What an incident needs of an alert: its status, camera and plate. */
+  async alertRef(alertId: string): Promise<{ id: string; status: string; cameraId: string; plate: string } | null> {
+    const [row] = await this.db.query<{ id: string; status: string; camera_id: string; plate: string }>('select id, status, camera_id, plate from alerts where id = $1', [alertId]);
+    return row ? { id: row.id, status: row.status, cameraId: row.camera_id, plate: row.plate } : null;
   }
 
   private async complete(rows: Row[]): Promise<Incident[]> {
