@@ -28,6 +28,7 @@ import { reportRoutes } from './routes/reports.js';
 import { mapRoutes } from './routes/map.js';
 import { sightingRoutes } from './routes/sightings.js';
 import { footageRoutes } from './routes/footage.js';
+import { caseGrantRoutes } from './routes/case-grants.js';
 import { sessionRoutes, signInRoutes } from './routes/session.js';
 import { userRoutes } from './routes/users.js';
 import { Accounts } from '../accounts/accounts.js';
@@ -63,7 +64,8 @@ export function createApp(deps: ApiDeps & Partial<FaceApiDeps> & HealthDeps & Pa
     .route('/users', userRoutes({ accounts }))
     .route('/duty', dutyRoutes(deps))
     .route('/admin', adminRoutes({ ...deps, accounts }))
-    .route('/', footageRoutes(deps));
+    .route('/', footageRoutes(deps))
+    .route('/cases', caseGrantRoutes(deps));
   if (deps.nodes) api.route('/nodes', nodeRoutes({ nodes: deps.nodes }));
   if (deps.live) api.route('/', liveRoutes({ ...deps, live: deps.live }));
   if (deps.media) api.route('/media-urls', mediaUrlRoutes({ ...deps, media: deps.media }));

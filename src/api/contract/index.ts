@@ -8,5 +8,6 @@ import { docs as patrol } from './patrol-docs.js';
 import { docs as plans } from './plans-docs.js';
 import { docs as reads } from './reads-docs.js';
 import type { RouteDoc } from './route-doc.js';
+import { docs as scope } from './scope-docs.js';
 
-export const routeDocs: RouteDoc[] = [...dispatch, ...reads, ...facesFootage, ...accounts, ...patrol, ...plans, ...cluster, ...ingest];
+export const routeDocs: RouteDoc[] = [...dispatch, ...reads, ...facesFootage, ...accounts, ...patrol, ...plans, ...cluster, ...ingest, ...scope];
