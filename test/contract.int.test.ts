@@ -94,7 +94,6 @@ const NOT_YET_ROUTE_DOCS = new Set<string>([
   'get /live',
   'get /map/base',
   'post /media-urls',
-  'get /nodes',
   'get /plate-reads',
   'get /plate-reads/{id}/crop.jpg',
   'get /reports/camera-health',
