@@ -25,6 +25,7 @@ import type { BaseMap } from '../web/base-map.js';
 import type { CameraStatusStore } from '../ingest/camera-status-store.js';
 import type { LiveHub } from '../live/live-hub.js';
 import type { MediaSigner } from './media-url.js';
+import type { Accounts } from '../accounts/accounts.js';
 
 export interface ApiDeps {
   config: Config;
@@ -59,6 +60,8 @@ export interface ApiDeps {
   interceptions?: InterceptionService;
   /** The map's offline base (streets, district outlines); an empty base without it. */
   baseMap?: () => BaseMap;
+  /** User accounts and sessions; made by createApp over the tokens' database when not given (tests give their clock). */
+  accounts?: Accounts;
 }
 
 /** Hono context variables set by the auth middleware. */

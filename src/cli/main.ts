@@ -21,6 +21,9 @@ const usage = `usage: vigil <command> [options]
   hotlist import FILE.csv --why TEXT                     import a hotlist CSV through the API (VIGIL_URL, VIGIL_TOKEN)
   tokens create --role ROLE --name NAME [--subject ID]   create an API token (prints it once)
   audit verify                                           re-compute the audit log's hash chain
+  users create --role ROLE [--role ROLE] [--name N] USERNAME
+                                                         create a user account (prints a one-time password)
+  users list | reset-password USERNAME | unlock USERNAME  list, give a new one-time password, unlock
   footage export CAM FROM TO OUT.mp4 --purpose TEXT     export footage as MP4 through the API (VIGIL_URL, VIGIL_TOKEN)
   footage search --plate X [--fuzzy|--partial] [--from T --to T --camera IDS --near LAT,LON,M] --purpose TEXT [--json]
                                                          search plate reads (or --label sightings) through the API, with footage links
@@ -57,6 +60,11 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./hotlist-import.js')).runHotlistImport(args.slice(2), env, process.stdout);
     case 'tokens create':
       return (await import('./tokens.js')).runTokens(loadConfig(configFile, env), args.slice(2), process.stdout);
+    case 'users create':
+    case 'users list':
+    case 'users reset-password':
+    case 'users unlock':
+      return (await import('./users.js')).runUsers(loadConfig(configFile, env), sub, args.slice(2), process.stdout);
     case 'audit verify':
       return (await import('./tokens.js')).runTokens(loadConfig(configFile, env), ['--verify-audit'], process.stdout);
     case 'models convert': {

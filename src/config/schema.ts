@@ -12,6 +12,7 @@ import { interceptionSchema } from './interception.js';
 import { cameraHealthSchema, healthSchema } from './health.js';
 import { clusterSchema } from './cluster.js';
 import { metricsSchema } from './metrics.js';
+import { accountsSchema } from './accounts.js';
 import { DUTY_LEVELS, SUBJECT_CATEGORIES } from '../domain/face-watchlist.js';
 
 const latLon = {
@@ -69,10 +70,10 @@ export const unitSchema = z.strictObject({
   callsign: z.string().min(1),
   type: unitTypeSchema,
   homeGrid: z.string().min(1),
-});
-
   /** The district whose command room the unit answers to (scoped operators see its units); default: the district of the cameras in its home grid. */
   district: z.string().min(1).optional(),
+});
+
 const demoSchema = z.strictObject({
   enabled: z.boolean().default(false),
   /** Fixture videos served by an embedded RTSP server: mount name -> file path. */
@@ -271,6 +272,8 @@ export const configSchema = z.strictObject({
   cluster: clusterSchema.prefault({}),
   /** Prometheus metrics server, readiness and Redis time bounds (src/config/metrics.ts has every key). */
   metrics: metricsSchema.prefault({}),
+  /** User accounts: passwords, lockout, sessions, TOTP, OpenID Connect (src/config/accounts.ts has every key). */
+  accounts: accountsSchema.prefault({}),
   cameras: z.array(cameraSchema).default([]),
   units: z.array(unitSchema).default([]),
   demo: demoSchema.prefault({}),

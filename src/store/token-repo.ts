@@ -16,6 +16,10 @@ export interface Principal {
   personId: string;
   /** Where this principal may look; null is everywhere. */
   scope: Scope | null;
+  /** Every role of a user account (requireRole admits any of them); `role` is the highest of them. Tokens: [role]. */
+  roles?: readonly Role[];
+  /** The sign-in session (cookie) this principal came with; absent for tokens. `tokenId` is then the session id. */
+  sessionId?: string;
 }
 
 /** A token as an administrator lists it: never its secret or hash. */

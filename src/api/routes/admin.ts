@@ -1,6 +1,10 @@
-// Admin views and changes: the audit log (with chain verification), failed queue jobs, and API tokens.
+// Admin views and changes: the audit log (with chain verification), failed queue jobs, API tokens, and every
+// user's sign-in sessions (revocable).
 import { Hono } from 'hono';
 import { z } from 'zod';
+import type { Accounts } from '../../accounts/accounts.js';
+import { endSession } from '../../accounts/sign-in.js';
+import { toSessionView } from '../../accounts/views.js';
 import { createToken, revokeToken, tokenCreateSchema } from '../../services/token-admin.js';
 import { requireRole } from '../auth.js';
 import type { ApiDeps, ApiEnv } from '../deps.js';
@@ -14,11 +18,18 @@ const auditQuery = z.strictObject({
 
 const tokensQuery = z.strictObject({
   /** Also list revoked tokens (with revokedAt). Default false. */
-  include_revoked: z.enum(['true', 'false']).optional(),
+  includeRevoked: z.enum(['true', 'false']).optional(),
   limit: z.coerce.number().int().min(1).max(10_000).optional(),
 });
 
-export function adminRoutes(deps: ApiDeps) {
+export const sessionsQuery = z.strictObject({
+  /** Only this user's sessions. */
+  userId: z.uuid().optional(),
+  limit: z.coerce.number().int().min(1).max(10_000).optional(),
+});
+
+export function adminRoutes(deps: ApiDeps & { accounts: Accounts }) {
+  const { ctx } = deps.accounts;
   return new Hono<ApiEnv>()
     .use(requireRole('admin'))
     .get('/audit', async (c) => {
@@ -40,12 +51,24 @@ export function adminRoutes(deps: ApiDeps) {
     })
     .get('/tokens', async (c) => {
       const q = parseOr400(tokensQuery, c.req.query(), 'query');
-      return c.json({ tokens: await deps.tokens.list({ includeRevoked: q.include_revoked === 'true', limit: q.limit }) });
+      return c.json({ tokens: await deps.tokens.list({ includeRevoked: q.includeRevoked === 'true', limit: q.limit }) });
     })
     .delete('/tokens/:id', async (c) => {
       const p = c.get('principal');
       const revoked = await revokeToken(deps.tokens, uuidParam(c, 'id', 'token'), { name: p.name, role: p.role });
       if (!revoked) throw notFound('live token');
       return c.json({ revoked });
+    })
+    .get('/sessions', async (c) => {
+      const q = parseOr400(sessionsQuery, c.req.query(), 'query');
+      const p = c.get('principal');
+      const list = await ctx.liveSessions({ userId: q.userId, limit: q.limit });
+      return c.json({ sessions: list.map((s) => toSessionView(s, ctx.config, p.sessionId)) });
+    })
+    .delete('/sessions/:id', async (c) => {
+      const p = c.get('principal');
+      const ended = await endSession(ctx, uuidParam(c, 'id', 'session'), { name: p.name, role: p.role });
+      if (!ended) throw notFound('live session');
+      return c.json({ revoked: toSessionView(ended, ctx.config, p.sessionId) });
     });
 }
