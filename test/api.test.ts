@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestNode, type TestNode } from './helpers/node.js';
+import { plateReadOf } from '../src/jobs/match-plate-read.js';
 
 const yaml = `
 cameras:
@@ -76,7 +77,7 @@ describe('API', () => {
 
   it('refuses a search without a purpose and audits one with a purpose', async () => {
     const now = Date.now();
-    await t.node.infra.repos.plateReads.upsert({ eventId: randomUUID(), cameraId: 'cam-a', plate: '京A12345', confidence: 0.9, format: 'ordinary', firstSeen: now, lastSeen: now, capturedAt: now, readCount: 1, box: [0, 0, 1, 1], update: false });
+    await t.node.infra.repos.plateReads.upsert(plateReadOf({ eventId: randomUUID(), cameraId: 'cam-a', plate: '京A12345', confidence: 0.9, format: 'ordinary', firstSeen: now, lastSeen: now, capturedAt: now, readCount: 1, box: [0, 0, 1, 1], update: false }));
     const refused = await t.api('/plate-reads?plate=%E4%BA%ACA12345', investigator);
     expect(refused.status).toBe(400);
     expect(refused.body.error).toMatch(/purpose is required/);

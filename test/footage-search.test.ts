@@ -10,6 +10,7 @@ import { createChipAnalyzer } from '../src/vision/face-chip.js';
 import { decodeImage } from '../src/vision/image.js';
 import { resolveSource } from '../src/vision/models/manifest.js';
 import { startTestNode, type TestNode } from './helpers/node.js';
+import { plateReadOf } from '../src/jobs/match-plate-read.js';
 
 // cam-n looks north and cam-e east; cam-w watches a one-way road westwards (heading, no facing); cam-x, far away, neither.
 const yaml = `
@@ -46,7 +47,7 @@ describe('footage search', () => {
     ];
     for (const [cameraId, plate, motion, minutesAgo] of reads) {
       const at = now - minutesAgo * 60_000;
-      await t.node.infra.repos.plateReads.upsert({ eventId: randomUUID(), cameraId, plate, confidence: 0.9, format: 'ordinary', firstSeen: at, lastSeen: at + 2000, capturedAt: at, readCount: 3, box: [0, 0, 10, 5], motion, update: false });
+      await t.node.infra.repos.plateReads.upsert(plateReadOf({ eventId: randomUUID(), cameraId, plate, confidence: 0.9, format: 'ordinary', firstSeen: at, lastSeen: at + 2000, capturedAt: at, readCount: 3, box: [0, 0, 10, 5], motion, update: false }));
     }
   });
   afterAll(async () => t?.stop());
@@ -134,12 +135,12 @@ describe('footage search', () => {
 
   it('finds sightings by area with footage links', async () => {
     for (const [cameraId, label] of [['cam-n', 'person'], ['cam-e', 'car']]) {
-      await t.node.infra.repos.sightings.insert({ id: randomUUID(), cameraId, label, firstSeen: now - 5000, lastSeen: now, box: [0, 0, 10, 10], score: 0.8, plate: null });
+      await t.node.infra.repos.sightings.insert({ id: randomUUID(), cameraId, label, firstSeen: new Date(now - 5000), lastSeen: new Date(now), box: [0, 0, 10, 10], score: 0.8, plate: null, crop: null });
     }
     const res = await t.api('/sightings?near=22.540,114.050,500&purpose=missing%20child', investigator);
     expect(res.status).toBe(200);
-    const rows = res.body.sightings as { camera_id: string; label: string; footageUrl: string }[];
-    expect(rows.map((r) => [r.camera_id, r.label])).toEqual([['cam-n', 'person']]);
+    const rows = res.body.sightings as { cameraId: string; label: string; footageUrl: string }[];
+    expect(rows.map((r) => [r.cameraId, r.label])).toEqual([['cam-n', 'person']]);
     expect(rows[0].footageUrl).toMatch(/^\/api\/v1\/footage\/cam-n\/play\?from=.*&purpose=missing\+child$/);
     expect((await t.api('/sightings?box=22.5,114.07,22.58,114.12&label=person&purpose=missing%20child', investigator)).body.sightings).toEqual([]);
   });

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FuzzGenerator, type Route } from './helpers/fuzz-requests.js';
 import { startTestNode, type TestNode } from './helpers/node.js';
+import { plateReadOf } from '../src/jobs/match-plate-read.js';
 
 /** VIGIL_FUZZ_REQUESTS runs more (or, while working on one case, fewer); 6,000 by default. */
 const REQUESTS = Number(process.env.VIGIL_FUZZ_REQUESTS ?? 6_000);
@@ -55,7 +56,7 @@ describe('API fuzz', () => {
     const hotlistId = entry.body.id as string;
     const readId = randomUUID();
     const now = Date.now();
-    await t.node.infra.repos.plateReads.upsert({ eventId: readId, cameraId: 'cam-a', plate: '粤B4E7K2', confidence: 0.9, format: 'cn', firstSeen: now, lastSeen: now, capturedAt: now, readCount: 1, box: [1, 2, 3, 4], update: false } as never);
+    await t.node.infra.repos.plateReads.upsert(plateReadOf({ eventId: readId, cameraId: 'cam-a', plate: '粤B4E7K2', confidence: 0.9, format: 'cn', firstSeen: now, lastSeen: now, capturedAt: now, readCount: 1, box: [1, 2, 3, 4], update: false }));
     const { alert } = await t.node.infra.repos.alerts.upsert({ plateReadId: readId, hotlistId, cameraId: 'cam-a', plate: '粤B4E7K2', priority: 1, capturedAt: now, match: { level: 'exact', ocrSubstitutions: 0, otherDifferences: 0, provinceDiffers: false } });
     const kase = await t.api('/cases', admin, { method: 'POST', body: JSON.stringify({ number: '2026-77', title: 'fuzz case' }) });
     Object.assign(ids, { id: [hotlistId, readId, alert.id, kase.body.id as string, 'cam-a', 'car-11', '2026-77'], alertId: [alert.id], camera: ['cam-a'], photoId: [randomUUID()], name: ['manifest.json'] });
@@ -189,7 +190,7 @@ describe('API fuzz', () => {
       const now = Date.now();
       for (let i = 0; i < 3; i++) {
         const readId = randomUUID();
-        await t.node.infra.repos.plateReads.upsert({ eventId: readId, cameraId: 'cam-a', plate: '粤B4E7K2', confidence: 0.9, format: 'cn', firstSeen: now, lastSeen: now, capturedAt: now, readCount: 1, box: [1, 2, 3, 4], update: false } as never);
+        await t.node.infra.repos.plateReads.upsert(plateReadOf({ eventId: readId, cameraId: 'cam-a', plate: '粤B4E7K2', confidence: 0.9, format: 'cn', firstSeen: now, lastSeen: now, capturedAt: now, readCount: 1, box: [1, 2, 3, 4], update: false }));
         await t.node.infra.repos.alerts.upsert({ plateReadId: readId, hotlistId: ids.id[0], cameraId: 'cam-a', plate: '粤B4E7K2', priority: 1, capturedAt: now, match: { level: 'exact', ocrSubstitutions: 0, otherDifferences: 0, provinceDiffers: false } });
       }
       const open = await t.node.infra.repos.alerts.count({ status: 'candidate' });

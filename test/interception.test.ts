@@ -8,6 +8,7 @@ import { InterceptionService } from '../src/services/interception-service.js';
 import { InterceptionRepo } from '../src/store/interception-repo.js';
 import { startTestNode, type TestNode } from './helpers/node.js';
 import { SseClient, type SseEvent } from './helpers/sse.js';
+import { plateReadOf } from '../src/jobs/match-plate-read.js';
 
 const PLATE = '粤B4E7K2';
 // A street camera facing traffic going north; checkpoints 1 km and 2.5 km north, and 1 km south (behind).
@@ -155,7 +156,7 @@ describe('checkpoint interception', () => {
     const hitAt = Date.now() - 10_000;
     const stored = async (cameraId: string, capturedAt: number, eventId = randomUUID(), readCount = 1) => {
       const e = { eventId, cameraId, plate, confidence: 0.9, format: 'cn-ordinary', firstSeen: capturedAt, lastSeen: capturedAt, capturedAt, readCount, box: [1, 2, 3, 4] as [number, number, number, number], update: readCount > 1 };
-      await repos.plateReads.upsert(e);
+      await repos.plateReads.upsert(plateReadOf(e));
       return { e, closed: await svc.onPlateRead(e) };
     };
     const hit = await stored('gate-n', hitAt);
@@ -168,7 +169,7 @@ describe('checkpoint interception', () => {
     expect((await stored('street-1', hitAt + 3000)).closed).toBe(0); // not a checkpoint
     expect((await stored('gate-s', Date.now() + 25 * 3600_000)).closed).toBe(0); // after the window
     expect((await stored('gate-n', hitAt + 30_000)).closed).toBe(0); // the hit camera within the grace: the same pass split in two
-    expect((await repos.plateReads.get(hit.e.eventId))?.read_count).toBe(2);
+    expect((await repos.plateReads.get(hit.e.eventId))?.readCount).toBe(2);
     expect((await svc.describe(order?.id as string, by)).status).toBe('open');
     const closing = await stored('gate-s', hitAt + 5000);
     expect(closing.closed).toBe(1);
@@ -182,7 +183,7 @@ describe('checkpoint interception', () => {
     const svc = new InterceptionService({ ...repos, orders: new InterceptionRepo(t.node.infra.db), bus: t.node.bus, config });
     const plate = '粤C5M2X8';
     const at = Date.now() - 5000;
-    await repos.plateReads.upsert({ eventId: randomUUID(), cameraId: 'street-2', plate, confidence: 0.9, format: 'cn-ordinary', firstSeen: at, lastSeen: at, capturedAt: at, readCount: 3, box: [1, 2, 3, 4], update: false, motion: 'approaching' });
+    await repos.plateReads.upsert(plateReadOf({ eventId: randomUUID(), cameraId: 'street-2', plate, confidence: 0.9, format: 'cn-ordinary', firstSeen: at, lastSeen: at, capturedAt: at, readCount: 3, box: [1, 2, 3, 4], update: false, motion: 'approaching' }));
     const by = { tokenId: 'x', name: 'operator-test', role: 'operator' as const, subject: null, personId: 'x', scope: null };
     const order = await svc.orderFromPlate(plate, 'fled a robbery', by);
     expect(order).toMatchObject({ mode: 'ahead', heading: 180 });

@@ -16,13 +16,6 @@ const ops: Record<string, Record<string, Op>> = {
     delete: { summary: 'Deactivate an entry (?why=...)', roles: 'admin, operator', query: ['why'] },
   },
   '/hotlist/import': { post: { summary: 'Import a CSV (text/csv body, ?why=...); returns imported count and per-row errors', roles: 'admin, operator', query: ['why'] } },
-  '/plate-reads': {
-    get: { summary: 'Search plate reads (by plate, time, cameras, area, direction); purpose or case required, audited; results carry thumbnailUrl and footageUrl, paged by offset (nextOffset)', roles: 'admin, operator, investigator', query: ['plate', 'match (exact|fuzzy|partial)', 'camera', 'from', 'to', 'near (lat,lon,radiusM)', 'box (south,west,north,east)', 'direction (N|NE|...|degrees)', 'tolerance (degrees, default 45)', 'limit', 'offset', 'purpose', 'case'] },
-  },
-  '/sightings': {
-    get: { summary: 'Search tracked people and vehicles (by class, time, cameras, area); purpose or case required, audited; results carry thumbnailUrl and footageUrl', roles: 'admin, operator, investigator', query: ['label', 'camera', 'plate', 'from', 'to', 'near (lat,lon,radiusM)', 'box (south,west,north,east)', 'limit', 'offset', 'purpose', 'case'] },
-  },
-  '/plate-reads/{id}/crop.jpg': { get: { summary: 'The best plate crop of a read (JPEG)', roles: 'any' } },
   '/alerts': { get: { summary: 'Alerts, newest first (a checkpoint sees its own)', roles: 'admin, operator, investigator, checkpoint', query: ['status', 'since', 'limit'] } },
   '/alerts/{id}': { get: { summary: 'Alert with evidence, assignments and deliveries', roles: 'admin, operator, investigator, checkpoint, unit' } },
   '/alerts/{id}/disposition': { post: { summary: 'Confirm or dismiss a candidate hit with a reason', roles: 'admin, operator', body: 'Disposition' } },

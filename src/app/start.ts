@@ -17,6 +17,7 @@ import { scheduleWaitingSweep } from '../queues/dispatch-producer.js';
 import { DutyRepo } from '../duty/duty-repo.js';
 import { DutyState } from '../duty/duty-state.js';
 import { matchFace } from '../jobs/match-face.js';
+import { storeSighting } from '../jobs/store-sighting.js';
 import { matchPlateRead } from '../jobs/match-plate-read.js';
 import { purgeFaces } from '../jobs/purge-faces.js';
 import type { Logger } from '../lib/logger.js';
@@ -154,10 +155,7 @@ async function startParts(loaded: LoadedConfig, log: Logger, roles: Set<NodeRole
       dispatch: (p) => dispatchAlert(p, { ...shared, channels, policy: config.dispatch, travel, duty }),
       escalate: (p) => escalateAlert(p, shared),
       'offer-waiting': async (p) => void (await offerWaiting(p, { ...shared, policy: config.dispatch, travel })),
-      sightings: async (p) => {
-        await cluster.fenceGuard.check(p.cameraId, p.fence);
-        await repos.sightings.insert(p);
-      },
+      sightings: (p) => storeSighting(p, { sightings: repos.sightings, fence: cluster.fenceGuard }),
       faces: async (p) => void (await matchFace(p, { authorisations: faces.authorisations, watchlist: faces.watchlist, faceSightings: repos.faceSightings, queues, unmatchedSeconds })),
       'face-purge': async (p) => void (await purgeFaces(p, { faceSightings: repos.faceSightings, audit: repos.audit, unmatchedSeconds })),
     }, log.child('jobs'));

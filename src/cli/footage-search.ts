@@ -15,8 +15,8 @@ const VALUED = ['plate', 'label', 'from', 'to', 'camera', 'near', 'box', 'direct
 const FLAGS = ['fuzzy', 'partial', 'json'];
 
 interface Row {
-  camera_id: string;
-  first_seen: string;
+  cameraId: string;
+  firstSeen: string;
   plate?: string | null;
   label?: string;
   confidence?: number;
@@ -84,8 +84,8 @@ function query(p: Parsed): URLSearchParams {
 function printTable(rows: Row[], base: string, next: number | null, out: NodeJS.WritableStream): void {
   const header = ['time', 'camera', 'plate / label', 'score', 'direction', 'footage'];
   const lines = rows.map((r) => [
-    new Date(r.first_seen).toISOString(),
-    r.camera_id,
+    new Date(r.firstSeen).toISOString(),
+    r.cameraId,
     r.plate ?? r.label ?? '',
     (r.confidence ?? r.score ?? 0).toFixed(2),
     r.direction === null || r.direction === undefined ? '-' : `${Math.round(r.direction)}°`,

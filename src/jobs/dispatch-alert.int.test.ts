@@ -20,6 +20,7 @@ import { PlateReadRepo } from '../store/plate-read-repo.js';
 import { UnitRepo } from '../store/unit-repo.js';
 import { dispatchAlert, type DispatchDeps } from './dispatch-alert.js';
 import { escalateAlert, retimeEscalations } from './escalate-alert.js';
+import { plateReadOf } from './match-plate-read.js';
 
 const config = configSchema.parse({
   dispatch: { ackTimeoutSeconds: 45, staleAfterSeconds: 600, maxAttempts: 3 },
@@ -76,7 +77,7 @@ describe('escalation timing under each duty level', () => {
   async function newAlert(): Promise<string> {
     const readId = randomUUID();
     const now = Date.now();
-    await new PlateReadRepo(db).upsert({ eventId: readId, cameraId: 'gate-1', plate: '粤B4E7K2', confidence: 0.95, format: 'ordinary', firstSeen: now, lastSeen: now, capturedAt: now, readCount: 1, box: [0, 0, 1, 1], update: false });
+    await new PlateReadRepo(db).upsert(plateReadOf({ eventId: readId, cameraId: 'gate-1', plate: '粤B4E7K2', confidence: 0.95, format: 'ordinary', firstSeen: now, lastSeen: now, capturedAt: now, readCount: 1, box: [0, 0, 1, 1], update: false }));
     const match = { level: 'exact' as const, ocrSubstitutions: 0, otherDifferences: 0, provinceDiffers: false };
     const { alert } = await deps.alerts.upsert({ plateReadId: readId, hotlistId, cameraId: 'gate-1', plate: '粤B4E7K2', priority: 1, match, capturedAt: now }, { dutyLevel: duty.level, confirmationsRequired: 0 });
     return alert.id;

@@ -2,6 +2,7 @@
 import type { FenceGuard } from '../cluster/fence-guard.js';
 import type { HotlistIndex, MatchOptions } from '../matching/hotlist-index.js';
 import type { QueueSet } from '../queues/queue-set.js';
+import type { NewPlateRead } from '../domain/plate-read.js';
 import type { PlateReadEvent } from '../queues/payloads.js';
 import type { PlateReadRepo } from '../store/plate-read-repo.js';
 import type { InterceptionService } from '../services/interception-service.js';
@@ -17,10 +18,19 @@ export interface MatchDeps {
   fence?: Pick<FenceGuard, 'check'>;
 }
 
+/** The pass a plate-read event describes, as the store takes it. */
+export function plateReadOf(e: PlateReadEvent): NewPlateRead {
+  return {
+    id: e.eventId, cameraId: e.cameraId, plate: e.plate, confidence: e.confidence, format: e.format, firstSeen: new Date(e.firstSeen),
+    lastSeen: new Date(e.lastSeen), capturedAt: new Date(e.capturedAt), readCount: e.readCount, box: e.box, motion: e.motion ?? null,
+    crop: e.cropJpeg ? Buffer.from(e.cropJpeg, 'base64') : null,
+  };
+}
+
 export async function matchPlateRead(event: PlateReadEvent, deps: MatchDeps): Promise<void> {
   // Before any write: a node that stalled past its lease must not write as the camera's owner.
   await deps.fence?.check(event.cameraId, event.fence);
-  await deps.plateReads.upsert(event);
+  await deps.plateReads.upsert(plateReadOf(event));
   await deps.interceptions?.onPlateRead(event);
   for (const m of deps.hotlist.lookup(event.plate, deps.matchOptions)) {
     await deps.queues.add(

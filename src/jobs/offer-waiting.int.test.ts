@@ -21,6 +21,7 @@ import { PlateReadRepo } from '../store/plate-read-repo.js';
 import { UnitRepo } from '../store/unit-repo.js';
 import { dispatchAlert, type DispatchDeps } from './dispatch-alert.js';
 import { offerWaiting } from './offer-waiting.js';
+import { plateReadOf } from './match-plate-read.js';
 
 const config = configSchema.parse({
   dispatch: { ackTimeoutSeconds: 45, staleAfterSeconds: 600, maxAttempts: 3 },
@@ -68,7 +69,7 @@ describe('alerts waiting for a free unit', () => {
   async function waitingAlert(camera: string, priority: number): Promise<string> {
     const readId = randomUUID();
     const now = Date.now();
-    await new PlateReadRepo(db).upsert({ eventId: readId, cameraId: camera, plate: '粤B4E7K2', confidence: 0.95, format: 'ordinary', firstSeen: now, lastSeen: now, capturedAt: now, readCount: 1, box: [0, 0, 1, 1], update: false });
+    await new PlateReadRepo(db).upsert(plateReadOf({ eventId: readId, cameraId: camera, plate: '粤B4E7K2', confidence: 0.95, format: 'ordinary', firstSeen: now, lastSeen: now, capturedAt: now, readCount: 1, box: [0, 0, 1, 1], update: false }));
     const match = { level: 'exact' as const, ocrSubstitutions: 0, otherDifferences: 0, provinceDiffers: false };
     const { alert } = await deps.alerts.upsert({ plateReadId: readId, hotlistId, cameraId: camera, plate: '粤B4E7K2', priority, match, capturedAt: now }, { confirmationsRequired: 0 });
     await dispatchAlert({ alertId: alert.id, attempt: 1 }, deps);

@@ -75,9 +75,9 @@ export class InterceptionService {
     const plate = normalisePlate(rawPlate);
     if (plate.length < 2) throw new BadInputError(`plate '${rawPlate}' has no letters or digits`);
     const [read] = await this.d.plateReads.search({ plate, mode: 'exact', limit: 1 });
-    const camera = read ? await this.d.cameras.get(read.camera_id) : null;
+    const camera = read ? await this.d.cameras.get(read.cameraId) : null;
     const origin: Origin = read
-      ? { camera, at: new Date(read.captured_at).getTime(), photoReadId: read.id, headingDeg: read.direction ?? camera?.heading ?? null }
+      ? { camera, at: read.capturedAt.getTime(), photoReadId: read.id, headingDeg: read.direction ?? camera?.heading ?? null }
       : { camera: null, at: Date.now(), photoReadId: null, headingDeg: null };
     if (!origin.camera && !cameraIds?.length) throw new BadInputError(`no read of ${plate} places the vehicle: name the checkpoints in cameraIds`);
     return this.create({ alertId: null, plate, reason, origin, cameraIds, by, auto: false });

@@ -2,11 +2,11 @@
 import { BadInputError } from '../lib/errors.js';
 import type { Db } from './db.js';
 import type { DirectionFilter, SearchArea } from '../domain/search-area.js';
-import type { PlateReadEvent } from '../queues/payloads.js';
+import type { NewPlateRead, PlateMatchMode, PlateMotion, PlateRead } from '../domain/plate-read.js';
 import { canonicalForm } from '../matching/ocr-equivalence.js';
 import { narrowCameras } from './area.js';
 
-export interface PlateReadRow {
+interface Row {
   id: string;
   camera_id: string;
   plate: string;
@@ -18,12 +18,19 @@ export interface PlateReadRow {
   read_count: number;
   box: number[];
   has_crop: boolean;
-  motion: 'approaching' | 'receding' | null;
-  /** Compass degrees of travel; null when the camera has no heading or the motion is unknown. */
+  motion: PlateMotion | null;
   direction: number | null;
 }
 
-export type PlateMatchMode = 'exact' | 'fuzzy' | 'partial';
+function toRead(r: Row): PlateRead {
+  return {
+    id: r.id, cameraId: r.camera_id, plate: r.plate, confidence: r.confidence, format: r.format, firstSeen: new Date(r.first_seen),
+    lastSeen: new Date(r.last_seen), capturedAt: new Date(r.captured_at), readCount: r.read_count, box: r.box, hasCrop: r.has_crop,
+    motion: r.motion, direction: r.direction,
+  };
+}
+
+export type { PlateMatchMode };
 
 export interface PlateReadQuery {
   plate?: string;
@@ -90,13 +97,13 @@ export class PlateReadRepo {
   constructor(private readonly db: Db) {}
 
   /** Inserts the pass, or updates it when a later event of the same pass arrives; returns true when new. */
-  async upsert(e: PlateReadEvent): Promise<boolean> {
-    const crop = e.cropJpeg ? Buffer.from(e.cropJpeg, 'base64') : null;
+  async upsert(e: NewPlateRead): Promise<boolean> {
+    const crop = e.crop ? Buffer.from(e.crop) : null;
     // Direction of travel (migration 008): along the camera's facing when going away, against it when coming;
     // without a facing, the one-way heading of the road it watches.
     const [row] = await this.db.query<{ inserted: boolean }>(
       `insert into plate_reads (id, camera_id, plate, plate_canonical, confidence, format, first_seen, last_seen, captured_at, read_count, box, crop, motion, direction)
-       values ($1,$2,$3,$4,$5,$6,to_timestamp($7/1000.0),to_timestamp($8/1000.0),to_timestamp($9/1000.0),$10,$11,$12,$13,
+       values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,
          (select case when facing is null then heading when $13 = 'receding' then facing
                       when $13 = 'approaching' then case when facing >= 180 then facing - 180 else facing + 180 end end
           from cameras where id = $2))
@@ -105,14 +112,17 @@ export class PlateReadRepo {
          read_count = excluded.read_count, box = excluded.box, crop = coalesce(excluded.crop, plate_reads.crop),
          motion = coalesce(excluded.motion, plate_reads.motion), direction = coalesce(excluded.direction, plate_reads.direction)
        returning (xmax = 0) as inserted`,
-      [e.eventId, e.cameraId, e.plate, canonicalForm(e.plate), e.confidence, e.format, e.firstSeen, e.lastSeen, e.capturedAt, e.readCount, JSON.stringify(e.box), crop, e.motion ?? null],
+      [
+        e.id, e.cameraId, e.plate, canonicalForm(e.plate), e.confidence, e.format, e.firstSeen.toISOString(), e.lastSeen.toISOString(),
+        e.capturedAt.toISOString(), e.readCount, JSON.stringify(e.box), crop, e.motion,
+      ],
     );
     return row.inserted;
   }
 
-  async get(id: string): Promise<PlateReadRow | null> {
-    const [row] = await this.db.query<PlateReadRow>(`select ${columns} from plate_reads where id = $1`, [id]);
-    return row ?? null;
+  async get(id: string): Promise<PlateRead | null> {
+    const [row] = await this.db.query<Row>(`select ${columns} from plate_reads where id = $1`, [id]);
+    return row ? toRead(row) : null;
   }
 
   async crop(id: string): Promise<Buffer | null> {
@@ -124,7 +134,7 @@ export class PlateReadRepo {
    * Newest first, paged by offset and limit. Partial patterns use the trigram index (LIKE); a pattern
    * without three known characters in a row must be narrowed (SearchTooBroadError otherwise).
    */
-  async search(q: PlateReadQuery): Promise<PlateReadRow[]> {
+  async search(q: PlateReadQuery): Promise<PlateRead[]> {
     const cameraIds = await narrowCameras(this.db, q.cameraIds, q.area);
     if (cameraIds && !cameraIds.length) return [];
     const mode = q.mode ?? 'exact';
@@ -134,7 +144,7 @@ export class PlateReadRepo {
     checkPartialNarrowed(q.plate, { cameraIds, from: q.from, to: q.to });
     // The trigram bitmap ANDed with the BRIN time bitmap of one window reads only that window's candidates;
     // windows are disjoint and newest first, so their rows concatenate in order.
-    const rows: PlateReadRow[] = [];
+    const rows: PlateRead[] = [];
     const top = q.to?.getTime() ?? Date.now();
     let upper = q.to;
     for (const days of [...PARTIAL_WINDOWS_DAYS, Infinity]) {
@@ -165,13 +175,13 @@ export class PlateReadRepo {
     return { total: Math.min(Number(n), cap), exact: Number(n) <= cap };
   }
 
-  private async select(q: PlateReadQuery & { mode: PlateMatchMode }, from: Date | undefined, to: Date | undefined, limit: number, offset: number): Promise<PlateReadRow[]> {
+  private async select(q: PlateReadQuery & { mode: PlateMatchMode }, from: Date | undefined, to: Date | undefined, limit: number, offset: number): Promise<PlateRead[]> {
     const params: unknown[] = [];
     const where = this.where(q, from, to, params);
     const p = (value: unknown) => `$${params.push(value)}`;
     const sql = `select ${columns} from plate_reads ${where}
       order by first_seen desc, id desc limit ${p(limit)} offset ${p(offset)}`;
-    return this.db.query<PlateReadRow>(sql, params);
+    return (await this.db.query<Row>(sql, params)).map(toRead);
   }
 
   /** The where clause of a search, its values pushed onto `params`. */

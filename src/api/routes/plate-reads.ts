@@ -10,7 +10,7 @@ import { caseGrant, scopeOf, withCase } from '../../services/scope-filter.js';
 import { plateReadView } from '../views/plate-read.js';
 import { accessOf, areaOf, directionFields, directionOf, footageUrl, nextOffset as nextPage, recordSearch, whereFields, whyFields } from '../footage-search.js';
 
-const searchQuery = z.strictObject({
+export const plateReadSearchQuery = z.strictObject({
   /** Partial: `?` one character, `*` any run; the known part may sit anywhere in the plate. */
   plate: z.string().trim().min(1).max(16).optional(),
   match: z.enum(['exact', 'fuzzy', 'partial']).default('exact'),
@@ -28,7 +28,7 @@ const searchQuery = z.strictObject({
 export function plateReadRoutes(deps: ApiDeps) {
   return new Hono<ApiEnv>()
     .get('/', requireRole('admin', 'operator', 'investigator'), async (c) => {
-      const q = parseOr400(searchQuery, c.req.query(), 'query');
+      const q = parseOr400(plateReadSearchQuery, c.req.query(), 'query');
       const access = await accessOf(q, deps.cases);
       const area = areaOf(q);
       const direction = directionOf(q);

@@ -8,9 +8,10 @@ import { notFound, parseOr400, uuidParam } from '../errors.js';
 import { nextOffset, TOTAL_CAP } from '../lists.js';
 import { caseGrant, scopeOf, withCase } from '../../services/scope-filter.js';
 import { MediaRefRepo } from '../../store/media-ref-repo.js';
+import { sightingView } from '../views/sighting.js';
 import { accessOf, areaOf, footageUrl, nextOffset as nextPage, recordSearch, whereFields, whyFields } from '../footage-search.js';
 
-const searchQuery = z.strictObject({
+export const sightingSearchQuery = z.strictObject({
   label: z.string().optional(),
   camera: z.string().optional(),
   plate: z.string().trim().min(2).max(16).optional(),
@@ -25,7 +26,7 @@ const searchQuery = z.strictObject({
 export function sightingRoutes(deps: ApiDeps) {
   return new Hono<ApiEnv>()
     .get('/', requireRole('admin', 'operator', 'investigator'), async (c) => {
-      const q = parseOr400(searchQuery, c.req.query(), 'query');
+      const q = parseOr400(sightingSearchQuery, c.req.query(), 'query');
       const access = await accessOf(q, deps.cases);
       const { rows, total, exact } = await deps.sightings.page({
         labels: q.label?.split(','),
@@ -41,8 +42,8 @@ export function sightingRoutes(deps: ApiDeps) {
       await recordSearch(c, deps, { action: 'search.sightings', target: q.plate ?? q.label ?? null, access, details: { ...params, results: rows.length } });
       return c.json({
         sightings: rows.map((r) => {
-          const crop = withCase(r.has_crop ? `/api/v1/sightings/${r.id}/crop.jpg` : null, access);
-          return { ...r, cropUrl: crop, thumbnailUrl: crop, footageUrl: footageUrl(r.camera_id, r.first_seen, r.last_seen, access) };
+          const cropUrl = withCase(r.hasCrop ? `/api/v1/sightings/${r.id}/crop.jpg` : null, access);
+          return sightingView(r, { cropUrl, footageUrl: footageUrl(r.cameraId, r.firstSeen, r.lastSeen, access) });
         }),
         total,
         totalExact: exact,

@@ -96,10 +96,10 @@ function thumb(r) {
 }
 
 function row(r) {
-  const cam = cameraById(r.camera_id);
+  const cam = cameraById(r.cameraId);
   return h('tr', { dataset: { read: r.id } },
     h('td', {}, thumb(r)), h('td', { class: 'plate' }, r.plate), h('td', {}, `${Math.round(r.confidence * 100)}%`),
-    h('td', {}, cam?.name ?? r.camera_id), h('td', {}, fmtTime(r.captured_at, state.timezone)), h('td', {}, compass(r.direction)),
+    h('td', {}, cam?.name ?? r.cameraId), h('td', {}, fmtTime(r.capturedAt, state.timezone)), h('td', {}, compass(r.direction)),
     h('td', {}, h('button', { type: 'button', class: 'search-play', onclick: () => void play(r) }, t('play'))));
 }
 
@@ -118,7 +118,7 @@ function renderResults() {
 async function play(r) {
   const el = $('#search-player');
   el.hidden = false;
-  const title = h('h3', {}, `${t('footage')} · ${r.plate} · ${cameraById(r.camera_id)?.name ?? r.camera_id}`);
+  const title = h('h3', {}, `${t('footage')} · ${r.plate} · ${cameraById(r.cameraId)?.name ?? r.cameraId}`);
   const close = h('button', { type: 'button', onclick: () => ((el.hidden = true), fill(el)) }, t('close'));
   try {
     fill(el, title, await footageVideo(r.footageUrl), close);
