@@ -13,6 +13,9 @@ const types: Record<string, string> = {
   '.js': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
   '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  // The unit phone's install: the web app manifest (the service worker, sw.js, is plain JavaScript).
+  '.webmanifest': 'application/manifest+json; charset=utf-8',
 };
 
 // The page loads nothing from elsewhere; say so to the browser too. No inline script or style either.

@@ -9,7 +9,7 @@ import { mountHeat } from './heat.js';
 import { mountSearch } from './search.js';
 import { loadCameras, loadUnits, onCameraStatus, renderCameras, renderUnits, tickAges } from './status.js';
 import { canDispose, on, state } from './store.js';
-import { onOffer, refreshOffers, renderOffers } from './unit.js';
+import { mountUnit, onOffer, refreshOffers, registerServiceWorker, renderOffers } from './unit.js';
 import { mountLive } from './live.js';
 import { mountDuty, onDutyEvent } from './duty.js';
 import { mountHealth, onHealthEvent } from './health.js';
@@ -110,6 +110,7 @@ async function start() {
   setInterval(() => void loadCameras().catch(() => {}), CAMERAS_EVERY_MS);
   setInterval(() => void loadUnits().catch(() => {}), UNITS_EVERY_MS);
   if (isUnit) setInterval(() => void refreshOffers(), UNITS_EVERY_MS);
+  if (isUnit) mountUnit();
   setInterval(tickAges, 1000);
 }
 
@@ -133,4 +134,5 @@ $('#lang').addEventListener('click', toggleLang);
 document.addEventListener('pointerdown', unlockSound, { once: true });
 bindKeys(openDisposition);
 applyStatic();
+registerServiceWorker();
 if (token.get()) void start();
