@@ -46,6 +46,12 @@ describe('snake_case aliases', () => {
     expect(warnings.join('\n')).toMatch(/'camera_id'/);
   });
 
+  it('keeps the signed media URL parameters and the stream token as sent', async () => {
+    const { post } = tinyApp();
+    const got = await post('/new/1?media_exp=1&media_tid=t&media_sig=s&access_token=a&include_ended=1', {});
+    expect(got.query).toEqual({ media_exp: '1', media_tid: 't', media_sig: 's', access_token: 'a', includeEnded: '1' });
+  });
+
   it('passes requests through untouched on routes not yet on the contract', async () => {
     const { warnings, post } = tinyApp();
     expect(await post('/old?include_inactive=1', { expires_at: 'x' })).toEqual({ query: { include_inactive: '1' }, body: { expires_at: 'x' } });

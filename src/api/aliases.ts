@@ -6,9 +6,12 @@
 import type { MiddlewareHandler } from 'hono';
 import type { Logger } from '../lib/logger.js';
 import { docFor } from './contract/document.js';
+import { SIG } from './media-url.js';
 import type { RouteDoc } from './contract/route-doc.js';
 
 const SNAKE = /^[a-z][a-z0-9]*(?:_[a-z0-9]+)+$/;
+/** Names that are snake_case on purpose and stay: a signed media URL's parameters (signed as sent) and the SSE token. */
+const KEPT = new Set<string>([...Object.values(SIG), 'access_token']);
 
 /** `include_inactive` -> `includeInactive`; a name that is not snake_case is returned as it is. */
 export function camelName(name: string): string {
@@ -32,13 +35,15 @@ export function camelKeys(value: unknown, used: Set<string>): unknown {
   return out;
 }
 
+const queryName = (k: string) => (KEPT.has(k) ? k : camelName(k));
+
 function renameQuery(url: URL, used: Set<string>): boolean {
   const pairs = [...url.searchParams];
-  if (!pairs.some(([k]) => camelName(k) !== k)) return false;
+  if (!pairs.some(([k]) => queryName(k) !== k)) return false;
   const present = new Set(pairs.map(([k]) => k));
   const next = new URLSearchParams();
   for (const [key, value] of pairs) {
-    const name = camelName(key);
+    const name = queryName(key);
     if (name !== key) used.add(key);
     if (name !== key && present.has(name)) continue;
     next.append(name, value);
