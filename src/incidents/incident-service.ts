@@ -69,6 +69,8 @@ export class IncidentService {
     const plan = responseFor(cfg, level, input.severity);
     const source: IncidentSource = input.source;
     const now = new Date();
+    // Read before the transaction: PGlite's one connection is the transaction's until it ends.
+    const checkpoints = plan.intercept ? (await this.d.cameras.list()).filter((c) => c.kind === 'checkpoint') : [];
     const made = await this.db.tx(async (t) => {
       const repo = this.d.incidents.on(t);
       if (alertId && (await repo.findBy({ alertId }))) throw new ConflictError(`alert ${alertId} already raised an incident`);
@@ -79,7 +81,7 @@ export class IncidentService {
         shift: shiftOf(now, this.d.config.reports.shifts, this.d.config.server.timezone), reportedBy: by.name, reportedByPerson: by.personId, role: by.role,
       });
       const legs = await this.offerLegs(t, incident, plan, 1);
-      const orders = plan.intercept ? await this.intercept(t, incident, by) : [];
+      const orders = plan.intercept ? await this.intercept(t, incident, checkpoints, by) : [];
       await this.d.audit.on(t).append({
         actor: by.name, role: by.role, action: 'incident.raised', target: incident.id,
         details: { source, type: input.type, severity: input.severity, dutyLevel: level, plan, legs: legs.map((l) => ({ unitId: l.unitId, kind: l.kind, grid: l.grid, targetS: l.targetS })), interceptionOrders: orders },
@@ -204,7 +206,7 @@ export class IncidentService {
   }
 
   /** Interception orders to the checkpoints around (interception.radiusM, maxCheckpoints); the alert's open order if it has one. */
-  private async intercept(t: Db, incident: Incident, by: Principal): Promise<string[]> {
+  private async intercept(t: Db, incident: Incident, checkpoints: readonly CameraRow[], by: Principal): Promise<string[]> {
     const repo = this.d.incidents.on(t);
     const orders = this.d.orders.on(t);
     if (incident.alertId) {
@@ -214,7 +216,6 @@ export class IncidentService {
         return [existing.id];
       }
     }
-    const checkpoints = (await this.d.cameras.list()).filter((c) => c.kind === 'checkpoint');
     const hit = { lat: incident.lat, lon: incident.lon, cameraId: incident.cameraId, headingDeg: null, at: incident.createdAt.getTime() };
     const { mode, targets } = chooseInterceptionTargets(hit, checkpoints, { ...this.d.config.interception, includeHitCamera: true });
     if (!targets.length) return [];
