@@ -188,6 +188,27 @@ async function stepKind(setup: KindSetup, steps: number[], o: { seconds: number;
     steps: result,
     camerasPerNode: kept.length ? Math.max(...kept) : 0,
     limit: result.at(-1)?.keepsUp ? `every step kept up; try more than ${result.at(-1)?.cameras}` : `frames drop at ${result.at(-1)?.cameras} cameras`,
+    fromCpuCost: result.length ? fromCpuCost(result.at(-1) as Step, o.threads) : null,
+  };
+}
+
+/**
+ * What the CPU a camera costs says a node would carry on a machine of its own: an estimate, not a measurement
+ * (CPU seconds per frame run high on a crowded machine). With one ORT thread, inference runs on the node
+ * process's main thread one frame at a time, so that process alone cannot use much more than one core.
+ */
+function fromCpuCost(step: Step, threads: number) {
+  const fps = step.analysedFpsPerCamera.mean * step.cameras;
+  if (!fps) return null;
+  const perCamera = (step.cpuCores.node / fps) * FPS;
+  const processPerCamera = (step.cpuCores.nodeProcess / fps) * FPS;
+  const cores = os.cpus().length;
+  return {
+    coresPerCameraAt5Fps: round(perCamera),
+    nodeProcessCoresPerCameraAt5Fps: round(processPerCamera),
+    camerasPerIdleNode: Math.floor(cores / perCamera),
+    camerasPerNodeProcess: threads === 1 ? Math.floor(1 / processPerCamera) : null,
+    note: `from the step of ${step.cameras} camera(s): ${cores} cores / cost per camera; with 1 ORT thread one node process is held to about 1 core (camerasPerNodeProcess): run one process per core, or raise plates.threads / vision.threads`,
   };
 }
 
