@@ -41,22 +41,22 @@ describe('API', () => {
   });
 
   it('names each bad field of a body of the wrong shape', async () => {
-    const res = await t.api('/hotlist', admin, { method: 'POST', body: JSON.stringify({ plate: '粤B4E7K2', category: 'stolen', reason: '', source: 's', expires_at: 'soon', why: 'case 1' }) });
+    const res = await t.api('/hotlist', admin, { method: 'POST', body: JSON.stringify({ plate: '粤B4E7K2', category: 'stolen', reason: '', source: 's', expiresAt: 'soon', why: 'case 1' }) });
     expect(res.status).toBe(400);
     const details = (res.body.details as string[]).join('\n');
     expect(details).toMatch(/category: expected one of stolen_vehicle/);
     expect(details).toMatch(/reason: expected why the plate is listed/);
-    expect(details).toMatch(/expires_at: expected an ISO date/);
+    expect(details).toMatch(/expiresAt: expected an ISO date/);
     const notJson = await t.api('/hotlist', admin, { method: 'POST', body: 'plate=1', headers: { 'content-type': 'application/json' } });
     expect(notJson.status).toBe(400);
     expect(notJson.body.error).toMatch(/must be JSON/);
-    const noWhy = await t.api('/hotlist', admin, { method: 'POST', body: JSON.stringify({ plate: '粤B4E7K2', category: 'wanted', reason: 'r', source: 's', expires_at: '2030-01-01T00:00:00Z' }) });
+    const noWhy = await t.api('/hotlist', admin, { method: 'POST', body: JSON.stringify({ plate: '粤B4E7K2', category: 'wanted', reason: 'r', source: 's', expiresAt: '2030-01-01T00:00:00Z' }) });
     expect(noWhy.body.error).toMatch(/why/);
   });
 
   it('imports the good rows of a CSV and reports the broken ones by row', async () => {
     const csv = [
-      'plate,pattern,category,reason,source,priority,expires_at',
+      'plate,pattern,category,reason,source,priority,expiresAt',
       '京A12345,,wanted,armed robbery,bulletin 7,1,2030-01-01T00:00:00Z',
       ',粤B?23*,suspect_vehicle,"seen at robbery, partial plate",witness,2,2030-01-01T00:00:00Z',
       '沪C99999,,wanted,r,s,1,tomorrow',
@@ -67,9 +67,9 @@ describe('API', () => {
     expect(res.body.imported).toBe(2);
     const errors = res.body.errors as { row: number; message: string }[];
     expect(errors.map((e) => e.row)).toEqual([4, 5]);
-    expect(errors[0].message).toMatch(/expires_at/);
+    expect(errors[0].message).toMatch(/expiresAt/);
     const listed = await t.api('/hotlist?limit=100', admin);
-    const plates = (listed.body.entries as { plate?: string; pattern?: string }[]).map((e) => e.plate ?? e.pattern);
+    const plates = (listed.body.entries as { plate: string | null; pattern: string | null }[]).map((e) => e.plate ?? e.pattern);
     expect(plates).toEqual(expect.arrayContaining(['京A12345', '粤B?23*']));
     const wrongType = await t.api('/hotlist/import?why=x%20y%20z', admin, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
     expect(wrongType.status).toBe(400);

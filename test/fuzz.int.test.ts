@@ -51,7 +51,7 @@ describe('API fuzz', () => {
     // Something real behind some ids, so malformed requests also reach the code past the id look-up.
     const entry = await t.api('/hotlist', admin, {
       method: 'POST',
-      body: JSON.stringify({ plate: '粤B4E7K2', category: 'stolen_vehicle', reason: 'stolen 2026-11-01', source: 'bulletin 12', expires_at: '2030-01-01T00:00:00Z', why: 'case 2026-1' }),
+      body: JSON.stringify({ plate: '粤B4E7K2', category: 'stolen_vehicle', reason: 'stolen 2026-11-01', source: 'bulletin 12', expiresAt: '2030-01-01T00:00:00Z', why: 'case 2026-1' }),
     });
     const hotlistId = entry.body.id as string;
     const readId = randomUUID();
@@ -121,7 +121,7 @@ describe('API fuzz', () => {
       return { status: res.status, body: (await res.json()) as Record<string, unknown> };
     };
     const listing = (extra: Record<string, unknown> = {}) =>
-      JSON.stringify({ plate: '京A12345', category: 'wanted', reason: 'armed robbery', source: 'bulletin 7', expires_at: '2030-01-01T00:00:00Z', why: 'case 2026-2', ...extra });
+      JSON.stringify({ plate: '京A12345', category: 'wanted', reason: 'armed robbery', source: 'bulletin 7', expiresAt: '2030-01-01T00:00:00Z', why: 'case 2026-2', ...extra });
 
     it('refuses a NUL byte in why on every hotlist change, naming the field, and stores, indexes and audits nothing', async () => {
       const before = await snapshot();
@@ -146,7 +146,7 @@ describe('API fuzz', () => {
     });
 
     it('imports a CSV once: a retried import skips the rows listed already and names them', async () => {
-      const csv = 'plate,category,reason,source,priority,expires_at\n川A77777,wanted,armed robbery,bulletin 9,1,2030-01-01T00:00:00Z\n';
+      const csv = 'plate,category,reason,source,priority,expiresAt\n川A77777,wanted,armed robbery,bulletin 9,1,2030-01-01T00:00:00Z\n';
       const send = () => call('/hotlist/import?why=bulletin%209', { method: 'POST', body: csv, headers: { 'content-type': 'text/csv' } });
       expect((await send()).body).toMatchObject({ imported: 1, skipped: [] });
       const again = await send();

@@ -2,20 +2,7 @@
 type Op = { summary: string; roles: string; query?: string[]; body?: string; form?: string };
 
 const ops: Record<string, Record<string, Op>> = {
-  '/cameras/{id}/live': { get: { summary: 'Live view: the camera H.264 copied into fragmented MP4 (video/mp4 stream for MediaSource; header x-codec names the codec, x-live-session the shared ffmpeg run), or ?format=mjpeg: re-encoded JPEGs as multipart/x-mixed-replace for codecs the browser cannot play. One ffmpeg per camera for all viewers; 429 over live.maxViewersPerCamera; 503 {error, state: offline} when the camera gives no picture; each view audited (live.view). Also opens with a signed media URL', roles: 'admin, operator, checkpoint (own camera)' } },
-  '/live': { get: { summary: 'Live streams running in this API process: camera, viewers, ffmpeg pid, since', roles: 'admin' } },
-  '/media-urls': { post: { summary: 'A short-lived signed URL (HMAC-SHA256 over GET, path, query, expiry and token id; default 300 s, at most 3600) for one media path, for <video>/<img> that cannot send the bearer token: footage play, segments, export files, live view, plate and face crops, subject photos. It acts as the asker (role checks still apply; revoking the token ends it). Footage needs a purpose (body purpose or the path\'s purpose=/case=) and its issue is audited (media-url.issue). Returns 201 {url, expiresAt}', roles: 'any', body: 'MediaUrl' } },
   '/footage/{camera}/play': { get: { summary: 'One MP4 of a camera between two times (HTTP range requests); purpose or case required, audited; also opens with a signed media URL', roles: 'admin, operator, investigator', query: ['from', 'to', 'purpose', 'case'] } },
-  '/hotlist': {
-    get: { summary: 'List live hotlist entries', roles: 'admin, operator, investigator, checkpoint', query: ['plate', 'category', 'include_inactive', 'limit', 'offset'] },
-    post: { summary: 'Add an entry (plate or pattern, category, reason, source, priority, expires_at, why)', roles: 'admin, operator', body: 'HotlistCreate' },
-  },
-  '/hotlist/{id}': {
-    get: { summary: 'One entry', roles: 'admin, operator, investigator, checkpoint' },
-    patch: { summary: 'Change category, reason, source, priority, expiry or active (with why)', roles: 'admin, operator', body: 'HotlistPatch' },
-    delete: { summary: 'Deactivate an entry (?why=...)', roles: 'admin, operator', query: ['why'] },
-  },
-  '/hotlist/import': { post: { summary: 'Import a CSV (text/csv body, ?why=...); returns imported count and per-row errors', roles: 'admin, operator', query: ['why'] } },
   '/alerts': { get: { summary: 'Alerts, newest first (a checkpoint sees its own)', roles: 'admin, operator, investigator, checkpoint', query: ['status', 'since', 'limit'] } },
   '/alerts/{id}': { get: { summary: 'Alert with evidence, assignments and deliveries', roles: 'admin, operator, investigator, checkpoint, unit' } },
   '/alerts/{id}/disposition': { post: { summary: 'Confirm or dismiss a candidate hit with a reason', roles: 'admin, operator', body: 'Disposition' } },
@@ -23,7 +10,6 @@ const ops: Record<string, Record<string, Op>> = {
   '/units/{id}/position': { post: { summary: 'Report a position {lat, lon, at?, heading?, speedKmh?} (also over MQTT: <prefix>/units/<id>/position)', roles: 'unit (own), admin', body: 'Position' } },
   '/reports/response-times': { get: { summary: 'Per grid (camera grid, else district) and shift (reports.shifts, server.timezone), with totals: dispatched alerts, p50/p90 seconds from alert to acknowledgement and to arrival, share arriving within 1, 3 and 5 minutes; default the last 7 days, at most 366', roles: 'admin, operator, investigator', query: ['from', 'to'] } },
   '/reports/heat': { get: { summary: 'Counts of alerts or plate reads by grid and hour of day (0-23, server.timezone): grids, counts[grid][hour], total, max', roles: 'admin, operator, investigator', query: ['from', 'to', 'kind (alerts|reads)'] } },
-  '/map/base': { get: { summary: "The map's offline base: road-graph streets and district outlines as [lon, lat] lines (map.maxPoints, longest kept)", roles: 'any' } },
   '/units/{id}/alerts/{alertId}/ack': { post: { summary: 'Acknowledge an offered alert (on the way)', roles: 'unit (own), operator, admin' } },
   '/units/{id}/alerts/{alertId}/arrived': { post: { summary: 'Arrived at the target', roles: 'unit (own), operator, admin' } },
   '/units/{id}/alerts/{alertId}/resolved': { post: { summary: 'Resolved', roles: 'unit (own), operator, admin' } },
@@ -71,21 +57,6 @@ const ops: Record<string, Record<string, Op>> = {
 };
 
 const schemas = {
-  HotlistCreate: {
-    type: 'object',
-    required: ['category', 'reason', 'source', 'expires_at', 'why'],
-    properties: {
-      plate: { type: 'string' },
-      pattern: { type: 'string', description: '? one character, * any run' },
-      category: { enum: ['stolen_vehicle', 'wanted', 'suspect_vehicle', 'missing_person', 'fake_plate', 'other'] },
-      reason: { type: 'string' },
-      source: { type: 'string' },
-      priority: { type: 'integer', minimum: 1, maximum: 5 },
-      expires_at: { type: 'string', format: 'date-time' },
-      why: { type: 'string' },
-    },
-  },
-  HotlistPatch: { type: 'object', required: ['why'], properties: { category: { type: 'string' }, reason: { type: 'string' }, source: { type: 'string' }, priority: { type: 'integer' }, expires_at: { type: 'string' }, active: { type: 'boolean' }, why: { type: 'string' } } },
   Disposition: {
     type: 'object',
     required: ['verdict', 'reason'],
@@ -139,7 +110,6 @@ const schemas = {
     description: 'Either alertId (a plate alert: plate, photo and hit from it; reason defaults to its hotlist reason) or plate with a reason (placed by its latest read; without one, name cameraIds).',
     properties: { alertId: { type: 'string', format: 'uuid' }, plate: { type: 'string' }, reason: { type: 'string', minLength: 3 }, cameraIds: { type: 'array', items: { type: 'string' }, description: 'checkpoint cameras to order instead of the chosen ones' } },
   },
-  MediaUrl: { type: 'object', required: ['path'], properties: { path: { type: 'string', description: 'an /api/v1 media path with its query, e.g. /api/v1/footage/gate-1/play?from=...&to=...' }, purpose: { type: 'string', minLength: 3, description: 'why the footage is opened (footage paths without purpose=/case=)' }, ttlSeconds: { type: 'integer', minimum: 10, maximum: 3600, default: 300 } } },
   InterceptionAck: { type: 'object', properties: { cameraId: { type: 'string', description: 'the checkpoint acknowledged for (operators and admins); a checkpoint account may leave the body empty' } } },
 };
 

@@ -65,7 +65,7 @@ async function seedDemo(loaded: LoadedConfig, repos: Repos, hotlist: HotlistServ
   const listed = new Set((await repos.hotlistRepo.list({ limit: 1000 })).map((e) => e.plate));
   for (const h of demo.hotlist.filter((e) => !listed.has(e.plate))) {
     const expires = new Date(Date.now() + 365 * 24 * 3600 * 1000).toISOString();
-    await hotlist.create({ plate: h.plate, category: h.category as never, reason: h.reason, source: 'demo seed (config/default.yaml)', priority: h.priority, expires_at: expires }, admin, 'demo seed');
+    await hotlist.create({ plate: h.plate, category: h.category as never, reason: h.reason, source: 'demo seed (config/default.yaml)', priority: h.priority, expiresAt: expires }, admin, 'demo seed');
   }
   for (const p of demo.positions) await repos.units.reportPosition(p.unit, p.lat, p.lon);
   for (const u of units) await repos.units.setStatus(u.id, 'available');

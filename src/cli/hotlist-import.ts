@@ -17,12 +17,18 @@ export async function runHotlistImport(args: string[], env: Environment, out: No
     headers: { authorization: `Bearer ${env.apiToken}`, 'content-type': 'text/csv' },
     body: csv,
   });
-  const body = (await res.json()) as { imported?: number; errors?: { row: number; message: string }[]; error?: string };
+  const body = (await res.json()) as {
+    imported?: number;
+    errors?: { row: number; message: string }[];
+    skipped?: { plate: string | null; pattern: string | null; category: string; existingId: string }[];
+    error?: string;
+  };
   if (body.error) {
     out.write(`import failed: ${body.error}\n`);
     return 1;
   }
   out.write(`imported ${body.imported} entries from ${file}\n`);
   for (const e of body.errors ?? []) out.write(`  row ${e.row}: ${e.message}\n`);
+  for (const s of body.skipped ?? []) out.write(`  skipped ${s.plate ?? s.pattern} (${s.category}): already listed as ${s.existingId}\n`);
   return body.errors?.length ? 1 : 0;
 }

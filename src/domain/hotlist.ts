@@ -60,11 +60,11 @@ const entryInputFields = z.strictObject({
   reason: nonEmpty('why the plate is listed'),
   /** Where the record came from (system, case number, bulletin): needed to audit and to expire it. */
   source: nonEmpty('where the record came from'),
-  added_by: nonEmpty('who added the entry'),
+  addedBy: nonEmpty('who added the entry'),
   /** 1 is the most urgent; 3 unless said otherwise. */
   priority: z.number(priorityError).int(priorityError).min(1, priorityError).max(5, priorityError).default(3),
   /** Required: governance forbids open-ended listings. */
-  expires_at: z.iso.datetime({ offset: true, error: 'expected an ISO date such as 2027-01-31T00:00:00Z' }),
+  expiresAt: z.iso.datetime({ offset: true, error: 'expected an ISO date such as 2027-01-31T00:00:00Z' }),
 });
 
 /**
@@ -91,7 +91,7 @@ export type HotlistEntryInput = z.output<typeof HotlistEntryInputSchema>;
 export const HotlistEntrySchema = exactlyOneTarget(
   entryInputFields.extend({
     id: z.string().min(1),
-    created_at: z.iso.datetime({ offset: true }),
+    createdAt: z.iso.datetime({ offset: true }),
     /** Cleared instead of deleting, so alerts raised on the entry still resolve to it. */
     active: z.boolean(),
   }),

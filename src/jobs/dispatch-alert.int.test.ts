@@ -56,7 +56,7 @@ describe('escalation timing under each duty level', () => {
     const repos = { alerts: new AlertRepo(db), assignments: new AssignmentRepo(db), cameras: new CameraRepo(db), hotlistRepo: new HotlistRepo(db), units: new UnitRepo(db), audit: new AuditRepo(db) };
     await repos.cameras.upsertAll(config.cameras);
     await repos.units.upsertAll(config.units);
-    const entry = await repos.hotlistRepo.create({ plate: '粤B4E7K2', category: 'stolen_vehicle', reason: 'stolen (test)', source: 'test', added_by: 'test', priority: 1, expires_at: '2099-01-01T00:00:00Z' });
+    const entry = await repos.hotlistRepo.create({ plate: '粤B4E7K2', category: 'stolen_vehicle', reason: 'stolen (test)', source: 'test', addedBy: 'test', priority: 1, expiresAt: '2099-01-01T00:00:00Z' });
     hotlistId = entry.id;
     deps = { ...repos, queues, bus: new EventBus(redis, queues.prefix), channels: [], policy: config.dispatch, duty };
   });
@@ -84,7 +84,7 @@ describe('escalation timing under each duty level', () => {
   }
 
   const escalation = (alertId: string, lastAttempt: number) => queues.queue('escalate').getJob(`escalate_${alertId}_${lastAttempt}`);
-  const offered = async (alertId: string) => (await deps.assignments.forAlert(alertId)).map((a) => ({ unit: a.unit_id, attempt: a.attempt, state: a.state }));
+  const offered = async (alertId: string) => (await deps.assignments.forAlert(alertId)).map((a) => ({ unit: a.unitId, attempt: a.attempt, state: a.state }));
 
   it.each([
     ['normal', 45_000, ['u1']],

@@ -48,7 +48,7 @@ describe('alerts waiting for a free unit', () => {
     const repos = { alerts: new AlertRepo(db), assignments: new AssignmentRepo(db), cameras: new CameraRepo(db), hotlistRepo: new HotlistRepo(db), units: new UnitRepo(db), audit: new AuditRepo(db) };
     await repos.cameras.upsertAll(config.cameras);
     await repos.units.upsertAll(config.units);
-    hotlistId = (await repos.hotlistRepo.create({ plate: '粤B4E7K2', category: 'stolen_vehicle', reason: 'stolen (test)', source: 'test', added_by: 'test', priority: 1, expires_at: '2099-01-01T00:00:00Z' })).id;
+    hotlistId = (await repos.hotlistRepo.create({ plate: '粤B4E7K2', category: 'stolen_vehicle', reason: 'stolen (test)', source: 'test', addedBy: 'test', priority: 1, expiresAt: '2099-01-01T00:00:00Z' })).id;
     deps = { ...repos, queues, bus: new EventBus(redis, queues.prefix), channels: [], policy: config.dispatch, duty };
   });
 
@@ -76,7 +76,7 @@ describe('alerts waiting for a free unit', () => {
     return alert.id;
   }
 
-  const offers = async (alertId: string) => (await deps.assignments.forAlert(alertId)).map((a) => ({ unit: a.unit_id, attempt: a.attempt }));
+  const offers = async (alertId: string) => (await deps.assignments.forAlert(alertId)).map((a) => ({ unit: a.unitId, attempt: a.attempt }));
   const audited = async (action: string, target: string) => (await deps.audit.list({ action, limit: 1000 })).filter((e) => e.target === target);
 
   it('records the wait once, even when the dispatch job runs again', async () => {

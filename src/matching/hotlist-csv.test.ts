@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parseHotlistCsv, splitCsv } from './hotlist-csv.js';
 
 const NOW = Date.parse('2026-11-24T12:00:00Z');
-const HEADER = 'plate,pattern,category,reason,source,priority,expires_at';
+const HEADER = 'plate,pattern,category,reason,source,priority,expiresAt';
 const parse = (text: string) => parseHotlistCsv(text, 'officer.li', { now: NOW });
 
 describe('splitCsv', () => {
@@ -34,7 +34,7 @@ describe('splitCsv', () => {
 });
 
 describe('parseHotlistCsv', () => {
-  it('imports good rows, normalised, with added_by from the caller and priority defaulted', () => {
+  it('imports good rows, normalised, with addedBy from the caller and priority defaulted', () => {
     const csv = `\uFEFF${HEADER}\n粤b 12-345,,stolen_vehicle,"stolen, red Civic",case 2026-118,,2027-01-31T00:00:00Z\n,*88?8,wanted,"witness: ""ends 88?8""",bulletin 7,1,2027-01-31T00:00:00+08:00\n`;
     const { entries, errors } = parse(csv);
     expect(errors).toEqual([]);
@@ -44,18 +44,18 @@ describe('parseHotlistCsv', () => {
         category: 'stolen_vehicle',
         reason: 'stolen, red Civic',
         source: 'case 2026-118',
-        added_by: 'officer.li',
+        addedBy: 'officer.li',
         priority: 3,
-        expires_at: '2027-01-31T00:00:00Z',
+        expiresAt: '2027-01-31T00:00:00Z',
       },
       {
         pattern: '*88?8',
         category: 'wanted',
         reason: 'witness: "ends 88?8"',
         source: 'bulletin 7',
-        added_by: 'officer.li',
+        addedBy: 'officer.li',
         priority: 1,
-        expires_at: '2027-01-31T00:00:00+08:00',
+        expiresAt: '2027-01-31T00:00:00+08:00',
       },
     ]);
   });
@@ -71,7 +71,7 @@ describe('parseHotlistCsv', () => {
     const { entries, errors } = parse(csv);
     expect(entries.map((e) => e.plate)).toEqual(['粤B12345', '粤B22222']);
     expect(errors).toEqual([
-      { row: 4, message: "expires_at: expected an ISO date such as 2027-01-31T00:00:00Z, got 'tomorrow'" },
+      { row: 4, message: "expiresAt: expected an ISO date such as 2027-01-31T00:00:00Z, got 'tomorrow'" },
       { row: 5, message: expect.stringMatching(/^category: expected one of stolen_vehicle, .*, got 'stolen'$/) },
       { row: 5, message: "priority: expected a whole number from 1 (highest) to 5, got 'high'" },
     ]);
@@ -96,7 +96,7 @@ describe('parseHotlistCsv', () => {
       'reason: expected why the plate is listed (non-empty)',
       'source: expected where the record came from (non-empty)',
     ]);
-    expect(byRow(5)[0]).toMatch(/^expires_at: expected a date in the future, got '2026-11-01T00:00:00Z'/);
+    expect(byRow(5)[0]).toMatch(/^expiresAt: expected a date in the future, got '2026-11-01T00:00:00Z'/);
     expect(byRow(6)[0]).toMatch(/^pattern: expected at least 2 literal characters/);
     expect(byRow(7)).toEqual(["priority: expected a whole number from 1 (highest) to 5, got '6'"]);
   });
@@ -106,15 +106,15 @@ describe('parseHotlistCsv', () => {
     expect(entries).toEqual([]);
     expect(errors).toHaveLength(1);
     expect(errors[0].row).toBe(1);
-    expect(errors[0].message).toMatch(/^header: missing source, expires_at; expected columns plate,pattern,/);
+    expect(errors[0].message).toMatch(/^header: missing source, expiresAt; expected columns plate,pattern,/);
   });
 
   it('wants a plate or a pattern column, and refuses repeated columns', () => {
-    expect(parse('category,reason,source,expires_at\n').errors[0].message).toMatch(/missing plate or pattern/);
+    expect(parse('category,reason,source,expiresAt\n').errors[0].message).toMatch(/missing plate or pattern/);
     expect(parse('plate,plate,category,reason,source,expires_at\n').errors[0].message).toMatch(/repeated plate/);
   });
 
-  it('accepts columns in any order and case, and reports unknown columns without failing', () => {
+  it('accepts columns in any order and case (the old expires_at too), and reports unknown columns without failing', () => {
     const csv = 'Expires_At,SOURCE,Reason,Category,Plate,colour\n2027-01-31T00:00:00Z,case 9,why,other,湘A12345,red\n';
     const { entries, errors } = parse(csv);
     expect(entries.map((e) => e.plate)).toEqual(['湘A12345']);

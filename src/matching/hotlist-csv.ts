@@ -1,15 +1,21 @@
 // Hotlist CSV import: RFC 4180 parsing and per-row validation that names the row, column and fix.
 import { HotlistEntryInputSchema, type HotlistEntryInput } from '../domain/hotlist.js';
 
-/** Columns read from the file; `added_by` is never one: it is whoever runs the import. */
-export const HOTLIST_CSV_COLUMNS = ['plate', 'pattern', 'category', 'reason', 'source', 'priority', 'expires_at'] as const;
+/** Columns read from the file; `addedBy` is never one: it is whoever runs the import. */
+export const HOTLIST_CSV_COLUMNS = ['plate', 'pattern', 'category', 'reason', 'source', 'priority', 'expiresAt'] as const;
 type Column = (typeof HOTLIST_CSV_COLUMNS)[number];
-const REQUIRED: readonly Column[] = ['category', 'reason', 'source', 'expires_at'];
+const REQUIRED: readonly Column[] = ['category', 'reason', 'source', 'expiresAt'];
+/**
+ * Header names match without case and underscores, so files written for the old snake_case header
+ * (`expires_at`) and spreadsheets that lower-case it (`expiresat`) import as they are.
+ */
+const headerKey = (name: string) => name.trim().toLowerCase().replace(/_/g, '');
+const BY_KEY = new Map<string, Column>(HOTLIST_CSV_COLUMNS.map((c) => [headerKey(c), c]));
 
 /** Rows count as a spreadsheet shows them: the header is row 1, the first entry row 2. */
 export interface HotlistCsvError {
   row: number;
-  /** Column and what was expected, e.g. "expires_at: expected an ISO date ..., got 'tomorrow'". */
+  /** Column and what was expected, e.g. "expiresAt: expected an ISO date ..., got 'tomorrow'". */
   message: string;
 }
 
@@ -112,7 +118,7 @@ export function parseHotlistCsv(text: string, addedBy: string, opts: HotlistCsvO
       continue;
     }
     const raw = rowValues(columns, record.fields);
-    const parsed = HotlistEntryInputSchema.safeParse({ ...toInput(raw), added_by: addedBy });
+    const parsed = HotlistEntryInputSchema.safeParse({ ...toInput(raw), addedBy });
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
         const column = String(issue.path[0] ?? 'row');
@@ -121,10 +127,10 @@ export function parseHotlistCsv(text: string, addedBy: string, opts: HotlistCsvO
       }
       continue;
     }
-    if (Date.parse(parsed.data.expires_at) <= now) {
+    if (Date.parse(parsed.data.expiresAt) <= now) {
       errors.push({
         row: record.row,
-        message: `expires_at: expected a date in the future, got '${parsed.data.expires_at}' (already passed)`,
+        message: `expiresAt: expected a date in the future, got '${parsed.data.expiresAt}' (already passed)`,
       });
       continue;
     }
@@ -135,7 +141,8 @@ export function parseHotlistCsv(text: string, addedBy: string, opts: HotlistCsvO
 
 /** Column name per field position (null for unknown columns), or null when the header is unusable. */
 function readHeader(header: CsvRecord, errors: HotlistCsvError[]): (Column | null)[] | null {
-  const names = header.fields.map((f) => f.trim().toLowerCase());
+  const raw = header.fields.map((f) => f.trim());
+  const names = raw.map((f) => BY_KEY.get(headerKey(f)) ?? f.toLowerCase());
   const known = new Set<string>(HOTLIST_CSV_COLUMNS);
   const missing: string[] = REQUIRED.filter((c) => !names.includes(c));
   if (!names.includes('plate') && !names.includes('pattern')) missing.unshift('plate or pattern');

@@ -14,10 +14,10 @@ function entry(target: { plate: string } | { pattern: string }, extra: Partial<H
     category: 'stolen_vehicle',
     reason: 'reported stolen',
     source: 'case 2026-0001',
-    added_by: 'officer.li',
+    addedBy: 'officer.li',
     priority: 3,
-    expires_at: '2027-01-31T00:00:00Z',
-    created_at: '2026-11-01T00:00:00Z',
+    expiresAt: '2027-01-31T00:00:00Z',
+    createdAt: '2026-11-01T00:00:00Z',
     active: true,
     ...extra,
   };
@@ -122,9 +122,9 @@ describe('HotlistIndex fuzzy', () => {
 
 describe('HotlistIndex liveness', () => {
   it('never matches expired or inactive entries, judged at lookup time', () => {
-    const soon = entry({ plate: '京C11111' }, { expires_at: '2026-11-24T12:00:01Z' });
+    const soon = entry({ plate: '京C11111' }, { expiresAt: '2026-11-24T12:00:01Z' });
     const inactive = entry({ plate: '京C22222' }, { active: false });
-    const badDate = entry({ plate: '京C33333' }, { expires_at: 'never' });
+    const badDate = entry({ plate: '京C33333' }, { expiresAt: 'never' });
     const index = indexOf(soon, inactive, badDate);
     expect(index.lookup('京C11111', {}, NOW)).toHaveLength(1);
     expect(index.lookup('京C11111', {}, NOW + 1000)).toEqual([]);
@@ -133,7 +133,7 @@ describe('HotlistIndex liveness', () => {
   });
 
   it('applies expiry to patterns too', () => {
-    const p = entry({ pattern: '*999' }, { expires_at: '2026-01-01T00:00:00Z' });
+    const p = entry({ pattern: '*999' }, { expiresAt: '2026-01-01T00:00:00Z' });
     expect(indexOf(p).lookup('京C11999', {}, NOW)).toEqual([]);
   });
 });

@@ -113,7 +113,7 @@ export class HotlistIndex {
     }
     // Keep the entry's own string when it was already normalised, so it is stored once.
     const key = normalised === raw ? raw : normalised;
-    const listed: Listed = { entry, key, expiresMs: Date.parse(entry.expires_at), seen: 0 };
+    const listed: Listed = { entry, key, expiresMs: Date.parse(entry.expiresAt), seen: 0 };
     this.byId.set(entry.id, listed);
     if (entry.plate === undefined) {
       this.patterns.add(compilePattern(key), listed);

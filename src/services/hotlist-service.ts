@@ -42,19 +42,19 @@ export class HotlistService {
   }
 
   /**
-   * `added_by` is always the caller: nobody can list a plate in someone else's name. The entry and its
+   * `addedBy` is always the caller: nobody can list a plate in someone else's name. The entry and its
    * audit entry commit together; the index and the other processes learn of it only after the commit.
    * A live entry for the same plate (or pattern) and category is a ConflictError, so a retried request
    * never lists a plate twice.
    */
-  async create(raw: Omit<HotlistEntryInputRaw, 'added_by'>, by: Principal, why: string): Promise<HotlistEntry> {
-    const input = HotlistEntryInputSchema.parse({ ...raw, added_by: by.name });
+  async create(raw: Omit<HotlistEntryInputRaw, 'addedBy'>, by: Principal, why: string): Promise<HotlistEntry> {
+    const input = HotlistEntryInputSchema.parse({ ...raw, addedBy: by.name });
     const entry = await this.repo.db.tx(async (t) => {
       const repo = this.repo.on(t);
       const existing = await repo.findLive(input);
       if (existing) {
         throw new ConflictError(
-          `${existing.plate ?? existing.pattern} is already listed as ${existing.category} (entry ${existing.id}, until ${existing.expires_at}): change that entry with PATCH /hotlist/${existing.id}`,
+          `${existing.plate ?? existing.pattern} is already listed as ${existing.category} (entry ${existing.id}, until ${existing.expiresAt}): change that entry with PATCH /hotlist/${existing.id}`,
           { details: { existingId: existing.id } },
         );
       }
@@ -119,7 +119,7 @@ export class HotlistService {
 
   private apply(entry: HotlistEntry): void {
     this.index.remove(entry.id);
-    if (entry.active && Date.parse(entry.expires_at) > Date.now()) this.index.add(entry);
+    if (entry.active && Date.parse(entry.expiresAt) > Date.now()) this.index.add(entry);
   }
 
   private async refresh(ids: readonly string[]): Promise<void> {

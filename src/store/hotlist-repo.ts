@@ -30,11 +30,11 @@ function toEntry(r: HotlistRow): HotlistEntry {
     category: r.category,
     reason: r.reason,
     source: r.source,
-    added_by: r.added_by,
+    addedBy: r.added_by,
     priority: r.priority,
-    expires_at: iso(r.expires_at),
+    expiresAt: iso(r.expires_at),
     active: r.active,
-    created_at: iso(r.created_at),
+    createdAt: iso(r.created_at),
   };
 }
 
@@ -58,7 +58,7 @@ export class HotlistRepo {
     const [row] = await db.query<HotlistRow>(
       `insert into hotlist (id, plate, pattern, category, reason, source, added_by, priority, expires_at)
        values ($1,$2,$3,$4,$5,$6,$7,$8,$9) returning *`,
-      [randomUUID(), input.plate ?? null, input.pattern ?? null, input.category, input.reason, input.source, input.added_by, input.priority, input.expires_at],
+      [randomUUID(), input.plate ?? null, input.pattern ?? null, input.category, input.reason, input.source, input.addedBy, input.priority, input.expiresAt],
     );
     return toEntry(row);
   }
@@ -93,14 +93,14 @@ export class HotlistRepo {
     return row ? toEntry(row) : null;
   }
 
-  async update(id: string, patch: Partial<Pick<HotlistEntry, 'category' | 'reason' | 'source' | 'priority' | 'expires_at' | 'active'>>): Promise<HotlistEntry | null> {
+  async update(id: string, patch: Partial<Pick<HotlistEntry, 'category' | 'reason' | 'source' | 'priority' | 'expiresAt' | 'active'>>): Promise<HotlistEntry | null> {
     const [row] = await this.db.query<HotlistRow>(
       `update hotlist set
          category = coalesce($2, category), reason = coalesce($3, reason), source = coalesce($4, source),
          priority = coalesce($5, priority), expires_at = coalesce($6, expires_at), active = coalesce($7, active),
          updated_at = now()
        where id = $1 returning *`,
-      [id, patch.category ?? null, patch.reason ?? null, patch.source ?? null, patch.priority ?? null, patch.expires_at ?? null, patch.active ?? null],
+      [id, patch.category ?? null, patch.reason ?? null, patch.source ?? null, patch.priority ?? null, patch.expiresAt ?? null, patch.active ?? null],
     );
     return row ? toEntry(row) : null;
   }

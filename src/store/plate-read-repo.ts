@@ -3,7 +3,7 @@ import { BadInputError } from '../lib/errors.js';
 import type { Db } from './db.js';
 import type { DirectionFilter, SearchArea } from '../domain/search-area.js';
 import type { NewPlateRead, PlateMatchMode, PlateMotion, PlateRead } from '../domain/plate-read.js';
-import { canonicalForm } from '../matching/ocr-equivalence.js';
+import { canonicalForm } from '../domain/ocr-equivalence.js';
 import { narrowCameras } from './area.js';
 
 interface Row {

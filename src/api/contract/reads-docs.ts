@@ -2,8 +2,15 @@
 import { z } from 'zod';
 import { cameraChangeBody, cameraWhyQuery } from '../routes/cameras.js';
 import { cameraListSchema, cameraRemovedSchema, cameraViewSchema } from '../views/camera.js';
+import { hotlistCreateBody, hotlistListQuery, hotlistPatchBody, hotlistWhyQuery } from '../routes/hotlist.js';
+import { liveQuery } from '../routes/live.js';
+import { mediaUrlBody } from '../routes/media-urls.js';
 import { plateReadSearchQuery } from '../routes/plate-reads.js';
 import { sightingSearchQuery } from '../routes/sightings.js';
+import { hotlistEntryViewSchema, hotlistImportSchema, hotlistPageSchema } from '../views/hotlist.js';
+import { liveStreamsSchema } from '../views/live.js';
+import { baseMapSchema } from '../views/map.js';
+import { signedUrlSchema } from '../views/media-url.js';
 import { plateReadViewSchema } from '../views/plate-read.js';
 import { sightingViewSchema } from '../views/sighting.js';
 import { idParams, type RouteDoc } from './route-doc.js';
@@ -81,4 +88,72 @@ const searches: RouteDoc[] = [
   },
 ];
 
-export const docs: RouteDoc[] = [...cameras, ...searches];
+const HOTLIST_READERS = ['admin', 'operator', 'investigator', 'checkpoint'] as const;
+const HOTLIST_EDITORS = ['admin', 'operator'] as const;
+const audited = 'Every change needs why (at least 3 characters) and commits with its audit entry; every process\'s matching index follows it.';
+
+const hotlist: RouteDoc[] = [
+  {
+    method: 'get', path: '/hotlist', tags: ['hotlist'], roles: HOTLIST_READERS, query: hotlistListQuery, errors: [400],
+    summary: 'Hotlist entries, newest first: live ones unless includeInactive=true',
+    responses: { 200: { description: 'A page of entries', schema: hotlistPageSchema } },
+  },
+  {
+    method: 'post', path: '/hotlist', tags: ['hotlist'], roles: HOTLIST_EDITORS, errors: [400, 409], description: audited,
+    summary: 'List a plate (or a pattern) with category, reason, source, priority and expiry; addedBy is the caller',
+    body: { schema: hotlistCreateBody, description: 'A live entry for the same plate (or pattern) and category is a 409 naming it' },
+    responses: { 201: { description: 'The entry', schema: hotlistEntryViewSchema } },
+  },
+  {
+    method: 'get', path: '/hotlist/{id}', tags: ['hotlist'], roles: HOTLIST_READERS, params: idParams, errors: [404],
+    summary: 'One hotlist entry (deactivated and expired ones too)',
+    responses: { 200: { description: 'The entry', schema: hotlistEntryViewSchema } },
+  },
+  {
+    method: 'patch', path: '/hotlist/{id}', tags: ['hotlist'], roles: HOTLIST_EDITORS, params: idParams, errors: [400, 404], description: audited,
+    summary: 'Change category, reason, source, priority, expiry or active',
+    body: { schema: hotlistPatchBody },
+    responses: { 200: { description: 'The entry after the change', schema: hotlistEntryViewSchema } },
+  },
+  {
+    method: 'delete', path: '/hotlist/{id}', tags: ['hotlist'], roles: HOTLIST_EDITORS, params: idParams, query: hotlistWhyQuery, errors: [400, 404],
+    summary: 'Deactivate an entry (kept, so alerts raised on it still show why)', description: audited,
+    responses: { 200: { description: 'The entry, inactive', schema: hotlistEntryViewSchema } },
+  },
+  {
+    method: 'post', path: '/hotlist/import', tags: ['hotlist'], roles: HOTLIST_EDITORS, query: hotlistWhyQuery, errors: [400],
+    summary: 'Import a CSV: good rows in one transaction with one audit entry, bad rows reported by row, rows already listed skipped',
+    description: 'Header row naming the columns in any order: plate or pattern, category, reason, source, priority (optional), expiresAt. 400 when no row imports.',
+    body: { contentType: 'text/csv', description: 'RFC 4180 CSV, UTF-8' },
+    responses: { 200: { description: 'What was imported, rejected and skipped', schema: hotlistImportSchema } },
+  },
+];
+
+const media: RouteDoc[] = [
+  {
+    method: 'get', path: '/cameras/{id}/live', tags: ['live'], roles: ['admin', 'operator', 'checkpoint'], params: cameraId, query: liveQuery, errors: [404, 429, 503],
+    summary: 'Live view: fragmented MP4 for MediaSource, or ?format=mjpeg (multipart JPEGs) for codecs the browser cannot play',
+    description: 'One ffmpeg per camera and format for all viewers (header x-codec names the codec, x-live-session the run); 429 over live.maxViewersPerCamera; 503 with {camera, state: offline} when the camera gives no picture; a checkpoint sees its own camera only; each view audited (live.view).',
+    signedMedia: true,
+    responses: { 200: { description: 'The stream', contentType: 'video/mp4' } },
+  },
+  {
+    method: 'get', path: '/live', tags: ['live'], roles: ['admin'],
+    summary: 'Live streams running in this API process',
+    responses: { 200: { description: 'Streams with their viewers', schema: liveStreamsSchema } },
+  },
+  {
+    method: 'post', path: '/media-urls', tags: ['live'], roles: 'any', errors: [400],
+    summary: 'A short-lived signed URL for one media path, for <video>/<img> that cannot send the bearer token',
+    description: 'HMAC-SHA256 over GET, path, query, expiry and token id (default 300 s, at most 3600): footage play, segments, export files, live view, plate and face crops, subject photos. It acts as the asker (role checks still apply; revoking the token ends it). Footage needs a purpose (body purpose, or the path\'s purpose= or case=) and its issue is audited (media-url.issue).',
+    body: { schema: mediaUrlBody },
+    responses: { 201: { description: 'The signed URL', schema: signedUrlSchema } },
+  },
+  {
+    method: 'get', path: '/map/base', tags: ['map'], roles: 'any',
+    summary: "The map's offline base: road-graph streets and district outlines (map.maxPoints, longest kept)",
+    responses: { 200: { description: 'The base map', schema: baseMapSchema } },
+  },
+];
+
+export const docs: RouteDoc[] = [...cameras, ...searches, ...hotlist, ...media];

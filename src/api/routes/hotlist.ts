@@ -6,74 +6,78 @@ import { requireRole } from '../auth.js';
 import type { ApiDeps, ApiEnv } from '../deps.js';
 import { nextOffset } from '../lists.js';
 import { BadInputError } from '../../lib/errors.js';
+import { hotlistEntryView } from '../views/hotlist.js';
 import { badRequest, jsonBody, notFound, parseOr400, uuidParam } from '../errors.js';
 
-const why = z.string().trim().min(3, 'say why (at least 3 characters): a case number or a reason');
+export const hotlistWhy = z.string().trim().min(3, 'say why (at least 3 characters): a case number or a reason');
 
-const createBody = z.strictObject({
+/** Checked in full by the service against the domain schema (HotlistEntryInputSchema), which names each fault. */
+export const hotlistCreateBody = z.strictObject({
   plate: z.string().optional(),
   pattern: z.string().optional(),
   category: z.string(),
   reason: z.string(),
   source: z.string(),
   priority: z.number().optional(),
-  expires_at: z.string(),
-  why,
+  expiresAt: z.string().describe('ISO time, required: no open-ended listings'),
+  why: hotlistWhy,
 });
 
-const patchBody = z.strictObject({
+export const hotlistPatchBody = z.strictObject({
   category: z.enum(HOTLIST_CATEGORIES).optional(),
   reason: z.string().trim().min(1).optional(),
   source: z.string().trim().min(1).optional(),
   priority: z.number().int().min(1).max(5).optional(),
-  expires_at: z.iso.datetime({ offset: true }).optional(),
+  expiresAt: z.iso.datetime({ offset: true }).optional(),
   active: z.boolean().optional(),
-  why,
+  why: hotlistWhy,
 });
 
-const listQuery = z.strictObject({
+export const hotlistListQuery = z.strictObject({
   plate: z.string().optional(),
   category: z.string().optional(),
-  include_inactive: z.enum(['true', 'false']).optional(),
+  includeInactive: z.enum(['true', 'false']).optional().describe('true: also expired and deactivated entries'),
   limit: z.coerce.number().int().min(1).max(1000).optional(),
   offset: z.coerce.number().int().min(0).optional(),
 });
+
+export const hotlistWhyQuery = z.object({ why: hotlistWhy });
 
 export function hotlistRoutes(deps: ApiDeps) {
   const editors = requireRole('admin', 'operator');
   return new Hono<ApiEnv>()
     .get('/', requireRole('admin', 'operator', 'investigator', 'checkpoint'), async (c) => {
-      const q = parseOr400(listQuery, c.req.query(), 'query');
-      const filter = { plate: q.plate, category: q.category, includeInactive: q.include_inactive === 'true', limit: q.limit ?? 100, offset: q.offset ?? 0 };
+      const q = parseOr400(hotlistListQuery, c.req.query(), 'query');
+      const filter = { plate: q.plate, category: q.category, includeInactive: q.includeInactive === 'true', limit: q.limit ?? 100, offset: q.offset ?? 0 };
       const { entries, total } = await deps.hotlistRepo.page(filter);
-      return c.json({ entries, total, limit: filter.limit, offset: filter.offset, nextOffset: nextOffset(filter.offset, entries.length, total) });
+      return c.json({ entries: entries.map(hotlistEntryView), total, limit: filter.limit, offset: filter.offset, nextOffset: nextOffset(filter.offset, entries.length, total) });
     })
     .get('/:id', requireRole('admin', 'operator', 'investigator', 'checkpoint'), async (c) => {
       const entry = await deps.hotlistRepo.get(uuidParam(c, 'id', 'hotlist entry'));
       if (!entry) throw notFound('hotlist entry');
-      return c.json(entry);
+      return c.json(hotlistEntryView(entry));
     })
     .post('/', editors, async (c) => {
-      const { why: reasonForChange, ...raw } = await jsonBody(c, createBody);
+      const { why: reasonForChange, ...raw } = await jsonBody(c, hotlistCreateBody);
       const entry = await deps.hotlist.create(raw as Parameters<typeof deps.hotlist.create>[0], c.get('principal'), reasonForChange);
-      return c.json(entry, 201);
+      return c.json(hotlistEntryView(entry), 201);
     })
     .patch('/:id', editors, async (c) => {
       const id = uuidParam(c, 'id', 'hotlist entry');
-      const { why: reasonForChange, ...patch } = await jsonBody(c, patchBody);
+      const { why: reasonForChange, ...patch } = await jsonBody(c, hotlistPatchBody);
       const entry = await deps.hotlist.update(id, patch, c.get('principal'), reasonForChange);
       if (!entry) throw notFound('hotlist entry');
-      return c.json(entry);
+      return c.json(hotlistEntryView(entry));
     })
     .delete('/:id', editors, async (c) => {
       const id = uuidParam(c, 'id', 'hotlist entry');
-      const reasonForChange = parseOr400(why, c.req.query('why'), 'query why');
+      const reasonForChange = parseOr400(hotlistWhyQuery, c.req.query(), 'query').why;
       const entry = await deps.hotlist.deactivate(id, c.get('principal'), reasonForChange);
       if (!entry) throw notFound('hotlist entry');
-      return c.json(entry);
+      return c.json(hotlistEntryView(entry));
     })
     .post('/import', editors, async (c) => {
-      const reasonForChange = parseOr400(why, c.req.query('why'), 'query why');
+      const reasonForChange = parseOr400(hotlistWhyQuery, c.req.query(), 'query').why;
       const type = c.req.header('content-type') ?? '';
       if (!/text\/csv|text\/plain/.test(type)) throw badRequest('send the CSV as the body with Content-Type: text/csv');
       const result = await deps.hotlist.importCsv(await c.req.text(), c.get('principal'), reasonForChange);

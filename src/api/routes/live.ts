@@ -8,6 +8,7 @@ import type { ApiDeps, ApiEnv } from '../deps.js';
 import { z } from 'zod';
 import { notFound, parseOr400 } from '../errors.js';
 import { withoutSignature } from '../media-url.js';
+import { liveStreamsView } from '../views/live.js';
 import { FORMATS, LIVE_FORMATS } from '../../live/formats.js';
 import type { LiveHub } from '../../live/live-hub.js';
 import { TooManyViewers } from '../../live/live-hub.js';
@@ -18,7 +19,7 @@ export interface LiveRouteDeps extends Pick<ApiDeps, 'config' | 'audit' | 'camer
   live: LiveHub;
 }
 
-const liveQuery = z.strictObject({ format: z.enum(LIVE_FORMATS).default('fmp4') });
+export const liveQuery = z.strictObject({ format: z.enum(LIVE_FORMATS).default('fmp4').describe('fmp4 (MediaSource) or mjpeg (multipart JPEGs)') });
 
 /** A camera without picture: 503 with {camera, state: 'offline'}, which the page reads to say so. */
 const offline = (message: string, camera: string) => new UnavailableError(message, { extra: { camera, state: 'offline' } });
@@ -53,5 +54,5 @@ export function liveRoutes(deps: LiveRouteDeps) {
         },
       });
     })
-    .get('/live', requireRole('admin'), (c) => c.json({ streams: deps.live.list(), maxViewersPerCamera: deps.live.config.maxViewersPerCamera }));
+    .get('/live', requireRole('admin'), (c) => c.json(liveStreamsView(deps.live.list(), deps.live.config.maxViewersPerCamera)));
 }

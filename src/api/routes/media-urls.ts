@@ -4,9 +4,10 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import type { ApiDeps, ApiEnv } from '../deps.js';
 import { badRequest, jsonBody } from '../errors.js';
+import { signedUrlView } from '../views/media-url.js';
 import { DEFAULT_TTL_S, isFootagePath, isMediaPath, MAX_TTL_S, type MediaSigner } from '../media-url.js';
 
-const body = z.strictObject({
+export const mediaUrlBody = z.strictObject({
   path: z.string().startsWith('/api/v1/', 'path: an API path such as /api/v1/footage/gate-1/play?from=...&to=...').max(2000),
   /** Why the footage is opened; may instead be in the path's own purpose= or case= parameter. */
   purpose: z.string().trim().min(3, 'purpose: at least 3 characters').max(500).optional(),
@@ -15,7 +16,7 @@ const body = z.strictObject({
 
 export function mediaUrlRoutes(deps: Pick<ApiDeps, 'audit'> & { media: MediaSigner }) {
   return new Hono<ApiEnv>().post('/', async (c) => {
-    const b = await jsonBody(c, body);
+    const b = await jsonBody(c, mediaUrlBody);
     const u = new URL(b.path, 'http://vigil.local');
     if (!isMediaPath(u.pathname)) throw badRequest(`${u.pathname} is not a media path: signed URLs open footage, live views, crops and subject photos only`);
     const p = c.get('principal');
@@ -29,6 +30,6 @@ export function mediaUrlRoutes(deps: Pick<ApiDeps, 'audit'> & { media: MediaSign
       const purpose = u.searchParams.get('purpose') ?? `case ${u.searchParams.get('case')}`;
       await deps.audit.append({ actor: p.name, role: p.role, action: 'media-url.issue', target: u.pathname, details: { path: `${u.pathname}${u.search}`, purpose, expiresAt: signed.expiresAt } });
     }
-    return c.json(signed, 201);
+    return c.json(signedUrlView(signed), 201);
   });
 }
