@@ -149,7 +149,10 @@ async function measure(ids: string[], seconds: number) {
     cameras: ids.length,
     analysedFpsPerCamera: { min: round(Math.min(...fps)), mean: round(fps.reduce((s, x) => s + x, 0) / fps.length) },
     decodedFpsPerCamera: { min: round(Math.min(...decoded)), mean: round(decoded.reduce((s, x) => s + x, 0) / decoded.length) },
+    // Frames the pipeline replaced while busy, of those decoded (its own counter), and frames not analysed of the 5 fps
+    // the cameras send (also those that never left ffmpeg or the socket while the node was too busy to read them).
     droppedShare: framesIn ? round(perCamera.reduce((s, c) => s + c.dropped, 0) / framesIn, 3) : null,
+    notAnalysedShare: round(Math.max(0, 1 - fps.reduce((s, x) => s + x, 0) / (FPS * fps.length)), 3),
     keepsUp: fps.every((f) => f >= KEEP * FPS),
     cpuCores: { nodeProcess: round(nodeCores), ffmpegDecoders: round(ffmpegCores), node: round(nodeCores + ffmpegCores), rtspServer: round(rtspCores), otherProcesses: round(Math.max(0, machineCores - nodeCores - ffmpegCores - rtspCores)) },
     loadAverage1m: round(os.loadavg()[0]),
