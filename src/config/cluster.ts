@@ -2,14 +2,18 @@
 import os from 'node:os';
 import { z } from 'zod';
 
-/** A checkpoint camera at 5 fps costs about 0.32 of a core here (README sizing): cameras one core carries, rounded down. */
-const CAMERAS_PER_CORE = 3;
+/**
+ * Cameras one core carries, rounded down: `npm run bench cameras-per-node` measured about 0.9 of a core per 5-fps
+ * checkpoint camera (720x1160 plate frames) and 0.55 per street camera (README sizing), and with one ORT thread a
+ * node process does not use much more than one core. Set `capacity` from the sizing table for your cameras.
+ */
+const CAMERAS_PER_CORE = 1;
 
 export const clusterSchema = z
   .strictObject({
     /** This node's name in GET /nodes and in the leases. Default: VIGIL_NODE_ID, else host name and process id. */
     nodeId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, ., - and _').max(100).optional(),
-    /** Most cameras this node analyses and records at once. Default: 3 per CPU core (at least 1). */
+    /** Most cameras this node analyses and records at once. Default: 1 per CPU core (at least 1). */
     capacity: z.number().int().min(0).max(10_000).optional(),
     /**
      * A node's heartbeat key lives this long unless rewritten: once it is gone the node counts as dead, and the
