@@ -142,7 +142,7 @@ export class ScopeFilter {
     const viewer = { id: own, district: await this.districtOf(own) };
     for (const a of ev.alerts) {
       const district = await this.districtOf(a.cameraId);
-      const alert = { camera_id: a.cameraId, kind: a.kind, duty_level: a.dutyLevel as DutyLevel | null };
+      const alert = { cameraId: a.cameraId, kind: a.kind, dutyLevel: a.dutyLevel as DutyLevel | null };
       if (checkpointMayRead(alert, district === null ? null : { district }, viewer, duty)) return true;
     }
     return false;
