@@ -134,7 +134,7 @@ describe('duty levels', () => {
     const gate9 = await t.token('checkpoint', 'gate-9');
     expect((await t.api(`/alerts/${alertId}`, gate9)).status).toBe(200);
     expect(((await t.api('/alerts', gate9)).body.alerts as { id: string }[]).map((a) => a.id)).toContain(alertId);
-    await expect.poll(async () => ((await t.api(`/alerts/${alertId}`, operator)).body.assignments as { unit_id: string }[]).map((a) => a.unit_id).sort(), { timeout: 15_000 }).toEqual(['u1', 'u2']);
+    await expect.poll(async () => ((await t.api(`/alerts/${alertId}`, operator)).body.assignments as { unitId: string }[]).map((a) => a.unitId).sort(), { timeout: 15_000 }).toEqual(['u1', 'u2']);
     const offers = () => ops.events.filter((e) => e.event === 'offer' && e.data.alertId === alertId);
     await expect.poll(() => offers().length, { timeout: 5000 }).toBe(2);
     expect(offers().every((o) => (o.data.data as { ackWithinS: number }).ackWithinS === 200)).toBe(true);
@@ -189,6 +189,6 @@ describe('duty levels', () => {
     expect((await t.api(`/alerts/${alertId}`, operator)).body.assignments).toEqual([]);
     const confirm = await t.api(`/alerts/${alertId}/disposition`, operator, { method: 'POST', body: JSON.stringify({ verdict: 'confirm', reason: 'plate and car match the record' }) });
     expect(confirm.body).toMatchObject({ status: 'confirmed' });
-    await expect.poll(async () => ((await t.api(`/alerts/${alertId}`, operator)).body.assignments as { unit_id: string }[]).map((a) => a.unit_id), { timeout: 15_000 }).toEqual(['u1']);
+    await expect.poll(async () => ((await t.api(`/alerts/${alertId}`, operator)).body.assignments as { unitId: string }[]).map((a) => a.unitId), { timeout: 15_000 }).toEqual(['u1']);
   });
 });

@@ -45,10 +45,10 @@ describe.skipIf(!hasChromium)(title, () => {
   let alertId = '';
   const errors: string[] = [];
   const tokenOf = (name: string) => t.node.demo?.tokens.find((x) => x.name === name)?.token as string;
-  const unit = async () => ((await t.api('/units', tokenOf('operator'))).body.units as { id: string; lat: number | null; lon: number | null; accuracyM?: number | null; accuracy_m?: number | null }[]).find((u) => u.id === 'car-11');
+  const unit = async () => ((await t.api('/units', tokenOf('operator'))).body.units as { id: string; lat: number | null; lon: number | null; accuracyM?: number | null }[]).find((u) => u.id === 'car-11');
   const assignment = async () => {
-    const body = (await t.api(`/alerts/${alertId}`, tokenOf('operator'))).body as { assignments: { unitId?: string; unit_id?: string; state: string }[] };
-    return body.assignments.find((a) => (a.unitId ?? a.unit_id) === 'car-11')?.state;
+    const body = (await t.api(`/alerts/${alertId}`, tokenOf('operator'))).body as { assignments: { unitId?: string; state: string }[] };
+    return body.assignments.find((a) => a.unitId === 'car-11')?.state;
   };
 
   beforeAll(async () => {

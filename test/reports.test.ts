@@ -84,11 +84,11 @@ describe('units freshness and reports', () => {
     try {
       await client.publishAsync(`${topicPrefix}/units/radio/position`, JSON.stringify({ lat: 22.546, lon: 114.059, heading: 45, speedKmh: 30 }), { qos: 1 });
       let radio: Record<string, unknown> | undefined;
-      for (let tries = 0; tries < 200 && !radio?.position_at; tries++) {
+      for (let tries = 0; tries < 200 && !radio?.positionAt; tries++) {
         if (tries) await new Promise((r) => setTimeout(r, 50));
         radio = ((await t.api('/units', operator)).body.units as Record<string, unknown>[]).find((u) => u.id === 'radio');
       }
-      expect(radio).toMatchObject({ lat: 22.546, lon: 114.059, heading: 45, speed_kmh: 30, stale: false });
+      expect(radio).toMatchObject({ lat: 22.546, lon: 114.059, heading: 45, speedKmh: 30, stale: false });
     } finally {
       await client.endAsync();
     }

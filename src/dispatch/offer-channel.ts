@@ -2,6 +2,7 @@
 import mqtt, { type MqttClient } from 'mqtt';
 import { signWebhook } from './webhook-signature.js';
 
+/** What the channels carry: an alert's offer as built once (api/views/offer.ts) or an incident's leg (incidents/). */
 export interface OfferMessage {
   alertId: string;
   /** `<alert>.<unit>.<attempt>`: the same on every resend of one offer, so a receiver drops a repeat. */
@@ -9,10 +10,12 @@ export interface OfferMessage {
   assignmentId: string;
   unitId: string;
   attempt: number;
-  target: { lat: number; lon: number; cameraId: string; name: string };
+  target: { lat: number; lon: number; cameraId: string; name: string } | null;
   distanceM: number;
   etaS: number;
   ackWithinS: number;
+  state?: string;
+  replayed?: boolean;
   alert: Record<string, unknown>;
 }
 

@@ -2,7 +2,7 @@
 import type { PositionSink } from './unit-positions-mqtt.js';
 import { queueOfferWaiting } from '../queues/dispatch-producer.js';
 import type { QueueSet } from '../queues/queue-set.js';
-import type { PositionExtras, UnitRepo, UnitRow } from '../store/unit-repo.js';
+import type { PositionExtras, Unit, UnitRepo } from '../store/unit-repo.js';
 
 export interface AvailabilityDeps {
   units: UnitRepo;
@@ -21,10 +21,10 @@ export function isFresh(positionAt: Date | null, staleAfterSeconds: number, now 
  * is available, the alerts waiting for a unit are offered to it. False for an unknown unit.
  */
 export async function reportUnitPosition(deps: AvailabilityDeps, id: string, lat: number, lon: number, at: Date, extras: PositionExtras = {}): Promise<boolean> {
-  const before: UnitRow | null = await deps.units.get(id);
+  const before: Unit | null = await deps.units.get(id);
   if (!before) return false;
   if (!(await deps.units.reportPosition(id, lat, lon, at, extras))) return false;
-  if (before.status === 'available' && !isFresh(before.position_at, deps.staleAfterSeconds) && isFresh(at, deps.staleAfterSeconds)) {
+  if (before.status === 'available' && !isFresh(before.positionAt, deps.staleAfterSeconds) && isFresh(at, deps.staleAfterSeconds)) {
     await queueOfferWaiting(deps.queues, { unitId: id, trigger: 'position' });
   }
   return true;

@@ -69,14 +69,14 @@ describe('UnitPositionsMqtt', () => {
     expect(warnings.filter((w) => /malformed/.test(w))).toHaveLength(1);
 
     const car = await units.get('car-1');
-    expect(car).toMatchObject({ lat: 22.55, lon: 114.06, heading: null, speed_kmh: null });
-    expect(new Date(car!.position_at!).toISOString()).toBe('2026-11-24T10:00:10.000Z');
+    expect(car).toMatchObject({ lat: 22.55, lon: 114.06, heading: null, speedKmh: null });
+    expect(car!.positionAt!.toISOString()).toBe('2026-11-24T10:00:10.000Z');
     const history = await units.history('car-1', new Date('2026-11-24T00:00:00Z'), new Date('2026-11-25T00:00:00Z'));
     expect(history.map((h) => h.lat)).toEqual([22.5, 22.54, 22.55]);
-    expect(history[1]).toMatchObject({ heading: 90, speed_kmh: 42 });
+    expect(history[1]).toMatchObject({ heading: 90, speedKmh: 42 });
     const walker = await units.get('foot-1');
     expect(walker?.lat).toBe(22.53);
-    expect(Date.now() - new Date(walker!.position_at!).getTime()).toBeLessThan(3_600_000);
+    expect(Date.now() - walker!.positionAt!.getTime()).toBeLessThan(3_600_000);
   });
 
   it('stops cleanly and receives nothing after stop', async () => {

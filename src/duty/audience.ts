@@ -1,7 +1,7 @@
 // Which checkpoint accounts see a plate hit: the scope is decided when the alert event is made and travels on it.
 import { z } from 'zod';
 import { CHECKPOINT_SCOPES, type CheckpointScope } from '../config/duty.js';
-import type { DutyLevel } from '../domain/face-watchlist.js';
+import type { DutyLevel } from '../domain/duty.js';
 import type { DutyReader } from './duty-state.js';
 
 /** Carried on an alert event's data as `audience`: the stream decides per event with no lookup. */
@@ -29,12 +29,12 @@ export function checkpointSees(e: { cameraId: string; data: Record<string, unkno
  * camera's, or within the scope of the level the alert was raised under. For routes/alerts.ts.
  */
 export function checkpointMayRead(
-  alert: { camera_id: string; kind: string; duty_level: DutyLevel | null },
+  alert: { cameraId: string; kind: string; dutyLevel: DutyLevel | null },
   alertCamera: { district: string } | null,
   checkpoint: { id: string | null; district: string | null },
   duty: Pick<DutyReader, 'policy'>,
 ): boolean {
   if (alert.kind !== 'plate') return false;
-  const audience = audienceFor(duty.policy(alert.duty_level ?? 'normal').checkpointsNotified, alertCamera);
-  return checkpointSees({ cameraId: alert.camera_id, data: { audience } }, checkpoint);
+  const audience = audienceFor(duty.policy(alert.dutyLevel ?? 'normal').checkpointsNotified, alertCamera);
+  return checkpointSees({ cameraId: alert.cameraId, data: { audience } }, checkpoint);
 }

@@ -73,7 +73,7 @@ describe('checkpointSees', () => {
 describe('checkpointMayRead', () => {
   const c = config();
   const duty = { policy: (l: 'normal' | 'enhanced' | 'wartime') => policyFor(c, l) };
-  const alert = (duty_level: 'normal' | 'enhanced' | 'wartime' | null, kind = 'plate') => ({ camera_id: 'gate-2', kind, duty_level });
+  const alert = (dutyLevel: 'normal' | 'enhanced' | 'wartime' | null, kind = 'plate') => ({ cameraId: 'gate-2', kind, dutyLevel });
   const gate = { id: 'gate-1', district: 'futian' };
 
   it('follows the level the alert was raised under', () => {

@@ -6,13 +6,14 @@ import type { EventBus } from '../queues/event-bus.js';
 import { queueDispatch } from '../queues/dispatch-producer.js';
 import type { FaceAlertPayload, Payload, PlateAlertPayload } from '../queues/payloads.js';
 import type { QueueSet } from '../queues/queue-set.js';
-import type { AlertRepo, AlertRow } from '../store/alert-repo.js';
+import type { Alert } from '../domain/alert.js';
+import type { AlertRepo } from '../store/alert-repo.js';
 import type { AssignmentRepo } from '../store/assignment-repo.js';
 import type { AuditRepo } from '../store/audit-repo.js';
-import type { CameraRepo, CameraRow } from '../store/camera-repo.js';
+import type { CameraRepo } from '../store/camera-repo.js';
 import type { HotlistRepo } from '../store/hotlist-repo.js';
 import type { SubjectRepo } from '../store/subject-repo.js';
-import { describeAlert } from './alert-view.js';
+import { describeAlert } from '../api/views/alert.js';
 
 export interface CreateAlertDeps {
   alerts: AlertRepo;
@@ -41,15 +42,15 @@ async function createPlateAlert(p: PlateAlertPayload, deps: CreateAlertDeps): Pr
   const policy = deps.duty.policy();
   if (!raisesAlert(policy, p.priority)) return noteBelowThreshold(p, policy, deps);
   const { alert, created } = await deps.alerts.upsert(p, { dutyLevel: policy.level, confirmationsRequired: policy.plateConfirmations });
-  const camera = await deps.cameras.get(alert.camera_id);
+  const camera = await deps.cameras.get(alert.cameraId);
   // Who is told follows the level the alert was raised under (a later reading keeps its first audience).
-  const raisedUnder = deps.duty.policy(alert.duty_level ?? policy.level);
+  const raisedUnder = deps.duty.policy(alert.dutyLevel ?? policy.level);
   const view = await describeAlert(alert, deps);
-  await deps.bus.publish({ type: 'alert', alertId: alert.id, cameraId: alert.camera_id, status: alert.status, at: Date.now(), capturedAt: p.capturedAt, data: { ...view, audience: audienceFor(raisedUnder.checkpointsNotified, camera) } });
+  await deps.bus.publish({ type: 'alert', alertId: alert.id, cameraId: alert.cameraId, status: alert.status, at: Date.now(), capturedAt: p.capturedAt, data: { ...view, audience: audienceFor(raisedUnder.checkpointsNotified, camera) } });
   await claimCheckpointDeliveries(alert, camera, raisedUnder, deps);
   // Not only when created: a job stopped between the alert's insert and this line finds the alert made on its
   // retry, and without this its hit would never be dispatched. The dispatch job id makes a repeat a no-op.
-  if (alert.confirmations_required === 0 && (created || !(await deps.assignments.dispatchStarted(alert.id)))) await queueDispatch(deps.queues, alert.id, 1);
+  if (alert.confirmationsRequired === 0 && (created || !(await deps.assignments.dispatchStarted(alert.id)))) await queueDispatch(deps.queues, alert.id, 1);
 }
 
 /** No dispatch here, by design: a face match is a candidate, never a conclusion. */
@@ -57,7 +58,7 @@ async function createFaceAlert(p: FaceAlertPayload, deps: CreateAlertDeps): Prom
   const policy = deps.duty.policy();
   const { alert } = await deps.alerts.upsertFace(p, policy.faceConfirmations, policy.level);
   const view = await describeAlert(alert, deps);
-  await deps.bus.publish({ type: 'alert', alertId: alert.id, cameraId: alert.camera_id, status: alert.status, at: Date.now(), capturedAt: p.capturedAt, data: view });
+  await deps.bus.publish({ type: 'alert', alertId: alert.id, cameraId: alert.cameraId, status: alert.status, at: Date.now(), capturedAt: p.capturedAt, data: view });
 }
 
 /** The read stays stored (match-plate-read kept it) and searchable; the decision not to alert is audited. */
@@ -72,7 +73,7 @@ async function noteBelowThreshold(p: PlateAlertPayload, policy: DutyPolicy, deps
 }
 
 /** Records the delivery to each checkpoint the hit is shown to (its stream shows it by the event's audience). */
-async function claimCheckpointDeliveries(alert: AlertRow, camera: CameraRow | null, policy: DutyPolicy, deps: CreateAlertDeps): Promise<void> {
+async function claimCheckpointDeliveries(alert: Alert, camera: Awaited<ReturnType<CameraRepo['get']>>, policy: DutyPolicy, deps: CreateAlertDeps): Promise<void> {
   const own = camera?.kind === 'checkpoint' ? [camera.id] : [];
   const scope = policy.checkpointsNotified;
   const others = scope === 'own' ? [] : (await deps.cameras.list()).filter((c) => c.kind === 'checkpoint' && (scope === 'all' || c.district === camera?.district)).map((c) => c.id);

@@ -1,19 +1,22 @@
 // Job: offer an alert to the nearest untried units (as many as the duty level asks), or record that it waits for a free one;
 // deliver each offer once per channel, schedule the escalation check.
 import { rankUnits, type RankedUnit, type RankOptions } from '../dispatch/travel.js';
-import type { OfferChannel, OfferMessage } from '../dispatch/offer-channel.js';
+import type { OfferChannel } from '../dispatch/offer-channel.js';
 import type { DutyReader } from '../duty/duty-state.js';
 import type { EventBus } from '../queues/event-bus.js';
 import { queueEscalation, queueOfferWaiting } from '../queues/dispatch-producer.js';
 import type { Payload } from '../queues/payloads.js';
 import type { QueueSet } from '../queues/queue-set.js';
-import type { AlertRepo, AlertRow } from '../store/alert-repo.js';
-import type { AssignmentRepo, AssignmentRow } from '../store/assignment-repo.js';
+import { describeAlert, waitingView, type AlertView } from '../api/views/alert.js';
+import { offerEvent, offerView } from '../api/views/offer.js';
+import type { Alert } from '../domain/alert.js';
+import { ENGAGED_STATES, type Assignment } from '../domain/assignment.js';
+import type { AlertRepo } from '../store/alert-repo.js';
+import type { AssignmentRepo } from '../store/assignment-repo.js';
 import type { AuditRepo } from '../store/audit-repo.js';
-import type { CameraRepo, CameraRow } from '../store/camera-repo.js';
+import type { CameraRepo } from '../store/camera-repo.js';
 import type { HotlistRepo } from '../store/hotlist-repo.js';
 import type { UnitRepo } from '../store/unit-repo.js';
-import { describeAlert } from './alert-view.js';
 import { alertOfferLatencySeconds } from '../lib/metrics.js';
 
 export interface DispatchDeps {
@@ -34,8 +37,7 @@ export interface DispatchDeps {
   travel?: RankOptions['travel'];
 }
 
-/** Assignment states in which a unit is still answering for the alert: its lane is taken. */
-const ENGAGED = new Set(['offered', 'acknowledged', 'arrived']);
+type Camera = NonNullable<Awaited<ReturnType<CameraRepo['get']>>>;
 
 /** The timeout and width of a round, read once per job from the live level. */
 export function roundPolicy(deps: Pick<DispatchDeps, 'policy' | 'duty'>): { ackTimeoutSeconds: number; unitsPerAlert: number } {
@@ -52,8 +54,8 @@ export async function dispatchAlert(p: Payload<'dispatch'>, deps: DispatchDeps):
   const alert = await deps.alerts.get(p.alertId);
   if (!alert || alert.status === 'dismissed') return;
   // Waiting for people (a face hit, or a plate hit at a level that wants an operator's confirmation).
-  if (alert.status !== 'confirmed' && alert.confirmations_required > 0) return;
-  const camera = await deps.cameras.get(alert.camera_id);
+  if (alert.status !== 'confirmed' && alert.confirmationsRequired > 0) return;
+  const camera = await deps.cameras.get(alert.cameraId);
   if (!camera) return;
   const live = roundPolicy(deps);
   const round = await offerRound(p, deps, camera, live.unitsPerAlert);
@@ -70,57 +72,37 @@ export async function dispatchAlert(p: Payload<'dispatch'>, deps: DispatchDeps):
  * No unit could take the alert: it waits (recorded in the database), the command room sees it waiting,
  * and the first unit that comes free is offered it (jobs/offer-waiting). A retried job finds its wait.
  */
-async function waitForUnit(alert: AlertRow, attempt: number, deps: DispatchDeps): Promise<void> {
+async function waitForUnit(alert: Alert, attempt: number, deps: DispatchDeps): Promise<void> {
   const { wait, created } = await deps.assignments.startWait(alert.id, attempt);
   if (created) {
-    const tried = (await deps.assignments.forAlert(alert.id)).map((a) => a.unit_id);
+    const tried = (await deps.assignments.forAlert(alert.id)).map((a) => a.unitId);
     await deps.audit.append({ actor: 'system', role: 'system', action: 'dispatch.waiting', target: alert.id, details: { attempt, tried } });
   }
   await deps.bus.publish({ type: 'assignment', alertId: alert.id, unitId: '', state: 'no_unit_available', at: Date.now() });
   const view = await describeAlert(alert, deps);
   await deps.bus.publish({
-    type: 'alert', alertId: alert.id, cameraId: alert.camera_id, status: alert.status, at: Date.now(), capturedAt: new Date(alert.captured_at).getTime(),
+    type: 'alert', alertId: alert.id, cameraId: alert.cameraId, status: alert.status, at: Date.now(), capturedAt: alert.capturedAt.getTime(),
     data: { ...view, dispatch: waitingView(wait) },
   });
   // A unit freed between the ranking and the wait's record would otherwise not see it: look once more.
   await queueOfferWaiting(deps.queues, { trigger: 'waiting' });
 }
 
-/** How an alert's wait for a unit reads in the API and on the stream. */
-export function waitingView(wait: { since: Date; attempt: number }): { state: 'waiting'; since: string; attempt: number } {
-  return { state: 'waiting', since: new Date(wait.since).toISOString(), attempt: wait.attempt };
-}
-
-/** The receiver's key for dropping a repeat: one offer is one (alert, unit, attempt). */
-export function deliveryId(a: Pick<AssignmentRow, 'alert_id' | 'unit_id' | 'attempt'>): string {
-  return `${a.alert_id}.${a.unit_id}.${a.attempt}`;
-}
-
-async function deliver(alert: AlertRow, camera: CameraRow, assignment: AssignmentRow, view: Record<string, unknown>, ackWithinS: number, deps: DispatchDeps): Promise<void> {
-  const message: OfferMessage = {
-    alertId: alert.id,
-    deliveryId: deliveryId(assignment),
-    assignmentId: assignment.id,
-    unitId: assignment.unit_id,
-    attempt: assignment.attempt,
-    target: { lat: camera.lat, lon: camera.lon, cameraId: camera.id, name: camera.name },
-    distanceM: Math.round(assignment.distance_m),
-    etaS: Math.round(assignment.eta_s),
-    ackWithinS,
-    alert: view,
-  };
-  const recipient = `unit:${assignment.unit_id}`;
+/** Delivers one offer: the same message (api/views/offer.ts) on the unit's stream and every other channel. */
+async function deliver(alert: Alert, camera: Camera, assignment: Assignment, view: AlertView, ackWithinS: number, deps: DispatchDeps): Promise<void> {
+  const offer = offerView(assignment, camera, view, ackWithinS);
+  const recipient = `unit:${assignment.unitId}`;
   // Claimed, sent, then noted: a job stopped in between sends again on retry (at least once, never silently lost).
   if (await deps.assignments.claimOffer(alert.id, recipient, 'sse')) {
-    await deps.bus.publish({ type: 'offer', alertId: alert.id, unitId: assignment.unit_id, assignmentId: assignment.id, attempt: assignment.attempt, at: Date.now(), capturedAt: new Date(alert.captured_at).getTime(), data: { ...message } });
+    await deps.bus.publish(offerEvent(offer, alert));
     // Once per alert: its first offer, as first published (a retried job does not claim the stream again).
-    if (assignment.attempt === 1) alertOfferLatencySeconds.observe({ kind: alert.kind }, (Date.now() - new Date(alert.captured_at).getTime()) / 1000);
+    if (assignment.attempt === 1) alertOfferLatencySeconds.observe({ kind: alert.kind }, (Date.now() - alert.capturedAt.getTime()) / 1000);
     await deps.assignments.noteDelivery(alert.id, recipient, 'sse', 'published');
   }
   for (const channel of deps.channels) {
     if (!(await deps.assignments.claimOffer(alert.id, recipient, channel.name))) continue;
     try {
-      const detail = await channel.send(message);
+      const detail = await channel.send(offer);
       await deps.assignments.noteDelivery(alert.id, recipient, channel.name, detail);
     } catch (err) {
       // Give the slot back so the job's retry sends it; the other channels already delivered stay delivered.
@@ -131,15 +113,15 @@ async function deliver(alert: AlertRow, camera: CameraRow, assignment: Assignmen
 }
 
 /** A round's outcome: the offers made (or made before, on a retry), or no unit at all, so the alert waits at `attempt`. */
-type Round = { kind: 'offered'; rows: AssignmentRow[] } | { kind: 'waiting'; attempt: number };
+type Round = { kind: 'offered'; rows: Assignment[] } | { kind: 'waiting'; attempt: number };
 
 /** The round's assignments: those made before when the job is retried, else the nearest new units. */
 async function offerRound(p: Payload<'dispatch'>, deps: DispatchDeps, target: { lat: number; lon: number }, width: number): Promise<Round> {
   const previous = await deps.assignments.forAlert(p.alertId);
-  const engaged = previous.filter((a) => a.attempt < p.attempt && ENGAGED.has(a.state)).length;
+  const engaged = previous.filter((a) => a.attempt < p.attempt && ENGAGED_STATES.has(a.state)).length;
   const lanes = Math.max(0, width - engaged);
-  const tried = new Set(previous.map((a) => a.unit_id));
-  const rows: AssignmentRow[] = [];
+  const tried = new Set(previous.map((a) => a.unitId));
+  const rows: Assignment[] = [];
   let ranked: RankedUnit[] | null = null;
   for (let attempt = p.attempt; attempt < p.attempt + lanes; attempt++) {
     const existing = previous.find((a) => a.attempt === attempt);
@@ -162,15 +144,15 @@ async function offerRound(p: Payload<'dispatch'>, deps: DispatchDeps, target: { 
     }
     const { row, best } = taken;
     // Why this unit: its estimate and whether it came over the road graph or a straight-line fallback.
-    await deps.audit.append({ actor: 'system', role: 'system', action: 'dispatch.offered', target: p.alertId, details: { unitId: row.unit_id, attempt, distanceM: Math.round(best.distanceM), etaS: Math.round(best.etaS), via: best.via } });
-    await deps.bus.publish({ type: 'assignment', alertId: p.alertId, unitId: row.unit_id, state: row.state, at: Date.now() });
+    await deps.audit.append({ actor: 'system', role: 'system', action: 'dispatch.offered', target: p.alertId, details: { unitId: row.unitId, attempt, distanceM: Math.round(best.distanceM), etaS: Math.round(best.etaS), via: best.via } });
+    await deps.bus.publish({ type: 'assignment', alertId: p.alertId, unitId: row.unitId, state: row.state, at: Date.now() });
     rows.push(row);
   }
   return { kind: 'offered', rows };
 }
 
 /** The nearest untried unit that can still be taken (another job may take one first); marks those seen as tried. */
-async function offerNearest(alertId: string, attempt: number, ranked: RankedUnit[], tried: Set<string>, deps: DispatchDeps): Promise<{ row: AssignmentRow; best: RankedUnit } | null> {
+async function offerNearest(alertId: string, attempt: number, ranked: RankedUnit[], tried: Set<string>, deps: DispatchDeps): Promise<{ row: Assignment; best: RankedUnit } | null> {
   for (const best of ranked) {
     if (tried.has(best.unitId)) continue;
     tried.add(best.unitId);
@@ -181,10 +163,10 @@ async function offerNearest(alertId: string, attempt: number, ranked: RankedUnit
 }
 
 async function rank(deps: DispatchDeps, target: { lat: number; lon: number }, tried: ReadonlySet<string>): Promise<RankedUnit[]> {
-  const units = (await deps.units.list()).filter((u) => !tried.has(u.id) && u.lat !== null && u.lon !== null && u.position_at);
+  const units = (await deps.units.list()).filter((u) => !tried.has(u.id) && u.lat !== null && u.lon !== null && u.positionAt);
   return rankUnits(
     target,
-    units.map((u) => ({ id: u.id, type: u.type, lat: u.lat as number, lon: u.lon as number, status: u.status, positionAt: new Date(u.position_at as Date).getTime() })),
+    units.map((u) => ({ id: u.id, type: u.type, lat: u.lat as number, lon: u.lon as number, status: u.status, positionAt: (u.positionAt as Date).getTime() })),
     { now: Date.now(), staleAfterMs: deps.policy.staleAfterSeconds * 1000, ...(deps.travel ? { travel: deps.travel } : {}) },
   );
 }

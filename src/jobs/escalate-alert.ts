@@ -30,17 +30,17 @@ export async function escalateAlert(p: Payload<'escalate'>, deps: EscalateDeps):
     const timedOut = await deps.assignments.transition(a.id, 'timed_out');
     if (!timedOut) continue;
     lapsed++;
-    await deps.units.setStatus(timedOut.unit_id, 'available');
+    await deps.units.setStatus(timedOut.unitId, 'available');
     // Silent on this alert, yet free: another waiting alert may have it.
-    await queueOfferWaiting(deps.queues, { unitId: timedOut.unit_id, trigger: 'available' });
+    await queueOfferWaiting(deps.queues, { unitId: timedOut.unitId, trigger: 'available' });
     await deps.audit.append({
       actor: 'system',
       role: 'system',
       action: 'dispatch.escalated',
       target: p.alertId,
-      details: { fromUnit: timedOut.unit_id, attempt: timedOut.attempt, reason: 'no acknowledgement in time' },
+      details: { fromUnit: timedOut.unitId, attempt: timedOut.attempt, reason: 'no acknowledgement in time' },
     });
-    await deps.bus.publish({ type: 'assignment', alertId: p.alertId, unitId: timedOut.unit_id, state: 'timed_out', at: Date.now() });
+    await deps.bus.publish({ type: 'assignment', alertId: p.alertId, unitId: timedOut.unitId, state: 'timed_out', at: Date.now() });
   }
   if (!lapsed) return;
   await queueDispatch(deps.queues, p.alertId, p.attempt + 1);

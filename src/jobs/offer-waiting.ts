@@ -6,7 +6,7 @@ import type { Payload } from '../queues/payloads.js';
 import type { QueueSet } from '../queues/queue-set.js';
 import type { AssignmentRepo, WaitingAlert } from '../store/assignment-repo.js';
 import type { AuditRepo } from '../store/audit-repo.js';
-import type { UnitRepo, UnitRow } from '../store/unit-repo.js';
+import type { Unit, UnitRepo } from '../store/unit-repo.js';
 
 export interface OfferWaitingDeps {
   assignments: AssignmentRepo;
@@ -29,10 +29,10 @@ const RECOVER_WITHIN_S = 600;
 export async function offerWaiting(p: Payload<'offer-waiting'>, deps: OfferWaitingDeps): Promise<number> {
   // A job that stopped between an offer and queueing its delivery: queue it again.
   for (const w of await deps.assignments.recentOffersAfterWait(RECOVER_WITHIN_S)) {
-    if (!p.unitId || w.unit_id === p.unitId) await queueDispatch(deps.queues, w.alert_id, w.attempt, w.id);
+    if (!p.unitId || w.unitId === p.unitId) await queueDispatch(deps.queues, w.alertId, w.attempt, w.id);
   }
   const candidates = p.unitId ? [await deps.units.get(p.unitId)] : await deps.units.list();
-  const free = candidates.filter((u): u is UnitRow => u !== null && u.status === 'available' && u.position_at !== null);
+  const free = candidates.filter((u): u is Unit => u !== null && u.status === 'available' && u.positionAt !== null);
   if (!free.length) return 0;
   const waits = await deps.assignments.openWaits();
   let offered = 0;
@@ -47,19 +47,19 @@ export async function offerWaiting(p: Payload<'offer-waiting'>, deps: OfferWaiti
       actor: 'system',
       role: 'system',
       action: 'dispatch.offered',
-      target: wait.alert_id,
-      details: { unitId: unit.id, attempt: wait.attempt, distanceM: Math.round(choice.ranked.distanceM), etaS: Math.round(choice.ranked.etaS), via: choice.ranked.via, afterWait: true, waitedS: Math.round(wait.waited_s ?? 0) },
+      target: wait.alertId,
+      details: { unitId: unit.id, attempt: wait.attempt, distanceM: Math.round(choice.ranked.distanceM), etaS: Math.round(choice.ranked.etaS), via: choice.ranked.via, afterWait: true, waitedS: Math.round(wait.waitedS ?? 0) },
     });
-    await deps.bus.publish({ type: 'assignment', alertId: wait.alert_id, unitId: unit.id, state: assignment.state, at: Date.now() });
-    await queueDispatch(deps.queues, wait.alert_id, wait.attempt, wait.id);
+    await deps.bus.publish({ type: 'assignment', alertId: wait.alertId, unitId: unit.id, state: assignment.state, at: Date.now() });
+    await queueDispatch(deps.queues, wait.alertId, wait.attempt, wait.id);
     offered++;
   }
   return offered;
 }
 
 /** Among the waiting alerts of the highest priority this unit may take, the one it reaches first. */
-function bestFor(unit: UnitRow, waits: readonly WaitingAlert[], deps: OfferWaitingDeps): { wait: WaitingAlert; ranked: RankedUnit } | null {
-  const position = { id: unit.id, type: unit.type, lat: unit.lat as number, lon: unit.lon as number, status: unit.status, positionAt: new Date(unit.position_at as Date).getTime() };
+function bestFor(unit: Unit, waits: readonly WaitingAlert[], deps: OfferWaitingDeps): { wait: WaitingAlert; ranked: RankedUnit } | null {
+  const position = { id: unit.id, type: unit.type, lat: unit.lat as number, lon: unit.lon as number, status: unit.status, positionAt: (unit.positionAt as Date).getTime() };
   const opts = { now: Date.now(), staleAfterMs: deps.policy.staleAfterSeconds * 1000, ...(deps.travel ? { travel: deps.travel } : {}) };
   let best: { wait: WaitingAlert; ranked: RankedUnit } | null = null;
   for (const wait of waits) {

@@ -7,7 +7,8 @@ import { compassOf } from '../domain/search-area.js';
 import { BadInputError, ConflictError, ForbiddenError, NotFoundError } from '../lib/errors.js';
 import type { EventBus } from '../queues/event-bus.js';
 import type { PlateReadEvent } from '../queues/payloads.js';
-import type { AlertRepo, AlertRow } from '../store/alert-repo.js';
+import type { Alert } from '../domain/alert.js';
+import type { AlertRepo } from '../store/alert-repo.js';
 import type { AuditRepo } from '../store/audit-repo.js';
 import type { CameraRepo, CameraRow } from '../store/camera-repo.js';
 import type { HotlistRepo } from '../store/hotlist-repo.js';
@@ -48,7 +49,7 @@ export class InterceptionService {
   }
 
   /** The hook after a confirmation: a confirmed plate hit orders its checkpoints (once per alert). */
-  async onAlertConfirmed(alert: AlertRow, by: Principal): Promise<InterceptionOrder | null> {
+  async onAlertConfirmed(alert: Alert, by: Principal): Promise<InterceptionOrder | null> {
     if (!this.d.config.enabled || !this.d.config.autoOnConfirm || alert.kind !== 'plate' || alert.status !== 'confirmed') return null;
     if (await this.d.orders.openForAlert(alert.id)) return null;
     return this.orderFromAlert(alert.id, by, { auto: true });
@@ -62,9 +63,9 @@ export class InterceptionService {
     if (alert.status === 'dismissed') throw new ConflictError(`alert ${alertId} was dismissed: there is nothing to intercept`);
     const existing = await this.d.orders.openForAlert(alertId);
     if (existing) throw new ConflictError(`alert ${alertId} already has open interception order ${existing.id}`);
-    const camera = await this.d.cameras.get(alert.camera_id);
-    const read = alert.plate_read_id ? await this.d.plateReads.get(alert.plate_read_id) : null;
-    const origin: Origin = { camera, at: new Date(alert.captured_at).getTime(), photoReadId: alert.plate_read_id, headingDeg: read?.direction ?? camera?.heading ?? null };
+    const camera = await this.d.cameras.get(alert.cameraId);
+    const read = alert.plateReadId ? await this.d.plateReads.get(alert.plateReadId) : null;
+    const origin: Origin = { camera, at: alert.capturedAt.getTime(), photoReadId: alert.plateReadId, headingDeg: read?.direction ?? camera?.heading ?? null };
     const reason = opts.reason ?? (await this.listingReason(alert)) ?? `hotlist hit on ${alert.plate}`;
     return this.create({ alertId, plate: alert.plate, reason, origin, cameraIds: opts.cameraIds, by, auto: opts.auto ?? false });
   }
@@ -224,8 +225,8 @@ export class InterceptionService {
     return new Map((await this.d.cameras.list()).map((c) => [c.id, c]));
   }
 
-  private async listingReason(alert: AlertRow): Promise<string | null> {
-    const entry = alert.hotlist_id ? await this.d.hotlistRepo.get(alert.hotlist_id) : null;
+  private async listingReason(alert: Alert): Promise<string | null> {
+    const entry = alert.hotlistId ? await this.d.hotlistRepo.get(alert.hotlistId) : null;
     return entry?.reason ?? null;
   }
 

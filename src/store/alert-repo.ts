@@ -1,58 +1,64 @@
 // Alerts (candidate hits awaiting a human) of both kinds, plate and face, and the people's verdicts on them.
+// The rows stay here: every method answers Alert records (src/domain/alert.ts), mapped in toAlert.
 import { randomUUID } from 'node:crypto';
 import type { Db } from './db.js';
-import type { FaceAlertPayload, PlateAlertPayload } from '../queues/payloads.js';
-import type { DutyLevel } from '../domain/face-watchlist.js';
+import type { Alert, AlertKind, AlertMatch, AlertStatus, Disposition, FaceHit, PlateHit, VerdictOutcome } from '../domain/alert.js';
+import type { DutyLevel } from '../domain/duty.js';
 
-/** What matched: the plate match (level, substitutions) or, for a face, the score and its threshold. */
-export type AlertMatch = PlateAlertPayload['match'] | { cosine: number; score: number; scoring: string; threshold: number; category: string };
-
-export interface AlertRow {
+interface AlertRow {
   id: string;
-  kind: 'plate' | 'face';
-  /** Plate alerts only (null on face alerts). */
+  kind: AlertKind;
   plate_read_id: string | null;
   hotlist_id: string | null;
   camera_id: string;
-  /** The plate read; '' on face alerts. */
   plate: string;
   match: AlertMatch;
   priority: number;
-  status: 'candidate' | 'confirmed' | 'dismissed';
-  captured_at: Date;
-  created_at: Date;
-  updated_at: Date;
+  status: AlertStatus;
+  captured_at: Date | string;
+  created_at: Date | string;
+  updated_at: Date | string;
   disposed_by: string | null;
-  disposed_at: Date | null;
+  disposed_at: Date | string | null;
   disposition_reason: string | null;
-  /** Face alerts only (null on plate alerts). */
   subject_id: string | null;
   face_sighting_id: string | null;
   authorisation_id: string | null;
   score: number | null;
-  /** Distinct people who must confirm before dispatch: 1 or 2 on face alerts; 0 (dispatched at once) or 1 on plate alerts. */
   confirmations_required: number;
-  /** The duty level the alert was raised under; null on alerts from before levels were recorded. */
   duty_level: DutyLevel | null;
 }
 
-export interface Disposition {
-  actor: string;
-  role: string;
-  verdict: 'confirm' | 'dismiss';
-  reason: string;
-  at: Date;
+const date = (v: Date | string) => (v instanceof Date ? v : new Date(v));
+
+function toAlert(r: AlertRow): Alert {
+  return {
+    id: r.id,
+    kind: r.kind,
+    status: r.status,
+    cameraId: r.camera_id,
+    plate: r.plate,
+    match: r.match,
+    priority: r.priority,
+    capturedAt: date(r.captured_at),
+    createdAt: date(r.created_at),
+    updatedAt: date(r.updated_at),
+    plateReadId: r.plate_read_id,
+    hotlistId: r.hotlist_id,
+    subjectId: r.subject_id,
+    faceSightingId: r.face_sighting_id,
+    authorisationId: r.authorisation_id,
+    score: r.score,
+    disposedBy: r.disposed_by,
+    disposedAt: r.disposed_at === null ? null : date(r.disposed_at),
+    dispositionReason: r.disposition_reason,
+    confirmationsRequired: r.confirmations_required,
+    dutyLevel: r.duty_level,
+  };
 }
 
-/** The outcome of one person's verdict on a face alert. */
-export type VerdictOutcome =
-  | { kind: 'recorded'; alert: AlertRow; confirmations: number }
-  | { kind: 'already_voted' }
-  | { kind: 'closed'; alert: AlertRow }
-  | { kind: 'missing' };
-
 export interface AlertFilter {
-  status?: AlertRow['status'];
+  status?: AlertStatus;
   cameraIds?: string[];
   kinds?: string[];
   since?: Date;
@@ -78,7 +84,7 @@ export class AlertRepo {
    * reading of the same pass arrives; `created` says which, so only a new alert is dispatched. The
    * duty level and confirmations are those of its creation: a later reading does not change them.
    */
-  async upsert(p: PlateAlertPayload, raised: { dutyLevel?: DutyLevel | null; confirmationsRequired?: number } = {}): Promise<{ alert: AlertRow; created: boolean }> {
+  async upsert(p: PlateHit, raised: { dutyLevel?: DutyLevel | null; confirmationsRequired?: number } = {}): Promise<{ alert: Alert; created: boolean }> {
     const [row] = await this.db.query<AlertRow & { created: boolean }>(
       `insert into alerts (id, plate_read_id, hotlist_id, camera_id, plate, match, priority, captured_at, duty_level, confirmations_required)
        values ($1,$2,$3,$4,$5,$6,$7,to_timestamp($8/1000.0),$9,$10)
@@ -86,15 +92,14 @@ export class AlertRepo {
        returning *, (xmax = 0) as created`,
       [randomUUID(), p.plateReadId, p.hotlistId, p.cameraId, p.plate, JSON.stringify(p.match), p.priority, p.capturedAt, raised.dutyLevel ?? null, raised.confirmationsRequired ?? 0],
     );
-    const { created, ...alert } = row;
-    return { alert, created };
+    return { alert: toAlert(row), created: row.created };
   }
 
   /**
    * Creates the face alert for (face sighting, subject), or raises its score when a better frame of
    * the same track matches closer; `created` says which. Always a candidate until people confirm it.
    */
-  async upsertFace(p: FaceAlertPayload, confirmationsRequired: number, dutyLevel: DutyLevel | null = null): Promise<{ alert: AlertRow; created: boolean }> {
+  async upsertFace(p: FaceHit, confirmationsRequired: number, dutyLevel: DutyLevel | null = null): Promise<{ alert: Alert; created: boolean }> {
     const match = { cosine: p.cosine, score: p.score, scoring: p.scoring, threshold: p.threshold, category: p.category };
     const [row] = await this.db.query<AlertRow & { created: boolean }>(
       `insert into alerts (id, kind, subject_id, face_sighting_id, authorisation_id, camera_id, plate, match, score, priority, captured_at, confirmations_required, duty_level)
@@ -105,21 +110,21 @@ export class AlertRepo {
        returning *, (xmax = 0) as created`,
       [randomUUID(), p.subjectId, p.faceSightingId, p.authorisationId, p.cameraId, JSON.stringify(match), p.score, p.priority, p.capturedAt, confirmationsRequired, dutyLevel],
     );
-    const { created, ...alert } = row;
-    return { alert, created };
+    return { alert: toAlert(row), created: row.created };
   }
 
-  async get(id: string): Promise<AlertRow | null> {
+  async get(id: string): Promise<Alert | null> {
     if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
     const [row] = await this.db.query<AlertRow>('select * from alerts where id = $1', [id]);
-    return row ?? null;
+    return row ? toAlert(row) : null;
   }
 
-  async list(f: AlertFilter = {}): Promise<AlertRow[]> {
-    return this.db.query<AlertRow>(
+  async list(f: AlertFilter = {}): Promise<Alert[]> {
+    const rows = await this.db.query<AlertRow>(
       `select * from alerts where ${LIST_WHERE} order by created_at desc, id desc limit $5 offset $6`,
       [...listParams(f), Math.min(f.limit ?? 100, 500), f.offset ?? 0],
     );
+    return rows.map(toAlert);
   }
 
   /** How many alerts the filter matches in all (limit and offset aside): the badge's number, not the page's. */
@@ -129,7 +134,7 @@ export class AlertRepo {
   }
 
   /** Records a human's verdict once; a second disposition of the same alert is refused (returns null). */
-  async dispose(id: string, verdict: 'confirmed' | 'dismissed', by: string, reason: string, role = 'operator'): Promise<AlertRow | null> {
+  async dispose(id: string, verdict: 'confirmed' | 'dismissed', by: string, reason: string, role = 'operator', personId = by): Promise<Alert | null> {
     return this.db.tx(async (t) => {
       const [row] = await t.query<AlertRow>(
         `update alerts set status = $2, disposed_by = $3, disposed_at = now(), disposition_reason = $4, updated_at = now()
@@ -137,42 +142,47 @@ export class AlertRepo {
         [id, verdict, by, reason],
       );
       if (row) {
-        await t.query('insert into alert_dispositions (alert_id, actor, role, verdict, reason) values ($1,$2,$3,$4,$5) on conflict do nothing', [
-          id, by, role, verdict === 'confirmed' ? 'confirm' : 'dismiss', reason,
+        await t.query('insert into alert_dispositions (alert_id, actor, role, verdict, reason, person_id) values ($1,$2,$3,$4,$5,$6) on conflict do nothing', [
+          id, by, role, verdict === 'confirmed' ? 'confirm' : 'dismiss', reason, personId,
         ]);
       }
-      return row ?? null;
+      return row ? toAlert(row) : null;
     });
   }
 
   /**
    * One person's verdict on a face alert. A dismissal closes it; a confirmation counts, and the
-   * alert is confirmed when `confirmations_required` distinct people have confirmed. The row lock
+   * alert is confirmed when `confirmationsRequired` distinct people (personIds) have confirmed. The row lock
    * keeps two simultaneous confirmations from both missing (or both making) the last one.
    */
   async recordVerdict(id: string, d: Omit<Disposition, 'at'>): Promise<VerdictOutcome> {
     return this.db.tx(async (t) => {
-      const [alert] = await t.query<AlertRow>('select * from alerts where id = $1 for update', [id]);
-      if (!alert) return { kind: 'missing' };
+      const [row] = await t.query<AlertRow>('select * from alerts where id = $1 for update', [id]);
+      if (!row) return { kind: 'missing' };
+      const alert = toAlert(row);
       if (alert.status !== 'candidate') return { kind: 'closed', alert };
       const inserted = await t.query(
-        'insert into alert_dispositions (alert_id, actor, role, verdict, reason) values ($1,$2,$3,$4,$5) on conflict do nothing returning actor',
-        [id, d.actor, d.role, d.verdict, d.reason],
+        'insert into alert_dispositions (alert_id, actor, role, verdict, reason, person_id) values ($1,$2,$3,$4,$5,$6) on conflict do nothing returning actor',
+        [id, d.actor, d.role, d.verdict, d.reason, d.personId],
       );
       if (!inserted.length) return { kind: 'already_voted' };
       const [{ n }] = await t.query<{ n: string | number }>(`select count(*) as n from alert_dispositions where alert_id = $1 and verdict = 'confirm'`, [id]);
       const confirmations = Number(n);
-      const status = d.verdict === 'dismiss' ? 'dismissed' : confirmations >= alert.confirmations_required ? 'confirmed' : null;
-      if (!status) return { kind: 'recorded', alert: { ...alert, updated_at: new Date() }, confirmations };
+      const status = d.verdict === 'dismiss' ? 'dismissed' : confirmations >= alert.confirmationsRequired ? 'confirmed' : null;
+      if (!status) return { kind: 'recorded', alert: { ...alert, updatedAt: new Date() }, confirmations };
       const [closed] = await t.query<AlertRow>(
         `update alerts set status = $2, disposed_by = $3, disposed_at = now(), disposition_reason = $4, updated_at = now() where id = $1 returning *`,
         [id, status, d.actor, d.reason],
       );
-      return { kind: 'recorded', alert: closed, confirmations };
+      return { kind: 'recorded', alert: toAlert(closed), confirmations };
     });
   }
 
   async dispositions(id: string): Promise<Disposition[]> {
-    return this.db.query<Disposition>('select actor, role, verdict, reason, at from alert_dispositions where alert_id = $1 order by at', [id]);
+    const rows = await this.db.query<{ actor: string; person_id: string; role: string; verdict: Disposition['verdict']; reason: string; at: Date | string }>(
+      'select actor, person_id, role, verdict, reason, at from alert_dispositions where alert_id = $1 order by at',
+      [id],
+    );
+    return rows.map((r) => ({ actor: r.actor, personId: r.person_id, role: r.role, verdict: r.verdict, reason: r.reason, at: date(r.at) }));
   }
 }

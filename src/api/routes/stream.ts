@@ -2,12 +2,12 @@
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { checkpointSees } from '../../duty/audience.js';
-import { describeAlert } from '../../jobs/alert-view.js';
-import { deliveryId } from '../../jobs/dispatch-alert.js';
 import { sseClients } from '../../lib/metrics.js';
 import type { LiveEvent } from '../../queues/event-bus.js';
 import type { Principal } from '../../store/token-repo.js';
 import type { ApiDeps, ApiEnv } from '../deps.js';
+import { describeAlert } from '../views/alert.js';
+import { offerEvent, offerView } from '../views/offer.js';
 import { scopeOf } from '../../services/scope-filter.js';
 
 const HEARTBEAT_MS = 15_000;
@@ -39,7 +39,7 @@ export function visibleTo(p: Principal, e: LiveEvent, viewer: Viewer = {}): bool
 
 /** The SSE id of an event: its type, what it is about, and when. */
 function eventId(e: LiveEvent): string {
-  const about = 'alertId' in e ? e.alertId : 'orderId' in e ? e.orderId : 'cameraId' in e ? e.cameraId : 'incidentId' in e ? e.incidentId : e.level;
+  const about = 'alertId' in e ? e.alertId : 'orderId' in e ? e.orderId : 'cameraId' in e ? e.cameraId : 'incidentId' in e ? e.incidentId : 'district' in e ? e.district : 'level' in e ? e.level : '';
   return `${e.type}-${about}-${e.at}`;
 }
 
@@ -95,29 +95,16 @@ export function streamRoutes(deps: ApiDeps) {
   });
 }
 
-/** A unit that connects late still gets the offers waiting for its answer. */
+/**
+ * A unit that connects late still gets the offers waiting for its answer: the same offer dispatch sent
+ * (api/views/offer.ts), marked replayed, with the timeout of the level in force now.
+ */
 async function replayOpenOffers(deps: ApiDeps, unitId: string, push: (e: LiveEvent) => void): Promise<void> {
+  const ackWithinS = deps.duty.policy().ackTimeoutSeconds;
   for (const a of await deps.assignments.openForUnit(unitId)) {
-    const alert = await deps.alerts.get(a.alert_id);
+    const alert = await deps.alerts.get(a.alertId);
     if (!alert || alert.status === 'dismissed') continue;
-    const camera = await deps.cameras.get(alert.camera_id);
-    push({
-      type: 'offer',
-      alertId: alert.id,
-      unitId,
-      assignmentId: a.id,
-      attempt: a.attempt,
-      at: Date.now(),
-      capturedAt: new Date(alert.captured_at).getTime(),
-      data: {
-        replayed: true,
-        deliveryId: deliveryId(a),
-        state: a.state,
-        target: camera && { lat: camera.lat, lon: camera.lon, cameraId: camera.id, name: camera.name },
-        distanceM: Math.round(a.distance_m),
-        etaS: Math.round(a.eta_s),
-        alert: await describeAlert(alert, deps),
-      },
-    });
+    const camera = await deps.cameras.get(alert.cameraId);
+    push(offerEvent(offerView(a, camera, await describeAlert(alert, deps), ackWithinS, true), alert));
   }
 }

@@ -4,7 +4,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { Principal } from '../../store/token-repo.js';
-import type { UnitRow } from '../../store/unit-repo.js';
 import { reportUnitPosition } from '../../dispatch/unit-availability.js';
 import { queueOfferWaiting } from '../../queues/dispatch-producer.js';
 import { requireRole } from '../auth.js';
@@ -12,8 +11,10 @@ import type { ApiDeps, ApiEnv } from '../deps.js';
 import { jsonBody, notFound, uuidParam } from '../errors.js';
 import { ConflictError, ForbiddenError } from '../../lib/errors.js';
 import { scopeOf } from '../../services/scope-filter.js';
+import { assignmentView } from '../views/assignment.js';
+import { unitView } from '../views/unit.js';
 
-const positionBody = z.strictObject({
+export const positionBody = z.strictObject({
   lat: z.number().min(-90).max(90),
   lon: z.number().min(-180).max(180),
   /** When the fix was taken (ISO); now when omitted. */
@@ -26,7 +27,7 @@ const positionBody = z.strictObject({
 });
 
 /** On or off duty by hand; the other statuses follow the unit's answers to offers (alert-service). */
-const statusBody = z.strictObject({
+export const statusBody = z.strictObject({
   status: z.enum(['available', 'off_duty']),
   reason: z.string().trim().min(3).max(500).optional(),
 });
@@ -40,17 +41,6 @@ function mustSpeakFor(p: Principal, unitId: string): void {
   }
 }
 
-/**
- * Each unit with `positionAgeS` (seconds since its last fix, null without one) and `stale`: true when
- * there is no fix or it is older than dispatch.staleAfterSeconds, so dispatch will not choose the unit.
- */
-export function withFreshness(units: readonly UnitRow[], staleAfterSeconds: number, now: number) {
-  return units.map((u) => {
-    const ageS = u.position_at ? Math.max(0, Math.round((now - new Date(u.position_at).getTime()) / 1000)) : null;
-    return { ...u, positionAgeS: ageS, stale: ageS === null || ageS > staleAfterSeconds };
-  });
-}
-
 export function unitRoutes(deps: ApiDeps) {
   const answer = (kind: 'acknowledged' | 'arrived' | 'resolved') =>
     [
@@ -58,15 +48,16 @@ export function unitRoutes(deps: ApiDeps) {
       async (c: import('hono').Context<ApiEnv>) => {
         const unitId = c.req.param('id') as string;
         mustSpeakFor(c.get('principal'), unitId);
-        const row = await deps.alertService.unitAnswer(uuidParam(c, 'alertId', 'alert'), unitId, kind, c.get('principal'));
-        return c.json(row);
+        const moved = await deps.alertService.unitAnswer(uuidParam(c, 'alertId', 'alert'), unitId, kind, c.get('principal'));
+        return c.json(assignmentView(moved));
       },
     ] as const;
   return new Hono<ApiEnv>()
     .get('/', requireRole('admin', 'operator', 'checkpoint', 'unit'), async (c) => {
       // A scoped operator sees the units of its districts (a unit's own district, or its home grid's).
       const units = await deps.units.list({ districts: scopeOf(deps).unitDistricts(c.get('principal')) });
-      return c.json({ units: withFreshness(units, deps.config.dispatch.staleAfterSeconds, Date.now()) });
+      const now = Date.now();
+      return c.json({ units: units.map((u) => unitView(u, deps.config.dispatch.staleAfterSeconds, now)) });
     })
     .post('/:id/position', requireRole('unit', 'admin'), async (c) => {
       const unitId = c.req.param('id');

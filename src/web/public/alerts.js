@@ -93,7 +93,7 @@ function feedItem(a) {
     h('span', { class: 'plate' }, a.kind === 'face' ? `${t('subject')}: ${a.subject?.name ?? '?'}` : a.plate),
     h('span', { class: `chip st-${a.status}` }, tv('st', a.status)),
     h('span', { class: 'meta' }, a.listing ? tv('cat', a.listing.category) : a.subject ? tv('subj', a.subject.category) : '', ' · ', a.camera?.name ?? '', ' · ', fmtTime(a.capturedAt, state.timezone, false)),
-    asg ? h('span', { class: `chip as-${asg.state}`, dataset: { unit: asg.unit_id } }, `${unitName(asg.unit_id)} ${tv('as', asg.state)}`) : null,
+    asg ? h('span', { class: `chip as-${asg.state}`, dataset: { unit: asg.unitId } }, `${unitName(asg.unitId)} ${tv('as', asg.state)}`) : null,
   );
 }
 

@@ -147,10 +147,10 @@ function assignments(a) {
   return h('section', { class: 'assignments' }, h('h3', {}, t('dispatched')),
     rows.length
       ? h('table', {}, h('tbody', {}, rows.map((r) =>
-          h('tr', { class: r === latest ? 'latest' : '', dataset: { unit: r.unit_id, state: r.state } },
-            h('td', {}, unitName(r.unit_id)), h('td', {}, h('span', { class: `chip as-${r.state}` }, tv('as', r.state))),
-            h('td', {}, r.distance_m != null ? `${(r.distance_m / 1000).toFixed(1)} km` : ''),
-            h('td', {}, r.eta_s != null ? `${t('eta')} ${Math.round(r.eta_s / 60)} min` : ''),
+          h('tr', { class: r === latest ? 'latest' : '', dataset: { unit: r.unitId, state: r.state } },
+            h('td', {}, unitName(r.unitId)), h('td', {}, h('span', { class: `chip as-${r.state}` }, tv('as', r.state))),
+            h('td', {}, r.distanceM != null ? `${(r.distanceM / 1000).toFixed(1)} km` : ''),
+            h('td', {}, r.etaS != null ? `${t('eta')} ${Math.round(r.etaS / 60)} min` : ''),
             h('td', {}, r.attempt ? `#${r.attempt}` : '')))))
       : h('p', { class: 'muted' }, t('noUnitYet')));
 }

@@ -121,7 +121,7 @@ export function renderMap() {
 
   const target = alert?.camera && cams.find((c) => c.id === alert.camera.id);
   const asg = alert && latestAssignment(alert);
-  const sent = asg && units.find((u) => u.id === asg.unit_id);
+  const sent = asg && units.find((u) => u.id === asg.unitId);
   if (target && sent) {
     const a = proj.xy(sent);
     const b = proj.xy(target);

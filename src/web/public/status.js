@@ -51,7 +51,7 @@ function unitItem(u) {
   const age = u.positionAgeS == null ? '' : ` (${ago(Date.now() - u.positionAgeS * 1000)})`;
   return h('li', { class: `unit-row us-${u.status}${u.stale ? ' stale' : ''}`, dataset: { unit: u.id, status: u.status, type: u.type, stale: u.stale ? 'true' : 'false' } },
     h('span', { class: 'dot' }), h('b', {}, u.callsign), ` ${tv('ut', u.type)} · `, h('span', { class: 'ustatus' }, tv('us', u.status)),
-    h('span', { class: 'muted' }, u.position_at ? ` · ${t('position')} ${fmtTime(u.position_at, state.timezone, false)}${age}` : ` · ${t('noFix')}`),
+    h('span', { class: 'muted' }, u.positionAt ? ` · ${t('position')} ${fmtTime(u.positionAt, state.timezone, false)}${age}` : ` · ${t('noFix')}`),
     u.stale ? h('span', { class: 'stale-tag', title: t('staleHint') }, ` ${t('stale')}`) : null);
 }
 

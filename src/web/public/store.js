@@ -43,9 +43,9 @@ export function applyAssignment(e) {
   const alert = state.alerts.get(e.alertId);
   if (!alert) return;
   const rows = [...(alert.assignments ?? [])];
-  const i = rows.findIndex((r) => r.unit_id === e.unitId);
+  const i = rows.findIndex((r) => r.unitId === e.unitId);
   if (i >= 0) rows[i] = { ...rows[i], state: e.state };
-  else rows.push({ unit_id: e.unitId, state: e.state, attempt: rows.length + 1 });
+  else rows.push({ unitId: e.unitId, state: e.state, attempt: rows.length + 1 });
   alert.assignments = rows;
 }
 

@@ -75,7 +75,7 @@ export async function refreshOffers() {
     if (offer.queued) continue;
     try {
       const full = await api(`/alerts/${alertId}`);
-      const mine = (full.assignments ?? []).filter((a) => (a.unitId ?? a.unit_id) === state.subject).at(-1);
+      const mine = (full.assignments ?? []).filter((a) => a.unitId === state.subject).at(-1);
       state.offers.set(alertId, { ...offer, alert: { ...offer.alert, status: full.status }, state: mine?.state ?? offer.state });
     } catch {
       // gone, no longer ours, or offline: keep what we know
