@@ -16,6 +16,8 @@ export interface OidcPending {
   state: string;
   nonce: string;
   verifier: string;
+  /** The redirect_uri sent; the token request must send the same. */
+  redirectUri: string;
 }
 
 type Claims = Record<string, unknown>;
@@ -55,12 +57,13 @@ export class OidcSignIn {
     return this.discovered;
   }
 
-  /** Where to send the browser, and what it must bring back. */
-  async start(): Promise<{ url: string; pending: OidcPending }> {
+  /** Where to send the browser, and what it must bring back; `origin` is the browser's, for the default redirect URL. */
+  async start(origin: string): Promise<{ url: string; pending: OidcPending }> {
     const config = await this.configuration();
-    const pending = { state: client.randomState(), nonce: client.randomNonce(), verifier: client.randomPKCECodeVerifier() };
+    const redirectUri = this.cfg.redirectUrl ?? `${origin}/api/v1/session/oidc/callback`;
+    const pending = { state: client.randomState(), nonce: client.randomNonce(), verifier: client.randomPKCECodeVerifier(), redirectUri };
     const url = client.buildAuthorizationUrl(config, {
-      redirect_uri: this.cfg.redirectUrl,
+      redirect_uri: redirectUri,
       scope: this.cfg.scopes.join(' '),
       code_challenge: await client.calculatePKCECodeChallenge(pending.verifier),
       code_challenge_method: 'S256',
@@ -73,8 +76,8 @@ export class OidcSignIn {
   /** Exchanges the code (checking state, nonce and PKCE), maps the claims, and opens a session. */
   async callback(search: string, pending: OidcPending, from: { ip: string | null; userAgent: string | null }): Promise<Opened> {
     const config = await this.configuration();
-    // The registered redirect URL with the provider's answer: right even behind a proxy that rewrote the host.
-    const current = new URL(this.cfg.redirectUrl);
+    // The redirect URL sent at the start with the provider's answer: right even behind a proxy that rewrote the host.
+    const current = new URL(pending.redirectUri);
     current.search = search;
     let claims: Claims;
     try {

@@ -46,7 +46,7 @@ export function takeOidcCookie(c: Context): OidcPending | null {
   if (!raw) return null;
   try {
     const p = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as Partial<OidcPending>;
-    return typeof p.state === 'string' && typeof p.nonce === 'string' && typeof p.verifier === 'string' ? (p as OidcPending) : null;
+    return typeof p.state === 'string' && typeof p.nonce === 'string' && typeof p.verifier === 'string' && typeof p.redirectUri === 'string' ? (p as OidcPending) : null;
   } catch {
     return null;
   }

@@ -14,8 +14,11 @@ const oidcSchema = z.strictObject({
   clientId: z.string().min(1),
   /** A file holding the client secret (never the secret in YAML). Without it Vigil is a public client (PKCE only). */
   clientSecretFile: z.string().min(1).optional(),
-  /** The callback URL registered at the provider: <public origin>/api/v1/session/oidc/callback. */
-  redirectUrl: z.url(),
+  /**
+   * The callback URL registered at the provider: <public origin>/api/v1/session/oidc/callback. Default: made
+   * from the origin the browser used (X-Forwarded-Proto/-Host behind a proxy), which must then be registered.
+   */
+  redirectUrl: z.url().optional(),
   /** Shown on the sign-in button. */
   label: z.string().min(1).default('Single sign-on'),
   scopes: z.array(z.string().min(1)).default(['openid', 'profile', 'email']),

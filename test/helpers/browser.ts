@@ -53,6 +53,9 @@ export async function launchBrowser(): Promise<TestBrowser> {
 /** Signs in on the command-room page with a token and waits until the page has loaded its data. */
 export async function signIn(page: Page, baseUrl: string, token: string): Promise<void> {
   await page.goto(baseUrl);
+  // The form opens on username + password; a token is one click away.
+  await page.waitForSelector('body[data-signin="ready"]');
+  if (await page.locator('#token').isHidden()) await page.click('#use-token');
   await page.fill('#token', token);
   await page.click('#signin button[type=submit]');
   await page.waitForSelector('body[data-state="ready"]');

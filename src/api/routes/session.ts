@@ -4,7 +4,7 @@ import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import type { Accounts } from '../../accounts/accounts.js';
 import { beginTotp, changePassword, confirmTotp, removeTotp } from '../../accounts/self-service.js';
-import { clearSessionCookies, setOidcCookie, setSessionCookies, takeOidcCookie } from '../../accounts/session-cookie.js';
+import { clearSessionCookies, requestOrigin, setOidcCookie, setSessionCookies, takeOidcCookie } from '../../accounts/session-cookie.js';
 import { endSession, signIn } from '../../accounts/sign-in.js';
 import { toSessionView, toWhoView } from '../../accounts/views.js';
 import { ConflictError, UnauthenticatedError, UnavailableError } from '../../lib/errors.js';
@@ -45,7 +45,7 @@ export function signInRoutes(deps: Deps) {
     })
     .get('/oidc/start', async (c) => {
       if (!accounts.oidc) throw new UnavailableError('sign-in through an identity provider is not configured (accounts.oidc)');
-      const { url, pending } = await accounts.oidc.start();
+      const { url, pending } = await accounts.oidc.start(requestOrigin(c));
       setOidcCookie(c, cfg, pending);
       return c.redirect(url, 302);
     })

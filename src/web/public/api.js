@@ -1,4 +1,5 @@
-// The page's only link to the server: the token (sessionStorage), JSON and image requests, who am I, the live stream.
+// The page's only link to the server: the session cookie (signed in with a password or the identity provider) or
+// a pasted token (sessionStorage), JSON and image requests, who am I, the live stream.
 const KEY = 'vigil-token';
 /** Used until the API says which zone the command room works in (see session()). */
 export const DEFAULT_TIMEZONE = 'Asia/Shanghai';
@@ -16,14 +17,23 @@ export class ApiError extends Error {
   }
 }
 
-/** JSON in, JSON out (or a Blob for images), with the bearer token; errors carry the API's message. */
+/** The CSRF token a signed-in session's writes echo (the vigil_csrf cookie, readable by the page only). */
+export const csrfToken = () => document.cookie.match(/(?:^|;\s*)vigil_csrf=([^;]+)/)?.[1] ?? '';
+
+/** Headers that say who asks: the pasted token when there is one; else the cookie goes by itself, with CSRF on writes. */
+export function authHeaders(method = 'GET') {
+  if (token.get()) return { authorization: `Bearer ${token.get()}` };
+  return method === 'GET' || method === 'HEAD' ? {} : { 'x-csrf-token': csrfToken() };
+}
+
+/** JSON in, JSON out (or a Blob for images), with the bearer token or the session cookie; errors carry the API's message and reason. */
 export async function api(path, { method = 'GET', body } = {}) {
-  const headers = { authorization: `Bearer ${token.get()}` };
+  const headers = authHeaders(method);
   if (body !== undefined) headers['content-type'] = 'application/json';
   const res = await fetch(`/api/v1${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   const isJson = res.headers.get('content-type')?.includes('json');
   const out = isJson ? await res.json() : await res.blob();
-  if (!res.ok) throw new ApiError(res.status, (isJson && out.error) || `${res.status} ${res.statusText}`);
+  if (!res.ok) throw Object.assign(new ApiError(res.status, (isJson && out.error) || `${res.status} ${res.statusText}`), { body: isJson ? out : null });
   return out;
 }
 
@@ -39,7 +49,7 @@ export async function imageUrl(apiPath) {
 export async function session() {
   try {
     const s = await api('/session');
-    return { role: s.role, subject: s.subject ?? null, name: s.name ?? null, timezone: s.timezone || DEFAULT_TIMEZONE };
+    return { role: s.role, subject: s.subject ?? null, name: s.name ?? null, timezone: s.timezone || DEFAULT_TIMEZONE, roles: s.roles ?? [s.role], via: s.via ?? 'token', displayName: s.displayName ?? s.name ?? null, restriction: s.restriction ?? null };
   } catch (err) {
     if (err.status !== 404) throw err;
   }
@@ -49,7 +59,7 @@ export async function session() {
 
 async function firstStreamEvent() {
   const ctrl = new AbortController();
-  const res = await fetch('/api/v1/stream', { headers: { authorization: `Bearer ${token.get()}` }, signal: ctrl.signal });
+  const res = await fetch('/api/v1/stream', { headers: authHeaders(), signal: ctrl.signal });
   if (!res.ok) {
     const body = await res.json().catch(() => ({}));
     throw new ApiError(res.status, body.error || `${res.status} ${res.statusText}`);
@@ -79,7 +89,7 @@ export function openStream(handlers) {
   let es = null;
   let stopped = false;
   const connect = () => {
-    es = new EventSource(`/api/v1/stream?access_token=${encodeURIComponent(token.get())}`);
+    es = new EventSource(token.get() ? `/api/v1/stream?access_token=${encodeURIComponent(token.get())}` : '/api/v1/stream');
     es.addEventListener('hello', () => handlers.open?.());
     for (const type of ['alert', 'offer', 'assignment', 'camera-status', 'camera-health', 'work-order', 'interception', 'duty']) {
       es.addEventListener(type, (m) => {

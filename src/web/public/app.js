@@ -1,5 +1,6 @@
 // Command-room page entry: sign-in, role-aware start, the live stream wired to each panel, periodic refresh.
 import { openStream, session, token } from './api.js';
+import { mountSignIn } from './signin.js';
 import { $, unlockSound } from './dom.js';
 import { applyStatic, onLang, t, toggleLang, tv } from './i18n.js';
 import { bindKeys, loadAlerts, onAlertEvent, onAssignmentEvent, renderFeed } from './alerts.js';
@@ -114,20 +115,8 @@ async function start() {
   setInterval(tickAges, 1000);
 }
 
-$('#signin').addEventListener('submit', (ev) => {
-  ev.preventDefault();
-  const value = $('#token').value.trim();
-  if (!value) return;
-  token.set(value);
-  $('#token').value = '';
-  unlockSound();
-  void start();
-});
-
-$('#signout').addEventListener('click', () => {
-  token.clear();
-  location.reload();
-});
+// Sign-in (password, identity provider or token), sign-out and the account panel: signin.js.
+$('#signin').addEventListener('submit', unlockSound);
 
 $('#lang').addEventListener('click', toggleLang);
 // After a reload the page signs in from sessionStorage without a click; sound needs one.
@@ -135,4 +124,4 @@ document.addEventListener('pointerdown', unlockSound, { once: true });
 bindKeys(openDisposition);
 applyStatic();
 registerServiceWorker();
-if (token.get()) void start();
+void mountSignIn(start);
