@@ -22,6 +22,8 @@ import { liveRoutes } from './routes/live.js';
 import { nodeRoutes, type ClusterApiDeps } from './routes/nodes.js';
 import { mediaUrlRoutes } from './routes/media-urls.js';
 import { interceptionRoutes } from './routes/interceptions.js';
+import { incidentRoutes } from './routes/incidents.js';
+import { tourRoutes } from './routes/tours.js';
 import { anprRoutes } from './routes/anpr.js';
 import { plateReadRoutes } from './routes/plate-reads.js';
 import { reportRoutes } from './routes/reports.js';
@@ -70,6 +72,8 @@ export function createApp(deps: ApiDeps & Partial<FaceApiDeps> & HealthDeps & Pa
   if (deps.live) api.route('/', liveRoutes({ ...deps, live: deps.live }));
   if (deps.media) api.route('/media-urls', mediaUrlRoutes({ ...deps, media: deps.media }));
   if (deps.interceptions) api.route('/interceptions', interceptionRoutes({ interceptions: deps.interceptions }));
+  if (deps.incidents) api.route('/incidents', incidentRoutes({ incidents: deps.incidents }));
+  if (deps.tours) api.route('/tours', tourRoutes({ tours: deps.tours }));
   if (deps.reports) api.route('/reports', reportRoutes({ ...deps, reports: deps.reports }));
   const { healthRepo, cameraHealth, workOrders } = deps;
   if (healthRepo && cameraHealth && workOrders) {

@@ -6,6 +6,8 @@ import type { QueueSet } from '../queues/queue-set.js';
 import type { AlertService } from '../services/alert-service.js';
 import type { DutyState } from '../duty/duty-state.js';
 import type { InterceptionService } from '../services/interception-service.js';
+import type { IncidentService } from '../incidents/incident-service.js';
+import type { TourService } from '../tours/tour-service.js';
 import type { HotlistService } from '../services/hotlist-service.js';
 import type { AlertRepo } from '../store/alert-repo.js';
 import type { AssignmentRepo } from '../store/assignment-repo.js';
@@ -58,6 +60,9 @@ export interface ApiDeps {
   media?: MediaSigner;
   /** Checkpoint interception orders; the routes and the confirm hook are off without it. */
   interceptions?: InterceptionService;
+  /** Incidents and video patrol tours (src/incidents, src/tours); their routes are off without them. */
+  incidents?: IncidentService;
+  tours?: TourService;
   /** The map's offline base (streets, district outlines); an empty base without it. */
   baseMap?: () => BaseMap;
   /** User accounts and sessions; made by createApp over the tokens' database when not given (tests give their clock). */

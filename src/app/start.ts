@@ -4,6 +4,7 @@ import { ConfigError, type LoadedConfig } from '../config/load.js';
 import { createApp } from '../api/app.js';
 import { mqttChannel, webhookChannel, type OfferChannel } from '../dispatch/offer-channel.js';
 import { travelModelFor } from '../dispatch/travel-model.js';
+import { startPatrol } from '../incidents/wiring.js';
 import { UnitPositionsMqtt } from '../dispatch/unit-positions-mqtt.js';
 import { CameraStatusStore } from '../ingest/camera-status-store.js';
 import { LiveHub } from '../live/live-hub.js';
@@ -126,6 +127,9 @@ async function startParts(loaded: LoadedConfig, log: Logger, roles: Set<NodeRole
   const faces = await startFaces(loaded, log, infra, stack, duty, cluster.inventory, bus);
   const alertService = new AlertService(repos.alerts, repos.assignments, repos.units, repos.audit, bus, { queues, cameras: repos.cameras, hotlistRepo: repos.hotlistRepo, subjects: repos.subjects, duty });
   const interceptions = new InterceptionService({ ...repos, orders: new InterceptionRepo(infra.db), bus, config: config.interception });
+  // Incidents and video patrol tours (src/incidents, src/tours); the leg checks run where the pipeline does.
+  const patrol = startPatrol({ config, db: infra.db, redis, prefix: queues.prefix, cameras: repos.cameras, audit: repos.audit, bus, duty, worker: roles.has('pipeline'), webhookSecret: env.webhookSecret, travel: travelModelFor(config.roads, loaded.root, log.child('roads')), log: log.child('patrol') });
+  stack.push('incidents and tours', () => patrol.stop());
   const cameraStatus = new CameraStatusStore(redis, `${queues.prefix}:camera-status`);
   // Camera image diagnostics and maintenance work orders (src/health).
   const health = await startHealth({ config, webhookSecret: env.webhookSecret, db: infra.db, redis, bus, prefix: queues.prefix, cameraStatus, cameras: roles.has('cameras'), log: log.child('health'), stack });
@@ -185,7 +189,7 @@ async function startParts(loaded: LoadedConfig, log: Logger, roles: Set<NodeRole
     const live = new LiveHub(config.live, log.child('live'));
     stack.push('live view', async () => live.stop());
     const base = baseMapFor(config, loaded.root);
-    const app = createApp({ config, log: log.child('api'), ...repos, hotlist, alertService, interceptions, bus, recording, faceWatchlist: faces.watchlist, faceAuthorisations: faces.authorisations, faceSearch, live, media, duty, baseMap: () => base, ...health.api, ...clusterApi(cluster, obs, queues.prefix), ...apiOnBoundedRedis(obs, queues.prefix) });
+    const app = createApp({ config, log: log.child('api'), ...repos, hotlist, alertService, interceptions, incidents: patrol.incidents, tours: patrol.tours, bus, recording, faceWatchlist: faces.watchlist, faceAuthorisations: faces.authorisations, faceSearch, live, media, duty, baseMap: () => base, ...health.api, ...clusterApi(cluster, obs, queues.prefix), ...apiOnBoundedRedis(obs, queues.prefix) });
     api = app;
     const port = opts.port ?? env.port ?? config.server.port;
     const server = await new Promise<ServerType>((resolve, reject) => {
