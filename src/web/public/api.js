@@ -91,7 +91,7 @@ export function openStream(handlers) {
   const connect = () => {
     es = new EventSource(token.get() ? `/api/v1/stream?access_token=${encodeURIComponent(token.get())}` : '/api/v1/stream');
     es.addEventListener('hello', () => handlers.open?.());
-    for (const type of ['alert', 'offer', 'assignment', 'camera-status', 'camera-health', 'work-order', 'interception', 'duty']) {
+    for (const type of ['alert', 'offer', 'assignment', 'camera-status', 'camera-health', 'work-order', 'interception', 'duty', 'incident']) {
       es.addEventListener(type, (m) => {
         try {
           handlers[type]?.(JSON.parse(m.data));

@@ -15,6 +15,8 @@ import { mountLive } from './live.js';
 import { mountDuty, onDutyEvent } from './duty.js';
 import { mountHealth, onHealthEvent } from './health.js';
 import { loadInterceptions, mountInterceptions, onInterceptionEvent, renderInterceptions } from './interceptions.js';
+import { mountTours } from './tours.js';
+import { loadIncidents, mountIncidents, onIncidentEvent } from './incidents.js';
 
 const CAMERAS_EVERY_MS = 5000;
 const UNITS_EVERY_MS = 10_000;
@@ -86,6 +88,7 @@ async function start() {
       if (first) return void (first = false);
       if (!isUnit) void loadAlerts().catch((e) => showError(e.message));
       void loadInterceptions().catch(() => {});
+      void loadIncidents().catch(() => {});
       void mountDuty().catch(() => {});
     },
     down: () => setLive(false),
@@ -93,13 +96,14 @@ async function start() {
     assignment: (e) => void onAssignmentEvent(e).then(() => loadUnits()).catch(() => {}),
     offer: onOffer,
     interception: onInterceptionEvent,
+    incident: onIncidentEvent,
     'camera-status': onCameraStatus,
     duty: onDutyEvent,
     'camera-health': onHealthEvent,
     'work-order': onHealthEvent,
   });
 
-  const loads = [loadCameras(), loadUnits(), isUnit ? Promise.resolve() : loadAlerts(), mountInterceptions(), mountDuty(), mountHeat(), mountSearch(), loadBaseMap(), mountHealth()];
+  const loads = [loadCameras(), loadUnits(), isUnit ? Promise.resolve() : loadAlerts(), mountInterceptions(), mountDuty(), mountHeat(), mountSearch(), loadBaseMap(), mountHealth(), mountTours(), mountIncidents()];
   const results = await Promise.allSettled(loads);
   const failed = results.find((r) => r.status === 'rejected');
   if (failed) showError(failed.reason.message);

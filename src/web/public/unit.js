@@ -94,7 +94,10 @@ async function answer(alertId, x) {
     Object.assign(offer, { state: x.to, queued: true });
   } else {
     try {
-      const row = await api(`/units/${encodeURIComponent(state.subject)}/alerts/${alertId}/${x.path}`, { method: 'POST' });
+      // An incident offer (src/incidents) is answered on its leg; an alert's on the unit's assignment.
+      const row = offer.kind === 'incident'
+        ? (await api(`/incidents/${offer.incidentId}/legs/${offer.legId}/${x.path}`, { method: 'POST' })).legs.find((l) => l.id === offer.legId)
+        : await api(`/units/${encodeURIComponent(state.subject)}/alerts/${alertId}/${x.path}`, { method: 'POST' });
       Object.assign(offer, { state: row.state, queued: false });
     } catch (err) {
       if (isNetworkError(err)) {
@@ -167,7 +170,7 @@ function offerCard(o) {
         h('dt', {}, t('distance')), h('dd', { class: 'distance' }, distanceText(o)),
         h('dt', {}, t('time')), h('dd', {}, fmtTime(a.capturedAt, state.timezone)))),
     navigation(o.target),
-    open ? h('div', { class: 'actions' }, ANSWERS.map((x) =>
+    open ? h('div', { class: 'actions' }, ANSWERS.filter((x) => o.kind !== 'incident' || x.path !== 'resolved').map((x) =>
       h('button', { type: 'button', class: x.path, disabled: !x.from.includes(o.state), onclick: () => answer(o.alertId, x) }, t(x.label)))) : null,
     o.queued ? h('p', { class: 'queued-note', role: 'status' }, w('queued')) : null,
     errors.has(o.alertId) ? h('p', { class: 'error', role: 'alert' }, errors.get(o.alertId)) : null);
