@@ -41,6 +41,13 @@ function mustSpeakFor(p: Principal, unitId: string): void {
   }
 }
 
+/** A scoped operator acts only for the units of its districts; another district's unit answers 404, as an unknown one. */
+async function mustCommand(deps: ApiDeps, p: Principal, unitId: string): Promise<void> {
+  if (p.scope === null || p.role === 'unit') return;
+  const unit = await deps.units.get(unitId);
+  if (!unit || !scopeOf(deps).seesUnit(p, unit)) throw notFound(`unit ${unitId}`);
+}
+
 export function unitRoutes(deps: ApiDeps) {
   const answer = (kind: 'acknowledged' | 'arrived' | 'resolved') =>
     [
@@ -48,6 +55,7 @@ export function unitRoutes(deps: ApiDeps) {
       async (c: import('hono').Context<ApiEnv>) => {
         const unitId = c.req.param('id') as string;
         mustSpeakFor(c.get('principal'), unitId);
+        await mustCommand(deps, c.get('principal'), unitId);
         const moved = await deps.alertService.unitAnswer(uuidParam(c, 'alertId', 'alert'), unitId, kind, c.get('principal'));
         return c.json(assignmentView(moved));
       },
@@ -73,6 +81,7 @@ export function unitRoutes(deps: ApiDeps) {
       const unitId = c.req.param('id');
       const p = c.get('principal');
       mustSpeakFor(p, unitId);
+      await mustCommand(deps, p, unitId);
       const body = await jsonBody(c, statusBody);
       const from = body.status === 'available' ? 'off_duty' : 'available';
       if (!(await deps.units.get(unitId))) throw notFound(`unit ${unitId}`);
