@@ -145,6 +145,8 @@ describe('scoped roles', () => {
     // u-b has no district of its own: its home grid's cameras put it in dist-b.
     expect(((await t.api('/units', opB)).body.units as { id: string }[]).map((u) => u.id)).toEqual(['u-b']);
     expect(((await t.api('/units', opAll)).body.units as unknown[]).length).toBe(2);
+    // Nor may it command another district's unit.
+    expect((await t.api('/units/u-a/status', opB, { method: 'POST', body: JSON.stringify({ status: 'off_duty', reason: 'not mine' }) })).status).toBe(404);
   });
 
   it("gives each principal only the crops it may see: scope, a checkpoint's own camera, a unit's offers", async () => {
