@@ -8,6 +8,8 @@ import path from 'node:path';
 import { Redis } from 'ioredis';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { docFor } from '../src/api/contract/document.js';
+import { nodesResponse } from '../src/api/routes/nodes.js';
 import { startNode, type Running } from '../src/app/start.js';
 import { parseConfig, type LoadedConfig } from '../src/config/load.js';
 import { createLogger } from '../src/lib/logger.js';
@@ -100,7 +102,9 @@ describe('two API nodes behind one load balancer', () => {
 
   it('both nodes are listed, each a process of its own', async () => {
     const { body } = await onB('/nodes', tokens.operator);
-    const nodes = body.nodes as { id: string; pid: number; roles: string[] }[];
+    // The answer is what the route's RouteDoc promises (cluster-docs.ts).
+    const nodes = nodesResponse.parse(body).nodes;
+    expect(docFor('get', '/nodes')?.responses[200]?.schema).toBe(nodesResponse);
     expect(nodes.map((n) => n.id).sort()).toEqual(['api-a', 'api-b']);
     expect(nodes.find((n) => n.id === 'api-b')?.pid).toBe(b.pid);
     expect(nodes.find((n) => n.id === 'api-b')?.roles).toEqual(['api']);
