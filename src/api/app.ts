@@ -42,6 +42,8 @@ import { webRoutes } from '../web/routes.js';
 import { cameraHealthRoutes, type HealthApiDeps } from './routes/camera-health.js';
 import { cameraHealthReportRoutes } from './routes/camera-health-report.js';
 import { workOrderRoutes } from './routes/work-orders.js';
+import { patrolPlanRoutes } from './routes/patrol-plans.js';
+import { situationReportRoutes } from './routes/situation-reports.js';
 
 /** The face routes are mounted when their services are given (tests of other parts may leave them out). */
 export function createApp(deps: ApiDeps & Partial<FaceApiDeps> & HealthDeps & Partial<ClusterApiDeps> & Partial<HealthApiDeps>) {
@@ -80,6 +82,8 @@ export function createApp(deps: ApiDeps & Partial<FaceApiDeps> & HealthDeps & Pa
     api.route('/cameras', cameraHealthRoutes({ ...deps, healthRepo, cameraHealth, workOrders })).route('/work-orders', workOrderRoutes({ workOrders }));
     api.route('/reports/camera-health', cameraHealthReportRoutes({ healthRepo, health: deps.config.health, timezone: deps.config.server.timezone }));
   }
+  if (deps.plans) api.route('/patrol-plans', patrolPlanRoutes({ plans: deps.plans, shifts: deps.config.reports.shifts, timezone: deps.config.server.timezone }));
+  if (deps.situation) api.route('/situation-reports', situationReportRoutes({ situation: deps.situation }));
   api.route('/map', mapRoutes(deps.baseMap ?? (() => ({ roads: [], outlines: [], dropped: 0 }))));
   const { faceWatchlist, faceAuthorisations, faceSearch, subjects, authorisationRepo, faceSightings } = deps;
   if (faceWatchlist && faceAuthorisations && faceSearch && subjects && authorisationRepo && faceSightings) {

@@ -27,6 +27,8 @@ import type { BaseMap } from '../web/base-map.js';
 import type { CameraStatusStore } from '../ingest/camera-status-store.js';
 import type { LiveHub } from '../live/live-hub.js';
 import type { MediaSigner } from './media-url.js';
+import type { PlanService } from '../plans/plan-service.js';
+import type { SituationService } from '../situation/situation-service.js';
 import type { Accounts } from '../accounts/accounts.js';
 
 export interface ApiDeps {
@@ -65,6 +67,10 @@ export interface ApiDeps {
   tours?: TourService;
   /** The map's offline base (streets, district outlines); an empty base without it. */
   baseMap?: () => BaseMap;
+  /** Patrol plans and their coverage (src/plans); the routes are off without it. */
+  plans?: PlanService;
+  /** Situation reports (src/situation); the routes are off without it. */
+  situation?: SituationService;
   /** User accounts and sessions; made by createApp over the tokens' database when not given (tests give their clock). */
   accounts?: Accounts;
 }

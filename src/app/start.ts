@@ -28,6 +28,7 @@ import type { CameraWorkers } from '../pipeline/camera-workers.js';
 import type { FaceWatchDeps } from '../pipeline/face-watch.js';
 import { EventBus } from '../queues/event-bus.js';
 import { startHealth } from '../health/wiring.js';
+import { startPatrolPlans } from '../plans/wiring.js';
 import { QueueSet } from '../queues/queue-set.js';
 import { startWorkers } from '../queues/worker-set.js';
 import { AlertService } from '../services/alert-service.js';
@@ -133,6 +134,8 @@ async function startParts(loaded: LoadedConfig, log: Logger, roles: Set<NodeRole
   const cameraStatus = new CameraStatusStore(redis, `${queues.prefix}:camera-status`);
   // Camera image diagnostics and maintenance work orders (src/health).
   const health = await startHealth({ config, webhookSecret: env.webhookSecret, db: infra.db, redis, bus, prefix: queues.prefix, cameraStatus, cameras: roles.has('cameras'), log: log.child('health'), stack });
+  // Patrol plans and situation reports (src/plans, src/situation); their scheduled jobs run where the pipeline does.
+  const patrolPlans = await startPatrolPlans({ config, root: loaded.root, db: infra.db, redis, bus, prefix: queues.prefix, webhookSecret: env.webhookSecret, jobs: roles.has('pipeline'), log: log.child('plans'), stack });
   // The RTSP server goes with the cameras that read it, the seeding (tokens, plates) with the API: once each when roles are split.
   const demo = config.demo.enabled ? await startDemo(loaded, repos, hotlist, log, { rtsp: roles.has('cameras'), seed: roles.has('api') }) : null;
   if (demo) stack.push('demo', () => demo.stop());
@@ -189,7 +192,7 @@ async function startParts(loaded: LoadedConfig, log: Logger, roles: Set<NodeRole
     const live = new LiveHub(config.live, log.child('live'));
     stack.push('live view', async () => live.stop());
     const base = baseMapFor(config, loaded.root);
-    const app = createApp({ config, log: log.child('api'), ...repos, hotlist, alertService, interceptions, incidents: patrol.incidents, tours: patrol.tours, bus, recording, faceWatchlist: faces.watchlist, faceAuthorisations: faces.authorisations, faceSearch, live, media, duty, baseMap: () => base, ...health.api, ...clusterApi(cluster, obs, queues.prefix), ...apiOnBoundedRedis(obs, queues.prefix) });
+    const app = createApp({ config, log: log.child('api'), ...repos, hotlist, alertService, interceptions, incidents: patrol.incidents, tours: patrol.tours, bus, recording, faceWatchlist: faces.watchlist, faceAuthorisations: faces.authorisations, faceSearch, live, media, duty, baseMap: () => base, ...health.api, ...patrolPlans, ...clusterApi(cluster, obs, queues.prefix), ...apiOnBoundedRedis(obs, queues.prefix) });
     api = app;
     const port = opts.port ?? env.port ?? config.server.port;
     const server = await new Promise<ServerType>((resolve, reject) => {
