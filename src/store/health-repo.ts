@@ -1,31 +1,11 @@
 // Camera-health records: fault episodes with their evidence, streamed/intact time per 15-minute bucket,
 // maintainers' position confirmations and the expected camera count per district.
 import { randomUUID } from 'node:crypto';
-import type { FaultKind } from '../health/fault-kinds.js';
+import type { FaultRecord, LocationConfirmation, NewFault } from '../domain/camera-health.js';
+import type { FaultKind } from '../domain/fault-kinds.js';
+
+export type { FaultRecord, LocationConfirmation, NewFault };
 import type { Db } from './db.js';
-
-export interface FaultRecord {
-  id: string;
-  cameraId: string;
-  kind: FaultKind;
-  since: string;
-  raisedAt: string;
-  lastSeen: string;
-  clearedAt: string | null;
-  detail: string;
-  value: number | null;
-  hasEvidence: boolean;
-}
-
-export interface NewFault {
-  cameraId: string;
-  kind: FaultKind;
-  since: number;
-  raisedAt: number;
-  detail: string;
-  value: number;
-  evidence: Buffer | null;
-}
 
 export interface UptimeAdd {
   cameraId: string;
@@ -49,15 +29,6 @@ export interface RegistryCamera {
   /** In the inventory from / until (epoch ms; null: always / still). */
   createdAt: number | null;
   removedAt: number | null;
-}
-
-export interface LocationConfirmation {
-  cameraId: string;
-  lat: number;
-  lon: number;
-  confirmedBy: string;
-  confirmedAt: string;
-  note: string | null;
 }
 
 interface FaultRow {

@@ -1,32 +1,10 @@
 // Maintenance work orders: one per fault episode that outlasted its grace time; acknowledged, noted, closed.
 import { randomUUID } from 'node:crypto';
-import type { FaultKind } from '../health/fault-kinds.js';
+import type { CloseReason, WorkOrder, WorkOrderNote, WorkOrderStatus } from '../domain/camera-health.js';
+import type { FaultKind } from '../domain/fault-kinds.js';
+
+export type { CloseReason, WorkOrder, WorkOrderNote, WorkOrderStatus };
 import type { Db } from './db.js';
-
-export type WorkOrderStatus = 'open' | 'acknowledged' | 'closed';
-export type CloseReason = 'repaired' | 'recovered';
-
-export interface WorkOrderNote {
-  at: string;
-  by: string;
-  note: string;
-}
-
-export interface WorkOrder {
-  id: string;
-  cameraId: string;
-  faultId: string;
-  kind: FaultKind;
-  status: WorkOrderStatus;
-  openedAt: string;
-  acknowledgedBy: string | null;
-  acknowledgedAt: string | null;
-  notes: WorkOrderNote[];
-  closedAt: string | null;
-  closedBy: string | null;
-  closeReason: CloseReason | null;
-  relearnReference: boolean;
-}
 
 interface WorkOrderRow {
   id: string;

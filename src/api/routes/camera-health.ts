@@ -3,6 +3,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { healthField, type CameraHealthStore } from '../../health/health-store.js';
+import { faultView, locationConfirmationView, workOrderView } from '../views/camera-health.js';
 import { AuditRepo } from '../../store/audit-repo.js';
 import { HealthRepo } from '../../store/health-repo.js';
 import type { WorkOrderService } from '../../services/work-order-service.js';
@@ -20,20 +21,20 @@ export interface HealthApiDeps {
 
 type Deps = Pick<ApiDeps, 'cameras' | 'bus' | 'audit'> & HealthApiDeps;
 
-const historyQuery = z.strictObject({
+export const healthHistoryQuery = z.strictObject({
   /** Only episodes still open or cleared after this (ISO time). */
   from: z.iso.datetime({ offset: true }).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
 
-const confirmation = z.strictObject({
+export const locationConfirmationBody = z.strictObject({
   /** The position the maintainer checked on the map; default: the camera's registered one. */
   lat: z.number().min(-90).max(90).optional(),
   lon: z.number().min(-180).max(180).optional(),
   note: z.string().trim().max(500).optional(),
 });
 
-const relearn = z.strictObject({ reason: z.string().trim().min(3, 'reason: say why the present view is right (at least 3 characters)').max(500) });
+export const relearnBody = z.strictObject({ reason: z.string().trim().min(3, 'reason: say why the present view is right (at least 3 characters)').max(500) });
 
 export const HEALTH_READERS = ['admin', 'operator', 'maintenance'] as const;
 
@@ -46,7 +47,7 @@ export function cameraHealthRoutes(deps: Deps) {
   return new Hono<ApiEnv>()
     .get('/:id/health', requireRole(...HEALTH_READERS), async (c) => {
       const cam = await camera(c.req.param('id'));
-      const q = parseOr400(historyQuery, c.req.query(), 'query');
+      const q = parseOr400(healthHistoryQuery, c.req.query(), 'query');
       const [live, faults, workOrders] = await Promise.all([
         deps.cameraHealth.get(cam.id),
         deps.healthRepo.history(cam.id, { from: q.from ? Date.parse(q.from) : undefined, limit: q.limit }),
@@ -54,10 +55,10 @@ export function cameraHealthRoutes(deps: Deps) {
       ]);
       return c.json({
         cameraId: cam.id,
-        health: healthField(live ?? undefined),
+        diagnostics: healthField(live ?? undefined),
         learning: live?.learning ?? null,
-        faults: faults.map((f) => ({ ...f, evidence: f.hasEvidence ? evidencePath(f) : null })),
-        workOrders,
+        faults: faults.map((f) => faultView(f, f.hasEvidence ? evidencePath(f) : null)),
+        workOrders: workOrders.map(workOrderView),
       });
     })
     .get('/:id/health/faults/:faultId/evidence.jpg', requireRole(...HEALTH_READERS), async (c) => {
@@ -70,7 +71,7 @@ export function cameraHealthRoutes(deps: Deps) {
     })
     .post('/:id/health/reference', requireRole('admin', 'maintenance'), async (c) => {
       const cam = await camera(c.req.param('id'));
-      const b = await jsonBody(c, relearn);
+      const b = await jsonBody(c, relearnBody);
       const p = c.get('principal');
       await deps.audit.append({ actor: p.name, role: p.role, action: 'camera-health.relearn-reference', target: cam.id, details: { reason: b.reason } });
       await deps.bus.publish({ type: 'camera-health', cameraId: cam.id, change: 'relearn-reference', at: Date.now(), data: { by: p.name, reason: b.reason } });
@@ -78,7 +79,7 @@ export function cameraHealthRoutes(deps: Deps) {
     })
     .post('/:id/location-confirmation', requireRole('admin', 'maintenance'), async (c) => {
       const cam = await camera(c.req.param('id'));
-      const b = await jsonBody(c, confirmation);
+      const b = await jsonBody(c, locationConfirmationBody);
       const p = c.get('principal');
       const lat = b.lat ?? cam.lat;
       const lon = b.lon ?? cam.lon;
@@ -88,6 +89,6 @@ export function cameraHealthRoutes(deps: Deps) {
         await new AuditRepo(t).append({ actor: p.name, role: p.role, action: 'camera.location-confirmed', target: cam.id, details: { lat, lon, registered: { lat: cam.lat, lon: cam.lon }, note: b.note ?? null } });
         return row;
       });
-      return c.json(saved, 201);
+      return c.json(locationConfirmationView(saved), 201);
     });
 }
