@@ -14,6 +14,7 @@ import { mountUnit, onOffer, refreshOffers, registerServiceWorker, renderOffers 
 import { mountLive } from './live.js';
 import { mountDuty, onDutyEvent } from './duty.js';
 import { mountHealth, onHealthEvent } from './health.js';
+import { mountPlans, onPlanEvent, onSituationEvent } from './plans.js';
 import { loadInterceptions, mountInterceptions, onInterceptionEvent, renderInterceptions } from './interceptions.js';
 import { mountTours } from './tours.js';
 import { loadIncidents, mountIncidents, onIncidentEvent } from './incidents.js';
@@ -101,9 +102,11 @@ async function start() {
     duty: onDutyEvent,
     'camera-health': onHealthEvent,
     'work-order': onHealthEvent,
+    'patrol-plan': onPlanEvent,
+    'situation-report': onSituationEvent,
   });
 
-  const loads = [loadCameras(), loadUnits(), isUnit ? Promise.resolve() : loadAlerts(), mountInterceptions(), mountDuty(), mountHeat(), mountSearch(), loadBaseMap(), mountHealth(), mountTours(), mountIncidents()];
+  const loads = [loadCameras(), loadUnits(), isUnit ? Promise.resolve() : loadAlerts(), mountInterceptions(), mountDuty(), mountHeat(), mountSearch(), loadBaseMap(), mountHealth(), mountPlans(), mountTours(), mountIncidents()];
   const results = await Promise.allSettled(loads);
   const failed = results.find((r) => r.status === 'rejected');
   if (failed) showError(failed.reason.message);

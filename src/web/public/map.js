@@ -73,6 +73,12 @@ function north() {
 /** The offline base (streets of the road graph, district outlines) from GET /map/base; drawn under the markers. */
 let base = { roads: [], outlines: [] };
 
+/** Layers other modules draw over the base (plans.js: patrol coverage): { points(), draw(proj) }. */
+const overlays = [];
+export function addMapOverlay(o) {
+  overlays.push(o);
+}
+
 export async function loadBaseMap() {
   base = await api('/map/base');
   renderMap();
@@ -114,10 +120,10 @@ export function renderMap() {
   const svg = $('#map');
   if (!svg) return;
   const { cams, units, alert } = features();
-  const points = [...cams, ...units];
+  const points = [...cams, ...units, ...overlays.flatMap((o) => o.points())];
   if (!points.length) return void fill(svg);
   const proj = projector(points);
-  const layers = [linesPath(base.outlines, proj, 'outline'), linesPath(base.roads, proj, 'road'), scaleBar(proj.scale), north()].filter(Boolean);
+  const layers = [linesPath(base.outlines, proj, 'outline'), linesPath(base.roads, proj, 'road'), ...overlays.flatMap((o) => o.draw(proj)), scaleBar(proj.scale), north()].filter(Boolean);
 
   const target = alert?.camera && cams.find((c) => c.id === alert.camera.id);
   const asg = alert && latestAssignment(alert);
