@@ -9,18 +9,12 @@ import { UnitPositionsMqtt } from '../dispatch/unit-positions-mqtt.js';
 import { CameraStatusStore } from '../ingest/camera-status-store.js';
 import { LiveHub } from '../live/live-hub.js';
 import { MediaSigner } from '../api/media-url.js';
-import { createAlert } from '../jobs/create-alert.js';
-import { dispatchAlert } from '../jobs/dispatch-alert.js';
-import { escalateAlert, retimeEscalations } from '../jobs/escalate-alert.js';
-import { offerWaiting } from '../jobs/offer-waiting.js';
+import { retimeEscalations } from '../jobs/escalate-alert.js';
+import { jobHandlers } from '../jobs/handlers.js';
 import { positionSink } from '../dispatch/unit-availability.js';
 import { scheduleWaitingSweep } from '../queues/dispatch-producer.js';
 import { DutyRepo } from '../duty/duty-repo.js';
 import { DutyState } from '../duty/duty-state.js';
-import { matchFace } from '../jobs/match-face.js';
-import { storeSighting } from '../jobs/store-sighting.js';
-import { matchPlateRead } from '../jobs/match-plate-read.js';
-import { purgeFaces } from '../jobs/purge-faces.js';
 import type { Logger } from '../lib/logger.js';
 import { ShutdownStack, StartupError } from '../lib/shutdown.js';
 import { HotlistIndex } from '../matching/hotlist-index.js';
@@ -154,18 +148,12 @@ async function startParts(loaded: LoadedConfig, log: Logger, roles: Set<NodeRole
       stack.push('unit positions (mqtt)', () => positions.stop());
     }
     const travel = travelModelFor(config.roads, loaded.root, log.child('roads'));
-    const shared = { ...repos, queues, bus };
     const { unmatchedSeconds, purgeEverySeconds } = config.faces.retention;
-    const workers = startWorkers(redis, queues.prefix, {
-      'plate-reads': (p) => matchPlateRead(p, { plateReads: repos.plateReads, hotlist: hotlistIndex, matchOptions: config.hotlist, queues, interceptions, fence: cluster.fenceGuard }),
-      alerts: (p) => createAlert(p, { ...shared, duty }),
-      dispatch: (p) => dispatchAlert(p, { ...shared, channels, policy: config.dispatch, travel, duty }),
-      escalate: (p) => escalateAlert(p, shared),
-      'offer-waiting': async (p) => void (await offerWaiting(p, { ...shared, policy: config.dispatch, travel })),
-      sightings: (p) => storeSighting(p, { sightings: repos.sightings, fence: cluster.fenceGuard }),
-      faces: async (p) => void (await matchFace(p, { authorisations: faces.authorisations, watchlist: faces.watchlist, faceSightings: repos.faceSightings, queues, unmatchedSeconds })),
-      'face-purge': async (p) => void (await purgeFaces(p, { faceSightings: repos.faceSightings, audit: repos.audit, unmatchedSeconds })),
-    }, log.child('jobs'));
+    const handlers = jobHandlers({
+      repos, queues, bus, duty, channels, dispatchPolicy: config.dispatch, travel, hotlist: hotlistIndex, matchOptions: config.hotlist,
+      interceptions, fence: cluster.fenceGuard, faces, unmatchedSeconds,
+    });
+    const workers = startWorkers(redis, queues.prefix, handlers, log.child('jobs'));
     watchWorkers(obs, workers);
     await scheduleWaitingSweep(queues);
     await queues.queue('face-purge').upsertJobScheduler('face-purge', { every: purgeEverySeconds * 1000 }, { name: 'face-purge', data: { trigger: 'schedule' }, opts: { removeOnComplete: true } });

@@ -1,6 +1,7 @@
 // Job: store a plate-read event, close interception orders it answers, look the plate up in the hotlist index, queue one alert job per match.
 import type { FenceGuard } from '../cluster/fence-guard.js';
 import type { HotlistIndex, MatchOptions } from '../matching/hotlist-index.js';
+import { queuePlateAlert } from '../queues/alert-producer.js';
 import type { QueueSet } from '../queues/queue-set.js';
 import type { NewPlateRead } from '../domain/plate-read.js';
 import type { PlateReadEvent } from '../queues/payloads.js';
@@ -33,19 +34,7 @@ export async function matchPlateRead(event: PlateReadEvent, deps: MatchDeps): Pr
   await deps.plateReads.upsert(plateReadOf(event));
   await deps.interceptions?.onPlateRead(event);
   for (const m of deps.hotlist.lookup(event.plate, deps.matchOptions)) {
-    await deps.queues.add(
-      'alerts',
-      {
-        plateReadId: event.eventId,
-        hotlistId: m.entry.id,
-        cameraId: event.cameraId,
-        plate: event.plate,
-        priority: m.entry.priority,
-        match: { level: m.level, ocrSubstitutions: m.ocrSubstitutions, otherDifferences: m.otherDifferences, provinceDiffers: m.provinceDiffers },
-        capturedAt: event.capturedAt,
-      },
-      // One job per version of the pass: a retried match job does not queue the same alert twice.
-      { jobId: `alert_${event.eventId}_${m.entry.id}_${event.readCount}` },
-    );
+    const match = { level: m.level, ocrSubstitutions: m.ocrSubstitutions, otherDifferences: m.otherDifferences, provinceDiffers: m.provinceDiffers };
+    await queuePlateAlert(deps.queues, { plateReadId: event.eventId, hotlistId: m.entry.id, cameraId: event.cameraId, plate: event.plate, priority: m.entry.priority, match, capturedAt: event.capturedAt }, event.readCount);
   }
 }
