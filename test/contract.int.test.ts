@@ -41,7 +41,6 @@ const NOT_YET_ROUTE_DOCS = new Set<string>([
   'get /footage/{camera}',
   'get /footage/{camera}/play',
   'get /segments/{id}',
-  'get /sightings/{id}/crop.jpg',
   'get /subjects',
   'post /subjects',
   'delete /subjects/{id}',
@@ -79,31 +78,7 @@ const NOT_YET_ROUTE_DOCS = new Set<string>([
   'post /units/{id}/alerts/{alertId}/resolved',
   'post /units/{id}/position',
   'post /units/{id}/status',
-  // reads (reads-docs.ts) and the rest
-  'get /cameras/{id}/health',
-  'get /cameras/{id}/health/faults/{faultId}/evidence.jpg',
-  'post /cameras/{id}/health/reference',
-  'get /cameras/{id}/live',
-  'post /cameras/{id}/location-confirmation',
-  'get /hotlist',
-  'post /hotlist',
-  'delete /hotlist/{id}',
-  'get /hotlist/{id}',
-  'patch /hotlist/{id}',
-  'post /hotlist/import',
-  'get /live',
-  'get /map/base',
-  'post /media-urls',
-  'get /plate-reads',
-  'get /plate-reads/{id}/crop.jpg',
-  'get /reports/camera-health',
-  'put /reports/camera-health/targets/{district}',
-  'get /sightings',
-  'get /work-orders',
-  'get /work-orders/{id}',
-  'post /work-orders/{id}/acknowledge',
-  'post /work-orders/{id}/close',
-  'post /work-orders/{id}/notes',
+  // reads (reads-docs.ts) and the rest: none left
 ]);
 
 /** What a request to a route carries; ids come from the seeded data. */
@@ -124,7 +99,14 @@ interface Seeds {
  * path parameters filled by name (camera ids with the seeded camera, other ids with a fresh UUID) and no body,
  * which must still answer one of its documented statuses: add an entry to reach its success answer.
  */
-const CALLS: Record<string, (s: Seeds) => Call> = {};
+const CALLS: Record<string, (s: Seeds) => Call> = {
+  // reads (reads-docs.ts)
+  'get /plate-reads': () => ({ query: { purpose: 'contract test' } }),
+  'get /sightings': () => ({ query: { purpose: 'contract test' } }),
+  'post /hotlist': () => ({ body: { plate: '粤B12345', category: 'wanted', reason: 'contract test', source: 'test', expiresAt: '2030-01-01T00:00:00Z', why: 'contract test' } }),
+  'post /media-urls': (s) => ({ body: { path: `/api/v1/cameras/${s.cameraId}/live` } }),
+  'put /reports/camera-health/targets/{district}': () => ({ params: { district: 'd' }, body: { expected: 10 } }),
+};
 
 function defaultParam(name: string, s: Seeds): string {
   if (/camera/i.test(name)) return s.cameraId;
