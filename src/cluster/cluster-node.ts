@@ -105,6 +105,8 @@ export class ClusterNode implements FenceSource {
     if (this.timer) clearInterval(this.timer);
     this.unwatch?.();
     await this.ticking;
+    // The keep-alive thread beats with the record it was last given: it says stopping too from now on.
+    this.d.keepalive?.record(this.record());
     await this.d.registry.beat(this.record()).catch(() => {});
     await Promise.all([...this.held.keys()].map((id) => this.handBack(id, 'node stopping')));
     await Promise.all([...this.chains.values()]);
