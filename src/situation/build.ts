@@ -61,7 +61,10 @@ async function coverageOf(d: BuildDeps, district: string, dates: string[], end: 
       shifts.push({ date, shift: w.name, grids: cov.grids.map((g) => ({ grid: g.grid, lineShare: g.lineShare, pointsReached: g.pointsReached, points: g.points })), missed: cov.points.filter((p) => !p.reached).map((p) => p.id) });
       for (const g of cov.grids) {
         const s = sums.get(g.grid) ?? { share: 0, shares: 0, reached: 0, due: 0 };
-        if (g.lineShare !== null) (s.share += g.lineShare), s.shares++;
+        if (g.lineShare !== null) {
+          s.share += g.lineShare;
+          s.shares++;
+        }
         s.reached += g.pointsReached;
         s.due += g.points;
         sums.set(g.grid, s);
