@@ -16,7 +16,7 @@ const auditQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(1000).optional(),
 });
 
-const tokensQuery = z.strictObject({
+export const tokensQuery = z.strictObject({
   /** Also list revoked tokens (with revokedAt). Default false. */
   includeRevoked: z.enum(['true', 'false']).optional(),
   limit: z.coerce.number().int().min(1).max(10_000).optional(),
