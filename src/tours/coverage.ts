@@ -1,5 +1,5 @@
 // A tour's log against its plan for one shift: seconds each planned camera was watched, by whom, and the share of
-// planned cameras watched for at least one full dwell (coverage %). Pure; shift dates in the server's time zone.
+// planned cameras watched for at least one dwell (coverage %; 90% of a dwell counts, for timer jitter). Pure; shift dates in the server's time zone.
 import { inShift, localMinute, minutesOf } from '../reports/shifts.js';
 import type { Shift } from '../reports/config.js';
 
@@ -17,7 +17,7 @@ export interface CameraCoverage {
   views: number;
   /** Names of the people who watched it. */
   watchedBy: string[];
-  /** Watched for at least the plan's dwell in the shift. */
+  /** Watched for at least COVERED_SHARE of the plan's dwell in the shift. */
   covered: boolean;
 }
 
@@ -32,6 +32,9 @@ export interface Coverage {
   cameras: CameraCoverage[];
   people: { personId: string; name: string; watchedS: number; cameras: number }[];
 }
+
+/** Watched for this share of a dwell counts as covered: the wall's timer and the page's reports jitter by a few hundred ms. */
+export const COVERED_SHARE = 0.9;
 
 const secondsOf = (v: ViewSpan) => Math.max(0, (v.endedAt.getTime() - v.startedAt.getTime()) / 1000);
 const round1 = (x: number) => Math.round(x * 10) / 10;
@@ -56,7 +59,7 @@ export function coverageOf(planned: readonly string[], views: readonly ViewSpan[
     cam.views++;
     cam.by.add(v.personName);
   }
-  const cameras = [...cams.entries()].map(([cameraId, c]) => ({ cameraId, watchedS: round1(c.watchedS), views: c.views, watchedBy: [...c.by].sort(), covered: c.watchedS >= dwellS }));
+  const cameras = [...cams.entries()].map(([cameraId, c]) => ({ cameraId, watchedS: round1(c.watchedS), views: c.views, watchedBy: [...c.by].sort(), covered: c.watchedS >= dwellS * COVERED_SHARE }));
   const covered = cameras.filter((c) => c.covered).length;
   return {
     plannedCameras: cameras.length, coveredCameras: covered, coveragePct: cameras.length ? round1((covered / cameras.length) * 100) : 0,

@@ -141,7 +141,7 @@ export const logQuery = z.strictObject({
 });
 export const logSchema = z.object({
   planId: z.string(), shift: z.string(), date: z.string(), dwellS: z.number(), plannedCameras: z.number().int(), coveredCameras: z.number().int(),
-  coveragePct: z.number().describe('Planned cameras watched at least one dwell in the shift, percent'), watchedS: z.number(), offPlanS: z.number(),
+  coveragePct: z.number().describe('Planned cameras watched at least one dwell (90% of it counts) in the shift, percent'), watchedS: z.number(), offPlanS: z.number(),
   cameras: z.array(z.object({ cameraId: z.string(), watchedS: z.number(), views: z.number().int(), watchedBy: z.array(z.string()), covered: z.boolean() })),
   people: z.array(z.object({ personId: z.string(), name: z.string(), watchedS: z.number(), cameras: z.number().int() })),
 });

@@ -50,8 +50,18 @@ async function openTile(cameraId) {
     const { url } = await api('/media-urls', { method: 'POST', body: { path: `/api/v1/cameras/${encodeURIComponent(cameraId)}/live?format=mjpeg` } });
     if (run.tiles.get(cameraId) !== tile) return;
     const img = h('img', { class: 'tour-live', alt: cameraId });
-    img.addEventListener('load', () => setTileState(cameraId, 'playing'), { once: true });
-    img.addEventListener('error', () => setTileState(cameraId, 'offline'));
+    // A multipart (MJPEG) picture may not fire load per frame: the first decoded frame gives it a size.
+    const seen = setInterval(() => {
+      if (run.tiles.get(cameraId) !== tile) return clearInterval(seen);
+      if (img.naturalWidth > 0) {
+        clearInterval(seen);
+        setTileState(cameraId, 'playing');
+      }
+    }, 250);
+    img.addEventListener('error', () => {
+      clearInterval(seen);
+      setTileState(cameraId, 'offline');
+    });
     tile.img = img;
     img.src = url;
     const box = $(`.tour-tile[data-camera="${cameraId}"] .tour-view`);
