@@ -4,6 +4,10 @@ import http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { alertDetailSchema, alertListSchema, dispositionAnswerSchema } from '../src/api/views/alert-answers.js';
+import { assignmentViewSchema } from '../src/api/views/assignment.js';
+import { offerViewSchema } from '../src/api/views/offer.js';
+import { unitListSchema } from '../src/api/views/unit.js';
 import { verifyWebhook } from '../src/dispatch/webhook-signature.js';
 import { startTestNode, type TestNode } from './helpers/node.js';
 import { SseClient } from './helpers/sse.js';
@@ -91,6 +95,9 @@ describe('plate hit to patrol unit', () => {
     expect(verifyWebhook(secret, h.body, h.headers as Record<string, string>)).toBe(true);
     expect(verifyWebhook('wrong-secret', h.body, h.headers as Record<string, string>)).toBe(false);
     expect(JSON.parse(h.body)).toMatchObject({ type: 'offer', unitId: 'near', alertId });
+    // One offer on every channel: the stream's, the webhook's and MQTT's are the same view.
+    const { type: _type, ...hookOffer } = JSON.parse(h.body) as Record<string, unknown>;
+    expect(offerViewSchema.strict().parse(hookOffer)).toMatchObject({ unitId: 'near', replayed: false, state: 'offered' });
 
     await expect.poll(() => mqttMessages.length, { timeout: 5000 }).toBeGreaterThan(0);
     expect(mqttMessages[0]).toMatchObject({ topic: `${topicPrefix}/units/near/alerts`, body: { type: 'offer', alertId } });
@@ -98,23 +105,31 @@ describe('plate hit to patrol unit', () => {
     // near does not acknowledge: after 2 s the far unit gets it, and the escalation is audited.
     const second = await far.waitFor((e) => e.event === 'offer' && e.data.alertId === alertId, 15_000, 'offer to the next unit');
     expect(second.data.attempt).toBe(2);
+    expect(offerViewSchema.parse(second.data.data)).toMatchObject({ unitId: 'far', attempt: 2, ackWithinS: 2, distanceM: expect.any(Number) });
     const audit = await t.api('/admin/audit?action=dispatch.escalated', admin);
     expect((audit.body.entries as { target: string }[]).map((e) => e.target)).toContain(alertId);
     const offered = (await t.api('/admin/audit?action=dispatch.offered', admin)).body.entries as { target: string; details: { via: string } }[];
     expect(offered.filter((e) => e.target === alertId).map((e) => e.details.via)).toEqual(['straight', 'straight']);
 
     const farToken = await t.token('unit', 'far');
-    expect((await t.api(`/units/far/alerts/${alertId}/ack`, farToken, { method: 'POST' })).status).toBe(200);
+    const ack = await t.api(`/units/far/alerts/${alertId}/ack`, farToken, { method: 'POST' });
+    expect(ack.status).toBe(200);
+    expect(assignmentViewSchema.strict().parse(ack.body)).toMatchObject({ unitId: 'far', state: 'acknowledged', acknowledgedAt: expect.any(String) });
+    const units = unitListSchema.parse((await t.api('/units', admin)).body);
+    expect(units.units.find((u) => u.id === 'far')).toMatchObject({ status: 'en_route', homeGrid: 'g1' });
     expect((await t.api(`/units/near/alerts/${alertId}/ack`, farToken, { method: 'POST' })).status).toBe(403);
 
     const operator = await t.token('operator');
     const confirm = await t.api(`/alerts/${alertId}/disposition`, operator, { method: 'POST', body: JSON.stringify({ verdict: 'confirm', reason: 'plate and car match the photo' }) });
-    expect(confirm.body).toMatchObject({ status: 'confirmed' });
+    expect(dispositionAnswerSchema.strict().parse(confirm.body)).toMatchObject({ status: 'confirmed', disposedBy: expect.any(String) });
     const again = await t.api(`/alerts/${alertId}/disposition`, operator, { method: 'POST', body: JSON.stringify({ verdict: 'dismiss', reason: 'second try' }) });
     expect(again.status).toBe(409);
 
     const detail = await t.api(`/alerts/${alertId}`, admin);
-    const deliveries = detail.body.deliveries as { recipient: string; channel: string }[];
+    const parsed = alertDetailSchema.parse(detail.body);
+    expect(parsed.assignments.map((a) => [a.unitId, a.state])).toEqual([['near', 'timed_out'], ['far', 'acknowledged']]);
+    expect(alertListSchema.parse((await t.api('/alerts', admin)).body).alerts.map((a) => a.id)).toContain(alertId);
+    const deliveries = parsed.deliveries ?? [];
     // Once per recipient and channel, whatever the retries.
     const keys = deliveries.map((d) => `${d.recipient}/${d.channel}`);
     expect(new Set(keys).size).toBe(keys.length);

@@ -3,17 +3,8 @@ type Op = { summary: string; roles: string; query?: string[]; body?: string; for
 
 const ops: Record<string, Record<string, Op>> = {
   '/footage/{camera}/play': { get: { summary: 'One MP4 of a camera between two times (HTTP range requests); purpose or case required, audited; also opens with a signed media URL', roles: 'admin, operator, investigator', query: ['from', 'to', 'purpose', 'case'] } },
-  '/alerts': { get: { summary: 'Alerts, newest first (a checkpoint sees its own)', roles: 'admin, operator, investigator, checkpoint', query: ['status', 'since', 'limit'] } },
-  '/alerts/{id}': { get: { summary: 'Alert with evidence, assignments and deliveries', roles: 'admin, operator, investigator, checkpoint, unit' } },
-  '/alerts/{id}/disposition': { post: { summary: 'Confirm or dismiss a candidate hit with a reason', roles: 'admin, operator', body: 'Disposition' } },
-  '/units': { get: { summary: 'Units (type car|motorbike|foot|post; status available|assigned|en_route|on_scene|off_duty) with last position, positionAgeS, and stale (no fix, or older than dispatch.staleAfterSeconds)', roles: 'admin, operator, checkpoint, unit' } },
-  '/units/{id}/position': { post: { summary: 'Report a position {lat, lon, at?, heading?, speedKmh?} (also over MQTT: <prefix>/units/<id>/position)', roles: 'unit (own), admin', body: 'Position' } },
   '/reports/response-times': { get: { summary: 'Per grid (camera grid, else district) and shift (reports.shifts, server.timezone), with totals: dispatched alerts, p50/p90 seconds from alert to acknowledgement and to arrival, share arriving within 1, 3 and 5 minutes; default the last 7 days, at most 366', roles: 'admin, operator, investigator', query: ['from', 'to'] } },
   '/reports/heat': { get: { summary: 'Counts of alerts or plate reads by grid and hour of day (0-23, server.timezone): grids, counts[grid][hour], total, max', roles: 'admin, operator, investigator', query: ['from', 'to', 'kind (alerts|reads)'] } },
-  '/units/{id}/alerts/{alertId}/ack': { post: { summary: 'Acknowledge an offered alert (on the way)', roles: 'unit (own), operator, admin' } },
-  '/units/{id}/alerts/{alertId}/arrived': { post: { summary: 'Arrived at the target', roles: 'unit (own), operator, admin' } },
-  '/units/{id}/alerts/{alertId}/resolved': { post: { summary: 'Resolved', roles: 'unit (own), operator, admin' } },
-  '/stream': { get: { summary: 'Server-sent events: alert, offer, assignment, camera-status, duty, interception (filtered by role); ?access_token= allowed', roles: 'any' } },
   '/subjects': {
     get: { summary: 'Face watchlist subjects (live ones unless include_inactive)', roles: 'admin, operator, investigator', query: ['category', 'include_inactive', 'limit', 'offset'] },
     post: { summary: 'List a subject with photos (multipart); each photo must hold exactly one sharp, large enough face, else a per-photo error; 422 if none enrols', roles: 'admin, operator', form: 'SubjectEnrol' },
@@ -57,12 +48,6 @@ const ops: Record<string, Record<string, Op>> = {
 };
 
 const schemas = {
-  Disposition: {
-    type: 'object',
-    required: ['verdict', 'reason'],
-    description: 'Face alerts need the faceConfirmations of the duty level they were raised under (distinct people) before dispatch; one dismissal closes them. A plate alert raised at a level with plateConfirmations 1 is dispatched on confirmation.',
-    properties: { verdict: { enum: ['confirm', 'dismiss'] }, reason: { type: 'string' } },
-  },
   DutySwitch: {
     type: 'object',
     required: ['level', 'reason'],
@@ -104,7 +89,6 @@ const schemas = {
     required: ['photo', 'purpose'],
     properties: { photo: { type: 'string', format: 'binary' }, purpose: { type: 'string' }, camera: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, near: { type: 'string', description: 'lat,lon,radiusM' }, box: { type: 'string', description: 'south,west,north,east' }, limit: { type: 'integer' } },
   },
-  Position: { type: 'object', required: ['lat', 'lon'], properties: { lat: { type: 'number' }, lon: { type: 'number' }, at: { type: 'string', format: 'date-time' }, heading: { type: 'number', description: 'degrees from north, 0-359' }, speedKmh: { type: 'number' } } },
   InterceptionOrder: {
     type: 'object',
     description: 'Either alertId (a plate alert: plate, photo and hit from it; reason defaults to its hotlist reason) or plate with a reason (placed by its latest read; without one, name cameraIds).',
