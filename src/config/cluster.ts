@@ -3,8 +3,8 @@ import os from 'node:os';
 import { z } from 'zod';
 
 /**
- * Cameras one core carries, rounded down: `npm run bench cameras-per-node` measured about 0.9 of a core per 5-fps
- * checkpoint camera (720x1160 plate frames) and 0.55 per street camera (README sizing), and with one ORT thread a
+ * Cameras one core carries, rounded down: `npm run bench cameras-per-node` measured 0.8-1.1 of a core per 5-fps
+ * checkpoint camera (720x1160 plate frames) and about 0.5 per street camera (README sizing), and with one ORT thread a
  * node process does not use much more than one core. Set `capacity` from the sizing table for your cameras.
  */
 const CAMERAS_PER_CORE = 1;
