@@ -82,7 +82,7 @@ describe.skipIf(!hasChromium)(title, () => {
     await expect.poll(async () => (await unit())?.lat, { timeout: 20_000 }).toBeCloseTo(START.latitude, 5);
     const first = await unit();
     expect(first?.lon).toBeCloseTo(START.longitude, 5);
-    expect(first?.accuracyM ?? first?.accuracy_m).toBe(12);
+    expect(first?.accuracyM).toBe(12);
     await page.locator('#unit-fix[data-fix="yes"]').waitFor();
 
     await phone.setGeolocation(MOVED);
