@@ -38,13 +38,16 @@ function parseCreate(args: string[]): UserCreate {
   return parsed.data;
 }
 
+const quote = (s: string) => (/^[\w.:@/-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
 const cliActor = () => ({ name: `cli:${os.userInfo().username}`, role: 'admin' });
 
 export async function runUsers(loaded: LoadedConfig, sub: string, args: string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream = process.stderr): Promise<number> {
+  // The command as the user would retype it (for the message that says how to go through the node).
+  const example = ['vigil', 'users', sub, ...args.map(quote)].join(' ');
   const input = sub === 'create' ? parseCreate(args) : null;
   const username = sub === 'create' ? input!.username : args[0];
   if (sub !== 'list' && !username) throw new ConfigError(`usage: vigil users ${sub} USERNAME`);
-  const target = await nodeOrDb(loaded, sub === 'create' ? `vigil users create ${process.argv.slice(4).join(' ')}`.trim() : `vigil users ${sub} ${username ?? ''}`.trim());
+  const target = await nodeOrDb(loaded, example);
   try {
     if (target.kind === 'node') err.write(`(through the running node at ${target.api.url})\n`);
     return await run(target, sub, input, username, out, accountsOf(loaded));
