@@ -22,8 +22,8 @@ describe('password hashes (scrypt)', () => {
     expect(await verifyPassword('', 'plain')).toBe(false);
   });
 
-  it('the configured default is memory-hard: 64 MiB (128 x N x r) and verifies', async () => {
-    expect(128 * cfg.scrypt.N * cfg.scrypt.r).toBe(64 * 1024 * 1024);
+  it('the configured default is memory-hard: 128 MiB (128 x N x r) and verifies', async () => {
+    expect(128 * cfg.scrypt.N * cfg.scrypt.r).toBe(128 * 1024 * 1024);
     const h = await hashPassword('a long enough password', cfg.scrypt);
     expect(await verifyPassword('a long enough password', h)).toBe(true);
   });
