@@ -1,5 +1,6 @@
 // Face watchlist vocabulary: subject categories, duty levels, the subject schemas, and per-category policy.
 import { z } from 'zod';
+import type { Box } from './frame.js';
 
 export const SUBJECT_CATEGORIES = ['wanted_court', 'wanted_police', 'suspect', 'missing_vulnerable', 'at_risk'] as const;
 export type SubjectCategory = (typeof SUBJECT_CATEGORIES)[number];
@@ -18,13 +19,13 @@ export const CATEGORY_PRIORITY: Record<SubjectCategory, number> = {
 
 const text = (what: string) => z.string({ error: `${what} is required` }).trim().min(1, `${what} must not be empty`);
 
-/** A listing needs its category, reason and expiry; added_by is always the caller, set by the service. */
+/** A listing needs its category, reason and expiry; addedBy is always the caller, set by the service. */
 export const subjectInputSchema = z.strictObject({
   name: text('name').max(200),
   category: z.enum(SUBJECT_CATEGORIES, { error: `category must be one of ${SUBJECT_CATEGORIES.join(', ')}` }),
   reason: text('reason').max(1000),
   reference: z.string().trim().max(200).optional(),
-  expires_at: z.iso.datetime({ offset: true, error: 'expires_at must be an ISO date-time with a zone' }).refine((v) => Date.parse(v) > Date.now(), 'expires_at must be in the future'),
+  expiresAt: z.iso.datetime({ offset: true, error: 'expiresAt must be an ISO date-time with a zone' }).refine((v) => Date.parse(v) > Date.now(), 'expiresAt must be in the future'),
 });
 export type SubjectInput = z.infer<typeof subjectInputSchema>;
 
@@ -33,7 +34,7 @@ export const subjectPatchSchema = z.strictObject({
   category: z.enum(SUBJECT_CATEGORIES).optional(),
   reason: text('reason').max(1000).optional(),
   reference: z.string().trim().max(200).optional(),
-  expires_at: z.iso.datetime({ offset: true }).optional(),
+  expiresAt: z.iso.datetime({ offset: true }).optional(),
   active: z.boolean().optional(),
 });
 export type SubjectPatch = z.infer<typeof subjectPatchSchema>;
@@ -44,16 +45,33 @@ export interface Subject {
   category: SubjectCategory;
   reason: string;
   reference: string | null;
-  added_by: string;
-  expires_at: string;
+  addedBy: string;
+  /** ISO times, UTC. */
+  expiresAt: string;
   active: boolean;
-  created_at: string;
-  updated_at: string;
-  deleted_at: string | null;
+  createdAt: string;
+  updatedAt: string;
+  /** Set on a tombstone: the subject was deleted but alerts still point at it. */
+  deletedAt: string | null;
+  /** How many photos are enrolled. */
   photos: number;
 }
 
+/** An enrolled photo's facts (the image and its embedding stay in the store). */
+export interface SubjectPhoto {
+  id: string;
+  subjectId: string;
+  source: string;
+  imageType: string;
+  sha256: string;
+  box: Box;
+  quality: number;
+  model: string;
+  addedBy: string;
+  createdAt: Date;
+}
+
 /** Whether a subject may match now: active, not deleted, not expired. */
-export function isLive(s: Pick<Subject, 'active' | 'deleted_at' | 'expires_at'>, now = Date.now()): boolean {
-  return s.active && !s.deleted_at && Date.parse(s.expires_at) > now;
+export function isLive(s: Pick<Subject, 'active' | 'deletedAt' | 'expiresAt'>, now = Date.now()): boolean {
+  return s.active && !s.deletedAt && Date.parse(s.expiresAt) > now;
 }

@@ -1,7 +1,7 @@
 // Investigation cases and footage look-ups: a case opened, a bookmark or alert filed with the hold that keeps its
 // footage from retention, a case closed, a search filed under a case; each change and its audit entry in one transaction.
 import { BadInputError, NotFoundError } from '../lib/errors.js';
-import type { AlertRow } from '../store/alert-repo.js';
+import type { Alert } from '../domain/alert.js';
 import type { AuditRepo } from '../store/audit-repo.js';
 import type { CaseItem, CaseRecord, CaseRepo } from '../store/case-repo.js';
 import type { Db } from '../store/db.js';
@@ -51,15 +51,15 @@ export class CaseService {
   }
 
   /** An alert filed under the case, with the footage around it held. */
-  async linkAlert(caseRef: string, alert: AlertRow, note: string | null, by: Principal): Promise<CaseItem> {
+  async linkAlert(caseRef: string, alert: Pick<Alert, 'id' | 'kind' | 'cameraId' | 'plate' | 'capturedAt'>, note: string | null, by: Principal): Promise<CaseItem> {
     const margin = this.d.eventSeconds * 1000;
-    const at = new Date(alert.captured_at).getTime();
+    const at = alert.capturedAt.getTime();
     const [from, to] = [new Date(at - margin), new Date(at + margin)];
     return this.tx(async (r) => {
       const found = await openCase(r.cases, caseRef);
-      const item = await r.cases.addItem({ caseId: found.id, kind: 'alert', ref: alert.id, cameraId: alert.camera_id, from, to, note, addedBy: by.name });
+      const item = await r.cases.addItem({ caseId: found.id, kind: 'alert', ref: alert.id, cameraId: alert.cameraId, from, to, note, addedBy: by.name });
       const reason = `case ${found.number}: ${alert.kind} alert ${alert.plate || alert.id}`;
-      await r.segments.addHold({ cameraId: alert.camera_id, from, to, kind: 'case', ref: item.id, reason, createdBy: by.name, expiresAt: null });
+      await r.segments.addHold({ cameraId: alert.cameraId, from, to, kind: 'case', ref: item.id, reason, createdBy: by.name, expiresAt: null });
       await r.audit.append({ actor: by.name, role: by.role, action: 'case.alert', target: found.id, details: { number: found.number, alert: alert.id } });
       return item;
     });

@@ -1,38 +1,13 @@
 // Authorisations for live face matching: created, changed and ended by admins (audited); asked "does one cover this camera now?".
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
 import type { Logger } from '../lib/logger.js';
 import type { AuditRepo } from '../store/audit-repo.js';
-import type { Authorisation, AuthorisationChange, AuthorisationRepo } from '../store/authorisation-repo.js';
+import { authorisationApplies, authorisationChangeSchema, authorisationInputSchema, type Authorisation } from '../domain/face-authorisation.js';
+import type { AuthorisationRepo } from '../store/authorisation-repo.js';
 import type { SubjectRepo } from '../store/subject-repo.js';
 import type { Principal } from '../store/token-repo.js';
 import { BadInputError, ConflictError } from '../lib/errors.js';
 import type { Db } from '../store/db.js';
-
-const when = z.iso.datetime({ offset: true, error: 'an ISO date-time with a zone' });
-const names = z.array(z.string().trim().min(1)).max(5000).default([]);
-
-export const authorisationInputSchema = z
-  .strictObject({
-    approved_by: z.string().trim().min(3, 'approved_by: who approved it (name and rank or office)'),
-    legal_reference: z.string().trim().min(3, 'legal_reference: the order, warrant or decision number'),
-    cameras: names,
-    districts: names,
-    starts_at: when,
-    ends_at: when,
-  })
-  .refine((a) => a.cameras.length + a.districts.length > 0, { message: 'name the cameras or districts it covers', path: ['cameras'] })
-  .refine((a) => Date.parse(a.ends_at) > Date.parse(a.starts_at), { message: 'ends_at must be after starts_at', path: ['ends_at'] })
-  .refine((a) => Date.parse(a.ends_at) > Date.now(), { message: 'ends_at is in the past', path: ['ends_at'] });
-
-export const authorisationChangeSchema = z.strictObject({
-  legal_reference: z.string().trim().min(3).optional(),
-  cameras: z.array(z.string().trim().min(1)).optional(),
-  districts: z.array(z.string().trim().min(1)).optional(),
-  ends_at: when.optional(),
-  /** Freeze the watchlist again now, so subjects listed since the start match under it too. */
-  refreeze: z.boolean().optional(),
-});
 
 /** How long a camera process trusts its list of open authorisations before reading it again. */
 const REFRESH_MS = 5_000;
@@ -77,9 +52,9 @@ export class FaceAuthorisationService {
    */
   async find(cameraId: string, at: number): Promise<Authorisation | null> {
     const candidates = (await this.repo.openAt(new Date(at))).filter((a) => this.applies(a, cameraId, at));
-    const chosen = candidates.sort((a, b) => Date.parse(b.starts_at) - Date.parse(a.starts_at))[0];
+    const chosen = candidates.sort((a, b) => Date.parse(b.startsAt) - Date.parse(a.startsAt))[0];
     if (!chosen) return null;
-    return chosen.snapshot_hash ? chosen : this.freeze(chosen);
+    return chosen.snapshotHash ? chosen : this.freeze(chosen);
   }
 
   /** The authorisation, its frozen watchlist (when it starts now) and the audit entry commit together. */
@@ -88,8 +63,8 @@ export class FaceAuthorisationService {
     this.checkCameras(input.cameras);
     const auth = await this.repo.db.tx(async (t) => {
       const created = await this.repo.on(t).create(input, by.name);
-      const frozen = Date.parse(created.starts_at) <= Date.now() ? await this.freeze(created, false, t) : created;
-      await this.audit.on(t).append({ actor: by.name, role: by.role, action: 'authorisation.create', target: frozen.id, details: { ...input, snapshotHash: frozen.snapshot_hash } });
+      const frozen = Date.parse(created.startsAt) <= Date.now() ? await this.freeze(created, false, t) : created;
+      await this.audit.on(t).append({ actor: by.name, role: by.role, action: 'authorisation.create', target: frozen.id, details: { ...input, snapshotHash: frozen.snapshotHash } });
       return frozen;
     });
     await this.refresh();
@@ -97,22 +72,22 @@ export class FaceAuthorisationService {
   }
 
   async change(id: string, raw: unknown, by: Principal, why: string): Promise<Authorisation | null> {
-    const { refreeze, ...patch }: AuthorisationChange & { refreeze?: boolean } = authorisationChangeSchema.parse(raw);
+    const { refreeze, ...patch } = authorisationChangeSchema.parse(raw);
     if (patch.cameras) this.checkCameras(patch.cameras);
     const after = await this.repo.db.tx(async (t) => {
       const repo = this.repo.on(t);
       const before = await repo.get(id);
       if (!before) return null;
-      if (before.ended_at) throw new ConflictError(`authorisation ${id} was ended by ${before.ended_by}`);
+      if (before.endedAt) throw new ConflictError(`authorisation ${id} was ended by ${before.endedBy}`);
       const cameras = patch.cameras ?? before.cameras;
       const districts = patch.districts ?? before.districts;
       if (cameras.length + districts.length === 0) throw BadInputError.field('cameras', 'an authorisation must cover some cameras or districts: end it instead');
-      if (patch.ends_at && Date.parse(patch.ends_at) <= Date.parse(before.starts_at)) throw BadInputError.field('ends_at', 'must be after starts_at');
+      if (patch.endsAt && Date.parse(patch.endsAt) <= Date.parse(before.startsAt)) throw BadInputError.field('endsAt', 'must be after startsAt');
       let changed = await repo.change(id, patch);
-      if (changed && refreeze && Date.parse(changed.starts_at) <= Date.now()) changed = await this.freeze(changed, true, t);
+      if (changed && refreeze && Date.parse(changed.startsAt) <= Date.now()) changed = await this.freeze(changed, true, t);
       await this.audit.on(t).append({
         actor: by.name, role: by.role, action: 'authorisation.change', target: id,
-        details: { before: scope(before), after: changed && scope(changed), why, ...(refreeze ? { snapshotBefore: before.snapshot_hash, snapshotAfter: changed?.snapshot_hash } : {}) },
+        details: { before: scope(before), after: changed && scope(changed), why, ...(refreeze ? { snapshotBefore: before.snapshotHash, snapshotAfter: changed?.snapshotHash } : {}) },
       });
       return changed;
     });
@@ -125,7 +100,7 @@ export class FaceAuthorisationService {
       const repo = this.repo.on(t);
       const before = await repo.get(id);
       if (!before) return null;
-      if (before.ended_at) throw new ConflictError(`authorisation ${id} was already ended by ${before.ended_by}`);
+      if (before.endedAt) throw new ConflictError(`authorisation ${id} was already ended by ${before.endedBy}`);
       const done = await repo.end(id, by.name, reason);
       await this.audit.on(t).append({ actor: by.name, role: by.role, action: 'authorisation.end', target: id, details: { reason, scope: scope(before) } });
       return done;
@@ -135,9 +110,7 @@ export class FaceAuthorisationService {
   }
 
   private applies(a: Authorisation, cameraId: string, at: number): boolean {
-    if (a.ended_at || at < Date.parse(a.starts_at) || at >= Date.parse(a.ends_at)) return false;
-    const district = this.districtOf(cameraId);
-    return a.cameras.includes(cameraId) || (district !== undefined && a.districts.includes(district));
+    return authorisationApplies(a, cameraId, this.districtOf(cameraId), at);
   }
 
   /** The live watchlist at this moment, hashed: subject ids and their photos' sha256, sorted. `db`: a transaction to run in. */
@@ -147,7 +120,7 @@ export class FaceAuthorisationService {
     const snapshot = await subjects.liveSnapshot();
     const hash = createHash('sha256').update(JSON.stringify(snapshot)).digest('hex');
     const frozen = await repo.freezeSnapshot(a.id, snapshot.map((s) => s.id), hash, replace);
-    if (frozen?.snapshot_hash === hash) this.log.info(`authorisation ${a.id}: watchlist frozen (${snapshot.length} subjects, ${hash.slice(0, 12)})`);
+    if (frozen?.snapshotHash === hash) this.log.info(`authorisation ${a.id}: watchlist frozen (${snapshot.length} subjects, ${hash.slice(0, 12)})`);
     return frozen ?? a;
   }
 
@@ -157,4 +130,4 @@ export class FaceAuthorisationService {
   }
 }
 
-const scope = (a: Authorisation) => ({ legal_reference: a.legal_reference, cameras: a.cameras, districts: a.districts, starts_at: a.starts_at, ends_at: a.ends_at });
+const scope = (a: Authorisation) => ({ legalReference: a.legalReference, cameras: a.cameras, districts: a.districts, startsAt: a.startsAt, endsAt: a.endsAt });

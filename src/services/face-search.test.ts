@@ -3,7 +3,8 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { facesSchema } from '../config/schema.js';
 import type { AuditRepo } from '../store/audit-repo.js';
-import type { FaceSightingMeta, FaceSightingRepo } from '../store/face-sighting-repo.js';
+import type { FaceSighting } from '../domain/face-sighting.js';
+import type { FaceSightingRepo } from '../store/face-sighting-repo.js';
 import type { Principal } from '../store/token-repo.js';
 import type { ChipAnalyzer, ChipFace } from '../vision/face-chip.js';
 import { FaceSearchService } from './face-search.js';
@@ -23,7 +24,7 @@ function service(stored: { id: string; embedding: Float32Array }[]) {
       yield stored;
     },
     async metas(ids: string[]) {
-      return ids.map((id) => ({ id, camera_id: 'c1' }) as FaceSightingMeta);
+      return ids.map((id) => ({ id, cameraId: 'c1' }) as unknown as FaceSighting);
     },
   } as unknown as FaceSightingRepo;
   const audited: unknown[] = [];

@@ -3,7 +3,8 @@ import { createHash } from 'node:crypto';
 import type { FacesConfig } from '../config/schema.js';
 import type { SearchArea } from '../domain/search-area.js';
 import type { AuditRepo } from '../store/audit-repo.js';
-import type { FaceSightingMeta, FaceSightingRepo } from '../store/face-sighting-repo.js';
+import type { FaceSighting } from '../domain/face-sighting.js';
+import type { FaceSightingRepo } from '../store/face-sighting-repo.js';
 import type { Principal } from '../store/token-repo.js';
 import type { ChipAnalyzer } from '../vision/face-chip.js';
 import { decodeImage } from '../vision/image.js';
@@ -19,7 +20,7 @@ export interface FaceSearchQuery {
 }
 
 export type FaceSearchResult =
-  | { ok: true; results: (FaceSightingMeta & { score: number })[]; scanned: number }
+  | { ok: true; results: (FaceSighting & { score: number })[]; scanned: number }
   | { ok: false; message: string };
 
 export class FaceSearchService {

@@ -144,7 +144,7 @@ export class FaceWatchlistService {
     return this.subjects.get(id);
   }
 
-  /** `added_by` is always the caller. Creates nothing when no photo enrols: a listing without a face cannot match. */
+  /** `addedBy` is always the caller. Creates nothing when no photo enrols: a listing without a face cannot match. */
   async create(raw: unknown, photos: PhotoUpload[], by: Principal, why: string): Promise<{ subject: Subject | null; photos: PhotoResult[] }> {
     const input: SubjectInput = subjectInputSchema.parse(raw);
     const checked = await this.checkAll(photos);
@@ -166,11 +166,11 @@ export class FaceWatchlistService {
 
   async addPhotos(subjectId: string, photos: PhotoUpload[], by: Principal, why: string): Promise<PhotoResult[] | null> {
     const subject = await this.repo.get(subjectId);
-    if (!subject || subject.deleted_at) return null;
+    if (!subject || subject.deletedAt) return null;
     const checked = await this.checkAll(photos);
     const results = await this.repo.db.tx(async (t) => {
       const live = await this.repo.on(t).get(subjectId);
-      if (!live || live.deleted_at) return null;
+      if (!live || live.deletedAt) return null;
       const stored = await this.store(subjectId, checked, by, t);
       await this.audit.on(t).append({ actor: by.name, role: by.role, action: 'subject.photos_add', target: subjectId, details: { why, photos: stored } });
       return stored;
@@ -261,7 +261,7 @@ export class FaceWatchlistService {
     await gallery.removeSubject(subjectId);
     for (const id of this.photosOf.get(subjectId) ?? []) this.photoStats.delete(id);
     this.photosOf.delete(subjectId);
-    if (!subject || subject.deleted_at) {
+    if (!subject || subject.deletedAt) {
       this.subjects.delete(subjectId);
       return;
     }
@@ -293,4 +293,4 @@ export class FaceWatchlistService {
 }
 
 const round = (v: number) => Math.round(v * 1000) / 1000;
-const strip = (s: Subject | null) => s && { name: s.name, category: s.category, reason: s.reason, reference: s.reference, expires_at: s.expires_at, active: s.active };
+const strip = (s: Subject | null) => s && { name: s.name, category: s.category, reason: s.reason, reference: s.reference, expiresAt: s.expiresAt, active: s.active };

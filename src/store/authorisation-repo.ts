@@ -1,45 +1,41 @@
-// Authorisations for live face matching: who approved it, on what legal basis, where, when, and the watchlist it froze.
+// Authorisations for live face matching (domain/face-authorisation.ts): their rows, private here, and the one mapping to the record.
 import { randomUUID } from 'node:crypto';
+import type { Authorisation, AuthorisationChange, AuthorisationInput } from '../domain/face-authorisation.js';
 import type { Db } from './db.js';
 import { isUuid } from './subject-repo.js';
 
-export interface Authorisation {
+interface Row {
   id: string;
   approved_by: string;
   legal_reference: string;
   cameras: string[];
   districts: string[];
-  starts_at: string;
-  ends_at: string;
+  starts_at: Date | string;
+  ends_at: Date | string;
   created_by: string;
   snapshot_subjects: string[] | null;
   snapshot_hash: string | null;
-  snapshot_at: string | null;
-  ended_at: string | null;
+  snapshot_at: Date | string | null;
+  ended_at: Date | string | null;
   ended_by: string | null;
   end_reason: string | null;
-  created_at: string;
-  updated_at: string;
+  created_at: Date | string;
+  updated_at: Date | string;
 }
 
-export interface AuthorisationInput {
-  approved_by: string;
-  legal_reference: string;
-  cameras: string[];
-  districts: string[];
-  starts_at: string;
-  ends_at: string;
-}
+const iso = (v: Date | string) => new Date(v).toISOString();
+const isoOrNull = (v: Date | string | null) => (v === null ? null : iso(v));
 
-export type AuthorisationChange = Partial<Pick<AuthorisationInput, 'legal_reference' | 'cameras' | 'districts' | 'ends_at'>>;
-
-type Row = Record<keyof Authorisation, unknown>;
-const DATES = ['starts_at', 'ends_at', 'snapshot_at', 'ended_at', 'created_at', 'updated_at'] as const;
+/** Open ones (not ended, window not closed) unless $1 asks for all. */
+const LISTED = '($1 or (ended_at is null and ends_at > now()))';
 
 function toAuthorisation(r: Row): Authorisation {
-  const out = { ...r } as Record<string, unknown>;
-  for (const k of DATES) out[k] = r[k] === null ? null : new Date(r[k] as string).toISOString();
-  return out as unknown as Authorisation;
+  return {
+    id: r.id, approvedBy: r.approved_by, legalReference: r.legal_reference, cameras: r.cameras, districts: r.districts,
+    startsAt: iso(r.starts_at), endsAt: iso(r.ends_at), createdBy: r.created_by, snapshotSubjects: r.snapshot_subjects,
+    snapshotHash: r.snapshot_hash, snapshotAt: isoOrNull(r.snapshot_at), endedAt: isoOrNull(r.ended_at), endedBy: r.ended_by,
+    endReason: r.end_reason, createdAt: iso(r.created_at), updatedAt: iso(r.updated_at),
+  };
 }
 
 export class AuthorisationRepo {
@@ -55,7 +51,7 @@ export class AuthorisationRepo {
     await this.db.query(
       `insert into face_authorisations (id, approved_by, legal_reference, cameras, districts, starts_at, ends_at, created_by)
        values ($1,$2,$3,$4,$5,$6,$7,$8)`,
-      [id, input.approved_by, input.legal_reference, input.cameras, input.districts, input.starts_at, input.ends_at, createdBy],
+      [id, input.approvedBy, input.legalReference, input.cameras, input.districts, input.startsAt, input.endsAt, createdBy],
     );
     return (await this.get(id)) as Authorisation;
   }
@@ -66,12 +62,18 @@ export class AuthorisationRepo {
     return row ? toAuthorisation(row) : null;
   }
 
-  async list(opts: { includeEnded?: boolean; limit?: number } = {}): Promise<Authorisation[]> {
+  async list(opts: { includeEnded?: boolean; limit?: number; offset?: number } = {}): Promise<Authorisation[]> {
     const rows = await this.db.query<Row>(
-      `select * from face_authorisations where $1 or (ended_at is null and ends_at > now()) order by starts_at desc limit $2`,
-      [opts.includeEnded ?? false, Math.min(opts.limit ?? 100, 1000)],
+      `select * from face_authorisations where ${LISTED} order by starts_at desc, id limit $2 offset $3`,
+      [opts.includeEnded ?? false, Math.min(opts.limit ?? 100, 1000), opts.offset ?? 0],
     );
     return rows.map(toAuthorisation);
+  }
+
+  /** How many the list shows (the page's total). */
+  async count(opts: { includeEnded?: boolean } = {}): Promise<number> {
+    const [{ n }] = await this.db.query<{ n: number | string }>(`select count(*) as n from face_authorisations where ${LISTED}`, [opts.includeEnded ?? false]);
+    return Number(n);
   }
 
   /** Authorisations not ended by hand whose window has not closed by `at` (current and future ones). */
@@ -85,7 +87,7 @@ export class AuthorisationRepo {
       `update face_authorisations set legal_reference = coalesce($2, legal_reference), cameras = coalesce($3, cameras),
          districts = coalesce($4, districts), ends_at = coalesce($5::timestamptz, ends_at), updated_at = now()
        where id = $1 and ended_at is null returning id`,
-      [id, c.legal_reference ?? null, c.cameras ?? null, c.districts ?? null, c.ends_at ?? null],
+      [id, c.legalReference ?? null, c.cameras ?? null, c.districts ?? null, c.endsAt ?? null],
     );
     return rows.length ? this.get(id) : null;
   }

@@ -2,39 +2,11 @@
 // bookmarks of footage, exports.
 import { randomUUID } from 'node:crypto';
 import { ConflictError } from '../lib/errors.js';
+import type { CaseItem, CaseItemKind, CaseRecord, NewCaseItem } from '../domain/footage.js';
 import type { Scope } from '../domain/scope.js';
 import type { Db } from './db.js';
 
-export type CaseItemKind = 'search' | 'alert' | 'bookmark' | 'export';
-
-export interface CaseRecord {
-  id: string;
-  number: string;
-  title: string;
-  createdBy: string;
-  createdAt: Date;
-  closedAt: Date | null;
-  closedBy: string | null;
-  /** What searches under this case may see beyond the searcher's own scope (set by an admin); empty lists grant nothing. */
-  grants: Scope;
-}
-
-export interface NewCaseItem {
-  caseId: string;
-  kind: CaseItemKind;
-  ref?: string | null;
-  cameraId?: string | null;
-  from?: Date | null;
-  to?: Date | null;
-  note?: string | null;
-  details?: Record<string, unknown>;
-  addedBy: string;
-}
-
-export interface CaseItem extends Required<NewCaseItem> {
-  id: string;
-  createdAt: Date;
-}
+export type { CaseItem, CaseItemKind, CaseRecord, NewCaseItem };
 
 interface CaseRow {
   id: string;

@@ -1,40 +1,8 @@
 // Clip exports: who asked, why, for which cameras and times, their progress, manifest, files and release.
+import type { ExportFile, ExportRecord, ExportStatus, NewExport } from '../domain/footage.js';
 import type { Db } from './db.js';
 
-export type ExportStatus = 'queued' | 'running' | 'done' | 'failed';
-
-export interface NewExport {
-  id: string;
-  cameras: string[];
-  from: Date;
-  to: Date;
-  purpose: string;
-  caseId: string | null;
-  requestedBy: string;
-  role: string;
-}
-
-export interface ExportFile {
-  name: string;
-  cameraId: string;
-  bytes: number;
-  sha256: string;
-  durationSeconds: number;
-}
-
-export interface ExportRecord extends NewExport {
-  status: ExportStatus;
-  progress: number;
-  error: string | null;
-  manifest: Record<string, unknown> | null;
-  manifestSha256: string | null;
-  createdAt: Date;
-  finishedAt: Date | null;
-  releasedAt: Date | null;
-  releasedBy: string | null;
-  filesRemovedAt: Date | null;
-  files: ExportFile[];
-}
+export type { ExportFile, ExportRecord, ExportStatus, NewExport };
 
 interface Row {
   id: string;

@@ -1,4 +1,5 @@
 // Face sightings kept under an authorisation: matched ones with their alert, unmatched ones until they expire.
+import type { FaceSighting } from '../domain/face-sighting.js';
 import type { Box } from '../domain/frame.js';
 import type { SearchArea } from '../domain/search-area.js';
 import { narrowCameras } from './area.js';
@@ -22,7 +23,7 @@ export interface FaceSightingInput {
   expiresAt: number | null;
 }
 
-export interface FaceSightingMeta {
+interface MetaRow {
   id: string;
   camera_id: string;
   authorisation_id: string;
@@ -45,6 +46,13 @@ export interface FaceSightingFilter {
 }
 
 const META = 'id, camera_id, authorisation_id, first_seen, last_seen, box, quality, frames, matched, expires_at, crop is not null as has_crop';
+function toSighting(r: MetaRow): FaceSighting {
+  return {
+    id: r.id, cameraId: r.camera_id, authorisationId: r.authorisation_id, firstSeen: new Date(r.first_seen), lastSeen: new Date(r.last_seen),
+    box: r.box, quality: r.quality, frames: r.frames, matched: r.matched, expiresAt: r.expires_at ? new Date(r.expires_at) : null, hasCrop: r.has_crop,
+  };
+}
+
 const ts = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 export class FaceSightingRepo {
@@ -69,10 +77,10 @@ export class FaceSightingRepo {
     if (s.matched) await this.db.query('update face_sightings set matched = true, expires_at = null where id = $1 and not matched', [s.id]);
   }
 
-  async get(id: string): Promise<FaceSightingMeta | null> {
+  async get(id: string): Promise<FaceSighting | null> {
     if (!isUuid(id)) return null;
-    const [row] = await this.db.query<FaceSightingMeta>(`select ${META} from face_sightings where id = $1`, [id]);
-    return row ?? null;
+    const [row] = await this.db.query<MetaRow>(`select ${META} from face_sightings where id = $1`, [id]);
+    return row ? toSighting(row) : null;
   }
 
   async crop(id: string): Promise<Buffer | null> {
@@ -104,9 +112,9 @@ export class FaceSightingRepo {
     }
   }
 
-  async metas(ids: string[]): Promise<FaceSightingMeta[]> {
+  async metas(ids: string[]): Promise<FaceSighting[]> {
     if (!ids.length) return [];
-    return this.db.query<FaceSightingMeta>(`select ${META} from face_sightings where id = any($1::uuid[])`, [ids]);
+    return (await this.db.query<MetaRow>(`select ${META} from face_sightings where id = any($1::uuid[])`, [ids])).map(toSighting);
   }
 
   /**

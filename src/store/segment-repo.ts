@@ -1,33 +1,9 @@
 // The segment index (one row per closed recording file) and the holds that protect footage from retention.
 import { randomUUID } from 'node:crypto';
+import type { Hold, HoldKind, NewSegment, Segment } from '../domain/footage.js';
 import type { Db } from './db.js';
 
-export interface NewSegment {
-  cameraId: string;
-  startAt: Date;
-  endAt: Date;
-  /** Relative to the recording root. */
-  path: string;
-  bytes: number;
-}
-
-export interface Segment extends NewSegment {
-  id: number;
-}
-
-export type HoldKind = 'alert' | 'export' | 'case';
-
-export interface Hold {
-  id: string;
-  cameraId: string;
-  from: Date;
-  to: Date;
-  kind: HoldKind;
-  ref: string;
-  reason: string;
-  createdBy: string;
-  expiresAt: Date | null;
-}
+export type { Hold, HoldKind, NewSegment, Segment };
 
 interface SegmentRow {
   id: string;

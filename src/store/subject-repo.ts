@@ -1,11 +1,18 @@
 // Face watchlist subjects and their enrolled photos (image, source, embedding); the gallery is rebuilt from these rows.
 import { randomUUID } from 'node:crypto';
 import type { Box } from '../domain/frame.js';
-import type { Subject, SubjectCategory, SubjectInput, SubjectPatch } from '../domain/face-watchlist.js';
+import type { Subject, SubjectCategory, SubjectInput, SubjectPatch, SubjectPhoto } from '../domain/face-watchlist.js';
 import type { GalleryItem } from '../matching/face-gallery.js';
 import type { Db } from './db.js';
 
-interface SubjectRow extends Omit<Subject, 'expires_at' | 'created_at' | 'updated_at' | 'deleted_at' | 'photos'> {
+interface SubjectRow {
+  id: string;
+  name: string;
+  category: SubjectCategory;
+  reason: string;
+  reference: string | null;
+  added_by: string;
+  active: boolean;
   expires_at: Date | string;
   created_at: Date | string;
   updated_at: Date | string;
@@ -26,7 +33,7 @@ export interface PhotoInput {
   addedBy: string;
 }
 
-export interface PhotoMeta {
+interface PhotoRow {
   id: string;
   subject_id: string;
   source: string;
@@ -43,18 +50,27 @@ const iso = (v: Date | string | null) => (v === null ? null : new Date(v).toISOS
 
 function toSubject(r: SubjectRow): Subject {
   return {
-    ...r,
-    reference: r.reference ?? null,
-    expires_at: iso(r.expires_at) as string,
-    created_at: iso(r.created_at) as string,
-    updated_at: iso(r.updated_at) as string,
-    deleted_at: iso(r.deleted_at),
-    photos: Number(r.photos),
+    id: r.id, name: r.name, category: r.category, reason: r.reason, reference: r.reference ?? null, addedBy: r.added_by, active: r.active,
+    expiresAt: iso(r.expires_at) as string, createdAt: iso(r.created_at) as string, updatedAt: iso(r.updated_at) as string,
+    deletedAt: iso(r.deleted_at), photos: Number(r.photos),
+  };
+}
+
+function toPhoto(r: PhotoRow): SubjectPhoto {
+  return {
+    id: r.id, subjectId: r.subject_id, source: r.source, imageType: r.image_type, sha256: r.sha256, box: r.box, quality: r.quality,
+    model: r.model, addedBy: r.added_by, createdAt: new Date(r.created_at),
   };
 }
 
 const SELECT = `select s.*, (select count(*) from subject_photos p where p.subject_id = s.id) as photos from subjects s`;
 const ROWS_BATCH = 1_000;
+const LISTED = `s.deleted_at is null and ($1::text is null or s.category = $1) and ($2 or (s.active and s.expires_at > now()))`;
+
+export interface SubjectFilter {
+  category?: SubjectCategory;
+  includeInactive?: boolean;
+}
 
 export class SubjectRepo {
   constructor(readonly db: Db) {}
@@ -68,7 +84,7 @@ export class SubjectRepo {
     const id = randomUUID();
     await this.db.query(
       'insert into subjects (id, name, category, reason, reference, added_by, expires_at) values ($1,$2,$3,$4,$5,$6,$7)',
-      [id, input.name, input.category, input.reason, input.reference ?? null, addedBy, input.expires_at],
+      [id, input.name, input.category, input.reason, input.reference ?? null, addedBy, input.expiresAt],
     );
     return (await this.get(id)) as Subject;
   }
@@ -79,14 +95,18 @@ export class SubjectRepo {
     return row ? toSubject(row) : null;
   }
 
-  async list(f: { category?: SubjectCategory; includeInactive?: boolean; limit?: number; offset?: number } = {}): Promise<Subject[]> {
+  async list(f: SubjectFilter & { limit?: number; offset?: number } = {}): Promise<Subject[]> {
     const rows = await this.db.query<SubjectRow>(
-      `${SELECT} where s.deleted_at is null and ($1::text is null or s.category = $1)
-         and ($2 or (s.active and s.expires_at > now()))
-       order by s.created_at desc limit $3 offset $4`,
+      `${SELECT} where ${LISTED} order by s.created_at desc limit $3 offset $4`,
       [f.category ?? null, f.includeInactive ?? false, Math.min(f.limit ?? 100, 1000), f.offset ?? 0],
     );
     return rows.map(toSubject);
+  }
+
+  /** How many subjects the filter lists (the page's total). */
+  async count(f: SubjectFilter = {}): Promise<number> {
+    const [{ n }] = await this.db.query<{ n: number | string }>(`select count(*) as n from subjects s where ${LISTED}`, [f.category ?? null, f.includeInactive ?? false]);
+    return Number(n);
   }
 
   /** Every subject not deleted (live or not): the watchlist service keeps them in memory for matching. */
@@ -99,7 +119,7 @@ export class SubjectRepo {
       `update subjects set name = coalesce($2, name), category = coalesce($3, category), reason = coalesce($4, reason),
          reference = coalesce($5, reference), expires_at = coalesce($6::timestamptz, expires_at), active = coalesce($7, active), updated_at = now()
        where id = $1 and deleted_at is null returning id`,
-      [id, patch.name ?? null, patch.category ?? null, patch.reason ?? null, patch.reference ?? null, patch.expires_at ?? null, patch.active ?? null],
+      [id, patch.name ?? null, patch.category ?? null, patch.reason ?? null, patch.reference ?? null, patch.expiresAt ?? null, patch.active ?? null],
     );
     return rows.length ? this.get(id) : null;
   }
@@ -133,11 +153,12 @@ export class SubjectRepo {
     return { id: existing.id, duplicate: true };
   }
 
-  async photos(subjectId: string): Promise<PhotoMeta[]> {
-    return this.db.query<PhotoMeta>(
+  async photos(subjectId: string): Promise<SubjectPhoto[]> {
+    const rows = await this.db.query<PhotoRow>(
       'select id, subject_id, source, image_type, sha256, box, quality, model, added_by, created_at from subject_photos where subject_id = $1 order by created_at',
       [subjectId],
     );
+    return rows.map(toPhoto);
   }
 
   async photoImage(subjectId: string, photoId: string): Promise<{ image: Buffer; type: string } | null> {

@@ -8,6 +8,8 @@ import type { FaceSightingRepo } from '../../store/face-sighting-repo.js';
 import type { SubjectRepo } from '../../store/subject-repo.js';
 import type { ApiDeps } from '../deps.js';
 import { badRequest } from '../errors.js';
+import { camelName } from '../camel-name.js';
+import type { Logger } from '../../lib/logger.js';
 
 /** ApiDeps lives in deps.ts (not this issue's file); the face routes' extra needs are declared here. */
 export interface FaceApiDeps {
@@ -28,8 +30,14 @@ export interface MultipartForm {
   all(field: string): string[];
 }
 
-/** Reads a multipart/form-data body: text fields (the last value wins in `fields`) and files. */
-export async function readMultipart(c: Context): Promise<MultipartForm> {
+const warned = new Set<string>();
+
+/**
+ * Reads a multipart/form-data body: text fields (the last value wins in `fields`) and files. For one release a
+ * snake_case field name (expires_at) is read as its camelCase name, logged once per name and route, as the
+ * JSON aliases are (aliases.ts).
+ */
+export async function readMultipart(c: Context, log?: Pick<Logger, 'warn'>): Promise<MultipartForm> {
   if (!(c.req.header('content-type') ?? '').startsWith('multipart/form-data')) {
     throw badRequest('send multipart/form-data: the photos as files, the other fields as text');
   }
@@ -42,7 +50,12 @@ export async function readMultipart(c: Context): Promise<MultipartForm> {
   const fields: Record<string, string> = {};
   const repeated: Record<string, string[]> = {};
   const files: MultipartForm['files'] = [];
-  for (const [field, value] of Object.entries(body)) {
+  for (const [sent, value] of Object.entries(body)) {
+    const field = camelName(sent);
+    if (field !== sent && log && !warned.has(`${c.req.path} ${sent}`)) {
+      warned.add(`${c.req.path} ${sent}`);
+      log.warn(`deprecated snake_case field '${sent}' on ${c.req.method} ${c.req.path}: send '${field}' (the alias goes in the next release)`, { key: sent, method: c.req.method });
+    }
     for (const v of Array.isArray(value) ? value : [value]) {
       if (typeof v === 'string') {
         fields[field] = v;

@@ -10,10 +10,11 @@ import { readMultipart, type FaceRouteDeps } from './face-deps.js';
 import { purposeField } from '../purpose.js';
 import { areaOf, footageUrl, whereFields } from '../footage-search.js';
 import { scopeOf } from '../../services/scope-filter.js';
+import { faceSearchResultView } from '../views/faces.js';
 
-const searchFields = z.strictObject({
+export const faceSearchFields = z.strictObject({
   purpose: purposeField,
-  camera: z.string().optional(),
+  camera: z.string().max(2000).optional().describe('Camera ids, comma-separated'),
   from: z.iso.datetime({ offset: true }).optional(),
   to: z.iso.datetime({ offset: true }).optional(),
   ...whereFields,
@@ -23,8 +24,8 @@ const searchFields = z.strictObject({
 export function faceSearchRoutes(deps: FaceRouteDeps) {
   return new Hono<ApiEnv>()
     .post('/search', requireRole('admin', 'investigator'), async (c) => {
-      const form = await readMultipart(c);
-      const q = parseOr400(searchFields, form.fields, 'fields');
+      const form = await readMultipart(c, deps.log);
+      const q = parseOr400(faceSearchFields, form.fields, 'fields');
       const photo = form.files.find((f) => f.field === 'photo' || f.field === 'photos');
       if (!photo) throw badRequest('send the face to search for as a file in the field "photo"');
       const area = areaOf(q);
@@ -36,13 +37,7 @@ export function faceSearchRoutes(deps: FaceRouteDeps) {
       );
       if (!result.ok) throw new UnprocessableError(result.message);
       const access = { purpose: q.purpose, case: null };
-      return c.json({
-        scanned: result.scanned,
-        results: result.results.map((r) => {
-          const crop = r.has_crop ? `/api/v1/faces/sightings/${r.id}/crop.jpg` : null;
-          return { ...r, cropUrl: crop, thumbnailUrl: crop, footageUrl: footageUrl(r.camera_id, r.first_seen, r.last_seen, access) };
-        }),
-      });
+      return c.json({ scanned: result.scanned, results: result.results.map((r) => faceSearchResultView(r, footageUrl(r.cameraId, r.firstSeen, r.lastSeen, access))) });
     })
     .get('/sightings/:id/crop.jpg', requireRole('admin', 'operator', 'investigator'), async (c) => {
       const id = uuidParam(c, 'id', 'face sighting');

@@ -20,6 +20,7 @@ import type { ExportRecord, ExportRepo } from '../../store/export-repo.js';
 import type { SegmentRepo } from '../../store/segment-repo.js';
 import type { Principal } from '../../store/token-repo.js';
 import { scopeOf, type Grant } from '../../services/scope-filter.js';
+import { caseItemView, caseView, exportView, segmentView } from '../views/footage.js';
 
 /** ApiDeps (the parts used here) plus the recording repositories and service. */
 export interface FootageDeps extends Pick<ApiDeps, 'log' | 'audit' | 'cameras' | 'alerts'> {
@@ -53,6 +54,7 @@ export function footageRoutes(deps: FootageDeps) {
     return id;
   };
   const range = (q: z.output<typeof rangeQuery>) => ({ from: new Date(q.from), to: new Date(q.to) });
+  const viewOf = (e: ExportRecord) => exportView(e, deps.recording.exportJobs.progress(e.id));
 
   return new Hono<ApiEnv>()
     .get('/footage/:camera', requireRole(...VIEW), async (c) => {
@@ -62,10 +64,7 @@ export function footageRoutes(deps: FootageDeps) {
       const { from, to } = range(q);
       const segments = await deps.segments.overlapping(cam, from, to, LIST_LIMIT);
       await record(c, 'footage.search', cam, a, { camera: cam, from: q.from, to: q.to, results: segments.length });
-      return c.json({
-        camera: cam, from: q.from, to: q.to, truncated: segments.length === LIST_LIMIT,
-        segments: segments.map((s) => ({ id: s.id, start: s.startAt.toISOString(), end: s.endAt.toISOString(), bytes: s.bytes, protectedBy: s.protectedBy, url: `/api/v1/segments/${s.id}` })),
-      });
+      return c.json({ camera: cam, from: q.from, to: q.to, truncated: segments.length === LIST_LIMIT, segments: segments.map(segmentView) });
     })
     .get('/footage/:camera/play', requireRole(...VIEW), async (c) => {
       const q = parseOr400(rangeQuery, withoutSignature(c.req.query()), 'query');
@@ -113,11 +112,11 @@ export function footageRoutes(deps: FootageDeps) {
         cameras: [...new Set(b.cameras)], from: new Date(b.from), to: new Date(b.to), purpose: a.purpose,
         caseId: a.case?.id ?? null, caseNumber: a.case?.number ?? null, actor: p.name, role: p.role,
       });
-      return c.json(exportView(e, deps), 202);
+      return c.json(viewOf(e), 202);
     })
     .get('/exports/:id', requireRole(...VIEW), async (c) => {
       const e = await findExport(deps, c.req.param('id'), c.get('principal'));
-      return c.json({ ...exportView(e, deps), manifest: e.manifest });
+      return c.json({ ...viewOf(e), manifest: e.manifest });
     })
     .get('/exports/:id/files/:name', requireRole(...VIEW), async (c) => {
       const e = await findExport(deps, c.req.param('id'), c.get('principal'));
@@ -137,11 +136,11 @@ export function footageRoutes(deps: FootageDeps) {
       const { reason } = await jsonBody(c, reasonBody);
       const p = c.get('principal');
       if (!(await deps.recording.exportJobs.release(e.id, p.name, p.role, reason))) throw new ConflictError(`export ${e.id} was already released`);
-      return c.json(exportView((await deps.exports.get(e.id)) as ExportRecord, deps));
+      return c.json(viewOf((await deps.exports.get(e.id)) as ExportRecord));
     })
     .post('/cases', requireRole(...CASEWORK), async (c) => {
       const b = await jsonBody(c, caseBody);
-      return c.json(await caseService.open(b.number, b.title, c.get('principal')), 201);
+      return c.json(caseView(await caseService.open(b.number, b.title, c.get('principal'))), 201);
     })
     .get('/cases/:id', requireRole(...CASEWORK), async (c) => {
       const found = await deps.cases.find(c.req.param('id'));
@@ -150,24 +149,25 @@ export function footageRoutes(deps: FootageDeps) {
       const exports = await deps.exports.listForCase(found.id);
       const p = c.get('principal');
       await deps.audit.append({ actor: p.name, role: p.role, action: 'case.view', target: found.id, details: { number: found.number } });
-      const of = (kind: string) => items.filter((i) => i.kind === kind);
-      return c.json({ case: found, searches: of('search'), alerts: of('alert'), bookmarks: of('bookmark'), exports: exports.map((e) => exportView(e, deps)) });
+      const of = (kind: string) => items.filter((i) => i.kind === kind).map(caseItemView);
+      return c.json({ case: caseView(found), searches: of('search'), alerts: of('alert'), bookmarks: of('bookmark'), exports: exports.map(viewOf) });
     })
     .post('/cases/:id/bookmarks', requireRole(...CASEWORK), async (c) => {
       const b = await jsonBody(c, bookmarkBody);
       const cam = await camera(b.camera, c.get('principal'));
       const item = await caseService.bookmark(c.req.param('id'), { camera: cam, from: new Date(b.from), to: new Date(b.to), note: b.note }, c.get('principal'));
-      return c.json(item, 201);
+      return c.json(caseItemView(item), 201);
     })
     .post('/cases/:id/alerts', requireRole(...CASEWORK), async (c) => {
       const b = await jsonBody(c, alertLinkBody);
       const alert = await deps.alerts.get(b.alert);
       if (!alert) throw notFound(`alert ${b.alert}`);
-      return c.json(await caseService.linkAlert(c.req.param('id'), alert, b.note ?? null, c.get('principal')), 201);
+      return c.json(caseItemView(await caseService.linkAlert(c.req.param('id'), alert, b.note ?? null, c.get('principal'))), 201);
     })
     .post('/cases/:id/close', requireRole(...CASEWORK), async (c) => {
       const { reason } = await jsonBody(c, reasonBody);
-      return c.json(await caseService.close(c.req.param('id'), reason, c.get('principal')));
+      const closed = await caseService.close(c.req.param('id'), reason, c.get('principal'));
+      return c.json({ ...caseView(closed), holdsReleased: closed.holdsReleased });
     });
 }
 
@@ -179,14 +179,4 @@ async function findExport(deps: FootageDeps, id: string, p: Principal): Promise<
   const scope = scopeOf(deps);
   for (const cam of e.cameras) if (!(await scope.mayViewCamera(p, cam, grant))) throw notFound(`export ${id}`);
   return e;
-}
-
-function exportView(e: ExportRecord, deps: FootageDeps) {
-  const live = deps.recording.exportJobs.progress(e.id);
-  return {
-    id: e.id, status: e.status, progress: live ?? e.progress, error: e.error, cameras: e.cameras, from: e.from.toISOString(), to: e.to.toISOString(),
-    purpose: e.purpose, requestedBy: e.requestedBy, createdAt: e.createdAt.toISOString(), finishedAt: e.finishedAt?.toISOString() ?? null,
-    releasedAt: e.releasedAt?.toISOString() ?? null, manifestSha256: e.manifestSha256,
-    files: e.files.map((f) => ({ ...f, url: `/api/v1/exports/${e.id}/files/${encodeURIComponent(f.name)}` })),
-  };
 }
