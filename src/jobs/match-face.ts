@@ -24,7 +24,7 @@ export async function matchFace(p: FaceEvent, deps: MatchFaceDeps): Promise<Matc
   const embedding = Float32Array.from(p.embedding);
   let hits;
   try {
-    hits = await deps.watchlist.match(embedding, p.model, new Set(auth.snapshot_subjects ?? []));
+    hits = await deps.watchlist.match(embedding, p.model, new Set(auth.snapshotSubjects ?? []));
   } catch (err) {
     throw new UnrecoverableError((err as Error).message);
   }
