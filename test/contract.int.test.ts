@@ -66,7 +66,7 @@ interface Seeds {
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
-const window = (s: Seeds) => ({ from: iso(s.now - 3_600_000), to: iso(s.now - 3_000_000) });
+const pastHour = (s: Seeds) => ({ from: iso(s.now - 3_600_000), to: iso(s.now - 3_000_000) });
 
 /**
  * The request each RouteDoc is called with, keyed `method path`. A route without an entry is called with its
@@ -84,13 +84,13 @@ const CALLS: Record<string, (s: Seeds) => Call> = {
   'get /authorisations/{id}': (s) => ({ params: { id: s.authorisationId } }),
   'patch /authorisations/{id}': (s) => ({ params: { id: s.authorisationId }, body: { legalReference: 'W-2026-1a', why: 'contract test' } }),
   'post /authorisations/{id}/end': (s) => ({ params: { id: s.authorisationId }, body: { reason: 'contract test over' } }),
-  'get /footage/{camera}': (s) => ({ params: { camera: s.cameraId }, query: { ...window(s), purpose: 'contract test' } }),
-  'post /exports': (s) => ({ body: { cameras: [s.cameraId], ...window(s), purpose: 'contract test' } }),
+  'get /footage/{camera}': (s) => ({ params: { camera: s.cameraId }, query: { ...pastHour(s), purpose: 'contract test' } }),
+  'post /exports': (s) => ({ body: { cameras: [s.cameraId], ...pastHour(s), purpose: 'contract test' } }),
   'get /exports/{id}': (s) => ({ params: { id: s.exportId } }),
   'post /exports/{id}/release': (s) => ({ params: { id: s.exportId }, body: { reason: 'released to the court' } }),
   'post /cases': () => ({ body: { number: `C-${randomUUID().slice(0, 8)}`, title: 'contract test case' } }),
   'get /cases/{id}': (s) => ({ params: { id: s.caseNumber } }),
-  'post /cases/{id}/bookmarks': (s) => ({ params: { id: s.caseNumber }, body: { camera: s.cameraId, ...window(s), note: 'the van passes' } }),
+  'post /cases/{id}/bookmarks': (s) => ({ params: { id: s.caseNumber }, body: { camera: s.cameraId, ...pastHour(s), note: 'the van passes' } }),
   'post /cases/{id}/close': (s) => ({ params: { id: s.caseNumber }, body: { reason: 'case closed by the test' } }),
   // reads (reads-docs.ts)
   'get /plate-reads': () => ({ query: { purpose: 'contract test' } }),
