@@ -64,8 +64,9 @@ export function streamRoutes(deps: ApiDeps) {
       const inScope = scopeOf(deps).streamGate(p);
       const unsubscribe = await deps.bus.subscribe((e) => {
         if (!visibleTo(p, e, viewer)) return;
+      let checked = Promise.resolve();
         if (!inScope) return push(e);
-        void inScope(e).then((ok) => { if (ok) push(e); }, () => {});
+        checked = checked.then(() => inScope(e)).then((ok) => { if (ok) push(e); }, () => {});
       });
       const unitId = p.role === 'unit' ? p.subject : null;
       // Offers published while the event bus was reconnecting never arrive: re-read this unit's open ones.
