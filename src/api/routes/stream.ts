@@ -23,7 +23,8 @@ export function visibleTo(p: Principal, e: LiveEvent, viewer: Viewer = {}): bool
     case 'operator':
       return true;
     case 'investigator':
-      return e.type === 'alert';
+      // A situation report goes to the investigators who subscribed to it (src/situation).
+      return e.type === 'alert' || (e.type === 'situation-report' && Array.isArray(e.data.recipients) && e.data.recipients.includes(p.name));
     case 'checkpoint':
       if (e.type === 'duty') return true;
       if (e.type === 'interception') return e.targets.includes(p.subject ?? '');
