@@ -62,10 +62,11 @@ export function streamRoutes(deps: ApiDeps) {
         wake?.();
       };
       // A scoped account's events are those about its cameras (null: the role decides alone).
+      // The checks run one after another, so events keep their order.
       const inScope = scopeOf(deps).streamGate(p);
+      let checked = Promise.resolve();
       const unsubscribe = await deps.bus.subscribe((e) => {
         if (!visibleTo(p, e, viewer)) return;
-      let checked = Promise.resolve();
         if (!inScope) return push(e);
         checked = checked.then(() => inScope(e)).then((ok) => { if (ok) push(e); }, () => {});
       });
