@@ -39,7 +39,8 @@ export function faceSearchRoutes(deps: FaceRouteDeps) {
       const access = { purpose: q.purpose, case: null };
       return c.json({ scanned: result.scanned, results: result.results.map((r) => faceSearchResultView(r, footageUrl(r.cameraId, r.firstSeen, r.lastSeen, access))) });
     })
-    .get('/sightings/:id/crop.jpg', requireRole('admin', 'operator', 'investigator'), async (c) => {
+    // A unit sees the camera's face of a hit offered to it (who to look for); scopeOf decides which crops.
+    .get('/sightings/:id/crop.jpg', requireRole('admin', 'operator', 'investigator', 'unit'), async (c) => {
       const id = uuidParam(c, 'id', 'face sighting');
       if (!(await scopeOf(deps).mayFetchFaceCrop(c.get('principal'), id))) throw notFound('face crop');
       const crop = await deps.faceSightings.crop(id);
