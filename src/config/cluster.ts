@@ -3,17 +3,18 @@ import os from 'node:os';
 import { z } from 'zod';
 
 /**
- * Cameras one core carries, rounded down: `npm run bench cameras-per-node` measured 0.8-1.1 of a core per 5-fps
- * checkpoint camera (720x1160 plate frames) and about 0.5 per street camera (README sizing), and with one ORT thread a
- * node process does not use much more than one core. Set `capacity` from the sizing table for your cameras.
+ * Cameras one core carries by default. An idle machine measured about 0.32 of a core per 5-fps checkpoint camera;
+ * `npm run bench cameras-per-node` on a machine already loaded 1.5-1.8 of 2 cores measured 0.8-1.1 (README sizing).
+ * The default follows the idle figure so that one node alone analyses the demo's three cameras on two cores;
+ * set `capacity` from the sizing table, better from the bench run on the node's own hardware.
  */
-const CAMERAS_PER_CORE = 1;
+const CAMERAS_PER_CORE = 3;
 
 export const clusterSchema = z
   .strictObject({
     /** This node's name in GET /nodes and in the leases. Default: VIGIL_NODE_ID, else host name and process id. */
     nodeId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, ., - and _').max(100).optional(),
-    /** Most cameras this node analyses and records at once. Default: 1 per CPU core (at least 1). */
+    /** Most cameras this node analyses and records at once. Default: 3 per CPU core (at least 1). */
     capacity: z.number().int().min(0).max(10_000).optional(),
     /**
      * A node's heartbeat key lives this long unless rewritten: once it is gone the node counts as dead, and the
