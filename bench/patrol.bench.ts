@@ -8,7 +8,10 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { scoreCoverage } from '../src/plans/coverage.js';
 import { PreparedPlan } from '../src/plans/prepared-plan.js';
-import { DEFAULT_SIM, simulateDay } from '../src/plans/simulate.js';
+import { PositionRepo } from '../src/plans/position-repo.js';
+import { DEFAULT_SIM, simulateDay, type SimDay } from '../src/plans/simulate.js';
+import { openDb } from '../src/store/db.js';
+import { migrate } from '../src/store/migrate.js';
 import type { BenchContext } from './run.js';
 import { numArg } from './common.js';
 
@@ -42,6 +45,7 @@ export default async function patrol(ctx: BenchContext) {
     runs.push((performance.now() - started) / 1000);
   }
   const best = Math.min(...runs);
+  const database = ctx.args.includes('--db') ? await fromDatabase(big, window) : 'run with --db: the same day stored in PGlite, read back and scored';
   return {
     simulatedDay: {
       units: day.tracks.length,
@@ -69,5 +73,32 @@ export default async function patrol(ctx: BenchContext) {
       goalS: 10,
       pointsReached: result?.points.filter((p) => p.reached).length,
     },
+    database,
   };
+}
+
+/** The day's fixes written to an in-memory PGlite (unit_positions), then read back as tracks and scored: the API's path. */
+async function fromDatabase(day: SimDay, window: { from: number; to: number }) {
+  const db = await openDb({ url: 'memory://' });
+  try {
+    await migrate(db);
+    for (const t of day.tracks) await db.query("insert into units (id, callsign, type, home_grid) values ($1, $1, 'car', $2)", [t.unitId, t.grid]);
+    let started = performance.now();
+    for (const t of day.tracks) {
+      for (let i = 0; i < t.fixes.length; i += 20_000) {
+        const b = t.fixes.slice(i, i + 20_000);
+        await db.query('insert into unit_positions (unit_id, lat, lon, at) select $1, * from unnest($2::float8[], $3::float8[], $4::timestamptz[])', [t.unitId, b.map((f) => f.lat), b.map((f) => f.lon), b.map((f) => new Date(f.at).toISOString())]);
+      }
+    }
+    const insertS = (performance.now() - started) / 1000;
+    started = performance.now();
+    const tracks = await new PositionRepo(db).tracks(window.from, window.to);
+    const readS = (performance.now() - started) / 1000;
+    started = performance.now();
+    scoreCoverage(new PreparedPlan(day.plan, 25), tracks, window, { maxGapS: 120 });
+    const scoreS = (performance.now() - started) / 1000;
+    return { engine: 'pglite (memory)', insertS: round(insertS, 1), readS: round(readS, 2), scoreS: round(scoreS, 2), readAndScoreS: round(readS + scoreS, 2), fixesRead: tracks.reduce((s, t) => s + t.fixes.length, 0) };
+  } finally {
+    await db.close();
+  }
 }
