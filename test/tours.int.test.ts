@@ -115,13 +115,13 @@ describe('video patrol tours', () => {
     const handover = await tours.handOver({ toName: 'op-li', note: 'two things open' }, wang);
     expect(handover.items.marks.sort()).toEqual([mark.id, other.id].sort());
     expect(handover.items.incidents).toEqual([incident.id]);
-    const open = await tours.openItems();
+    const open = await tours.openItems(li);
     expect(open.marks.map((m) => m.id).sort()).toEqual([mark.id, other.id].sort());
     expect(open.handovers[0]).toMatchObject({ fromName: 'op-wang', toName: 'op-li' });
     // Li closes the incident and the other mark: nothing is left open.
     await incidents.close(incident.id, 'closed', 'suspect moved on', li);
     await tours.closeMark(other.id, 'crowd dispersed', li);
-    const after = await tours.openItems();
+    const after = await tours.openItems(li);
     expect([after.marks.length, after.incidents.length]).toEqual([0, 0]);
   });
 });

@@ -7,6 +7,7 @@ import { chooseInterceptionTargets } from '../dispatch/interception-targets.js';
 import type { OfferChannel, OfferMessage } from '../dispatch/offer-channel.js';
 import type { RankOptions } from '../dispatch/travel.js';
 import { haversineMetres, type LatLon } from '../domain/geo.js';
+import { districtInScope } from '../domain/scope.js';
 import type { DutyReader } from '../duty/duty-state.js';
 import { BadInputError, ConflictError, ForbiddenError, NotFoundError } from '../lib/errors.js';
 import type { EventBus } from '../queues/event-bus.js';
@@ -65,6 +66,7 @@ export class IncidentService {
     const cfg = this.d.config.incidents;
     if (!cfg.types.includes(input.type)) throw BadInputError.field('type', `'${input.type}' is not an incident type (incidents.types: ${cfg.types.join(', ')})`);
     const { place, alertId, plate } = await this.locate(input);
+    if (!mayAct(by, place.district, place.camera?.id ?? null)) throw new ForbiddenError(`district ${place.district} is outside this account's scope`);
     const level = this.d.duty.current();
     const plan = responseFor(cfg, level, input.severity);
     const source: IncidentSource = input.source;
@@ -94,12 +96,16 @@ export class IncidentService {
     return this.view(incident);
   }
 
-  async get(id: string): Promise<IncidentView> {
-    return this.view(await this.mustGet(id));
+  /** One incident; outside the reader's scope it is not there. */
+  async get(id: string, by?: Principal): Promise<IncidentView> {
+    const incident = await this.mustGet(id);
+    if (by && by.role !== 'unit' && !mayAct(by, incident.district, incident.cameraId)) throw new NotFoundError(`incident ${id} not found`);
+    return this.view(incident);
   }
 
-  async list(opts: { status?: 'open' | 'closed' | 'cancelled'; limit?: number }): Promise<IncidentView[]> {
-    return Promise.all((await this.d.incidents.list(opts)).map((i) => this.view(i)));
+  async list(opts: { status?: 'open' | 'closed' | 'cancelled'; limit?: number }, by?: Principal): Promise<IncidentView[]> {
+    const rows = (await this.d.incidents.list(opts)).filter((i) => !by || mayAct(by, i.district, i.cameraId));
+    return Promise.all(rows.map((i) => this.view(i)));
   }
 
   /** A unit answers its own leg; the command room may answer on a unit's behalf (a radio call). */
@@ -107,6 +113,7 @@ export class IncidentService {
     const leg = await this.d.incidents.leg(legId);
     if (!leg || leg.incidentId !== incidentId) throw new NotFoundError(`leg ${legId} of incident ${incidentId} not found`);
     if (by.role === 'unit' && by.subject !== leg.unitId) throw new ForbiddenError(`this token speaks for unit ${by.subject}, not ${leg.unitId}`);
+    if (by.role !== 'unit') await this.get(incidentId, by);
     const moved = await this.db.tx(async (t) => {
       const row = await this.d.incidents.on(t).transitionLeg(legId, answer);
       if (!row) return null;
@@ -122,6 +129,7 @@ export class IncidentService {
 
   /** Closes (resolved) or cancels an open incident: its units are free again. */
   async close(id: string, status: 'closed' | 'cancelled', note: string, by: Principal): Promise<IncidentView> {
+    await this.get(id, by);
     const done = await this.db.tx(async (t) => {
       const repo = this.d.incidents.on(t);
       const closed = await repo.close(id, status, by.name, note);
@@ -173,8 +181,8 @@ export class IncidentService {
   }
 
   /** Open incidents of the given districts (null: all), oldest first: what a shift hands over. */
-  async open(districts: readonly string[] | null): Promise<IncidentView[]> {
-    return Promise.all((await this.d.incidents.open(districts ?? undefined)).map((i) => this.view(i)));
+  async open(by: Principal): Promise<IncidentView[]> {
+    return Promise.all((await this.d.incidents.open()).filter((i) => mayAct(by, i.district, i.cameraId)).map((i) => this.view(i)));
   }
 
   private ackTimeoutS(): number {
@@ -292,6 +300,11 @@ export class IncidentService {
       }
     }
   }
+}
+
+/** Inside the principal's scope: its district, or a camera granted by name. */
+function mayAct(by: Principal, district: string, cameraId: string | null): boolean {
+  return districtInScope(by.scope, district) || (!!cameraId && !!by.scope?.cameras.includes(cameraId));
 }
 
 function placeOf(c: CameraRow): Place {

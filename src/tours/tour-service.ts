@@ -6,6 +6,7 @@ import type { IncidentView } from '../incidents/incident-view.js';
 import { BadInputError, ConflictError, NotFoundError, UnavailableError } from '../lib/errors.js';
 import type { AuditRepo } from '../store/audit-repo.js';
 import type { CameraRepo, CameraRow } from '../store/camera-repo.js';
+import { cameraInScope } from '../domain/scope.js';
 import type { Principal } from '../store/token-repo.js';
 import { coverageOf, shiftDateOf, type Coverage } from './coverage.js';
 import { isJpeg, type FrameGrab } from './frame-grab.js';
@@ -36,7 +37,7 @@ export class TourService {
   constructor(private readonly d: TourDeps) {}
 
   async createPlan(p: Omit<NewTourPlan, 'createdBy'>, by: Principal): Promise<TourPlan & { cameras: string[] }> {
-    const cameras = await this.d.cameras.list();
+    const cameras = (await this.d.cameras.list()).filter((c) => cameraInScope(by.scope, c));
     const missing = p.items.flatMap((it, i) => ('camera' in it && !cameras.some((c) => c.id === it.camera) ? [`items.${i}: camera ${it.camera} not found`] : []));
     if (missing.length) throw BadInputError.field('items', missing.join('; '));
     const expanded = expand(p.items, cameras);
@@ -49,14 +50,15 @@ export class TourService {
     return { ...plan, cameras: expanded };
   }
 
-  async plans(): Promise<(TourPlan & { cameras: string[] })[]> {
-    const cameras = await this.d.cameras.list();
+  /** Plans with their cameras as the principal may see them (a scoped operator: its district's). */
+  async plans(by: Principal): Promise<(TourPlan & { cameras: string[] })[]> {
+    const cameras = (await this.d.cameras.list()).filter((c) => cameraInScope(by.scope, c));
     return (await this.d.tours.plans()).map((p) => ({ ...p, cameras: expand(p.items, cameras) }));
   }
 
-  async plan(id: string): Promise<TourPlan & { cameras: string[] }> {
+  async plan(id: string, by: Principal): Promise<TourPlan & { cameras: string[] }> {
     const plan = await this.mustPlan(id);
-    return { ...plan, cameras: expand(plan.items, await this.d.cameras.list()) };
+    return { ...plan, cameras: expand(plan.items, (await this.d.cameras.list()).filter((c) => cameraInScope(by.scope, c))) };
   }
 
   /** The page reports what was on the wall and for how long; each span is filed under the shift it began in. */
@@ -97,7 +99,7 @@ export class TourService {
   /** A mark on a camera: the page's frame (JPEG) when given, else one grabbed from the camera now. */
   async mark(input: { planId?: string; cameraId: string; note: string; snapshot?: Buffer }, by: Principal): Promise<TourMark> {
     const camera = await this.d.cameras.get(input.cameraId);
-    if (!camera) throw BadInputError.field('cameraId', `camera ${input.cameraId} not found`);
+    if (!camera || !cameraInScope(by.scope, camera)) throw BadInputError.field('cameraId', `camera ${input.cameraId} not found`);
     if (input.planId) await this.mustPlan(input.planId);
     let snapshot: Buffer | null = null;
     let source: 'page' | 'camera' | null = null;
@@ -161,14 +163,16 @@ export class TourService {
   }
 
   /** What the next shift takes over: marks not closed and incidents still open, oldest first; and recent handovers. */
-  async openItems(): Promise<{ marks: TourMark[]; incidents: IncidentView[]; handovers: Handover[] }> {
-    const [marks, incidents, handovers] = [await this.d.tours.openMarks(), await this.d.incidents.open(null), await this.d.tours.handovers(10)];
+  async openItems(by: Principal): Promise<{ marks: TourMark[]; incidents: IncidentView[]; handovers: Handover[] }> {
+    const cameras = new Map((await this.d.cameras.list()).map((c) => [c.id, c]));
+    const marks = (await this.d.tours.openMarks()).filter((m) => cameraInScope(by.scope, cameras.get(m.cameraId) ?? { id: m.cameraId }));
+    const [incidents, handovers] = [await this.d.incidents.open(by), await this.d.tours.handovers(10)];
     return { marks, incidents, handovers };
   }
 
   /** The outgoing operator hands the open items over: recorded (with the list) and audited. */
   async handOver(input: { toName?: string; note?: string }, by: Principal): Promise<Handover> {
-    const { marks, incidents } = await this.openItems();
+    const { marks, incidents } = await this.openItems(by);
     const s = shiftDateOf(new Date(), this.d.config.reports.shifts, this.d.config.server.timezone);
     return this.d.tours.db.tx(async (t) => {
       const h = await this.d.tours.on(t).addHandover({

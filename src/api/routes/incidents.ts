@@ -23,11 +23,11 @@ export function incidentRoutes(deps: { incidents: IncidentService }) {
     })
     .get('/', requireRole('admin', 'operator'), async (c) => {
       const q = parseOr400(incidentListQuery, c.req.query(), 'query');
-      return c.json({ incidents: await svc.list(q) });
+      return c.json({ incidents: await svc.list(q, c.get('principal')) });
     })
     .get('/:id', requireRole('admin', 'operator', 'unit'), async (c) => {
-      const view = await svc.get(idOf(c));
       const p = c.get('principal');
+      const view = await svc.get(idOf(c), p);
       // A unit reads only the incidents it was offered.
       if (p.role === 'unit' && !view.legs.some((l) => l.unitId === p.subject)) throw new ForbiddenError('this unit was not offered this incident');
       return c.json(view);

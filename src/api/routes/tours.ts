@@ -27,9 +27,9 @@ export function tourRoutes(deps: { tours: TourService }) {
       const body = await jsonBody(c, createTourBody);
       return c.json(planView(await svc.createPlan(body, c.get('principal'))), 201);
     })
-    .get('/', ops, async (c) => c.json({ tours: (await svc.plans()).map(planView) }))
+    .get('/', ops, async (c) => c.json({ tours: (await svc.plans(c.get('principal'))).map(planView) }))
     .get('/handover', ops, async (c) => {
-      const open = await svc.openItems();
+      const open = await svc.openItems(c.get('principal'));
       return c.json({ marks: open.marks.map(markView), incidents: open.incidents, handovers: open.handovers.map((h) => ({ ...h, at: h.at.toISOString() })) });
     })
     .post('/handover', ops, async (c) => {
@@ -58,7 +58,7 @@ export function tourRoutes(deps: { tours: TourService }) {
       const body = await jsonBody(c, closeMarkBody);
       return c.json(markView(await svc.closeMark(id, body.note, c.get('principal'))));
     })
-    .get('/:id', ops, async (c) => c.json(planView(await svc.plan(tourId(c)))))
+    .get('/:id', ops, async (c) => c.json(planView(await svc.plan(tourId(c), c.get('principal')))))
     .post('/:id/views', ops, async (c) => {
       const id = tourId(c);
       const body = await jsonBody(c, viewsBody);
