@@ -1,7 +1,7 @@
 // Signing in on the page: username + password (+ TOTP code when the account has one), the identity provider's
 // button, or a pasted API token; the first-password change and TOTP enrolment a session may have to do first;
 // the account panel (own password, TOTP, sessions) and sign-out. The session itself is an HttpOnly cookie.
-import { ApiError, api, session, token } from './api.js';
+import { ApiError, api, csrfToken, session, token } from './api.js';
 import { $, fill, h } from './dom.js';
 import { currentLang } from './i18n.js';
 import { mountAccountsAdmin } from './accounts-admin.js';
@@ -69,7 +69,12 @@ export async function mountSignIn(ready) {
     sso.textContent = options.oidc.label || w('sso');
     sso.hidden = false;
   }
-  // Signed in already (the cookie survives a reload; a pasted token lives in sessionStorage)?
+  // Signed in already (the cookie survives a reload; a pasted token lives in sessionStorage)? The session
+  // cookie is HttpOnly, but its CSRF cookie comes and goes with it: without either, do not ask (no 401 to log).
+  if (!token.get() && !csrfToken()) {
+    document.body.dataset.state = 'signed-out';
+    return;
+  }
   try {
     await afterSignIn(await session());
   } catch (err) {
