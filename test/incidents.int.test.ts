@@ -123,6 +123,9 @@ describe('incidents with multi-point response', () => {
     expect(offers.map((o) => o.unitId).sort()).toEqual(['a1', 'b1', 'c1', 'p1']);
     expect(offers.every((o) => o.data.kind === 'incident' && o.alertId === raised.id)).toBe(true);
     expect((await units.get('a1'))?.status).toBe('assigned');
+    // A unit that connects late gets its open incident offer replayed on its stream.
+    const replay = await svc.openOffers('a1');
+    expect(replay.map((e) => e.type === 'offer' && [e.assignmentId, e.data.replayed, e.data.kind])).toEqual([[raised.legs.find((l) => l.unitId === 'a1')!.id, true, 'incident']]);
     expect(events.some((e) => e.type === 'interception' || e.type === 'incident')).toBe(true);
 
     // Legs timed: b1 acknowledges, then arrives; the times are measured from the report.

@@ -10,7 +10,7 @@ import { haversineMetres, type LatLon } from '../domain/geo.js';
 import { districtInScope } from '../domain/scope.js';
 import type { DutyReader } from '../duty/duty-state.js';
 import { BadInputError, ConflictError, ForbiddenError, NotFoundError } from '../lib/errors.js';
-import type { EventBus } from '../queues/event-bus.js';
+import type { EventBus, LiveEvent } from '../queues/event-bus.js';
 import { shiftOf } from '../reports/shifts.js';
 import type { AuditRepo } from '../store/audit-repo.js';
 import type { CameraRepo, CameraRow } from '../store/camera-repo.js';
@@ -180,6 +180,18 @@ export class IncidentService {
     if (made.length) await this.d.queue.checkLater({ incidentId: incident.id, round: p.round + 1 }, this.ackTimeoutS() * 1000);
   }
 
+  /** The incident offers a unit has not finished (offered, acknowledged, arrived): replayed when its stream (re)connects. */
+  async openOffers(unitId: string): Promise<LiveEvent[]> {
+    const out: LiveEvent[] = [];
+    for (const leg of await this.d.incidents.openLegsForUnit(unitId)) {
+      const incident = await this.d.incidents.get(leg.incidentId);
+      if (!incident || incident.status !== 'open') continue;
+      const camera = incident.cameraId ? await this.d.cameras.get(incident.cameraId) : null;
+      out.push(offerEvent(incident, leg, offerMessage(incident, leg, await this.view(incident), camera, this.ackTimeoutS()), true));
+    }
+    return out;
+  }
+
   /** Open incidents of the given districts (null: all), oldest first: what a shift hands over. */
   async open(by: Principal): Promise<IncidentView[]> {
     return Promise.all((await this.d.incidents.open()).filter((i) => mayAct(by, i.district, i.cameraId)).map((i) => this.view(i)));
@@ -291,7 +303,7 @@ export class IncidentService {
     const camera = incident.cameraId ? await this.d.cameras.get(incident.cameraId) : null;
     for (const leg of legs) {
       const message = offerMessage(incident, leg, view, camera, this.ackTimeoutS());
-      await this.d.bus.publish({ type: 'offer', alertId: incident.id, unitId: leg.unitId, assignmentId: leg.id, attempt: leg.lane, at: Date.now(), capturedAt: incident.createdAt.getTime(), data: { ...message, kind: 'incident', incidentId: incident.id, legId: leg.id, state: leg.state } });
+      await this.d.bus.publish(offerEvent(incident, leg, message, false));
       // At least once: a channel that fails is audited and the leg's timeout passes the lane on.
       for (const channel of this.d.channels) {
         await channel.send(message).catch((err: Error) =>
@@ -313,6 +325,14 @@ function placeOf(c: CameraRow): Place {
 
 function legDetails(p: PlannedLeg, round: number) {
   return { unitId: p.unitId, kind: p.kind, grid: p.grid, round, distanceM: Math.round(p.distanceM), etaS: Math.round(p.etaS), targetS: p.targetS, via: p.via };
+}
+
+/** The unit's stream event of an incident offer: an `offer` whose data says kind 'incident', with the leg to answer. */
+function offerEvent(incident: Incident, leg: IncidentLeg, message: OfferMessage, replayed: boolean): LiveEvent {
+  return {
+    type: 'offer', alertId: incident.id, unitId: leg.unitId, assignmentId: leg.id, attempt: leg.lane, at: Date.now(), capturedAt: incident.createdAt.getTime(),
+    data: { ...message, kind: 'incident', incidentId: incident.id, legId: leg.id, state: leg.state, ...(replayed ? { replayed: true } : {}) },
+  };
 }
 
 /** The offer as the alert offers travel (OfferMessage), its `alert` the incident's view, kind 'incident'. */

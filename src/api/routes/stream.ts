@@ -110,4 +110,6 @@ async function replayOpenOffers(deps: ApiDeps, unitId: string, push: (e: LiveEve
     const camera = await deps.cameras.get(alert.cameraId);
     push(offerEvent(offerView(a, camera, await describeAlert(alert, deps), ackWithinS, true), alert));
   }
+  // Incident offers (src/incidents) the unit has not finished.
+  for (const e of (await deps.incidents?.openOffers(unitId)) ?? []) push(e);
 }
