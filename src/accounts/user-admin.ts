@@ -91,6 +91,7 @@ export async function resetPassword(ctx: AccountsContext, id: string, by: Actor)
   return ctx.tx(async ({ users, sessions, audit }) => {
     const user = await users.byId(id);
     if (!user) throw new NotFoundError(`user ${id} not found`);
+    if (user.oidc) throw new ConflictError(`${user.username} signs in through the identity provider (${user.oidc.issuer}): its password is kept there`);
     await users.setPassword(id, hash, true);
     await users.setLock(id, 0, null);
     const ended = await sessions.revokeAllOf(id, by.name);

@@ -106,7 +106,7 @@ const users: RouteDoc[] = [
     responses: { 200: { description: 'The account after the change', schema: userView } },
   },
   {
-    method: 'post', path: '/users/{id}/password-reset', tags, roles: ADMIN, params: idParams, errors: [404],
+    method: 'post', path: '/users/{id}/password-reset', tags, roles: ADMIN, params: idParams, errors: [404, 409],
     summary: "A new one-time password; ends the user's sessions; audited (user.password-reset)",
     responses: { 200: { description: 'The account and its new one-time password', schema: userWithPassword } },
   },
