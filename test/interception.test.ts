@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { interceptionListSchema, interceptionViewSchema } from '../src/api/views/interception.js';
 import { InterceptionService } from '../src/services/interception-service.js';
 import { InterceptionRepo } from '../src/store/interception-repo.js';
 import { startTestNode, type TestNode } from './helpers/node.js';
@@ -91,6 +92,10 @@ describe('checkpoint interception', () => {
     expect((await t.api(`/interceptions/${orderId}/ack`, gateN, { method: 'POST', body: JSON.stringify({ cameraId: 'gate-n2' }) })).status).toBe(403);
     const ack = await t.api(`/interceptions/${orderId}/ack`, gateN, { method: 'POST' });
     expect(ack.status).toBe(200);
+    // The stream's order, the answer and the list are one view.
+    interceptionViewSchema.strict().parse(ordered);
+    interceptionViewSchema.strict().parse(ack.body);
+    expect(interceptionListSchema.parse((await t.api('/interceptions', gateN)).body).orders.map((o) => o.id)).toContain(orderId);
     expect((ack.body as unknown as Order).targets.find((x) => x.cameraId === 'gate-n')?.acknowledgedBy).toBe('checkpoint-3');
     expect((await t.api(`/interceptions/${orderId}/ack`, gateN, { method: 'POST' })).status).toBe(409);
     const acked = await ops.waitFor(isOrder('acknowledged', orderId), 10_000, 'the acknowledgement at the command room');
@@ -162,7 +167,7 @@ describe('checkpoint interception', () => {
     const hit = await stored('gate-n', hitAt);
     const by = { tokenId: 'x', name: 'operator-test', role: 'operator' as const, subject: null, personId: 'x', scope: null };
     const order = await svc.orderFromPlate(plate, 'seen leaving a robbery', by, ['gate-n2']);
-    expect(order?.photo_read_id).toBe(hit.e.eventId);
+    expect(order?.photoReadId).toBe(hit.e.eventId);
 
     expect((await stored('gate-n', hitAt + 2000, hit.e.eventId, 2)).closed).toBe(0); // a better version of the hit's own pass
     expect((await stored('gate-s', hitAt - 5000)).closed).toBe(0); // before the hit
@@ -187,6 +192,6 @@ describe('checkpoint interception', () => {
     const by = { tokenId: 'x', name: 'operator-test', role: 'operator' as const, subject: null, personId: 'x', scope: null };
     const order = await svc.orderFromPlate(plate, 'fled a robbery', by);
     expect(order).toMatchObject({ mode: 'ahead', heading: 180 });
-    expect(order?.targets.map((x) => x.camera_id)).toEqual(['gate-s']);
+    expect(order?.targets.map((x) => x.cameraId)).toEqual(['gate-s']);
   });
 });

@@ -1,16 +1,38 @@
 // The reports' queries: response times per grid and shift, and hits per grid and hour of day, grouped
 // in the database (one query each; same SQL on PGlite and PostgreSQL).
 import type { Db } from '../store/db.js';
-import type { Shift } from './config.js';
+import type { Shift } from '../config/reports.js';
 import { shiftCaseSql } from './shifts.js';
 
 /** The 1-3-5 response targets: arrival within 1, 3 and 5 minutes of the alert. */
 export const TARGETS_S = [60, 180, 300] as const;
 
+/** One (grid, shift) cell of the response-time report: counts, and seconds from alert to acknowledgement, arrival and offer. */
 export interface ResponseRow {
   /** The camera's grid, else its district; null in the all-grids rows. */
   grid: string | null;
   /** null in the all-shifts rows. */
+  shift: string | null;
+  dispatched: number;
+  acknowledged: number;
+  arrived: number;
+  ackP50: number | null;
+  ackP90: number | null;
+  arriveP50: number | null;
+  arriveP90: number | null;
+  /** Alerts with a unit on scene within 1, 3 and 5 minutes. */
+  within1: number;
+  within3: number;
+  within5: number;
+  /** Alerts that waited for a free unit (no unit could take them at first), and their seconds waited. */
+  waited: number;
+  waitP50: number | null;
+  waitP90: number | null;
+  waitTotalS: number | null;
+}
+
+interface ResponseDbRow {
+  grid: string | null;
   shift: string | null;
   dispatched: number;
   acknowledged: number;
@@ -22,11 +44,19 @@ export interface ResponseRow {
   within_1: number;
   within_3: number;
   within_5: number;
-  /** Alerts that waited for a free unit (no unit could take them at first), and their seconds waited. */
   waited: number;
   wait_p50: number | null;
   wait_p90: number | null;
   wait_total_s: number | null;
+}
+
+function toResponseRow(r: ResponseDbRow): ResponseRow {
+  return {
+    grid: r.grid, shift: r.shift, dispatched: r.dispatched, acknowledged: r.acknowledged, arrived: r.arrived,
+    ackP50: r.ack_p50, ackP90: r.ack_p90, arriveP50: r.arrive_p50, arriveP90: r.arrive_p90,
+    within1: r.within_1, within3: r.within_3, within5: r.within_5,
+    waited: r.waited, waitP50: r.wait_p50, waitP90: r.wait_p90, waitTotalS: r.wait_total_s,
+  };
 }
 
 export interface HeatCell {
@@ -49,7 +79,7 @@ export class ReportRepo {
   async responseTimes(from: Date, to: Date, timeZone: string, shifts: readonly Shift[]): Promise<ResponseRow[]> {
     const shift = shiftCaseSql('a.created_at', 3, shifts, 4);
     const [t1, t3, t5] = TARGETS_S;
-    return this.db.query<ResponseRow>(
+    const rows = await this.db.query<ResponseDbRow>(
       `with waits as (
          select alert_id, sum(coalesce(waited_s, extract(epoch from (coalesce(ended_at, now()) - since))::float8)) as wait_s
          from dispatch_waits group by alert_id
@@ -81,6 +111,7 @@ export class ReportRepo {
        order by grid nulls last, shift nulls last`,
       [from.toISOString(), to.toISOString(), timeZone, ...shift.params],
     );
+    return rows.map(toResponseRow);
   }
 
   /** Counts by grid (camera grid, else district) and hour of day (0-23 in timeZone); empty cells left out. */

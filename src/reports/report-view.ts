@@ -29,11 +29,11 @@ export function responseView(rows: readonly ResponseRow[]): ResponseView[] {
     dispatched: r.dispatched,
     acknowledged: r.acknowledged,
     arrived: r.arrived,
-    ackS: { p50: round1(r.ack_p50), p90: round1(r.ack_p90) },
-    arrivalS: { p50: round1(r.arrive_p50), p90: round1(r.arrive_p90) },
-    within: { '1m': share(r.within_1, r.dispatched), '3m': share(r.within_3, r.dispatched), '5m': share(r.within_5, r.dispatched) },
+    ackS: { p50: round1(r.ackP50), p90: round1(r.ackP90) },
+    arrivalS: { p50: round1(r.arriveP50), p90: round1(r.arriveP90) },
+    within: { '1m': share(r.within1, r.dispatched), '3m': share(r.within3, r.dispatched), '5m': share(r.within5, r.dispatched) },
     waited: r.waited,
-    waitS: { p50: round1(r.wait_p50), p90: round1(r.wait_p90), total: round1(r.wait_total_s) },
+    waitS: { p50: round1(r.waitP50), p90: round1(r.waitP90), total: round1(r.waitTotalS) },
   }));
 }
 

@@ -3,7 +3,6 @@
 import type { InterceptionConfig } from '../config/interception.js';
 import { chooseInterceptionTargets, type InterceptionTarget, type TargetMode } from '../dispatch/interception-targets.js';
 import { normalisePlate } from '../domain/plate-text.js';
-import { compassOf } from '../domain/search-area.js';
 import { BadInputError, ConflictError, ForbiddenError, NotFoundError } from '../lib/errors.js';
 import type { EventBus } from '../queues/event-bus.js';
 import type { PlateReadEvent } from '../queues/payloads.js';
@@ -12,7 +11,9 @@ import type { AlertRepo } from '../store/alert-repo.js';
 import type { AuditRepo } from '../store/audit-repo.js';
 import type { CameraRepo, CameraRow } from '../store/camera-repo.js';
 import type { HotlistRepo } from '../store/hotlist-repo.js';
-import type { InterceptionOrder, InterceptionOrderRow, InterceptionRepo, InterceptionStatus } from '../store/interception-repo.js';
+import { interceptionView, type InterceptionView } from '../api/views/interception.js';
+import type { InterceptionOrder, InterceptionStatus } from '../domain/interception.js';
+import type { InterceptionRepo } from '../store/interception-repo.js';
 import type { PlateReadRepo } from '../store/plate-read-repo.js';
 import type { Principal } from '../store/token-repo.js';
 
@@ -38,8 +39,6 @@ interface Origin {
   headingDeg: number | null;
 }
 
-const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
-const cropUrl = (readId: string | null) => (readId ? `/api/v1/plate-reads/${readId}/crop.jpg` : null);
 
 export class InterceptionService {
   constructor(private readonly d: InterceptionDeps) {}
@@ -126,7 +125,7 @@ export class InterceptionService {
     if (!order) throw new NotFoundError(`interception order ${id} not found`);
     const cameraId = by.role === 'checkpoint' ? by.subject : onBehalfOf;
     if (!cameraId) throw BadInputError.field('cameraId', 'say which checkpoint acknowledges');
-    if (!order.targets.some((t) => t.camera_id === cameraId)) {
+    if (!order.targets.some((t) => t.cameraId === cameraId)) {
       const message = `interception order ${id} was not sent to checkpoint ${cameraId}`;
       throw by.role === 'checkpoint' ? new ForbiddenError(message) : BadInputError.field('cameraId', message);
     }
@@ -134,8 +133,8 @@ export class InterceptionService {
     await this.d.orders.db.tx(async (t) => {
       const row = await this.d.orders.on(t).acknowledge(id, cameraId, by.name);
       if (!row) {
-        const target = order.targets.find((x) => x.camera_id === cameraId);
-        throw new ConflictError(`checkpoint ${cameraId} already acknowledged order ${id}${target?.acknowledged_by ? ` (${target.acknowledged_by})` : ''}`);
+        const target = order.targets.find((x) => x.cameraId === cameraId);
+        throw new ConflictError(`checkpoint ${cameraId} already acknowledged order ${id}${target?.acknowledgedBy ? ` (${target.acknowledgedBy})` : ''}`);
       }
       await this.d.audit.on(t).append({ actor: by.name, role: by.role, action: 'interception.acknowledged', target: id, details: { cameraId, plate: order.plate, onBehalf: by.role !== 'checkpoint' } });
     });
@@ -163,8 +162,8 @@ export class InterceptionService {
    */
   async onPlateRead(e: Pick<PlateReadEvent, 'eventId' | 'cameraId' | 'plate' | 'capturedAt'>): Promise<number> {
     const graceMs = this.d.config.sameCameraGraceSeconds * 1000;
-    const samePass = (o: InterceptionOrderRow) => o.origin_camera === e.cameraId && e.capturedAt - new Date(o.hit_at).getTime() < graceMs;
-    const open = (await this.d.orders.openForPlate(normalisePlate(e.plate), e.capturedAt)).filter((o) => o.photo_read_id !== e.eventId && !samePass(o));
+    const samePass = (o: InterceptionOrder) => o.originCamera === e.cameraId && e.capturedAt - o.hitAt.getTime() < graceMs;
+    const open = (await this.d.orders.openForPlate(normalisePlate(e.plate), e.capturedAt)).filter((o) => o.photoReadId !== e.eventId && !samePass(o));
     if (!open.length) return 0;
     const camera = await this.d.cameras.get(e.cameraId);
     if (camera?.kind !== 'checkpoint') return 0;
@@ -183,42 +182,23 @@ export class InterceptionService {
   }
 
   /** Operators and admins see every order; a checkpoint only those sent to it. */
-  async list(by: Principal, status?: InterceptionStatus, limit?: number): Promise<Record<string, unknown>[]> {
+  async list(by: Principal, status?: InterceptionStatus, limit?: number): Promise<InterceptionView[]> {
     const cameraId = by.role === 'checkpoint' ? (by.subject ?? '') : undefined;
     const orders = await this.d.orders.list({ status, cameraId, limit });
     const cameras = await this.cameraMap();
-    return orders.map((o) => this.view(o, cameras));
+    return orders.map((o) => interceptionView(o, cameras));
   }
 
-  async describe(id: string, by: Principal): Promise<Record<string, unknown>> {
+  async describe(id: string, by: Principal): Promise<InterceptionView> {
     const order = await this.d.orders.get(id);
-    if (!order || (by.role === 'checkpoint' && !order.targets.some((t) => t.camera_id === by.subject))) throw new NotFoundError(`interception order ${id} not found`);
-    return this.view(order, await this.cameraMap());
+    if (!order || (by.role === 'checkpoint' && !order.targets.some((t) => t.cameraId === by.subject))) throw new NotFoundError(`interception order ${id} not found`);
+    return interceptionView(order, await this.cameraMap());
   }
 
-  /** What an order says to checkpoint staff and the command room: plate, photo, reason, where and which way it was going. */
-  view(o: InterceptionOrder, cameras: Map<string, CameraRow>): Record<string, unknown> {
-    const origin = o.origin_camera ? cameras.get(o.origin_camera) : undefined;
-    const closedAt = cameras.get(o.closed_camera ?? '');
-    return {
-      id: o.id, status: o.status, plate: o.plate, reason: o.reason, alertId: o.alert_id, mode: o.mode,
-      photoReadId: o.photo_read_id, photoUrl: cropUrl(o.photo_read_id),
-      orderedBy: o.ordered_by, role: o.role, createdAt: iso(o.created_at), closeUntil: iso(o.close_until),
-      // Still open, but too old for a read to close it: the command room should cancel or renew it.
-      lapsed: o.status === 'open' && new Date(o.close_until).getTime() < Date.now(),
-      hit: { cameraId: o.origin_camera, name: origin?.name ?? null, lat: origin?.lat ?? null, lon: origin?.lon ?? null, at: iso(o.hit_at), headingDeg: o.heading, direction: compassOf(o.heading) },
-      targets: o.targets.map((t) => ({
-        cameraId: t.camera_id, name: cameras.get(t.camera_id)?.name ?? t.camera_id, distanceM: t.distance_m === null ? null : Math.round(t.distance_m),
-        bearingDeg: t.bearing_deg === null ? null : Math.round(t.bearing_deg), expectedAt: iso(t.expected_at), acknowledgedBy: t.acknowledged_by, acknowledgedAt: iso(t.acknowledged_at),
-      })),
-      closed: o.status === 'closed' ? { readId: o.closed_by_read_id, photoUrl: cropUrl(o.closed_by_read_id), cameraId: o.closed_camera, name: closedAt?.name ?? o.closed_camera, at: iso(o.closed_at) } : null,
-      cancelled: o.status === 'cancelled' ? { by: o.cancelled_by, reason: o.cancel_reason, at: iso(o.closed_at) } : null,
-    };
-  }
 
   private async publish(order: InterceptionOrder, state: InterceptionState): Promise<void> {
-    const data = this.view(order, await this.cameraMap());
-    await this.d.bus.publish({ type: 'interception', orderId: order.id, state, targets: order.targets.map((t) => t.camera_id), at: Date.now(), data });
+    const data = interceptionView(order, await this.cameraMap());
+    await this.d.bus.publish({ type: 'interception', orderId: order.id, state, targets: order.targets.map((t) => t.cameraId), at: Date.now(), data });
   }
 
   private async cameraMap(): Promise<Map<string, CameraRow>> {

@@ -1,20 +1,22 @@
 // Interception orders and their checkpoint targets: created in one transaction, acknowledged, closed by a read, cancelled.
+// The rows stay here: every method answers InterceptionOrder records (src/domain/interception.ts).
 import { randomUUID } from 'node:crypto';
 import type { Db } from './db.js';
+import type { InterceptionOrder, InterceptionStatus, InterceptionTargetRecord, NewInterception } from '../domain/interception.js';
 
-export type InterceptionStatus = 'open' | 'closed' | 'cancelled';
+export type { InterceptionOrder, InterceptionStatus, NewInterception } from '../domain/interception.js';
 
-export interface InterceptionTargetRow {
+interface TargetRow {
   order_id: string;
   camera_id: string;
   distance_m: number | null;
   bearing_deg: number | null;
-  expected_at: Date | null;
+  expected_at: Date | string | null;
   acknowledged_by: string | null;
-  acknowledged_at: Date | null;
+  acknowledged_at: Date | string | null;
 }
 
-export interface InterceptionOrderRow {
+interface OrderRow {
   id: string;
   alert_id: string | null;
   plate: string;
@@ -24,35 +26,35 @@ export interface InterceptionOrderRow {
   role: string;
   origin_camera: string | null;
   heading: number | null;
-  hit_at: Date;
+  hit_at: Date | string;
   mode: string;
-  created_at: Date;
-  close_until: Date;
+  created_at: Date | string;
+  close_until: Date | string;
   status: InterceptionStatus;
   closed_by_read_id: string | null;
-  closed_at: Date | null;
+  closed_at: Date | string | null;
   closed_camera: string | null;
   cancelled_by: string | null;
   cancel_reason: string | null;
 }
 
-export interface InterceptionOrder extends InterceptionOrderRow {
-  targets: InterceptionTargetRow[];
+const date = (v: Date | string) => (v instanceof Date ? v : new Date(v));
+const dateOrNull = (v: Date | string | null) => (v === null ? null : date(v));
+
+function toTarget(r: TargetRow): InterceptionTargetRecord {
+  return {
+    orderId: r.order_id, cameraId: r.camera_id, distanceM: r.distance_m, bearingDeg: r.bearing_deg, expectedAt: dateOrNull(r.expected_at),
+    acknowledgedBy: r.acknowledged_by, acknowledgedAt: dateOrNull(r.acknowledged_at),
+  };
 }
 
-export interface NewInterception {
-  alertId: string | null;
-  plate: string;
-  reason: string;
-  photoReadId: string | null;
-  orderedBy: string;
-  role: string;
-  originCamera: string | null;
-  heading: number | null;
-  hitAt: number;
-  mode: string;
-  closeUntil: number;
-  targets: { cameraId: string; distanceM: number | null; bearingDeg: number | null; expectedAt: number | null }[];
+function toOrder(r: OrderRow, targets: InterceptionTargetRecord[]): InterceptionOrder {
+  return {
+    id: r.id, alertId: r.alert_id, plate: r.plate, reason: r.reason, photoReadId: r.photo_read_id, orderedBy: r.ordered_by, role: r.role,
+    originCamera: r.origin_camera, heading: r.heading, hitAt: date(r.hit_at), mode: r.mode, createdAt: date(r.created_at), closeUntil: date(r.close_until),
+    status: r.status, closedByReadId: r.closed_by_read_id, closedAt: dateOrNull(r.closed_at), closedCamera: r.closed_camera,
+    cancelledBy: r.cancelled_by, cancelReason: r.cancel_reason, targets,
+  };
 }
 
 export interface InterceptionFilter {
@@ -76,7 +78,7 @@ export class InterceptionRepo {
   async create(o: NewInterception): Promise<InterceptionOrder | null> {
     const id = randomUUID();
     return this.db.tx(async (t) => {
-      const [row] = await t.query<InterceptionOrderRow>(
+      const [row] = await t.query<OrderRow>(
         `insert into interception_orders (id, alert_id, plate, reason, photo_read_id, ordered_by, role, origin_camera, heading, hit_at, mode, close_until)
          values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)
          on conflict (alert_id) where status = 'open' and alert_id is not null do nothing
@@ -93,14 +95,14 @@ export class InterceptionRepo {
           ts(x.expectedAt),
         ]);
       }
-      return { ...row, targets: await this.targetsOf(t, [id]).then((m) => m.get(id) ?? []) };
+      return toOrder(row, (await this.targetsOf(t, [id])).get(id) ?? []);
     });
   }
 
   async get(id: string): Promise<InterceptionOrder | null> {
-    const [row] = await this.db.query<InterceptionOrderRow>('select * from interception_orders where id = $1', [id]);
+    const [row] = await this.db.query<OrderRow>('select * from interception_orders where id = $1', [id]);
     if (!row) return null;
-    return { ...row, targets: (await this.targetsOf(this.db, [id])).get(id) ?? [] };
+    return toOrder(row, (await this.targetsOf(this.db, [id])).get(id) ?? []);
   }
 
   async openForAlert(alertId: string): Promise<InterceptionOrder | null> {
@@ -110,7 +112,7 @@ export class InterceptionRepo {
 
   /** Newest first. */
   async list(f: InterceptionFilter = {}): Promise<InterceptionOrder[]> {
-    const rows = await this.db.query<InterceptionOrderRow>(
+    const rows = await this.db.query<OrderRow>(
       `select o.* from interception_orders o
        where ($1::text is null or o.status = $1)
          and ($2::text is null or exists (select 1 from interception_targets t where t.order_id = o.id and t.camera_id = $2))
@@ -118,52 +120,54 @@ export class InterceptionRepo {
       [f.status ?? null, f.cameraId ?? null, Math.min(f.limit ?? 100, 500)],
     );
     const targets = await this.targetsOf(this.db, rows.map((r) => r.id));
-    return rows.map((r) => ({ ...r, targets: targets.get(r.id) ?? [] }));
+    return rows.map((r) => toOrder(r, targets.get(r.id) ?? []));
   }
 
   /** Records a checkpoint's acknowledgement; null when it was acknowledged already (or is no target). */
-  async acknowledge(orderId: string, cameraId: string, by: string): Promise<InterceptionTargetRow | null> {
-    const [row] = await this.db.query<InterceptionTargetRow>(
+  async acknowledge(orderId: string, cameraId: string, by: string): Promise<InterceptionTargetRecord | null> {
+    const [row] = await this.db.query<TargetRow>(
       `update interception_targets set acknowledged_by = $3, acknowledged_at = now()
        where order_id = $1 and camera_id = $2 and acknowledged_at is null returning *`,
       [orderId, cameraId, by],
     );
-    return row ?? null;
+    return row ? toTarget(row) : null;
   }
 
   /** Open orders for this exact plate that a read captured at `at` may close (after the hit, within the window). */
-  async openForPlate(plate: string, at: number): Promise<InterceptionOrderRow[]> {
-    return this.db.query<InterceptionOrderRow>(
+  async openForPlate(plate: string, at: number): Promise<InterceptionOrder[]> {
+    const rows = await this.db.query<OrderRow>(
       `select * from interception_orders where status = 'open' and plate = $1 and hit_at < $2 and close_until >= $2 order by created_at`,
       [plate, ts(at)],
     );
+    const targets = await this.targetsOf(this.db, rows.map((r) => r.id));
+    return rows.map((r) => toOrder(r, targets.get(r.id) ?? []));
   }
 
   /** Closes an open order with the read that saw the vehicle; null when it was no longer open. */
-  async close(id: string, readId: string, cameraId: string): Promise<InterceptionOrderRow | null> {
-    const [row] = await this.db.query<InterceptionOrderRow>(
+  async close(id: string, readId: string, cameraId: string): Promise<boolean> {
+    const rows = await this.db.query(
       `update interception_orders set status = 'closed', closed_by_read_id = $2, closed_camera = $3, closed_at = now()
        where id = $1 and status = 'open' returning *`,
       [id, readId, cameraId],
     );
-    return row ?? null;
+    return rows.length > 0;
   }
 
   /** Cancels an open order; null when it was no longer open. */
-  async cancel(id: string, by: string, reason: string): Promise<InterceptionOrderRow | null> {
-    const [row] = await this.db.query<InterceptionOrderRow>(
+  async cancel(id: string, by: string, reason: string): Promise<boolean> {
+    const rows = await this.db.query(
       `update interception_orders set status = 'cancelled', cancelled_by = $2, cancel_reason = $3, closed_at = now()
        where id = $1 and status = 'open' returning *`,
       [id, by, reason],
     );
-    return row ?? null;
+    return rows.length > 0;
   }
 
-  private async targetsOf(db: Pick<Db, 'query'>, ids: string[]): Promise<Map<string, InterceptionTargetRow[]>> {
-    const out = new Map<string, InterceptionTargetRow[]>();
+  private async targetsOf(db: Pick<Db, 'query'>, ids: string[]): Promise<Map<string, InterceptionTargetRecord[]>> {
+    const out = new Map<string, InterceptionTargetRecord[]>();
     if (!ids.length) return out;
-    const rows = await db.query<InterceptionTargetRow>('select * from interception_targets where order_id = any($1) order by distance_m nulls last, camera_id', [ids]);
-    for (const r of rows) out.set(r.order_id, [...(out.get(r.order_id) ?? []), r]);
+    const rows = await db.query<TargetRow>('select * from interception_targets where order_id = any($1) order by distance_m nulls last, camera_id', [ids]);
+    for (const r of rows) out.set(r.order_id, [...(out.get(r.order_id) ?? []), toTarget(r)]);
     return out;
   }
 }

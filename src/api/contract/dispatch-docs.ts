@@ -2,9 +2,15 @@
 // interception orders, the duty level and the patrol reports (see route-doc.ts).
 import { z } from 'zod';
 import { alertListQuery, dispositionBody } from '../routes/alerts.js';
+import { historyQuery, switchBody } from '../routes/duty.js';
+import { ackBody, cancelBody, interceptionListQuery, orderBody } from '../routes/interceptions.js';
+import { heatQuery, responseQuery } from '../routes/reports.js';
 import { positionBody, statusBody } from '../routes/units.js';
 import { alertDetailSchema, alertListSchema, dispositionAnswerSchema } from '../views/alert-answers.js';
 import { assignmentViewSchema } from '../views/assignment.js';
+import { dutyHistorySchema, dutyViewSchema } from '../views/duty.js';
+import { interceptionListSchema, interceptionViewSchema } from '../views/interception.js';
+import { heatSchema, responseTimesSchema } from '../views/report.js';
 import { positionAnswerSchema, unitListSchema, unitStatusAnswerSchema } from '../views/unit.js';
 import { idParams, type RouteDoc } from './route-doc.js';
 
@@ -74,4 +80,75 @@ const stream: RouteDoc[] = [
   },
 ];
 
-export const docs: RouteDoc[] = [...alerts, ...units, ...stream];
+const CHECKPOINT_READERS = ['admin', 'operator', 'checkpoint'] as const;
+
+const interceptions: RouteDoc[] = [
+  {
+    method: 'post', path: '/interceptions', tags: ['interceptions'], roles: ['admin', 'operator'], errors: [400, 404, 409],
+    summary: 'Order checkpoints to stop a vehicle, from a plate alert or a plate; audited (interception.ordered), sent live',
+    description: 'Either alertId (a plate alert: plate, photo and hit from it; reason defaults to its hotlist reason) or plate with a reason (placed by its latest read; without one, name cameraIds). Targets are ahead along the heading, within interception.radiusM, or the cameraIds named.',
+    body: { schema: orderBody },
+    responses: { 201: { description: 'The order', schema: interceptionViewSchema } },
+  },
+  {
+    method: 'get', path: '/interceptions', tags: ['interceptions'], roles: CHECKPOINT_READERS, query: interceptionListQuery, errors: [400],
+    summary: 'Interception orders, newest first (a checkpoint: those sent to it)',
+    responses: { 200: { description: 'The orders', schema: interceptionListSchema } },
+  },
+  {
+    method: 'get', path: '/interceptions/{id}', tags: ['interceptions'], roles: CHECKPOINT_READERS, params: idParams, errors: [404],
+    summary: 'One order: plate, photo URL, reason, hit camera, time and direction of travel, targets, how it ended',
+    responses: { 200: { description: 'The order', schema: interceptionViewSchema } },
+  },
+  {
+    method: 'post', path: '/interceptions/{id}/ack', tags: ['interceptions'], roles: CHECKPOINT_READERS, params: idParams, errors: [400, 404, 409],
+    summary: 'A checkpoint acknowledges the order; operators name the checkpoint they answer for; audited',
+    description: 'A checkpoint account may send an empty body; a checkpoint the order was not sent to is refused (403).',
+    body: { schema: ackBody },
+    responses: { 200: { description: 'The order after the acknowledgement', schema: interceptionViewSchema } },
+  },
+  {
+    method: 'post', path: '/interceptions/{id}/cancel', tags: ['interceptions'], roles: ['admin', 'operator'], params: idParams, errors: [400, 404, 409],
+    summary: 'Cancel an open order with a reason; audited',
+    body: { schema: cancelBody },
+    responses: { 200: { description: 'The order, cancelled', schema: interceptionViewSchema } },
+  },
+];
+
+const duty: RouteDoc[] = [
+  {
+    method: 'get', path: '/duty', tags: ['duty'], roles: 'any',
+    summary: 'The duty level in force (normal, enhanced, wartime), its policy and the last switch',
+    responses: { 200: { description: 'The level', schema: dutyViewSchema } },
+  },
+  {
+    method: 'put', path: '/duty', tags: ['duty'], roles: 'any', errors: [400, 403, 409],
+    summary: 'Switch the duty level for every process at once, with a reason; audited and sent live',
+    description: 'Only the roles in duty.switchRoles may switch. The level changes alert thresholds, units per hit, escalation timeouts, confirmations and which checkpoints see plate hits (config duty.<level>).',
+    body: { schema: switchBody },
+    responses: { 200: { description: 'The level after the switch', schema: dutyViewSchema } },
+  },
+  {
+    method: 'get', path: '/duty/history', tags: ['duty'], roles: ['admin', 'operator'], query: historyQuery, errors: [400],
+    summary: 'Duty level switches, newest first',
+    responses: { 200: { description: 'The switches', schema: dutyHistorySchema } },
+  },
+];
+
+const REPORT_READERS = ['admin', 'operator', 'investigator'] as const;
+
+const reports: RouteDoc[] = [
+  {
+    method: 'get', path: '/reports/response-times', tags: ['reports'], roles: REPORT_READERS, query: responseQuery, errors: [400],
+    summary: 'Response times per grid and shift against the 1-3-5 minute targets',
+    description: 'Per grid (camera grid, else district) and shift (reports.shifts, server.timezone), with totals: dispatched alerts, p50/p90 seconds from alert to acknowledgement and to arrival, share arriving within 1, 3 and 5 minutes, waits for a free unit. Default the last 7 days, at most 366.',
+    responses: { 200: { description: 'The report', schema: responseTimesSchema } },
+  },
+  {
+    method: 'get', path: '/reports/heat', tags: ['reports'], roles: REPORT_READERS, query: heatQuery, errors: [400],
+    summary: 'Counts of alerts or plate reads by grid and hour of day (0-23, server.timezone)',
+    responses: { 200: { description: 'The heat table', schema: heatSchema } },
+  },
+];
+
+export const docs: RouteDoc[] = [...alerts, ...units, ...stream, ...interceptions, ...duty, ...reports];

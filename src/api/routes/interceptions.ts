@@ -11,7 +11,7 @@ import { checkJson } from '../input-guard.js';
 const cameraId = z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'a camera id');
 const reason = z.string().trim().min(3, 'give a reason (at least 3 characters)').max(500);
 
-const orderBody = z
+export const orderBody = z
   .strictObject({
     /** Order from a plate alert: plate, photo and hit come from it; reason defaults to the hotlist listing. */
     alertId: z.uuid().optional(),
@@ -24,14 +24,14 @@ const orderBody = z
   .refine((b) => (b.alertId === undefined) !== (b.plate === undefined), { message: 'give either alertId or plate, not both', path: ['alertId'] })
   .refine((b) => b.alertId !== undefined || b.reason !== undefined, { message: 'an order for a plate needs a reason', path: ['reason'] });
 
-const listQuery = z.strictObject({
+export const interceptionListQuery = z.strictObject({
   status: z.enum(['open', 'closed', 'cancelled']).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 
 /** Only a checkpoint account names itself; operators and admins acknowledge on a checkpoint's behalf. */
-const ackBody = z.strictObject({ cameraId: cameraId.optional() });
-const cancelBody = z.strictObject({ reason });
+export const ackBody = z.strictObject({ cameraId: cameraId.optional() });
+export const cancelBody = z.strictObject({ reason });
 
 /** An empty body is an empty object (POST /ack from a checkpoint needs nothing). */
 async function optionalBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.output<S>> {
@@ -61,7 +61,7 @@ export function interceptionRoutes(deps: { interceptions: InterceptionService })
       return c.json(await svc.describe(order.id, p), 201);
     })
     .get('/', requireRole('admin', 'operator', 'checkpoint'), async (c) => {
-      const q = parseOr400(listQuery, c.req.query(), 'query');
+      const q = parseOr400(interceptionListQuery, c.req.query(), 'query');
       return c.json({ orders: await svc.list(c.get('principal'), q.status, q.limit) });
     })
     .get('/:id', requireRole('admin', 'operator', 'checkpoint'), async (c) => c.json(await svc.describe(idOf(c), c.get('principal'))))

@@ -18,8 +18,8 @@ const period = {
   /** End (exclusive), ISO with offset; default now. */
   to: z.iso.datetime({ offset: true }).optional(),
 };
-const responseQuery = z.strictObject(period);
-const heatQuery = z.strictObject({ ...period, kind: z.enum(['alerts', 'reads']).default('alerts') });
+export const responseQuery = z.strictObject(period);
+export const heatQuery = z.strictObject({ ...period, kind: z.enum(['alerts', 'reads']).default('alerts') });
 
 function periodOf(q: { from?: string; to?: string }): { from: Date; to: Date } {
   const to = q.to ? new Date(q.to) : new Date();
