@@ -13,7 +13,7 @@ import { ExactGallery } from '../src/matching/face-gallery-exact.js';
 import { HnswGallery } from '../src/matching/face-gallery-hnsw.js';
 import { FACE_GALLERY_MIGRATION, openPgliteWithVector, PgvectorGallery, pgvectorStatus } from '../src/matching/face-gallery-pgvector.js';
 import { rebuildFrom, type FaceGallery, type GalleryItem } from '../src/matching/face-gallery.js';
-import { SyntheticFaces, subjectsInGallery } from '../src/matching/face-synthetic.js';
+import { SyntheticFaces, subjectsInGallery } from '../test/support/face-synthetic.js';
 import { openDb } from '../src/store/db.js';
 import type { BenchContext } from './run.js';
 

@@ -14,7 +14,7 @@ import { browserLatency } from './live-browser.js';
 import { freePort } from '../src/lib/redis-server.js';
 import { buildLiveArgs } from '../src/live/live-args.js';
 import { LiveHub } from '../src/live/live-hub.js';
-import { liveSchema } from '../src/live/config.js';
+import { liveSchema } from '../src/config/live.js';
 import { createLogger } from '../src/lib/logger.js';
 import type { BenchContext } from './run.js';
 import { numArg, percentile } from './common.js';

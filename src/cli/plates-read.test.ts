@@ -5,7 +5,7 @@ import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { encodeJpeg } from '../vision/image.js';
-import { renderPlate, renderScene } from '../vision/test-plates.js';
+import { renderPlate, renderScene } from '../../test/support/test-plates.js';
 import { platesRead } from './plates-read.js';
 
 async function run(args: string[]): Promise<{ code: number; lines: string[] }> {

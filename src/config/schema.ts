@@ -1,9 +1,9 @@
 // The shape of Vigil's YAML configuration: zod schemas that reject unknown keys, with defaults.
 import { z } from 'zod';
-import { recordingSchema } from '../recording/config.js';
-import { liveSchema } from '../live/config.js';
+import { recordingSchema } from './recording.js';
+import { liveSchema } from './live.js';
 import { dutySchema } from './duty.js';
-import { reportsSchema } from '../reports/config.js';
+import { reportsSchema } from './reports.js';
 import { incidentsSchema } from './incidents.js';
 import { roadsSchema } from './roads.js';
 import { plansSchema } from './plans.js';
@@ -250,7 +250,7 @@ export const configSchema = z.strictObject({
   faces: facesSchema.prefault({}),
   /** Duty levels (normal, enhanced, wartime) and what each changes (src/config/duty.ts); the live level is switched at run time. */
   duty: dutySchema.prefault({}),
-  /** Continuous recording, retention and exports (src/recording/config.ts has every key). */
+  /** Continuous recording, retention and exports (src/config/recording.ts has every key). */
   recording: recordingSchema.prefault({}),
   /** Checkpoint interception orders (src/config/interception.ts has every key). */
   interception: interceptionSchema.prefault({}),
@@ -258,13 +258,13 @@ export const configSchema = z.strictObject({
   roads: roadsSchema.prefault({}),
   /** The command-room map's offline base: district outlines and the road graph's streets (src/config/map.ts). */
   map: mapSchema.prefault({}),
-  /** Shifts of the response-time report (src/reports/config.ts). */
+  /** Shifts of the response-time report (src/config/reports.ts). */
   reports: reportsSchema.prefault({}),
   /** Patrol plans, coverage from unit tracks and the situation reports (src/config/plans.ts has every key). */
   plans: plansSchema.prefault({}),
   /** Incidents: the response per duty level and severity, 1-3-5 targets (src/config/incidents.ts has every key). */
   incidents: incidentsSchema.prefault({}),
-  /** The command room's live camera view (src/live/config.ts has every key). */
+  /** The command room's live camera view (src/config/live.ts has every key). */
   live: liveSchema.prefault({}),
   /** Camera image diagnostics, work orders and the four rates (src/config/health.ts has every key). */
   health: healthSchema.prefault({}),

@@ -1,6 +1,6 @@
 // The two live formats: fMP4 (the camera's H.264 copied, for MediaSource; the default) and MJPEG (re-encoded,
 // for codecs the browser cannot play). Each names its ffmpeg arguments, its response type and its splitter.
-import type { LiveConfig } from './config.js';
+import type { LiveConfig } from '../config/live.js';
 import { codecOf, Fmp4Splitter, type Fragment } from './fmp4.js';
 import { buildLiveArgs, buildMjpegArgs } from './live-args.js';
 import { JpegSplitter, MJPEG_BOUNDARY } from './mjpeg.js';

@@ -1,6 +1,6 @@
 // The live streams of one API process: started on a camera's first viewer, shared, stopped after its last.
 import type { Logger } from '../lib/logger.js';
-import type { LiveConfig } from './config.js';
+import type { LiveConfig } from '../config/live.js';
 import { FORMATS, LIVE_FORMATS, type LiveFormatName } from './formats.js';
 import { LiveStream, type LiveViewer } from './live-stream.js';
 

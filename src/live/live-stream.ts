@@ -3,7 +3,7 @@ import type { ChildProcess } from 'node:child_process';
 import { spawnChild } from '../lib/children.js';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../lib/logger.js';
-import type { LiveConfig } from './config.js';
+import type { LiveConfig } from '../config/live.js';
 import type { Fragment } from './fmp4.js';
 import type { LiveFormat } from './formats.js';
 

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { ExactGallery } from './face-gallery-exact.js';
 import { FaceGalleryError, type GalleryItem } from './face-gallery.js';
-import { Gaussian, SyntheticFaces } from './face-synthetic.js';
+import { Gaussian, SyntheticFaces } from '../../test/support/face-synthetic.js';
 
 function bruteForce(items: GalleryItem[], q: Float32Array): { id: string; score: number }[] {
   const norm = (v: Float32Array) => Math.sqrt(v.reduce((s, x) => s + x * x, 0));

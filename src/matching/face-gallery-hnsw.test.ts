@@ -5,8 +5,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ExactGallery } from './face-gallery-exact.js';
 import { HnswGallery } from './face-gallery-hnsw.js';
-import { openFaceGallery, rebuildFrom, type GalleryItem, type RebuildProgress } from './face-gallery.js';
-import { SyntheticFaces, subjectsInGallery } from './face-synthetic.js';
+import { rebuildFrom, type GalleryItem, type RebuildProgress } from './face-gallery.js';
+import { openFaceGallery } from './open-face-gallery.js';
+import { SyntheticFaces, subjectsInGallery } from '../../test/support/face-synthetic.js';
 
 const SIZE = 20_000;
 const faces = new SyntheticFaces({ dim: 128, seed: 11 });

@@ -6,8 +6,8 @@ import { ExactGallery } from './face-gallery-exact.js';
 import {
   faceGalleryMigration, FACE_GALLERY_MIGRATION, openPgliteWithVector, PgvectorGallery, PgvectorUnavailableError, pgvectorStatus,
 } from './face-gallery-pgvector.js';
-import { openFaceGallery } from './face-gallery.js';
-import { SyntheticFaces } from './face-synthetic.js';
+import { openFaceGallery } from './open-face-gallery.js';
+import { SyntheticFaces } from '../../test/support/face-synthetic.js';
 
 const faces = new SyntheticFaces({ dim: 128, seed: 5 });
 const items = [...faces.gallery(2_000)].flat();

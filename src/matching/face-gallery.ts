@@ -1,4 +1,5 @@
-// The face gallery interface (1:N cosine top-k over enrolled embeddings), shared helpers, and the factory.
+// The face gallery interface (1:N cosine top-k over enrolled embeddings) and the helpers its back ends share;
+// open-face-gallery.ts chooses and opens one (kept apart so the back ends import this file without a cycle).
 //
 // Back ends, chosen by measurement (bench/gallery.bench.ts):
 //   exact    - every row scored with a SIMD scan; float32, or int8 with float32 re-ranking.
@@ -136,20 +137,3 @@ export type GalleryConfig =
   | { backend: 'exact'; dim: number; precision?: 'f32' | 'i8'; rerank?: number; persist?: Persistence }
   | { backend: 'hnsw'; dim: number; connectivity?: number; expansionAdd?: number; expansionSearch?: number; persist?: Persistence }
   | { backend: 'pgvector'; dim: number; db: Db; efSearch?: number };
-
-/**
- * Opens the configured back end; each is imported only when chosen (hnsw loads a native addon).
- * The recommended default at watchlist scale is `{ backend: 'hnsw', dim: 128, persist: { db } }`.
- */
-export async function openFaceGallery(config: GalleryConfig): Promise<FaceGallery> {
-  if (config.backend === 'pgvector') {
-    return (await import('./face-gallery-pgvector.js')).PgvectorGallery.open(config.db, config);
-  }
-  const index =
-    config.backend === 'exact'
-      ? new (await import('./face-gallery-exact.js')).ExactGallery(config)
-      : new (await import('./face-gallery-hnsw.js')).HnswGallery(config);
-  if (!config.persist) return index;
-  const store = await (await import('./face-gallery-pgvector.js')).PgvectorGallery.open(config.persist.db, { dim: config.dim });
-  return (await import('./face-gallery-durable.js')).DurableGallery.open(store, index, config.persist.onProgress);
-}

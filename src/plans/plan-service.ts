@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { PlansConfig } from '../config/plans.js';
-import type { Shift } from '../reports/config.js';
+import type { Shift } from '../config/reports.js';
 import { NotFoundError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import type { EventBus } from '../queues/event-bus.js';

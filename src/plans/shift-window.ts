@@ -1,7 +1,7 @@
 // Shift instances as time windows: the configured shifts (reports.shifts) of one local date, and the one
 // running at a moment, in server.timezone. A shift whose end is before its start ends the next day.
 import { localDate, localMidnight } from '../health/periods.js';
-import type { Shift } from '../reports/config.js';
+import type { Shift } from '../config/reports.js';
 import { minutesOf } from '../reports/shifts.js';
 
 export interface ShiftWindow {

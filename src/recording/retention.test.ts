@@ -13,7 +13,7 @@ import { openDb, type Db } from '../store/db.js';
 import { ExportRepo } from '../store/export-repo.js';
 import { migrate } from '../store/migrate.js';
 import { SegmentRepo, type Segment } from '../store/segment-repo.js';
-import { recordingSchema } from './config.js';
+import { recordingSchema } from '../config/recording.js';
 import { Retention } from './retention.js';
 import { RecordingStorage } from './storage.js';
 

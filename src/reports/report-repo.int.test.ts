@@ -6,7 +6,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb, type Db } from '../store/db.js';
 import { migrate } from '../store/migrate.js';
-import { reportsSchema } from './config.js';
+import { reportsSchema } from '../config/reports.js';
 import { ReportRepo } from './report-repo.js';
 import { heatView, responseView } from './report-view.js';
 

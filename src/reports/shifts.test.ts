@@ -2,7 +2,7 @@
 // agreeing with the TypeScript rule on the embedded database.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb, type Db } from '../store/db.js';
-import { reportsSchema } from './config.js';
+import { reportsSchema } from '../config/reports.js';
 import { localMinute, NO_SHIFT, shiftCaseSql, shiftOf, shiftOfMinute } from './shifts.js';
 
 const DAY_NIGHT = reportsSchema.parse({}).shifts;

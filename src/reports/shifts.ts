@@ -1,6 +1,6 @@
 // Shifts: which named shift a moment falls in (local time in the server's time zone), in TypeScript
 // and as the SQL CASE the report groups by; the two agree (shifts.test.ts checks them against each other).
-import type { Shift } from './config.js';
+import type { Shift } from '../config/reports.js';
 
 /** The label of a moment that falls in no configured shift. */
 export const NO_SHIFT = '-';

@@ -6,7 +6,7 @@ import type { Incident, IncidentRepo } from '../incidents/incident-repo.js';
 import { NotFoundError } from '../lib/errors.js';
 import { addDays, dayWindow, shiftWindows } from '../plans/shift-window.js';
 import type { PlanService } from '../plans/plan-service.js';
-import type { Shift } from '../reports/config.js';
+import type { Shift } from '../config/reports.js';
 import { localMinute } from '../reports/shifts.js';
 import type { Period, ShiftCoverage, SituationData } from './report-data.js';
 import type { GridHourCount, SituationRepo } from './situation-repo.js';

@@ -1,7 +1,7 @@
 // A tour's log against its plan for one shift: seconds each planned camera was watched, by whom, and the share of
 // planned cameras watched for at least one dwell (coverage %; 90% of a dwell counts, for timer jitter). Pure; shift dates in the server's time zone.
 import { inShift, localMinute, minutesOf } from '../reports/shifts.js';
-import type { Shift } from '../reports/config.js';
+import type { Shift } from '../config/reports.js';
 
 export interface ViewSpan {
   cameraId: string;

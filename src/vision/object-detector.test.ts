@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { RgbImage } from '../domain/frame.js';
-import { TOY_SIZE, buildToyYolo } from './decoders/toy-yolo-model.js';
+import { TOY_SIZE, buildToyYolo } from '../../test/support/toy-yolo-model.js';
 import { cropImage, decodeImage } from './image.js';
 import { resolveSource } from './models/manifest.js';
 import { DEFAULT_CLASSES, type ObjectDetector, createObjectDetector } from './object-detector.js';

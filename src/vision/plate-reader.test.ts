@@ -4,7 +4,7 @@ import type { Box, RgbImage } from '../domain/frame.js';
 import { CHINESE_FORMATS, compileFormats } from '../domain/plate-text.js';
 import { type PlateReader, createPlateReader } from './plate-reader.js';
 import { renderPlateCrop } from './plate-render.js';
-import { renderPlate, renderScene } from './test-plates.js';
+import { renderPlate, renderScene } from '../../test/support/test-plates.js';
 
 let reader: PlateReader;
 beforeAll(async () => {

@@ -7,7 +7,7 @@ import type { CoverageResult } from '../../plans/coverage.js';
 import { planGeoJsonSchema } from '../../plans/plan.js';
 import type { PlanService } from '../../plans/plan-service.js';
 import { dayWindow, shiftWindows } from '../../plans/shift-window.js';
-import type { Shift } from '../../reports/config.js';
+import type { Shift } from '../../config/reports.js';
 import { BadInputError } from '../../lib/errors.js';
 import { requireRole } from '../auth.js';
 import type { ApiEnv } from '../deps.js';

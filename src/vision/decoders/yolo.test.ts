@@ -6,7 +6,7 @@ import ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import type { RgbImage } from '../../domain/frame.js';
 import { placeImage, toInputTensor } from './letterbox.js';
-import { TOY_LABELS, TOY_SIZE, buildToyYolo } from './toy-yolo-model.js';
+import { TOY_LABELS, TOY_SIZE, buildToyYolo } from '../../../test/support/toy-yolo-model.js';
 import { YoloShapeError, decodeYolo, detectYoloLayout } from './yolo.js';
 
 const identity = { scaleX: 1, scaleY: 1, padX: 0, padY: 0 };

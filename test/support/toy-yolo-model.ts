@@ -1,5 +1,5 @@
 // A tiny YOLOv8-layout ONNX model for tests: "red" and "blue" candidates per 16 px cell of a 64x64 input, output [1,6,32].
-import { DType, GraphBuilder } from '../../convert/onnx-builder.js';
+import { DType, GraphBuilder } from '../../src/convert/onnx-builder.js';
 
 /** What the toy model detects, in its label order. */
 export const TOY_LABELS = ['red', 'blue'] as const;

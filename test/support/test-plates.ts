@@ -1,6 +1,6 @@
 // Test fixtures made on the fly: Chinese plates rendered from SVG, and street-like scenes holding them.
 import sharp from 'sharp';
-import type { RgbImage } from '../domain/frame.js';
+import type { RgbImage } from '../../src/domain/frame.js';
 
 export interface PlateStyle {
   /** blue: ordinary cars, white text; green: new energy, black text; yellow: lorries, black text. */
