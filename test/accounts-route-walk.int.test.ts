@@ -63,7 +63,8 @@ const TABLE: Record<string, string> = {
   'GET /duty/history': 'admin operator',
   'GET /exports/:id': 'admin operator investigator',
   'GET /exports/:id/files/:name': 'admin operator investigator',
-  'GET /faces/sightings/:id/crop.jpg': 'admin operator investigator',
+  // A unit passes the role check; only the crops of alerts offered to it open (others: 404).
+  'GET /faces/sightings/:id/crop.jpg': 'admin operator investigator unit',
   'GET /footage/:camera': 'admin operator investigator',
   'GET /footage/:camera/play': 'admin operator investigator',
   'GET /hotlist': 'admin operator investigator checkpoint',
