@@ -1,6 +1,7 @@
 // Job: a face track's decision, matched against the watchlist only under an authorisation; kept only if it matched (or while retention allows).
 import { UnrecoverableError } from 'bullmq';
 import type { FaceEvent } from '../queues/payloads.js';
+import { queueFaceAlert } from '../queues/alert-producer.js';
 import type { QueueSet } from '../queues/queue-set.js';
 import type { FaceAuthorisationService } from '../services/face-authorisation-service.js';
 import type { FaceWatchlistService } from '../services/face-watchlist-service.js';
@@ -49,14 +50,11 @@ export async function matchFace(p: FaceEvent, deps: MatchFaceDeps): Promise<Matc
     expiresAt: hits.length ? null : p.lastSeen + deps.unmatchedSeconds * 1000,
   });
   for (const h of hits) {
-    await deps.queues.add(
-      'alerts',
-      {
-        kind: 'face', faceSightingId: p.trackId, subjectId: h.subjectId, authorisationId: auth.id, cameraId: p.cameraId,
-        cosine: clamp(h.cosine), score: h.score, scoring: h.scoring, threshold: h.threshold, category: h.category, priority: h.priority, capturedAt: p.capturedAt,
-      },
-      { jobId: `alert_face_${p.trackId}_${h.subjectId}_${p.version}` },
-    );
+    const hit = {
+      kind: 'face' as const, faceSightingId: p.trackId, subjectId: h.subjectId, authorisationId: auth.id, cameraId: p.cameraId,
+      cosine: clamp(h.cosine), score: h.score, scoring: h.scoring, threshold: h.threshold, category: h.category, priority: h.priority, capturedAt: p.capturedAt,
+    };
+    await queueFaceAlert(deps.queues, hit, p.version);
   }
   return hits.length ? 'matched' : 'unmatched_kept';
 }
