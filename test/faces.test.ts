@@ -65,7 +65,7 @@ describe('face watchlist under authorisation', () => {
     analyzer = await createChipAnalyzer();
     [admin, operatorA, operatorB, investigator] = await Promise.all([t.token('admin'), t.token('operator'), t.token('operator'), t.token('investigator')]);
     await t.node.infra.repos.units.reportPosition('near', 22.548, 114.0579);
-  }, 60_000);
+  }, 180_000);
 
   afterAll(async () => {
     await t?.stop();
@@ -73,7 +73,7 @@ describe('face watchlist under authorisation', () => {
 
   it('enrols the photo with one good face and says why each other photo was refused', async () => {
     const faceid = await sharp(FACEID).jpeg().toBuffer();
-    const res = await form('/subjects', operatorA, { name: 'Test Subject', category: 'wanted_police', reason: 'warrant W-2026-11', expires_at: expires, why: 'case 2026-301', source: 'custody photo 2026-11-01' }, [
+    const res = await form('/subjects', operatorA, { name: 'Test Subject', category: 'wanted_police', reason: 'warrant W-2026-11', expiresAt: expires, why: 'case 2026-301', source: 'custody photo 2026-11-01' }, [
       { field: 'photos', name: 'faceid.jpg', bytes: faceid },
       { field: 'photos', name: 'group.jpg', bytes: await sharp(asset('samples.jpg')).jpeg().toBuffer() },
       { field: 'photos', name: 'notes.jpg', bytes: Buffer.from('not an image at all') },
@@ -85,15 +85,15 @@ describe('face watchlist under authorisation', () => {
     expect(photos.map((p) => [p.name, p.ok ? 'ok' : p.problem])).toEqual([
       ['faceid.jpg', 'ok'], ['group.jpg', 'several_faces'], ['notes.jpg', 'not_an_image'], ['tiny.jpg', 'face_too_small'], ['blurred.jpg', 'too_blurred'],
     ]);
-    const subject = res.body.subject as { id: string; added_by: string; photos: number };
+    const subject = res.body.subject as { id: string; addedBy: string; photos: number };
     subjectId = subject.id;
     expect(subject.photos).toBe(1);
-    expect(subject.added_by).toMatch(/^operator/);
+    expect(subject.addedBy).toMatch(/^operator/);
 
-    const noReason = await form('/subjects', operatorA, { name: 'X', category: 'suspect', expires_at: expires, why: 'case 1', source: 's' }, [{ field: 'photos', name: 'a.jpg', bytes: faceid }]);
+    const noReason = await form('/subjects', operatorA, { name: 'X', category: 'suspect', expiresAt: expires, why: 'case 1', source: 's' }, [{ field: 'photos', name: 'a.jpg', bytes: faceid }]);
     expect(noReason.status).toBe(400);
     expect(JSON.stringify(noReason.body)).toMatch(/reason/);
-    const asInvestigator = await form('/subjects', investigator, { name: 'X', category: 'suspect', reason: 'r', expires_at: expires, why: 'case 1', source: 's' }, [{ field: 'photos', name: 'a.jpg', bytes: faceid }]);
+    const asInvestigator = await form('/subjects', investigator, { name: 'X', category: 'suspect', reason: 'r', expiresAt: expires, why: 'case 1', source: 's' }, [{ field: 'photos', name: 'a.jpg', bytes: faceid }]);
     expect(asInvestigator.status).toBe(403);
     expect((await actions()).map((e) => e.action)).toContain('subject.create');
   });
@@ -116,15 +116,15 @@ describe('face watchlist under authorisation', () => {
   });
 
   it('lets only an admin authorise live matching, freezing the watchlist it covers', async () => {
-    const body = { approved_by: 'Deputy Chief Li', legal_reference: 'PSB order 2026-77', cameras: ['street-1'], starts_at: new Date(Date.now() - 60_000).toISOString(), ends_at: new Date(Date.now() + 3600_000).toISOString() };
+    const body = { approvedBy: 'Deputy Chief Li', legalReference: 'PSB order 2026-77', cameras: ['street-1'], startsAt: new Date(Date.now() - 60_000).toISOString(), endsAt: new Date(Date.now() + 3600_000).toISOString() };
     expect((await t.api('/authorisations', operatorA, { method: 'POST', body: JSON.stringify(body) })).status).toBe(403);
     expect((await t.api('/authorisations', admin, { method: 'POST', body: JSON.stringify({ ...body, cameras: [] }) })).status).toBe(400);
     const created = await t.api('/authorisations', admin, { method: 'POST', body: JSON.stringify(body) });
     expect(created.status).toBe(201);
-    expect(created.body.snapshot_subjects).toEqual([subjectId]);
-    expect(created.body.snapshot_hash).toMatch(/^[0-9a-f]{64}$/);
-    const changed = await t.api(`/authorisations/${created.body.id as string}`, admin, { method: 'PATCH', body: JSON.stringify({ legal_reference: 'PSB order 2026-77 (amended)', why: 'reference corrected' }) });
-    expect(changed.body.legal_reference).toBe('PSB order 2026-77 (amended)');
+    expect(created.body.snapshotSubjects).toEqual([subjectId]);
+    expect(created.body.snapshotHash).toMatch(/^[0-9a-f]{64}$/);
+    const changed = await t.api(`/authorisations/${created.body.id as string}`, admin, { method: 'PATCH', body: JSON.stringify({ legalReference: 'PSB order 2026-77 (amended)', why: 'reference corrected' }) });
+    expect(changed.body.legalReference).toBe('PSB order 2026-77 (amended)');
   });
 
   it('turns a camera face of a listed person into a candidate that nobody is sent to', async () => {
@@ -175,7 +175,7 @@ describe('face watchlist under authorisation', () => {
     expect((await t.node.infra.repos.assignments.forAlert(alertId)).length).toBe(0);
     expect((await confirm(operatorA)).status).toBe(409);
     expect((await confirm(operatorB)).body).toMatchObject({ status: 'confirmed' });
-    await expect.poll(async () => (await t.node.infra.repos.assignments.forAlert(alertId)).map((a) => a.unit_id), { timeout: 15_000 }).toEqual(['near']);
+    await expect.poll(async () => (await t.node.infra.repos.assignments.forAlert(alertId)).map((a) => a.unitId), { timeout: 15_000 }).toEqual(['near']);
     const detail = await t.api(`/alerts/${alertId}`, admin);
     expect((detail.body.verdicts as Body[]).map((v) => v.verdict)).toEqual(['confirm', 'confirm']);
     expect(detail.body.notice).toMatch(/confirmed by operator-\d+ and operator-\d+/);
@@ -191,7 +191,7 @@ describe('face watchlist under authorisation', () => {
     expect((await form('/faces/search', operatorA, { purpose: 'case 2026-301' }, file)).status).toBe(403);
     const found = await form('/faces/search', investigator, { purpose: 'case 2026-301: where was he seen' }, file);
     expect(found.status).toBe(200);
-    expect((found.body.results as Body[])[0]).toMatchObject({ id: sightingId, camera_id: 'street-1' });
+    expect((found.body.results as Body[])[0]).toMatchObject({ id: sightingId, cameraId: 'street-1' });
     const group = await form('/faces/search', investigator, { purpose: 'case 2026-301' }, [{ field: 'photo', name: 'group.jpg', bytes: await sharp(asset('samples.jpg')).jpeg().toBuffer() }]);
     expect(group.status).toBe(422);
     const searches = (await actions()).filter((e) => e.action === 'face.search');
@@ -214,7 +214,7 @@ describe('face watchlist under authorisation', () => {
     expect(later.deleted).toBeGreaterThanOrEqual(1);
     expect(later).toMatchObject({ keptMatched: 1, keptUnmatched: 0 });
     expect(await repo.get(kept.trackId)).toBeNull();
-    expect(await repo.get(sightingId)).toMatchObject({ matched: true, has_crop: true });
+    expect(await repo.get(sightingId)).toMatchObject({ matched: true, hasCrop: true });
     const purges = (await actions()).filter((e) => e.action === 'face.purge');
     expect(purges.at(-1)?.details).toMatchObject({ deleted: later.deleted, keptMatched: 1, trigger: 'manual' });
   });
@@ -241,10 +241,10 @@ describe('face watchlist under authorisation', () => {
       const jane = listed[0].id;
       const [face] = await analyzer.faces(await decodeImage(FACEID));
       const auth = (await t.node.faceAuthorisations.find('street-1', Date.now()))!;
-      expect((await t.node.faceWatchlist.match(face.embedding, analyzer.model, new Set(auth.snapshot_subjects))).map((h) => h.subjectId)).toEqual([subjectId]);
+      expect((await t.node.faceWatchlist.match(face.embedding, analyzer.model, new Set(auth.snapshotSubjects))).map((h) => h.subjectId)).toEqual([subjectId]);
       const refrozen = await t.api(`/authorisations/${auth.id}`, admin, { method: 'PATCH', body: JSON.stringify({ refreeze: true, why: 'add Jane Doe, reported missing' }) });
-      expect(refrozen.body.snapshot_subjects).toEqual(expect.arrayContaining([subjectId, jane]));
-      expect(refrozen.body.snapshot_hash).not.toBe(auth.snapshot_hash);
+      expect(refrozen.body.snapshotSubjects).toEqual(expect.arrayContaining([subjectId, jane]));
+      expect(refrozen.body.snapshotHash).not.toBe(auth.snapshotHash);
 
       const search = sink();
       expect(await facesSearch([FACEID, '--purpose', 'case 2026-301'], { apiUrl: t.url, apiToken: investigator } as Environment, search)).toBe(0);

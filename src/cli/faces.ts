@@ -56,7 +56,9 @@ export function planEnrolment(target: string, defaults: Record<string, string | 
   const groups = new Map<string, SubjectPlan>();
   for (const r of rows) {
     const row = Object.fromEntries(cols.map((c, i) => [c, (r.fields[i] ?? '').trim()]));
-    const fields = { ...base, ...Object.fromEntries(['name', 'category', 'reason', 'reference', 'expires_at'].filter((k) => row[k]).map((k) => [k, row[k]])) };
+    // The CSV column is expires_at (or expiresAt); the API field is expiresAt.
+    const column = (k: string) => row[k] || row[k.toLowerCase()] || row[k.replace(/[A-Z]/g, (ch) => `_${ch.toLowerCase()}`)];
+    const fields = { ...base, ...Object.fromEntries(['name', 'category', 'reason', 'reference', 'expiresAt'].filter((k) => column(k)).map((k) => [k, column(k)])) };
     const key = JSON.stringify(fields);
     const plan = groups.get(key) ?? { fields, photos: [] };
     plan.photos.push({ file: path.resolve(path.dirname(target), row.photo), source: row.source || base.source || '' });
@@ -84,7 +86,7 @@ function progress(out: NodeJS.WritableStream, total: number): (done: number, lab
 export async function facesEnroll(args: string[], env: Environment, out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
   const a = api(args, env);
   const why = takeOption(args, '--why');
-  const defaults = { category: takeOption(args, '--category'), reason: takeOption(args, '--reason'), reference: takeOption(args, '--reference'), expires_at: takeOption(args, '--expires'), source: takeOption(args, '--source') };
+  const defaults = { category: takeOption(args, '--category'), reason: takeOption(args, '--reason'), reference: takeOption(args, '--reference'), expiresAt: takeOption(args, '--expires'), source: takeOption(args, '--source') };
   const [target] = args;
   if (!target) throw new ConfigError('faces enroll: name a folder (one sub-folder per subject) or a CSV (name,category,reason,expires_at,source,photo)');
   if (!why) throw new ConfigError('--why: say why these people are listed (case number or order)');
@@ -153,9 +155,9 @@ export async function facesSearch(args: string[], env: Environment, out: NodeJS.
     return 1;
   }
   if (!json) {
-    const results = res.body.results as { id: string; score: number; camera_id: string; first_seen: string; matched: boolean }[];
+    const results = res.body.results as { id: string; score: number; cameraId: string; firstSeen: string; matched: boolean }[];
     out.write(`${results.length} faces (of ${String(res.body.scanned)} stored within retention)\n`);
-    for (const r of results) out.write(`  ${r.score.toFixed(3)}  ${r.camera_id}  ${r.first_seen}  ${r.matched ? 'matched ' : ''}${r.id}\n`);
+    for (const r of results) out.write(`  ${r.score.toFixed(3)}  ${r.cameraId}  ${r.firstSeen}  ${r.matched ? 'matched ' : ''}${r.id}\n`);
   }
   return 0;
 }
