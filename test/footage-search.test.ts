@@ -171,15 +171,15 @@ describe('footage search', () => {
     };
     const near = await send({ purpose: 'case 2026-301: where was he seen', near: '22.540,114.050,1000' });
     expect(near.status).toBe(200);
-    const results = near.body.results as { id: string; camera_id: string; first_seen: string; thumbnailUrl: string; footageUrl: string }[];
-    expect(results.map((r) => [r.id, r.camera_id])).toEqual([[ids['cam-n'], 'cam-n']]);
+    const results = near.body.results as { id: string; cameraId: string; firstSeen: string; thumbnailUrl: string; footageUrl: string }[];
+    expect(results.map((r) => [r.id, r.cameraId])).toEqual([[ids['cam-n'], 'cam-n']]);
     expect(results[0].thumbnailUrl).toBe(`/api/v1/faces/sightings/${ids['cam-n']}/crop.jpg`);
     const link = new URL(results[0].footageUrl, 'http://x');
     expect(link.pathname).toBe('/api/v1/footage/cam-n/play');
     expect(link.searchParams.get('purpose')).toBe('case 2026-301: where was he seen');
     expect(Date.parse(link.searchParams.get('from') as string)).toBe(now - 4000 - 10_000);
     const box = await send({ purpose: 'case 2026-301', box: '22.58,114.15,22.62,114.25' });
-    expect((box.body.results as { camera_id: string }[]).map((r) => r.camera_id)).toEqual(['cam-x']);
+    expect((box.body.results as { cameraId: string }[]).map((r) => r.cameraId)).toEqual(['cam-x']);
     expect((await send({ purpose: 'case 2026-301', near: '22.54,114.05' })).status).toBe(400);
     expect((await send({ purpose: 'case 2026-301', near: '22.540,114.050,1000' }, await t.token('operator'))).status).toBe(403);
     const audit = await t.api('/admin/audit?action=face.search', admin);
