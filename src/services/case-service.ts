@@ -3,7 +3,8 @@
 import { BadInputError, NotFoundError } from '../lib/errors.js';
 import type { Alert } from '../domain/alert.js';
 import type { AuditRepo } from '../store/audit-repo.js';
-import type { CaseItem, CaseRecord, CaseRepo } from '../store/case-repo.js';
+import type { CaseItem, CaseRecord } from '../domain/footage.js';
+import type { CaseRepo } from '../store/case-repo.js';
 import type { Db } from '../store/db.js';
 import type { SegmentRepo } from '../store/segment-repo.js';
 import type { Principal } from '../store/token-repo.js';
