@@ -67,7 +67,7 @@ async function enrolment(files: { label: string; bytes: Buffer }[], analyzer: Ch
     const started = performance.now();
     let ok = 0;
     for (const [i, f] of files.entries()) {
-      const { photos } = await service.create({ name: `subject ${i}`, category: 'suspect', reason: 'benchmark', expires_at: expires }, [{ bytes: f.bytes, source: 'bench', name: f.label }], by, 'benchmark');
+      const { photos } = await service.create({ name: `subject ${i}`, category: 'suspect', reason: 'benchmark', expiresAt: expires }, [{ bytes: f.bytes, source: 'bench', name: f.label }], by, 'benchmark');
       ok += photos.filter((p) => p.ok).length;
     }
     const seconds = (performance.now() - started) / 1000;

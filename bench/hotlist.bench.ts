@@ -48,10 +48,10 @@ function entryFor(i: number, target: { plate: string } | { pattern: string }): H
     category: 'stolen_vehicle',
     reason: 'synthetic',
     source: 'bench',
-    added_by: 'bench',
+    addedBy: 'bench',
     priority: 1 + (i % 5),
-    expires_at: '2027-06-30T00:00:00Z',
-    created_at: '2026-11-01T00:00:00Z',
+    expiresAt: '2027-06-30T00:00:00Z',
+    createdAt: '2026-11-01T00:00:00Z',
     active: true,
   };
 }
