@@ -82,8 +82,7 @@ const TABLE: Record<string, string> = {
   'GET /patrol-plans/:district/coverage': 'admin operator investigator',
   'GET /plate-reads': 'admin operator investigator',
   'GET /plate-reads/:id/crop.jpg': 'admin operator investigator checkpoint unit',
-  // The route names maintenance too, but /reports' own role check (admin operator investigator) runs first on /reports/*.
-  'GET /reports/camera-health': 'admin operator',
+  'GET /reports/camera-health': 'admin operator maintenance',
   'GET /reports/heat': 'admin operator investigator',
   'GET /reports/response-times': 'admin operator investigator',
   'GET /segments/:id': 'admin operator investigator',

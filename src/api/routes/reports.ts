@@ -31,15 +31,16 @@ function periodOf(q: { from?: string; to?: string }): { from: Date; to: Date } {
 
 export function reportRoutes(deps: ApiDeps & { reports: ReportRepo }) {
   const tz = deps.config.server.timezone;
+  // Roles per route, not `.use()`: a use here would also run on /reports/camera-health, mounted beside these.
+  const readers = requireRole('admin', 'operator', 'investigator');
   return new Hono<ApiEnv>()
-    .use(requireRole('admin', 'operator', 'investigator'))
-    .get('/response-times', async (c) => {
+    .get('/response-times', readers, async (c) => {
       const { from, to } = periodOf(parseOr400(responseQuery, c.req.query(), 'query'));
       const shifts = deps.config.reports.shifts;
       const rows = await deps.reports.responseTimes(from, to, tz, shifts);
       return c.json({ from: from.toISOString(), to: to.toISOString(), timezone: tz, shifts, targetsS: TARGETS_S, rows: responseView(rows) });
     })
-    .get('/heat', async (c) => {
+    .get('/heat', readers, async (c) => {
       const q = parseOr400(heatQuery, c.req.query(), 'query');
       const { from, to } = periodOf(q);
       const cells = await deps.reports.heat(q.kind, from, to, tz);
