@@ -1,5 +1,6 @@
 // Every route's RouteDoc, gathered from the group files; document.ts turns them into OpenAPI 3.1.
 import { docs as accounts } from './accounts-docs.js';
+import { docs as admin } from './admin-docs.js';
 import { docs as cluster } from './cluster-docs.js';
 import { docs as dispatch } from './dispatch-docs.js';
 import { docs as facesFootage } from './faces-footage-docs.js';
@@ -10,4 +11,4 @@ import { docs as reads } from './reads-docs.js';
 import type { RouteDoc } from './route-doc.js';
 import { docs as scope } from './scope-docs.js';
 
-export const routeDocs: RouteDoc[] = [...dispatch, ...reads, ...facesFootage, ...accounts, ...patrol, ...plans, ...cluster, ...ingest, ...scope];
+export const routeDocs: RouteDoc[] = [...dispatch, ...reads, ...facesFootage, ...accounts, ...admin, ...patrol, ...plans, ...cluster, ...ingest, ...scope];

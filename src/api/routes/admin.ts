@@ -10,10 +10,27 @@ import { requireRole } from '../auth.js';
 import type { ApiDeps, ApiEnv } from '../deps.js';
 import { jsonBody, notFound, parseOr400, uuidParam } from '../errors.js';
 
-const auditQuery = z.strictObject({
-  after: z.coerce.number().int().min(0).optional(),
-  action: z.string().optional(),
-  limit: z.coerce.number().int().min(1).max(1000).optional(),
+export const auditQuery = z.strictObject({
+  after: z.coerce.number().int().min(0).optional().describe('The nextAfter of the previous page'),
+  action: z.string().optional().describe('Only entries of this action, e.g. hotlist.create'),
+  limit: z.coerce.number().int().min(1).max(1000).optional().describe('Default 100'),
+});
+
+const auditEntrySchema = z.object({
+  seq: z.number().int(),
+  at: z.string(),
+  actor: z.string(),
+  role: z.string(),
+  action: z.string(),
+  target: z.string().nullable(),
+  details: z.record(z.string(), z.unknown()),
+  prevHash: z.string(),
+  hash: z.string(),
+});
+export const auditPageSchema = z.object({ entries: z.array(auditEntrySchema), total: z.number().int(), limit: z.number().int(), nextAfter: z.number().int().nullable() });
+export const auditVerifySchema = z.object({ entries: z.number().int(), brokenAt: z.number().int().nullable().describe('The first entry whose hash does not follow from the one before; null when the chain holds') });
+export const failedJobsSchema = z.object({
+  failed: z.array(z.object({ queue: z.string(), id: z.string().optional(), reason: z.string(), attempts: z.number().int(), data: z.unknown(), at: z.number().optional() })),
 });
 
 export const tokensQuery = z.strictObject({
