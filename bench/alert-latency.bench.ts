@@ -22,7 +22,11 @@ export default async function alertLatency(ctx: BenchContext) {
   const rtspPort = await freePort();
   const yaml = checkpointNodeYaml(rtspPort, { streams: true, hotlist: ['粤B4E7K2', '京A12345'] });
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'vigil-bench-'));
-  const node = await startNode({ file: 'bench.yaml', root, config: parseConfig(yaml), env: { redisUrl: await testRedisUrl(), dataDir } }, createLogger('bench', true), { port: 0, queuePrefix: freshPrefix('bench') });
+  const node = await startNode(
+    { file: 'bench.yaml', root, config: parseConfig(yaml), env: { redisUrl: await testRedisUrl(), dataDir } },
+    createLogger('bench', true),
+    { port: 0, queuePrefix: freshPrefix('bench') },
+  );
   const latencies: number[] = [];
   const clients: SseClient[] = [];
   const stops: (() => void)[] = [];
@@ -31,12 +35,25 @@ export default async function alertLatency(ctx: BenchContext) {
     let done: () => void = () => {};
     const finished = new Promise<void>((r) => (done = r));
     // The command room's view, to say why hits stop coming if they do.
-    const operator = new SseClient(`${node.url}/api/v1/stream`, tokens.find((t) => t.role === 'operator')?.token as string);
+    const operator = new SseClient(
+      `${node.url}/api/v1/stream`,
+      tokens.find((t) => t.role === 'operator')?.token as string,
+    );
     await operator.ready;
     clients.push(operator);
     void (async () => {
-      for (let seen = 0; ; ) {
-        const e = await operator.waitFor((x) => x.event === 'assignment' && operator.events.indexOf(x) >= seen && x.data.state !== 'offered' && x.data.state !== 'acknowledged' && x.data.state !== 'resolved', minutes * 60_000).catch(() => null);
+      for (let seen = 0; ;) {
+        const e = await operator
+          .waitFor(
+            (x) =>
+              x.event === 'assignment' &&
+              operator.events.indexOf(x) >= seen &&
+              x.data.state !== 'offered' &&
+              x.data.state !== 'acknowledged' &&
+              x.data.state !== 'resolved',
+            minutes * 60_000,
+          )
+          .catch(() => null);
         if (!e) return;
         seen = operator.events.indexOf(e) + 1;
         process.stderr.write(`  assignment ${String(e.data.alertId).slice(0, 8)} ${e.data.unitId}: ${e.data.state}\n`);
@@ -48,20 +65,30 @@ export default async function alertLatency(ctx: BenchContext) {
       await client.ready;
       clients.push(client);
       // Report the position as a patrol car does: positions older than staleAfterSeconds are not used.
-      const position = () => fetch(`${node.url}/api/v1/units/${unit}/position`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(unit === 'u1' ? { lat: 22.545, lon: 114.058 } : { lat: 22.55, lon: 114.07 }) });
+      const position = () =>
+        fetch(`${node.url}/api/v1/units/${unit}/position`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          body: JSON.stringify(unit === 'u1' ? { lat: 22.545, lon: 114.058 } : { lat: 22.55, lon: 114.07 }),
+        });
       const reporter = setInterval(() => void position(), 30_000);
       stops.push(() => clearInterval(reporter));
       // Answer every offer at once, so the unit is available for the next pass.
       void (async () => {
-        for (let seen = 0; latencies.length < wanted; ) {
-          const offer = await client.waitFor((e) => e.event === 'offer' && client.events.indexOf(e) >= seen, minutes * 60_000).catch(() => null);
+        for (let seen = 0; latencies.length < wanted;) {
+          const offer = await client
+            .waitFor((e) => e.event === 'offer' && client.events.indexOf(e) >= seen, minutes * 60_000)
+            .catch(() => null);
           if (!offer) return;
           seen = client.events.indexOf(offer) + 1;
           latencies.push(offer.receivedAt - (offer.data.capturedAt as number));
           process.stderr.write(`  hit ${latencies.length}: ${latencies.at(-1)} ms\n`);
           const alertId = offer.data.alertId as string;
           for (const step of ['ack', 'resolved']) {
-            await fetch(`${node.url}/api/v1/units/${unit}/alerts/${alertId}/${step}`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+            await fetch(`${node.url}/api/v1/units/${unit}/alerts/${alertId}/${step}`, {
+              method: 'POST',
+              headers: { authorization: `Bearer ${token}` },
+            });
           }
           if (latencies.length >= wanted) done();
         }

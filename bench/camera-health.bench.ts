@@ -38,17 +38,36 @@ interface RunResult {
 
 function clips(ctx: BenchContext): string[] {
   const dirs = [path.join(here, '../fixtures/media'), ...(ctx.dataDir ? [path.join(ctx.dataDir, 'video')] : [])];
-  return dirs.filter(existsSync).flatMap((d) => readdirSync(d).filter((f) => f.endsWith('.mp4')).map((f) => path.join(d, f)));
+  return dirs.filter(existsSync).flatMap((d) =>
+    readdirSync(d)
+      .filter((f) => f.endsWith('.mp4'))
+      .map((f) => path.join(d, f)),
+  );
 }
 
 /** Decodes a clip as the camera worker would (fps filter, scale, rgb24) and runs the monitor over it. */
-async function diagnose(file: string, s: Scenario, width: number, height: number, trace: boolean): Promise<Omit<RunResult, 'clip' | 'scenario' | 'expect'>> {
-  const monitor = new CameraHealthMonitor({ ...CAMERA, thresholds: thresholdsFor(healthSchema.parse({}), undefined), sampleEverySeconds: 1, learnSeconds: 30, adaptSeconds: 3600 });
+async function diagnose(
+  file: string,
+  s: Scenario,
+  width: number,
+  height: number,
+  trace: boolean,
+): Promise<Omit<RunResult, 'clip' | 'scenario' | 'expect'>> {
+  const monitor = new CameraHealthMonitor({
+    ...CAMERA,
+    thresholds: thresholdsFor(healthSchema.parse({}), undefined),
+    sampleEverySeconds: 1,
+    learnSeconds: 30,
+    adaptSeconds: 3600,
+  });
   const t0 = s.night ? NIGHT : NOON;
   const args = buildDecodeArgs({ source: file, fps: FPS, width, height, realtime: false, loop: false });
   const child = spawn('ffmpeg', args, { stdio: ['ignore', 'pipe', 'inherit'] });
   const reader = new FrameReader(frameBytes(width, height));
-  let n = 0, monitorMs = 0, detectS: number | null = null, clearS: number | null = null;
+  let n = 0,
+    monitorMs = 0,
+    detectS: number | null = null,
+    clearS: number | null = null;
   const others: string[] = [];
   for await (const chunk of child.stdout as AsyncIterable<Buffer>) {
     for (const data of reader.push(chunk)) {
@@ -59,7 +78,8 @@ async function diagnose(file: string, s: Scenario, width: number, height: number
       if (tick && trace) traceTick(s.name, (at - t0) / 1000, tick);
       for (const tr of tick?.transitions ?? []) {
         const sec = (tr.at - t0) / 1000;
-        if (tr.status.kind === s.expect && tr.change === 'raised' && detectS === null && sec >= FAULT_FROM) detectS = sec - FAULT_FROM;
+        if (tr.status.kind === s.expect && tr.change === 'raised' && detectS === null && sec >= FAULT_FROM)
+          detectS = sec - FAULT_FROM;
         else if (tr.status.kind === s.expect && tr.change === 'cleared' && sec >= FAULT_TO) clearS = sec - FAULT_TO;
         else if (tr.change === 'raised') others.push(`${tr.status.kind}@${sec.toFixed(0)}`);
       }
@@ -72,14 +92,29 @@ function traceTick(name: string, sec: number, tick: NonNullable<ReturnType<Camer
   const c = tick.conditions;
   const m = tick.measures;
   const v = (k: keyof typeof c) => `${k}=${c[k].value}${c[k].present ? '!' : ''}`;
-  const cells = [v('black'), v('overexposed'), v('frozen'), v('blurred'), v('covered'), v('moved'), v('colour'), v('noise'), v('framerate')];
-  process.stderr.write(`${name} t=${sec.toFixed(0)} std=${m.exposure.std.toFixed(1)} sharp=${m.sharpness.toFixed(0)} noise=${m.noise?.toFixed(2)} chroma=${m.colour.chroma.toFixed(1)} struct=${m.structure?.toFixed(2)} ${cells.join(' ')}\n`);
+  const cells = [
+    v('black'),
+    v('overexposed'),
+    v('frozen'),
+    v('blurred'),
+    v('covered'),
+    v('moved'),
+    v('colour'),
+    v('noise'),
+    v('framerate'),
+  ];
+  process.stderr.write(
+    `${name} t=${sec.toFixed(0)} std=${m.exposure.std.toFixed(1)} sharp=${m.sharpness.toFixed(0)} noise=${m.noise?.toFixed(2)} chroma=${m.colour.chroma.toFixed(1)} struct=${m.structure?.toFixed(2)} ${cells.join(' ')}\n`,
+  );
 }
 
 function summarise(results: RunResult[], width: number, height: number) {
   const faulty = results.filter((r) => r.expect);
   const clean = results.filter((r) => !r.expect);
-  const byScenario: Record<string, { found: string; detectS: (number | null)[]; clearedAfterS: (number | null)[]; others: string[] }> = {};
+  const byScenario: Record<
+    string,
+    { found: string; detectS: (number | null)[]; clearedAfterS: (number | null)[]; others: string[] }
+  > = {};
   for (const r of results) {
     const e = (byScenario[r.scenario] ??= { found: '', detectS: [], clearedAfterS: [], others: [] });
     e.detectS.push(r.detectS);
@@ -94,30 +129,43 @@ function summarise(results: RunResult[], width: number, height: number) {
   const detect = found.map((r) => r.detectS as number).sort((a, b) => a - b);
   // Clean time: whole clean clips, plus the healthy part of every faulty clip before its fault.
   const cleanHours = (clean.length * CLIP_SECONDS + faulty.length * FAULT_FROM) / 3600;
-  const falseFaults = clean.reduce((n, r) => n + r.others.length, 0) + faulty.reduce((n, r) => n + r.others.filter((o) => Number(o.split('@')[1]) < FAULT_FROM).length, 0);
+  const falseFaults =
+    clean.reduce((n, r) => n + r.others.length, 0) +
+    faulty.reduce((n, r) => n + r.others.filter((o) => Number(o.split('@')[1]) < FAULT_FROM).length, 0);
   const frames = results.reduce((n, r) => n + r.frames, 0);
   const ms = results.reduce((n, r) => n + r.monitorMs, 0);
   return {
     analysis: { width, height, fps: FPS, clipSeconds: CLIP_SECONDS, faultSeconds: [FAULT_FROM, FAULT_TO] },
     faultsFound: `${found.length}/${faulty.length}`,
     foundShare: Number((found.length / Math.max(1, faulty.length)).toFixed(3)),
-    detectSeconds: { median: detect[detect.length >> 1] ?? null, max: detect[detect.length - 1] ?? null, within60s: detect.filter((d) => d <= 60).length },
+    detectSeconds: {
+      median: detect[detect.length >> 1] ?? null,
+      max: detect[detect.length - 1] ?? null,
+      within60s: detect.filter((d) => d <= 60).length,
+    },
     falseFaults,
     cleanCameraHours: Number(cleanHours.toFixed(3)),
     falseFaultsPerCameraHour: Number((falseFaults / Math.max(1e-9, cleanHours)).toFixed(3)),
     costPerFrameMs: Number((ms / Math.max(1, frames)).toFixed(3)),
     // The monitor's time per second of video at the analysis rate, as a share of one core.
-    coreSharePerCamera: Number(((ms / Math.max(1, frames)) * FPS / 1000).toFixed(5)),
+    coreSharePerCamera: Number((((ms / Math.max(1, frames)) * FPS) / 1000).toFixed(5)),
     byScenario,
   };
 }
 
 export default async function cameraHealthBench(ctx: BenchContext) {
-  const [width, height] = (ctx.args.find((a) => a.startsWith('--size='))?.slice(7) ?? '1280x720').split('x').map(Number);
-  const only = ctx.args.find((a) => a.startsWith('--only='))?.slice(7).split(',');
+  const [width, height] = (ctx.args.find((a) => a.startsWith('--size='))?.slice(7) ?? '1280x720')
+    .split('x')
+    .map(Number);
+  const only = ctx.args
+    .find((a) => a.startsWith('--only='))
+    ?.slice(7)
+    .split(',');
   const maxClips = Number(ctx.args.find((a) => a.startsWith('--clips='))?.slice(8) ?? Infinity);
   const named = ctx.args.find((a) => a.startsWith('--clip='))?.slice(7);
-  const sources = clips(ctx).filter((c) => !named || path.basename(c).includes(named)).slice(0, maxClips);
+  const sources = clips(ctx)
+    .filter((c) => !named || path.basename(c).includes(named))
+    .slice(0, maxClips);
   const scenarios = SCENARIOS.filter((s) => !only || only.includes(s.name));
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'vigil-health-bench-'));
   const results: RunResult[] = [];

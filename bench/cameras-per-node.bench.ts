@@ -40,12 +40,33 @@ interface KindSetup {
   analysis: string;
 }
 
-const listArg = (args: string[], name: string, fallback: string) => (args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback).split(',');
+const listArg = (args: string[], name: string, fallback: string) =>
+  (args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback).split(',');
 const numArg = (args: string[], name: string, fallback: number) => Number(listArg(args, name, String(fallback))[0]);
 
 /** Re-encodes a clip as the fixtures are (H.264 without B-frames, 10 fps, keyframe each second) so RTSP replay is clean. */
 async function cameraClip(input: string[], out: string, seconds: number): Promise<string> {
-  await run('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...input, '-t', String(seconds), '-vf', 'fps=10,format=yuv420p', '-c:v', 'libx264', '-preset', 'veryfast', '-bf', '0', '-g', '10', '-an', out]);
+  await run('ffmpeg', [
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-y',
+    ...input,
+    '-t',
+    String(seconds),
+    '-vf',
+    'fps=10,format=yuv420p',
+    '-c:v',
+    'libx264',
+    '-preset',
+    'veryfast',
+    '-bf',
+    '0',
+    '-g',
+    '10',
+    '-an',
+    out,
+  ]);
   return out;
 }
 
@@ -55,32 +76,65 @@ async function checkpointSetup(dataDir: string | null, tmp: string): Promise<Kin
   const analysis = (w: number, h: number) => `{ plates: true, objects: false, fps: ${FPS}, width: ${w}, height: ${h} }`;
   if (frames && existsSync(frames)) {
     const list = path.join(tmp, 'ccpd.txt');
-    writeFileSync(list, readdirSync(frames).filter((f) => f.endsWith('.jpg')).sort().map((f) => `file '${path.join(frames, f)}'\nduration 1\n`).join(''));
+    writeFileSync(
+      list,
+      readdirSync(frames)
+        .filter((f) => f.endsWith('.jpg'))
+        .sort()
+        .map((f) => `file '${path.join(frames, f)}'\nduration 1\n`)
+        .join(''),
+    );
     const file = await cameraClip(['-f', 'concat', '-safe', '0', '-i', list], path.join(tmp, 'ccpd-720x1160.mp4'), 8);
-    return { kind: 'checkpoint', clips: [{ file, what: 'CCPD plate frames 720x1160, one a second' }], width: 720, height: 1160, analysis: analysis(720, 1160) };
+    return {
+      kind: 'checkpoint',
+      clips: [{ file, what: 'CCPD plate frames 720x1160, one a second' }],
+      width: 720,
+      height: 1160,
+      analysis: analysis(720, 1160),
+    };
   }
   const file = path.join(root, 'fixtures/media/checkpoint.mp4');
-  return { kind: 'checkpoint', clips: [{ file, what: 'fixture checkpoint.mp4 1280x720 (no evaluation data)' }], width: 1280, height: 720, analysis: analysis(1280, 720) };
+  return {
+    kind: 'checkpoint',
+    clips: [{ file, what: 'fixture checkpoint.mp4 1280x720 (no evaluation data)' }],
+    width: 1280,
+    height: 720,
+    analysis: analysis(1280, 720),
+  };
 }
 
 /** Street: the public vehicle and pedestrian clips (768x432) when there, else the 640x360 fixture street. */
 async function streetSetup(dataDir: string | null, tmp: string): Promise<KindSetup> {
   const video = dataDir ? path.join(dataDir, 'video') : null;
-  const analysis = (w: number, h: number) => `{ plates: true, objects: true, motionGate: true, fps: ${FPS}, width: ${w}, height: ${h} }`;
+  const analysis = (w: number, h: number) =>
+    `{ plates: true, objects: true, motionGate: true, fps: ${FPS}, width: ${w}, height: ${h} }`;
   const names = ['car-detection.mp4', 'one-by-one-person-detection.mp4'];
   if (video && names.every((n) => existsSync(path.join(video, n)))) {
     const clips = [];
-    for (const n of names) clips.push({ file: await cameraClip(['-i', path.join(video, n)], path.join(tmp, n), 30), what: `${n} 768x432 (30 s)` });
+    for (const n of names)
+      clips.push({
+        file: await cameraClip(['-i', path.join(video, n)], path.join(tmp, n), 30),
+        what: `${n} 768x432 (30 s)`,
+      });
     return { kind: 'street', clips, width: 768, height: 432, analysis: analysis(768, 432) };
   }
   const file = path.join(root, 'fixtures/media/street.mp4');
-  return { kind: 'street', clips: [{ file, what: 'fixture street.mp4 640x360 (no evaluation data)' }], width: 640, height: 360, analysis: analysis(640, 360) };
+  return {
+    kind: 'street',
+    clips: [{ file, what: 'fixture street.mp4 640x360 (no evaluation data)' }],
+    width: 640,
+    height: 360,
+    analysis: analysis(640, 360),
+  };
 }
 
 function cameraYaml(setup: KindSetup, rtsp: RtspFixtureServer, count: number, threads: number): string {
-  const cameras = Array.from({ length: count }, (_, i) => `
+  const cameras = Array.from(
+    { length: count },
+    (_, i) => `
   - { id: ${setup.kind}-${i + 1}, name: C${i + 1}, source: "${rtsp.url(`${setup.kind}${i + 1}`)}", kind: ${setup.kind},${setup.kind === 'checkpoint' ? ' checkpointLevel: 1,' : ''}
-      lat: 22.54, lon: 114.05, district: d, analysis: ${setup.analysis} }`).join('');
+      lat: 22.54, lon: 114.05, district: d, analysis: ${setup.analysis} }`,
+  ).join('');
   return `plates: { threads: ${threads} }\nvision: { threads: ${threads} }\ncameras:${cameras}\n`;
 }
 
@@ -92,7 +146,8 @@ function children(): Map<number, { comm: string; cpu: number }> {
       const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
       const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(fields[1]) === process.pid) out.set(Number(d), { comm, cpu: (Number(fields[11]) + Number(fields[12])) / CLK_TCK });
+      if (Number(fields[1]) === process.pid)
+        out.set(Number(d), { comm, cpu: (Number(fields[11]) + Number(fields[12])) / CLK_TCK });
     } catch {
       // gone meanwhile
     }
@@ -135,10 +190,17 @@ async function measure(ids: string[], seconds: number) {
   const perCamera = ids.map((id) => {
     const a = c0.get(id) ?? { in: 0, analysed: 0, dropped: 0 };
     const b = c1.get(id) ?? { in: 0, analysed: 0, dropped: 0 };
-    return { id, analysedFps: (b.analysed - a.analysed) / wall, decodedFps: (b.in - a.in) / wall, in: b.in - a.in, dropped: b.dropped - a.dropped };
+    return {
+      id,
+      analysedFps: (b.analysed - a.analysed) / wall,
+      decodedFps: (b.in - a.in) / wall,
+      in: b.in - a.in,
+      dropped: b.dropped - a.dropped,
+    };
   });
   const decoded = perCamera.map((c) => c.decodedFps);
-  const childCpu = (comm: string) => [...k1].filter(([, c]) => c.comm === comm).reduce((s, [pid, c]) => s + c.cpu - (k0.get(pid)?.cpu ?? 0), 0) / wall;
+  const childCpu = (comm: string) =>
+    [...k1].filter(([, c]) => c.comm === comm).reduce((s, [pid, c]) => s + c.cpu - (k0.get(pid)?.cpu ?? 0), 0) / wall;
   const nodeCores = (p1.user + p1.system) / 1e6 / wall;
   const ffmpegCores = childCpu('ffmpeg');
   const rtspCores = childCpu('python3');
@@ -148,13 +210,22 @@ async function measure(ids: string[], seconds: number) {
   return {
     cameras: ids.length,
     analysedFpsPerCamera: { min: round(Math.min(...fps)), mean: round(fps.reduce((s, x) => s + x, 0) / fps.length) },
-    decodedFpsPerCamera: { min: round(Math.min(...decoded)), mean: round(decoded.reduce((s, x) => s + x, 0) / decoded.length) },
+    decodedFpsPerCamera: {
+      min: round(Math.min(...decoded)),
+      mean: round(decoded.reduce((s, x) => s + x, 0) / decoded.length),
+    },
     // Frames the pipeline replaced while busy, of those decoded (its own counter), and frames not analysed of the 5 fps
     // the cameras send (also those that never left ffmpeg or the socket while the node was too busy to read them).
     droppedShare: framesIn ? round(perCamera.reduce((s, c) => s + c.dropped, 0) / framesIn, 3) : null,
     notAnalysedShare: round(Math.max(0, 1 - fps.reduce((s, x) => s + x, 0) / (FPS * fps.length)), 3),
     keepsUp: fps.every((f) => f >= KEEP * FPS),
-    cpuCores: { nodeProcess: round(nodeCores), ffmpegDecoders: round(ffmpegCores), node: round(nodeCores + ffmpegCores), rtspServer: round(rtspCores), otherProcesses: round(Math.max(0, machineCores - nodeCores - ffmpegCores - rtspCores)) },
+    cpuCores: {
+      nodeProcess: round(nodeCores),
+      ffmpegDecoders: round(ffmpegCores),
+      node: round(nodeCores + ffmpegCores),
+      rtspServer: round(rtspCores),
+      otherProcesses: round(Math.max(0, machineCores - nodeCores - ffmpegCores - rtspCores)),
+    },
     loadAverage1m: round(os.loadavg()[0]),
   };
 }
@@ -162,12 +233,26 @@ async function measure(ids: string[], seconds: number) {
 type Step = Awaited<ReturnType<typeof measure>>;
 
 /** Steps one kind's camera count up on one set of workers until a step fails to keep up (or the last step). */
-async function stepKind(setup: KindSetup, steps: number[], o: { seconds: number; warmup: number; threads: number; redis: Redis; prefix: string }) {
+async function stepKind(
+  setup: KindSetup,
+  steps: number[],
+  o: { seconds: number; warmup: number; threads: number; redis: Redis; prefix: string },
+) {
   const max = Math.max(...steps);
-  const rtsp = await startRtspFixtureServer({ streams: Array.from({ length: max }, (_, i) => ({ mount: `${setup.kind}${i + 1}`, file: setup.clips[i % setup.clips.length].file })) });
+  const rtsp = await startRtspFixtureServer({
+    streams: Array.from({ length: max }, (_, i) => ({
+      mount: `${setup.kind}${i + 1}`,
+      file: setup.clips[i % setup.clips.length].file,
+    })),
+  });
   const config: Config = parseConfig(cameraYaml(setup, rtsp, max, o.threads), `<cameras-per-node ${setup.kind}>`);
   const bus = new EventBus(o.redis, o.prefix);
-  const workers = new CameraWorkers(config, { queues: new QueueSet(o.redis, o.prefix), bus, cameraStatus: new CameraStatusStore(o.redis, `${o.prefix}:camera-status`), log: createLogger('bench-cameras', true) });
+  const workers = new CameraWorkers(config, {
+    queues: new QueueSet(o.redis, o.prefix),
+    bus,
+    cameraStatus: new CameraStatusStore(o.redis, `${o.prefix}:camera-status`),
+    log: createLogger('bench-cameras', true),
+  });
   const result: Step[] = [];
   try {
     await workers.preload(config.cameras);
@@ -176,7 +261,10 @@ async function stepKind(setup: KindSetup, steps: number[], o: { seconds: number;
       for (const camera of config.cameras.slice(workers.cameraIds().length, n)) await workers.startCamera(camera);
       process.stderr.write(`  ${setup.kind}: ${n} cameras\n`);
       await sleep(o.warmup * 1000);
-      const step = await measure(config.cameras.slice(0, n).map((c) => c.id), o.seconds);
+      const step = await measure(
+        config.cameras.slice(0, n).map((c) => c.id),
+        o.seconds,
+      );
       result.push(step);
       if (!step.keepsUp) break;
     }
@@ -190,7 +278,9 @@ async function stepKind(setup: KindSetup, steps: number[], o: { seconds: number;
     analysis: setup.analysis,
     steps: result,
     camerasPerNode: kept.length ? Math.max(...kept) : 0,
-    limit: result.at(-1)?.keepsUp ? `every step kept up; try more than ${result.at(-1)?.cameras}` : `frames drop at ${result.at(-1)?.cameras} cameras`,
+    limit: result.at(-1)?.keepsUp
+      ? `every step kept up; try more than ${result.at(-1)?.cameras}`
+      : `frames drop at ${result.at(-1)?.cameras} cameras`,
     fromCpuCost: result.length ? fromCpuCost(result.at(-1) as Step, o.threads) : null,
   };
 }
@@ -230,7 +320,8 @@ export default async function camerasPerNode(ctx: BenchContext) {
   const results: Record<string, unknown> = {};
   try {
     for (const kind of kinds) {
-      const setup = kind === 'checkpoint' ? await checkpointSetup(ctx.dataDir, tmp) : await streetSetup(ctx.dataDir, tmp);
+      const setup =
+        kind === 'checkpoint' ? await checkpointSetup(ctx.dataDir, tmp) : await streetSetup(ctx.dataDir, tmp);
       results[kind] = await stepKind(setup, steps, { seconds, warmup, threads, redis, prefix });
     }
   } finally {
@@ -242,8 +333,14 @@ export default async function camerasPerNode(ctx: BenchContext) {
   }
   return {
     what: `one node process (ORT ${threads} thread(s) per model; 1 is the default) analysing N cameras at ${FPS} fps over RTSP; a camera keeps up at >= ${KEEP * 100}% of ${FPS} fps`,
-    machine: { cores: os.cpus().length, started, loadAverageBefore: loadBefore, loadAverageAfter: os.loadavg().map((x) => round(x)) },
-    caveat: 'the machine is shared: otherProcesses and the load average show the CPU others took meanwhile, so these counts are pessimistic for a dedicated node. Not included: recording, image diagnostics, the API and queue workers.',
+    machine: {
+      cores: os.cpus().length,
+      started,
+      loadAverageBefore: loadBefore,
+      loadAverageAfter: os.loadavg().map((x) => round(x)),
+    },
+    caveat:
+      'the machine is shared: otherProcesses and the load average show the CPU others took meanwhile, so these counts are pessimistic for a dedicated node. Not included: recording, image diagnostics, the API and queue workers.',
     perStep: `${warmup} s warm-up after adding cameras, then ${seconds} s measured`,
     ...results,
   };

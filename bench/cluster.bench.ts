@@ -8,8 +8,17 @@ import { startCluster, type ClusterHarness } from '../test/helpers/cluster.js';
 import { stopTestRedis } from '../test/helpers/redis.js';
 import type { BenchContext } from './run.js';
 
-interface CameraView { id: string; status: { state: string; lastFrameAt?: number | null }; holder: { nodeId: string; token: number } | null }
-interface NodeView { id: string; roles: string[]; capacity: number; camerasHeld: number }
+interface CameraView {
+  id: string;
+  status: { state: string; lastFrameAt?: number | null };
+  holder: { nodeId: string; token: number } | null;
+}
+interface NodeView {
+  id: string;
+  roles: string[];
+  capacity: number;
+  camerasHeld: number;
+}
 
 const NODES = ['node-a', 'node-b', 'node-c'];
 const CAPACITY = 4;
@@ -36,10 +45,13 @@ async function poll<T>(check: () => Promise<T | undefined>, timeoutMs: number, e
 }
 
 const cameras = (h: ClusterHarness) => h.apiGet<{ cameras: CameraView[] }>('/cameras').then((r) => r.cameras);
-const cameraNodes = (h: ClusterHarness) => h.apiGet<{ nodes: NodeView[] }>('/nodes').then((r) => r.nodes.filter((n) => n.roles.includes('cameras')));
+const cameraNodes = (h: ClusterHarness) =>
+  h.apiGet<{ nodes: NodeView[] }>('/nodes').then((r) => r.nodes.filter((n) => n.roles.includes('cameras')));
 
 /** Kills the busiest node and times, per camera it held, until another node holds its lease, and until it has picture again. */
-async function killRound(h: ClusterHarness): Promise<{ node: string; seconds: number[]; leaseSeconds: number[]; missing: number }> {
+async function killRound(
+  h: ClusterHarness,
+): Promise<{ node: string; seconds: number[]; leaseSeconds: number[]; missing: number }> {
   const before = await cameras(h);
   const counts = new Map<string, number>();
   for (const c of before) if (c.holder) counts.set(c.holder.nodeId, (counts.get(c.holder.nodeId) ?? 0) + 1);
@@ -53,15 +65,29 @@ async function killRound(h: ClusterHarness): Promise<{ node: string; seconds: nu
     for (const c of await cameras(h)) {
       if (!lost.includes(c.id) || seconds.has(c.id)) continue;
       if (c.holder && c.holder.nodeId !== victim && !leased.has(c.id)) leased.set(c.id, (Date.now() - killedAt) / 1000);
-      if (c.holder && c.holder.nodeId !== victim && c.status.state === 'online' && (c.status.lastFrameAt ?? 0) > killedAt) seconds.set(c.id, (Date.now() - killedAt) / 1000);
+      if (
+        c.holder &&
+        c.holder.nodeId !== victim &&
+        c.status.state === 'online' &&
+        (c.status.lastFrameAt ?? 0) > killedAt
+      )
+        seconds.set(c.id, (Date.now() - killedAt) / 1000);
     }
     return seconds.size === lost.length ? true : undefined;
   }, 60_000);
-  return { node: victim, seconds: [...seconds.values()], leaseSeconds: [...leased.values()], missing: lost.length - seconds.size };
+  return {
+    node: victim,
+    seconds: [...seconds.values()],
+    leaseSeconds: [...leased.values()],
+    missing: lost.length - seconds.size,
+  };
 }
 
 /** Seconds in which two tokens of one camera both produced reads (their read spans overlap), summed over cameras. */
-async function doubleAnalysisSeconds(h: ClusterHarness, cameraCount: number): Promise<{ seconds: number; reads: number }> {
+async function doubleAnalysisSeconds(
+  h: ClusterHarness,
+  cameraCount: number,
+): Promise<{ seconds: number; reads: number }> {
   const redis = new Redis(h.redisUrl, { maxRetriesPerRequest: null });
   const q = new Queue('plate-reads', { connection: redis, prefix: h.prefix });
   const jobs = (await q.getCompleted(0, -1)).map((j) => j.data as PlateReadEvent).filter((d) => d.fence);
@@ -84,7 +110,13 @@ async function doubleAnalysisSeconds(h: ClusterHarness, cameraCount: number): Pr
 export default async function clusterBench(ctx: BenchContext) {
   const kills = arg(ctx, 'kills', 5);
   const cameraCount = arg(ctx, 'cameras', 6);
-  const h = await startCluster({ name: 'bench-cluster', cameras: cameraCount, capacity: CAPACITY, rebalanceMs: 2000, fps: 1 });
+  const h = await startCluster({
+    name: 'bench-cluster',
+    cameras: cameraCount,
+    capacity: CAPACITY,
+    rebalanceMs: 2000,
+    fps: 1,
+  });
   try {
     for (const id of NODES) h.spawn(id);
     const balanced = async () => {
@@ -106,17 +138,36 @@ export default async function clusterBench(ctx: BenchContext) {
     const double = await doubleAnalysisSeconds(h, cameraCount);
     // One node left, more cameras than it may hold: it takes exactly its capacity.
     for (const id of NODES.slice(1)) await h.nodes.get(id)?.kill('SIGKILL');
-    const alone = await poll(async () => {
-      const [node] = (await cameraNodes(h)).filter((n) => n.id === NODES[0]);
-      const nodes = await cameraNodes(h);
-      return nodes.length === 1 && node && node.camerasHeld >= Math.min(CAPACITY, cameraCount) ? node : undefined;
-    }, 60_000, 500);
+    const alone = await poll(
+      async () => {
+        const [node] = (await cameraNodes(h)).filter((n) => n.id === NODES[0]);
+        const nodes = await cameraNodes(h);
+        return nodes.length === 1 && node && node.camerasHeld >= Math.min(CAPACITY, cameraCount) ? node : undefined;
+      },
+      60_000,
+      500,
+    );
     return {
       // The timing test/helpers/cluster.ts gives the nodes (the config defaults).
-      setup: { nodes: NODES.length, cameras: cameraCount, capacity: CAPACITY, heartbeatMs: 2000, leaseMs: 5000, renewMs: 500, fps: 1 },
+      setup: {
+        nodes: NODES.length,
+        cameras: cameraCount,
+        capacity: CAPACITY,
+        heartbeatMs: 2000,
+        leaseMs: 5000,
+        renewMs: 500,
+        fps: 1,
+      },
       firstBalancedS,
       // Kill to picture again on another node (the 10 s goal); of it, kill to the new lease (seen through GET /cameras).
-      takeoverS: { p50: quantile(all, 0.5), p95: quantile(all, 0.95), max: quantile(all, 1), samples: all.length, kills, camerasNotTakenOver: rounds.reduce((s, r) => s + r.missing, 0) },
+      takeoverS: {
+        p50: quantile(all, 0.5),
+        p95: quantile(all, 0.95),
+        max: quantile(all, 1),
+        samples: all.length,
+        kills,
+        camerasNotTakenOver: rounds.reduce((s, r) => s + r.missing, 0),
+      },
       newLeaseS: { p50: quantile(leasedAll, 0.5), p95: quantile(leasedAll, 0.95), max: quantile(leasedAll, 1) },
       loadAverage: os.loadavg().map((x) => Number(x.toFixed(2))),
       doubleAnalysisS: double.seconds,

@@ -2,10 +2,12 @@
 // and the config of a one-checkpoint node with two units around it.
 
 /** `--name=N` from the benchmark's arguments, or the fallback. */
-export const numArg = (args: string[], name: string, fallback: number) => Number(args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
+export const numArg = (args: string[], name: string, fallback: number) =>
+  Number(args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
 
 /** The p-th percentile (0-100) of xs, nearest rank. */
-export const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
+export const percentile = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
 
 /** xorshift32 from a fixed seed: repeatable across runs, so figures compare. Returns 0..n-1. */
 export function seededRandom(seed = 20261124): (n: number) => number {

@@ -29,9 +29,15 @@ async function medians<K extends string>(fns: Record<K, () => Promise<unknown> |
       if (round >= WARMUP) times[k].push(performance.now() - t);
     }
     const done = times[keys[0]].length;
-    if (done >= MIN_RUNS && keys.reduce((sum, k) => sum + times[k].reduce((a, b) => a + b, 0), 0) >= MIN_MS * keys.length) break;
+    if (
+      done >= MIN_RUNS &&
+      keys.reduce((sum, k) => sum + times[k].reduce((a, b) => a + b, 0), 0) >= MIN_MS * keys.length
+    )
+      break;
   }
-  return Object.fromEntries(keys.map((k) => [k, times[k].sort((a, b) => a - b)[Math.floor(times[k].length / 2)]])) as Record<K, number>;
+  return Object.fromEntries(
+    keys.map((k) => [k, times[k].sort((a, b) => a - b)[Math.floor(times[k].length / 2)]]),
+  ) as Record<K, number>;
 }
 
 const round = (v: number, digits = 2) => Number(v.toFixed(digits));
@@ -54,7 +60,8 @@ function embedders(session: ort.InferenceSession, reference: FaceApiReference): 
       const rgb = new Float32Array(b.width * b.height * 3);
       for (let y = 0; y < b.height; y++)
         for (let x = 0; x < b.width; x++)
-          for (let c = 0; c < 3; c++) rgb[(y * b.width + x) * 3 + c] = image.data[((b.y + y) * image.width + b.x + x) * 3 + c];
+          for (let c = 0; c < 3; c++)
+            rgb[(y * b.width + x) * 3 + c] = image.data[((b.y + y) * image.width + b.x + x) * 3 + c];
       return reference.describe(rgb, b.width, b.height);
     },
   };
@@ -62,7 +69,11 @@ function embedders(session: ort.InferenceSession, reference: FaceApiReference): 
 
 /** Grey or colour, with or without alpha: always 3-channel RGB, as face-api's tensors are. */
 async function readRgb(file: string): Promise<RgbImage> {
-  const { data, info } = await sharp(file).removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+  const { data, info } = await sharp(file)
+    .removeAlpha()
+    .toColourspace('srgb')
+    .raw()
+    .toBuffer({ resolveWithObject: true });
   if (info.channels !== 3) throw new Error(`${file}: decoded to ${info.channels} channels, expected 3`);
   return { data, width: info.width, height: info.height, channels: 3 };
 }
@@ -122,30 +133,47 @@ function bestThreshold(scored: { score: number; same: boolean }[], sameAbove: bo
   });
   const correct = Math.max(...gaps.map((g) => g.correct));
   const best = gaps.filter((g) => g.correct === correct);
-  const mid = (g: (typeof gaps)[number]) => (Number.isFinite(g.from) && Number.isFinite(g.to) ? (g.from + g.to) / 2 : Number.isFinite(g.from) ? g.from : g.to);
+  const mid = (g: (typeof gaps)[number]) =>
+    Number.isFinite(g.from) && Number.isFinite(g.to) ? (g.from + g.to) / 2 : Number.isFinite(g.from) ? g.from : g.to;
   const out = (v: number) => round(sameAbove ? v : -v, 4);
   const span = [out(best[0].from), out(best.at(-1)!.to)].sort((a, b) => a - b);
-  return { accuracyPct: round((100 * correct) / s.length), threshold: out(mid(best[0])), span, correct, pairs: s.length };
+  return {
+    accuracyPct: round((100 * correct) / s.length),
+    threshold: out(mid(best[0])),
+    span,
+    correct,
+    pairs: s.length,
+  };
 }
 
 /** Fixed thresholds not tuned on these pairs: FACTS's best cosine for face-api, and face-api's customary euclidean 0.6. */
 const FIXED = { cosine: 0.919, euclidean: 0.6 };
 
 function verification(faces: Face[], key: 'onnx' | 'faceapi' | 'onnxWhole') {
-  const pairs = faces.flatMap((a, i) => faces.slice(i + 1).map((b) => ({ a: a[key], b: b[key], same: a.identity === b.identity })));
+  const pairs = faces.flatMap((a, i) =>
+    faces.slice(i + 1).map((b) => ({ a: a[key], b: b[key], same: a.identity === b.identity })),
+  );
   const cos = pairs.map((p) => ({ score: cosine(p.a, p.b), same: p.same }));
   const dist = pairs.map((p) => ({ score: euclidean(p.a, p.b), same: p.same }));
   const pct = (right: number) => round((100 * right) / pairs.length);
   return {
-    cosine: { ...bestThreshold(cos, true), [`accuracyPctAt${FIXED.cosine}`]: pct(cos.filter((p) => p.score >= FIXED.cosine === p.same).length) },
-    euclidean: { ...bestThreshold(dist, false), [`accuracyPctAt${FIXED.euclidean}`]: pct(dist.filter((p) => p.score <= FIXED.euclidean === p.same).length) },
+    cosine: {
+      ...bestThreshold(cos, true),
+      [`accuracyPctAt${FIXED.cosine}`]: pct(cos.filter((p) => p.score >= FIXED.cosine === p.same).length),
+    },
+    euclidean: {
+      ...bestThreshold(dist, false),
+      [`accuracyPctAt${FIXED.euclidean}`]: pct(dist.filter((p) => p.score <= FIXED.euclidean === p.same).length),
+    },
   };
 }
 
 async function accuracy(dataDir: string, reference: FaceApiReference, e: Embedders) {
   const root = path.join(dataDir, 'faces/faceapi');
   // Identity = folder; the loose photos beside the folders have no identity and are left out.
-  const identities = readdirSync(root).filter((d) => statSync(path.join(root, d)).isDirectory()).sort();
+  const identities = readdirSync(root)
+    .filter((d) => statSync(path.join(root, d)).isDirectory())
+    .sort();
   const faces: Face[] = [];
   for (const identity of identities) {
     for (const name of readdirSync(path.join(root, identity)).sort()) {
@@ -187,7 +215,9 @@ export default async function faceapi(ctx: BenchContext): Promise<unknown> {
     const reference = await loadFaceApiReference();
     const e = embedders(session, reference);
     const ms = await speed(session, reference, e);
-    const verify = ctx.dataDir ? await accuracy(ctx.dataDir, reference, e) : { skipped: 'no data directory (../shared/data)' };
+    const verify = ctx.dataDir
+      ? await accuracy(ctx.dataDir, reference, e)
+      : { skipped: 'no data directory (../shared/data)' };
     return {
       method:
         `median of >= ${MIN_RUNS} rounds and >= ${MIN_MS} ms per timing after ${WARMUP} warm-up rounds, the four timings alternating; batch 1; ORT 1 thread, optimisation 'all', ` +

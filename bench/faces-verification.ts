@@ -17,7 +17,10 @@ const r3 = (v: number) => Math.round(v * 1000) / 1000;
 async function labelledPairs(dir: string, analyzer: ChipAnalyzer): Promise<Scored & { noFace: number }> {
   const faces: { id: string; e: Float32Array }[] = [];
   let noFace = 0;
-  for (const id of readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort()) {
+  for (const id of readdirSync(dir, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort()) {
     for (const f of readdirSync(path.join(dir, id)).sort()) {
       const found = (await analyzer.faces(await decodeImage(path.join(dir, id, f)))).sort((a, b) => b.width - a.width);
       if (found[0]) faces.push({ id, e: found[0].embedding });
@@ -25,7 +28,9 @@ async function labelledPairs(dir: string, analyzer: ChipAnalyzer): Promise<Score
     }
   }
   const out: Scored & { noFace: number } = { same: [], different: [], noFace };
-  for (let i = 0; i < faces.length; i++) for (let j = i + 1; j < faces.length; j++) (faces[i].id === faces[j].id ? out.same : out.different).push(dot(faces[i].e, faces[j].e));
+  for (let i = 0; i < faces.length; i++)
+    for (let j = i + 1; j < faces.length; j++)
+      (faces[i].id === faces[j].id ? out.same : out.different).push(dot(faces[i].e, faces[j].e));
   return out;
 }
 
@@ -43,7 +48,8 @@ async function impostorPairs(analyzer: ChipAnalyzer): Promise<Scored & { faces: 
   for (const npm of GROUP_PHOTOS) {
     const faces = (await analyzer.faces(await decodeImage(resolveSource({ npm })))).filter((f) => f.quality >= 0.25);
     out.faces += faces.length;
-    for (let i = 0; i < faces.length; i++) for (let j = i + 1; j < faces.length; j++) out.different.push(dot(faces[i].embedding, faces[j].embedding));
+    for (let i = 0; i < faces.length; i++)
+      for (let j = i + 1; j < faces.length; j++) out.different.push(dot(faces[i].embedding, faces[j].embedding));
   }
   return out;
 }
@@ -70,7 +76,10 @@ export async function verification(analyzer: ChipAnalyzer, faceapiDir: string | 
     sets.faceapi = { ...at(s, threshold), note: `${s.noFace} photos without a face` };
   }
   const imp = await impostorPairs(analyzer);
-  sets.npmGroupPhotos = { ...at(imp, threshold), note: `${imp.faces} faces in ${GROUP_PHOTOS.length} group photos, impostor pairs within each photo` };
+  sets.npmGroupPhotos = {
+    ...at(imp, threshold),
+    note: `${imp.faces} faces in ${GROUP_PHOTOS.length} group photos, impostor pairs within each photo`,
+  };
   const holdsAll = Math.max(...Object.values(sets).map((s) => s.thresholdForFar1Pct));
   return { scoring: 'cosine', threshold, sets, thresholdHoldingFar1PctOnEverySet: holdsAll };
 }

@@ -28,9 +28,17 @@ const pct = (v: number) => round(100 * v, 1);
 
 async function evaluation(dir: string, analyzer: ChipAnalyzer) {
   const { photos, msPerPhoto } = await embedPhotos(dir, analyzer);
-  const cohort = await loadCohort({ model: analyzer.model, faces: async (f) => analyzer.faces(await decodeImage(f)) }, cohortFiles());
+  const cohort = await loadCohort(
+    { model: analyzer.model, faces: async (f) => analyzer.faces(await decodeImage(f)) },
+    cohortFiles(),
+  );
   const report = async (scoring: 'snorm' | 'cosine') => {
-    const r = await evaluate(photos, DEFAULT_FACE_THRESHOLD[scoring], analyzer.dim, scoring === 'snorm' ? cohort : null);
+    const r = await evaluate(
+      photos,
+      DEFAULT_FACE_THRESHOLD[scoring],
+      analyzer.dim,
+      scoring === 'snorm' ? cohort : null,
+    );
     return {
       rank1Pct: pct(r.rank1),
       atDefaultThreshold: { threshold: r.threshold, tarPct: pct(r.tar), farPct: pct(r.far) },
@@ -50,7 +58,13 @@ async function evaluation(dir: string, analyzer: ChipAnalyzer) {
 
 /** A Redis stand-in: the watchlist service only publishes and subscribes to its change channel here. */
 function quietRedis(): Redis {
-  const stub = { publish: async () => 0, subscribe: async () => 1, on: () => stub, quit: async () => 'OK', duplicate: () => stub };
+  const stub = {
+    publish: async () => 0,
+    subscribe: async () => 1,
+    on: () => stub,
+    quit: async () => 'OK',
+    duplicate: () => stub,
+  };
   return stub as unknown as Redis;
 }
 
@@ -60,19 +74,43 @@ async function enrolment(files: { label: string; bytes: Buffer }[], analyzer: Ch
   try {
     await migrate(db);
     const config = facesSchema.parse({ score: 'cosine' });
-    const service = new FaceWatchlistService(new SubjectRepo(db), new AuditRepo(db), new EventBus(quietRedis()), config, createLogger('bench', true), async () => analyzer);
+    const service = new FaceWatchlistService(
+      new SubjectRepo(db),
+      new AuditRepo(db),
+      new EventBus(quietRedis()),
+      config,
+      createLogger('bench', true),
+      async () => analyzer,
+    );
     await service.start();
-    const by: Principal = { tokenId: 'bench', name: 'bench', role: 'admin', subject: null, personId: 'bench', scope: null };
+    const by: Principal = {
+      tokenId: 'bench',
+      name: 'bench',
+      role: 'admin',
+      subject: null,
+      personId: 'bench',
+      scope: null,
+    };
     const expires = new Date(Date.now() + 86400_000).toISOString();
     const started = performance.now();
     let ok = 0;
     for (const [i, f] of files.entries()) {
-      const { photos } = await service.create({ name: `subject ${i}`, category: 'suspect', reason: 'benchmark', expiresAt: expires }, [{ bytes: f.bytes, source: 'bench', name: f.label }], by, 'benchmark');
+      const { photos } = await service.create(
+        { name: `subject ${i}`, category: 'suspect', reason: 'benchmark', expiresAt: expires },
+        [{ bytes: f.bytes, source: 'bench', name: f.label }],
+        by,
+        'benchmark',
+      );
       ok += photos.filter((p) => p.ok).length;
     }
     const seconds = (performance.now() - started) / 1000;
     await service.stop();
-    return { photos: files.length, enrolled: ok, photosPerSecond: round(files.length / seconds, 1), msPerPhoto: round((1000 * seconds) / files.length, 1) };
+    return {
+      photos: files.length,
+      enrolled: ok,
+      photosPerSecond: round(files.length / seconds, 1),
+      msPerPhoto: round((1000 * seconds) / files.length, 1),
+    };
   } finally {
     await db.close();
   }
@@ -95,7 +133,10 @@ async function livePath(analyzer: ChipAnalyzer) {
     const ms: number[] = [];
     for (let i = 0; i < frames; i++) {
       const t = performance.now();
-      const r = await watch.onFrame({ ...image, cameraId: 'bench', seq: i, capturedAt: 1_000_000 + i * 200 }, withPersons ? persons : null);
+      const r = await watch.onFrame(
+        { ...image, cameraId: 'bench', seq: i, capturedAt: 1_000_000 + i * 200 },
+        withPersons ? persons : null,
+      );
       ms.push(performance.now() - t);
       if (i === frames - 1 && r.embedded) throw new Error('tracks still embedding at the last frame');
     }
@@ -108,8 +149,14 @@ async function livePath(analyzer: ChipAnalyzer) {
   const mean = (v: number[]) => round(v.reduce((a, b) => a + b, 0) / v.length, 1);
   return {
     faces: faces.length,
-    personRegions: { msPerFrameWhileDeciding: mean(regions.slice(0, 3)), msPerFrameAfterDecisions: mean(regions.slice(3)) },
-    wholeFrameTiled: { msPerFrameWhileDeciding: mean(whole.slice(0, 3)), msPerFrameAfterDecisions: mean(whole.slice(3)) },
+    personRegions: {
+      msPerFrameWhileDeciding: mean(regions.slice(0, 3)),
+      msPerFrameAfterDecisions: mean(regions.slice(3)),
+    },
+    wholeFrameTiled: {
+      msPerFrameWhileDeciding: mean(whole.slice(0, 3)),
+      msPerFrameAfterDecisions: mean(whole.slice(3)),
+    },
   };
 }
 
@@ -117,14 +164,19 @@ export default async function faces(ctx: BenchContext): Promise<unknown> {
   const analyzer = await createChipAnalyzer();
   const dir = ctx.dataDir ? path.join(ctx.dataDir, 'faces/faceapi') : null;
   const faceid = readFileSync(resolveSource({ npm: '@vladmandic/human/assets/screenshot-faceid.jpg' }));
-  const closeCrops = dir ? listIdentities(dir).flatMap((i) => i.files.map((f) => ({ label: path.basename(f), bytes: readFileSync(f) }))) : [];
+  const closeCrops = dir
+    ? listIdentities(dir).flatMap((i) => i.files.map((f) => ({ label: path.basename(f), bytes: readFileSync(f) })))
+    : [];
   const evaluated = dir ? await evaluation(dir, analyzer) : { skipped: 'no data directory (../shared/data)' };
   // One fixed threshold (the cosine default) on every face set, and what each set would need for 1% false accepts.
   const verified = await verification(analyzer, dir, DEFAULT_FACE_THRESHOLD.cosine);
   const live = await livePath(analyzer);
   const enrolled = {
     closeCrops150px: closeCrops.length ? await enrolment(closeCrops, analyzer) : { skipped: 'no data directory' },
-    photo800x564: await enrolment(Array.from({ length: 20 }, (_, i) => ({ label: `faceid-${i}.jpg`, bytes: faceid })), analyzer),
+    photo800x564: await enrolment(
+      Array.from({ length: 20 }, (_, i) => ({ label: `faceid-${i}.jpg`, bytes: faceid })),
+      analyzer,
+    ),
   };
   return {
     method:

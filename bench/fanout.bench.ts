@@ -24,7 +24,10 @@ const plateOf = (i: number) => `粤B${String(10000 + i)}`;
 function nodeYaml(units: number, alerts: number): string {
   const ids = Array.from({ length: units }, (_, i) => `u${i}`);
   // Units on a ring 300 m to 3 km around the gate, so every alert finds a fresh, available unit.
-  const at = (i: number) => ({ lat: GATE.lat + (0.003 + (i % 10) * 0.003) * Math.cos(i), lon: GATE.lon + (0.003 + (i % 10) * 0.003) * Math.sin(i) });
+  const at = (i: number) => ({
+    lat: GATE.lat + (0.003 + (i % 10) * 0.003) * Math.cos(i),
+    lon: GATE.lon + (0.003 + (i % 10) * 0.003) * Math.sin(i),
+  });
   return `
 dispatch: { ackTimeoutSeconds: 600, staleAfterSeconds: 3600, maxAttempts: 1 }
 cameras:
@@ -41,7 +44,12 @@ ${ids.map((id, i) => `    - { unit: ${id}, lat: ${at(i).lat.toFixed(6)}, lon: ${
 `;
 }
 
-const stats = (xs: number[]) => ({ deliveries: xs.length, p50Ms: percentile(xs, 50), p95Ms: percentile(xs, 95), maxMs: Math.max(...xs) });
+const stats = (xs: number[]) => ({
+  deliveries: xs.length,
+  p50Ms: percentile(xs, 50),
+  p95Ms: percentile(xs, 95),
+  maxMs: Math.max(...xs),
+});
 
 export default async function fanout(ctx: BenchContext) {
   const unitCount = numArg(ctx.args, 'units', 150);
@@ -49,13 +57,23 @@ export default async function fanout(ctx: BenchContext) {
   const alertCount = numArg(ctx.args, 'alerts', 50);
   const gapMs = numArg(ctx.args, 'gap', 300);
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'vigil-bench-fanout-'));
-  const loaded = { file: 'bench.yaml', root, config: parseConfig(nodeYaml(unitCount, alertCount)), env: { redisUrl: await testRedisUrl(), dataDir } };
+  const loaded = {
+    file: 'bench.yaml',
+    root,
+    config: parseConfig(nodeYaml(unitCount, alertCount)),
+    env: { redisUrl: await testRedisUrl(), dataDir },
+  };
   const node = await startNode(loaded, createLogger('bench', true), { port: 0, queuePrefix: freshPrefix('fanout') });
   const clients: SseClient[] = [];
   try {
     const url = `${node.url}/api/v1/stream`;
     const unitTokens = (node.demo?.tokens ?? []).filter((t) => t.role === 'unit');
-    const operatorTokens = await Promise.all(Array.from({ length: operatorCount }, async (_, i) => (await node.infra.repos.tokens.create(`bench-operator-${i}`, 'operator', null)).token));
+    const operatorTokens = await Promise.all(
+      Array.from(
+        { length: operatorCount },
+        async (_, i) => (await node.infra.repos.tokens.create(`bench-operator-${i}`, 'operator', null)).token,
+      ),
+    );
     const operators = operatorTokens.map((token) => new SseClient(url, token));
     const units = unitTokens.map((t) => new SseClient(url, t.token));
     clients.push(...operators, ...units);
@@ -71,8 +89,21 @@ export default async function fanout(ctx: BenchContext) {
     for (let i = 0; i < alertCount; i++) {
       const now = Date.now();
       const eventId = randomUUID();
-      await node.queues.add('plate-reads', { eventId, cameraId: 'gate-1', plate: plateOf(i), confidence: 0.95, format: 'cn', firstSeen: now, lastSeen: now, capturedAt: now, readCount: 1, box: [0.4, 0.5, 0.1, 0.05], update: false });
-      const isThis = (e: { event: string; data: Record<string, unknown> }) => e.event === 'alert' && (e.data.data as { plate?: string } | undefined)?.plate === plateOf(i);
+      await node.queues.add('plate-reads', {
+        eventId,
+        cameraId: 'gate-1',
+        plate: plateOf(i),
+        confidence: 0.95,
+        format: 'cn',
+        firstSeen: now,
+        lastSeen: now,
+        capturedAt: now,
+        readCount: 1,
+        box: [0.4, 0.5, 0.1, 0.05],
+        update: false,
+      });
+      const isThis = (e: { event: string; data: Record<string, unknown> }) =>
+        e.event === 'alert' && (e.data.data as { plate?: string } | undefined)?.plate === plateOf(i);
       const seen = await Promise.all(operators.map((c) => c.waitFor(isThis, 20_000, `alert ${i}`).catch(() => null)));
       const first = seen.find((e) => e !== null);
       if (!first) {
@@ -83,10 +114,14 @@ export default async function fanout(ctx: BenchContext) {
       const createdAt = first.data.at as number;
       const alertId = first.data.alertId as string;
       for (const e of seen) if (e) alertMs.push(e.receivedAt - createdAt);
-      const offer = await Promise.any(units.map((c) => c.waitFor((e) => e.event === 'offer' && e.data.alertId === alertId, 20_000, `offer ${i}`))).catch(() => null);
+      const offer = await Promise.any(
+        units.map((c) => c.waitFor((e) => e.event === 'offer' && e.data.alertId === alertId, 20_000, `offer ${i}`)),
+      ).catch(() => null);
       if (offer) offerMs.push(offer.receivedAt - createdAt);
       else missed++;
-      lastClientMs.push(Math.max(...seen.map((e) => (e ? e.receivedAt - createdAt : 0)), offer ? offer.receivedAt - createdAt : 0));
+      lastClientMs.push(
+        Math.max(...seen.map((e) => (e ? e.receivedAt - createdAt : 0)), offer ? offer.receivedAt - createdAt : 0),
+      );
       await new Promise((r) => setTimeout(r, gapMs));
     }
     return {
@@ -94,7 +129,10 @@ export default async function fanout(ctx: BenchContext) {
       what: `${operators.length} operator + ${units.length} unit SSE clients on one real node (same process, real HTTP); ${alertCount} alerts through plate-reads -> match -> alert -> dispatch, ${gapMs} ms apart; latency from the alert's publication stamp`,
       connectMs,
       operatorsAlertEvent: stats(alertMs),
-      unitOffer: { ...stats(offerMs), note: 'includes the dispatch job (ranking, assignment row, delivery claim) after the alert' },
+      unitOffer: {
+        ...stats(offerMs),
+        note: 'includes the dispatch job (ranking, assignment row, delivery claim) after the alert',
+      },
       allDeliveries: stats([...alertMs, ...offerMs]),
       perAlertLastClient: stats(lastClientMs),
       missed,

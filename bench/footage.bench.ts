@@ -44,19 +44,56 @@ function machineCpu(): { idle: number; total: number } {
 async function cameraLikeFile(dir: string): Promise<string> {
   const file = path.join(dir, 'camera-1080p25.mp4');
   await runTool('ffmpeg', [
-    '-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=1920x1080:rate=25', '-t', '20',
-    '-c:v', 'libx264', '-preset', 'ultrafast', '-b:v', '4M', '-maxrate', '4M', '-bufsize', '8M', '-g', '50', '-bf', '0', '-pix_fmt', 'yuv420p', file,
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc2=size=1920x1080:rate=25',
+    '-t',
+    '20',
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-b:v',
+    '4M',
+    '-maxrate',
+    '4M',
+    '-bufsize',
+    '8M',
+    '-g',
+    '50',
+    '-bf',
+    '0',
+    '-pix_fmt',
+    'yuv420p',
+    file,
   ]);
   return file;
 }
 
 async function recordingCpu(dir: string, source: string) {
-  const server = await startRtspFixtureServer({ streams: Array.from({ length: STREAMS }, (_, i) => ({ mount: `/s${i}`, file: source })) });
+  const server = await startRtspFixtureServer({
+    streams: Array.from({ length: STREAMS }, (_, i) => ({ mount: `/s${i}`, file: source })),
+  });
   const storage = new RecordingStorage(path.join(dir, 'rec'), path.join(dir, 'exp'));
   const index = memoryIndex();
   const filer = new SegmentFiler(storage, index);
-  const recorders = Array.from({ length: STREAMS }, (_, i) =>
-    new Recorder({ cameraId: `cam-${i}`, source: server.url(`/s${i}`), segmentSeconds: 10, storage, filer, accept: async (p) => void (await filer.commit(p)) }));
+  const recorders = Array.from(
+    { length: STREAMS },
+    (_, i) =>
+      new Recorder({
+        cameraId: `cam-${i}`,
+        source: server.url(`/s${i}`),
+        segmentSeconds: 10,
+        storage,
+        filer,
+        accept: async (p) => void (await filer.commit(p)),
+      }),
+  );
   try {
     for (const r of recorders) r.start();
     // Past connection and probing: every recorder has written footage.
@@ -68,7 +105,9 @@ async function recordingCpu(dir: string, source: string) {
     const t0 = performance.now();
     await sleep(MEASURE_S * 1000);
     const seconds = (performance.now() - t0) / 1000;
-    const perStream = pids.map((pid, i) => (existsSync(`/proc/${pid}`) ? (cpuSeconds(pid) - before[i]) / seconds : NaN));
+    const perStream = pids.map((pid, i) =>
+      existsSync(`/proc/${pid}`) ? (cpuSeconds(pid) - before[i]) / seconds : NaN,
+    );
     const node = process.cpuUsage(nodeBefore);
     const machineAfter = machineCpu();
     const footageSeconds = index.rows.reduce((n, r) => n + (r.endAt.getTime() - r.startAt.getTime()) / 1000, 0);
@@ -83,7 +122,10 @@ async function recordingCpu(dir: string, source: string) {
       cpuPercentOfOneCoreAllStreams: round(mean * valid.length * 100, 1),
       nodeIndexingCpuPercent: round(((node.user + node.system) / 1e6 / seconds) * 100, 2),
       // Everything on the (shared) machine: the RTSP server, and other work running at the same time.
-      machineBusyPercentAllProcesses: round((1 - (machineAfter.idle - machineBefore.idle) / (machineAfter.total - machineBefore.total)) * 100, 1),
+      machineBusyPercentAllProcesses: round(
+        (1 - (machineAfter.idle - machineBefore.idle) / (machineAfter.total - machineBefore.total)) * 100,
+        1,
+      ),
       segmentsIndexed: index.rows.length,
       // Proves the streams arrived at full rate: bytes filed over footage seconds.
       receivedMbitPerSecondPerStream: round((footageBytes * 8) / 1e6 / footageSeconds, 2),
@@ -101,7 +143,15 @@ async function exportTimes(dir: string, source: string) {
   const t0 = Date.UTC(2026, 10, 24, 2, 0, 0);
   const started = performance.now();
   // 11 minutes of footage (the 20 s file 33 times) in 60 s segments, the production default.
-  const segments = await importFootage({ file: source, cameraId: 'cam-x', startMs: t0, segmentSeconds: 60, repeat: 33, storage, filer });
+  const segments = await importFootage({
+    file: source,
+    cameraId: 'cam-x',
+    startMs: t0,
+    segmentSeconds: 60,
+    repeat: 33,
+    storage,
+    filer,
+  });
   const synthSeconds = (performance.now() - started) / 1000;
   const results: Record<string, unknown> = { segments: segments.length, synthesiseSeconds: round(synthSeconds, 2) };
   for (const minutes of [1, 10]) {
@@ -111,11 +161,21 @@ async function exportTimes(dir: string, source: string) {
     const out = path.join(dir, `clip-${minutes}m.mp4`);
     const progress: number[] = [];
     const t = performance.now();
-    const clip = await writeClip({ segments, fromMs: from, toMs: to, out, storage, onProgress: (f) => progress.push(f) });
+    const clip = await writeClip({
+      segments,
+      fromMs: from,
+      toMs: to,
+      out,
+      storage,
+      onProgress: (f) => progress.push(f),
+    });
     const seconds = (performance.now() - t) / 1000;
     results[`clip${minutes}min`] = {
-      seconds: round(seconds, 2), mb: round(clip.bytes / 1e6, 1), mbPerSecond: round(clip.bytes / 1e6 / seconds, 0),
-      durationSeconds: round(clip.durationSeconds, 2), progressReports: progress.length,
+      seconds: round(seconds, 2),
+      mb: round(clip.bytes / 1e6, 1),
+      mbPerSecond: round(clip.bytes / 1e6 / seconds, 0),
+      durationSeconds: round(clip.durationSeconds, 2),
+      progressReports: progress.length,
       segmentsJoined: clip.plan.parts.length,
     };
     rmSync(out, { force: true });
@@ -127,7 +187,11 @@ export default async function footageBench(_ctx: BenchContext) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'vigil-bench-footage-'));
   try {
     const source = await cameraLikeFile(dir);
-    return { machine: { cores: os.cpus().length }, recording: await recordingCpu(dir, source), export: await exportTimes(dir, source) };
+    return {
+      machine: { cores: os.cpus().length },
+      recording: await recordingCpu(dir, source),
+      export: await exportTimes(dir, source),
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

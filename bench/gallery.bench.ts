@@ -11,7 +11,12 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { ExactGallery } from '../src/matching/face-gallery-exact.js';
 import { HnswGallery } from '../src/matching/face-gallery-hnsw.js';
-import { FACE_GALLERY_MIGRATION, openPgliteWithVector, PgvectorGallery, pgvectorStatus } from '../src/matching/face-gallery-pgvector.js';
+import {
+  FACE_GALLERY_MIGRATION,
+  openPgliteWithVector,
+  PgvectorGallery,
+  pgvectorStatus,
+} from '../src/matching/face-gallery-pgvector.js';
 import { rebuildFrom, type FaceGallery, type GalleryItem } from '../src/matching/face-gallery.js';
 import { SyntheticFaces, subjectsInGallery } from '../test/support/face-synthetic.js';
 import { openDb } from '../src/store/db.js';
@@ -35,7 +40,12 @@ const log = (msg: string) => process.stderr.write(`  gallery: ${msg}\n`);
 
 function argList(args: string[], name: string, fallback: number[]): number[] {
   const arg = args.find((a) => a.startsWith(`--${name}=`));
-  return arg ? arg.slice(name.length + 3).split(',').map(Number) : fallback;
+  return arg
+    ? arg
+        .slice(name.length + 3)
+        .split(',')
+        .map(Number)
+    : fallback;
 }
 
 interface Probe {
@@ -76,13 +86,22 @@ function recallAt1(top1: (string | undefined)[], truth: (string | undefined)[], 
 }
 
 /** Builds a back end from the batches, then times it and scores it against the truth. */
-async function measure(label: string, make: () => FaceGallery, batches: GalleryItem[][], probes: Probe[], truth: (string | undefined)[]) {
+async function measure(
+  label: string,
+  make: () => FaceGallery,
+  batches: GalleryItem[][],
+  probes: Probe[],
+  truth: (string | undefined)[],
+) {
   const before = rssMB();
   const g = make();
   const t0 = performance.now();
   await rebuildFrom(g, replay(batches, label));
   const buildMs = performance.now() - t0;
-  const memory = { rssDeltaMB: round(rssMB() - before), ...(g instanceof ExactGallery ? { heldMB: round(g.bytes / 2 ** 20) } : {}) };
+  const memory = {
+    rssDeltaMB: round(rssMB() - before),
+    ...(g instanceof ExactGallery ? { heldMB: round(g.bytes / 2 ** 20) } : {}),
+  };
   log(`${label}: built in ${round(buildMs / 1000, 1)} s; searching`);
   const { msPerQuery, top1 } = await timeSearches(g, probes);
   await g.close();
@@ -106,7 +125,11 @@ async function measureHnsw(batches: GalleryItem[][], probes: Probe[], truth: (st
   try {
     t0 = performance.now();
     await g.save(file);
-    const snapshot = { saveMs: round(performance.now() - t0), graphMB: round(statSync(file).size / 2 ** 20), idsMB: round(statSync(`${file}.ids.json`).size / 2 ** 20) };
+    const snapshot = {
+      saveMs: round(performance.now() - t0),
+      graphMB: round(statSync(file).size / 2 ** 20),
+      idsMB: round(statSync(`${file}.ids.json`).size / 2 ** 20),
+    };
     await g.close();
     const byExpansionSearch: Record<number, object> = {};
     for (const ef of [64, 128, 256, 512]) {
@@ -117,14 +140,25 @@ async function measureHnsw(batches: GalleryItem[][], probes: Probe[], truth: (st
       byExpansionSearch[ef] = { loadMs, msPerQuery, recallAt1: recallAt1(top1, truth, probes) };
       await h.close();
     }
-    return { settings: 'usearch f32 rows, M=16, efConstruction=128, 2 build threads, 1,000 rows per add call', buildMs: round(buildMs), memory, snapshot, byExpansionSearch };
+    return {
+      settings: 'usearch f32 rows, M=16, efConstruction=128, 2 build threads, 1,000 rows per add call',
+      buildMs: round(buildMs),
+      memory,
+      snapshot,
+      byExpansionSearch,
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
 /** PGlite + pgvector: bulk insert into the bare table, HNSW index build, incremental inserts, row stream. */
-async function measurePglite(batches: GalleryItem[][], probes: Probe[], truth: (string | undefined)[], extra: GalleryItem[]) {
+async function measurePglite(
+  batches: GalleryItem[][],
+  probes: Probe[],
+  truth: (string | undefined)[],
+  extra: GalleryItem[],
+) {
   const before = rssMB();
   const db = await openPgliteWithVector();
   try {
@@ -169,7 +203,8 @@ async function measurePglite(batches: GalleryItem[][], probes: Probe[], truth: (
 
 async function postgresStatus(): Promise<object> {
   const url = process.env.DATABASE_URL;
-  if (!url) return { measured: false, note: 'set DATABASE_URL=postgres://... to check a PostgreSQL server for pgvector' };
+  if (!url)
+    return { measured: false, note: 'set DATABASE_URL=postgres://... to check a PostgreSQL server for pgvector' };
   const db = await openDb({ url });
   try {
     return await pgvectorStatus(db);
@@ -185,7 +220,10 @@ async function benchSize(size: number, pgliteMax: number) {
   const subjects = subjectsInGallery(size);
   log(`${size}: generated ${subjects} subjects in ${round((performance.now() - t0) / 1000, 1)} s`);
   const probes: Probe[] = [
-    ...Array.from({ length: ENROLLED_PROBES }, (_, i) => ({ vector: faces.subjectImages((i * 7919) % subjects, 1, 1)[0].vector, stranger: false })),
+    ...Array.from({ length: ENROLLED_PROBES }, (_, i) => ({
+      vector: faces.subjectImages((i * 7919) % subjects, 1, 1)[0].vector,
+      stranger: false,
+    })),
     ...Array.from({ length: STRANGER_PROBES }, (_, i) => ({ vector: faces.stranger(i), stranger: true })),
   ];
 
@@ -205,14 +243,22 @@ async function benchSize(size: number, pgliteMax: number) {
     exactF32: { buildMs: round(f32BuildMs), memory: f32Memory, msPerQuery: f32.msPerQuery, recallAt1: 'ground truth' },
   };
   for (const rerank of [8, 32]) {
-    results[`exactI8Rerank${rerank}`] = await measure(`exact i8 rerank ${rerank}`, () => new ExactGallery({ dim: DIM, precision: 'i8', rerank }), batches, probes, truth);
+    results[`exactI8Rerank${rerank}`] = await measure(
+      `exact i8 rerank ${rerank}`,
+      () => new ExactGallery({ dim: DIM, precision: 'i8', rerank }),
+      batches,
+      probes,
+      truth,
+    );
   }
   results.hnsw = await measureHnsw(batches, probes, truth);
   if (size <= pgliteMax) {
     const extra = [...faces.gallery(size + 1_000, 1_000)].flat().slice(size);
     results.pglitePgvector = await measurePglite(batches, probes, truth, extra);
   } else {
-    results.pglitePgvector = { skipped: `above --pglite-max=${pgliteMax}: insert ~1 ms/row and a single-threaded index build make 1M take hours here` };
+    results.pglitePgvector = {
+      skipped: `above --pglite-max=${pgliteMax}: insert ~1 ms/row and a single-threaded index build make 1M take hours here`,
+    };
   }
   return results;
 }

@@ -11,7 +11,8 @@ import { startLocalRedis } from '../src/lib/redis-server.js';
 import { freshPrefix } from '../test/helpers/redis.js';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
+const pct = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
 const round = (x: number) => Math.round(x * 10) / 10;
 
 async function timed(url: string, init: RequestInit = {}): Promise<{ ms: number; status: number; bytes: number }> {
@@ -35,7 +36,10 @@ function loggerCost(): Record<string, number> {
   const sink = new Writable({ write: (_chunk, _enc, cb) => cb() });
   const out: Record<string, number> = {};
   for (const format of ['json', 'text'] as const) {
-    const log = createLogger('bench', false, { format, destination: { write: (s: string) => sink.write(s) } }).child('camera', { camera: 'gate-1', node: 'n1' });
+    const log = createLogger('bench', false, { format, destination: { write: (s: string) => sink.write(s) } }).child(
+      'camera',
+      { camera: 'gate-1', node: 'n1' },
+    );
     const n = 50_000;
     const t0 = performance.now();
     for (let i = 0; i < n; i++) log.info('frame analysed', { seq: i });
@@ -48,7 +52,11 @@ export default async function healthBench(): Promise<Record<string, unknown>> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'vigil-bench-health-'));
   const redis = await startLocalRedis(path.join(dir, 'redis'), { restartDelayMs: 1000, maxRestarts: 10 });
   const yaml = `metrics: { port: 0, checkTimeoutMs: 1000, redisTimeoutMs: 500 }\nunits:\n  - { id: car-1, callsign: C1, type: car, homeGrid: g1 }\n`;
-  const node = await startNode({ file: 'bench.yaml', root, config: parseConfig(yaml), env: { redisUrl: redis.url, dataDir: dir } }, createLogger('bench', true), { port: 0, queuePrefix: freshPrefix('health') });
+  const node = await startNode(
+    { file: 'bench.yaml', root, config: parseConfig(yaml), env: { redisUrl: redis.url, dataDir: dir } },
+    createLogger('bench', true),
+    { port: 0, queuePrefix: freshPrefix('health') },
+  );
   try {
     const api = node.url as string;
     const metrics = node.observability.metricsUrl as string;
@@ -69,11 +77,31 @@ export default async function healthBench(): Promise<Record<string, unknown>> {
       await until(async () => redis.pid() !== null && redis.pid() !== pid);
       const backAt = performance.now();
       const readyAgainMs = await until(async () => (await timed(`${api}/readyz`)).status === 200);
-      outages.push({ seenMs: round(seenMs), camerasStatus: cameras.status, camerasMs: round(cameras.ms), readyAfterRestartMs: round(readyAgainMs), outageMs: round(backAt - killedAt + readyAgainMs) });
+      outages.push({
+        seenMs: round(seenMs),
+        camerasStatus: cameras.status,
+        camerasMs: round(cameras.ms),
+        readyAfterRestartMs: round(readyAgainMs),
+        outageMs: round(backAt - killedAt + readyAgainMs),
+      });
     }
     return {
       readyz: { p50Ms: round(pct(ready, 50)), p95Ms: round(pct(ready, 95)) },
-      metricsScrape: { p50Ms: round(pct(scrapes.map((s) => s.ms), 50)), p95Ms: round(pct(scrapes.map((s) => s.ms), 95)), bytes: scrapes[0].bytes },
+      metricsScrape: {
+        p50Ms: round(
+          pct(
+            scrapes.map((s) => s.ms),
+            50,
+          ),
+        ),
+        p95Ms: round(
+          pct(
+            scrapes.map((s) => s.ms),
+            95,
+          ),
+        ),
+        bytes: scrapes[0].bytes,
+      },
       redisKilled: outages,
       logger: loggerCost(),
     };

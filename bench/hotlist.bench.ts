@@ -17,7 +17,20 @@ const PROVINCES = '粤苏浙鲁豫川冀鄂湘皖闽京沪辽陕赣渝桂云黑�
 const CITY = 'AAAABBBCCDDEEFGHJK';
 const TAIL_LETTERS = 'ABCDEFGHJKLMNPQRSTUVWXYZ';
 const DIGITS = '0123456789';
-const SWAPS: Record<string, string> = { '0': 'D', D: '0', '1': 'I', '2': 'Z', Z: '2', '5': 'S', S: '5', '8': 'B', B: '8', '6': 'G', G: '6', Q: '0' };
+const SWAPS: Record<string, string> = {
+  '0': 'D',
+  D: '0',
+  '1': 'I',
+  '2': 'Z',
+  Z: '2',
+  '5': 'S',
+  S: '5',
+  '8': 'B',
+  B: '8',
+  '6': 'G',
+  G: '6',
+  Q: '0',
+};
 
 const rand = seededRandom();
 const pick = (s: string) => s[rand(s.length)];

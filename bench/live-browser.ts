@@ -15,7 +15,9 @@ export interface StampLayout {
   block: number;
 }
 
-const PAGE = (s: StampLayout) => `<!doctype html><video muted autoplay playsinline></video><canvas width="${s.width / 4}" height="${s.height / 4}"></canvas><script>
+const PAGE = (
+  s: StampLayout,
+) => `<!doctype html><video muted autoplay playsinline></video><canvas width="${s.width / 4}" height="${s.height / 4}"></canvas><script>
 const video = document.querySelector('video'), cx = document.querySelector('canvas').getContext('2d', { willReadFrequently: true });
 window.lat = [];
 (async () => {
@@ -72,11 +74,16 @@ export async function browserLatency(ffmpegArgs: string[], layout: StampLayout, 
   try {
     const { page } = await browser.newPage();
     await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
-    await page.waitForFunction(() => (window as unknown as { lat: number[] }).lat?.length > 10, null, { timeout: 30_000 });
+    await page.waitForFunction(() => (window as unknown as { lat: number[] }).lat?.length > 10, null, {
+      timeout: 30_000,
+    });
     await page.evaluate(() => ((window as unknown as { lat: number[] }).lat = []));
     await page.waitForTimeout(seconds * 1000);
     const lat = await page.evaluate(() => (window as unknown as { lat: number[] }).lat);
-    return { framesPresentedPerS: +(lat.length / seconds).toFixed(1), latencyMs: { p50: percentile(lat, 50), p95: percentile(lat, 95), max: Math.max(...lat) } };
+    return {
+      framesPresentedPerS: +(lat.length / seconds).toFixed(1),
+      latencyMs: { p50: percentile(lat, 50), p95: percentile(lat, 95), max: Math.max(...lat) },
+    };
   } finally {
     await browser.close();
     server.closeAllConnections();

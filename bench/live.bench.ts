@@ -41,14 +41,49 @@ interface Method {
 }
 
 const METHODS: Method[] = [
-  { name: 'fmp4', what: 'fragmented MP4, camera H.264 copied (MSE in the browser)', args: (input) => [...input, ...liveOutputArgs()], format: 'mp4' },
   {
-    name: 'mjpeg', what: 'MJPEG 640x360 at 10 fps re-encoded (multipart <img>)', format: 'mjpeg',
-    args: (input) => [...input, '-an', '-vf', 'fps=10,scale=640:360', '-c:v', 'mjpeg', '-q:v', '7', '-f', 'mjpeg', 'pipe:1'],
+    name: 'fmp4',
+    what: 'fragmented MP4, camera H.264 copied (MSE in the browser)',
+    args: (input) => [...input, ...liveOutputArgs()],
+    format: 'mp4',
   },
   {
-    name: 'jsmpeg', what: 'MPEG-1 640x360 1 Mbit/s re-encoded in MPEG-TS (jsmpeg / node-rtsp-stream settings)', format: 'mpegts',
-    args: (input) => [...input, '-an', '-vf', 'scale=640:360', '-c:v', 'mpeg1video', '-b:v', '1000k', '-bf', '0', '-f', 'mpegts', 'pipe:1'],
+    name: 'mjpeg',
+    what: 'MJPEG 640x360 at 10 fps re-encoded (multipart <img>)',
+    format: 'mjpeg',
+    args: (input) => [
+      ...input,
+      '-an',
+      '-vf',
+      'fps=10,scale=640:360',
+      '-c:v',
+      'mjpeg',
+      '-q:v',
+      '7',
+      '-f',
+      'mjpeg',
+      'pipe:1',
+    ],
+  },
+  {
+    name: 'jsmpeg',
+    what: 'MPEG-1 640x360 1 Mbit/s re-encoded in MPEG-TS (jsmpeg / node-rtsp-stream settings)',
+    format: 'mpegts',
+    args: (input) => [
+      ...input,
+      '-an',
+      '-vf',
+      'scale=640:360',
+      '-c:v',
+      'mpeg1video',
+      '-b:v',
+      '1000k',
+      '-bf',
+      '0',
+      '-f',
+      'mpegts',
+      'pipe:1',
+    ],
   },
 ];
 
@@ -61,7 +96,8 @@ function liveOutputArgs(): string[] {
 /** A textured frame moved 8 px per frame, with the time burnt into the top row of blocks. */
 function frameMaker() {
   const base = Buffer.alloc(W * H);
-  for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) base[y * W + x] = ((x * 7) ^ (y * 13) ^ ((x * y) >> 5)) & 0xff;
+  for (let y = 0; y < H; y++)
+    for (let x = 0; x < W; x++) base[y * W + x] = ((x * 7) ^ (y * 13) ^ ((x * y) >> 5)) & 0xff;
   const chroma = Buffer.alloc((W * H) / 2, 128);
   let n = 0;
   return () => {
@@ -83,9 +119,45 @@ function frameMaker() {
 
 /** The camera: frames from this process at 25 fps into x264, MPEG-TS over UDP. */
 function startCamera(udpPort: number): { child: ChildProcess; stop(): Promise<void> } {
-  const child = spawn('ffmpeg', ['-hide_banner', '-nostdin', '-loglevel', 'error', '-f', 'rawvideo', '-pix_fmt', 'yuv420p', '-s', `${W}x${H}`, '-r', String(FPS), '-i', 'pipe:0',
-    '-c:v', 'libx264', '-preset', 'superfast', '-profile:v', 'main', '-tune', 'zerolatency', '-g', String(FPS * 2), '-b:v', '2M', '-maxrate', '2M', '-bufsize', '1M',
-    '-f', 'mpegts', `udp://127.0.0.1:${udpPort}?pkt_size=1316`], { stdio: ['pipe', 'ignore', 'inherit'] });
+  const child = spawn(
+    'ffmpeg',
+    [
+      '-hide_banner',
+      '-nostdin',
+      '-loglevel',
+      'error',
+      '-f',
+      'rawvideo',
+      '-pix_fmt',
+      'yuv420p',
+      '-s',
+      `${W}x${H}`,
+      '-r',
+      String(FPS),
+      '-i',
+      'pipe:0',
+      '-c:v',
+      'libx264',
+      '-preset',
+      'superfast',
+      '-profile:v',
+      'main',
+      '-tune',
+      'zerolatency',
+      '-g',
+      String(FPS * 2),
+      '-b:v',
+      '2M',
+      '-maxrate',
+      '2M',
+      '-bufsize',
+      '1M',
+      '-f',
+      'mpegts',
+      `udp://127.0.0.1:${udpPort}?pkt_size=1316`,
+    ],
+    { stdio: ['pipe', 'ignore', 'inherit'] },
+  );
   const make = frameMaker();
   const started = Date.now();
   let sent = 0;
@@ -131,12 +203,50 @@ function readStamps(decoder: ChildProcess, onLatency: (ms: number) => void) {
   });
 }
 
-const udpInput = (udpPort: number) => ['-hide_banner', '-nostdin', '-loglevel', 'error', '-fflags', 'nobuffer', '-flags', 'low_delay', '-i', `udp://127.0.0.1:${udpPort}?fifo_size=1000000&overrun_nonfatal=1`];
+const udpInput = (udpPort: number) => [
+  '-hide_banner',
+  '-nostdin',
+  '-loglevel',
+  'error',
+  '-fflags',
+  'nobuffer',
+  '-flags',
+  'low_delay',
+  '-i',
+  `udp://127.0.0.1:${udpPort}?fifo_size=1000000&overrun_nonfatal=1`,
+];
 
 async function measure(m: Method, udpPort: number, seconds: number) {
   const server = spawn('ffmpeg', m.args(udpInput(udpPort)), { stdio: ['ignore', 'pipe', 'inherit'] });
-  const decoder = spawn('ffmpeg', ['-hide_banner', '-nostdin', '-loglevel', 'error', '-fflags', 'nobuffer', '-flags', 'low_delay', '-probesize', '32768', '-analyzeduration', '0',
-    '-f', m.format, '-i', 'pipe:0', '-vf', `scale=${DW}:${DH}`, '-f', 'rawvideo', '-pix_fmt', 'gray', 'pipe:1'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const decoder = spawn(
+    'ffmpeg',
+    [
+      '-hide_banner',
+      '-nostdin',
+      '-loglevel',
+      'error',
+      '-fflags',
+      'nobuffer',
+      '-flags',
+      'low_delay',
+      '-probesize',
+      '32768',
+      '-analyzeduration',
+      '0',
+      '-f',
+      m.format,
+      '-i',
+      'pipe:0',
+      '-vf',
+      `scale=${DW}:${DH}`,
+      '-f',
+      'rawvideo',
+      '-pix_fmt',
+      'gray',
+      'pipe:1',
+    ],
+    { stdio: ['pipe', 'pipe', 'inherit'] },
+  );
   let bytes = 0;
   server.stdout?.on('data', (c: Buffer) => {
     bytes += c.length;
@@ -156,7 +266,9 @@ async function measure(m: Method, udpPort: number, seconds: number) {
   await Promise.all([end(server), end(decoder)]);
   return {
     what: m.what,
-    latencyMs: latencies.length ? { p50: percentile(latencies, 50), p95: percentile(latencies, 95), max: Math.max(...latencies) } : null,
+    latencyMs: latencies.length
+      ? { p50: percentile(latencies, 50), p95: percentile(latencies, 95), max: Math.max(...latencies) }
+      : null,
     framesDecodedPerS: +(latencies.length / elapsed).toFixed(1),
     serverCpuCoreShare: +cpu.toFixed(3),
     bytesPerSPerViewer: Math.round((bytes - bytes0) / elapsed),
@@ -165,7 +277,10 @@ async function measure(m: Method, udpPort: number, seconds: number) {
 
 /** The chosen method through the real LiveHub: Node's cost per extra viewer (ffmpeg shared). */
 async function perViewer(src: string, viewers: number, seconds: number) {
-  const hub = new LiveHub(liveSchema.parse({ maxViewersPerCamera: viewers, stopAfterMs: 0 }), createLogger('bench', true));
+  const hub = new LiveHub(
+    liveSchema.parse({ maxViewersPerCamera: viewers, stopAfterMs: 0 }),
+    createLogger('bench', true),
+  );
   const readers = await Promise.all(Array.from({ length: viewers }, () => hub.join('bench', src)));
   const drains = readers.map(async (v) => {
     const r = v.body.getReader();
@@ -208,21 +323,37 @@ export default async function live(ctx: BenchContext) {
   let inChromium: unknown = 'skipped: no chromium';
   try {
     for (const m of METHODS) methods[m.name] = await measure(m, udpPort, seconds);
-    if (hasChromium) inChromium = await browserLatency([...udpInput(udpPort), ...liveOutputArgs()], { width: W, height: H, bits: BITS, block: BLOCK }, seconds);
+    if (hasChromium)
+      inChromium = await browserLatency(
+        [...udpInput(udpPort), ...liveOutputArgs()],
+        { width: W, height: H, bits: BITS, block: BLOCK },
+        seconds,
+      );
   } finally {
     await camera.stop();
   }
-  const fixture = await startRtspFixtureServer({ streams: [{ mount: 'checkpoint', file: path.join(projectRoot, 'fixtures/media/checkpoint.mp4') }] });
+  const fixture = await startRtspFixtureServer({
+    streams: [{ mount: 'checkpoint', file: path.join(projectRoot, 'fixtures/media/checkpoint.mp4') }],
+  });
   try {
     const src = fixture.url('checkpoint');
     return {
-      camera: { width: W, height: H, fps: FPS, codec: 'H.264 main (x264 superfast zerolatency, GOP 2 s, 2 Mbit/s)', transport: 'MPEG-TS over UDP, 127.0.0.1' },
+      camera: {
+        width: W,
+        height: H,
+        fps: FPS,
+        codec: 'H.264 main (x264 superfast zerolatency, GOP 2 s, 2 Mbit/s)',
+        transport: 'MPEG-TS over UDP, 127.0.0.1',
+      },
       how: 'latency = time a frame is decoded on the viewer side - time burnt into it when it was made (before encoding); CPU from /proc of the method ffmpeg',
       seconds,
       methods,
       chosen: 'fmp4',
       fmp4GlassToGlassInChromium: inChromium,
-      fmp4PerViewer: { camera: 'fixtures/media/checkpoint.mp4 over RTSP (1280x720, 10 fps)', runs: [await perViewer(src, 1, seconds / 2), await perViewer(src, viewers, seconds / 2)] },
+      fmp4PerViewer: {
+        camera: 'fixtures/media/checkpoint.mp4 over RTSP (1280x720, 10 fps)',
+        runs: [await perViewer(src, 1, seconds / 2), await perViewer(src, viewers, seconds / 2)],
+      },
     };
   } finally {
     await fixture.stop();

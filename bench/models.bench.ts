@@ -2,7 +2,13 @@
 import { loadavg } from 'node:os';
 import * as ort from 'onnxruntime-node';
 import { loadTfjsReference } from '../src/convert/tfjs-reference.js';
-import { decoderOutputs, findModel, loadManifest, resolveSource, type ModelEntry } from '../src/vision/models/manifest.js';
+import {
+  decoderOutputs,
+  findModel,
+  loadManifest,
+  resolveSource,
+  type ModelEntry,
+} from '../src/vision/models/manifest.js';
 import { ensureModel } from '../src/vision/models/model-cache.js';
 import type { BenchContext } from './run.js';
 
@@ -46,7 +52,13 @@ async function median(fn: () => Promise<unknown> | unknown): Promise<number> {
   return times[Math.floor(times.length / 2)];
 }
 
-async function ortMs(file: string, entry: ModelEntry, input: Float32Array, shape: number[], threads: number): Promise<number> {
+async function ortMs(
+  file: string,
+  entry: ModelEntry,
+  input: Float32Array,
+  shape: number[],
+  threads: number,
+): Promise<number> {
   const outputs = decoderOutputs(entry);
   const session = await ort.InferenceSession.create(file, {
     intraOpNumThreads: threads,
@@ -79,7 +91,10 @@ const round = (v: number, digits = 2) => Number(v.toFixed(digits));
 export default async function models(ctx: BenchContext): Promise<unknown> {
   const loadAtStart = loadavg().map((l) => round(l));
   const manifest = loadManifest();
-  const wanted = ctx.args.find((a) => a.startsWith('--models='))?.slice('--models='.length).split(',');
+  const wanted = ctx.args
+    .find((a) => a.startsWith('--models='))
+    ?.slice('--models='.length)
+    .split(',');
   const results: Record<string, unknown> = {};
   for (const name of wanted ?? manifest.models.map((m) => m.name)) {
     const entry = findModel(manifest, name);

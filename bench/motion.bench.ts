@@ -55,7 +55,9 @@ function syntheticFrame(width: number, height: number, square: Box | null): RgbI
 function gateSynthetic(width: number, height: number) {
   const side = Math.round(height / 6);
   const still = Array.from({ length: 4 }, () => syntheticFrame(width, height, null));
-  const moving = Array.from({ length: 12 }, (_, i) => syntheticFrame(width, height, [100 + i * 40, height / 3, 100 + i * 40 + side, height / 3 + side]));
+  const moving = Array.from({ length: 12 }, (_, i) =>
+    syntheticFrame(width, height, [100 + i * 40, height / 3, 100 + i * 40 + side, height / 3 + side]),
+  );
   const factor = Math.round(width / 160);
   const grey = new Float32Array(Math.floor(width / factor) * Math.floor(height / factor));
   const stillGate = new MotionGate();
@@ -76,7 +78,20 @@ function gateSynthetic(width: number, height: number) {
 
 /** Runs the gate over a fixture video decoded by ffmpeg, timing only the gate. */
 async function gateVideo(file: string, width: number, height: number) {
-  const ff = spawn('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-i', path.join(media, file), '-vf', `scale=${width}:${height}`, '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1']);
+  const ff = spawn('ffmpeg', [
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-i',
+    path.join(media, file),
+    '-vf',
+    `scale=${width}:${height}`,
+    '-f',
+    'rawvideo',
+    '-pix_fmt',
+    'rgb24',
+    'pipe:1',
+  ]);
   const size = width * height * 3;
   const gate = new MotionGate();
   const still: number[] = [];
@@ -95,14 +110,28 @@ async function gateVideo(file: string, width: number, height: number) {
     }
   }
   const covered = moving.length ? +(regions / moving.length).toFixed(2) : 0;
-  return { frames: still.length + moving.length, all: percentiles([...still, ...moving]), stillFrames: { count: still.length, ...percentiles(still) }, movingFrames: { count: moving.length, ...percentiles(moving) }, regionsPerMovingFrame: covered };
+  return {
+    frames: still.length + moving.length,
+    all: percentiles([...still, ...moving]),
+    stillFrames: { count: still.length, ...percentiles(still) },
+    movingFrames: { count: moving.length, ...percentiles(moving) },
+    regionsPerMovingFrame: covered,
+  };
 }
 
 /** 50 objects moving at constant speeds with 2 px of box jitter; 1 in 10 detections is low-score, 1 in 50 missed. */
 function trackerCost(objects: number, frames: number) {
   const size = { width: 1920, height: 1080 };
   const labels = ['car', 'person', 'truck'];
-  const things = Array.from({ length: objects }, (_, i) => ({ x: rand(1800), y: rand(1000), vx: rand(21) - 10, vy: rand(11) - 5, w: 40 + rand(120), h: 40 + rand(80), label: labels[i % 3] }));
+  const things = Array.from({ length: objects }, (_, i) => ({
+    x: rand(1800),
+    y: rand(1000),
+    vx: rand(21) - 10,
+    vy: rand(11) - 5,
+    w: 40 + rand(120),
+    h: 40 + rand(80),
+    label: labels[i % 3],
+  }));
   const tracker = new Tracker();
   const times: number[] = [];
   let events = 0;
@@ -113,20 +142,31 @@ function trackerCost(objects: number, frames: number) {
       o.y = (o.y + o.vy + 1080) % 1080;
       if (rand(50) === 0) continue;
       const j = () => rand(5) - 2;
-      detections.push({ label: o.label, score: rand(10) === 0 ? 0.2 : 0.7, box: [o.x + j(), o.y + j(), o.x + o.w + j(), o.y + o.h + j()] });
+      detections.push({
+        label: o.label,
+        score: rand(10) === 0 ? 0.2 : 0.7,
+        box: [o.x + j(), o.y + j(), o.x + o.w + j(), o.y + o.h + j()],
+      });
     }
     const t = performance.now();
     events += tracker.update(detections, f * 100, size).length;
     times.push(performance.now() - t);
   }
-  return { objects, frames, ...percentiles(times.slice(20)), eventsPerFrame: +(events / frames).toFixed(1), activeTracksAtEnd: tracker.active().length };
+  return {
+    objects,
+    frames,
+    ...percentiles(times.slice(20)),
+    eventsPerFrame: +(events / frames).toFixed(1),
+    activeTracksAtEnd: tracker.active().length,
+  };
 }
 
 export default async function motionBench(_ctx: BenchContext): Promise<unknown> {
   const synthetic: Record<string, unknown> = {};
   for (const { width, height } of SIZES) synthetic[`${width}x${height}`] = gateSynthetic(width, height);
   const fixture: Record<string, unknown> = {};
-  for (const { width, height } of SIZES) fixture[`checkpoint.mp4@${width}x${height}`] = await gateVideo('checkpoint.mp4', width, height);
+  for (const { width, height } of SIZES)
+    fixture[`checkpoint.mp4@${width}x${height}`] = await gateVideo('checkpoint.mp4', width, height);
   fixture['street.mp4@1280x720'] = await gateVideo('street.mp4', 1280, 720);
   return { gate: { synthetic, fixture }, tracker: trackerCost(50, 1000) };
 }

@@ -7,7 +7,13 @@ import { syntheticDistrict } from '../fixtures/roads/district.js';
 import { roadsSchema } from '../src/config/roads.js';
 import { buildRoadGraph } from '../src/dispatch/road-graph.js';
 import { roadTravelModel } from '../src/dispatch/road-search.js';
-import { rankUnits, straightLineModel, type TravelModel, type UnitPosition, type UnitType } from '../src/dispatch/travel.js';
+import {
+  rankUnits,
+  straightLineModel,
+  type TravelModel,
+  type UnitPosition,
+  type UnitType,
+} from '../src/dispatch/travel.js';
 import type { BenchContext } from './run.js';
 import { numArg, percentile, seededRandom } from './common.js';
 
@@ -16,7 +22,11 @@ const SIZE_M = 10_000;
 const M_PER_DEG = 111_195.08;
 
 const round = (x: number, digits = 3) => Number(x.toFixed(digits));
-const summary = (ms: number[]) => ({ p50Ms: round(percentile(ms, 50)), p95Ms: round(percentile(ms, 95)), maxMs: round(Math.max(...ms)) });
+const summary = (ms: number[]) => ({
+  p50Ms: round(percentile(ms, 50)),
+  p95Ms: round(percentile(ms, 95)),
+  maxMs: round(Math.max(...ms)),
+});
 
 export default async function nearestUnit(ctx: BenchContext) {
   const unitCount = numArg(ctx.args, 'units', 500);
@@ -25,7 +35,9 @@ export default async function nearestUnit(ctx: BenchContext) {
   const rand = seededRandom();
   const point = () => ({
     lat: CENTRE.lat + ((rand(1_000_000) / 1_000_000 - 0.5) * SIZE_M * 0.95) / M_PER_DEG,
-    lon: CENTRE.lon + ((rand(1_000_000) / 1_000_000 - 0.5) * SIZE_M * 0.95) / (M_PER_DEG * Math.cos((CENTRE.lat * Math.PI) / 180)),
+    lon:
+      CENTRE.lon +
+      ((rand(1_000_000) / 1_000_000 - 0.5) * SIZE_M * 0.95) / (M_PER_DEG * Math.cos((CENTRE.lat * Math.PI) / 180)),
   });
 
   const geojson = syntheticDistrict({ centre: CENTRE, sizeM: SIZE_M, spacingM, arterialEvery: 8 });
@@ -42,7 +54,13 @@ export default async function nearestUnit(ctx: BenchContext) {
   const straight = straightLineModel(roads.straightLineSpeedsKmh);
   const now = Date.now();
   const types: UnitType[] = ['car', 'car', 'car', 'car', 'car', 'car', 'car', 'motorbike', 'motorbike', 'foot', 'post'];
-  const units: UnitPosition[] = Array.from({ length: unitCount }, (_, i) => ({ id: `u${i}`, type: types[rand(types.length)], ...point(), status: 'available', positionAt: now }));
+  const units: UnitPosition[] = Array.from({ length: unitCount }, (_, i) => ({
+    id: `u${i}`,
+    type: types[rand(types.length)],
+    ...point(),
+    status: 'available',
+    positionAt: now,
+  }));
   const carsOnly = units.map((u) => ({ ...u, type: 'car' as const }));
   const targets = Array.from({ length: decisions }, point);
 
@@ -60,16 +78,37 @@ export default async function nearestUnit(ctx: BenchContext) {
       const c = process.cpuUsage(c0);
       cpuMs.push((c.user + c.system) / 1000);
       fallbacks += ranked.filter((r) => r.via === 'fallback').length;
-      if (travel === road && ranked[0]?.unitId !== rankUnits(target, pool, { now, staleAfterMs: 60_000, travel: straight })[0]?.unitId) differs++;
+      if (
+        travel === road &&
+        ranked[0]?.unitId !== rankUnits(target, pool, { now, staleAfterMs: 60_000, travel: straight })[0]?.unitId
+      )
+        differs++;
     }
-    return { ...summary(ms), cpuP50Ms: round(percentile(cpuMs, 50)), cpuP95Ms: round(percentile(cpuMs, 95)), fallbackShare: round(fallbacks / (pool.length * targets.length), 4), bestDiffersFromStraightLine: travel === road ? round(differs / targets.length, 3) : undefined };
+    return {
+      ...summary(ms),
+      cpuP50Ms: round(percentile(cpuMs, 50)),
+      cpuP95Ms: round(percentile(cpuMs, 95)),
+      fallbackShare: round(fallbacks / (pool.length * targets.length), 4),
+      bestDiffersFromStraightLine: travel === road ? round(differs / targets.length, 3) : undefined,
+    };
   };
   time(road, units.slice(0, 50)); // warm up the JIT
   return {
     loadAverage1m: round(os.loadavg()[0], 2),
     what: `rankUnits for ${unitCount} units (mixed types: ${unitCount} available, fresh) to ${decisions} random targets, one decision = one call`,
-    graph: { streets: geojson.features.length, nodes: graph.nodeCount, edges: graph.edgeCount, jsonBytes: text.length, parseMs: round(parseMs, 1), buildMs: round(buildMs, 1) },
-    roadGraph: { mixedTypes: time(road, units), carsOnly: time(road, carsOnly), searchesPerDecision: { mixedTypes: 3, carsOnly: 1 } },
+    graph: {
+      streets: geojson.features.length,
+      nodes: graph.nodeCount,
+      edges: graph.edgeCount,
+      jsonBytes: text.length,
+      parseMs: round(parseMs, 1),
+      buildMs: round(buildMs, 1),
+    },
+    roadGraph: {
+      mixedTypes: time(road, units),
+      carsOnly: time(road, carsOnly),
+      searchesPerDecision: { mixedTypes: 3, carsOnly: 1 },
+    },
     straightLine: time(straight, units),
   };
 }

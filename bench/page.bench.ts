@@ -38,7 +38,12 @@ const PROBE = `
   }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-state'] });
 `;
 
-async function signInAndTime(page: Page, url: string, token: string, whileWaiting?: () => Promise<void>): Promise<Timings> {
+async function signInAndTime(
+  page: Page,
+  url: string,
+  token: string,
+  whileWaiting?: () => Promise<void>,
+): Promise<Timings> {
   await page.addInitScript({ content: PROBE });
   await page.goto(url);
   await page.fill('#token', token);
@@ -62,7 +67,11 @@ function weigh(page: Page) {
     const url = new URL(req.url());
     // blob: URLs are the crops already counted as API images; the stream never finishes.
     if (!url.protocol.startsWith('http') || url.pathname.endsWith('/stream')) return;
-    const kind = url.pathname.startsWith('/api/') ? (url.pathname.endsWith('.jpg') ? 'api-images' : 'api-json') : 'page';
+    const kind = url.pathname.startsWith('/api/')
+      ? url.pathname.endsWith('.jpg')
+        ? 'api-images'
+        : 'api-json'
+      : 'page';
     pending.push(
       req.sizes().then((s) => {
         kinds[kind] ??= { requests: 0, bytes: 0 };
@@ -91,9 +100,16 @@ export default async function pageBench(ctx: BenchContext) {
     const first = await browser.newPage();
     const weight = weigh(first.page);
     const live = await signInAndTime(first.page, t.url, token, async () => {
-      rtsp = await startRtspFixtureServer({ port: rtspPort, streams: [{ mount: 'checkpoint', file: `${projectRoot}/fixtures/media/checkpoint.mp4` }] });
+      rtsp = await startRtspFixtureServer({
+        port: rtspPort,
+        streams: [{ mount: 'checkpoint', file: `${projectRoot}/fixtures/media/checkpoint.mp4` }],
+      });
     });
-    await first.page.waitForFunction(() => [...document.querySelectorAll<HTMLImageElement>('#detail img.crop')].every((i) => i.complete && i.naturalWidth > 0));
+    await first.page.waitForFunction(() =>
+      [...document.querySelectorAll<HTMLImageElement>('#detail img.crop')].every(
+        (i) => i.complete && i.naturalWidth > 0,
+      ),
+    );
     await first.page.waitForLoadState('networkidle').catch(() => {});
     const kinds = await weight();
     await first.context.close();
@@ -109,7 +125,11 @@ export default async function pageBench(ctx: BenchContext) {
     const total = Object.values(kinds).reduce((s, k) => s + k.bytes, 0);
     return {
       chromium: browser.browser.version(),
-      pageWeight: { totalBytes: total, byKind: kinds, note: 'first load in an empty context, bytes as transferred (page files gzip), headers included, SSE stream excluded' },
+      pageWeight: {
+        totalBytes: total,
+        byKind: kinds,
+        note: 'first load in an empty context, bytes as transferred (page files gzip), headers included, SSE stream excluded',
+      },
       live: {
         signInToReadyMs: round(live.signInToReadyMs),
         signInToFirstAlertMs: round(live.signInToFirstAlertMs),

@@ -20,7 +20,9 @@ const DAY_START = Date.parse('2026-12-01T16:00:00Z'); // local midnight in Asia/
 const round = (x: number, d = 3) => Number(x.toFixed(d));
 
 export default async function patrol(ctx: BenchContext) {
-  const geojson = JSON.parse(readFileSync(path.join(here, '../fixtures/roads/futian-sample.geojson'), 'utf8')) as Parameters<typeof simulateDay>[0];
+  const geojson = JSON.parse(
+    readFileSync(path.join(here, '../fixtures/roads/futian-sample.geojson'), 'utf8'),
+  ) as Parameters<typeof simulateDay>[0];
   const window = { from: DAY_START, to: DAY_START + 24 * 3600_000 };
 
   // The simulated day the issue describes: 27 units.
@@ -45,19 +47,31 @@ export default async function patrol(ctx: BenchContext) {
     runs.push((performance.now() - started) / 1000);
   }
   const best = Math.min(...runs);
-  const database = ctx.args.includes('--db') ? await fromDatabase(big, window) : 'run with --db: the same day stored in PGlite, read back and scored';
+  const database = ctx.args.includes('--db')
+    ? await fromDatabase(big, window)
+    : 'run with --db: the same day stored in PGlite, read back and scored';
   return {
     simulatedDay: {
       units: day.tracks.length,
       fixes: day.tracks.reduce((s, t) => s + t.fixes.length, 0),
-      plan: { lines: day.plan.lines.length, points: day.plan.points.length, coreAreas: day.plan.areas.filter((a) => a.level === 'core').length, keyAreas: day.plan.areas.filter((a) => a.level === 'key').length, segments: pp.segmentCount },
+      plan: {
+        lines: day.plan.lines.length,
+        points: day.plan.points.length,
+        coreAreas: day.plan.areas.filter((a) => a.level === 'core').length,
+        keyAreas: day.plan.areas.filter((a) => a.level === 'key').length,
+        segments: pp.segmentCount,
+      },
       incidents: { total: day.incidents.length, bySeverity: { 1: severities[0], 2: severities[1], 3: severities[2] } },
       pointsReached: day27.points.filter((p) => p.reached).length,
       lineShareMean: round(day27.lines.reduce((s, l) => s + l.share, 0) / day27.lines.length),
       linesFullyCovered: day27.lines.filter((l) => l.share >= 0.999).length,
       linesUnder80: day27.lines.filter((l) => l.share < 0.8).length,
       gaps: day27.units.reduce((s, u) => s + u.gaps.length, 0),
-      grids: day27.grids.map((g) => ({ grid: g.grid, pointsReached: `${g.pointsReached}/${g.points}`, lineShare: g.lineShare })),
+      grids: day27.grids.map((g) => ({
+        grid: g.grid,
+        pointsReached: `${g.pointsReached}/${g.points}`,
+        lineShare: g.lineShare,
+      })),
     },
     cost: {
       units,
@@ -82,12 +96,19 @@ async function fromDatabase(day: SimDay, window: { from: number; to: number }) {
   const db = await openDb({ url: 'memory://' });
   try {
     await migrate(db);
-    for (const t of day.tracks) await db.query("insert into units (id, callsign, type, home_grid) values ($1, $1, 'car', $2)", [t.unitId, t.grid]);
+    for (const t of day.tracks)
+      await db.query("insert into units (id, callsign, type, home_grid) values ($1, $1, 'car', $2)", [
+        t.unitId,
+        t.grid,
+      ]);
     let started = performance.now();
     for (const t of day.tracks) {
       for (let i = 0; i < t.fixes.length; i += 20_000) {
         const b = t.fixes.slice(i, i + 20_000);
-        await db.query('insert into unit_positions (unit_id, lat, lon, at) select $1, * from unnest($2::float8[], $3::float8[], $4::timestamptz[])', [t.unitId, b.map((f) => f.lat), b.map((f) => f.lon), b.map((f) => new Date(f.at).toISOString())]);
+        await db.query(
+          'insert into unit_positions (unit_id, lat, lon, at) select $1, * from unnest($2::float8[], $3::float8[], $4::timestamptz[])',
+          [t.unitId, b.map((f) => f.lat), b.map((f) => f.lon), b.map((f) => new Date(f.at).toISOString())],
+        );
       }
     }
     const insertS = (performance.now() - started) / 1000;
@@ -97,7 +118,14 @@ async function fromDatabase(day: SimDay, window: { from: number; to: number }) {
     started = performance.now();
     scoreCoverage(new PreparedPlan(day.plan, 25), tracks, window, { maxGapS: 120 });
     const scoreS = (performance.now() - started) / 1000;
-    return { engine: 'pglite (memory)', insertS: round(insertS, 1), readS: round(readS, 2), scoreS: round(scoreS, 2), readAndScoreS: round(readS + scoreS, 2), fixesRead: tracks.reduce((s, t) => s + t.fixes.length, 0) };
+    return {
+      engine: 'pglite (memory)',
+      insertS: round(insertS, 1),
+      readS: round(readS, 2),
+      scoreS: round(scoreS, 2),
+      readAndScoreS: round(readS + scoreS, 2),
+      fixesRead: tracks.reduce((s, t) => s + t.fixes.length, 0),
+    };
   } finally {
     await db.close();
   }

@@ -27,11 +27,40 @@ interface Run {
   camerasAt5Fps: number;
 }
 
-async function runOne(file: string, width: number, height: number, motionGate: boolean, loops: number, detector: ObjectDetector, reader: PlateReader): Promise<Run> {
+async function runOne(
+  file: string,
+  width: number,
+  height: number,
+  motionGate: boolean,
+  loops: number,
+  detector: ObjectDetector,
+  reader: PlateReader,
+): Promise<Run> {
   let calls = 0;
-  const counted: ObjectDetector = { model: detector.model, labels: detector.labels, detect: (img, o) => (calls++, detector.detect(img, o)) };
-  const analysis = new ObjectAnalysis({ cameraId: 'bench', motionGate, plates: true }, counted, reader, { sighting: () => {}, plate: () => {} });
-  const args = ['-loglevel', 'error', '-stream_loop', String(loops - 1), '-i', file, '-vf', `fps=${FPS},scale=${width}:${height}`, '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'];
+  const counted: ObjectDetector = {
+    model: detector.model,
+    labels: detector.labels,
+    detect: (img, o) => (calls++, detector.detect(img, o)),
+  };
+  const analysis = new ObjectAnalysis({ cameraId: 'bench', motionGate, plates: true }, counted, reader, {
+    sighting: () => {},
+    plate: () => {},
+  });
+  const args = [
+    '-loglevel',
+    'error',
+    '-stream_loop',
+    String(loops - 1),
+    '-i',
+    file,
+    '-vf',
+    `fps=${FPS},scale=${width}:${height}`,
+    '-f',
+    'rawvideo',
+    '-pix_fmt',
+    'rgb24',
+    'pipe:1',
+  ];
   const ff = spawn('ffmpeg', args, { stdio: ['ignore', 'pipe', 'inherit'] });
   const reader2 = new FrameReader(width * height * 3);
   let seq = 0;
@@ -70,7 +99,8 @@ export default async function pipeline(ctx: BenchContext) {
   if (quick) inputs.splice(0, 1);
   const videoDir = ctx.dataDir && path.join(ctx.dataDir, 'video');
   if (!quick && videoDir && existsSync(videoDir)) {
-    for (const f of readdirSync(videoDir).filter((n) => n.endsWith('.mp4'))) inputs.push({ file: path.join(videoDir, f), width: 1280, height: 720, loops: 1 });
+    for (const f of readdirSync(videoDir).filter((n) => n.endsWith('.mp4')))
+      inputs.push({ file: path.join(videoDir, f), width: 1280, height: 720, loops: 1 });
   }
   const runs: Run[] = [];
   for (const input of inputs) {

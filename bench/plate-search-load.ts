@@ -69,7 +69,12 @@ export interface LoadTimes {
  * Loads `rows` reads; `extra` opens another connection to the same database (PostgreSQL) so two
  * indexes build at once; without it they build one after another (PGlite).
  */
-export async function loadReads(db: Db, rows: number, extra: (() => Promise<Db>) | null, log: (m: string) => void): Promise<LoadTimes> {
+export async function loadReads(
+  db: Db,
+  rows: number,
+  extra: (() => Promise<Db>) | null,
+  log: (m: string) => void,
+): Promise<LoadTimes> {
   const started = Date.now();
   const saved = await dropForLoad(db);
   const workers = [db, ...(extra ? [await extra()] : [])];
@@ -80,26 +85,41 @@ export async function loadReads(db: Db, rows: number, extra: (() => Promise<Db>)
         for (let sql = work.shift(); sql; sql = work.shift()) {
           const t = Date.now();
           await w.exec(sql);
-          log(`  ${label(sql)} (${((Date.now() - t) / 1000).toFixed(0)} s; ${((Date.now() - started) / 1000).toFixed(0)} s in all)`);
+          log(
+            `  ${label(sql)} (${((Date.now() - t) / 1000).toFixed(0)} s; ${((Date.now() - started) / 1000).toFixed(0)} s in all)`,
+          );
         }
       }),
     );
   const slice = 2_500_000;
-  const slices = Array.from({ length: Math.ceil(rows / slice) }, (_, i) => insertSql(i * slice + 1, Math.min(rows, (i + 1) * slice) + 1, rows));
+  const slices = Array.from({ length: Math.ceil(rows / slice) }, (_, i) =>
+    insertSql(i * slice + 1, Math.min(rows, (i + 1) * slice) + 1, rows),
+  );
   await drain(slices, (sql) => `rows from ${/generate_series\((\d+)/.exec(sql)?.[1]}`);
   const inserted = Date.now();
   // The primary key is built as an index and attached after.
   const keys = saved.constraints.filter((c) => c.table === 'plate_reads' && !c.foreign);
   for (const w of workers) await w.exec(`set maintenance_work_mem = '${w.kind === 'postgres' ? '1GB' : '256MB'}'`);
   // The trigram index takes longest: first, so the other connection builds the rest meanwhile.
-  const indexes = [...saved.indexes].sort((a, b) => Number(b.includes('gin_trgm_ops')) - Number(a.includes('gin_trgm_ops')));
-  await drain([...indexes, ...keys.map((c) => `create unique index ${c.name} on plate_reads ${/\(.*\)/.exec(c.def)?.[0]}`)], (sql) => sql.slice(0, 90));
+  const indexes = [...saved.indexes].sort(
+    (a, b) => Number(b.includes('gin_trgm_ops')) - Number(a.includes('gin_trgm_ops')),
+  );
+  await drain(
+    [...indexes, ...keys.map((c) => `create unique index ${c.name} on plate_reads ${/\(.*\)/.exec(c.def)?.[0]}`)],
+    (sql) => sql.slice(0, 90),
+  );
   if (workers[1]) await workers[1].close();
-  for (const c of keys) await db.exec(`alter table plate_reads add constraint ${c.name} ${c.def.split(' (')[0]} using index ${c.name}`);
-  for (const c of saved.constraints.filter((x) => x.foreign)) await db.exec(`alter table ${c.table} add constraint ${c.name} ${c.def}`);
+  for (const c of keys)
+    await db.exec(`alter table plate_reads add constraint ${c.name} ${c.def.split(' (')[0]} using index ${c.name}`);
+  for (const c of saved.constraints.filter((x) => x.foreign))
+    await db.exec(`alter table ${c.table} add constraint ${c.name} ${c.def}`);
   await db.exec('analyze plate_reads');
   const end = Date.now();
-  return { insertSeconds: round((inserted - started) / 1000), indexSeconds: round((end - inserted) / 1000), totalSeconds: round((end - started) / 1000) };
+  return {
+    insertSeconds: round((inserted - started) / 1000),
+    indexSeconds: round((end - inserted) / 1000),
+    totalSeconds: round((end - started) / 1000),
+  };
 }
 
 const round = (x: number) => Math.round(x * 10) / 10;

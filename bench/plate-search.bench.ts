@@ -14,7 +14,12 @@ import { percentile, seededRandom } from './common.js';
 import { CAMERA_COUNT, DAYS, GRID_ORIGIN, GRID_STEP, loadCameras, loadReads } from './plate-search-load.js';
 import type { BenchContext } from './run.js';
 
-const arg = (args: string[], name: string) => args.find((a) => a.startsWith(`--${name}=`))?.split('=').slice(1).join('=');
+const arg = (args: string[], name: string) =>
+  args
+    .find((a) => a.startsWith(`--${name}=`))
+    ?.split('=')
+    .slice(1)
+    .join('=');
 const ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 const BENCH_DB = 'vigil_bench';
 
@@ -36,7 +41,12 @@ async function openTarget(args: string[], keep: boolean): Promise<Target> {
   if (arg(args, 'db') === 'pglite') {
     const dir = arg(args, 'dir') ?? mkdtempSync(path.join(os.tmpdir(), 'vigil-bench-pglite-'));
     const db = await openDb({ dataDir: dir });
-    return { db, extra: null, label: `PGlite 0.5.14 (${dir})`, cleanup: async () => (keep ? undefined : rmSync(dir, { recursive: true, force: true })) };
+    return {
+      db,
+      extra: null,
+      label: `PGlite 0.5.14 (${dir})`,
+      cleanup: async () => (keep ? undefined : rmSync(dir, { recursive: true, force: true })),
+    };
   }
   const url = arg(args, 'url');
   if (!url) {
@@ -80,7 +90,11 @@ export default async function plateSearch(ctx: BenchContext) {
 /** Runs each query shape over 100 sampled plates (and random windows), p50/p95 in ms. */
 async function measureAll(db: Db) {
   const repo = new PlateReadRepo(db);
-  const samples = (await db.query<{ plate: string; t: Date }>('select plate, first_seen as t from plate_reads tablesample system (0.05) limit 100')).map((r) => ({
+  const samples = (
+    await db.query<{ plate: string; t: Date }>(
+      'select plate, first_seen as t from plate_reads tablesample system (0.05) limit 100',
+    )
+  ).map((r) => ({
     plate: r.plate,
     at: new Date(r.t).getTime(),
   }));
@@ -93,7 +107,12 @@ async function measureAll(db: Db) {
   };
   const near = () => {
     const c = rnd(CAMERA_COUNT);
-    return { kind: 'circle' as const, lat: GRID_ORIGIN.lat + Math.floor(c / 10) * GRID_STEP.lat, lon: GRID_ORIGIN.lon + (c % 10) * GRID_STEP.lon, radiusM: 1500 };
+    return {
+      kind: 'circle' as const,
+      lat: GRID_ORIGIN.lat + Math.floor(c / 10) * GRID_STEP.lat,
+      lon: GRID_ORIGIN.lon + (c % 10) * GRID_STEP.lon,
+      radiusM: 1500,
+    };
   };
   const measure = async (q: (s: { plate: string; at: number }) => PlateReadQuery) => {
     const times: number[] = [];
@@ -104,7 +123,11 @@ async function measureAll(db: Db) {
       found += (await repo.search({ limit: 50, ...query })).length;
       times.push(performance.now() - t);
     }
-    return { p50Ms: round(percentile(times, 50)), p95Ms: round(percentile(times, 95)), meanResults: round(found / samples.length) };
+    return {
+      p50Ms: round(percentile(times, 50)),
+      p95Ms: round(percentile(times, 95)),
+      meanResults: round(found / samples.length),
+    };
   };
   const short = (plate: string) => `${plate.slice(1, 3)}?${plate.slice(4, 6)}`;
   const day = (s: { at: number }) => ({ from: new Date(s.at - 12 * 3_600_000), to: new Date(s.at + 12 * 3_600_000) });
@@ -112,16 +135,34 @@ async function measureAll(db: Db) {
     exact: await measure((s) => ({ plate: s.plate, mode: 'exact' })),
     fuzzyOcrEquivalent: await measure((s) => ({ plate: s.plate.replace('0', 'O').replace('8', 'B'), mode: 'fuzzy' })),
     partialLast4: await measure((s) => ({ plate: s.plate.slice(-4), mode: 'partial' })),
-    partialWildcardQQ: await measure((s) => ({ plate: `${s.plate.slice(0, 3)}??${s.plate.slice(5)}`, mode: 'partial' })),
+    partialWildcardQQ: await measure((s) => ({
+      plate: `${s.plate.slice(0, 3)}??${s.plate.slice(5)}`,
+      mode: 'partial',
+    })),
     partialStar: await measure((s) => ({ plate: `${s.plate.slice(1, 4)}*${s.plate.slice(-2)}`, mode: 'partial' })),
     partialLast4OneDay: await measure((s) => ({ plate: s.plate.slice(-4), mode: 'partial', ...day(s) })),
     // No three known characters in a row: allowed within 2 hours, or within 6 hours on at most 10 cameras.
-    partialShortTwoHours: await measure((s) => ({ plate: short(s.plate), mode: 'partial', from: new Date(s.at - 3_600_000), to: new Date(s.at + 3_600_000) })),
-    partialShortAreaSixHours: await measure((s) => ({ plate: short(s.plate), mode: 'partial', area: near(), from: new Date(s.at - 3 * 3_600_000), to: new Date(s.at + 3 * 3_600_000) })),
+    partialShortTwoHours: await measure((s) => ({
+      plate: short(s.plate),
+      mode: 'partial',
+      from: new Date(s.at - 3_600_000),
+      to: new Date(s.at + 3_600_000),
+    })),
+    partialShortAreaSixHours: await measure((s) => ({
+      plate: short(s.plate),
+      mode: 'partial',
+      area: near(),
+      from: new Date(s.at - 3 * 3_600_000),
+      to: new Date(s.at + 3 * 3_600_000),
+    })),
     areaOneHour: await measure(() => ({ area: near(), ...window(3_600_000) })),
     areaPartialLast4: await measure((s) => ({ plate: s.plate.slice(-4), mode: 'partial', area: near() })),
     directionOneHour: await measure(() => ({ direction: { degrees: 90, toleranceDeg: 45 }, ...window(3_600_000) })),
-    directionAreaOneDay: await measure(() => ({ direction: { degrees: 180, toleranceDeg: 45 }, area: near(), ...window(86_400_000) })),
+    directionAreaOneDay: await measure(() => ({
+      direction: { degrees: 180, toleranceDeg: 45 },
+      area: near(),
+      ...window(86_400_000),
+    })),
   };
 }
 

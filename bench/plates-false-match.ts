@@ -17,7 +17,8 @@ function canonicaliser(groups: readonly string[]): (text: string) => string {
 export function falseMatchRate(groups: readonly string[], entries = 1_000_000, reads = 200_000, seed = 7) {
   const rnd = seededRandom(seed);
   const pick = (chars: string) => chars[Math.floor(rnd() * chars.length)];
-  const plate = () => pick(PROVINCES) + pick(PLATE_LETTERS) + Array.from({ length: 5 }, () => pick(PLATE_ALNUM)).join('');
+  const plate = () =>
+    pick(PROVINCES) + pick(PLATE_LETTERS) + Array.from({ length: 5 }, () => pick(PLATE_ALNUM)).join('');
   const canon = canonicaliser(groups);
   const exact = new Set<string>();
   const canonical = new Set<string>();
@@ -26,13 +27,20 @@ export function falseMatchRate(groups: readonly string[], entries = 1_000_000, r
     exact.add(p);
     canonical.add(canon(p));
   }
-  let exactHits = 0, equivalentHits = 0;
+  let exactHits = 0,
+    equivalentHits = 0;
   for (let i = 0; i < reads; i++) {
     const r = plate();
     if (exact.has(r)) exactHits++;
     else if (canonical.has(canon(r))) equivalentHits++;
   }
-  return { groups: groups.join(' '), entries, reads, exactCollisionRate: exactHits / reads, falseMatchRate: equivalentHits / reads };
+  return {
+    groups: groups.join(' '),
+    entries,
+    reads,
+    exactCollisionRate: exactHits / reads,
+    falseMatchRate: equivalentHits / reads,
+  };
 }
 
 /** The table in use, and the table with the given measured pairs added (each joins its groups). */

@@ -26,7 +26,8 @@ export class Confusions {
     const [t, r] = [[...truth], [...read]];
     if (t.length !== r.length) return;
     // Position 0 is the province; its confusions are reported per province, not here.
-    for (let i = 1; i < t.length; i++) if (t[i] !== r[i]) this.counts.set(`${t[i]}>${r[i]}`, (this.counts.get(`${t[i]}>${r[i]}`) ?? 0) + 1);
+    for (let i = 1; i < t.length; i++)
+      if (t[i] !== r[i]) this.counts.set(`${t[i]}>${r[i]}`, (this.counts.get(`${t[i]}>${r[i]}`) ?? 0) + 1);
   }
 
   /** Pairs seen at least twice in either direction, most frequent first: `{ pair: 'T/7', count }`. */
@@ -37,7 +38,10 @@ export class Confusions {
       const key = [a, b].sort().join('/');
       both.set(key, (both.get(key) ?? 0) + n);
     }
-    return [...both].filter(([, n]) => n >= min).sort((a, b) => b[1] - a[1]).map(([pair, count]) => ({ pair, count }));
+    return [...both]
+      .filter(([, n]) => n >= min)
+      .sort((a, b) => b[1] - a[1])
+      .map(([pair, count]) => ({ pair, count }));
   }
 }
 
@@ -53,7 +57,11 @@ export async function benchRendered(reader: PlateReader, confusions: Confusions,
     confusions.add(c.text, read?.text);
     const groups = [all, c.kind === 'ordinary' ? at(byProvince, c.province) : at(byKind, c.kind)];
     const provinceRight = read !== null && [...read.text][0] === c.province;
-    const flagged = read !== null && !provinceRight && read.chars[0].uncertain && read.chars[0].alternatives.some((a) => a.char === c.province);
+    const flagged =
+      read !== null &&
+      !provinceRight &&
+      read.chars[0].uncertain &&
+      read.chars[0].alternatives.some((a) => a.char === c.province);
     for (const g of groups) {
       g.plates++;
       if (read?.text === c.text) g.exact++;
@@ -65,7 +73,9 @@ export async function benchRendered(reader: PlateReader, confusions: Confusions,
   return {
     seed: RENDERED_SEED,
     ...view(all),
-    perProvince: Object.fromEntries([...byProvince].map(([k, t]) => [k, `${t.exact}/${t.plates} exact, province ${t.province}/${t.plates}`])),
+    perProvince: Object.fromEntries(
+      [...byProvince].map(([k, t]) => [k, `${t.exact}/${t.plates} exact, province ${t.province}/${t.plates}`]),
+    ),
     perLayout: Object.fromEntries([...byKind].map(([k, t]) => [k, view(t)])),
   };
 }

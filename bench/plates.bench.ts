@@ -17,11 +17,21 @@ const CCPD_ADS = 'ABCDEFGHJKLMNPQRSTUVWXYZ0123456789O';
 /** `area-tilt-box-corners-indices-brightness-blur.jpg` -> plate text. */
 export function ccpdTruth(file: string): string {
   const indices = path.basename(file).split('-')[4].split('_').map(Number);
-  return CCPD_PROVINCES[indices[0]] + CCPD_ALPHABETS[indices[1]] + indices.slice(2).map((i) => CCPD_ADS[i]).join('');
+  return (
+    CCPD_PROVINCES[indices[0]] +
+    CCPD_ALPHABETS[indices[1]] +
+    indices
+      .slice(2)
+      .map((i) => CCPD_ADS[i])
+      .join('')
+  );
 }
 
 const round = (v: number, digits = 1) => Math.round(v * 10 ** digits) / 10 ** digits;
-const images = (dir: string) => readdirSync(dir).filter((f) => /\.(jpe?g|png)$/i.test(f)).sort();
+const images = (dir: string) =>
+  readdirSync(dir)
+    .filter((f) => /\.(jpe?g|png)$/i.test(f))
+    .sort();
 
 async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
   const started = performance.now();
@@ -30,7 +40,10 @@ async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
 }
 
 async function benchCrops(dir: string, reader: PlateReader, greedy: PlateReader, confusions: Confusions) {
-  let exact = 0, greedyExact = 0, decodeMs = 0, readMs = 0;
+  let exact = 0,
+    greedyExact = 0,
+    decodeMs = 0,
+    readMs = 0;
   const misses: string[] = [];
   const files = images(dir);
   for (const file of files) {
@@ -41,7 +54,10 @@ async function benchCrops(dir: string, reader: PlateReader, greedy: PlateReader,
     readMs += tRead;
     confusions.add(truth, read?.text);
     if (read?.text === truth) exact++;
-    else misses.push(`${truth}: ${read?.text ?? '-'}${read?.chars[0].uncertain && read.text[0] !== truth[0] ? ' (province flagged uncertain)' : ''}`);
+    else
+      misses.push(
+        `${truth}: ${read?.text ?? '-'}${read?.chars[0].uncertain && read.text[0] !== truth[0] ? ' (province flagged uncertain)' : ''}`,
+      );
     if ((await greedy.readCrop(image))?.text === truth) greedyExact++;
   }
   const n = files.length;
@@ -59,7 +75,8 @@ async function benchCrops(dir: string, reader: PlateReader, greedy: PlateReader,
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function benchFrames(dir: string, reader: PlateReader, maxSide: number) {
-  let exact = 0, extraReads = 0;
+  let exact = 0,
+    extraReads = 0;
   const ms: number[] = [];
   const reads: string[] = [];
   const files = images(dir);
@@ -90,10 +107,16 @@ export default async function plates(ctx: BenchContext): Promise<object> {
   if (!ctx.dataDir) return { skipped: 'no data directory (../shared/data or --data=DIR)' };
   const cropsDir = path.join(ctx.dataDir, 'plates/ccpd-crops');
   const framesDir = path.join(ctx.dataDir, 'plates/ccpd-frames');
-  if (!existsSync(cropsDir) || !existsSync(framesDir)) return { skipped: `no plates/ccpd-crops or plates/ccpd-frames in ${ctx.dataDir}` };
+  if (!existsSync(cropsDir) || !existsSync(framesDir))
+    return { skipped: `no plates/ccpd-crops or plates/ccpd-frames in ${ctx.dataDir}` };
   const reader = await createPlateReader({ threads: 1 });
   // Plain greedy decoding of the same padded crops, any text accepted: the baseline the grammar decoder replaces.
-  const greedy = await createPlateReader({ threads: 1, templates: [], formats: [{ name: 'any', pattern: /^.+$/u }], minConfidence: 0 });
+  const greedy = await createPlateReader({
+    threads: 1,
+    templates: [],
+    formats: [{ name: 'any', pattern: /^.+$/u }],
+    minConfidence: 0,
+  });
   // The decoder without the province correction (province-prior.ts), for comparison.
   const raw = await createPlateReader({ threads: 1, logBias: null });
   const confusions = new Confusions();
@@ -102,10 +125,17 @@ export default async function plates(ctx: BenchContext): Promise<object> {
     ccpdCrops: await benchCrops(cropsDir, reader, greedy, confusions),
     ccpdCropsUncorrected: (await benchCrops(cropsDir, raw, greedy, new Confusions())).exact,
     rendered: await benchRendered(reader, confusions),
-    renderedUncorrected: (({ exact, province, plates }) => ({ exact, province, plates }))(await benchRendered(raw, new Confusions())),
+    renderedUncorrected: (({ exact, province, plates }) => ({ exact, province, plates }))(
+      await benchRendered(raw, new Confusions()),
+    ),
     confusions: confusions.pairs(),
     // Alphanumeric pairs only: a province or suffix confusion is no OCR-equivalence.
-    hotlistFalseMatch: falseMatchReport(confusions.pairs().map((c) => c.pair).filter((p) => /^[A-Z0-9]\/[A-Z0-9]$/.test(p))),
+    hotlistFalseMatch: falseMatchReport(
+      confusions
+        .pairs()
+        .map((c) => c.pair)
+        .filter((p) => /^[A-Z0-9]\/[A-Z0-9]$/.test(p)),
+    ),
     ccpdFrames: await benchFrames(framesDir, reader, 1280),
     ccpdFrames960: await benchFrames(framesDir, reader, 960),
     // The camera path's default (`plates.detectMaxSide`): boxes found at 640 are refined at full resolution.

@@ -17,7 +17,9 @@ const dataArg = process.argv.find((a) => a.startsWith('--data='))?.slice('--data
 const defaultData = path.resolve(here, '../../shared/data');
 const dataDir = dataArg ?? (existsSync(defaultData) ? defaultData : null);
 
-const files = readdirSync(here).filter((f) => f.endsWith('.bench.ts')).sort();
+const files = readdirSync(here)
+  .filter((f) => f.endsWith('.bench.ts'))
+  .sort();
 const results: Record<string, unknown> = {};
 for (const file of files) {
   const name = file.replace(/\.bench\.ts$/, '');
@@ -32,5 +34,11 @@ for (const file of files) {
   }
   process.stderr.write(`bench ${name} done in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
 }
-console.log(JSON.stringify({ machine: { cores: (await import('node:os')).cpus().length, node: process.version }, results }, null, 2));
+console.log(
+  JSON.stringify(
+    { machine: { cores: (await import('node:os')).cpus().length, node: process.version }, results },
+    null,
+    2,
+  ),
+);
 process.exit(0);

@@ -52,7 +52,12 @@ async function timings() {
   const faces = await createFaceDetector({ threads: 1 });
   const embedder = await createFaceEmbedder({ threads: 1 });
   const [oneFace] = await faces.detect(faceid);
-  const frame1080 = await placeImage(group, { ...inputSpecOf(findModel(manifest, 'centernet')), width: 1920, height: 1080, resize: 'letterbox' });
+  const frame1080 = await placeImage(group, {
+    ...inputSpecOf(findModel(manifest, 'centernet')),
+    width: 1920,
+    height: 1080,
+    resize: 'letterbox',
+  });
   return {
     ortMsPerInference1Thread: inference,
     msPerCall1Thread: {
@@ -67,24 +72,54 @@ async function timings() {
 
 /** `count` frames spread evenly over a video, as RGB straight from ffmpeg's pipe. */
 async function videoFrames(file: string, count: number): Promise<RgbImage[]> {
-  const probe = ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width,height:format=duration', '-of', 'default=nw=1', file];
+  const probe = [
+    '-v',
+    'error',
+    '-select_streams',
+    'v:0',
+    '-show_entries',
+    'stream=width,height:format=duration',
+    '-of',
+    'default=nw=1',
+    file,
+  ];
   const { stdout } = await promisify(execFile)('ffprobe', probe);
   const field = (name: string) => Number(stdout.match(new RegExp(`^${name}=(.*)$`, 'm'))?.[1]);
   const [width, height, duration] = [field('width'), field('height'), field('duration')];
-  const args = ['-v', 'error', '-i', file, '-vf', `fps=${count / duration}`, '-frames:v', String(count), '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'];
+  const args = [
+    '-v',
+    'error',
+    '-i',
+    file,
+    '-vf',
+    `fps=${count / duration}`,
+    '-frames:v',
+    String(count),
+    '-f',
+    'rawvideo',
+    '-pix_fmt',
+    'rgb24',
+    '-',
+  ];
   const ffmpeg = spawn('ffmpeg', args, { stdio: ['ignore', 'pipe', 'inherit'] });
   const chunks: Buffer[] = [];
   for await (const chunk of ffmpeg.stdout) chunks.push(chunk as Buffer);
   const all = Buffer.concat(chunks);
   const size = width * height * 3;
-  return Array.from({ length: Math.floor(all.length / size) }, (_, i) => ({ data: all.subarray(i * size, (i + 1) * size), width, height }));
+  return Array.from({ length: Math.floor(all.length / size) }, (_, i) => ({
+    data: all.subarray(i * size, (i + 1) * size),
+    width,
+    height,
+  }));
 }
 
 async function videoObjects(dir: string) {
   const detector = await createObjectDetector({ threads: 1 });
   const faces = await createFaceDetector({ threads: 1 });
   const out: Record<string, unknown> = {};
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.mp4')).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith('.mp4'))
+    .sort()) {
     const frames = await videoFrames(path.join(dir, file), 20);
     const labels: Record<string, number> = {};
     const ms: number[] = [];
@@ -117,7 +152,9 @@ async function vehicleHits(dir: string) {
   const hits = thresholds.map(() => 0);
   const ms: number[] = [];
   const misses: string[] = [];
-  const labels = readdirSync(dir).filter((f) => f.endsWith('.txt')).sort();
+  const labels = readdirSync(dir)
+    .filter((f) => f.endsWith('.txt'))
+    .sort();
   for (const label of labels) {
     const [file, x, y, w, h] = readFileSync(path.join(dir, label), 'utf8').trim().split('\t');
     const [cx, cy] = [Number(x) + Number(w) / 2, Number(y) + Number(h) / 2];
@@ -126,7 +163,10 @@ async function vehicleHits(dir: string) {
     // One run at the lowest threshold: greedy NMS only lets higher scores suppress, so filtering it is the same as rerunning.
     const found = await detector.detect(image, { scoreThreshold: thresholds[0] });
     ms.push(performance.now() - t);
-    const best = Math.max(0, ...found.filter(({ box: b }) => cx >= b[0] && cx <= b[2] && cy >= b[1] && cy <= b[3]).map((d) => d.score));
+    const best = Math.max(
+      0,
+      ...found.filter(({ box: b }) => cx >= b[0] && cx <= b[2] && cy >= b[1] && cy <= b[3]).map((d) => d.score),
+    );
     thresholds.forEach((s, i) => (hits[i] += best >= s ? 1 : 0));
     if (best < thresholds[1]) misses.push(`${file}: best ${round(best, 2)}`);
   }
@@ -142,7 +182,10 @@ async function vehicleHits(dir: string) {
 /** Verification on the faceapi set (40 photos, 780 pairs): best single cosine threshold and the manifest's. */
 async function faceVerification(dir: string) {
   const analyzer = await createFaceAnalyzer({ detector: { threads: 1 }, embedder: { threads: 1 } });
-  const people = readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+  const people = readdirSync(dir, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort();
   const items: { who: string; embedding: Float32Array }[] = [];
   const noFace: string[] = [];
   for (const who of people) {
@@ -155,12 +198,18 @@ async function faceVerification(dir: string) {
   }
   const pairs: { cos: number; same: boolean }[] = [];
   for (let i = 0; i < items.length; i++) {
-    for (let j = i + 1; j < items.length; j++) pairs.push({ cos: cosineSimilarity(items[i].embedding, items[j].embedding), same: items[i].who === items[j].who });
+    for (let j = i + 1; j < items.length; j++)
+      pairs.push({
+        cos: cosineSimilarity(items[i].embedding, items[j].embedding),
+        same: items[i].who === items[j].who,
+      });
   }
   const accuracy = (t: number) => pairs.filter((p) => p.cos >= t === p.same).length / pairs.length;
   const best = pairs.map((p) => ({ t: p.cos, acc: accuracy(p.cos) })).reduce((a, b) => (b.acc > a.acc ? b : a));
   const groups: Record<string, number> = {};
-  for (const file of readdirSync(dir).filter((f) => /^bbt\d\.jpg$/.test(f)).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((f) => /^bbt\d\.jpg$/.test(f))
+    .sort()) {
     groups[file] = (await analyzer.faces(await decodeImage(path.join(dir, file)))).length;
   }
   return {
@@ -178,7 +227,11 @@ async function faceVerification(dir: string) {
 
 export default async function vision(ctx: BenchContext): Promise<object> {
   // The machine is shared: the load average says how far to trust the timings.
-  const result: Record<string, unknown> = { threads: 1, loadAverageAtStart: loadavg().map((l) => round(l, 2)), ...(await timings()) };
+  const result: Record<string, unknown> = {
+    threads: 1,
+    loadAverageAtStart: loadavg().map((l) => round(l, 2)),
+    ...(await timings()),
+  };
   if (!ctx.dataDir) return { ...result, skipped: 'no data directory (../shared/data or --data=DIR): timings only' };
   const sections: [string, string, (dir: string) => Promise<unknown>][] = [
     ['videoFrames', 'video', videoObjects],

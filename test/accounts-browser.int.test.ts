@@ -8,7 +8,9 @@ import { startTestNode, type TestNode } from './helpers/node.js';
 import { testIdp, type TestIdp } from './helpers/oidc.js';
 import { SessionClient } from './helpers/session-client.js';
 
-const title = hasChromium ? 'sign-in on the page in chromium' : `sign-in on the page: SKIPPED, no browser at ${CHROMIUM}`;
+const title = hasChromium
+  ? 'sign-in on the page in chromium'
+  : `sign-in on the page: SKIPPED, no browser at ${CHROMIUM}`;
 const GOOD = 'tide lantern 47 orchard';
 
 describe.skipIf(!hasChromium)(title, () => {
@@ -22,7 +24,9 @@ describe.skipIf(!hasChromium)(title, () => {
       'li.na': { name: 'Li Na', groups: ['vigil-operators', 'district-futian'] },
       'zhao.lei': { name: 'Zhao Lei', groups: ['canteen'] },
     });
-    t = await startTestNode('accounts-web', `
+    t = await startTestNode(
+      'accounts-web',
+      `
 server: { host: 127.0.0.1, port: 0 }
 cameras:
   - { id: cam-a, name: A, source: "rtsp://127.0.0.1:1/none", kind: street, lat: 22.5, lon: 114.0, district: futian, enabled: false }
@@ -38,7 +42,8 @@ accounts:
     allowHttp: true
     roleMap: { vigil-operators: operator }
     scopeMap: { district-futian: { districts: [futian] } }
-`);
+`,
+    );
     await idp.start(`${t.url}/api/v1/session/oidc/callback`);
     admin = await t.token('admin');
     browser = await launchBrowser();
@@ -50,7 +55,10 @@ accounts:
   });
 
   const create = async (username: string, roles: string[]) => {
-    const made = await t.api('/users', admin, { method: 'POST', body: JSON.stringify({ username, displayName: username, roles }) });
+    const made = await t.api('/users', admin, {
+      method: 'POST',
+      body: JSON.stringify({ username, displayName: username, roles }),
+    });
     expect(made.status).toBe(201);
     return made.body.oneTimePassword as string;
   };
@@ -115,7 +123,10 @@ accounts:
       await page.fill('#username', 'lock.web');
       await page.fill('#password', attempt);
       await page.click('#signin button[type=submit]');
-      await page.waitForFunction((n) => document.querySelector('#error')?.textContent?.includes(n), attempt === 'wrong-one' ? 'wrong username' : 'locked');
+      await page.waitForFunction(
+        (n) => document.querySelector('#error')?.textContent?.includes(n),
+        attempt === 'wrong-one' ? 'wrong username' : 'locked',
+      );
     }
     expect(await page.textContent('#error')).toMatch(/locked after repeated failed sign-ins: try again in 5 minutes/);
     await screenshot(page, 'signin-locked');
@@ -135,9 +146,18 @@ accounts:
     await page.click('button:has-text("Continue")');
     await page.waitForSelector('body[data-state="ready"]');
     const who = await page.evaluate(() => fetch('/api/v1/session').then((r) => r.json()));
-    expect(who).toMatchObject({ name: 'li.na', displayName: 'Li Na', via: 'session', roles: ['operator'], scope: { districts: ['futian'], cameras: [] } });
+    expect(who).toMatchObject({
+      name: 'li.na',
+      displayName: 'Li Na',
+      via: 'session',
+      roles: ['operator'],
+      scope: { districts: ['futian'], cameras: [] },
+    });
     await screenshot(page, 'signin-oidc-ready');
-    const signins = (await t.api('/admin/audit?action=signin&limit=1000', admin)).body.entries as { actor: string; details: { method: string } }[];
+    const signins = (await t.api('/admin/audit?action=signin&limit=1000', admin)).body.entries as {
+      actor: string;
+      details: { method: string };
+    }[];
     expect(signins.some((e) => e.actor === 'li.na' && e.details.method === 'oidc')).toBe(true);
 
     const other = await browser.newPage();
@@ -171,10 +191,16 @@ accounts:
     await page.fill('#token-subject', 'cam-a');
     await page.click('#token-create button[type=submit]');
     const secret = (await (await page.waitForSelector('#admin-secret code.one-time')).textContent())!.split(': ')[1];
-    expect((await t.api('/session', secret)).body).toMatchObject({ via: 'token', role: 'checkpoint', subject: 'cam-a' });
+    expect((await t.api('/session', secret)).body).toMatchObject({
+      via: 'token',
+      role: 'checkpoint',
+      subject: 'cam-a',
+    });
     await screenshot(page, 'admin-tokens');
     await page.click('#admin-tokens li:has-text("checkpoint tablet A") button');
-    await page.waitForFunction(() => !document.querySelector('#admin-tokens')?.textContent?.includes('checkpoint tablet A'));
+    await page.waitForFunction(
+      () => !document.querySelector('#admin-tokens')?.textContent?.includes('checkpoint tablet A'),
+    );
     expect((await t.api('/session', secret)).status).toBe(401);
   });
 });

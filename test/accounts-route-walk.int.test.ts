@@ -177,9 +177,15 @@ const SUBJECT: Partial<Record<Role, string>> = { unit: 'u1', checkpoint: 'cam-a'
 const ACCESS_DENIED = new Set([401, 403]);
 
 /** A concrete path: ids nobody has (so nothing is changed), except the unit u1 under /units/:id (the unit account's own). */
-const pathOf = (pattern: string) => pattern.replace(/^\/units\/:id/, '/units/u1').replace(/:[A-Za-z]+(\{[^}]*\})?/g, () => randomUUID());
+const pathOf = (pattern: string) =>
+  pattern.replace(/^\/units\/:id/, '/units/u1').replace(/:[A-Za-z]+(\{[^}]*\})?/g, () => randomUUID());
 
-type Caller = { name: string; kind: 'nobody' | 'restricted' | 'role'; role?: Role; call(method: string, path: string): Promise<Answer> };
+type Caller = {
+  name: string;
+  kind: 'nobody' | 'restricted' | 'role';
+  role?: Role;
+  call(method: string, path: string): Promise<Answer>;
+};
 
 describe('route walk: every /api/v1 route against the table', () => {
   let t: TestNode;
@@ -195,7 +201,12 @@ describe('route walk: every /api/v1 route against the table', () => {
       role,
       call: (method, path) => {
         const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
-        return Object.assign(c, { baseUrl: t.url }).request(method, path, method === 'GET' || method === 'DELETE' ? undefined : {}, { headers });
+        return Object.assign(c, { baseUrl: t.url }).request(
+          method,
+          path,
+          method === 'GET' || method === 'DELETE' ? undefined : {},
+          { headers },
+        );
       },
     };
   };
@@ -207,18 +218,35 @@ describe('route walk: every /api/v1 route against the table', () => {
   });
 
   async function user(username: string, roles: Role[], changePassword = true): Promise<SessionClient> {
-    const made = await t.api('/users', admin, { method: 'POST', body: JSON.stringify({ username, displayName: username, roles, subject: SUBJECT[roles[0]] ?? null }) });
+    const made = await t.api('/users', admin, {
+      method: 'POST',
+      body: JSON.stringify({ username, displayName: username, roles, subject: SUBJECT[roles[0]] ?? null }),
+    });
     expect(made.status, JSON.stringify(made.body)).toBe(201);
     const c = new SessionClient(t.url);
     expect((await c.signIn(username, made.body.oneTimePassword as string)).status).toBe(200);
-    if (changePassword) expect((await c.request('POST', '/session/password', { currentPassword: made.body.oneTimePassword, newPassword: GOOD })).status).toBe(200);
+    if (changePassword)
+      expect(
+        (
+          await c.request('POST', '/session/password', {
+            currentPassword: made.body.oneTimePassword,
+            newPassword: GOOD,
+          })
+        ).status,
+      ).toBe(200);
     return c;
   }
 
   beforeAll(async () => {
     t = await startTestNode('route-walk', YAML);
     admin = await t.token('admin');
-    routes = [...new Set(t.node.app!.routes.filter((r) => r.method !== 'ALL' && r.path.startsWith('/api/v1/')).map((r) => `${r.method} ${r.path.slice('/api/v1'.length)}`))].sort();
+    routes = [
+      ...new Set(
+        t.node
+          .app!.routes.filter((r) => r.method !== 'ALL' && r.path.startsWith('/api/v1/'))
+          .map((r) => `${r.method} ${r.path.slice('/api/v1'.length)}`),
+      ),
+    ].sort();
 
     callers.push(tokenCaller('no credentials', null));
     const wrong = new SessionClient(t.url);
@@ -230,7 +258,9 @@ describe('route walk: every /api/v1 route against the table', () => {
     callers.push(sessionCaller('wrong password', wrong, 'nobody'));
     const idle = await user('walk.idle', ['admin']);
     const idleId = (await idle.request('GET', '/session')).body.sessionId as string;
-    await t.node.infra.db.query(`update user_sessions set last_seen_at = now() - interval '1 day' where id = $1`, [idleId]);
+    await t.node.infra.db.query(`update user_sessions set last_seen_at = now() - interval '1 day' where id = $1`, [
+      idleId,
+    ]);
     callers.push(sessionCaller('expired session', idle, 'nobody'));
     const revoked = await user('walk.revoked', ['admin']);
     const revokedId = (await revoked.request('GET', '/session')).body.sessionId as string;
@@ -253,24 +283,38 @@ describe('route walk: every /api/v1 route against the table', () => {
     return rule.split(' ').includes(caller.role!) ? 'pass' : 403;
   }
 
-  it.runIf(process.env.VIGIL_WALK_RECORD)('records rows for routes with none (VIGIL_WALK_RECORD=1: prints them, asserts nothing)', async () => {
-    const rows: string[] = [];
-    for (const route of routes.filter((r) => !(r in TABLE))) {
-      const [method, pattern] = route.split(' ');
-      const path = pathOf(pattern);
-      const seen: Record<string, number> = {};
-      for (const caller of callers) seen[caller.name] = (await caller.call(method, path)).status;
-      const pass = (n: string) => !ACCESS_DENIED.has(seen[n]);
-      const rule = pass('no credentials') ? 'public' : ROLES.filter((r) => pass(`${r} token`) || pass(`${r} user`)).join(' ');
-      const odd = ROLES.filter((r) => pass(`${r} token`) !== pass(`${r} user`));
-      rows.push(`  '${route}': '${rule.length === ROLES.join(' ').length ? 'any' : rule}',${odd.length ? ` // token/user differ: ${odd.join(' ')} ${JSON.stringify(seen)}` : ''}`);
-    }
-    console.log(`RECORDED\n${rows.join('\n')}`);
-  }, 600_000);
+  it.runIf(process.env.VIGIL_WALK_RECORD)(
+    'records rows for routes with none (VIGIL_WALK_RECORD=1: prints them, asserts nothing)',
+    async () => {
+      const rows: string[] = [];
+      for (const route of routes.filter((r) => !(r in TABLE))) {
+        const [method, pattern] = route.split(' ');
+        const path = pathOf(pattern);
+        const seen: Record<string, number> = {};
+        for (const caller of callers) seen[caller.name] = (await caller.call(method, path)).status;
+        const pass = (n: string) => !ACCESS_DENIED.has(seen[n]);
+        const rule = pass('no credentials')
+          ? 'public'
+          : ROLES.filter((r) => pass(`${r} token`) || pass(`${r} user`)).join(' ');
+        const odd = ROLES.filter((r) => pass(`${r} token`) !== pass(`${r} user`));
+        rows.push(
+          `  '${route}': '${rule.length === ROLES.join(' ').length ? 'any' : rule}',${odd.length ? ` // token/user differ: ${odd.join(' ')} ${JSON.stringify(seen)}` : ''}`,
+        );
+      }
+      console.log(`RECORDED\n${rows.join('\n')}`);
+    },
+    600_000,
+  );
 
   it('has a row for every route, and no row for a route that is gone', () => {
-    expect(routes.filter((r) => !(r in TABLE)), 'routes with no row in TABLE').toEqual([]);
-    expect(Object.keys(TABLE).filter((r) => !routes.includes(r)), 'rows for routes that no longer exist').toEqual([]);
+    expect(
+      routes.filter((r) => !(r in TABLE)),
+      'routes with no row in TABLE',
+    ).toEqual([]);
+    expect(
+      Object.keys(TABLE).filter((r) => !routes.includes(r)),
+      'rows for routes that no longer exist',
+    ).toEqual([]);
   });
 
   it('every caller gets what the table says on every route', async () => {
@@ -286,7 +330,10 @@ describe('route walk: every /api/v1 route against the table', () => {
         const got = await caller.call(method, path);
         calls++;
         const ok = want === 'pass' ? !ACCESS_DENIED.has(got.status) : got.status === want;
-        if (!ok) wrong.push(`${route} as ${caller.name}: ${got.status} (table: ${want}) ${String(got.body.error ?? '').slice(0, 100)}`);
+        if (!ok)
+          wrong.push(
+            `${route} as ${caller.name}: ${got.status} (table: ${want}) ${String(got.body.error ?? '').slice(0, 100)}`,
+          );
       }
     }
     for (const caller of callers) {

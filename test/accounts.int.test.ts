@@ -24,8 +24,14 @@ describe('accounts on a running node', () => {
   let t: TestNode;
   let admin: string;
   const base = () => new SessionClient(t.url);
-  const asAdmin = (method: string, pathname: string, body?: unknown) => t.api(pathname, admin, { method, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
-  const audit = async (action: string) => ((await asAdmin('GET', `/admin/audit?action=${action}&limit=1000`)).body.entries as { target: string; actor: string; details: Record<string, unknown> }[]);
+  const asAdmin = (method: string, pathname: string, body?: unknown) =>
+    t.api(pathname, admin, { method, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  const audit = async (action: string) =>
+    (await asAdmin('GET', `/admin/audit?action=${action}&limit=1000`)).body.entries as {
+      target: string;
+      actor: string;
+      details: Record<string, unknown>;
+    }[];
 
   /** A user made by the admin, with the first password already changed to GOOD; returns its id. */
   async function ready(username: string, roles: string[], extra: Record<string, unknown> = {}): Promise<string> {
@@ -33,7 +39,10 @@ describe('accounts on a running node', () => {
     expect(made.status, JSON.stringify(made.body)).toBe(201);
     const c = base();
     expect((await c.signIn(username, made.body.oneTimePassword as string)).status).toBe(200);
-    expect((await c.request('POST', '/session/password', { currentPassword: made.body.oneTimePassword, newPassword: GOOD })).status).toBe(200);
+    expect(
+      (await c.request('POST', '/session/password', { currentPassword: made.body.oneTimePassword, newPassword: GOOD }))
+        .status,
+    ).toBe(200);
     expect((await c.request('POST', '/session/sign-out')).status).toBe(200);
     return (made.body.user as { id: string }).id;
   }
@@ -45,7 +54,12 @@ describe('accounts on a running node', () => {
   afterAll(async () => t?.stop());
 
   it('a first password signs in to a session that may only set a new one; cookies are HttpOnly SameSite=Strict', async () => {
-    const made = await asAdmin('POST', '/users', { username: 'Wang.Li', displayName: 'Wang Li', roles: ['operator'], scope: { districts: ['a'] } });
+    const made = await asAdmin('POST', '/users', {
+      username: 'Wang.Li',
+      displayName: 'Wang Li',
+      roles: ['operator'],
+      scope: { districts: ['a'] },
+    });
     expect(made.status).toBe(201);
     const user = made.body.user as { id: string; username: string; mustChangePassword: boolean };
     expect(user).toMatchObject({ username: 'wang.li', mustChangePassword: true });
@@ -56,7 +70,13 @@ describe('accounts on a running node', () => {
     const c = base();
     const signed = await c.signIn('wang.li', otp);
     expect(signed.status).toBe(200);
-    expect(signed.body).toMatchObject({ via: 'session', restriction: 'password-change', personId: user.id, role: 'operator', scope: { districts: ['a'], cameras: [] } });
+    expect(signed.body).toMatchObject({
+      via: 'session',
+      restriction: 'password-change',
+      personId: user.id,
+      role: 'operator',
+      scope: { districts: ['a'], cameras: [] },
+    });
     const setCookies = signed.headers.getSetCookie();
     const session = setCookies.find((s) => s.startsWith('vigil_session='))!;
     const csrf = setCookies.find((s) => s.startsWith('vigil_csrf='))!;
@@ -75,10 +95,18 @@ describe('accounts on a running node', () => {
     expect(weak.body.details).toEqual(['newPassword: must not contain the username or the name']);
     const wrongCurrent = await c.request('POST', '/session/password', { currentPassword: 'nope', newPassword: GOOD });
     expect(wrongCurrent.body.details).toEqual(['currentPassword: is not the current password']);
-    expect((await c.request('POST', '/session/password', { currentPassword: otp, newPassword: GOOD })).status).toBe(200);
+    expect((await c.request('POST', '/session/password', { currentPassword: otp, newPassword: GOOD })).status).toBe(
+      200,
+    );
     expect((await c.request('GET', '/cameras')).status).toBe(200);
-    expect((await c.request('GET', '/session')).body).toMatchObject({ restriction: null, name: 'wang.li', displayName: 'Wang Li' });
-    expect((await audit('user.password-change')).some((e) => e.target === user.id && e.details.first === true)).toBe(true);
+    expect((await c.request('GET', '/session')).body).toMatchObject({
+      restriction: null,
+      name: 'wang.li',
+      displayName: 'Wang Li',
+    });
+    expect((await audit('user.password-change')).some((e) => e.target === user.id && e.details.first === true)).toBe(
+      true,
+    );
 
     // The one-time password is spent.
     expect((await base().signIn('wang.li', otp)).status).toBe(401);
@@ -100,9 +128,16 @@ describe('accounts on a running node', () => {
     const site = await c.request('POST', '/users', body, { headers: { 'sec-fetch-site': 'cross-site' } });
     expect(site.status).toBe(403);
     expect((await c.request('GET', '/users', undefined, { csrf: false })).status).toBe(200);
-    expect((await c.request('POST', '/users', body, { headers: { origin: t.url, 'sec-fetch-site': 'same-origin' } })).status).toBe(201);
+    expect(
+      (await c.request('POST', '/users', body, { headers: { origin: t.url, 'sec-fetch-site': 'same-origin' } })).status,
+    ).toBe(201);
     // A sign-in posted from another site (login CSRF) is refused before the password is looked at.
-    const login = await base().request('POST', '/session/sign-in', { username: 'csrf.user', password: GOOD }, { headers: { origin: 'https://evil.example' } });
+    const login = await base().request(
+      'POST',
+      '/session/sign-in',
+      { username: 'csrf.user', password: GOOD },
+      { headers: { origin: 'https://evil.example' } },
+    );
     expect(login.status).toBe(403);
     expect((await asAdmin('POST', '/users', { ...body, username: 'csrf.token' })).status).toBe(201);
   });
@@ -124,7 +159,11 @@ describe('accounts on a running node', () => {
     expect(ask.status).toBe(401);
     expect(ask.body).toMatchObject({ reason: 'totp-required' });
     expect(d.cookies.has('vigil_session')).toBe(false);
-    const bad = await d.signIn('totp.user', GOOD, String((Number(totpCode(secret)) + 500_000) % 1_000_000).padStart(6, '0'));
+    const bad = await d.signIn(
+      'totp.user',
+      GOOD,
+      String((Number(totpCode(secret)) + 500_000) % 1_000_000).padStart(6, '0'),
+    );
     expect(bad.body).toMatchObject({ reason: 'totp-wrong' });
     // The confirm used the current step; the next step's code is the first that signs in.
     const next = totpCode(secret, Date.now() + 30_000);
@@ -144,7 +183,13 @@ describe('accounts on a running node', () => {
     const begun = await c.request('POST', '/session/totp');
     await c.request('POST', '/session/totp/confirm', { code: totpCode(begun.body.secret as string) });
     expect((await c.request('GET', '/session')).body.restriction).toBeNull();
-    expect((await c.request('POST', '/session/totp/remove', { code: totpCode(begun.body.secret as string, Date.now() + 30_000) })).status).toBe(403);
+    expect(
+      (
+        await c.request('POST', '/session/totp/remove', {
+          code: totpCode(begun.body.secret as string, Date.now() + 30_000),
+        })
+      ).status,
+    ).toBe(403);
   });
 
   it('lockout after 3 failures with a clear message, even for the right password; an admin unlocks', async () => {
@@ -160,13 +205,21 @@ describe('accounts on a running node', () => {
     expect(right.body.reason).toBe('locked');
     expect(c.cookies.has('vigil_session')).toBe(false);
     const failures = (await audit('signin.failure')).filter((e) => e.target === id);
-    expect(failures.map((e) => e.details.reason)).toEqual(['wrong password', 'wrong password', 'wrong password', 'locked']);
+    expect(failures.map((e) => e.details.reason)).toEqual([
+      'wrong password',
+      'wrong password',
+      'wrong password',
+      'locked',
+    ]);
     expect((await audit('account.lock')).filter((e) => e.target === id)).toHaveLength(1);
     expect(((await asAdmin('GET', `/users/${id}`)).body as { lockedUntil: string | null }).lockedUntil).not.toBeNull();
     expect((await asAdmin('POST', `/users/${id}/unlock`)).status).toBe(200);
     expect((await c.signIn('lock.user', GOOD)).status).toBe(200);
     // An unknown user reads the same words as a wrong password.
-    expect((await base().signIn('nobody.here', GOOD)).body).toMatchObject({ error: 'wrong username or password', reason: 'wrong' });
+    expect((await base().signIn('nobody.here', GOOD)).body).toMatchObject({
+      error: 'wrong username or password',
+      reason: 'wrong',
+    });
   });
 
   it('sessions: a user lists and revokes their own, an admin any; idle and absolute ends; sign-out', async () => {
@@ -199,12 +252,16 @@ describe('accounts on a running node', () => {
     const idle = base();
     await idle.signIn('sess.user', GOOD);
     const idleId = (await idle.request('GET', '/session')).body.sessionId as string;
-    await t.node.infra.db.query(`update user_sessions set last_seen_at = now() - interval '31 minutes' where id = $1`, [idleId]);
+    await t.node.infra.db.query(`update user_sessions set last_seen_at = now() - interval '31 minutes' where id = $1`, [
+      idleId,
+    ]);
     expect((await idle.request('GET', '/session')).body.error).toMatch(/inactivity/);
     const old = base();
     await old.signIn('sess.user', GOOD);
     const oldId = (await old.request('GET', '/session')).body.sessionId as string;
-    await t.node.infra.db.query(`update user_sessions set expires_at = now() - interval '1 second' where id = $1`, [oldId]);
+    await t.node.infra.db.query(`update user_sessions set expires_at = now() - interval '1 second' where id = $1`, [
+      oldId,
+    ]);
     expect((await old.request('GET', '/session')).body.error).toMatch(/time limit/);
 
     const out = await desk.request('POST', '/session/sign-out');
@@ -217,12 +274,25 @@ describe('accounts on a running node', () => {
     const id = await ready('scope.user', ['operator']);
     const c = base();
     await c.signIn('scope.user', GOOD);
-    const changed = await asAdmin('PATCH', `/users/${id}`, { roles: ['operator', 'investigator'], scope: { districts: ['b'], cameras: ['cam-a'] } });
+    const changed = await asAdmin('PATCH', `/users/${id}`, {
+      roles: ['operator', 'investigator'],
+      scope: { districts: ['b'], cameras: ['cam-a'] },
+    });
     expect(changed.status).toBe(200);
-    expect((await audit('user.roles-change')).find((e) => e.target === id)?.details).toMatchObject({ before: ['operator'], after: ['operator', 'investigator'] });
-    expect((await audit('user.scope-change')).find((e) => e.target === id)?.details).toMatchObject({ before: null, after: { districts: ['b'], cameras: ['cam-a'] } });
+    expect((await audit('user.roles-change')).find((e) => e.target === id)?.details).toMatchObject({
+      before: ['operator'],
+      after: ['operator', 'investigator'],
+    });
+    expect((await audit('user.scope-change')).find((e) => e.target === id)?.details).toMatchObject({
+      before: null,
+      after: { districts: ['b'], cameras: ['cam-a'] },
+    });
     const who = (await c.request('GET', '/session')).body;
-    expect(who).toMatchObject({ role: 'operator', roles: ['operator', 'investigator'], scope: { districts: ['b'], cameras: ['cam-a'] } });
+    expect(who).toMatchObject({
+      role: 'operator',
+      roles: ['operator', 'investigator'],
+      scope: { districts: ['b'], cameras: ['cam-a'] },
+    });
     const bad = await asAdmin('PATCH', `/users/${id}`, { roles: ['unit'] });
     expect(bad.status).toBe(400);
     expect(bad.body.details).toEqual([expect.stringMatching(/^subject: /)]);
@@ -234,7 +304,12 @@ describe('accounts on a running node', () => {
   it('bearer tokens still work, and admins make and revoke them; the audit chain holds', async () => {
     const made = await asAdmin('POST', '/admin/tokens', { role: 'unit', name: 'phone of U1', subject: 'u1' });
     expect(made.status).toBe(201);
-    expect((await t.api('/session', made.body.token as string)).body).toMatchObject({ via: 'token', role: 'unit', subject: 'u1', csrfToken: null });
+    expect((await t.api('/session', made.body.token as string)).body).toMatchObject({
+      via: 'token',
+      role: 'unit',
+      subject: 'u1',
+      csrfToken: null,
+    });
     expect((await asAdmin('DELETE', `/admin/tokens/${made.body.id as string}`)).status).toBe(200);
     expect((await t.api('/session', made.body.token as string)).status).toBe(401);
     expect((await asAdmin('GET', '/admin/audit/verify')).body).toMatchObject({ brokenAt: null });

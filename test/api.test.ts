@@ -41,16 +41,39 @@ describe('API', () => {
   });
 
   it('names each bad field of a body of the wrong shape', async () => {
-    const res = await t.api('/hotlist', admin, { method: 'POST', body: JSON.stringify({ plate: '粤B4E7K2', category: 'stolen', reason: '', source: 's', expiresAt: 'soon', why: 'case 1' }) });
+    const res = await t.api('/hotlist', admin, {
+      method: 'POST',
+      body: JSON.stringify({
+        plate: '粤B4E7K2',
+        category: 'stolen',
+        reason: '',
+        source: 's',
+        expiresAt: 'soon',
+        why: 'case 1',
+      }),
+    });
     expect(res.status).toBe(400);
     const details = (res.body.details as string[]).join('\n');
     expect(details).toMatch(/category: expected one of stolen_vehicle/);
     expect(details).toMatch(/reason: expected why the plate is listed/);
     expect(details).toMatch(/expiresAt: expected an ISO date/);
-    const notJson = await t.api('/hotlist', admin, { method: 'POST', body: 'plate=1', headers: { 'content-type': 'application/json' } });
+    const notJson = await t.api('/hotlist', admin, {
+      method: 'POST',
+      body: 'plate=1',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(notJson.status).toBe(400);
     expect(notJson.body.error).toMatch(/must be JSON/);
-    const noWhy = await t.api('/hotlist', admin, { method: 'POST', body: JSON.stringify({ plate: '粤B4E7K2', category: 'wanted', reason: 'r', source: 's', expiresAt: '2030-01-01T00:00:00Z' }) });
+    const noWhy = await t.api('/hotlist', admin, {
+      method: 'POST',
+      body: JSON.stringify({
+        plate: '粤B4E7K2',
+        category: 'wanted',
+        reason: 'r',
+        source: 's',
+        expiresAt: '2030-01-01T00:00:00Z',
+      }),
+    });
     expect(noWhy.body.error).toMatch(/why/);
   });
 
@@ -62,31 +85,61 @@ describe('API', () => {
       '沪C99999,,wanted,r,s,1,tomorrow',
       '苏E11111,,no_such_category,r,s,1,2030-01-01T00:00:00Z',
     ].join('\n');
-    const res = await t.api('/hotlist/import?why=bulletin%207', admin, { method: 'POST', body: csv, headers: { 'content-type': 'text/csv' } });
+    const res = await t.api('/hotlist/import?why=bulletin%207', admin, {
+      method: 'POST',
+      body: csv,
+      headers: { 'content-type': 'text/csv' },
+    });
     expect(res.status).toBe(200);
     expect(res.body.imported).toBe(2);
     const errors = res.body.errors as { row: number; message: string }[];
     expect(errors.map((e) => e.row)).toEqual([4, 5]);
     expect(errors[0].message).toMatch(/expiresAt/);
     const listed = await t.api('/hotlist?limit=100', admin);
-    const plates = (listed.body.entries as { plate: string | null; pattern: string | null }[]).map((e) => e.plate ?? e.pattern);
+    const plates = (listed.body.entries as { plate: string | null; pattern: string | null }[]).map(
+      (e) => e.plate ?? e.pattern,
+    );
     expect(plates).toEqual(expect.arrayContaining(['京A12345', '粤B?23*']));
-    const wrongType = await t.api('/hotlist/import?why=x%20y%20z', admin, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
+    const wrongType = await t.api('/hotlist/import?why=x%20y%20z', admin, {
+      method: 'POST',
+      body: '{}',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(wrongType.status).toBe(400);
   });
 
   it('refuses a search without a purpose and audits one with a purpose', async () => {
     const now = Date.now();
-    await t.node.infra.repos.plateReads.upsert(plateReadOf({ eventId: randomUUID(), cameraId: 'cam-a', plate: '京A12345', confidence: 0.9, format: 'ordinary', firstSeen: now, lastSeen: now, capturedAt: now, readCount: 1, box: [0, 0, 1, 1], update: false }));
+    await t.node.infra.repos.plateReads.upsert(
+      plateReadOf({
+        eventId: randomUUID(),
+        cameraId: 'cam-a',
+        plate: '京A12345',
+        confidence: 0.9,
+        format: 'ordinary',
+        firstSeen: now,
+        lastSeen: now,
+        capturedAt: now,
+        readCount: 1,
+        box: [0, 0, 1, 1],
+        update: false,
+      }),
+    );
     const refused = await t.api('/plate-reads?plate=%E4%BA%ACA12345', investigator);
     expect(refused.status).toBe(400);
     expect(refused.body.error).toMatch(/purpose is required/);
-    const fuzzy = await t.api(`/plate-reads?plate=${encodeURIComponent('京AI2345')}&match=fuzzy&purpose=case%202026-9`, investigator);
+    const fuzzy = await t.api(
+      `/plate-reads?plate=${encodeURIComponent('京AI2345')}&match=fuzzy&purpose=case%202026-9`,
+      investigator,
+    );
     expect(fuzzy.status).toBe(200);
     expect((fuzzy.body.reads as { plate: string }[]).map((r) => r.plate)).toContain('京A12345');
     // A pattern without 3 known characters in a row is checked read by read: it needs a narrow time window.
     const window = `from=${encodeURIComponent(new Date(now - 3_600_000).toISOString())}&to=${encodeURIComponent(new Date(now + 1000).toISOString())}`;
-    const partial = await t.api(`/plate-reads?plate=${encodeURIComponent('A1?3*')}&match=partial&${window}&purpose=case%202026-9`, investigator);
+    const partial = await t.api(
+      `/plate-reads?plate=${encodeURIComponent('A1?3*')}&match=partial&${window}&purpose=case%202026-9`,
+      investigator,
+    );
     expect((partial.body.reads as { plate: string }[]).map((r) => r.plate)).toContain('京A12345');
     const audit = await t.api('/admin/audit?action=search.plate_reads', admin);
     const entry = (audit.body.entries as { actor: string; details: { purpose: string } }[]).at(-1);

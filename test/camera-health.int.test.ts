@@ -20,13 +20,38 @@ async function makeClip(out: string): Promise<void> {
   const on = (k: keyof typeof PHASES) => `enable='between(t,${PHASES[k][0]},${PHASES[k][1]})'`;
   const [f0, f1] = PHASES.frozen;
   const filter = [
-    'fps=10', 'noise=alls=6:allf=t',
+    'fps=10',
+    'noise=alls=6:allf=t',
     // Frozen: one frame held for the phase (the clip is cut back to length after).
-    `loop=loop=${(f1 - f0) * 10}:size=1:start=${f0 * 10}`, 'setpts=N/(10*TB)',
+    `loop=loop=${(f1 - f0) * 10}:size=1:start=${f0 * 10}`,
+    'setpts=N/(10*TB)',
     `fade=t=out:st=${PHASES.black[0]}:d=1:${on('black')}`,
     `drawbox=x=0:y=ih*0.3:w=iw:h=ih*0.7:color=0x505048:t=fill:${on('covered')}`,
   ].join(',');
-  await run('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-stream_loop', '-1', '-i', path.join(projectRoot, 'fixtures/media/street.mp4'), '-t', String(CLIP_S), '-an', '-vf', filter, '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '20', '-pix_fmt', 'yuv420p', out]);
+  await run('ffmpeg', [
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-y',
+    '-stream_loop',
+    '-1',
+    '-i',
+    path.join(projectRoot, 'fixtures/media/street.mp4'),
+    '-t',
+    String(CLIP_S),
+    '-an',
+    '-vf',
+    filter,
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-g',
+    '20',
+    '-pix_fmt',
+    'yuv420p',
+    out,
+  ]);
 }
 
 type CameraView = { id: string; diagnostics: 'ok' | 'unknown' | { faults: { kind: string; since: string }[] } };
@@ -42,7 +67,9 @@ describe('camera health through the RTSP fixture server', () => {
     await makeClip(clip);
     const rtspPort = await freePort();
     const timing = 'raiseAfterSeconds: 6, clearAfterSeconds: 3, workOrderAfterSeconds: 4';
-    t = await startTestNode('camera-health', `
+    t = await startTestNode(
+      'camera-health',
+      `
 health:
   learnSeconds: 8
   frozen: { ${timing} }
@@ -55,7 +82,8 @@ demo:
   enabled: true
   rtspPort: ${rtspPort}
   streams: [{ mount: street, file: ${JSON.stringify(clip)} }]
-`);
+`,
+    );
   }, 120_000);
   afterAll(async () => {
     await t?.stop();
@@ -71,16 +99,26 @@ demo:
       for (const f of typeof h === 'object' ? h.faults : []) seen.add(f.kind);
       return [...seen].sort();
     };
-    await expect.poll(faultsNow, { timeout: 150_000, interval: 1000 }).toEqual(expect.arrayContaining(['black', 'covered', 'frozen']));
+    await expect
+      .poll(faultsNow, { timeout: 150_000, interval: 1000 })
+      .toEqual(expect.arrayContaining(['black', 'covered', 'frozen']));
 
-    const orders = async () => ((await t.api('/work-orders?camera=cam-1', maintenance)).body.workOrders as Order[]);
-    const closedKinds = async () => (await orders()).filter((o) => o.status === 'closed' && o.closeReason === 'recovered').map((o) => o.kind).sort();
-    await expect.poll(closedKinds, { timeout: 60_000, interval: 1000 }).toEqual(expect.arrayContaining(['black', 'covered', 'frozen']));
+    const orders = async () => (await t.api('/work-orders?camera=cam-1', maintenance)).body.workOrders as Order[];
+    const closedKinds = async () =>
+      (await orders())
+        .filter((o) => o.status === 'closed' && o.closeReason === 'recovered')
+        .map((o) => o.kind)
+        .sort();
+    await expect
+      .poll(closedKinds, { timeout: 60_000, interval: 1000 })
+      .toEqual(expect.arrayContaining(['black', 'covered', 'frozen']));
     const frozen = (await orders()).find((o) => o.kind === 'frozen') as Order;
     expect(frozen.notes.at(-1)?.note).toMatch(/camera recovered/);
 
     // The history keeps each episode with its evidence picture.
-    const history = (await t.api('/cameras/cam-1/health', maintenance)).body as { faults: { kind: string; clearedAt: string | null; evidence: string | null }[] };
+    const history = (await t.api('/cameras/cam-1/health', maintenance)).body as {
+      faults: { kind: string; clearedAt: string | null; evidence: string | null }[];
+    };
     for (const kind of ['frozen', 'black', 'covered']) {
       const f = history.faults.find((x) => x.kind === kind);
       expect(f?.clearedAt).not.toBeNull();

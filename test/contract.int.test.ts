@@ -53,20 +53,43 @@ const CALLS: Record<string, (s: Seeds) => Call> = {
   // faces and footage (faces-footage-docs.ts)
   'get /subjects': () => ({ query: { limit: '10' } }),
   'get /subjects/{id}': (s) => ({ params: { id: s.subjectId } }),
-  'patch /subjects/{id}': (s) => ({ params: { id: s.subjectId }, body: { reason: 'armed robbery, updated', why: 'contract test' } }),
+  'patch /subjects/{id}': (s) => ({
+    params: { id: s.subjectId },
+    body: { reason: 'armed robbery, updated', why: 'contract test' },
+  }),
   'delete /subjects/{id}': (s) => ({ params: { id: s.subjectId }, query: { why: 'contract test' } }),
   'get /authorisations': () => ({ query: { includeEnded: 'true' } }),
-  'post /authorisations': (s) => ({ body: { approvedBy: 'Chief Inspector A', legalReference: 'W-2026-1', cameras: [s.cameraId], startsAt: iso(s.now - 60_000), endsAt: iso(s.now + 3_600_000) } }),
+  'post /authorisations': (s) => ({
+    body: {
+      approvedBy: 'Chief Inspector A',
+      legalReference: 'W-2026-1',
+      cameras: [s.cameraId],
+      startsAt: iso(s.now - 60_000),
+      endsAt: iso(s.now + 3_600_000),
+    },
+  }),
   'get /authorisations/{id}': (s) => ({ params: { id: s.authorisationId } }),
-  'patch /authorisations/{id}': (s) => ({ params: { id: s.authorisationId }, body: { legalReference: 'W-2026-1a', why: 'contract test' } }),
-  'post /authorisations/{id}/end': (s) => ({ params: { id: s.authorisationId }, body: { reason: 'contract test over' } }),
-  'get /footage/{camera}': (s) => ({ params: { camera: s.cameraId }, query: { ...pastHour(s), purpose: 'contract test' } }),
+  'patch /authorisations/{id}': (s) => ({
+    params: { id: s.authorisationId },
+    body: { legalReference: 'W-2026-1a', why: 'contract test' },
+  }),
+  'post /authorisations/{id}/end': (s) => ({
+    params: { id: s.authorisationId },
+    body: { reason: 'contract test over' },
+  }),
+  'get /footage/{camera}': (s) => ({
+    params: { camera: s.cameraId },
+    query: { ...pastHour(s), purpose: 'contract test' },
+  }),
   'post /exports': (s) => ({ body: { cameras: [s.cameraId], ...pastHour(s), purpose: 'contract test' } }),
   'get /exports/{id}': (s) => ({ params: { id: s.exportId } }),
   'post /exports/{id}/release': (s) => ({ params: { id: s.exportId }, body: { reason: 'released to the court' } }),
   'post /cases': () => ({ body: { number: `C-${randomUUID().slice(0, 8)}`, title: 'contract test case' } }),
   'get /cases/{id}': (s) => ({ params: { id: s.caseNumber } }),
-  'post /cases/{id}/bookmarks': (s) => ({ params: { id: s.caseNumber }, body: { camera: s.cameraId, ...pastHour(s), note: 'the van passes' } }),
+  'post /cases/{id}/bookmarks': (s) => ({
+    params: { id: s.caseNumber },
+    body: { camera: s.cameraId, ...pastHour(s), note: 'the van passes' },
+  }),
   'post /cases/{id}/close': (s) => ({ params: { id: s.caseNumber }, body: { reason: 'case closed by the test' } }),
   // dispatch (dispatch-docs.ts)
   'get /alerts': () => ({ query: { limit: '10' } }),
@@ -77,7 +100,16 @@ const CALLS: Record<string, (s: Seeds) => Call> = {
   // reads (reads-docs.ts)
   'get /plate-reads': () => ({ query: { purpose: 'contract test' } }),
   'get /sightings': () => ({ query: { purpose: 'contract test' } }),
-  'post /hotlist': () => ({ body: { plate: '粤B12345', category: 'wanted', reason: 'contract test', source: 'test', expiresAt: '2030-01-01T00:00:00Z', why: 'contract test' } }),
+  'post /hotlist': () => ({
+    body: {
+      plate: '粤B12345',
+      category: 'wanted',
+      reason: 'contract test',
+      source: 'test',
+      expiresAt: '2030-01-01T00:00:00Z',
+      why: 'contract test',
+    },
+  }),
   'post /media-urls': (s) => ({ body: { path: `/api/v1/cameras/${s.cameraId}/live` } }),
   'put /reports/camera-health/targets/{district}': () => ({ params: { district: 'd' }, body: { expected: 10 } }),
 };
@@ -88,7 +120,9 @@ function defaultParam(name: string, s: Seeds): string {
 }
 
 function urlOf(doc: RouteDoc, call: Call, s: Seeds): string {
-  const filled = doc.path.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(call.params?.[name] ?? defaultParam(name, s)));
+  const filled = doc.path.replace(/\{([^}]+)\}/g, (_, name: string) =>
+    encodeURIComponent(call.params?.[name] ?? defaultParam(name, s)),
+  );
   const query = call.query ? `?${new URLSearchParams(call.query).toString()}` : '';
   return `/api/v1${filled}${query}`;
 }
@@ -97,8 +131,17 @@ function urlOf(doc: RouteDoc, call: Call, s: Seeds): string {
 function registeredRoutes(app: NonNullable<TestNode['node']['app']>): string[] {
   const out = new Set<string>();
   for (const r of app.routes) {
-    if (r.method === 'ALL' || !r.path.startsWith('/api/v1/') || r.path.startsWith('/api/v1/docs') || r.path === '/api/v1/openapi.json') continue;
-    const path = r.path.slice('/api/v1'.length).replace(/:([A-Za-z0-9_]+)(\{[^}]*\})?/g, '{$1}').replace(/\/$/, '');
+    if (
+      r.method === 'ALL' ||
+      !r.path.startsWith('/api/v1/') ||
+      r.path.startsWith('/api/v1/docs') ||
+      r.path === '/api/v1/openapi.json'
+    )
+      continue;
+    const path = r.path
+      .slice('/api/v1'.length)
+      .replace(/:([A-Za-z0-9_]+)(\{[^}]*\})?/g, '{$1}')
+      .replace(/\/$/, '');
     out.add(`${r.method.toLowerCase()} ${path}`);
   }
   return [...out].sort();
@@ -114,12 +157,45 @@ describe('API contract', () => {
     admin = await t.token('admin');
     const now = Date.now();
     const { repos } = t.node.infra;
-    const subject = await repos.subjects.create({ name: 'Contract Subject', category: 'suspect', reason: 'armed robbery', expiresAt: iso(now + 86_400_000) }, 'seed');
-    const authorisation = await repos.authorisationRepo.create({ approvedBy: 'Chief A', legalReference: 'W-1', cameras: ['cam-a'], districts: [], startsAt: iso(now), endsAt: iso(now + 3_600_000) }, 'seed');
-    const found = await repos.cases.create({ number: `K-${randomUUID().slice(0, 8)}`, title: 'seeded case', createdBy: 'seed' });
+    const subject = await repos.subjects.create(
+      { name: 'Contract Subject', category: 'suspect', reason: 'armed robbery', expiresAt: iso(now + 86_400_000) },
+      'seed',
+    );
+    const authorisation = await repos.authorisationRepo.create(
+      {
+        approvedBy: 'Chief A',
+        legalReference: 'W-1',
+        cameras: ['cam-a'],
+        districts: [],
+        startsAt: iso(now),
+        endsAt: iso(now + 3_600_000),
+      },
+      'seed',
+    );
+    const found = await repos.cases.create({
+      number: `K-${randomUUID().slice(0, 8)}`,
+      title: 'seeded case',
+      createdBy: 'seed',
+    });
     const exportId = randomUUID();
-    await repos.exports.create({ id: exportId, cameras: ['cam-a'], from: new Date(now - 3_600_000), to: new Date(now - 3_000_000), purpose: 'seed', caseId: null, requestedBy: 'seed', role: 'admin' });
-    seeds = { cameraId: 'cam-a', now, subjectId: subject.id, authorisationId: authorisation.id, caseNumber: found.number, exportId };
+    await repos.exports.create({
+      id: exportId,
+      cameras: ['cam-a'],
+      from: new Date(now - 3_600_000),
+      to: new Date(now - 3_000_000),
+      purpose: 'seed',
+      caseId: null,
+      requestedBy: 'seed',
+      role: 'admin',
+    });
+    seeds = {
+      cameraId: 'cam-a',
+      now,
+      subjectId: subject.id,
+      authorisationId: authorisation.id,
+      caseNumber: found.number,
+      exportId,
+    };
   });
   afterAll(async () => t?.stop());
 
@@ -163,21 +239,27 @@ describe('API contract', () => {
       const res = await t.node.app!.request(urlOf(doc, call, seeds), init);
       const allowed = new Set([...Object.keys(doc.responses).map(Number), 401, 403, ...(doc.errors ?? [])]);
       if (!allowed.has(res.status)) {
-        problems.push(`${key}: answered ${res.status} (${(await res.text()).slice(0, 200)}), documents ${[...allowed].join(', ')}`);
+        problems.push(
+          `${key}: answered ${res.status} (${(await res.text()).slice(0, 200)}), documents ${[...allowed].join(', ')}`,
+        );
         continue;
       }
       const success = doc.responses[res.status];
       if (!success && CALLS[key]) unsuccessful.push(`${key}: ${res.status}`);
       const type = success?.contentType ?? 'application/json';
       if (type !== 'application/json') {
-        if (!(res.headers.get('content-type') ?? '').startsWith(type)) problems.push(`${key}: content-type ${res.headers.get('content-type')}, documents ${type}`);
+        if (!(res.headers.get('content-type') ?? '').startsWith(type))
+          problems.push(`${key}: content-type ${res.headers.get('content-type')}, documents ${type}`);
         continue;
       }
       const schema: z.ZodType | undefined = success ? success.schema : errorBody;
       const text = await res.text();
       if (!schema) continue;
       const parsed = schema.safeParse(text ? JSON.parse(text) : undefined);
-      if (!parsed.success) problems.push(`${key} ${res.status}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+      if (!parsed.success)
+        problems.push(
+          `${key} ${res.status}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+        );
     }
     expect(problems).toEqual([]);
     // Each RouteDoc with a CALLS entry must reach its success answer, not just a documented refusal.

@@ -17,7 +17,10 @@ units:
 `;
 
 const offersOf = (s: SseClient) => s.events.filter((e) => e.event === 'offer').map((e) => e.data.alertId as string);
-const isWaiting = (alertId: string) => (e: SseEvent) => e.event === 'alert' && e.data.alertId === alertId && (e.data.data as { dispatch?: { state: string } }).dispatch?.state === 'waiting';
+const isWaiting = (alertId: string) => (e: SseEvent) =>
+  e.event === 'alert' &&
+  e.data.alertId === alertId &&
+  (e.data.data as { dispatch?: { state: string } }).dispatch?.state === 'waiting';
 
 describe('dispatch when no unit is free', () => {
   let t: TestNode;
@@ -35,7 +38,8 @@ describe('dispatch when no unit is free', () => {
     await repos.units.reportPosition('resting', 22.5531, 114.0579);
     await repos.units.setStatus('resting', 'off_duty');
     operator = new SseClient(`${t.url}/api/v1/stream`, await t.token('operator'));
-    for (const id of ['busy', 'resting', 'late']) units[id] = new SseClient(`${t.url}/api/v1/stream`, await t.token('unit', id));
+    for (const id of ['busy', 'resting', 'late'])
+      units[id] = new SseClient(`${t.url}/api/v1/stream`, await t.token('unit', id));
     await Promise.all([operator.ready, ...Object.values(units).map((u) => u.ready)]);
   });
 
@@ -48,12 +52,36 @@ describe('dispatch when no unit is free', () => {
   async function raise(plate: string, priority: number): Promise<string> {
     const entry = await t.api('/hotlist', admin, {
       method: 'POST',
-      body: JSON.stringify({ plate, category: 'stolen_vehicle', reason: 'stolen (test)', source: 'test', priority, expires_at: '2030-01-01T00:00:00Z', why: 'test' }),
+      body: JSON.stringify({
+        plate,
+        category: 'stolen_vehicle',
+        reason: 'stolen (test)',
+        source: 'test',
+        priority,
+        expires_at: '2030-01-01T00:00:00Z',
+        why: 'test',
+      }),
     });
     expect(entry.status).toBe(201);
     const now = Date.now();
-    await t.node.queues.add('plate-reads', { eventId: randomUUID(), cameraId: 'gate-1', plate, confidence: 0.95, format: 'ordinary', firstSeen: now, lastSeen: now, capturedAt: now, readCount: 1, box: [1, 2, 3, 4], update: false });
-    const created = await operator.waitFor((e) => e.event === 'alert' && (e.data.data as { plate?: string }).plate === plate, 15_000, `alert for ${plate}`);
+    await t.node.queues.add('plate-reads', {
+      eventId: randomUUID(),
+      cameraId: 'gate-1',
+      plate,
+      confidence: 0.95,
+      format: 'ordinary',
+      firstSeen: now,
+      lastSeen: now,
+      capturedAt: now,
+      readCount: 1,
+      box: [1, 2, 3, 4],
+      update: false,
+    });
+    const created = await operator.waitFor(
+      (e) => e.event === 'alert' && (e.data.data as { plate?: string }).plate === plate,
+      15_000,
+      `alert for ${plate}`,
+    );
     return created.data.alertId as string;
   }
 
@@ -63,19 +91,45 @@ describe('dispatch when no unit is free', () => {
     const high = await raise('粤B22222', 1);
     await operator.waitFor(isWaiting(high), 15_000, 'the high-priority alert waiting');
 
-    const listed = (await t.api('/alerts', admin)).body.alerts as { id: string; dispatch: { state: string; since: string } | null }[];
-    expect(listed.filter((a) => a.dispatch?.state === 'waiting').map((a) => a.id).sort()).toEqual([low, high].sort());
+    const listed = (await t.api('/alerts', admin)).body.alerts as {
+      id: string;
+      dispatch: { state: string; since: string } | null;
+    }[];
+    expect(
+      listed
+        .filter((a) => a.dispatch?.state === 'waiting')
+        .map((a) => a.id)
+        .sort(),
+    ).toEqual([low, high].sort());
 
     // resting comes on duty: the high-priority alert is offered to it, though the other waited longer.
-    expect((await t.api('/units/resting/status', admin, { method: 'POST', body: JSON.stringify({ status: 'available', reason: 'shift start' }) })).status).toBe(200);
+    expect(
+      (
+        await t.api('/units/resting/status', admin, {
+          method: 'POST',
+          body: JSON.stringify({ status: 'available', reason: 'shift start' }),
+        })
+      ).status,
+    ).toBe(200);
     await units.resting.waitFor((e) => e.event === 'offer', 15_000, 'the offer to resting');
     // late reports its first fresh position: the remaining alert is offered to it.
-    expect((await t.api('/units/late/position', await t.token('unit', 'late'), { method: 'POST', body: JSON.stringify({ lat: 22.5461, lon: 114.0579 }) })).status).toBe(200);
+    expect(
+      (
+        await t.api('/units/late/position', await t.token('unit', 'late'), {
+          method: 'POST',
+          body: JSON.stringify({ lat: 22.5461, lon: 114.0579 }),
+        })
+      ).status,
+    ).toBe(200);
     await units.late.waitFor((e) => e.event === 'offer', 15_000, 'the offer to late');
 
     // A sweep runs after the offers (as the periodic one would): nothing is offered again.
     await t.node.queues.add('offer-waiting', { trigger: 'sweep' });
-    const pending = async () => Object.values(await t.node.queues.queue('offer-waiting').getJobCounts('waiting', 'active', 'prioritized')).reduce((s, n) => s + n, 0);
+    const pending = async () =>
+      Object.values(await t.node.queues.queue('offer-waiting').getJobCounts('waiting', 'active', 'prioritized')).reduce(
+        (s, n) => s + n,
+        0,
+      );
     await expect.poll(pending, { timeout: 15_000 }).toBe(0);
     expect(offersOf(units.resting)).toEqual([high]);
     expect(offersOf(units.late)).toEqual([low]);
@@ -85,12 +139,26 @@ describe('dispatch when no unit is free', () => {
     expect(listedAfter.filter((a) => a.id === low || a.id === high).map((a) => a.dispatch)).toEqual([null, null]);
     const waiting = (await t.api('/admin/audit?action=dispatch.waiting', admin)).body.entries as { target: string }[];
     expect(waiting.map((e) => e.target).sort()).toEqual([low, high].sort());
-    const offered = (await t.api('/admin/audit?action=dispatch.offered', admin)).body.entries as { target: string; details: { unitId: string; afterWait?: boolean; waitedS?: number } }[];
-    expect(offered.map((e) => [e.target, e.details.unitId, e.details.afterWait]).sort()).toEqual([[high, 'resting', true], [low, 'late', true]].sort());
+    const offered = (await t.api('/admin/audit?action=dispatch.offered', admin)).body.entries as {
+      target: string;
+      details: { unitId: string; afterWait?: boolean; waitedS?: number };
+    }[];
+    expect(offered.map((e) => [e.target, e.details.unitId, e.details.afterWait]).sort()).toEqual(
+      [
+        [high, 'resting', true],
+        [low, 'late', true],
+      ].sort(),
+    );
     for (const e of offered) expect(e.details.waitedS).toBeGreaterThanOrEqual(0);
     expect((await t.api('/admin/audit?action=unit.status', admin)).body.entries).toHaveLength(1);
 
-    const report = (await t.api('/reports/response-times', admin)).body.rows as { grid: string; shift: string; dispatched: number; waited: number; waitS: { total: number | null } }[];
+    const report = (await t.api('/reports/response-times', admin)).body.rows as {
+      grid: string;
+      shift: string;
+      dispatched: number;
+      waited: number;
+      waitS: { total: number | null };
+    }[];
     const all = report.find((r) => r.grid === '*' && r.shift === '*');
     expect(all).toMatchObject({ dispatched: 2, waited: 2 });
     expect(all?.waitS.total).toBeGreaterThanOrEqual(0);

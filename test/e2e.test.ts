@@ -55,7 +55,13 @@ demo:
     // The unlisted plate of the fixture is read and stored, and raises nothing.
     const investigator = tokenOf('investigator');
     await expect
-      .poll(async () => ((await t.api('/plate-reads?purpose=e2e%20test&limit=50', investigator)).body.reads as { plate: string }[]).map((r) => r.plate), { timeout: 30_000, interval: 1000 })
+      .poll(
+        async () =>
+          (
+            (await t.api('/plate-reads?purpose=e2e%20test&limit=50', investigator)).body.reads as { plate: string }[]
+          ).map((r) => r.plate),
+        { timeout: 30_000, interval: 1000 },
+      )
       .toContain('京A12345');
     const alerts = (await t.api('/alerts', tokenOf('operator'))).body.alerts as { plate: string }[];
     expect(alerts.every((a) => a.plate === '粤B4E7K2')).toBe(true);
@@ -65,11 +71,15 @@ demo:
 
   it('marks the camera offline when its server goes away and online when it returns', async () => {
     const operator = t.node.demo?.tokens.find((x) => x.role === 'operator')?.token as string;
-    const state = async () => ((await t.api('/cameras', operator)).body.cameras as { status: { state: string } }[])[0].status.state;
+    const state = async () =>
+      ((await t.api('/cameras', operator)).body.cameras as { status: { state: string } }[])[0].status.state;
     await expect.poll(state, { timeout: 20_000 }).toBe('online');
     await t.node.demo?.stop();
     await expect.poll(state, { timeout: 30_000, interval: 500 }).toBe('offline');
-    const again = await startRtspFixtureServer({ port: rtspPort, streams: [{ mount: 'checkpoint', file: `${projectRoot}/fixtures/media/checkpoint.mp4` }] });
+    const again = await startRtspFixtureServer({
+      port: rtspPort,
+      streams: [{ mount: 'checkpoint', file: `${projectRoot}/fixtures/media/checkpoint.mp4` }],
+    });
     try {
       await expect.poll(state, { timeout: 60_000, interval: 500 }).toBe('online');
     } finally {

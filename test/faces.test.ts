@@ -50,20 +50,40 @@ describe('face watchlist under authorisation', () => {
   let sightingId: string;
   const expires = new Date(Date.now() + 30 * 86400_000).toISOString();
 
-  const form = async (pathname: string, token: string, fields: Record<string, string>, files: { field: string; name: string; bytes: Buffer }[]) => {
+  const form = async (
+    pathname: string,
+    token: string,
+    fields: Record<string, string>,
+    files: { field: string; name: string; bytes: Buffer }[],
+  ) => {
     const fd = new FormData();
     for (const [k, v] of Object.entries(fields)) fd.append(k, v);
     for (const f of files) fd.append(f.field, new Blob([new Uint8Array(f.bytes)]), f.name);
-    const res = await fetch(`${t.url}/api/v1${pathname}`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: fd });
+    const res = await fetch(`${t.url}/api/v1${pathname}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+      body: fd,
+    });
     return { status: res.status, body: (await res.json()) as Body };
   };
-  const frameOf = async (file: string, seq: number, at: number): Promise<Frame> => ({ ...(await decodeImage(file)), cameraId: 'x', seq, capturedAt: at });
-  const actions = async () => ((await t.api('/admin/audit?limit=1000', admin)).body.entries as { action: string; details: Body }[]);
+  const frameOf = async (file: string, seq: number, at: number): Promise<Frame> => ({
+    ...(await decodeImage(file)),
+    cameraId: 'x',
+    seq,
+    capturedAt: at,
+  });
+  const actions = async () =>
+    (await t.api('/admin/audit?limit=1000', admin)).body.entries as { action: string; details: Body }[];
 
   beforeAll(async () => {
     t = await startTestNode('faces', yaml);
     analyzer = await createChipAnalyzer();
-    [admin, operatorA, operatorB, investigator] = await Promise.all([t.token('admin'), t.token('operator'), t.token('operator'), t.token('investigator')]);
+    [admin, operatorA, operatorB, investigator] = await Promise.all([
+      t.token('admin'),
+      t.token('operator'),
+      t.token('operator'),
+      t.token('investigator'),
+    ]);
     await t.node.infra.repos.units.reportPosition('near', 22.548, 114.0579);
   }, 180_000);
 
@@ -73,27 +93,53 @@ describe('face watchlist under authorisation', () => {
 
   it('enrols the photo with one good face and says why each other photo was refused', async () => {
     const faceid = await sharp(FACEID).jpeg().toBuffer();
-    const res = await form('/subjects', operatorA, { name: 'Test Subject', category: 'wanted_police', reason: 'warrant W-2026-11', expiresAt: expires, why: 'case 2026-301', source: 'custody photo 2026-11-01' }, [
-      { field: 'photos', name: 'faceid.jpg', bytes: faceid },
-      { field: 'photos', name: 'group.jpg', bytes: await sharp(asset('samples.jpg')).jpeg().toBuffer() },
-      { field: 'photos', name: 'notes.jpg', bytes: Buffer.from('not an image at all') },
-      { field: 'photos', name: 'tiny.jpg', bytes: await sharp(FACEID).resize(300).jpeg().toBuffer() },
-      { field: 'photos', name: 'blurred.jpg', bytes: await sharp(FACEID).blur(6).jpeg().toBuffer() },
-    ]);
+    const res = await form(
+      '/subjects',
+      operatorA,
+      {
+        name: 'Test Subject',
+        category: 'wanted_police',
+        reason: 'warrant W-2026-11',
+        expiresAt: expires,
+        why: 'case 2026-301',
+        source: 'custody photo 2026-11-01',
+      },
+      [
+        { field: 'photos', name: 'faceid.jpg', bytes: faceid },
+        { field: 'photos', name: 'group.jpg', bytes: await sharp(asset('samples.jpg')).jpeg().toBuffer() },
+        { field: 'photos', name: 'notes.jpg', bytes: Buffer.from('not an image at all') },
+        { field: 'photos', name: 'tiny.jpg', bytes: await sharp(FACEID).resize(300).jpeg().toBuffer() },
+        { field: 'photos', name: 'blurred.jpg', bytes: await sharp(FACEID).blur(6).jpeg().toBuffer() },
+      ],
+    );
     expect(res.status).toBe(201);
     const photos = res.body.photos as { name: string; ok: boolean; problem?: string }[];
     expect(photos.map((p) => [p.name, p.ok ? 'ok' : p.problem])).toEqual([
-      ['faceid.jpg', 'ok'], ['group.jpg', 'several_faces'], ['notes.jpg', 'not_an_image'], ['tiny.jpg', 'face_too_small'], ['blurred.jpg', 'too_blurred'],
+      ['faceid.jpg', 'ok'],
+      ['group.jpg', 'several_faces'],
+      ['notes.jpg', 'not_an_image'],
+      ['tiny.jpg', 'face_too_small'],
+      ['blurred.jpg', 'too_blurred'],
     ]);
     const subject = res.body.subject as { id: string; addedBy: string; photos: number };
     subjectId = subject.id;
     expect(subject.photos).toBe(1);
     expect(subject.addedBy).toMatch(/^operator/);
 
-    const noReason = await form('/subjects', operatorA, { name: 'X', category: 'suspect', expiresAt: expires, why: 'case 1', source: 's' }, [{ field: 'photos', name: 'a.jpg', bytes: faceid }]);
+    const noReason = await form(
+      '/subjects',
+      operatorA,
+      { name: 'X', category: 'suspect', expiresAt: expires, why: 'case 1', source: 's' },
+      [{ field: 'photos', name: 'a.jpg', bytes: faceid }],
+    );
     expect(noReason.status).toBe(400);
     expect(JSON.stringify(noReason.body)).toMatch(/reason/);
-    const asInvestigator = await form('/subjects', investigator, { name: 'X', category: 'suspect', reason: 'r', expiresAt: expires, why: 'case 1', source: 's' }, [{ field: 'photos', name: 'a.jpg', bytes: faceid }]);
+    const asInvestigator = await form(
+      '/subjects',
+      investigator,
+      { name: 'X', category: 'suspect', reason: 'r', expiresAt: expires, why: 'case 1', source: 's' },
+      [{ field: 'photos', name: 'a.jpg', bytes: faceid }],
+    );
     expect(asInvestigator.status).toBe(403);
     expect((await actions()).map((e) => e.action)).toContain('subject.create');
   });
@@ -103,7 +149,11 @@ describe('face watchlist under authorisation', () => {
     const spy = { add: async (...args: Parameters<QueueSet['add']>) => void sent.push(args) } as unknown as QueueSet;
     const camera = t.node.faceAuthorisations;
     const config = (await import('../src/config/load.js')).parseConfig(yaml, 'faces.yaml');
-    const pipeline = new CameraPipeline(config.cameras[1], config, { plates: null, objects: null }, spy, { analyzer, gate: camera, track: config.faces.track });
+    const pipeline = new CameraPipeline(config.cameras[1], config, { plates: null, objects: null }, spy, {
+      analyzer,
+      gate: camera,
+      track: config.faces.track,
+    });
     for (let i = 0; i < 3; i++) await pipeline.onFrame(await frameOf(FACEID, i, Date.now()));
     await pipeline.stop();
     expect(sent).toHaveLength(0);
@@ -116,66 +166,111 @@ describe('face watchlist under authorisation', () => {
   });
 
   it('lets only an admin authorise live matching, freezing the watchlist it covers', async () => {
-    const body = { approvedBy: 'Deputy Chief Li', legalReference: 'PSB order 2026-77', cameras: ['street-1'], startsAt: new Date(Date.now() - 60_000).toISOString(), endsAt: new Date(Date.now() + 3600_000).toISOString() };
-    expect((await t.api('/authorisations', operatorA, { method: 'POST', body: JSON.stringify(body) })).status).toBe(403);
-    expect((await t.api('/authorisations', admin, { method: 'POST', body: JSON.stringify({ ...body, cameras: [] }) })).status).toBe(400);
+    const body = {
+      approvedBy: 'Deputy Chief Li',
+      legalReference: 'PSB order 2026-77',
+      cameras: ['street-1'],
+      startsAt: new Date(Date.now() - 60_000).toISOString(),
+      endsAt: new Date(Date.now() + 3600_000).toISOString(),
+    };
+    expect((await t.api('/authorisations', operatorA, { method: 'POST', body: JSON.stringify(body) })).status).toBe(
+      403,
+    );
+    expect(
+      (await t.api('/authorisations', admin, { method: 'POST', body: JSON.stringify({ ...body, cameras: [] }) }))
+        .status,
+    ).toBe(400);
     const created = await t.api('/authorisations', admin, { method: 'POST', body: JSON.stringify(body) });
     expect(created.status).toBe(201);
     expect(created.body.snapshotSubjects).toEqual([subjectId]);
     expect(created.body.snapshotHash).toMatch(/^[0-9a-f]{64}$/);
-    const changed = await t.api(`/authorisations/${created.body.id as string}`, admin, { method: 'PATCH', body: JSON.stringify({ legalReference: 'PSB order 2026-77 (amended)', why: 'reference corrected' }) });
+    const changed = await t.api(`/authorisations/${created.body.id as string}`, admin, {
+      method: 'PATCH',
+      body: JSON.stringify({ legalReference: 'PSB order 2026-77 (amended)', why: 'reference corrected' }),
+    });
     expect(changed.body.legalReference).toBe('PSB order 2026-77 (amended)');
   });
 
   it('turns a camera face of a listed person into a candidate that nobody is sent to', async () => {
     const config = (await import('../src/config/load.js')).parseConfig(yaml, 'faces.yaml');
-    const pipeline = new CameraPipeline(config.cameras[0], config, { plates: null, objects: null }, t.node.queues, { analyzer, gate: t.node.faceAuthorisations, track: config.faces.track });
+    const pipeline = new CameraPipeline(config.cameras[0], config, { plates: null, objects: null }, t.node.queues, {
+      analyzer,
+      gate: t.node.faceAuthorisations,
+      track: config.faces.track,
+    });
     // The same man in another photo (Human's face-detect demo row), cut out as a camera would see him.
     const row = await decodeImage(asset('screenshot-facedetect.jpg'));
     const frame = cropImage(row, [0, 300, 800, 560]);
-    for (let i = 0; i < 3; i++) await pipeline.onFrame({ ...frame, cameraId: 'street-1', seq: i, capturedAt: Date.now() });
+    for (let i = 0; i < 3; i++)
+      await pipeline.onFrame({ ...frame, cameraId: 'street-1', seq: i, capturedAt: Date.now() });
     await pipeline.stop();
-    await expect.poll(async () => ((await t.api('/alerts', operatorA)).body.alerts as Body[]).filter((a) => a.kind === 'face').length, { timeout: 15_000 }).toBe(1);
+    await expect
+      .poll(
+        async () => ((await t.api('/alerts', operatorA)).body.alerts as Body[]).filter((a) => a.kind === 'face').length,
+        { timeout: 15_000 },
+      )
+      .toBe(1);
     const [alert] = ((await t.api('/alerts', operatorA)).body.alerts as Body[]).filter((a) => a.kind === 'face');
     alertId = alert.id as string;
     sightingId = alert.faceSightingId as string;
-    expect(alert).toMatchObject({ status: 'candidate', subject: { id: subjectId, category: 'wanted_police', reason: 'warrant W-2026-11' }, confirmations: { required: 2, given: 0 } });
+    expect(alert).toMatchObject({
+      status: 'candidate',
+      subject: { id: subjectId, category: 'wanted_police', reason: 'warrant W-2026-11' },
+      confirmations: { required: 2, given: 0 },
+    });
     expect(alert.notice).toMatch(/not confirmed/);
     expect(alert.score as number).toBeGreaterThan(0.5);
     expect(alert.match).toMatchObject({ scoring: 'snorm', threshold: 0.5 });
     expect((alert.match as { cosine: number }).cosine).toBeGreaterThan(0.9);
     expect((await t.node.infra.repos.assignments.forAlert(alertId)).length).toBe(0);
-    const crop = await fetch(`${t.url}${alert.cropUrl as string}`, { headers: { authorization: `Bearer ${operatorA}` } });
+    const crop = await fetch(`${t.url}${alert.cropUrl as string}`, {
+      headers: { authorization: `Bearer ${operatorA}` },
+    });
     expect(crop.headers.get('content-type')).toBe('image/jpeg');
   });
 
-  it.skipIf(!hasChromium)('shows the operator the camera face beside the enrolled photo, with the confirmations still needed', async () => {
-    const browser = await launchBrowser();
-    try {
-      const { page } = await browser.newPage();
-      await signIn(page, t.url, operatorA);
-      await page.click(`#a-${alertId}`);
-      await page.locator('.evidence.face .subject-name').waitFor();
-      expect(await page.locator('.evidence.face .subject-name').textContent()).toBe('Test Subject');
-      expect(await page.locator('.evidence.face .confirmations').getAttribute('data-required')).toBe('2');
-      for (const img of ['img.face-crop', 'img.subject-photo']) {
-        await expect.poll(() => page.locator(`.evidence.face ${img}`).evaluate((el) => (el as HTMLImageElement).naturalWidth), { timeout: 10_000 }).toBeGreaterThan(0);
+  it.skipIf(!hasChromium)(
+    'shows the operator the camera face beside the enrolled photo, with the confirmations still needed',
+    async () => {
+      const browser = await launchBrowser();
+      try {
+        const { page } = await browser.newPage();
+        await signIn(page, t.url, operatorA);
+        await page.click(`#a-${alertId}`);
+        await page.locator('.evidence.face .subject-name').waitFor();
+        expect(await page.locator('.evidence.face .subject-name').textContent()).toBe('Test Subject');
+        expect(await page.locator('.evidence.face .confirmations').getAttribute('data-required')).toBe('2');
+        for (const img of ['img.face-crop', 'img.subject-photo']) {
+          await expect
+            .poll(() => page.locator(`.evidence.face ${img}`).evaluate((el) => (el as HTMLImageElement).naturalWidth), {
+              timeout: 10_000,
+            })
+            .toBeGreaterThan(0);
+        }
+        expect(await page.locator('#alerts li.alert .plate').first().textContent()).toContain('Test Subject');
+        await screenshot(page, 'faces-1-operator-face-evidence');
+      } finally {
+        await browser.close();
       }
-      expect(await page.locator('#alerts li.alert .plate').first().textContent()).toContain('Test Subject');
-      await screenshot(page, 'faces-1-operator-face-evidence');
-    } finally {
-      await browser.close();
-    }
-  });
+    },
+  );
 
   it('dispatches a face hit only after two different people confirm it', async () => {
-    const confirm = (token: string) => t.api(`/alerts/${alertId}/disposition`, token, { method: 'POST', body: JSON.stringify({ verdict: 'confirm', reason: 'face and build match the custody photo' }) });
+    const confirm = (token: string) =>
+      t.api(`/alerts/${alertId}/disposition`, token, {
+        method: 'POST',
+        body: JSON.stringify({ verdict: 'confirm', reason: 'face and build match the custody photo' }),
+      });
     expect((await confirm(operatorA)).body).toMatchObject({ status: 'candidate' });
     await new Promise((r) => setTimeout(r, 500));
     expect((await t.node.infra.repos.assignments.forAlert(alertId)).length).toBe(0);
     expect((await confirm(operatorA)).status).toBe(409);
     expect((await confirm(operatorB)).body).toMatchObject({ status: 'confirmed' });
-    await expect.poll(async () => (await t.node.infra.repos.assignments.forAlert(alertId)).map((a) => a.unitId), { timeout: 15_000 }).toEqual(['near']);
+    await expect
+      .poll(async () => (await t.node.infra.repos.assignments.forAlert(alertId)).map((a) => a.unitId), {
+        timeout: 15_000,
+      })
+      .toEqual(['near']);
     const detail = await t.api(`/alerts/${alertId}`, admin);
     expect((detail.body.verdicts as Body[]).map((v) => v.verdict)).toEqual(['confirm', 'confirm']);
     expect(detail.body.notice).toMatch(/confirmed by operator-\d+ and operator-\d+/);
@@ -185,14 +280,18 @@ describe('face watchlist under authorisation', () => {
     const image = await decodeImage(FACEID);
     const [face] = await analyzer.faces(image);
     const crop = cropImage(image, [face.box[0] - 60, face.box[1] - 80, face.box[2] + 40, face.box[3] + 90]);
-    const photo = await sharp(crop.data, { raw: { width: crop.width, height: crop.height, channels: 3 } }).png().toBuffer();
+    const photo = await sharp(crop.data, { raw: { width: crop.width, height: crop.height, channels: 3 } })
+      .png()
+      .toBuffer();
     const file = [{ field: 'photo', name: 'probe.png', bytes: photo }];
     expect((await form('/faces/search', investigator, {}, file)).status).toBe(400);
     expect((await form('/faces/search', operatorA, { purpose: 'case 2026-301' }, file)).status).toBe(403);
     const found = await form('/faces/search', investigator, { purpose: 'case 2026-301: where was he seen' }, file);
     expect(found.status).toBe(200);
     expect((found.body.results as Body[])[0]).toMatchObject({ id: sightingId, cameraId: 'street-1' });
-    const group = await form('/faces/search', investigator, { purpose: 'case 2026-301' }, [{ field: 'photo', name: 'group.jpg', bytes: await sharp(asset('samples.jpg')).jpeg().toBuffer() }]);
+    const group = await form('/faces/search', investigator, { purpose: 'case 2026-301' }, [
+      { field: 'photo', name: 'group.jpg', bytes: await sharp(asset('samples.jpg')).jpeg().toBuffer() },
+    ]);
     expect(group.status).toBe(422);
     const searches = (await actions()).filter((e) => e.action === 'face.search');
     expect(searches.at(-1)?.details).toMatchObject({ purpose: 'case 2026-301: where was he seen' });
@@ -229,25 +328,54 @@ describe('face watchlist under authorisation', () => {
       copyFileSync(asset('samples.jpg'), path.join(dir, 'Group', 'all.jpg'));
       const [out, err] = [sink(), sink()];
       const env = { apiUrl: t.url, apiToken: operatorA } as Environment;
-      const args = [dir, '--why', 'case 2026-302', '--category', 'missing_vulnerable', '--reason', 'missing since 2026-11-20', '--source', 'family photo', '--expires', expires];
+      const args = [
+        dir,
+        '--why',
+        'case 2026-302',
+        '--category',
+        'missing_vulnerable',
+        '--reason',
+        'missing since 2026-11-20',
+        '--source',
+        'family photo',
+        '--expires',
+        expires,
+      ];
       expect(await facesEnroll(args, env, out, err)).toBe(1);
       expect(out.text()).toMatch(/enrolled 1 of 2 photos for 2 subjects/);
       expect(out.text()).toMatch(/Group\/all\.jpg: \d+ faces found/);
       expect(err.text()).toMatch(/100% 2\/2/);
-      const listed = (await t.api('/subjects?category=missing_vulnerable', admin)).body.subjects as { id: string; name: string; photos: number }[];
+      const listed = (await t.api('/subjects?category=missing_vulnerable', admin)).body.subjects as {
+        id: string;
+        name: string;
+        photos: number;
+      }[];
       expect(listed).toEqual([expect.objectContaining({ name: 'Jane Doe', photos: 1 })]);
 
       // Listed after the authorisation began: not in its frozen watchlist until an admin refreezes it.
       const jane = listed[0].id;
       const [face] = await analyzer.faces(await decodeImage(FACEID));
       const auth = (await t.node.faceAuthorisations.find('street-1', Date.now()))!;
-      expect((await t.node.faceWatchlist.match(face.embedding, analyzer.model, new Set(auth.snapshotSubjects))).map((h) => h.subjectId)).toEqual([subjectId]);
-      const refrozen = await t.api(`/authorisations/${auth.id}`, admin, { method: 'PATCH', body: JSON.stringify({ refreeze: true, why: 'add Jane Doe, reported missing' }) });
+      expect(
+        (await t.node.faceWatchlist.match(face.embedding, analyzer.model, new Set(auth.snapshotSubjects))).map(
+          (h) => h.subjectId,
+        ),
+      ).toEqual([subjectId]);
+      const refrozen = await t.api(`/authorisations/${auth.id}`, admin, {
+        method: 'PATCH',
+        body: JSON.stringify({ refreeze: true, why: 'add Jane Doe, reported missing' }),
+      });
       expect(refrozen.body.snapshotSubjects).toEqual(expect.arrayContaining([subjectId, jane]));
       expect(refrozen.body.snapshotHash).not.toBe(auth.snapshotHash);
 
       const search = sink();
-      expect(await facesSearch([FACEID, '--purpose', 'case 2026-301'], { apiUrl: t.url, apiToken: investigator } as Environment, search)).toBe(0);
+      expect(
+        await facesSearch(
+          [FACEID, '--purpose', 'case 2026-301'],
+          { apiUrl: t.url, apiToken: investigator } as Environment,
+          search,
+        ),
+      ).toBe(0);
       expect(search.text()).toMatch(new RegExp(`street-1 .* matched ${sightingId}`));
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -255,24 +383,54 @@ describe('face watchlist under authorisation', () => {
   });
 
   it('edits, deactivates and deletes a subject, ends the authorisation, and audits every step', async () => {
-    const patch = (body: Body) => t.api(`/subjects/${subjectId}`, operatorA, { method: 'PATCH', body: JSON.stringify(body) });
-    expect((await patch({ reason: 'warrant W-2026-11 (renewed)', why: 'renewed' })).body).toMatchObject({ reason: 'warrant W-2026-11 (renewed)' });
+    const patch = (body: Body) =>
+      t.api(`/subjects/${subjectId}`, operatorA, { method: 'PATCH', body: JSON.stringify(body) });
+    expect((await patch({ reason: 'warrant W-2026-11 (renewed)', why: 'renewed' })).body).toMatchObject({
+      reason: 'warrant W-2026-11 (renewed)',
+    });
     expect((await patch({ active: false, why: 'arrested' })).body).toMatchObject({ active: false });
     const [face] = await analyzer.faces(await decodeImage(FACEID));
     const hits = await t.node.faceWatchlist.match(face.embedding, analyzer.model, null);
     expect(hits.map((h) => h.subjectId)).not.toContain(subjectId);
     const photoList = (await t.api(`/subjects/${subjectId}`, admin)).body.photoList as { url: string }[];
-    const deleted = await t.api(`/subjects/${subjectId}?why=${encodeURIComponent('released, record closed')}`, operatorA, { method: 'DELETE' });
+    const deleted = await t.api(
+      `/subjects/${subjectId}?why=${encodeURIComponent('released, record closed')}`,
+      operatorA,
+      { method: 'DELETE' },
+    );
     expect(deleted.body).toMatchObject({ deleted: true, photos: 1, tombstone: true });
-    expect((await fetch(`${t.url}${photoList[0].url}`, { headers: { authorization: `Bearer ${admin}` } })).status).toBe(404);
-    expect(await t.node.infra.db.query('select count(*)::int as n from subject_photos where subject_id = $1', [subjectId])).toEqual([{ n: 0 }]);
+    expect((await fetch(`${t.url}${photoList[0].url}`, { headers: { authorization: `Bearer ${admin}` } })).status).toBe(
+      404,
+    );
+    expect(
+      await t.node.infra.db.query('select count(*)::int as n from subject_photos where subject_id = $1', [subjectId]),
+    ).toEqual([{ n: 0 }]);
 
     const [auth] = (await t.api('/authorisations', admin)).body.authorisations as { id: string }[];
-    expect((await t.api(`/authorisations/${auth.id}/end`, admin, { method: 'POST', body: JSON.stringify({ reason: 'operation over' }) })).status).toBe(200);
+    expect(
+      (
+        await t.api(`/authorisations/${auth.id}/end`, admin, {
+          method: 'POST',
+          body: JSON.stringify({ reason: 'operation over' }),
+        })
+      ).status,
+    ).toBe(200);
     expect(t.node.faceAuthorisations.covers('street-1', Date.now())).toBe(false);
 
     const done = new Set((await actions()).map((e) => e.action));
-    for (const a of ['subject.create', 'subject.update', 'subject.delete', 'authorisation.create', 'authorisation.change', 'authorisation.end', 'alert.confirm_vote', 'alert.confirmed', 'face.search', 'face.search_refused', 'face.purge']) {
+    for (const a of [
+      'subject.create',
+      'subject.update',
+      'subject.delete',
+      'authorisation.create',
+      'authorisation.change',
+      'authorisation.end',
+      'alert.confirm_vote',
+      'alert.confirmed',
+      'face.search',
+      'face.search_refused',
+      'face.purge',
+    ]) {
       expect(done, a).toContain(a);
     }
     expect((await t.api('/admin/audit/verify', admin)).body).toMatchObject({ brokenAt: null });
@@ -280,11 +438,30 @@ describe('face watchlist under authorisation', () => {
 
   function faceEvent(cameraId: string, embedding: Float32Array) {
     const now = Date.now();
-    return { trackId: randomUUID(), cameraId, version: 1, firstSeen: now - 1000, lastSeen: now, capturedAt: now, frames: 3, quality: 0.8, box: [0, 0, 50, 50] as [number, number, number, number], model: analyzer.model, embedding: Array.from(embedding), final: false };
+    return {
+      trackId: randomUUID(),
+      cameraId,
+      version: 1,
+      firstSeen: now - 1000,
+      lastSeen: now,
+      capturedAt: now,
+      frames: 3,
+      quality: 0.8,
+      box: [0, 0, 50, 50] as [number, number, number, number],
+      model: analyzer.model,
+      embedding: Array.from(embedding),
+      final: false,
+    };
   }
 
   function matchDeps(unmatchedSeconds: number) {
-    return { authorisations: t.node.faceAuthorisations, watchlist: t.node.faceWatchlist, faceSightings: t.node.infra.repos.faceSightings, queues: t.node.queues, unmatchedSeconds };
+    return {
+      authorisations: t.node.faceAuthorisations,
+      watchlist: t.node.faceWatchlist,
+      faceSightings: t.node.infra.repos.faceSightings,
+      queues: t.node.queues,
+      unmatchedSeconds,
+    };
   }
 });
 

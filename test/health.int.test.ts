@@ -26,7 +26,12 @@ async function get(url: string, init: RequestInit = {}): Promise<Probe> {
   return { status: res.status, body: (await res.json()) as Probe['body'] };
 }
 
-async function until(what: string, probe: () => Promise<Probe>, ok: (p: Probe) => boolean, timeoutMs = 20_000): Promise<Probe> {
+async function until(
+  what: string,
+  probe: () => Promise<Probe>,
+  ok: (p: Probe) => boolean,
+  timeoutMs = 20_000,
+): Promise<Probe> {
   const deadline = Date.now() + timeoutMs;
   let last: Probe | null = null;
   while (Date.now() < deadline) {
@@ -70,7 +75,11 @@ describe('readiness when Redis dies', () => {
     const pid = redis.pid() as number;
     process.kill(pid, 'SIGKILL');
 
-    const down = await until('readyz after the kill', () => get(`${t.url}/readyz`), (p) => p.status === 503);
+    const down = await until(
+      'readyz after the kill',
+      () => get(`${t.url}/readyz`),
+      (p) => p.status === 503,
+    );
     expect(down.body.error).toMatch(/^not ready: redis \(/);
     expect(down.body.checks?.find((c) => c.name === 'database')?.ok).toBe(true);
     // The scrape still answers (queue depths are left out while Redis is away) and shows redis failing.
@@ -79,7 +88,11 @@ describe('readiness when Redis dies', () => {
     expect(await scrape.text()).toContain('vigil_readiness_check{check="redis"} 0');
     // A change would be half done (saved, never queued or shown): refused at once.
     const auth = { headers: { authorization: `Bearer ${admin}` } };
-    const change = await get(`${t.url}/api/v1/units/car-1/position`, { method: 'POST', headers: { ...auth.headers, 'content-type': 'application/json' }, body: JSON.stringify({ lat: 22.54, lon: 114.05 }) });
+    const change = await get(`${t.url}/api/v1/units/car-1/position`, {
+      method: 'POST',
+      headers: { ...auth.headers, 'content-type': 'application/json' },
+      body: JSON.stringify({ lat: 22.54, lon: 114.05 }),
+    });
     expect(change.status).toBe(503);
     expect(change.body.error).toMatch(/^Redis is unreachable/);
 
@@ -92,7 +105,12 @@ describe('readiness when Redis dies', () => {
     expect((await get(`${t.url}/api/v1/alerts`, auth)).status).toBe(200);
     expect((await get(`${t.url}/healthz`)).status).toBe(200);
 
-    await until('readyz after redis-server was restarted', () => get(`${t.url}/readyz`), (p) => p.status === 200, 30_000);
+    await until(
+      'readyz after redis-server was restarted',
+      () => get(`${t.url}/readyz`),
+      (p) => p.status === 200,
+      30_000,
+    );
     expect(redis.pid()).not.toBe(pid);
     expect((await get(`${t.url}/api/v1/cameras`, auth)).status).toBe(200);
   });

@@ -29,7 +29,12 @@ function vigil(args: string[]) {
   const env: NodeJS.ProcessEnv = { ...process.env, VIGIL_DATA_DIR: setup.dataDir };
   delete env.DATABASE_URL;
   delete env.REDIS_URL;
-  const r = spawnSync(process.execPath, ['bin/vigil.js', ...args], { cwd: projectRoot, env, encoding: 'utf8', timeout: 120_000 });
+  const r = spawnSync(process.execPath, ['bin/vigil.js', ...args], {
+    cwd: projectRoot,
+    env,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
   return { code: r.status, stderr: r.stderr };
 }
 
@@ -66,7 +71,11 @@ describe('vigil start --roles', () => {
   });
 
   it('split over two processes: one demo RTSP server (cameras), one set of demo tokens (api), both stop on SIGTERM', async () => {
-    const env = { DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${database}`, REDIS_URL: await testRedisUrl(), VIGIL_QUEUE_PREFIX: freshPrefix('roles') };
+    const env = {
+      DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${database}`,
+      REDIS_URL: await testRedisUrl(),
+      VIGIL_QUEUE_PREFIX: freshPrefix('roles'),
+    };
     const api = await startVigil(setup, { args: ['--roles', 'api'], env });
     started.push(api);
     await api.running();
@@ -82,6 +91,7 @@ describe('vigil start --roles', () => {
     expect(cameras.output()).not.toMatch(/stopped \d+ process\(es\) a previous run left/);
 
     for (const v of [cameras, api]) process.kill(v.pid, 'SIGTERM');
-    for (const v of [cameras, api]) expect(await v.exitWithin(10_000), v.output().slice(-3000)).toEqual({ code: 0, signal: null });
+    for (const v of [cameras, api])
+      expect(await v.exitWithin(10_000), v.output().slice(-3000)).toEqual({ code: 0, signal: null });
   }, 400_000);
 });

@@ -25,12 +25,18 @@ async function start(s: DemoSetup): Promise<VigilProcess> {
 }
 
 /** Figures for the report, printed, never asserted on (the machine is shared). */
-const figure = (name: string, ms: number) => process.stdout.write(`lifecycle figure ${JSON.stringify({ name, seconds: Math.round(ms / 100) / 10 })}\n`);
+const figure = (name: string, ms: number) =>
+  process.stdout.write(`lifecycle figure ${JSON.stringify({ name, seconds: Math.round(ms / 100) / 10 })}\n`);
 
-const alive = (records: Iterable<ChildRecord>) => [...records].filter((c) => stillRuns(c)).map((c) => `${c.command} (pid ${c.pid})`);
+const alive = (records: Iterable<ChildRecord>) =>
+  [...records].filter((c) => stillRuns(c)).map((c) => `${c.command} (pid ${c.pid})`);
 
 /** Waits for cond() (polled every 500 ms) up to ms; the message says what did not happen. */
-async function until<T>(what: string, ms: number, cond: () => Promise<T | null | undefined> | T | null | undefined): Promise<T> {
+async function until<T>(
+  what: string,
+  ms: number,
+  cond: () => Promise<T | null | undefined> | T | null | undefined,
+): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
     const value = await cond();
@@ -57,7 +63,9 @@ describe('node lifecycle (real processes)', () => {
     const v = await start(await setup('sigint'));
     const kids = collectChildren(v);
     await new Promise((r) => setTimeout(r, 20_000));
-    expect([...kids.seen.values()].map((c) => c.command)).toEqual(expect.arrayContaining(['redis-server', '/usr/bin/python3', 'ffmpeg']));
+    expect([...kids.seen.values()].map((c) => c.command)).toEqual(
+      expect.arrayContaining(['redis-server', '/usr/bin/python3', 'ffmpeg']),
+    );
     const signalledAt = Date.now();
     process.kill(-v.pid, 'SIGINT');
     const exit = await v.exitWithin(15_000);
@@ -72,7 +80,11 @@ describe('node lifecycle (real processes)', () => {
     const s = await setup('sigkill');
     const first = await start(s);
     const firstKids = collectChildren(first);
-    await until('camera ffmpeg and recorder started', 60_000, () => [...firstKids.seen.values()].filter((c) => c.command === 'ffmpeg').length >= 2);
+    await until(
+      'camera ffmpeg and recorder started',
+      60_000,
+      () => [...firstKids.seen.values()].filter((c) => c.command === 'ffmpeg').length >= 2,
+    );
     firstKids.stop();
     process.kill(first.pid, 'SIGKILL');
     await first.exited;
@@ -82,13 +94,25 @@ describe('node lifecycle (real processes)', () => {
 
     // Something the kernel did not stop (an older Vigil, no setpriv): named in a dead owner's pid file, reaped at start.
     const leftover = spawn('sleep', ['300'], { stdio: 'ignore', detached: true });
-    await until('sleep exec\'d', 5_000, () => stillRuns({ pid: leftover.pid!, command: 'sleep', procStart: null }));
-    const record: ChildRecord = { pid: leftover.pid!, command: 'sleep', args: ['300'], startedAt: new Date().toISOString(), procStart: procStartOf(leftover.pid!), stopSignal: 'SIGKILL' };
-    writeFileSync(path.join(s.dataDir, 'run', `children-${first.pid}.json`), JSON.stringify({ owner: { pid: first.pid, procStart: null }, children: [record] }));
+    await until("sleep exec'd", 5_000, () => stillRuns({ pid: leftover.pid!, command: 'sleep', procStart: null }));
+    const record: ChildRecord = {
+      pid: leftover.pid!,
+      command: 'sleep',
+      args: ['300'],
+      startedAt: new Date().toISOString(),
+      procStart: procStartOf(leftover.pid!),
+      stopSignal: 'SIGKILL',
+    };
+    writeFileSync(
+      path.join(s.dataDir, 'run', `children-${first.pid}.json`),
+      JSON.stringify({ owner: { pid: first.pid, procStart: null }, children: [record] }),
+    );
 
     const second = await start(s);
     expect(second.output()).not.toMatch(/address already in use|cannot listen/i);
-    expect(second.output()).toMatch(new RegExp(`stopped 1 process\\(es\\) a previous run left behind: sleep \\(pid ${leftover.pid}\\)`));
+    expect(second.output()).toMatch(
+      new RegExp(`stopped 1 process\\(es\\) a previous run left behind: sleep \\(pid ${leftover.pid}\\)`),
+    );
     expect(stillRuns(record)).toBe(false);
 
     // kill -9 of the private redis-server while the node runs: restarted on its port with its data.
@@ -96,7 +120,9 @@ describe('node lifecycle (real processes)', () => {
     const oldRedis = second.children().find((c) => c.command === 'redis-server')!;
     const killedAt = Date.now();
     process.kill(oldRedis.pid, 'SIGKILL');
-    const newRedis = await until('redis-server restarted', 30_000, () => second.children().find((c) => c.command === 'redis-server' && c.pid !== oldRedis.pid));
+    const newRedis = await until('redis-server restarted', 30_000, () =>
+      second.children().find((c) => c.command === 'redis-server' && c.pid !== oldRedis.pid),
+    );
     await until('the node sees Redis again', 30_000, () => /answers again after/.test(second.output()));
     figure('kill -9 redis-server -> clients reconnected', Date.now() - killedAt);
     expect(newRedis.args).toEqual(oldRedis.args);
@@ -104,7 +130,15 @@ describe('node lifecycle (real processes)', () => {
 
     const admin = second.token('admin');
     // Until every client has reconnected the API answers 503 "retry shortly": retry as a client would.
-    const entry = { plate: '粤B12345', category: 'stolen_vehicle', reason: 'lifecycle test', source: 'test', priority: 2, expires_at: new Date(Date.now() + 86_400_000).toISOString(), why: 'lifecycle test' };
+    const entry = {
+      plate: '粤B12345',
+      category: 'stolen_vehicle',
+      reason: 'lifecycle test',
+      source: 'test',
+      priority: 2,
+      expires_at: new Date(Date.now() + 86_400_000).toISOString(),
+      why: 'lifecycle test',
+    };
     const created = await until('hotlist entry accepted', 30_000, async () => {
       const r = await second.api('/hotlist', admin, { method: 'POST', body: JSON.stringify(entry) });
       return r.status === 503 ? null : r;

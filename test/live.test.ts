@@ -59,8 +59,10 @@ demo:
   });
   afterAll(async () => t?.stop());
 
-  const get = (path: string, token?: string) => fetch(`${t.url}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
-  const sign = async (token: string, body: Record<string, unknown>) => t.api('/media-urls', token, { method: 'POST', body: JSON.stringify(body) });
+  const get = (path: string, token?: string) =>
+    fetch(`${t.url}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+  const sign = async (token: string, body: Record<string, unknown>) =>
+    t.api('/media-urls', token, { method: 'POST', body: JSON.stringify(body) });
 
   it('streams fMP4 to its viewers from one shared ffmpeg, and stops it after the last leaves', async () => {
     const first = await get(LIVE, operator);
@@ -92,7 +94,9 @@ demo:
     expect(((await third.json()) as { error: string }).error).toContain('maxViewersPerCamera');
 
     await a.reader.cancel();
-    await expect.poll(async () => ((await t.api('/live', admin)).body.streams as { viewers: number }[])[0]?.viewers).toBe(1);
+    await expect
+      .poll(async () => ((await t.api('/live', admin)).body.streams as { viewers: number }[])[0]?.viewers)
+      .toBe(1);
     expect(isRunning(pid)).toBe(true);
     await b.reader.cancel();
     await expect.poll(async () => ((await t.api('/live', admin)).body.streams as unknown[]).length).toBe(0);
@@ -105,7 +109,11 @@ demo:
   it('says a camera without picture is offline, and keeps other accounts to their rights', async () => {
     const offline = await get('/api/v1/cameras/gate-2/live', operator);
     expect(offline.status).toBe(503);
-    expect(await offline.json()).toMatchObject({ camera: 'gate-2', state: 'offline', error: expect.stringContaining('offline') });
+    expect(await offline.json()).toMatchObject({
+      camera: 'gate-2',
+      state: 'offline',
+      error: expect.stringContaining('offline'),
+    });
     expect((await get('/api/v1/cameras/nowhere/live', operator)).status).toBe(404);
     expect((await get(LIVE, await t.token('investigator'))).status).toBe(403);
     const checkpoint = await t.token('checkpoint', 'gate-1');
@@ -124,7 +132,8 @@ demo:
     const reader = (mjpeg.body as ReadableStream<Uint8Array>).getReader();
     let buf = Buffer.alloc(0);
     // One whole part: the boundary, its headers, a JPEG from FF D8 to FF D9 of the stated length.
-    while (!/Content-Length: \d+\r\n\r\n/.test(buf.toString('latin1')) || buf.length < 200) buf = Buffer.concat([buf, (await reader.read()).value as Uint8Array]);
+    while (!/Content-Length: \d+\r\n\r\n/.test(buf.toString('latin1')) || buf.length < 200)
+      buf = Buffer.concat([buf, (await reader.read()).value as Uint8Array]);
     const text = buf.toString('latin1');
     expect(text.startsWith('--vigil-frame\r\nContent-Type: image/jpeg\r\n')).toBe(true);
     const length = Number(/Content-Length: (\d+)/.exec(text)?.[1]);
@@ -144,7 +153,13 @@ demo:
   it('opens footage through a signed URL with a stated purpose, and nothing else', async () => {
     const investigator = await t.token('investigator');
     // Wait for two closed segments of the fixture camera.
-    const list = async () => (await t.api('/footage/gate-1?from=2020-01-01T00:00:00Z&to=2100-01-01T00:00:00Z&purpose=live%20test', investigator)).body.segments as { start: string; end: string }[];
+    const list = async () =>
+      (
+        await t.api(
+          '/footage/gate-1?from=2020-01-01T00:00:00Z&to=2100-01-01T00:00:00Z&purpose=live%20test',
+          investigator,
+        )
+      ).body.segments as { start: string; end: string }[];
     await expect.poll(async () => (await list()).length, { timeout: 30_000, interval: 1000 }).toBeGreaterThanOrEqual(1);
     const [seg] = await list();
     const play = `/api/v1/footage/gate-1/play?from=${encodeURIComponent(seg.start)}&to=${encodeURIComponent(seg.end)}`;
@@ -157,7 +172,10 @@ demo:
     const url = issued.body.url as string;
     expect(url).toContain('purpose=case+2026-live-17');
     const audit = await t.node.infra.repos.audit.list({ action: 'media-url.issue' });
-    expect(audit.at(-1)).toMatchObject({ target: '/api/v1/footage/gate-1/play', details: expect.objectContaining({ purpose: 'case 2026-live-17' }) });
+    expect(audit.at(-1)).toMatchObject({
+      target: '/api/v1/footage/gate-1/play',
+      details: expect.objectContaining({ purpose: 'case 2026-live-17' }),
+    });
 
     const video = await get(url);
     expect(video.status).toBe(200);
@@ -171,7 +189,13 @@ demo:
     expect((await get(url.replace('gate-1', 'gate-2'))).status).toBe(401);
     expect((await get(url.replace('purpose=case', 'purpose=just'))).status).toBe(401);
     const sig = new URL(url, t.url).searchParams;
-    expect((await get(`/api/v1/alerts?${SIG.exp}=${sig.get(SIG.exp)}&${SIG.tid}=${sig.get(SIG.tid)}&${SIG.sig}=${sig.get(SIG.sig)}`)).status).toBe(401);
+    expect(
+      (
+        await get(
+          `/api/v1/alerts?${SIG.exp}=${sig.get(SIG.exp)}&${SIG.tid}=${sig.get(SIG.tid)}&${SIG.sig}=${sig.get(SIG.sig)}`,
+        )
+      ).status,
+    ).toBe(401);
     expect((await sign(investigator, { path: '/api/v1/alerts' })).status).toBe(400);
     // The URL carries its asker's role: an investigator may not watch live, signed or not.
     const live = await sign(investigator, { path: LIVE });

@@ -39,7 +39,9 @@ describe('/metrics after a real alert', () => {
 
   beforeAll(async () => {
     const rtspPort = await freePort();
-    t = await startTestNode('metrics', `
+    t = await startTestNode(
+      'metrics',
+      `
 metrics: { port: 0 }
 plates: { fuseWindowSeconds: 3 }
 cameras:
@@ -61,7 +63,8 @@ demo:
   hotlist: [{ plate: 粤B4E7K2, category: stolen_vehicle, reason: stolen (test), priority: 1 }]
   positions:
     - { unit: car-11, lat: 22.5485, lon: 114.0579 }
-`);
+`,
+    );
   });
   afterAll(async () => t?.stop());
 
@@ -82,11 +85,40 @@ demo:
     const text = await res.text();
     const types = parseExposition(text);
 
-    expect(Object.fromEntries(['vigil_camera_frames_total', 'vigil_camera_frames_analysed_total', 'vigil_camera_frames_dropped_total', 'vigil_redis_reconnects_total', 'vigil_queue_job_failures_total'].map((n) => [n, types.get(n)]))).toEqual({
-      vigil_camera_frames_total: 'counter', vigil_camera_frames_analysed_total: 'counter', vigil_camera_frames_dropped_total: 'counter', vigil_redis_reconnects_total: 'counter', vigil_queue_job_failures_total: 'counter',
+    expect(
+      Object.fromEntries(
+        [
+          'vigil_camera_frames_total',
+          'vigil_camera_frames_analysed_total',
+          'vigil_camera_frames_dropped_total',
+          'vigil_redis_reconnects_total',
+          'vigil_queue_job_failures_total',
+        ].map((n) => [n, types.get(n)]),
+      ),
+    ).toEqual({
+      vigil_camera_frames_total: 'counter',
+      vigil_camera_frames_analysed_total: 'counter',
+      vigil_camera_frames_dropped_total: 'counter',
+      vigil_redis_reconnects_total: 'counter',
+      vigil_queue_job_failures_total: 'counter',
     });
-    for (const g of ['vigil_camera_decode_fps', 'vigil_camera_online', 'vigil_queue_jobs', 'vigil_sse_clients', 'vigil_camera_leases', 'vigil_readiness_check', 'vigil_node_info']) expect(types.get(g), g).toBe('gauge');
-    for (const h of ['vigil_inference_seconds', 'vigil_queue_wait_seconds', 'vigil_alert_offer_latency_seconds', 'vigil_alert_ack_seconds']) expect(types.get(h), h).toBe('histogram');
+    for (const g of [
+      'vigil_camera_decode_fps',
+      'vigil_camera_online',
+      'vigil_queue_jobs',
+      'vigil_sse_clients',
+      'vigil_camera_leases',
+      'vigil_readiness_check',
+      'vigil_node_info',
+    ])
+      expect(types.get(g), g).toBe('gauge');
+    for (const h of [
+      'vigil_inference_seconds',
+      'vigil_queue_wait_seconds',
+      'vigil_alert_offer_latency_seconds',
+      'vigil_alert_ack_seconds',
+    ])
+      expect(types.get(h), h).toBe('histogram');
 
     expect(sample(text, 'vigil_camera_frames_total{camera="gate-1"}')).toBeGreaterThan(0);
     expect(sample(text, 'vigil_camera_frames_analysed_total{camera="gate-1"}')).toBeGreaterThan(0);

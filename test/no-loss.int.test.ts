@@ -13,7 +13,12 @@ import { startNode, type Running } from '../src/app/start.js';
 import { parseConfig, type LoadedConfig } from '../src/config/load.js';
 import { createLogger } from '../src/lib/logger.js';
 import { projectRoot } from './helpers/node.js';
-import { startAppendOnlyRedis, startPostgres, type PrivatePostgres, type PrivateRedis } from './helpers/private-services.js';
+import {
+  startAppendOnlyRedis,
+  startPostgres,
+  type PrivatePostgres,
+  type PrivateRedis,
+} from './helpers/private-services.js';
 import { freshPrefix } from './helpers/redis.js';
 import { until } from './helpers/redis-sentinels.js';
 import { SseClient } from './helpers/sse.js';
@@ -36,7 +41,10 @@ ${unitIds.map((id) => `  - { id: ${id}, callsign: ${id.toUpperCase()}, type: car
 const tally = (keys: string[]) => keys.reduce((m, k) => m.set(k, (m.get(k) ?? 0) + 1), new Map<string, number>());
 
 /** The pipeline role as a real process of its own (`vigil start --roles pipeline`). */
-function startPipeline(configFile: string, env: Record<string, string>): { child: ChildProcess; ready: Promise<void>; output: () => string } {
+function startPipeline(
+  configFile: string,
+  env: Record<string, string>,
+): { child: ChildProcess; ready: Promise<void>; output: () => string } {
   const child = spawn(process.execPath, ['bin/vigil.js', 'start', '--config', configFile, '--roles', 'pipeline'], {
     cwd: projectRoot,
     env: { ...process.env, ...env },
@@ -46,10 +54,14 @@ function startPipeline(configFile: string, env: Record<string, string>): { child
   let out = '';
   child.stdout?.setEncoding('utf8').on('data', (t: string) => (out += t));
   child.stderr?.setEncoding('utf8').on('data', (t: string) => (out += t));
-  const ready = until(async () => {
-    if (child.exitCode !== null) throw new Error(`pipeline exited ${child.exitCode}:\n${out.slice(-3000)}`);
-    return out.includes('Vigil is running');
-  }, 'the pipeline process to start', 120_000);
+  const ready = until(
+    async () => {
+      if (child.exitCode !== null) throw new Error(`pipeline exited ${child.exitCode}:\n${out.slice(-3000)}`);
+      return out.includes('Vigil is running');
+    },
+    'the pipeline process to start',
+    120_000,
+  );
   return { child, ready, output: () => out };
 }
 
@@ -78,7 +90,10 @@ describe('no hit lost, none delivered twice, across process, Redis and PostgreSQ
       let body = '';
       req.on('data', (c) => (body += c));
       req.on('end', () => {
-        hooks.push({ delivery: String(req.headers['x-vigil-delivery']), alertId: (JSON.parse(body) as { alertId: string }).alertId });
+        hooks.push({
+          delivery: String(req.headers['x-vigil-delivery']),
+          alertId: (JSON.parse(body) as { alertId: string }).alertId,
+        });
         res.end('ok');
       });
     });
@@ -96,17 +111,33 @@ describe('no hit lost, none delivered twice, across process, Redis and PostgreSQ
       env: { redisUrl: redis.url, databaseUrl: pgServer.url, dataDir: path.join(dir, 'api'), webhookSecret: SECRET },
     };
     api = await startNode(loaded, createLogger('no-loss-api', true), { roles: ['api'], port: 0, queuePrefix: prefix });
-    pipelineEnv = { REDIS_URL: redis.url, DATABASE_URL: pgServer.url, VIGIL_QUEUE_PREFIX: prefix, VIGIL_DATA_DIR: path.join(dir, 'pipeline'), VIGIL_WEBHOOK_SECRET: SECRET, VIGIL_NODE_ID: 'pipeline' };
+    pipelineEnv = {
+      REDIS_URL: redis.url,
+      DATABASE_URL: pgServer.url,
+      VIGIL_QUEUE_PREFIX: prefix,
+      VIGIL_DATA_DIR: path.join(dir, 'pipeline'),
+      VIGIL_WEBHOOK_SECRET: SECRET,
+      VIGIL_NODE_ID: 'pipeline',
+    };
     const repos = api.infra.repos;
     for (const [i, id] of unitIds.entries()) await repos.units.reportPosition(id, 22.5441 + i * 0.0002, 114.0579);
     const admin = (await repos.tokens.create('admin', 'admin', null)).token;
     const res = await fetch(`${api.url}/api/v1/hotlist`, {
       method: 'POST',
       headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ plate: PLATE, category: 'stolen_vehicle', reason: 'stolen (test)', source: 'test', priority: 1, expires_at: '2030-01-01T00:00:00Z', why: 'test' }),
+      body: JSON.stringify({
+        plate: PLATE,
+        category: 'stolen_vehicle',
+        reason: 'stolen (test)',
+        source: 'test',
+        priority: 1,
+        expires_at: '2030-01-01T00:00:00Z',
+        why: 'test',
+      }),
     });
     expect(res.status).toBe(201);
-    for (const id of unitIds) streams.set(id, new SseClient(`${api.url}/api/v1/stream`, (await repos.tokens.create(id, 'unit', id)).token));
+    for (const id of unitIds)
+      streams.set(id, new SseClient(`${api.url}/api/v1/stream`, (await repos.tokens.create(id, 'unit', id)).token));
     await Promise.all([...streams.values()].map((s) => s.ready));
     pipeline = startPipeline(configFile, pipelineEnv);
     await pipeline.ready;
@@ -124,7 +155,19 @@ describe('no hit lost, none delivered twice, across process, Redis and PostgreSQ
 
   async function raise(): Promise<void> {
     const now = Date.now();
-    await api.queues.add('plate-reads', { eventId: randomUUID(), cameraId: 'gate-1', plate: PLATE, confidence: 0.95, format: 'ordinary', firstSeen: now, lastSeen: now, capturedAt: now, readCount: 1, box: [1, 2, 3, 4], update: false });
+    await api.queues.add('plate-reads', {
+      eventId: randomUUID(),
+      cameraId: 'gate-1',
+      plate: PLATE,
+      confidence: 0.95,
+      format: 'ordinary',
+      firstSeen: now,
+      lastSeen: now,
+      capturedAt: now,
+      readCount: 1,
+      box: [1, 2, 3, 4],
+      update: false,
+    });
   }
 
   it('offers every alert exactly once per channel', async () => {
@@ -147,15 +190,29 @@ describe('no hit lost, none delivered twice, across process, Redis and PostgreSQ
       await pause(40);
     }
 
-    const offers = () => [...streams.values()].flatMap((s) => s.events.filter((e) => e.event === 'offer').map((e) => e.data.alertId as string));
+    const offers = () =>
+      [...streams.values()].flatMap((s) =>
+        s.events.filter((e) => e.event === 'offer').map((e) => e.data.alertId as string),
+      );
     // A job the killed process held comes back once its lock expires (BullMQ's stalled-job check, about 30 s).
-    await until(async () => offers().length >= TOTAL && hooks.length >= TOTAL, `${TOTAL} offers on the streams and the webhook`, 150_000).catch(() => {});
+    await until(
+      async () => offers().length >= TOTAL && hooks.length >= TOTAL,
+      `${TOTAL} offers on the streams and the webhook`,
+      150_000,
+    ).catch(() => {});
     const alerts = await api.infra.db.query<{ id: string }>('select id from alerts');
     const bySse = tally(offers());
     const byHook = tally(hooks.map((h) => h.alertId));
     const report = { alerts: alerts.length, sseOffers: offers().length, webhookDeliveries: hooks.length };
     if (report.alerts !== TOTAL || report.sseOffers !== TOTAL) {
-      const counts = Object.fromEntries(await Promise.all((['plate-reads', 'alerts', 'dispatch'] as const).map(async (q) => [q, await api.queues.queue(q).getJobCounts()])));
+      const counts = Object.fromEntries(
+        await Promise.all(
+          (['plate-reads', 'alerts', 'dispatch'] as const).map(async (q) => [
+            q,
+            await api.queues.queue(q).getJobCounts(),
+          ]),
+        ),
+      );
       console.error(JSON.stringify(counts), '\n', pipeline?.output().slice(-6000));
     }
     expect(report).toEqual({ alerts: TOTAL, sseOffers: TOTAL, webhookDeliveries: TOTAL });

@@ -15,7 +15,9 @@ const PLATE = '粤B4E7K2';
 const artifacts = path.join(projectRoot, 'artifacts', 'phone');
 const START = { latitude: 22.5485, longitude: 114.0579, accuracy: 12 };
 const MOVED = { latitude: 22.5462, longitude: 114.0601, accuracy: 8 };
-const title = hasChromium ? "the officer's phone in chromium" : `the officer's phone in chromium: SKIPPED, no browser at ${CHROMIUM}`;
+const title = hasChromium
+  ? "the officer's phone in chromium"
+  : `the officer's phone in chromium: SKIPPED, no browser at ${CHROMIUM}`;
 
 const yaml = `
 dispatch: { ackTimeoutSeconds: 600 }
@@ -35,7 +37,8 @@ async function shot(page: Page, name: string) {
 }
 
 /** The page is no wider than its screen: nothing to scroll sideways. */
-const overflow = (page: Page) => page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
+const overflow = (page: Page) =>
+  page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
 
 describe.skipIf(!hasChromium)(title, () => {
   let t: TestNode;
@@ -45,9 +48,19 @@ describe.skipIf(!hasChromium)(title, () => {
   let alertId = '';
   const errors: string[] = [];
   const tokenOf = (name: string) => t.node.demo?.tokens.find((x) => x.name === name)?.token as string;
-  const unit = async () => ((await t.api('/units', tokenOf('operator'))).body.units as { id: string; lat: number | null; lon: number | null; accuracyM?: number | null }[]).find((u) => u.id === 'car-11');
+  const unit = async () =>
+    (
+      (await t.api('/units', tokenOf('operator'))).body.units as {
+        id: string;
+        lat: number | null;
+        lon: number | null;
+        accuracyM?: number | null;
+      }[]
+    ).find((u) => u.id === 'car-11');
   const assignment = async () => {
-    const body = (await t.api(`/alerts/${alertId}`, tokenOf('operator'))).body as { assignments: { unitId?: string; state: string }[] };
+    const body = (await t.api(`/alerts/${alertId}`, tokenOf('operator'))).body as {
+      assignments: { unitId?: string; state: string }[];
+    };
     return body.assignments.find((a) => a.unitId === 'car-11')?.state;
   };
 
@@ -66,7 +79,10 @@ describe.skipIf(!hasChromium)(title, () => {
     await phone.addInitScript(() => {
       const calls: unknown[] = [];
       Object.defineProperty(window, '__vibrations', { value: calls });
-      Object.defineProperty(navigator, 'vibrate', { value: (pattern: unknown) => (calls.push(pattern), true), configurable: true });
+      Object.defineProperty(navigator, 'vibrate', {
+        value: (pattern: unknown) => (calls.push(pattern), true),
+        configurable: true,
+      });
     });
     page = await phone.newPage();
     page.on('pageerror', (err) => errors.push(err.message));
@@ -94,9 +110,26 @@ describe.skipIf(!hasChromium)(title, () => {
 
   it('shows a new offer with its evidence and reason, vibrates and sounds', async () => {
     const eventId = randomUUID();
-    const cropJpeg = (await sharp({ create: { width: 120, height: 40, channels: 3, background: '#1040c0' } }).jpeg().toBuffer()).toString('base64');
+    const cropJpeg = (
+      await sharp({ create: { width: 120, height: 40, channels: 3, background: '#1040c0' } })
+        .jpeg()
+        .toBuffer()
+    ).toString('base64');
     const now = Date.now();
-    await t.node.queues.add('plate-reads', { eventId, cameraId: 'gate-1', plate: PLATE, confidence: 0.95, format: 'cn-ordinary', firstSeen: now, lastSeen: now, capturedAt: now, readCount: 1, box: [1, 2, 3, 4], cropJpeg, update: false });
+    await t.node.queues.add('plate-reads', {
+      eventId,
+      cameraId: 'gate-1',
+      plate: PLATE,
+      confidence: 0.95,
+      format: 'cn-ordinary',
+      firstSeen: now,
+      lastSeen: now,
+      capturedAt: now,
+      readCount: 1,
+      box: [1, 2, 3, 4],
+      cropJpeg,
+      update: false,
+    });
     const card = page.locator('#offers li.offer').first();
     await card.waitFor({ timeout: 30_000 });
     alertId = (await card.getAttribute('data-alert')) as string;
@@ -127,7 +160,9 @@ describe.skipIf(!hasChromium)(title, () => {
     const card = page.locator(`#o-${alertId}`);
     await card.locator('button.ack').click();
     await page.locator(`#o-${alertId}[data-queued="yes"][data-state="acknowledged"]`).waitFor();
-    const queued = await page.evaluate(() => JSON.parse(localStorage.getItem('vigil-unit-outbox') || '[]') as { path: string }[]);
+    const queued = await page.evaluate(
+      () => JSON.parse(localStorage.getItem('vigil-unit-outbox') || '[]') as { path: string }[],
+    );
     expect(queued.map((q) => q.path)).toEqual(['ack']);
     // Still offered on the server: nothing left the phone.
     expect(await assignment()).toBe('offered');
@@ -138,28 +173,52 @@ describe.skipIf(!hasChromium)(title, () => {
     await page.locator(`#o-${alertId}[data-queued="no"][data-state="acknowledged"]`).waitFor({ timeout: 20_000 });
     expect(await page.evaluate(() => localStorage.getItem('vigil-unit-outbox'))).toBe('[]');
     // The offer list is kept on the phone for a reload.
-    const kept = await page.evaluate(() => JSON.parse(localStorage.getItem('vigil-unit-offers-car-11') || '[]') as { alertId: string; state: string }[]);
+    const kept = await page.evaluate(
+      () =>
+        JSON.parse(localStorage.getItem('vigil-unit-offers-car-11') || '[]') as { alertId: string; state: string }[],
+    );
     expect(kept.find((k) => k.alertId === alertId)?.state).toBe('acknowledged');
     await card.locator('button.arrived').click();
     await expect.poll(assignment, { timeout: 10_000 }).toBe('arrived');
   });
 
   it('is installable: a manifest with icons and a service worker that controls the page', async () => {
-    const manifest = (await (await fetch(`${t.url}/manifest.webmanifest`)).json()) as { display: string; icons: { src: string; sizes: string }[] };
+    const manifest = (await (await fetch(`${t.url}/manifest.webmanifest`)).json()) as {
+      display: string;
+      icons: { src: string; sizes: string }[];
+    };
     expect(manifest.display).toBe('standalone');
     for (const icon of manifest.icons) expect((await fetch(`${t.url}${icon.src}`)).status).toBe(200);
     expect(manifest.icons.map((i) => i.sizes)).toEqual(expect.arrayContaining(['192x192', '512x512']));
-    expect(await page.evaluate(async () => (await navigator.serviceWorker.ready).active?.scriptURL)).toMatch(/\/sw\.js$/);
+    expect(await page.evaluate(async () => (await navigator.serviceWorker.ready).active?.scriptURL)).toMatch(
+      /\/sw\.js$/,
+    );
     expect(errors).toEqual([]);
   });
 
   it("fits the checkpoint's tablet and the command room's desktop", async () => {
     const screens = [
-      { name: 'tablet-checkpoint', token: tokenOf('checkpoint-gate-1'), viewport: { width: 1024, height: 768 }, mobile: true },
-      { name: 'desktop-command-room', token: tokenOf('operator'), viewport: { width: 1440, height: 900 }, mobile: false },
+      {
+        name: 'tablet-checkpoint',
+        token: tokenOf('checkpoint-gate-1'),
+        viewport: { width: 1024, height: 768 },
+        mobile: true,
+      },
+      {
+        name: 'desktop-command-room',
+        token: tokenOf('operator'),
+        viewport: { width: 1440, height: 900 },
+        mobile: false,
+      },
     ];
     for (const s of screens) {
-      const ctx = await browser.browser.newContext({ viewport: s.viewport, isMobile: s.mobile, hasTouch: s.mobile, deviceScaleFactor: s.mobile ? 2 : 1, locale: 'zh-CN' });
+      const ctx = await browser.browser.newContext({
+        viewport: s.viewport,
+        isMobile: s.mobile,
+        hasTouch: s.mobile,
+        deviceScaleFactor: s.mobile ? 2 : 1,
+        locale: 'zh-CN',
+      });
       const p = await ctx.newPage();
       await signIn(p, t.url, s.token);
       await p.locator(`#a-${alertId}`).waitFor();

@@ -30,7 +30,13 @@ describe('units freshness and reports', () => {
   let operator: string;
   const day = new Date(Date.now() - 3600_000); // an hour ago: inside the default 7-day period
 
-  async function seedAlert(camera: string, at: Date, ackS: number | null, arriveS: number | null, unit = 'fresh'): Promise<void> {
+  async function seedAlert(
+    camera: string,
+    at: Date,
+    ackS: number | null,
+    arriveS: number | null,
+    unit = 'fresh',
+  ): Promise<void> {
     const db = t.node.infra.db;
     const [hot] = await db.query<{ id: string }>('select id from hotlist limit 1');
     const readId = randomUUID();
@@ -40,7 +46,10 @@ describe('units freshness and reports', () => {
        values ($1,$2,'粤B12345','粤B12345',0.9,'cn',$3,$3,$3,'{}')`,
       [readId, camera, at.toISOString()],
     );
-    await db.query(`insert into alerts (id, plate_read_id, hotlist_id, camera_id, plate, match, priority, captured_at, created_at) values ($1,$2,$3,$4,'粤B12345','{}',1,$5,$5)`, [alertId, readId, hot.id, camera, at.toISOString()]);
+    await db.query(
+      `insert into alerts (id, plate_read_id, hotlist_id, camera_id, plate, match, priority, captured_at, created_at) values ($1,$2,$3,$4,'粤B12345','{}',1,$5,$5)`,
+      [alertId, readId, hot.id, camera, at.toISOString()],
+    );
     const later = (s: number | null) => (s === null ? null : new Date(at.getTime() + s * 1000).toISOString());
     await db.query(
       'insert into assignments (id, alert_id, unit_id, attempt, distance_m, eta_s, offered_at, acknowledged_at, arrived_at) values ($1,$2,$3,1,100,60,$4,$5,$6)',
@@ -56,7 +65,18 @@ describe('units freshness and reports', () => {
     await units.reportPosition('fresh', 22.545, 114.058, new Date(Date.now() - 20_000));
     await units.reportPosition('old', 22.55, 114.07, new Date(Date.now() - 900_000));
     const expires = new Date(Date.now() + 86_400_000).toISOString();
-    const created = await t.api('/hotlist', admin, { method: 'POST', body: JSON.stringify({ plate: '粤B12345', category: 'stolen_vehicle', reason: 'test', source: 'test', priority: 1, expires_at: expires, why: 'test seed' }) });
+    const created = await t.api('/hotlist', admin, {
+      method: 'POST',
+      body: JSON.stringify({
+        plate: '粤B12345',
+        category: 'stolen_vehicle',
+        reason: 'test',
+        source: 'test',
+        priority: 1,
+        expires_at: expires,
+        why: 'test seed',
+      }),
+    });
     expect(created.status).toBeLessThan(300);
     await seedAlert('gate-1', day, 20, 50);
     await seedAlert('gate-1', new Date(day.getTime() - 60_000), 40, 250);
@@ -70,7 +90,12 @@ describe('units freshness and reports', () => {
   it('marks units whose fix is older than dispatch.staleAfterSeconds, or missing, as stale', async () => {
     const res = await t.api('/units', operator);
     expect(res.status).toBe(200);
-    const byId = Object.fromEntries((res.body.units as { id: string; stale: boolean; positionAgeS: number | null; type: string }[]).map((u) => [u.id, u]));
+    const byId = Object.fromEntries(
+      (res.body.units as { id: string; stale: boolean; positionAgeS: number | null; type: string }[]).map((u) => [
+        u.id,
+        u,
+      ]),
+    );
     expect(byId.fresh).toMatchObject({ stale: false, type: 'car' });
     expect(byId.fresh.positionAgeS).toBeGreaterThanOrEqual(19);
     expect(byId.fresh.positionAgeS).toBeLessThan(300);
@@ -82,11 +107,17 @@ describe('units freshness and reports', () => {
   it('takes positions from MQTT into the running node', async () => {
     const client = await mqtt.connectAsync(MQTT_URL);
     try {
-      await client.publishAsync(`${topicPrefix}/units/radio/position`, JSON.stringify({ lat: 22.546, lon: 114.059, heading: 45, speedKmh: 30 }), { qos: 1 });
+      await client.publishAsync(
+        `${topicPrefix}/units/radio/position`,
+        JSON.stringify({ lat: 22.546, lon: 114.059, heading: 45, speedKmh: 30 }),
+        { qos: 1 },
+      );
       let radio: Record<string, unknown> | undefined;
       for (let tries = 0; tries < 200 && !radio?.positionAt; tries++) {
         if (tries) await new Promise((r) => setTimeout(r, 50));
-        radio = ((await t.api('/units', operator)).body.units as Record<string, unknown>[]).find((u) => u.id === 'radio');
+        radio = ((await t.api('/units', operator)).body.units as Record<string, unknown>[]).find(
+          (u) => u.id === 'radio',
+        );
       }
       expect(radio).toMatchObject({ lat: 22.546, lon: 114.059, heading: 45, speedKmh: 30, stale: false });
     } finally {
@@ -97,7 +128,12 @@ describe('units freshness and reports', () => {
   it('serves the response-time and heat reports to command-room roles only, and explains bad input', async () => {
     const rt = await t.api('/reports/response-times', operator);
     expect(rt.status).toBe(200);
-    const rows = rt.body.rows as { grid: string; shift: string; dispatched: number; within: Record<string, number | null> }[];
+    const rows = rt.body.rows as {
+      grid: string;
+      shift: string;
+      dispatched: number;
+      within: Record<string, number | null>;
+    }[];
     const total = rows.find((r) => r.grid === '*' && r.shift === '*');
     expect(total).toMatchObject({ dispatched: 3, within: { '1m': 0.333, '3m': 0.333, '5m': 0.667 } });
     expect(rows.some((r) => r.grid === 'nanshan')).toBe(true); // no grid: the district

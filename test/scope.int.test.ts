@@ -71,20 +71,40 @@ describe('scoped roles', () => {
 
   const readAt = async (cameraId: string, plate: string) => {
     const eventId = randomUUID();
-    const cropJpeg = (await sharp({ create: { width: 120, height: 40, channels: 3, background: '#1040c0' } }).jpeg().toBuffer()).toString('base64');
+    const cropJpeg = (
+      await sharp({ create: { width: 120, height: 40, channels: 3, background: '#1040c0' } })
+        .jpeg()
+        .toBuffer()
+    ).toString('base64');
     const now = Date.now();
-    await t.node.queues.add('plate-reads', { eventId, cameraId, plate, confidence: 0.95, format: 'cn-ordinary', firstSeen: now, lastSeen: now, capturedAt: now, readCount: 1, box: [1, 2, 3, 4], cropJpeg, update: false });
+    await t.node.queues.add('plate-reads', {
+      eventId,
+      cameraId,
+      plate,
+      confidence: 0.95,
+      format: 'cn-ordinary',
+      firstSeen: now,
+      lastSeen: now,
+      capturedAt: now,
+      readCount: 1,
+      box: [1, 2, 3, 4],
+      cropJpeg,
+      update: false,
+    });
     return eventId;
   };
   // expect.poll runs inside tests only; this one runs in beforeAll.
   const alertOf = async (readId: string) => {
     for (const until = Date.now() + 30_000; Date.now() < until; await new Promise((r) => setTimeout(r, 200))) {
-      const found = ((await t.api('/alerts?limit=500', opAll)).body.alerts as AlertView[]).find((a) => a.plateReadId === readId);
+      const found = ((await t.api('/alerts?limit=500', opAll)).body.alerts as AlertView[]).find(
+        (a) => a.plateReadId === readId,
+      );
       if (found) return found.id;
     }
     throw new Error(`no alert for plate read ${readId} within 30 s`);
   };
-  const status = async (path: string, tok: string) => (await fetch(`${t.url}/api/v1${path}`, { headers: { authorization: `Bearer ${tok}` } })).status;
+  const status = async (path: string, tok: string) =>
+    (await fetch(`${t.url}/api/v1${path}`, { headers: { authorization: `Bearer ${tok}` } })).status;
 
   beforeAll(async () => {
     t = await startTestNode('scope', yaml);
@@ -122,7 +142,10 @@ describe('scoped roles', () => {
   it("answers 404 for another district's alert, and refuses to dispose of it", async () => {
     expect((await t.api(`/alerts/${alerts.b}`, opA)).status).toBe(404);
     expect((await t.api(`/alerts/${alerts.a}`, opA)).status).toBe(200);
-    const dispose = await t.api(`/alerts/${alerts.b}/disposition`, opA, { method: 'POST', body: JSON.stringify({ verdict: 'dismiss', reason: 'not mine to judge' }) });
+    const dispose = await t.api(`/alerts/${alerts.b}/disposition`, opA, {
+      method: 'POST',
+      body: JSON.stringify({ verdict: 'dismiss', reason: 'not mine to judge' }),
+    });
     expect(dispose.status).toBe(404);
     expect(((await t.api(`/alerts/${alerts.b}`, opAll)).body as Body).status).toBe('candidate');
   });
@@ -146,7 +169,14 @@ describe('scoped roles', () => {
     expect(((await t.api('/units', opB)).body.units as { id: string }[]).map((u) => u.id)).toEqual(['u-b']);
     expect(((await t.api('/units', opAll)).body.units as unknown[]).length).toBe(2);
     // Nor may it command another district's unit.
-    expect((await t.api('/units/u-a/status', opB, { method: 'POST', body: JSON.stringify({ status: 'off_duty', reason: 'not mine' }) })).status).toBe(404);
+    expect(
+      (
+        await t.api('/units/u-a/status', opB, {
+          method: 'POST',
+          body: JSON.stringify({ status: 'off_duty', reason: 'not mine' }),
+        })
+      ).status,
+    ).toBe(404);
   });
 
   it("gives each principal only the crops it may see: scope, a checkpoint's own camera, a unit's offers", async () => {
@@ -175,7 +205,11 @@ describe('scoped roles', () => {
   it("limits an investigator's searches to its scope unless a case grants more", async () => {
     const inv = await token('investigator', { scope: { districts: ['dist-a'], cameras: [] } });
     const admin = await token('admin');
-    const search = async (q: string) => (await t.api(`/plate-reads?${q}`, inv)).body as { reads: { id: string; cropUrl: string | null }[]; total: number };
+    const search = async (q: string) =>
+      (await t.api(`/plate-reads?${q}`, inv)).body as {
+        reads: { id: string; cropUrl: string | null }[];
+        total: number;
+      };
     // District A's reads (cam-a1's hit and the gate-a read of the test before), never B's.
     const own = await search('purpose=scope%20test');
     expect(own.reads.map((r) => r.id)).toContain(reads.a);
@@ -186,7 +220,14 @@ describe('scoped roles', () => {
     expect(named.reads).toEqual([]);
     expect(named.total).toBe(0);
 
-    expect((await t.api('/cases', inv, { method: 'POST', body: JSON.stringify({ number: 'SC-1', title: 'cross-district theft' }) })).status).toBe(201);
+    expect(
+      (
+        await t.api('/cases', inv, {
+          method: 'POST',
+          body: JSON.stringify({ number: 'SC-1', title: 'cross-district theft' }),
+        })
+      ).status,
+    ).toBe(201);
     const grant = { districts: ['dist-b'], cameras: [], reason: 'the vehicle crossed into B (scope test)' };
     expect((await t.api('/cases/SC-1/grants', inv, { method: 'PUT', body: JSON.stringify(grant) })).status).toBe(403);
     const granted = await t.api('/cases/SC-1/grants', admin, { method: 'PUT', body: JSON.stringify(grant) });
@@ -209,7 +250,10 @@ describe('scoped roles', () => {
     const db = t.node.infra.db;
     const [subject, auth, sighting, alert] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
     const now = new Date().toISOString();
-    await db.query(`insert into subjects (id, name, category, reason, added_by, expires_at) values ($1, 'X', 'wanted_police', 'warrant W-1', 'admin', now() + interval '1 day')`, [subject]);
+    await db.query(
+      `insert into subjects (id, name, category, reason, added_by, expires_at) values ($1, 'X', 'wanted_police', 'warrant W-1', 'admin', now() + interval '1 day')`,
+      [subject],
+    );
     await db.query(
       `insert into face_authorisations (id, approved_by, legal_reference, cameras, starts_at, ends_at, created_by)
        values ($1, 'judge', 'order 1', '{cam-a1}', now() - interval '1 hour', now() + interval '1 day', 'admin')`,
@@ -229,7 +273,11 @@ describe('scoped roles', () => {
     const first = await token('operator', { personId: 'person-1' });
     const again = await token('operator', { personId: 'person-1' });
     const other = await token('operator', { personId: 'person-2' });
-    const confirm = (tok: string) => t.api(`/alerts/${alert}/disposition`, tok, { method: 'POST', body: JSON.stringify({ verdict: 'confirm', reason: 'face matches the custody photo' }) });
+    const confirm = (tok: string) =>
+      t.api(`/alerts/${alert}/disposition`, tok, {
+        method: 'POST',
+        body: JSON.stringify({ verdict: 'confirm', reason: 'face matches the custody photo' }),
+      });
     expect((await confirm(first)).body).toMatchObject({ status: 'candidate' });
     const twice = await confirm(again);
     expect(twice.status).toBe(409);

@@ -37,14 +37,22 @@ describe('Redis through Sentinel', () => {
       let body = '';
       req.on('data', (c) => (body += c));
       req.on('end', () => {
-        hooks.push({ delivery: String(req.headers['x-vigil-delivery']), alertId: (JSON.parse(body) as { alertId: string }).alertId });
+        hooks.push({
+          delivery: String(req.headers['x-vigil-delivery']),
+          alertId: (JSON.parse(body) as { alertId: string }).alertId,
+        });
         res.end('ok');
       });
     });
     await new Promise<void>((r) => hook.listen(0, '127.0.0.1', () => r()));
     const port = (hook.address() as { port: number }).port;
-    t = await startTestNode('sentinel', yaml(port), { redisUrl: undefined, redisSentinel: redis.target, webhookSecret: 'test-secret-not-real' });
-    for (const [i, id] of unitIds.entries()) await t.node.infra.repos.units.reportPosition(id, 22.5441 + i * 0.0005, 114.0579);
+    t = await startTestNode('sentinel', yaml(port), {
+      redisUrl: undefined,
+      redisSentinel: redis.target,
+      webhookSecret: 'test-secret-not-real',
+    });
+    for (const [i, id] of unitIds.entries())
+      await t.node.infra.repos.units.reportPosition(id, 22.5441 + i * 0.0005, 114.0579);
     for (const id of unitIds) streams.set(id, new SseClient(`${t.url}/api/v1/stream`, await t.token('unit', id)));
     await Promise.all([...streams.values()].map((s) => s.ready));
   });
@@ -60,7 +68,15 @@ describe('Redis through Sentinel', () => {
     const admin = await t.token('admin');
     const entry = await t.api('/hotlist', admin, {
       method: 'POST',
-      body: JSON.stringify({ plate: PLATE, category: 'stolen_vehicle', reason: 'stolen (test)', source: 'test', priority: 1, expires_at: '2030-01-01T00:00:00Z', why: 'test' }),
+      body: JSON.stringify({
+        plate: PLATE,
+        category: 'stolen_vehicle',
+        reason: 'stolen (test)',
+        source: 'test',
+        priority: 1,
+        expires_at: '2030-01-01T00:00:00Z',
+        why: 'test',
+      }),
     });
     expect(entry.status).toBe(201);
     const before = await redis.primaryPort();
@@ -69,14 +85,33 @@ describe('Redis through Sentinel', () => {
       if (i === FAILOVER_AT) failover = redis.failover();
       const now = Date.now();
       // Through the real queue path: match, alert, dispatch, deliveries, all on the failing-over Redis.
-      await t.node.queues.add('plate-reads', { eventId: randomUUID(), cameraId: 'gate-1', plate: PLATE, confidence: 0.95, format: 'ordinary', firstSeen: now, lastSeen: now, capturedAt: now, readCount: 1, box: [1, 2, 3, 4], update: false });
+      await t.node.queues.add('plate-reads', {
+        eventId: randomUUID(),
+        cameraId: 'gate-1',
+        plate: PLATE,
+        confidence: 0.95,
+        format: 'ordinary',
+        firstSeen: now,
+        lastSeen: now,
+        capturedAt: now,
+        readCount: 1,
+        box: [1, 2, 3, 4],
+        update: false,
+      });
       await new Promise((r) => setTimeout(r, 150));
     }
     await failover;
     await until(async () => (await redis.primaryPort()) !== before, 'the sentinels to name a new primary');
 
-    const offers = () => [...streams.values()].flatMap((s) => s.events.filter((e) => e.event === 'offer').map((e) => e.data.alertId as string));
-    await until(async () => offers().length >= ALERTS && hooks.length >= ALERTS, `${ALERTS} offers on the streams and the webhook`, 60_000).catch(() => {});
+    const offers = () =>
+      [...streams.values()].flatMap((s) =>
+        s.events.filter((e) => e.event === 'offer').map((e) => e.data.alertId as string),
+      );
+    await until(
+      async () => offers().length >= ALERTS && hooks.length >= ALERTS,
+      `${ALERTS} offers on the streams and the webhook`,
+      60_000,
+    ).catch(() => {});
     const alerts = await t.node.infra.db.query<{ id: string }>('select id from alerts');
     expect(alerts).toHaveLength(ALERTS);
     const bySse = tally(offers());

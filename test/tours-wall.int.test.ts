@@ -19,7 +19,10 @@ describe.skipIf(!hasChromium)('tour wall in the browser', () => {
 
   beforeAll(async () => {
     const rtspPort = await freePort();
-    rtsp = await startRtspFixtureServer({ port: rtspPort, streams: [{ mount: 'street', file: `${projectRoot}/fixtures/media/street.mp4` }] });
+    rtsp = await startRtspFixtureServer({
+      port: rtspPort,
+      streams: [{ mount: 'street', file: `${projectRoot}/fixtures/media/street.mp4` }],
+    });
     const analysis = '{ plates: false, fps: 1, width: 320, height: 180 }';
     const yaml = `
 cameras:
@@ -38,7 +41,15 @@ demo:
 `;
     [t, browser] = await Promise.all([startTestNode('tours-wall', yaml), launchBrowser()]);
     operator = await t.token('operator');
-    const made = await t.api('/tours', operator, { method: 'POST', body: JSON.stringify({ name: 'Futian wall', items: [{ camera: 'cam-a' }, { district: 'futian', grid: 'g2' }], dwellS: 3, layout: 1 }) });
+    const made = await t.api('/tours', operator, {
+      method: 'POST',
+      body: JSON.stringify({
+        name: 'Futian wall',
+        items: [{ camera: 'cam-a' }, { district: 'futian', grid: 'g2' }],
+        dwellS: 3,
+        layout: 1,
+      }),
+    });
     expect(made.status).toBe(201);
     expect(made.body.cameras).toEqual(['cam-a', 'cam-b', 'cam-c']);
     tourId = made.body.id as string;
@@ -78,9 +89,14 @@ demo:
     await page.locator('#tour-wall[data-cameras="cam-a"]').waitFor({ timeout: 15_000 });
     await page.click('#tour-hold');
     await page.locator('#tour-wall[data-held="yes"][data-cameras="cam-a"]').waitFor();
-    await page.locator('.tour-tile[data-camera="cam-a"][data-state="playing"]').waitFor({ timeout: 40_000 }).catch(async (err: Error) => {
-      throw new Error(`${err.message}\ntiles: ${await page.locator('#tour-wall').evaluate((el) => el.outerHTML.slice(0, 1500))}\nerrors: ${errors.join(' | ').slice(0, 1500)}`);
-    });
+    await page
+      .locator('.tour-tile[data-camera="cam-a"][data-state="playing"]')
+      .waitFor({ timeout: 40_000 })
+      .catch(async (err: Error) => {
+        throw new Error(
+          `${err.message}\ntiles: ${await page.locator('#tour-wall').evaluate((el) => el.outerHTML.slice(0, 1500))}\nerrors: ${errors.join(' | ').slice(0, 1500)}`,
+        );
+      });
     const page0 = await page.locator('#tour-wall').getAttribute('data-page');
     await page.waitForTimeout(3500);
     expect(await page.locator('#tour-wall').getAttribute('data-page')).toBe(page0); // held: no cycling
@@ -100,8 +116,15 @@ demo:
     expect((incident.body.legs as { unitId: string }[]).map((l) => l.unitId)).toEqual(['car-11']);
     const markId = incident.body.markId as string;
     const mark = await t.api(`/tours/marks/${markId}`, operator);
-    expect(mark.body).toMatchObject({ status: 'raised', hasSnapshot: true, snapshotSource: 'page', note: 'man trying car doors' });
-    const jpeg = await fetch(`${t.url}/api/v1/tours/marks/${markId}/snapshot.jpg`, { headers: { authorization: `Bearer ${operator}` } });
+    expect(mark.body).toMatchObject({
+      status: 'raised',
+      hasSnapshot: true,
+      snapshotSource: 'page',
+      note: 'man trying car doors',
+    });
+    const jpeg = await fetch(`${t.url}/api/v1/tours/marks/${markId}/snapshot.jpg`, {
+      headers: { authorization: `Bearer ${operator}` },
+    });
     const bytes = Buffer.from(await jpeg.arrayBuffer());
     expect(jpeg.headers.get('content-type')).toBe('image/jpeg');
     expect([bytes[0], bytes[1], bytes.length > 1000]).toEqual([0xff, 0xd8, true]);

@@ -22,15 +22,43 @@ import { UnitRepo } from '../src/store/unit-repo.js';
 import { TourRepo } from '../src/tours/tour-repo.js';
 import { TourService } from '../src/tours/tour-service.js';
 
-const cam = (id: string, grid: string, dLat: number) => ({ id, name: id.toUpperCase(), source: 'rtsp://127.0.0.1:1/none', kind: 'street', lat: 22.54 + dLat, lon: 114.05, district: 'futian', grid, enabled: false });
+const cam = (id: string, grid: string, dLat: number) => ({
+  id,
+  name: id.toUpperCase(),
+  source: 'rtsp://127.0.0.1:1/none',
+  kind: 'street',
+  lat: 22.54 + dLat,
+  lon: 114.05,
+  district: 'futian',
+  grid,
+  enabled: false,
+});
 const config = configSchema.parse({
   server: { timezone: 'UTC' },
-  reports: { shifts: [{ name: 'day', start: '08:00', end: '20:00' }, { name: 'night', start: '20:00', end: '08:00' }] },
+  reports: {
+    shifts: [
+      { name: 'day', start: '08:00', end: '20:00' },
+      { name: 'night', start: '20:00', end: '08:00' },
+    ],
+  },
   cameras: [cam('s1', 'g1', 0), cam('s2', 'g2', 0.01), cam('s3', 'g2', 0.02), cam('s4', 'g3', 0.03)],
-  units: [{ id: 'u1', callsign: 'U1', type: 'car', homeGrid: 'g1' }, { id: 'u2', callsign: 'U2', type: 'car', homeGrid: 'g2' }],
+  units: [
+    { id: 'u1', callsign: 'U1', type: 'car', homeGrid: 'g1' },
+    { id: 'u2', callsign: 'U2', type: 'car', homeGrid: 'g2' },
+  ],
 });
-const duty = { current: () => 'normal' as DutyLevel, policy: (level?: DutyLevel) => policyFor(config, level ?? 'normal') };
-const wang: Principal = { tokenId: 't1', name: 'op-wang', role: 'operator', subject: null, personId: 'p-wang', scope: null };
+const duty = {
+  current: () => 'normal' as DutyLevel,
+  policy: (level?: DutyLevel) => policyFor(config, level ?? 'normal'),
+};
+const wang: Principal = {
+  tokenId: 't1',
+  name: 'op-wang',
+  role: 'operator',
+  subject: null,
+  personId: 'p-wang',
+  scope: null,
+};
 const li: Principal = { tokenId: 't2', name: 'op-li', role: 'operator', subject: null, personId: 'p-li', scope: null };
 
 describe('video patrol tours', () => {
@@ -57,8 +85,25 @@ describe('video patrol tours', () => {
     await units.reportPosition('u1', 22.5405, 114.05); // 56 m from s1
     await units.reportPosition('u2', 22.551, 114.05); // 1.2 km
     const audit = new AuditRepo(db);
-    incidents = new IncidentService({ incidents: new IncidentRepo(db), cameras, orders: new InterceptionRepo(db), audit, bus, queue, channels: [], duty, config });
-    tours = new TourService({ tours: new TourRepo(db), cameras, incidents, audit, config, grabFrame: () => Promise.reject(new Error('no camera here')) });
+    incidents = new IncidentService({
+      incidents: new IncidentRepo(db),
+      cameras,
+      orders: new InterceptionRepo(db),
+      audit,
+      bus,
+      queue,
+      channels: [],
+      duty,
+      config,
+    });
+    tours = new TourService({
+      tours: new TourRepo(db),
+      cameras,
+      incidents,
+      audit,
+      config,
+      grabFrame: () => Promise.reject(new Error('no camera here')),
+    });
   });
 
   afterAll(async () => {
@@ -69,11 +114,35 @@ describe('video patrol tours', () => {
   });
 
   it('computes a night shift log against the plan: who watched what, how long, coverage %', async () => {
-    const plan = await tours.createPlan({ name: 'Futian night', items: [{ camera: 's1' }, { district: 'futian', grid: 'g2' }], dwellS: 10, layout: 4, activeFrom: '20:00', activeTo: '08:00' }, wang);
+    const plan = await tours.createPlan(
+      {
+        name: 'Futian night',
+        items: [{ camera: 's1' }, { district: 'futian', grid: 'g2' }],
+        dwellS: 10,
+        layout: 4,
+        activeFrom: '20:00',
+        activeTo: '08:00',
+      },
+      wang,
+    );
     expect(plan.cameras).toEqual(['s1', 's2', 's3']);
-    const span = (cameraId: string, iso: string, s: number) => ({ cameraId, startedAt: new Date(iso), endedAt: new Date(Date.parse(iso) + s * 1000) });
+    const span = (cameraId: string, iso: string, s: number) => ({
+      cameraId,
+      startedAt: new Date(iso),
+      endedAt: new Date(Date.parse(iso) + s * 1000),
+    });
     // Night of 10 January (UTC): Wang 21:00 onwards, Li after midnight (still that night); a day-shift view that must not count.
-    await tours.recordViews(plan.id, [span('s1', '2026-01-10T21:00:00Z', 12), span('s2', '2026-01-10T21:00:12Z', 4), span('s2', '2026-01-10T21:05:00Z', 7), span('s3', '2026-01-10T21:06:00Z', 5), span('s4', '2026-01-10T21:07:00Z', 6)], wang);
+    await tours.recordViews(
+      plan.id,
+      [
+        span('s1', '2026-01-10T21:00:00Z', 12),
+        span('s2', '2026-01-10T21:00:12Z', 4),
+        span('s2', '2026-01-10T21:05:00Z', 7),
+        span('s3', '2026-01-10T21:06:00Z', 5),
+        span('s4', '2026-01-10T21:07:00Z', 6),
+      ],
+      wang,
+    );
     await tours.recordViews(plan.id, [span('s3', '2026-01-11T02:00:00Z', 3)], li);
     await tours.recordViews(plan.id, [span('s3', '2026-01-11T09:00:00Z', 100)], li);
     const log = await tours.log(plan.id, { shift: 'night', date: '2026-01-10' });
@@ -83,32 +152,53 @@ describe('video patrol tours', () => {
       { cameraId: 's2', watchedS: 11, views: 2, watchedBy: ['op-wang'], covered: true },
       { cameraId: 's3', watchedS: 8, views: 2, watchedBy: ['op-li', 'op-wang'], covered: false },
     ]);
-    expect([log.plannedCameras, log.coveredCameras, log.coveragePct, log.watchedS, log.offPlanS]).toEqual([3, 2, 66.7, 31, 6]);
-    expect(log.people.find((p) => p.personId === 'p-wang')).toEqual({ personId: 'p-wang', name: 'op-wang', watchedS: 34, cameras: 4 });
+    expect([log.plannedCameras, log.coveredCameras, log.coveragePct, log.watchedS, log.offPlanS]).toEqual([
+      3, 2, 66.7, 31, 6,
+    ]);
+    expect(log.people.find((p) => p.personId === 'p-wang')).toEqual({
+      personId: 'p-wang',
+      name: 'op-wang',
+      watchedS: 34,
+      cameras: 4,
+    });
     const day = await tours.log(plan.id, { shift: 'day', date: '2026-01-11' });
     expect(day.cameras.find((c) => c.cameraId === 's3')).toMatchObject({ watchedS: 100, covered: true });
     expect(day.coveragePct).toBe(33.3);
     await expect(tours.log(plan.id, { shift: 'evening' })).rejects.toThrow(/no shift 'evening'/);
-    await expect(tours.recordViews(plan.id, [span('s9', '2026-01-10T21:00:00Z', 1)], wang)).rejects.toThrow(/camera s9 not found/);
+    await expect(tours.recordViews(plan.id, [span('s9', '2026-01-10T21:00:00Z', 1)], wang)).rejects.toThrow(
+      /camera s9 not found/,
+    );
   });
 
   it('turns a mark (snapshot + note) into an incident at its camera that reaches the nearest unit; open items carry to the next shift', async () => {
-    const jpeg = await sharp({ create: { width: 64, height: 36, channels: 3, background: { r: 200, g: 30, b: 30 } } }).jpeg().toBuffer();
+    const jpeg = await sharp({ create: { width: 64, height: 36, channels: 3, background: { r: 200, g: 30, b: 30 } } })
+      .jpeg()
+      .toBuffer();
     const mark = await tours.mark({ cameraId: 's1', note: 'man trying car doors', snapshot: jpeg }, wang);
     expect(mark).toMatchObject({ status: 'open', hasSnapshot: true, snapshotSource: 'page', personName: 'op-wang' });
     expect((await tours.snapshot(mark.id)).equals(jpeg)).toBe(true);
     await expect(tours.mark({ cameraId: 's1', note: 'no frame' }, wang)).rejects.toThrow(/send the page's frame/);
-    await expect(tours.mark({ cameraId: 's1', note: 'bad', snapshot: Buffer.from('not a jpeg') }, wang)).rejects.toThrow(/not a JPEG/);
+    await expect(
+      tours.mark({ cameraId: 's1', note: 'bad', snapshot: Buffer.from('not a jpeg') }, wang),
+    ).rejects.toThrow(/not a JPEG/);
     const other = await tours.mark({ cameraId: 's2', note: 'crowd gathering', snapshot: jpeg }, wang);
 
     const { mark: raised, incident } = await tours.raise(mark.id, { type: 'theft', severity: 1 }, wang);
     expect(raised.status).toBe('raised');
-    expect(incident).toMatchObject({ source: 'mark', markId: mark.id, cameraId: 's1', description: 'man trying car doors' });
+    expect(incident).toMatchObject({
+      source: 'mark',
+      markId: mark.id,
+      cameraId: 's1',
+      description: 'man trying car doors',
+    });
     expect(incident.legs.map((l) => l.unitId)).toEqual(['u1']);
     await expect(tours.raise(mark.id, { type: 'theft', severity: 1 }, wang)).rejects.toThrow(/is raised/);
     const end = Date.now() + 5000;
-    while (!events.some((e) => e.type === 'offer' && e.unitId === 'u1') && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
-    const offer = events.find((e): e is Extract<LiveEvent, { type: 'offer' }> => e.type === 'offer' && e.unitId === 'u1');
+    while (!events.some((e) => e.type === 'offer' && e.unitId === 'u1') && Date.now() < end)
+      await new Promise((r) => setTimeout(r, 50));
+    const offer = events.find(
+      (e): e is Extract<LiveEvent, { type: 'offer' }> => e.type === 'offer' && e.unitId === 'u1',
+    );
     expect(offer?.data).toMatchObject({ kind: 'incident', incidentId: incident.id, target: { cameraId: 's1' } });
 
     // Wang hands over: both marks and the incident are open; Li, next shift, sees them.

@@ -8,7 +8,9 @@ import { startTestNode, projectRoot, type TestNode } from './helpers/node.js';
 import { CHROMIUM, hasChromium, launchBrowser, screenshot, signIn, type TestBrowser } from './helpers/browser.js';
 
 const PLATE = '粤B4E7K2';
-const title = hasChromium ? 'command room in chromium' : `command room in chromium: SKIPPED, no browser at ${CHROMIUM} (scripts/setup.sh --test installs it)`;
+const title = hasChromium
+  ? 'command room in chromium'
+  : `command room in chromium: SKIPPED, no browser at ${CHROMIUM} (scripts/setup.sh --test installs it)`;
 
 describe.skipIf(!hasChromium)(title, () => {
   let t: TestNode;
@@ -69,7 +71,10 @@ demo:
     expect(await operator.locator('#alerts li.alert').count()).toBe(0);
     await operator.locator('#cameras li[data-camera="gate-1"]').waitFor();
 
-    rtsp = await startRtspFixtureServer({ port: rtspPort, streams: [{ mount: 'checkpoint', file: `${projectRoot}/fixtures/media/checkpoint.mp4` }] });
+    rtsp = await startRtspFixtureServer({
+      port: rtspPort,
+      streams: [{ mount: 'checkpoint', file: `${projectRoot}/fixtures/media/checkpoint.mp4` }],
+    });
     const item = operator.locator('#alerts li.alert', { hasText: PLATE }).first();
     await item.waitFor({ timeout: 60_000 });
     await item.click();
@@ -109,7 +114,10 @@ demo:
     await operator.locator('#detail .disposed.st-confirmed').waitFor();
     await operator.locator(`#a-${alertId}.confirmed`).waitFor();
 
-    const stored = (await t.api(`/alerts/${alertId}`, tokenOf('operator'))).body as { status: string; disposition: { reason: string } };
+    const stored = (await t.api(`/alerts/${alertId}`, tokenOf('operator'))).body as {
+      status: string;
+      disposition: { reason: string };
+    };
     expect(stored.status).toBe('confirmed');
     expect(stored.disposition.reason).toBe('Plate and vehicle match the stolen record (web test)');
 
@@ -119,7 +127,7 @@ demo:
     await screenshot(operator, '2-operator-confirmed-unit-offered');
   });
 
-  it("lets the nearer unit acknowledge on its own screen, and the operator sees it live", async () => {
+  it('lets the nearer unit acknowledge on its own screen, and the operator sees it live', async () => {
     const { page: unit } = await browser.newPage();
     await signIn(unit, t.url, tokenOf('unit-car-11'));
     const offer = unit.locator(`#o-${alertId}`);
@@ -137,7 +145,9 @@ demo:
     await operator.locator('#alerts li.alert').nth(1).waitFor({ timeout: 30_000 });
     await operator.locator(`#a-${alertId}`).click();
     await operator.locator('body').press('k');
-    const above = await operator.evaluate(() => document.querySelector('#alerts li.alert.selected')?.nextElementSibling?.id);
+    const above = await operator.evaluate(
+      () => document.querySelector('#alerts li.alert.selected')?.nextElementSibling?.id,
+    );
     expect(above).toBe(`a-${alertId}`);
     await operator.locator('body').press('j');
     expect(await operator.locator(`#a-${alertId}`).getAttribute('aria-selected')).toBe('true');
@@ -173,7 +183,9 @@ demo:
     const op = tokenOf('operator');
     // The confirmation ordered the checkpoints in reach of gate-1 (it has no heading: the radius), gate-2 only.
     type Order = { id: string; alertId: string | null; targets: { cameraId: string }[] };
-    const auto = ((await t.api('/interceptions', op)).body.orders as Order[]).find((o) => o.alertId === alertId) as Order;
+    const auto = ((await t.api('/interceptions', op)).body.orders as Order[]).find(
+      (o) => o.alertId === alertId,
+    ) as Order;
     expect(auto.targets.map((x) => x.cameraId)).toEqual(['gate-2']);
     await operator.locator(`#a-${alertId}`).click();
     await operator.locator('#detail .ic-line').waitFor();
@@ -185,11 +197,31 @@ demo:
     // no later read can close this order while the checkpoint looks at it.
     const plate = '粤B7Q3M9';
     const eventId = randomUUID();
-    const cropJpeg = (await sharp({ create: { width: 120, height: 40, channels: 3, background: '#1040c0' } }).jpeg().toBuffer()).toString('base64');
+    const cropJpeg = (
+      await sharp({ create: { width: 120, height: 40, channels: 3, background: '#1040c0' } })
+        .jpeg()
+        .toBuffer()
+    ).toString('base64');
     const now = Date.now();
-    await t.node.queues.add('plate-reads', { eventId, cameraId: 'gate-1', plate, confidence: 0.95, format: 'cn-ordinary', firstSeen: now, lastSeen: now, capturedAt: now, readCount: 1, box: [1, 2, 3, 4], cropJpeg, update: false });
+    await t.node.queues.add('plate-reads', {
+      eventId,
+      cameraId: 'gate-1',
+      plate,
+      confidence: 0.95,
+      format: 'cn-ordinary',
+      firstSeen: now,
+      lastSeen: now,
+      capturedAt: now,
+      readCount: 1,
+      box: [1, 2, 3, 4],
+      cropJpeg,
+      update: false,
+    });
     await expect.poll(() => t.node.infra.repos.plateReads.get(eventId), { timeout: 15_000 }).toBeTruthy();
-    const made = await t.api('/interceptions', op, { method: 'POST', body: JSON.stringify({ plate, reason: 'robbery suspect vehicle (web test)', cameraIds: ['gate-2'] }) });
+    const made = await t.api('/interceptions', op, {
+      method: 'POST',
+      body: JSON.stringify({ plate, reason: 'robbery suspect vehicle (web test)', cameraIds: ['gate-2'] }),
+    });
     expect(made.status).toBe(201);
     const id = made.body.id as string;
 
@@ -247,7 +279,10 @@ demo:
     expect(await row.locator('td.plate').textContent()).toBe(PLATE);
     // Crops come through the bearer token as blobs, like the alert's crop: at least one must decode.
     await page.waitForFunction(() =>
-      [...document.querySelectorAll<HTMLImageElement>('#search-results img.search-thumb')].some((img) => img.src.startsWith('blob:') && img.complete && img.naturalWidth > 0));
+      [...document.querySelectorAll<HTMLImageElement>('#search-results img.search-thumb')].some(
+        (img) => img.src.startsWith('blob:') && img.complete && img.naturalWidth > 0,
+      ),
+    );
     // Play signs the read's footage URL (it carries the purpose): a video, or the page's "no footage" line, never a refusal.
     await row.locator('button.search-play').click();
     await page.locator('#search-player video, #search-player p.error').first().waitFor();

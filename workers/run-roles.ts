@@ -11,7 +11,11 @@ const defaultConfig = path.resolve(path.dirname(fileURLToPath(import.meta.url)),
 export async function runRoles(roles: NodeRole[]): Promise<void> {
   const env = readEnvironment();
   try {
-    const code = await runStart(loadConfig(env.configFile ?? defaultConfig, env), ['--roles', roles.join(',')], createLogger(roles.join('+')));
+    const code = await runStart(
+      loadConfig(env.configFile ?? defaultConfig, env),
+      ['--roles', roles.join(',')],
+      createLogger(roles.join('+')),
+    );
     process.exit(code);
   } catch (err) {
     // Faults the operator can fix (config, a taken port) read as one line; anything else keeps its stack.

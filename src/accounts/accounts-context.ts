@@ -32,11 +32,17 @@ export class AccountsContext {
   /** Live sessions (of one user when given), newest first. */
   liveSessions(opts: { userId?: string; limit?: number } = {}) {
     const now = this.now();
-    return this.sessions.list({ ...opts, now, seenSince: new Date(now.getTime() - this.config.session.idleMinutes * 60_000) });
+    return this.sessions.list({
+      ...opts,
+      now,
+      seenSince: new Date(now.getTime() - this.config.session.idleMinutes * 60_000),
+    });
   }
 
   /** Runs the change and its audit entries in one transaction: both commit or neither. */
-  tx<T>(fn: (r: { users: UserRepo; sessions: SessionRepo; audit: (e: AuditEntryInput) => Promise<void> }) => Promise<T>): Promise<T> {
+  tx<T>(
+    fn: (r: { users: UserRepo; sessions: SessionRepo; audit: (e: AuditEntryInput) => Promise<void> }) => Promise<T>,
+  ): Promise<T> {
     return this.db.tx(async (t) => {
       const audit = new AuditRepo(t);
       const append = async (e: AuditEntryInput) => {
@@ -79,9 +85,14 @@ export function restrictionOf(user: UserRecord, config: AccountsConfig): Restric
 }
 
 /** Scopes compared as sets (jsonb reorders keys; lists may come in any order). */
-export function sameScope(a: { districts: string[]; cameras: string[] } | null, b: { districts: string[]; cameras: string[] } | null): boolean {
-  const norm = (s: typeof a) => (s === null ? 'null' : JSON.stringify([[...s.districts].sort(), [...s.cameras].sort()]));
+export function sameScope(
+  a: { districts: string[]; cameras: string[] } | null,
+  b: { districts: string[]; cameras: string[] } | null,
+): boolean {
+  const norm = (s: typeof a) =>
+    s === null ? 'null' : JSON.stringify([[...s.districts].sort(), [...s.cameras].sort()]);
   return norm(a) === norm(b);
 }
 
-export const totpRequired = (user: Pick<UserRecord, 'roles'>, config: AccountsConfig) => user.roles.some((r) => config.totp.requiredFor.includes(r));
+export const totpRequired = (user: Pick<UserRecord, 'roles'>, config: AccountsConfig) =>
+  user.roles.some((r) => config.totp.requiredFor.includes(r));

@@ -67,7 +67,9 @@ describe('lockout', () => {
     expect(afterFailure(third, policy, later)).toMatchObject({ failedAttempts: 1, locked: false });
   });
   it('says when to try again', () => {
-    expect(lockedMessage(new Date(t0.getTime() + 90_000), t0)).toMatch(/locked .* try again in 2 minutes .*administrator/);
+    expect(lockedMessage(new Date(t0.getTime() + 90_000), t0)).toMatch(
+      /locked .* try again in 2 minutes .*administrator/,
+    );
   });
 });
 
@@ -92,13 +94,23 @@ describe('TOTP', () => {
 describe('OIDC claim mapping', () => {
   const oidc = accountsSchema.parse({
     oidc: {
-      issuer: 'https://idp.example', clientId: 'vigil', redirectUrl: 'https://vigil.example/api/v1/session/oidc/callback',
+      issuer: 'https://idp.example',
+      clientId: 'vigil',
+      redirectUrl: 'https://vigil.example/api/v1/session/oidc/callback',
       roleMap: { 'vigil-operators': 'operator', 'vigil-admins': 'admin' },
       scopeMap: { 'district-a': { districts: ['a'] }, 'cam-x': { cameras: ['x'] } },
     },
   }).oidc!;
   it('maps groups to roles and adds up scopes; unmapped groups grant nothing', () => {
-    expect(mapClaims({ groups: ['vigil-operators', 'district-a', 'cam-x', 'other'] }, oidc)).toEqual({ roles: ['operator'], scope: { districts: ['a'], cameras: ['x'] }, subject: null });
-    expect(mapClaims({ groups: 'staff' }, oidc)).toEqual({ roles: [], scope: { districts: [], cameras: [] }, subject: null });
+    expect(mapClaims({ groups: ['vigil-operators', 'district-a', 'cam-x', 'other'] }, oidc)).toEqual({
+      roles: ['operator'],
+      scope: { districts: ['a'], cameras: ['x'] },
+      subject: null,
+    });
+    expect(mapClaims({ groups: 'staff' }, oidc)).toEqual({
+      roles: [],
+      scope: { districts: [], cameras: [] },
+      subject: null,
+    });
   });
 });

@@ -22,17 +22,37 @@ export interface OidcPending {
 
 type Claims = Record<string, unknown>;
 
-const list = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : typeof v === 'string' ? v.split(/[\s,]+/).filter(Boolean) : []);
+const list = (v: unknown): string[] =>
+  Array.isArray(v)
+    ? v.filter((x): x is string => typeof x === 'string')
+    : typeof v === 'string'
+      ? v.split(/[\s,]+/).filter(Boolean)
+      : [];
 const uniq = <T>(xs: T[]) => [...new Set(xs)];
 
 /** Roles, scope and subject from the claims; null roles when no claim value maps to a role. */
-export function mapClaims(claims: Claims, cfg: OidcConfig): { roles: Role[]; scope: Scope | null; subject: string | null } {
-  const roles = sortRoles(uniq(list(claims[cfg.rolesClaim]).map((v) => cfg.roleMap[v]).filter((r): r is Role => !!r && (ROLES as readonly string[]).includes(r))));
-  const scopes = list(claims[cfg.scopeClaim]).map((v) => cfg.scopeMap[v]).filter((s) => !!s);
+export function mapClaims(
+  claims: Claims,
+  cfg: OidcConfig,
+): { roles: Role[]; scope: Scope | null; subject: string | null } {
+  const roles = sortRoles(
+    uniq(
+      list(claims[cfg.rolesClaim])
+        .map((v) => cfg.roleMap[v])
+        .filter((r): r is Role => !!r && (ROLES as readonly string[]).includes(r)),
+    ),
+  );
+  const scopes = list(claims[cfg.scopeClaim])
+    .map((v) => cfg.scopeMap[v])
+    .filter((s) => !!s);
   const scope = scopes.length
-    ? { districts: uniq(scopes.flatMap((s) => s.districts)).sort(), cameras: uniq(scopes.flatMap((s) => s.cameras)).sort() }
+    ? {
+        districts: uniq(scopes.flatMap((s) => s.districts)).sort(),
+        cameras: uniq(scopes.flatMap((s) => s.cameras)).sort(),
+      }
     : cfg.defaultScope;
-  const subject = cfg.subjectClaim && typeof claims[cfg.subjectClaim] === 'string' ? (claims[cfg.subjectClaim] as string) : null;
+  const subject =
+    cfg.subjectClaim && typeof claims[cfg.subjectClaim] === 'string' ? (claims[cfg.subjectClaim] as string) : null;
   return { roles, scope, subject };
 }
 
@@ -49,10 +69,18 @@ export class OidcSignIn {
       const secret = this.cfg.clientSecretFile ? readFileSync(this.cfg.clientSecretFile, 'utf8').trim() : undefined;
       const auth = secret ? client.ClientSecretPost(secret) : client.None();
       const options = this.cfg.allowHttp ? { execute: [client.allowInsecureRequests] } : undefined;
-      return client.discovery(new URL(this.cfg.issuer), this.cfg.clientId, secret ? { client_secret: secret } : undefined, auth, options);
+      return client.discovery(
+        new URL(this.cfg.issuer),
+        this.cfg.clientId,
+        secret ? { client_secret: secret } : undefined,
+        auth,
+        options,
+      );
     })().catch((err: unknown) => {
       this.discovered = null; // the provider may be back next time
-      throw new UnauthenticatedError(`the identity provider ${this.cfg.issuer} cannot be reached (${(err as Error).message})`);
+      throw new UnauthenticatedError(
+        `the identity provider ${this.cfg.issuer} cannot be reached (${(err as Error).message})`,
+      );
     });
     return this.discovered;
   }
@@ -61,7 +89,12 @@ export class OidcSignIn {
   async start(origin: string): Promise<{ url: string; pending: OidcPending }> {
     const config = await this.configuration();
     const redirectUri = this.cfg.redirectUrl ?? `${origin}/api/v1/session/oidc/callback`;
-    const pending = { state: client.randomState(), nonce: client.randomNonce(), verifier: client.randomPKCECodeVerifier(), redirectUri };
+    const pending = {
+      state: client.randomState(),
+      nonce: client.randomNonce(),
+      verifier: client.randomPKCECodeVerifier(),
+      redirectUri,
+    };
     const url = client.buildAuthorizationUrl(config, {
       redirect_uri: redirectUri,
       scope: this.cfg.scopes.join(' '),
@@ -74,26 +107,48 @@ export class OidcSignIn {
   }
 
   /** Exchanges the code (checking state, nonce and PKCE), maps the claims, and opens a session. */
-  async callback(search: string, pending: OidcPending, from: { ip: string | null; userAgent: string | null }): Promise<Opened> {
+  async callback(
+    search: string,
+    pending: OidcPending,
+    from: { ip: string | null; userAgent: string | null },
+  ): Promise<Opened> {
     const config = await this.configuration();
     // The redirect URL sent at the start with the provider's answer: right even behind a proxy that rewrote the host.
     const current = new URL(pending.redirectUri);
     current.search = search;
     let claims: Claims;
     try {
-      const tokens = await client.authorizationCodeGrant(config, current, { pkceCodeVerifier: pending.verifier, expectedState: pending.state, expectedNonce: pending.nonce });
+      const tokens = await client.authorizationCodeGrant(config, current, {
+        pkceCodeVerifier: pending.verifier,
+        expectedState: pending.state,
+        expectedNonce: pending.nonce,
+      });
       claims = { ...(tokens.claims() ?? {}) };
       if (config.serverMetadata().userinfo_endpoint) {
         claims = { ...(await client.fetchUserInfo(config, tokens.access_token, String(claims.sub))), ...claims };
       }
     } catch (err) {
-      await this.ctx.tx(({ audit }) => audit({ actor: 'oidc', role: 'none', action: 'signin.failure', target: null, details: { method: 'oidc', reason: (err as Error).message, ip: from.ip } }));
+      await this.ctx.tx(({ audit }) =>
+        audit({
+          actor: 'oidc',
+          role: 'none',
+          action: 'signin.failure',
+          target: null,
+          details: { method: 'oidc', reason: (err as Error).message, ip: from.ip },
+        }),
+      );
       throw new UnauthenticatedError(`sign-in through the identity provider failed: ${(err as Error).message}`);
     }
     const user = await this.account(claims, from.ip);
     return this.ctx.tx(async ({ sessions, audit }) => {
       const opened = await openSession(this.ctx, sessions, user, 'oidc', from);
-      await audit({ actor: user.username, role: user.roles[0], action: 'signin', target: user.id, details: { session: opened.session.id, method: 'oidc', issuer: this.cfg.issuer, ip: from.ip } });
+      await audit({
+        actor: user.username,
+        role: user.roles[0],
+        action: 'signin',
+        target: user.id,
+        details: { session: opened.session.id, method: 'oidc', issuer: this.cfg.issuer, ip: from.ip },
+      });
       return { ...opened, user };
     });
   }
@@ -101,28 +156,85 @@ export class OidcSignIn {
   /** The account of this identity: made at its first sign-in, its roles and scope updated from the claims after. */
   private async account(claims: Claims, ip: string | null): Promise<UserRecord> {
     const sub = String(claims.sub);
-    const username = String(claims[this.cfg.usernameClaim] ?? '').trim().toLowerCase();
+    const username = String(claims[this.cfg.usernameClaim] ?? '')
+      .trim()
+      .toLowerCase();
     const mapped = mapClaims(claims, this.cfg);
     const refuse = async (reason: string, err: Error) => {
-      await this.ctx.tx(({ audit }) => audit({ actor: username || `oidc:${sub}`, role: 'none', action: 'signin.failure', target: null, details: { method: 'oidc', reason, ip } }));
+      await this.ctx.tx(({ audit }) =>
+        audit({
+          actor: username || `oidc:${sub}`,
+          role: 'none',
+          action: 'signin.failure',
+          target: null,
+          details: { method: 'oidc', reason, ip },
+        }),
+      );
       throw err;
     };
-    if (!/^[a-z0-9][a-z0-9._@-]{1,63}$/.test(username)) return refuse('no usable username claim', new ForbiddenError(`the identity provider sent no usable ${this.cfg.usernameClaim} claim`));
-    if (!mapped.roles.length) return refuse('no role', new ForbiddenError(`the identity provider grants ${username} no Vigil role (claim ${this.cfg.rolesClaim}): ask an administrator`));
+    if (!/^[a-z0-9][a-z0-9._@-]{1,63}$/.test(username))
+      return refuse(
+        'no usable username claim',
+        new ForbiddenError(`the identity provider sent no usable ${this.cfg.usernameClaim} claim`),
+      );
+    if (!mapped.roles.length)
+      return refuse(
+        'no role',
+        new ForbiddenError(
+          `the identity provider grants ${username} no Vigil role (claim ${this.cfg.rolesClaim}): ask an administrator`,
+        ),
+      );
     const displayName = String(claims[this.cfg.displayNameClaim] ?? username).slice(0, 200);
     return this.ctx.tx(async ({ users, audit }) => {
       const known = await users.byOidc(this.cfg.issuer, sub);
       const by = { actor: `oidc:${this.cfg.issuer}`, role: 'admin' };
       if (!known) {
-        if (await users.byUsername(username)) throw new ConflictError(`a local account is already called ${username}: an administrator must rename one of them`);
-        const made = await users.create({ username, displayName, roles: mapped.roles, subject: mapped.subject, scope: mapped.scope, passwordHash: null, mustChangePassword: false, oidc: { issuer: this.cfg.issuer, subject: sub } });
-        await audit({ ...by, action: 'user.create', target: made.id, details: { username, roles: made.roles, scope: made.scope, subject: made.subject, method: 'oidc' } });
+        if (await users.byUsername(username))
+          throw new ConflictError(
+            `a local account is already called ${username}: an administrator must rename one of them`,
+          );
+        const made = await users.create({
+          username,
+          displayName,
+          roles: mapped.roles,
+          subject: mapped.subject,
+          scope: mapped.scope,
+          passwordHash: null,
+          mustChangePassword: false,
+          oidc: { issuer: this.cfg.issuer, subject: sub },
+        });
+        await audit({
+          ...by,
+          action: 'user.create',
+          target: made.id,
+          details: { username, roles: made.roles, scope: made.scope, subject: made.subject, method: 'oidc' },
+        });
         return made;
       }
-      if (known.disabledAt) throw new UnauthenticatedError('this account is disabled: ask an administrator', { extra: { reason: 'disabled' } });
-      const after = (await users.update(known.id, { displayName, roles: mapped.roles, scope: mapped.scope, subject: mapped.subject }))!;
-      if (JSON.stringify(known.roles) !== JSON.stringify(after.roles)) await audit({ ...by, action: 'user.roles-change', target: known.id, details: { username, before: known.roles, after: after.roles, method: 'oidc' } });
-      if (!sameScope(known.scope, after.scope)) await audit({ ...by, action: 'user.scope-change', target: known.id, details: { username, before: known.scope, after: after.scope, method: 'oidc' } });
+      if (known.disabledAt)
+        throw new UnauthenticatedError('this account is disabled: ask an administrator', {
+          extra: { reason: 'disabled' },
+        });
+      const after = (await users.update(known.id, {
+        displayName,
+        roles: mapped.roles,
+        scope: mapped.scope,
+        subject: mapped.subject,
+      }))!;
+      if (JSON.stringify(known.roles) !== JSON.stringify(after.roles))
+        await audit({
+          ...by,
+          action: 'user.roles-change',
+          target: known.id,
+          details: { username, before: known.roles, after: after.roles, method: 'oidc' },
+        });
+      if (!sameScope(known.scope, after.scope))
+        await audit({
+          ...by,
+          action: 'user.scope-change',
+          target: known.id,
+          details: { username, before: known.scope, after: after.scope, method: 'oidc' },
+        });
       return after;
     });
   }

@@ -16,7 +16,9 @@ const SALT_LEN = 16;
 function scrypt(password: string, salt: Buffer, cost: ScryptCost): Promise<Buffer> {
   // maxmem must exceed 128 * N * r, or Node refuses costs above its 32 MiB default.
   const opts: ScryptOptions = { N: cost.N, r: cost.r, p: cost.p, maxmem: 128 * cost.N * cost.r + 16 * 1024 * 1024 };
-  return new Promise((resolve, reject) => scryptCb(password.normalize('NFKC'), salt, KEY_LEN, opts, (err, key) => (err ? reject(err) : resolve(key))));
+  return new Promise((resolve, reject) =>
+    scryptCb(password.normalize('NFKC'), salt, KEY_LEN, opts, (err, key) => (err ? reject(err) : resolve(key))),
+  );
 }
 
 export async function hashPassword(password: string, cost: ScryptCost): Promise<string> {

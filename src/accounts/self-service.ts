@@ -7,12 +7,20 @@ import { passwordProblem } from './password-policy.js';
 import { acceptTotp, newTotpSecret, totpUri } from './totp.js';
 
 /** Sets a new password after checking the current one; ends the user's other sessions. */
-export async function changePassword(ctx: AccountsContext, userId: string, current: string, next: string, sessionId: string | null): Promise<void> {
+export async function changePassword(
+  ctx: AccountsContext,
+  userId: string,
+  current: string,
+  next: string,
+  sessionId: string | null,
+): Promise<void> {
   const row = await ctx.users.forUpdate(userId);
   if (!row) throw new ForbiddenError('no such account');
   const { user, credentials } = row;
-  if (!credentials.passwordHash) throw new ConflictError('this account signs in through the identity provider: its password is kept there');
-  if (!(await verifyPassword(current, credentials.passwordHash))) throw BadInputError.field('currentPassword', 'is not the current password');
+  if (!credentials.passwordHash)
+    throw new ConflictError('this account signs in through the identity provider: its password is kept there');
+  if (!(await verifyPassword(current, credentials.passwordHash)))
+    throw BadInputError.field('currentPassword', 'is not the current password');
   if (current === next) throw BadInputError.field('newPassword', 'must differ from the current password');
   const problem = passwordProblem(next, ctx.config.password, user);
   if (problem) throw BadInputError.field('newPassword', problem);
@@ -20,7 +28,12 @@ export async function changePassword(ctx: AccountsContext, userId: string, curre
   await ctx.tx(async ({ users, sessions, audit }) => {
     await users.setPassword(userId, hash, false);
     const ended = await sessions.revokeAllOf(userId, 'password change', sessionId);
-    await audit({ ...actorOf(user), action: 'user.password-change', target: userId, details: { first: user.mustChangePassword, otherSessionsEnded: ended.length } });
+    await audit({
+      ...actorOf(user),
+      action: 'user.password-change',
+      target: userId,
+      details: { first: user.mustChangePassword, otherSessionsEnded: ended.length },
+    });
   });
 }
 
@@ -28,7 +41,8 @@ export async function changePassword(ctx: AccountsContext, userId: string, curre
 export async function beginTotp(ctx: AccountsContext, userId: string): Promise<{ secret: string; uri: string }> {
   const user = await ctx.users.byId(userId);
   if (!user) throw new ForbiddenError('no such account');
-  if (user.totpEnabled) throw new ConflictError('TOTP is already on for this account: remove it first to enrol another device');
+  if (user.totpEnabled)
+    throw new ConflictError('TOTP is already on for this account: remove it first to enrol another device');
   const secret = newTotpSecret();
   await ctx.users.setTotpPending(userId, secret);
   return { secret, uri: totpUri(secret, user.username, ctx.config.totp.issuer) };
@@ -36,9 +50,11 @@ export async function beginTotp(ctx: AccountsContext, userId: string): Promise<{
 
 export async function confirmTotp(ctx: AccountsContext, userId: string, code: string): Promise<void> {
   const row = await ctx.users.forUpdate(userId);
-  if (!row?.credentials.totpPendingSecret) throw new ConflictError('no TOTP enrolment in progress: POST /session/totp first');
+  if (!row?.credentials.totpPendingSecret)
+    throw new ConflictError('no TOTP enrolment in progress: POST /session/totp first');
   const step = acceptTotp(row.credentials.totpPendingSecret, code.trim(), null, ctx.now().getTime());
-  if (step === null) throw BadInputError.field('code', 'is not the current code of the new secret (check the device clock)');
+  if (step === null)
+    throw BadInputError.field('code', 'is not the current code of the new secret (check the device clock)');
   await ctx.tx(async ({ users, audit }) => {
     await users.setTotp(userId, row.credentials.totpPendingSecret, step);
     await audit({ ...actorOf(row.user), action: 'user.totp-enable', target: userId, details: {} });
@@ -49,7 +65,10 @@ export async function confirmTotp(ctx: AccountsContext, userId: string, code: st
 export async function removeTotp(ctx: AccountsContext, userId: string, code: string): Promise<void> {
   const row = await ctx.users.forUpdate(userId);
   if (!row?.credentials.totpSecret) throw new ConflictError('TOTP is not on for this account');
-  if (totpRequired(row.user, ctx.config)) throw new ForbiddenError(`TOTP is required for role ${row.user.roles.filter((r) => ctx.config.totp.requiredFor.includes(r)).join(', ')}: it cannot be removed (an admin can reset it)`);
+  if (totpRequired(row.user, ctx.config))
+    throw new ForbiddenError(
+      `TOTP is required for role ${row.user.roles.filter((r) => ctx.config.totp.requiredFor.includes(r)).join(', ')}: it cannot be removed (an admin can reset it)`,
+    );
   const step = acceptTotp(row.credentials.totpSecret, code.trim(), row.credentials.totpLastStep, ctx.now().getTime());
   if (step === null) throw BadInputError.field('code', 'wrong or reused one-time code');
   await ctx.tx(async ({ users, audit }) => {

@@ -20,7 +20,8 @@ export function requestOrigin(c: Context): string {
   return `${proto}://${host}`;
 }
 
-const secure = (c: Context, cfg: AccountsConfig) => (cfg.session.secureCookie === 'auto' ? requestOrigin(c).startsWith('https:') : cfg.session.secureCookie);
+const secure = (c: Context, cfg: AccountsConfig) =>
+  cfg.session.secureCookie === 'auto' ? requestOrigin(c).startsWith('https:') : cfg.session.secureCookie;
 
 export function setSessionCookies(c: Context, cfg: AccountsConfig, secret: string, csrfToken: string): void {
   const maxAge = Math.floor(cfg.session.absoluteHours * 3600);
@@ -37,7 +38,13 @@ export function clearSessionCookies(c: Context): void {
 export const sessionCookie = (c: Context) => getCookie(c, SESSION_COOKIE);
 
 export function setOidcCookie(c: Context, cfg: AccountsConfig, pending: OidcPending): void {
-  setCookie(c, OIDC_COOKIE, Buffer.from(JSON.stringify(pending)).toString('base64url'), { path: OIDC_PATH, sameSite: 'Lax', httpOnly: true, secure: secure(c, cfg), maxAge: 600 });
+  setCookie(c, OIDC_COOKIE, Buffer.from(JSON.stringify(pending)).toString('base64url'), {
+    path: OIDC_PATH,
+    sameSite: 'Lax',
+    httpOnly: true,
+    secure: secure(c, cfg),
+    maxAge: 600,
+  });
 }
 
 export function takeOidcCookie(c: Context): OidcPending | null {
@@ -46,7 +53,12 @@ export function takeOidcCookie(c: Context): OidcPending | null {
   if (!raw) return null;
   try {
     const p = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as Partial<OidcPending>;
-    return typeof p.state === 'string' && typeof p.nonce === 'string' && typeof p.verifier === 'string' && typeof p.redirectUri === 'string' ? (p as OidcPending) : null;
+    return typeof p.state === 'string' &&
+      typeof p.nonce === 'string' &&
+      typeof p.verifier === 'string' &&
+      typeof p.redirectUri === 'string'
+      ? (p as OidcPending)
+      : null;
   } catch {
     return null;
   }

@@ -30,7 +30,8 @@ interface SessionRow {
   user_agent: string | null;
 }
 
-const COLUMNS = 'id, user_id, csrf_token, method, created_at, last_seen_at, expires_at, revoked_at, revoked_by, ip, user_agent';
+const COLUMNS =
+  'id, user_id, csrf_token, method, created_at, last_seen_at, expires_at, revoked_at, revoked_by, ip, user_agent';
 
 function toRecord(r: SessionRow): SessionRecord {
   return {
@@ -58,18 +59,37 @@ export class SessionRepo {
   }
 
   /** A new session; returns the cookie secret, which only the browser keeps. */
-  async create(s: { userId: string; method: 'password' | 'oidc'; now: Date; expiresAt: Date; ip: string | null; userAgent: string | null }): Promise<{ secret: string; session: SessionRecord }> {
+  async create(s: {
+    userId: string;
+    method: 'password' | 'oidc';
+    now: Date;
+    expiresAt: Date;
+    ip: string | null;
+    userAgent: string | null;
+  }): Promise<{ secret: string; session: SessionRecord }> {
     const secret = randomBytes(32).toString('base64url');
     const [row] = await this.db.query<SessionRow>(
       `insert into user_sessions (id, user_id, secret_hash, csrf_token, method, created_at, last_seen_at, expires_at, ip, user_agent)
        values ($1,$2,$3,$4,$5,$6,$6,$7,$8,$9) returning ${COLUMNS}`,
-      [randomUUID(), s.userId, hashSecret(secret), randomBytes(24).toString('base64url'), s.method, s.now, s.expiresAt, s.ip, s.userAgent?.slice(0, 300) ?? null],
+      [
+        randomUUID(),
+        s.userId,
+        hashSecret(secret),
+        randomBytes(24).toString('base64url'),
+        s.method,
+        s.now,
+        s.expiresAt,
+        s.ip,
+        s.userAgent?.slice(0, 300) ?? null,
+      ],
     );
     return { secret, session: toRecord(row) };
   }
 
   async bySecret(secret: string): Promise<SessionRecord | null> {
-    const [row] = await this.db.query<SessionRow>(`select ${COLUMNS} from user_sessions where secret_hash = $1`, [hashSecret(secret)]);
+    const [row] = await this.db.query<SessionRow>(`select ${COLUMNS} from user_sessions where secret_hash = $1`, [
+      hashSecret(secret),
+    ]);
     return row ? toRecord(row) : null;
   }
 
@@ -95,7 +115,10 @@ export class SessionRepo {
 
   async revoke(id: string, by: string): Promise<SessionRecord | null> {
     if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
-    const [row] = await this.db.query<SessionRow>(`update user_sessions set revoked_at = now(), revoked_by = $2 where id = $1 and revoked_at is null returning ${COLUMNS}`, [id, by]);
+    const [row] = await this.db.query<SessionRow>(
+      `update user_sessions set revoked_at = now(), revoked_by = $2 where id = $1 and revoked_at is null returning ${COLUMNS}`,
+      [id, by],
+    );
     return row ? toRecord(row) : null;
   }
 

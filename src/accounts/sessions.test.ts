@@ -21,13 +21,21 @@ describe('sessions and lockout with a moved clock', () => {
   beforeAll(async () => {
     db = await openDb({ url: 'memory://' });
     await migrate(db);
-    const config = accountsSchema.parse({ scrypt: { N: 1024 }, lockout: { maxFailures: 3, lockMinutes: 10 }, session: { idleMinutes: 30, absoluteHours: 2 } });
+    const config = accountsSchema.parse({
+      scrypt: { N: 1024 },
+      lockout: { maxFailures: 3, lockMinutes: 10 },
+      session: { idleMinutes: 30, absoluteHours: 2 },
+    });
     ctx = new AccountsContext(db, config, () => new Date(now));
   });
   afterAll(async () => db?.close());
 
   async function user(username: string): Promise<string> {
-    const { user: u, oneTimePassword } = await createUser(ctx, { username, displayName: username, roles: ['operator'] }, { name: 'test', role: 'admin' });
+    const { user: u, oneTimePassword } = await createUser(
+      ctx,
+      { username, displayName: username, roles: ['operator'] },
+      { name: 'test', role: 'admin' },
+    );
     await changePassword(ctx, u.id, oneTimePassword, GOOD, null);
     return u.id;
   }
@@ -43,16 +51,23 @@ describe('sessions and lockout with a moved clock', () => {
     const idle = await resolveSession(ctx, left.secret);
     expect(idle).toEqual({ ok: false, reason: 'this session expired after inactivity: sign in again' });
     now += 21 * 60_000; // 2 h 1 min after sign-in
-    expect(await resolveSession(ctx, used.secret)).toEqual({ ok: false, reason: 'this session has reached its time limit: sign in again' });
+    expect(await resolveSession(ctx, used.secret)).toEqual({
+      ok: false,
+      reason: 'this session has reached its time limit: sign in again',
+    });
   });
 
   it('counts failures that race each other, locks at the third, and the lock runs out after lockMinutes', async () => {
     const id = await user('race.user');
-    const attempts = await Promise.allSettled([1, 2, 3].map((i) => signIn(ctx, { username: 'race.user', password: `wrong ${i}`, ...from })));
+    const attempts = await Promise.allSettled(
+      [1, 2, 3].map((i) => signIn(ctx, { username: 'race.user', password: `wrong ${i}`, ...from })),
+    );
     expect(attempts.every((a) => a.status === 'rejected')).toBe(true);
     const messages = attempts.map((a) => ((a as PromiseRejectedResult).reason as Error).message);
     expect(messages.filter((m) => m.includes('locked'))).toHaveLength(1);
-    await expect(signIn(ctx, { username: 'race.user', password: GOOD, ...from })).rejects.toThrow(/try again in 10 minutes/);
+    await expect(signIn(ctx, { username: 'race.user', password: GOOD, ...from })).rejects.toThrow(
+      /try again in 10 minutes/,
+    );
     now += 10 * 60_000 + 1000;
     expect((await signIn(ctx, { username: 'race.user', password: GOOD, ...from })).user.id).toBe(id);
     const entries = await new AuditRepo(db).list({ action: 'account.lock', limit: 100 });

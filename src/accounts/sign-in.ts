@@ -1,7 +1,14 @@
 // Password sign-in (with TOTP when enrolled), lockout, and the sessions it opens: resolved per request,
 // ended by sign-out, idle time, the absolute limit, or revocation. Every outcome is audited with its change.
 import { UnauthenticatedError } from '../lib/errors.js';
-import { type AccountsContext, actorOf, primaryRole, restrictionOf, userPrincipal, type Restriction } from './accounts-context.js';
+import {
+  type AccountsContext,
+  actorOf,
+  primaryRole,
+  restrictionOf,
+  userPrincipal,
+  type Restriction,
+} from './accounts-context.js';
 import { afterFailure, lockedMessage, lockedUntil } from './lockout.js';
 import { decoyHash, hashPassword, needsRehash, verifyPassword } from './password-hash.js';
 import type { SessionRecord } from './session-repo.js';
@@ -26,7 +33,10 @@ export interface Opened {
 const WRONG = 'wrong username or password';
 
 /** Refusals a sign-in can end in: the page reads `reason` (and shows the code field on totp-required). */
-function refused(message: string, reason: 'wrong' | 'locked' | 'totp-required' | 'totp-wrong' | 'disabled' | 'no-password'): UnauthenticatedError {
+function refused(
+  message: string,
+  reason: 'wrong' | 'locked' | 'totp-required' | 'totp-wrong' | 'disabled' | 'no-password',
+): UnauthenticatedError {
   return new UnauthenticatedError(message, { extra: { reason } });
 }
 
@@ -37,20 +47,48 @@ export async function signIn(ctx: AccountsContext, input: SignInInput): Promise<
   if (!found) {
     // As slow as a real check, so the answer's time does not tell which usernames exist.
     await verifyPassword(input.password, await decoyHash(ctx.config.scrypt));
-    await ctx.tx(({ audit }) => audit({ actor: username, role: 'none', action: 'signin.failure', target: null, details: { reason: 'unknown user', ip: input.ip } }));
+    await ctx.tx(({ audit }) =>
+      audit({
+        actor: username,
+        role: 'none',
+        action: 'signin.failure',
+        target: null,
+        details: { reason: 'unknown user', ip: input.ip },
+      }),
+    );
     throw refused(WRONG, 'wrong');
   }
   const until = lockedUntil(found, now);
   if (until) {
-    await ctx.tx(({ audit }) => audit({ ...actorOf(found), action: 'signin.failure', target: found.id, details: { reason: 'locked', ip: input.ip } }));
+    await ctx.tx(({ audit }) =>
+      audit({
+        ...actorOf(found),
+        action: 'signin.failure',
+        target: found.id,
+        details: { reason: 'locked', ip: input.ip },
+      }),
+    );
     throw refused(lockedMessage(until, now), 'locked');
   }
   const creds = (await ctx.users.forUpdate(found.id))!.credentials;
   // scrypt runs outside the transaction: the embedded database has one connection, which must not wait on it.
   const passwordOk = creds.passwordHash !== null && (await verifyPassword(input.password, creds.passwordHash));
-  if (!passwordOk) return failure(ctx, found, input, creds.passwordHash === null ? 'no password (signs in through the identity provider)' : 'wrong password');
+  if (!passwordOk)
+    return failure(
+      ctx,
+      found,
+      input,
+      creds.passwordHash === null ? 'no password (signs in through the identity provider)' : 'wrong password',
+    );
   if (found.disabledAt) {
-    await ctx.tx(({ audit }) => audit({ ...actorOf(found), action: 'signin.failure', target: found.id, details: { reason: 'disabled', ip: input.ip } }));
+    await ctx.tx(({ audit }) =>
+      audit({
+        ...actorOf(found),
+        action: 'signin.failure',
+        target: found.id,
+        details: { reason: 'disabled', ip: input.ip },
+      }),
+    );
     throw refused('this account is disabled: ask an administrator', 'disabled');
   }
   let totpStep: number | null = null;
@@ -59,13 +97,20 @@ export async function signIn(ctx: AccountsContext, input: SignInInput): Promise<
     totpStep = acceptTotp(creds.totpSecret, input.totp.trim(), creds.totpLastStep, now.getTime());
     if (totpStep === null) return failure(ctx, found, input, 'wrong or reused one-time code');
   }
-  const rehash = needsRehash(creds.passwordHash!, ctx.config.scrypt) ? await hashPassword(input.password, ctx.config.scrypt) : null;
+  const rehash = needsRehash(creds.passwordHash!, ctx.config.scrypt)
+    ? await hashPassword(input.password, ctx.config.scrypt)
+    : null;
   return ctx.tx(async ({ users, sessions, audit }) => {
     await users.setLock(found.id, 0, null);
     if (totpStep !== null) await users.useTotpStep(found.id, totpStep);
     if (rehash) await users.rehash(found.id, rehash);
     const opened = await openSession(ctx, sessions, found, 'password', input);
-    await audit({ ...actorOf(found), action: 'signin', target: found.id, details: { session: opened.session.id, method: 'password', totp: totpStep !== null, ip: input.ip } });
+    await audit({
+      ...actorOf(found),
+      action: 'signin',
+      target: found.id,
+      details: { session: opened.session.id, method: 'password', totp: totpStep !== null, ip: input.ip },
+    });
     return { ...opened, user: found };
   });
 }
@@ -77,14 +122,31 @@ async function failure(ctx: AccountsContext, user: UserRecord, input: SignInInpu
     const fresh = (await users.forUpdate(user.id))!.user;
     const next = afterFailure(fresh, ctx.config.lockout, now);
     await users.setLock(user.id, next.failedAttempts, next.lockedUntil);
-    await audit({ ...actorOf(user), action: 'signin.failure', target: user.id, details: { reason, ip: input.ip, failedAttempts: next.locked ? ctx.config.lockout.maxFailures : next.failedAttempts } });
+    await audit({
+      ...actorOf(user),
+      action: 'signin.failure',
+      target: user.id,
+      details: {
+        reason,
+        ip: input.ip,
+        failedAttempts: next.locked ? ctx.config.lockout.maxFailures : next.failedAttempts,
+      },
+    });
     if (next.locked) {
-      await audit({ ...actorOf(user), action: 'account.lock', target: user.id, details: { until: next.lockedUntil!.toISOString(), after: ctx.config.lockout.maxFailures } });
+      await audit({
+        ...actorOf(user),
+        action: 'account.lock',
+        target: user.id,
+        details: { until: next.lockedUntil!.toISOString(), after: ctx.config.lockout.maxFailures },
+      });
     }
     return next.locked ? next.lockedUntil : null;
   });
   if (locked) throw refused(`${reason === 'wrong password' ? WRONG : reason}; ${lockedMessage(locked, now)}`, 'locked');
-  throw refused(reason.includes('code') ? 'wrong or reused one-time code' : WRONG, reason.includes('code') ? 'totp-wrong' : 'wrong');
+  throw refused(
+    reason.includes('code') ? 'wrong or reused one-time code' : WRONG,
+    reason.includes('code') ? 'totp-wrong' : 'wrong',
+  );
 }
 
 export async function openSession(
@@ -120,21 +182,44 @@ export async function resolveSessionId(ctx: AccountsContext, id: string): Promis
 
 async function live(ctx: AccountsContext, session: SessionRecord, touch: boolean): Promise<Resolved> {
   const now = ctx.now();
-  if (session.revokedAt) return { ok: false, reason: `this session was ${session.revokedBy === 'signout' ? 'signed out' : 'revoked'}: sign in again` };
+  if (session.revokedAt)
+    return {
+      ok: false,
+      reason: `this session was ${session.revokedBy === 'signout' ? 'signed out' : 'revoked'}: sign in again`,
+    };
   if (session.expiresAt <= now) return { ok: false, reason: 'this session has reached its time limit: sign in again' };
   const idleMs = ctx.config.session.idleMinutes * 60_000;
-  if (now.getTime() - session.lastSeenAt.getTime() > idleMs) return { ok: false, reason: 'this session expired after inactivity: sign in again' };
+  if (now.getTime() - session.lastSeenAt.getTime() > idleMs)
+    return { ok: false, reason: 'this session expired after inactivity: sign in again' };
   const user = await ctx.users.byId(session.userId);
   if (!user || user.disabledAt) return { ok: false, reason: 'this account is disabled' };
-  if (touch && now.getTime() - session.lastSeenAt.getTime() > Math.min(TOUCH_EVERY_MS, idleMs / 4)) await ctx.sessions.touch(session.id, now);
-  return { ok: true, principal: userPrincipal(user, session), session, user, restriction: restrictionOf(user, ctx.config) };
+  if (touch && now.getTime() - session.lastSeenAt.getTime() > Math.min(TOUCH_EVERY_MS, idleMs / 4))
+    await ctx.sessions.touch(session.id, now);
+  return {
+    ok: true,
+    principal: userPrincipal(user, session),
+    session,
+    user,
+    restriction: restrictionOf(user, ctx.config),
+  };
 }
 
 /** Ends a session: the owner's sign-out, or a revocation by its owner or an admin; audited either way. */
-export async function endSession(ctx: AccountsContext, id: string, by: { name: string; role: string; signOut?: boolean }): Promise<SessionRecord | null> {
+export async function endSession(
+  ctx: AccountsContext,
+  id: string,
+  by: { name: string; role: string; signOut?: boolean },
+): Promise<SessionRecord | null> {
   return ctx.tx(async ({ sessions, audit }) => {
     const ended = await sessions.revoke(id, by.signOut ? 'signout' : by.name);
-    if (ended) await audit({ actor: by.name, role: by.role, action: by.signOut ? 'session.signout' : 'session.revoke', target: ended.id, details: { user: ended.userId } });
+    if (ended)
+      await audit({
+        actor: by.name,
+        role: by.role,
+        action: by.signOut ? 'session.signout' : 'session.revoke',
+        target: ended.id,
+        details: { user: ended.userId },
+      });
     return ended;
   });
 }

@@ -11,7 +11,14 @@ export function newTotpSecret(): string {
 }
 
 function totp(secret: string, label = 'vigil', issuer = 'Vigil'): TOTP {
-  return new TOTP({ issuer, label, algorithm: 'SHA1', digits: DIGITS, period: PERIOD, secret: Secret.fromBase32(secret) });
+  return new TOTP({
+    issuer,
+    label,
+    algorithm: 'SHA1',
+    digits: DIGITS,
+    period: PERIOD,
+    secret: Secret.fromBase32(secret),
+  });
 }
 
 /** The otpauth:// URI an authenticator app scans (shown as text and as a QR code by whatever shows it). */

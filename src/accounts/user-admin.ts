@@ -15,12 +15,19 @@ export const scopeSchema = z.strictObject({
 
 const rolesSchema = z.array(z.enum(ROLES)).min(1, 'at least one role').max(ROLES.length);
 const needsSubject = (roles: readonly string[]) => roles.includes('unit') || roles.includes('checkpoint');
-const subjectRule = { path: ['subject'], message: 'a unit account needs the unit id, a checkpoint account the checkpoint camera id' };
+const subjectRule = {
+  path: ['subject'],
+  message: 'a unit account needs the unit id, a checkpoint account the checkpoint camera id',
+};
 
 /** The body of POST /users and the options of `vigil users create`. */
 export const userCreateSchema = z
   .strictObject({
-    username: z.string().trim().toLowerCase().regex(/^[a-z0-9][a-z0-9._@-]{1,63}$/, '2-64 of a-z, 0-9, . _ @ - (starting with a letter or digit)'),
+    username: z
+      .string()
+      .trim()
+      .toLowerCase()
+      .regex(/^[a-z0-9][a-z0-9._@-]{1,63}$/, '2-64 of a-z, 0-9, . _ @ - (starting with a letter or digit)'),
     displayName: z.string().trim().min(1).max(200),
     roles: rolesSchema,
     /** The unit id (role unit) or checkpoint camera id (role checkpoint). */
@@ -38,10 +45,16 @@ export const userChangeSchema = z
     subject: z.string().trim().min(1).max(200).nullable().optional(),
     scope: scopeSchema.nullable().optional(),
   })
-  .refine((b) => Object.keys(b).length > 0, { message: 'nothing to change: give displayName, roles, subject or scope' });
+  .refine((b) => Object.keys(b).length > 0, {
+    message: 'nothing to change: give displayName, roles, subject or scope',
+  });
 export type UserChange = z.output<typeof userChangeSchema>;
 
-export async function createUser(ctx: AccountsContext, input: UserCreate, by: Actor): Promise<{ user: UserRecord; oneTimePassword: string }> {
+export async function createUser(
+  ctx: AccountsContext,
+  input: UserCreate,
+  by: Actor,
+): Promise<{ user: UserRecord; oneTimePassword: string }> {
   const password = oneTimePassword();
   const passwordHash = await hashPassword(password, ctx.config.scrypt);
   return ctx.tx(async ({ users, audit }) => {
@@ -55,7 +68,12 @@ export async function createUser(ctx: AccountsContext, input: UserCreate, by: Ac
       passwordHash,
       mustChangePassword: true,
     });
-    await audit({ ...by, action: 'user.create', target: user.id, details: { username: user.username, roles: user.roles, subject: user.subject, scope: user.scope } });
+    await audit({
+      ...by,
+      action: 'user.create',
+      target: user.id,
+      details: { username: user.username, roles: user.roles, subject: user.subject, scope: user.scope },
+    });
     return { user, oneTimePassword: password };
   });
 }
@@ -72,30 +90,60 @@ export async function changeUser(ctx: AccountsContext, id: string, change: UserC
     if (needsSubject(roles) && !subject) throw BadInputError.field('subject', subjectRule.message);
     const after = (await users.update(id, { ...change, roles: change.roles ? roles : undefined }))!;
     if (change.roles && !same(before.roles, after.roles)) {
-      await audit({ ...by, action: 'user.roles-change', target: id, details: { username: after.username, before: before.roles, after: after.roles } });
+      await audit({
+        ...by,
+        action: 'user.roles-change',
+        target: id,
+        details: { username: after.username, before: before.roles, after: after.roles },
+      });
     }
     if (change.scope !== undefined && !sameScope(before.scope, after.scope)) {
-      await audit({ ...by, action: 'user.scope-change', target: id, details: { username: after.username, before: before.scope, after: after.scope } });
+      await audit({
+        ...by,
+        action: 'user.scope-change',
+        target: id,
+        details: { username: after.username, before: before.scope, after: after.scope },
+      });
     }
-    if ((change.displayName !== undefined && before.displayName !== after.displayName) || (change.subject !== undefined && before.subject !== after.subject)) {
-      await audit({ ...by, action: 'user.update', target: id, details: { username: after.username, displayName: after.displayName, subject: after.subject } });
+    if (
+      (change.displayName !== undefined && before.displayName !== after.displayName) ||
+      (change.subject !== undefined && before.subject !== after.subject)
+    ) {
+      await audit({
+        ...by,
+        action: 'user.update',
+        target: id,
+        details: { username: after.username, displayName: after.displayName, subject: after.subject },
+      });
     }
     return after;
   });
 }
 
 /** A new one-time password (the user must change it at sign-in); every session of the user ends. */
-export async function resetPassword(ctx: AccountsContext, id: string, by: Actor): Promise<{ user: UserRecord; oneTimePassword: string }> {
+export async function resetPassword(
+  ctx: AccountsContext,
+  id: string,
+  by: Actor,
+): Promise<{ user: UserRecord; oneTimePassword: string }> {
   const password = oneTimePassword();
   const hash = await hashPassword(password, ctx.config.scrypt);
   return ctx.tx(async ({ users, sessions, audit }) => {
     const user = await users.byId(id);
     if (!user) throw new NotFoundError(`user ${id} not found`);
-    if (user.oidc) throw new ConflictError(`${user.username} signs in through the identity provider (${user.oidc.issuer}): its password is kept there`);
+    if (user.oidc)
+      throw new ConflictError(
+        `${user.username} signs in through the identity provider (${user.oidc.issuer}): its password is kept there`,
+      );
     await users.setPassword(id, hash, true);
     await users.setLock(id, 0, null);
     const ended = await sessions.revokeAllOf(id, by.name);
-    await audit({ ...by, action: 'user.password-reset', target: id, details: { username: user.username, sessionsEnded: ended.length } });
+    await audit({
+      ...by,
+      action: 'user.password-reset',
+      target: id,
+      details: { username: user.username, sessionsEnded: ended.length },
+    });
     return { user: (await users.byId(id))!, oneTimePassword: password };
   });
 }
@@ -116,7 +164,12 @@ export async function setDisabled(ctx: AccountsContext, id: string, disabled: bo
     const user = await users.setDisabled(id, disabled);
     if (!user) throw new NotFoundError(`user ${id} not found`);
     const ended = disabled ? await sessions.revokeAllOf(id, by.name) : [];
-    await audit({ ...by, action: disabled ? 'user.disable' : 'user.enable', target: id, details: { username: user.username, sessionsEnded: ended.length } });
+    await audit({
+      ...by,
+      action: disabled ? 'user.disable' : 'user.enable',
+      target: id,
+      details: { username: user.username, sessionsEnded: ended.length },
+    });
     return user;
   });
 }

@@ -96,7 +96,18 @@ export class UserRepo {
     const [row] = await this.db.query<UserRow>(
       `insert into users (id, username, display_name, roles, subject, scope, password_hash, must_change_password, oidc_issuer, oidc_subject)
        values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10) returning *`,
-      [randomUUID(), u.username, u.displayName, u.roles, u.subject, u.scope === null ? null : JSON.stringify(u.scope), u.passwordHash, u.mustChangePassword, u.oidc?.issuer ?? null, u.oidc?.subject ?? null],
+      [
+        randomUUID(),
+        u.username,
+        u.displayName,
+        u.roles,
+        u.subject,
+        u.scope === null ? null : JSON.stringify(u.scope),
+        u.passwordHash,
+        u.mustChangePassword,
+        u.oidc?.issuer ?? null,
+        u.oidc?.subject ?? null,
+      ],
     );
     return toRecord(row);
   }
@@ -113,7 +124,10 @@ export class UserRepo {
   }
 
   async byOidc(issuer: string, subject: string): Promise<UserRecord | null> {
-    const [row] = await this.db.query<UserRow>('select * from users where oidc_issuer = $1 and oidc_subject = $2', [issuer, subject]);
+    const [row] = await this.db.query<UserRow>('select * from users where oidc_issuer = $1 and oidc_subject = $2', [
+      issuer,
+      subject,
+    ]);
     return row ? toRecord(row) : null;
   }
 
@@ -124,12 +138,19 @@ export class UserRepo {
     const step = row.totp_last_step;
     return {
       user: toRecord(row),
-      credentials: { passwordHash: row.password_hash, totpSecret: row.totp_secret, totpPendingSecret: row.totp_pending_secret, totpLastStep: step === null ? null : Number(step) },
+      credentials: {
+        passwordHash: row.password_hash,
+        totpSecret: row.totp_secret,
+        totpPendingSecret: row.totp_pending_secret,
+        totpLastStep: step === null ? null : Number(step),
+      },
     };
   }
 
   async list(opts: { limit?: number } = {}): Promise<UserRecord[]> {
-    const rows = await this.db.query<UserRow>('select * from users order by username limit $1', [Math.min(opts.limit ?? 1000, 10_000)]);
+    const rows = await this.db.query<UserRow>('select * from users order by username limit $1', [
+      Math.min(opts.limit ?? 1000, 10_000),
+    ]);
     return rows.map(toRecord);
   }
 
@@ -143,13 +164,24 @@ export class UserRepo {
       `update users set display_name = coalesce($2, display_name), roles = coalesce($3, roles),
          subject = case when $4::boolean then $5 else subject end, scope = case when $6::boolean then $7::jsonb else scope end
        where id = $1 returning *`,
-      [id, change.displayName ?? null, change.roles ?? null, change.subject !== undefined, change.subject ?? null, change.scope !== undefined, change.scope ? JSON.stringify(change.scope) : null],
+      [
+        id,
+        change.displayName ?? null,
+        change.roles ?? null,
+        change.subject !== undefined,
+        change.subject ?? null,
+        change.scope !== undefined,
+        change.scope ? JSON.stringify(change.scope) : null,
+      ],
     );
     return row ? toRecord(row) : null;
   }
 
   async setPassword(id: string, passwordHash: string, mustChange: boolean): Promise<void> {
-    await this.db.query('update users set password_hash = $2, must_change_password = $3, password_changed_at = now() where id = $1', [id, passwordHash, mustChange]);
+    await this.db.query(
+      'update users set password_hash = $2, must_change_password = $3, password_changed_at = now() where id = $1',
+      [id, passwordHash, mustChange],
+    );
   }
 
   /** A re-hash with stronger parameters: the same password, so nothing else changes. */
@@ -158,7 +190,11 @@ export class UserRepo {
   }
 
   async setLock(id: string, failedAttempts: number, lockedUntil: Date | null): Promise<void> {
-    await this.db.query('update users set failed_attempts = $2, locked_until = $3 where id = $1', [id, failedAttempts, lockedUntil]);
+    await this.db.query('update users set failed_attempts = $2, locked_until = $3 where id = $1', [
+      id,
+      failedAttempts,
+      lockedUntil,
+    ]);
   }
 
   async setTotpPending(id: string, secret: string | null): Promise<void> {
@@ -167,7 +203,10 @@ export class UserRepo {
 
   /** Confirms the pending secret (or clears TOTP with null); lastStep is the step of the code just used. */
   async setTotp(id: string, secret: string | null, lastStep: number | null): Promise<void> {
-    await this.db.query('update users set totp_secret = $2, totp_pending_secret = null, totp_last_step = $3 where id = $1', [id, secret, lastStep]);
+    await this.db.query(
+      'update users set totp_secret = $2, totp_pending_secret = null, totp_last_step = $3 where id = $1',
+      [id, secret, lastStep],
+    );
   }
 
   async useTotpStep(id: string, step: number): Promise<void> {
@@ -175,7 +214,10 @@ export class UserRepo {
   }
 
   async setDisabled(id: string, disabled: boolean): Promise<UserRecord | null> {
-    const [row] = await this.db.query<UserRow>('update users set disabled_at = case when $2 then now() else null end where id = $1 returning *', [id, disabled]);
+    const [row] = await this.db.query<UserRow>(
+      'update users set disabled_at = case when $2 then now() else null end where id = $1 returning *',
+      [id, disabled],
+    );
     return row ? toRecord(row) : null;
   }
 }

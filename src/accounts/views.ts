@@ -7,7 +7,10 @@ import type { UserRecord } from './user-repo.js';
 import type { Restriction } from './accounts-context.js';
 
 const iso = z.string().describe('ISO 8601 time, UTC');
-const scopeView = z.object({ districts: z.array(z.string()), cameras: z.array(z.string()) }).nullable().describe('Districts and cameras this account may see; null: everywhere');
+const scopeView = z
+  .object({ districts: z.array(z.string()), cameras: z.array(z.string()) })
+  .nullable()
+  .describe('Districts and cameras this account may see; null: everywhere');
 
 export const userView = z.object({
   id: z.string(),
@@ -68,7 +71,9 @@ export function toSessionView(s: SessionRecord, cfg: AccountsConfig, currentId: 
     createdAt: s.createdAt.toISOString(),
     lastSeenAt: s.lastSeenAt.toISOString(),
     expiresAt: s.expiresAt.toISOString(),
-    idleExpiresAt: new Date(Math.min(s.expiresAt.getTime(), s.lastSeenAt.getTime() + cfg.session.idleMinutes * 60_000)).toISOString(),
+    idleExpiresAt: new Date(
+      Math.min(s.expiresAt.getTime(), s.lastSeenAt.getTime() + cfg.session.idleMinutes * 60_000),
+    ).toISOString(),
     ip: s.ip,
     userAgent: s.userAgent,
     current: s.id === currentId,
@@ -86,7 +91,10 @@ export const whoView = z.object({
   scope: scopeView,
   via: z.enum(['session', 'token']),
   timezone: z.string(),
-  restriction: z.enum(['password-change', 'totp-setup']).nullable().describe('What the user must do before anything else'),
+  restriction: z
+    .enum(['password-change', 'totp-setup'])
+    .nullable()
+    .describe('What the user must do before anything else'),
   totpEnabled: z.boolean().nullable(),
   csrfToken: z.string().nullable().describe('Echo in X-CSRF-Token on every write made with the session cookie'),
   sessionId: z.string().nullable(),
@@ -94,7 +102,11 @@ export const whoView = z.object({
 });
 export type WhoView = z.infer<typeof whoView>;
 
-export function toWhoView(p: Principal, timezone: string, s?: { user: UserRecord; session: SessionRecord; restriction: Restriction }): WhoView {
+export function toWhoView(
+  p: Principal,
+  timezone: string,
+  s?: { user: UserRecord; session: SessionRecord; restriction: Restriction },
+): WhoView {
   return {
     name: p.name,
     displayName: s?.user.displayName ?? p.name,

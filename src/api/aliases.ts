@@ -38,7 +38,10 @@ const isJson = (type: string | undefined) => {
 };
 
 /** The middleware; `find` says which routes speak camelCase (default: those with a RouteDoc). */
-export function snakeCaseAliases(log: Pick<Logger, 'warn'>, find: (method: string, path: string) => Pick<RouteDoc, 'path'> | undefined = docFor): MiddlewareHandler {
+export function snakeCaseAliases(
+  log: Pick<Logger, 'warn'>,
+  find: (method: string, path: string) => Pick<RouteDoc, 'path'> | undefined = docFor,
+): MiddlewareHandler {
   const warned = new Set<string>();
   return async (c, next) => {
     const route = find(c.req.method, c.req.path.replace(/^\/api\/v1(?=\/)/, ''));
@@ -68,7 +71,10 @@ export function snakeCaseAliases(log: Pick<Logger, 'warn'>, find: (method: strin
       const once = `${c.req.method} ${route.path} ${key}`;
       if (warned.has(once)) continue;
       warned.add(once);
-      log.warn(`deprecated snake_case name '${key}' on ${c.req.method} ${route.path}: send '${camelName(key)}' (the alias goes in the next release)`, { key, route: route.path, method: c.req.method });
+      log.warn(
+        `deprecated snake_case name '${key}' on ${c.req.method} ${route.path}: send '${camelName(key)}' (the alias goes in the next release)`,
+        { key, route: route.path, method: c.req.method },
+      );
     }
     return next();
   };

@@ -46,10 +46,21 @@ import { patrolPlanRoutes } from './routes/patrol-plans.js';
 import { situationReportRoutes } from './routes/situation-reports.js';
 
 /** The face routes are mounted when their services are given (tests of other parts may leave them out). */
-export function createApp(deps: ApiDeps & Partial<FaceApiDeps> & HealthDeps & Partial<ClusterApiDeps> & Partial<HealthApiDeps>) {
+export function createApp(
+  deps: ApiDeps & Partial<FaceApiDeps> & HealthDeps & Partial<ClusterApiDeps> & Partial<HealthApiDeps>,
+) {
   const accounts = deps.accounts ?? new Accounts(deps.tokens.db, deps.config.accounts ?? accountsSchema.parse({}));
   const api = new Hono<ApiEnv>()
-    .use(bodyLimit({ maxSize: deps.config.server.maxBodyBytes, onError: () => { throw new TooLargeError(`the body is larger than ${deps.config.server.maxBodyBytes} bytes (server.maxBodyBytes): send less`); } }))
+    .use(
+      bodyLimit({
+        maxSize: deps.config.server.maxBodyBytes,
+        onError: () => {
+          throw new TooLargeError(
+            `the body is larger than ${deps.config.server.maxBodyBytes} bytes (server.maxBodyBytes): send less`,
+          );
+        },
+      }),
+    )
     .use(inputGuard())
     .use(snakeCaseAliases(deps.log))
     // Signing in needs no credentials: these routes answer before authentication.
@@ -79,16 +90,40 @@ export function createApp(deps: ApiDeps & Partial<FaceApiDeps> & HealthDeps & Pa
   if (deps.reports) api.route('/reports', reportRoutes({ ...deps, reports: deps.reports }));
   const { healthRepo, cameraHealth, workOrders } = deps;
   if (healthRepo && cameraHealth && workOrders) {
-    api.route('/cameras', cameraHealthRoutes({ ...deps, healthRepo, cameraHealth, workOrders })).route('/work-orders', workOrderRoutes({ workOrders }));
-    api.route('/reports/camera-health', cameraHealthReportRoutes({ healthRepo, health: deps.config.health, timezone: deps.config.server.timezone }));
+    api
+      .route('/cameras', cameraHealthRoutes({ ...deps, healthRepo, cameraHealth, workOrders }))
+      .route('/work-orders', workOrderRoutes({ workOrders }));
+    api.route(
+      '/reports/camera-health',
+      cameraHealthReportRoutes({ healthRepo, health: deps.config.health, timezone: deps.config.server.timezone }),
+    );
   }
-  if (deps.plans) api.route('/patrol-plans', patrolPlanRoutes({ plans: deps.plans, shifts: deps.config.reports.shifts, timezone: deps.config.server.timezone }));
+  if (deps.plans)
+    api.route(
+      '/patrol-plans',
+      patrolPlanRoutes({
+        plans: deps.plans,
+        shifts: deps.config.reports.shifts,
+        timezone: deps.config.server.timezone,
+      }),
+    );
   if (deps.situation) api.route('/situation-reports', situationReportRoutes({ situation: deps.situation }));
   api.route('/map', mapRoutes(deps.baseMap ?? (() => ({ roads: [], outlines: [], dropped: 0 }))));
   const { faceWatchlist, faceAuthorisations, faceSearch, subjects, authorisationRepo, faceSightings } = deps;
   if (faceWatchlist && faceAuthorisations && faceSearch && subjects && authorisationRepo && faceSightings) {
-    const faceDeps = { ...deps, faceWatchlist, faceAuthorisations, faceSearch, subjects, authorisationRepo, faceSightings };
-    api.route('/subjects', subjectRoutes(faceDeps)).route('/authorisations', authorisationRoutes(faceDeps)).route('/faces', faceSearchRoutes(faceDeps));
+    const faceDeps = {
+      ...deps,
+      faceWatchlist,
+      faceAuthorisations,
+      faceSearch,
+      subjects,
+      authorisationRepo,
+      faceSightings,
+    };
+    api
+      .route('/subjects', subjectRoutes(faceDeps))
+      .route('/authorisations', authorisationRoutes(faceDeps))
+      .route('/faces', faceSearchRoutes(faceDeps));
   }
 
   const app = new Hono()

@@ -31,7 +31,8 @@ export function authenticate(tokens: TokenRepo, media?: MediaSigner, accounts?: 
       return next();
     }
     // ANPR cameras push to a URL set in the camera and can send no header either.
-    if (!token && (c.req.path.endsWith('/stream') || c.req.path.endsWith('/anpr/hikvision'))) token = c.req.query('access_token');
+    if (!token && (c.req.path.endsWith('/stream') || c.req.path.endsWith('/anpr/hikvision')))
+      token = c.req.query('access_token');
     const cookie = !token && accounts ? sessionCookie(c) : undefined;
     if (cookie && accounts) {
       c.set('principal', await sessionPrincipal(c, accounts, cookie));
@@ -66,9 +67,11 @@ async function sessionPrincipal(c: Context<ApiEnv>, accounts: Accounts, secret: 
 /** Refuses a request another site made: Sec-Fetch-Site (modern browsers) and Origin must say this origin. */
 export function checkSameOrigin(c: Context): void {
   const site = c.req.header('sec-fetch-site');
-  if (site && site !== 'same-origin' && site !== 'none') throw new ForbiddenError(`cross-site request refused (Sec-Fetch-Site: ${site})`);
+  if (site && site !== 'same-origin' && site !== 'none')
+    throw new ForbiddenError(`cross-site request refused (Sec-Fetch-Site: ${site})`);
   const origin = c.req.header('origin');
-  if (origin && origin !== requestOrigin(c)) throw new ForbiddenError(`request from another origin refused (Origin: ${origin})`);
+  if (origin && origin !== requestOrigin(c))
+    throw new ForbiddenError(`request from another origin refused (Origin: ${origin})`);
 }
 
 function checkCsrf(c: Context, expected: string): void {
@@ -76,11 +79,18 @@ function checkCsrf(c: Context, expected: string): void {
   const got = Buffer.from(c.req.header(CSRF_HEADER) ?? '');
   const want = Buffer.from(expected);
   if (got.length !== want.length || !timingSafeEqual(got, want)) {
-    throw new ForbiddenError('missing or wrong X-CSRF-Token header: a signed-in page sends its vigil_csrf cookie back in it (reload the page)');
+    throw new ForbiddenError(
+      'missing or wrong X-CSRF-Token header: a signed-in page sends its vigil_csrf cookie back in it (reload the page)',
+    );
   }
 }
 
-async function signedPrincipal(req: Request, tokens: TokenRepo, media: MediaSigner, accounts?: Accounts): Promise<Principal> {
+async function signedPrincipal(
+  req: Request,
+  tokens: TokenRepo,
+  media: MediaSigner,
+  accounts?: Accounts,
+): Promise<Principal> {
   const url = new URL(req.url);
   const verdict = await media.verify(req.method, url.pathname, url.searchParams);
   if (!verdict.ok) throw unauthorized(verdict.reason);

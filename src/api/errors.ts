@@ -72,11 +72,21 @@ export interface ErrorLog {
 export function onError(err: Error, c: Context, log: ErrorLog): Response {
   if (err instanceof AppError) {
     const headers: Record<string, string> = err.kind === 'unauthenticated' ? { 'WWW-Authenticate': 'Bearer' } : {};
-    return c.json({ ...err.extra, error: err.message, ...(err.details === undefined ? {} : { details: err.details }) }, STATUS[err.kind], headers);
+    return c.json(
+      { ...err.extra, error: err.message, ...(err.details === undefined ? {} : { details: err.details }) },
+      STATUS[err.kind],
+      headers,
+    );
   }
   if (err instanceof z.ZodError) {
     const issues = issuesOf(err, 'input');
-    return c.json({ error: `invalid input: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`, details: issues.map((i) => `${i.field}: ${i.message}`) }, 400);
+    return c.json(
+      {
+        error: `invalid input: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`,
+        details: issues.map((i) => `${i.field}: ${i.message}`),
+      },
+      400,
+    );
   }
   if (err instanceof HTTPException && err.status < 500) {
     // Hono's own middleware (none is used today) answers with plain text: rewrap it in the API's shape.
@@ -84,5 +94,8 @@ export function onError(err: Error, c: Context, log: ErrorLog): Response {
   }
   const cause = err.cause instanceof Error ? `\ncaused by: ${err.cause.stack ?? err.cause.message}` : '';
   log.error(`${c.req.method} ${c.req.path}: ${err.stack ?? err.message}${cause}`);
-  return c.json({ error: 'internal error: the request was not completed; it is logged on the server (say when it happened)' }, 500);
+  return c.json(
+    { error: 'internal error: the request was not completed; it is logged on the server (say when it happened)' },
+    500,
+  );
 }

@@ -28,7 +28,11 @@ export const whereFields = {
 };
 export const directionFields = {
   direction: z.string().trim().optional(),
-  tolerance: z.coerce.number().gt(0, 'tolerance: degrees either side, more than 0').max(180, 'tolerance: at most 180 degrees').default(45),
+  tolerance: z.coerce
+    .number()
+    .gt(0, 'tolerance: degrees either side, more than 0')
+    .max(180, 'tolerance: at most 180 degrees')
+    .default(45),
 };
 /** purpose or case: which of them is required is checked by resolveAccess (one of the two, always). */
 export const whyFields = {
@@ -43,14 +47,18 @@ export function areaOf(q: { near?: number[]; box?: number[] }): SearchArea | und
   if (q.near && q.box) throw badRequest('give either near= or box=, not both');
   if (q.near) {
     const [lat, lon, radiusM] = q.near;
-    if (!inRange(lat, -90, 90) || !inRange(lon, -180, 180)) throw badRequest('near: latitude -90..90 and longitude -180..180 first, then the radius');
-    if (!(radiusM > 0 && radiusM <= 100_000)) throw badRequest('near: the radius is in metres, more than 0 and at most 100000');
+    if (!inRange(lat, -90, 90) || !inRange(lon, -180, 180))
+      throw badRequest('near: latitude -90..90 and longitude -180..180 first, then the radius');
+    if (!(radiusM > 0 && radiusM <= 100_000))
+      throw badRequest('near: the radius is in metres, more than 0 and at most 100000');
     return { kind: 'circle', lat, lon, radiusM };
   }
   if (q.box) {
     const [south, west, north, east] = q.box;
-    if (!inRange(south, -90, 90) || !inRange(north, -90, 90) || south > north) throw badRequest('box: south and north are latitudes -90..90, south not above north');
-    if (!inRange(west, -180, 180) || !inRange(east, -180, 180)) throw badRequest('box: west and east are longitudes -180..180');
+    if (!inRange(south, -90, 90) || !inRange(north, -90, 90) || south > north)
+      throw badRequest('box: south and north are latitudes -90..90, south not above north');
+    if (!inRange(west, -180, 180) || !inRange(east, -180, 180))
+      throw badRequest('box: west and east are longitudes -180..180');
     return { kind: 'box', south, west, north, east };
   }
   return undefined;
@@ -59,7 +67,8 @@ export function areaOf(q: { near?: number[]; box?: number[] }): SearchArea | und
 export function directionOf(q: { direction?: string; tolerance: number }): DirectionFilter | undefined {
   if (!q.direction) return undefined;
   const degrees = parseCompass(q.direction);
-  if (degrees === null) throw badRequest(`direction: N, NE, E, SE, S, SW, W, NW or compass degrees 0-360 (got '${q.direction}')`);
+  if (degrees === null)
+    throw badRequest(`direction: N, NE, E, SE, S, SW, W, NW or compass degrees 0-360 (got '${q.direction}')`);
   return { degrees, toleranceDeg: q.tolerance };
 }
 
@@ -84,7 +93,12 @@ export async function recordSearch(
 }
 
 /** The footage route playing this camera around a result, carrying the search's purpose or case (playback is audited too). */
-export function footageUrl(cameraId: string, firstSeen: Date | string, lastSeen: Date | string, access: Access): string {
+export function footageUrl(
+  cameraId: string,
+  firstSeen: Date | string,
+  lastSeen: Date | string,
+  access: Access,
+): string {
   const from = new Date(firstSeen).getTime() - FOOTAGE_MARGIN_MS;
   const to = Math.min(new Date(lastSeen).getTime() + FOOTAGE_MARGIN_MS, from + FOOTAGE_MAX_MS);
   const query = new URLSearchParams({ from: new Date(from).toISOString(), to: new Date(to).toISOString() });
@@ -94,4 +108,5 @@ export function footageUrl(cameraId: string, firstSeen: Date | string, lastSeen:
 }
 
 /** The next page's offset, or null on the last page. */
-export const nextOffset = (got: number, limit: number, offset: number): number | null => (got === limit ? offset + limit : null);
+export const nextOffset = (got: number, limit: number, offset: number): number | null =>
+  got === limit ? offset + limit : null;

@@ -26,21 +26,42 @@ describe('/healthz and /readyz', () => {
     expect(res.status).toBe(200);
     const body = (await res.json()) as { ok: boolean; checks: { name: string; ok: boolean }[] };
     expect(body.ok).toBe(true);
-    expect(body.checks.map((c) => [c.name, c.ok])).toEqual([['database', true], ['redis', true]]);
+    expect(body.checks.map((c) => [c.name, c.ok])).toEqual([
+      ['database', true],
+      ['redis', true],
+    ]);
   });
 
   it('answers 503 naming each failed check and why, and still reports the good ones', async () => {
     const readiness = new Readiness();
     readiness.register({ name: 'database', check: async () => {} });
-    readiness.register({ name: 'redis', check: async () => { throw new Error('connect ECONNREFUSED 127.0.0.1:6390'); } });
-    readiness.register({ name: 'workers', check: () => { throw new Error('queue dispatch: worker not running'); } });
+    readiness.register({
+      name: 'redis',
+      check: async () => {
+        throw new Error('connect ECONNREFUSED 127.0.0.1:6390');
+      },
+    });
+    readiness.register({
+      name: 'workers',
+      check: () => {
+        throw new Error('queue dispatch: worker not running');
+      },
+    });
     const res = await healthRoutes(readiness).request('/readyz');
     expect(res.status).toBe(503);
-    const body = (await res.json()) as { ok: boolean; error: string; checks: { name: string; ok: boolean; error?: string }[] };
+    const body = (await res.json()) as {
+      ok: boolean;
+      error: string;
+      checks: { name: string; ok: boolean; error?: string }[];
+    };
     expect(body.ok).toBe(false);
     // The API port does not tell anyone who asks where Redis lives; the metrics port does.
-    expect(body.error).toBe('not ready: redis (connect ECONNREFUSED <address>); workers (queue dispatch: worker not running)');
-    const full = (await (await healthRoutes(readiness, { addresses: true }).request('/readyz')).json()) as { error: string };
+    expect(body.error).toBe(
+      'not ready: redis (connect ECONNREFUSED <address>); workers (queue dispatch: worker not running)',
+    );
+    const full = (await (await healthRoutes(readiness, { addresses: true }).request('/readyz')).json()) as {
+      error: string;
+    };
     expect(full.error).toContain('ECONNREFUSED 127.0.0.1:6390');
     expect(body.checks.find((c) => c.name === 'database')).toMatchObject({ ok: true });
   });
@@ -58,7 +79,12 @@ describe('/healthz and /readyz', () => {
 
   it('a check registered again by name replaces the old one; the returned function removes it', async () => {
     const readiness = new Readiness();
-    readiness.register({ name: 'leases', check: async () => { throw new Error('old'); } });
+    readiness.register({
+      name: 'leases',
+      check: async () => {
+        throw new Error('old');
+      },
+    });
     const remove = readiness.register({ name: 'leases', check: async () => {} });
     expect((await healthRoutes(readiness).request('/readyz')).status).toBe(200);
     remove();
@@ -67,9 +93,16 @@ describe('/healthz and /readyz', () => {
 
   it('sets the readiness gauge per check', async () => {
     const readiness = new Readiness();
-    readiness.register({ name: 'gauge-probe', check: async () => { throw new Error('down'); } });
+    readiness.register({
+      name: 'gauge-probe',
+      check: async () => {
+        throw new Error('down');
+      },
+    });
     await readiness.run();
-    expect(await registry.getSingleMetricAsString('vigil_readiness_check')).toContain('vigil_readiness_check{check="gauge-probe"} 0');
+    expect(await registry.getSingleMetricAsString('vigil_readiness_check')).toContain(
+      'vigil_readiness_check{check="gauge-probe"} 0',
+    );
   });
 });
 
@@ -77,10 +110,14 @@ describe('the API while Redis is down', () => {
   function api(redisUp: boolean) {
     const app = new Hono()
       .use(refuseChangesWithoutRedis(() => redisUp))
-      .get('/cameras', () => { throw new Error("Stream isn't writeable and enableOfflineQueue options is false"); })
+      .get('/cameras', () => {
+        throw new Error("Stream isn't writeable and enableOfflineQueue options is false");
+      })
       .get('/alerts', (c) => c.json({ alerts: [] }))
       .post('/alerts/1/disposition', (c) => c.json({ ok: true }))
-      .get('/boom', () => { throw new Error('something else'); });
+      .get('/boom', () => {
+        throw new Error('something else');
+      });
     app.onError((err, c) => redisUnreachableAnswer(err, c) ?? c.json({ error: 'internal error' }, 500));
     return app;
   }

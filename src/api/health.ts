@@ -36,7 +36,9 @@ export function healthRoutes(readiness: Readiness = new Readiness(), opts: Healt
     .get('/readyz', async (c) => {
       const report = await readiness.run();
       if (report.ok) return c.json(report, 200);
-      const checks = opts.addresses ? report.checks : report.checks.map((r) => (r.error ? { ...r, error: r.error.replace(ADDRESS, '<address>') } : r));
+      const checks = opts.addresses
+        ? report.checks
+        : report.checks.map((r) => (r.error ? { ...r, error: r.error.replace(ADDRESS, '<address>') } : r));
       const failed = checks.filter((r) => !r.ok).map((r) => `${r.name} (${r.error})`);
       return c.json({ ...report, checks, error: `not ready: ${failed.join('; ')}` }, 503);
     });
@@ -49,7 +51,13 @@ export function healthRoutes(readiness: Readiness = new Readiness(), opts: Healt
  */
 export function refuseChangesWithoutRedis(redisReady?: () => boolean): MiddlewareHandler {
   return async (c, next) => {
-    if (redisReady && c.req.method !== 'GET' && c.req.method !== 'HEAD' && c.req.method !== 'OPTIONS' && !redisReady()) {
+    if (
+      redisReady &&
+      c.req.method !== 'GET' &&
+      c.req.method !== 'HEAD' &&
+      c.req.method !== 'OPTIONS' &&
+      !redisReady()
+    ) {
       return c.json({ error: REDIS_DOWN }, 503, { 'Retry-After': '5' });
     }
     await next();

@@ -9,7 +9,14 @@ import { inputGuard, textProblem } from './input-guard.js';
 
 function app(logged: string[] = []) {
   const a = new Hono()
-    .use(bodyLimit({ maxSize: 100, onError: () => { throw new TooLargeError('the body is larger than 100 bytes'); } }))
+    .use(
+      bodyLimit({
+        maxSize: 100,
+        onError: () => {
+          throw new TooLargeError('the body is larger than 100 bytes');
+        },
+      }),
+    )
     .use(inputGuard())
     .post('/things', async (c) => c.json(await jsonBody(c, z.strictObject({ why: z.string() }))))
     .post('/form', async (c) => c.json(await c.req.parseBody()))
@@ -27,7 +34,8 @@ function app(logged: string[] = []) {
   return a;
 }
 
-const post = (path: string, body: string, type = 'application/json') => app().request(path, { method: 'POST', body, headers: { 'content-type': type } });
+const post = (path: string, body: string, type = 'application/json') =>
+  app().request(path, { method: 'POST', body, headers: { 'content-type': type } });
 
 describe('input guard and onError', () => {
   it('finds NUL bytes and unpaired surrogates, and passes paired ones', () => {
@@ -48,11 +56,19 @@ describe('input guard and onError', () => {
   });
 
   it('refuses broken JSON, malformed multipart and NUL in a form field or CSV line, and big bodies with 413', async () => {
-    expect(await (await post('/things', '{"why":')).json()).toMatchObject({ error: expect.stringMatching(/must be JSON/) });
+    expect(await (await post('/things', '{"why":')).json()).toMatchObject({
+      error: expect.stringMatching(/must be JSON/),
+    });
     expect((await post('/form', '--b\r\nno end', 'multipart/form-data; boundary=b')).status).toBe(400);
-    const form = await post('/form', '--b\r\nContent-Disposition: form-data; name="why"\r\n\r\na\u0000\r\n--b--\r\n', 'multipart/form-data; boundary=b');
+    const form = await post(
+      '/form',
+      '--b\r\nContent-Disposition: form-data; name="why"\r\n\r\na\u0000\r\n--b--\r\n',
+      'multipart/form-data; boundary=b',
+    );
     expect(await form.json()).toMatchObject({ details: ['field why: contains a NUL byte (\\u0000): remove it'] });
-    expect(await (await post('/form', 'a,b\nc\u0000,d', 'text/csv')).json()).toMatchObject({ details: [expect.stringMatching(/^body line 2:/)] });
+    expect(await (await post('/form', 'a,b\nc\u0000,d', 'text/csv')).json()).toMatchObject({
+      details: [expect.stringMatching(/^body line 2:/)],
+    });
     const big = await post('/things', JSON.stringify({ why: 'x'.repeat(200) }));
     expect(big.status).toBe(413);
     expect(await big.json()).toMatchObject({ error: expect.stringMatching(/larger than/) });
@@ -66,7 +82,10 @@ describe('input guard and onError', () => {
     expect((await app().request('/things/abc')).status).toBe(404);
     expect((await app().request('/things/7f1c0f7e-1d1a-4a43-9a39-0c1d5c0f9b10')).status).toBe(200);
     const conflict = await app().request('/conflict');
-    expect([conflict.status, await conflict.json()]).toEqual([409, { error: 'already done', details: { existingId: 'x' } }]);
+    expect([conflict.status, await conflict.json()]).toEqual([
+      409,
+      { error: 'already done', details: { existingId: 'x' } },
+    ]);
     expect(await (await app().request('/offline')).json()).toEqual({ state: 'offline', error: 'camera is offline' });
   });
 

@@ -68,7 +68,9 @@ async function checkBody(req: Parameters<MiddlewareHandler>[0]['req']): Promise<
     try {
       form = await req.parseBody({ all: true });
     } catch (err) {
-      throw new BadInputError(`the ${type} body is malformed (${(err as Error).message}): send a well-formed form with its boundary in Content-Type`);
+      throw new BadInputError(
+        `the ${type} body is malformed (${(err as Error).message}): send a well-formed form with its boundary in Content-Type`,
+      );
     }
     for (const [field, value] of Object.entries(form)) {
       check(`field ${field}`, field);
@@ -86,7 +88,9 @@ async function checkBody(req: Parameters<MiddlewareHandler>[0]['req']): Promise<
     try {
       value = JSON.parse(text);
     } catch (err) {
-      throw new BadInputError(`the body must be JSON (Content-Type: application/json): ${(err as Error).message}`, [{ field: 'body', message: 'not valid JSON' }]);
+      throw new BadInputError(`the body must be JSON (Content-Type: application/json): ${(err as Error).message}`, [
+        { field: 'body', message: 'not valid JSON' },
+      ]);
     }
     return checkJson(value, 'body');
   }

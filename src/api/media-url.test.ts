@@ -33,24 +33,41 @@ describe('signed media URLs', () => {
       u.searchParams.set(name, value);
       return `${u.pathname}?${u.searchParams}`;
     };
-    for (const [name, value] of [['to', '2026-11-24T11:00:30Z'], [SIG.tid, 'token-2'], [SIG.exp, String(NOW / 1000 + 3000)], ['purpose', 'curiosity']]) {
+    for (const [name, value] of [
+      ['to', '2026-11-24T11:00:30Z'],
+      [SIG.tid, 'token-2'],
+      [SIG.exp, String(NOW / 1000 + 3000)],
+      ['purpose', 'curiosity'],
+    ]) {
       expect(await check(tampered(name, value))).toMatchObject({ ok: false });
     }
     const sig = new URL(url, 'http://x').searchParams.get(SIG.sig) as string;
     const flipped = `${sig[0] === 'A' ? 'B' : 'A'}${sig.slice(1)}`;
-    expect(await check(url.replace(sig, flipped))).toMatchObject({ ok: false, reason: expect.stringContaining('signature') });
-    expect(await check(url.replace(`&${SIG.sig}=${sig}`, ''))).toMatchObject({ ok: false, reason: expect.stringContaining('incomplete') });
+    expect(await check(url.replace(sig, flipped))).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('signature'),
+    });
+    expect(await check(url.replace(`&${SIG.sig}=${sig}`, ''))).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('incomplete'),
+    });
   });
 
   it('refuses another media path with the same query', async () => {
     const { url } = await signer.sign(PLAY, 'token-1', 300, NOW);
-    expect(await check(url.replace('/footage/gate-1/', '/footage/gate-2/'))).toMatchObject({ ok: false, reason: expect.stringContaining('signature') });
+    expect(await check(url.replace('/footage/gate-1/', '/footage/gate-2/'))).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('signature'),
+    });
   });
 
   it('never opens a non-media path or a method other than GET', async () => {
     await expect(signer.sign('/api/v1/alerts?limit=5', 'token-1', 300, NOW)).rejects.toThrow(/not a media path/);
     const { url } = await signer.sign('/api/v1/cameras/gate-1/live', 'token-1', 300, NOW);
-    expect(await check(url.replace('/cameras/gate-1/live', '/cameras'))).toMatchObject({ ok: false, reason: expect.stringContaining('cannot open') });
+    expect(await check(url.replace('/cameras/gate-1/live', '/cameras'))).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('cannot open'),
+    });
     expect(await check(url, NOW, 'POST')).toMatchObject({ ok: false, reason: expect.stringContaining('GET') });
   });
 

@@ -48,7 +48,12 @@ export class MediaSigner {
   constructor(private readonly source: { store: KeyStore; name: string } | Buffer) {}
 
   /** Signs GET of `pathWithQuery` (an /api/v1 media path, its query kept) for the principal's token id. */
-  async sign(pathWithQuery: string, tokenId: string, ttlSeconds = DEFAULT_TTL_S, now = Date.now()): Promise<{ url: string; expiresAt: string }> {
+  async sign(
+    pathWithQuery: string,
+    tokenId: string,
+    ttlSeconds = DEFAULT_TTL_S,
+    now = Date.now(),
+  ): Promise<{ url: string; expiresAt: string }> {
     const u = new URL(pathWithQuery, 'http://vigil.local');
     if (!isMediaPath(u.pathname)) throw new Error(`${u.pathname} is not a media path`);
     const exp = Math.floor(now / 1000) + ttlSeconds;
@@ -62,17 +67,22 @@ export class MediaSigner {
 
   /** Checks a request: GET (or HEAD) on a media path, not expired, and the signature over all of it. */
   async verify(method: string, path: string, query: URLSearchParams, now = Date.now()): Promise<Verdict> {
-    if (method !== 'GET' && method !== 'HEAD') return { ok: false, reason: 'a signed media URL opens GET requests only' };
-    if (!isMediaPath(path)) return { ok: false, reason: `a signed media URL cannot open ${path}: use the bearer token` };
+    if (method !== 'GET' && method !== 'HEAD')
+      return { ok: false, reason: 'a signed media URL opens GET requests only' };
+    if (!isMediaPath(path))
+      return { ok: false, reason: `a signed media URL cannot open ${path}: use the bearer token` };
     const exp = Number(query.get(SIG.exp));
     const tid = query.get(SIG.tid) ?? '';
     const sig = query.get(SIG.sig) ?? '';
-    if (!Number.isSafeInteger(exp) || !tid || !sig) return { ok: false, reason: `signed media URL incomplete: needs ${SIG_NAMES.join(', ')}` };
-    if (exp * 1000 <= now) return { ok: false, reason: 'signed media URL expired: ask POST /api/v1/media-urls for a new one' };
+    if (!Number.isSafeInteger(exp) || !tid || !sig)
+      return { ok: false, reason: `signed media URL incomplete: needs ${SIG_NAMES.join(', ')}` };
+    if (exp * 1000 <= now)
+      return { ok: false, reason: 'signed media URL expired: ask POST /api/v1/media-urls for a new one' };
     const params = new URLSearchParams([...query].filter(([k]) => !SIG_NAMES.includes(k)));
     const want = Buffer.from(this.mac(await this.key(), path, params, exp, tid));
     const got = Buffer.from(sig);
-    if (want.length !== got.length || !timingSafeEqual(want, got)) return { ok: false, reason: 'signed media URL does not match its signature (changed, or for another path)' };
+    if (want.length !== got.length || !timingSafeEqual(want, got))
+      return { ok: false, reason: 'signed media URL does not match its signature (changed, or for another path)' };
     return { ok: true, tokenId: tid };
   }
 

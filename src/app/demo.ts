@@ -23,7 +23,13 @@ export interface DemoParts {
   seed: boolean;
 }
 
-export async function startDemo(loaded: LoadedConfig, repos: Repos, hotlist: HotlistService, log: Logger, parts: DemoParts = { rtsp: true, seed: true }): Promise<DemoHandle> {
+export async function startDemo(
+  loaded: LoadedConfig,
+  repos: Repos,
+  hotlist: HotlistService,
+  log: Logger,
+  parts: DemoParts = { rtsp: true, seed: true },
+): Promise<DemoHandle> {
   const server = parts.rtsp ? await startDemoRtsp(loaded, log) : null;
   try {
     const tokens = parts.seed ? await seedDemo(loaded, repos, hotlist) : [];
@@ -38,7 +44,10 @@ async function startDemoRtsp(loaded: LoadedConfig, log: Logger) {
   const { demo } = loaded.config;
   if (!demo.streams.length) return null;
   const { startRtspFixtureServer } = await import('../ingest/rtsp-fixture-server.js');
-  const server = await startRtspFixtureServer({ port: demo.rtspPort, streams: demo.streams.map((s) => ({ mount: s.mount, file: path.resolve(loaded.root, s.file) })) }).catch((err: Error) => {
+  const server = await startRtspFixtureServer({
+    port: demo.rtspPort,
+    streams: demo.streams.map((s) => ({ mount: s.mount, file: path.resolve(loaded.root, s.file) })),
+  }).catch((err: Error) => {
     // A taken port is the operator's to fix: said without a stack.
     throw new StartupError(`demo RTSP server on port ${demo.rtspPort}: ${err.message} (set demo.rtspPort)`);
   });
@@ -58,14 +67,33 @@ async function seedDemo(loaded: LoadedConfig, repos: Repos, hotlist: HotlistServ
   await issue('admin', 'admin');
   await issue('operator', 'operator');
   await issue('investigator', 'investigator');
-  for (const c of cameras.filter((cam) => cam.kind === 'checkpoint')) await issue(`checkpoint-${c.id}`, 'checkpoint', c.id);
+  for (const c of cameras.filter((cam) => cam.kind === 'checkpoint'))
+    await issue(`checkpoint-${c.id}`, 'checkpoint', c.id);
   for (const u of units) await issue(`unit-${u.id}`, 'unit', u.id);
 
-  const admin = { tokenId: 'demo', name: `${DEMO_PREFIX}setup`, role: 'admin' as const, subject: null, personId: 'demo', scope: null };
+  const admin = {
+    tokenId: 'demo',
+    name: `${DEMO_PREFIX}setup`,
+    role: 'admin' as const,
+    subject: null,
+    personId: 'demo',
+    scope: null,
+  };
   const listed = new Set((await repos.hotlistRepo.list({ limit: 1000 })).map((e) => e.plate));
   for (const h of demo.hotlist.filter((e) => !listed.has(e.plate))) {
     const expires = new Date(Date.now() + 365 * 24 * 3600 * 1000).toISOString();
-    await hotlist.create({ plate: h.plate, category: h.category as never, reason: h.reason, source: 'demo seed (config/default.yaml)', priority: h.priority, expiresAt: expires }, admin, 'demo seed');
+    await hotlist.create(
+      {
+        plate: h.plate,
+        category: h.category as never,
+        reason: h.reason,
+        source: 'demo seed (config/default.yaml)',
+        priority: h.priority,
+        expiresAt: expires,
+      },
+      admin,
+      'demo seed',
+    );
   }
   for (const p of demo.positions) await repos.units.reportPosition(p.unit, p.lat, p.lon);
   for (const u of units) await repos.units.setStatus(u.id, 'available');

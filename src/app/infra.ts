@@ -77,7 +77,11 @@ export async function openInfra(loaded: LoadedConfig, log: Logger): Promise<Infr
   // BullMQ workers need maxRetriesPerRequest: null on their connections.
   // Through Sentinel, the options travel with every duplicate() (ours and BullMQ's), so all follow a failover.
   const redis: WatchedRedis = sentinel
-    ? new WatchedRedis(sentinelOptions(sentinel), { maxRetriesPerRequest: null }, new RedisOutage(describeSentinels(sentinel), log.child('redis')))
+    ? new WatchedRedis(
+        sentinelOptions(sentinel),
+        { maxRetriesPerRequest: null },
+        new RedisOutage(describeSentinels(sentinel), log.child('redis')),
+      )
     : createRedis(redisUrl, { maxRetriesPerRequest: null }, log.child('redis'));
   let db: Db;
   try {
@@ -90,7 +94,9 @@ export async function openInfra(loaded: LoadedConfig, log: Logger): Promise<Infr
   }
   const applied = await migrate(db);
   if (applied.length) log.info(`database migrations applied: ${applied.join(', ')}`);
-  log.info(`database: ${db.kind === 'pglite' ? `embedded PGlite in ${path.join(dataDir, 'db')}` : 'PostgreSQL (DATABASE_URL)'}`);
+  log.info(
+    `database: ${db.kind === 'pglite' ? `embedded PGlite in ${path.join(dataDir, 'db')}` : 'PostgreSQL (DATABASE_URL)'}`,
+  );
   const repos: Repos = {
     tokens: new TokenRepo(db),
     audit: new AuditRepo(db),

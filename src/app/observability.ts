@@ -9,7 +9,14 @@ import { healthRoutes } from '../api/health.js';
 import { CameraStatusStore } from '../ingest/camera-status-store.js';
 import { openBoundedRedis, type BoundedRedis } from '../lib/bounded-redis.js';
 import type { Logger } from '../lib/logger.js';
-import { cameraLeases, nodeInfo, redisReconnects, registry, reportQueueCounts, type QueueCount } from '../lib/metrics.js';
+import {
+  cameraLeases,
+  nodeInfo,
+  redisReconnects,
+  registry,
+  reportQueueCounts,
+  type QueueCount,
+} from '../lib/metrics.js';
 import { Readiness } from '../lib/readiness.js';
 import { StartupError } from '../lib/shutdown.js';
 import { queues as queueSchemas, type QueueName } from '../queues/payloads.js';
@@ -36,24 +43,37 @@ export function defaultNodeId(): string {
 }
 
 /** package.json's version, read once (npm_package_version exists only under npm run). */
-const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const VERSION = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
 
 const COUNTED_STATES: QueueCount['state'][] = ['waiting', 'active', 'delayed', 'failed'];
 
-export async function startObservability(config: Config, infra: Infra, opts: { nodeId: string; roles: string[]; queuePrefix?: string; log: Logger }): Promise<Observability> {
+export async function startObservability(
+  config: Config,
+  infra: Infra,
+  opts: { nodeId: string; roles: string[]; queuePrefix?: string; log: Logger },
+): Promise<Observability> {
   const { metrics } = config;
   infra.redis.on('reconnecting', () => redisReconnects.inc({ connection: 'main' }));
   const bounded = await openBoundedRedis(infra.redis, metrics.redisTimeoutMs);
   const boundedQueues = new QueueSet(bounded.client, opts.queuePrefix);
   // Made now, while Redis answers: BullMQ waits for a ready connection the first time a queue is used, which
   // during an outage would hold a scrape or an API read until Redis returns. Made once, its commands fail fast.
-  for (const name of Object.keys(queueSchemas) as QueueName[]) await boundedQueues.queue(name).waitUntilReady().catch(() => {});
+  for (const name of Object.keys(queueSchemas) as QueueName[])
+    await boundedQueues
+      .queue(name)
+      .waitUntilReady()
+      .catch(() => {});
   const readiness = new Readiness(metrics.checkTimeoutMs);
   readiness.register({ name: 'database', check: async () => void (await infra.db.query('SELECT 1')) });
   readiness.register({
     name: 'redis',
     check: async () => {
-      if (!bounded.ready()) throw new Error(`not connected (${bounded.client.status}${bounded.lastError() ? `: ${bounded.lastError()}` : ''})`);
+      if (!bounded.ready())
+        throw new Error(
+          `not connected (${bounded.client.status}${bounded.lastError() ? `: ${bounded.lastError()}` : ''})`,
+        );
       await bounded.client.ping();
     },
   });
@@ -98,8 +118,15 @@ export function watchWorkers(obs: Observability, workers: Worker[]): void {
 
 async function queueCounts(obs: Observability): Promise<QueueCount[]> {
   const names = Object.keys(queueSchemas) as QueueName[];
-  const rows = await Promise.all(names.map(async (queue) => ({ queue, counts: await obs.boundedQueues.queue(queue).getJobCounts(...COUNTED_STATES) })));
-  return rows.flatMap(({ queue, counts }) => COUNTED_STATES.map((state) => ({ queue, state, count: counts[state] ?? 0 })));
+  const rows = await Promise.all(
+    names.map(async (queue) => ({
+      queue,
+      counts: await obs.boundedQueues.queue(queue).getJobCounts(...COUNTED_STATES),
+    })),
+  );
+  return rows.flatMap(({ queue, counts }) =>
+    COUNTED_STATES.map((state) => ({ queue, state, count: counts[state] ?? 0 })),
+  );
 }
 
 /** Rejects when the promise has not settled within ms (the scrape must answer whatever Redis does). */
@@ -139,7 +166,9 @@ function metricsApp(readiness: Readiness) {
 async function listen(app: Hono, host: string, port: number): Promise<ServerType> {
   return new Promise<ServerType>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port, hostname: host }, () => resolve(s));
-    s.once('error', (err) => reject(new StartupError(`metrics: cannot listen on ${host}:${port}: ${err.message} (set metrics.port)`)));
+    s.once('error', (err) =>
+      reject(new StartupError(`metrics: cannot listen on ${host}:${port}: ${err.message} (set metrics.port)`)),
+    );
   });
 }
 

@@ -39,7 +39,14 @@ import { LeaseStore } from '../cluster/lease-store.js';
 import { NodeRegistry } from '../cluster/node-registry.js';
 import type { CameraInventory } from '../cluster/inventory.js';
 import { startDemo, type DemoHandle } from './demo.js';
-import { apiOnBoundedRedis, defaultNodeId, startObservability, watchLeases, watchWorkers, type Observability } from './observability.js';
+import {
+  apiOnBoundedRedis,
+  defaultNodeId,
+  startObservability,
+  watchLeases,
+  watchWorkers,
+  type Observability,
+} from './observability.js';
 import { openInfra, type Infra } from './infra.js';
 
 export const ROLES = ['api', 'pipeline', 'cameras'] as const;
@@ -75,10 +82,14 @@ export interface Running {
 export async function startNode(loaded: LoadedConfig, log: Logger, opts: StartOptions = {}): Promise<Running> {
   const roles = new Set(opts.roles ?? ROLES);
   if (roles.size < ROLES.length && !loaded.env.databaseUrl) {
-    throw new ConfigError('the embedded database (PGlite) serves one process: run every role in one process, or set DATABASE_URL to PostgreSQL to split roles');
+    throw new ConfigError(
+      'the embedded database (PGlite) serves one process: run every role in one process, or set DATABASE_URL to PostgreSQL to split roles',
+    );
   }
   if (roles.size < ROLES.length && !loaded.env.redisUrl && !loaded.env.redisSentinel) {
-    throw new ConfigError('a private redis-server serves one process: set REDIS_URL to one Redis for every process to split roles');
+    throw new ConfigError(
+      'a private redis-server serves one process: set REDIS_URL to one Redis for every process to split roles',
+    );
   }
   // Every node of one system shares the prefix (queues, events, leases): VIGIL_QUEUE_PREFIX for processes a test or supervisor starts.
   opts = { ...opts, queuePrefix: opts.queuePrefix ?? loaded.env.queuePrefix };
@@ -87,7 +98,12 @@ export async function startNode(loaded: LoadedConfig, log: Logger, opts: StartOp
   // Last to stop (everything else uses them), so it keeps time for itself out of the shutdown's budget.
   stack.push('database and redis', () => infra.close(), { timeoutMs: 6000, reserveMs: 3000 });
   try {
-    const obs = await startObservability(loaded.config, infra, { nodeId: loaded.env.nodeId ?? loaded.config.cluster.nodeId ?? defaultNodeId(), roles: [...roles], queuePrefix: opts.queuePrefix, log });
+    const obs = await startObservability(loaded.config, infra, {
+      nodeId: loaded.env.nodeId ?? loaded.config.cluster.nodeId ?? defaultNodeId(),
+      roles: [...roles],
+      queuePrefix: opts.queuePrefix,
+      log,
+    });
     stack.push('metrics and probes', () => obs.stop());
     const parts = await startParts(loaded, log.child('', { node: obs.nodeId }), roles, opts, infra, stack, obs);
     return { infra, observability: obs, ...parts, stop: () => stack.run(log) };
@@ -97,19 +113,37 @@ export async function startNode(loaded: LoadedConfig, log: Logger, opts: StartOp
   }
 }
 
-async function startParts(loaded: LoadedConfig, log: Logger, roles: Set<NodeRole>, opts: StartOptions, infra: Infra, stack: ShutdownStack, obs: Observability) {
+async function startParts(
+  loaded: LoadedConfig,
+  log: Logger,
+  roles: Set<NodeRole>,
+  opts: StartOptions,
+  infra: Infra,
+  stack: ShutdownStack,
+  obs: Observability,
+) {
   const { config, env } = loaded;
   const { repos, redis } = infra;
   // YAML cameras seed the inventory; a camera already in the database keeps what the database says (README: Several nodes).
   const imported = await repos.cameras.importMissing(config.cameras);
-  if (imported.inserted.length) log.info(`camera inventory: ${imported.inserted.length} cameras imported from the config file`);
+  if (imported.inserted.length)
+    log.info(`camera inventory: ${imported.inserted.length} cameras imported from the config file`);
   await repos.units.upsertAll(config.units);
 
   const queues = new QueueSet(redis, opts.queuePrefix);
   const bus = new EventBus(redis, queues.prefix);
   stack.push('queues', () => queues.close());
   stack.push('event bus', () => bus.close());
-  const cluster = await openCluster({ config, redis, prefix: queues.prefix, cameras: repos.cameras, bus, nodeId: obs.nodeId, roles: [...roles], log });
+  const cluster = await openCluster({
+    config,
+    redis,
+    prefix: queues.prefix,
+    cameras: repos.cameras,
+    bus,
+    nodeId: obs.nodeId,
+    roles: [...roles],
+    log,
+  });
   // Pushed before the cameras, so it runs after them: the node hands its cameras back first, then leaves.
   stack.push('cluster', () => cluster.stop());
   const hotlistIndex = new HotlistIndex();
@@ -120,72 +154,192 @@ async function startParts(loaded: LoadedConfig, log: Logger, roles: Set<NodeRole
   stack.push('duty level', () => duty.stop());
   log.info(`duty level: ${(await duty.start()).level}`);
   const faces = await startFaces(loaded, log, infra, stack, duty, cluster.inventory, bus);
-  const alertService = new AlertService(repos.alerts, repos.assignments, repos.units, repos.audit, bus, { queues, cameras: repos.cameras, hotlistRepo: repos.hotlistRepo, subjects: repos.subjects, duty });
-  const interceptions = new InterceptionService({ ...repos, orders: new InterceptionRepo(infra.db), bus, config: config.interception });
+  const alertService = new AlertService(repos.alerts, repos.assignments, repos.units, repos.audit, bus, {
+    queues,
+    cameras: repos.cameras,
+    hotlistRepo: repos.hotlistRepo,
+    subjects: repos.subjects,
+    duty,
+  });
+  const interceptions = new InterceptionService({
+    ...repos,
+    orders: new InterceptionRepo(infra.db),
+    bus,
+    config: config.interception,
+  });
   // Incidents and video patrol tours (src/incidents, src/tours); the leg checks run where the pipeline does.
-  const patrol = startPatrol({ config, db: infra.db, redis, prefix: queues.prefix, cameras: repos.cameras, audit: repos.audit, bus, duty, worker: roles.has('pipeline'), webhookSecret: env.webhookSecret, travel: travelModelFor(config.roads, loaded.root, log.child('roads')), log: log.child('patrol') });
+  const patrol = startPatrol({
+    config,
+    db: infra.db,
+    redis,
+    prefix: queues.prefix,
+    cameras: repos.cameras,
+    audit: repos.audit,
+    bus,
+    duty,
+    worker: roles.has('pipeline'),
+    webhookSecret: env.webhookSecret,
+    travel: travelModelFor(config.roads, loaded.root, log.child('roads')),
+    log: log.child('patrol'),
+  });
   stack.push('incidents and tours', () => patrol.stop());
   const cameraStatus = new CameraStatusStore(redis, `${queues.prefix}:camera-status`);
   // Camera image diagnostics and maintenance work orders (src/health).
-  const health = await startHealth({ config, webhookSecret: env.webhookSecret, db: infra.db, redis, bus, prefix: queues.prefix, cameraStatus, cameras: roles.has('cameras'), log: log.child('health'), stack });
+  const health = await startHealth({
+    config,
+    webhookSecret: env.webhookSecret,
+    db: infra.db,
+    redis,
+    bus,
+    prefix: queues.prefix,
+    cameraStatus,
+    cameras: roles.has('cameras'),
+    log: log.child('health'),
+    stack,
+  });
   // Patrol plans and situation reports (src/plans, src/situation); their scheduled jobs run where the pipeline does.
-  const patrolPlans = await startPatrolPlans({ config, root: loaded.root, db: infra.db, redis, bus, prefix: queues.prefix, webhookSecret: env.webhookSecret, jobs: roles.has('pipeline'), log: log.child('plans'), stack });
+  const patrolPlans = await startPatrolPlans({
+    config,
+    root: loaded.root,
+    db: infra.db,
+    redis,
+    bus,
+    prefix: queues.prefix,
+    webhookSecret: env.webhookSecret,
+    jobs: roles.has('pipeline'),
+    log: log.child('plans'),
+    stack,
+  });
   // The RTSP server goes with the cameras that read it, the seeding (tokens, plates) with the API: once each when roles are split.
-  const demo = config.demo.enabled ? await startDemo(loaded, repos, hotlist, log, { rtsp: roles.has('cameras'), seed: roles.has('api') }) : null;
+  const demo = config.demo.enabled
+    ? await startDemo(loaded, repos, hotlist, log, { rtsp: roles.has('cameras'), seed: roles.has('api') })
+    : null;
   if (demo) stack.push('demo', () => demo.stop());
 
   if (roles.has('pipeline')) {
     const channels: OfferChannel[] = [];
     if (config.dispatch.webhookUrl) {
-      if (!env.webhookSecret) throw new ConfigError('dispatch.webhookUrl is set but VIGIL_WEBHOOK_SECRET (or VIGIL_WEBHOOK_SECRET_FILE) is not');
+      if (!env.webhookSecret)
+        throw new ConfigError(
+          'dispatch.webhookUrl is set but VIGIL_WEBHOOK_SECRET (or VIGIL_WEBHOOK_SECRET_FILE) is not',
+        );
       channels.push(webhookChannel(config.dispatch.webhookUrl, env.webhookSecret));
     }
     if (config.dispatch.mqttUrl) channels.push(mqttChannel(config.dispatch.mqttUrl, config.dispatch.mqttTopicPrefix));
     stack.push('delivery channels', () => Promise.all(channels.map((c) => c.close())).then(() => {}));
     if (config.dispatch.mqttUrl) {
-      const positions = new UnitPositionsMqtt(config.dispatch.mqttUrl, config.dispatch.mqttTopicPrefix, positionSink({ units: repos.units, queues, staleAfterSeconds: config.dispatch.staleAfterSeconds }), log.child('positions'));
+      const positions = new UnitPositionsMqtt(
+        config.dispatch.mqttUrl,
+        config.dispatch.mqttTopicPrefix,
+        positionSink({ units: repos.units, queues, staleAfterSeconds: config.dispatch.staleAfterSeconds }),
+        log.child('positions'),
+      );
       await positions.start();
       stack.push('unit positions (mqtt)', () => positions.stop());
     }
     const travel = travelModelFor(config.roads, loaded.root, log.child('roads'));
     const { unmatchedSeconds, purgeEverySeconds } = config.faces.retention;
     const handlers = jobHandlers({
-      repos, queues, bus, duty, channels, dispatchPolicy: config.dispatch, travel, hotlist: hotlistIndex, matchOptions: config.hotlist,
-      interceptions, fence: cluster.fenceGuard, faces, unmatchedSeconds,
+      repos,
+      queues,
+      bus,
+      duty,
+      channels,
+      dispatchPolicy: config.dispatch,
+      travel,
+      hotlist: hotlistIndex,
+      matchOptions: config.hotlist,
+      interceptions,
+      fence: cluster.fenceGuard,
+      faces,
+      unmatchedSeconds,
     });
     const workers = startWorkers(redis, queues.prefix, handlers, log.child('jobs'));
     watchWorkers(obs, workers);
     await scheduleWaitingSweep(queues);
-    await queues.queue('face-purge').upsertJobScheduler('face-purge', { every: purgeEverySeconds * 1000 }, { name: 'face-purge', data: { trigger: 'schedule' }, opts: { removeOnComplete: true } });
+    await queues
+      .queue('face-purge')
+      .upsertJobScheduler(
+        'face-purge',
+        { every: purgeEverySeconds * 1000 },
+        { name: 'face-purge', data: { trigger: 'schedule' }, opts: { removeOnComplete: true } },
+      );
     // Offers already out take the new level's timeout at once.
-    duty.onChange((s) => void retimeEscalations(queues, s.policy.ackTimeoutSeconds).catch((err: Error) => log.warn(`re-timing escalations: ${err.message}`)));
+    duty.onChange(
+      (s) =>
+        void retimeEscalations(queues, s.policy.ackTimeoutSeconds).catch((err: Error) =>
+          log.warn(`re-timing escalations: ${err.message}`),
+        ),
+    );
     // Drains: a job in progress finishes before its worker closes.
     stack.push('workers', () => Promise.all(workers.map((w) => w.close())).then(() => {}));
   }
 
   // Recording runs beside analysis, not through it: a stalled detector never costs footage.
   const recording = new RecordingService({
-    config, dataDir: infra.dataDir, ...repos, log: log.child('recording'), fencing: cluster.segmentFencing,
-    onFault: (f) => bus.publish({ type: 'camera-status', cameraId: f.cameraId, at: f.at, data: { recordingFault: f.kind, message: f.message } }),
+    config,
+    dataDir: infra.dataDir,
+    ...repos,
+    log: log.child('recording'),
+    fencing: cluster.segmentFencing,
+    onFault: (f) =>
+      bus.publish({
+        type: 'camera-status',
+        cameraId: f.cameraId,
+        at: f.at,
+        data: { recordingFault: f.kind, message: f.message },
+      }),
   });
   stack.push('recording', () => recording.stop());
-  await recording.start({ recorders: roles.has('cameras'), retention: roles.has('cameras'), exports: roles.has('api') });
+  await recording.start({
+    recorders: roles.has('cameras'),
+    retention: roles.has('cameras'),
+    exports: roles.has('api'),
+  });
 
   let url: string | null = null;
   let api: ReturnType<typeof createApp> | null = null;
   if (roles.has('api')) {
-    const faceSearch = new FaceSearchService(repos.faceSightings, repos.audit, config.faces, () => faces.watchlist.analyzer());
+    const faceSearch = new FaceSearchService(repos.faceSightings, repos.audit, config.faces, () =>
+      faces.watchlist.analyzer(),
+    );
     // One random key for every process of the node, made by whichever starts first (never in the repo).
     const media = new MediaSigner({ store: redis, name: `${queues.prefix}:media-url-key` });
     const live = new LiveHub(config.live, log.child('live'));
     stack.push('live view', async () => live.stop());
     const base = baseMapFor(config, loaded.root);
-    const app = createApp({ config, log: log.child('api'), ...repos, hotlist, alertService, interceptions, incidents: patrol.incidents, tours: patrol.tours, bus, recording, faceWatchlist: faces.watchlist, faceAuthorisations: faces.authorisations, faceSearch, live, media, duty, baseMap: () => base, ...health.api, ...patrolPlans, ...clusterApi(cluster, obs, queues.prefix), ...apiOnBoundedRedis(obs, queues.prefix) });
+    const app = createApp({
+      config,
+      log: log.child('api'),
+      ...repos,
+      hotlist,
+      alertService,
+      interceptions,
+      incidents: patrol.incidents,
+      tours: patrol.tours,
+      bus,
+      recording,
+      faceWatchlist: faces.watchlist,
+      faceAuthorisations: faces.authorisations,
+      faceSearch,
+      live,
+      media,
+      duty,
+      baseMap: () => base,
+      ...health.api,
+      ...patrolPlans,
+      ...clusterApi(cluster, obs, queues.prefix),
+      ...apiOnBoundedRedis(obs, queues.prefix),
+    });
     api = app;
     const port = opts.port ?? env.port ?? config.server.port;
     const server = await new Promise<ServerType>((resolve, reject) => {
       const s = serve({ fetch: app.fetch, port, hostname: config.server.host }, () => resolve(s));
-      s.once('error', (err) => reject(new StartupError(`cannot listen on ${config.server.host}:${port}: ${err.message} (set PORT or server.port)`)));
+      s.once('error', (err) =>
+        reject(
+          new StartupError(`cannot listen on ${config.server.host}:${port}: ${err.message} (set PORT or server.port)`),
+        ),
+      );
     });
     stack.push('API server', async () => {
       // Open SSE streams would hold close() forever: end them.
@@ -201,41 +355,94 @@ async function startParts(loaded: LoadedConfig, log: Logger, roles: Set<NodeRole
   // Loaded only where cameras run, so API-only processes never load ffmpeg or ONNX code.
   let cameras: CameraWorkers | null = null;
   if (roles.has('cameras')) {
-    const [{ CameraWorkers }, { FencedQueueSet }] = await Promise.all([import('../pipeline/camera-workers.js'), import('../cluster/fenced-queues.js')]);
+    const [{ CameraWorkers }, { FencedQueueSet }] = await Promise.all([
+      import('../pipeline/camera-workers.js'),
+      import('../cluster/fenced-queues.js'),
+    ]);
     // Camera events carry the lease's fencing token; without a live lease they are not sent.
-    const fenced = new FencedQueueSet(redis, queues.prefix, { fenceFor: (id) => cluster.node.fenceFor(id) }, log.child('camera'));
+    const fenced = new FencedQueueSet(
+      redis,
+      queues.prefix,
+      { fenceFor: (id) => cluster.node.fenceFor(id) },
+      log.child('camera'),
+    );
     stack.push('camera queues', () => fenced.close());
     const loadFacePath = async (): Promise<FaceWatchDeps> => {
       const { createChipAnalyzer } = await import('../vision/face-chip.js');
       await faces.authorisations.startCache();
-      return { analyzer: await createChipAnalyzer({ model: config.faces.embedder, threads: config.vision.threads }), gate: faces.authorisations, track: config.faces.track };
+      return {
+        analyzer: await createChipAnalyzer({ model: config.faces.embedder, threads: config.vision.threads }),
+        gate: faces.authorisations,
+        track: config.faces.track,
+      };
     };
-    const workers = new CameraWorkers(config, { queues: fenced, bus, cameraStatus, health: health.service, log: log.child('camera'), loadFacePath });
+    const workers = new CameraWorkers(config, {
+      queues: fenced,
+      bus,
+      cameraStatus,
+      health: health.service,
+      log: log.child('camera'),
+      loadFacePath,
+    });
     stack.push('cameras', () => workers.stop());
     workers.start();
     await workers.preload(cluster.inventory.enabled().map((c) => c.config));
     cameras = workers;
   }
   let reportHeld: ((held: number) => void) | null = null;
-  await cluster.join(cameras ? [cameras.runner(), recording.runner()] : [], { unwell: () => cameras?.unwell() ?? new Set(), onHeld: (n) => reportHeld?.(n) });
+  await cluster.join(cameras ? [cameras.runner(), recording.runner()] : [], {
+    unwell: () => cameras?.unwell() ?? new Set(),
+    onHeld: (n) => reportHeld?.(n),
+  });
   // The leases readiness check and gauge (observability.ts), on nodes that hold cameras.
   if (roles.has('cameras')) reportHeld = watchLeases(obs, cluster.node);
-  return { url, app: api, demo, queues, bus, hotlistIndex, duty, cameras, faceWatchlist: faces.watchlist, faceAuthorisations: faces.authorisations };
+  return {
+    url,
+    app: api,
+    demo,
+    queues,
+    bus,
+    hotlistIndex,
+    duty,
+    cameras,
+    faceWatchlist: faces.watchlist,
+    faceAuthorisations: faces.authorisations,
+  };
 }
 
 /** The face watchlist (gallery rebuilt from the enrolled photos) and the authorisations that gate live matching. */
-async function startFaces(loaded: LoadedConfig, log: Logger, infra: Infra, stack: ShutdownStack, duty: DutyState, inventory: CameraInventory, bus: EventBus) {
+async function startFaces(
+  loaded: LoadedConfig,
+  log: Logger,
+  infra: Infra,
+  stack: ShutdownStack,
+  duty: DutyState,
+  inventory: CameraInventory,
+  bus: EventBus,
+) {
   const { config } = loaded;
   const { repos } = infra;
   const flog = log.child('faces');
   // Imported when first needed, so an API-only process loads no ONNX code until someone enrols or searches.
-  const loadAnalyzer = async () => (await import('../vision/face-chip.js')).createChipAnalyzer({ model: config.faces.embedder, threads: config.vision.threads });
-  const watchlist = new FaceWatchlistService(repos.subjects, repos.audit, bus, config.faces, flog, loadAnalyzer, () => duty.current());
+  const loadAnalyzer = async () =>
+    (await import('../vision/face-chip.js')).createChipAnalyzer({
+      model: config.faces.embedder,
+      threads: config.vision.threads,
+    });
+  const watchlist = new FaceWatchlistService(repos.subjects, repos.audit, bus, config.faces, flog, loadAnalyzer, () =>
+    duty.current(),
+  );
   stack.push('face watchlist', () => watchlist.stop());
   const loadedGallery = await watchlist.start();
   flog.info(`face watchlist: ${loadedGallery.subjects} subjects, ${loadedGallery.photos} photos in the gallery`);
   // From the inventory's copy in memory: cameras added through the API are covered by district at once.
-  const authorisations = new FaceAuthorisationService(repos.authorisationRepo, repos.subjects, repos.audit, (id) => inventory.districtOf(id), flog);
+  const authorisations = new FaceAuthorisationService(
+    repos.authorisationRepo,
+    repos.subjects,
+    repos.audit,
+    (id) => inventory.districtOf(id),
+    flog,
+  );
   stack.push('face authorisations', async () => authorisations.stop());
   return { watchlist, authorisations };
 }
@@ -243,7 +450,11 @@ async function startFaces(loaded: LoadedConfig, log: Logger, infra: Infra, stack
 /** The camera inventory and cluster routes' needs; lease and node reads go over the API's fail-fast Redis connection. */
 function clusterApi(cluster: Cluster, obs: Observability, queuePrefix: string) {
   const keys = clusterKeyPrefix(queuePrefix);
-  return { inventory: cluster.inventoryService, leases: new LeaseStore(obs.bounded.client, keys, cluster.leases.leaseMs), nodes: new NodeRegistry(obs.bounded.client, keys, cluster.leases.leaseMs) };
+  return {
+    inventory: cluster.inventoryService,
+    leases: new LeaseStore(obs.bounded.client, keys, cluster.leases.leaseMs),
+    nodes: new NodeRegistry(obs.bounded.client, keys, cluster.leases.leaseMs),
+  };
 }
 
 /** The map's streets and outlines, read once at start: a broken file is a configuration error. */

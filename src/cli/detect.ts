@@ -20,7 +20,11 @@ export async function detect(args: string[], out: NodeJS.WritableStream): Promis
     parsed.files,
     { json: parsed.json, out },
     async (image) => ({
-      objects: (await detector.detect(image, { scoreThreshold: parsed.score })).map((d) => ({ label: d.label, score: Math.round(d.score * 1000) / 1000, box: d.box.map(Math.round) as Box })),
+      objects: (await detector.detect(image, { scoreThreshold: parsed.score })).map((d) => ({
+        label: d.label,
+        score: Math.round(d.score * 1000) / 1000,
+        box: d.box.map(Math.round) as Box,
+      })),
     }),
     describe,
   );
@@ -44,7 +48,8 @@ function parseArgs(args: string[]): Parsed | { error: string } {
       if (a === '--model') parsed.model = value;
       else {
         parsed.score = Number(value);
-        if (!(parsed.score >= 0 && parsed.score <= 1)) return { error: `--score must be between 0 and 1, got ${value}` };
+        if (!(parsed.score >= 0 && parsed.score <= 1))
+          return { error: `--score must be between 0 and 1, got ${value}` };
       }
     } else if (a.startsWith('--')) return { error: `unknown option ${a}` };
     else parsed.files.push(a);

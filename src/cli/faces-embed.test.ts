@@ -40,7 +40,9 @@ describe('vigil faces embed', () => {
   it('prints a readable summary without --json, and explains its usage', async () => {
     const { code, lines } = await run([single]);
     expect(code).toBe(0);
-    expect(lines[0]).toMatch(/: face \(0\.\d\d, quality 0\.\d\d\) at \[\d+, \d+, \d+, \d+\] \(128-d faceapi-recognition embeddings: use --json\)$/);
+    expect(lines[0]).toMatch(
+      /: face \(0\.\d\d, quality 0\.\d\d\) at \[\d+, \d+, \d+, \d+\] \(128-d faceapi-recognition embeddings: use --json\)$/,
+    );
     expect((await run(['--json'])).code).toBe(2);
   });
 });

@@ -20,7 +20,11 @@ export interface FacesEmbedOptions {
 const round = (v: number, digits: number) => Math.round(v * 10 ** digits) / 10 ** digits;
 
 /** Exit code 0 when every file was read (faces found or not), 1 if any failed, 2 on bad usage. */
-export async function facesEmbed(args: string[], out: NodeJS.WritableStream, opts: FacesEmbedOptions = {}): Promise<number> {
+export async function facesEmbed(
+  args: string[],
+  out: NodeJS.WritableStream,
+  opts: FacesEmbedOptions = {},
+): Promise<number> {
   const parsed = jsonAndFiles(args, USAGE, out);
   if (!parsed) return 2;
   // The watchlist's analyzer: blazeface, the dlib-style chip and its mirror, the 128-d net.
@@ -44,6 +48,8 @@ export async function facesEmbed(args: string[], out: NodeJS.WritableStream, opt
 
 function describe(file: string, result: Faces): string {
   if (result.faces.length === 0) return `${file}: no face found`;
-  const faces = result.faces.map((f) => `face (${f.score.toFixed(2)}, quality ${f.quality.toFixed(2)}) at [${f.box.join(', ')}]`);
+  const faces = result.faces.map(
+    (f) => `face (${f.score.toFixed(2)}, quality ${f.quality.toFixed(2)}) at [${f.box.join(', ')}]`,
+  );
   return `${file}: ${faces.join('; ')} (${result.faces[0].embedding.length}-d ${result.model} embeddings: use --json)`;
 }

@@ -45,11 +45,21 @@ export function listIdentities(dir: string): { identity: string; files: string[]
   return readdirSync(dir)
     .filter((d) => statSync(path.join(dir, d)).isDirectory())
     .sort()
-    .map((identity) => ({ identity, files: readdirSync(path.join(dir, identity)).filter((f) => IMAGE.test(f)).sort().map((f) => path.join(dir, identity, f)) }))
+    .map((identity) => ({
+      identity,
+      files: readdirSync(path.join(dir, identity))
+        .filter((f) => IMAGE.test(f))
+        .sort()
+        .map((f) => path.join(dir, identity, f)),
+    }))
     .filter((i) => i.files.length >= 2);
 }
 
-export async function embedPhotos(dir: string, analyzer: ChipAnalyzer, onProgress?: (done: number, total: number) => void): Promise<{ photos: EvalPhoto[]; msPerPhoto: number }> {
+export async function embedPhotos(
+  dir: string,
+  analyzer: ChipAnalyzer,
+  onProgress?: (done: number, total: number) => void,
+): Promise<{ photos: EvalPhoto[]; msPerPhoto: number }> {
   const identities = listIdentities(dir);
   const total = identities.reduce((n, i) => n + i.files.length, 0);
   const photos: EvalPhoto[] = [];
@@ -66,7 +76,12 @@ export async function embedPhotos(dir: string, analyzer: ChipAnalyzer, onProgres
 }
 
 /** With a cohort, scores are s-norm (as live matching with faces.score 'snorm'), else cosines. */
-export async function evaluate(photos: EvalPhoto[], threshold: number, dim: number, cohort: FaceCohort | null = null): Promise<Omit<EvalReport, 'msPerPhoto'>> {
+export async function evaluate(
+  photos: EvalPhoto[],
+  threshold: number,
+  dim: number,
+  cohort: FaceCohort | null = null,
+): Promise<Omit<EvalReport, 'msPerPhoto'>> {
   const stats = new Map(photos.filter((p) => p.embedding).map((p) => [p, cohort?.stats(p.embedding as Float32Array)]));
   const byIdentity = new Map<string, EvalPhoto[]>();
   for (const p of photos) byIdentity.set(p.identity, [...(byIdentity.get(p.identity) ?? []), p]);
@@ -88,11 +103,17 @@ export async function evaluate(photos: EvalPhoto[], threshold: number, dim: numb
     for (const left of ids) {
       const enrolled = ids.filter((id) => id !== left).map((id) => byIdentity.get(id)![k % byIdentity.get(id)!.length]);
       const gallery = new ExactGallery({ dim, precision: 'f32' });
-      await gallery.add(enrolled.filter((p) => p.embedding).map((p) => ({ id: p.file, subjectId: p.identity, vector: p.embedding as Float32Array })));
+      await gallery.add(
+        enrolled
+          .filter((p) => p.embedding)
+          .map((p) => ({ id: p.file, subjectId: p.identity, vector: p.embedding as Float32Array })),
+      );
       rounds++;
       for (const probe of photos) {
         if (enrolled.includes(probe)) continue;
-        const top = probe.embedding ? best(await gallery.search(probe.embedding, { k: enrolled.length }), probe) : undefined;
+        const top = probe.embedding
+          ? best(await gallery.search(probe.embedding, { k: enrolled.length }), probe)
+          : undefined;
         if (probe.identity === left) nonMated.push(top?.score ?? -1);
         else mated.push({ right: top?.subjectId === probe.identity, score: top?.score ?? -1 });
       }

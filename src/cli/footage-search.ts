@@ -11,7 +11,22 @@ export const SEARCH_USAGE = `usage: vigil footage search (--plate TEXT [--fuzzy 
   (at most 6 hours with at most 10 cameras). --direction: plate reads only.
   needs VIGIL_TOKEN (investigator, operator or admin) and VIGIL_URL (default http://127.0.0.1:8080)`;
 
-const VALUED = ['plate', 'label', 'from', 'to', 'camera', 'near', 'box', 'direction', 'tolerance', 'limit', 'offset', 'purpose', 'case', 'url'];
+const VALUED = [
+  'plate',
+  'label',
+  'from',
+  'to',
+  'camera',
+  'near',
+  'box',
+  'direction',
+  'tolerance',
+  'limit',
+  'offset',
+  'purpose',
+  'case',
+  'url',
+];
 const FLAGS = ['fuzzy', 'partial', 'json'];
 
 interface Row {
@@ -37,14 +52,17 @@ export async function footageSearchCli(args: string[], env: Environment, out: No
   }
   const base = parsed.url ?? env.apiUrl ?? 'http://127.0.0.1:8080';
   const sightings = Boolean(parsed.label);
-  const res = await fetch(`${base}/api/v1/${sightings ? 'sightings' : 'plate-reads'}?${query(parsed)}`, { headers: { authorization: `Bearer ${env.apiToken}` } });
+  const res = await fetch(`${base}/api/v1/${sightings ? 'sightings' : 'plate-reads'}?${query(parsed)}`, {
+    headers: { authorization: `Bearer ${env.apiToken}` },
+  });
   const body = (await res.json().catch(() => ({ error: `HTTP ${res.status}` }))) as Record<string, unknown>;
   if (parsed.json) out.write(`${JSON.stringify(body)}\n`);
   if (res.status !== 200) {
     if (!parsed.json) out.write(`search refused: ${String(body.error ?? `HTTP ${res.status}`)}\n`);
     return 1;
   }
-  if (!parsed.json) printTable((sightings ? body.sightings : body.reads) as Row[], base, body.nextOffset as number | null, out);
+  if (!parsed.json)
+    printTable((sightings ? body.sightings : body.reads) as Row[], base, body.nextOffset as number | null, out);
   return 0;
 }
 
@@ -69,7 +87,8 @@ function parse(args: string[]): Parsed | string {
   if (!opts.purpose && !opts.case) return 'say why: --purpose TEXT or --case NUMBER (it goes to the audit log)';
   for (const t of ['from', 'to']) {
     const v = opts[t];
-    if (v && (!/(Z|[+-]\d\d:\d\d)$/i.test(v) || Number.isNaN(Date.parse(v)))) return `--${t}: give an ISO time with a zone, e.g. 2026-11-24T10:00:00+08:00 (got ${v})`;
+    if (v && (!/(Z|[+-]\d\d:\d\d)$/i.test(v) || Number.isNaN(Date.parse(v))))
+      return `--${t}: give an ISO time with a zone, e.g. 2026-11-24T10:00:00+08:00 (got ${v})`;
   }
   return opts;
 }
@@ -92,6 +111,7 @@ function printTable(rows: Row[], base: string, next: number | null, out: NodeJS.
     new URL(r.footageUrl, base).toString(),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
-  for (const l of [header, ...lines]) out.write(`${l.map((cell, i) => (i === l.length - 1 ? cell : cell.padEnd(widths[i]))).join('  ')}\n`);
+  for (const l of [header, ...lines])
+    out.write(`${l.map((cell, i) => (i === l.length - 1 ? cell : cell.padEnd(widths[i]))).join('  ')}\n`);
   out.write(`${rows.length} result(s)${next === null ? '' : `; more with --offset ${next}`}\n`);
 }

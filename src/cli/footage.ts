@@ -36,7 +36,12 @@ interface Parsed {
   url: string;
 }
 
-export async function footageCli(args: string[], env: Environment, out: NodeJS.WritableStream, pollMs = 500): Promise<number> {
+export async function footageCli(
+  args: string[],
+  env: Environment,
+  out: NodeJS.WritableStream,
+  pollMs = 500,
+): Promise<number> {
   if (args[0] === 'search') return footageSearchCli(args.slice(1), env, out);
   const parsed = parse(args, env);
   if (typeof parsed === 'string') {
@@ -48,13 +53,27 @@ export async function footageCli(args: string[], env: Environment, out: NodeJS.W
     return 2;
   }
   const api = async (pathname: string, init: RequestInit = {}) => {
-    const res = await fetch(`${parsed.url}/api/v1${pathname}`, { ...init, headers: { authorization: `Bearer ${env.apiToken}`, 'content-type': 'application/json', ...init.headers } });
-    return { res, body: res.headers.get('content-type')?.includes('json') ? ((await res.json()) as ExportView & { error?: string }) : null };
+    const res = await fetch(`${parsed.url}/api/v1${pathname}`, {
+      ...init,
+      headers: { authorization: `Bearer ${env.apiToken}`, 'content-type': 'application/json', ...init.headers },
+    });
+    return {
+      res,
+      body: res.headers.get('content-type')?.includes('json')
+        ? ((await res.json()) as ExportView & { error?: string })
+        : null,
+    };
   };
 
   const created = await api('/exports', {
     method: 'POST',
-    body: JSON.stringify({ cameras: parsed.cameras, from: parsed.from, to: parsed.to, purpose: parsed.purpose, case: parsed.case }),
+    body: JSON.stringify({
+      cameras: parsed.cameras,
+      from: parsed.from,
+      to: parsed.to,
+      purpose: parsed.purpose,
+      case: parsed.case,
+    }),
   });
   if (created.res.status !== 202 || !created.body) {
     out.write(`export refused: ${created.body?.error ?? `HTTP ${created.res.status}`}\n`);
@@ -84,9 +103,13 @@ export async function footageCli(args: string[], env: Environment, out: NodeJS.W
 async function download(view: ExportView, p: Parsed, token: string, out: NodeJS.WritableStream): Promise<number> {
   const several = p.cameras.length > 1;
   if (several) await mkdir(p.out, { recursive: true });
-  const target = (name: string) => (several ? path.join(p.out, name) : name === 'manifest.json' ? `${p.out}.manifest.json` : p.out);
+  const target = (name: string) =>
+    several ? path.join(p.out, name) : name === 'manifest.json' ? `${p.out}.manifest.json` : p.out;
   let bad = 0;
-  for (const f of [...view.files, { name: 'manifest.json', url: `/api/v1/exports/${view.id}/files/manifest.json`, sha256: null }]) {
+  for (const f of [
+    ...view.files,
+    { name: 'manifest.json', url: `/api/v1/exports/${view.id}/files/manifest.json`, sha256: null },
+  ]) {
     const res = await fetch(new URL(f.url, p.url), { headers: { authorization: `Bearer ${token}` } });
     if (!res.ok || !res.body) {
       out.write(`download ${f.name}: HTTP ${res.status}\n`);
@@ -104,7 +127,9 @@ async function download(view: ExportView, p: Parsed, token: string, out: NodeJS.
     const entry = view.manifest?.files?.find((m) => m.camera === f.cameraId);
     const covers = entry ? `, covers ${entry.covers.from} .. ${entry.covers.to}` : '';
     const gaps = entry?.gaps.length ? `, ${entry.gaps.length} gap(s) without recording` : '';
-    out.write(`${target(f.name)}: ${f.durationSeconds.toFixed(1)} s, ${f.bytes} bytes${covers}${gaps}, sha256 ${f.sha256}\n`);
+    out.write(
+      `${target(f.name)}: ${f.durationSeconds.toFixed(1)} s, ${f.bytes} bytes${covers}${gaps}, sha256 ${f.sha256}\n`,
+    );
   }
   out.write(`export ${view.id}; manifest ${target('manifest.json')}\n`);
   return bad ? 1 : 0;
@@ -143,9 +168,21 @@ function parse(args: string[], env: Environment): Parsed | string {
   }
   if (positional.length !== 4) return 'give CAMERA FROM TO OUT';
   const [cameras, from, to, out] = positional;
-  for (const [name, value] of [['FROM', from], ['TO', to]]) {
-    if (!/(Z|[+-]\d\d:\d\d)$/i.test(value) || Number.isNaN(Date.parse(value))) return `${name}: give an ISO time with a zone, e.g. 2026-11-24T10:00:00+08:00 (got ${value})`;
+  for (const [name, value] of [
+    ['FROM', from],
+    ['TO', to],
+  ]) {
+    if (!/(Z|[+-]\d\d:\d\d)$/i.test(value) || Number.isNaN(Date.parse(value)))
+      return `${name}: give an ISO time with a zone, e.g. 2026-11-24T10:00:00+08:00 (got ${value})`;
   }
   if (!opts.purpose && !opts.case) return 'say why: --purpose TEXT or --case NUMBER (it goes to the audit log)';
-  return { cameras: cameras.split(',').filter(Boolean), from, to, out, purpose: opts.purpose, case: opts.case, url: opts.url ?? env.apiUrl ?? 'http://127.0.0.1:8080' };
+  return {
+    cameras: cameras.split(',').filter(Boolean),
+    from,
+    to,
+    out,
+    purpose: opts.purpose,
+    case: opts.case,
+    url: opts.url ?? env.apiUrl ?? 'http://127.0.0.1:8080',
+  };
 }

@@ -29,6 +29,7 @@ export async function runHotlistImport(args: string[], env: Environment, out: No
   }
   out.write(`imported ${body.imported} entries from ${file}\n`);
   for (const e of body.errors ?? []) out.write(`  row ${e.row}: ${e.message}\n`);
-  for (const s of body.skipped ?? []) out.write(`  skipped ${s.plate ?? s.pattern} (${s.category}): already listed as ${s.existingId}\n`);
+  for (const s of body.skipped ?? [])
+    out.write(`  skipped ${s.plate ?? s.pattern} (${s.category}): already listed as ${s.existingId}\n`);
   return body.errors?.length ? 1 : 0;
 }

@@ -40,7 +40,8 @@ async function main(argv: string[]): Promise<number> {
   const [command, sub] = args;
   const log = createLogger('vigil');
   // One-word commands take options straight after them: `start --roles api` must not be read as "start --roles".
-  if (command === 'start') return (await import('./start.js')).runStart(loadConfig(configFile, env), args.slice(1), log);
+  if (command === 'start')
+    return (await import('./start.js')).runStart(loadConfig(configFile, env), args.slice(1), log);
   if (command === 'detect') return (await import('./detect.js')).detect(args.slice(1), process.stdout);
   switch (`${command ?? ''} ${sub ?? ''}`.trim()) {
     case 'plates read':
@@ -52,7 +53,12 @@ async function main(argv: string[]): Promise<number> {
     case 'faces search':
       return (await import('./faces.js')).facesSearch(args.slice(2), env, process.stdout);
     case 'faces eval':
-      return (await import('./faces.js')).facesEval(args.slice(2), loadConfig(configFile, env).config, process.stdout, process.stderr);
+      return (await import('./faces.js')).facesEval(
+        args.slice(2),
+        loadConfig(configFile, env).config,
+        process.stdout,
+        process.stderr,
+      );
     case 'footage export':
     case 'footage search':
       return (await import('./footage.js')).footageCli(args.slice(1), env, process.stdout);
@@ -69,7 +75,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./tokens.js')).runTokens(loadConfig(configFile, env), ['--verify-audit'], process.stdout);
     case 'models convert': {
       const { convertAll } = await import('../vision/models/model-cache.js');
-      for (const m of await convertAll()) process.stdout.write(`${m.name.padEnd(16)} ${m.status.padEnd(7)} ${m.sha256.slice(0, 16)}  ${m.path}\n`);
+      for (const m of await convertAll())
+        process.stdout.write(`${m.name.padEnd(16)} ${m.status.padEnd(7)} ${m.sha256.slice(0, 16)}  ${m.path}\n`);
       return 0;
     }
     default:

@@ -38,7 +38,12 @@ export type AdminTarget =
  */
 export async function nodeOrDb(loaded: LoadedConfig, example: string): Promise<AdminTarget> {
   const { env } = loaded;
-  if (env.apiUrl) return { kind: 'node', api: nodeApi(env.apiUrl, requireToken(env.apiToken, example, null, env.apiUrl)), holder: null };
+  if (env.apiUrl)
+    return {
+      kind: 'node',
+      api: nodeApi(env.apiUrl, requireToken(env.apiToken, example, null, env.apiUrl)),
+      holder: null,
+    };
   let db: Db;
   try {
     db = await openDb({ url: env.databaseUrl, dataDir: dataDirOf(loaded) });
@@ -46,7 +51,9 @@ export async function nodeOrDb(loaded: LoadedConfig, example: string): Promise<A
     if (!(err instanceof DbLockedError)) throw err;
     const url = err.holder.apiUrl ? reachable(err.holder.apiUrl) : null;
     if (!url) {
-      throw new ConfigError(`${err.message}; it has published no API address yet (still starting, or no api role): set VIGIL_URL to its API and VIGIL_TOKEN to an admin token`);
+      throw new ConfigError(
+        `${err.message}; it has published no API address yet (still starting, or no api role): set VIGIL_URL to its API and VIGIL_TOKEN to an admin token`,
+      );
     }
     return { kind: 'node', api: nodeApi(url, requireToken(env.apiToken, example, err, url)), holder: err.holder };
   }
@@ -89,12 +96,18 @@ export function nodeApi(baseUrl: string, token: string): NodeApi {
       try {
         res = await fetch(`${url}/api/v1${pathname}`, {
           method,
-          headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+          headers: {
+            authorization: `Bearer ${token}`,
+            ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          },
           body: body === undefined ? undefined : JSON.stringify(body),
         });
       } catch (err) {
         const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-        throw new NodeApiError(0, `cannot reach the node at ${url} (${cause?.code ?? cause?.message ?? (err as Error).message}): is it running? (VIGIL_URL sets its address)`);
+        throw new NodeApiError(
+          0,
+          `cannot reach the node at ${url} (${cause?.code ?? cause?.message ?? (err as Error).message}): is it running? (VIGIL_URL sets its address)`,
+        );
       }
       const text = await res.text();
       let parsed: unknown = null;
@@ -105,7 +118,11 @@ export function nodeApi(baseUrl: string, token: string): NodeApi {
       }
       if (res.ok) return parsed as T;
       const said = (parsed as { error?: string } | null)?.error ?? (text.slice(0, 200) || res.statusText);
-      if (res.status === 401) throw new NodeApiError(401, `the node at ${url} does not know VIGIL_TOKEN (${said}): use a live admin token of that node`);
+      if (res.status === 401)
+        throw new NodeApiError(
+          401,
+          `the node at ${url} does not know VIGIL_TOKEN (${said}): use a live admin token of that node`,
+        );
       if (res.status === 403) throw new NodeApiError(403, `VIGIL_TOKEN is not an admin token (${said})`);
       throw new NodeApiError(res.status, `the node at ${url} refused (${res.status}): ${said}`);
     },

@@ -34,14 +34,22 @@ export async function eachImage<T extends object>(
       result = { file, error: fileError(file, err) };
     }
     if ('error' in result) failed++;
-    const line = opts.json ? JSON.stringify(result) : 'error' in result ? `${file}: error: ${result.error}` : describe(file, result as T);
+    const line = opts.json
+      ? JSON.stringify(result)
+      : 'error' in result
+        ? `${file}: error: ${result.error}`
+        : describe(file, result as T);
     opts.out.write(`${line}\n`);
   }
   return failed ? 1 : 0;
 }
 
 /** `--json` and files, nothing else; null (after printing usage) when the arguments are wrong. */
-export function jsonAndFiles(args: string[], usage: string, out: NodeJS.WritableStream): { json: boolean; files: string[] } | null {
+export function jsonAndFiles(
+  args: string[],
+  usage: string,
+  out: NodeJS.WritableStream,
+): { json: boolean; files: string[] } | null {
   const unknown = args.filter((a) => a.startsWith('--') && a !== '--json');
   const files = args.filter((a) => !a.startsWith('--'));
   if (unknown.length || files.length === 0) {

@@ -45,7 +45,9 @@ describe('vigil plates read', () => {
   it('prints a readable line without --json and exits 0 when all files were read', async () => {
     const { code, lines } = await run([scene]);
     expect(code).toBe(0);
-    expect(lines[0]).toMatch(new RegExp(`^${scene.replace(/[.+]/g, '\\$&')}: 京A12345 \\([01]\\.\\d\\d\\) at \\[\\d+, \\d+, \\d+, \\d+\\]$`));
+    expect(lines[0]).toMatch(
+      new RegExp(`^${scene.replace(/[.+]/g, '\\$&')}: 京A12345 \\([01]\\.\\d\\d\\) at \\[\\d+, \\d+, \\d+, \\d+\\]$`),
+    );
   });
 
   it('reports a missing file', async () => {

@@ -25,7 +25,12 @@ export async function platesRead(args: string[], out: NodeJS.WritableStream): Pr
         text: r.text,
         confidence: r3(r.confidence),
         box: r.box.map(Math.round) as Box,
-        chars: r.chars.map((c) => ({ char: c.char, p: r3(c.p), uncertain: c.uncertain, alternatives: c.alternatives.map((a) => ({ char: a.char, p: r3(a.p) })) })),
+        chars: r.chars.map((c) => ({
+          char: c.char,
+          p: r3(c.p),
+          uncertain: c.uncertain,
+          alternatives: c.alternatives.map((a) => ({ char: a.char, p: r3(a.p) })),
+        })),
       })),
     }),
     describe,
@@ -34,12 +39,16 @@ export async function platesRead(args: string[], out: NodeJS.WritableStream): Pr
 
 function describe(file: string, result: Plates): string {
   if (result.plates.length === 0) return `${file}: no plate found`;
-  const plates = result.plates.map((p) => `${p.text} (${p.confidence.toFixed(2)}) at [${p.box.join(', ')}]${doubts(p.chars)}`);
+  const plates = result.plates.map(
+    (p) => `${p.text} (${p.confidence.toFixed(2)}) at [${p.box.join(', ')}]${doubts(p.chars)}`,
+  );
   return `${file}: ${plates.join('; ')}`;
 }
 
 /** ` in doubt: #1 浙 0.41 / 皖 0.38`, for the characters the reader was unsure of. */
 function doubts(chars: CharOut[]): string {
-  const unsure = chars.flatMap((c, i) => (c.uncertain ? [`#${i + 1} ${c.alternatives.map((a) => `${a.char} ${a.p.toFixed(2)}`).join(' / ')}`] : []));
+  const unsure = chars.flatMap((c, i) =>
+    c.uncertain ? [`#${i + 1} ${c.alternatives.map((a) => `${a.char} ${a.p.toFixed(2)}`).join(' / ')}`] : [],
+  );
   return unsure.length ? `, in doubt: ${unsure.join('; ')}` : '';
 }

@@ -7,7 +7,14 @@ import { listenForStop } from './start.js';
 function fakeProcess() {
   const emitter = new EventEmitter();
   const exits: number[] = [];
-  return { emitter, exits, source: { on: (s: NodeJS.Signals, l: (s: NodeJS.Signals) => void) => emitter.on(s, l), exit: (code: number) => void exits.push(code) } };
+  return {
+    emitter,
+    exits,
+    source: {
+      on: (s: NodeJS.Signals, l: (s: NodeJS.Signals) => void) => emitter.on(s, l),
+      exit: (code: number) => void exits.push(code),
+    },
+  };
 }
 
 const lines: string[] = [];

@@ -32,7 +32,8 @@ export async function runStart(loaded: LoadedConfig, args: string[], log: Logger
   const reason = await Promise.race([stopRequest, node.infra.fatal]);
   const failed = reason instanceof Error;
   if (failed) log.error(`stopping: ${reason.message}`);
-  else log.info(`stopping (${reason}): cameras, API, workers, queues, database, then Redis; Ctrl-C again to exit at once`);
+  else
+    log.info(`stopping (${reason}): cameras, API, workers, queues, database, then Redis; Ctrl-C again to exit at once`);
   const deadline = setTimeout(() => {
     log.error(`shutdown not finished after ${EXIT_DEADLINE_MS / 1000} s; exiting (children are killed on exit)`);
     process.exit(1);
@@ -46,11 +47,20 @@ export async function runStart(loaded: LoadedConfig, args: string[], log: Logger
 
 function parseRoles(args: string[]): NodeRole[] | undefined {
   const rolesArg = takeOption(args, '--roles');
-  if (args.length) throw new ConfigError(`start: unknown argument ${args[0]}; usage: vigil start [--config FILE] [--roles ${ROLES.join(',')}]`);
+  if (args.length)
+    throw new ConfigError(
+      `start: unknown argument ${args[0]}; usage: vigil start [--config FILE] [--roles ${ROLES.join(',')}]`,
+    );
   if (rolesArg === undefined) return undefined;
-  const roles = rolesArg.split(',').map((r) => r.trim()).filter(Boolean);
+  const roles = rolesArg
+    .split(',')
+    .map((r) => r.trim())
+    .filter(Boolean);
   const unknown = roles.filter((r) => !(ROLES as readonly string[]).includes(r));
-  if (unknown.length || !roles.length) throw new ConfigError(`--roles: unknown role ${unknown.join(', ') || '(none given)'}; expected some of ${ROLES.join(', ')}`);
+  if (unknown.length || !roles.length)
+    throw new ConfigError(
+      `--roles: unknown role ${unknown.join(', ') || '(none given)'}; expected some of ${ROLES.join(', ')}`,
+    );
   return roles as NodeRole[];
 }
 
@@ -61,7 +71,11 @@ export interface SignalSource {
 }
 
 /** Resolves with the first stop signal; a second one (not the same Ctrl-C forwarded) exits at once with 130. */
-export function listenForStop(log: Logger, source: SignalSource = process, repeatMs = REPEAT_MS): Promise<NodeJS.Signals> {
+export function listenForStop(
+  log: Logger,
+  source: SignalSource = process,
+  repeatMs = REPEAT_MS,
+): Promise<NodeJS.Signals> {
   let firstAt: number | null = null;
   return new Promise((resolve) => {
     const onSignal = (signal: NodeJS.Signals) => {
@@ -80,13 +94,20 @@ export function listenForStop(log: Logger, source: SignalSource = process, repea
 
 function printBanner(node: Running): void {
   const lines = ['', 'Vigil is running.'];
-  if (node.url) lines.push(`  command room:  ${node.url}/`, `  API:           ${node.url}/api/v1  (OpenAPI: ${node.url}/api/v1/openapi.json)`);
+  if (node.url)
+    lines.push(
+      `  command room:  ${node.url}/`,
+      `  API:           ${node.url}/api/v1  (OpenAPI: ${node.url}/api/v1/openapi.json)`,
+    );
   if (node.demo?.tokens.length) {
     lines.push('  demo tokens (new at every start; use as "Authorization: Bearer <token>"):');
     for (const t of node.demo.tokens) lines.push(`    ${t.role.padEnd(12)} ${t.name.padEnd(24)} ${t.token}`);
     if (node.url) {
       const unit = node.demo.tokens.find((t) => t.role === 'unit');
-      if (unit) lines.push(`  watch a unit's stream:  curl -N -H "Authorization: Bearer ${unit.token}" ${node.url}/api/v1/stream`);
+      if (unit)
+        lines.push(
+          `  watch a unit's stream:  curl -N -H "Authorization: Bearer ${unit.token}" ${node.url}/api/v1/stream`,
+        );
     }
   }
   lines.push('  stop with Ctrl-C', '');

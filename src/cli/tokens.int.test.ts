@@ -34,7 +34,10 @@ describe('vigil tokens create / audit verify with and without a running node', (
 
   const vigil = (args: string[], extra: NodeJS.ProcessEnv = {}): Promise<Result> =>
     new Promise((resolve) => {
-      const child = spawn(process.execPath, [bin, ...args], { env: { ...env, ...extra }, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [bin, ...args], {
+        env: { ...env, ...extra },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -70,7 +73,10 @@ describe('vigil tokens create / audit verify with and without a running node', (
   }
 
   const api = async (pathname: string, token: string, init: RequestInit = {}) => {
-    const res = await fetch(`${nodeUrl}/api/v1${pathname}`, { ...init, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } });
+    const res = await fetch(`${nodeUrl}/api/v1${pathname}`, {
+      ...init,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    });
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };
   };
 
@@ -78,7 +84,12 @@ describe('vigil tokens create / audit verify with and without a running node', (
     tmp = mkdtempSync(path.join(os.tmpdir(), 'vigil-tokens-'));
     writeFileSync(path.join(tmp, 'vigil.yaml'), yaml);
     // No REDIS_URL: the node starts its own redis-server in the data directory, shared with no other test.
-    env = { PATH: process.env.PATH, HOME: process.env.HOME, VIGIL_CONFIG: path.join(tmp, 'vigil.yaml'), VIGIL_DATA_DIR: path.join(tmp, 'data') };
+    env = {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      VIGIL_CONFIG: path.join(tmp, 'vigil.yaml'),
+      VIGIL_DATA_DIR: path.join(tmp, 'data'),
+    };
   });
   afterAll(async () => {
     if (node?.pid) {
@@ -91,72 +102,93 @@ describe('vigil tokens create / audit verify with and without a running node', (
     rmSync(tmp, { recursive: true, force: true });
   });
 
-  it('works both ways, and a token made while the node runs is live at once and survives a restart', { timeout: 400_000 }, async () => {
-    // Node stopped: the command opens the database itself.
-    const first = await vigil(['tokens', 'create', '--role', 'admin', '--name', 'first-admin']);
-    expect(first.stderr).toBe('');
-    expect(first.code).toBe(0);
-    admin = first.stdout.trim();
-    expect(admin).toMatch(/^vgl_/);
+  it(
+    'works both ways, and a token made while the node runs is live at once and survives a restart',
+    { timeout: 400_000 },
+    async () => {
+      // Node stopped: the command opens the database itself.
+      const first = await vigil(['tokens', 'create', '--role', 'admin', '--name', 'first-admin']);
+      expect(first.stderr).toBe('');
+      expect(first.code).toBe(0);
+      admin = first.stdout.trim();
+      expect(admin).toMatch(/^vgl_/);
 
-    await startNode();
-    // Running node, no token: refused, saying exactly what to do.
-    const refused = await vigil(['tokens', 'create', '--role', 'operator', '--name', 'desk 2']);
-    expect(refused.code).toBe(2);
-    expect(refused.stdout).toBe('');
-    expect(refused.stderr).toContain(`the node running as pid ${node!.pid}`);
-    expect(refused.stderr).toContain(`so this must go through its API at ${nodeUrl}`);
-    expect(refused.stderr).toContain("VIGIL_TOKEN=<admin token> vigil tokens create --role operator --name 'desk 2'");
+      await startNode();
+      // Running node, no token: refused, saying exactly what to do.
+      const refused = await vigil(['tokens', 'create', '--role', 'operator', '--name', 'desk 2']);
+      expect(refused.code).toBe(2);
+      expect(refused.stdout).toBe('');
+      expect(refused.stderr).toContain(`the node running as pid ${node!.pid}`);
+      expect(refused.stderr).toContain(`so this must go through its API at ${nodeUrl}`);
+      expect(refused.stderr).toContain("VIGIL_TOKEN=<admin token> vigil tokens create --role operator --name 'desk 2'");
 
-    // Through the API as the admin: the running node accepts the new token at once.
-    const made = await vigil(['tokens', 'create', '--role', 'operator', '--name', 'desk 2'], { VIGIL_TOKEN: admin });
-    expect(made.code).toBe(0);
-    expect(made.stderr).toContain(`through the running node at ${nodeUrl}`);
-    const operator = made.stdout.trim();
-    expect((await api('/cameras', operator)).status).toBe(200);
-    // A non-admin token is refused with the reason.
-    const notAdmin = await vigil(['tokens', 'create', '--role', 'operator', '--name', 'x'], { VIGIL_TOKEN: operator });
-    expect(notAdmin.code).toBe(1);
-    expect(notAdmin.stderr).toContain('VIGIL_TOKEN is not an admin token');
+      // Through the API as the admin: the running node accepts the new token at once.
+      const made = await vigil(['tokens', 'create', '--role', 'operator', '--name', 'desk 2'], { VIGIL_TOKEN: admin });
+      expect(made.code).toBe(0);
+      expect(made.stderr).toContain(`through the running node at ${nodeUrl}`);
+      const operator = made.stdout.trim();
+      expect((await api('/cameras', operator)).status).toBe(200);
+      // A non-admin token is refused with the reason.
+      const notAdmin = await vigil(['tokens', 'create', '--role', 'operator', '--name', 'x'], {
+        VIGIL_TOKEN: operator,
+      });
+      expect(notAdmin.code).toBe(1);
+      expect(notAdmin.stderr).toContain('VIGIL_TOKEN is not an admin token');
 
-    const verified = await vigil(['audit', 'verify'], { VIGIL_TOKEN: admin });
-    expect(verified.code).toBe(0);
-    expect(JSON.parse(verified.stdout)).toMatchObject({ brokenAt: null });
-    await stopNode();
+      const verified = await vigil(['audit', 'verify'], { VIGIL_TOKEN: admin });
+      expect(verified.code).toBe(0);
+      expect(JSON.parse(verified.stdout)).toMatchObject({ brokenAt: null });
+      await stopNode();
 
-    // Stopped again: what the node wrote is in the database, and audit verify opens it itself.
-    const local = await vigil(['audit', 'verify']);
-    expect(local.code).toBe(0);
-    const chain = JSON.parse(local.stdout) as { entries: number; brokenAt: number | null };
-    expect(chain.brokenAt).toBeNull();
-    expect(chain.entries).toBeGreaterThanOrEqual(2);
-    const db = await openDb({ dataDir: path.join(tmp, 'data') });
-    try {
-      const rows = await db.query<{ action: string; actor: string; details: { name: string } }>("select action, actor, details from audit_log where action = 'token.create' order by seq");
-      expect(rows.map((r) => [r.actor, r.details.name])).toEqual([
-        [`cli:${os.userInfo().username}`, 'first-admin'],
-        ['first-admin', 'desk 2'],
-      ]);
-    } finally {
-      await db.close();
-    }
-    await startNode();
-    expect((await api('/cameras', operator)).status).toBe(200);
-  });
+      // Stopped again: what the node wrote is in the database, and audit verify opens it itself.
+      const local = await vigil(['audit', 'verify']);
+      expect(local.code).toBe(0);
+      const chain = JSON.parse(local.stdout) as { entries: number; brokenAt: number | null };
+      expect(chain.brokenAt).toBeNull();
+      expect(chain.entries).toBeGreaterThanOrEqual(2);
+      const db = await openDb({ dataDir: path.join(tmp, 'data') });
+      try {
+        const rows = await db.query<{ action: string; actor: string; details: { name: string } }>(
+          "select action, actor, details from audit_log where action = 'token.create' order by seq",
+        );
+        expect(rows.map((r) => [r.actor, r.details.name])).toEqual([
+          [`cli:${os.userInfo().username}`, 'first-admin'],
+          ['first-admin', 'desk 2'],
+        ]);
+      } finally {
+        await db.close();
+      }
+      await startNode();
+      expect((await api('/cameras', operator)).status).toBe(200);
+    },
+  );
 
   it('lists tokens without secrets, revokes one (audited), and checks the body', { timeout: 200_000 }, async () => {
     if (!node) await startNode();
-    const second = (await vigil(['tokens', 'create', '--role', 'admin', '--name', 'second-admin'], { VIGIL_TOKEN: admin })).stdout.trim();
-    const unitless = await api('/admin/tokens', second, { method: 'POST', body: JSON.stringify({ role: 'unit', name: 'car 7' }) });
+    const second = (
+      await vigil(['tokens', 'create', '--role', 'admin', '--name', 'second-admin'], { VIGIL_TOKEN: admin })
+    ).stdout.trim();
+    const unitless = await api('/admin/tokens', second, {
+      method: 'POST',
+      body: JSON.stringify({ role: 'unit', name: 'car 7' }),
+    });
     expect(unitless.status).toBe(400);
     expect(JSON.stringify(unitless.body)).toContain('subject');
-    const created = await api('/admin/tokens', second, { method: 'POST', body: JSON.stringify({ role: 'unit', name: 'car 7', subject: 'u1' }) });
+    const created = await api('/admin/tokens', second, {
+      method: 'POST',
+      body: JSON.stringify({ role: 'unit', name: 'car 7', subject: 'u1' }),
+    });
     expect(created.status).toBe(201);
     const { id, token } = created.body as { id: string; token: string };
 
     const listed = await api('/admin/tokens', admin);
     const tokens = listed.body.tokens as Record<string, unknown>[];
-    expect(tokens.find((t) => t.id === id)).toMatchObject({ name: 'car 7', role: 'unit', subject: 'u1', revokedAt: null });
+    expect(tokens.find((t) => t.id === id)).toMatchObject({
+      name: 'car 7',
+      role: 'unit',
+      subject: 'u1',
+      revokedAt: null,
+    });
     expect(JSON.stringify(listed.body)).not.toContain(token);
     expect(JSON.stringify(listed.body)).not.toMatch(/token_hash|tokenHash/);
 

@@ -17,7 +17,12 @@ interface VerifyResult {
  * With the node stopped (or DATABASE_URL set) these open the database themselves; while the node runs
  * (it holds the embedded database) they go through its API as VIGIL_TOKEN, so the node sees the token at once.
  */
-export async function runTokens(loaded: LoadedConfig, args: string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream = process.stderr): Promise<number> {
+export async function runTokens(
+  loaded: LoadedConfig,
+  args: string[],
+  out: NodeJS.WritableStream,
+  err: NodeJS.WritableStream = process.stderr,
+): Promise<number> {
   const verify = takeFlag(args, '--verify-audit');
   const input = verify ? null : parseCreate(args);
   const target = await nodeOrDb(loaded, input ? exampleOf(input) : 'vigil audit verify');
@@ -30,7 +35,10 @@ export async function runTokens(loaded: LoadedConfig, args: string[], out: NodeJ
       return 0;
     }
     if (verify) return printVerify(await new AuditRepo(target.db).verify(), out);
-    const { token } = await createToken(new TokenRepo(target.db), input as TokenCreate, { name: `cli:${os.userInfo().username}`, role: 'admin' });
+    const { token } = await createToken(new TokenRepo(target.db), input as TokenCreate, {
+      name: `cli:${os.userInfo().username}`,
+      role: 'admin',
+    });
     out.write(`${token}\n`);
     return 0;
   } catch (e) {
@@ -45,12 +53,20 @@ export async function runTokens(loaded: LoadedConfig, args: string[], out: NodeJ
 }
 
 function parseCreate(args: string[]): TokenCreate {
-  const raw = { role: takeOption(args, '--role'), name: takeOption(args, '--name'), subject: takeOption(args, '--subject') };
+  const raw = {
+    role: takeOption(args, '--role'),
+    name: takeOption(args, '--name'),
+    subject: takeOption(args, '--subject'),
+  };
   const parsed = tokenCreateSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const flag = `--${String(issue.path[0] ?? 'role')}`;
-    throw new ConfigError(raw[issue.path[0] as keyof typeof raw] === undefined && flag !== '--subject' ? `${flag} is required (${issue.message})` : `${flag}: ${issue.message}`);
+    throw new ConfigError(
+      raw[issue.path[0] as keyof typeof raw] === undefined && flag !== '--subject'
+        ? `${flag} is required (${issue.message})`
+        : `${flag}: ${issue.message}`,
+    );
   }
   return parsed.data;
 }

@@ -11,7 +11,8 @@ import { toUserView, type UserView } from '../accounts/views.js';
 import { takeOption } from './args.js';
 import { NodeApiError, nodeOrDb, type AdminTarget } from './node-or-db.js';
 
-const USAGE = 'vigil users create --role ROLE [--role ROLE...] [--name "Display Name"] [--subject ID] [--district D...] [--camera C...] USERNAME';
+const USAGE =
+  'vigil users create --role ROLE [--role ROLE...] [--name "Display Name"] [--subject ID] [--district D...] [--camera C...] USERNAME';
 
 function takeAll(args: string[], name: string): string[] {
   const out: string[] = [];
@@ -28,12 +29,20 @@ function parseCreate(args: string[]): UserCreate {
   const [username, ...rest] = args;
   if (!username || rest.length) throw new ConfigError(`usage: ${USAGE}`);
   if (!roles.length) throw new ConfigError(`--role is required (one or more of the roles): ${USAGE}`);
-  const raw = { username, displayName: displayName ?? username, roles, subject, scope: districts.length || cameras.length ? { districts, cameras } : null };
+  const raw = {
+    username,
+    displayName: displayName ?? username,
+    roles,
+    subject,
+    scope: districts.length || cameras.length ? { districts, cameras } : null,
+  };
   const parsed = userCreateSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const field = String(issue.path[0] ?? 'username');
-    throw new ConfigError(`${field === 'username' ? 'USERNAME' : `--${field === 'displayName' ? 'name' : field}`}: ${issue.message}`);
+    throw new ConfigError(
+      `${field === 'username' ? 'USERNAME' : `--${field === 'displayName' ? 'name' : field}`}: ${issue.message}`,
+    );
   }
   return parsed.data;
 }
@@ -41,7 +50,13 @@ function parseCreate(args: string[]): UserCreate {
 const quote = (s: string) => (/^[\w.:@/-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
 const cliActor = () => ({ name: `cli:${os.userInfo().username}`, role: 'admin' });
 
-export async function runUsers(loaded: LoadedConfig, sub: string, args: string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream = process.stderr): Promise<number> {
+export async function runUsers(
+  loaded: LoadedConfig,
+  sub: string,
+  args: string[],
+  out: NodeJS.WritableStream,
+  err: NodeJS.WritableStream = process.stderr,
+): Promise<number> {
   // The command as the user would retype it (for the message that says how to go through the node).
   const example = ['vigil', 'users', sub, ...args.map(quote)].join(' ');
   const input = sub === 'create' ? parseCreate(args) : null;
@@ -64,10 +79,19 @@ export async function runUsers(loaded: LoadedConfig, sub: string, args: string[]
 
 const accountsOf = (loaded: LoadedConfig): AccountsConfig => loaded.config.accounts ?? accountsSchema.parse({});
 
-async function run(target: AdminTarget, sub: string, input: UserCreate | null, username: string | undefined, out: NodeJS.WritableStream, cfg: AccountsConfig): Promise<number> {
+async function run(
+  target: AdminTarget,
+  sub: string,
+  input: UserCreate | null,
+  username: string | undefined,
+  out: NodeJS.WritableStream,
+  cfg: AccountsConfig,
+): Promise<number> {
   const printPassword = (user: UserView, password: string) => {
     out.write(`${password}\n`);
-    process.stderr.write(`one-time password of ${user.username} (${user.roles.join(', ')}): shown once; it must be changed at the first sign-in\n`);
+    process.stderr.write(
+      `one-time password of ${user.username} (${user.roles.join(', ')}): shown once; it must be changed at the first sign-in\n`,
+    );
     return 0;
   };
   if (target.kind === 'node') {
@@ -85,7 +109,10 @@ async function run(target: AdminTarget, sub: string, input: UserCreate | null, u
     if (sub === 'list') return list((await api.call<{ users: UserView[] }>('GET', '/users')).users, out);
     const u = await find();
     if (sub === 'reset-password') {
-      const reset = await api.call<{ user: UserView; oneTimePassword: string }>('POST', `/users/${u.id}/password-reset`);
+      const reset = await api.call<{ user: UserView; oneTimePassword: string }>(
+        'POST',
+        `/users/${u.id}/password-reset`,
+      );
       return printPassword(reset.user, reset.oneTimePassword);
     }
     if (sub === 'unlock') {
@@ -99,7 +126,11 @@ async function run(target: AdminTarget, sub: string, input: UserCreate | null, u
     const made = await createUser(ctx, input!, cliActor());
     return printPassword(toUserView(made.user, new Date()), made.oneTimePassword);
   }
-  if (sub === 'list') return list((await ctx.users.list()).map((u) => toUserView(u, new Date())), out);
+  if (sub === 'list')
+    return list(
+      (await ctx.users.list()).map((u) => toUserView(u, new Date())),
+      out,
+    );
   const user = await ctx.users.byUsername(username!);
   if (!user) throw new ConfigError(`no user ${username}`);
   if (sub === 'reset-password') {
@@ -115,8 +146,15 @@ async function run(target: AdminTarget, sub: string, input: UserCreate | null, u
 
 function list(users: UserView[], out: NodeJS.WritableStream): number {
   for (const u of users) {
-    const flags = [u.disabledAt ? 'disabled' : '', u.lockedUntil ? `locked until ${u.lockedUntil}` : '', u.mustChangePassword ? 'first password' : '', u.totpEnabled ? 'totp' : ''].filter(Boolean);
-    out.write(`${u.username.padEnd(20)} ${u.roles.join(',').padEnd(24)} ${u.displayName}${flags.length ? `  (${flags.join(', ')})` : ''}\n`);
+    const flags = [
+      u.disabledAt ? 'disabled' : '',
+      u.lockedUntil ? `locked until ${u.lockedUntil}` : '',
+      u.mustChangePassword ? 'first password' : '',
+      u.totpEnabled ? 'totp' : '',
+    ].filter(Boolean);
+    out.write(
+      `${u.username.padEnd(20)} ${u.roles.join(',').padEnd(24)} ${u.displayName}${flags.length ? `  (${flags.join(', ')})` : ''}\n`,
+    );
   }
   return 0;
 }

@@ -3,10 +3,16 @@ import { fairTargets, planAssignment, type AssignHolder, type AssignInput, type 
 
 const node = (instance: string, capacity = 10, stopping = false): AssignNode => ({ instance, capacity, stopping });
 const cams = (n: number) => Array.from({ length: n }, (_, i) => `cam-${String(i + 1).padStart(2, '0')}`);
-const held = (entries: Record<string, string>, since = 1000): Map<string, AssignHolder> => new Map(Object.entries(entries).map(([c, instance], i) => [c, { instance, since: since + i }]));
+const held = (entries: Record<string, string>, since = 1000): Map<string, AssignHolder> =>
+  new Map(Object.entries(entries).map(([c, instance], i) => [c, { instance, since: since + i }]));
 
 /** Runs every node's plan on one shared view until nothing changes, applying releases before acquisitions (as leases do). */
-function settle(nodes: AssignNode[], cameras: string[], start: Map<string, AssignHolder>, rounds = 50): Map<string, AssignHolder> {
+function settle(
+  nodes: AssignNode[],
+  cameras: string[],
+  start: Map<string, AssignHolder>,
+  rounds = 50,
+): Map<string, AssignHolder> {
   const holders = new Map(start);
   for (let round = 0; round < rounds; round++) {
     let changed = false;
@@ -32,7 +38,11 @@ const counts = (holders: Map<string, AssignHolder>) => {
 
 describe('fairTargets', () => {
   it('splits by capacity and never above it', () => {
-    expect(Object.fromEntries(fairTargets([node('a', 10), node('b', 10), node('c', 10)], 7))).toEqual({ a: 3, b: 2, c: 2 });
+    expect(Object.fromEntries(fairTargets([node('a', 10), node('b', 10), node('c', 10)], 7))).toEqual({
+      a: 3,
+      b: 2,
+      c: 2,
+    });
     expect(Object.fromEntries(fairTargets([node('a', 2), node('b', 6)], 8))).toEqual({ a: 2, b: 6 });
     expect(Object.fromEntries(fairTargets([node('a', 2), node('b', 6)], 4))).toEqual({ a: 1, b: 3 });
     expect(Object.fromEntries(fairTargets([node('a', 2), node('b', 1)], 9))).toEqual({ a: 2, b: 1 });
@@ -44,7 +54,14 @@ describe('fairTargets', () => {
 });
 
 describe('planAssignment', () => {
-  const base = (over: Partial<AssignInput>): AssignInput => ({ self: 'a', nodes: [node('a'), node('b')], cameras: cams(4), holders: new Map(), mayRebalance: false, ...over });
+  const base = (over: Partial<AssignInput>): AssignInput => ({
+    self: 'a',
+    nodes: [node('a'), node('b')],
+    cameras: cams(4),
+    holders: new Map(),
+    mayRebalance: false,
+    ...over,
+  });
 
   it('shares free cameras between the nodes without both asking for the same one', () => {
     const a = planAssignment(base({ self: 'a' }));
@@ -57,7 +74,10 @@ describe('planAssignment', () => {
   it('hands back disabled or removed cameras at once, and everything when stopping', () => {
     const holders = held({ 'cam-01': 'a', 'cam-09': 'a', 'cam-02': 'b' });
     expect(planAssignment(base({ holders })).release).toEqual(['cam-09']);
-    expect(planAssignment(base({ holders, nodes: [node('a', 10, true), node('b')] })).release.sort()).toEqual(['cam-01', 'cam-09']);
+    expect(planAssignment(base({ holders, nodes: [node('a', 10, true), node('b')] })).release.sort()).toEqual([
+      'cam-01',
+      'cam-09',
+    ]);
   });
 
   it('never holds more than its capacity', () => {
@@ -85,13 +105,27 @@ describe('planAssignment', () => {
 
   it('hands on a camera that runs badly before a healthy one', () => {
     const holders = held({ 'cam-01': 'a', 'cam-02': 'a', 'cam-03': 'a', 'cam-04': 'a' });
-    expect(planAssignment(base({ holders, mayRebalance: true, unwell: new Set(['cam-02']) })).release).toEqual(['cam-02']);
+    expect(planAssignment(base({ holders, mayRebalance: true, unwell: new Set(['cam-02']) })).release).toEqual([
+      'cam-02',
+    ]);
   });
 
   it('does not churn cameras within one of the fair share', () => {
     const nodes = [node('a'), node('b'), node('c')];
-    const holders = held({ 'cam-01': 'a', 'cam-02': 'a', 'cam-03': 'b', 'cam-04': 'b', 'cam-05': 'c', 'cam-06': 'c', 'cam-07': 'c' });
-    for (const self of ['a', 'b', 'c']) expect(planAssignment({ self, nodes, cameras: cams(7), holders, mayRebalance: true })).toMatchObject({ acquire: [], release: [] });
+    const holders = held({
+      'cam-01': 'a',
+      'cam-02': 'a',
+      'cam-03': 'b',
+      'cam-04': 'b',
+      'cam-05': 'c',
+      'cam-06': 'c',
+      'cam-07': 'c',
+    });
+    for (const self of ['a', 'b', 'c'])
+      expect(planAssignment({ self, nodes, cameras: cams(7), holders, mayRebalance: true })).toMatchObject({
+        acquire: [],
+        release: [],
+      });
   });
 
   it('settles to a fair share when a node joins, and every camera is held after a node dies', () => {

@@ -45,7 +45,9 @@ function rank(cameraId: string, instance: string): string {
 
 /** Each node's whole-camera share, proportional to capacity and never above it; the remainder to the least loaded. */
 export function fairTargets(nodes: readonly AssignNode[], cameras: number): Map<string, number> {
-  const active = nodes.filter((n) => !n.stopping && n.capacity > 0).sort((a, b) => a.instance.localeCompare(b.instance));
+  const active = nodes
+    .filter((n) => !n.stopping && n.capacity > 0)
+    .sort((a, b) => a.instance.localeCompare(b.instance));
   const targets = new Map(active.map((n) => [n.instance, 0]));
   for (let i = 0; i < cameras; i++) {
     let best: AssignNode | null = null;
@@ -67,8 +69,17 @@ function exactShare(node: AssignNode, nodes: readonly AssignNode[], cameras: num
 }
 
 /** The camera to hand on first: one that runs badly, else the one held for the shortest time. */
-function cheapestToMove(mine: string[], holders: ReadonlyMap<string, AssignHolder>, unwell: ReadonlySet<string>): string[] {
-  return [...mine].sort((a, b) => Number(unwell.has(b)) - Number(unwell.has(a)) || (holders.get(b)?.since ?? 0) - (holders.get(a)?.since ?? 0) || a.localeCompare(b));
+function cheapestToMove(
+  mine: string[],
+  holders: ReadonlyMap<string, AssignHolder>,
+  unwell: ReadonlySet<string>,
+): string[] {
+  return [...mine].sort(
+    (a, b) =>
+      Number(unwell.has(b)) - Number(unwell.has(a)) ||
+      (holders.get(b)?.since ?? 0) - (holders.get(a)?.since ?? 0) ||
+      a.localeCompare(b),
+  );
 }
 
 export function planAssignment(input: AssignInput): AssignPlan {
@@ -81,7 +92,11 @@ export function planAssignment(input: AssignInput): AssignPlan {
   // Disabled or removed cameras go back at once; so does everything when this node stops or is unknown.
   if (!me || me.stopping) return { acquire: [], release: mineAll, targets };
   const release = mineAll.filter((id) => !enabled.has(id));
-  let mine = cheapestToMove(mineAll.filter((id) => enabled.has(id)), holders, unwell);
+  let mine = cheapestToMove(
+    mineAll.filter((id) => enabled.has(id)),
+    holders,
+    unwell,
+  );
   if (mine.length > me.capacity) {
     release.push(...mine.slice(0, mine.length - me.capacity));
     mine = mine.slice(mine.length - me.capacity);
@@ -89,7 +104,8 @@ export function planAssignment(input: AssignInput): AssignPlan {
 
   const active = nodes.filter((n) => !n.stopping && n.capacity > 0);
   const held = new Map(active.map((n) => [n.instance, 0]));
-  for (const [id, h] of holders) if (enabled.has(id) && held.has(h.instance)) held.set(h.instance, (held.get(h.instance) as number) + 1);
+  for (const [id, h] of holders)
+    if (enabled.has(id) && held.has(h.instance)) held.set(h.instance, (held.get(h.instance) as number) + 1);
   held.set(self, mine.length);
 
   // Free cameras go to the nodes furthest below their target, then to any with room; each camera's own node order breaks ties.
@@ -101,7 +117,10 @@ export function planAssignment(input: AssignInput): AssignPlan {
     const below = active.filter((n) => room(n, targets.get(n.instance) ?? 0));
     const chosen = below.length
       ? order(below, (n) => (targets.get(n.instance) ?? 0) - (held.get(n.instance) as number))
-      : order(active.filter((n) => room(n, n.capacity)), (n) => 1 - (held.get(n.instance) as number) / n.capacity);
+      : order(
+          active.filter((n) => room(n, n.capacity)),
+          (n) => 1 - (held.get(n.instance) as number) / n.capacity,
+        );
     if (!chosen) break;
     held.set(chosen.instance, (held.get(chosen.instance) as number) + 1);
     if (chosen.instance === self) acquire.push(cameraId);
@@ -110,7 +129,9 @@ export function planAssignment(input: AssignInput): AssignPlan {
   // Rebalancing: one camera at a time, only from a node more than a camera above its share to one more than a camera below.
   if (input.mayRebalance && !acquire.length && mine.length) {
     const over = mine.length > Math.ceil(exactShare(me, nodes, cameras.length));
-    const someoneBelow = active.some((n) => n.instance !== self && (held.get(n.instance) as number) < Math.floor(exactShare(n, nodes, cameras.length)));
+    const someoneBelow = active.some(
+      (n) => n.instance !== self && (held.get(n.instance) as number) < Math.floor(exactShare(n, nodes, cameras.length)),
+    );
     if (over && someoneBelow) release.push(mine[0]);
   }
   return { acquire, release, targets };

@@ -96,7 +96,9 @@ export class ClusterNode implements FenceSource {
     this.d.keepalive?.start(this.record(), beatAt);
     this.timer = setInterval(() => this.onTimer(), this.o.renewMs);
     if (this.leasing) this.unwatch = this.d.inventory.onChange(() => setImmediate(() => this.onTimer()));
-    this.d.log.info(`node ${this.o.nodeId} (${this.instance.slice(0, 8)}): roles ${this.o.roles.join(',')}, capacity ${this.o.capacity} cameras`);
+    this.d.log.info(
+      `node ${this.o.nodeId} (${this.instance.slice(0, 8)}): roles ${this.o.roles.join(',')}, capacity ${this.o.capacity} cameras`,
+    );
   }
 
   /** Hands every camera back at once (stops it, then releases the lease) and leaves the registry. */
@@ -111,7 +113,9 @@ export class ClusterNode implements FenceSource {
     await Promise.all([...this.held.keys()].map((id) => this.handBack(id, 'node stopping')));
     await Promise.all([...this.chains.values()]);
     await this.d.keepalive?.stop();
-    await this.d.registry.remove(this.instance).catch((err: Error) => this.d.log.warn(`leaving the node registry: ${err.message}`));
+    await this.d.registry
+      .remove(this.instance)
+      .catch((err: Error) => this.d.log.warn(`leaving the node registry: ${err.message}`));
   }
 
   fenceFor(cameraId: string): Fence | null {
@@ -144,13 +148,19 @@ export class ClusterNode implements FenceSource {
       this.lastGoodTick = Date.now();
     } catch (err) {
       // Once per outage, not once per tick.
-      if (!this.failing) this.d.log.warn(`cluster: cannot renew leases or beat (${(err as Error).message}); cameras stop when their leases run out`);
+      if (!this.failing)
+        this.d.log.warn(
+          `cluster: cannot renew leases or beat (${(err as Error).message}); cameras stop when their leases run out`,
+        );
       this.failing = (err as Error).message;
     }
     this.d.onHeld?.(this.held.size);
     const took = Date.now() - began;
     // Only a round as long as the heartbeat is news: with the keep-alive thread, a slow main thread plans late but keeps its cameras.
-    if (took > this.o.heartbeatMs) this.d.log.warn(`cluster: a round took ${took} ms (heartbeat ${this.o.heartbeatMs} ms, every ${this.o.renewMs} ms): this node is overloaded or Redis is slow`);
+    if (took > this.o.heartbeatMs)
+      this.d.log.warn(
+        `cluster: a round took ${took} ms (heartbeat ${this.o.heartbeatMs} ms, every ${this.o.renewMs} ms): this node is overloaded or Redis is slow`,
+      );
   }
 
   /** Why this node cannot hold camera leases now (the readiness check), or null when it can. */
@@ -173,7 +183,8 @@ export class ClusterNode implements FenceSource {
     for (const h of held) {
       // Not awaited: the stop queues behind a start that may still be loading models.
       if (lost.has(h.lease.cameraId)) void this.drop(h.lease.cameraId, 'lease lost (expired or taken over)');
-      else if (this.held.get(h.lease.cameraId) === h) h.validUntil = started + Math.min(this.o.heartbeatMs, this.o.leaseMs);
+      else if (this.held.get(h.lease.cameraId) === h)
+        h.validUntil = started + Math.min(this.o.heartbeatMs, this.o.leaseMs);
     }
   }
 
@@ -190,7 +201,9 @@ export class ClusterNode implements FenceSource {
       self: this.instance,
       nodes: nodes.map((n) => ({ instance: n.instance, capacity: n.capacity, stopping: n.stopping })),
       cameras,
-      holders: new Map([...holders].filter(([id]) => !dead.has(id)).map(([id, l]) => [id, { instance: l.instance, since: l.since }])),
+      holders: new Map(
+        [...holders].filter(([id]) => !dead.has(id)).map(([id, l]) => [id, { instance: l.instance, since: l.since }]),
+      ),
       unwell: this.d.unwell?.() ?? new Set(),
       mayRebalance: now - this.lastMove >= this.o.rebalanceMs,
     });
@@ -208,13 +221,23 @@ export class ClusterNode implements FenceSource {
     const camera = this.d.inventory.get(cameraId);
     if (!camera || this.held.has(cameraId)) return;
     const started = Date.now();
-    const lease = await this.d.store.acquire(cameraId, { nodeId: this.o.nodeId, instance: this.instance }, started, deadHolder);
+    const lease = await this.d.store.acquire(
+      cameraId,
+      { nodeId: this.o.nodeId, instance: this.instance },
+      started,
+      deadHolder,
+    );
     if (!lease) return; // another node was first (or this node's heartbeat lapsed)
     // Ours no longer than our heartbeat surely lives: others may take the camera once it is gone.
-    const validUntil = Math.min(started + this.o.leaseMs, this.d.keepalive?.heartbeatValidUntil() ?? this.beatValidUntil);
+    const validUntil = Math.min(
+      started + this.o.leaseMs,
+      this.d.keepalive?.heartbeatValidUntil() ?? this.beatValidUntil,
+    );
     this.held.set(cameraId, { lease, validUntil, version: camera.version, leaving: false });
     this.d.keepalive?.hold(lease, validUntil);
-    this.d.log.info(`camera ${cameraId}: leased (token ${lease.token}${deadHolder ? `, taken from dead instance ${deadHolder.slice(0, 8)}` : ''})`);
+    this.d.log.info(
+      `camera ${cameraId}: leased (token ${lease.token}${deadHolder ? `, taken from dead instance ${deadHolder.slice(0, 8)}` : ''})`,
+    );
     // Not awaited: loading models can take longer than a lease, and the ticks must go on renewing meanwhile.
     void this.queue(cameraId, () => this.runAll((r) => r.start(camera.config), cameraId));
   }
@@ -229,7 +252,11 @@ export class ClusterNode implements FenceSource {
       if (this.held.get(cameraId) !== h) return; // lost meanwhile: nothing of ours to release
       this.held.delete(cameraId);
       this.d.keepalive?.drop(cameraId);
-      await this.d.store.release(h.lease).catch((err: Error) => this.d.log.warn(`camera ${cameraId}: release failed (${err.message}); it frees when the lease runs out`));
+      await this.d.store
+        .release(h.lease)
+        .catch((err: Error) =>
+          this.d.log.warn(`camera ${cameraId}: release failed (${err.message}); it frees when the lease runs out`),
+        );
       this.d.log.info(`camera ${cameraId}: handed back (${why})`);
     });
   }
@@ -267,7 +294,11 @@ export class ClusterNode implements FenceSource {
   }
 
   private async runAll(step: (r: CameraRunner) => Promise<void>, cameraId: string): Promise<void> {
-    await Promise.all(this.d.runners.map((r) => step(r).catch((err: Error) => this.d.log.error(`camera ${cameraId}: ${r.name}: ${err.message}`))));
+    await Promise.all(
+      this.d.runners.map((r) =>
+        step(r).catch((err: Error) => this.d.log.error(`camera ${cameraId}: ${r.name}: ${err.message}`)),
+      ),
+    );
   }
 
   /** Called by the keep-alive thread's owner with the leases it found gone. */
@@ -282,6 +313,18 @@ export class ClusterNode implements FenceSource {
 
   private record(): NodeRecord {
     const { nodeId, roles, capacity, version, host, pid } = this.o;
-    return { nodeId, instance: this.instance, roles, capacity, version, host, pid, startedAt: this.startedAt, heartbeatAt: Date.now(), cameras: [...this.held.keys()].sort(), stopping: this.stopping };
+    return {
+      nodeId,
+      instance: this.instance,
+      roles,
+      capacity,
+      version,
+      host,
+      pid,
+      startedAt: this.startedAt,
+      heartbeatAt: Date.now(),
+      cameras: [...this.held.keys()].sort(),
+      stopping: this.stopping,
+    };
   }
 }

@@ -6,8 +6,14 @@ import type { LeaseStore } from './lease-store.js';
 /** A write from a node that lost the camera's lease (it stalled past it, and another node took the camera over). */
 export class StaleFenceError extends UnrecoverableError {
   override name = 'StaleFenceError';
-  constructor(readonly cameraId: string, readonly fence: Fence, readonly current: number) {
-    super(`stale fencing token: camera ${cameraId} event from node ${fence.nodeId} with token ${fence.token}, but the camera's current token is ${current}; refused`);
+  constructor(
+    readonly cameraId: string,
+    readonly fence: Fence,
+    readonly current: number,
+  ) {
+    super(
+      `stale fencing token: camera ${cameraId} event from node ${fence.nodeId} with token ${fence.token}, but the camera's current token is ${current}; refused`,
+    );
   }
 }
 

@@ -30,7 +30,10 @@ export class FencedQueueSet extends QueueSet {
     if (!fence) {
       this.dropped++;
       // Throttled: a camera that just lost its lease may still have a few frames in hand.
-      if (Date.now() - this.warnedAt > 10_000) this.log.warn(`camera ${cameraId}: ${name} event not sent, this node no longer holds the camera (${this.dropped} so far)`);
+      if (Date.now() - this.warnedAt > 10_000)
+        this.log.warn(
+          `camera ${cameraId}: ${name} event not sent, this node no longer holds the camera (${this.dropped} so far)`,
+        );
       this.warnedAt = Date.now();
       return;
     }

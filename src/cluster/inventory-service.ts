@@ -32,8 +32,14 @@ export class CameraInventoryService {
   /** Adds a camera (or brings back a removed one under its id); a live camera with the id is a conflict. */
   async add(raw: unknown, by: Principal, why: string): Promise<InventoryCamera> {
     const camera = cameraSchema.parse(raw);
-    const added = await this.d.cameras.add(camera, { actor: by.name, role: by.role, action: 'camera.add', details: { camera: forAudit(camera), why } });
-    if (!added) throw new ConflictError(`camera ${camera.id} exists already: change it with PATCH /cameras/${camera.id}`);
+    const added = await this.d.cameras.add(camera, {
+      actor: by.name,
+      role: by.role,
+      action: 'camera.add',
+      details: { camera: forAudit(camera), why },
+    });
+    if (!added)
+      throw new ConflictError(`camera ${camera.id} exists already: change it with PATCH /cameras/${camera.id}`);
     await this.announce(camera.id, 'added', added.version);
     return added;
   }
@@ -43,9 +49,24 @@ export class CameraInventoryService {
     const patch = cameraPatchSchema.parse(raw);
     const before = await this.d.cameras.find(id);
     if (!before || before.removedAt) throw new NotFoundError(`camera ${id} not found`);
-    const merged = cameraSchema.parse({ ...before.config, ...patch, id, analysis: { ...before.config.analysis, ...(patch.analysis ?? {}) } });
-    const action = before.config.enabled && !merged.enabled ? 'camera.disable' : !before.config.enabled && merged.enabled ? 'camera.enable' : 'camera.change';
-    const after = await this.d.cameras.replace(merged, { actor: by.name, role: by.role, action, details: { before: forAudit(before.config), after: forAudit(merged), why } });
+    const merged = cameraSchema.parse({
+      ...before.config,
+      ...patch,
+      id,
+      analysis: { ...before.config.analysis, ...(patch.analysis ?? {}) },
+    });
+    const action =
+      before.config.enabled && !merged.enabled
+        ? 'camera.disable'
+        : !before.config.enabled && merged.enabled
+          ? 'camera.enable'
+          : 'camera.change';
+    const after = await this.d.cameras.replace(merged, {
+      actor: by.name,
+      role: by.role,
+      action,
+      details: { before: forAudit(before.config), after: forAudit(merged), why },
+    });
     if (!after) throw new NotFoundError(`camera ${id} not found`);
     await this.announce(id, 'changed', after.version);
     return after;
@@ -53,7 +74,12 @@ export class CameraInventoryService {
 
   /** Removes a camera: its node stops it at once; its reads, alerts and footage stay. */
   async remove(id: string, by: Principal, why: string): Promise<InventoryCamera> {
-    const removed = await this.d.cameras.remove(id, { actor: by.name, role: by.role, action: 'camera.remove', details: { why } });
+    const removed = await this.d.cameras.remove(id, {
+      actor: by.name,
+      role: by.role,
+      action: 'camera.remove',
+      details: { why },
+    });
     if (!removed) throw new NotFoundError(`camera ${id} not found`);
     await this.announce(id, 'removed', removed.version);
     return removed;
@@ -61,8 +87,12 @@ export class CameraInventoryService {
 
   /** Committed already: a lost announcement only delays the change until each node's next periodic read. */
   private async announce(cameraId: string, change: 'added' | 'changed' | 'removed', version: number): Promise<void> {
-    await this.d.bus.publish({ type: 'camera-changed', cameraId, change, version, at: Date.now() }).catch((err: Error) => {
-      this.d.log.warn(`camera ${cameraId}: change saved but not announced (${err.message}); nodes pick it up at their next inventory read`);
-    });
+    await this.d.bus
+      .publish({ type: 'camera-changed', cameraId, change, version, at: Date.now() })
+      .catch((err: Error) => {
+        this.d.log.warn(
+          `camera ${cameraId}: change saved but not announced (${err.message}); nodes pick it up at their next inventory read`,
+        );
+      });
   }
 }

@@ -49,7 +49,8 @@ export class CameraInventory {
         this.again = false;
         try {
           const fresh = new Map((await this.d.cameras.inventory()).map((c) => [c.config.id, c]));
-          const changed = fresh.size !== this.byId.size || [...fresh].some(([id, c]) => this.byId.get(id)?.version !== c.version);
+          const changed =
+            fresh.size !== this.byId.size || [...fresh].some(([id, c]) => this.byId.get(id)?.version !== c.version);
           this.byId = fresh;
           if (changed) for (const l of this.listeners) l();
         } catch (err) {

@@ -9,7 +9,19 @@ import { nodeKey, NodeRegistry, type NodeRecord } from './node-registry.js';
 
 const HEARTBEAT_MS = 1000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const record: NodeRecord = { nodeId: 'node-k', instance: 'k-1', roles: ['cameras'], capacity: 2, cameras: [], version: '0', host: 'h', pid: 1, startedAt: 1, heartbeatAt: 1, stopping: false };
+const record: NodeRecord = {
+  nodeId: 'node-k',
+  instance: 'k-1',
+  roles: ['cameras'],
+  capacity: 2,
+  cameras: [],
+  version: '0',
+  host: 'h',
+  pid: 1,
+  startedAt: 1,
+  heartbeatAt: 1,
+  stopping: false,
+};
 
 describe('Keepalive (worker thread, real Redis)', () => {
   let redis: Redis;
@@ -22,7 +34,15 @@ describe('Keepalive (worker thread, real Redis)', () => {
     prefix = `${freshPrefix('keepalive')}:cluster`;
     const beatAt = Date.now();
     await new NodeRegistry(redis, prefix, HEARTBEAT_MS).beat(record);
-    keepalive = new Keepalive({ connection: cloneableConnection(redis.options), prefix, heartbeatMs: HEARTBEAT_MS, leaseMs: 5000, renewMs: 200, maxLeases: 2, onLost: (ids) => lost.push(...ids) });
+    keepalive = new Keepalive({
+      connection: cloneableConnection(redis.options),
+      prefix,
+      heartbeatMs: HEARTBEAT_MS,
+      leaseMs: 5000,
+      renewMs: 200,
+      maxLeases: 2,
+      onLost: (ids) => lost.push(...ids),
+    });
     keepalive.start(record, beatAt);
   });
 
@@ -58,7 +78,12 @@ describe('Keepalive (worker thread, real Redis)', () => {
     keepalive.hold(lease!, Math.min(Date.now() + 5000, keepalive.heartbeatValidUntil()));
     await sleep(300);
     // As a takeover leaves it: the lease names another holder, with a newer token.
-    await redis.set(`${prefix}:lease:cam-2`, JSON.stringify({ nodeId: 'node-o', instance: 'o-1', token: lease!.token + 1, since: Date.now() }), 'PX', 5000);
+    await redis.set(
+      `${prefix}:lease:cam-2`,
+      JSON.stringify({ nodeId: 'node-o', instance: 'o-1', token: lease!.token + 1, since: Date.now() }),
+      'PX',
+      5000,
+    );
     const takenAt = Date.now();
     await expect.poll(() => lost.includes('cam-2'), { timeout: 3000, interval: 50 }).toBe(true);
     const frozen = keepalive.validUntil('cam-2');

@@ -29,8 +29,24 @@ export interface KeepaliveRound {
 
 /** The plain fields of a connection's options: functions (retry strategies) cannot cross to a thread. */
 export function cloneableConnection(options: RedisOptions): Partial<RedisOptions> {
-  const keys = ['host', 'port', 'path', 'username', 'password', 'db', 'tls', 'sentinels', 'name', 'role', 'sentinelUsername', 'sentinelPassword', 'family'] as const;
-  return Object.fromEntries(keys.filter((k) => options[k] !== undefined).map((k) => [k, options[k]])) as Partial<RedisOptions>;
+  const keys = [
+    'host',
+    'port',
+    'path',
+    'username',
+    'password',
+    'db',
+    'tls',
+    'sentinels',
+    'name',
+    'role',
+    'sentinelUsername',
+    'sentinelPassword',
+    'family',
+  ] as const;
+  return Object.fromEntries(
+    keys.filter((k) => options[k] !== undefined).map((k) => [k, options[k]]),
+  ) as Partial<RedisOptions>;
 }
 
 export class Keepalive {
@@ -51,7 +67,16 @@ export class Keepalive {
     this.free = Array.from({ length: o.maxLeases }, (_, i) => i);
     const { connection, prefix, heartbeatMs, leaseMs, renewMs } = o;
     this.worker = new Worker(new URL('./keepalive.worker.mjs', import.meta.url), {
-      workerData: { connection, prefix, heartbeatMs, leaseMs, renewMs, slots, heartbeatSlot: this.heartbeatSlot, renewLua: RENEW_LUA },
+      workerData: {
+        connection,
+        prefix,
+        heartbeatMs,
+        leaseMs,
+        renewMs,
+        slots,
+        heartbeatSlot: this.heartbeatSlot,
+        renewLua: RENEW_LUA,
+      },
     });
     this.worker.on('message', (m: { type: 'round'; ok: boolean; at: number; error?: string; lost: string[] }) => {
       this.last = { ok: m.ok, at: m.at, error: m.error };
@@ -83,7 +108,13 @@ export class Keepalive {
     if (slot === undefined) throw new Error(`keep-alive: more than ${this.o.maxLeases} leases`);
     this.slots.set(lease.cameraId, slot);
     Atomics.store(this.until, slot, BigInt(validUntil));
-    this.worker.postMessage({ type: 'hold', cameraId: lease.cameraId, instance: lease.instance, token: lease.token, slot });
+    this.worker.postMessage({
+      type: 'hold',
+      cameraId: lease.cameraId,
+      instance: lease.instance,
+      token: lease.token,
+      slot,
+    });
   }
 
   drop(cameraId: string): void {

@@ -38,9 +38,12 @@ async function renew() {
     const pipe = redis.pipeline();
     if (record) {
       const beat = { ...record, heartbeatAt: started };
-      pipe.set(`${cfg.prefix}:node:${record.instance}`, JSON.stringify(beat), 'PX', cfg.heartbeatMs).sadd(`${cfg.prefix}:nodes`, record.instance);
+      pipe
+        .set(`${cfg.prefix}:node:${record.instance}`, JSON.stringify(beat), 'PX', cfg.heartbeatMs)
+        .sadd(`${cfg.prefix}:nodes`, record.instance);
     }
-    for (const [cameraId, l] of leases) pipe.eval(cfg.renewLua, 1, `${cfg.prefix}:lease:${cameraId}`, l.instance, l.token, cfg.leaseMs);
+    for (const [cameraId, l] of leases)
+      pipe.eval(cfg.renewLua, 1, `${cfg.prefix}:lease:${cameraId}`, l.instance, l.token, cfg.leaseMs);
     const results = (await pipe.exec()) ?? [];
     const beaten = record !== null && results[0]?.[0] === null && results[0]?.[1] === 'OK';
     const first = record ? 2 : 0;
@@ -52,7 +55,11 @@ async function renew() {
       else if (err === null && ok !== 1) lost.push(cameraId);
     });
     if (beaten) Atomics.store(validUntil, cfg.heartbeatSlot, BigInt(started + cfg.heartbeatMs));
-    parentPort.postMessage(beaten || !record ? { type: 'round', ok: true, at: started, lost } : { type: 'round', ok: false, at: started, error: 'heartbeat not written', lost });
+    parentPort.postMessage(
+      beaten || !record
+        ? { type: 'round', ok: true, at: started, lost }
+        : { type: 'round', ok: false, at: started, error: 'heartbeat not written', lost },
+    );
   } catch (err) {
     parentPort.postMessage({ type: 'round', ok: false, at: started, error: err.message, lost: [] });
   }
@@ -65,8 +72,7 @@ parentPort.on('message', (m) => {
   else if (m.type === 'start') {
     timer ??= setInterval(() => void round(), cfg.renewMs);
     void round();
-  }
-  else if (m.type === 'stop') {
+  } else if (m.type === 'stop') {
     if (timer) clearInterval(timer);
     held.clear();
     redis.disconnect();

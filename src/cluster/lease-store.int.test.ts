@@ -7,7 +7,19 @@ import { NodeRegistry, type NodeRecord } from './node-registry.js';
 const a = { nodeId: 'node-a', instance: 'a-1' };
 const b = { nodeId: 'node-b', instance: 'b-1' };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const record = (instance: string): NodeRecord => ({ nodeId: instance, instance, roles: ['cameras'], capacity: 3, cameras: [], version: '0', host: 'h', pid: 1, startedAt: 1, heartbeatAt: Date.now(), stopping: false });
+const record = (instance: string): NodeRecord => ({
+  nodeId: instance,
+  instance,
+  roles: ['cameras'],
+  capacity: 3,
+  cameras: [],
+  version: '0',
+  host: 'h',
+  pid: 1,
+  startedAt: 1,
+  heartbeatAt: Date.now(),
+  stopping: false,
+});
 
 describe('LeaseStore (real Redis, fresh prefix)', () => {
   let redis: Redis;
@@ -44,7 +56,7 @@ describe('LeaseStore (real Redis, fresh prefix)', () => {
     expect(await store.currentToken('cam-1')).toBe(2);
   });
 
-  it('lets a lease expire unless renewed, and never renews or releases another holder\'s lease', async () => {
+  it("lets a lease expire unless renewed, and never renews or releases another holder's lease", async () => {
     const store = new LeaseStore(redis, prefix, 1000);
     const lease = await store.acquire('cam-3', a);
     expect(lease).not.toBeNull();
@@ -63,13 +75,13 @@ describe('LeaseStore (real Redis, fresh prefix)', () => {
     expect((await store.holders(['cam-3'])).get('cam-3')?.instance).toBe('b-1');
   });
 
-  it('a restarted node (same name, new instance) cannot renew its previous run\'s lease', async () => {
+  it("a restarted node (same name, new instance) cannot renew its previous run's lease", async () => {
     const store = new LeaseStore(redis, prefix, 5000);
     const lease = await store.acquire('cam-4', a);
     expect(await store.renew([{ ...lease!, instance: 'a-2' }])).toEqual(['cam-4']);
   });
 
-  it('a dead holder\'s lease is taken once its heartbeat is gone, before the lease runs out, with a newer token', async () => {
+  it("a dead holder's lease is taken once its heartbeat is gone, before the lease runs out, with a newer token", async () => {
     const store = new LeaseStore(redis, prefix, 60_000);
     const short = new NodeRegistry(redis, prefix, 600);
     await short.beat(record('c-1'));

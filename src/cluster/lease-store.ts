@@ -16,7 +16,12 @@ export interface Lease extends LeaseHolder {
   since: number;
 }
 
-const leaseValue = z.strictObject({ nodeId: z.string(), instance: z.string(), token: z.number().int(), since: z.number().int() });
+const leaseValue = z.strictObject({
+  nodeId: z.string(),
+  instance: z.string(),
+  token: z.number().int(),
+  since: z.number().int(),
+});
 
 // Atomic, so a token is drawn only when the lease is won: a failed attempt never outdates the holder's token.
 // A held lease is won only from the holder seen by the caller (ARGV[5]) and only once that holder's heartbeat
@@ -76,8 +81,22 @@ export class LeaseStore {
    * beats, or this node's own heartbeat has lapsed.
    */
   async acquire(cameraId: string, holder: LeaseHolder, now = Date.now(), deadHolder?: string): Promise<Lease | null> {
-    const keys = [this.leaseKey(cameraId), this.fenceKey(cameraId), nodeKey(this.prefix, holder.instance), nodeKey(this.prefix, deadHolder ?? holder.instance)];
-    const token = (await this.redis.eval(ACQUIRE, keys.length, ...keys, holder.nodeId, holder.instance, this.leaseMs, now, deadHolder ?? '')) as number | null;
+    const keys = [
+      this.leaseKey(cameraId),
+      this.fenceKey(cameraId),
+      nodeKey(this.prefix, holder.instance),
+      nodeKey(this.prefix, deadHolder ?? holder.instance),
+    ];
+    const token = (await this.redis.eval(
+      ACQUIRE,
+      keys.length,
+      ...keys,
+      holder.nodeId,
+      holder.instance,
+      this.leaseMs,
+      now,
+      deadHolder ?? '',
+    )) as number | null;
     return token === null ? null : { cameraId, ...holder, token, since: now };
   }
 
@@ -87,10 +106,12 @@ export class LeaseStore {
     const pipe = this.redis.pipeline();
     for (const l of leases) pipe.eval(RENEW_LUA, 1, this.leaseKey(l.cameraId), l.instance, l.token, this.leaseMs);
     const results = (await pipe.exec()) ?? [];
-    return leases.filter((l, i) => {
-      const [err, ok] = results[i] ?? [new Error('no reply'), 0];
-      return err !== null || ok !== 1;
-    }).map((l) => l.cameraId);
+    return leases
+      .filter((l, i) => {
+        const [err, ok] = results[i] ?? [new Error('no reply'), 0];
+        return err !== null || ok !== 1;
+      })
+      .map((l) => l.cameraId);
   }
 
   /** Hands a camera back at once (shutdown, disabled camera, rebalancing); a lease no longer ours is left alone. */

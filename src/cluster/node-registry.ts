@@ -46,7 +46,11 @@ export class NodeRegistry {
 
   /** Writes (or refreshes) the node's record. */
   async beat(record: NodeRecord): Promise<void> {
-    await this.redis.multi().set(this.nodeKey(record.instance), JSON.stringify(record), 'PX', this.ttlMs).sadd(this.setKey, record.instance).exec();
+    await this.redis
+      .multi()
+      .set(this.nodeKey(record.instance), JSON.stringify(record), 'PX', this.ttlMs)
+      .sadd(this.setKey, record.instance)
+      .exec();
   }
 
   async remove(instance: string): Promise<void> {

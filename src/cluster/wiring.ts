@@ -18,7 +18,9 @@ import { LeaseStore } from './lease-store.js';
 import { NodeRegistry } from './node-registry.js';
 
 /** package.json's version, read once (npm_package_version exists only under npm run). */
-const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const VERSION = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
 
 export interface ClusterOptions {
   config: Config;
@@ -42,7 +44,10 @@ export interface Cluster {
   /** For recording: a segment is filed only under a lease still current. */
   segmentFencing: SegmentFencing;
   /** Starts heartbeats and, with the cameras role, leasing; cameras start through the runners from then on. */
-  join(runners: CameraRunner[], extra?: { unwell?: () => Set<string>; onHeld?: (count: number) => void }): Promise<void>;
+  join(
+    runners: CameraRunner[],
+    extra?: { unwell?: () => Set<string>; onHeld?: (count: number) => void },
+  ): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -78,11 +83,31 @@ export async function openCluster(o: ClusterOptions): Promise<Cluster> {
     segmentFencing,
     async join(runners, extra = {}) {
       // Leases are renewed off the main thread, where inference runs synchronously for whole seconds.
-      const keepalive = capacity > 0
-        ? new Keepalive({ connection: cloneableConnection(o.redis.options), prefix: keys, heartbeatMs: c.heartbeatMs, leaseMs: c.leaseMs, renewMs: c.renewMs, maxLeases: capacity, onLost: (ids) => node?.lost(ids) })
-        : undefined;
+      const keepalive =
+        capacity > 0
+          ? new Keepalive({
+              connection: cloneableConnection(o.redis.options),
+              prefix: keys,
+              heartbeatMs: c.heartbeatMs,
+              leaseMs: c.leaseMs,
+              renewMs: c.renewMs,
+              maxLeases: capacity,
+              onLost: (ids) => node?.lost(ids),
+            })
+          : undefined;
       node = new ClusterNode(
-        { nodeId: o.nodeId, roles: o.roles, capacity, version: VERSION, host: os.hostname(), pid: process.pid, heartbeatMs: c.heartbeatMs, leaseMs: c.leaseMs, renewMs: c.renewMs, rebalanceMs: c.rebalanceMs },
+        {
+          nodeId: o.nodeId,
+          roles: o.roles,
+          capacity,
+          version: VERSION,
+          host: os.hostname(),
+          pid: process.pid,
+          heartbeatMs: c.heartbeatMs,
+          leaseMs: c.leaseMs,
+          renewMs: c.renewMs,
+          rebalanceMs: c.rebalanceMs,
+        },
         { store: leases, registry, inventory, runners, log, keepalive, ...extra },
       );
       await node.start();
@@ -94,7 +119,12 @@ export async function openCluster(o: ClusterOptions): Promise<Cluster> {
   };
 }
 
-async function segmentAllowed(guard: FenceGuard, cameraId: string, fence: Fence | undefined, log: Logger): Promise<boolean> {
+async function segmentAllowed(
+  guard: FenceGuard,
+  cameraId: string,
+  fence: Fence | undefined,
+  log: Logger,
+): Promise<boolean> {
   try {
     await guard.check(cameraId, fence);
     return true;

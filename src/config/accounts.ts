@@ -58,7 +58,13 @@ export const accountsSchema = z.strictObject({
    */
   scrypt: z
     .strictObject({
-      N: z.number().int().min(1024).max(2 ** 20).refine((n) => (n & (n - 1)) === 0, 'a power of two').default(2 ** 17),
+      N: z
+        .number()
+        .int()
+        .min(1024)
+        .max(2 ** 20)
+        .refine((n) => (n & (n - 1)) === 0, 'a power of two')
+        .default(2 ** 17),
       r: z.number().int().min(1).max(32).default(8),
       p: z.number().int().min(1).max(16).default(1),
     })
@@ -68,15 +74,27 @@ export const accountsSchema = z.strictObject({
       /** Failed sign-ins in a row that lock the account. */
       maxFailures: z.number().int().min(1).max(100).default(5),
       /** How long a locked account stays locked (an admin can unlock it sooner). */
-      lockMinutes: z.number().min(0.01).max(24 * 60).default(15),
+      lockMinutes: z
+        .number()
+        .min(0.01)
+        .max(24 * 60)
+        .default(15),
     })
     .prefault({}),
   session: z
     .strictObject({
       /** A session unused this long ends. */
-      idleMinutes: z.number().min(0.01).max(24 * 60).default(30),
+      idleMinutes: z
+        .number()
+        .min(0.01)
+        .max(24 * 60)
+        .default(30),
       /** A session ends this long after sign-in whatever its use (one shift). */
-      absoluteHours: z.number().min(0.001).max(24 * 30).default(12),
+      absoluteHours: z
+        .number()
+        .min(0.001)
+        .max(24 * 30)
+        .default(12),
       /** The cookie's Secure flag: auto = when the request came over https (or X-Forwarded-Proto https). */
       secureCookie: z.union([z.literal('auto'), z.boolean()]).default('auto'),
     })

@@ -13,7 +13,11 @@ const CAMERAS_PER_CORE = 3;
 export const clusterSchema = z
   .strictObject({
     /** This node's name in GET /nodes and in the leases. Default: VIGIL_NODE_ID, else host name and process id. */
-    nodeId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, ., - and _').max(100).optional(),
+    nodeId: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, ., - and _')
+      .max(100)
+      .optional(),
     /** Most cameras this node analyses and records at once. Default: 3 per CPU core (at least 1). */
     capacity: z.number().int().min(0).max(10_000).optional(),
     /**
@@ -31,7 +35,10 @@ export const clusterSchema = z
     /** How often the node re-reads the camera inventory even without a change event (a missed event heals). Default 30,000 ms. */
     inventoryRefreshMs: z.number().int().min(1000).max(3_600_000).default(30_000),
   })
-  .refine((c) => c.renewMs * 2 < c.heartbeatMs, { message: 'renewMs must be under half of heartbeatMs, so one missed heartbeat does not lose the cameras', path: ['renewMs'] })
+  .refine((c) => c.renewMs * 2 < c.heartbeatMs, {
+    message: 'renewMs must be under half of heartbeatMs, so one missed heartbeat does not lose the cameras',
+    path: ['renewMs'],
+  })
   .refine((c) => c.heartbeatMs <= c.leaseMs, { message: 'heartbeatMs must not exceed leaseMs', path: ['heartbeatMs'] });
 
 export type ClusterConfig = z.infer<typeof clusterSchema>;

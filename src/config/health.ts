@@ -3,7 +3,10 @@
 import { z } from 'zod';
 import { FAULT_KINDS, type FaultKind } from '../health/fault-kinds.js';
 
-const seconds = z.number().min(0).max(24 * 3600);
+const seconds = z
+  .number()
+  .min(0)
+  .max(24 * 3600);
 const share = z.number().min(0).max(1);
 const grey = z.number().min(0).max(255);
 
@@ -32,9 +35,19 @@ const faultShapes = {
   /** Share of the picture's cells that had detail in the baseline and are now uniform. */
   covered: z.strictObject({ ...timing, minShare: share, cellMaxStd: grey }),
   /** Similarity of the background's edge map to the reference view; judged only where the scene's edges are stable from sample to sample (minStructure). */
-  moved: z.strictObject({ ...timing, minSimilarity: z.number().min(-1).max(1), minStructure: z.number().min(-1).max(1) }),
+  moved: z.strictObject({
+    ...timing,
+    minSimilarity: z.number().min(-1).max(1),
+    minStructure: z.number().min(-1).max(1),
+  }),
   /** Lost colour (mean chroma against the baseline's) in daylight, or a colour cast. */
-  colour: z.strictObject({ ...timing, maxChromaRatio: share, minBaselineChroma: grey, maxCastShift: z.number().min(0).max(2), nightSunBelowDeg: z.number().min(-90).max(90) }),
+  colour: z.strictObject({
+    ...timing,
+    maxChromaRatio: share,
+    minBaselineChroma: grey,
+    maxCastShift: z.number().min(0).max(2),
+    nightSunBelowDeg: z.number().min(-90).max(90),
+  }),
   /** Noise (Immerkaer's estimate of sigma) against the baseline, and an absolute floor. */
   noise: z.strictObject({ ...timing, minRatio: z.number().min(1).max(100), minSigma: grey }),
   /** Share of analysis frames that are new (not repeats), and the longest gap between new frames. */
@@ -49,15 +62,74 @@ export type FaultThresholds = { [K in FaultKind]: z.infer<FaultShapes[K]> };
  * darker, softer or noisier needs no override for blur and noise: those compare with its own baseline.
  */
 export const HEALTH_DEFAULTS: FaultThresholds = {
-  frozen: { enabled: true, raiseAfterSeconds: 15, clearAfterSeconds: 3, workOrderAfterSeconds: 300, maxChange: 0.05, minDetail: 6 },
-  black: { enabled: true, raiseAfterSeconds: 10, clearAfterSeconds: 5, workOrderAfterSeconds: 300, maxMean: 20, maxP98: 40 },
-  overexposed: { enabled: true, raiseAfterSeconds: 10, clearAfterSeconds: 5, workOrderAfterSeconds: 300, minWhiteShare: 0.6, washedMean: 190, washedMaxStd: 12 },
+  frozen: {
+    enabled: true,
+    raiseAfterSeconds: 15,
+    clearAfterSeconds: 3,
+    workOrderAfterSeconds: 300,
+    maxChange: 0.05,
+    minDetail: 6,
+  },
+  black: {
+    enabled: true,
+    raiseAfterSeconds: 10,
+    clearAfterSeconds: 5,
+    workOrderAfterSeconds: 300,
+    maxMean: 20,
+    maxP98: 40,
+  },
+  overexposed: {
+    enabled: true,
+    raiseAfterSeconds: 10,
+    clearAfterSeconds: 5,
+    workOrderAfterSeconds: 300,
+    minWhiteShare: 0.6,
+    washedMean: 190,
+    washedMaxStd: 12,
+  },
   blurred: { enabled: true, raiseAfterSeconds: 20, clearAfterSeconds: 10, workOrderAfterSeconds: 600, maxRatio: 0.3 },
-  covered: { enabled: true, raiseAfterSeconds: 10, clearAfterSeconds: 5, workOrderAfterSeconds: 300, minShare: 0.25, cellMaxStd: 2.5 },
-  moved: { enabled: true, raiseAfterSeconds: 30, clearAfterSeconds: 10, workOrderAfterSeconds: 600, minSimilarity: 0.5, minStructure: 0.6 },
-  colour: { enabled: true, raiseAfterSeconds: 30, clearAfterSeconds: 10, workOrderAfterSeconds: 1800, maxChromaRatio: 0.25, minBaselineChroma: 6, maxCastShift: 0.25, nightSunBelowDeg: 0 },
-  noise: { enabled: true, raiseAfterSeconds: 20, clearAfterSeconds: 10, workOrderAfterSeconds: 1800, minRatio: 2.5, minSigma: 5 },
-  framerate: { enabled: true, raiseAfterSeconds: 20, clearAfterSeconds: 10, workOrderAfterSeconds: 600, minNewShare: 0.5, maxGapSeconds: 2.5 },
+  covered: {
+    enabled: true,
+    raiseAfterSeconds: 10,
+    clearAfterSeconds: 5,
+    workOrderAfterSeconds: 300,
+    minShare: 0.25,
+    cellMaxStd: 2.5,
+  },
+  moved: {
+    enabled: true,
+    raiseAfterSeconds: 30,
+    clearAfterSeconds: 10,
+    workOrderAfterSeconds: 600,
+    minSimilarity: 0.5,
+    minStructure: 0.6,
+  },
+  colour: {
+    enabled: true,
+    raiseAfterSeconds: 30,
+    clearAfterSeconds: 10,
+    workOrderAfterSeconds: 1800,
+    maxChromaRatio: 0.25,
+    minBaselineChroma: 6,
+    maxCastShift: 0.25,
+    nightSunBelowDeg: 0,
+  },
+  noise: {
+    enabled: true,
+    raiseAfterSeconds: 20,
+    clearAfterSeconds: 10,
+    workOrderAfterSeconds: 1800,
+    minRatio: 2.5,
+    minSigma: 5,
+  },
+  framerate: {
+    enabled: true,
+    raiseAfterSeconds: 20,
+    clearAfterSeconds: 10,
+    workOrderAfterSeconds: 600,
+    minNewShare: 0.5,
+    maxGapSeconds: 2.5,
+  },
 };
 
 const overridesShape = Object.fromEntries(FAULT_KINDS.map((k) => [k, faultShapes[k].partial().optional()])) as {
@@ -76,7 +148,11 @@ export const healthSchema = z.strictObject({
   /** Healthy samples this long teach a camera its baseline (sharpness, detail, noise, colour, reference view). Default 30. */
   learnSeconds: z.number().min(5).max(3600).default(30),
   /** Time constant of the baseline's slow drift with the scene (day, season); only fault-free samples count. Default 3600. */
-  adaptSeconds: z.number().min(60).max(30 * 24 * 3600).default(3600),
+  adaptSeconds: z
+    .number()
+    .min(60)
+    .max(30 * 24 * 3600)
+    .default(3600),
   /** Largest side of the evidence JPEG, pixels. Default 640. */
   evidenceMaxSide: z.number().int().min(64).max(3840).default(640),
   /** Thresholds for every camera (see HEALTH_DEFAULTS for each default). */

@@ -53,7 +53,18 @@ export const incidentsSchema = z.strictObject({
   types: z
     .array(z.string().regex(/^[a-z][a-z0-9_]*$/, 'lower-case letters, digits and _'))
     .min(1)
-    .default(['fight', 'theft', 'robbery', 'traffic_accident', 'fire', 'missing_person', 'suspicious_vehicle', 'suspicious_person', 'disturbance', 'other']),
+    .default([
+      'fight',
+      'theft',
+      'robbery',
+      'traffic_accident',
+      'fire',
+      'missing_person',
+      'suspicious_vehicle',
+      'suspicious_person',
+      'disturbance',
+      'other',
+    ]),
   /** A one-minute response point's target (seconds); posts stand at the crossing, so 60. */
   postTargetS: z.number().int().min(30).max(300).default(60),
   /** A leg not acknowledged in this time passes to the next nearest unit (same grid rule); default dispatch.ackTimeoutSeconds of the level. */

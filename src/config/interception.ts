@@ -20,7 +20,11 @@ export const interceptionSchema = z.strictObject({
   /** Create an order when an operator confirms a plate hit. Default true. */
   autoOnConfirm: z.boolean().default(true),
   /** A later read of the plate at a checkpoint closes an order only this long after the hit. Default 24 h. */
-  closeWindowHours: z.number().gt(0).max(24 * 30).default(24),
+  closeWindowHours: z
+    .number()
+    .gt(0)
+    .max(24 * 30)
+    .default(24),
   /**
    * A read at the hit camera itself closes nothing this soon after the hit: the same pass, split in
    * two by the reader (a stop in the lane, an occlusion), is not the vehicle coming back. Default 120 s.

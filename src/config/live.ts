@@ -17,7 +17,12 @@ export const liveSchema = z.strictObject({
    */
   fragmentMs: z.number().int().min(20).max(5000).default(100),
   /** A viewer that has this many bytes not yet taken by its connection skips ahead to the next keyframe. Default 4 MiB. */
-  viewerBufferBytes: z.number().int().min(64 * 1024).max(256 * 1024 * 1024).default(4 * 1024 * 1024),
+  viewerBufferBytes: z
+    .number()
+    .int()
+    .min(64 * 1024)
+    .max(256 * 1024 * 1024)
+    .default(4 * 1024 * 1024),
   /** MJPEG fallback (cameras whose codec the browser cannot play, e.g. H.265): pictures per second. Default 5. */
   mjpegFps: z.number().gt(0).max(30).default(5),
   /** MJPEG fallback picture width, px (height keeps the aspect ratio). Default 960. */

@@ -10,21 +10,27 @@ describe('parseConfig', () => {
   });
 
   it('names the file, the key path and what is expected', () => {
-    const yaml = 'cameras:\n  - id: cam1\n    name: Gate\n    source: http://x\n    kind: street\n    lat: 1\n    lon: 2\n    district: d\n';
+    const yaml =
+      'cameras:\n  - id: cam1\n    name: Gate\n    source: http://x\n    kind: street\n    lat: 1\n    lon: 2\n    district: d\n';
     expect(() => parseConfig(yaml, 'city.yaml')).toThrowError(/city\.yaml: cameras\.0\.source: .*rtsp:\/\//);
   });
 
   it('rejects unknown keys so a typo fails at load', () => {
-    expect(() => parseConfig('server:\n  prot: 9000\n', 'c.yaml')).toThrowError(/c\.yaml: server: Unrecognized key: "prot"/);
+    expect(() => parseConfig('server:\n  prot: 9000\n', 'c.yaml')).toThrowError(
+      /c\.yaml: server: Unrecognized key: "prot"/,
+    );
   });
 
   it('reports malformed YAML with its line', () => {
     expect(() => parseConfig('server: [1, 2\nunits: x', 'bad.yaml')).toThrowError(ConfigError);
-    expect(() => parseConfig('server: [1, 2\nunits: x', 'bad.yaml')).toThrowError(/bad\.yaml at line \d+: not valid YAML/);
+    expect(() => parseConfig('server: [1, 2\nunits: x', 'bad.yaml')).toThrowError(
+      /bad\.yaml at line \d+: not valid YAML/,
+    );
   });
 
   it('needs a level on checkpoint cameras', () => {
-    const yaml = 'cameras:\n  - {id: k1, name: K, source: "rtsp://h/s", kind: checkpoint, lat: 1, lon: 2, district: d}\n';
+    const yaml =
+      'cameras:\n  - {id: k1, name: K, source: "rtsp://h/s", kind: checkpoint, lat: 1, lon: 2, district: d}\n';
     expect(() => parseConfig(yaml)).toThrowError(/cameras\.0\.checkpointLevel: a checkpoint camera needs/);
   });
 
@@ -36,7 +42,9 @@ describe('parseConfig', () => {
       'demo:',
       '  positions: [{unit: u9, lat: 1, lon: 1}]',
     ].join('\n');
-    expect(() => parseConfig(yaml)).toThrowError(/units: id 'u1' is used twice[\s\S]*demo\.positions\.0\.unit: no unit with id 'u9'/);
+    expect(() => parseConfig(yaml)).toThrowError(
+      /units: id 'u1' is used twice[\s\S]*demo\.positions\.0\.unit: no unit with id 'u9'/,
+    );
   });
 });
 

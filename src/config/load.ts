@@ -63,7 +63,10 @@ function readSentinel(env: NodeJS.ProcessEnv): SentinelTarget | undefined {
   const list = env.REDIS_SENTINELS;
   const name = env.REDIS_SENTINEL_NAME;
   if (!list && !name) return undefined;
-  if (!list || !name) throw new ConfigError('REDIS_SENTINELS and REDIS_SENTINEL_NAME go together: the sentinels (host:port,host:port) and the name of the primary they monitor');
+  if (!list || !name)
+    throw new ConfigError(
+      'REDIS_SENTINELS and REDIS_SENTINEL_NAME go together: the sentinels (host:port,host:port) and the name of the primary they monitor',
+    );
   if (env.REDIS_URL) throw new ConfigError('set REDIS_URL or REDIS_SENTINELS, not both');
   let sentinels;
   try {

@@ -26,7 +26,12 @@ export const recordingSchema = z.strictObject({
   /** Restart ffmpeg when its current segment file has not grown for this long. Default 20 s. */
   stallSeconds: z.number().int().min(5).max(600).default(20),
   /** Longest range `GET /footage/:camera/play` remuxes in one response. Default 60 min. */
-  playMaxMinutes: z.number().int().min(1).max(24 * 60).default(60),
+  playMaxMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(60),
   retention: z
     .strictObject({
       /** Days unprotected footage of street cameras is kept. Default 30. */
@@ -36,9 +41,17 @@ export const recordingSchema = z.strictObject({
       /** Ceiling on the bytes of all segments; oldest unprotected go first. Default none. */
       maxBytes: z.number().int().positive().optional(),
       /** Free space to keep on the recording disk; below it the oldest unprotected go first. Default 2 GiB. */
-      minFreeBytes: z.number().int().min(0).default(2 * 1024 ** 3),
+      minFreeBytes: z
+        .number()
+        .int()
+        .min(0)
+        .default(2 * 1024 ** 3),
       /** How often the purge runs. Default every 10 minutes. */
-      everyMinutes: z.number().gt(0).max(24 * 60).default(10),
+      everyMinutes: z
+        .number()
+        .gt(0)
+        .max(24 * 60)
+        .default(10),
       /** An alert's footage is held this long unless released sooner (a dismissed alert releases it). Default 90. */
       alertHoldDays: z.number().gt(0).max(3650).default(90),
     })

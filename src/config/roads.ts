@@ -4,7 +4,12 @@ import { z } from 'zod';
 const speed = z.number().gt(0).max(200);
 const unitSpeeds = (car: number, motorbike: number, foot: number, post: number) =>
   z
-    .strictObject({ car: speed.default(car), motorbike: speed.default(motorbike), foot: speed.default(foot), post: speed.default(post) })
+    .strictObject({
+      car: speed.default(car),
+      motorbike: speed.default(motorbike),
+      foot: speed.default(foot),
+      post: speed.default(post),
+    })
     .prefault({});
 
 export const roadsSchema = z.strictObject({

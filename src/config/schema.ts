@@ -108,76 +108,96 @@ const levelThresholds = z.strictObject({
  */
 export const DEFAULT_FACE_THRESHOLD = { snorm: 2.15, cosine: 0.935 } as const;
 
-export const facesSchema = z.strictObject({
-  /** Manifest name of the embedder; enrolled photos of another model do not match until enrolled again. */
-  embedder: z.string().min(1).default('faceapi-recognition'),
-  /**
-   * What a threshold compares: 'snorm' (cosine normalised against a cohort of strangers' faces, see
-   * src/matching/face-cohort.ts; one threshold fits every subject) or the raw 'cosine'.
-   */
-  score: z.enum(['snorm', 'cosine']).default('snorm'),
-  /** Photos of strangers for s-norm (every image in the folder); default: about 150 faces shipped in npm packages. */
-  cohortDir: z.string().min(1).optional(),
-  /** Score a face must reach to be a hit unless `thresholds` says otherwise; default DEFAULT_FACE_THRESHOLD[score]. */
-  threshold: score.optional(),
-  /** Per duty level and category; a level or category left out falls back to normal, then to `threshold`. */
-  thresholds: z.partialRecord(z.enum(DUTY_LEVELS), levelThresholds).default({}),
-  /** In-process gallery back end, rebuilt from the enrolled photos at start: exact (SIMD scan) or hnsw. */
-  gallery: z.enum(['exact', 'hnsw']).default('exact'),
-  /** Distinct people who must confirm a face hit before a unit is sent: 1, or 2 (four eyes); duty.<level>.faceConfirmations overrides per level. */
-  confirmations: z.union([z.literal(1), z.literal(2)]).default(1),
-  retention: z
-    .strictObject({
-      /** Unmatched face crops and embeddings are kept this long after their track ends; 0: not stored at all. */
-      unmatchedSeconds: z.number().int().min(0).max(31 * 24 * 3600).default(0),
-      /** How often the purge job runs. */
-      purgeEverySeconds: z.number().int().min(10).max(24 * 3600).default(300),
-    })
-    .prefault({}),
-  track: z
-    .strictObject({
-      /** Usable frames of a face track before its first decision. */
-      minFrames: z.number().int().min(1).max(50).default(3),
-      /** A later frame this much better (relative quality) sends the track again (an upgrade). */
-      upgradeGain: z.number().min(0).max(5).default(0.15),
-      /** Faces below this quality (0..1) are tracked but not used for the decision. */
-      minQuality: z.number().min(0).max(1).default(0.25),
-      /** A face track unseen this long has ended. */
-      endAfterMs: z.number().int().min(100).max(60_000).default(2000),
-    })
-    .prefault({}),
-  enrol: z
-    .strictObject({
-      /** Largest photo accepted, bytes. */
-      maxPhotoBytes: z.number().int().min(1024).max(50 * 1024 * 1024).default(10 * 1024 * 1024),
-      /** Largest photo accepted, pixels (width x height), checked before decoding. */
-      maxPixels: z.number().int().min(10_000).max(100_000_000).default(40_000_000),
-      /** Narrowest face accepted, pixels. */
-      minFaceWidth: z.number().int().min(16).max(1000).default(60),
-      /** Sharpness floor: variance of the Laplacian of the grey face box at 112 px (clean photos 33-2500, blurred sigma 2.5: mostly 6-40). */
-      minSharpness: z.number().min(0).default(20),
-    })
-    .prefault({}),
-  search: z
-    .strictObject({
-      /** Most results one retrospective search returns. */
-      maxResults: z.number().int().min(1).max(500).default(50),
-      /**
-       * Lowest cosine a search result may have (investigators see candidates, not just hits). 0.92:
-       * 0.9% false accepts and 92.5% true accepts on the faceapi pairs; 0.85 let half of all
-       * strangers through (their median cosine is 0.86), so every search came back full
-       * (`npm run bench faces`, verification). On group photos of similar-looking people even 0.92
-       * admits 40% of pairs: results are candidates for a person to judge.
-       */
-      minScore: cosine.default(0.92),
-    })
-    .prefault({}),
-}).refine((f) => f.score !== 'cosine' || allThresholds(f).every((t) => cosine.safeParse(t).success), {
-  message: "with score 'cosine', every threshold is a cosine between -1 and 1",
-  path: ['thresholds'],
-});
+export const facesSchema = z
+  .strictObject({
+    /** Manifest name of the embedder; enrolled photos of another model do not match until enrolled again. */
+    embedder: z.string().min(1).default('faceapi-recognition'),
+    /**
+     * What a threshold compares: 'snorm' (cosine normalised against a cohort of strangers' faces, see
+     * src/matching/face-cohort.ts; one threshold fits every subject) or the raw 'cosine'.
+     */
+    score: z.enum(['snorm', 'cosine']).default('snorm'),
+    /** Photos of strangers for s-norm (every image in the folder); default: about 150 faces shipped in npm packages. */
+    cohortDir: z.string().min(1).optional(),
+    /** Score a face must reach to be a hit unless `thresholds` says otherwise; default DEFAULT_FACE_THRESHOLD[score]. */
+    threshold: score.optional(),
+    /** Per duty level and category; a level or category left out falls back to normal, then to `threshold`. */
+    thresholds: z.partialRecord(z.enum(DUTY_LEVELS), levelThresholds).default({}),
+    /** In-process gallery back end, rebuilt from the enrolled photos at start: exact (SIMD scan) or hnsw. */
+    gallery: z.enum(['exact', 'hnsw']).default('exact'),
+    /** Distinct people who must confirm a face hit before a unit is sent: 1, or 2 (four eyes); duty.<level>.faceConfirmations overrides per level. */
+    confirmations: z.union([z.literal(1), z.literal(2)]).default(1),
+    retention: z
+      .strictObject({
+        /** Unmatched face crops and embeddings are kept this long after their track ends; 0: not stored at all. */
+        unmatchedSeconds: z
+          .number()
+          .int()
+          .min(0)
+          .max(31 * 24 * 3600)
+          .default(0),
+        /** How often the purge job runs. */
+        purgeEverySeconds: z
+          .number()
+          .int()
+          .min(10)
+          .max(24 * 3600)
+          .default(300),
+      })
+      .prefault({}),
+    track: z
+      .strictObject({
+        /** Usable frames of a face track before its first decision. */
+        minFrames: z.number().int().min(1).max(50).default(3),
+        /** A later frame this much better (relative quality) sends the track again (an upgrade). */
+        upgradeGain: z.number().min(0).max(5).default(0.15),
+        /** Faces below this quality (0..1) are tracked but not used for the decision. */
+        minQuality: z.number().min(0).max(1).default(0.25),
+        /** A face track unseen this long has ended. */
+        endAfterMs: z.number().int().min(100).max(60_000).default(2000),
+      })
+      .prefault({}),
+    enrol: z
+      .strictObject({
+        /** Largest photo accepted, bytes. */
+        maxPhotoBytes: z
+          .number()
+          .int()
+          .min(1024)
+          .max(50 * 1024 * 1024)
+          .default(10 * 1024 * 1024),
+        /** Largest photo accepted, pixels (width x height), checked before decoding. */
+        maxPixels: z.number().int().min(10_000).max(100_000_000).default(40_000_000),
+        /** Narrowest face accepted, pixels. */
+        minFaceWidth: z.number().int().min(16).max(1000).default(60),
+        /** Sharpness floor: variance of the Laplacian of the grey face box at 112 px (clean photos 33-2500, blurred sigma 2.5: mostly 6-40). */
+        minSharpness: z.number().min(0).default(20),
+      })
+      .prefault({}),
+    search: z
+      .strictObject({
+        /** Most results one retrospective search returns. */
+        maxResults: z.number().int().min(1).max(500).default(50),
+        /**
+         * Lowest cosine a search result may have (investigators see candidates, not just hits). 0.92:
+         * 0.9% false accepts and 92.5% true accepts on the faceapi pairs; 0.85 let half of all
+         * strangers through (their median cosine is 0.86), so every search came back full
+         * (`npm run bench faces`, verification). On group photos of similar-looking people even 0.92
+         * admits 40% of pairs: results are candidates for a person to judge.
+         */
+        minScore: cosine.default(0.92),
+      })
+      .prefault({}),
+  })
+  .refine((f) => f.score !== 'cosine' || allThresholds(f).every((t) => cosine.safeParse(t).success), {
+    message: "with score 'cosine', every threshold is a cosine between -1 and 1",
+    path: ['thresholds'],
+  });
 
-function allThresholds(f: { threshold?: number; thresholds: Partial<Record<string, Partial<Record<string, number>>>> }): number[] {
+function allThresholds(f: {
+  threshold?: number;
+  thresholds: Partial<Record<string, Partial<Record<string, number>>>>;
+}): number[] {
   const levels = Object.values(f.thresholds).flatMap((l) => Object.values(l ?? {}));
   return [...(f.threshold === undefined ? [] : [f.threshold]), ...levels.filter((t): t is number => t !== undefined)];
 }
@@ -189,7 +209,11 @@ export const configSchema = z.strictObject({
       port: z.number().int().min(0).max(65535).default(8080),
       timezone: z.string().default('Asia/Shanghai'),
       /** Largest request body the API accepts, bytes (CSV imports are the big ones). */
-      maxBodyBytes: z.number().int().min(1024).default(20 * 1024 * 1024),
+      maxBodyBytes: z
+        .number()
+        .int()
+        .min(1024)
+        .default(20 * 1024 * 1024),
     })
     .prefault({}),
   /** Where the embedded database, Redis data and recordings live; relative to the config file's project. */
@@ -243,7 +267,10 @@ export const configSchema = z.strictObject({
       /** Signed webhook for each delivery; the secret comes from VIGIL_WEBHOOK_SECRET. */
       webhookUrl: z.url().optional(),
       /** MQTT broker for deliveries (topic <prefix>/units/<id>/alerts). */
-      mqttUrl: z.string().regex(/^mqtts?:\/\//, 'an mqtt:// or mqtts:// URL').optional(),
+      mqttUrl: z
+        .string()
+        .regex(/^mqtts?:\/\//, 'an mqtt:// or mqtts:// URL')
+        .optional(),
       mqttTopicPrefix: z.string().min(1).default('vigil'),
     })
     .prefault({}),

@@ -10,16 +10,33 @@ import { decodeWeights, float16ToFloat32, type ConstTensor } from './weights.js'
 
 const { onnx } = onnxProto;
 const b64 = (s: string) => Buffer.from(s).toString('base64');
-const f32 = (shape: number[], values: number[]): ConstTensor => ({ dtype: 'float32', shape, data: Float32Array.from(values) });
-const i32 = (shape: number[], values: number[]): ConstTensor => ({ dtype: 'int32', shape, data: Int32Array.from(values) });
+const f32 = (shape: number[], values: number[]): ConstTensor => ({
+  dtype: 'float32',
+  shape,
+  data: Float32Array.from(values),
+});
+const i32 = (shape: number[], values: number[]): ConstTensor => ({
+  dtype: 'int32',
+  shape,
+  data: Int32Array.from(values),
+});
 
 function placeholder(name: string, dims: number[], type = 'DT_FLOAT'): TfNode {
-  return { name, op: 'Placeholder', attr: { dtype: { type }, shape: { shape: { dim: dims.map((d) => ({ size: String(d) })) } } } };
+  return {
+    name,
+    op: 'Placeholder',
+    attr: { dtype: { type }, shape: { shape: { dim: dims.map((d) => ({ size: String(d) })) } } },
+  };
 }
 
 function graph(nodes: TfNode[], consts: Record<string, ConstTensor>, outputs: string[]): TfjsGraph {
   const constNodes = Object.keys(consts).map((name) => ({ name, op: 'Const', attr: {} }));
-  return { nodes: [...constNodes, ...nodes], weights: new Map(Object.entries(consts)), outputNames: outputs, files: [] };
+  return {
+    nodes: [...constNodes, ...nodes],
+    weights: new Map(Object.entries(consts)),
+    outputNames: outputs,
+    files: [],
+  };
 }
 
 async function run(g: TfjsGraph, feeds: Record<string, ort.Tensor>): Promise<Record<string, ort.Tensor>> {
@@ -33,14 +50,20 @@ async function run(g: TfjsGraph, feeds: Record<string, ort.Tensor>): Promise<Rec
 
 describe('refusals', () => {
   it('names an unsupported op and its node', () => {
-    const g = graph([placeholder('x', [1, 4]), { name: 'model/weird', op: 'NonMaxSuppressionV5', input: ['x'] }], {}, ['model/weird']);
+    const g = graph([placeholder('x', [1, 4]), { name: 'model/weird', op: 'NonMaxSuppressionV5', input: ['x'] }], {}, [
+      'model/weird',
+    ]);
     expect(() => convertGraph(g)).toThrow(UnsupportedOpError);
     expect(() => convertGraph(g)).toThrow("unsupported op 'NonMaxSuppressionV5' at node 'model/weird'");
   });
 
   it('ignores unsupported ops that no output depends on', () => {
     const g = graph(
-      [placeholder('x', [1, 4]), { name: 'dead', op: 'NonMaxSuppressionV5', input: ['x'] }, { name: 'y', op: 'Relu', input: ['x'] }],
+      [
+        placeholder('x', [1, 4]),
+        { name: 'dead', op: 'NonMaxSuppressionV5', input: ['x'] },
+        { name: 'y', op: 'Relu', input: ['x'] },
+      ],
       {},
       ['y'],
     );
@@ -48,7 +71,11 @@ describe('refusals', () => {
   });
 
   it('names an attribute the mapping does not understand', () => {
-    const g = graph([placeholder('x', [1, 4]), { name: 'act', op: 'Relu', input: ['x'], attr: { fancy_mode: { b: true } } }], {}, ['act']);
+    const g = graph(
+      [placeholder('x', [1, 4]), { name: 'act', op: 'Relu', input: ['x'], attr: { fancy_mode: { b: true } } }],
+      {},
+      ['act'],
+    );
     expect(() => convertGraph(g)).toThrow(UnsupportedAttributeError);
     expect(() => convertGraph(g)).toThrow("unsupported attribute 'fancy_mode' on op 'Relu' at node 'act'");
   });
@@ -58,10 +85,16 @@ describe('refusals', () => {
       name: 'conv',
       op: 'Conv2D',
       input: ['x', 'w'],
-      attr: { data_format: { s: b64('NCHW') }, padding: { s: b64('SAME') }, strides: { list: { i: ['1', '1', '1', '1'] } } },
+      attr: {
+        data_format: { s: b64('NCHW') },
+        padding: { s: b64('SAME') },
+        strides: { list: { i: ['1', '1', '1', '1'] } },
+      },
     };
     const g = graph([placeholder('x', [1, 3, 4, 4]), conv], { w: f32([1, 1, 3, 1], [1, 1, 1]) }, ['conv']);
-    expect(() => convertGraph(g)).toThrow("unsupported attribute 'data_format' on op 'Conv2D' at node 'conv': value \"NCHW\"");
+    expect(() => convertGraph(g)).toThrow(
+      "unsupported attribute 'data_format' on op 'Conv2D' at node 'conv': value \"NCHW\"",
+    );
   });
 
   it('refuses a filter computed at run time', () => {
@@ -75,7 +108,11 @@ describe('refusals', () => {
       name: 'conv',
       op: '_FusedConv2D',
       input: ['x', 'w', 'b'],
-      attr: { padding: { s: b64('VALID') }, num_args: { i: '1' }, fused_ops: { list: { s: [b64('BiasAdd'), b64('Gelu')] } } },
+      attr: {
+        padding: { s: b64('VALID') },
+        num_args: { i: '1' },
+        fused_ops: { list: { s: [b64('BiasAdd'), b64('Gelu')] } },
+      },
     };
     const g = graph([placeholder('x', [1, 2, 2, 1]), conv], { w: f32([1, 1, 1, 1], [1]), b: f32([1], [0]) }, ['conv']);
     expect(() => convertGraph(g)).toThrow("'fused_ops' on op '_FusedConv2D' at node 'conv'");
@@ -93,10 +130,15 @@ describe('weights', () => {
   });
 
   it('dequantises uint8 and float16 weights laid end to end across groups', () => {
-    const buffer = new Uint8Array([0, 128, 255, /* float16 1.5: */ 0x00, 0x3e, /* int32 7 */ 7, 0, 0, 0, /* uint8 int32 */ 3]);
+    const buffer = new Uint8Array([
+      0, 128, 255, /* float16 1.5: */ 0x00, 0x3e, /* int32 7 */ 7, 0, 0, 0, /* uint8 int32 */ 3,
+    ]);
     const weights = decodeWeights(
       [
-        { paths: ['a.bin'], weights: [{ name: 'q', shape: [3], dtype: 'float32', quantization: { dtype: 'uint8', scale: 0.5, min: -1 } }] },
+        {
+          paths: ['a.bin'],
+          weights: [{ name: 'q', shape: [3], dtype: 'float32', quantization: { dtype: 'uint8', scale: 0.5, min: -1 } }],
+        },
         {
           paths: ['b.bin'],
           weights: [
@@ -115,9 +157,9 @@ describe('weights', () => {
   });
 
   it('says which weight runs past the end of the files', () => {
-    expect(() => decodeWeights([{ paths: ['a'], weights: [{ name: 'big', shape: [4], dtype: 'float32' }] }], new Uint8Array(8))).toThrow(
-      "weight 'big' runs past the end",
-    );
+    expect(() =>
+      decodeWeights([{ paths: ['a'], weights: [{ name: 'big', shape: [4], dtype: 'float32' }] }], new Uint8Array(8)),
+    ).toThrow("weight 'big' runs past the end");
   });
 });
 
@@ -145,7 +187,9 @@ describe('op semantics through onnxruntime', () => {
       { name: 'div', op: 'FloorDiv', input: ['a', 'b'], attr: { T: { type: 'DT_INT32' } } },
       { name: 'mod', op: 'FloorMod', input: ['a', 'b'], attr: { T: { type: 'DT_INT32' } } },
     ];
-    const out = await run(graph(nodes, { b: i32([], [3]) }, ['div', 'mod']), { a: new ort.Tensor('int32', Int32Array.from([-7, -1, 5, 6]), [4]) });
+    const out = await run(graph(nodes, { b: i32([], [3]) }, ['div', 'mod']), {
+      a: new ort.Tensor('int32', Int32Array.from([-7, -1, 5, 6]), [4]),
+    });
     expect(Array.from(out.div.data as Int32Array)).toEqual([-3, -1, 1, 2]);
     expect(Array.from(out.mod.data as Int32Array)).toEqual([2, 2, 2, 0]);
   });
@@ -157,7 +201,11 @@ describe('op semantics through onnxruntime', () => {
         name: 'dw',
         op: 'DepthwiseConv2dNative',
         input: ['x', 'k'],
-        attr: { padding: { s: b64('SAME') }, strides: { list: { i: ['1', '2', '2', '1'] } }, data_format: { s: b64('NHWC') } },
+        attr: {
+          padding: { s: b64('SAME') },
+          strides: { list: { i: ['1', '2', '2', '1'] } },
+          data_format: { s: b64('NHWC') },
+        },
       },
       { name: 'flat', op: 'Reshape', input: ['dw', 'shape'] },
       { name: 'top', op: 'TopKV2', input: ['flat', 'k2'], attr: { sorted: { b: true } } },
@@ -165,11 +213,20 @@ describe('op semantics through onnxruntime', () => {
         name: 'last',
         op: 'StridedSlice',
         input: ['x', 'begin', 'end', 'step'],
-        attr: { begin_mask: { i: '1' }, end_mask: { i: '1' }, shrink_axis_mask: { i: '8' }, ellipsis_mask: { i: '0' }, new_axis_mask: { i: '0' } },
+        attr: {
+          begin_mask: { i: '1' },
+          end_mask: { i: '1' },
+          shrink_axis_mask: { i: '8' },
+          ellipsis_mask: { i: '0' },
+          new_axis_mask: { i: '0' },
+        },
       },
     ];
     const consts = {
-      k: f32([3, 3, 1, 2], Array.from({ length: 18 }, (_, i) => (i % 2 === 0 ? 1 : 0.5))),
+      k: f32(
+        [3, 3, 1, 2],
+        Array.from({ length: 18 }, (_, i) => (i % 2 === 0 ? 1 : 0.5)),
+      ),
       shape: i32([2], [1, -1]),
       k2: i32([], [2]),
       begin: i32([4], [0, 1, 0, 0]),
@@ -177,7 +234,9 @@ describe('op semantics through onnxruntime', () => {
       step: i32([4], [1, 1, 2, 1]),
     };
     const x = Float32Array.from({ length: 16 }, (_, i) => i + 1);
-    const out = await run(graph(nodes, consts, ['dw', 'top:1', 'last']), { x: new ort.Tensor('float32', x, [1, 4, 4, 1]) });
+    const out = await run(graph(nodes, consts, ['dw', 'top:1', 'last']), {
+      x: new ort.Tensor('float32', x, [1, 4, 4, 1]),
+    });
     // 3x3 SAME, stride 2 on 4x4: one pixel of padding, which TF puts after (bottom/right) = SAME_UPPER.
     // Window sums: (0,0) 54, (0,1) 3+4+7+8+11+12=45, (1,0) 9+10+11+13+14+15=72, (1,1) 11+12+15+16=54.
     expect(Array.from(out.dw.data as Float32Array)).toEqual([54, 27, 45, 22.5, 72, 36, 54, 27]);
@@ -192,13 +251,22 @@ describe('op semantics through onnxruntime', () => {
   it('keeps an unknown batch dimension dynamic through a bilinear resize', async () => {
     const nodes: TfNode[] = [
       placeholder('x', [-1, 2, 2, 1]),
-      { name: 'up', op: 'ResizeBilinear', input: ['x', 'size'], attr: { align_corners: { b: false }, half_pixel_centers: { b: false } } },
+      {
+        name: 'up',
+        op: 'ResizeBilinear',
+        input: ['x', 'size'],
+        attr: { align_corners: { b: false }, half_pixel_centers: { b: false } },
+      },
     ];
     const x = Float32Array.from([0, 1, 2, 3, 10, 11, 12, 13, 20, 21, 22, 23]);
-    const out = await run(graph(nodes, { size: i32([2], [4, 4]) }, ['up']), { x: new ort.Tensor('float32', x, [3, 2, 2, 1]) });
+    const out = await run(graph(nodes, { size: i32([2], [4, 4]) }, ['up']), {
+      x: new ort.Tensor('float32', x, [3, 2, 2, 1]),
+    });
     expect(out.up.dims).toEqual([3, 4, 4, 1]);
     // TF's legacy sampling (source = destination * 0.5, clamped at the edge) is ONNX's 'asymmetric'.
-    expect(Array.from(out.up.data as Float32Array).slice(0, 16)).toEqual([0, 0.5, 1, 1, 1, 1.5, 2, 2, 2, 2.5, 3, 3, 2, 2.5, 3, 3]);
+    expect(Array.from(out.up.data as Float32Array).slice(0, 16)).toEqual([
+      0, 0.5, 1, 1, 1, 1.5, 2, 2, 2, 2.5, 3, 3, 2, 2.5, 3, 3,
+    ]);
     expect((out.up.data as Float32Array)[16]).toBe(10);
   });
 

@@ -28,7 +28,18 @@ export const OPS: Record<string, OpSpec> = { ...spatialOps, ...mathOps, ...shape
 
 /** Type attributes and grappler bookkeeping: they describe, never change, what the op computes. */
 const BOOKKEEPING = new Set([
-  'T', 'Tidx', 'Tshape', 'Tdim', 'Taxis', 'Tindices', 'Tparams', 'Tpaddings', 'Tmultiples', 'Tperm', 'SrcT', 'use_cudnn_on_gpu',
+  'T',
+  'Tidx',
+  'Tshape',
+  'Tdim',
+  'Taxis',
+  'Tindices',
+  'Tparams',
+  'Tpaddings',
+  'Tmultiples',
+  'Tperm',
+  'SrcT',
+  'use_cudnn_on_gpu',
 ]);
 const BOOL_OUTPUT = new Set(['Equal', 'Less', 'Greater']);
 
@@ -70,7 +81,8 @@ function checkSupported(node: TfNode): void {
 function convertNode(ctx: ConvertContext, node: TfNode): void {
   const a = new Attrs(node);
   if (node.op === 'Const') {
-    if (!ctx.consts.has(node.name)) throw new ConversionError(`constant '${node.name}' has no entry in the weights manifest`);
+    if (!ctx.consts.has(node.name))
+      throw new ConversionError(`constant '${node.name}' has no entry in the weights manifest`);
     return; // becomes an initializer when a consumer asks for it
   }
   if (node.op === 'Placeholder') {
@@ -90,7 +102,9 @@ function convertNode(ctx: ConvertContext, node: TfNode): void {
 
 /** Nodes nothing consumes (except constants): the outputs of a model that ships no signature. */
 function danglingOutputs(nodes: TfNode[]): string[] {
-  const consumed = new Set(nodes.flatMap((n) => (n.input ?? []).map((i) => ConvertContext.tensorName(i.replace(/^\^/, '')))));
+  const consumed = new Set(
+    nodes.flatMap((n) => (n.input ?? []).map((i) => ConvertContext.tensorName(i.replace(/^\^/, '')))),
+  );
   return nodes.filter((n) => n.op !== 'Const' && !consumed.has(n.name)).map((n) => n.name);
 }
 

@@ -27,7 +27,11 @@ export interface PixelBox {
  * The graph's input for one face: float32 RGB 0..255, 150x150, in `layout` (default NHWC, as the
  * ONNX graph's default input). `box` selects the face within `image` (default: the whole image).
  */
-export function faceApiRecognitionInput(image: RgbImage, box?: PixelBox, layout: 'nhwc' | 'nchw' = 'nhwc'): Float32Array {
+export function faceApiRecognitionInput(
+  image: RgbImage,
+  box?: PixelBox,
+  layout: 'nhwc' | 'nchw' = 'nhwc',
+): Float32Array {
   const region = box ?? { x: 0, y: 0, width: image.width, height: image.height };
   checkBox(image, region);
   const size = FACEAPI_RECOGNITION.size;
@@ -47,7 +51,10 @@ export function faceApiRecognitionInput(image: RgbImage, box?: PixelBox, layout:
   };
 
   const out = new Float32Array(size * size * 3);
-  const put = layout === 'nhwc' ? (y: number, x: number, c: number) => (y * size + x) * 3 + c : (y: number, x: number, c: number) => (c * size + y) * size + x;
+  const put =
+    layout === 'nhwc'
+      ? (y: number, x: number, c: number) => (y * size + x) * 3 + c
+      : (y: number, x: number, c: number) => (c * size + y) * size + x;
   // Float32 at every step, as TFJS's wasm kernel computes it, so the pixels match it bit for bit or nearly.
   // (TFJS skips the resize when the square already has the input size; the sampling gives the same then.)
   const f = Math.fround;
@@ -75,11 +82,21 @@ export function faceApiRecognitionInput(image: RgbImage, box?: PixelBox, layout:
 
 function checkBox(image: RgbImage, b: PixelBox): void {
   const whole = [b.x, b.y, b.width, b.height].every(Number.isInteger);
-  const inside = b.x >= 0 && b.y >= 0 && b.width > 0 && b.height > 0 && b.x + b.width <= image.width && b.y + b.height <= image.height;
+  const inside =
+    b.x >= 0 &&
+    b.y >= 0 &&
+    b.width > 0 &&
+    b.height > 0 &&
+    b.x + b.width <= image.width &&
+    b.y + b.height <= image.height;
   if (!whole || !inside) {
-    throw new RangeError(`face box ${JSON.stringify(b)} is not whole pixels inside the ${image.width}x${image.height} image`);
+    throw new RangeError(
+      `face box ${JSON.stringify(b)} is not whole pixels inside the ${image.width}x${image.height} image`,
+    );
   }
   if (image.data.length < image.width * image.height * image.channels) {
-    throw new RangeError(`image data holds ${image.data.length} values, ${image.width}x${image.height}x${image.channels} needs more`);
+    throw new RangeError(
+      `image data holds ${image.data.length} values, ${image.width}x${image.height}x${image.channels} needs more`,
+    );
   }
 }

@@ -15,14 +15,24 @@ const FACEMATCH = resolveSource({ npm: '@vladmandic/human/assets/screenshot-face
 const SAMPLE1 = resolveSource({ npm: '@vladmandic/face-api/demo/sample1.jpg' });
 
 /** A tile of the facematch screenshot's face grid (18 per row, 107 px tall, 5 px apart), inside its text overlays. */
-const tile = (row: number, col: number) => ({ left: Math.round((col * 1920) / 18) + 14, top: 283 + row * 112 + 16, width: 78, height: 76 });
+const tile = (row: number, col: number) => ({
+  left: Math.round((col * 1920) / 18) + 14,
+  top: 283 + row * 112 + 16,
+  width: 78,
+  height: 76,
+});
 
 /**
  * Four photos of one man (the first row of Human's facematch demo) and six women: three grid tiles and
  * the three faces of face-api's sample1.jpg at the boxes face-api's own SSD + landmarks give. Small
  * non-square tiles exercise padding and up-scaling, the sample faces down-scaling.
  */
-const CROPS: { id: string; person: string; file: string; region: { left: number; top: number; width: number; height: number } }[] = [
+const CROPS: {
+  id: string;
+  person: string;
+  file: string;
+  region: { left: number; top: number; width: number; height: number };
+}[] = [
   { id: 'man-a', person: 'man', file: FACEMATCH, region: tile(0, 1) },
   { id: 'man-b', person: 'man', file: FACEMATCH, region: tile(0, 3) },
   { id: 'man-c', person: 'man', file: FACEMATCH, region: tile(0, 5) },
@@ -85,7 +95,9 @@ afterAll(() => session?.release());
 describe('face-api recognition ONNX vs face-api on TFJS wasm', () => {
   it('gives the same 128-d descriptors within tolerance', () => {
     const diffs = described.map((d) => maxAbsDiff(d.onnx, d.faceapi));
-    console.info(`face-api recognition: max |onnx - face-api| ${Math.max(...diffs).toExponential(2)} over ${diffs.length} crops (limit ${TOLERANCE})`);
+    console.info(
+      `face-api recognition: max |onnx - face-api| ${Math.max(...diffs).toExponential(2)} over ${diffs.length} crops (limit ${TOLERANCE})`,
+    );
     for (const [i, d] of described.entries()) {
       expect(d.onnx.length, d.id).toBe(FACEAPI_RECOGNITION.dims);
       expect(diffs[i], d.id).toBeLessThanOrEqual(TOLERANCE);
@@ -94,7 +106,9 @@ describe('face-api recognition ONNX vs face-api on TFJS wasm', () => {
 
   it('keeps every same-person pair closer than every pair across people, by euclidean distance and cosine', () => {
     for (const key of ['onnx', 'faceapi'] as const) {
-      const pairs = described.flatMap((a, i) => described.slice(i + 1).map((b) => ({ a, b, same: a.person === b.person })));
+      const pairs = described.flatMap((a, i) =>
+        described.slice(i + 1).map((b) => ({ a, b, same: a.person === b.person })),
+      );
       // Only the man has several photos; pairs between two women are left out (they might be one person).
       const scored = pairs.filter((p) => p.same || p.a.person === 'man' || p.b.person === 'man');
       const dist = scored.map((p) => ({ ...p, d: euclidean(p.a[key], p.b[key]), c: cosine(p.a[key], p.b[key]) }));
@@ -122,7 +136,10 @@ describe('face-api recognition ONNX vs face-api on TFJS wasm', () => {
     for (const c of [CROPS[0], CROPS[7], CROPS[9]]) {
       const image = await crop(c.file, c.region);
       const theirs = tf.tidy(() => {
-        const square = padToSquare(tf.tensor4d(Float32Array.from(image.data), [1, image.height, image.width, 3], 'float32'), true);
+        const square = padToSquare(
+          tf.tensor4d(Float32Array.from(image.data), [1, image.height, image.width, 3], 'float32'),
+          true,
+        );
         return tf.image.resizeBilinear(square, [150, 150], false, false).dataSync() as Float32Array;
       });
       // Bit for bit: both sides compute in float32 step for step, and wasm arithmetic is the same on every CPU.
@@ -131,7 +148,9 @@ describe('face-api recognition ONNX vs face-api on TFJS wasm', () => {
   });
 
   it('gives the same descriptors with an NCHW input and for a batch', async () => {
-    const nchw = await ort.InferenceSession.create(await buildFaceApiRecognitionOnnx(undefined, { layout: 'nchw' }), { intraOpNumThreads: 1 });
+    const nchw = await ort.InferenceSession.create(await buildFaceApiRecognitionOnnx(undefined, { layout: 'nchw' }), {
+      intraOpNumThreads: 1,
+    });
     try {
       const images = await Promise.all([CROPS[1], CROPS[8]].map((c) => crop(c.file, c.region)));
       const batch = new Float32Array(2 * 150 * 150 * 3);
@@ -147,24 +166,34 @@ describe('face-api recognition ONNX vs face-api on TFJS wasm', () => {
 
 describe('buildFaceApiRecognitionOnnx errors', () => {
   let dir: string;
-  const manifest = () => JSON.parse(readFileSync(faceApiManifestPath(defaultFaceApiModelDir()), 'utf8')) as { weights: { name: string; shape: number[] }[] }[];
+  const manifest = () =>
+    JSON.parse(readFileSync(faceApiManifestPath(defaultFaceApiModelDir()), 'utf8')) as {
+      weights: { name: string; shape: number[] }[];
+    }[];
   const writeManifest = (groups: unknown) => writeFileSync(faceApiManifestPath(dir), JSON.stringify(groups));
 
   beforeAll(() => {
     dir = mkdtempSync(path.join(tmpdir(), 'vigil-faceapi-'));
-    copyFileSync(path.join(defaultFaceApiModelDir(), 'face_recognition_model.bin'), path.join(dir, 'face_recognition_model.bin'));
+    copyFileSync(
+      path.join(defaultFaceApiModelDir(), 'face_recognition_model.bin'),
+      path.join(dir, 'face_recognition_model.bin'),
+    );
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('names a missing weights manifest', async () => {
-    await expect(buildFaceApiRecognitionOnnx(path.join(dir, 'nowhere'))).rejects.toThrow(/weights manifest not found: .*nowhere/);
+    await expect(buildFaceApiRecognitionOnnx(path.join(dir, 'nowhere'))).rejects.toThrow(
+      /weights manifest not found: .*nowhere/,
+    );
   });
 
   it('names a missing weight', async () => {
     const groups = manifest();
     groups[0].weights.find((w) => w.name === 'conv64_2/conv1/conv/bias')!.name = 'conv64_2/conv1/conv/biases';
     writeManifest(groups);
-    await expect(buildFaceApiRecognitionOnnx(dir)).rejects.toThrow("face-api weight 'conv64_2/conv1/conv/bias' is missing");
+    await expect(buildFaceApiRecognitionOnnx(dir)).rejects.toThrow(
+      "face-api weight 'conv64_2/conv1/conv/bias' is missing",
+    );
   });
 
   it('names a weight of the wrong shape', async () => {
@@ -177,7 +206,11 @@ describe('buildFaceApiRecognitionOnnx errors', () => {
 
   it('names weights the net does not use', async () => {
     const groups = manifest();
-    groups[0].weights.push({ name: 'conv512_1/conv1/conv/bias', shape: [0], dtype: 'float32' } as (typeof groups)[0]['weights'][0]);
+    groups[0].weights.push({
+      name: 'conv512_1/conv1/conv/bias',
+      shape: [0],
+      dtype: 'float32',
+    } as (typeof groups)[0]['weights'][0]);
     writeManifest(groups);
     await expect(buildFaceApiRecognitionOnnx(dir)).rejects.toThrow(/does not use: conv512_1\/conv1\/conv\/bias/);
   });

@@ -11,7 +11,12 @@
 // Output `descriptor`: [N,128], not normalised; face-api compares descriptors by euclidean distance
 // (0.6 is its usual same-person limit), cosine similarity works as well.
 import { ConversionError } from './errors.js';
-import { faceApiManifestPath, defaultFaceApiModelDir, loadFaceApiWeights, type FaceApiWeights } from './faceapi-weights.js';
+import {
+  faceApiManifestPath,
+  defaultFaceApiModelDir,
+  loadFaceApiWeights,
+  type FaceApiWeights,
+} from './faceapi-weights.js';
 import { DType, GraphBuilder } from './onnx-builder.js';
 
 /** Bumped whenever the built graph changes, so cached builds are rebuilt. */
@@ -60,23 +65,40 @@ interface Flow {
  * Builds the ONNX model from face-api's `face_recognition_model` weights in `weightsDir` (default: the
  * installed package's model/ folder). Throws ConversionError naming any missing, misshapen or unused weight.
  */
-export async function buildFaceApiRecognitionOnnx(weightsDir?: string, options: FaceApiOnnxOptions = {}): Promise<Uint8Array> {
+export async function buildFaceApiRecognitionOnnx(
+  weightsDir?: string,
+  options: FaceApiOnnxOptions = {},
+): Promise<Uint8Array> {
   const dir = weightsDir ?? defaultFaceApiModelDir();
   const w = await loadFaceApiWeights(dir);
   const g = new GraphBuilder();
   const layout = options.layout ?? 'nhwc';
   const { input, output, size, dims, meanRgb } = FACEAPI_RECOGNITION;
 
-  g.inputs.push({ name: input, dtype: DType.float, dims: layout === 'nhwc' ? [null, size, size, 3] : [null, 3, size, size] });
+  g.inputs.push({
+    name: input,
+    dtype: DType.float,
+    dims: layout === 'nhwc' ? [null, size, size, 3] : [null, 3, size, size],
+  });
   let x = layout === 'nhwc' ? g.add('Transpose', [input], ['input_nchw'], { perm: { ints: [0, 3, 1, 2] } }) : input;
   x = g.add('Sub', [x, g.float('mean_rgb', [...meanRgb], [1, 3, 1, 1])], ['centred']);
   x = g.add('Div', [x, g.float('pixel_range', [255], [])], ['normalised']);
 
-  let flow: Flow = convLayer(g, w, 'conv32_down', { name: x, channels: 3, side: size }, 32, { kernel: 7, stride: 2, pad: 0, relu: true });
+  let flow: Flow = convLayer(g, w, 'conv32_down', { name: x, channels: 3, side: size }, 32, {
+    kernel: 7,
+    stride: 2,
+    pad: 0,
+    relu: true,
+  });
   const pooledSide = Math.floor((flow.side - 3) / 2) + 1;
-  flow = { ...flow, side: pooledSide, name: g.add('MaxPool', [flow.name], ['stem_pool'], { kernel_shape: { ints: [3, 3] }, strides: { ints: [2, 2] } }) };
+  flow = {
+    ...flow,
+    side: pooledSide,
+    name: g.add('MaxPool', [flow.name], ['stem_pool'], { kernel_shape: { ints: [3, 3] }, strides: { ints: [2, 2] } }),
+  };
 
-  for (const block of BLOCKS) flow = block.down ? residualDown(g, w, block.name, flow, block.channels) : residual(g, w, block.name, flow);
+  for (const block of BLOCKS)
+    flow = block.down ? residualDown(g, w, block.name, flow, block.channels) : residual(g, w, block.name, flow);
 
   const pooled = g.add('ReduceMean', [flow.name], ['global_avg'], { axes: { ints: [2, 3] }, keepdims: { i: 0 } });
   const fc = g.float('fc', [...w.tensor('fc', [flow.channels, dims])], [flow.channels, dims]);
@@ -120,7 +142,12 @@ function convLayer(g: GraphBuilder, w: FaceApiWeights, prefix: string, x: Flow, 
         }
   const folded = Float32Array.from(bias, (b, o) => b * scale[o] + shift[o]);
 
-  const filters = g.initializer({ name: `${prefix}/filters`, dtype: DType.float, dims: [out, x.channels, k, k], data: oihw });
+  const filters = g.initializer({
+    name: `${prefix}/filters`,
+    dtype: DType.float,
+    dims: [out, x.channels, k, k],
+    data: oihw,
+  });
   const b = g.initializer({ name: `${prefix}/bias`, dtype: DType.float, dims: [out], data: folded });
   const p = spec.pad;
   let name = g.add('Conv', [x.name, filters, b], [`${prefix}/conv`], {
@@ -151,18 +178,23 @@ function residualDown(g: GraphBuilder, w: FaceApiWeights, prefix: string, x: Flo
   const a = convLayer(g, w, `${prefix}/conv1`, x, out, { kernel: 3, stride: 2, pad: 0, relu: true });
   let b = convLayer(g, w, `${prefix}/conv2`, a, out, { kernel: 3, stride: 1, pad: 1, relu: false });
   const poolSide = Math.floor(x.side / 2);
-  let shortcut = g.add('AveragePool', [x.name], [`${prefix}/pool`], { kernel_shape: { ints: [2, 2] }, strides: { ints: [2, 2] } });
+  let shortcut = g.add('AveragePool', [x.name], [`${prefix}/pool`], {
+    kernel_shape: { ints: [2, 2] },
+    strides: { ints: [2, 2] },
+  });
 
   const grow = poolSide - b.side;
   // face-api concatenates exactly one row and one column; any other difference would fail its add.
-  if (grow !== 0 && grow !== 1) throw new ConversionError(`${prefix}: conv side ${b.side} cannot be padded to the pooled side ${poolSide}`);
+  if (grow !== 0 && grow !== 1)
+    throw new ConversionError(`${prefix}: conv side ${b.side} cannot be padded to the pooled side ${poolSide}`);
   if (grow) {
     const pads = g.int64(`${prefix}/pad_hw`, [0, 0, 0, 0, 0, 0, 1, 1]);
     b = { ...b, side: poolSide, name: g.add('Pad', [b.name, pads], [`${prefix}/conv_padded`]) };
   }
   if (out !== x.channels) {
     // face-api pads with zeros shaped like the pooled tensor, so only doubling is possible.
-    if (out !== 2 * x.channels) throw new ConversionError(`${prefix}: ${x.channels} -> ${out} channels is not a doubling`);
+    if (out !== 2 * x.channels)
+      throw new ConversionError(`${prefix}: ${x.channels} -> ${out} channels is not a doubling`);
     const pads = g.int64(`${prefix}/pad_c`, [0, 0, 0, 0, 0, out - x.channels, 0, 0]);
     shortcut = g.add('Pad', [shortcut, pads], [`${prefix}/pool_padded`]);
   }

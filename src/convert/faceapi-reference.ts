@@ -34,10 +34,14 @@ function loadModule(): Promise<FaceApiModule> {
   loaded ??= (async () => {
     await initTfjsWasm();
     const require = createRequire(import.meta.url);
-    const dist = path.join(path.dirname(require.resolve('@vladmandic/face-api/package.json')), 'dist/face-api.node-wasm.js');
+    const dist = path.join(
+      path.dirname(require.resolve('@vladmandic/face-api/package.json')),
+      'dist/face-api.node-wasm.js',
+    );
     const faceapi = require(dist) as FaceApiModule;
     // Two TFJS copies would each hold their own backend: face-api's would silently fall back to the slow cpu one.
-    if ((faceapi.tf.Tensor as unknown) !== tf.Tensor) throw new Error('face-api loaded a TFJS instance of its own; expected the shared one');
+    if ((faceapi.tf.Tensor as unknown) !== tf.Tensor)
+      throw new Error('face-api loaded a TFJS instance of its own; expected the shared one');
     if (tf.getBackend() !== 'wasm') throw new Error(`TFJS runs on backend '${tf.getBackend()}', expected wasm`);
     return faceapi;
   })();
@@ -61,11 +65,16 @@ export async function loadFaceApiReference(modelDir = defaultFaceApiModelDir()):
       }
     },
     async detectFaces(rgb, width, height, minConfidence = 0.5) {
-      detectorReady ??= Promise.all([nets.ssdMobilenetv1.loadFromDisk(modelDir), nets.faceLandmark68Net.loadFromDisk(modelDir)]).then(() => {});
+      detectorReady ??= Promise.all([
+        nets.ssdMobilenetv1.loadFromDisk(modelDir),
+        nets.faceLandmark68Net.loadFromDisk(modelDir),
+      ]).then(() => {});
       await detectorReady;
       const input = tf.tensor3d(rgb, [height, width, 3], 'float32');
       try {
-        const found = await faceapi.detectAllFaces(input, new faceapi.SsdMobilenetv1Options({ minConfidence })).withFaceLandmarks();
+        const found = await faceapi
+          .detectAllFaces(input, new faceapi.SsdMobilenetv1Options({ minConfidence }))
+          .withFaceLandmarks();
         return found
           .sort((a, b) => b.detection.score - a.detection.score)
           .map((f) => f.alignedRect.box.clipAtImageBorders(width, height))

@@ -39,12 +39,16 @@ async function readManifest(manifestFile: string): Promise<WeightGroup[]> {
   try {
     text = await readFile(manifestFile, 'utf8');
   } catch {
-    throw new ConversionError(`face-api weights manifest not found: ${manifestFile} (is @vladmandic/face-api installed?)`);
+    throw new ConversionError(
+      `face-api weights manifest not found: ${manifestFile} (is @vladmandic/face-api installed?)`,
+    );
   }
   const parsed = manifestSchema.safeParse(JSON.parse(text));
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new ConversionError(`${manifestFile}: not a TFJS weights manifest (${issue.path.join('.')}: ${issue.message})`);
+    throw new ConversionError(
+      `${manifestFile}: not a TFJS weights manifest (${issue.path.join('.')}: ${issue.message})`,
+    );
   }
   return parsed.data;
 }
@@ -66,10 +70,13 @@ export class FaceApiWeights {
       throw new ConversionError(`face-api weight '${name}' in ${this.source} is ${t.dtype}, expected float32`);
     }
     if (t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i])) {
-      throw new ConversionError(`face-api weight '${name}' in ${this.source} has shape [${t.shape}], expected [${shape}]`);
+      throw new ConversionError(
+        `face-api weight '${name}' in ${this.source} has shape [${t.shape}], expected [${shape}]`,
+      );
     }
     const bad = t.data.findIndex((v) => !Number.isFinite(v));
-    if (bad >= 0) throw new ConversionError(`face-api weight '${name}' in ${this.source} holds ${t.data[bad]} at index ${bad}`);
+    if (bad >= 0)
+      throw new ConversionError(`face-api weight '${name}' in ${this.source} holds ${t.data[bad]} at index ${bad}`);
     this.used.add(name);
     return t.data;
   }
@@ -80,7 +87,10 @@ export class FaceApiWeights {
    */
   assertAllUsed(): void {
     const unused = [...this.tensors.keys()].filter((n) => !this.used.has(n));
-    if (unused.length) throw new ConversionError(`${this.source} has weights the face recognition net does not use: ${unused.join(', ')}`);
+    if (unused.length)
+      throw new ConversionError(
+        `${this.source} has weights the face recognition net does not use: ${unused.join(', ')}`,
+      );
   }
 }
 

@@ -27,7 +27,8 @@ export function planFused(a: Attrs, argsFrom: number): FusedPlan {
   if (rest.length > 1 || (rest.length === 1 && !ACTIVATIONS.has(rest[0]))) a.fail('fused_ops', `[${ops.join(', ')}]`);
   const activation = rest[0] ?? null;
   const expected = (pre === 'BiasAdd' ? 1 : pre === 'FusedBatchNorm' ? 4 : 0) + (activation === 'Prelu' ? 1 : 0);
-  if (numArgs !== expected) a.fail('num_args', `${numArgs} extra inputs for [${ops.join(', ')}] (expected ${expected})`);
+  if (numArgs !== expected)
+    a.fail('num_args', `${numArgs} extra inputs for [${ops.join(', ')}] (expected ${expected})`);
   if (pre === 'FusedBatchNorm' && a.float('epsilon', 0) <= 0) a.fail('epsilon', 'batch norm needs a positive epsilon');
   return { pre, activation, argsFrom };
 }
@@ -56,7 +57,9 @@ export function emitActivation(
     case 'Relu6':
       return g.add('Clip', [x, g.float('$f32/0', [0], []), g.float('$f32/6', [6], [])], [out]);
     case 'LeakyRelu':
-      return g.add('LeakyRelu', [x], [out], { alpha: { f: a.float('leakyrelu_alpha', a.has('alpha') ? a.float('alpha') : 0.2) } });
+      return g.add('LeakyRelu', [x], [out], {
+        alpha: { f: a.float('leakyrelu_alpha', a.has('alpha') ? a.float('alpha') : 0.2) },
+      });
     case 'Prelu': {
       const alpha = ctx.requireConst(node, alphaInput!, 'prelu alpha');
       const c = alpha.data.length;

@@ -5,7 +5,10 @@ import { DType } from './onnx-builder.js';
 import type { TfNode } from './tfjs-model.js';
 
 function binary(onnxOp: string): OpSpec {
-  return { attrs: [], convert: (ctx, node) => void ctx.g.add(onnxOp, [ctx.input(node, 0), ctx.input(node, 1)], [ctx.out(node)]) };
+  return {
+    attrs: [],
+    convert: (ctx, node) => void ctx.g.add(onnxOp, [ctx.input(node, 0), ctx.input(node, 1)], [ctx.out(node)]),
+  };
 }
 
 function unary(onnxOp: string): OpSpec {
@@ -14,7 +17,10 @@ function unary(onnxOp: string): OpSpec {
 
 /** Activations sharing the fused-op code, so Relu6 and friends map the same way fused or not. */
 function activation(kind: string, attrs: string[] = []): OpSpec {
-  return { attrs, convert: (ctx, node, a) => void emitActivation(ctx, node, a, kind, ctx.input(node, 0), ctx.out(node), 1) };
+  return {
+    attrs,
+    convert: (ctx, node, a) => void emitActivation(ctx, node, a, kind, ctx.input(node, 0), ctx.out(node), 1),
+  };
 }
 
 function isFloat(ctx: ConvertContext, node: TfNode, t: string): boolean {
@@ -76,7 +82,8 @@ function reduce(onnxOp: string): OpSpec {
       const axes = Array.from(ctx.requireConst(node, 1, 'reduction indices').data);
       const keepdims = { i: a.bool('keep_dims', false) ? 1 : 0 };
       const x = ctx.input(node, 0);
-      if (onnxOp === 'ReduceSum') ctx.g.add(onnxOp, [x, ctx.g.int64(`${node.name}$axes`, axes)], [ctx.out(node)], { keepdims });
+      if (onnxOp === 'ReduceSum')
+        ctx.g.add(onnxOp, [x, ctx.g.int64(`${node.name}$axes`, axes)], [ctx.out(node)], { keepdims });
       else ctx.g.add(onnxOp, [x], [ctx.out(node)], { axes: { ints: axes }, keepdims });
     },
   };
@@ -92,7 +99,10 @@ function matmul(fused: boolean): OpSpec {
       if (plan.pre === 'FusedBatchNorm') a.fail('fused_ops', 'FusedBatchNorm after MatMul');
       const inputs = [ctx.input(node, 0), ctx.input(node, 1)];
       if (plan.pre === 'BiasAdd') inputs.push(ctx.input(node, 2));
-      const attrs = { transA: { i: a.bool('transpose_a', false) ? 1 : 0 }, transB: { i: a.bool('transpose_b', false) ? 1 : 0 } };
+      const attrs = {
+        transA: { i: a.bool('transpose_a', false) ? 1 : 0 },
+        transB: { i: a.bool('transpose_b', false) ? 1 : 0 },
+      };
       const y = g.add('Gemm', inputs, [plan.activation ? g.fresh(out) : out], attrs);
       if (plan.activation) emitActivation(ctx, node, a, plan.activation, y, out, plan.pre === 'BiasAdd' ? 3 : 2);
     },

@@ -56,7 +56,10 @@ function pad(withValue: boolean): OpSpec {
       const p = ints(ctx, node, 1, 'paddings');
       const rank = p.length / 2;
       // TF gives [[before, after] per axis]; ONNX wants all befores, then all afters.
-      const pads = [...Array.from({ length: rank }, (_, i) => p[2 * i]), ...Array.from({ length: rank }, (_, i) => p[2 * i + 1])];
+      const pads = [
+        ...Array.from({ length: rank }, (_, i) => p[2 * i]),
+        ...Array.from({ length: rank }, (_, i) => p[2 * i + 1]),
+      ];
       const mode = a.str('mode', 'CONSTANT');
       if (mode !== 'CONSTANT' && mode !== 'REFLECT') a.fail('mode', mode);
       const inputs = [ctx.input(node, 0), ctx.g.int64(`${node.name}$pads`, pads)];
@@ -99,7 +102,10 @@ const stridedSlice: OpSpec = {
       g.int64(`${node.name}$starts`, starts),
       g.int64(`${node.name}$ends`, ends),
       g.int64(`${node.name}$axes`, axes),
-      g.int64(`${node.name}$steps`, strides.map((s, i) => (sm & (1 << i) ? 1 : s))),
+      g.int64(
+        `${node.name}$steps`,
+        strides.map((s, i) => (sm & (1 << i) ? 1 : s)),
+      ),
     ];
     const sliced = g.add('Slice', sliceInputs, [shrink.length ? g.fresh(out) : out]);
     if (shrink.length) g.add('Squeeze', [sliced, g.int64(`${node.name}$shrink`, shrink)], [out]);
@@ -130,7 +136,10 @@ const topK: OpSpec = {
   },
 };
 
-const identity: OpSpec = { attrs: [], convert: (ctx, node) => void ctx.g.add('Identity', [ctx.input(node, 0)], [ctx.out(node)]) };
+const identity: OpSpec = {
+  attrs: [],
+  convert: (ctx, node) => void ctx.g.add('Identity', [ctx.input(node, 0)], [ctx.out(node)]),
+};
 
 export const shapeOps: Record<string, OpSpec> = {
   Reshape: reshape,

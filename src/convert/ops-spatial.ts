@@ -11,7 +11,8 @@ const CONV_ATTRS = ['data_format', 'strides', 'dilations', 'padding', 'explicit_
 function windowAttrs(a: Attrs, withDilations: boolean): Record<string, Attr> {
   a.expect('data_format', ['NHWC'], a.str);
   const strides = a.ints('strides', [1, 1, 1, 1]);
-  if (strides.length !== 4 || strides[0] !== 1 || strides[3] !== 1) a.fail('strides', `[${strides}] (batch and channel strides must be 1)`);
+  if (strides.length !== 4 || strides[0] !== 1 || strides[3] !== 1)
+    a.fail('strides', `[${strides}] (batch and channel strides must be 1)`);
   const out: Record<string, Attr> = { strides: { ints: [strides[1], strides[2]] } };
   if (withDilations) {
     const d = a.ints('dilations', [1, 1, 1, 1]);
@@ -27,7 +28,8 @@ function windowAttrs(a: Attrs, withDilations: boolean): Record<string, Attr> {
     if (p.length !== 8 || p[0] || p[1] || p[6] || p[7]) a.fail('explicit_paddings', `[${p}]`);
     out.pads = { ints: [p[2], p[4], p[3], p[5]] };
   } else a.fail('padding', padding);
-  if (padding !== 'EXPLICIT' && a.ints('explicit_paddings', []).length) a.fail('explicit_paddings', 'given without EXPLICIT padding');
+  if (padding !== 'EXPLICIT' && a.ints('explicit_paddings', []).length)
+    a.fail('explicit_paddings', 'given without EXPLICIT padding');
   return out;
 }
 
@@ -115,9 +117,13 @@ function resize(mode: 'linear' | 'nearest'): OpSpec {
       if (alignCorners && halfPixel) a.fail('half_pixel_centers', 'together with align_corners');
       const attrs: Record<string, Attr> = { mode: { s: mode } };
       if (mode === 'linear') {
-        attrs.coordinate_transformation_mode = { s: alignCorners ? 'align_corners' : halfPixel ? 'half_pixel' : 'asymmetric' };
+        attrs.coordinate_transformation_mode = {
+          s: alignCorners ? 'align_corners' : halfPixel ? 'half_pixel' : 'asymmetric',
+        };
       } else {
-        attrs.coordinate_transformation_mode = { s: alignCorners ? 'align_corners' : halfPixel ? 'tf_half_pixel_for_nn' : 'asymmetric' };
+        attrs.coordinate_transformation_mode = {
+          s: alignCorners ? 'align_corners' : halfPixel ? 'tf_half_pixel_for_nn' : 'asymmetric',
+        };
         attrs.nearest_mode = { s: alignCorners ? 'round_prefer_ceil' : 'floor' };
       }
       const x = ctx.nchw(ctx.input(node, 0));

@@ -11,7 +11,12 @@ const human = (p: string) => resolveSource({ npm: `@vladmandic/human/${p}` });
 interface ParityCase {
   model: 'centernet' | 'blazeface' | 'faceres';
   /** A region of a photo, resized to the model's input the way the pipeline feeds it. */
-  image: { file: string; region: { left: number; top: number; width: number; height: number }; fit: 'contain' | 'fill'; pad: number };
+  image: {
+    file: string;
+    region: { left: number; top: number; width: number; height: number };
+    fit: 'contain' | 'fill';
+    pad: number;
+  };
   size: number;
   normalise: (pixel: number) => number;
   /**
@@ -26,7 +31,12 @@ const CASES: ParityCase[] = [
   {
     model: 'blazeface',
     // Three faces (a man, two women) from the face-detect demo screenshot, letterboxed as the detector is fed.
-    image: { file: 'assets/screenshot-facedetect.jpg', region: { left: 0, top: 342, width: 480, height: 158 }, fit: 'contain', pad: 0 },
+    image: {
+      file: 'assets/screenshot-facedetect.jpg',
+      region: { left: 0, top: 342, width: 480, height: 158 },
+      fit: 'contain',
+      pad: 0,
+    },
     size: 256,
     normalise: (v) => v / 127.5 - 1,
     // Measured: 1.4e-5, 3.0e-6, 1.4e-4, 7.0e-5 (max abs 3.4e-3, on logits up to 1.1e4 in the padding).
@@ -34,7 +44,12 @@ const CASES: ParityCase[] = [
   },
   {
     model: 'faceres',
-    image: { file: 'assets/screenshot-facedetect.jpg', region: { left: 8, top: 342, width: 150, height: 158 }, fit: 'fill', pad: 0 },
+    image: {
+      file: 'assets/screenshot-facedetect.jpg',
+      region: { left: 8, top: 342, width: 150, height: 158 },
+      fit: 'fill',
+      pad: 0,
+    },
     size: 224,
     normalise: (v) => v,
     // Measured: 2.4e-6, 5.0e-8, 1.8e-7 (max abs 3.7e-6 on the descriptor).
@@ -43,7 +58,12 @@ const CASES: ParityCase[] = [
   {
     model: 'centernet',
     // The group photo in the samples sheet (people, a bar, lamps), letterboxed with grey 114.
-    image: { file: 'assets/samples.jpg', region: { left: 0, top: 200, width: 1280, height: 958 }, fit: 'contain', pad: 114 },
+    image: {
+      file: 'assets/samples.jpg',
+      region: { left: 0, top: 200, width: 1280, height: 958 },
+      fit: 'contain',
+      pad: 114,
+    },
     size: 512,
     normalise: (v) => v,
     // Measured: 1.2e-4, 7.1e-7, 4.4e-6 (max abs 1.9e-3 on wh, in input pixels up to ~200).
@@ -107,7 +127,9 @@ describe('converted models match TFJS on real photos', () => {
         for (const [name, tol] of Object.entries(c.tolerance)) {
           expect(out.onnx[name].length, name).toBe(out.tfjs[name].length);
           const { abs, scaled } = compare(out.onnx[name], out.tfjs[name]);
-          console.info(`${c.model} ${name}: max |onnx - tfjs| ${abs.toExponential(2)}, scaled ${scaled.toExponential(2)} (limit ${tol})`);
+          console.info(
+            `${c.model} ${name}: max |onnx - tfjs| ${abs.toExponential(2)}, scaled ${scaled.toExponential(2)} (limit ${tol})`,
+          );
           expect(scaled, name).toBeLessThanOrEqual(tol);
         }
       });

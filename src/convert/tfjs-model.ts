@@ -27,20 +27,32 @@ export const weightSpecSchema = z.object({
   shape: z.array(z.number().int().nonnegative()),
   dtype: z.string(),
   quantization: z
-    .object({ dtype: z.string(), scale: z.number().optional(), min: z.number().optional(), original_dtype: z.string().optional() })
+    .object({
+      dtype: z.string(),
+      scale: z.number().optional(),
+      min: z.number().optional(),
+      original_dtype: z.string().optional(),
+    })
     .optional(),
 });
 
-const modelSchema = z.object({
-  format: z.literal('graph-model'),
-  modelTopology: z.object({
-    node: z.array(nodeSchema),
-    library: z.object({ function: z.array(z.unknown()).optional() }).passthrough().optional(),
-  }).passthrough(),
-  weightsManifest: z.array(z.object({ paths: z.array(z.string()), weights: z.array(weightSpecSchema) })),
-  signature: signatureSchema.optional(),
-  userDefinedMetadata: z.object({ signature: signatureSchema.optional() }).passthrough().optional(),
-}).passthrough();
+const modelSchema = z
+  .object({
+    format: z.literal('graph-model'),
+    modelTopology: z
+      .object({
+        node: z.array(nodeSchema),
+        library: z
+          .object({ function: z.array(z.unknown()).optional() })
+          .passthrough()
+          .optional(),
+      })
+      .passthrough(),
+    weightsManifest: z.array(z.object({ paths: z.array(z.string()), weights: z.array(weightSpecSchema) })),
+    signature: signatureSchema.optional(),
+    userDefinedMetadata: z.object({ signature: signatureSchema.optional() }).passthrough().optional(),
+  })
+  .passthrough();
 
 export interface TfjsGraph {
   nodes: TfNode[];

@@ -38,7 +38,9 @@ export async function loadTfjsReference(modelJsonPath: string): Promise<TfjsRefe
   await initTfjsWasm();
   const json = JSON.parse(await readFile(modelJsonPath, 'utf8')) as ModelJson;
   const dir = path.dirname(modelJsonPath);
-  const bins = await Promise.all(json.weightsManifest.flatMap((g) => g.paths).map((p) => readFile(path.resolve(dir, p))));
+  const bins = await Promise.all(
+    json.weightsManifest.flatMap((g) => g.paths).map((p) => readFile(path.resolve(dir, p))),
+  );
   const data = Buffer.concat(bins);
   const artifacts: tf.io.ModelArtifacts = {
     modelTopology: json.modelTopology as tf.io.ModelArtifacts['modelTopology'],

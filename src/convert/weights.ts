@@ -34,15 +34,22 @@ export function decodeWeights(groups: WeightGroup[], buffer: Uint8Array): Map<st
     const size = spec.shape.reduce((a, b) => a * b, 1);
     const q = spec.quantization;
     const bytesPer = q ? QUANT_BYTES[q.dtype] : DTYPE_BYTES[spec.dtype];
-    if (!bytesPer) throw new ConversionError(`weight '${spec.name}': unsupported dtype ${q ? `quantised ${q.dtype}` : spec.dtype}`);
+    if (!bytesPer)
+      throw new ConversionError(`weight '${spec.name}': unsupported dtype ${q ? `quantised ${q.dtype}` : spec.dtype}`);
     const byteLength = size * bytesPer;
     if (offset + byteLength > buffer.byteLength) {
-      throw new ConversionError(`weight '${spec.name}' runs past the end of the weight files (${buffer.byteLength} bytes)`);
+      throw new ConversionError(
+        `weight '${spec.name}' runs past the end of the weight files (${buffer.byteLength} bytes)`,
+      );
     }
     // Copy into an aligned buffer: the slice's offset is arbitrary, typed-array views need alignment.
     const bytes = buffer.slice(offset, offset + byteLength);
     offset += byteLength;
-    out.set(spec.name, { dtype: tensorDtype(spec), shape: spec.shape, data: q ? dequantise(spec, bytes, size) : plain(spec, bytes) });
+    out.set(spec.name, {
+      dtype: tensorDtype(spec),
+      shape: spec.shape,
+      data: q ? dequantise(spec, bytes, size) : plain(spec, bytes),
+    });
   }
   return out;
 }
@@ -61,7 +68,8 @@ function plain(spec: WeightSpec, bytes: Uint8Array): ConstTensor['data'] {
 function dequantise(spec: WeightSpec, bytes: Uint8Array, size: number): ConstTensor['data'] {
   const q = spec.quantization!;
   if (q.dtype === 'float16') {
-    if (spec.dtype !== 'float32') throw new ConversionError(`weight '${spec.name}': float16 quantisation of ${spec.dtype}`);
+    if (spec.dtype !== 'float32')
+      throw new ConversionError(`weight '${spec.name}': float16 quantisation of ${spec.dtype}`);
     return float16ToFloat32(new Uint16Array(bytes.buffer));
   }
   const codes = q.dtype === 'uint8' ? bytes : new Uint16Array(bytes.buffer);

@@ -6,10 +6,26 @@ import { chooseInterceptionTargets, type CheckpointSite, type TargetPolicy } fro
 const O = { lat: 22.54, lon: 114.05 };
 const KM_LAT = 1 / 111.195;
 const KM_LON = 1 / (111.195 * Math.cos((22.54 * Math.PI) / 180));
-const site = (id: string, northKm: number, eastKm: number): CheckpointSite => ({ id, lat: O.lat + northKm * KM_LAT, lon: O.lon + eastKm * KM_LON });
+const site = (id: string, northKm: number, eastKm: number): CheckpointSite => ({
+  id,
+  lat: O.lat + northKm * KM_LAT,
+  lon: O.lon + eastKm * KM_LON,
+});
 
-const policy: TargetPolicy = { radiusM: 3000, aheadHalfAngleDeg: 45, aheadMaxM: 10_000, maxCheckpoints: 3, includeHitCamera: false, assumedSpeedKmh: 36 };
-const hit = (headingDeg: number | null, cameraId: string | null = 'street-1') => ({ ...O, cameraId, headingDeg, at: 1_000_000 });
+const policy: TargetPolicy = {
+  radiusM: 3000,
+  aheadHalfAngleDeg: 45,
+  aheadMaxM: 10_000,
+  maxCheckpoints: 3,
+  includeHitCamera: false,
+  assumedSpeedKmh: 36,
+};
+const hit = (headingDeg: number | null, cameraId: string | null = 'street-1') => ({
+  ...O,
+  cameraId,
+  headingDeg,
+  at: 1_000_000,
+});
 const ids = (c: { targets: { cameraId: string }[] }) => c.targets.map((t) => t.cameraId);
 
 const sites = [
@@ -71,7 +87,9 @@ describe('chooseInterceptionTargets', () => {
   it('never orders the hit camera itself unless configured', () => {
     const withGate = [site('gate-here', 0, 0), ...sites];
     expect(ids(chooseInterceptionTargets(hit(null, 'gate-here'), withGate, policy))).toEqual(['n1', 's1', 'e2']);
-    expect(ids(chooseInterceptionTargets(hit(null, 'gate-here'), withGate, { ...policy, includeHitCamera: true }))).toEqual(['gate-here', 'n1', 's1']);
+    expect(
+      ids(chooseInterceptionTargets(hit(null, 'gate-here'), withGate, { ...policy, includeHitCamera: true })),
+    ).toEqual(['gate-here', 'n1', 's1']);
   });
 
   it('says when the vehicle may arrive at the assumed speed', () => {

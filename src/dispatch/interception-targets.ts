@@ -39,13 +39,22 @@ export interface TargetChoice {
   targets: InterceptionTarget[];
 }
 
-export function chooseInterceptionTargets(hit: InterceptionHit, checkpoints: readonly CheckpointSite[], policy: TargetPolicy): TargetChoice {
+export function chooseInterceptionTargets(
+  hit: InterceptionHit,
+  checkpoints: readonly CheckpointSite[],
+  policy: TargetPolicy,
+): TargetChoice {
   const speedMs = policy.assumedSpeedKmh / 3.6;
   const all = checkpoints
     .filter((c) => policy.includeHitCamera || c.id !== hit.cameraId)
     .map((c) => {
       const distanceM = haversineMetres(hit, c);
-      return { cameraId: c.id, distanceM, bearingDeg: bearingDeg(hit, c), expectedAt: Math.round(hit.at + (distanceM / speedMs) * 1000) };
+      return {
+        cameraId: c.id,
+        distanceM,
+        bearingDeg: bearingDeg(hit, c),
+        expectedAt: Math.round(hit.at + (distanceM / speedMs) * 1000),
+      };
     })
     .sort((a, b) => a.distanceM - b.distanceM || a.cameraId.localeCompare(b.cameraId));
   const within = (t: InterceptionTarget) => t.distanceM <= policy.radiusM;
@@ -53,7 +62,11 @@ export function chooseInterceptionTargets(hit: InterceptionHit, checkpoints: rea
   if (hit.headingDeg === null) return { mode: 'radius', targets: cap(all.filter(within)) };
   const heading = hit.headingDeg;
   // A checkpoint on top of the hit (a few metres) has no meaningful bearing: count it as ahead.
-  const ahead = all.filter((t) => t.distanceM <= policy.aheadMaxM && (t.distanceM < 1 || angleBetween(t.bearingDeg, heading) <= policy.aheadHalfAngleDeg));
+  const ahead = all.filter(
+    (t) =>
+      t.distanceM <= policy.aheadMaxM &&
+      (t.distanceM < 1 || angleBetween(t.bearingDeg, heading) <= policy.aheadHalfAngleDeg),
+  );
   if (ahead.length) return { mode: 'ahead', targets: cap(ahead) };
   return { mode: 'radius_fallback', targets: cap(all.filter(within)) };
 }

@@ -33,7 +33,11 @@ export function webhookChannel(url: string, secret: string, timeoutMs = 5000): O
       const body = JSON.stringify({ type: 'offer', ...message });
       const res = await fetch(url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-vigil-delivery': message.deliveryId, ...signWebhook(secret, body) },
+        headers: {
+          'content-type': 'application/json',
+          'x-vigil-delivery': message.deliveryId,
+          ...signWebhook(secret, body),
+        },
         body,
         signal: AbortSignal.timeout(timeoutMs),
       });
@@ -46,7 +50,8 @@ export function webhookChannel(url: string, secret: string, timeoutMs = 5000): O
 
 export function mqttChannel(url: string, topicPrefix: string): OfferChannel {
   let client: MqttClient | null = null;
-  const connect = async () => (client ??= await mqtt.connectAsync(url, { connectTimeout: 5000, reconnectPeriod: 2000 }));
+  const connect = async () =>
+    (client ??= await mqtt.connectAsync(url, { connectTimeout: 5000, reconnectPeriod: 2000 }));
   return {
     name: 'mqtt',
     async send(message) {

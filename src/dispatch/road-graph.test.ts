@@ -13,19 +13,37 @@ import { rankUnits, type TravelUnit, type UnitType } from './travel.js';
 const ORIGIN = { lat: 22.54, lon: 114.05 };
 const M_PER_DEG = 111_195.08;
 /** A point x metres east and y metres north of ORIGIN. */
-const at = (x: number, y: number): LatLon => ({ lat: ORIGIN.lat + y / M_PER_DEG, lon: ORIGIN.lon + x / (M_PER_DEG * Math.cos((ORIGIN.lat * Math.PI) / 180)) });
+const at = (x: number, y: number): LatLon => ({
+  lat: ORIGIN.lat + y / M_PER_DEG,
+  lon: ORIGIN.lon + x / (M_PER_DEG * Math.cos((ORIGIN.lat * Math.PI) / 180)),
+});
 const pos = (p: LatLon) => [p.lon, p.lat];
-const road = (points: LatLon[], properties: Record<string, unknown> = {}) => ({ type: 'Feature', properties, geometry: { type: 'LineString', coordinates: points.map(pos) } });
+const road = (points: LatLon[], properties: Record<string, unknown> = {}) => ({
+  type: 'Feature',
+  properties,
+  geometry: { type: 'LineString', coordinates: points.map(pos) },
+});
 const fc = (features: unknown[]) => ({ type: 'FeatureCollection', features });
 
 // A 1 km square: A(0,0) B(1000,0) C(1000,1000) D(0,1000). A-D is slow (10 km/h).
 const [A, B, C, D] = [at(0, 0), at(1000, 0), at(1000, 1000), at(0, 1000)];
 const square = (abProps: Record<string, unknown> = {}, abPoints = [A, B]) =>
-  fc([road(abPoints, { speedKmh: 50, ...abProps }), road([B, C], { speedKmh: 50 }), road([A, D], { speedKmh: 10 }), road([D, C], { speedKmh: 50 })]);
+  fc([
+    road(abPoints, { speedKmh: 50, ...abProps }),
+    road([B, C], { speedKmh: 50 }),
+    road([A, D], { speedKmh: 10 }),
+    road([D, C], { speedKmh: 50 }),
+  ]);
 
 const SPEEDS = { car: 50, motorbike: 40, foot: 5, post: 5 };
 const STRAIGHT = { car: 30, motorbike: 25, foot: 5, post: 5 };
-const model = (geo: unknown) => roadTravelModel(buildRoadGraph(geo, 30), { unitSpeedsKmh: SPEEDS, straightLineSpeedsKmh: STRAIGHT, maxSnapMetres: 500, unreachablePenalty: 1.5 });
+const model = (geo: unknown) =>
+  roadTravelModel(buildRoadGraph(geo, 30), {
+    unitSpeedsKmh: SPEEDS,
+    straightLineSpeedsKmh: STRAIGHT,
+    maxSnapMetres: 500,
+    unreachablePenalty: 1.5,
+  });
 const unit = (id: string, p: LatLon, type: UnitType = 'car'): TravelUnit => ({ id, type, ...p });
 
 describe('buildRoadGraph', () => {
@@ -37,7 +55,17 @@ describe('buildRoadGraph', () => {
   });
 
   it('takes speeds from speedKmh, then the highway class, then the default, and reads MultiLineString', () => {
-    const multi = { type: 'Feature', properties: { highway: 'primary' }, geometry: { type: 'MultiLineString', coordinates: [[pos(A), pos(B)], [pos(B), pos(C)]] } };
+    const multi = {
+      type: 'Feature',
+      properties: { highway: 'primary' },
+      geometry: {
+        type: 'MultiLineString',
+        coordinates: [
+          [pos(A), pos(B)],
+          [pos(B), pos(C)],
+        ],
+      },
+    };
     const g = buildRoadGraph(fc([multi, road([C, D]), road([D, A], { highway: 'residential', speedKmh: 12 })]), 33);
     expect([...g.speedKmh]).toEqual([50, 50, 33, 12]);
   });
@@ -46,7 +74,17 @@ describe('buildRoadGraph', () => {
     expect(() => buildRoadGraph({ type: 'Feature' }, 30)).toThrow(/expected a GeoJSON FeatureCollection/);
     const polygon = { type: 'Feature', properties: {}, geometry: { type: 'Polygon', coordinates: [] } };
     expect(() => buildRoadGraph(fc([road([A, B]), polygon]), 30)).toThrow(/feature 1: .*LineString or MultiLineString/);
-    const badPoint = { type: 'Feature', properties: {}, geometry: { type: 'LineString', coordinates: [[114, 22], [500, 22]] } };
+    const badPoint = {
+      type: 'Feature',
+      properties: {},
+      geometry: {
+        type: 'LineString',
+        coordinates: [
+          [114, 22],
+          [500, 22],
+        ],
+      },
+    };
     expect(() => buildRoadGraph(fc([badPoint]), 30)).toThrow(/feature 0: geometry\.coordinates\.1/);
     expect(() => buildRoadGraph(fc([road([A])]), 30)).toThrow(/feature 0: .*at least 2 positions/);
     expect(() => buildRoadGraph(fc([road([A, B], { speedKmh: -1 })]), 30)).toThrow(RoadGraphError);
@@ -121,7 +159,10 @@ describe('rankUnits with the road graph', () => {
     ];
     const extra = road([B, at(1000, -600)], { speedKmh: 50 });
     const travel = model(fc([...geo.features, extra]));
-    expect(rankUnits(C, units, { now, staleAfterMs: 60_000 }).map((r) => r.unitId)).toEqual(['near-wrong-way', 'far-right-way']);
+    expect(rankUnits(C, units, { now, staleAfterMs: 60_000 }).map((r) => r.unitId)).toEqual([
+      'near-wrong-way',
+      'far-right-way',
+    ]);
     const ranked = rankUnits(C, units, { now, staleAfterMs: 60_000, travel });
     expect(ranked.map((r) => r.unitId)).toEqual(['far-right-way', 'near-wrong-way']);
     expect(ranked.every((r) => r.via === 'road')).toBe(true);
@@ -135,7 +176,10 @@ describe('travelModelFor', () => {
   it('loads the shipped sample district and routes the demo units to the demo checkpoint over it', () => {
     const model = travelModelFor(roadsSchema.parse({ graph: 'fixtures/roads/futian-sample.geojson' }), root, log);
     const gate = { lat: 22.5431, lon: 114.0579 };
-    const [car11, car12] = model.timesTo(gate, [unit('car-11', { lat: 22.5485, lon: 114.0579 }), unit('car-12', { lat: 22.5431, lon: 114.087 })]);
+    const [car11, car12] = model.timesTo(gate, [
+      unit('car-11', { lat: 22.5485, lon: 114.0579 }),
+      unit('car-12', { lat: 22.5431, lon: 114.087 }),
+    ]);
     expect([car11.via, car12.via]).toEqual(['road', 'road']);
     expect(car11.etaS).toBeLessThan(car12.etaS);
     expect(car12.distanceM).toBeGreaterThan(3000); // longer than the 3 km straight line
@@ -144,6 +188,8 @@ describe('travelModelFor', () => {
   it('uses the straight line without a graph, and names the file when it cannot be read', () => {
     const [est] = travelModelFor(roadsSchema.parse({}), root, log).timesTo(C, [unit('u', A)]);
     expect(est.via).toBe('straight');
-    expect(() => travelModelFor(roadsSchema.parse({ graph: 'fixtures/roads/missing.geojson' }), root, log)).toThrow(/roads\.graph: cannot read .*missing\.geojson/);
+    expect(() => travelModelFor(roadsSchema.parse({ graph: 'fixtures/roads/missing.geojson' }), root, log)).toThrow(
+      /roads\.graph: cannot read .*missing\.geojson/,
+    );
   });
 });

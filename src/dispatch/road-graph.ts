@@ -7,9 +7,21 @@ import { EARTH_RADIUS_M, haversineMetres, type LatLon } from '../domain/geo.js';
 
 /** Road speeds by OSM highway class, km/h: urban limits, a little under the signs. */
 const HIGHWAY_KMH: Readonly<Record<string, number>> = {
-  motorway: 80, motorway_link: 50, trunk: 60, trunk_link: 40, primary: 50, primary_link: 40,
-  secondary: 40, secondary_link: 30, tertiary: 30, tertiary_link: 30, unclassified: 30,
-  residential: 25, living_street: 10, service: 15, road: 30,
+  motorway: 80,
+  motorway_link: 50,
+  trunk: 60,
+  trunk_link: 40,
+  primary: 50,
+  primary_link: 40,
+  secondary: 40,
+  secondary_link: 30,
+  tertiary: 30,
+  tertiary_link: 30,
+  unclassified: 30,
+  residential: 25,
+  living_street: 10,
+  service: 15,
+  road: 30,
 };
 /** Classes only walked: vehicles never use these edges. */
 const FOOT_ONLY = new Set(['footway', 'path', 'pedestrian', 'steps', 'cycleway', 'bridleway', 'corridor']);
@@ -21,19 +33,33 @@ export class RoadGraphError extends Error {
   override name = 'RoadGraphError';
 }
 
-const position = z.tuple([z.number().min(-180).max(180), z.number().min(-90).max(90)], { error: 'expected [lon, lat] in degrees' }).rest(z.number());
+const position = z
+  .tuple([z.number().min(-180).max(180), z.number().min(-90).max(90)], { error: 'expected [lon, lat] in degrees' })
+  .rest(z.number());
 const line = z.array(position).min(2, 'a line needs at least 2 positions');
 const featureSchema = z.object({
   type: z.literal('Feature'),
-  geometry: z.discriminatedUnion('type', [
-    z.object({ type: z.literal('LineString'), coordinates: line }),
-    z.object({ type: z.literal('MultiLineString'), coordinates: z.array(line).min(1) }),
-  ], { error: 'geometry must be a LineString or MultiLineString' }),
+  geometry: z.discriminatedUnion(
+    'type',
+    [
+      z.object({ type: z.literal('LineString'), coordinates: line }),
+      z.object({ type: z.literal('MultiLineString'), coordinates: z.array(line).min(1) }),
+    ],
+    { error: 'geometry must be a LineString or MultiLineString' },
+  ),
   properties: z
     .object({
       speedKmh: z.number().gt(0).max(200).optional(),
       highway: z.string().optional(),
-      oneway: z.union([z.boolean(), z.enum(['yes', 'no', 'true', 'false', '1', '0', '-1']), z.literal(1), z.literal(0), z.literal(-1)]).optional(),
+      oneway: z
+        .union([
+          z.boolean(),
+          z.enum(['yes', 'no', 'true', 'false', '1', '0', '-1']),
+          z.literal(1),
+          z.literal(0),
+          z.literal(-1),
+        ])
+        .optional(),
     })
     .loose()
     .nullish(),
@@ -120,7 +146,12 @@ export class RoadGraph {
   private cellsOf(e: number, x0: number, y0: number): [number, number, number, number] {
     const [a, b] = [this.edgeA[e], this.edgeB[e]];
     const c = (v: number, o: number) => Math.floor((v - o) / this.cellM);
-    return [c(Math.min(this.x[a], this.x[b]), x0), c(Math.max(this.x[a], this.x[b]), x0), c(Math.min(this.y[a], this.y[b]), y0), c(Math.max(this.y[a], this.y[b]), y0)];
+    return [
+      c(Math.min(this.x[a], this.x[b]), x0),
+      c(Math.max(this.x[a], this.x[b]), x0),
+      c(Math.min(this.y[a], this.y[b]), y0),
+      c(Math.max(this.y[a], this.y[b]), y0),
+    ];
   }
 
   private buildGrid() {
@@ -218,7 +249,11 @@ export function buildRoadGraph(geojson: unknown, defaultSpeedKmh: number, where 
     const props = f.data.properties ?? {};
     const highway = props.highway ?? '';
     const speed = props.speedKmh ?? HIGHWAY_KMH[highway] ?? defaultSpeedKmh;
-    const oneway = props.oneway === true || props.oneway === 1 || props.oneway === -1 || ['yes', 'true', '1', '-1'].includes(String(props.oneway));
+    const oneway =
+      props.oneway === true ||
+      props.oneway === 1 ||
+      props.oneway === -1 ||
+      ['yes', 'true', '1', '-1'].includes(String(props.oneway));
     const reversed = props.oneway === -1 || props.oneway === '-1';
     const flags = (oneway ? EDGE_ONEWAY : 0) | (FOOT_ONLY.has(highway) ? EDGE_FOOT_ONLY : 0);
     const lines = f.data.geometry.type === 'LineString' ? [f.data.geometry.coordinates] : f.data.geometry.coordinates;
@@ -230,7 +265,8 @@ export function buildRoadGraph(geojson: unknown, defaultSpeedKmh: number, where 
       }
     }
   });
-  if (!edges.length) throw new RoadGraphError(`${where}: no road segments (every feature needs a line of 2 or more distinct positions)`);
+  if (!edges.length)
+    throw new RoadGraphError(`${where}: no road segments (every feature needs a line of 2 or more distinct positions)`);
   return new RoadGraph(
     nodes,
     Int32Array.from(edges, (e) => e.a),

@@ -130,7 +130,10 @@ function fromSnap(g: RoadGraph, u: Snap, target: Snap, p: Profile, r: SearchResu
   const len = g.lengthM[e];
   const viaA = edgeTime(e, 1, p) * u.t + r.timeS[g.edgeA[e]];
   const viaB = edgeTime(e, 0, p) * (1 - u.t) + r.timeS[g.edgeB[e]];
-  let best = viaA <= viaB ? { timeS: viaA, metres: len * u.t + r.metres[g.edgeA[e]] } : { timeS: viaB, metres: len * (1 - u.t) + r.metres[g.edgeB[e]] };
+  let best =
+    viaA <= viaB
+      ? { timeS: viaA, metres: len * u.t + r.metres[g.edgeA[e]] }
+      : { timeS: viaB, metres: len * (1 - u.t) + r.metres[g.edgeB[e]] };
   if (target.edge === e) {
     const dir = u.t <= target.t ? 0 : 1;
     const along = Math.abs(target.t - u.t);
@@ -143,7 +146,13 @@ function fromSnap(g: RoadGraph, u: Snap, target: Snap, p: Profile, r: SearchResu
 type Speeds = Readonly<Record<UnitType, number>>;
 
 /** Travel times over the graph; a unit off the roads or with no path gets the penalised straight line, flagged. */
-export function roadTravelModel(g: RoadGraph, cfg: Pick<RoadsConfig, 'maxSnapMetres' | 'unreachablePenalty'> & { unitSpeedsKmh: Speeds; straightLineSpeedsKmh: Speeds }): TravelModel {
+export function roadTravelModel(
+  g: RoadGraph,
+  cfg: Pick<RoadsConfig, 'maxSnapMetres' | 'unreachablePenalty'> & {
+    unitSpeedsKmh: Speeds;
+    straightLineSpeedsKmh: Speeds;
+  },
+): TravelModel {
   const straight = straightLineModel(cfg.straightLineSpeedsKmh);
   const profiles = new Map<string, Profile>();
   const profileOf = (type: UnitType): Profile => {

@@ -1,7 +1,14 @@
 // Tests for dispatch maths: distances against known values, travel times, and unit ranking rules.
 import { describe, expect, it } from 'vitest';
 import { haversineMetres } from '../domain/geo.js';
-import { DEFAULT_SPEEDS_KMH, rankUnits, straightLineModel, travelTimeS, type TravelModel, type UnitPosition } from './travel.js';
+import {
+  DEFAULT_SPEEDS_KMH,
+  rankUnits,
+  straightLineModel,
+  travelTimeS,
+  type TravelModel,
+  type UnitPosition,
+} from './travel.js';
 
 const GATE = { lat: 22.5431, lon: 114.0579 };
 const NOW = Date.parse('2026-11-24T12:00:00Z');
@@ -98,7 +105,10 @@ describe('rankUnits', () => {
     const units = [unit('slow', {}), unit('quick', { lat: GATE.lat + 0.05 }), unit('busy', { status: 'on_scene' })];
     const ranked = rankUnits(GATE, units, { ...opts, travel });
     expect(calls).toEqual([['slow', 'quick']]);
-    expect(ranked).toEqual([{ unitId: 'quick', distanceM: 1, etaS: 60, via: 'road' }, { unitId: 'slow', distanceM: 1, etaS: 900, via: 'road' }]);
+    expect(ranked).toEqual([
+      { unitId: 'quick', distanceM: 1, etaS: 60, via: 'road' },
+      { unitId: 'slow', distanceM: 1, etaS: 900, via: 'road' },
+    ]);
     expect(straightLineModel().timesTo(GATE, [units[1]])[0].via).toBe('straight');
   });
 });

@@ -17,7 +17,11 @@ export const DEFAULT_SPEEDS_KMH: Readonly<Record<UnitType, number>> = Object.fre
 });
 
 /** Seconds to cover `distanceM` at the unit type's effective speed. */
-export function travelTimeS(distanceM: number, type: UnitType, speedsKmh: Readonly<Record<UnitType, number>> = DEFAULT_SPEEDS_KMH): number {
+export function travelTimeS(
+  distanceM: number,
+  type: UnitType,
+  speedsKmh: Readonly<Record<UnitType, number>> = DEFAULT_SPEEDS_KMH,
+): number {
   const metresPerSecond = speedsKmh[type] / 3.6;
   return distanceM / metresPerSecond;
 }

@@ -14,7 +14,9 @@ function fakes(unit: Partial<Unit> | null) {
     get: async () => (unit ? ({ id: 'u1', status: 'available', positionAt: null, ...unit } as Unit) : null),
     reportPosition: async () => unit !== null,
   } as unknown as UnitRepo;
-  const queues = { add: async (name: string, payload: unknown) => void added.push({ name, payload }) } as unknown as QueueSet;
+  const queues = {
+    add: async (name: string, payload: unknown) => void added.push({ name, payload }),
+  } as unknown as QueueSet;
   return { deps: { units, queues, staleAfterSeconds: STALE_S }, added };
 }
 

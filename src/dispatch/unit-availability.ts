@@ -20,11 +20,22 @@ export function isFresh(positionAt: Date | null, staleAfterSeconds: number, now 
  * Stores the fix; when it is the unit's first fresh one (no position before, or a stale one) and the unit
  * is available, the alerts waiting for a unit are offered to it. False for an unknown unit.
  */
-export async function reportUnitPosition(deps: AvailabilityDeps, id: string, lat: number, lon: number, at: Date, extras: PositionExtras = {}): Promise<boolean> {
+export async function reportUnitPosition(
+  deps: AvailabilityDeps,
+  id: string,
+  lat: number,
+  lon: number,
+  at: Date,
+  extras: PositionExtras = {},
+): Promise<boolean> {
   const before: Unit | null = await deps.units.get(id);
   if (!before) return false;
   if (!(await deps.units.reportPosition(id, lat, lon, at, extras))) return false;
-  if (before.status === 'available' && !isFresh(before.positionAt, deps.staleAfterSeconds) && isFresh(at, deps.staleAfterSeconds)) {
+  if (
+    before.status === 'available' &&
+    !isFresh(before.positionAt, deps.staleAfterSeconds) &&
+    isFresh(at, deps.staleAfterSeconds)
+  ) {
     await queueOfferWaiting(deps.queues, { unitId: id, trigger: 'position' });
   }
   return true;

@@ -38,7 +38,11 @@ describe('UnitPositionsMqtt', () => {
   async function send(listener: UnitPositionsMqtt, messages: { unit: string; body: unknown }[]) {
     const before = listener.counts.received;
     for (const m of messages) {
-      await publisher.publishAsync(`${prefix}/units/${m.unit}/position`, typeof m.body === 'string' ? m.body : JSON.stringify(m.body), { qos: 1 });
+      await publisher.publishAsync(
+        `${prefix}/units/${m.unit}/position`,
+        typeof m.body === 'string' ? m.body : JSON.stringify(m.body),
+        { qos: 1 },
+      );
     }
     while (listener.counts.received < before + messages.length) await new Promise((r) => setTimeout(r, 20));
   }
@@ -51,7 +55,7 @@ describe('UnitPositionsMqtt', () => {
         { unit: 'car-1', body: { lat: 22.54, lon: 114.05, at: '2026-11-24T10:00:00Z', heading: 90, speedKmh: 42 } },
         { unit: 'car-1', body: { lat: 22.55, lon: 114.06, at: Date.parse('2026-11-24T10:00:10Z') } },
         // Late and out of order: kept in the history, but the current position stays the newer one.
-        { unit: 'car-1', body: { lat: 22.50, lon: 114.00, at: '2026-11-24T09:59:50Z' } },
+        { unit: 'car-1', body: { lat: 22.5, lon: 114.0, at: '2026-11-24T09:59:50Z' } },
         { unit: 'foot-1', body: { lat: 22.53, lon: 114.04 } },
         { unit: 'car-1', body: 'not json' },
         { unit: 'car-1', body: { lat: 22.54 } },

@@ -60,13 +60,24 @@ export class UnitPositionsMqtt {
     client.on('error', (err) => this.warn('error', `mqtt ${this.url}: ${err.message}`));
     // Later reconnections resubscribe by themselves (mqtt.js `resubscribe`).
     const subscribed = new Promise<boolean>((resolve) => {
-      client.once('connect', () => void client.subscribeAsync(this.topic, { qos: 1 }).then(() => resolve(true), (err: Error) => (this.warn('error', `subscribe ${this.topic}: ${err.message}`), resolve(false))));
+      client.once(
+        'connect',
+        () =>
+          void client.subscribeAsync(this.topic, { qos: 1 }).then(
+            () => resolve(true),
+            (err: Error) => (this.warn('error', `subscribe ${this.topic}: ${err.message}`), resolve(false)),
+          ),
+      );
     });
     let timer: NodeJS.Timeout | undefined;
-    const ok = await Promise.race([subscribed, new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), connectWaitMs)))]);
+    const ok = await Promise.race([
+      subscribed,
+      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), connectWaitMs))),
+    ]);
     clearTimeout(timer);
     if (ok) this.log.info(`unit positions: subscribed to ${this.topic} on ${this.url}`);
-    else this.log.warn(`unit positions: not subscribed to ${this.topic} on ${this.url} yet; retrying in the background`);
+    else
+      this.log.warn(`unit positions: not subscribed to ${this.topic} on ${this.url} yet; retrying in the background`);
   }
 
   private async handle(topic: string, payload: Buffer): Promise<void> {
@@ -81,20 +92,32 @@ export class UnitPositionsMqtt {
     const msg = positionMessageSchema.safeParse(raw);
     if (!msg.success) {
       this.counts.malformed++;
-      const why = raw === undefined ? 'not JSON' : msg.error.issues.map((i) => `${i.path.join('.') || 'message'}: ${i.message}`).join('; ');
+      const why =
+        raw === undefined
+          ? 'not JSON'
+          : msg.error.issues.map((i) => `${i.path.join('.') || 'message'}: ${i.message}`).join('; ');
       return this.warn('malformed', `dropped malformed position on ${topic} (${why}); ${this.counts.malformed} so far`);
     }
     const { lat, lon, at, heading, speedKmh } = msg.data;
     try {
-      const known = await this.units.reportPosition(unitId, lat, lon, at === undefined ? new Date() : new Date(at), { heading, speedKmh });
+      const known = await this.units.reportPosition(unitId, lat, lon, at === undefined ? new Date() : new Date(at), {
+        heading,
+        speedKmh,
+      });
       if (known) this.counts.stored++;
       else {
         this.counts.unknownUnit++;
-        this.warn('unknown', `dropped position for unknown unit '${unitId}' on ${topic}; ${this.counts.unknownUnit} so far`);
+        this.warn(
+          'unknown',
+          `dropped position for unknown unit '${unitId}' on ${topic}; ${this.counts.unknownUnit} so far`,
+        );
       }
     } catch (err) {
       this.counts.failed++;
-      this.warn('failed', `could not store position of ${unitId}: ${(err as Error).message}; ${this.counts.failed} so far`);
+      this.warn(
+        'failed',
+        `could not store position of ${unitId}: ${(err as Error).message}; ${this.counts.failed} so far`,
+      );
     }
   }
 

@@ -13,8 +13,7 @@ export type WebhookSignatureHeaders = {
 
 /** Why a delivery was refused; `ok` when it verified. */
 export type WebhookCheck =
-  | { ok: true }
-  | { ok: false; reason: 'missing_header' | 'malformed' | 'outside_window' | 'bad_signature' };
+  { ok: true } | { ok: false; reason: 'missing_header' | 'malformed' | 'outside_window' | 'bad_signature' };
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 

@@ -17,7 +17,8 @@ describe('assignment transitions', () => {
     expect(canMove('offered', 'resolved')).toBe(false);
     expect(canMove('acknowledged', 'timed_out')).toBe(false);
     for (const end of ['timed_out', 'resolved'] as const) {
-      for (const to of Object.keys(ASSIGNMENT_TRANSITIONS) as AssignmentMove[]) expect(canMove(end, to), `${end} -> ${to}`).toBe(false);
+      for (const to of Object.keys(ASSIGNMENT_TRANSITIONS) as AssignmentMove[])
+        expect(canMove(end, to), `${end} -> ${to}`).toBe(false);
     }
   });
 

@@ -35,8 +35,14 @@ export const authorisationInputSchema = z
     startsAt: when('startsAt'),
     endsAt: when('endsAt'),
   })
-  .refine((a) => a.cameras.length + a.districts.length > 0, { message: 'name the cameras or districts it covers', path: ['cameras'] })
-  .refine((a) => Date.parse(a.endsAt) > Date.parse(a.startsAt), { message: 'endsAt must be after startsAt', path: ['endsAt'] })
+  .refine((a) => a.cameras.length + a.districts.length > 0, {
+    message: 'name the cameras or districts it covers',
+    path: ['cameras'],
+  })
+  .refine((a) => Date.parse(a.endsAt) > Date.parse(a.startsAt), {
+    message: 'endsAt must be after startsAt',
+    path: ['endsAt'],
+  })
   .refine((a) => Date.parse(a.endsAt) > Date.now(), { message: 'endsAt is in the past', path: ['endsAt'] });
 export type AuthorisationInput = z.output<typeof authorisationInputSchema>;
 
@@ -46,12 +52,20 @@ export const authorisationChangeSchema = z.strictObject({
   districts: z.array(z.string().trim().min(1)).max(5000).optional(),
   endsAt: when('endsAt').optional(),
   /** Freeze the watchlist again now, so subjects listed since the start match under it too. */
-  refreeze: z.boolean().optional().describe('Freeze the watchlist again now, so subjects listed since the start match under it too'),
+  refreeze: z
+    .boolean()
+    .optional()
+    .describe('Freeze the watchlist again now, so subjects listed since the start match under it too'),
 });
 export type AuthorisationChange = Omit<z.output<typeof authorisationChangeSchema>, 'refreeze'>;
 
 /** Whether the authorisation lets face matching run on a camera (in `district`) at `at`. */
-export function authorisationApplies(a: Authorisation, cameraId: string, district: string | undefined, at: number): boolean {
+export function authorisationApplies(
+  a: Authorisation,
+  cameraId: string,
+  district: string | undefined,
+  at: number,
+): boolean {
   if (a.endedAt || at < Date.parse(a.startsAt) || at >= Date.parse(a.endsAt)) return false;
   return a.cameras.includes(cameraId) || (district !== undefined && a.districts.includes(district));
 }

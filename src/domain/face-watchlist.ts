@@ -2,7 +2,13 @@
 import { z } from 'zod';
 import type { Box } from './frame.js';
 
-export const SUBJECT_CATEGORIES = ['wanted_court', 'wanted_police', 'suspect', 'missing_vulnerable', 'at_risk'] as const;
+export const SUBJECT_CATEGORIES = [
+  'wanted_court',
+  'wanted_police',
+  'suspect',
+  'missing_vulnerable',
+  'at_risk',
+] as const;
 export type SubjectCategory = (typeof SUBJECT_CATEGORIES)[number];
 
 // The duty levels live in domain/duty.ts; re-exported for the face watchlist's callers.
@@ -17,7 +23,11 @@ export const CATEGORY_PRIORITY: Record<SubjectCategory, number> = {
   at_risk: 2,
 };
 
-const text = (what: string) => z.string({ error: `${what} is required` }).trim().min(1, `${what} must not be empty`);
+const text = (what: string) =>
+  z
+    .string({ error: `${what} is required` })
+    .trim()
+    .min(1, `${what} must not be empty`);
 
 /** A listing needs its category, reason and expiry; addedBy is always the caller, set by the service. */
 export const subjectInputSchema = z.strictObject({
@@ -25,7 +35,9 @@ export const subjectInputSchema = z.strictObject({
   category: z.enum(SUBJECT_CATEGORIES, { error: `category must be one of ${SUBJECT_CATEGORIES.join(', ')}` }),
   reason: text('reason').max(1000),
   reference: z.string().trim().max(200).optional(),
-  expiresAt: z.iso.datetime({ offset: true, error: 'expiresAt must be an ISO date-time with a zone' }).refine((v) => Date.parse(v) > Date.now(), 'expiresAt must be in the future'),
+  expiresAt: z.iso
+    .datetime({ offset: true, error: 'expiresAt must be an ISO date-time with a zone' })
+    .refine((v) => Date.parse(v) > Date.now(), 'expiresAt must be in the future'),
 });
 export type SubjectInput = z.infer<typeof subjectInputSchema>;
 

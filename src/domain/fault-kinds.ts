@@ -1,6 +1,16 @@
 // The image and stream faults a camera can have, by name (pure: config, store and API share them).
 
-export const FAULT_KINDS = ['frozen', 'black', 'overexposed', 'blurred', 'covered', 'moved', 'colour', 'noise', 'framerate'] as const;
+export const FAULT_KINDS = [
+  'frozen',
+  'black',
+  'overexposed',
+  'blurred',
+  'covered',
+  'moved',
+  'colour',
+  'noise',
+  'framerate',
+] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 /** One line per fault for people (work orders, the page, the README table). */
@@ -10,7 +20,7 @@ export const FAULT_MEANING: Record<FaultKind, string> = {
   overexposed: 'the picture is over-exposed or washed out',
   blurred: 'the picture is much less sharp than this camera usually is (focus, dirty or fogged lens)',
   covered: 'a large part of the picture has lost all its detail (covered or obstructed lens)',
-  moved: 'the scene no longer matches the camera\'s reference view (moved or turned)',
+  moved: "the scene no longer matches the camera's reference view (moved or turned)",
   colour: 'the picture has lost its colour in daylight or has a strong colour cast',
   noise: 'the picture is much noisier than this camera usually is (interference, failing sensor)',
   framerate: 'the camera sends far fewer new frames than configured, or with long gaps',

@@ -23,7 +23,9 @@ export function haversineMetres(a: LatLon, b: LatLon): number {
 /** Initial bearing from a to b, degrees clockwise from north in [0, 360). */
 export function bearingDeg(a: LatLon, b: LatLon): number {
   const y = Math.sin(toRad(b.lon - a.lon)) * Math.cos(toRad(b.lat));
-  const x = Math.cos(toRad(a.lat)) * Math.sin(toRad(b.lat)) - Math.sin(toRad(a.lat)) * Math.cos(toRad(b.lat)) * Math.cos(toRad(b.lon - a.lon));
+  const x =
+    Math.cos(toRad(a.lat)) * Math.sin(toRad(b.lat)) -
+    Math.sin(toRad(a.lat)) * Math.cos(toRad(b.lat)) * Math.cos(toRad(b.lon - a.lon));
   return (toDeg(Math.atan2(y, x)) + 360) % 360;
 }
 

@@ -24,7 +24,10 @@ export function districtInScope(scope: Scope | null, district: string | null | u
 /** A scope widened by a grant (a case's): everywhere stays everywhere; no grant, no change. */
 export function widen(scope: Scope | null, grant: Scope | null | undefined): Scope | null {
   if (scope === null || !grant) return scope;
-  return { districts: [...new Set([...scope.districts, ...grant.districts])], cameras: [...new Set([...scope.cameras, ...grant.cameras])] };
+  return {
+    districts: [...new Set([...scope.districts, ...grant.districts])],
+    cameras: [...new Set([...scope.cameras, ...grant.cameras])],
+  };
 }
 
 /** An empty grant: nothing beyond the holder's own scope. */

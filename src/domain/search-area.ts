@@ -11,12 +11,22 @@ export interface DirectionFilter {
   toleranceDeg: number;
 }
 
-export const COMPASS_POINTS: Readonly<Record<string, number>> = { N: 0, NE: 45, E: 90, SE: 135, S: 180, SW: 225, W: 270, NW: 315 };
+export const COMPASS_POINTS: Readonly<Record<string, number>> = {
+  N: 0,
+  NE: 45,
+  E: 90,
+  SE: 135,
+  S: 180,
+  SW: 225,
+  W: 270,
+  NW: 315,
+};
 
 const POINT_NAMES = Object.keys(COMPASS_POINTS);
 
 /** The nearest of the eight compass points to a bearing in degrees (null stays null). */
-export const compassOf = (deg: number | null): string | null => (deg === null ? null : POINT_NAMES[Math.round((((deg % 360) + 360) % 360) / 45) % 8]);
+export const compassOf = (deg: number | null): string | null =>
+  deg === null ? null : POINT_NAMES[Math.round((((deg % 360) + 360) % 360) / 45) % 8];
 
 /** `N`, `ne`, ... or degrees `0`-`360`; null when it is neither. */
 export function parseCompass(text: string): number | null {

@@ -41,7 +41,10 @@ export class DutyRepo {
   }
 
   /** Records a switch; `previous` is the level in force in the database (else `initial`), not a cached one. */
-  async record(c: { level: DutyLevel; changedBy: string; role: string; reason: string }, initial: DutyLevel): Promise<DutyChange> {
+  async record(
+    c: { level: DutyLevel; changedBy: string; role: string; reason: string },
+    initial: DutyLevel,
+  ): Promise<DutyChange> {
     return this.db.tx(async (t) => {
       await t.query('select pg_advisory_xact_lock($1)', [LOCK_KEY]);
       const [row] = await t.query<Row>(
@@ -55,7 +58,9 @@ export class DutyRepo {
 
   /** Newest first. */
   async history(limit = 100): Promise<DutyChange[]> {
-    const rows = await this.db.query<Row>('select * from duty_changes order by id desc limit $1', [Math.min(Math.max(limit, 1), 1000)]);
+    const rows = await this.db.query<Row>('select * from duty_changes order by id desc limit $1', [
+      Math.min(Math.max(limit, 1), 1000),
+    ]);
     return rows.map(toChange);
   }
 }

@@ -41,7 +41,11 @@ export class DutyState {
   /** Follows other processes' switches, then reads the level in force; re-reads it after every reconnection (messages sent meanwhile are lost). */
   async start(): Promise<DutyStatus> {
     this.unsubscribe.push(await this.deps.bus.onNotice('duty-changed', (change) => this.apply(change)));
-    this.unsubscribe.push(this.deps.bus.onGap(() => void this.refresh().catch((err: Error) => this.deps.log.warn(`duty level refresh: ${err.message}`))));
+    this.unsubscribe.push(
+      this.deps.bus.onGap(
+        () => void this.refresh().catch((err: Error) => this.deps.log.warn(`duty level refresh: ${err.message}`)),
+      ),
+    );
     await this.refresh();
     return this.status();
   }
@@ -62,7 +66,15 @@ export class DutyState {
 
   status(): DutyStatus {
     const c = this.change;
-    return { level: this.current(), policy: this.policy(), since: c?.at ?? null, by: c?.changedBy ?? null, role: c?.role ?? null, reason: c?.reason ?? null, previous: c?.previous ?? null };
+    return {
+      level: this.current(),
+      policy: this.policy(),
+      since: c?.at ?? null,
+      by: c?.changedBy ?? null,
+      role: c?.role ?? null,
+      reason: c?.reason ?? null,
+      previous: c?.previous ?? null,
+    };
   }
 
   canSwitch(role: string): boolean {
@@ -71,7 +83,10 @@ export class DutyState {
 
   /** Throws ForbiddenError when the role may not switch. */
   checkRole(role: string): void {
-    if (!this.canSwitch(role)) throw new ForbiddenError(`role ${role} may not switch the duty level; duty.switchRoles allows ${this.deps.config.duty.switchRoles.join(', ')}`);
+    if (!this.canSwitch(role))
+      throw new ForbiddenError(
+        `role ${role} may not switch the duty level; duty.switchRoles allows ${this.deps.config.duty.switchRoles.join(', ')}`,
+      );
   }
 
   /** Called in every process after its level changed (its own switch or another's). */
@@ -92,19 +107,34 @@ export class DutyState {
     this.checkRole(by.role);
     const why = reason.trim();
     if (why.length < 3) throw BadInputError.field('reason', 'give a reason for the switch (at least 3 characters)');
-    if (!(DUTY_LEVELS as readonly string[]).includes(level)) throw BadInputError.field('level', `must be one of ${DUTY_LEVELS.join(', ')}`);
+    if (!(DUTY_LEVELS as readonly string[]).includes(level))
+      throw BadInputError.field('level', `must be one of ${DUTY_LEVELS.join(', ')}`);
     if (level === this.current()) throw new ConflictError(`the duty level is already ${level}`);
     const policy = { ...this.policy(level) };
     // The switch and its audit entry commit together; this process and the others apply it after the commit.
     const change = await this.deps.repo.db.tx(async (t) => {
-      const made = await this.deps.repo.on(t).record({ level, changedBy: by.name, role: by.role, reason: why }, this.deps.config.duty.initial);
-      await this.deps.audit.on(t).append({ actor: by.name, role: by.role, action: 'duty.switched', target: level, details: { level, previous: made.previous, reason: why, policy } });
+      const made = await this.deps.repo
+        .on(t)
+        .record({ level, changedBy: by.name, role: by.role, reason: why }, this.deps.config.duty.initial);
+      await this.deps.audit.on(t).append({
+        actor: by.name,
+        role: by.role,
+        action: 'duty.switched',
+        target: level,
+        details: { level, previous: made.previous, reason: why, policy },
+      });
       return made;
     });
     this.apply(change);
     await this.deps.bus.notify('duty-changed', change);
     const status = this.status();
-    await this.deps.bus.publish({ type: 'duty', level, previous: change.previous, at: Date.now(), data: { ...status } });
+    await this.deps.bus.publish({
+      type: 'duty',
+      level,
+      previous: change.previous,
+      at: Date.now(),
+      data: { ...status },
+    });
     return status;
   }
 
@@ -118,7 +148,8 @@ export class DutyState {
     if (this.change && change.id <= this.change.id) return;
     const before = this.current();
     this.change = change;
-    if (change.level !== before) this.deps.log.info(`duty level: ${before} -> ${change.level} (${change.changedBy}: ${change.reason})`);
+    if (change.level !== before)
+      this.deps.log.info(`duty level: ${before} -> ${change.level} (${change.changedBy}: ${change.reason})`);
     const status = this.status();
     for (const l of this.listeners) {
       try {

@@ -38,12 +38,33 @@ interface LevelDefaults {
  *   the checkpoints around it should see the hit, not only the one that read it.
  */
 export const LEVEL_DEFAULTS: Record<DutyLevel, LevelDefaults> = {
-  normal: { ackTimeoutFactor: 1, unitsPerAlert: 1, plateMinPriority: 3, plateConfirmations: 0, checkpointsNotified: 'own' },
-  enhanced: { ackTimeoutFactor: 2 / 3, unitsPerAlert: 1, plateMinPriority: 4, plateConfirmations: 0, checkpointsNotified: 'district' },
-  wartime: { ackTimeoutFactor: 1 / 3, unitsPerAlert: 2, plateMinPriority: 5, plateConfirmations: 0, checkpointsNotified: 'all' },
+  normal: {
+    ackTimeoutFactor: 1,
+    unitsPerAlert: 1,
+    plateMinPriority: 3,
+    plateConfirmations: 0,
+    checkpointsNotified: 'own',
+  },
+  enhanced: {
+    ackTimeoutFactor: 2 / 3,
+    unitsPerAlert: 1,
+    plateMinPriority: 4,
+    plateConfirmations: 0,
+    checkpointsNotified: 'district',
+  },
+  wartime: {
+    ackTimeoutFactor: 1 / 3,
+    unitsPerAlert: 2,
+    plateMinPriority: 5,
+    plateConfirmations: 0,
+    checkpointsNotified: 'all',
+  },
 };
 
-export type PolicyConfig = Pick<Config, 'duty'> & { dispatch: Pick<Config['dispatch'], 'ackTimeoutSeconds'>; faces: Pick<Config['faces'], 'confirmations'> };
+export type PolicyConfig = Pick<Config, 'duty'> & {
+  dispatch: Pick<Config['dispatch'], 'ackTimeoutSeconds'>;
+  faces: Pick<Config['faces'], 'confirmations'>;
+};
 
 /** The level's policy: what the config sets for it, else the level's default. Pure. */
 export function policyFor(config: PolicyConfig, level: DutyLevel): DutyPolicy {
@@ -67,4 +88,5 @@ function scaled(base: number, factor: number): number {
 }
 
 /** Whether a hotlist entry of this priority raises an alert under the policy (else the read is only stored). */
-export const raisesAlert = (policy: Pick<DutyPolicy, 'plateMinPriority'>, priority: number): boolean => priority <= policy.plateMinPriority;
+export const raisesAlert = (policy: Pick<DutyPolicy, 'plateMinPriority'>, priority: number): boolean =>
+  priority <= policy.plateMinPriority;

@@ -61,7 +61,11 @@ export class Baseline {
     v.sharpness = Math.exp(Math.log(Math.max(1e-6, v.sharpness)) * (1 - w) + Math.log(Math.max(1e-6, m.sharpness)) * w);
     if (m.noise !== null) v.noise += w * (m.noise - v.noise);
     v.chroma += w * (m.colour.chroma - v.chroma);
-    v.cast = { r: v.cast.r + w * (m.cast.r - v.cast.r), g: v.cast.g + w * (m.cast.g - v.cast.g), b: v.cast.b + w * (m.cast.b - v.cast.b) };
+    v.cast = {
+      r: v.cast.r + w * (m.cast.r - v.cast.r),
+      g: v.cast.g + w * (m.cast.g - v.cast.g),
+      b: v.cast.b + w * (m.cast.b - v.cast.b),
+    };
     for (let i = 0; i < v.cells.length; i++) v.cells[i] += w * ((m.cells[i] ?? 0) - v.cells[i]);
     if (this.wantReference && edges) {
       v.reference = Float32Array.from(edges);
@@ -78,11 +82,24 @@ export class Baseline {
   snapshot(): BaselineSnapshot | null {
     const v = this.values;
     if (!v) return null;
-    return { sharpness: v.sharpness, noise: v.noise, chroma: v.chroma, cast: v.cast, cells: [...v.cells], reference: v.reference ? [...v.reference] : null, structure: v.structure };
+    return {
+      sharpness: v.sharpness,
+      noise: v.noise,
+      chroma: v.chroma,
+      cast: v.cast,
+      cells: [...v.cells],
+      reference: v.reference ? [...v.reference] : null,
+      structure: v.structure,
+    };
   }
 
   restore(s: BaselineSnapshot): void {
-    this.values = { ...s, cells: Float32Array.from(s.cells), reference: s.reference ? Float32Array.from(s.reference) : null, structure: s.structure ?? 0 };
+    this.values = {
+      ...s,
+      cells: Float32Array.from(s.cells),
+      reference: s.reference ? Float32Array.from(s.reference) : null,
+      structure: s.structure ?? 0,
+    };
     this.wantReference = s.reference === null;
     this.learning = [];
   }

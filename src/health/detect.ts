@@ -43,17 +43,33 @@ const round = (v: number, d = 2) => Number(v.toFixed(d));
 export function detect(m: SampleMeasures, ctx: DetectContext, t: FaultThresholds): Conditions {
   const e = m.exposure;
   const black = e.mean <= t.black.maxMean && e.p98 <= t.black.maxP98;
-  const white = e.whiteShare >= t.overexposed.minWhiteShare || (e.mean >= t.overexposed.washedMean && e.std <= t.overexposed.washedMaxStd);
+  const white =
+    e.whiteShare >= t.overexposed.minWhiteShare ||
+    (e.mean >= t.overexposed.washedMean && e.std <= t.overexposed.washedMaxStd);
   const exposureBad = black || white;
   const covered = coveredCondition(m, ctx.baseline, t, exposureBad);
   const frozen = frozenCondition(m, t, exposureBad || covered.present);
   // A frozen picture says nothing about the camera's present view: it holds back the image faults below.
   const still = exposureBad || frozen.present;
-  const blurred = ratioCondition(m.sharpness, ctx.baseline?.sharpness, (r) => r <= t.blurred.maxRatio, still || covered.present, 'sharpness');
+  const blurred = ratioCondition(
+    m.sharpness,
+    ctx.baseline?.sharpness,
+    (r) => r <= t.blurred.maxRatio,
+    still || covered.present,
+    'sharpness',
+  );
   const moved = movedCondition(ctx, t, still || covered.present || blurred.present);
   return {
-    black: { present: black, value: round(e.mean), detail: `mean brightness ${round(e.mean, 1)}, 98th percentile ${e.p98}` },
-    overexposed: { present: white, value: round(e.whiteShare), detail: `${Math.round(e.whiteShare * 100)}% of pixels white, mean ${round(e.mean, 1)}, contrast ${round(e.std, 1)}` },
+    black: {
+      present: black,
+      value: round(e.mean),
+      detail: `mean brightness ${round(e.mean, 1)}, 98th percentile ${e.p98}`,
+    },
+    overexposed: {
+      present: white,
+      value: round(e.whiteShare),
+      detail: `${Math.round(e.whiteShare * 100)}% of pixels white, mean ${round(e.mean, 1)}, contrast ${round(e.std, 1)}`,
+    },
     frozen,
     covered,
     blurred,
@@ -72,9 +88,18 @@ function frozenCondition(m: SampleMeasures, t: FaultThresholds, explained: boole
   return { present, value: round(m.change, 3), detail: `change between samples ${round(m.change, 3)} grey levels` };
 }
 
-function coveredCondition(m: SampleMeasures, base: BaselineValues | null, t: FaultThresholds, explained: boolean): Condition {
+function coveredCondition(
+  m: SampleMeasures,
+  base: BaselineValues | null,
+  t: FaultThresholds,
+  explained: boolean,
+): Condition {
   const max = t.covered.cellMaxStd;
-  let uniform = 0, lost = 0, baseUniform = 0, now = 0, was = 0;
+  let uniform = 0,
+    lost = 0,
+    baseUniform = 0,
+    now = 0,
+    was = 0;
   for (let i = 0; i < m.cells.length; i++) {
     const b = base?.cells[i] ?? 0;
     now += m.cells[i];
@@ -90,13 +115,27 @@ function coveredCondition(m: SampleMeasures, base: BaselineValues | null, t: Fau
   // texture must have gone too); otherwise the share of cells that lost their detail.
   const flat = uniform >= 0.9 * cells && (baseUniform < 0.5 * cells || now <= 0.25 * was);
   const share = flat ? uniform / cells : base ? lost / cells : 0;
-  return { present: !explained && share >= t.covered.minShare, value: round(share), detail: `${Math.round(share * 100)}% of the picture lost its detail` };
+  return {
+    present: !explained && share >= t.covered.minShare,
+    value: round(share),
+    detail: `${Math.round(share * 100)}% of the picture lost its detail`,
+  };
 }
 
-function ratioCondition(value: number, base: number | undefined, bad: (ratio: number) => boolean, explained: boolean, what: string): Condition {
+function ratioCondition(
+  value: number,
+  base: number | undefined,
+  bad: (ratio: number) => boolean,
+  explained: boolean,
+  what: string,
+): Condition {
   if (!base || base <= 0) return absent();
   const ratio = value / base;
-  return { present: !explained && bad(ratio), value: round(ratio, 3), detail: `${what} ${round(ratio * 100, 0)}% of this camera's usual` };
+  return {
+    present: !explained && bad(ratio),
+    value: round(ratio, 3),
+    detail: `${what} ${round(ratio * 100, 0)}% of this camera's usual`,
+  };
 }
 
 function movedCondition(ctx: DetectContext, t: FaultThresholds, explained: boolean): Condition {
@@ -104,7 +143,11 @@ function movedCondition(ctx: DetectContext, t: FaultThresholds, explained: boole
   // A scene without stable structure (bare asphalt, fog) gives an edge map of noise: nothing to compare.
   if (!ref || !ctx.edges || (ctx.baseline?.structure ?? 0) < t.moved.minStructure) return absent(1);
   const sim = ncc(ref, ctx.edges);
-  return { present: !explained && sim < t.moved.minSimilarity, value: round(sim, 3), detail: `similarity to the reference view ${round(sim, 2)}` };
+  return {
+    present: !explained && sim < t.moved.minSimilarity,
+    value: round(sim, 3),
+    detail: `similarity to the reference view ${round(sim, 2)}`,
+  };
 }
 
 function colourCondition(m: SampleMeasures, ctx: DetectContext, t: FaultThresholds, explained: boolean): Condition {
@@ -116,21 +159,36 @@ function colourCondition(m: SampleMeasures, ctx: DetectContext, t: FaultThreshol
   const judgeLoss = !ctx.night && base.chroma >= c.minBaselineChroma;
   const lost = judgeLoss && m.colour.chroma <= c.maxChromaRatio * base.chroma;
   const cast = shift >= c.maxCastShift;
-  const detail = lost ? `colour lost in daylight: chroma ${round(m.colour.chroma, 1)} against usual ${round(base.chroma, 1)}` : `colour shift ${round(shift)}`;
+  const detail = lost
+    ? `colour lost in daylight: chroma ${round(m.colour.chroma, 1)} against usual ${round(base.chroma, 1)}`
+    : `colour shift ${round(shift)}`;
   return { present: lost || cast, value: round(lost ? m.colour.chroma / base.chroma : shift, 3), detail };
 }
 
-function noiseCondition(m: SampleMeasures, base: BaselineValues | null, t: FaultThresholds, explained: boolean): Condition {
+function noiseCondition(
+  m: SampleMeasures,
+  base: BaselineValues | null,
+  t: FaultThresholds,
+  explained: boolean,
+): Condition {
   if (!base || m.noise === null) return absent();
   // A clean, well-compressed stream can have almost no temporal noise: a floor keeps the ratio sane.
   const ratio = m.noise / Math.max(0.25, base.noise);
   const present = !explained && ratio >= t.noise.minRatio && m.noise >= t.noise.minSigma;
-  return { present, value: round(ratio), detail: `noise sigma ${round(m.noise, 2)}, ${round(ratio, 1)}x this camera's usual` };
+  return {
+    present,
+    value: round(ratio),
+    detail: `noise sigma ${round(m.noise, 2)}, ${round(ratio, 1)}x this camera's usual`,
+  };
 }
 
 function frameRateCondition(ctx: DetectContext, t: FaultThresholds, explained: boolean): Condition {
   const f = ctx.frameRate;
   if (f.frames < 5 || explained) return absent(1);
   const present = f.newShare < t.framerate.minNewShare || f.maxGapSeconds > t.framerate.maxGapSeconds;
-  return { present, value: round(f.newShare), detail: `${Math.round(f.newShare * 100)}% new frames, longest gap ${round(f.maxGapSeconds, 1)} s` };
+  return {
+    present,
+    value: round(f.newShare),
+    detail: `${Math.round(f.newShare * 100)}% new frames, longest gap ${round(f.maxGapSeconds, 1)} s`,
+  };
 }

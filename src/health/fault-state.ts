@@ -29,7 +29,10 @@ const PENDING_TOLERANCE_S = 3;
 export class FaultState {
   private s: FaultStatus;
 
-  constructor(kind: FaultKind, private readonly timing: FaultTiming) {
+  constructor(
+    kind: FaultKind,
+    private readonly timing: FaultTiming,
+  ) {
     this.s = { kind, phase: 'clear', since: null, lastSeen: null, raisedAt: null, detail: '', value: 0 };
   }
 

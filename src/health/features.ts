@@ -13,7 +13,8 @@ export interface Exposure {
 
 export function exposure(img: GreyImage): Exposure {
   const hist = new Uint32Array(256);
-  let s = 0, s2 = 0;
+  let s = 0,
+    s2 = 0;
   for (const v of img.data) {
     s += v;
     s2 += v * v;
@@ -21,7 +22,8 @@ export function exposure(img: GreyImage): Exposure {
   }
   const n = Math.max(1, img.data.length);
   const mean = s / n;
-  let acc = 0, p98 = 255;
+  let acc = 0,
+    p98 = 255;
   for (let i = 0; i < 256; i++) {
     acc += hist[i];
     if (acc >= 0.98 * n) {
@@ -37,7 +39,9 @@ export function exposure(img: GreyImage): Exposure {
 /** Variance of the 4-neighbour Laplacian: high for sharp detail, falls as the picture blurs. */
 export function laplacianVariance(img: GreyImage): number {
   const { data, width: w, height: h } = img;
-  let s = 0, s2 = 0, n = 0;
+  let s = 0,
+    s2 = 0,
+    n = 0;
   for (let y = 1; y < h - 1; y++) {
     for (let x = 1; x < w - 1; x++) {
       const i = y * w + x;
@@ -66,7 +70,8 @@ export interface TemporalChange {
 export function temporalChange(a: GreyImage, b: GreyImage): TemporalChange | null {
   if (a.width !== b.width || a.height !== b.height) return null;
   const n = Math.max(1, a.data.length);
-  let s = 0, signed = 0;
+  let s = 0,
+    signed = 0;
   for (let i = 0; i < a.data.length; i++) {
     const d = a.data[i] - b.data[i];
     signed += d;
@@ -75,8 +80,10 @@ export function temporalChange(a: GreyImage, b: GreyImage): TemporalChange | nul
   // A change of light shifts every pixel alike: the noise is the spread around that shift.
   const shift = signed / n;
   const bins = new Uint32Array(256); // quarter grey levels up to 64
-  for (let i = 0; i < a.data.length; i++) bins[Math.min(255, Math.floor(Math.abs(a.data[i] - b.data[i] - shift) * 4))]++;
-  let acc = 0, med = 63.75;
+  for (let i = 0; i < a.data.length; i++)
+    bins[Math.min(255, Math.floor(Math.abs(a.data[i] - b.data[i] - shift) * 4))]++;
+  let acc = 0,
+    med = 63.75;
   for (let i = 0; i < 256; i++) {
     acc += bins[i];
     if (acc >= n / 2) {
@@ -98,7 +105,9 @@ export function cellDetail(img: GreyImage): Float32Array {
   const ch = img.height / CELL_ROWS;
   for (let cy = 0; cy < CELL_ROWS; cy++) {
     for (let cx = 0; cx < CELL_COLS; cx++) {
-      let s = 0, s2 = 0, n = 0;
+      let s = 0,
+        s2 = 0,
+        n = 0;
       for (let y = Math.floor(cy * ch); y < Math.floor((cy + 1) * ch); y++) {
         for (let x = Math.floor(cx * cw); x < Math.floor((cx + 1) * cw); x++) {
           const v = img.data[y * img.width + x];
@@ -121,8 +130,10 @@ export function edgeMap(img: GreyImage): Float32Array {
   for (let y = 1; y < h - 1; y++) {
     for (let x = 1; x < w - 1; x++) {
       const i = y * w + x;
-      const gx = data[i - w + 1] + 2 * data[i + 1] + data[i + w + 1] - data[i - w - 1] - 2 * data[i - 1] - data[i + w - 1];
-      const gy = data[i + w - 1] + 2 * data[i + w] + data[i + w + 1] - data[i - w - 1] - 2 * data[i - w] - data[i - w + 1];
+      const gx =
+        data[i - w + 1] + 2 * data[i + 1] + data[i + w + 1] - data[i - w - 1] - 2 * data[i - 1] - data[i + w - 1];
+      const gy =
+        data[i + w - 1] + 2 * data[i + w] + data[i + w + 1] - data[i - w - 1] - 2 * data[i - w] - data[i - w + 1];
       out[i] = Math.sqrt(gx * gx + gy * gy);
     }
   }
@@ -132,14 +143,17 @@ export function edgeMap(img: GreyImage): Float32Array {
 /** Normalised cross-correlation of two equal-length maps, -1..1 (0 when either is flat). */
 export function ncc(a: Float32Array, b: Float32Array): number {
   if (a.length !== b.length || !a.length) return 0;
-  let ma = 0, mb = 0;
+  let ma = 0,
+    mb = 0;
   for (let i = 0; i < a.length; i++) {
     ma += a[i];
     mb += b[i];
   }
   ma /= a.length;
   mb /= b.length;
-  let sab = 0, saa = 0, sbb = 0;
+  let sab = 0,
+    saa = 0,
+    sbb = 0;
   for (let i = 0; i < a.length; i++) {
     const da = a[i] - ma;
     const db = b[i] - mb;

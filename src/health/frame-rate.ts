@@ -29,7 +29,9 @@ export class FrameRateWindow {
 
   view(now: number): FrameRateView {
     const s = this.seen;
-    let fresh = 0, gap = 0, prev: number | null = null;
+    let fresh = 0,
+      gap = 0,
+      prev: number | null = null;
     for (const f of s) {
       if (!f.fresh) continue;
       fresh++;

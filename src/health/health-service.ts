@@ -68,9 +68,13 @@ export class CameraHealthService {
   async start(): Promise<void> {
     this.startedAt = Date.now();
     this.unsubscribe = await this.d.bus.subscribe((e) => {
-      if (e.type === 'camera-health' && e.change === 'relearn-reference') this.cameras.get(e.cameraId)?.monitor.relearnReference();
+      if (e.type === 'camera-health' && e.change === 'relearn-reference')
+        this.cameras.get(e.cameraId)?.monitor.relearnReference();
     });
-    this.timer = setInterval(() => void this.tick().catch((err: Error) => this.d.log.warn(`health tick: ${err.message}`)), TICK_MS);
+    this.timer = setInterval(
+      () => void this.tick().catch((err: Error) => this.d.log.warn(`health tick: ${err.message}`)),
+      TICK_MS,
+    );
   }
 
   async stop(): Promise<void> {
@@ -84,14 +88,31 @@ export class CameraHealthService {
   hook(camera: CameraConfig): FrameHealthHook | null {
     const { health } = this.d.config;
     if (!health.enabled) return null;
-    const monitor = new CameraHealthMonitor({ lat: camera.lat, lon: camera.lon, thresholds: thresholdsFor(health, camera.health), sampleEverySeconds: health.sampleEverySeconds, learnSeconds: health.learnSeconds, adaptSeconds: health.adaptSeconds });
-    const ch: CameraHealth = { camera, monitor, open: new Map(), restored: [], ordered: new Set(), chain: Promise.resolve() };
+    const monitor = new CameraHealthMonitor({
+      lat: camera.lat,
+      lon: camera.lon,
+      thresholds: thresholdsFor(health, camera.health),
+      sampleEverySeconds: health.sampleEverySeconds,
+      learnSeconds: health.learnSeconds,
+      adaptSeconds: health.adaptSeconds,
+    });
+    const ch: CameraHealth = {
+      camera,
+      monitor,
+      open: new Map(),
+      restored: [],
+      ordered: new Set(),
+      chain: Promise.resolve(),
+    };
     ch.chain = this.restore(ch).catch((err: Error) => this.d.log.warn(`${camera.id}: health restore: ${err.message}`));
     this.cameras.set(camera.id, ch);
     const onFrame = (frame: Frame) => {
       const tick = monitor.onFrame(frame, frame.capturedAt);
       if (!tick?.transitions.length) return;
-      for (const tr of tick.transitions) ch.chain = ch.chain.then(() => this.onTransition(ch, tr, tick.frame)).catch((err: Error) => this.d.log.warn(`${camera.id}: health: ${err.message}`));
+      for (const tr of tick.transitions)
+        ch.chain = ch.chain
+          .then(() => this.onTransition(ch, tr, tick.frame))
+          .catch((err: Error) => this.d.log.warn(`${camera.id}: health: ${err.message}`));
     };
     return {
       onFrame: (frame) => {
@@ -134,7 +155,15 @@ export class CameraHealthService {
     if (tr.change === 'raised') {
       ch.open.set(kind, null);
       const evidence = await this.evidence(frame).catch(() => null);
-      const record = await this.d.repo.openFault({ cameraId, kind, since: tr.status.since ?? tr.at, raisedAt: tr.at, detail: tr.status.detail, value: tr.status.value, evidence });
+      const record = await this.d.repo.openFault({
+        cameraId,
+        kind,
+        since: tr.status.since ?? tr.at,
+        raisedAt: tr.at,
+        detail: tr.status.detail,
+        value: tr.status.value,
+        evidence,
+      });
       if (ch.open.has(kind)) ch.open.set(kind, record);
       await this.publish(ch, 'raised', record);
       await this.openDueOrders(ch, Date.now());
@@ -150,37 +179,64 @@ export class CameraHealthService {
   private async evidence(frame: RgbImage): Promise<Buffer> {
     const max = this.d.config.health.evidenceMaxSide;
     const scale = Math.min(1, max / Math.max(frame.width, frame.height));
-    const img = scale < 1 ? await resizeImage(frame, Math.round(frame.width * scale), Math.round(frame.height * scale)) : frame;
+    const img =
+      scale < 1 ? await resizeImage(frame, Math.round(frame.width * scale), Math.round(frame.height * scale)) : frame;
     return encodeJpeg(img, 80);
   }
 
   private liveFaults(ch: CameraHealth): LiveFault[] {
     return ch.monitor.raised().map((s) => {
       const rec = ch.open.get(s.kind) ?? null;
-      return { kind: s.kind, since: new Date(s.since ?? Date.now()).toISOString(), raisedAt: new Date(s.raisedAt ?? Date.now()).toISOString(), lastSeen: new Date(s.lastSeen ?? Date.now()).toISOString(), detail: s.detail, faultId: rec?.id ?? null };
+      return {
+        kind: s.kind,
+        since: new Date(s.since ?? Date.now()).toISOString(),
+        raisedAt: new Date(s.raisedAt ?? Date.now()).toISOString(),
+        lastSeen: new Date(s.lastSeen ?? Date.now()).toISOString(),
+        detail: s.detail,
+        faultId: rec?.id ?? null,
+      };
     });
   }
 
   private async publish(ch: CameraHealth, change: 'raised' | 'cleared', fault: FaultRecord | null): Promise<void> {
     const faults = this.liveFaults(ch);
-    await this.d.store.put({ cameraId: ch.camera.id, faults, learning: !ch.monitor.baselineReady('day') && !ch.monitor.baselineReady('night') });
-    await this.d.bus.publish({ type: 'camera-health', cameraId: ch.camera.id, change, at: Date.now(), data: { fault, faults } });
+    await this.d.store.put({
+      cameraId: ch.camera.id,
+      faults,
+      learning: !ch.monitor.baselineReady('day') && !ch.monitor.baselineReady('night'),
+    });
+    await this.d.bus.publish({
+      type: 'camera-health',
+      cameraId: ch.camera.id,
+      change,
+      at: Date.now(),
+      data: { fault, faults },
+    });
   }
 
   private async tick(final = false): Promise<void> {
     const now = Date.now();
     const all = await this.d.cameraStatus.all();
     // A status not re-written for a minute means the worker is gone: offline, as the API shows it.
-    const states = new Map(Object.values(all).map((s) => [s.cameraId, now - s.reportedAt > 60_000 ? 'offline' : s.state]));
+    const states = new Map(
+      Object.values(all).map((s) => [s.cameraId, now - s.reportedAt > 60_000 ? 'offline' : s.state]),
+    );
     const seen = [...this.cameras.values()];
-    this.uptime.observe(now, seen.map((ch) => ({
-      cameraId: ch.camera.id,
-      online: states.get(ch.camera.id) === 'online',
-      intact: ch.monitor.raised().every((f) => NOT_IMAGE.includes(f.kind)),
-    })));
+    this.uptime.observe(
+      now,
+      seen.map((ch) => ({
+        cameraId: ch.camera.id,
+        online: states.get(ch.camera.id) === 'online',
+        intact: ch.monitor.raised().every((f) => NOT_IMAGE.includes(f.kind)),
+      })),
+    );
     for (const ch of seen) {
       cameraFaultsRaised.set({ camera: ch.camera.id }, ch.monitor.raised().length);
-      await this.d.store.put({ cameraId: ch.camera.id, faults: this.liveFaults(ch), learning: !ch.monitor.baselineReady('day') && !ch.monitor.baselineReady('night') });
+      await this.d.store.put({
+        cameraId: ch.camera.id,
+        faults: this.liveFaults(ch),
+        learning: !ch.monitor.baselineReady('day') && !ch.monitor.baselineReady('night'),
+      });
       await this.openDueOrders(ch, now);
       await this.settleRestored(ch, now);
     }

@@ -54,7 +54,11 @@ export class CameraHealthStore {
 }
 
 /** What GET /api/v1/cameras shows as a camera's `health`: 'ok', or its faults with since. */
-export function healthField(h: LiveHealth | undefined, staleMs = 120_000, now = Date.now()): 'ok' | 'unknown' | { faults: { kind: FaultKind; since: string; detail: string; faultId: string | null }[] } {
+export function healthField(
+  h: LiveHealth | undefined,
+  staleMs = 120_000,
+  now = Date.now(),
+): 'ok' | 'unknown' | { faults: { kind: FaultKind; since: string; detail: string; faultId: string | null }[] } {
   if (!h || now - h.reportedAt > staleMs) return 'unknown';
   if (!h.faults.length) return 'ok';
   return { faults: h.faults.map((f) => ({ kind: f.kind, since: f.since, detail: f.detail, faultId: f.faultId })) };

@@ -33,7 +33,10 @@ export function measure(sample: HealthSample, previous: HealthSample | null): Sa
     cells: cellDetail(sample.fine),
     colour: sample.colour,
     cast: { r: r / m, g: g / m, b: b / m },
-    structure: previous && previous.coarse.data.length === sample.coarse.data.length ? ncc(edgeMap(sample.coarse), edgeMap(previous.coarse)) : null,
+    structure:
+      previous && previous.coarse.data.length === sample.coarse.data.length
+        ? ncc(edgeMap(sample.coarse), edgeMap(previous.coarse))
+        : null,
   };
 }
 

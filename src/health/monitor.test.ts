@@ -5,7 +5,17 @@ import { HEALTH_DEFAULTS } from '../config/health.js';
 import type { RgbImage } from '../domain/frame.js';
 import type { FaultKind } from './fault-kinds.js';
 import { CameraHealthMonitor } from './monitor.js';
-import { addNoise, blur, brighten, cover, darken, desaturate, shift, SyntheticScene, tint } from './synthetic-frames.js';
+import {
+  addNoise,
+  blur,
+  brighten,
+  cover,
+  darken,
+  desaturate,
+  shift,
+  SyntheticScene,
+  tint,
+} from './synthetic-frames.js';
 
 const NOON = Date.UTC(2026, 5, 21, 4, 0, 0); // 12:00 in Shenzhen
 const NIGHT = Date.UTC(2026, 5, 21, 15, 0, 0); // 23:00 in Shenzhen
@@ -19,11 +29,22 @@ interface Events {
 }
 
 function monitor() {
-  return new CameraHealthMonitor({ lat: 22.5431, lon: 114.0579, thresholds: HEALTH_DEFAULTS, sampleEverySeconds: 1, learnSeconds: LEARN_S, adaptSeconds: 3600 });
+  return new CameraHealthMonitor({
+    lat: 22.5431,
+    lon: 114.0579,
+    thresholds: HEALTH_DEFAULTS,
+    sampleEverySeconds: 1,
+    learnSeconds: LEARN_S,
+    adaptSeconds: 3600,
+  });
 }
 
 /** Feeds `seconds` of frames at `fps`, the fault applied between `from` and `to` seconds. */
-function play(m: CameraHealthMonitor, scene: SyntheticScene, opts: { seconds: number; fault?: Fault; from?: number; to?: number; fps?: number; t0?: number }): Events {
+function play(
+  m: CameraHealthMonitor,
+  scene: SyntheticScene,
+  opts: { seconds: number; fault?: Fault; from?: number; to?: number; fps?: number; t0?: number },
+): Events {
   const fps = opts.fps ?? 1;
   const t0 = opts.t0 ?? NOON;
   const events: Events = { raised: [], cleared: [] };

@@ -50,7 +50,10 @@ export class CameraHealthMonitor {
 
   constructor(private readonly opts: MonitorOptions) {
     for (const kind of FAULT_KINDS) this.states.set(kind, new FaultState(kind, opts.thresholds[kind]));
-    const learn = { learnSamples: Math.max(1, Math.round(opts.learnSeconds / opts.sampleEverySeconds)), adaptWeight: opts.sampleEverySeconds / opts.adaptSeconds };
+    const learn = {
+      learnSamples: Math.max(1, Math.round(opts.learnSeconds / opts.sampleEverySeconds)),
+      adaptWeight: opts.sampleEverySeconds / opts.adaptSeconds,
+    };
     this.baselines = { day: new Baseline(learn), night: new Baseline(learn) };
   }
 
@@ -110,7 +113,11 @@ export class CameraHealthMonitor {
     const edges = this.background.edges();
     const baseline = this.baselines[mode];
     const frozenNow = this.states.get('frozen')?.status.phase === 'raised';
-    const conditions = detect(measures, { baseline: baseline.current, edges, night: mode === 'night', frameRate: this.frameRate.view(at), frozenNow }, t);
+    const conditions = detect(
+      measures,
+      { baseline: baseline.current, edges, night: mode === 'night', frameRate: this.frameRate.view(at), frozenNow },
+      t,
+    );
     const transitions: FaultTransition[] = [];
     for (const kind of FAULT_KINDS) {
       const c = conditions[kind];

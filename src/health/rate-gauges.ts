@@ -5,7 +5,12 @@ import { registry } from '../lib/metrics.js';
 import type { RateRow } from './rates.js';
 
 /** Faults raised now on a camera (0 when its picture is intact). */
-export const cameraFaultsRaised = new Gauge({ name: 'vigil_camera_faults_raised', help: 'Image and stream faults raised now on the camera', labelNames: ['camera'] as const, registers: [registry] });
+export const cameraFaultsRaised = new Gauge({
+  name: 'vigil_camera_faults_raised',
+  help: 'Image and stream faults raised now on the camera',
+  labelNames: ['camera'] as const,
+  registers: [registry],
+});
 
 const CACHE_MS = 60_000;
 let source: (() => Promise<RateRow[]>) | null = null;
@@ -19,10 +24,16 @@ new Gauge({
   registers: [registry],
   async collect() {
     if (!source) return;
-    if (!cached || Date.now() - cached.at > CACHE_MS) cached = { at: Date.now(), rows: await source().catch(() => cached?.rows ?? []) };
+    if (!cached || Date.now() - cached.at > CACHE_MS)
+      cached = { at: Date.now(), rows: await source().catch(() => cached?.rows ?? []) };
     this.reset();
     for (const r of cached.rows.filter((x) => x.period === 'day' && x.grid === null)) {
-      const rates = { registration: r.registration, online: r.online, image_intact: r.imageIntact, location: r.location };
+      const rates = {
+        registration: r.registration,
+        online: r.online,
+        image_intact: r.imageIntact,
+        location: r.location,
+      };
       for (const [rate, v] of Object.entries(rates)) if (v !== null) this.set({ district: r.district, rate }, v);
     }
   },

@@ -85,9 +85,18 @@ export function computeRates(input: RateInput, periods: Period[]): RateRow[] {
   return rows;
 }
 
-function rateRow(input: RateInput, p: Period, end: number, district: string, grid: string | null, cams: RateCamera[], confirmations: Map<string, Confirmation>): RateRow {
+function rateRow(
+  input: RateInput,
+  p: Period,
+  end: number,
+  district: string,
+  grid: string | null,
+  cams: RateCamera[],
+  confirmations: Map<string, Confirmation>,
+): RateRow {
   const ids = new Set(cams.map((c) => c.id));
-  let online = 0, intact = 0;
+  let online = 0,
+    intact = 0;
   for (const u of input.uptime) {
     if (!ids.has(u.cameraId) || u.bucket < p.start || u.bucket >= p.end) continue;
     online += u.onlineMs;
@@ -99,7 +108,11 @@ function rateRow(input: RateInput, p: Period, end: number, district: string, gri
   const expected = grid === null ? (input.targets.get(district) ?? cams.length) : cams.length;
   const located = cams.filter((c) => {
     const k = confirmations.get(c.id);
-    return !!k && end - k.confirmedAt <= input.locationMaxAgeMs && haversineMetres({ lat: k.lat, lon: k.lon }, { lat: c.lat, lon: c.lon }) <= input.locationToleranceMetres;
+    return (
+      !!k &&
+      end - k.confirmedAt <= input.locationMaxAgeMs &&
+      haversineMetres({ lat: k.lat, lon: k.lon }, { lat: c.lat, lon: c.lon }) <= input.locationToleranceMetres
+    );
   }).length;
   return {
     period: p.kind,

@@ -42,7 +42,10 @@ export function sampleFrame(frame: RgbImage, at: number): HealthSample {
   const fine = new Float32Array(w * h);
   const src = frame.data;
   const stride = frame.width * 3;
-  let sr = 0, sg = 0, sb = 0, sc = 0;
+  let sr = 0,
+    sg = 0,
+    sb = 0,
+    sc = 0;
   for (let y = 0; y < h; y++) {
     const row0 = y * step * stride;
     const row1 = row0 + half * stride;

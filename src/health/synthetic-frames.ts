@@ -63,7 +63,8 @@ export class SyntheticScene {
     // A block crossing the picture, as traffic does.
     const bx = Math.floor(((index * 7) % (width + 60)) - 60);
     for (let y = Math.floor(height * 0.6); this.moving && y < Math.floor(height * 0.6) + 40; y++) {
-      for (let x = Math.max(0, bx); x < Math.min(width, bx + 60); x++) data.fill(220, (y * width + x) * 3, (y * width + x) * 3 + 3);
+      for (let x = Math.max(0, bx); x < Math.min(width, bx + 60); x++)
+        data.fill(220, (y * width + x) * 3, (y * width + x) * 3 + 3);
     }
     if (this.noise > 0) for (let i = 0; i < data.length; i++) data[i] = clamp(data[i] + (rnd() * 2 - 1) * this.noise);
     return { data, width, height };
@@ -84,9 +85,14 @@ export function mapPixels(img: RgbImage, f: (r: number, g: number, b: number) =>
   return { data, width: img.width, height: img.height };
 }
 
-export const darken = (img: RgbImage, factor = 0.05) => mapPixels(img, (r, g, b) => [r * factor, g * factor, b * factor]);
+export const darken = (img: RgbImage, factor = 0.05) =>
+  mapPixels(img, (r, g, b) => [r * factor, g * factor, b * factor]);
 export const brighten = (img: RgbImage, add = 160) => mapPixels(img, (r, g, b) => [r + add, g + add, b + add]);
-export const desaturate = (img: RgbImage) => mapPixels(img, (r, g, b) => { const y = 0.299 * r + 0.587 * g + 0.114 * b; return [y, y, y]; });
+export const desaturate = (img: RgbImage) =>
+  mapPixels(img, (r, g, b) => {
+    const y = 0.299 * r + 0.587 * g + 0.114 * b;
+    return [y, y, y];
+  });
 export const tint = (img: RgbImage) => mapPixels(img, (r, g, b) => [r, g * 0.5, b * 0.4]);
 
 /** Separable box blur of the given radius, `passes` times (3 passes is close to a Gaussian); running sums. */
@@ -100,7 +106,8 @@ export function blur(img: RgbImage, radius: number, passes = 3): RgbImage {
       for (let line = 0; line < (horizontal ? h : w); line++) {
         for (let c = 0; c < 3; c++) {
           const at = (k: number) => (horizontal ? line * w + k : k * w + line) * 3 + c;
-          let s = 0, n = 0;
+          let s = 0,
+            n = 0;
           for (let k = 0; k < Math.min(len, radius); k++) {
             s += data[at(k)];
             n++;
@@ -128,7 +135,8 @@ export function blur(img: RgbImage, radius: number, passes = 3): RgbImage {
 export function cover(img: RgbImage, share: number): RgbImage {
   const data = Buffer.from(img.data);
   const from = Math.floor(img.height * (1 - share));
-  for (let y = from; y < img.height; y++) for (let x = 0; x < img.width; x++) data.set([70, 70, 60], (y * img.width + x) * 3);
+  for (let y = from; y < img.height; y++)
+    for (let x = 0; x < img.width; x++) data.set([70, 70, 60], (y * img.width + x) * 3);
   return { data, width: img.width, height: img.height };
 }
 

@@ -33,7 +33,7 @@ export class UptimeMeter {
 
   private credit(cameraId: string, from: number, to: number, online: boolean, intact: boolean): void {
     if (!online) return;
-    for (let start = from; start < to; ) {
+    for (let start = from; start < to;) {
       const bucket = Math.floor(start / BUCKET_MS) * BUCKET_MS;
       const end = Math.min(to, bucket + BUCKET_MS);
       const key = `${cameraId}@${bucket}`;

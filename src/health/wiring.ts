@@ -56,7 +56,15 @@ export async function startHealth(w: HealthWiring): Promise<NodeHealth> {
   });
   w.stack.push('camera-health gauges', () => reportRates(null));
   if (!w.cameras || !w.config.health.enabled) return { api };
-  const service = new CameraHealthService({ config: w.config, store: cameraHealth, repo: healthRepo, workOrders, bus: w.bus, cameraStatus: w.cameraStatus, log: w.log });
+  const service = new CameraHealthService({
+    config: w.config,
+    store: cameraHealth,
+    repo: healthRepo,
+    workOrders,
+    bus: w.bus,
+    cameraStatus: w.cameraStatus,
+    log: w.log,
+  });
   await service.start();
   // Pushed before the cameras are, so it stops after them: the last transitions are stored first.
   w.stack.push('camera health', () => service.stop());

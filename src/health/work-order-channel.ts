@@ -25,7 +25,12 @@ export function webhookWorkOrders(url: string, secret: string, timeoutMs = 5000)
     name: 'webhook',
     async send(message) {
       const body = JSON.stringify(message);
-      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...signWebhook(secret, body) }, body, signal: AbortSignal.timeout(timeoutMs) });
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...signWebhook(secret, body) },
+        body,
+        signal: AbortSignal.timeout(timeoutMs),
+      });
       if (!res.ok) throw new Error(`webhook ${url} answered ${res.status}`);
     },
     async close() {},
@@ -35,11 +40,16 @@ export function webhookWorkOrders(url: string, secret: string, timeoutMs = 5000)
 /** Publishes each step on <prefix>/maintenance/work-orders/<camera id>, QoS 1. */
 export function mqttWorkOrders(url: string, topicPrefix: string): WorkOrderChannel {
   let client: MqttClient | null = null;
-  const connect = async () => (client ??= await mqtt.connectAsync(url, { connectTimeout: 5000, reconnectPeriod: 2000 }));
+  const connect = async () =>
+    (client ??= await mqtt.connectAsync(url, { connectTimeout: 5000, reconnectPeriod: 2000 }));
   return {
     name: 'mqtt',
     async send(message) {
-      await (await connect()).publishAsync(`${topicPrefix}/maintenance/work-orders/${message.order.cameraId}`, JSON.stringify(message), { qos: 1 });
+      await (
+        await connect()
+      ).publishAsync(`${topicPrefix}/maintenance/work-orders/${message.order.cameraId}`, JSON.stringify(message), {
+        qos: 1,
+      });
     },
     async close() {
       await client?.endAsync();

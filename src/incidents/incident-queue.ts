@@ -24,7 +24,12 @@ export class IncidentQueue {
       connection,
       prefix,
       // Retries with backoff; a finished check is kept an hour for inspection.
-      defaultJobOptions: { attempts: 5, backoff: { type: 'exponential', delay: 500 }, removeOnComplete: { age: 3600 }, removeOnFail: { age: 7 * 24 * 3600 } },
+      defaultJobOptions: {
+        attempts: 5,
+        backoff: { type: 'exponential', delay: 500 },
+        removeOnComplete: { age: 3600 },
+        removeOnFail: { age: 7 * 24 * 3600 },
+      },
     });
     this.queue.on('error', () => {});
   }
@@ -41,7 +46,8 @@ export class IncidentQueue {
       QUEUE,
       async (job) => {
         const parsed = legCheckPayload.safeParse(job.data);
-        if (!parsed.success) throw new UnrecoverableError(`bad ${QUEUE} payload: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+        if (!parsed.success)
+          throw new UnrecoverableError(`bad ${QUEUE} payload: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
         await handler(parsed.data);
       },
       { connection: own, prefix: this.prefix, concurrency: 2 },

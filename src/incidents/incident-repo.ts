@@ -79,7 +79,10 @@ export interface UnitCandidate {
   positionAt: number | null;
 }
 
-export type NewIncident = Omit<Incident, 'id' | 'status' | 'createdAt' | 'closedAt' | 'closedBy' | 'closeNote' | 'legs' | 'interceptionOrderIds'>;
+export type NewIncident = Omit<
+  Incident,
+  'id' | 'status' | 'createdAt' | 'closedAt' | 'closedBy' | 'closeNote' | 'legs' | 'interceptionOrderIds'
+>;
 
 export interface NewLeg {
   incidentId: string;
@@ -138,15 +141,30 @@ interface LegRow {
 }
 
 const date = (d: Date | null) => (d ? new Date(d) : null);
-const secondsBetween = (from: Date, to: Date | null) => (to ? (new Date(to).getTime() - new Date(from).getTime()) / 1000 : null);
+const secondsBetween = (from: Date, to: Date | null) =>
+  to ? (new Date(to).getTime() - new Date(from).getTime()) / 1000 : null;
 
 function toLeg(r: LegRow, reportedAt: Date): IncidentLeg {
   const arrivedAfterS = secondsBetween(reportedAt, r.arrived_at);
   const ended = r.state === 'timed_out' || r.state === 'released';
   return {
-    id: r.id, incidentId: r.incident_id, unitId: r.unit_id, kind: r.kind, unitType: r.unit_type, grid: r.grid, lane: r.lane, state: r.state,
-    distanceM: r.distance_m, etaS: r.eta_s, targetS: r.target_s, offeredAt: new Date(r.offered_at), acknowledgedAt: date(r.acknowledged_at),
-    arrivedAt: date(r.arrived_at), endedAt: date(r.ended_at), acknowledgedAfterS: secondsBetween(r.offered_at, r.acknowledged_at), arrivedAfterS,
+    id: r.id,
+    incidentId: r.incident_id,
+    unitId: r.unit_id,
+    kind: r.kind,
+    unitType: r.unit_type,
+    grid: r.grid,
+    lane: r.lane,
+    state: r.state,
+    distanceM: r.distance_m,
+    etaS: r.eta_s,
+    targetS: r.target_s,
+    offeredAt: new Date(r.offered_at),
+    acknowledgedAt: date(r.acknowledged_at),
+    arrivedAt: date(r.arrived_at),
+    endedAt: date(r.ended_at),
+    acknowledgedAfterS: secondsBetween(r.offered_at, r.acknowledged_at),
+    arrivedAfterS,
     withinTarget: arrivedAfterS !== null ? arrivedAfterS <= r.target_s : ended ? false : null,
   };
 }
@@ -154,17 +172,43 @@ function toLeg(r: LegRow, reportedAt: Date): IncidentLeg {
 function toIncident(r: Row, legs: LegRow[], orders: string[]): Incident {
   const createdAt = new Date(r.created_at);
   return {
-    id: r.id, source: r.source, type: r.type, severity: r.severity, status: r.status, lat: r.lat, lon: r.lon, cameraId: r.camera_id,
-    district: r.district, grid: r.grid, alertId: r.alert_id, markId: r.mark_id, plate: r.plate, description: r.description,
-    dutyLevel: r.duty_level, shift: r.shift, reportedBy: r.reported_by, reportedByPerson: r.reported_by_person, role: r.role,
-    createdAt, closedAt: date(r.closed_at), closedBy: r.closed_by, closeNote: r.close_note,
-    legs: legs.map((l) => toLeg(l, createdAt)), interceptionOrderIds: orders,
+    id: r.id,
+    source: r.source,
+    type: r.type,
+    severity: r.severity,
+    status: r.status,
+    lat: r.lat,
+    lon: r.lon,
+    cameraId: r.camera_id,
+    district: r.district,
+    grid: r.grid,
+    alertId: r.alert_id,
+    markId: r.mark_id,
+    plate: r.plate,
+    description: r.description,
+    dutyLevel: r.duty_level,
+    shift: r.shift,
+    reportedBy: r.reported_by,
+    reportedByPerson: r.reported_by_person,
+    role: r.role,
+    createdAt,
+    closedAt: date(r.closed_at),
+    closedBy: r.closed_by,
+    closeNote: r.close_note,
+    legs: legs.map((l) => toLeg(l, createdAt)),
+    interceptionOrderIds: orders,
   };
 }
 
 /** available -> assigned, only if still available: a unit (or post) is taken for one offer at a time. */
 async function takeUnit(t: Db, unitId: string): Promise<boolean> {
-  return (await t.query(`update units set status = 'assigned' where id = $1 and status = 'available' returning id`, [unitId])).length > 0;
+  return (
+    (
+      await t.query(`update units set status = 'assigned' where id = $1 and status = 'available' returning id`, [
+        unitId,
+      ])
+    ).length > 0
+  );
 }
 
 const STAMP: Record<'acknowledged' | 'arrived' | 'timed_out' | 'released', string> = {
@@ -193,8 +237,26 @@ export class IncidentRepo {
       `insert into incidents (id, source, type, severity, lat, lon, camera_id, district, grid, alert_id, mark_id, plate, description, duty_level, shift,
          reported_by, reported_by_person, role)
        values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18) returning *`,
-      [randomUUID(), n.source, n.type, n.severity, n.lat, n.lon, n.cameraId, n.district, n.grid, n.alertId, n.markId, n.plate, n.description,
-        n.dutyLevel, n.shift, n.reportedBy, n.reportedByPerson, n.role],
+      [
+        randomUUID(),
+        n.source,
+        n.type,
+        n.severity,
+        n.lat,
+        n.lon,
+        n.cameraId,
+        n.district,
+        n.grid,
+        n.alertId,
+        n.markId,
+        n.plate,
+        n.description,
+        n.dutyLevel,
+        n.shift,
+        n.reportedBy,
+        n.reportedByPerson,
+        n.role,
+      ],
     );
     return toIncident(row, [], []);
   }
@@ -206,9 +268,10 @@ export class IncidentRepo {
 
   /** The incident raised from this alert or this mark (one each at most). */
   async findBy(ref: { alertId: string } | { markId: string }): Promise<Incident | null> {
-    const [row] = 'alertId' in ref
-      ? await this.db.query<Row>('select * from incidents where alert_id = $1', [ref.alertId])
-      : await this.db.query<Row>('select * from incidents where mark_id = $1', [ref.markId]);
+    const [row] =
+      'alertId' in ref
+        ? await this.db.query<Row>('select * from incidents where alert_id = $1', [ref.alertId])
+        : await this.db.query<Row>('select * from incidents where mark_id = $1', [ref.markId]);
     return row ? (await this.complete([row]))[0] : null;
   }
 
@@ -232,10 +295,10 @@ export class IncidentRepo {
 
   /** Newest first. */
   async list(opts: { status?: IncidentStatus; limit?: number } = {}): Promise<Incident[]> {
-    const rows = await this.db.query<Row>('select * from incidents where ($1::text is null or status = $1) order by created_at desc limit $2', [
-      opts.status ?? null,
-      Math.min(opts.limit ?? 100, 500),
-    ]);
+    const rows = await this.db.query<Row>(
+      'select * from incidents where ($1::text is null or status = $1) order by created_at desc limit $2',
+      [opts.status ?? null, Math.min(opts.limit ?? 100, 500)],
+    );
     return this.complete(rows);
   }
 
@@ -253,14 +316,19 @@ export class IncidentRepo {
    * both commit or neither. Null when the unit was taken meanwhile (or already serves this incident).
    */
   async addLeg(l: NewLeg): Promise<IncidentLeg | null> {
-    const [served] = await this.db.query('select 1 from incident_legs where incident_id = $1 and unit_id = $2', [l.incidentId, l.unitId]);
+    const [served] = await this.db.query('select 1 from incident_legs where incident_id = $1 and unit_id = $2', [
+      l.incidentId,
+      l.unitId,
+    ]);
     if (served || !(await takeUnit(this.db, l.unitId))) return null;
     const [row] = await this.db.query<LegRow>(
       `insert into incident_legs (id, incident_id, unit_id, kind, unit_type, grid, lane, distance_m, eta_s, target_s)
        values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10) returning *`,
       [randomUUID(), l.incidentId, l.unitId, l.kind, l.unitType, l.grid, l.lane, l.distanceM, l.etaS, l.targetS],
     );
-    const [inc] = await this.db.query<{ created_at: Date }>('select created_at from incidents where id = $1', [l.incidentId]);
+    const [inc] = await this.db.query<{ created_at: Date }>('select created_at from incidents where id = $1', [
+      l.incidentId,
+    ]);
     return toLeg(row, new Date(inc.created_at));
   }
 
@@ -302,16 +370,32 @@ export class IncidentRepo {
   }
 
   async linkInterception(incidentId: string, orderId: string): Promise<void> {
-    await this.db.query('insert into incident_interceptions (incident_id, order_id) values ($1,$2) on conflict do nothing', [incidentId, orderId]);
+    await this.db.query(
+      'insert into incident_interceptions (incident_id, order_id) values ($1,$2) on conflict do nothing',
+      [incidentId, orderId],
+    );
   }
 
   /** Every unit as a response candidate (SQL of its own, so the incident path reads units one way). */
   async candidates(): Promise<UnitCandidate[]> {
-    const rows = await this.db.query<{ id: string; callsign: string; type: string; home_grid: string; status: string; lat: number | null; lon: number | null; position_at: Date | null }>(
-      'select id, callsign, type, home_grid, status, lat, lon, position_at from units order by id',
-    );
+    const rows = await this.db.query<{
+      id: string;
+      callsign: string;
+      type: string;
+      home_grid: string;
+      status: string;
+      lat: number | null;
+      lon: number | null;
+      position_at: Date | null;
+    }>('select id, callsign, type, home_grid, status, lat, lon, position_at from units order by id');
     return rows.map((r) => ({
-      id: r.id, callsign: r.callsign, type: r.type, homeGrid: r.home_grid, status: r.status, lat: r.lat, lon: r.lon,
+      id: r.id,
+      callsign: r.callsign,
+      type: r.type,
+      homeGrid: r.home_grid,
+      status: r.status,
+      lat: r.lat,
+      lon: r.lon,
       positionAt: r.position_at ? new Date(r.position_at).getTime() : null,
     }));
   }
@@ -323,20 +407,30 @@ export class IncidentRepo {
 
   /** What an incident needs of an alert: its status, camera and plate. */
   async alertRef(alertId: string): Promise<{ id: string; status: string; cameraId: string; plate: string } | null> {
-    const [row] = await this.db.query<{ id: string; status: string; camera_id: string; plate: string }>('select id, status, camera_id, plate from alerts where id = $1', [alertId]);
+    const [row] = await this.db.query<{ id: string; status: string; camera_id: string; plate: string }>(
+      'select id, status, camera_id, plate from alerts where id = $1',
+      [alertId],
+    );
     return row ? { id: row.id, status: row.status, cameraId: row.camera_id, plate: row.plate } : null;
   }
 
   private async complete(rows: Row[]): Promise<Incident[]> {
     if (!rows.length) return [];
     const ids = rows.map((r) => r.id);
-    const legs = await this.db.query<LegRow>('select * from incident_legs where incident_id = any($1::uuid[]) order by lane', [ids]);
+    const legs = await this.db.query<LegRow>(
+      'select * from incident_legs where incident_id = any($1::uuid[]) order by lane',
+      [ids],
+    );
     const orders = await this.db.query<{ incident_id: string; order_id: string }>(
       'select incident_id, order_id from incident_interceptions where incident_id = any($1::uuid[]) order by order_id',
       [ids],
     );
     return rows.map((r) =>
-      toIncident(r, legs.filter((l) => l.incident_id === r.id), orders.filter((o) => o.incident_id === r.id).map((o) => o.order_id)),
+      toIncident(
+        r,
+        legs.filter((l) => l.incident_id === r.id),
+        orders.filter((o) => o.incident_id === r.id).map((o) => o.order_id),
+      ),
     );
   }
 }

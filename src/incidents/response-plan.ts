@@ -37,19 +37,39 @@ export interface PlanOptions {
   gridsTaken?: ReadonlySet<string>;
 }
 
-const placed = (c: Candidate): c is Candidate & { lat: number; lon: number; positionAt: number } => c.lat !== null && c.lon !== null && c.positionAt !== null;
+const placed = (c: Candidate): c is Candidate & { lat: number; lon: number; positionAt: number } =>
+  c.lat !== null && c.lon !== null && c.positionAt !== null;
 
-function ranked(target: LatLon, units: Candidate[], opts: PlanOptions, staleAfterMs: number): (RankedUnit & { c: Candidate })[] {
+function ranked(
+  target: LatLon,
+  units: Candidate[],
+  opts: PlanOptions,
+  staleAfterMs: number,
+): (RankedUnit & { c: Candidate })[] {
   const byId = new Map(units.map((u) => [u.id, u]));
   const eligible = units.filter(placed).filter((u) => !opts.exclude?.has(u.id));
   const rankOpts: RankOptions = { now: opts.now, staleAfterMs, ...(opts.travel ? { travel: opts.travel } : {}) };
-  return rankUnits(target, eligible.map((u) => ({ id: u.id, type: u.type, lat: u.lat, lon: u.lon, status: u.status, positionAt: u.positionAt })), rankOpts).map(
-    (r) => ({ ...r, c: byId.get(r.unitId) as Candidate }),
-  );
+  return rankUnits(
+    target,
+    eligible.map((u) => ({
+      id: u.id,
+      type: u.type,
+      lat: u.lat,
+      lon: u.lon,
+      status: u.status,
+      positionAt: u.positionAt,
+    })),
+    rankOpts,
+  ).map((r) => ({ ...r, c: byId.get(r.unitId) as Candidate }));
 }
 
 /** Picks `count` of the ranked patrol units: nearest first, one per grid while distinct grids are asked and in reach. */
-export function pickUnits<T extends { c: Candidate }>(ranked: readonly T[], count: number, distinctGrids: boolean, gridsTaken: ReadonlySet<string> = new Set()): T[] {
+export function pickUnits<T extends { c: Candidate }>(
+  ranked: readonly T[],
+  count: number,
+  distinctGrids: boolean,
+  gridsTaken: ReadonlySet<string> = new Set(),
+): T[] {
   const out: T[] = [];
   const grids = new Set(gridsTaken);
   if (distinctGrids) {
@@ -69,13 +89,30 @@ export function pickUnits<T extends { c: Candidate }>(ranked: readonly T[], coun
 }
 
 /** The legs of a response, patrol units first (nearest first), then posts. Fewer when fewer are free. */
-export function planResponse(target: LatLon, candidates: readonly Candidate[], plan: Pick<ResponsePlan, 'units' | 'distinctGrids' | 'posts' | 'unitTargetS'>, opts: PlanOptions): PlannedLeg[] {
+export function planResponse(
+  target: LatLon,
+  candidates: readonly Candidate[],
+  plan: Pick<ResponsePlan, 'units' | 'distinctGrids' | 'posts' | 'unitTargetS'>,
+  opts: PlanOptions,
+): PlannedLeg[] {
   const patrol = candidates.filter((c) => c.type !== 'post');
   const posts = candidates.filter((c) => c.type === 'post');
-  const units = pickUnits(ranked(target, patrol, opts, opts.staleAfterMs), plan.units, plan.distinctGrids, opts.gridsTaken);
+  const units = pickUnits(
+    ranked(target, patrol, opts, opts.staleAfterMs),
+    plan.units,
+    plan.distinctGrids,
+    opts.gridsTaken,
+  );
   const fixed = ranked(target, posts, opts, Number.POSITIVE_INFINITY).slice(0, plan.posts);
   const leg = (r: RankedUnit & { c: Candidate }, kind: 'unit' | 'post', targetS: number): PlannedLeg => ({
-    unitId: r.unitId, kind, unitType: r.c.type, grid: r.c.homeGrid, distanceM: r.distanceM, etaS: r.etaS, targetS, via: r.via,
+    unitId: r.unitId,
+    kind,
+    unitType: r.c.type,
+    grid: r.c.homeGrid,
+    distanceM: r.distanceM,
+    etaS: r.etaS,
+    targetS,
+    via: r.via,
   });
   return [...units.map((r) => leg(r, 'unit', plan.unitTargetS)), ...fixed.map((r) => leg(r, 'post', opts.postTargetS))];
 }

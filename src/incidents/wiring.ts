@@ -34,18 +34,43 @@ export interface PatrolWiring {
   log: Logger;
 }
 
-export function startPatrol(w: PatrolWiring): { incidents: IncidentService; tours: TourService; stop: () => Promise<void> } {
+export function startPatrol(w: PatrolWiring): {
+  incidents: IncidentService;
+  tours: TourService;
+  stop: () => Promise<void>;
+} {
   const channels: OfferChannel[] = [];
-  if (w.config.dispatch.webhookUrl && w.webhookSecret) channels.push(webhookChannel(w.config.dispatch.webhookUrl, w.webhookSecret));
-  if (w.config.dispatch.mqttUrl) channels.push(mqttChannel(w.config.dispatch.mqttUrl, w.config.dispatch.mqttTopicPrefix));
+  if (w.config.dispatch.webhookUrl && w.webhookSecret)
+    channels.push(webhookChannel(w.config.dispatch.webhookUrl, w.webhookSecret));
+  if (w.config.dispatch.mqttUrl)
+    channels.push(mqttChannel(w.config.dispatch.mqttUrl, w.config.dispatch.mqttTopicPrefix));
   const queue = new IncidentQueue(w.redis, w.prefix);
   const incidents = new IncidentService({
-    incidents: new IncidentRepo(w.db), cameras: w.cameras, orders: new InterceptionRepo(w.db), audit: w.audit, bus: w.bus, queue, channels, duty: w.duty, config: w.config,
+    incidents: new IncidentRepo(w.db),
+    cameras: w.cameras,
+    orders: new InterceptionRepo(w.db),
+    audit: w.audit,
+    bus: w.bus,
+    queue,
+    channels,
+    duty: w.duty,
+    config: w.config,
     ...(w.travel ? { travel: w.travel } : {}),
   });
-  const tours = new TourService({ tours: new TourRepo(w.db), cameras: w.cameras, incidents, audit: w.audit, config: w.config, grabFrame: ffmpegFrameGrab() });
+  const tours = new TourService({
+    tours: new TourRepo(w.db),
+    cameras: w.cameras,
+    incidents,
+    audit: w.audit,
+    config: w.config,
+    grabFrame: ffmpegFrameGrab(),
+  });
   let worker: Worker | null = null;
-  if (w.worker) worker = queue.startWorker((p) => incidents.checkLegs(p), (err) => w.log.warn(`incident leg check failed: ${err.message}`));
+  if (w.worker)
+    worker = queue.startWorker(
+      (p) => incidents.checkLegs(p),
+      (err) => w.log.warn(`incident leg check failed: ${err.message}`),
+    );
   return {
     incidents,
     tours,

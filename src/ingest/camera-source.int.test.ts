@@ -49,7 +49,12 @@ describe('CameraSource over RTSP', () => {
     cleanup.push(() => server.stop());
     const frames: Frame[] = [];
     const source = new CameraSource({
-      cameraId: 'gate-1', url: server.url('cam'), fps: 5, width: 640, height: 360, onFrame: (f) => void frames.push(f),
+      cameraId: 'gate-1',
+      url: server.url('cam'),
+      fps: 5,
+      width: 640,
+      height: 360,
+      onFrame: (f) => void frames.push(f),
     });
     const { states } = track(source);
     source.start();
@@ -83,8 +88,14 @@ describe('CameraSource over RTSP', () => {
     const port = server.port;
     cleanup.push(() => server.stop());
     const source = new CameraSource({
-      cameraId: 'gate-2', url: server.url('cam'), fps: 5, width: 320, height: 180,
-      stallTimeoutMs: 2000, backoffBaseMs: 200, backoffMaxMs: 1000,
+      cameraId: 'gate-2',
+      url: server.url('cam'),
+      fps: 5,
+      width: 320,
+      height: 180,
+      stallTimeoutMs: 2000,
+      backoffBaseMs: 200,
+      backoffMaxMs: 1000,
     });
     const { states } = track(source);
     source.start();
@@ -104,7 +115,13 @@ describe('CameraSource over RTSP', () => {
 
   it('reports an unreachable camera as offline with the reason, and keeps retrying', async () => {
     const source = new CameraSource({
-      cameraId: 'nowhere', url: 'rtsp://127.0.0.1:1/none', fps: 5, width: 320, height: 180, backoffBaseMs: 100, backoffMaxMs: 300,
+      cameraId: 'nowhere',
+      url: 'rtsp://127.0.0.1:1/none',
+      fps: 5,
+      width: 320,
+      height: 180,
+      backoffBaseMs: 100,
+      backoffMaxMs: 300,
     });
     const restartedAt: number[] = [];
     source.on('status', (s) => s.restarts > restartedAt.length && restartedAt.push(Date.now()));
@@ -124,11 +141,23 @@ describe('CameraSource over RTSP', () => {
     const sockets: Socket[] = [];
     const silent = createServer((s) => sockets.push(s));
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-    cleanup.push(() => new Promise<void>((resolve) => { sockets.forEach((s) => s.destroy()); silent.close(() => resolve()); }));
+    cleanup.push(
+      () =>
+        new Promise<void>((resolve) => {
+          sockets.forEach((s) => s.destroy());
+          silent.close(() => resolve());
+        }),
+    );
     const port = (silent.address() as { port: number }).port;
     const source = new CameraSource({
-      cameraId: 'mute', url: `rtsp://127.0.0.1:${port}/x`, fps: 5, width: 320, height: 180,
-      startTimeoutMs: 800, decode: { rtspTimeoutMs: 30_000 }, backoffBaseMs: 100,
+      cameraId: 'mute',
+      url: `rtsp://127.0.0.1:${port}/x`,
+      fps: 5,
+      width: 320,
+      height: 180,
+      startTimeoutMs: 800,
+      decode: { rtspTimeoutMs: 30_000 },
+      backoffBaseMs: 100,
     });
     track(source);
     source.start();
@@ -142,7 +171,15 @@ describe('CameraSource watchdog and queue', () => {
     // One 2x2 frame, then silence while staying alive: only the stall watchdog can notice.
     const ffmpegPath = fakeFfmpeg('head -c 12 /dev/zero; exec sleep 30');
     const source = new CameraSource({
-      cameraId: 'stall', url: '/dev/null', fps: 5, width: 2, height: 2, ffmpegPath, stallTimeoutMs: 300, backoffBaseMs: 100, backoffMaxMs: 400,
+      cameraId: 'stall',
+      url: '/dev/null',
+      fps: 5,
+      width: 2,
+      height: 2,
+      ffmpegPath,
+      stallTimeoutMs: 300,
+      backoffBaseMs: 100,
+      backoffMaxMs: 400,
     });
     const { states, errors } = track(source);
     source.start();
@@ -155,7 +192,12 @@ describe('CameraSource watchdog and queue', () => {
 
   it('puts ffmpeg stderr into lastError when it exits, and a missing ffmpeg does not crash', async () => {
     const crashing = new CameraSource({
-      cameraId: 'crash', url: '/dev/null', fps: 5, width: 2, height: 2, backoffBaseMs: 5000,
+      cameraId: 'crash',
+      url: '/dev/null',
+      fps: 5,
+      width: 2,
+      height: 2,
+      backoffBaseMs: 5000,
       ffmpegPath: fakeFfmpeg('echo "pipe:1: something broke" >&2; exit 1'),
     });
     track(crashing);
@@ -163,10 +205,20 @@ describe('CameraSource watchdog and queue', () => {
     const crashed = await waitForState(crashing, 'offline', 5000);
     expect(crashed.lastError).toBe('ffmpeg exited with code 1: pipe:1: something broke');
 
-    const missing = new CameraSource({ cameraId: 'none', url: '/dev/null', fps: 5, width: 2, height: 2, ffmpegPath: '/nonexistent/ffmpeg', backoffBaseMs: 5000 });
+    const missing = new CameraSource({
+      cameraId: 'none',
+      url: '/dev/null',
+      fps: 5,
+      width: 2,
+      height: 2,
+      ffmpegPath: '/nonexistent/ffmpeg',
+      backoffBaseMs: 5000,
+    });
     track(missing);
     missing.start();
-    expect((await waitForState(missing, 'offline', 5000)).lastError).toMatch(/cannot run \/nonexistent\/ffmpeg: .*ENOENT/);
+    expect((await waitForState(missing, 'offline', 5000)).lastError).toMatch(
+      /cannot run \/nonexistent\/ffmpeg: .*ENOENT/,
+    );
   });
 
   it('keeps only the newest frame while an async handler is busy, and counts the dropped ones', async () => {
@@ -174,7 +226,11 @@ describe('CameraSource watchdog and queue', () => {
     let maxActive = 0;
     const seen: number[] = [];
     const source = new CameraSource({
-      cameraId: 'slow', url: pathToFileURL(checkpoint).href, fps: 10, width: 160, height: 90,
+      cameraId: 'slow',
+      url: pathToFileURL(checkpoint).href,
+      fps: 10,
+      width: 160,
+      height: 90,
       onFrame: async (f) => {
         maxActive = Math.max(maxActive, ++active);
         seen.push(f.seq);
@@ -194,7 +250,9 @@ describe('CameraSource watchdog and queue', () => {
   });
 
   it('rejects a bad size or source when constructed, not in the restart loop', () => {
-    expect(() => new CameraSource({ cameraId: 'x', url: 'http://cam/x', fps: 5, width: 320, height: 180 })).toThrow(/unsupported video source/);
+    expect(() => new CameraSource({ cameraId: 'x', url: 'http://cam/x', fps: 5, width: 320, height: 180 })).toThrow(
+      /unsupported video source/,
+    );
     expect(() => new CameraSource({ cameraId: 'x', url: '/v.mp4', fps: 5, width: 0, height: 180 })).toThrow(/width/);
   });
 });

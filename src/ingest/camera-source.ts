@@ -64,7 +64,8 @@ type CameraSourceEvents = {
 };
 
 export class CameraSource extends EventEmitter<CameraSourceEvents> {
-  private readonly opts: Required<Omit<CameraSourceOptions, 'onFrame' | 'decode'>> & Pick<CameraSourceOptions, 'onFrame' | 'decode'>;
+  private readonly opts: Required<Omit<CameraSourceOptions, 'onFrame' | 'decode'>> &
+    Pick<CameraSourceOptions, 'onFrame' | 'decode'>;
   private readonly args: string[];
   private readonly reader: FrameReader;
   private state: CameraState = 'stopped';
@@ -91,11 +92,23 @@ export class CameraSource extends EventEmitter<CameraSourceEvents> {
   constructor(options: CameraSourceOptions) {
     super();
     this.opts = {
-      stallTimeoutMs: 10_000, startTimeoutMs: 15_000, backoffBaseMs: 1000, backoffMaxMs: 10_000,
-      ffmpegPath: 'ffmpeg', stderrLines: 20, fpsWindowMs: 5000, ...options,
+      stallTimeoutMs: 10_000,
+      startTimeoutMs: 15_000,
+      backoffBaseMs: 1000,
+      backoffMaxMs: 10_000,
+      ffmpegPath: 'ffmpeg',
+      stderrLines: 20,
+      fpsWindowMs: 5000,
+      ...options,
     };
     // Built once: a bad URL or size throws here, at configuration time, not inside a restart loop.
-    this.args = buildDecodeArgs({ source: options.url, fps: options.fps, width: options.width, height: options.height, ...options.decode });
+    this.args = buildDecodeArgs({
+      source: options.url,
+      fps: options.fps,
+      width: options.width,
+      height: options.height,
+      ...options.decode,
+    });
     this.reader = new FrameReader(frameBytes(options.width, options.height));
   }
 
@@ -153,7 +166,13 @@ export class CameraSource extends EventEmitter<CameraSourceEvents> {
       };
       child.once('close', (code, signal) => {
         // Code 0 from a live source means the server ended the stream (RTSP servers close on shutdown).
-        finish(signal ? `ffmpeg killed by ${signal}` : code === 0 ? 'stream ended (ffmpeg exited with code 0)' : `ffmpeg exited with code ${code}`);
+        finish(
+          signal
+            ? `ffmpeg killed by ${signal}`
+            : code === 0
+              ? 'stream ended (ffmpeg exited with code 0)'
+              : `ffmpeg exited with code ${code}`,
+        );
       });
       // Only a failed spawn (ENOENT, EACCES) matters here; 'close' may not follow it. Listening with
       // `on`, not `once`: a second unhandled 'error' (a failed kill) would throw.
@@ -251,7 +270,9 @@ export class CameraSource extends EventEmitter<CameraSourceEvents> {
       this.watchdog = null;
       const child = this.child;
       if (!child) return;
-      this.stallReason = this.framesThisRun ? `no frame for ${this.opts.stallTimeoutMs} ms` : `no first frame within ${ms} ms`;
+      this.stallReason = this.framesThisRun
+        ? `no frame for ${this.opts.stallTimeoutMs} ms`
+        : `no first frame within ${ms} ms`;
       // SIGKILL: a stalled ffmpeg may sit in a blocking read for its whole socket timeout after SIGTERM.
       child.kill('SIGKILL');
     }, ms);

@@ -20,7 +20,10 @@ describe('parseSource', () => {
     expect(parseSource('rtsp://10.0.0.5:554/stream1')).toEqual({ kind: 'rtsp', url: 'rtsp://10.0.0.5:554/stream1' });
     expect(parseSource('RTSPS://cam/x')).toEqual({ kind: 'rtsp', url: 'RTSPS://cam/x' });
     expect(parseSource('file:///data/a%20b.mp4')).toEqual({ kind: 'file', path: '/data/a b.mp4' });
-    expect(parseSource('file://fixtures/media/x.mp4')).toEqual({ kind: 'file', path: path.resolve('fixtures/media/x.mp4') });
+    expect(parseSource('file://fixtures/media/x.mp4')).toEqual({
+      kind: 'file',
+      path: path.resolve('fixtures/media/x.mp4'),
+    });
     expect(parseSource('/abs/clip.mp4')).toEqual({ kind: 'file', path: '/abs/clip.mp4' });
   });
 
@@ -61,7 +64,14 @@ describe('buildDecodeArgs', () => {
 
   it('honours the options', () => {
     const args = buildDecodeArgs({
-      source: 'rtsp://cam/x', fps: 10, width: 320, height: 240, rtspTimeoutMs: 1500, probeMs: 300, threads: 2, logLevel: 'warning',
+      source: 'rtsp://cam/x',
+      fps: 10,
+      width: 320,
+      height: 240,
+      rtspTimeoutMs: 1500,
+      probeMs: 300,
+      threads: 2,
+      logLevel: 'warning',
     });
     expect(valueOf(args, '-timeout')).toBe('1500000');
     expect(valueOf(args, '-analyzeduration')).toBe('300000');
@@ -81,7 +91,14 @@ describe('buildDecodeArgs', () => {
   });
 
   it('decodes a fixture with real ffmpeg into whole frames of the asked size', async () => {
-    const args = buildDecodeArgs({ source: path.join(media, 'checkpoint.mp4'), fps: 5, width: 320, height: 180, realtime: false, loop: false });
+    const args = buildDecodeArgs({
+      source: path.join(media, 'checkpoint.mp4'),
+      fps: 5,
+      width: 320,
+      height: 180,
+      realtime: false,
+      loop: false,
+    });
     const { stdout } = await promisify(execFile)('ffmpeg', args, { encoding: 'buffer', maxBuffer: 64 * 1024 * 1024 });
     // 10 s at 5 fps; the fps filter may round the last frame either way.
     const frames = stdout.length / frameBytes(320, 180);

@@ -11,7 +11,8 @@ export class FrameReader {
   private filled = 0;
 
   constructor(frameBytes: number) {
-    if (!Number.isInteger(frameBytes) || frameBytes <= 0) throw new RangeError(`frameBytes must be a positive integer, got ${frameBytes}`);
+    if (!Number.isInteger(frameBytes) || frameBytes <= 0)
+      throw new RangeError(`frameBytes must be a positive integer, got ${frameBytes}`);
     this.frameBytes = frameBytes;
   }
 

@@ -35,11 +35,18 @@ describe('RTSP fixture server', () => {
   it('loops the file with timestamps that only move forward', async () => {
     // street.mp4 lasts 6 s at 10 fps; read 14 s of packets, into the third loop: a server that
     // re-stamped the same buffers once served the third pass 10 s late.
-    const { stdout } = await run('ffprobe', [
-      ...['-v', 'error', '-rtsp_transport', 'tcp', '-read_intervals', '%+14', '-select_streams', 'v'],
-      ...['-show_entries', 'packet=pts_time', '-of', 'csv=p=0', server.url('street')],
-    ], { timeout: 40_000 });
-    const pts = stdout.split('\n').map((l) => Number.parseFloat(l)).filter((t) => Number.isFinite(t));
+    const { stdout } = await run(
+      'ffprobe',
+      [
+        ...['-v', 'error', '-rtsp_transport', 'tcp', '-read_intervals', '%+14', '-select_streams', 'v'],
+        ...['-show_entries', 'packet=pts_time', '-of', 'csv=p=0', server.url('street')],
+      ],
+      { timeout: 40_000 },
+    );
+    const pts = stdout
+      .split('\n')
+      .map((l) => Number.parseFloat(l))
+      .filter((t) => Number.isFinite(t));
     expect(pts.length).toBeGreaterThan(125);
     expect(pts[pts.length - 1] - pts[0]).toBeGreaterThan(12.5);
     for (let i = 1; i < pts.length; i++) {
@@ -50,17 +57,23 @@ describe('RTSP fixture server', () => {
   });
 
   it('serves a second mount at its own size', async () => {
-    const { stdout } = await run('ffprobe', [
-      ...['-v', 'error', '-rtsp_transport', 'tcp', '-select_streams', 'v'],
-      ...['-show_entries', 'stream=width,height', '-of', 'csv=p=0', server.url('checkpoint')],
-    ], { timeout: 30_000 });
+    const { stdout } = await run(
+      'ffprobe',
+      [
+        ...['-v', 'error', '-rtsp_transport', 'tcp', '-select_streams', 'v'],
+        ...['-show_entries', 'stream=width,height', '-of', 'csv=p=0', server.url('checkpoint')],
+      ],
+      { timeout: 30_000 },
+    );
     expect(stdout.trim()).toBe('1280,720');
   });
 });
 
 describe('RTSP fixture server start-up failures', () => {
   it('names the file it cannot read', async () => {
-    const err = await startRtspFixtureServer({ streams: [{ mount: 'x', file: path.join(media, 'not-an-image.jpg') }] }).catch((e: unknown) => e);
+    const err = await startRtspFixtureServer({
+      streams: [{ mount: 'x', file: path.join(media, 'not-an-image.jpg') }],
+    }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RtspFixtureServerError);
     expect((err as Error).message).toMatch(/cannot read .*not-an-image\.jpg/);
   });
@@ -70,7 +83,10 @@ describe('RTSP fixture server start-up failures', () => {
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     const port = (blocker.address() as { port: number }).port;
     try {
-      const err = await startRtspFixtureServer({ port, streams: [{ mount: 'x', file: path.join(media, 'street.mp4') }] }).catch((e: unknown) => e);
+      const err = await startRtspFixtureServer({
+        port,
+        streams: [{ mount: 'x', file: path.join(media, 'street.mp4') }],
+      }).catch((e: unknown) => e);
       expect((err as Error).message).toMatch(new RegExp(`cannot listen on 127.0.0.1:${port}`));
     } finally {
       blocker.close();
@@ -83,7 +99,10 @@ describe('RTSP fixture server start-up failures', () => {
     const python = path.join(dir, 'python-without-gi');
     writeFileSync(python, '#!/bin/sh\nexec /usr/bin/python3 -S "$@"\n');
     chmodSync(python, 0o755);
-    const err = await startRtspFixtureServer({ python, streams: [{ mount: 'x', file: path.join(media, 'street.mp4') }] }).catch((e: unknown) => e);
+    const err = await startRtspFixtureServer({
+      python,
+      streams: [{ mount: 'x', file: path.join(media, 'street.mp4') }],
+    }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RtspFixtureServerError);
     expect((err as Error).message).toMatch(/packages missing/);
     expect((err as Error).message).toContain('gir1.2-gst-rtsp-server-1.0');

@@ -53,7 +53,10 @@ function normalizeMount(mount: string): string {
 export async function startRtspFixtureServer(opts: RtspFixtureServerOptions): Promise<RtspFixtureServer> {
   if (!opts.streams.length) throw new RtspFixtureServerError('startRtspFixtureServer needs at least one stream');
   const python = opts.python ?? '/usr/bin/python3';
-  if (!existsSync(python)) throw new RtspFixtureServerError(`${python} not found; the RTSP fixture server needs Debian's python3 with GStreamer; ${INSTALL_HINT}`);
+  if (!existsSync(python))
+    throw new RtspFixtureServerError(
+      `${python} not found; the RTSP fixture server needs Debian's python3 with GStreamer; ${INSTALL_HINT}`,
+    );
   const mounts = opts.streams.map((s) => normalizeMount(s.mount));
   const args = [SCRIPT, '--port', String(opts.port ?? 0), '--address', '127.0.0.1'];
   opts.streams.forEach((s, i) => args.push('--file', s.file, '--mount', mounts[i]));
@@ -79,7 +82,8 @@ export async function startRtspFixtureServer(opts: RtspFixtureServerOptions): Pr
     port,
     url(mount: string): string {
       const m = normalizeMount(mount);
-      if (!mounts.includes(m)) throw new RtspFixtureServerError(`no mount ${m} on this server (it serves ${mounts.join(', ')})`);
+      if (!mounts.includes(m))
+        throw new RtspFixtureServerError(`no mount ${m} on this server (it serves ${mounts.join(', ')})`);
       return `rtsp://127.0.0.1:${port}${m}`;
     },
     stop(): Promise<void> {
@@ -98,7 +102,10 @@ export async function startRtspFixtureServer(opts: RtspFixtureServerOptions): Pr
 function waitForReady(child: ChildProcess, stderr: () => string, timeoutMs: number): Promise<number> {
   return new Promise((resolve, reject) => {
     let stdout = '';
-    const timer = setTimeout(() => fail(`no "ready" line within ${timeoutMs} ms; stderr: ${stderr().trim() || '(empty)'}`), timeoutMs);
+    const timer = setTimeout(
+      () => fail(`no "ready" line within ${timeoutMs} ms; stderr: ${stderr().trim() || '(empty)'}`),
+      timeoutMs,
+    );
     const onData = (text: string) => {
       stdout += text;
       const port = /^ready port=(\d+)/m.exec(stdout)?.[1];

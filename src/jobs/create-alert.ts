@@ -41,16 +41,28 @@ export async function createAlert(p: Payload<'alerts'>, deps: CreateAlertDeps): 
 async function createPlateAlert(p: PlateAlertPayload, deps: CreateAlertDeps): Promise<void> {
   const policy = deps.duty.policy();
   if (!raisesAlert(policy, p.priority)) return noteBelowThreshold(p, policy, deps);
-  const { alert, created } = await deps.alerts.upsert(p, { dutyLevel: policy.level, confirmationsRequired: policy.plateConfirmations });
+  const { alert, created } = await deps.alerts.upsert(p, {
+    dutyLevel: policy.level,
+    confirmationsRequired: policy.plateConfirmations,
+  });
   const camera = await deps.cameras.get(alert.cameraId);
   // Who is told follows the level the alert was raised under (a later reading keeps its first audience).
   const raisedUnder = deps.duty.policy(alert.dutyLevel ?? policy.level);
   const view = await describeAlert(alert, deps);
-  await deps.bus.publish({ type: 'alert', alertId: alert.id, cameraId: alert.cameraId, status: alert.status, at: Date.now(), capturedAt: p.capturedAt, data: { ...view, audience: audienceFor(raisedUnder.checkpointsNotified, camera) } });
+  await deps.bus.publish({
+    type: 'alert',
+    alertId: alert.id,
+    cameraId: alert.cameraId,
+    status: alert.status,
+    at: Date.now(),
+    capturedAt: p.capturedAt,
+    data: { ...view, audience: audienceFor(raisedUnder.checkpointsNotified, camera) },
+  });
   await claimCheckpointDeliveries(alert, camera, raisedUnder, deps);
   // Not only when created: a job stopped between the alert's insert and this line finds the alert made on its
   // retry, and without this its hit would never be dispatched. The dispatch job id makes a repeat a no-op.
-  if (alert.confirmationsRequired === 0 && (created || !(await deps.assignments.dispatchStarted(alert.id)))) await queueDispatch(deps.queues, alert.id, 1);
+  if (alert.confirmationsRequired === 0 && (created || !(await deps.assignments.dispatchStarted(alert.id))))
+    await queueDispatch(deps.queues, alert.id, 1);
 }
 
 /** No dispatch here, by design: a face match is a candidate, never a conclusion. */
@@ -58,7 +70,15 @@ async function createFaceAlert(p: FaceAlertPayload, deps: CreateAlertDeps): Prom
   const policy = deps.duty.policy();
   const { alert } = await deps.alerts.upsertFace(p, policy.faceConfirmations, policy.level);
   const view = await describeAlert(alert, deps);
-  await deps.bus.publish({ type: 'alert', alertId: alert.id, cameraId: alert.cameraId, status: alert.status, at: Date.now(), capturedAt: p.capturedAt, data: view });
+  await deps.bus.publish({
+    type: 'alert',
+    alertId: alert.id,
+    cameraId: alert.cameraId,
+    status: alert.status,
+    at: Date.now(),
+    capturedAt: p.capturedAt,
+    data: view,
+  });
 }
 
 /** The read stays stored (match-plate-read kept it) and searchable; the decision not to alert is audited. */
@@ -68,14 +88,32 @@ async function noteBelowThreshold(p: PlateAlertPayload, policy: DutyPolicy, deps
     role: 'system',
     action: 'alert.below_threshold',
     target: p.plateReadId,
-    details: { plate: p.plate, hotlistId: p.hotlistId, cameraId: p.cameraId, priority: p.priority, level: policy.level, plateMinPriority: policy.plateMinPriority },
+    details: {
+      plate: p.plate,
+      hotlistId: p.hotlistId,
+      cameraId: p.cameraId,
+      priority: p.priority,
+      level: policy.level,
+      plateMinPriority: policy.plateMinPriority,
+    },
   });
 }
 
 /** Records the delivery to each checkpoint the hit is shown to (its stream shows it by the event's audience). */
-async function claimCheckpointDeliveries(alert: Alert, camera: Awaited<ReturnType<CameraRepo['get']>>, policy: DutyPolicy, deps: CreateAlertDeps): Promise<void> {
+async function claimCheckpointDeliveries(
+  alert: Alert,
+  camera: Awaited<ReturnType<CameraRepo['get']>>,
+  policy: DutyPolicy,
+  deps: CreateAlertDeps,
+): Promise<void> {
   const own = camera?.kind === 'checkpoint' ? [camera.id] : [];
   const scope = policy.checkpointsNotified;
-  const others = scope === 'own' ? [] : (await deps.cameras.list()).filter((c) => c.kind === 'checkpoint' && (scope === 'all' || c.district === camera?.district)).map((c) => c.id);
-  for (const id of new Set([...own, ...others])) await deps.assignments.claimDelivery(alert.id, `checkpoint:${id}`, 'sse');
+  const others =
+    scope === 'own'
+      ? []
+      : (await deps.cameras.list())
+          .filter((c) => c.kind === 'checkpoint' && (scope === 'all' || c.district === camera?.district))
+          .map((c) => c.id);
+  for (const id of new Set([...own, ...others]))
+    await deps.assignments.claimDelivery(alert.id, `checkpoint:${id}`, 'sse');
 }

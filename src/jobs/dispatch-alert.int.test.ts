@@ -24,7 +24,19 @@ import { plateReadOf } from './match-plate-read.js';
 
 const config = configSchema.parse({
   dispatch: { ackTimeoutSeconds: 45, staleAfterSeconds: 600, maxAttempts: 3 },
-  cameras: [{ id: 'gate-1', name: 'Gate', source: 'rtsp://127.0.0.1:1/none', kind: 'checkpoint', checkpointLevel: 1, lat: 22.5431, lon: 114.0579, district: 'futian', enabled: false }],
+  cameras: [
+    {
+      id: 'gate-1',
+      name: 'Gate',
+      source: 'rtsp://127.0.0.1:1/none',
+      kind: 'checkpoint',
+      checkpointLevel: 1,
+      lat: 22.5431,
+      lon: 114.0579,
+      district: 'futian',
+      enabled: false,
+    },
+  ],
   // Nearest first: u1 ~110 m, u2 ~330 m, u3 ~550 m, u4 ~1.1 km.
   units: ['u1', 'u2', 'u3', 'u4'].map((id) => ({ id, callsign: id.toUpperCase(), type: 'car', homeGrid: 'g1' })),
 });
@@ -53,10 +65,25 @@ describe('escalation timing under each duty level', () => {
     await migrate(db);
     redis = new Redis(await testRedisUrl(), { maxRetriesPerRequest: null });
     queues = new QueueSet(redis, freshPrefix('dispatch-alert'));
-    const repos = { alerts: new AlertRepo(db), assignments: new AssignmentRepo(db), cameras: new CameraRepo(db), hotlistRepo: new HotlistRepo(db), units: new UnitRepo(db), audit: new AuditRepo(db) };
+    const repos = {
+      alerts: new AlertRepo(db),
+      assignments: new AssignmentRepo(db),
+      cameras: new CameraRepo(db),
+      hotlistRepo: new HotlistRepo(db),
+      units: new UnitRepo(db),
+      audit: new AuditRepo(db),
+    };
     await repos.cameras.upsertAll(config.cameras);
     await repos.units.upsertAll(config.units);
-    const entry = await repos.hotlistRepo.create({ plate: '粤B4E7K2', category: 'stolen_vehicle', reason: 'stolen (test)', source: 'test', addedBy: 'test', priority: 1, expiresAt: '2099-01-01T00:00:00Z' });
+    const entry = await repos.hotlistRepo.create({
+      plate: '粤B4E7K2',
+      category: 'stolen_vehicle',
+      reason: 'stolen (test)',
+      source: 'test',
+      addedBy: 'test',
+      priority: 1,
+      expiresAt: '2099-01-01T00:00:00Z',
+    });
     hotlistId = entry.id;
     deps = { ...repos, queues, bus: new EventBus(redis, queues.prefix), channels: [], policy: config.dispatch, duty };
   });
@@ -77,14 +104,33 @@ describe('escalation timing under each duty level', () => {
   async function newAlert(): Promise<string> {
     const readId = randomUUID();
     const now = Date.now();
-    await new PlateReadRepo(db).upsert(plateReadOf({ eventId: readId, cameraId: 'gate-1', plate: '粤B4E7K2', confidence: 0.95, format: 'ordinary', firstSeen: now, lastSeen: now, capturedAt: now, readCount: 1, box: [0, 0, 1, 1], update: false }));
+    await new PlateReadRepo(db).upsert(
+      plateReadOf({
+        eventId: readId,
+        cameraId: 'gate-1',
+        plate: '粤B4E7K2',
+        confidence: 0.95,
+        format: 'ordinary',
+        firstSeen: now,
+        lastSeen: now,
+        capturedAt: now,
+        readCount: 1,
+        box: [0, 0, 1, 1],
+        update: false,
+      }),
+    );
     const match = { level: 'exact' as const, ocrSubstitutions: 0, otherDifferences: 0, provinceDiffers: false };
-    const { alert } = await deps.alerts.upsert({ plateReadId: readId, hotlistId, cameraId: 'gate-1', plate: '粤B4E7K2', priority: 1, match, capturedAt: now }, { dutyLevel: duty.level, confirmationsRequired: 0 });
+    const { alert } = await deps.alerts.upsert(
+      { plateReadId: readId, hotlistId, cameraId: 'gate-1', plate: '粤B4E7K2', priority: 1, match, capturedAt: now },
+      { dutyLevel: duty.level, confirmationsRequired: 0 },
+    );
     return alert.id;
   }
 
-  const escalation = (alertId: string, lastAttempt: number) => queues.queue('escalate').getJob(`escalate_${alertId}_${lastAttempt}`);
-  const offered = async (alertId: string) => (await deps.assignments.forAlert(alertId)).map((a) => ({ unit: a.unitId, attempt: a.attempt, state: a.state }));
+  const escalation = (alertId: string, lastAttempt: number) =>
+    queues.queue('escalate').getJob(`escalate_${alertId}_${lastAttempt}`);
+  const offered = async (alertId: string) =>
+    (await deps.assignments.forAlert(alertId)).map((a) => ({ unit: a.unitId, attempt: a.attempt, state: a.state }));
 
   it.each([
     ['normal', 45_000, ['u1']],
@@ -129,7 +175,11 @@ describe('escalation timing under each duty level', () => {
     await escalateAlert((await escalation(alertId, 1))?.data, deps);
     await dispatchAlert({ alertId, attempt: 2 }, deps);
     // u1 timed out; wartime wants two units engaged: u2 and u3 are offered together.
-    expect((await offered(alertId)).map((a) => `${a.unit}:${a.state}`)).toEqual(['u1:timed_out', 'u2:offered', 'u3:offered']);
+    expect((await offered(alertId)).map((a) => `${a.unit}:${a.state}`)).toEqual([
+      'u1:timed_out',
+      'u2:offered',
+      'u3:offered',
+    ]);
     expect((await escalation(alertId, 3))?.opts.delay).toBe(15_000);
   });
 
@@ -140,7 +190,9 @@ describe('escalation timing under each duty level', () => {
     const before = await escalation(alertId, 1);
     expect(before?.opts.delay).toBe(45_000);
     const now = (before?.timestamp ?? 0) + 2000; // as if the switch came 2 s after the offer
-    expect(await retimeEscalations(queues, policyFor(config, 'wartime').ackTimeoutSeconds, now)).toBeGreaterThanOrEqual(1);
+    expect(await retimeEscalations(queues, policyFor(config, 'wartime').ackTimeoutSeconds, now)).toBeGreaterThanOrEqual(
+      1,
+    );
     expect((await escalation(alertId, 1))?.delay).toBe(13_000);
     // Switching to a level whose timeout has already passed runs the check at once.
     await retimeEscalations(queues, 1, now);

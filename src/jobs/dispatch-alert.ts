@@ -40,9 +40,15 @@ export interface DispatchDeps {
 type Camera = NonNullable<Awaited<ReturnType<CameraRepo['get']>>>;
 
 /** The timeout and width of a round, read once per job from the live level. */
-export function roundPolicy(deps: Pick<DispatchDeps, 'policy' | 'duty'>): { ackTimeoutSeconds: number; unitsPerAlert: number } {
+export function roundPolicy(deps: Pick<DispatchDeps, 'policy' | 'duty'>): {
+  ackTimeoutSeconds: number;
+  unitsPerAlert: number;
+} {
   const live = deps.duty?.policy();
-  return { ackTimeoutSeconds: live?.ackTimeoutSeconds ?? deps.policy.ackTimeoutSeconds, unitsPerAlert: live?.unitsPerAlert ?? 1 };
+  return {
+    ackTimeoutSeconds: live?.ackTimeoutSeconds ?? deps.policy.ackTimeoutSeconds,
+    unitsPerAlert: live?.unitsPerAlert ?? 1,
+  };
 }
 
 /**
@@ -65,7 +71,11 @@ export async function dispatchAlert(p: Payload<'dispatch'>, deps: DispatchDeps):
   const view = await describeAlert(alert, deps);
   for (const assignment of round.rows) await deliver(alert, camera, assignment, view, live.ackTimeoutSeconds, deps);
   const last = round.rows[round.rows.length - 1];
-  await queueEscalation(deps.queues, { alertId: alert.id, assignmentId: round.rows[0].id, attempt: last.attempt }, live.ackTimeoutSeconds * 1000);
+  await queueEscalation(
+    deps.queues,
+    { alertId: alert.id, assignmentId: round.rows[0].id, attempt: last.attempt },
+    live.ackTimeoutSeconds * 1000,
+  );
 }
 
 /**
@@ -76,12 +86,29 @@ async function waitForUnit(alert: Alert, attempt: number, deps: DispatchDeps): P
   const { wait, created } = await deps.assignments.startWait(alert.id, attempt);
   if (created) {
     const tried = (await deps.assignments.forAlert(alert.id)).map((a) => a.unitId);
-    await deps.audit.append({ actor: 'system', role: 'system', action: 'dispatch.waiting', target: alert.id, details: { attempt, tried } });
+    await deps.audit.append({
+      actor: 'system',
+      role: 'system',
+      action: 'dispatch.waiting',
+      target: alert.id,
+      details: { attempt, tried },
+    });
   }
-  await deps.bus.publish({ type: 'assignment', alertId: alert.id, unitId: '', state: 'no_unit_available', at: Date.now() });
+  await deps.bus.publish({
+    type: 'assignment',
+    alertId: alert.id,
+    unitId: '',
+    state: 'no_unit_available',
+    at: Date.now(),
+  });
   const view = await describeAlert(alert, deps);
   await deps.bus.publish({
-    type: 'alert', alertId: alert.id, cameraId: alert.cameraId, status: alert.status, at: Date.now(), capturedAt: alert.capturedAt.getTime(),
+    type: 'alert',
+    alertId: alert.id,
+    cameraId: alert.cameraId,
+    status: alert.status,
+    at: Date.now(),
+    capturedAt: alert.capturedAt.getTime(),
     data: { ...view, dispatch: waitingView(wait) },
   });
   // A unit freed between the ranking and the wait's record would otherwise not see it: look once more.
@@ -89,14 +116,22 @@ async function waitForUnit(alert: Alert, attempt: number, deps: DispatchDeps): P
 }
 
 /** Delivers one offer: the same message (api/views/offer.ts) on the unit's stream and every other channel. */
-async function deliver(alert: Alert, camera: Camera, assignment: Assignment, view: AlertView, ackWithinS: number, deps: DispatchDeps): Promise<void> {
+async function deliver(
+  alert: Alert,
+  camera: Camera,
+  assignment: Assignment,
+  view: AlertView,
+  ackWithinS: number,
+  deps: DispatchDeps,
+): Promise<void> {
   const offer = offerView(assignment, camera, view, ackWithinS);
   const recipient = `unit:${assignment.unitId}`;
   // Claimed, sent, then noted: a job stopped in between sends again on retry (at least once, never silently lost).
   if (await deps.assignments.claimOffer(alert.id, recipient, 'sse')) {
     await deps.bus.publish(offerEvent(offer, alert));
     // Once per alert: its first offer, as first published (a retried job does not claim the stream again).
-    if (assignment.attempt === 1) alertOfferLatencySeconds.observe({ kind: alert.kind }, (Date.now() - alert.capturedAt.getTime()) / 1000);
+    if (assignment.attempt === 1)
+      alertOfferLatencySeconds.observe({ kind: alert.kind }, (Date.now() - alert.capturedAt.getTime()) / 1000);
     await deps.assignments.noteDelivery(alert.id, recipient, 'sse', 'published');
   }
   for (const channel of deps.channels) {
@@ -116,7 +151,12 @@ async function deliver(alert: Alert, camera: Camera, assignment: Assignment, vie
 type Round = { kind: 'offered'; rows: Assignment[] } | { kind: 'waiting'; attempt: number };
 
 /** The round's assignments: those made before when the job is retried, else the nearest new units. */
-async function offerRound(p: Payload<'dispatch'>, deps: DispatchDeps, target: { lat: number; lon: number }, width: number): Promise<Round> {
+async function offerRound(
+  p: Payload<'dispatch'>,
+  deps: DispatchDeps,
+  target: { lat: number; lon: number },
+  width: number,
+): Promise<Round> {
   const previous = await deps.assignments.forAlert(p.alertId);
   const engaged = previous.filter((a) => a.attempt < p.attempt && ENGAGED_STATES.has(a.state)).length;
   const lanes = Math.max(0, width - engaged);
@@ -130,7 +170,13 @@ async function offerRound(p: Payload<'dispatch'>, deps: DispatchDeps, target: { 
       continue;
     }
     if (attempt > deps.policy.maxAttempts * width) {
-      await deps.audit.append({ actor: 'system', role: 'system', action: 'dispatch.exhausted', target: p.alertId, details: { attempts: previous.length + rows.length } });
+      await deps.audit.append({
+        actor: 'system',
+        role: 'system',
+        action: 'dispatch.exhausted',
+        target: p.alertId,
+        details: { attempts: previous.length + rows.length },
+      });
       break;
     }
     ranked ??= await rank(deps, target, tried);
@@ -138,21 +184,57 @@ async function offerRound(p: Payload<'dispatch'>, deps: DispatchDeps, target: { 
     if (!taken) {
       // Nobody serves the alert yet: it waits. A round with some lanes served goes on with those.
       if (!rows.length && !engaged) return { kind: 'waiting', attempt };
-      await deps.audit.append({ actor: 'system', role: 'system', action: 'dispatch.no_unit', target: p.alertId, details: { attempt, tried: [...tried] } });
-      await deps.bus.publish({ type: 'assignment', alertId: p.alertId, unitId: '', state: 'no_unit_available', at: Date.now() });
+      await deps.audit.append({
+        actor: 'system',
+        role: 'system',
+        action: 'dispatch.no_unit',
+        target: p.alertId,
+        details: { attempt, tried: [...tried] },
+      });
+      await deps.bus.publish({
+        type: 'assignment',
+        alertId: p.alertId,
+        unitId: '',
+        state: 'no_unit_available',
+        at: Date.now(),
+      });
       break;
     }
     const { row, best } = taken;
     // Why this unit: its estimate and whether it came over the road graph or a straight-line fallback.
-    await deps.audit.append({ actor: 'system', role: 'system', action: 'dispatch.offered', target: p.alertId, details: { unitId: row.unitId, attempt, distanceM: Math.round(best.distanceM), etaS: Math.round(best.etaS), via: best.via } });
-    await deps.bus.publish({ type: 'assignment', alertId: p.alertId, unitId: row.unitId, state: row.state, at: Date.now() });
+    await deps.audit.append({
+      actor: 'system',
+      role: 'system',
+      action: 'dispatch.offered',
+      target: p.alertId,
+      details: {
+        unitId: row.unitId,
+        attempt,
+        distanceM: Math.round(best.distanceM),
+        etaS: Math.round(best.etaS),
+        via: best.via,
+      },
+    });
+    await deps.bus.publish({
+      type: 'assignment',
+      alertId: p.alertId,
+      unitId: row.unitId,
+      state: row.state,
+      at: Date.now(),
+    });
     rows.push(row);
   }
   return { kind: 'offered', rows };
 }
 
 /** The nearest untried unit that can still be taken (another job may take one first); marks those seen as tried. */
-async function offerNearest(alertId: string, attempt: number, ranked: RankedUnit[], tried: Set<string>, deps: DispatchDeps): Promise<{ row: Assignment; best: RankedUnit } | null> {
+async function offerNearest(
+  alertId: string,
+  attempt: number,
+  ranked: RankedUnit[],
+  tried: Set<string>,
+  deps: DispatchDeps,
+): Promise<{ row: Assignment; best: RankedUnit } | null> {
   for (const best of ranked) {
     if (tried.has(best.unitId)) continue;
     tried.add(best.unitId);
@@ -162,11 +244,28 @@ async function offerNearest(alertId: string, attempt: number, ranked: RankedUnit
   return null;
 }
 
-async function rank(deps: DispatchDeps, target: { lat: number; lon: number }, tried: ReadonlySet<string>): Promise<RankedUnit[]> {
-  const units = (await deps.units.list()).filter((u) => !tried.has(u.id) && u.lat !== null && u.lon !== null && u.positionAt);
+async function rank(
+  deps: DispatchDeps,
+  target: { lat: number; lon: number },
+  tried: ReadonlySet<string>,
+): Promise<RankedUnit[]> {
+  const units = (await deps.units.list()).filter(
+    (u) => !tried.has(u.id) && u.lat !== null && u.lon !== null && u.positionAt,
+  );
   return rankUnits(
     target,
-    units.map((u) => ({ id: u.id, type: u.type, lat: u.lat as number, lon: u.lon as number, status: u.status, positionAt: (u.positionAt as Date).getTime() })),
-    { now: Date.now(), staleAfterMs: deps.policy.staleAfterSeconds * 1000, ...(deps.travel ? { travel: deps.travel } : {}) },
+    units.map((u) => ({
+      id: u.id,
+      type: u.type,
+      lat: u.lat as number,
+      lon: u.lon as number,
+      status: u.status,
+      positionAt: (u.positionAt as Date).getTime(),
+    })),
+    {
+      now: Date.now(),
+      staleAfterMs: deps.policy.staleAfterSeconds * 1000,
+      ...(deps.travel ? { travel: deps.travel } : {}),
+    },
   );
 }

@@ -40,7 +40,13 @@ export async function escalateAlert(p: Payload<'escalate'>, deps: EscalateDeps):
       target: p.alertId,
       details: { fromUnit: timedOut.unitId, attempt: timedOut.attempt, reason: 'no acknowledgement in time' },
     });
-    await deps.bus.publish({ type: 'assignment', alertId: p.alertId, unitId: timedOut.unitId, state: 'timed_out', at: Date.now() });
+    await deps.bus.publish({
+      type: 'assignment',
+      alertId: p.alertId,
+      unitId: timedOut.unitId,
+      state: 'timed_out',
+      at: Date.now(),
+    });
   }
   if (!lapsed) return;
   await queueDispatch(deps.queues, p.alertId, p.attempt + 1);
@@ -51,7 +57,11 @@ export async function escalateAlert(p: Payload<'escalate'>, deps: EscalateDeps):
  * a switch of duty level changes the timeout of offers already out, not only of later ones.
  * Safe to run in several processes at once: each sets the same time. Returns how many were moved.
  */
-export async function retimeEscalations(queues: QueueSet, ackTimeoutSeconds: number, now = Date.now()): Promise<number> {
+export async function retimeEscalations(
+  queues: QueueSet,
+  ackTimeoutSeconds: number,
+  now = Date.now(),
+): Promise<number> {
   let moved = 0;
   for (const job of await queues.queue('escalate').getDelayed()) {
     const due = job.timestamp + ackTimeoutSeconds * 1000;

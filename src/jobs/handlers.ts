@@ -54,13 +54,32 @@ export function jobHandlers(d: JobDeps): Required<Handlers> {
   const { repos, queues, bus, duty, travel } = d;
   const shared = { ...repos, queues, bus };
   return {
-    'plate-reads': (p) => matchPlateRead(p, { plateReads: repos.plateReads, hotlist: d.hotlist, matchOptions: d.matchOptions, queues, interceptions: d.interceptions, fence: d.fence }),
+    'plate-reads': (p) =>
+      matchPlateRead(p, {
+        plateReads: repos.plateReads,
+        hotlist: d.hotlist,
+        matchOptions: d.matchOptions,
+        queues,
+        interceptions: d.interceptions,
+        fence: d.fence,
+      }),
     alerts: (p) => createAlert(p, { ...shared, duty }),
     dispatch: (p) => dispatchAlert(p, { ...shared, channels: d.channels, policy: d.dispatchPolicy, travel, duty }),
     escalate: (p) => escalateAlert(p, shared),
     'offer-waiting': async (p) => void (await offerWaiting(p, { ...shared, policy: d.dispatchPolicy, travel })),
     sightings: (p) => storeSighting(p, { sightings: repos.sightings, fence: d.fence }),
-    faces: async (p) => void (await matchFace(p, { ...d.faces, faceSightings: repos.faceSightings, queues, unmatchedSeconds: d.unmatchedSeconds })),
-    'face-purge': async (p) => void (await purgeFaces(p, { faceSightings: repos.faceSightings, audit: repos.audit, unmatchedSeconds: d.unmatchedSeconds })),
+    faces: async (p) =>
+      void (await matchFace(p, {
+        ...d.faces,
+        faceSightings: repos.faceSightings,
+        queues,
+        unmatchedSeconds: d.unmatchedSeconds,
+      })),
+    'face-purge': async (p) =>
+      void (await purgeFaces(p, {
+        faceSightings: repos.faceSightings,
+        audit: repos.audit,
+        unmatchedSeconds: d.unmatchedSeconds,
+      })),
   };
 }

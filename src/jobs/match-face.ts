@@ -51,8 +51,18 @@ export async function matchFace(p: FaceEvent, deps: MatchFaceDeps): Promise<Matc
   });
   for (const h of hits) {
     const hit = {
-      kind: 'face' as const, faceSightingId: p.trackId, subjectId: h.subjectId, authorisationId: auth.id, cameraId: p.cameraId,
-      cosine: clamp(h.cosine), score: h.score, scoring: h.scoring, threshold: h.threshold, category: h.category, priority: h.priority, capturedAt: p.capturedAt,
+      kind: 'face' as const,
+      faceSightingId: p.trackId,
+      subjectId: h.subjectId,
+      authorisationId: auth.id,
+      cameraId: p.cameraId,
+      cosine: clamp(h.cosine),
+      score: h.score,
+      scoring: h.scoring,
+      threshold: h.threshold,
+      category: h.category,
+      priority: h.priority,
+      capturedAt: p.capturedAt,
     };
     await queueFaceAlert(deps.queues, hit, p.version);
   }

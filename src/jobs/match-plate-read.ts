@@ -22,8 +22,17 @@ export interface MatchDeps {
 /** The pass a plate-read event describes, as the store takes it. */
 export function plateReadOf(e: PlateReadEvent): NewPlateRead {
   return {
-    id: e.eventId, cameraId: e.cameraId, plate: e.plate, confidence: e.confidence, format: e.format, firstSeen: new Date(e.firstSeen),
-    lastSeen: new Date(e.lastSeen), capturedAt: new Date(e.capturedAt), readCount: e.readCount, box: e.box, motion: e.motion ?? null,
+    id: e.eventId,
+    cameraId: e.cameraId,
+    plate: e.plate,
+    confidence: e.confidence,
+    format: e.format,
+    firstSeen: new Date(e.firstSeen),
+    lastSeen: new Date(e.lastSeen),
+    capturedAt: new Date(e.capturedAt),
+    readCount: e.readCount,
+    box: e.box,
+    motion: e.motion ?? null,
     crop: e.cropJpeg ? Buffer.from(e.cropJpeg, 'base64') : null,
   };
 }
@@ -34,7 +43,24 @@ export async function matchPlateRead(event: PlateReadEvent, deps: MatchDeps): Pr
   await deps.plateReads.upsert(plateReadOf(event));
   await deps.interceptions?.onPlateRead(event);
   for (const m of deps.hotlist.lookup(event.plate, deps.matchOptions)) {
-    const match = { level: m.level, ocrSubstitutions: m.ocrSubstitutions, otherDifferences: m.otherDifferences, provinceDiffers: m.provinceDiffers };
-    await queuePlateAlert(deps.queues, { plateReadId: event.eventId, hotlistId: m.entry.id, cameraId: event.cameraId, plate: event.plate, priority: m.entry.priority, match, capturedAt: event.capturedAt }, event.readCount);
+    const match = {
+      level: m.level,
+      ocrSubstitutions: m.ocrSubstitutions,
+      otherDifferences: m.otherDifferences,
+      provinceDiffers: m.provinceDiffers,
+    };
+    await queuePlateAlert(
+      deps.queues,
+      {
+        plateReadId: event.eventId,
+        hotlistId: m.entry.id,
+        cameraId: event.cameraId,
+        plate: event.plate,
+        priority: m.entry.priority,
+        match,
+        capturedAt: event.capturedAt,
+      },
+      event.readCount,
+    );
   }
 }

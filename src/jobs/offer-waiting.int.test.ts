@@ -26,8 +26,26 @@ import { plateReadOf } from './match-plate-read.js';
 const config = configSchema.parse({
   dispatch: { ackTimeoutSeconds: 45, staleAfterSeconds: 600, maxAttempts: 3 },
   cameras: [
-    { id: 'north', name: 'North', source: 'rtsp://127.0.0.1:1/none', kind: 'street', lat: 22.56, lon: 114.0579, district: 'futian', enabled: false },
-    { id: 'south', name: 'South', source: 'rtsp://127.0.0.1:1/none', kind: 'street', lat: 22.53, lon: 114.0579, district: 'futian', enabled: false },
+    {
+      id: 'north',
+      name: 'North',
+      source: 'rtsp://127.0.0.1:1/none',
+      kind: 'street',
+      lat: 22.56,
+      lon: 114.0579,
+      district: 'futian',
+      enabled: false,
+    },
+    {
+      id: 'south',
+      name: 'South',
+      source: 'rtsp://127.0.0.1:1/none',
+      kind: 'street',
+      lat: 22.53,
+      lon: 114.0579,
+      district: 'futian',
+      enabled: false,
+    },
   ],
   units: ['u1', 'u2'].map((id) => ({ id, callsign: id.toUpperCase(), type: 'car', homeGrid: 'g1' })),
 });
@@ -45,10 +63,27 @@ describe('alerts waiting for a free unit', () => {
     await migrate(db);
     redis = new Redis(await testRedisUrl(), { maxRetriesPerRequest: null });
     queues = new QueueSet(redis, freshPrefix('offer-waiting'));
-    const repos = { alerts: new AlertRepo(db), assignments: new AssignmentRepo(db), cameras: new CameraRepo(db), hotlistRepo: new HotlistRepo(db), units: new UnitRepo(db), audit: new AuditRepo(db) };
+    const repos = {
+      alerts: new AlertRepo(db),
+      assignments: new AssignmentRepo(db),
+      cameras: new CameraRepo(db),
+      hotlistRepo: new HotlistRepo(db),
+      units: new UnitRepo(db),
+      audit: new AuditRepo(db),
+    };
     await repos.cameras.upsertAll(config.cameras);
     await repos.units.upsertAll(config.units);
-    hotlistId = (await repos.hotlistRepo.create({ plate: '粤B4E7K2', category: 'stolen_vehicle', reason: 'stolen (test)', source: 'test', addedBy: 'test', priority: 1, expiresAt: '2099-01-01T00:00:00Z' })).id;
+    hotlistId = (
+      await repos.hotlistRepo.create({
+        plate: '粤B4E7K2',
+        category: 'stolen_vehicle',
+        reason: 'stolen (test)',
+        source: 'test',
+        addedBy: 'test',
+        priority: 1,
+        expiresAt: '2099-01-01T00:00:00Z',
+      })
+    ).id;
     deps = { ...repos, queues, bus: new EventBus(redis, queues.prefix), channels: [], policy: config.dispatch, duty };
   });
 
@@ -69,15 +104,34 @@ describe('alerts waiting for a free unit', () => {
   async function waitingAlert(camera: string, priority: number): Promise<string> {
     const readId = randomUUID();
     const now = Date.now();
-    await new PlateReadRepo(db).upsert(plateReadOf({ eventId: readId, cameraId: camera, plate: '粤B4E7K2', confidence: 0.95, format: 'ordinary', firstSeen: now, lastSeen: now, capturedAt: now, readCount: 1, box: [0, 0, 1, 1], update: false }));
+    await new PlateReadRepo(db).upsert(
+      plateReadOf({
+        eventId: readId,
+        cameraId: camera,
+        plate: '粤B4E7K2',
+        confidence: 0.95,
+        format: 'ordinary',
+        firstSeen: now,
+        lastSeen: now,
+        capturedAt: now,
+        readCount: 1,
+        box: [0, 0, 1, 1],
+        update: false,
+      }),
+    );
     const match = { level: 'exact' as const, ocrSubstitutions: 0, otherDifferences: 0, provinceDiffers: false };
-    const { alert } = await deps.alerts.upsert({ plateReadId: readId, hotlistId, cameraId: camera, plate: '粤B4E7K2', priority, match, capturedAt: now }, { confirmationsRequired: 0 });
+    const { alert } = await deps.alerts.upsert(
+      { plateReadId: readId, hotlistId, cameraId: camera, plate: '粤B4E7K2', priority, match, capturedAt: now },
+      { confirmationsRequired: 0 },
+    );
     await dispatchAlert({ alertId: alert.id, attempt: 1 }, deps);
     return alert.id;
   }
 
-  const offers = async (alertId: string) => (await deps.assignments.forAlert(alertId)).map((a) => ({ unit: a.unitId, attempt: a.attempt }));
-  const audited = async (action: string, target: string) => (await deps.audit.list({ action, limit: 1000 })).filter((e) => e.target === target);
+  const offers = async (alertId: string) =>
+    (await deps.assignments.forAlert(alertId)).map((a) => ({ unit: a.unitId, attempt: a.attempt }));
+  const audited = async (action: string, target: string) =>
+    (await deps.audit.list({ action, limit: 1000 })).filter((e) => e.target === target);
 
   it('records the wait once, even when the dispatch job runs again', async () => {
     const id = await waitingAlert('south', 2);
@@ -102,7 +156,10 @@ describe('alerts waiting for a free unit', () => {
     const [offered] = await audited('dispatch.offered', highNear);
     expect(offered.details).toMatchObject({ unitId: 'u1', attempt: 1, afterWait: true });
     expect(offered.details.waitedS).toBeGreaterThanOrEqual(0);
-    const [wait] = await db.query<{ id: string; outcome: string; waited_s: number }>('select id, outcome, waited_s from dispatch_waits where alert_id = $1', [highNear]);
+    const [wait] = await db.query<{ id: string; outcome: string; waited_s: number }>(
+      'select id, outcome, waited_s from dispatch_waits where alert_id = $1',
+      [highNear],
+    );
     expect(wait.outcome).toBe('offered');
     // Its delivery and escalation check are the dispatch job of that attempt, named by the wait.
     expect(await queues.queue('dispatch').getJob(dispatchJobId(highNear, 1, wait.id))).toBeTruthy();
@@ -111,7 +168,10 @@ describe('alerts waiting for a free unit', () => {
   it('gives one waiting alert to one of two units freed at the same moment', async () => {
     const id = await waitingAlert('south', 1);
     for (const u of ['u1', 'u2']) await deps.units.setStatus(u, 'available');
-    const made = await Promise.all([offerWaiting({ unitId: 'u1', trigger: 'available' }, deps), offerWaiting({ unitId: 'u2', trigger: 'available' }, deps)]);
+    const made = await Promise.all([
+      offerWaiting({ unitId: 'u1', trigger: 'available' }, deps),
+      offerWaiting({ unitId: 'u2', trigger: 'available' }, deps),
+    ]);
     expect(made.reduce((s, n) => s + n, 0)).toBe(1);
     expect(await offers(id)).toHaveLength(1);
     const free = (await deps.units.list()).filter((u) => u.status === 'available');
@@ -122,7 +182,10 @@ describe('alerts waiting for a free unit', () => {
     const dismissed = await waitingAlert('south', 1);
     await deps.alerts.dispose(dismissed, 'dismissed', 'op', 'false match');
     const tried = await waitingAlert('north', 1);
-    await db.query(`insert into assignments (id, alert_id, unit_id, attempt, state, distance_m, eta_s) values ($1,$2,'u2',1,'timed_out',1,1)`, [randomUUID(), tried]);
+    await db.query(
+      `insert into assignments (id, alert_id, unit_id, attempt, state, distance_m, eta_s) values ($1,$2,'u2',1,'timed_out',1,1)`,
+      [randomUUID(), tried],
+    );
     await deps.units.setStatus('u2', 'available');
     expect(await offerWaiting({ unitId: 'u2', trigger: 'available' }, deps)).toBe(0);
     expect(await offers(dismissed)).toEqual([]);

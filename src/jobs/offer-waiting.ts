@@ -40,7 +40,12 @@ export async function offerWaiting(p: Payload<'offer-waiting'>, deps: OfferWaiti
     const choice = bestFor(unit, waits, deps);
     if (!choice) continue;
     waits.splice(waits.indexOf(choice.wait), 1);
-    const made = await deps.assignments.offerAfterWait(choice.wait.id, unit.id, choice.ranked.distanceM, choice.ranked.etaS);
+    const made = await deps.assignments.offerAfterWait(
+      choice.wait.id,
+      unit.id,
+      choice.ranked.distanceM,
+      choice.ranked.etaS,
+    );
     if (!made) continue; // the unit or the wait was taken by another job meanwhile
     const { assignment, wait } = made;
     await deps.audit.append({
@@ -48,9 +53,23 @@ export async function offerWaiting(p: Payload<'offer-waiting'>, deps: OfferWaiti
       role: 'system',
       action: 'dispatch.offered',
       target: wait.alertId,
-      details: { unitId: unit.id, attempt: wait.attempt, distanceM: Math.round(choice.ranked.distanceM), etaS: Math.round(choice.ranked.etaS), via: choice.ranked.via, afterWait: true, waitedS: Math.round(wait.waitedS ?? 0) },
+      details: {
+        unitId: unit.id,
+        attempt: wait.attempt,
+        distanceM: Math.round(choice.ranked.distanceM),
+        etaS: Math.round(choice.ranked.etaS),
+        via: choice.ranked.via,
+        afterWait: true,
+        waitedS: Math.round(wait.waitedS ?? 0),
+      },
     });
-    await deps.bus.publish({ type: 'assignment', alertId: wait.alertId, unitId: unit.id, state: assignment.state, at: Date.now() });
+    await deps.bus.publish({
+      type: 'assignment',
+      alertId: wait.alertId,
+      unitId: unit.id,
+      state: assignment.state,
+      at: Date.now(),
+    });
     await queueDispatch(deps.queues, wait.alertId, wait.attempt, wait.id);
     offered++;
   }
@@ -58,9 +77,24 @@ export async function offerWaiting(p: Payload<'offer-waiting'>, deps: OfferWaiti
 }
 
 /** Among the waiting alerts of the highest priority this unit may take, the one it reaches first. */
-function bestFor(unit: Unit, waits: readonly WaitingAlert[], deps: OfferWaitingDeps): { wait: WaitingAlert; ranked: RankedUnit } | null {
-  const position = { id: unit.id, type: unit.type, lat: unit.lat as number, lon: unit.lon as number, status: unit.status, positionAt: (unit.positionAt as Date).getTime() };
-  const opts = { now: Date.now(), staleAfterMs: deps.policy.staleAfterSeconds * 1000, ...(deps.travel ? { travel: deps.travel } : {}) };
+function bestFor(
+  unit: Unit,
+  waits: readonly WaitingAlert[],
+  deps: OfferWaitingDeps,
+): { wait: WaitingAlert; ranked: RankedUnit } | null {
+  const position = {
+    id: unit.id,
+    type: unit.type,
+    lat: unit.lat as number,
+    lon: unit.lon as number,
+    status: unit.status,
+    positionAt: (unit.positionAt as Date).getTime(),
+  };
+  const opts = {
+    now: Date.now(),
+    staleAfterMs: deps.policy.staleAfterSeconds * 1000,
+    ...(deps.travel ? { travel: deps.travel } : {}),
+  };
   let best: { wait: WaitingAlert; ranked: RankedUnit } | null = null;
   for (const wait of waits) {
     if (best && wait.priority > best.wait.priority) break; // sorted by priority: a lower one never beats a found higher one

@@ -30,7 +30,13 @@ export async function purgeFaces(p: Payload<'face-purge'>, deps: PurgeFacesDeps)
     role: 'system',
     action: 'face.purge',
     target: null,
-    details: { trigger: p.trigger, ...result, oldestExpiry: oldest, unmatchedSeconds: deps.unmatchedSeconds, at: now.toISOString() },
+    details: {
+      trigger: p.trigger,
+      ...result,
+      oldestExpiry: oldest,
+      unmatchedSeconds: deps.unmatchedSeconds,
+      at: now.toISOString(),
+    },
   });
   return result;
 }

@@ -13,8 +13,15 @@ export interface StoreSightingDeps {
 /** The sighting a queue payload describes, as the store takes it. */
 export function sightingOf(p: Payload<'sightings'>): NewSighting {
   return {
-    id: p.id, cameraId: p.cameraId, label: p.label, firstSeen: new Date(p.firstSeen), lastSeen: new Date(p.lastSeen), box: p.box,
-    score: p.score, plate: p.plate ?? null, crop: p.cropJpeg ? Buffer.from(p.cropJpeg, 'base64') : null,
+    id: p.id,
+    cameraId: p.cameraId,
+    label: p.label,
+    firstSeen: new Date(p.firstSeen),
+    lastSeen: new Date(p.lastSeen),
+    box: p.box,
+    score: p.score,
+    plate: p.plate ?? null,
+    crop: p.cropJpeg ? Buffer.from(p.cropJpeg, 'base64') : null,
   };
 }
 

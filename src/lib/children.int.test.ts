@@ -26,7 +26,14 @@ function stray(): ChildProcess {
 }
 
 function recordOf(child: ChildProcess, command = 'sleep'): ChildRecord {
-  return { pid: child.pid!, command, args: ['60'], startedAt: new Date().toISOString(), procStart: procStartOf(child.pid!), stopSignal: 'SIGKILL' };
+  return {
+    pid: child.pid!,
+    command,
+    args: ['60'],
+    startedAt: new Date().toISOString(),
+    procStart: procStartOf(child.pid!),
+    stopSignal: 'SIGKILL',
+  };
 }
 
 /** A pid that no longer runs: a process that has exited and been waited for. */
@@ -36,7 +43,8 @@ async function deadPid(): Promise<number> {
   return child.pid!;
 }
 
-const exited = (child: ChildProcess) => (child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((r) => child.once('exit', r)));
+const exited = (child: ChildProcess) =>
+  child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((r) => child.once('exit', r));
 
 afterAll(() => {
   for (const c of strays) c.kill('SIGKILL');
@@ -51,7 +59,9 @@ describe('child registry', () => {
     const child = spawnChild('sleep', ['60'], { stdio: 'ignore' });
     const written = JSON.parse(readFileSync(file, 'utf8')) as { owner: { pid: number }; children: ChildRecord[] };
     expect(written.owner.pid).toBe(process.pid);
-    expect(written.children).toEqual([expect.objectContaining({ pid: child.pid, command: 'sleep', args: ['60'], procStart: procStartOf(child.pid!) })]);
+    expect(written.children).toEqual([
+      expect.objectContaining({ pid: child.pid, command: 'sleep', args: ['60'], procStart: procStartOf(child.pid!) }),
+    ]);
     child.kill('SIGKILL');
     await exited(child);
     expect(existsSync(file)).toBe(false);
@@ -73,7 +83,10 @@ describe('child registry', () => {
     await new Promise((r) => setTimeout(r, 50));
     const owner = { pid: await deadPid(), procStart: '12345' };
     // The second record names ffmpeg: its pid now runs sleep, so it is someone else's process.
-    writeFileSync(path.join(runDir, `children-${owner.pid}.json`), JSON.stringify({ owner, children: [recordOf(orphan), recordOf(reused, 'ffmpeg')] }));
+    writeFileSync(
+      path.join(runDir, `children-${owner.pid}.json`),
+      JSON.stringify({ owner, children: [recordOf(orphan), recordOf(reused, 'ffmpeg')] }),
+    );
     const reaped = await reapLeftovers(runDir, log);
     expect(reaped).toEqual([{ pid: orphan.pid, command: 'sleep' }]);
     await exited(orphan);
@@ -88,7 +101,10 @@ describe('child registry', () => {
     const child = stray();
     await new Promise((r) => setTimeout(r, 50));
     const file = path.join(runDir, `children-${owner.pid}.json`);
-    writeFileSync(file, JSON.stringify({ owner: { pid: owner.pid, procStart: procStartOf(owner.pid!) }, children: [recordOf(child)] }));
+    writeFileSync(
+      file,
+      JSON.stringify({ owner: { pid: owner.pid, procStart: procStartOf(owner.pid!) }, children: [recordOf(child)] }),
+    );
     expect(await reapLeftovers(runDir, log)).toEqual([]);
     expect(existsSync(file)).toBe(true);
     expect(child.exitCode === null && child.signalCode === null).toBe(true);
@@ -99,7 +115,10 @@ describe('child registry', () => {
     const orphan = stray();
     await new Promise((r) => setTimeout(r, 50));
     const owner = { pid: await deadPid(), procStart: null };
-    writeFileSync(path.join(runDir, `children-${owner.pid}.json`), JSON.stringify({ owner, children: [{ ...recordOf(orphan), stopSignal: 'SIGTERM' }] }));
+    writeFileSync(
+      path.join(runDir, `children-${owner.pid}.json`),
+      JSON.stringify({ owner, children: [{ ...recordOf(orphan), stopSignal: 'SIGTERM' }] }),
+    );
     await reapLeftovers(runDir, log);
     await exited(orphan);
     expect(orphan.signalCode).toBe('SIGTERM');
@@ -109,13 +128,18 @@ describe('child registry', () => {
     const dir = tempDir();
     const script = path.join(dir, 'parent.ts');
     const registry = new URL('./children.ts', import.meta.url).pathname;
-    writeFileSync(script, `import { spawnChild } from ${JSON.stringify(registry)};\nconst c = spawnChild('sleep', ['60'], { stdio: 'ignore' });\nconsole.log('child', c.pid);\nsetInterval(() => {}, 1000);\n`);
+    writeFileSync(
+      script,
+      `import { spawnChild } from ${JSON.stringify(registry)};\nconst c = spawnChild('sleep', ['60'], { stdio: 'ignore' });\nconsole.log('child', c.pid);\nsetInterval(() => {}, 1000);\n`,
+    );
     const parent = spawn(process.execPath, ['--import', 'tsx', script], { stdio: ['ignore', 'pipe', 'inherit'] });
     strays.push(parent);
-    const pid = await new Promise<number>((resolve) => parent.stdout!.setEncoding('utf8').on('data', (t: string) => {
-      const m = /child (\d+)/.exec(t);
-      if (m) resolve(Number(m[1]));
-    }));
+    const pid = await new Promise<number>((resolve) =>
+      parent.stdout!.setEncoding('utf8').on('data', (t: string) => {
+        const m = /child (\d+)/.exec(t);
+        if (m) resolve(Number(m[1]));
+      }),
+    );
     const record = { pid, command: 'sleep', procStart: procStartOf(pid) };
     await new Promise((r) => setTimeout(r, 100)); // setpriv has exec'd sleep
     expect(stillRuns(record)).toBe(true);

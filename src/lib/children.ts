@@ -1,8 +1,26 @@
 // Every child process Vigil spawns, so none outlives the node: killed when the node exits, told by the
 // kernel when the node dies (setpriv --pdeathsig), and recorded in a pid file under the data directory
 // so the next start reaps whatever a SIGKILL still left.
-import { spawn, type ChildProcess, type ChildProcessByStdio, type SpawnOptions, type SpawnOptionsWithStdioTuple, type StdioNull, type StdioPipe } from 'node:child_process';
-import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  spawn,
+  type ChildProcess,
+  type ChildProcessByStdio,
+  type SpawnOptions,
+  type SpawnOptionsWithStdioTuple,
+  type StdioNull,
+  type StdioPipe,
+} from 'node:child_process';
+import {
+  accessSync,
+  constants,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { z } from 'zod';
@@ -42,7 +60,12 @@ const canSetDeathSignal = process.platform === 'linux' && existsSync(SETPRIV);
 
 /** True when command names an executable (on PATH or as a path): only then is it wrapped, so a missing program still fails with ENOENT. */
 function runnable(command: string, pathVar: string | undefined): boolean {
-  const candidates = command.includes('/') ? [command] : (pathVar ?? '').split(path.delimiter).filter(Boolean).map((d) => path.join(d, command));
+  const candidates = command.includes('/')
+    ? [command]
+    : (pathVar ?? '')
+        .split(path.delimiter)
+        .filter(Boolean)
+        .map((d) => path.join(d, command));
   return candidates.some((c) => {
     try {
       accessSync(c, constants.X_OK);
@@ -92,7 +115,14 @@ class ChildRegistry {
   track(child: ChildProcess, command: string, args: readonly string[], stopSignal: ChildRecord['stopSignal']): void {
     const pid = child.pid;
     if (pid === undefined) return; // spawn failed: the caller sees 'error'
-    this.live.set(pid, { pid, command, args: [...args], startedAt: new Date().toISOString(), procStart: procStartOf(pid), stopSignal });
+    this.live.set(pid, {
+      pid,
+      command,
+      args: [...args],
+      startedAt: new Date().toISOString(),
+      procStart: procStartOf(pid),
+      stopSignal,
+    });
     child.once('exit', () => {
       this.live.delete(pid);
       this.save();
@@ -138,7 +168,10 @@ class ChildRegistry {
         rmSync(this.file, { force: true });
         return;
       }
-      const body: PidFile = { owner: { pid: process.pid, procStart: procStartOf(process.pid) }, children: this.running() };
+      const body: PidFile = {
+        owner: { pid: process.pid, procStart: procStartOf(process.pid) },
+        children: this.running(),
+      };
       // Written whole and renamed, so a kill mid-write never leaves half a file.
       const tmp = `${this.file}.tmp`;
       writeFileSync(tmp, JSON.stringify(body));
@@ -155,13 +188,19 @@ class ChildRegistry {
 export const children = new ChildRegistry();
 
 /** child_process.spawn, with the child recorded in the registry until it exits. */
-export function spawnChild(command: string, args: readonly string[], options: SpawnChildOptions & SpawnOptionsWithStdioTuple<StdioNull, StdioPipe, StdioPipe>): ChildProcessByStdio<null, Readable, Readable>;
+export function spawnChild(
+  command: string,
+  args: readonly string[],
+  options: SpawnChildOptions & SpawnOptionsWithStdioTuple<StdioNull, StdioPipe, StdioPipe>,
+): ChildProcessByStdio<null, Readable, Readable>;
 export function spawnChild(command: string, args: readonly string[], options?: SpawnChildOptions): ChildProcess;
 export function spawnChild(command: string, args: readonly string[], options: SpawnChildOptions = {}): ChildProcess {
   const { stopSignal = 'SIGKILL', dieWithParent = true, ...spawnOptions } = options;
   const wrap = dieWithParent && canSetDeathSignal && runnable(command, (spawnOptions.env ?? process.env).PATH);
   // SIGTERM on the node's death, whatever stopSignal says: redis-server then finishes its append-only file.
-  const child = wrap ? spawn(SETPRIV, ['--pdeathsig', 'TERM', '--', command, ...args], spawnOptions) : spawn(command, args, spawnOptions);
+  const child = wrap
+    ? spawn(SETPRIV, ['--pdeathsig', 'TERM', '--', command, ...args], spawnOptions)
+    : spawn(command, args, spawnOptions);
   children.track(child, command, args, stopSignal);
   return child;
 }
@@ -194,7 +233,10 @@ export async function reapLeftovers(runDir: string, log: Logger, graceMs = 3000)
     }
     rmSync(file, { force: true });
   }
-  if (reaped.length) log.warn(`stopped ${reaped.length} process(es) a previous run left behind: ${reaped.map((r) => `${path.basename(r.command)} (pid ${r.pid})`).join(', ')}`);
+  if (reaped.length)
+    log.warn(
+      `stopped ${reaped.length} process(es) a previous run left behind: ${reaped.map((r) => `${path.basename(r.command)} (pid ${r.pid})`).join(', ')}`,
+    );
   return reaped;
 }
 
@@ -223,7 +265,8 @@ async function stopProcess(c: ChildRecord, graceMs: number): Promise<void> {
     }
   };
   const gone = async (ms: number) => {
-    for (const deadline = Date.now() + ms; Date.now() < deadline; await new Promise((r) => setTimeout(r, 50))) if (!stillRuns(c)) return true;
+    for (const deadline = Date.now() + ms; Date.now() < deadline; await new Promise((r) => setTimeout(r, 50)))
+      if (!stillRuns(c)) return true;
     return !stillRuns(c);
   };
   signal(c.stopSignal);

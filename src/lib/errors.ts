@@ -17,7 +17,16 @@ export interface AppErrorOptions {
 
 /** Base of every expected refusal; anything else that reaches the API is a fault (500, logged). */
 export abstract class AppError extends Error {
-  abstract readonly kind: 'not_found' | 'conflict' | 'forbidden' | 'unauthenticated' | 'bad_input' | 'unprocessable' | 'too_large' | 'limited' | 'unavailable';
+  abstract readonly kind:
+    | 'not_found'
+    | 'conflict'
+    | 'forbidden'
+    | 'unauthenticated'
+    | 'bad_input'
+    | 'unprocessable'
+    | 'too_large'
+    | 'limited'
+    | 'unavailable';
   readonly details?: unknown;
   readonly extra?: Record<string, unknown>;
   constructor(message: string, opts: AppErrorOptions = {}) {

@@ -13,7 +13,14 @@ describe('logger', () => {
     const log = createLogger('vigil', false, { format: 'json', destination: out.destination });
     log.child('', { node: 'n1' }).child('camera', { camera: 'cam-1' }).warn('offline', { restarts: 2 });
     const line = JSON.parse(out.lines[0]) as Record<string, unknown>;
-    expect(line).toMatchObject({ level: 'warn', scope: 'vigil:camera', node: 'n1', camera: 'cam-1', restarts: 2, msg: 'offline' });
+    expect(line).toMatchObject({
+      level: 'warn',
+      scope: 'vigil:camera',
+      node: 'n1',
+      camera: 'cam-1',
+      restarts: 2,
+      msg: 'offline',
+    });
     expect(typeof line.time).toBe('string');
     // The child's scope replaces the parent's: the key appears once.
     expect(out.lines[0].match(/"scope"/g)).toHaveLength(1);
@@ -32,7 +39,9 @@ describe('logger', () => {
 
   it('the text format keeps the old line and appends fields as key=value', () => {
     const out = sink();
-    createLogger('vigil', false, { format: 'text', destination: out.destination }).child('jobs', { alert: 'a-1', note: 'two words' }).info('dispatched');
+    createLogger('vigil', false, { format: 'text', destination: out.destination })
+      .child('jobs', { alert: 'a-1', note: 'two words' })
+      .info('dispatched');
     expect(out.lines[0]).toMatch(/^\S+Z info {2}\[vigil:jobs\] dispatched alert=a-1 note="two words"$/);
   });
 

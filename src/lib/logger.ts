@@ -26,7 +26,10 @@ export interface LoggerOptions {
  * The logger exists before the config is read (it reports config errors), so LOG_FORMAT is read here
  * rather than through src/config like every other setting.
  */
-export function defaultLogFormat(env: NodeJS.ProcessEnv = process.env, isTTY = Boolean(process.stderr.isTTY)): LogFormat {
+export function defaultLogFormat(
+  env: NodeJS.ProcessEnv = process.env,
+  isTTY = Boolean(process.stderr.isTTY),
+): LogFormat {
   if (env.LOG_FORMAT === 'json' || env.LOG_FORMAT === 'text') return env.LOG_FORMAT;
   return isTTY ? 'text' : 'json';
 }
@@ -70,7 +73,9 @@ function textWriter(quiet: boolean, destination?: LoggerOptions['destination']):
   const out = destination ?? process.stderr;
   return (level, scope, fields, msg) => {
     if (quiet && level === 'info') return;
-    const extra = Object.entries(defined(fields)).map(([k, v]) => ` ${k}=${typeof v === 'string' && !/\s|"/.test(v) ? v : JSON.stringify(v)}`);
+    const extra = Object.entries(defined(fields)).map(
+      ([k, v]) => ` ${k}=${typeof v === 'string' && !/\s|"/.test(v) ? v : JSON.stringify(v)}`,
+    );
     out.write(`${new Date().toISOString()} ${level.padEnd(5)} [${scope}] ${msg}${extra.join('')}\n`);
   };
 }

@@ -7,7 +7,9 @@ const dashboard = readFileSync(new URL('../../ops/grafana/vigil.json', import.me
 
 describe('metrics registry', () => {
   it('declares every vigil_ metric the dashboard queries', () => {
-    const queried = new Set([...dashboard.matchAll(/\bvigil_[a-z_]+/g)].map((m) => m[0].replace(/_(bucket|count|sum)$/, '')));
+    const queried = new Set(
+      [...dashboard.matchAll(/\bvigil_[a-z_]+/g)].map((m) => m[0].replace(/_(bucket|count|sum)$/, '')),
+    );
     const declared = new Set(registry.getMetricsAsArray().map((m) => m.name));
     expect([...queried].filter((n) => !declared.has(n))).toEqual([]);
     expect(queried.size).toBeGreaterThan(10);

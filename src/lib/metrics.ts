@@ -9,19 +9,44 @@ collectDefaultMetrics({ register: registry });
 const registers = [registry];
 
 /** Frames ffmpeg delivered (decoded), per camera. */
-export const cameraFramesIn = new Counter({ name: 'vigil_camera_frames_total', help: 'Frames decoded from the camera', labelNames: ['camera'] as const, registers });
+export const cameraFramesIn = new Counter({
+  name: 'vigil_camera_frames_total',
+  help: 'Frames decoded from the camera',
+  labelNames: ['camera'] as const,
+  registers,
+});
 
 /** Frames the camera's pipeline finished analysing. */
-export const cameraFramesAnalysed = new Counter({ name: 'vigil_camera_frames_analysed_total', help: 'Frames analysed by the camera pipeline', labelNames: ['camera'] as const, registers });
+export const cameraFramesAnalysed = new Counter({
+  name: 'vigil_camera_frames_analysed_total',
+  help: 'Frames analysed by the camera pipeline',
+  labelNames: ['camera'] as const,
+  registers,
+});
 
 /** Frames replaced by a newer one while analysis was busy (the pipeline sees the present, not a backlog). */
-export const cameraFramesDropped = new Counter({ name: 'vigil_camera_frames_dropped_total', help: 'Frames dropped because analysis was still busy', labelNames: ['camera'] as const, registers });
+export const cameraFramesDropped = new Counter({
+  name: 'vigil_camera_frames_dropped_total',
+  help: 'Frames dropped because analysis was still busy',
+  labelNames: ['camera'] as const,
+  registers,
+});
 
 /** Decoded frames per second over the camera's fps window; 0 when the camera is offline or stopped. */
-export const cameraDecodeFps = new Gauge({ name: 'vigil_camera_decode_fps', help: 'Frames per second decoded from the camera', labelNames: ['camera'] as const, registers });
+export const cameraDecodeFps = new Gauge({
+  name: 'vigil_camera_decode_fps',
+  help: 'Frames per second decoded from the camera',
+  labelNames: ['camera'] as const,
+  registers,
+});
 
 /** 1 while frames flow, else 0 (starting, offline, stopped). */
-export const cameraOnline = new Gauge({ name: 'vigil_camera_online', help: 'Whether the camera delivers frames (1) or not (0)', labelNames: ['camera'] as const, registers });
+export const cameraOnline = new Gauge({
+  name: 'vigil_camera_online',
+  help: 'Whether the camera delivers frames (1) or not (0)',
+  labelNames: ['camera'] as const,
+  registers,
+});
 
 /** One ONNX session.run, by model file name (e.g. ch_PP-OCRv4_rec_infer). */
 export const inferenceSeconds = new Histogram({
@@ -42,7 +67,12 @@ export const queueWaitSeconds = new Histogram({
 });
 
 /** Job attempts that threw (each retry counts). */
-export const queueJobsFailed = new Counter({ name: 'vigil_queue_job_failures_total', help: 'Job attempts that failed', labelNames: ['queue'] as const, registers });
+export const queueJobsFailed = new Counter({
+  name: 'vigil_queue_job_failures_total',
+  help: 'Job attempts that failed',
+  labelNames: ['queue'] as const,
+  registers,
+});
 
 /** One row of queue counts, as BullMQ's getJobCounts gives them. */
 export interface QueueCount {
@@ -89,16 +119,41 @@ export const alertAckSeconds = new Histogram({
 });
 
 /** Open SSE streams of this API process, by the viewer's role. */
-export const sseClients = new Gauge({ name: 'vigil_sse_clients', help: 'Open SSE streams', labelNames: ['role'] as const, registers });
+export const sseClients = new Gauge({
+  name: 'vigil_sse_clients',
+  help: 'Open SSE streams',
+  labelNames: ['role'] as const,
+  registers,
+});
 
 /** ioredis reconnection attempts, by connection (main: queues and workers; bounded: API reads and probes). */
-export const redisReconnects = new Counter({ name: 'vigil_redis_reconnects_total', help: 'Redis reconnection attempts', labelNames: ['connection'] as const, registers });
+export const redisReconnects = new Counter({
+  name: 'vigil_redis_reconnects_total',
+  help: 'Redis reconnection attempts',
+  labelNames: ['connection'] as const,
+  registers,
+});
 
 /** Camera leases a node holds; set by the node that holds them (src/cluster). */
-export const cameraLeases = new Gauge({ name: 'vigil_camera_leases', help: 'Camera leases held by the node', labelNames: ['node'] as const, registers });
+export const cameraLeases = new Gauge({
+  name: 'vigil_camera_leases',
+  help: 'Camera leases held by the node',
+  labelNames: ['node'] as const,
+  registers,
+});
 
 /** 1 when the readiness check passed at its last run, else 0 (runs at each /readyz and each scrape). */
-export const readinessCheck = new Gauge({ name: 'vigil_readiness_check', help: 'Readiness check result (1 ok, 0 failing)', labelNames: ['check'] as const, registers });
+export const readinessCheck = new Gauge({
+  name: 'vigil_readiness_check',
+  help: 'Readiness check result (1 ok, 0 failing)',
+  labelNames: ['check'] as const,
+  registers,
+});
 
 /** Always 1; its labels say which node and roles this process is. */
-export const nodeInfo = new Gauge({ name: 'vigil_node_info', help: 'The node this process is', labelNames: ['node', 'roles', 'version'] as const, registers });
+export const nodeInfo = new Gauge({
+  name: 'vigil_node_info',
+  help: 'The node this process is',
+  labelNames: ['node', 'roles', 'version'] as const,
+  registers,
+});

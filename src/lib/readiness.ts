@@ -60,7 +60,12 @@ export class Readiness {
       await Promise.race([Promise.resolve().then(() => check.check()), timedOut]);
       return { name: check.name, ok: true, ms: elapsed(started) };
     } catch (err) {
-      return { name: check.name, ok: false, ms: elapsed(started), error: err instanceof Error ? err.message : String(err) };
+      return {
+        name: check.name,
+        ok: false,
+        ms: elapsed(started),
+        error: err instanceof Error ? err.message : String(err),
+      };
     } finally {
       clearTimeout(timer);
     }

@@ -20,15 +20,27 @@ describe('Redis through Sentinel', () => {
   it('reads REDIS_SENTINELS with its name and password file, and refuses half or both settings', () => {
     const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'vigil-secret-')), 'redis-password');
     writeFileSync(file, 'from-a-file\n');
-    expect(readEnvironment({ REDIS_SENTINELS: 's1:26379,s2:26379', REDIS_SENTINEL_NAME: 'vigil', REDIS_PASSWORD_FILE: file }).redisSentinel).toEqual({
-      sentinels: [{ host: 's1', port: 26379 }, { host: 's2', port: 26379 }],
+    expect(
+      readEnvironment({ REDIS_SENTINELS: 's1:26379,s2:26379', REDIS_SENTINEL_NAME: 'vigil', REDIS_PASSWORD_FILE: file })
+        .redisSentinel,
+    ).toEqual({
+      sentinels: [
+        { host: 's1', port: 26379 },
+        { host: 's2', port: 26379 },
+      ],
       name: 'vigil',
       password: 'from-a-file',
     });
     expect(readEnvironment({}).redisSentinel).toBeUndefined();
-    expect(() => readEnvironment({ REDIS_SENTINELS: 's1:26379' })).toThrow('REDIS_SENTINELS and REDIS_SENTINEL_NAME go together');
-    expect(() => readEnvironment({ REDIS_SENTINELS: 's1:26379', REDIS_SENTINEL_NAME: 'v', REDIS_URL: 'redis://x' })).toThrow('not both');
-    expect(() => readEnvironment({ REDIS_SENTINELS: 's1', REDIS_SENTINEL_NAME: 'v' })).toThrow("REDIS_SENTINELS: expected host:port, got 's1'");
+    expect(() => readEnvironment({ REDIS_SENTINELS: 's1:26379' })).toThrow(
+      'REDIS_SENTINELS and REDIS_SENTINEL_NAME go together',
+    );
+    expect(() =>
+      readEnvironment({ REDIS_SENTINELS: 's1:26379', REDIS_SENTINEL_NAME: 'v', REDIS_URL: 'redis://x' }),
+    ).toThrow('not both');
+    expect(() => readEnvironment({ REDIS_SENTINELS: 's1', REDIS_SENTINEL_NAME: 'v' })).toThrow(
+      "REDIS_SENTINELS: expected host:port, got 's1'",
+    );
   });
 
   it('resends writes a demoted or replica-less primary refused, and fails other errors as usual', () => {

@@ -19,13 +19,18 @@ export interface SentinelTarget {
 
 /** `host:port,host:port` (IPv6 as `[::1]:26379`); throws a message naming the bad entry. */
 export function parseSentinels(list: string): SentinelAddress[] {
-  return list.split(',').map((raw) => raw.trim()).filter(Boolean).map((entry) => {
-    const at = entry.lastIndexOf(':');
-    const host = entry.slice(0, at).replace(/^\[(.*)\]$/, '$1');
-    const port = Number(entry.slice(at + 1));
-    if (at <= 0 || !host || !Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`expected host:port, got '${entry}'`);
-    return { host, port };
-  });
+  return list
+    .split(',')
+    .map((raw) => raw.trim())
+    .filter(Boolean)
+    .map((entry) => {
+      const at = entry.lastIndexOf(':');
+      const host = entry.slice(0, at).replace(/^\[(.*)\]$/, '$1');
+      const port = Number(entry.slice(at + 1));
+      if (at <= 0 || !host || !Number.isInteger(port) || port < 1 || port > 65535)
+        throw new Error(`expected host:port, got '${entry}'`);
+      return { host, port };
+    });
 }
 
 /**

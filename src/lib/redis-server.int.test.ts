@@ -11,7 +11,13 @@ import { startLocalRedis, type LocalRedis } from './redis-server.js';
 
 function memoryLog(): Logger & { lines: string[] } {
   const lines: string[] = [];
-  const log = { lines, info: (m: string) => void lines.push(`info ${m}`), warn: (m: string) => void lines.push(`warn ${m}`), error: (m: string) => void lines.push(`error ${m}`), child: () => log };
+  const log = {
+    lines,
+    info: (m: string) => void lines.push(`info ${m}`),
+    warn: (m: string) => void lines.push(`warn ${m}`),
+    error: (m: string) => void lines.push(`error ${m}`),
+    child: () => log,
+  };
   return log;
 }
 
@@ -59,8 +65,13 @@ describe('supervised redis-server', () => {
     await until('the subscriber back', 15_000, () => subscriber.status === 'ready');
     expect(redis.restarts()).toBe(1);
     expect(redis.url).toBe(`redis://127.0.0.1:${redis.port}`);
-    expect(serverLog.lines).toEqual([expect.stringMatching(/^warn redis-server \(pid \d+\) exited \(SIGKILL\); restarting it on port \d+/), expect.stringMatching(/^info redis-server restarted/)]);
-    expect(clientLog.lines.filter((l) => l.includes('unreachable'))).toEqual([expect.stringMatching(new RegExp(`^warn redis at 127\\.0\\.0\\.1:${redis.port} unreachable \\(ECONNREFUSED\\)`))]);
+    expect(serverLog.lines).toEqual([
+      expect.stringMatching(/^warn redis-server \(pid \d+\) exited \(SIGKILL\); restarting it on port \d+/),
+      expect.stringMatching(/^info redis-server restarted/),
+    ]);
+    expect(clientLog.lines.filter((l) => l.includes('unreachable'))).toEqual([
+      expect.stringMatching(new RegExp(`^warn redis at 127\\.0\\.0\\.1:${redis.port} unreachable \\(ECONNREFUSED\\)`)),
+    ]);
     expect(clientLog.lines.filter((l) => l.includes('answers again'))).toHaveLength(1);
     for (const c of [main, subscriber, other]) c.disconnect();
   });
@@ -68,7 +79,12 @@ describe('supervised redis-server', () => {
   it('reports once that it could not be restarted (its port taken meanwhile)', async () => {
     const serverLog = memoryLog();
     let gaveUp: Error | null = null;
-    const redis = await startLocalRedis(tempDir(), { log: serverLog, restartDelayMs: 500, maxRestarts: 2, onGiveUp: (err) => (gaveUp = err) });
+    const redis = await startLocalRedis(tempDir(), {
+      log: serverLog,
+      restartDelayMs: 500,
+      maxRestarts: 2,
+      onGiveUp: (err) => (gaveUp = err),
+    });
     servers.push(redis);
     const exited = new Promise((r) => {
       const t = setInterval(() => {
@@ -85,7 +101,9 @@ describe('supervised redis-server', () => {
     await new Promise<void>((resolve) => squatter.listen(redis.port, '127.0.0.1', () => resolve()));
     try {
       const err = await until('give-up', 20_000, () => gaveUp);
-      expect(err.message).toMatch(new RegExp(`redis-server on port ${redis.port} died and could not be restarted after 2 attempts`));
+      expect(err.message).toMatch(
+        new RegExp(`redis-server on port ${redis.port} died and could not be restarted after 2 attempts`),
+      );
       expect(serverLog.lines.filter((l) => l.startsWith('error'))).toHaveLength(1);
     } finally {
       squatter.close();

@@ -50,13 +50,23 @@ async function launch(dir: string, port: number): Promise<ChildProcess> {
   // appendonly: queued jobs and hotlist events survive a restart. detached: its own process group, so a
   // terminal's Ctrl-C reaches the node only and the node stops Redis last, after everything that uses it.
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--save', '""'];
-  const child = spawnChild('redis-server', args, { stdio: ['ignore', 'ignore', 'pipe'], detached: true, stopSignal: 'SIGTERM' });
+  const child = spawnChild('redis-server', args, {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    detached: true,
+    stopSignal: 'SIGTERM',
+  });
   let stderr = '';
   child.stderr?.setEncoding('utf8');
   child.stderr?.on('data', (t: string) => (stderr = (stderr + t).slice(-2000)));
   const failed = new Promise<never>((_, reject) => {
     child.once('error', (err) => reject(new Error(`cannot start redis-server (${err.message}); ${installHint}`)));
-    child.once('exit', (code, signal) => reject(new Error(`redis-server exited (${signal ?? `code ${code}`}) before it was ready${stderr.trim() ? `: ${stderr.trim().split('\n').at(-1)}` : ''}`)));
+    child.once('exit', (code, signal) =>
+      reject(
+        new Error(
+          `redis-server exited (${signal ?? `code ${code}`}) before it was ready${stderr.trim() ? `: ${stderr.trim().split('\n').at(-1)}` : ''}`,
+        ),
+      ),
+    );
   });
   failed.catch(() => {}); // settled later by the race below, or never looked at once ready
   const url = `redis://127.0.0.1:${port}`;
@@ -87,7 +97,9 @@ export async function startLocalRedis(dir: string, opts: LocalRedisOptions = {})
       child = null;
       if (stopping) return;
       if (Date.now() - upSince >= STABLE_MS) inARow = 0;
-      opts.log?.warn(`redis-server (pid ${c.pid}) exited (${signal ?? `code ${code}`}); restarting it on port ${port} with its data`);
+      opts.log?.warn(
+        `redis-server (pid ${c.pid}) exited (${signal ?? `code ${code}`}); restarting it on port ${port} with its data`,
+      );
       void restart();
     });
   };
@@ -112,7 +124,9 @@ export async function startLocalRedis(dir: string, opts: LocalRedisOptions = {})
       }
     }
     if (stopping) return;
-    const err = new Error(`redis-server on port ${port} died and could not be restarted after ${maxRestarts} attempts: ${lastError?.message ?? 'it kept exiting'} (data in ${dir})`);
+    const err = new Error(
+      `redis-server on port ${port} died and could not be restarted after ${maxRestarts} attempts: ${lastError?.message ?? 'it kept exiting'} (data in ${dir})`,
+    );
     opts.log?.error(err.message);
     opts.onGiveUp?.(err);
   };

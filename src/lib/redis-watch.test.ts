@@ -10,7 +10,9 @@ describe('isRedisConnectionError', () => {
     expect(isRedisConnectionError(withCode('connect ECONNREFUSED 127.0.0.1:6379', 'ECONNREFUSED'))).toBe(true);
     expect(isRedisConnectionError(withCode('read ECONNRESET', 'ECONNRESET'))).toBe(true);
     expect(isRedisConnectionError(new Error('Connection is closed.'))).toBe(true);
-    expect(isRedisConnectionError(new Error("Stream isn't writeable and enableOfflineQueue options is false"))).toBe(true);
+    expect(isRedisConnectionError(new Error("Stream isn't writeable and enableOfflineQueue options is false"))).toBe(
+      true,
+    );
   });
 
   it('leaves command faults and non-errors alone', () => {
@@ -23,7 +25,12 @@ describe('isRedisConnectionError', () => {
 describe('logUnlessConnectionError', () => {
   it('logs a worker fault and drops a connection error', () => {
     const lines: string[] = [];
-    const log = { info: () => {}, warn: () => {}, error: (m: string) => void lines.push(m), child: () => log } as Logger;
+    const log = {
+      info: () => {},
+      warn: () => {},
+      error: (m: string) => void lines.push(m),
+      child: () => log,
+    } as Logger;
     const onError = logUnlessConnectionError(log, 'worker alerts');
     onError(withCode('connect ECONNREFUSED 127.0.0.1:1', 'ECONNREFUSED'));
     onError(new Error('Missing lock for job 12'));

@@ -4,8 +4,19 @@ import { Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from './logger.js';
 
 /** Error codes and messages that mean "cannot talk to Redis", as opposed to a fault in a command. */
-const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ECONNABORTED']);
-const CONNECTION_MESSAGES = /Connection is closed|Stream isn't writeable|connect ETIMEDOUT|max retries per request|enableOfflineQueue|Socket closed unexpectedly/i;
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+  'ECONNABORTED',
+]);
+const CONNECTION_MESSAGES =
+  /Connection is closed|Stream isn't writeable|connect ETIMEDOUT|max retries per request|enableOfflineQueue|Socket closed unexpectedly/i;
 
 export function isRedisConnectionError(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
@@ -43,7 +54,10 @@ export class RedisOutage {
     if (this.downSince !== null) return;
     this.downSince = Date.now();
     const reason = (err as NodeJS.ErrnoException).code ?? err.message;
-    if (!this.quiet) this.log.warn(`redis at ${this.address} unreachable (${reason}); clients keep retrying; logged again when it answers`);
+    if (!this.quiet)
+      this.log.warn(
+        `redis at ${this.address} unreachable (${reason}); clients keep retrying; logged again when it answers`,
+      );
   }
 
   private answered(): void {

@@ -5,7 +5,13 @@ import { ShutdownStack } from './shutdown.js';
 
 function memoryLog(): Logger & { lines: string[] } {
   const lines: string[] = [];
-  const log = { lines, info: (m: string) => lines.push(`info ${m}`), warn: (m: string) => lines.push(`warn ${m}`), error: (m: string) => lines.push(`error ${m}`), child: () => log };
+  const log = {
+    lines,
+    info: (m: string) => lines.push(`info ${m}`),
+    warn: (m: string) => lines.push(`warn ${m}`),
+    error: (m: string) => lines.push(`error ${m}`),
+    child: () => log,
+  };
   return log;
 }
 

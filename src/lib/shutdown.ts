@@ -44,7 +44,12 @@ export class ShutdownStack {
   private running: Promise<StepReport[]> | null = null;
 
   push(name: string, run: () => Promise<void> | void, opts: StepOptions = {}): void {
-    this.steps.push({ name, run, timeoutMs: opts.timeoutMs ?? DEFAULT_STEP_TIMEOUT_MS, reserveMs: opts.reserveMs ?? 0 });
+    this.steps.push({
+      name,
+      run,
+      timeoutMs: opts.timeoutMs ?? DEFAULT_STEP_TIMEOUT_MS,
+      reserveMs: opts.reserveMs ?? 0,
+    });
   }
 
   /**

@@ -9,7 +9,9 @@ const fixture = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../.
 
 /** The fixture (1280x720 H.264 main, 10 fps, a keyframe every second) through the live route's own output arguments. */
 function liveBytes(): Buffer {
-  const args = buildLiveArgs({ source: fixture, fragmentMs: 100 }).filter((a, i, all) => a !== '-re' && !(a === '-stream_loop' || all[i - 1] === '-stream_loop'));
+  const args = buildLiveArgs({ source: fixture, fragmentMs: 100 }).filter(
+    (a, i, all) => a !== '-re' && !(a === '-stream_loop' || all[i - 1] === '-stream_loop'),
+  );
   const out = spawnSync('ffmpeg', args, { maxBuffer: 64 << 20 });
   if (out.status !== 0) throw new Error(`ffmpeg failed: ${out.stderr.toString()}`);
   return out.stdout;

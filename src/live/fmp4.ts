@@ -17,7 +17,7 @@ interface Box {
 /** The child boxes of a payload (a container box's body). */
 export function children(body: Buffer): Box[] {
   const out: Box[] = [];
-  for (let i = 0; i + 8 <= body.length; ) {
+  for (let i = 0; i + 8 <= body.length;) {
     const size = body.readUInt32BE(i);
     if (size < 8 || i + size > body.length) break;
     out.push({ type: body.toString('latin1', i + 4, i + 8), body: body.subarray(i + 8, i + size) });
@@ -26,7 +26,8 @@ export function children(body: Buffer): Box[] {
   return out;
 }
 
-const child = (body: Buffer | undefined, type: string) => (body ? children(body).find((b) => b.type === type)?.body : undefined);
+const child = (body: Buffer | undefined, type: string) =>
+  body ? children(body).find((b) => b.type === type)?.body : undefined;
 
 /** Follows a path of container boxes, e.g. ['moov', 'mvex', 'trex']. */
 export function dig(body: Buffer, path: string[]): Buffer | undefined {

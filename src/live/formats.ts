@@ -24,7 +24,8 @@ export const FORMATS: Record<LiveFormatName, LiveFormat> = {
   fmp4: {
     contentType: 'video/mp4',
     args: (source, config) => buildLiveArgs({ source, fragmentMs: config.fragmentMs }),
-    splitter: (on) => new Fmp4Splitter({ init: (init) => on.header(init, codecOf(init) ?? 'avc1.42e01e'), fragment: on.unit }),
+    splitter: (on) =>
+      new Fmp4Splitter({ init: (init) => on.header(init, codecOf(init) ?? 'avc1.42e01e'), fragment: on.unit }),
   },
   mjpeg: {
     contentType: `multipart/x-mixed-replace; boundary=${MJPEG_BOUNDARY}`,

@@ -14,15 +14,15 @@ export interface LiveArgsOptions {
 function inputArgs(src: string, rtspTimeoutMs = 5000): string[] {
   const source = parseSource(src);
   return source.kind === 'rtsp'
-      ? [
-          ...['-rtsp_transport', 'tcp'],
-          ...['-timeout', String(rtspTimeoutMs * 1000)],
-          // Hand packets on as they arrive: a live view wants the newest frame, not a smooth buffer.
-          ...['-fflags', 'nobuffer', '-flags', 'low_delay'],
-          ...['-analyzeduration', '1000000'],
-          ...['-i', source.url],
-        ]
-      : ['-re', '-stream_loop', '-1', '-i', source.path];
+    ? [
+        ...['-rtsp_transport', 'tcp'],
+        ...['-timeout', String(rtspTimeoutMs * 1000)],
+        // Hand packets on as they arrive: a live view wants the newest frame, not a smooth buffer.
+        ...['-fflags', 'nobuffer', '-flags', 'low_delay'],
+        ...['-analyzeduration', '1000000'],
+        ...['-i', source.url],
+      ]
+    : ['-re', '-stream_loop', '-1', '-i', source.path];
 }
 
 export function buildLiveArgs(o: LiveArgsOptions): string[] {
@@ -33,7 +33,14 @@ export function buildLiveArgs(o: LiveArgsOptions): string[] {
     ...['-map', '0:v:0', '-c', 'copy'],
     // empty_moov: the init segment comes first and alone; default_base_moof: what MSE expects;
     // frag_keyframe + frag_duration: a fragment per keyframe and at least every fragmentMs.
-    ...['-f', 'mp4', '-movflags', 'empty_moov+default_base_moof+frag_keyframe', '-frag_duration', String(o.fragmentMs * 1000)],
+    ...[
+      '-f',
+      'mp4',
+      '-movflags',
+      'empty_moov+default_base_moof+frag_keyframe',
+      '-frag_duration',
+      String(o.fragmentMs * 1000),
+    ],
     'pipe:1',
   ];
 }

@@ -37,7 +37,9 @@ export class LiveHub {
     const watching = LIVE_KEYS(cameraId).reduce((n, key) => n + (this.streams.get(key)?.viewerCount ?? 0), 0);
     const waiting = this.joining.get(cameraId) ?? 0;
     if (watching + waiting >= this.config.maxViewersPerCamera) {
-      throw new TooManyViewers(`camera ${cameraId} already has ${this.config.maxViewersPerCamera} live viewers (live.maxViewersPerCamera); try again when one leaves`);
+      throw new TooManyViewers(
+        `camera ${cameraId} already has ${this.config.maxViewersPerCamera} live viewers (live.maxViewersPerCamera); try again when one leaves`,
+      );
     }
     const stream = this.streamOf(cameraId, source, format);
     this.joining.set(cameraId, waiting + 1);
@@ -52,7 +54,12 @@ export class LiveHub {
 
   list(): LiveStreamInfo[] {
     return [...this.streams.entries()].map(([key, s]) => ({
-      camera: key.split('/')[0], format: key.split('/')[1] as LiveFormatName, sessionId: s.sessionId, pid: s.pid ?? null, viewers: s.viewerCount, startedAt: s.startedAt.toISOString(),
+      camera: key.split('/')[0],
+      format: key.split('/')[1] as LiveFormatName,
+      sessionId: s.sessionId,
+      pid: s.pid ?? null,
+      viewers: s.viewerCount,
+      startedAt: s.startedAt.toISOString(),
     }));
   }
 
@@ -66,7 +73,12 @@ export class LiveHub {
     const running = this.streams.get(key);
     if (running && !running.isEnded) return running;
     const stream: LiveStream = new LiveStream({
-      cameraId, source, format: FORMATS[format], config: this.config, log: this.log, ffmpegPath: this.ffmpegPath,
+      cameraId,
+      source,
+      format: FORMATS[format],
+      config: this.config,
+      log: this.log,
+      ffmpegPath: this.ffmpegPath,
       onEnd: () => {
         if (this.streams.get(key) === stream) this.streams.delete(key);
         this.log.info(`live ${key}: stream ${stream.sessionId} ended`);

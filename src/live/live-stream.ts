@@ -75,7 +75,8 @@ export class LiveStream {
     if (this.stopTimer) clearTimeout(this.stopTimer);
     this.stopTimer = null;
     const init = await this.ready;
-    if (this.ended) throw new CameraOffline(`the live stream of ${this.o.cameraId} ended: ${this.lastError || 'no more picture'}`);
+    if (this.ended)
+      throw new CameraOffline(`the live stream of ${this.o.cameraId} ended: ${this.lastError || 'no more picture'}`);
     let viewer: Viewer | null = null;
     const body = new ReadableStream<Uint8Array>(
       {
@@ -114,7 +115,11 @@ export class LiveStream {
         reject(new CameraOffline(`camera ${this.o.cameraId} is offline: ${why}`));
         this.stop(why);
       };
-      const timer = setTimeout(() => fail(`no picture within ${this.o.config.startTimeoutMs} ms${this.lastError ? ` (${this.lastError})` : ''}`), this.o.config.startTimeoutMs);
+      const timer = setTimeout(
+        () =>
+          fail(`no picture within ${this.o.config.startTimeoutMs} ms${this.lastError ? ` (${this.lastError})` : ''}`),
+        this.o.config.startTimeoutMs,
+      );
       const splitter = this.o.format.splitter({
         header: (header, codec) => {
           clearTimeout(timer);
@@ -132,7 +137,10 @@ export class LiveStream {
         }
       });
       this.child.stderr?.setEncoding('utf8');
-      this.child.stderr?.on('data', (text: string) => (this.lastError = text.trim().split('\n').pop()?.slice(0, 300) ?? this.lastError));
+      this.child.stderr?.on(
+        'data',
+        (text: string) => (this.lastError = text.trim().split('\n').pop()?.slice(0, 300) ?? this.lastError),
+      );
       this.child.once('error', (err) => fail(`cannot run ffmpeg: ${err.message}`));
       this.child.once('close', (code) => {
         clearTimeout(timer);

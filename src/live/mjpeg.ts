@@ -9,7 +9,11 @@ const EOI = Buffer.from([0xff, 0xd9]);
 
 /** One picture as a multipart part (every part is a "keyframe": a viewer may start at any). */
 export function part(jpeg: Buffer): Buffer {
-  return Buffer.concat([Buffer.from(`--${MJPEG_BOUNDARY}\r\nContent-Type: image/jpeg\r\nContent-Length: ${jpeg.length}\r\n\r\n`), jpeg, Buffer.from('\r\n')]);
+  return Buffer.concat([
+    Buffer.from(`--${MJPEG_BOUNDARY}\r\nContent-Type: image/jpeg\r\nContent-Length: ${jpeg.length}\r\n\r\n`),
+    jpeg,
+    Buffer.from('\r\n'),
+  ]);
 }
 
 /**

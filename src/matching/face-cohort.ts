@@ -21,7 +21,13 @@ export interface CohortStats {
 /** Photos of strangers shipped in npm packages (about 150 faces): a default cohort that needs no data of our own. */
 export const DEFAULT_COHORT_SOURCES = [
   ...[1, 2, 3, 4, 5, 6].map((i) => `@vladmandic/face-api/demo/sample${i}.jpg`),
-  ...['samples.jpg', 'screenshot-facedetect.jpg', 'screenshot-facematch.jpg', 'screenshot-faceid.jpg', 'screenshot-vrm.jpg'].map((f) => `@vladmandic/human/assets/${f}`),
+  ...[
+    'samples.jpg',
+    'screenshot-facedetect.jpg',
+    'screenshot-facematch.jpg',
+    'screenshot-faceid.jpg',
+    'screenshot-vrm.jpg',
+  ].map((f) => `@vladmandic/human/assets/${f}`),
 ];
 
 /** Faces narrower than this or of lower quality are left out of the cohort: their scores are noise. */
@@ -32,7 +38,8 @@ export const COHORT_VERSION = 1;
 
 export class FaceCohort {
   constructor(readonly vectors: readonly Float32Array[]) {
-    if (vectors.length < 20) throw new Error(`face cohort: ${vectors.length} faces; at least 20 are needed for stable statistics`);
+    if (vectors.length < 20)
+      throw new Error(`face cohort: ${vectors.length} faces; at least 20 are needed for stable statistics`);
   }
 
   /** Mean and spread of a unit vector's cosines against the cohort. */
@@ -63,7 +70,11 @@ export interface CohortBuilder {
 
 /** Image files of the cohort: every JPEG/PNG/WebP in `dir`, or the npm-shipped default photos. */
 export function cohortFiles(dir?: string): string[] {
-  if (dir) return readdirSync(dir).filter((f) => /\.(jpe?g|png|webp)$/i.test(f)).sort().map((f) => path.join(dir, f));
+  if (dir)
+    return readdirSync(dir)
+      .filter((f) => /\.(jpe?g|png|webp)$/i.test(f))
+      .sort()
+      .map((f) => path.join(dir, f));
   return DEFAULT_COHORT_SOURCES.map((npm) => resolveSource({ npm }));
 }
 
@@ -71,7 +82,11 @@ export function cohortFiles(dir?: string): string[] {
  * The cohort for this model and these files, from models/cache when built before (keyed by model,
  * file names, sizes and COHORT_VERSION), else embedded now (seconds) and cached.
  */
-export async function loadCohort(builder: CohortBuilder, files: string[], cacheDir = DEFAULT_CACHE_DIR): Promise<FaceCohort> {
+export async function loadCohort(
+  builder: CohortBuilder,
+  files: string[],
+  cacheDir = DEFAULT_CACHE_DIR,
+): Promise<FaceCohort> {
   const key = createHash('sha256')
     .update(JSON.stringify([COHORT_VERSION, builder.model, files.map((f) => [path.basename(f), statSync(f).size])]))
     .digest('hex')
@@ -83,7 +98,8 @@ export async function loadCohort(builder: CohortBuilder, files: string[], cacheD
   }
   const vectors: Float32Array[] = [];
   for (const file of files) {
-    for (const f of await builder.faces(file)) if (f.width >= MIN_WIDTH && f.quality >= MIN_QUALITY) vectors.push(f.embedding);
+    for (const f of await builder.faces(file))
+      if (f.width >= MIN_WIDTH && f.quality >= MIN_QUALITY) vectors.push(f.embedding);
   }
   const cohort = new FaceCohort(vectors);
   mkdirSync(cacheDir, { recursive: true });

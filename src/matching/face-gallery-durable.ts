@@ -2,7 +2,11 @@
 import type { PgvectorGallery } from './face-gallery-pgvector.js';
 import {
   rebuildFrom,
-  type FaceGallery, type GalleryItem, type GalleryMatch, type RebuildProgress, type SearchOptions,
+  type FaceGallery,
+  type GalleryItem,
+  type GalleryMatch,
+  type RebuildProgress,
+  type SearchOptions,
 } from './face-gallery.js';
 
 /**
@@ -17,7 +21,11 @@ export class DurableGallery implements FaceGallery {
   ) {}
 
   /** Loads every stored row into `index` (which should start empty), reporting progress per batch. */
-  static async open(store: PgvectorGallery, index: FaceGallery, onProgress?: (p: RebuildProgress) => void): Promise<DurableGallery> {
+  static async open(
+    store: PgvectorGallery,
+    index: FaceGallery,
+    onProgress?: (p: RebuildProgress) => void,
+  ): Promise<DurableGallery> {
     await rebuildFrom(index, store.rows(), onProgress);
     return new DurableGallery(store, index);
   }

@@ -32,9 +32,16 @@ describe.each(['f32', 'i8'] as const)('ExactGallery (%s)', (precision) => {
   it('scores unnormalised vectors as cosines, in any dimension 128..1024', async () => {
     const g = new ExactGallery({ dim: 130, precision });
     const rnd = new Gaussian(3);
-    const raw = Array.from({ length: 50 }, (_, i) => ({ id: `r${i}`, subjectId: `p${i}`, vector: Float32Array.from({ length: 130 }, () => rnd.next() * 5) }));
+    const raw = Array.from({ length: 50 }, (_, i) => ({
+      id: `r${i}`,
+      subjectId: `p${i}`,
+      vector: Float32Array.from({ length: 130 }, () => rnd.next() * 5),
+    }));
     await g.add(raw);
-    const [best] = await g.search(raw[17].vector.map((x) => x * 0.1), { k: 1 });
+    const [best] = await g.search(
+      raw[17].vector.map((x) => x * 0.1),
+      { k: 1 },
+    );
     expect(best.id).toBe('r17');
     expect(best.score).toBeCloseTo(1, 5);
   });
@@ -59,7 +66,12 @@ describe.each(['f32', 'i8'] as const)('ExactGallery (%s)', (precision) => {
     expect(g.size()).toBe(items.length - 1);
     const [second] = await g.search(q, { k: 1 });
     expect(second.id).not.toBe(first.id);
-    expect(second.id).toBe(bruteForce(items.filter((it) => it.id !== first.id), q)[0].id);
+    expect(second.id).toBe(
+      bruteForce(
+        items.filter((it) => it.id !== first.id),
+        q,
+      )[0].id,
+    );
 
     await g.removeSubject(second.subjectId);
     const left = items.filter((it) => it.id !== first.id && it.subjectId !== second.subjectId);
@@ -78,7 +90,9 @@ describe.each(['f32', 'i8'] as const)('ExactGallery (%s)', (precision) => {
 
   it('rejects a vector of the wrong width or with no direction, and k < 1', async () => {
     const g = new ExactGallery({ dim: 128, precision });
-    await expect(g.add([{ id: 'a', subjectId: 's', vector: new Float32Array(512) }])).rejects.toThrow(/512 values, expected 128/);
+    await expect(g.add([{ id: 'a', subjectId: 's', vector: new Float32Array(512) }])).rejects.toThrow(
+      /512 values, expected 128/,
+    );
     await expect(g.add([{ id: 'a', subjectId: 's', vector: new Float32Array(128) }])).rejects.toThrow(FaceGalleryError);
     await expect(g.search(new Float32Array(128).fill(1), { k: 0 })).rejects.toThrow(/k must be/);
     expect(await g.search(new Float32Array(128).fill(1), { k: 3 })).toEqual([]);

@@ -6,8 +6,15 @@
 // re-scored against float32 copies kept outside the scan memory, which restores exact order.
 import { createKernels, strideF32, strideI8, type ScanKernels } from './simd-kernels.js';
 import {
-  checkDim, checkSearch, FaceGalleryError, TopK, unitVector,
-  type FaceGallery, type GalleryItem, type GalleryMatch, type SearchOptions,
+  checkDim,
+  checkSearch,
+  FaceGalleryError,
+  TopK,
+  unitVector,
+  type FaceGallery,
+  type GalleryItem,
+  type GalleryMatch,
+  type SearchOptions,
 } from './face-gallery.js';
 
 export interface ExactGalleryOptions {
@@ -65,7 +72,10 @@ export class ExactGallery implements FaceGallery {
     const scales = scores + capacity * 4;
     const rows = scales + capacity * 4;
     const bytes = rows + capacity * this.rowBytes;
-    if (bytes > MAX_BYTES) throw new FaceGalleryError(`face gallery: ${capacity} rows of ${this.dim} values exceed the exact back end's 4 GiB`);
+    if (bytes > MAX_BYTES)
+      throw new FaceGalleryError(
+        `face gallery: ${capacity} rows of ${this.dim} values exceed the exact back end's 4 GiB`,
+      );
     return { capacity, query, scores, scales, rows, bytes };
   }
 
@@ -95,7 +105,10 @@ export class ExactGallery implements FaceGallery {
       return;
     }
     this.exact.set(unit, slot * this.dim);
-    new Float32Array(buffer, this.layout.scales, this.layout.capacity)[slot] = quantise(unit, new Int8Array(buffer, this.layout.rows + slot * this.rowBytes, this.stride));
+    new Float32Array(buffer, this.layout.scales, this.layout.capacity)[slot] = quantise(
+      unit,
+      new Int8Array(buffer, this.layout.rows + slot * this.rowBytes, this.stride),
+    );
   }
 
   private copyRow(from: number, to: number): void {
@@ -176,7 +189,10 @@ export class ExactGallery implements FaceGallery {
     const qi = new Int8Array(buffer, query, this.stride).fill(0);
     quantise(q, qi);
     this.kernels.scanI8(query, rows, scales, this.count, this.stride / 32, scores);
-    const candidates = selectTop(new Float32Array(buffer, scores, this.count), Math.min(Math.max(k, this.rerank), this.count));
+    const candidates = selectTop(
+      new Float32Array(buffer, scores, this.count),
+      Math.min(Math.max(k, this.rerank), this.count),
+    );
     const best = new TopK(Math.min(k, this.count));
     const d = this.dim;
     for (let c = 0; c < candidates.size; c++) {

@@ -83,7 +83,8 @@ describe('HnswGallery', () => {
       await g.save(file);
       const loaded = await HnswGallery.load(file, { dim: 128, expansionSearch: 64 });
       expect(loaded.size()).toBe(g.size());
-      for (const q of probes.slice(0, 20)) expect(await loaded.search(q, { k: 3 })).toEqual(await g.search(q, { k: 3 }));
+      for (const q of probes.slice(0, 20))
+        expect(await loaded.search(q, { k: 3 })).toEqual(await g.search(q, { k: 3 }));
       // Keys continue after the snapshot's, so new faces never reuse a removed face's key.
       await loaded.add([{ id: 'new', subjectId: 'n', vector: probes[0] }]);
       expect((await loaded.search(probes[0], { k: 1 }))[0].id).toBe('new');

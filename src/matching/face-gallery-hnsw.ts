@@ -8,8 +8,14 @@
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import usearch from 'usearch';
 import {
-  checkDim, checkSearch, FaceGalleryError, unitVector,
-  type FaceGallery, type GalleryItem, type GalleryMatch, type SearchOptions,
+  checkDim,
+  checkSearch,
+  FaceGalleryError,
+  unitVector,
+  type FaceGallery,
+  type GalleryItem,
+  type GalleryMatch,
+  type SearchOptions,
 } from './face-gallery.js';
 
 export interface HnswGalleryOptions {
@@ -154,13 +160,20 @@ export class HnswGallery implements FaceGallery {
   /** A gallery from a snapshot written by save(); search settings come from `opts`, not the file. */
   static async load(path: string, opts: HnswGalleryOptions): Promise<HnswGallery> {
     const g = new HnswGallery(opts);
-    const meta = JSON.parse(await readFile(`${path}.ids.json`, 'utf8')) as { dim: number; nextKey: number; entries: [number, string, string][] };
-    if (meta.dim !== g.dim) throw new FaceGalleryError(`face gallery: snapshot ${path} holds ${meta.dim}-d rows, expected ${g.dim}`);
+    const meta = JSON.parse(await readFile(`${path}.ids.json`, 'utf8')) as {
+      dim: number;
+      nextKey: number;
+      entries: [number, string, string][];
+    };
+    if (meta.dim !== g.dim)
+      throw new FaceGalleryError(`face gallery: snapshot ${path} holds ${meta.dim}-d rows, expected ${g.dim}`);
     g.index.load(path);
     for (const [key, id, subjectId] of meta.entries) g.remember(key, { id, subjectId });
     g.nextKey = meta.nextKey;
     if (g.index.size() !== g.entries.size) {
-      throw new FaceGalleryError(`face gallery: snapshot ${path} has ${g.index.size()} rows but ${g.entries.size} ids; rebuild it`);
+      throw new FaceGalleryError(
+        `face gallery: snapshot ${path} has ${g.index.size()} rows but ${g.entries.size} ids; rebuild it`,
+      );
     }
     return g;
   }

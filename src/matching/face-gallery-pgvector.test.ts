@@ -4,7 +4,12 @@ import { PGlite } from '@electric-sql/pglite';
 import type { Db } from '../store/db.js';
 import { ExactGallery } from './face-gallery-exact.js';
 import {
-  faceGalleryMigration, FACE_GALLERY_MIGRATION, openPgliteWithVector, PgvectorGallery, PgvectorUnavailableError, pgvectorStatus,
+  faceGalleryMigration,
+  FACE_GALLERY_MIGRATION,
+  openPgliteWithVector,
+  PgvectorGallery,
+  PgvectorUnavailableError,
+  pgvectorStatus,
 } from './face-gallery-pgvector.js';
 import { openFaceGallery } from './open-face-gallery.js';
 import { SyntheticFaces } from '../../test/support/face-synthetic.js';
@@ -51,11 +56,15 @@ describe('PgvectorGallery on PGlite', () => {
     const g = await PgvectorGallery.open(db, { dim: 128 });
     const q = probes[3];
     const top = await g.search(q, { k: 5 });
-    expect((await g.search(q, { k: 5, threshold: top[1].score - 1e-6 })).map((m) => m.id)).toEqual(top.slice(0, 2).map((m) => m.id));
+    expect((await g.search(q, { k: 5, threshold: top[1].score - 1e-6 })).map((m) => m.id)).toEqual(
+      top.slice(0, 2).map((m) => m.id),
+    );
 
     await g.remove([top[0].id]);
     await g.removeSubject(top[1].subjectId);
-    const gone = new Set(items.filter((it) => it.id === top[0].id || it.subjectId === top[1].subjectId).map((it) => it.id));
+    const gone = new Set(
+      items.filter((it) => it.id === top[0].id || it.subjectId === top[1].subjectId).map((it) => it.id),
+    );
     expect(await g.size()).toBe(items.length - gone.size);
     expect((await g.search(q, { k: 20 })).some((m) => gone.has(m.id))).toBe(false);
 
@@ -71,11 +80,17 @@ describe('PgvectorGallery on PGlite', () => {
   it('streams every row back, so an in-process gallery rebuilt at open answers like the table', async () => {
     const store = await PgvectorGallery.open(db, { dim: 128 });
     const progress: number[] = [];
-    const g = await openFaceGallery({ backend: 'exact', dim: 128, persist: { db, onProgress: (p) => progress.push(p.loaded) } });
+    const g = await openFaceGallery({
+      backend: 'exact',
+      dim: 128,
+      persist: { db, onProgress: (p) => progress.push(p.loaded) },
+    });
     expect(await g.size()).toBe(await store.size());
     expect(progress.at(-1)).toBe(await store.size());
     for (const q of probes.slice(0, 10)) {
-      expect((await g.search(q, { k: 3 })).map((m) => m.id)).toEqual((await store.search(q, { k: 3 })).map((m) => m.id));
+      expect((await g.search(q, { k: 3 })).map((m) => m.id)).toEqual(
+        (await store.search(q, { k: 3 })).map((m) => m.id),
+      );
     }
     // Writes reach both: a second gallery opened afterwards sees them.
     await g.removeSubject(items[0].subjectId);
@@ -83,12 +98,16 @@ describe('PgvectorGallery on PGlite', () => {
     const reopened = await openFaceGallery({ backend: 'hnsw', dim: 128, persist: { db } });
     expect(await reopened.size()).toBe(await g.size());
     expect((await reopened.search(probes[20], { k: 1 }))[0].id).toBe('late');
-    expect((await reopened.search(items[0].vector, { k: 5 })).some((m) => m.subjectId === items[0].subjectId)).toBe(false);
+    expect((await reopened.search(items[0].vector, { k: 5 })).some((m) => m.subjectId === items[0].subjectId)).toBe(
+      false,
+    );
     await Promise.all([g.close(), reopened.close()]);
   });
 
   it('refuses a table of another width', async () => {
-    await expect(PgvectorGallery.open(db, { dim: 512 })).rejects.toThrow(/holds 128-d embeddings, the embedder gives 512/);
+    await expect(PgvectorGallery.open(db, { dim: 512 })).rejects.toThrow(
+      /holds 128-d embeddings, the embedder gives 512/,
+    );
     expect(faceGalleryMigration(512)).toContain('vector(512)');
   });
 });
@@ -97,7 +116,10 @@ describe('pgvector detection', () => {
   it('says how to load the extension into PGlite', async () => {
     const lite = new PGlite();
     const db = { kind: 'pglite', query: async (sql: string) => (await lite.query(sql)).rows } as unknown as Db;
-    expect(await pgvectorStatus(db)).toMatchObject({ available: false, reason: expect.stringMatching(/extensions: \{ vector \}/) });
+    expect(await pgvectorStatus(db)).toMatchObject({
+      available: false,
+      reason: expect.stringMatching(/extensions: \{ vector \}/),
+    });
     await expect(PgvectorGallery.open(db, { dim: 128 })).rejects.toThrow(PgvectorUnavailableError);
     await lite.close();
   });
@@ -106,6 +128,9 @@ describe('pgvector detection', () => {
     // Debian's PostgreSQL 15 here has no pgvector package: the server answers with no row.
     const db = { kind: 'postgres', query: async () => [] } as unknown as Db;
     const status = await pgvectorStatus(db);
-    expect(status).toMatchObject({ available: false, reason: expect.stringMatching(/PostgreSQL server has no pgvector/) });
+    expect(status).toMatchObject({
+      available: false,
+      reason: expect.stringMatching(/PostgreSQL server has no pgvector/),
+    });
   });
 });

@@ -8,8 +8,14 @@ import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
 import type { Db } from '../store/db.js';
 import {
-  checkDim, checkSearch, FaceGalleryError, unitVector,
-  type FaceGallery, type GalleryItem, type GalleryMatch, type SearchOptions,
+  checkDim,
+  checkSearch,
+  FaceGalleryError,
+  unitVector,
+  type FaceGallery,
+  type GalleryItem,
+  type GalleryMatch,
+  type SearchOptions,
 } from './face-gallery.js';
 
 /**
@@ -50,7 +56,9 @@ export class PgvectorUnavailableError extends FaceGalleryError {
  * Whether this database can hold vectors, with the reason if not. Debian's PostgreSQL 15 on
  * this machine has no pgvector package, so on PostgreSQL this is usually the first thing to fail.
  */
-export async function pgvectorStatus(db: Db): Promise<{ available: true; version: string | null } | { available: false; reason: string }> {
+export async function pgvectorStatus(
+  db: Db,
+): Promise<{ available: true; version: string | null } | { available: false; reason: string }> {
   const [row] = await db.query<{ version: string | null; installed: string | null }>(
     `select default_version as version, installed_version as installed from pg_available_extensions where name = 'vector'`,
   );
@@ -110,8 +118,10 @@ export class PgvectorGallery implements FaceGallery {
     const [col] = await db.query<{ width: number }>(
       `select atttypmod as width from pg_attribute where attrelid = to_regclass('face_gallery') and attname = 'embedding'`,
     );
-    if (!col) throw new FaceGalleryError('face gallery: table face_gallery is missing; apply FACE_GALLERY_MIGRATION first');
-    if (col.width !== dim) throw new FaceGalleryError(`face gallery: table holds ${col.width}-d embeddings, the embedder gives ${dim}`);
+    if (!col)
+      throw new FaceGalleryError('face gallery: table face_gallery is missing; apply FACE_GALLERY_MIGRATION first');
+    if (col.width !== dim)
+      throw new FaceGalleryError(`face gallery: table holds ${col.width}-d embeddings, the embedder gives ${dim}`);
     const efSearch = Math.max(1, Math.round(opts.efSearch ?? 100));
     if (db.kind === 'pglite') await db.exec(`set hnsw.ef_search = ${efSearch}`);
     return new PgvectorGallery(db, dim, efSearch);
@@ -122,7 +132,8 @@ export class PgvectorGallery implements FaceGallery {
    * maintenance_work_mem (64 MB by default, ~80 MB per 100k rows here) or pgvector builds it far slower.
    */
   async createIndex(maintenanceWorkMem = '1GB'): Promise<void> {
-    if (!/^\d+\s*[kMG]B$/.test(maintenanceWorkMem)) throw new FaceGalleryError(`face gallery: bad maintenance_work_mem '${maintenanceWorkMem}'`);
+    if (!/^\d+\s*[kMG]B$/.test(maintenanceWorkMem))
+      throw new FaceGalleryError(`face gallery: bad maintenance_work_mem '${maintenanceWorkMem}'`);
     await this.db.tx(async (t) => {
       await t.exec(`set local maintenance_work_mem = '${maintenanceWorkMem}'`);
       await t.exec(FACE_GALLERY_HNSW_INDEX);
@@ -133,7 +144,10 @@ export class PgvectorGallery implements FaceGallery {
     // One statement may not update a row twice: the last item with an id wins, as in the other back ends.
     const byId = new Map(items.map((it) => [it.id, it]));
     const unique = [...byId.values()];
-    const rows = unique.map((it) => ({ ...it, text: literal(unitVector(it.vector, this.dim, `vector of '${it.id}'`)) }));
+    const rows = unique.map((it) => ({
+      ...it,
+      text: literal(unitVector(it.vector, this.dim, `vector of '${it.id}'`)),
+    }));
     await this.db.tx(async (t) => {
       for (let i = 0; i < rows.length; i += INSERT_BATCH) {
         const batch = rows.slice(i, i + INSERT_BATCH);
@@ -196,7 +210,9 @@ export class PgvectorGallery implements FaceGallery {
       yield page.map((r) => ({
         id: r.id,
         subjectId: r.subject_id,
-        vector: Float32Array.from(typeof r.embedding === 'string' ? (JSON.parse(`[${r.embedding.slice(1, -1)}]`) as number[]) : r.embedding),
+        vector: Float32Array.from(
+          typeof r.embedding === 'string' ? (JSON.parse(`[${r.embedding.slice(1, -1)}]`) as number[]) : r.embedding,
+        ),
       }));
       after = page[page.length - 1].id;
       if (page.length < batch) return;

@@ -73,7 +73,8 @@ export function unitVector(v: Float32Array, dim: number, what = 'vector'): Float
 }
 
 export function checkSearch(opts: SearchOptions): void {
-  if (!Number.isInteger(opts.k) || opts.k < 1) throw new FaceGalleryError(`face gallery: k must be a positive integer, got ${opts.k}`);
+  if (!Number.isInteger(opts.k) || opts.k < 1)
+    throw new FaceGalleryError(`face gallery: k must be a positive integer, got ${opts.k}`);
 }
 
 /** The best `capacity` (index, score) pairs seen; kept sorted, as capacity is small (k or a re-rank window). */
@@ -135,5 +136,12 @@ export interface Persistence {
 
 export type GalleryConfig =
   | { backend: 'exact'; dim: number; precision?: 'f32' | 'i8'; rerank?: number; persist?: Persistence }
-  | { backend: 'hnsw'; dim: number; connectivity?: number; expansionAdd?: number; expansionSearch?: number; persist?: Persistence }
+  | {
+      backend: 'hnsw';
+      dim: number;
+      connectivity?: number;
+      expansionAdd?: number;
+      expansionSearch?: number;
+      persist?: Persistence;
+    }
   | { backend: 'pgvector'; dim: number; db: Db; efSearch?: number };

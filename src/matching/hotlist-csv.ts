@@ -2,7 +2,15 @@
 import { HotlistEntryInputSchema, type HotlistEntryInput } from '../domain/hotlist.js';
 
 /** Columns read from the file; `addedBy` is never one: it is whoever runs the import. */
-export const HOTLIST_CSV_COLUMNS = ['plate', 'pattern', 'category', 'reason', 'source', 'priority', 'expiresAt'] as const;
+export const HOTLIST_CSV_COLUMNS = [
+  'plate',
+  'pattern',
+  'category',
+  'reason',
+  'source',
+  'priority',
+  'expiresAt',
+] as const;
 type Column = (typeof HOTLIST_CSV_COLUMNS)[number];
 const REQUIRED: readonly Column[] = ['category', 'reason', 'source', 'expiresAt'];
 /**
@@ -77,7 +85,8 @@ export function splitCsv(text: string): { records: CsvRecord[]; errors: HotlistC
     } else if (ch === '"' && field === '' && !afterQuote) {
       quoted = true;
     } else if (afterQuote) {
-      if (!bad) errors.push({ row, message: `text after a closing quote; quote the whole field and double any " inside it` });
+      if (!bad)
+        errors.push({ row, message: `text after a closing quote; quote the whole field and double any " inside it` });
       bad = true;
     } else {
       field += ch;
@@ -103,7 +112,10 @@ export function parseHotlistCsv(text: string, addedBy: string, opts: HotlistCsvO
   const entries: HotlistEntryInput[] = [];
   const [header, ...rows] = records;
   if (!header) {
-    errors.push({ row: 1, message: `header: the file is empty; expected a header row ${HOTLIST_CSV_COLUMNS.join(',')}` });
+    errors.push({
+      row: 1,
+      message: `header: the file is empty; expected a header row ${HOTLIST_CSV_COLUMNS.join(',')}`,
+    });
     return { entries, errors };
   }
   const columns = readHeader(header, errors);
@@ -161,7 +173,10 @@ function readHeader(header: CsvRecord, errors: HotlistCsvError[]): (Column | nul
   for (const name of names) {
     if (!known.has(name)) {
       // Reported, not fatal: a misspelt optional column (`priorty`) would otherwise vanish silently.
-      errors.push({ row: header.row, message: `header: unknown column '${name}' ignored; known: ${HOTLIST_CSV_COLUMNS.join(', ')}` });
+      errors.push({
+        row: header.row,
+        message: `header: unknown column '${name}' ignored; known: ${HOTLIST_CSV_COLUMNS.join(', ')}`,
+      });
     }
   }
   return names.map((n) => (known.has(n) ? (n as Column) : null));

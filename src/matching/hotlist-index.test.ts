@@ -43,13 +43,17 @@ describe('HotlistIndex exact and OCR-equivalent', () => {
   const index = indexOf(listed, entry({ plate: '湘A77777' }));
 
   it('matches the listed plate exactly, after normalising the read', () => {
-    expect(summary(index, '粤b 12-345')).toEqual([{ id: listed.id, level: 'exact', ocr: 0, other: 0, province: false }]);
+    expect(summary(index, '粤b 12-345')).toEqual([
+      { id: listed.id, level: 'exact', ocr: 0, other: 0, province: false },
+    ]);
     expect(summary(index, '粤Ｂ１２３４５')).toHaveLength(1);
   });
 
   it('allows one in-group substitution by default and reports it', () => {
     expect(summary(index, '粤8I2345')).toEqual([]);
-    expect(summary(index, '粤B1Z345')).toEqual([{ id: listed.id, level: 'ocr_equivalent', ocr: 1, other: 0, province: false }]);
+    expect(summary(index, '粤B1Z345')).toEqual([
+      { id: listed.id, level: 'ocr_equivalent', ocr: 1, other: 0, province: false },
+    ]);
   });
 
   it('respects the OCR limit exactly', () => {
@@ -189,7 +193,8 @@ describe('HotlistIndex against brute force', () => {
     seed = (seed * 1103515245 + 12345) % 2 ** 31;
     return seed % n;
   };
-  const plate = (len: number) => provinces[rand(3)] + Array.from({ length: len - 1 }, () => chars[rand(chars.length)]).join('');
+  const plate = (len: number) =>
+    provinces[rand(3)] + Array.from({ length: len - 1 }, () => chars[rand(chars.length)]).join('');
 
   function reference(entries: HotlistEntry[], probe: string, o: MatchOptions): string[] {
     const ids: string[] = [];
@@ -227,7 +232,10 @@ describe('HotlistIndex against brute force', () => {
         for (const softProvince of [false, true]) {
           const o = { ocrEquivalent, otherDifferences, softProvince };
           for (const probe of probes) {
-            const got = index.lookup(probe, o, NOW).map((m) => m.entry.id).sort();
+            const got = index
+              .lookup(probe, o, NOW)
+              .map((m) => m.entry.id)
+              .sort();
             expect(got, `${probe} ${JSON.stringify(o)}`).toEqual(reference(entries, probe, o));
             compared += got.length;
           }
@@ -244,9 +252,14 @@ describe('HotlistIndex limits', () => {
     const index = indexOf(entry({ pattern: '*12345*' }), entry({ plate: '粤B1234567' }));
     expect(() => index.add(entry({ plate: '粤B123456789' }))).toThrow(RangeError);
     const long = '粤B12345678901234';
-    expect(index.lookup(long, { otherDifferences: 1, softProvince: true }, NOW).map((m) => m.level)).toEqual(['pattern']);
+    expect(index.lookup(long, { otherDifferences: 1, softProvince: true }, NOW).map((m) => m.level)).toEqual([
+      'pattern',
+    ]);
     expect(summary(index, '粤B1234567', { softProvince: true })).toHaveLength(2);
     // The pattern matches with no difference at all, so it ranks above the province-less plate.
-    expect(summary(index, 'B1234567', { softProvince: true, otherDifferences: 1 }).map((m) => m.level)).toEqual(['pattern', 'fuzzy']);
+    expect(summary(index, 'B1234567', { softProvince: true, otherDifferences: 1 }).map((m) => m.level)).toEqual([
+      'pattern',
+      'fuzzy',
+    ]);
   });
 });

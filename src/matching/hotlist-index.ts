@@ -178,7 +178,13 @@ export class HotlistIndex {
     for (const hit of this.patterns.match(probe, o.ocrEquivalent)) {
       if (!isLive(hit.value, now)) continue;
       const { entry } = hit.value;
-      matches.push({ entry, level: 'pattern', ocrSubstitutions: hit.ocrSubstitutions, otherDifferences: 0, provinceDiffers: false });
+      matches.push({
+        entry,
+        level: 'pattern',
+        ocrSubstitutions: hit.ocrSubstitutions,
+        otherDifferences: 0,
+        provinceDiffers: false,
+      });
     }
     return matches.sort(compareMatches);
   }
@@ -204,7 +210,13 @@ export class HotlistIndex {
    * Offers `visit` every entry whose body (from `bodyStart` of the canonical read) is within
    * `maxOther` differences, judged on the packed halves; `province` -1 accepts any province.
    */
-  private scanHalves(canon: string, bodyStart: 0 | 1, province: number, maxOther: number, visit: (l: Listed) => void): void {
+  private scanHalves(
+    canon: string,
+    bodyStart: 0 | 1,
+    province: number,
+    maxOther: number,
+    visit: (l: Listed) => void,
+  ): void {
     const [first, second] = halves(canon, bodyStart);
     const a = this.byHalf.get(first.key);
     const b = this.byHalf.get(second.key);

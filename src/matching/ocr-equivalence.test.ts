@@ -27,13 +27,13 @@ describe('canonicalChar', () => {
 
   it('folds the AutoVu groups exactly', () => {
     expect([...'ODQ'].map(canonicalChar).join('')).toBe('000');
-    expect([canonicalChar('I'), canonicalChar('Z'), canonicalChar('S'), canonicalChar('B'), canonicalChar('G')]).toEqual([
-      '1',
-      '2',
-      '5',
-      '8',
-      '6',
-    ]);
+    expect([
+      canonicalChar('I'),
+      canonicalChar('Z'),
+      canonicalChar('S'),
+      canonicalChar('B'),
+      canonicalChar('G'),
+    ]).toEqual(['1', '2', '5', '8', '6']);
   });
 });
 

@@ -14,6 +14,8 @@ export async function openFaceGallery(config: GalleryConfig): Promise<FaceGaller
       ? new (await import('./face-gallery-exact.js')).ExactGallery(config)
       : new (await import('./face-gallery-hnsw.js')).HnswGallery(config);
   if (!config.persist) return index;
-  const store = await (await import('./face-gallery-pgvector.js')).PgvectorGallery.open(config.persist.db, { dim: config.dim });
+  const store = await (
+    await import('./face-gallery-pgvector.js')
+  ).PgvectorGallery.open(config.persist.db, { dim: config.dim });
   return (await import('./face-gallery-durable.js')).DurableGallery.open(store, index, config.persist.onProgress);
 }

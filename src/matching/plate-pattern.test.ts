@@ -1,6 +1,12 @@
 // Tests for hotlist plate patterns: anchoring, wildcards, OCR-equivalent literals and the index.
 import { describe, expect, it } from 'vitest';
-import { PatternIndex, PatternSyntaxError, compilePattern, matchPattern, patternOcrSubstitutions } from './plate-pattern.js';
+import {
+  PatternIndex,
+  PatternSyntaxError,
+  compilePattern,
+  matchPattern,
+  patternOcrSubstitutions,
+} from './plate-pattern.js';
 
 const matches = (pattern: string, plate: string) => matchPattern(compilePattern(pattern), plate);
 
@@ -151,7 +157,10 @@ describe('PatternIndex', () => {
           .map((c, i) => ({ i, subs: patternOcrSubstitutions(c, plate) }))
           .filter((x) => x.subs !== null && x.subs <= maxOcr)
           .map((x) => x.i);
-        const got = index.match(plate, maxOcr).map((h) => h.value).sort((a, b) => a - b);
+        const got = index
+          .match(plate, maxOcr)
+          .map((h) => h.value)
+          .sort((a, b) => a - b);
         expect(got, plate).toEqual(expected);
         hits += got.length;
       }

@@ -65,52 +65,122 @@ const F32X4_EXTRACT_LANE = 0x1f;
 // Parameters of both functions: query, rows, scales (int8 only), n, chunks, out.
 // Locals after the parameters: end, row pointer, query pointer, chunk counter, acc, q-chunk.
 function scanBody(kind: 'i8' | 'f32'): number[] {
-  const P = kind === 'i8' ? { q: 0, rows: 1, scales: 2, n: 3, chunks: 4, out: 5 } : { q: 0, rows: 1, scales: -1, n: 2, chunks: 3, out: 4 };
+  const P =
+    kind === 'i8'
+      ? { q: 0, rows: 1, scales: 2, n: 3, chunks: 4, out: 5 }
+      : { q: 0, rows: 1, scales: -1, n: 2, chunks: 3, out: 4 };
   const first = P.out + 1;
   const L = { end: first, row: first + 1, qp: first + 2, c: first + 3, acc: first + 4, a: first + 5 };
   // One 16-byte step of the dot product at byte `offset` from the row and query pointers.
   const step = (offset: number) =>
     kind === 'i8'
       ? [
-          ...op.get(L.qp), ...v128Load(offset), ...op.set(L.a),
-          ...op.get(L.acc), ...op.get(L.a), ...op.get(L.row), ...v128Load(offset),
-          ...op.simd(I16X8_EXTMUL_LOW_I8X16_S), ...op.simd(I32X4_EXTADD_PAIRWISE_I16X8_S), ...op.simd(I32X4_ADD),
-          ...op.get(L.a), ...op.get(L.row), ...v128Load(offset),
-          ...op.simd(I16X8_EXTMUL_HIGH_I8X16_S), ...op.simd(I32X4_EXTADD_PAIRWISE_I16X8_S), ...op.simd(I32X4_ADD),
+          ...op.get(L.qp),
+          ...v128Load(offset),
+          ...op.set(L.a),
+          ...op.get(L.acc),
+          ...op.get(L.a),
+          ...op.get(L.row),
+          ...v128Load(offset),
+          ...op.simd(I16X8_EXTMUL_LOW_I8X16_S),
+          ...op.simd(I32X4_EXTADD_PAIRWISE_I16X8_S),
+          ...op.simd(I32X4_ADD),
+          ...op.get(L.a),
+          ...op.get(L.row),
+          ...v128Load(offset),
+          ...op.simd(I16X8_EXTMUL_HIGH_I8X16_S),
+          ...op.simd(I32X4_EXTADD_PAIRWISE_I16X8_S),
+          ...op.simd(I32X4_ADD),
           ...op.set(L.acc),
         ]
       : [
-          ...op.get(L.acc), ...op.get(L.qp), ...v128Load(offset), ...op.get(L.row), ...v128Load(offset),
-          ...op.simd(F32X4_MUL), ...op.simd(F32X4_ADD), ...op.set(L.acc),
+          ...op.get(L.acc),
+          ...op.get(L.qp),
+          ...v128Load(offset),
+          ...op.get(L.row),
+          ...v128Load(offset),
+          ...op.simd(F32X4_MUL),
+          ...op.simd(F32X4_ADD),
+          ...op.set(L.acc),
         ];
   // A chunk is 32 int8 or 16 float32 values: two or four steps, so the loop branches less.
   const steps = kind === 'i8' ? [0, 16] : [0, 16, 32, 48];
   const chunkBytes = 32 + (kind === 'f32' ? 32 : 0);
-  const lane = (i: number) => [...op.get(L.acc), ...op.simd(kind === 'i8' ? I32X4_EXTRACT_LANE : F32X4_EXTRACT_LANE, i)];
+  const lane = (i: number) => [
+    ...op.get(L.acc),
+    ...op.simd(kind === 'i8' ? I32X4_EXTRACT_LANE : F32X4_EXTRACT_LANE, i),
+  ];
   const horizontal =
     kind === 'i8'
-      ? [...lane(0), ...lane(1), ...op.add, ...lane(2), ...op.add, ...lane(3), ...op.add, ...op.f32FromI32,
-         ...op.get(P.scales), ...op.f32Load, ...op.f32Mul,
-         ...op.get(P.scales), ...op.i32(4), ...op.add, ...op.set(P.scales)]
+      ? [
+          ...lane(0),
+          ...lane(1),
+          ...op.add,
+          ...lane(2),
+          ...op.add,
+          ...lane(3),
+          ...op.add,
+          ...op.f32FromI32,
+          ...op.get(P.scales),
+          ...op.f32Load,
+          ...op.f32Mul,
+          ...op.get(P.scales),
+          ...op.i32(4),
+          ...op.add,
+          ...op.set(P.scales),
+        ]
       : [...lane(0), ...lane(1), ...op.f32Add, ...lane(2), ...op.f32Add, ...lane(3), ...op.f32Add];
-  const locals = vec([[4, I32], [2, V128]]);
+  const locals = vec([
+    [4, I32],
+    [2, V128],
+  ]);
   const code = [
-    ...op.get(P.out), ...op.get(P.n), ...op.i32(2), ...op.shl, ...op.add, ...op.set(L.end),
-    ...op.get(P.rows), ...op.set(L.row),
+    ...op.get(P.out),
+    ...op.get(P.n),
+    ...op.i32(2),
+    ...op.shl,
+    ...op.add,
+    ...op.set(L.end),
+    ...op.get(P.rows),
+    ...op.set(L.row),
     ...op.blockLoop,
-    ...op.get(P.out), ...op.get(L.end), ...op.geU, ...op.brIf(1),
-    ...v128Zero, ...op.set(L.acc),
-    ...op.get(P.q), ...op.set(L.qp), ...op.get(P.chunks), ...op.set(L.c),
+    ...op.get(P.out),
+    ...op.get(L.end),
+    ...op.geU,
+    ...op.brIf(1),
+    ...v128Zero,
+    ...op.set(L.acc),
+    ...op.get(P.q),
+    ...op.set(L.qp),
+    ...op.get(P.chunks),
+    ...op.set(L.c),
     ...op.loop,
     ...steps.flatMap(step),
-    ...op.get(L.row), ...op.i32(chunkBytes), ...op.add, ...op.set(L.row),
-    ...op.get(L.qp), ...op.i32(chunkBytes), ...op.add, ...op.set(L.qp),
-    ...op.get(L.c), ...op.i32(1), ...op.sub, ...op.tee(L.c), ...op.brIf(0),
+    ...op.get(L.row),
+    ...op.i32(chunkBytes),
+    ...op.add,
+    ...op.set(L.row),
+    ...op.get(L.qp),
+    ...op.i32(chunkBytes),
+    ...op.add,
+    ...op.set(L.qp),
+    ...op.get(L.c),
+    ...op.i32(1),
+    ...op.sub,
+    ...op.tee(L.c),
+    ...op.brIf(0),
     ...op.end,
-    ...op.get(P.out), ...horizontal, ...op.f32Store,
-    ...op.get(P.out), ...op.i32(4), ...op.add, ...op.set(P.out),
+    ...op.get(P.out),
+    ...horizontal,
+    ...op.f32Store,
+    ...op.get(P.out),
+    ...op.i32(4),
+    ...op.add,
+    ...op.set(P.out),
     ...op.br(0),
-    ...op.end, ...op.end, ...op.end,
+    ...op.end,
+    ...op.end,
+    ...op.end,
   ];
   const body = [...locals, ...code];
   return [...leb(body.length), ...body];
@@ -120,11 +190,24 @@ function moduleBytes(): Uint8Array<ArrayBuffer> {
   const sigI8 = [0x60, ...vec([[I32], [I32], [I32], [I32], [I32], [I32]]), 0];
   const sigF32 = [0x60, ...vec([[I32], [I32], [I32], [I32], [I32]]), 0];
   return new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    0x01,
+    0x00,
+    0x00,
+    0x00,
     ...section(1, vec([sigI8, sigF32])),
     ...section(2, vec([[...name('env'), ...name('mem'), 0x02, 0x00, ...leb(1)]])),
     ...section(3, vec([[0], [1]])),
-    ...section(7, vec([[...name('scanI8'), 0x00, 0], [...name('scanF32'), 0x00, 1]])),
+    ...section(
+      7,
+      vec([
+        [...name('scanI8'), 0x00, 0],
+        [...name('scanF32'), 0x00, 1],
+      ]),
+    ),
     ...section(10, vec([scanBody('i8'), scanBody('f32')])),
   ]);
 }

@@ -41,7 +41,13 @@ export class CameraPipeline {
     if (analysis.objects && models.objects) {
       this.objects = new ObjectAnalysis(
         // Street cameras read plates on vehicle tracks; checkpoints search their ROI on every frame.
-        { cameraId: camera.id, roi: analysis.roi, motionGate: analysis.motionGate, scoreThreshold: config.vision.objectScore, plates: analysis.plates && camera.kind === 'street' },
+        {
+          cameraId: camera.id,
+          roi: analysis.roi,
+          motionGate: analysis.motionGate,
+          scoreThreshold: config.vision.objectScore,
+          plates: analysis.plates && camera.kind === 'street',
+        },
         analysis.faces && facePath ? this.watchPersons(models.objects) : models.objects,
         models.plates,
         { sighting: (s) => this.sendSighting(s), plate: (r, f) => this.sendPlate(r, f) },
@@ -55,7 +61,10 @@ export class CameraPipeline {
     const { analysis } = this.camera;
     const roiPlates = analysis.plates && this.models.plates && (this.camera.kind === 'checkpoint' || !this.objects);
     if (roiPlates) {
-      const readings = await (this.models.plates as PlateReader).read(frame, { roi: analysis.roi, maxSide: this.config.plates.detectMaxSide });
+      const readings = await (this.models.plates as PlateReader).read(frame, {
+        roi: analysis.roi,
+        maxSide: this.config.plates.detectMaxSide,
+      });
       for (const r of readings) await this.sendPlate(r, frame);
     }
     this.persons = null;
@@ -88,7 +97,15 @@ export class CameraPipeline {
 
   private async sendPlate(r: PlateReading, frame: Frame): Promise<void> {
     if (r.confidence < this.config.plates.minConfidence) return;
-    const result = this.fuser.observe({ text: r.text, confidence: r.confidence, format: r.format, box: r.box, crop: r.crop, capturedAt: frame.capturedAt, chars: r.chars });
+    const result = this.fuser.observe({
+      text: r.text,
+      confidence: r.confidence,
+      format: r.format,
+      box: r.box,
+      crop: r.crop,
+      capturedAt: frame.capturedAt,
+      chars: r.chars,
+    });
     if (!result) return;
     const { pass, update } = result;
     await this.queues.add('plate-reads', {
@@ -109,16 +126,20 @@ export class CameraPipeline {
   }
 
   private async sendSighting(s: Sighting & { plate: string | null }): Promise<void> {
-    await this.queues.add('sightings', {
-      id: s.trackId,
-      cameraId: s.cameraId,
-      label: s.label,
-      firstSeen: Math.round(s.firstSeen),
-      lastSeen: Math.round(s.lastSeen),
-      box: s.box,
-      score: Math.min(1, Math.max(0, s.score)),
-      plate: s.plate,
-      cropJpeg: s.bestCrop ? (await encodeJpeg(s.bestCrop)).toString('base64') : undefined,
-    }, { jobId: `sighting_${s.trackId}` });
+    await this.queues.add(
+      'sightings',
+      {
+        id: s.trackId,
+        cameraId: s.cameraId,
+        label: s.label,
+        firstSeen: Math.round(s.firstSeen),
+        lastSeen: Math.round(s.lastSeen),
+        box: s.box,
+        score: Math.min(1, Math.max(0, s.score)),
+        plate: s.plate,
+        cropJpeg: s.bestCrop ? (await encodeJpeg(s.bestCrop)).toString('base64') : undefined,
+      },
+      { jobId: `sighting_${s.trackId}` },
+    );
   }
 }

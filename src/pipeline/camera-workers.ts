@@ -87,12 +87,18 @@ export class CameraWorkers {
 
   private plateModel(): Promise<PlateReader> {
     const { threads, formats } = this.config.plates;
-    return (this.plates ??= retryable(createPlateReader({ threads, formats: [...CHINESE_FORMATS, ...compileFormats(formats)] }), () => (this.plates = null)));
+    return (this.plates ??= retryable(
+      createPlateReader({ threads, formats: [...CHINESE_FORMATS, ...compileFormats(formats)] }),
+      () => (this.plates = null),
+    ));
   }
 
   private objectModel(): Promise<ObjectDetector> {
     const { objectModel, threads } = this.config.vision;
-    return (this.objects ??= retryable(createObjectDetector({ model: objectModel, threads }), () => (this.objects = null)));
+    return (this.objects ??= retryable(
+      createObjectDetector({ model: objectModel, threads }),
+      () => (this.objects = null),
+    ));
   }
 
   private faceModels(load: () => Promise<FaceWatchDeps>): Promise<FaceWatchDeps> {
@@ -105,11 +111,21 @@ export class CameraWorkers {
     const ticket = ++this.tickets;
     this.wanted.set(camera.id, ticket);
     const { analysis } = camera;
-    const models = { plates: analysis.plates ? await this.plateModel() : null, objects: analysis.objects ? await this.objectModel() : null };
+    const models = {
+      plates: analysis.plates ? await this.plateModel() : null,
+      objects: analysis.objects ? await this.objectModel() : null,
+    };
     const facePath = analysis.faces && this.deps.loadFacePath ? await this.faceModels(this.deps.loadFacePath) : null;
     // Stopped (lease lost, handed back) while the models loaded: do not start it after all.
     if (this.wanted.get(camera.id) !== ticket) return;
-    const pipeline = new CameraPipeline(camera, this.config, models, this.deps.queues, facePath, this.deps.health?.hook(camera) ?? null);
+    const pipeline = new CameraPipeline(
+      camera,
+      this.config,
+      models,
+      this.deps.queues,
+      facePath,
+      this.deps.health?.hook(camera) ?? null,
+    );
     this.running.set(camera.id, { camera, source: this.startSource(camera, pipeline), pipeline });
   }
 
@@ -135,7 +151,11 @@ export class CameraWorkers {
 
   /** Cameras running here without picture (for the rebalancer: moved before healthy ones). */
   unwell(): Set<string> {
-    return new Set(this.statuses().filter((s) => s.state === 'offline').map((s) => s.cameraId));
+    return new Set(
+      this.statuses()
+        .filter((s) => s.state === 'offline')
+        .map((s) => s.cameraId),
+    );
   }
 
   cameraIds(): string[] {
@@ -152,7 +172,8 @@ export class CameraWorkers {
       fps: analysis.fps,
       width: analysis.width,
       height: analysis.height,
-      onFrame: (frame) => pipeline.onFrame(frame).catch((err: Error) => log.error(`${id}: analysis failed: ${err.message}`)),
+      onFrame: (frame) =>
+        pipeline.onFrame(frame).catch((err: Error) => log.error(`${id}: analysis failed: ${err.message}`)),
     });
     source.on('status', (s: CameraStatus) => {
       log.info(`${id}: ${s.state}${s.lastError ? ` (${s.lastError})` : ''}`);
@@ -169,7 +190,8 @@ export class CameraWorkers {
   private async report(s: CameraStatus, changed: boolean): Promise<void> {
     try {
       await this.deps.cameraStatus.put(s);
-      if (changed) await this.deps.bus.publish({ type: 'camera-status', cameraId: s.cameraId, at: Date.now(), data: { ...s } });
+      if (changed)
+        await this.deps.bus.publish({ type: 'camera-status', cameraId: s.cameraId, at: Date.now(), data: { ...s } });
     } catch (err) {
       this.deps.log.warn(`${s.cameraId}: cannot store status: ${(err as Error).message}`);
     }

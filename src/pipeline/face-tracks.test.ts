@@ -15,7 +15,12 @@ const unit = (...v: number[]) => {
   const n = Math.hypot(...v);
   return Float32Array.from([...v.map((x) => x / n), ...new Array(128 - v.length).fill(0)]);
 };
-const face = (x: number, quality: number, embedding = unit(1, 0)): FaceObservation => ({ box: [x, 100, x + 60, 160], quality, embedding, crop });
+const face = (x: number, quality: number, embedding = unit(1, 0)): FaceObservation => ({
+  box: [x, 100, x + 60, 160],
+  quality,
+  embedding,
+  crop,
+});
 
 describe('FaceTracks', () => {
   it('decides once after minFrames usable frames, then only on a clearly better frame', () => {
@@ -44,13 +49,21 @@ describe('FaceTracks', () => {
     tracks.observe([face(100, 0.6), face(400, 0.7)], 0);
     expect(tracks.size).toBe(2);
     const ended = tracks.expire(2500);
-    expect(ended.map((d) => [d.box[0], d.final, d.frames]).sort()).toEqual([[100, true, 1], [400, true, 1]]);
+    expect(ended.map((d) => [d.box[0], d.final, d.frames]).sort()).toEqual([
+      [100, true, 1],
+      [400, true, 1],
+    ]);
     expect(tracks.size).toBe(0);
   });
 
   it('wants embeddings only for undecided tracks and for frames that could upgrade a decision', () => {
     const tracks = new FaceTracks({ ...opts, minFrames: 1 });
-    expect(tracks.wants([{ box: face(100, 0.5).box, quality: 0.5 }, { box: face(400, 0.1).box, quality: 0.1 }])).toEqual([true, false]);
+    expect(
+      tracks.wants([
+        { box: face(100, 0.5).box, quality: 0.5 },
+        { box: face(400, 0.1).box, quality: 0.1 },
+      ]),
+    ).toEqual([true, false]);
     tracks.observe([face(100, 0.5)], 0);
     expect(tracks.wants([{ box: face(101, 0.55).box, quality: 0.55 }])).toEqual([false]);
     expect(tracks.wants([{ box: face(101, 0.7).box, quality: 0.7 }])).toEqual([true]);
@@ -95,8 +108,24 @@ describe('FaceTracks', () => {
 });
 
 describe('camera face path', () => {
-  const frame = (seq: number): Frame => ({ data: Buffer.alloc(640 * 480 * 3, 90), width: 640, height: 480, cameraId: 'c1', seq, capturedAt: 1_000_000 + seq * 200 });
-  const chip = (box: Box): ChipFace => ({ box, score: 0.9, landmarks: [], quality: 0.7, embedding: unit(1, 0), width: box[2] - box[0], sharpness: 100, chip: crop });
+  const frame = (seq: number): Frame => ({
+    data: Buffer.alloc(640 * 480 * 3, 90),
+    width: 640,
+    height: 480,
+    cameraId: 'c1',
+    seq,
+    capturedAt: 1_000_000 + seq * 200,
+  });
+  const chip = (box: Box): ChipFace => ({
+    box,
+    score: 0.9,
+    landmarks: [],
+    quality: 0.7,
+    embedding: unit(1, 0),
+    width: box[2] - box[0],
+    sharpness: 100,
+    chip: crop,
+  });
 
   function fakes(authorised: boolean) {
     const calls: { regions?: Box[]; tile?: boolean }[] = [];
@@ -114,14 +143,24 @@ describe('camera face path', () => {
         return chip(f.box);
       },
     };
-    const queues = { add: async (name: string, payload: Record<string, unknown>, o: Record<string, unknown>) => void sent.push({ name, payload, opts: o }) } as unknown as QueueSet;
-    return { calls, embedded, sent, queues, deps: { analyzer, gate: { covers: () => authorised }, track: { ...opts, minFrames: 2 } } };
+    const queues = {
+      add: async (name: string, payload: Record<string, unknown>, o: Record<string, unknown>) =>
+        void sent.push({ name, payload, opts: o }),
+    } as unknown as QueueSet;
+    return {
+      calls,
+      embedded,
+      sent,
+      queues,
+      deps: { analyzer, gate: { covers: () => authorised }, track: { ...opts, minFrames: 2 } },
+    };
   }
 
   it('detects no face and sends nothing without an authorisation', async () => {
     const f = fakes(false);
     const watch = new FaceWatch('c1', undefined, f.deps, f.queues);
-    for (let i = 0; i < 4; i++) expect(await watch.onFrame(frame(i), null)).toEqual({ authorised: false, faces: 0, embedded: 0, sent: 0 });
+    for (let i = 0; i < 4; i++)
+      expect(await watch.onFrame(frame(i), null)).toEqual({ authorised: false, faces: 0, embedded: 0, sent: 0 });
     await watch.flush();
     expect(f.calls).toHaveLength(0);
     expect(f.sent).toHaveLength(0);
@@ -130,9 +169,35 @@ describe('camera face path', () => {
   it('searches the head regions of the detected people, untiled, and sends one event that Redis drops when done', async () => {
     const f = fakes(true);
     const person: Box = [280, 80, 380, 400];
-    const detector: ObjectDetector = { model: 'fake', labels: ['person', 'car'], detect: async () => [{ label: 'person', score: 0.8, box: person }, { label: 'car', score: 0.9, box: [0, 300, 200, 470] }] };
-    const config = configSchema.parse({ cameras: [{ id: 'c1', name: 'C1', source: 'rtsp://x/y', kind: 'street', lat: 0, lon: 0, district: 'd', analysis: { objects: true, faces: true, plates: false, motionGate: false } }] });
-    const pipeline = new CameraPipeline(config.cameras[0], config, { plates: null, objects: detector }, f.queues, f.deps);
+    const detector: ObjectDetector = {
+      model: 'fake',
+      labels: ['person', 'car'],
+      detect: async () => [
+        { label: 'person', score: 0.8, box: person },
+        { label: 'car', score: 0.9, box: [0, 300, 200, 470] },
+      ],
+    };
+    const config = configSchema.parse({
+      cameras: [
+        {
+          id: 'c1',
+          name: 'C1',
+          source: 'rtsp://x/y',
+          kind: 'street',
+          lat: 0,
+          lon: 0,
+          district: 'd',
+          analysis: { objects: true, faces: true, plates: false, motionGate: false },
+        },
+      ],
+    });
+    const pipeline = new CameraPipeline(
+      config.cameras[0],
+      config,
+      { plates: null, objects: detector },
+      f.queues,
+      f.deps,
+    );
     for (let i = 0; i < 4; i++) await pipeline.onFrame(frame(i));
     // Embedded until the track's decision (2 frames); later frames of the same quality skip the net.
     expect(f.calls).toHaveLength(4);

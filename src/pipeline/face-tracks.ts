@@ -98,7 +98,9 @@ export class FaceTracks {
       const t = tracks[i];
       if (f.quality < this.opts.minQuality) return false;
       // A decided track is still checked now and then: the face in its place may be someone else's.
-      return !t || t.version === 0 || f.quality > t.sentQuality * (1 + this.opts.upgradeGain) || at - t.embeddedAt >= recheck;
+      return (
+        !t || t.version === 0 || f.quality > t.sentQuality * (1 + this.opts.upgradeGain) || at - t.embeddedAt >= recheck
+      );
     });
   }
 
@@ -113,7 +115,18 @@ export class FaceTracks {
         track = undefined;
       }
       if (!track) {
-        track = { id: randomUUID(), firstSeen: at, lastSeen: at, lastBox: face.box, vectors: [], weights: [], best: null, version: 0, sentQuality: 0, embeddedAt: -Infinity };
+        track = {
+          id: randomUUID(),
+          firstSeen: at,
+          lastSeen: at,
+          lastBox: face.box,
+          vectors: [],
+          weights: [],
+          best: null,
+          version: 0,
+          sentQuality: 0,
+          embeddedAt: -Infinity,
+        };
         this.tracks.push(track);
       }
       track.lastSeen = at;
@@ -122,7 +135,8 @@ export class FaceTracks {
       if (face.embedding && face.quality >= this.opts.minQuality) {
         track.vectors.push(face.embedding);
         track.weights.push(weightOf(face.quality));
-        if (!track.best || face.quality > track.best.quality) track.best = { quality: face.quality, box: face.box, crop: face.crop, at };
+        if (!track.best || face.quality > track.best.quality)
+          track.best = { quality: face.quality, box: face.box, crop: face.crop, at };
       }
       if (this.due(track)) out.push(this.decide(track, false));
     });
@@ -207,4 +221,3 @@ export class FaceTracks {
     };
   }
 }
-

@@ -25,7 +25,9 @@ beforeAll(async () => {
 
 /** A grey 640x480 frame with one head pasted at the same spot, as a fixed camera sees a doorway. */
 async function frameWith(head: RgbImage, seq: number): Promise<Frame> {
-  const png = await sharp(head.data, { raw: { width: head.width, height: head.height, channels: 3 } }).png().toBuffer();
+  const png = await sharp(head.data, { raw: { width: head.width, height: head.height, channels: 3 } })
+    .png()
+    .toBuffer();
   const { data } = await sharp({ create: { width: 640, height: 480, channels: 3, background: '#5a5a5a' } })
     .composite([{ input: png, ...SPOT }])
     .removeAlpha()
@@ -39,7 +41,10 @@ const cosine = (a: Float32Array, b: number[]) => a.reduce((s, v, i) => s + v * b
 describe('FaceWatch with the real analyzer', () => {
   it('sends a decision for each of two people shown one after the other in the same place', async () => {
     const sent: { trackId: string; embedding: number[]; final: boolean }[] = [];
-    const queues = { add: async (_name: string, payload: { trackId: string; embedding: number[]; final: boolean }) => void sent.push(payload) } as unknown as QueueSet;
+    const queues = {
+      add: async (_name: string, payload: { trackId: string; embedding: number[]; final: boolean }) =>
+        void sent.push(payload),
+    } as unknown as QueueSet;
     const track = { minFrames: 2, upgradeGain: 0.15, minQuality: 0.25, endAfterMs: 2000 };
     const watch = new FaceWatch('door', undefined, { analyzer, gate: { covers: () => true }, track }, queues);
     // 3 s of each person at 5 fps, no gap between them.
@@ -48,7 +53,9 @@ describe('FaceWatch with the real analyzer', () => {
     const tracks = [...new Set(sent.map((s) => s.trackId))];
     expect(tracks).toHaveLength(2);
     // Each track's decision is its own person's face, not a blend of both.
-    const direct = await Promise.all(heads.map(async (h, i) => (await analyzer.faces(await frameWith(h, 100 + i)))[0].embedding));
+    const direct = await Promise.all(
+      heads.map(async (h, i) => (await analyzer.faces(await frameWith(h, 100 + i)))[0].embedding),
+    );
     const first = sent.find((s) => s.trackId === tracks[0])!;
     const second = sent.find((s) => s.trackId === tracks[1])!;
     expect(cosine(direct[0], first.embedding)).toBeGreaterThan(0.98);

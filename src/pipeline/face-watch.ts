@@ -29,7 +29,12 @@ export function headRegion(person: Box, frame: { width: number; height: number }
   const [x1, y1, x2, y2] = person;
   const [w, h] = [x2 - x1, y2 - y1];
   const pad = 0.1 * w;
-  return [Math.max(0, x1 - pad), Math.max(0, y1 - 0.05 * h), Math.min(frame.width, x2 + pad), Math.min(frame.height, y1 + 0.4 * h)];
+  return [
+    Math.max(0, x1 - pad),
+    Math.max(0, y1 - 0.05 * h),
+    Math.min(frame.width, x2 + pad),
+    Math.min(frame.height, y1 + 0.4 * h),
+  ];
 }
 
 /** Share of the face box added on each side of the evidence crop. */
@@ -110,5 +115,10 @@ export class FaceWatch {
 
 function marginBox(b: Box, frame: { width: number; height: number }): Box {
   const [mx, my] = [(b[2] - b[0]) * CROP_MARGIN, (b[3] - b[1]) * CROP_MARGIN];
-  return [Math.max(0, b[0] - mx), Math.max(0, b[1] - my), Math.min(frame.width, b[2] + mx), Math.min(frame.height, b[3] + my)];
+  return [
+    Math.max(0, b[0] - mx),
+    Math.max(0, b[1] - my),
+    Math.min(frame.width, b[2] + mx),
+    Math.min(frame.height, b[3] + my),
+  ];
 }

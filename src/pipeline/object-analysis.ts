@@ -99,9 +99,19 @@ export class ObjectAnalysis {
     const size = { width: frame.width, height: frame.height };
     for (const req of this.plates.due(this.tracker.active(), size)) {
       const [x1, y1, x2, y2] = req.cropBox;
-      const roi = { x: x1 / size.width, y: y1 / size.height, width: (x2 - x1) / size.width, height: (y2 - y1) / size.height };
-      const [best] = (await (this.reader as PlateReader).read(frame, { roi })).sort((a, b) => b.confidence - a.confidence);
-      this.plates.record(req.trackId, best ? { text: best.text, confidence: best.confidence, format: best.format } : null);
+      const roi = {
+        x: x1 / size.width,
+        y: y1 / size.height,
+        width: (x2 - x1) / size.width,
+        height: (y2 - y1) / size.height,
+      };
+      const [best] = (await (this.reader as PlateReader).read(frame, { roi })).sort(
+        (a, b) => b.confidence - a.confidence,
+      );
+      this.plates.record(
+        req.trackId,
+        best ? { text: best.text, confidence: best.confidence, format: best.format } : null,
+      );
       if (best) await this.sinks.plate(best, frame);
     }
   }

@@ -11,7 +11,9 @@ import { PreparedPlan } from './prepared-plan.js';
 import { simulateDay } from './simulate.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const geojson = JSON.parse(readFileSync(path.join(root, 'fixtures/roads/futian-sample.geojson'), 'utf8')) as Parameters<typeof simulateDay>[0];
+const geojson = JSON.parse(readFileSync(path.join(root, 'fixtures/roads/futian-sample.geojson'), 'utf8')) as Parameters<
+  typeof simulateDay
+>[0];
 const DAY = Date.parse('2026-12-01T16:00:00Z');
 const SEG_M = 25;
 const GAP_S = 120;
@@ -20,7 +22,11 @@ const GAP_S = 120;
 function bruteDistance(p: LatLon, a: LatLon, b: LatLon): number {
   const n = Math.max(1, Math.ceil(haversineMetres(a, b) / 0.2));
   let best = Infinity;
-  for (let i = 0; i <= n; i++) best = Math.min(best, haversineMetres(p, { lat: a.lat + ((b.lat - a.lat) * i) / n, lon: a.lon + ((b.lon - a.lon) * i) / n }));
+  for (let i = 0; i <= n; i++)
+    best = Math.min(
+      best,
+      haversineMetres(p, { lat: a.lat + ((b.lat - a.lat) * i) / n, lon: a.lon + ((b.lon - a.lon) * i) / n }),
+    );
   return best;
 }
 
@@ -38,8 +44,20 @@ function bruteLineShares(plan: PatrolPlan, fixes: Fix[]): number[] {
         const len = haversineMetres(s, e);
         total += len;
         const pad = 0.001; // ~100 m in degrees: only fixes inside the box are measured
-        const [la0, la1, lo0, lo1] = [Math.min(s.lat, e.lat) - pad, Math.max(s.lat, e.lat) + pad, Math.min(s.lon, e.lon) - pad, Math.max(s.lon, e.lon) + pad];
-        const hit = fixes.some((f) => f.lat >= la0 && f.lat <= la1 && f.lon >= lo0 && f.lon <= lo1 && bruteDistance(f, s, e) <= line.corridorM / 2);
+        const [la0, la1, lo0, lo1] = [
+          Math.min(s.lat, e.lat) - pad,
+          Math.max(s.lat, e.lat) + pad,
+          Math.min(s.lon, e.lon) - pad,
+          Math.max(s.lon, e.lon) + pad,
+        ];
+        const hit = fixes.some(
+          (f) =>
+            f.lat >= la0 &&
+            f.lat <= la1 &&
+            f.lon >= lo0 &&
+            f.lon <= lo1 &&
+            bruteDistance(f, s, e) <= line.corridorM / 2,
+        );
         if (hit) covered += len;
       }
     }
@@ -63,7 +81,8 @@ function bruteReached(plan: PatrolPlan, tracks: UnitTrack[], from: number, to: n
           runStart = f.at;
           last = f.at;
         } else runStart = null;
-        if (runStart !== null && (last - runStart) / 1000 >= p.minDwellS && (first === null || runStart < first)) first = runStart;
+        if (runStart !== null && (last - runStart) / 1000 >= p.minDwellS && (first === null || runStart < first))
+          first = runStart;
       }
     }
     out.set(p.id, first);
@@ -111,20 +130,55 @@ describe('coverage, hand-made', () => {
   const mLat = 1 / 111_195.08;
   const lon0 = 114.05;
   const east = (m: number, n = 0): LatLon => ({ lat: lat + n * mLat, lon: lon0 + m * mLon });
-  const plan = parsePlan('d', {
-    type: 'FeatureCollection',
-    features: [
-      { type: 'Feature', properties: { id: 'L1', grid: 'g1', corridorM: 20 }, geometry: { type: 'LineString', coordinates: [[east(0).lon, lat], [east(174).lon, lat]] } },
-      { type: 'Feature', properties: { id: 'P1', grid: 'g1', radiusM: 15, minDwellS: 60 }, geometry: { type: 'Point', coordinates: [east(100).lon, lat] } },
-      { type: 'Feature', properties: { id: 'A1', grid: 'g1', level: 'core' }, geometry: { type: 'Polygon', coordinates: [[[east(50, -50).lon, east(50, -50).lat], [east(150, -50).lon, east(150, -50).lat], [east(150, 50).lon, east(150, 50).lat], [east(50, 50).lon, east(50, 50).lat]]] } },
-    ],
-  }, { defaultRadiusM: 50, defaultMinDwellS: 60, defaultCorridorM: 40 });
+  const plan = parsePlan(
+    'd',
+    {
+      type: 'FeatureCollection',
+      features: [
+        {
+          type: 'Feature',
+          properties: { id: 'L1', grid: 'g1', corridorM: 20 },
+          geometry: {
+            type: 'LineString',
+            coordinates: [
+              [east(0).lon, lat],
+              [east(174).lon, lat],
+            ],
+          },
+        },
+        {
+          type: 'Feature',
+          properties: { id: 'P1', grid: 'g1', radiusM: 15, minDwellS: 60 },
+          geometry: { type: 'Point', coordinates: [east(100).lon, lat] },
+        },
+        {
+          type: 'Feature',
+          properties: { id: 'A1', grid: 'g1', level: 'core' },
+          geometry: {
+            type: 'Polygon',
+            coordinates: [
+              [
+                [east(50, -50).lon, east(50, -50).lat],
+                [east(150, -50).lon, east(150, -50).lat],
+                [east(150, 50).lon, east(150, 50).lat],
+                [east(50, 50).lon, east(50, 50).lat],
+              ],
+            ],
+          },
+        },
+      ],
+    },
+    { defaultRadiusM: 50, defaultMinDwellS: 60, defaultCorridorM: 40 },
+  );
   const pp = new PreparedPlan(plan, 25);
   const t0 = Date.parse('2026-12-02T00:00:00Z');
 
   it('covers the segments a unit drives within the corridor, and not those it passes 15 m off', () => {
     // Drives 0-85 m on the line (a fix every 5 m: segments 1-4 of 7), then on 15 m north (outside the 10 m half-width).
-    const fixes: Fix[] = Array.from({ length: 35 }, (_, i) => ({ at: t0 + i * 1000, ...east(i * 5, i * 5 < 87 ? 3 : 15) }));
+    const fixes: Fix[] = Array.from({ length: 35 }, (_, i) => ({
+      at: t0 + i * 1000,
+      ...east(i * 5, i * 5 < 87 ? 3 : 15),
+    }));
     const r = scoreCoverage(pp, [{ unitId: 'u1', grid: 'g1', fixes }], { from: t0, to: t0 + 60_000 }, { maxGapS: 120 });
     expect(r.lines[0].share).toBeCloseTo(4 / 7, 3);
     expect(r.lines[0].byUnit).toEqual({ u1: 0.571 });
@@ -133,27 +187,76 @@ describe('coverage, hand-made', () => {
 
   it('reaches a point only after the minimum dwell, and a gap ends the visit', () => {
     const at = (s: number) => t0 + s * 1000;
-    const still = (fromS: number, toS: number) => Array.from({ length: (toS - fromS) / 10 + 1 }, (_, i) => ({ at: at(fromS + i * 10), ...east(100, 2) }));
+    const still = (fromS: number, toS: number) =>
+      Array.from({ length: (toS - fromS) / 10 + 1 }, (_, i) => ({ at: at(fromS + i * 10), ...east(100, 2) }));
     // 50 s inside, out, then 40 s + a 200 s silence + 40 s (a gap: two short visits), then 70 s: reached at 600 s.
-    const fixes = [...still(0, 50), { at: at(60), ...east(0) }, ...still(100, 140), ...still(340, 380), { at: at(390), ...east(0) }, ...still(600, 670)];
+    const fixes = [
+      ...still(0, 50),
+      { at: at(60), ...east(0) },
+      ...still(100, 140),
+      ...still(340, 380),
+      { at: at(390), ...east(0) },
+      ...still(600, 670),
+    ];
     const r = scoreCoverage(pp, [{ unitId: 'u1', grid: 'g1', fixes }], { from: t0, to: at(700) }, { maxGapS: 120 });
     const p = r.points[0];
     expect(p.visits.map((v) => v.dwellS)).toEqual([50, 40, 40, 70]);
     expect(p).toMatchObject({ reached: true, reachedAt: at(600), reachedBy: 'u1', dwellS: 200 });
-    expect(r.units[0].gaps).toEqual([{ from: at(140), to: at(340), seconds: 200 }, { from: at(390), to: at(600), seconds: 210 }]);
+    expect(r.units[0].gaps).toEqual([
+      { from: at(140), to: at(340), seconds: 200 },
+      { from: at(390), to: at(600), seconds: 210 },
+    ]);
   });
 
   it('counts time inside an area from each fix to the next, leaving gaps out', () => {
     // Inside at 0..300 s every 30 s, then a fix outside at 330 s; then inside again after a 10 min silence.
-    const fixes = [...Array.from({ length: 11 }, (_, i) => ({ at: t0 + i * 30_000, ...east(100, 10) })), { at: t0 + 330_000, ...east(300, 200) }, { at: t0 + 930_000, ...east(100, 0) }];
-    const r = scoreCoverage(pp, [{ unitId: 'u1', grid: 'g1', fixes }], { from: t0, to: t0 + 960_000 }, { maxGapS: 120 });
+    const fixes = [
+      ...Array.from({ length: 11 }, (_, i) => ({ at: t0 + i * 30_000, ...east(100, 10) })),
+      { at: t0 + 330_000, ...east(300, 200) },
+      { at: t0 + 930_000, ...east(100, 0) },
+    ];
+    const r = scoreCoverage(
+      pp,
+      [{ unitId: 'u1', grid: 'g1', fixes }],
+      { from: t0, to: t0 + 960_000 },
+      { maxGapS: 120 },
+    );
     expect(r.areas[0]).toMatchObject({ id: 'A1', level: 'core', seconds: 330 + 30, byUnit: { u1: 360 } });
     expect(r.grids[0]).toMatchObject({ grid: 'g1', coreSeconds: 360, keySeconds: 0 });
   });
 
   it('refuses a plan feature without what it needs, naming it', () => {
-    const bad = { type: 'FeatureCollection', features: [{ type: 'Feature', properties: { id: 'A', grid: 'g1' }, geometry: { type: 'Polygon', coordinates: [[[0, 0], [1, 0], [1, 1]]] } }] };
-    expect(() => parsePlan('d', bad, { defaultRadiusM: 1, defaultMinDwellS: 1, defaultCorridorM: 1 })).toThrow(/plan\.features\.0\.properties\.level/);
-    expect(() => parsePlan('d', { type: 'FeatureCollection', features: [{ type: 'Feature', properties: { grid: 'g' }, geometry: { type: 'Point', coordinates: [0, 0] } }] }, { defaultRadiusM: 1, defaultMinDwellS: 1, defaultCorridorM: 1 })).toThrow(/features\.0\.properties\.id/);
+    const bad = {
+      type: 'FeatureCollection',
+      features: [
+        {
+          type: 'Feature',
+          properties: { id: 'A', grid: 'g1' },
+          geometry: {
+            type: 'Polygon',
+            coordinates: [
+              [
+                [0, 0],
+                [1, 0],
+                [1, 1],
+              ],
+            ],
+          },
+        },
+      ],
+    };
+    expect(() => parsePlan('d', bad, { defaultRadiusM: 1, defaultMinDwellS: 1, defaultCorridorM: 1 })).toThrow(
+      /plan\.features\.0\.properties\.level/,
+    );
+    expect(() =>
+      parsePlan(
+        'd',
+        {
+          type: 'FeatureCollection',
+          features: [{ type: 'Feature', properties: { grid: 'g' }, geometry: { type: 'Point', coordinates: [0, 0] } }],
+        },
+        { defaultRadiusM: 1, defaultMinDwellS: 1, defaultCorridorM: 1 },
+      ),
+    ).toThrow(/features\.0\.properties\.id/);
   });
 });

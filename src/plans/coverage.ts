@@ -181,7 +181,12 @@ function scoreUnit(pp: PreparedPlan, fixes: Fix[], from: number, to: number, max
   return { covered, visits, areaMs, gaps, fixes: end - start };
 }
 
-export function scoreCoverage(pp: PreparedPlan, tracks: readonly UnitTrack[], window: { from: number; to: number }, opts: CoverageOptions): CoverageResult {
+export function scoreCoverage(
+  pp: PreparedPlan,
+  tracks: readonly UnitTrack[],
+  window: { from: number; to: number },
+  opts: CoverageOptions,
+): CoverageResult {
   const { plan } = pp;
   const maxGapMs = opts.maxGapS * 1000;
   const passes = tracks.map((t) => ({ track: t, pass: scoreUnit(pp, t.fixes, window.from, window.to, maxGapMs) }));
@@ -196,29 +201,62 @@ export function scoreCoverage(pp: PreparedPlan, tracks: readonly UnitTrack[], wi
   const anyM = coveredByLine(any);
   const unitM = passes.map(({ pass }) => coveredByLine(pass.covered));
   const lines: LineCoverage[] = plan.lines.map((l, i) => ({
-    id: l.id, name: l.name, grid: l.grid, lengthM: Math.round(pp.lineLengthM[i]),
+    id: l.id,
+    name: l.name,
+    grid: l.grid,
+    lengthM: Math.round(pp.lineLengthM[i]),
     share: pp.lineLengthM[i] ? round3(anyM[i] / pp.lineLengthM[i]) : 0,
-    byUnit: Object.fromEntries(passes.flatMap(({ track }, u) => (unitM[u][i] > 0 ? [[track.unitId, round3(unitM[u][i] / pp.lineLengthM[i])]] : []))),
+    byUnit: Object.fromEntries(
+      passes.flatMap(({ track }, u) =>
+        unitM[u][i] > 0 ? [[track.unitId, round3(unitM[u][i] / pp.lineLengthM[i])]] : [],
+      ),
+    ),
   }));
 
   const points: PointCoverage[] = plan.points.map((p, i) => {
-    const visits = passes.flatMap(({ track, pass }) => pass.visits.filter((v) => v.point === i).map((v) => ({ unitId: track.unitId, from: v.from, to: v.to, dwellS: (v.to - v.from) / 1000 }))).sort((a, b) => a.from - b.from);
+    const visits = passes
+      .flatMap(({ track, pass }) =>
+        pass.visits
+          .filter((v) => v.point === i)
+          .map((v) => ({ unitId: track.unitId, from: v.from, to: v.to, dwellS: (v.to - v.from) / 1000 })),
+      )
+      .sort((a, b) => a.from - b.from);
     const first = visits.find((v) => v.dwellS >= p.minDwellS);
-    return { id: p.id, name: p.name, grid: p.grid, minDwellS: p.minDwellS, reached: !!first, reachedAt: first?.from ?? null, reachedBy: first?.unitId ?? null, dwellS: visits.reduce((s, v) => s + v.dwellS, 0), visits };
+    return {
+      id: p.id,
+      name: p.name,
+      grid: p.grid,
+      minDwellS: p.minDwellS,
+      reached: !!first,
+      reachedAt: first?.from ?? null,
+      reachedBy: first?.unitId ?? null,
+      dwellS: visits.reduce((s, v) => s + v.dwellS, 0),
+      visits,
+    };
   });
 
   const areas: AreaCoverage[] = pp.areas.map(({ area }, a) => ({
-    id: area.id, name: area.name, grid: area.grid, level: area.level,
+    id: area.id,
+    name: area.name,
+    grid: area.grid,
+    level: area.level,
     seconds: Math.round(passes.reduce((s, { pass }) => s + pass.areaMs[a], 0) / 1000),
-    byUnit: Object.fromEntries(passes.flatMap(({ track, pass }) => (pass.areaMs[a] > 0 ? [[track.unitId, Math.round(pass.areaMs[a] / 1000)]] : []))),
+    byUnit: Object.fromEntries(
+      passes.flatMap(({ track, pass }) =>
+        pass.areaMs[a] > 0 ? [[track.unitId, Math.round(pass.areaMs[a] / 1000)]] : [],
+      ),
+    ),
   }));
 
   const units: UnitCoverage[] = passes.map(({ track, pass }, u) => {
     const home = plan.lines.map((l, i) => ({ l, i })).filter(({ l }) => l.grid === track.grid);
     const homeLen = home.reduce((s, { i }) => s + pp.lineLengthM[i], 0);
     return {
-      unitId: track.unitId, grid: track.grid, fixes: pass.fixes,
-      pointsReached: points.filter((p) => p.visits.some((v) => v.unitId === track.unitId && v.dwellS >= p.minDwellS)).length,
+      unitId: track.unitId,
+      grid: track.grid,
+      fixes: pass.fixes,
+      pointsReached: points.filter((p) => p.visits.some((v) => v.unitId === track.unitId && v.dwellS >= p.minDwellS))
+        .length,
       homeLineShare: homeLen ? round3(home.reduce((s, { i }) => s + unitM[u][i], 0) / homeLen) : null,
       coveredM: Math.round(unitM[u].reduce((s, m) => s + m, 0)),
       gaps: pass.gaps,
@@ -227,8 +265,15 @@ export function scoreCoverage(pp: PreparedPlan, tracks: readonly UnitTrack[], wi
   return { from: window.from, to: window.to, points, lines, areas, units, grids: byGrid(points, lines, areas, anyM) };
 }
 
-function byGrid(points: PointCoverage[], lines: LineCoverage[], areas: AreaCoverage[], anyM: Float64Array): GridCoverage[] {
-  const grids = [...new Set([...points.map((p) => p.grid), ...lines.map((l) => l.grid), ...areas.map((a) => a.grid)])].sort();
+function byGrid(
+  points: PointCoverage[],
+  lines: LineCoverage[],
+  areas: AreaCoverage[],
+  anyM: Float64Array,
+): GridCoverage[] {
+  const grids = [
+    ...new Set([...points.map((p) => p.grid), ...lines.map((l) => l.grid), ...areas.map((a) => a.grid)]),
+  ].sort();
   return grids.map((grid) => {
     const ls = lines.map((l, i) => ({ l, m: anyM[i] })).filter(({ l }) => l.grid === grid);
     const lengthM = ls.reduce((s, { l }) => s + l.lengthM, 0);

@@ -32,7 +32,8 @@ export async function runPatrolJob(p: PatrolJob, d: PatrolJobDeps): Promise<void
     const made = await d.situation.scheduled(p.period, now);
     d.log.info(`situation reports (${p.period}): ${made.length} made`);
   } else if (p.job === 'plan-warnings') {
-    for (const w of await d.plans.checkWarnings(now)) d.log.info(`patrol plan ${w.district}: shift ${w.shift.name} ends with ${w.missing.length} points not reached`);
+    for (const w of await d.plans.checkWarnings(now))
+      d.log.info(`patrol plan ${w.district}: shift ${w.shift.name} ends with ${w.missing.length} points not reached`);
   } else {
     const n = await d.plans.positions.purgeBefore(now - d.config.positionRetentionDays * 86_400_000);
     if (n) d.log.info(`unit positions: ${n} fixes older than ${d.config.positionRetentionDays} days deleted`);
@@ -42,14 +43,33 @@ export async function runPatrolJob(p: PatrolJob, d: PatrolJobDeps): Promise<void
 const cron = (clock: string, dow = '*') => `${minutesOf(clock) % 60} ${Math.floor(minutesOf(clock) / 60)} * * ${dow}`;
 
 /** Schedules the repeatable jobs (upserted: every node may call it) and starts the worker; returns its stop. */
-export async function startPatrolJobs(connection: Redis, prefix: string, timezone: string, d: PatrolJobDeps): Promise<() => Promise<void>> {
-  const queue = new Queue(PATROL_QUEUE, { connection, prefix, defaultJobOptions: { attempts: 3, backoff: { type: 'exponential', delay: 5000 }, removeOnComplete: { count: 100 }, removeOnFail: { age: 7 * 86_400 } } });
+export async function startPatrolJobs(
+  connection: Redis,
+  prefix: string,
+  timezone: string,
+  d: PatrolJobDeps,
+): Promise<() => Promise<void>> {
+  const queue = new Queue(PATROL_QUEUE, {
+    connection,
+    prefix,
+    defaultJobOptions: {
+      attempts: 3,
+      backoff: { type: 'exponential', delay: 5000 },
+      removeOnComplete: { count: 100 },
+      removeOnFail: { age: 7 * 86_400 },
+    },
+  });
   queue.on('error', () => {});
   const s = d.config.situation;
-  const add = (id: string, repeat: { pattern: string; tz: string } | { every: number }, data: PatrolJob) => queue.upsertJobScheduler(id, repeat, { name: data.job, data });
+  const add = (id: string, repeat: { pattern: string; tz: string } | { every: number }, data: PatrolJob) =>
+    queue.upsertJobScheduler(id, repeat, { name: data.job, data });
   if (s.schedule) {
     await add('situation-daily', { pattern: cron(s.dailyAt), tz: timezone }, { job: 'situation', period: 'day' });
-    await add('situation-weekly', { pattern: cron(s.weeklyAt, '1'), tz: timezone }, { job: 'situation', period: 'week' });
+    await add(
+      'situation-weekly',
+      { pattern: cron(s.weeklyAt, '1'), tz: timezone },
+      { job: 'situation', period: 'week' },
+    );
   } else {
     await queue.removeJobScheduler('situation-daily');
     await queue.removeJobScheduler('situation-weekly');
@@ -57,11 +77,15 @@ export async function startPatrolJobs(connection: Redis, prefix: string, timezon
   await add('plan-warnings', { every: d.config.warnCheckEverySeconds * 1000 }, { job: 'plan-warnings' });
   await add('position-purge', { pattern: '17 3 * * *', tz: timezone }, { job: 'position-purge' });
   const own = connection.duplicate({ maxRetriesPerRequest: null });
-  const worker = new Worker(PATROL_QUEUE, async (job) => {
-    const parsed = patrolJobPayload.safeParse(job.data);
-    if (!parsed.success) throw new UnrecoverableError(`bad ${PATROL_QUEUE} payload: ${parsed.error.message}`);
-    await runPatrolJob(parsed.data, d);
-  }, { connection: own, prefix, concurrency: 1 });
+  const worker = new Worker(
+    PATROL_QUEUE,
+    async (job) => {
+      const parsed = patrolJobPayload.safeParse(job.data);
+      if (!parsed.success) throw new UnrecoverableError(`bad ${PATROL_QUEUE} payload: ${parsed.error.message}`);
+      await runPatrolJob(parsed.data, d);
+    },
+    { connection: own, prefix, concurrency: 1 },
+  );
   worker.on('failed', (job, err) => d.log.warn(`job ${PATROL_QUEUE}/${job?.id} failed: ${err.message}`));
   worker.on('error', () => {});
   return async () => {

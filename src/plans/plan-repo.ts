@@ -55,17 +55,25 @@ export class PlanRepo {
 
   /** Seeds a plan only where the district has none (the config file at start). */
   async insertMissing(district: string, geojson: PlanGeoJson): Promise<boolean> {
-    const rows = await this.db.query('insert into patrol_plans (district, geojson, updated_by) values ($1, $2, $3) on conflict do nothing returning district', [district, JSON.stringify(geojson), 'config']);
+    const rows = await this.db.query(
+      'insert into patrol_plans (district, geojson, updated_by) values ($1, $2, $3) on conflict do nothing returning district',
+      [district, JSON.stringify(geojson), 'config'],
+    );
     return rows.length > 0;
   }
 
   async remove(district: string): Promise<boolean> {
-    return (await this.db.query('delete from patrol_plans where district = $1 returning district', [district])).length > 0;
+    return (
+      (await this.db.query('delete from patrol_plans where district = $1 returning district', [district])).length > 0
+    );
   }
 
   /** Records the shift's warning; false when one was already sent for it. */
   async markWarned(district: string, shift: string, shiftStart: number, missing: string[]): Promise<boolean> {
-    const rows = await this.db.query('insert into patrol_warnings (district, shift, shift_start, missing) values ($1,$2,$3,$4) on conflict do nothing returning district', [district, shift, new Date(shiftStart).toISOString(), JSON.stringify(missing)]);
+    const rows = await this.db.query(
+      'insert into patrol_warnings (district, shift, shift_start, missing) values ($1,$2,$3,$4) on conflict do nothing returning district',
+      [district, shift, new Date(shiftStart).toISOString(), JSON.stringify(missing)],
+    );
     return rows.length > 0;
   }
 }

@@ -14,8 +14,16 @@ const admin = { tokenId: 't', name: 'admin-1', role: 'admin', subject: null, per
 const plan = {
   type: 'FeatureCollection',
   features: [
-    { type: 'Feature', properties: { id: 'A', grid: 'g1', radiusM: 30, minDwellS: 60 }, geometry: { type: 'Point', coordinates: [114.05, 22.55] } },
-    { type: 'Feature', properties: { id: 'B', grid: 'g1', radiusM: 30, minDwellS: 60 }, geometry: { type: 'Point', coordinates: [114.06, 22.55] } },
+    {
+      type: 'Feature',
+      properties: { id: 'A', grid: 'g1', radiusM: 30, minDwellS: 60 },
+      geometry: { type: 'Point', coordinates: [114.05, 22.55] },
+    },
+    {
+      type: 'Feature',
+      properties: { id: 'B', grid: 'g1', radiusM: 30, minDwellS: 60 },
+      geometry: { type: 'Point', coordinates: [114.06, 22.55] },
+    },
   ],
 };
 
@@ -29,7 +37,14 @@ describe('plan service', () => {
     await migrate(db);
     await new UnitRepo(db).upsertAll([{ id: 'car-1', callsign: 'C1', type: 'car', homeGrid: 'g1' }]);
     const bus = { publish: async (e: LiveEvent) => void events.push(e) } as unknown as EventBus;
-    plans = new PlanService({ db, bus, config: plansSchema.parse({ warnBeforeEndMinutes: 30 }), shifts: [{ name: 'day', start: '08:00', end: '20:00' }], timezone: 'UTC', log: createLogger('test', true) });
+    plans = new PlanService({
+      db,
+      bus,
+      config: plansSchema.parse({ warnBeforeEndMinutes: 30 }),
+      shifts: [{ name: 'day', start: '08:00', end: '20:00' }],
+      timezone: 'UTC',
+      log: createLogger('test', true),
+    });
   });
 
   afterAll(async () => {
@@ -39,23 +54,39 @@ describe('plan service', () => {
   it('stores the plan with its audit entry and announces it', async () => {
     expect(await plans.put('futian', plan, admin)).toMatchObject({ district: 'futian', version: 1, points: 2 });
     expect(await plans.put('futian', plan, admin)).toMatchObject({ version: 2 });
-    const audit = await db.query<{ action: string; actor: string }>("select action, actor from audit_log where action like 'patrol-plan.%'");
-    expect(audit).toEqual([{ action: 'patrol-plan.updated', actor: 'admin-1' }, { action: 'patrol-plan.updated', actor: 'admin-1' }]);
+    const audit = await db.query<{ action: string; actor: string }>(
+      "select action, actor from audit_log where action like 'patrol-plan.%'",
+    );
+    expect(audit).toEqual([
+      { action: 'patrol-plan.updated', actor: 'admin-1' },
+      { action: 'patrol-plan.updated', actor: 'admin-1' },
+    ]);
     expect(events.map((e) => e.type)).toEqual(['patrol-plan', 'patrol-plan']);
   });
 
   it('warns once, near the end of the shift, naming the points not reached', async () => {
     const units = new UnitRepo(db);
     // Two minutes at A from 09:00; B never.
-    for (let s = 0; s <= 120; s += 10) await units.reportPosition('car-1', 22.55, 114.05, new Date(Date.UTC(2026, 11, 2, 9, 0, s)));
+    for (let s = 0; s <= 120; s += 10)
+      await units.reportPosition('car-1', 22.55, 114.05, new Date(Date.UTC(2026, 11, 2, 9, 0, s)));
     events.length = 0;
     expect(await plans.checkWarnings(Date.UTC(2026, 11, 2, 12, 0))).toEqual([]); // hours before the end
     const [w] = await plans.checkWarnings(Date.UTC(2026, 11, 2, 19, 40));
     expect(w).toMatchObject({ district: 'futian', shift: { name: 'day' }, missing: [{ id: 'B', grid: 'g1' }] });
-    expect(events).toMatchObject([{ type: 'patrol-plan', district: 'futian', change: 'warning', data: { shift: 'day', minutesLeft: 20, missing: [{ id: 'B' }] } }]);
+    expect(events).toMatchObject([
+      {
+        type: 'patrol-plan',
+        district: 'futian',
+        change: 'warning',
+        data: { shift: 'day', minutesLeft: 20, missing: [{ id: 'B' }] },
+      },
+    ]);
     expect(await plans.checkWarnings(Date.UTC(2026, 11, 2, 19, 50))).toEqual([]); // already sent for this shift
     const cov = await plans.coverage('futian', Date.UTC(2026, 11, 2, 8), Date.UTC(2026, 11, 2, 20));
-    expect(cov.points.map((p) => [p.id, p.reached, p.dwellS])).toEqual([['A', true, 120], ['B', false, 0]]);
+    expect(cov.points.map((p) => [p.id, p.reached, p.dwellS])).toEqual([
+      ['A', true, 120],
+      ['B', false, 0],
+    ]);
   });
 
   it('purges fixes older than the retention', async () => {

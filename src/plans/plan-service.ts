@@ -64,7 +64,10 @@ export class PlanService {
 
   async get(district: string): Promise<StoredPlan & { summary: PlanSummary }> {
     const s = await this.plans.get(district);
-    if (!s) throw new NotFoundError(`district '${district}' has no patrol plan (PUT /patrol-plans/${district} or plans.files)`);
+    if (!s)
+      throw new NotFoundError(
+        `district '${district}' has no patrol plan (PUT /patrol-plans/${district} or plans.files)`,
+      );
     return { ...s, summary: this.summary(s) };
   }
 
@@ -78,7 +81,13 @@ export class PlanService {
     const plan = this.read(district, geojson);
     const stored = await this.d.db.tx(async (t) => {
       const s = await this.plans.on(t).put(district, planToGeoJson(plan), by.name);
-      await new AuditRepo(t).append({ actor: by.name, role: by.role, action: 'patrol-plan.updated', target: district, details: { version: s.version, points: plan.points.length, lines: plan.lines.length, areas: plan.areas.length } });
+      await new AuditRepo(t).append({
+        actor: by.name,
+        role: by.role,
+        action: 'patrol-plan.updated',
+        target: district,
+        details: { version: s.version, points: plan.points.length, lines: plan.lines.length, areas: plan.areas.length },
+      });
       return s;
     });
     const summary = this.summary(stored);
@@ -89,7 +98,14 @@ export class PlanService {
   async remove(district: string, by: Principal): Promise<void> {
     const gone = await this.d.db.tx(async (t) => {
       const ok = await this.plans.on(t).remove(district);
-      if (ok) await new AuditRepo(t).append({ actor: by.name, role: by.role, action: 'patrol-plan.removed', target: district, details: {} });
+      if (ok)
+        await new AuditRepo(t).append({
+          actor: by.name,
+          role: by.role,
+          action: 'patrol-plan.removed',
+          target: district,
+          details: {},
+        });
       return ok;
     });
     if (!gone) throw new NotFoundError(`district '${district}' has no patrol plan`);
@@ -125,10 +141,24 @@ export class PlanService {
     for (const s of await this.plans.list()) {
       const cov = await this.coverage(s.district, shift.from, now);
       const missing = cov.points.filter((p) => !p.reached).map((p) => ({ id: p.id, name: p.name, grid: p.grid }));
-      if (!missing.length || !(await this.plans.markWarned(s.district, shift.name, shift.from, missing.map((m) => m.id)))) continue;
+      if (
+        !missing.length ||
+        !(await this.plans.markWarned(
+          s.district,
+          shift.name,
+          shift.from,
+          missing.map((m) => m.id),
+        ))
+      )
+        continue;
       const w = { district: s.district, shift, missing };
       sent.push(w);
-      await this.announce(s.district, 'warning', { shift: shift.name, shiftEndsAt: new Date(shift.to).toISOString(), minutesLeft: Math.round((shift.to - now) / 60_000), missing });
+      await this.announce(s.district, 'warning', {
+        shift: shift.name,
+        shiftEndsAt: new Date(shift.to).toISOString(),
+        minutesLeft: Math.round((shift.to - now) / 60_000),
+        missing,
+      });
     }
     return sent;
   }
@@ -146,7 +176,10 @@ export class PlanService {
   private summary(s: StoredPlan): PlanSummary {
     const fs = s.geojson.features;
     return {
-      district: s.district, version: s.version, updatedBy: s.updatedBy, updatedAt: s.updatedAt,
+      district: s.district,
+      version: s.version,
+      updatedBy: s.updatedBy,
+      updatedAt: s.updatedAt,
       points: fs.filter((f) => f.geometry.type === 'Point').length,
       lines: fs.filter((f) => f.geometry.type === 'LineString').length,
       coreAreas: fs.filter((f) => f.geometry.type === 'Polygon' && f.properties.level === 'core').length,
@@ -154,7 +187,13 @@ export class PlanService {
     };
   }
 
-  private async announce(district: string, change: 'updated' | 'removed' | 'warning', data: Record<string, unknown>): Promise<void> {
-    await this.d.bus.publish({ type: 'patrol-plan', district, change, at: Date.now(), data }).catch((err: Error) => this.d.log.warn(`patrol plan ${district}: event not sent: ${err.message}`));
+  private async announce(
+    district: string,
+    change: 'updated' | 'removed' | 'warning',
+    data: Record<string, unknown>,
+  ): Promise<void> {
+    await this.d.bus
+      .publish({ type: 'patrol-plan', district, change, at: Date.now(), data })
+      .catch((err: Error) => this.d.log.warn(`patrol plan ${district}: event not sent: ${err.message}`));
   }
 }

@@ -63,13 +63,25 @@ const props = z
 const feature = z.object({
   type: z.literal('Feature'),
   properties: props,
-  geometry: z.discriminatedUnion('type', [
-    z.object({ type: z.literal('Point'), coordinates: position }),
-    z.object({ type: z.literal('LineString'), coordinates: z.array(position).min(2, 'a line needs at least 2 positions') }),
-    z.object({ type: z.literal('Polygon'), coordinates: z.array(ring).min(1) }),
-  ], { error: 'geometry must be a Point (must-reach point), LineString (must-patrol line) or Polygon (core or key area)' }),
+  geometry: z.discriminatedUnion(
+    'type',
+    [
+      z.object({ type: z.literal('Point'), coordinates: position }),
+      z.object({
+        type: z.literal('LineString'),
+        coordinates: z.array(position).min(2, 'a line needs at least 2 positions'),
+      }),
+      z.object({ type: z.literal('Polygon'), coordinates: z.array(ring).min(1) }),
+    ],
+    {
+      error: 'geometry must be a Point (must-reach point), LineString (must-patrol line) or Polygon (core or key area)',
+    },
+  ),
 });
-export const planGeoJsonSchema = z.object({ type: z.literal('FeatureCollection'), features: z.array(feature).max(5000) });
+export const planGeoJsonSchema = z.object({
+  type: z.literal('FeatureCollection'),
+  features: z.array(feature).max(5000),
+});
 export type PlanGeoJson = z.infer<typeof planGeoJsonSchema>;
 
 const ll = (p: readonly number[]): LatLon => ({ lon: p[0], lat: p[1] });
@@ -79,7 +91,10 @@ export function parsePlan(district: string, geojson: unknown, d: PlanDefaults, w
   const parsed = planGeoJsonSchema.safeParse(geojson);
   if (!parsed.success) {
     const details = parsed.error.issues.map((i) => ({ field: [where, ...i.path].join('.'), message: i.message }));
-    throw new BadInputError(`${where}: not a patrol plan: ${details.map((x) => `${x.field}: ${x.message}`).join('; ')}`, details);
+    throw new BadInputError(
+      `${where}: not a patrol plan: ${details.map((x) => `${x.field}: ${x.message}`).join('; ')}`,
+      details,
+    );
   }
   const plan: PatrolPlan = { district, points: [], lines: [], areas: [] };
   const seen = new Set<string>();
@@ -90,8 +105,15 @@ export function parsePlan(district: string, geojson: unknown, d: PlanDefaults, w
     seen.add(p.id);
     const base = { id: p.id, name: p.name ?? p.id, grid: p.grid };
     const g = f.geometry;
-    if (g.type === 'Point') plan.points.push({ ...base, ...ll(g.coordinates), radiusM: p.radiusM ?? d.defaultRadiusM, minDwellS: p.minDwellS ?? d.defaultMinDwellS });
-    else if (g.type === 'LineString') plan.lines.push({ ...base, path: g.coordinates.map(ll), corridorM: p.corridorM ?? d.defaultCorridorM });
+    if (g.type === 'Point')
+      plan.points.push({
+        ...base,
+        ...ll(g.coordinates),
+        radiusM: p.radiusM ?? d.defaultRadiusM,
+        minDwellS: p.minDwellS ?? d.defaultMinDwellS,
+      });
+    else if (g.type === 'LineString')
+      plan.lines.push({ ...base, path: g.coordinates.map(ll), corridorM: p.corridorM ?? d.defaultCorridorM });
     else {
       if (!p.level) throw BadInputError.field(`${at}.level`, "an area needs level 'core' or 'key'");
       plan.areas.push({ ...base, level: p.level, rings: g.coordinates.map((r) => r.map(ll)) });
@@ -106,9 +128,21 @@ export function planToGeoJson(plan: PatrolPlan): PlanGeoJson {
   return {
     type: 'FeatureCollection',
     features: [
-      ...plan.points.map((p) => ({ type: 'Feature' as const, properties: { id: p.id, name: p.name, grid: p.grid, radiusM: p.radiusM, minDwellS: p.minDwellS }, geometry: { type: 'Point' as const, coordinates: pos(p) } })),
-      ...plan.lines.map((l) => ({ type: 'Feature' as const, properties: { id: l.id, name: l.name, grid: l.grid, corridorM: l.corridorM }, geometry: { type: 'LineString' as const, coordinates: l.path.map(pos) } })),
-      ...plan.areas.map((a) => ({ type: 'Feature' as const, properties: { id: a.id, name: a.name, grid: a.grid, level: a.level }, geometry: { type: 'Polygon' as const, coordinates: a.rings.map((r) => r.map(pos)) } })),
+      ...plan.points.map((p) => ({
+        type: 'Feature' as const,
+        properties: { id: p.id, name: p.name, grid: p.grid, radiusM: p.radiusM, minDwellS: p.minDwellS },
+        geometry: { type: 'Point' as const, coordinates: pos(p) },
+      })),
+      ...plan.lines.map((l) => ({
+        type: 'Feature' as const,
+        properties: { id: l.id, name: l.name, grid: l.grid, corridorM: l.corridorM },
+        geometry: { type: 'LineString' as const, coordinates: l.path.map(pos) },
+      })),
+      ...plan.areas.map((a) => ({
+        type: 'Feature' as const,
+        properties: { id: a.id, name: a.name, grid: a.grid, level: a.level },
+        geometry: { type: 'Polygon' as const, coordinates: a.rings.map((r) => r.map(pos)) },
+      })),
     ],
   };
 }

@@ -40,7 +40,10 @@ export class PositionRepo {
 
   /** Deletes fixes older than `before`; the count deleted. */
   async purgeBefore(before: number): Promise<number> {
-    const rows = await this.db.query<{ n: number }>('with gone as (delete from unit_positions where at < $1 returning 1) select count(*)::int as n from gone', [new Date(before).toISOString()]);
+    const rows = await this.db.query<{ n: number }>(
+      'with gone as (delete from unit_positions where at < $1 returning 1) select count(*)::int as n from gone',
+      [new Date(before).toISOString()],
+    );
     return rows[0]?.n ?? 0;
   }
 }

@@ -35,7 +35,10 @@ export class PreparedPlan {
   private readonly segCells = new Map<number, number[]>();
   private readonly pointCells = new Map<number, number[]>();
 
-  constructor(readonly plan: PatrolPlan, segmentM: number) {
+  constructor(
+    readonly plan: PatrolPlan,
+    segmentM: number,
+  ) {
     const all = [...plan.points, ...plan.lines.flatMap((l) => l.path), ...plan.areas.flatMap((a) => a.rings[0] ?? [])];
     const lat0 = all.length ? all.reduce((s, p) => s + p.lat, 0) / all.length : 0;
     const lon0 = all.length ? all.reduce((s, p) => s + p.lon, 0) / all.length : 0;
@@ -51,7 +54,14 @@ export class PreparedPlan {
         const [bx, by] = [this.proj.x(line.path[k].lon), this.proj.y(line.path[k].lat)];
         const n = Math.max(1, Math.ceil(Math.hypot(bx - ax, by - ay) / segmentM));
         for (let i = 0; i < n; i++) {
-          segs.push({ ax: ax + ((bx - ax) * i) / n, ay: ay + ((by - ay) * i) / n, bx: ax + ((bx - ax) * (i + 1)) / n, by: ay + ((by - ay) * (i + 1)) / n, line: li, half: line.corridorM / 2 });
+          segs.push({
+            ax: ax + ((bx - ax) * i) / n,
+            ay: ay + ((by - ay) * i) / n,
+            bx: ax + ((bx - ax) * (i + 1)) / n,
+            by: ay + ((by - ay) * (i + 1)) / n,
+            line: li,
+            half: line.corridorM / 2,
+          });
         }
       }
     });
@@ -67,7 +77,14 @@ export class PreparedPlan {
       this.half[i] = s.half;
       this.lineOf[i] = s.line;
       this.lineLengthM[s.line] += this.lenM[i];
-      this.index(this.segCells, i, Math.min(s.ax, s.bx) - s.half, Math.max(s.ax, s.bx) + s.half, Math.min(s.ay, s.by) - s.half, Math.max(s.ay, s.by) + s.half);
+      this.index(
+        this.segCells,
+        i,
+        Math.min(s.ax, s.bx) - s.half,
+        Math.max(s.ax, s.bx) + s.half,
+        Math.min(s.ay, s.by) - s.half,
+        Math.max(s.ay, s.by) + s.half,
+      );
     });
 
     const np = plan.points.length;
@@ -76,13 +93,30 @@ export class PreparedPlan {
       this.px[i] = this.proj.x(p.lon);
       this.py[i] = this.proj.y(p.lat);
       this.r2[i] = p.radiusM * p.radiusM;
-      this.index(this.pointCells, i, this.px[i] - p.radiusM, this.px[i] + p.radiusM, this.py[i] - p.radiusM, this.py[i] + p.radiusM);
+      this.index(
+        this.pointCells,
+        i,
+        this.px[i] - p.radiusM,
+        this.px[i] + p.radiusM,
+        this.py[i] - p.radiusM,
+        this.py[i] + p.radiusM,
+      );
     });
 
     this.areas = plan.areas.map((area) => {
-      const rings = area.rings.map((r) => ({ xs: Float64Array.from(r, (p) => this.proj.x(p.lon)), ys: Float64Array.from(r, (p) => this.proj.y(p.lat)) }));
+      const rings = area.rings.map((r) => ({
+        xs: Float64Array.from(r, (p) => this.proj.x(p.lon)),
+        ys: Float64Array.from(r, (p) => this.proj.y(p.lat)),
+      }));
       const outer = rings[0];
-      return { area, rings, minX: Math.min(...outer.xs), maxX: Math.max(...outer.xs), minY: Math.min(...outer.ys), maxY: Math.max(...outer.ys) };
+      return {
+        area,
+        rings,
+        minX: Math.min(...outer.xs),
+        maxX: Math.max(...outer.xs),
+        minY: Math.min(...outer.ys),
+        maxY: Math.max(...outer.ys),
+      };
     });
   }
 
@@ -111,7 +145,14 @@ export class PreparedPlan {
     return true;
   }
 
-  private index(cells: Map<number, number[]>, item: number, minX: number, maxX: number, minY: number, maxY: number): void {
+  private index(
+    cells: Map<number, number[]>,
+    item: number,
+    minX: number,
+    maxX: number,
+    minY: number,
+    maxY: number,
+  ): void {
     for (let i = Math.floor(minX / this.cellM); i <= Math.floor(maxX / this.cellM); i++) {
       for (let j = Math.floor(minY / this.cellM); j <= Math.floor(maxY / this.cellM); j++) {
         const key = (i + OFFSET) * SPAN + (j + OFFSET);

@@ -12,7 +12,8 @@ export interface ShiftWindow {
   to: number;
 }
 
-export const addDays = (date: string, n: number) => new Date(Date.parse(`${date}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+export const addDays = (date: string, n: number) =>
+  new Date(Date.parse(`${date}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 
 /** A local clock time on a local date, epoch ms: midnight plus the minutes (on a DST change day, off by the change). */
 const at = (date: string, minute: number, timeZone: string) => localMidnight(date, timeZone) + minute * 60_000;
@@ -20,7 +21,12 @@ const at = (date: string, minute: number, timeZone: string) => localMidnight(dat
 export function shiftWindows(date: string, shifts: readonly Shift[], timeZone: string): ShiftWindow[] {
   return shifts.map((s) => {
     const [start, end] = [minutesOf(s.start), minutesOf(s.end)];
-    return { name: s.name, date, from: at(date, start, timeZone), to: end > start ? at(date, end, timeZone) : at(addDays(date, 1), end, timeZone) };
+    return {
+      name: s.name,
+      date,
+      from: at(date, start, timeZone),
+      to: end > start ? at(date, end, timeZone) : at(addDays(date, 1), end, timeZone),
+    };
   });
 }
 

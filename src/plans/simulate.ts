@@ -34,7 +34,20 @@ export interface SimOptions {
   unassignedShare: number;
 }
 
-export const DEFAULT_SIM: SimOptions = { seed: 16, lines: 78, points: 60, coreAreas: 21, keyAreas: 12, units: 27, everyS: 5, noiseM: 5, stopShare: 0.85, dropoutChance: 0.0005, speedMps: 7, unassignedShare: 0.15 };
+export const DEFAULT_SIM: SimOptions = {
+  seed: 16,
+  lines: 78,
+  points: 60,
+  coreAreas: 21,
+  keyAreas: 12,
+  units: 27,
+  everyS: 5,
+  noiseM: 5,
+  stopShare: 0.85,
+  dropoutChance: 0.0005,
+  speedMps: 7,
+  unassignedShare: 0.15,
+};
 
 export interface SimIncident {
   at: number;
@@ -53,7 +66,9 @@ export interface SimDay {
 }
 
 /** The vehicle street graph of a GeoJSON of LineStrings (footways left out), cut into 3 x 3 grids g1..g9. */
-export function streetGraph(geojson: { features: { properties?: Record<string, unknown> | null; geometry: { type: string; coordinates: unknown } }[] }): Node[] {
+export function streetGraph(geojson: {
+  features: { properties?: Record<string, unknown> | null; geometry: { type: string; coordinates: unknown } }[];
+}): Node[] {
   const nodes: Node[] = [];
   const ids = new Map<string, number>();
   const node = (p: number[]) => {
@@ -85,15 +100,31 @@ export function streetGraph(geojson: { features: { properties?: Record<string, u
   return nodes;
 }
 
-function square(id: string, grid: string, level: 'core' | 'key', c: { lat: number; lon: number }, sideM: number): PatrolArea {
+function square(
+  id: string,
+  grid: string,
+  level: 'core' | 'key',
+  c: { lat: number; lon: number },
+  sideM: number,
+): PatrolArea {
   const dLat = sideM / 2 / M_PER_DEG;
   const dLon = dLat / Math.cos((c.lat * Math.PI) / 180);
-  const ring = [[-1, -1], [1, -1], [1, 1], [-1, 1], [-1, -1]].map(([i, j]) => ({ lat: c.lat + j * dLat, lon: c.lon + i * dLon }));
+  const ring = [
+    [-1, -1],
+    [1, -1],
+    [1, 1],
+    [-1, 1],
+    [-1, -1],
+  ].map(([i, j]) => ({ lat: c.lat + j * dLat, lon: c.lon + i * dLon }));
   return { id, name: id, grid, level, rings: [ring] };
 }
 
 /** A plan over the graph: lines are walks of 4-7 streets inside one grid, points sit on line vertices. */
-export function simulatedPlan(district: string, nodes: Node[], o: SimOptions): { plan: PatrolPlan; lineNodes: number[][] } {
+export function simulatedPlan(
+  district: string,
+  nodes: Node[],
+  o: SimOptions,
+): { plan: PatrolPlan; lineNodes: number[][] } {
   const rand = seededRandom(o.seed);
   const pick = <T>(xs: T[]): T => xs[Math.floor(rand() * xs.length)];
   const grids = [...new Set(nodes.map((n) => n.grid))].sort();
@@ -111,7 +142,13 @@ export function simulatedPlan(district: string, nodes: Node[], o: SimOptions): {
     }
     if (walk.length < 4) continue;
     const id = `L${String(lines.length + 1).padStart(2, '0')}`;
-    lines.push({ id, name: `line ${id}`, grid, path: walk.map((k) => ({ lat: nodes[k].lat, lon: nodes[k].lon })), corridorM: 40 });
+    lines.push({
+      id,
+      name: `line ${id}`,
+      grid,
+      path: walk.map((k) => ({ lat: nodes[k].lat, lon: nodes[k].lon })),
+      corridorM: 40,
+    });
     lineNodes.push(walk);
   }
   const points: MustReachPoint[] = [];
@@ -122,14 +159,30 @@ export function simulatedPlan(district: string, nodes: Node[], o: SimOptions): {
     if (used.has(k)) continue;
     used.add(k);
     const id = `P${String(points.length + 1).padStart(2, '0')}`;
-    points.push({ id, name: `point ${id}`, grid: lines[li].grid, lat: nodes[k].lat, lon: nodes[k].lon, radiusM: 40, minDwellS: 60 });
+    points.push({
+      id,
+      name: `point ${id}`,
+      grid: lines[li].grid,
+      lat: nodes[k].lat,
+      lon: nodes[k].lon,
+      radiusM: 40,
+      minDwellS: 60,
+    });
   }
   const areas: PatrolArea[] = [];
   for (let i = 0; i < o.coreAreas + o.keyAreas; i++) {
     const level = i < o.coreAreas ? 'core' : 'key';
     const grid = grids[i % grids.length];
     const k = pick(lineNodes.filter((_, li) => lines[li].grid === grid).flat());
-    areas.push(square(`${level === 'core' ? 'C' : 'K'}${String(i + 1).padStart(2, '0')}`, grid, level, nodes[k], level === 'core' ? 300 : 500));
+    areas.push(
+      square(
+        `${level === 'core' ? 'C' : 'K'}${String(i + 1).padStart(2, '0')}`,
+        grid,
+        level,
+        nodes[k],
+        level === 'core' ? 300 : 500,
+      ),
+    );
   }
   return { plan: { district, points, lines, areas }, lineNodes };
 }
@@ -152,7 +205,16 @@ function hops(nodes: Node[], a: number, b: number): number[] {
 }
 
 /** One unit's day: drive its lines there and back, stopping at most points, transit between lines. */
-function unitDay(nodes: Node[], lineNodes: number[][], myLines: number[], pointAt: Map<number, MustReachPoint>, from: number, to: number, o: SimOptions, rand: () => number): Fix[] {
+function unitDay(
+  nodes: Node[],
+  lineNodes: number[][],
+  myLines: number[],
+  pointAt: Map<number, MustReachPoint>,
+  from: number,
+  to: number,
+  o: SimOptions,
+  rand: () => number,
+): Fix[] {
   const gauss = () => Math.sqrt(-2 * Math.log(rand() || 1e-12)) * Math.cos(2 * Math.PI * rand());
   const fixes: Fix[] = [];
   let t = from + rand() * o.everyS * 1000;
@@ -170,11 +232,16 @@ function unitDay(nodes: Node[], lineNodes: number[][], myLines: number[], pointA
   const drive = (path: number[]) => {
     for (let i = 1; i < path.length && t < to; i++) {
       const [a, b] = [nodes[path[i - 1]], nodes[path[i]]];
-      const metres = Math.hypot((b.lat - a.lat) * M_PER_DEG, (b.lon - a.lon) * M_PER_DEG * Math.cos((a.lat * Math.PI) / 180));
+      const metres = Math.hypot(
+        (b.lat - a.lat) * M_PER_DEG,
+        (b.lon - a.lon) * M_PER_DEG * Math.cos((a.lat * Math.PI) / 180),
+      );
       const steps = Math.max(1, Math.round(metres / (o.speedMps * o.everyS)));
-      for (let s = 0; s < steps && t < to; s++) emit(a.lat + ((b.lat - a.lat) * s) / steps, a.lon + ((b.lon - a.lon) * s) / steps);
+      for (let s = 0; s < steps && t < to; s++)
+        emit(a.lat + ((b.lat - a.lat) * s) / steps, a.lon + ((b.lon - a.lon) * s) / steps);
       const p = pointAt.get(path[i]);
-      if (p && rand() < o.stopShare) for (let d = 0; d < (p.minDwellS + 30) / o.everyS && t < to; d++) emit(b.lat, b.lon);
+      if (p && rand() < o.stopShare)
+        for (let d = 0; d < (p.minDwellS + 30) / o.everyS && t < to; d++) emit(b.lat, b.lon);
     }
     pos = path[path.length - 1];
   };
@@ -187,7 +254,11 @@ function unitDay(nodes: Node[], lineNodes: number[][], myLines: number[], pointA
   return fixes;
 }
 
-export function simulateDay(geojson: Parameters<typeof streetGraph>[0], from: number, o: SimOptions = DEFAULT_SIM): SimDay {
+export function simulateDay(
+  geojson: Parameters<typeof streetGraph>[0],
+  from: number,
+  o: SimOptions = DEFAULT_SIM,
+): SimDay {
   const to = from + 24 * 3600_000;
   const nodes = streetGraph(geojson);
   const { plan, lineNodes } = simulatedPlan('futian', nodes, o);
@@ -201,12 +272,19 @@ export function simulateDay(geojson: Parameters<typeof streetGraph>[0], from: nu
   const tracks: UnitTrack[] = [];
   for (let u = 0; u < o.units; u++) {
     const grid = grids[u % grids.length];
-    const all = plan.lines.map((l, i) => ({ l, i })).filter(({ l }) => l.grid === grid).map(({ i }) => i);
+    const all = plan.lines
+      .map((l, i) => ({ l, i }))
+      .filter(({ l }) => l.grid === grid)
+      .map(({ i }) => i);
     const gridLines = all.slice(0, Math.max(1, Math.round(all.length * (1 - o.unassignedShare))));
     const nth = Math.floor(u / grids.length);
     const perGrid = Math.ceil(o.units / grids.length);
     const mine = gridLines.filter((_, k) => k % perGrid === nth % perGrid);
-    tracks.push({ unitId: `u${String(u + 1).padStart(3, '0')}`, grid, fixes: unitDay(nodes, lineNodes, mine.length ? mine : gridLines, pointAt, from, to, o, rand) });
+    tracks.push({
+      unitId: `u${String(u + 1).padStart(3, '0')}`,
+      grid,
+      fixes: unitDay(nodes, lineNodes, mine.length ? mine : gridLines, pointAt, from, to, o, rand),
+    });
   }
   return { plan, tracks, incidents: simulatedIncidents(nodes, from, o.seed + 2), from, to };
 }
@@ -222,7 +300,13 @@ export function simulatedIncidents(nodes: Node[], from: number, seed: number): S
     const candidates = hot ? nodes.filter((n) => n.grid === 'g5') : nodes;
     const n = candidates[Math.floor(rand() * candidates.length)];
     const r = rand();
-    out.push({ at: from + hour * 3600_000 + Math.floor(rand() * 3600_000), lat: n.lat, lon: n.lon, grid: n.grid, severity: r < 0.6 ? 1 : r < 0.9 ? 2 : 3 });
+    out.push({
+      at: from + hour * 3600_000 + Math.floor(rand() * 3600_000),
+      lat: n.lat,
+      lon: n.lon,
+      grid: n.grid,
+      severity: r < 0.6 ? 1 : r < 0.9 ? 2 : 3,
+    });
   }
   return out.sort((a, b) => a.at - b.at);
 }

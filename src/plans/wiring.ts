@@ -36,17 +36,44 @@ export interface PatrolPlanApiDeps {
 export async function startPatrolPlans(w: PatrolPlansWiring): Promise<PatrolPlanApiDeps> {
   const { config } = w;
   const timezone = config.server.timezone;
-  const plans = new PlanService({ db: w.db, bus: w.bus, config: config.plans, shifts: config.reports.shifts, timezone, log: w.log });
+  const plans = new PlanService({
+    db: w.db,
+    bus: w.bus,
+    config: config.plans,
+    shifts: config.reports.shifts,
+    timezone,
+    log: w.log,
+  });
   const seeded = await plans.seed(w.root);
   if (seeded.length) w.log.info(`patrol plans seeded from plans.files: ${seeded.join(', ')}`);
   const pdf = pdfRenderer(config.plans.situation.chromiumPath);
-  if (!pdf.executable) w.log.warn('situation reports: no chromium (plans.situation.chromiumPath or /usr/bin/chromium): reports are made without their PDF');
+  if (!pdf.executable)
+    w.log.warn(
+      'situation reports: no chromium (plans.situation.chromiumPath or /usr/bin/chromium): reports are made without their PDF',
+    );
   const situation = new SituationService({
-    db: w.db, bus: w.bus, log: w.log, pdf, webhookSecret: w.webhookSecret,
-    build: { repo: new SituationRepo(w.db), incidents: new IncidentRepo(w.db), plans, health: { healthRepo: new HealthRepo(w.db), health: config.health, timezone }, timezone, shifts: config.reports.shifts, hotCells: config.plans.situation.hotCells },
+    db: w.db,
+    bus: w.bus,
+    log: w.log,
+    pdf,
+    webhookSecret: w.webhookSecret,
+    build: {
+      repo: new SituationRepo(w.db),
+      incidents: new IncidentRepo(w.db),
+      plans,
+      health: { healthRepo: new HealthRepo(w.db), health: config.health, timezone },
+      timezone,
+      shifts: config.reports.shifts,
+      hotCells: config.plans.situation.hotCells,
+    },
   });
   if (w.jobs) {
-    const stop = await startPatrolJobs(w.redis, w.prefix, timezone, { plans, situation, config: config.plans, log: w.log });
+    const stop = await startPatrolJobs(w.redis, w.prefix, timezone, {
+      plans,
+      situation,
+      config: config.plans,
+      log: w.log,
+    });
     w.stack.push('patrol jobs', stop);
   }
   return { plans, situation };

@@ -16,7 +16,12 @@ export function escalateJobId(alertId: string, attempt: number): string {
 }
 
 /** Offers an alert's round `attempt` (1: a new alert, or one an operator confirmed; n+1: after a time-out). */
-export async function queueDispatch(queues: QueueSet, alertId: string, attempt: number, afterWaitId?: string): Promise<void> {
+export async function queueDispatch(
+  queues: QueueSet,
+  alertId: string,
+  attempt: number,
+  afterWaitId?: string,
+): Promise<void> {
   await queues.add('dispatch', { alertId, attempt }, { jobId: dispatchJobId(alertId, attempt, afterWaitId) });
 }
 
@@ -38,5 +43,11 @@ export const WAITING_SWEEP_MS = 30_000;
 
 /** The periodic sweep (one scheduler per queue prefix, whichever process upserts it). */
 export async function scheduleWaitingSweep(queues: QueueSet, everyMs = WAITING_SWEEP_MS): Promise<void> {
-  await queues.queue('offer-waiting').upsertJobScheduler('offer-waiting-sweep', { every: everyMs }, { name: 'offer-waiting', data: { trigger: 'sweep' }, opts: { removeOnComplete: true } });
+  await queues
+    .queue('offer-waiting')
+    .upsertJobScheduler(
+      'offer-waiting-sweep',
+      { every: everyMs },
+      { name: 'offer-waiting', data: { trigger: 'sweep' }, opts: { removeOnComplete: true } },
+    );
 }

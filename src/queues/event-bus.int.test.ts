@@ -29,7 +29,13 @@ describe('EventBus', () => {
     const a = bus(freshPrefix('bus-a'));
     const b = bus(freshPrefix('bus-b'));
     const aSameDeployment = bus(a.prefix);
-    const heard = { a: [] as string[][], b: [] as string[][], aOther: [] as string[][], bEvents: [] as LiveEvent[], duty: 0 };
+    const heard = {
+      a: [] as string[][],
+      b: [] as string[][],
+      aOther: [] as string[][],
+      bEvents: [] as LiveEvent[],
+      duty: 0,
+    };
     await a.onNotice('hotlist-changed', (n) => heard.a.push(n.ids));
     await b.onNotice('hotlist-changed', (n) => heard.b.push(n.ids));
     await aSameDeployment.onNotice('hotlist-changed', (n) => heard.aOther.push(n.ids));
@@ -38,7 +44,15 @@ describe('EventBus', () => {
 
     await a.notify('hotlist-changed', { ids: ['entry-1', 'entry-2'] });
     await a.publish({ type: 'duty', level: 'wartime', previous: 'normal', at: Date.now(), data: {} });
-    await a.notify('duty-changed', { id: 1, level: 'wartime', previous: 'normal', changedBy: 'lead', role: 'admin', reason: 'drill', at: new Date().toISOString() });
+    await a.notify('duty-changed', {
+      id: 1,
+      level: 'wartime',
+      previous: 'normal',
+      changedBy: 'lead',
+      role: 'admin',
+      reason: 'drill',
+      at: new Date().toISOString(),
+    });
     await settle(300);
 
     expect(heard.a).toEqual([['entry-1', 'entry-2']]);

@@ -7,30 +7,103 @@ import { dutyChangeSchema } from '../domain/duty.js';
 
 export type LiveEvent =
   /** A new or updated alert: operators see all; a checkpoint sees its own camera's. */
-  | { type: 'alert'; alertId: string; cameraId: string; status: string; at: number; capturedAt: number; data: Record<string, unknown> }
+  | {
+      type: 'alert';
+      alertId: string;
+      cameraId: string;
+      status: string;
+      at: number;
+      capturedAt: number;
+      data: Record<string, unknown>;
+    }
   /** An alert offered to one unit (a dispatch); the unit's stream carries it. */
-  | { type: 'offer'; alertId: string; unitId: string; assignmentId: string; attempt: number; at: number; capturedAt: number; data: Record<string, unknown> }
+  | {
+      type: 'offer';
+      alertId: string;
+      unitId: string;
+      assignmentId: string;
+      attempt: number;
+      at: number;
+      capturedAt: number;
+      data: Record<string, unknown>;
+    }
   /** A change in an assignment (acknowledged, arrived, timed out), for the command room. */
   | { type: 'assignment'; alertId: string; unitId: string; state: string; at: number }
   | { type: 'camera-status'; cameraId: string; at: number; data: Record<string, unknown> }
   /** A camera's image fault was raised or cleared (src/health); data: the fault and the camera's faults now. */
-  | { type: 'camera-health'; cameraId: string; change: 'raised' | 'cleared' | 'relearn-reference'; at: number; data: Record<string, unknown> }
+  | {
+      type: 'camera-health';
+      cameraId: string;
+      change: 'raised' | 'cleared' | 'relearn-reference';
+      at: number;
+      data: Record<string, unknown>;
+    }
   /** A maintenance work order was opened, acknowledged, noted or closed (src/services/work-order-service.ts). */
-  | { type: 'work-order'; orderId: string; cameraId: string; state: 'opened' | 'acknowledged' | 'noted' | 'closed'; at: number; data: Record<string, unknown> }
+  | {
+      type: 'work-order';
+      orderId: string;
+      cameraId: string;
+      state: 'opened' | 'acknowledged' | 'noted' | 'closed';
+      at: number;
+      data: Record<string, unknown>;
+    }
   /** An interception order and its later states; targets are checkpoint camera ids (each sees the orders sent to it). */
-  | { type: 'interception'; orderId: string; state: 'ordered' | 'acknowledged' | 'closed' | 'cancelled'; targets: string[]; at: number; data: Record<string, unknown> }
+  | {
+      type: 'interception';
+      orderId: string;
+      state: 'ordered' | 'acknowledged' | 'closed' | 'cancelled';
+      targets: string[];
+      at: number;
+      data: Record<string, unknown>;
+    }
   /** The command room's duty level was switched (data: the new level's status and policy). */
   | { type: 'duty'; level: string; previous: string; at: number; data: Record<string, unknown> }
   /** A camera of the inventory was added, changed or removed: every node re-reads it (src/cluster/inventory.ts). */
   | { type: 'camera-changed'; cameraId: string; change: 'added' | 'changed' | 'removed'; version: number; at: number }
   /** An incident was raised, a leg answered or timed out, or the incident closed (src/incidents); data: the incident's view. */
-  | { type: 'incident'; incidentId: string; change: 'raised' | 'leg' | 'closed'; at: number; data: Record<string, unknown> }
+  | {
+      type: 'incident';
+      incidentId: string;
+      change: 'raised' | 'leg' | 'closed';
+      at: number;
+      data: Record<string, unknown>;
+    }
   /** A district's patrol plan was replaced or removed, or a shift nears its end with points not reached (src/plans). */
-  | { type: 'patrol-plan'; district: string; change: 'updated' | 'removed' | 'warning'; at: number; data: Record<string, unknown> }
+  | {
+      type: 'patrol-plan';
+      district: string;
+      change: 'updated' | 'removed' | 'warning';
+      at: number;
+      data: Record<string, unknown>;
+    }
   /** A situation report was made (src/situation); data.recipients names the subscribers it is for. */
-  | { type: 'situation-report'; reportId: string; district: string; period: 'day' | 'week'; at: number; data: Record<string, unknown> };
+  | {
+      type: 'situation-report';
+      reportId: string;
+      district: string;
+      period: 'day' | 'week';
+      at: number;
+      data: Record<string, unknown>;
+    };
 
-const eventSchema = z.object({ type: z.enum(['alert', 'offer', 'assignment', 'camera-status', 'camera-health', 'work-order', 'interception', 'duty', 'camera-changed', 'incident', 'patrol-plan', 'situation-report']) }).loose();
+const eventSchema = z
+  .object({
+    type: z.enum([
+      'alert',
+      'offer',
+      'assignment',
+      'camera-status',
+      'camera-health',
+      'work-order',
+      'interception',
+      'duty',
+      'camera-changed',
+      'incident',
+      'patrol-plan',
+      'situation-report',
+    ]),
+  })
+  .loose();
 
 /**
  * Change notices: a process changed a record others keep in memory; each re-reads it. One schema per

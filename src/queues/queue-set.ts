@@ -37,11 +37,27 @@ export class QueueSet {
     await this.queue(name).add(name, data, opts);
   }
 
-  async failed(limit = 50): Promise<{ queue: QueueName; id: string | undefined; reason: string; attempts: number; data: unknown; at: number | undefined }[]> {
+  async failed(limit = 50): Promise<
+    {
+      queue: QueueName;
+      id: string | undefined;
+      reason: string;
+      attempts: number;
+      data: unknown;
+      at: number | undefined;
+    }[]
+  > {
     const out = [];
     for (const name of Object.keys(queues) as QueueName[]) {
       for (const job of await this.queue(name).getFailed(0, limit - 1)) {
-        out.push({ queue: name, id: job.id, reason: job.failedReason, attempts: job.attemptsMade, data: job.data, at: job.finishedOn });
+        out.push({
+          queue: name,
+          id: job.id,
+          reason: job.failedReason,
+          attempts: job.attemptsMade,
+          data: job.data,
+          at: job.finishedOn,
+        });
       }
     }
     return out;

@@ -46,7 +46,10 @@ export class NoFootageError extends Error {
 export function planClip(segments: PlanSegment[], fromMs: number, toMs: number): ClipPlan {
   if (!(toMs > fromMs)) throw new RangeError('the clip must end after it starts');
   const chosen = segments.filter((s) => s.startMs < toMs && s.endMs > fromMs);
-  if (!chosen.length) throw new NoFootageError(`no recording between ${new Date(fromMs).toISOString()} and ${new Date(toMs).toISOString()}`);
+  if (!chosen.length)
+    throw new NoFootageError(
+      `no recording between ${new Date(fromMs).toISOString()} and ${new Date(toMs).toISOString()}`,
+    );
   const parts: ClipPart[] = chosen.map((s) => ({ segmentId: s.id, file: s.file, startMs: s.startMs, endMs: s.endMs }));
 
   const first = chosen[0];
@@ -71,7 +74,8 @@ export function planClip(segments: PlanSegment[], fromMs: number, toMs: number):
 
   const gaps: ClipPlan['gaps'] = [];
   for (let i = 1; i < parts.length; i++) {
-    if (parts[i].startMs - parts[i - 1].endMs > GAP_MS) gaps.push({ fromMs: parts[i - 1].endMs, toMs: parts[i].startMs });
+    if (parts[i].startMs - parts[i - 1].endMs > GAP_MS)
+      gaps.push({ fromMs: parts[i - 1].endMs, toMs: parts[i].startMs });
   }
   const durationSeconds = parts.reduce((sum, p) => sum + (p.endMs - p.startMs), 0) / 1000;
   return { parts, startMs: parts[0].startMs, endMs: lastPart.endMs, durationSeconds, gaps };

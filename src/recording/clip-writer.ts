@@ -37,7 +37,13 @@ export async function sha256File(file: string): Promise<string> {
 }
 
 /** Probes the segments the plan needs: the media start of each, and keyframes of the two ends. */
-export async function planFromIndex(segments: Segment[], fromMs: number, toMs: number, storage: RecordingStorage, tools: ToolPaths = {}): Promise<ClipPlan> {
+export async function planFromIndex(
+  segments: Segment[],
+  fromMs: number,
+  toMs: number,
+  storage: RecordingStorage,
+  tools: ToolPaths = {},
+): Promise<ClipPlan> {
   const chosen = segments.filter((s) => s.startAt.getTime() < toMs && s.endAt.getTime() > fromMs);
   const probed: PlanSegment[] = [];
   for (const [i, s] of chosen.entries()) {
@@ -45,7 +51,14 @@ export async function planFromIndex(segments: Segment[], fromMs: number, toMs: n
     const ends = i === 0 || i === chosen.length - 1;
     // Segments in the middle are copied whole: their media start is not needed, so they are not probed.
     const mediaStart = ends ? (await probeTimes(file, tools)).startTime : 0;
-    probed.push({ id: s.id, file, startMs: s.startAt.getTime(), endMs: s.endAt.getTime(), mediaStart, keyframes: ends ? await keyframeTimes(file, tools) : undefined });
+    probed.push({
+      id: s.id,
+      file,
+      startMs: s.startAt.getTime(),
+      endMs: s.endAt.getTime(),
+      mediaStart,
+      keyframes: ends ? await keyframeTimes(file, tools) : undefined,
+    });
   }
   return planClip(probed, fromMs, toMs);
 }
@@ -57,14 +70,22 @@ export async function writeClip(r: ClipRequest): Promise<ClipResult> {
   const total = plan.durationSeconds;
   let partial = '';
   try {
-    await runTool(r.tools?.ffmpeg ?? 'ffmpeg', buildConcatArgs({ listFile, out: r.out, metadata: { creation_time: new Date(plan.startMs).toISOString(), ...r.metadata } }), (text) => {
-      const lines = (partial + text).split('\n');
-      partial = lines.pop() ?? '';
-      for (const line of lines) {
-        const us = /^out_time_us=(\d+)/.exec(line)?.[1];
-        if (us && total > 0) r.onProgress?.(Math.min(1, Number(us) / 1e6 / total));
-      }
-    });
+    await runTool(
+      r.tools?.ffmpeg ?? 'ffmpeg',
+      buildConcatArgs({
+        listFile,
+        out: r.out,
+        metadata: { creation_time: new Date(plan.startMs).toISOString(), ...r.metadata },
+      }),
+      (text) => {
+        const lines = (partial + text).split('\n');
+        partial = lines.pop() ?? '';
+        for (const line of lines) {
+          const us = /^out_time_us=(\d+)/.exec(line)?.[1];
+          if (us && total > 0) r.onProgress?.(Math.min(1, Number(us) / 1e6 / total));
+        }
+      },
+    );
   } finally {
     await rm(listFile, { force: true });
   }

@@ -53,14 +53,50 @@ export class ExportJobs {
     const id = randomUUID();
     // The export, its holds, its case filing and its audit entry commit together; the job is queued after.
     await this.d.exports.db.tx(async (t) => {
-      await this.d.exports.on(t).create({ id, cameras: req.cameras, from: req.from, to: req.to, purpose: req.purpose, caseId: req.caseId, requestedBy: req.actor, role: req.role });
+      await this.d.exports.on(t).create({
+        id,
+        cameras: req.cameras,
+        from: req.from,
+        to: req.to,
+        purpose: req.purpose,
+        caseId: req.caseId,
+        requestedBy: req.actor,
+        role: req.role,
+      });
       for (const cameraId of req.cameras) {
-        await this.d.segments.on(t).addHold({ cameraId, from: req.from, to: req.to, kind: 'export', ref: id, reason: req.purpose, createdBy: req.actor, expiresAt: null });
+        await this.d.segments.on(t).addHold({
+          cameraId,
+          from: req.from,
+          to: req.to,
+          kind: 'export',
+          ref: id,
+          reason: req.purpose,
+          createdBy: req.actor,
+          expiresAt: null,
+        });
       }
-      if (req.caseId) await this.d.cases.on(t).addItem({ caseId: req.caseId, kind: 'export', ref: id, from: req.from, to: req.to, details: { cameras: req.cameras }, addedBy: req.actor });
+      if (req.caseId)
+        await this.d.cases.on(t).addItem({
+          caseId: req.caseId,
+          kind: 'export',
+          ref: id,
+          from: req.from,
+          to: req.to,
+          details: { cameras: req.cameras },
+          addedBy: req.actor,
+        });
       await this.d.audit.on(t).append({
-        actor: req.actor, role: req.role, action: 'footage.export', target: id,
-        details: { cameras: req.cameras, from: req.from.toISOString(), to: req.to.toISOString(), purpose: req.purpose, case: req.caseNumber },
+        actor: req.actor,
+        role: req.role,
+        action: 'footage.export',
+        target: id,
+        details: {
+          cameras: req.cameras,
+          from: req.from.toISOString(),
+          to: req.to.toISOString(),
+          purpose: req.purpose,
+          case: req.caseNumber,
+        },
       });
     });
     this.enqueue(id);
@@ -99,7 +135,13 @@ export class ExportJobs {
     return this.d.exports.db.tx(async (t) => {
       if (!(await this.d.exports.on(t).release(id, actor, reason))) return false;
       const holds = await this.d.segments.on(t).releaseHolds('export', [id], actor, reason);
-      await this.d.audit.on(t).append({ actor, role, action: 'footage.export.release', target: id, details: { reason, holdsReleased: holds } });
+      await this.d.audit.on(t).append({
+        actor,
+        role,
+        action: 'footage.export.release',
+        target: id,
+        details: { reason, holdsReleased: holds },
+      });
       return true;
     });
   }
@@ -133,7 +175,12 @@ export class ExportJobs {
         const segments = await this.d.segments.overlapping(cameraId, e.from, e.to, 1_000_000);
         try {
           const clip = await writeClip({
-            segments, fromMs: e.from.getTime(), toMs: e.to.getTime(), out: path.join(dir, `${cameraId}.mp4`), storage: this.d.storage, tools: this.d.tools,
+            segments,
+            fromMs: e.from.getTime(),
+            toMs: e.to.getTime(),
+            out: path.join(dir, `${cameraId}.mp4`),
+            storage: this.d.storage,
+            tools: this.d.tools,
             metadata: { comment: `Vigil export ${id}, camera ${cameraId}`, title: e.purpose },
             onProgress: (f) => report((i + f) / e.cameras.length),
           });
@@ -149,27 +196,55 @@ export class ExportJobs {
       const message = (err as Error).message;
       this.d.log.warn(`export ${id} failed: ${message}`);
       await this.d.exports.fail(id, message);
-      await this.d.audit.append({ actor: e.requestedBy, role: e.role, action: 'footage.export.failed', target: id, details: { error: message } });
+      await this.d.audit.append({
+        actor: e.requestedBy,
+        role: e.role,
+        action: 'footage.export.failed',
+        target: id,
+        details: { error: message },
+      });
     } finally {
       this.live.delete(id);
     }
   }
 
-  private async finish(e: ExportRecord, dir: string, clips: { cameraId: string; clip: ClipResult }[], missing: { camera: string; reason: string }[]): Promise<void> {
+  private async finish(
+    e: ExportRecord,
+    dir: string,
+    clips: { cameraId: string; clip: ClipResult }[],
+    missing: { camera: string; reason: string }[],
+  ): Promise<void> {
     const caseNumber = e.caseId ? ((await this.d.cases.find(e.caseId))?.number ?? null) : null;
     const files: ExportFile[] = clips.map(({ cameraId, clip }) => ({
-      name: path.basename(clip.file), cameraId, bytes: clip.bytes, sha256: clip.sha256, durationSeconds: clip.durationSeconds,
+      name: path.basename(clip.file),
+      cameraId,
+      bytes: clip.bytes,
+      sha256: clip.sha256,
+      durationSeconds: clip.durationSeconds,
     }));
     const manifest = {
-      exportId: e.id, createdAt: e.createdAt.toISOString(), finishedAt: new Date().toISOString(),
-      requestedBy: e.requestedBy, role: e.role, purpose: e.purpose, case: caseNumber,
+      exportId: e.id,
+      createdAt: e.createdAt.toISOString(),
+      finishedAt: new Date().toISOString(),
+      requestedBy: e.requestedBy,
+      role: e.role,
+      purpose: e.purpose,
+      case: caseNumber,
       requested: { from: e.from.toISOString(), to: e.to.toISOString() },
-      cutting: CUTTING_NOTE, tool: await ffmpegVersion(this.d.tools),
+      cutting: CUTTING_NOTE,
+      tool: await ffmpegVersion(this.d.tools),
       files: clips.map(({ cameraId, clip }, i) => ({
         ...files[i],
         covers: { from: new Date(clip.plan.startMs).toISOString(), to: new Date(clip.plan.endMs).toISOString() },
-        gaps: clip.plan.gaps.map((g) => ({ from: new Date(g.fromMs).toISOString(), to: new Date(g.toMs).toISOString() })),
-        segments: clip.plan.parts.map((p) => ({ id: p.segmentId, from: new Date(p.startMs).toISOString(), to: new Date(p.endMs).toISOString() })),
+        gaps: clip.plan.gaps.map((g) => ({
+          from: new Date(g.fromMs).toISOString(),
+          to: new Date(g.toMs).toISOString(),
+        })),
+        segments: clip.plan.parts.map((p) => ({
+          id: p.segmentId,
+          from: new Date(p.startMs).toISOString(),
+          to: new Date(p.endMs).toISOString(),
+        })),
         camera: cameraId,
       })),
       missing,
@@ -179,8 +254,15 @@ export class ExportJobs {
     await writeFile(path.join(dir, 'manifest.json'), text);
     await this.d.exports.finish(e.id, manifest, manifestSha256, files);
     await this.d.audit.append({
-      actor: e.requestedBy, role: e.role, action: 'footage.export.done', target: e.id,
-      details: { files: files.map((f) => ({ name: f.name, sha256: f.sha256, bytes: f.bytes })), manifestSha256, missing },
+      actor: e.requestedBy,
+      role: e.role,
+      action: 'footage.export.done',
+      target: e.id,
+      details: {
+        files: files.map((f) => ({ name: f.name, sha256: f.sha256, bytes: f.bytes })),
+        manifestSha256,
+        missing,
+      },
     });
   }
 }

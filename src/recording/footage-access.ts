@@ -3,8 +3,10 @@
 import { z } from 'zod';
 import type { CaseRecord, CaseRepo } from '../store/case-repo.js';
 
-const PURPOSE_HELP = 'a purpose is required: give purpose=<why you need this footage> (at least 3 characters) or case=<case number>';
-const isoTime = (name: string) => z.iso.datetime({ offset: true, error: `${name}: expected an ISO time with a zone, e.g. 2026-11-24T10:00:00+08:00` });
+const PURPOSE_HELP =
+  'a purpose is required: give purpose=<why you need this footage> (at least 3 characters) or case=<case number>';
+const isoTime = (name: string) =>
+  z.iso.datetime({ offset: true, error: `${name}: expected an ISO time with a zone, e.g. 2026-11-24T10:00:00+08:00` });
 
 /** purpose and case as query parameters or body fields; which of them is required is checked by resolveAccess. */
 const why = {
@@ -41,9 +43,14 @@ export const bookmarkBody = z
   })
   .refine((b) => Date.parse(b.to) > Date.parse(b.from), { message: 'to must be after from', path: ['to'] });
 
-export const alertLinkBody = z.strictObject({ alert: z.uuid('alert: an alert id'), note: z.string().trim().max(2000).optional() });
+export const alertLinkBody = z.strictObject({
+  alert: z.uuid('alert: an alert id'),
+  note: z.string().trim().max(2000).optional(),
+});
 
-export const reasonBody = z.strictObject({ reason: z.string().trim().min(3, 'reason: say why (at least 3 characters)').max(2000) });
+export const reasonBody = z.strictObject({
+  reason: z.string().trim().min(3, 'reason: say why (at least 3 characters)').max(2000),
+});
 
 export interface Access {
   /** The stated purpose, or "case <number>" when only a case was given. */
@@ -56,11 +63,15 @@ export class AccessRefused extends Error {
   override name = 'AccessRefused';
 }
 
-export async function resolveAccess(q: { purpose?: string; case?: string }, cases: Pick<CaseRepo, 'find'>): Promise<Access> {
+export async function resolveAccess(
+  q: { purpose?: string; case?: string },
+  cases: Pick<CaseRepo, 'find'>,
+): Promise<Access> {
   let found: CaseRecord | null = null;
   if (q.case) {
     found = await cases.find(q.case);
-    if (!found) throw new AccessRefused(`case ${q.case} not found: open it first with POST /cases, or give a purpose instead`);
+    if (!found)
+      throw new AccessRefused(`case ${q.case} not found: open it first with POST /cases, or give a purpose instead`);
     if (found.closedAt) throw new AccessRefused(`case ${found.number} is closed: footage cannot be gathered under it`);
   }
   const purpose = q.purpose ?? '';

@@ -4,7 +4,8 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 
-export type RangeResult = { kind: 'whole' } | { kind: 'partial'; start: number; end: number } | { kind: 'unsatisfiable' };
+export type RangeResult =
+  { kind: 'whole' } | { kind: 'partial'; start: number; end: number } | { kind: 'unsatisfiable' };
 
 /**
  * Parses a Range header for a file of `size` bytes. Only one range is served: a multi-range request gets
@@ -38,7 +39,11 @@ export interface FileResponseOptions {
   headers?: Record<string, string>;
 }
 
-export async function fileResponse(file: string, rangeHeader: string | undefined, o: FileResponseOptions): Promise<Response> {
+export async function fileResponse(
+  file: string,
+  rangeHeader: string | undefined,
+  o: FileResponseOptions,
+): Promise<Response> {
   const { size } = await stat(file);
   const headers: Record<string, string> = {
     'content-type': o.contentType,
@@ -47,17 +52,22 @@ export async function fileResponse(file: string, rangeHeader: string | undefined
     'cache-control': 'private, no-store',
     ...o.headers,
   };
-  if (o.downloadName) headers['content-disposition'] = `attachment; filename="${o.downloadName.replace(/[^\w.-]/g, '_')}"`;
+  if (o.downloadName)
+    headers['content-disposition'] = `attachment; filename="${o.downloadName.replace(/[^\w.-]/g, '_')}"`;
   const range = parseRange(rangeHeader, size);
   if (range.kind === 'unsatisfiable') {
     // The one error shape even here: the player gets the size in content-range, a person the reason.
     const error = `the range ${rangeHeader} lies outside the file of ${size} bytes: ask for bytes 0-${Math.max(0, size - 1)}`;
     const { 'content-disposition': _unused, ...rest } = headers;
-    return new Response(JSON.stringify({ error }), { status: 416, headers: { ...rest, 'content-type': 'application/json', 'content-range': `bytes */${size}` } });
+    return new Response(JSON.stringify({ error }), {
+      status: 416,
+      headers: { ...rest, 'content-type': 'application/json', 'content-range': `bytes */${size}` },
+    });
   }
   const [start, end, status] = range.kind === 'partial' ? [range.start, range.end, 206] : [0, size - 1, 200];
   if (range.kind === 'partial') headers['content-range'] = `bytes ${start}-${end}/${size}`;
   headers['content-length'] = String(size === 0 ? 0 : end - start + 1);
-  const body = size === 0 ? null : (Readable.toWeb(createReadStream(file, { start, end })) as ReadableStream<Uint8Array>);
+  const body =
+    size === 0 ? null : (Readable.toWeb(createReadStream(file, { start, end })) as ReadableStream<Uint8Array>);
   return new Response(body, { status, headers });
 }

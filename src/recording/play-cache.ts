@@ -25,13 +25,17 @@ export class PlayCache {
 
   /** The MP4 for these segments and range, built now or reused; the key covers the segment ids, so new footage makes a new clip. */
   async get(cameraId: string, segments: Segment[], fromMs: number, toMs: number): Promise<PlayableClip> {
-    const key = createHash('sha256').update(JSON.stringify([cameraId, fromMs, toMs, segments.map((s) => [s.id, s.bytes])])).digest('hex').slice(0, 32);
+    const key = createHash('sha256')
+      .update(JSON.stringify([cameraId, fromMs, toMs, segments.map((s) => [s.id, s.bytes])]))
+      .digest('hex')
+      .slice(0, 32);
     const file = path.join(this.storage.cacheDir, `${key}.mp4`);
     const meta = `${file}.json`;
     // The side file is written after the MP4 is complete, so its presence means the clip is whole.
     const existing = await readFile(meta, 'utf8').catch(() => null);
     // Retention may have pruned the MP4 and not yet its side file.
-    if (existing && (await stat(file).catch(() => null))) return { file, ...(JSON.parse(existing) as { startMs: number; endMs: number }) };
+    if (existing && (await stat(file).catch(() => null)))
+      return { file, ...(JSON.parse(existing) as { startMs: number; endMs: number }) };
     let build = this.building.get(key);
     if (!build) {
       build = this.build(file, meta, segments, fromMs, toMs).finally(() => this.building.delete(key));
@@ -40,7 +44,13 @@ export class PlayCache {
     return build;
   }
 
-  private async build(file: string, meta: string, segments: Segment[], fromMs: number, toMs: number): Promise<PlayableClip> {
+  private async build(
+    file: string,
+    meta: string,
+    segments: Segment[],
+    fromMs: number,
+    toMs: number,
+  ): Promise<PlayableClip> {
     await mkdir(this.storage.cacheDir, { recursive: true });
     const tmp = `${file}.${process.pid}.part`;
     try {

@@ -14,14 +14,22 @@ const PROBE_TIMEOUT_MS = 30_000;
  * Runs a tool to its end; resolves stdout, rejects with its last stderr line on a non-zero exit.
  * `timeoutMs` (default none) kills it and rejects once it has run that long.
  */
-export function runTool(cmd: string, args: string[], onStdout?: (text: string) => void, timeoutMs?: number): Promise<string> {
+export function runTool(
+  cmd: string,
+  args: string[],
+  onStdout?: (text: string) => void,
+  timeoutMs?: number,
+): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawnChild(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let timedOut = false;
-    const timer = timeoutMs === undefined ? null : setTimeout(() => {
-      timedOut = true;
-      child.kill('SIGKILL');
-    }, timeoutMs);
+    const timer =
+      timeoutMs === undefined
+        ? null
+        : setTimeout(() => {
+            timedOut = true;
+            child.kill('SIGKILL');
+          }, timeoutMs);
     let out = '';
     let err = '';
     child.stdout.setEncoding('utf8');
@@ -70,6 +78,9 @@ export async function keyframeTimes(file: string, tools: ToolPaths = {}): Promis
 let version: Promise<string> | null = null;
 /** `ffmpeg version ...` first line, for export manifests (which tool made the file). */
 export function ffmpegVersion(tools: ToolPaths = {}): Promise<string> {
-  version ??= runTool(tools.ffmpeg ?? 'ffmpeg', ['-hide_banner', '-version']).then((t) => t.split('\n')[0].trim(), () => 'unknown');
+  version ??= runTool(tools.ffmpeg ?? 'ffmpeg', ['-hide_banner', '-version']).then(
+    (t) => t.split('\n')[0].trim(),
+    () => 'unknown',
+  );
   return version;
 }

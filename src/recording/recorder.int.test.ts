@@ -18,7 +18,8 @@ import { SegmentFiler } from './segment-filer.js';
 import { RecordingStorage } from './storage.js';
 
 const fixture = path.resolve('fixtures/media/checkpoint.mp4');
-const camera = (id: string) => cameraSchema.parse({ id, name: id, source: 'rtsp://127.0.0.1/x', kind: 'street', lat: 0, lon: 0, district: 'd' });
+const camera = (id: string) =>
+  cameraSchema.parse({ id, name: id, source: 'rtsp://127.0.0.1/x', kind: 'street', lat: 0, lon: 0, district: 'd' });
 
 /** Resolves when `check` passes, polling; the test's own timeout bounds it (no timed assertion). */
 async function until<T>(check: () => Promise<T | null | undefined | false>): Promise<T> {
@@ -52,7 +53,15 @@ describe('Recorder', () => {
   it('indexes segments as they close and recovers the open one when ffmpeg is killed', async () => {
     const storage = new RecordingStorage(path.join(tmp, 'rec'), path.join(tmp, 'exp'));
     const filer = new SegmentFiler(storage, repo);
-    const rec = new Recorder({ cameraId: 'cam-a', source: server.url('/cp'), segmentSeconds: 2, storage, filer, accept: async (p) => void (await filer.commit(p)), backoffBaseMs: 300 });
+    const rec = new Recorder({
+      cameraId: 'cam-a',
+      source: server.url('/cp'),
+      segmentSeconds: 2,
+      storage,
+      filer,
+      accept: async (p) => void (await filer.commit(p)),
+      backoffBaseMs: 300,
+    });
     const list = () => repo.overlapping('cam-a', new Date(0), new Date(Date.now() + 60_000));
     rec.start();
     await until(async () => (await list()).length >= 2);
@@ -68,7 +77,11 @@ describe('Recorder', () => {
     expect(Math.abs(before[1].startAt.getTime() - before[0].endAt.getTime())).toBeLessThan(50);
 
     // Kill mid-segment: once the open file holds some footage.
-    await until(async () => readdirSync(storage.incomingDir('cam-a')).some((n) => /^r.*\.ts$/.test(n) && statSync(path.join(storage.incomingDir('cam-a'), n)).size > 12_000));
+    await until(async () =>
+      readdirSync(storage.incomingDir('cam-a')).some(
+        (n) => /^r.*\.ts$/.test(n) && statSync(path.join(storage.incomingDir('cam-a'), n)).size > 12_000,
+      ),
+    );
     const killedAt = Date.now();
     process.kill(rec.pid as number, 'SIGKILL');
     const after = await until(async () => {
@@ -110,14 +123,22 @@ describe('Recorder', () => {
         throw err;
       },
     });
-    const rec = new Recorder({ cameraId: 'cam-e', source: server.url('/cp'), segmentSeconds: 2, storage, filer, accept: async (p) => filter.add(p) });
+    const rec = new Recorder({
+      cameraId: 'cam-e',
+      source: server.url('/cp'),
+      segmentSeconds: 2,
+      storage,
+      filer,
+      accept: async (p) => filter.add(p),
+    });
     rec.start();
     await until(async () => dropped >= 1);
     alertAt = Date.now();
     await until(async () => kept.length >= 1);
     await rec.stop();
     await filter.flush();
-    for (const s of kept) expect(s.startAt.getTime() - 1000 <= alertAt && s.endAt.getTime() + 1000 >= alertAt).toBe(true);
+    for (const s of kept)
+      expect(s.startAt.getTime() - 1000 <= alertAt && s.endAt.getTime() + 1000 >= alertAt).toBe(true);
     expect((await repo.overlapping('cam-e', new Date(0), new Date(Date.now() + 60_000))).length).toBe(kept.length);
   });
 
@@ -125,8 +146,22 @@ describe('Recorder', () => {
     const blocker = path.join(tmp, 'not-a-dir');
     writeFileSync(blocker, 'a file where the recording root should be');
     const storage = new RecordingStorage(path.join(blocker, 'rec'), path.join(tmp, 'exp'));
-    const indexed = await repo.insert({ cameraId: 'cam-x', startAt: new Date(1_000_000), endAt: new Date(1_002_000), path: 'cam-x/old.ts', bytes: 10 });
-    const rec = new Recorder({ cameraId: 'cam-x', source: server.url('/cp'), segmentSeconds: 2, storage, filer: new SegmentFiler(storage, repo), accept: async () => {}, backoffBaseMs: 60_000 });
+    const indexed = await repo.insert({
+      cameraId: 'cam-x',
+      startAt: new Date(1_000_000),
+      endAt: new Date(1_002_000),
+      path: 'cam-x/old.ts',
+      bytes: 10,
+    });
+    const rec = new Recorder({
+      cameraId: 'cam-x',
+      source: server.url('/cp'),
+      segmentSeconds: 2,
+      storage,
+      filer: new SegmentFiler(storage, repo),
+      accept: async () => {},
+      backoffBaseMs: 60_000,
+    });
     const fault = new Promise<RecordingFault>((resolve) => rec.once('fault', resolve));
     rec.start();
     const f = await fault;
@@ -146,17 +181,34 @@ describe('Recorder', () => {
     rmSync(small, { recursive: true, force: true });
   });
 
-  it.skipIf(!mounted)('reports a full disk clearly and leaves the index alone (needs root to mount a small tmpfs)', async () => {
-    const storage = new RecordingStorage(path.join(small, 'rec'), path.join(small, 'exp'));
-    const indexed = await repo.insert({ cameraId: 'cam-f', startAt: new Date(2_000_000), endAt: new Date(2_002_000), path: 'cam-f/old.ts', bytes: 10 });
-    const rec = new Recorder({ cameraId: 'cam-f', source: server.url('/cp'), segmentSeconds: 60, storage, filer: new SegmentFiler(storage, repo), accept: async () => {}, backoffBaseMs: 60_000 });
-    const fault = new Promise<RecordingFault>((resolve) => rec.once('fault', resolve));
-    rec.start();
-    const f = await fault;
-    expect(f.kind).toBe('disk-full');
-    expect(f.message).toMatch(/recording disk full for camera cam-f: .*No space left on device/);
-    expect(rec.status().lastError).toBe(f.message);
-    await rec.stop();
-    expect(await repo.get(indexed.id)).toEqual(indexed);
-  });
+  it.skipIf(!mounted)(
+    'reports a full disk clearly and leaves the index alone (needs root to mount a small tmpfs)',
+    async () => {
+      const storage = new RecordingStorage(path.join(small, 'rec'), path.join(small, 'exp'));
+      const indexed = await repo.insert({
+        cameraId: 'cam-f',
+        startAt: new Date(2_000_000),
+        endAt: new Date(2_002_000),
+        path: 'cam-f/old.ts',
+        bytes: 10,
+      });
+      const rec = new Recorder({
+        cameraId: 'cam-f',
+        source: server.url('/cp'),
+        segmentSeconds: 60,
+        storage,
+        filer: new SegmentFiler(storage, repo),
+        accept: async () => {},
+        backoffBaseMs: 60_000,
+      });
+      const fault = new Promise<RecordingFault>((resolve) => rec.once('fault', resolve));
+      rec.start();
+      const f = await fault;
+      expect(f.kind).toBe('disk-full');
+      expect(f.message).toMatch(/recording disk full for camera cam-f: .*No space left on device/);
+      expect(rec.status().lastError).toBe(f.message);
+      await rec.stop();
+      expect(await repo.get(indexed.id)).toEqual(indexed);
+    },
+  );
 });

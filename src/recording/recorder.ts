@@ -109,7 +109,14 @@ export class Recorder extends EventEmitter<{ status: [RecorderStatus]; fault: [R
 
   status(): RecorderStatus {
     const { cameraId } = this.o;
-    return { cameraId, state: this.state, restarts: this.restarts, segments: this.segments, lastSegmentEndAt: this.lastSegmentEndAt, lastError: this.lastError };
+    return {
+      cameraId,
+      state: this.state,
+      restarts: this.restarts,
+      segments: this.segments,
+      lastSegmentEndAt: this.lastSegmentEndAt,
+      lastError: this.lastError,
+    };
   }
 
   /** The ffmpeg process id while one runs (benchmarks read its CPU time). */
@@ -136,9 +143,23 @@ export class Recorder extends EventEmitter<{ status: [RecorderStatus]; fault: [R
 
   private spawnRun(dir: string): void {
     const id = `r${Date.now().toString(36)}${(runCounter++).toString(36)}`;
-    const args = buildRecordArgs({ source: this.o.source, segmentSeconds: this.o.segmentSeconds, outPattern: path.join(dir, `${id}-%06d.ts`) });
+    const args = buildRecordArgs({
+      source: this.o.source,
+      segmentSeconds: this.o.segmentSeconds,
+      outPattern: path.join(dir, `${id}-%06d.ts`),
+    });
     const child = spawnChild(this.o.tools?.ffmpeg ?? 'ffmpeg', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    const run: Run = { id, child, anchor: new WallClockAnchor(this.lastSegmentEndAt), lastEndMs: null, listed: new Set(), stderr: [], faulted: false, work: Promise.resolve(), exited: Promise.resolve() };
+    const run: Run = {
+      id,
+      child,
+      anchor: new WallClockAnchor(this.lastSegmentEndAt),
+      lastEndMs: null,
+      listed: new Set(),
+      stderr: [],
+      faulted: false,
+      work: Promise.resolve(),
+      exited: Promise.resolve(),
+    };
     this.run = run;
     const parser = new SegmentListParser();
     child.stdout?.setEncoding('utf8');
@@ -162,7 +183,9 @@ export class Recorder extends EventEmitter<{ status: [RecorderStatus]; fault: [R
         done = true;
         void this.ended(run, reason).finally(resolve);
       };
-      child.once('close', (code, signal) => finish(signal ? `ffmpeg killed by ${signal}` : `ffmpeg exited with code ${code}`));
+      child.once('close', (code, signal) =>
+        finish(signal ? `ffmpeg killed by ${signal}` : `ffmpeg exited with code ${code}`),
+      );
       child.on('error', (err) => {
         if (child.pid === undefined) finish(`cannot run ffmpeg: ${err.message}`);
       });
@@ -198,10 +221,17 @@ export class Recorder extends EventEmitter<{ status: [RecorderStatus]; fault: [R
     await run.work;
     // The segment open when ffmpeg died was never listed: recover it, continuing the run's clock.
     const dir = this.o.storage.incomingDir(this.o.cameraId);
-    const names = (await readdir(dir).catch(() => [] as string[])).filter((n) => n.startsWith(`${run.id}-`) && !run.listed.has(n)).sort();
+    const names = (await readdir(dir).catch(() => [] as string[]))
+      .filter((n) => n.startsWith(`${run.id}-`) && !run.listed.has(n))
+      .sort();
     for (const name of names) {
       try {
-        const p = await this.o.filer.recoverOpenFile(this.o.cameraId, path.join(dir, name), run.lastEndMs, this.o.tools);
+        const p = await this.o.filer.recoverOpenFile(
+          this.o.cameraId,
+          path.join(dir, name),
+          run.lastEndMs,
+          this.o.tools,
+        );
         if (!p) continue;
         await this.o.accept(p);
         this.segments++;
@@ -213,8 +243,13 @@ export class Recorder extends EventEmitter<{ status: [RecorderStatus]; fault: [R
     if (this.run === run) this.run = null;
     if (!this.running) return;
     const detail = run.stderr.at(-1);
-    if (detail && /No space left on device/i.test(detail)) this.fail(new StorageError('disk-full', `recording disk full for camera ${this.o.cameraId}: ${detail}`), null);
-    else if (detail && /Permission denied|Read-only file system/i.test(detail)) this.fail(new StorageError('unwritable', `cannot write recordings of camera ${this.o.cameraId}: ${detail}`), null);
+    if (detail && /No space left on device/i.test(detail))
+      this.fail(new StorageError('disk-full', `recording disk full for camera ${this.o.cameraId}: ${detail}`), null);
+    else if (detail && /Permission denied|Read-only file system/i.test(detail))
+      this.fail(
+        new StorageError('unwritable', `cannot write recordings of camera ${this.o.cameraId}: ${detail}`),
+        null,
+      );
     else {
       if (!run.faulted) {
         this.lastError = detail ? `${reason}: ${detail}` : reason;
@@ -264,23 +299,33 @@ export class Recorder extends EventEmitter<{ status: [RecorderStatus]; fault: [R
     let lastSize = -1;
     let grewAt = spawnedAt;
     const dir = this.o.storage.incomingDir(this.o.cameraId);
-    this.watchdog = setInterval(() => {
-      void (async () => {
-        const names = (await readdir(dir).catch(() => [] as string[])).filter((n) => n.startsWith(`${run.id}-`)).sort();
-        const newest = names.at(-1);
-        const size = newest ? await stat(path.join(dir, newest)).then((s) => s.size, () => -1) : -1;
-        const now = Date.now();
-        if (size !== lastSize) {
-          lastSize = size;
-          grewAt = now;
-        }
-        const limit = lastSize < 0 ? startMs : stallMs;
-        if (now - (lastSize < 0 ? spawnedAt : grewAt) > limit && this.run === run) {
-          run.stderr.push(lastSize < 0 ? `no footage within ${startMs} ms` : `no footage for ${stallMs} ms`);
-          run.child.kill('SIGKILL');
-        }
-      })();
-    }, Math.min(2000, stallMs / 2));
+    this.watchdog = setInterval(
+      () => {
+        void (async () => {
+          const names = (await readdir(dir).catch(() => [] as string[]))
+            .filter((n) => n.startsWith(`${run.id}-`))
+            .sort();
+          const newest = names.at(-1);
+          const size = newest
+            ? await stat(path.join(dir, newest)).then(
+                (s) => s.size,
+                () => -1,
+              )
+            : -1;
+          const now = Date.now();
+          if (size !== lastSize) {
+            lastSize = size;
+            grewAt = now;
+          }
+          const limit = lastSize < 0 ? startMs : stallMs;
+          if (now - (lastSize < 0 ? spawnedAt : grewAt) > limit && this.run === run) {
+            run.stderr.push(lastSize < 0 ? `no footage within ${startMs} ms` : `no footage for ${stallMs} ms`);
+            run.child.kill('SIGKILL');
+          }
+        })();
+      },
+      Math.min(2000, stallMs / 2),
+    );
   }
 
   private setState(state: RecorderState): void {

@@ -6,7 +6,11 @@ const after = (args: string[], flag: string) => args[args.indexOf(flag) + 1];
 
 describe('buildRecordArgs', () => {
   it('copies an RTSP stream over TCP into MPEG-TS segments listed on stdout', () => {
-    const args = buildRecordArgs({ source: 'rtsp://cam/1', segmentSeconds: 60, outPattern: '/rec/cam/.incoming/r1-%06d.ts' });
+    const args = buildRecordArgs({
+      source: 'rtsp://cam/1',
+      segmentSeconds: 60,
+      outPattern: '/rec/cam/.incoming/r1-%06d.ts',
+    });
     expect(after(args, '-rtsp_transport')).toBe('tcp');
     expect(after(args, '-c')).toBe('copy');
     expect(after(args, '-f')).toBe('segment');
@@ -20,9 +24,17 @@ describe('buildRecordArgs', () => {
 
   it('plays files in real time, looped, like a camera, and refuses a pattern without a counter', () => {
     const args = buildRecordArgs({ source: 'file:///media/a.mp4', segmentSeconds: 2, outPattern: '/x/r-%06d.ts' });
-    expect(args.slice(args.indexOf('-re'), args.indexOf('-re') + 5)).toEqual(['-re', '-stream_loop', '-1', '-i', '/media/a.mp4']);
+    expect(args.slice(args.indexOf('-re'), args.indexOf('-re') + 5)).toEqual([
+      '-re',
+      '-stream_loop',
+      '-1',
+      '-i',
+      '/media/a.mp4',
+    ]);
     expect(() => buildRecordArgs({ source: 'rtsp://c', segmentSeconds: 2, outPattern: '/x/a.ts' })).toThrow(/%06d/);
-    expect(() => buildRecordArgs({ source: 'rtsp://c', segmentSeconds: 0, outPattern: '/x/%06d.ts' })).toThrow(RangeError);
+    expect(() => buildRecordArgs({ source: 'rtsp://c', segmentSeconds: 0, outPattern: '/x/%06d.ts' })).toThrow(
+      RangeError,
+    );
   });
 });
 

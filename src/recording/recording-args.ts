@@ -14,7 +14,8 @@ export interface RecordArgsOptions {
 }
 
 export function buildRecordArgs(o: RecordArgsOptions): string[] {
-  if (!Number.isInteger(o.segmentSeconds) || o.segmentSeconds < 1) throw new RangeError(`segmentSeconds must be a positive integer, got ${o.segmentSeconds}`);
+  if (!Number.isInteger(o.segmentSeconds) || o.segmentSeconds < 1)
+    throw new RangeError(`segmentSeconds must be a positive integer, got ${o.segmentSeconds}`);
   if (!o.outPattern.includes('%06d')) throw new Error(`outPattern needs the %06d segment counter: ${o.outPattern}`);
   const source = parseSource(o.source);
   const input =

@@ -65,15 +65,30 @@ export class RecordingService {
 
   constructor(private readonly d: RecordingServiceDeps) {
     this.config = recordingConfigOf(d.config);
-    this.storage = new RecordingStorage(path.resolve(d.dataDir, this.config.dir), path.resolve(d.dataDir, this.config.exportsDir));
+    this.storage = new RecordingStorage(
+      path.resolve(d.dataDir, this.config.dir),
+      path.resolve(d.dataDir, this.config.exportsDir),
+    );
     // A segment set aside is said once, here; the recorder goes on with the next one.
     this.filer = new SegmentFiler(this.storage, d.segments, {
       tools: d.tools,
-      onSetAside: (s) => this.fault({ cameraId: s.cameraId, kind: 'segment', message: `segment ${new Date(s.startMs).toISOString()} set aside${s.file ? ` to ${s.file}` : ''}: ${s.reason}`, at: Date.now() }),
+      onSetAside: (s) =>
+        this.fault({
+          cameraId: s.cameraId,
+          kind: 'segment',
+          message: `segment ${new Date(s.startMs).toISOString()} set aside${s.file ? ` to ${s.file}` : ''}: ${s.reason}`,
+          at: Date.now(),
+        }),
     });
     this.exportJobs = new ExportJobs({ ...d, storage: this.storage, log: d.log.child('export') });
     this.playCache = new PlayCache(this.storage, d.tools);
-    this.retention = new Retention({ ...d, storage: this.storage, config: this.config, log: d.log.child('retention'), onFault: (f) => this.fault(f) });
+    this.retention = new Retention({
+      ...d,
+      storage: this.storage,
+      config: this.config,
+      log: d.log.child('retention'),
+      onFault: (f) => this.fault(f),
+    });
   }
 
   async start(parts: RecordingParts): Promise<void> {
@@ -97,19 +112,28 @@ export class RecordingService {
     const mode = modeOf(this.config, camera.id);
     if (mode === 'off') return;
     const fence = this.d.fencing?.fenceFor(camera.id) ?? undefined;
-    const file = mode === 'events' ? this.eventsOnly(camera.id) : async (p: PendingSegment) => void (await this.filer.commit(p));
+    const file =
+      mode === 'events' ? this.eventsOnly(camera.id) : async (p: PendingSegment) => void (await this.filer.commit(p));
     const accept = async (p: PendingSegment) => {
       if (this.d.fencing && !(await this.d.fencing.allows(camera.id, fence))) return void (await this.filer.discard(p));
       await file(p);
     };
     const recorder = new Recorder({
-      cameraId: camera.id, source: camera.source, segmentSeconds: this.config.segmentSeconds, storage: this.storage, filer: this.filer,
-      accept, stallMs: this.config.stallSeconds * 1000, tools: this.d.tools,
+      cameraId: camera.id,
+      source: camera.source,
+      segmentSeconds: this.config.segmentSeconds,
+      storage: this.storage,
+      filer: this.filer,
+      accept,
+      stallMs: this.config.stallSeconds * 1000,
+      tools: this.d.tools,
     });
     recorder.on('fault', (f) => this.fault(f));
     recorder.start();
     this.recorders.push(recorder);
-    this.d.log.info(`recording: camera ${camera.id} into ${this.storage.root} (${this.config.segmentSeconds} s segments)`);
+    this.d.log.info(
+      `recording: camera ${camera.id} into ${this.storage.root} (${this.config.segmentSeconds} s segments)`,
+    );
   }
 
   /** Stops one camera's recorder (it closes and files its open segment). */
@@ -148,7 +172,8 @@ export class RecordingService {
       alertNear: (cam, from, to) => this.d.segments.alertNear(cam, from, to),
       keep: async (p) => void (await this.filer.commit(p)),
       drop: (p) => this.filer.discard(p),
-      onError: (err) => this.fault({ cameraId, kind: 'index', message: `events-only decision failed: ${err.message}`, at: Date.now() }),
+      onError: (err) =>
+        this.fault({ cameraId, kind: 'index', message: `events-only decision failed: ${err.message}`, at: Date.now() }),
     });
     this.filters.push(filter);
     return async (p) => filter.add(p);
@@ -158,6 +183,8 @@ export class RecordingService {
     this.d.log.error(`recording fault (${f.kind}) camera ${f.cameraId}: ${f.message}`);
     // A full disk is what retention's quota pass exists for: run it now rather than at the next tick.
     if (f.kind === 'disk-full' && f.cameraId !== '*') void this.retention.runOnce().catch(() => {});
-    void Promise.resolve(this.d.onFault?.(f)).catch((err: Error) => this.d.log.warn(`publishing a recording fault: ${err.message}`));
+    void Promise.resolve(this.d.onFault?.(f)).catch((err: Error) =>
+      this.d.log.warn(`publishing a recording fault: ${err.message}`),
+    );
   }
 }

@@ -37,12 +37,29 @@ describe('Retention', () => {
   };
   const alive = async (s: Segment) => (await segments.get(s.id)) !== null && existsSync(storage.abs(s.path));
   const retention = (retentionConfig: Record<string, unknown>) =>
-    new Retention({ segments, exports: exportsRepo, audit, storage, log: createLogger('test', true), config: recordingSchema.parse({ retention: { minFreeBytes: 0, ...retentionConfig } }) });
+    new Retention({
+      segments,
+      exports: exportsRepo,
+      audit,
+      storage,
+      log: createLogger('test', true),
+      config: recordingSchema.parse({ retention: { minFreeBytes: 0, ...retentionConfig } }),
+    });
 
   beforeAll(async () => {
     db = await openDb({ url: 'memory://' });
     await migrate(db);
-    const cam = (id: string, kind: string) => cameraSchema.parse({ id, name: id, source: 'rtsp://127.0.0.1/x', kind, checkpointLevel: kind === 'checkpoint' ? 1 : undefined, lat: 0, lon: 0, district: 'd' });
+    const cam = (id: string, kind: string) =>
+      cameraSchema.parse({
+        id,
+        name: id,
+        source: 'rtsp://127.0.0.1/x',
+        kind,
+        checkpointLevel: kind === 'checkpoint' ? 1 : undefined,
+        lat: 0,
+        lon: 0,
+        district: 'd',
+      });
     await new CameraRepo(db).upsertAll([cam('cam-s', 'street'), cam('cam-c', 'checkpoint')]);
     segments = new SegmentRepo(db);
     exportsRepo = new ExportRepo(db);
@@ -61,7 +78,16 @@ describe('Retention', () => {
     const oldStreetAlert = await add('cam-s', 38);
     const oldCheckpoint = await add('cam-c', 40);
     const recent = await add('cam-s', 1);
-    await segments.addHold({ cameraId: 'cam-s', from: oldStreetHeld.startAt, to: new Date(oldStreetHeld.startAt.getTime() + 1000), kind: 'export', ref: randomUUID(), reason: 'case 7', createdBy: 'inv', expiresAt: null });
+    await segments.addHold({
+      cameraId: 'cam-s',
+      from: oldStreetHeld.startAt,
+      to: new Date(oldStreetHeld.startAt.getTime() + 1000),
+      kind: 'export',
+      ref: randomUUID(),
+      reason: 'case 7',
+      createdBy: 'inv',
+      expiresAt: null,
+    });
     const alertId = await insertAlert(db, 'cam-s', oldStreetAlert.startAt.getTime() + 20_000);
 
     const report = await retention({ streetDays: 30, checkpointDays: 90 }).runOnce(NOW);
@@ -88,7 +114,16 @@ describe('Retention', () => {
     const a = await add('cam-s', 9, 4000);
     const b = await add('cam-c', 8, 4000);
     const c = await add('cam-s', 7, 4000);
-    await segments.addHold({ cameraId: 'cam-c', from: held.startAt, to: held.endAt, kind: 'case', ref: randomUUID(), reason: 'bookmark', createdBy: 'inv', expiresAt: null });
+    await segments.addHold({
+      cameraId: 'cam-c',
+      from: held.startAt,
+      to: held.endAt,
+      kind: 'case',
+      ref: randomUUID(),
+      reason: 'bookmark',
+      createdBy: 'inv',
+      expiresAt: null,
+    });
     const report = await retention({ maxBytes: 9000 }).runOnce(NOW);
     expect(report.byQuota).toEqual({ segments: 2, bytes: 8000 });
     expect(await alive(a)).toBe(false);
@@ -98,17 +133,36 @@ describe('Retention', () => {
     expect(report.quotaUnmet).toBe(false);
 
     const faults: string[] = [];
-    const tight = new Retention({ segments, exports: exportsRepo, audit, storage, log: createLogger('test', true), onFault: (f) => faults.push(f.message), config: recordingSchema.parse({ retention: { minFreeBytes: 0, maxBytes: 1000 } }) });
+    const tight = new Retention({
+      segments,
+      exports: exportsRepo,
+      audit,
+      storage,
+      log: createLogger('test', true),
+      onFault: (f) => faults.push(f.message),
+      config: recordingSchema.parse({ retention: { minFreeBytes: 0, maxBytes: 1000 } }),
+    });
     const full = await tight.runOnce(NOW);
     expect(await alive(held)).toBe(true);
     expect(full.quotaUnmet).toBe(true);
     expect(faults[0]).toMatch(/everything left is protected/);
   });
 
-  it('removes an export\'s files only once it is released', async () => {
+  it("removes an export's files only once it is released", async () => {
     const id = randomUUID();
-    await exportsRepo.create({ id, cameras: ['cam-s'], from: new Date(NOW - DAY), to: new Date(NOW), purpose: 'case 9', caseId: null, requestedBy: 'inv', role: 'investigator' });
-    await exportsRepo.finish(id, { exportId: id }, 'x', [{ name: 'cam-s.mp4', cameraId: 'cam-s', bytes: 5, sha256: 'y', durationSeconds: 1 }]);
+    await exportsRepo.create({
+      id,
+      cameras: ['cam-s'],
+      from: new Date(NOW - DAY),
+      to: new Date(NOW),
+      purpose: 'case 9',
+      caseId: null,
+      requestedBy: 'inv',
+      role: 'investigator',
+    });
+    await exportsRepo.finish(id, { exportId: id }, 'x', [
+      { name: 'cam-s.mp4', cameraId: 'cam-s', bytes: 5, sha256: 'y', durationSeconds: 1 },
+    ]);
     mkdirSync(storage.exportDir(id), { recursive: true });
     writeFileSync(path.join(storage.exportDir(id), 'cam-s.mp4'), 'video');
     await retention({}).runOnce(NOW);
@@ -142,7 +196,13 @@ async function insertAlert(db: Db, cameraId: string, capturedMs: number): Promis
     `insert into plate_reads (id, camera_id, plate, plate_canonical, confidence, format, first_seen, last_seen, captured_at, box) values ($1,$2,'京A12345','京A12345',0.9,'ordinary',$3,$3,$3,'[0,0,1,1]')`,
     [read, cameraId, at],
   );
-  await db.query(`insert into hotlist (id, plate, category, reason, source, added_by, priority, expires_at) values ($1,'京A12345','wanted','r','s','a',1,'2099-01-01')`, [hot]);
-  await db.query(`insert into alerts (id, plate_read_id, hotlist_id, camera_id, plate, match, priority, captured_at) values ($1,$2,$3,$4,'京A12345','{}',1,$5)`, [alert, read, hot, cameraId, at]);
+  await db.query(
+    `insert into hotlist (id, plate, category, reason, source, added_by, priority, expires_at) values ($1,'京A12345','wanted','r','s','a',1,'2099-01-01')`,
+    [hot],
+  );
+  await db.query(
+    `insert into alerts (id, plate_read_id, hotlist_id, camera_id, plate, match, priority, captured_at) values ($1,$2,$3,$4,'京A12345','{}',1,$5)`,
+    [alert, read, hot, cameraId, at],
+  );
   return alert;
 }

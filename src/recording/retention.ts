@@ -49,7 +49,10 @@ export class Retention {
   constructor(private readonly d: RetentionDeps) {}
 
   start(): void {
-    this.timer ??= setInterval(() => void this.runOnce().catch((err: Error) => this.d.log.error(`purge failed: ${err.message}`)), this.d.config.retention.everyMinutes * 60_000);
+    this.timer ??= setInterval(
+      () => void this.runOnce().catch((err: Error) => this.d.log.error(`purge failed: ${err.message}`)),
+      this.d.config.retention.everyMinutes * 60_000,
+    );
   }
 
   async stop(): Promise<void> {
@@ -67,12 +70,28 @@ export class Retention {
   private async purge(now: number): Promise<PurgeReport> {
     const { config, segments, storage } = this.d;
     const r: PurgeReport = {
-      at: new Date(now).toISOString(), alertHolds: { added: 0, released: 0 }, byAge: { segments: 0, bytes: 0 }, byQuota: { segments: 0, bytes: 0 },
-      cameras: {}, exportsRemoved: { count: 0, bytes: 0 }, playCacheFilesRemoved: 0, quarantineFilesRemoved: 0, missingFiles: 0, quotaUnmet: false, errors: [],
+      at: new Date(now).toISOString(),
+      alertHolds: { added: 0, released: 0 },
+      byAge: { segments: 0, bytes: 0 },
+      byQuota: { segments: 0, bytes: 0 },
+      cameras: {},
+      exportsRemoved: { count: 0, bytes: 0 },
+      playCacheFilesRemoved: 0,
+      quarantineFilesRemoved: 0,
+      missingFiles: 0,
+      quotaUnmet: false,
+      errors: [],
     };
     r.alertHolds = await segments.syncAlertHolds(config.eventSeconds, config.retention.alertHoldDays);
-    const cutoffs = { street: new Date(now - config.retention.streetDays * DAY_MS), checkpoint: new Date(now - config.retention.checkpointDays * DAY_MS) };
-    for (let batch = await segments.expired(cutoffs, BATCH); batch.length; batch = await segments.expired(cutoffs, BATCH)) {
+    const cutoffs = {
+      street: new Date(now - config.retention.streetDays * DAY_MS),
+      checkpoint: new Date(now - config.retention.checkpointDays * DAY_MS),
+    };
+    for (
+      let batch = await segments.expired(cutoffs, BATCH);
+      batch.length;
+      batch = await segments.expired(cutoffs, BATCH)
+    ) {
       if (!(await this.remove(batch, r.byAge, r))) break;
     }
     for (let excess = await this.excessBytes(); excess > 0; excess = await this.excessBytes()) {
@@ -140,7 +159,9 @@ export class Retention {
     const cutoff = now - Math.min(streetDays, checkpointDays) * DAY_MS;
     let removed = 0;
     const cameras = await readdir(this.d.storage.root, { withFileTypes: true }).catch(() => []);
-    for (const c of cameras) if (c.isDirectory() && !c.name.startsWith('.')) removed += await this.pruneDir(this.d.storage.quarantineDir(c.name), cutoff);
+    for (const c of cameras)
+      if (c.isDirectory() && !c.name.startsWith('.'))
+        removed += await this.pruneDir(this.d.storage.quarantineDir(c.name), cutoff);
     return removed;
   }
 
@@ -161,11 +182,20 @@ export class Retention {
   private async report(r: PurgeReport): Promise<void> {
     const removed = r.byAge.segments + r.byQuota.segments + r.exportsRemoved.count + r.quarantineFilesRemoved;
     if (removed || r.errors.length || r.quotaUnmet) {
-      await this.d.audit.append({ actor: 'system', role: 'system', action: 'footage.purge', target: null, details: { ...r } });
-      this.d.log.info(`purge: ${r.byAge.segments} segments by age, ${r.byQuota.segments} by quota (${r.byAge.bytes + r.byQuota.bytes} bytes), ${r.exportsRemoved.count} released exports`);
+      await this.d.audit.append({
+        actor: 'system',
+        role: 'system',
+        action: 'footage.purge',
+        target: null,
+        details: { ...r },
+      });
+      this.d.log.info(
+        `purge: ${r.byAge.segments} segments by age, ${r.byQuota.segments} by quota (${r.byAge.bytes + r.byQuota.bytes} bytes), ${r.exportsRemoved.count} released exports`,
+      );
     }
     if (r.quotaUnmet) {
-      const message = 'recording disk over its quota or under its free-space floor, and everything left is protected (alerts, exports, cases): release holds or add disk';
+      const message =
+        'recording disk over its quota or under its free-space floor, and everything left is protected (alerts, exports, cases): release holds or add disk';
       this.d.onFault?.({ cameraId: '*', kind: 'disk-full', message, at: Date.now() });
     }
     for (const e of r.errors) this.d.log.warn(`purge: ${e}`);

@@ -17,7 +17,10 @@ describe('isSegmentFault', () => {
 
 describe('pending names', () => {
   it('carry both wall times through a restart', () => {
-    expect(parsePendingName(pendingName(1_700_000_000_000, 1_700_000_060_000))).toEqual({ startMs: 1_700_000_000_000, endMs: 1_700_000_060_000 });
+    expect(parsePendingName(pendingName(1_700_000_000_000, 1_700_000_060_000))).toEqual({
+      startMs: 1_700_000_000_000,
+      endMs: 1_700_000_060_000,
+    });
     expect(parsePendingName('r1-000001.ts')).toBeNull();
   });
 });

@@ -78,7 +78,12 @@ export class SegmentFiler {
    * clock gives it no span (one frame left as a stream ends, or a clock estimate that moved back), its
    * own duration does; a file with none is set aside (null).
    */
-  async markClosed(cameraId: string, ffmpegFile: string, startMs: number, endMs: number): Promise<PendingSegment | null> {
+  async markClosed(
+    cameraId: string,
+    ffmpegFile: string,
+    startMs: number,
+    endMs: number,
+  ): Promise<PendingSegment | null> {
     const dir = this.storage.incomingDir(cameraId);
     const from = path.join(dir, ffmpegFile);
     if (!(endMs > startMs)) {
@@ -90,7 +95,8 @@ export class SegmentFiler {
     try {
       await rename(from, file);
     } catch (err) {
-      if (missing(err)) return this.setAside({ cameraId, file: from, startMs, endMs }, 'ffmpeg listed it, but the file is not there');
+      if (missing(err))
+        return this.setAside({ cameraId, file: from, startMs, endMs }, 'ffmpeg listed it, but the file is not there');
       throw storageErrorOf(err, dir);
     }
     return { cameraId, file, startMs, endMs };
@@ -107,7 +113,8 @@ export class SegmentFiler {
     p = checked.p;
     let rel = this.storage.segmentRelPath(p.cameraId, p.startMs);
     // rename() replaces silently: never let a segment starting in the same millisecond overwrite another.
-    for (let n = 1; await exists(this.storage.abs(rel)); n++) rel = this.storage.segmentRelPath(p.cameraId, p.startMs, `${n}.ts`);
+    for (let n = 1; await exists(this.storage.abs(rel)); n++)
+      rel = this.storage.segmentRelPath(p.cameraId, p.startMs, `${n}.ts`);
     const abs = this.storage.abs(rel);
     try {
       await mkdir(path.dirname(abs), { recursive: true });
@@ -116,7 +123,13 @@ export class SegmentFiler {
       throw storageErrorOf(err, path.dirname(abs));
     }
     try {
-      return await this.index.insert({ cameraId: p.cameraId, startAt: new Date(p.startMs), endAt: new Date(p.endMs), path: rel, bytes: checked.bytes });
+      return await this.index.insert({
+        cameraId: p.cameraId,
+        startAt: new Date(p.startMs),
+        endAt: new Date(p.endMs),
+        path: rel,
+        bytes: checked.bytes,
+      });
     } catch (err) {
       await rename(abs, p.file).catch(() => {});
       if (isSegmentFault(err)) return this.setAside(p, `the index refused its row: ${(err as Error).message}`);
@@ -137,13 +150,20 @@ export class SegmentFiler {
     let target: string | null = path.join(dir, `${s.startMs}-${s.endMs}-${path.basename(s.file)}`);
     try {
       await mkdir(dir, { recursive: true });
-      for (let n = 1; await exists(target); n++) target = path.join(dir, `${s.startMs}-${s.endMs}-${n}-${path.basename(s.file)}`);
+      for (let n = 1; await exists(target); n++)
+        target = path.join(dir, `${s.startMs}-${s.endMs}-${n}-${path.basename(s.file)}`);
       await rename(s.file, target);
     } catch (err) {
       if (!missing(err)) throw storageErrorOf(err, dir);
       target = null;
     }
-    const note = { cameraId: s.cameraId, startAt: new Date(s.startMs).toISOString(), endAt: new Date(s.endMs).toISOString(), reason, setAsideAt: new Date().toISOString() };
+    const note = {
+      cameraId: s.cameraId,
+      startAt: new Date(s.startMs).toISOString(),
+      endAt: new Date(s.endMs).toISOString(),
+      reason,
+      setAsideAt: new Date().toISOString(),
+    };
     if (target) await writeFile(`${target}.json`, `${JSON.stringify(note, null, 2)}\n`).catch(() => {});
     this.opts.onSetAside?.({ cameraId: s.cameraId, file: target, startMs: s.startMs, endMs: s.endMs, reason });
     return null;
@@ -154,7 +174,11 @@ export class SegmentFiler {
    * open segments of a run that ended without closing them (times from ffprobe and the file's mtime,
    * which is when its last packet was written). Files of `activeRun` are left alone; empty ones removed.
    */
-  async leftovers(cameraId: string, activeRun: string | null, tools: ToolPaths = this.opts.tools ?? {}): Promise<PendingSegment[]> {
+  async leftovers(
+    cameraId: string,
+    activeRun: string | null,
+    tools: ToolPaths = this.opts.tools ?? {},
+  ): Promise<PendingSegment[]> {
     const dir = this.storage.incomingDir(cameraId);
     let names: string[];
     try {
@@ -181,7 +205,12 @@ export class SegmentFiler {
    * An empty file or one under a frame (ffmpeg killed just as it opened a segment, at every restart) is
    * removed: it holds no picture. One that ffprobe cannot read may still hold footage: it is set aside.
    */
-  async recoverOpenFile(cameraId: string, file: string, startMs: number | null, tools: ToolPaths = this.opts.tools ?? {}): Promise<PendingSegment | null> {
+  async recoverOpenFile(
+    cameraId: string,
+    file: string,
+    startMs: number | null,
+    tools: ToolPaths = this.opts.tools ?? {},
+  ): Promise<PendingSegment | null> {
     let info: { size: number; mtimeMs: number };
     try {
       info = await stat(file);
@@ -197,7 +226,10 @@ export class SegmentFiler {
     try {
       duration = (await probeTimes(file, tools)).durationSeconds;
     } catch (err) {
-      return this.setAside({ cameraId, file, startMs: at, endMs: at }, `ffprobe cannot read it: ${(err as Error).message}`);
+      return this.setAside(
+        { cameraId, file, startMs: at, endMs: at },
+        `ffprobe cannot read it: ${(err as Error).message}`,
+      );
     }
     if (!(duration >= MIN_FOOTAGE_SECONDS)) {
       await rm(file, { force: true });
@@ -241,4 +273,8 @@ export class SegmentFiler {
   }
 }
 
-const exists = (file: string) => stat(file).then(() => true, () => false);
+const exists = (file: string) =>
+  stat(file).then(
+    () => true,
+    () => false,
+  );

@@ -21,9 +21,16 @@ const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 /** Turns a filesystem error into a StorageError the operator can act on; other errors pass through. */
 export function storageErrorOf(err: unknown, dir: string): Error {
   const code = (err as NodeJS.ErrnoException)?.code;
-  if (code === 'ENOSPC' || code === 'EDQUOT') return new StorageError('disk-full', `recording disk full at ${dir} (${code}): free space or lower recording.retention limits`);
+  if (code === 'ENOSPC' || code === 'EDQUOT')
+    return new StorageError(
+      'disk-full',
+      `recording disk full at ${dir} (${code}): free space or lower recording.retention limits`,
+    );
   if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS' || code === 'ENOTDIR' || code === 'EEXIST') {
-    return new StorageError('unwritable', `recording directory ${dir} is not writable (${code}): check that it exists, is a directory and that Vigil may write there`);
+    return new StorageError(
+      'unwritable',
+      `recording directory ${dir} is not writable (${code}): check that it exists, is a directory and that Vigil may write there`,
+    );
   }
   return err instanceof Error ? err : new Error(String(err));
 }

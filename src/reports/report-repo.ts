@@ -52,10 +52,22 @@ interface ResponseDbRow {
 
 function toResponseRow(r: ResponseDbRow): ResponseRow {
   return {
-    grid: r.grid, shift: r.shift, dispatched: r.dispatched, acknowledged: r.acknowledged, arrived: r.arrived,
-    ackP50: r.ack_p50, ackP90: r.ack_p90, arriveP50: r.arrive_p50, arriveP90: r.arrive_p90,
-    within1: r.within_1, within3: r.within_3, within5: r.within_5,
-    waited: r.waited, waitP50: r.wait_p50, waitP90: r.wait_p90, waitTotalS: r.wait_total_s,
+    grid: r.grid,
+    shift: r.shift,
+    dispatched: r.dispatched,
+    acknowledged: r.acknowledged,
+    arrived: r.arrived,
+    ackP50: r.ack_p50,
+    ackP90: r.ack_p90,
+    arriveP50: r.arrive_p50,
+    arriveP90: r.arrive_p90,
+    within1: r.within_1,
+    within3: r.within_3,
+    within5: r.within_5,
+    waited: r.waited,
+    waitP50: r.wait_p50,
+    waitP90: r.wait_p90,
+    waitTotalS: r.wait_total_s,
   };
 }
 
@@ -116,7 +128,10 @@ export class ReportRepo {
 
   /** Counts by grid (camera grid, else district) and hour of day (0-23 in timeZone); empty cells left out. */
   async heat(kind: HeatKind, from: Date, to: Date, timeZone: string): Promise<HeatCell[]> {
-    const source = kind === 'alerts' ? 'select camera_id, created_at as at from alerts' : 'select camera_id, first_seen as at from plate_reads';
+    const source =
+      kind === 'alerts'
+        ? 'select camera_id, created_at as at from alerts'
+        : 'select camera_id, first_seen as at from plate_reads';
     const column = kind === 'alerts' ? 'created_at' : 'first_seen';
     return this.db.query<HeatCell>(
       `select coalesce(c.grid, c.district) as grid, extract(hour from (x.at at time zone $3))::int as hour, count(*)::int as count

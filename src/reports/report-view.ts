@@ -31,7 +31,11 @@ export function responseView(rows: readonly ResponseRow[]): ResponseView[] {
     arrived: r.arrived,
     ackS: { p50: round1(r.ackP50), p90: round1(r.ackP90) },
     arrivalS: { p50: round1(r.arriveP50), p90: round1(r.arriveP90) },
-    within: { '1m': share(r.within1, r.dispatched), '3m': share(r.within3, r.dispatched), '5m': share(r.within5, r.dispatched) },
+    within: {
+      '1m': share(r.within1, r.dispatched),
+      '3m': share(r.within3, r.dispatched),
+      '5m': share(r.within5, r.dispatched),
+    },
     waited: r.waited,
     waitS: { p50: round1(r.waitP50), p90: round1(r.waitP90), total: round1(r.waitTotalS) },
   }));
@@ -52,4 +56,3 @@ export function heatView(cells: readonly HeatCell[]): HeatView {
   const flat = counts.flat();
   return { grids, counts, total: flat.reduce((s, n) => s + n, 0), max: Math.max(0, ...flat) };
 }
-

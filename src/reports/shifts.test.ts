@@ -25,14 +25,19 @@ describe('shiftOfMinute', () => {
   });
 
   it('leaves gaps as NO_SHIFT and gives overlaps to the earlier shift', () => {
-    const gappy = [{ name: 'a', start: '09:00', end: '17:00' }, { name: 'b', start: '12:00', end: '18:00' }];
+    const gappy = [
+      { name: 'a', start: '09:00', end: '17:00' },
+      { name: 'b', start: '12:00', end: '18:00' },
+    ];
     expect(shiftOfMinute(8 * 60, gappy)).toBe(NO_SHIFT);
     expect(shiftOfMinute(13 * 60, gappy)).toBe('a');
     expect(shiftOfMinute(17 * 60 + 30, gappy)).toBe('b');
   });
 
   it('refuses a shift that starts when it ends and a bad clock', () => {
-    expect(() => reportsSchema.parse({ shifts: [{ name: 'x', start: '08:00', end: '08:00' }] })).toThrow(/different start and end/);
+    expect(() => reportsSchema.parse({ shifts: [{ name: 'x', start: '08:00', end: '08:00' }] })).toThrow(
+      /different start and end/,
+    );
     expect(() => reportsSchema.parse({ shifts: [{ name: 'x', start: '24:00', end: '08:00' }] })).toThrow(/HH:MM/);
   });
 });
@@ -59,7 +64,10 @@ describe('shiftCaseSql', () => {
   });
 
   it('agrees with shiftOf for every quarter hour of a day in two zones', async () => {
-    const moments = Array.from({ length: 96 }, (_, i) => new Date(Date.parse('2026-11-24T00:07:00Z') + i * 15 * 60_000));
+    const moments = Array.from(
+      { length: 96 },
+      (_, i) => new Date(Date.parse('2026-11-24T00:07:00Z') + i * 15 * 60_000),
+    );
     for (const tz of ['Asia/Shanghai', 'America/New_York']) {
       for (const shifts of [DAY_NIGHT, THREE]) {
         const c = shiftCaseSql('t', 1, shifts, 2);

@@ -20,7 +20,12 @@ export function shiftOfMinute(minute: number, shifts: readonly Shift[]): string 
 
 /** Minute of the day of a moment on the wall clock of `timeZone` (IANA name). */
 export function localMinute(at: Date, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(at);
+  const parts = new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(at);
   const part = (type: string) => Number(parts.find((p) => p.type === type)?.value);
   return part('hour') * 60 + part('minute');
 }
@@ -33,12 +38,18 @@ export function shiftOf(at: Date, shifts: readonly Shift[], timeZone: string): s
  * The SQL expression naming the shift of `column` (a timestamptz) in the time zone given as parameter
  * $tzParam. Shift names become parameters from $firstParam on; the minutes are validated integers.
  */
-export function shiftCaseSql(column: string, tzParam: number, shifts: readonly Shift[], firstParam: number): { sql: string; params: string[] } {
+export function shiftCaseSql(
+  column: string,
+  tzParam: number,
+  shifts: readonly Shift[],
+  firstParam: number,
+): { sql: string; params: string[] } {
   const local = `(${column} at time zone $${tzParam})`;
   const minute = `(extract(hour from ${local}) * 60 + extract(minute from ${local}))`;
   const whens = shifts.map((s, i) => {
     const [start, end] = [minutesOf(s.start), minutesOf(s.end)];
-    const test = start < end ? `${minute} >= ${start} and ${minute} < ${end}` : `(${minute} >= ${start} or ${minute} < ${end})`;
+    const test =
+      start < end ? `${minute} >= ${start} and ${minute} < ${end}` : `(${minute} >= ${start} or ${minute} < ${end})`;
     return `when ${test} then $${firstParam + i}::text`;
   });
   return { sql: `(case ${whens.join(' ')} else '${NO_SHIFT}' end)`, params: shifts.map((s) => s.name) };

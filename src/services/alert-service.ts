@@ -59,13 +59,27 @@ export class AlertService {
       }
       // A dismissed hit stands the units down: nobody should keep driving to a false match.
       if (status === 'dismissed') await this.standDown(t, id);
-      await this.audit.on(t).append({ actor: by.name, role: by.role, action: `alert.${status}`, target: id, details: { reason, plate: done.plate } });
+      await this.audit.on(t).append({
+        actor: by.name,
+        role: by.role,
+        action: `alert.${status}`,
+        target: id,
+        details: { reason, plate: done.plate },
+      });
       return done;
     });
     if (status === 'confirmed' && alert.confirmationsRequired > 0) await this.dispatchConfirmed(alert);
     if (status === 'dismissed') await this.afterStandDown(id);
     const audience = await this.audienceOf(alert);
-    await this.bus.publish({ type: 'alert', alertId: id, cameraId: alert.cameraId, status, at: Date.now(), capturedAt: alert.capturedAt.getTime(), data: { id, kind: alert.kind, status, disposedBy: by.name, reason, ...(audience ? { audience } : {}) } });
+    await this.bus.publish({
+      type: 'alert',
+      alertId: id,
+      cameraId: alert.cameraId,
+      status,
+      at: Date.now(),
+      capturedAt: alert.capturedAt.getTime(),
+      data: { id, kind: alert.kind, status, disposedBy: by.name, reason, ...(audience ? { audience } : {}) },
+    });
     return alert;
   }
 
@@ -84,7 +98,8 @@ export class AlertService {
     await this.assignments.endWait(alertId);
     const queues = this.faces?.queues;
     if (!queues) return;
-    for (const a of await this.assignments.forAlert(alertId)) await queueOfferWaiting(queues, { unitId: a.unitId, trigger: 'available' });
+    for (const a of await this.assignments.forAlert(alertId))
+      await queueOfferWaiting(queues, { unitId: a.unitId, trigger: 'available' });
   }
 
   /** A plate hit that waited for an operator (plateConfirmations 1 at its level) goes to the units now. */
@@ -97,37 +112,79 @@ export class AlertService {
   private async audienceOf(alert: Alert) {
     const { duty, cameras } = this.faces ?? {};
     if (alert.kind !== 'plate' || !duty || !cameras) return null;
-    return audienceFor(duty.policy(alert.dutyLevel ?? duty.current()).checkpointsNotified, await cameras.get(alert.cameraId));
+    return audienceFor(
+      duty.policy(alert.dutyLevel ?? duty.current()).checkpointsNotified,
+      await cameras.get(alert.cameraId),
+    );
   }
 
   /**
    * A face hit: each person's verdict is recorded; one dismissal closes it, and it is confirmed (and
    * only then dispatched) when the required number of distinct people have confirmed it.
    */
-  private async disposeFace(alert: Alert, verdict: 'confirm' | 'dismiss', reason: string, by: Principal): Promise<Alert> {
+  private async disposeFace(
+    alert: Alert,
+    verdict: 'confirm' | 'dismiss',
+    reason: string,
+    by: Principal,
+  ): Promise<Alert> {
     const faces = this.faces;
     if (!faces) throw new Error('face alerts need AlertService face deps (queues, subjects)');
     const updated = await this.alerts.db.tx(async (t) => {
-      const verdictOf = await this.alerts.on(t).recordVerdict(alert.id, { actor: by.name, personId: by.personId, role: by.role, verdict, reason });
+      const verdictOf = await this.alerts
+        .on(t)
+        .recordVerdict(alert.id, { actor: by.name, personId: by.personId, role: by.role, verdict, reason });
       if (verdictOf.kind === 'missing') throw new NotFoundError(`alert ${alert.id} not found`);
-      if (verdictOf.kind === 'closed') throw new ConflictError(`alert ${alert.id} was already ${verdictOf.alert.status} by ${verdictOf.alert.disposedBy}`);
+      if (verdictOf.kind === 'closed')
+        throw new ConflictError(
+          `alert ${alert.id} was already ${verdictOf.alert.status} by ${verdictOf.alert.disposedBy}`,
+        );
       if (verdictOf.kind === 'already_voted') {
         // Counted per person (personId), not per name: a second token or session of the same person is the same pair of eyes.
-        throw new ConflictError(`${by.name} has already given a verdict on alert ${alert.id} (as the same person); ${alert.confirmationsRequired > 1 ? 'the next confirmation must come from another person' : 'it stands'}`);
+        throw new ConflictError(
+          `${by.name} has already given a verdict on alert ${alert.id} (as the same person); ${alert.confirmationsRequired > 1 ? 'the next confirmation must come from another person' : 'it stands'}`,
+        );
       }
       const after = verdictOf.alert;
       const action = after.status === 'candidate' ? 'alert.confirm_vote' : `alert.${after.status}`;
-      await this.audit.on(t).append({ actor: by.name, role: by.role, action, target: alert.id, details: { kind: 'face', verdict, reason, subjectId: alert.subjectId, score: alert.score, confirmations: verdictOf.confirmations, required: alert.confirmationsRequired } });
+      await this.audit.on(t).append({
+        actor: by.name,
+        role: by.role,
+        action,
+        target: alert.id,
+        details: {
+          kind: 'face',
+          verdict,
+          reason,
+          subjectId: alert.subjectId,
+          score: alert.score,
+          confirmations: verdictOf.confirmations,
+          required: alert.confirmationsRequired,
+        },
+      });
       return after;
     });
     if (updated.status === 'confirmed') await queueDispatch(faces.queues, alert.id, 1);
     const view = await describeAlert(updated, { ...faces, alerts: this.alerts });
-    await this.bus.publish({ type: 'alert', alertId: alert.id, cameraId: alert.cameraId, status: updated.status, at: Date.now(), capturedAt: alert.capturedAt.getTime(), data: view });
+    await this.bus.publish({
+      type: 'alert',
+      alertId: alert.id,
+      cameraId: alert.cameraId,
+      status: updated.status,
+      at: Date.now(),
+      capturedAt: alert.capturedAt.getTime(),
+      data: view,
+    });
     return updated;
   }
 
   /** A unit answers its offer: acknowledged (on the way), arrived, or resolved. */
-  async unitAnswer(alertId: string, unitId: string, answer: 'acknowledged' | 'arrived' | 'resolved', by: Principal): Promise<Assignment> {
+  async unitAnswer(
+    alertId: string,
+    unitId: string,
+    answer: 'acknowledged' | 'arrived' | 'resolved',
+    by: Principal,
+  ): Promise<Assignment> {
     const row = await this.assignments.db.tx(async (t) => {
       const assignments = this.assignments.on(t);
       const current = (await assignments.forAlert(alertId)).find((a) => a.unitId === unitId);
@@ -135,13 +192,21 @@ export class AlertService {
       const moved = await assignments.transition(current.id, answer);
       if (!moved) throw new ConflictError(`cannot mark ${answer}: the assignment is ${current.state}`);
       await this.units.on(t).setStatus(unitId, STATUS_AFTER[answer]);
-      await this.audit.on(t).append({ actor: by.name, role: by.role, action: `unit.${answer}`, target: alertId, details: { unitId, assignmentId: moved.id } });
+      await this.audit.on(t).append({
+        actor: by.name,
+        role: by.role,
+        action: `unit.${answer}`,
+        target: alertId,
+        details: { unitId, assignmentId: moved.id },
+      });
       return moved;
     });
     await this.bus.publish({ type: 'assignment', alertId, unitId, state: answer, at: Date.now() });
-    if (answer === 'acknowledged' && row.acknowledgedAt) alertAckSeconds.observe((row.acknowledgedAt.getTime() - row.offeredAt.getTime()) / 1000);
+    if (answer === 'acknowledged' && row.acknowledgedAt)
+      alertAckSeconds.observe((row.acknowledgedAt.getTime() - row.offeredAt.getTime()) / 1000);
     // Free again: the first waiting alert it serves best is offered to it.
-    if (answer === 'resolved' && this.faces) await queueOfferWaiting(this.faces.queues, { unitId, trigger: 'available' });
+    if (answer === 'resolved' && this.faces)
+      await queueOfferWaiting(this.faces.queues, { unitId, trigger: 'available' });
     return row;
   }
 }

@@ -27,41 +27,105 @@ export class CaseService {
   constructor(private readonly d: CaseServiceDeps) {}
 
   private tx<T>(fn: (r: { cases: CaseRepo; segments: SegmentRepo; audit: AuditRepo }) => Promise<T>): Promise<T> {
-    return this.d.cases.db.tx((t: Db) => fn({ cases: this.d.cases.on(t), segments: this.d.segments.on(t), audit: this.d.audit.on(t) }));
+    return this.d.cases.db.tx((t: Db) =>
+      fn({ cases: this.d.cases.on(t), segments: this.d.segments.on(t), audit: this.d.audit.on(t) }),
+    );
   }
 
   /** Throws ConflictError when the number is taken. */
   async open(number: string, title: string, by: Principal): Promise<CaseRecord> {
     return this.tx(async (r) => {
       const created = await r.cases.create({ number, title, createdBy: by.name });
-      await r.audit.append({ actor: by.name, role: by.role, action: 'case.create', target: created.id, details: { number, title } });
+      await r.audit.append({
+        actor: by.name,
+        role: by.role,
+        action: 'case.create',
+        target: created.id,
+        details: { number, title },
+      });
       return created;
     });
   }
 
   /** A footage bookmark, held from retention while the case is open. */
-  async bookmark(caseRef: string, b: { camera: string; from: Date; to: Date; note: string }, by: Principal): Promise<CaseItem> {
+  async bookmark(
+    caseRef: string,
+    b: { camera: string; from: Date; to: Date; note: string },
+    by: Principal,
+  ): Promise<CaseItem> {
     return this.tx(async (r) => {
       const found = await openCase(r.cases, caseRef);
-      const item = await r.cases.addItem({ caseId: found.id, kind: 'bookmark', cameraId: b.camera, from: b.from, to: b.to, note: b.note, addedBy: by.name });
-      await r.segments.addHold({ cameraId: b.camera, from: b.from, to: b.to, kind: 'case', ref: item.id, reason: `case ${found.number}: ${b.note}`, createdBy: by.name, expiresAt: null });
-      const details = { number: found.number, camera: b.camera, from: b.from.toISOString(), to: b.to.toISOString(), note: b.note };
+      const item = await r.cases.addItem({
+        caseId: found.id,
+        kind: 'bookmark',
+        cameraId: b.camera,
+        from: b.from,
+        to: b.to,
+        note: b.note,
+        addedBy: by.name,
+      });
+      await r.segments.addHold({
+        cameraId: b.camera,
+        from: b.from,
+        to: b.to,
+        kind: 'case',
+        ref: item.id,
+        reason: `case ${found.number}: ${b.note}`,
+        createdBy: by.name,
+        expiresAt: null,
+      });
+      const details = {
+        number: found.number,
+        camera: b.camera,
+        from: b.from.toISOString(),
+        to: b.to.toISOString(),
+        note: b.note,
+      };
       await r.audit.append({ actor: by.name, role: by.role, action: 'case.bookmark', target: found.id, details });
       return item;
     });
   }
 
   /** An alert filed under the case, with the footage around it held. */
-  async linkAlert(caseRef: string, alert: Pick<Alert, 'id' | 'kind' | 'cameraId' | 'plate' | 'capturedAt'>, note: string | null, by: Principal): Promise<CaseItem> {
+  async linkAlert(
+    caseRef: string,
+    alert: Pick<Alert, 'id' | 'kind' | 'cameraId' | 'plate' | 'capturedAt'>,
+    note: string | null,
+    by: Principal,
+  ): Promise<CaseItem> {
     const margin = this.d.eventSeconds * 1000;
     const at = alert.capturedAt.getTime();
     const [from, to] = [new Date(at - margin), new Date(at + margin)];
     return this.tx(async (r) => {
       const found = await openCase(r.cases, caseRef);
-      const item = await r.cases.addItem({ caseId: found.id, kind: 'alert', ref: alert.id, cameraId: alert.cameraId, from, to, note, addedBy: by.name });
+      const item = await r.cases.addItem({
+        caseId: found.id,
+        kind: 'alert',
+        ref: alert.id,
+        cameraId: alert.cameraId,
+        from,
+        to,
+        note,
+        addedBy: by.name,
+      });
       const reason = `case ${found.number}: ${alert.kind} alert ${alert.plate || alert.id}`;
-      await r.segments.addHold({ cameraId: alert.cameraId, from, to, kind: 'case', ref: item.id, reason, createdBy: by.name, expiresAt: null });
-      await r.audit.append({ actor: by.name, role: by.role, action: 'case.alert', target: found.id, details: { number: found.number, alert: alert.id } });
+      await r.segments.addHold({
+        cameraId: alert.cameraId,
+        from,
+        to,
+        kind: 'case',
+        ref: item.id,
+        reason,
+        createdBy: by.name,
+        expiresAt: null,
+      });
+      await r.audit.append({
+        actor: by.name,
+        role: by.role,
+        action: 'case.alert',
+        target: found.id,
+        details: { number: found.number, alert: alert.id },
+      });
       return item;
     });
   }
@@ -73,18 +137,33 @@ export class CaseService {
       await r.cases.close(found.id, by.name);
       const itemIds = (await r.cases.items(found.id)).map((i) => i.id);
       const released = await r.segments.releaseHolds('case', itemIds, by.name, reason);
-      await r.audit.append({ actor: by.name, role: by.role, action: 'case.close', target: found.id, details: { number: found.number, reason, holdsReleased: released } });
+      await r.audit.append({
+        actor: by.name,
+        role: by.role,
+        action: 'case.close',
+        target: found.id,
+        details: { number: found.number, reason, holdsReleased: released },
+      });
       return { ...((await r.cases.find(found.id)) as CaseRecord), holdsReleased: released };
     });
   }
 
   /** A look-up's audit entry and, when a case was named, its filing under the case: both or neither. */
-  async recordLookup(by: Principal, s: { action: string; target: string | null; access: LookupAccess; details: Record<string, unknown> }): Promise<void> {
+  async recordLookup(
+    by: Principal,
+    s: { action: string; target: string | null; access: LookupAccess; details: Record<string, unknown> },
+  ): Promise<void> {
     await this.tx(async (r) => {
       const details = { ...s.details, purpose: s.access.purpose, case: s.access.case?.number ?? null };
       await r.audit.append({ actor: by.name, role: by.role, action: s.action, target: s.target, details });
       if (s.access.case) {
-        await r.cases.addItem({ caseId: s.access.case.id, kind: 'search', ref: s.target ?? s.action, details: { action: s.action, ...s.details }, addedBy: by.name });
+        await r.cases.addItem({
+          caseId: s.access.case.id,
+          kind: 'search',
+          ref: s.target ?? s.action,
+          details: { action: s.action, ...s.details },
+          addedBy: by.name,
+        });
       }
     });
   }

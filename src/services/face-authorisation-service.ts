@@ -2,7 +2,12 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from '../lib/logger.js';
 import type { AuditRepo } from '../store/audit-repo.js';
-import { authorisationApplies, authorisationChangeSchema, authorisationInputSchema, type Authorisation } from '../domain/face-authorisation.js';
+import {
+  authorisationApplies,
+  authorisationChangeSchema,
+  authorisationInputSchema,
+  type Authorisation,
+} from '../domain/face-authorisation.js';
 import type { AuthorisationRepo } from '../store/authorisation-repo.js';
 import type { SubjectRepo } from '../store/subject-repo.js';
 import type { Principal } from '../store/token-repo.js';
@@ -28,7 +33,10 @@ export class FaceAuthorisationService {
   /** Keeps a fresh list for covers(), which camera pipelines ask on every frame without a query. */
   async startCache(): Promise<void> {
     await this.refresh();
-    this.timer = setInterval(() => void this.refresh().catch((err: Error) => this.log.warn(`authorisations: ${err.message}`)), REFRESH_MS);
+    this.timer = setInterval(
+      () => void this.refresh().catch((err: Error) => this.log.warn(`authorisations: ${err.message}`)),
+      REFRESH_MS,
+    );
     this.timer.unref();
   }
 
@@ -64,7 +72,13 @@ export class FaceAuthorisationService {
     const auth = await this.repo.db.tx(async (t) => {
       const created = await this.repo.on(t).create(input, by.name);
       const frozen = Date.parse(created.startsAt) <= Date.now() ? await this.freeze(created, false, t) : created;
-      await this.audit.on(t).append({ actor: by.name, role: by.role, action: 'authorisation.create', target: frozen.id, details: { ...input, snapshotHash: frozen.snapshotHash } });
+      await this.audit.on(t).append({
+        actor: by.name,
+        role: by.role,
+        action: 'authorisation.create',
+        target: frozen.id,
+        details: { ...input, snapshotHash: frozen.snapshotHash },
+      });
       return frozen;
     });
     await this.refresh();
@@ -81,13 +95,24 @@ export class FaceAuthorisationService {
       if (before.endedAt) throw new ConflictError(`authorisation ${id} was ended by ${before.endedBy}`);
       const cameras = patch.cameras ?? before.cameras;
       const districts = patch.districts ?? before.districts;
-      if (cameras.length + districts.length === 0) throw BadInputError.field('cameras', 'an authorisation must cover some cameras or districts: end it instead');
-      if (patch.endsAt && Date.parse(patch.endsAt) <= Date.parse(before.startsAt)) throw BadInputError.field('endsAt', 'must be after startsAt');
+      if (cameras.length + districts.length === 0)
+        throw BadInputError.field('cameras', 'an authorisation must cover some cameras or districts: end it instead');
+      if (patch.endsAt && Date.parse(patch.endsAt) <= Date.parse(before.startsAt))
+        throw BadInputError.field('endsAt', 'must be after startsAt');
       let changed = await repo.change(id, patch);
-      if (changed && refreeze && Date.parse(changed.startsAt) <= Date.now()) changed = await this.freeze(changed, true, t);
+      if (changed && refreeze && Date.parse(changed.startsAt) <= Date.now())
+        changed = await this.freeze(changed, true, t);
       await this.audit.on(t).append({
-        actor: by.name, role: by.role, action: 'authorisation.change', target: id,
-        details: { before: scope(before), after: changed && scope(changed), why, ...(refreeze ? { snapshotBefore: before.snapshotHash, snapshotAfter: changed?.snapshotHash } : {}) },
+        actor: by.name,
+        role: by.role,
+        action: 'authorisation.change',
+        target: id,
+        details: {
+          before: scope(before),
+          after: changed && scope(changed),
+          why,
+          ...(refreeze ? { snapshotBefore: before.snapshotHash, snapshotAfter: changed?.snapshotHash } : {}),
+        },
       });
       return changed;
     });
@@ -102,7 +127,13 @@ export class FaceAuthorisationService {
       if (!before) return null;
       if (before.endedAt) throw new ConflictError(`authorisation ${id} was already ended by ${before.endedBy}`);
       const done = await repo.end(id, by.name, reason);
-      await this.audit.on(t).append({ actor: by.name, role: by.role, action: 'authorisation.end', target: id, details: { reason, scope: scope(before) } });
+      await this.audit.on(t).append({
+        actor: by.name,
+        role: by.role,
+        action: 'authorisation.end',
+        target: id,
+        details: { reason, scope: scope(before) },
+      });
       return done;
     });
     await this.refresh();
@@ -119,15 +150,28 @@ export class FaceAuthorisationService {
     const repo = db ? this.repo.on(db) : this.repo;
     const snapshot = await subjects.liveSnapshot();
     const hash = createHash('sha256').update(JSON.stringify(snapshot)).digest('hex');
-    const frozen = await repo.freezeSnapshot(a.id, snapshot.map((s) => s.id), hash, replace);
-    if (frozen?.snapshotHash === hash) this.log.info(`authorisation ${a.id}: watchlist frozen (${snapshot.length} subjects, ${hash.slice(0, 12)})`);
+    const frozen = await repo.freezeSnapshot(
+      a.id,
+      snapshot.map((s) => s.id),
+      hash,
+      replace,
+    );
+    if (frozen?.snapshotHash === hash)
+      this.log.info(`authorisation ${a.id}: watchlist frozen (${snapshot.length} subjects, ${hash.slice(0, 12)})`);
     return frozen ?? a;
   }
 
   private checkCameras(cameras: string[]): void {
     const unknown = cameras.filter((c) => this.districtOf(c) === undefined);
-    if (unknown.length) throw BadInputError.field('cameras', `unknown cameras: ${unknown.join(', ')} (name configured camera ids)`);
+    if (unknown.length)
+      throw BadInputError.field('cameras', `unknown cameras: ${unknown.join(', ')} (name configured camera ids)`);
   }
 }
 
-const scope = (a: Authorisation) => ({ legalReference: a.legalReference, cameras: a.cameras, districts: a.districts, startsAt: a.startsAt, endsAt: a.endsAt });
+const scope = (a: Authorisation) => ({
+  legalReference: a.legalReference,
+  cameras: a.cameras,
+  districts: a.districts,
+  startsAt: a.startsAt,
+  endsAt: a.endsAt,
+});

@@ -6,11 +6,11 @@ import type { ChipAnalyzer, ChipFace } from '../vision/face-chip.js';
 import { overlapOfSmaller } from '../vision/geometry.js';
 import { decodeImage } from '../vision/image.js';
 
-export type PhotoProblem = 'not_an_image' | 'too_large' | 'too_many_pixels' | 'no_face' | 'several_faces' | 'face_too_small' | 'too_blurred';
+export type PhotoProblem =
+  'not_an_image' | 'too_large' | 'too_many_pixels' | 'no_face' | 'several_faces' | 'face_too_small' | 'too_blurred';
 
 export type PhotoCheck =
-  | { ok: true; face: ChipFace; type: ImageType; sha256: string }
-  | { ok: false; problem: PhotoProblem; message: string };
+  { ok: true; face: ChipFace; type: ImageType; sha256: string } | { ok: false; problem: PhotoProblem; message: string };
 
 export type ImageType = 'image/jpeg' | 'image/png' | 'image/webp';
 
@@ -32,7 +32,9 @@ const SAME_FACE_OVERLAP = 0.3;
 const RIVAL_FACE_WIDTH = 0.5;
 
 /** The faces that count, largest first: duplicates of a larger face dropped. */
-export function distinctFaces<F extends { box: [number, number, number, number]; width: number }>(faces: readonly F[]): F[] {
+export function distinctFaces<F extends { box: [number, number, number, number]; width: number }>(
+  faces: readonly F[],
+): F[] {
   const out: F[] = [];
   for (const f of [...faces].sort((a, b) => b.width - a.width)) {
     if (!out.some((kept) => overlapOfSmaller(kept.box, f.box) > SAME_FACE_OVERLAP)) out.push(f);
@@ -40,11 +42,24 @@ export function distinctFaces<F extends { box: [number, number, number, number];
   return out;
 }
 
-export async function checkPhoto(bytes: Buffer, analyzer: ChipAnalyzer, limits: FacesConfig['enrol']): Promise<PhotoCheck> {
+export async function checkPhoto(
+  bytes: Buffer,
+  analyzer: ChipAnalyzer,
+  limits: FacesConfig['enrol'],
+): Promise<PhotoCheck> {
   const type = sniffImageType(bytes);
-  if (!type) return { ok: false, problem: 'not_an_image', message: 'not a JPEG, PNG or WebP image (checked by content, not by name)' };
+  if (!type)
+    return {
+      ok: false,
+      problem: 'not_an_image',
+      message: 'not a JPEG, PNG or WebP image (checked by content, not by name)',
+    };
   if (bytes.length > limits.maxPhotoBytes) {
-    return { ok: false, problem: 'too_large', message: `photo is ${bytes.length} bytes; the limit is ${limits.maxPhotoBytes}` };
+    return {
+      ok: false,
+      problem: 'too_large',
+      message: `photo is ${bytes.length} bytes; the limit is ${limits.maxPhotoBytes}`,
+    };
   }
   let pixels: number;
   try {
@@ -54,7 +69,11 @@ export async function checkPhoto(bytes: Buffer, analyzer: ChipAnalyzer, limits: 
     return { ok: false, problem: 'not_an_image', message: `the ${type.slice(6).toUpperCase()} header cannot be read` };
   }
   if (pixels > limits.maxPixels) {
-    return { ok: false, problem: 'too_many_pixels', message: `photo has ${pixels} pixels; the limit is ${limits.maxPixels}` };
+    return {
+      ok: false,
+      problem: 'too_many_pixels',
+      message: `photo has ${pixels} pixels; the limit is ${limits.maxPixels}`,
+    };
   }
   let faces: ChipFace[];
   try {
@@ -66,13 +85,25 @@ export async function checkPhoto(bytes: Buffer, analyzer: ChipAnalyzer, limits: 
   const [face] = faces;
   const rivals = faces.filter((f) => f.width >= RIVAL_FACE_WIDTH * face.width);
   if (rivals.length > 1) {
-    return { ok: false, problem: 'several_faces', message: `${rivals.length} faces found; send a photo of the subject alone (or cropped to them)` };
+    return {
+      ok: false,
+      problem: 'several_faces',
+      message: `${rivals.length} faces found; send a photo of the subject alone (or cropped to them)`,
+    };
   }
   if (face.width < limits.minFaceWidth) {
-    return { ok: false, problem: 'face_too_small', message: `the face is ${Math.round(face.width)} px wide; at least ${limits.minFaceWidth} px is needed` };
+    return {
+      ok: false,
+      problem: 'face_too_small',
+      message: `the face is ${Math.round(face.width)} px wide; at least ${limits.minFaceWidth} px is needed`,
+    };
   }
   if (face.sharpness < limits.minSharpness) {
-    return { ok: false, problem: 'too_blurred', message: `the face is too blurred (sharpness ${face.sharpness.toFixed(0)}, at least ${limits.minSharpness} is needed)` };
+    return {
+      ok: false,
+      problem: 'too_blurred',
+      message: `the face is too blurred (sharpness ${face.sharpness.toFixed(0)}, at least ${limits.minSharpness} is needed)`,
+    };
   }
   return { ok: true, face, type, sha256: createHash('sha256').update(bytes).digest('hex') };
 }

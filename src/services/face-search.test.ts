@@ -29,13 +29,32 @@ function service(stored: { id: string; embedding: Float32Array }[]) {
   } as unknown as FaceSightingRepo;
   const audited: unknown[] = [];
   const audit = { append: async (e: unknown) => void audited.push(e) } as unknown as AuditRepo;
-  const probe: ChipFace = { box: [10, 10, 90, 90], score: 0.9, landmarks: [], quality: 0.9, embedding: at(1, 1), width: 80, sharpness: 100, chip: { data: Buffer.alloc(3), width: 1, height: 1 } };
+  const probe: ChipFace = {
+    box: [10, 10, 90, 90],
+    score: 0.9,
+    landmarks: [],
+    quality: 0.9,
+    embedding: at(1, 1),
+    width: 80,
+    sharpness: 100,
+    chip: { data: Buffer.alloc(3), width: 1, height: 1 },
+  };
   const analyzer = { faces: async () => [probe] } as unknown as ChipAnalyzer;
   return { svc: new FaceSearchService(sightings, audit, facesSchema.parse({}), async () => analyzer), audited };
 }
 
-const by: Principal = { tokenId: 't', name: 'investigator', role: 'investigator', subject: null, personId: 't', scope: null };
-const photo = () => sharp({ create: { width: 8, height: 8, channels: 3, background: '#888' } }).png().toBuffer();
+const by: Principal = {
+  tokenId: 't',
+  name: 'investigator',
+  role: 'investigator',
+  subject: null,
+  personId: 't',
+  scope: null,
+};
+const photo = () =>
+  sharp({ create: { width: 8, height: 8, channels: 3, background: '#888' } })
+    .png()
+    .toBuffer();
 
 describe('FaceSearchService', () => {
   // Five sightings of the person (cosine 0.97) among 55 strangers at 0.88: above the old 0.85

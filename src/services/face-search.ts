@@ -20,8 +20,7 @@ export interface FaceSearchQuery {
 }
 
 export type FaceSearchResult =
-  | { ok: true; results: (FaceSighting & { score: number })[]; scanned: number }
-  | { ok: false; message: string };
+  { ok: true; results: (FaceSighting & { score: number })[]; scanned: number } | { ok: false; message: string };
 
 export class FaceSearchService {
   constructor(
@@ -37,22 +36,42 @@ export class FaceSearchService {
    */
   async search(photo: Buffer, q: FaceSearchQuery, by: Principal): Promise<FaceSearchResult> {
     const sha256 = createHash('sha256').update(photo).digest('hex');
-    const base = { purpose: q.purpose, photoSha256: sha256, cameras: q.cameraIds ?? null, area: q.area ?? null, from: q.from?.toISOString() ?? null, to: q.to?.toISOString() ?? null };
+    const base = {
+      purpose: q.purpose,
+      photoSha256: sha256,
+      cameras: q.cameraIds ?? null,
+      area: q.area ?? null,
+      from: q.from?.toISOString() ?? null,
+      to: q.to?.toISOString() ?? null,
+    };
     const refuse = async (message: string): Promise<FaceSearchResult> => {
-      await this.audit.append({ actor: by.name, role: by.role, action: 'face.search_refused', target: null, details: { ...base, message } });
+      await this.audit.append({
+        actor: by.name,
+        role: by.role,
+        action: 'face.search_refused',
+        target: null,
+        details: { ...base, message },
+      });
       return { ok: false, message };
     };
     if (!sniffImageType(photo)) return refuse('the photo is not a JPEG, PNG or WebP image');
-    if (photo.length > this.config.enrol.maxPhotoBytes) return refuse(`the photo is larger than ${this.config.enrol.maxPhotoBytes} bytes`);
+    if (photo.length > this.config.enrol.maxPhotoBytes)
+      return refuse(`the photo is larger than ${this.config.enrol.maxPhotoBytes} bytes`);
     const analyzer = await this.analyzer();
     const faces = distinctFaces(await analyzer.faces(await decodeImage(photo)));
     if (!faces.length) return refuse('no face found in the photo');
-    if (faces.filter((f) => f.width >= 0.5 * faces[0].width).length > 1) return refuse('several faces in the photo: crop it to the one to search for');
+    if (faces.filter((f) => f.width >= 0.5 * faces[0].width).length > 1)
+      return refuse('several faces in the photo: crop it to the one to search for');
     const probe = faces[0].embedding;
     const limit = Math.min(q.limit ?? this.config.search.maxResults, this.config.search.maxResults);
     const best: { id: string; score: number }[] = [];
     let scanned = 0;
-    for await (const batch of this.sightings.embeddings({ cameraIds: q.cameraIds, area: q.area, from: q.from, to: q.to })) {
+    for await (const batch of this.sightings.embeddings({
+      cameraIds: q.cameraIds,
+      area: q.area,
+      from: q.from,
+      to: q.to,
+    })) {
       for (const row of batch) {
         scanned++;
         if (row.embedding.length !== probe.length) continue;
@@ -67,7 +86,13 @@ export class FaceSearchService {
       const m = metas.get(b.id);
       return m ? [{ ...m, score: Math.round(b.score * 1000) / 1000 }] : [];
     });
-    await this.audit.append({ actor: by.name, role: by.role, action: 'face.search', target: null, details: { ...base, scanned, results: results.map((r) => ({ id: r.id, score: r.score })) } });
+    await this.audit.append({
+      actor: by.name,
+      role: by.role,
+      action: 'face.search',
+      target: null,
+      details: { ...base, scanned, results: results.map((r) => ({ id: r.id, score: r.score })) },
+    });
     return { ok: true, results, scanned };
   }
 }

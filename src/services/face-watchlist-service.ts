@@ -1,6 +1,15 @@
 // The face watchlist: subjects and photo enrolment (audited), the in-process gallery rebuilt from the database, and matching.
 import { DEFAULT_FACE_THRESHOLD, type FacesConfig } from '../config/schema.js';
-import { CATEGORY_PRIORITY, isLive, type DutyLevel, subjectInputSchema, type Subject, type SubjectCategory, type SubjectInput, type SubjectPatch } from '../domain/face-watchlist.js';
+import {
+  CATEGORY_PRIORITY,
+  isLive,
+  type DutyLevel,
+  subjectInputSchema,
+  type Subject,
+  type SubjectCategory,
+  type SubjectInput,
+  type SubjectPatch,
+} from '../domain/face-watchlist.js';
 import type { Logger } from '../lib/logger.js';
 import { cohortFiles, FaceCohort, loadCohort, type CohortStats } from '../matching/face-cohort.js';
 import { rebuildFrom, type FaceGallery, type GalleryItem } from '../matching/face-gallery.js';
@@ -75,7 +84,8 @@ export class FaceWatchlistService {
   ) {
     this.model = config.embedder;
     const entry = findModel(loadManifest(DEFAULT_MANIFEST), config.embedder);
-    if (entry.output.decode !== 'embedding') throw new Error(`faces.embedder '${config.embedder}' is not an embedding model`);
+    if (entry.output.decode !== 'embedding')
+      throw new Error(`faces.embedder '${config.embedder}' is not an embedding model`);
     this.dim = entry.output.dims;
   }
 
@@ -84,17 +94,28 @@ export class FaceWatchlistService {
     this.gallery = await openFaceGallery({ backend: this.config.gallery, dim: this.dim });
     if (this.config.score === 'snorm') {
       // The analyzer is loaded only if the cohort is not cached yet.
-      const builder = { model: this.model, faces: async (file: string) => (await this.analyzer()).faces(await decodeImage(file)) };
+      const builder = {
+        model: this.model,
+        faces: async (file: string) => (await this.analyzer()).faces(await decodeImage(file)),
+      };
       this.cohort = await loadCohort(builder, cohortFiles(this.config.cohortDir));
       this.log.info(`face scores: s-norm against a cohort of ${this.cohort.vectors.length} faces`);
     }
     for (const s of await this.repo.allKnown()) this.subjects.set(s.id, s);
     const photos = await rebuildFrom(this.gallery, this.indexed(this.repo.galleryRows(this.model)), (p) => {
-      if (p.loaded % 10_000 === 0) this.log.info(`face gallery: ${p.loaded} photos loaded (${Math.round(p.elapsedMs)} ms)`);
+      if (p.loaded % 10_000 === 0)
+        this.log.info(`face gallery: ${p.loaded} photos loaded (${Math.round(p.elapsedMs)} ms)`);
     });
     const staleModel = await this.repo.staleModelCount(this.model);
-    if (staleModel) this.log.warn(`face gallery: ${staleModel} photos were enrolled with another embedder than '${this.model}' and will not match until enrolled again`);
-    this.unsubscribe = await this.bus.onNotice('face-watchlist-changed', (n) => void this.reload(n.subjectId).catch((err: Error) => this.log.warn(`face watchlist refresh: ${err.message}`)));
+    if (staleModel)
+      this.log.warn(
+        `face gallery: ${staleModel} photos were enrolled with another embedder than '${this.model}' and will not match until enrolled again`,
+      );
+    this.unsubscribe = await this.bus.onNotice(
+      'face-watchlist-changed',
+      (n) =>
+        void this.reload(n.subjectId).catch((err: Error) => this.log.warn(`face watchlist refresh: ${err.message}`)),
+    );
     return { subjects: this.subjects.size, photos, staleModel };
   }
 
@@ -117,7 +138,14 @@ export class FaceWatchlistService {
     const { thresholds, threshold, score } = this.config;
     const level = thresholds[this.dutyLevel()];
     const normal = thresholds.normal;
-    return level?.[category] ?? level?.default ?? normal?.[category] ?? normal?.default ?? threshold ?? DEFAULT_FACE_THRESHOLD[score];
+    return (
+      level?.[category] ??
+      level?.default ??
+      normal?.[category] ??
+      normal?.default ??
+      threshold ??
+      DEFAULT_FACE_THRESHOLD[score]
+    );
   }
 
   /**
@@ -125,7 +153,10 @@ export class FaceWatchlistService {
    * category's threshold, best first. `allowed` limits matching to an authorisation's frozen watchlist.
    */
   async match(embedding: Float32Array, model: string, allowed: ReadonlySet<string> | null): Promise<FaceHit[]> {
-    if (model !== this.model) throw new Error(`face embedding from model '${model}', the gallery holds '${this.model}': align faces.embedder on every node`);
+    if (model !== this.model)
+      throw new Error(
+        `face embedding from model '${model}', the gallery holds '${this.model}': align faces.embedder on every node`,
+      );
     const nearest = await this.requireGallery().search(embedding, { k: SEARCH_K });
     const probe = this.cohort?.stats(embedding);
     const best = new Map<string, FaceHit>();
@@ -136,7 +167,16 @@ export class FaceWatchlistService {
       const score = probe && reference ? FaceCohort.snorm(m.score, probe, reference) : m.score;
       const threshold = this.thresholdFor(subject.category);
       if (score < threshold || (best.get(subject.id)?.score ?? -Infinity) >= score) continue;
-      best.set(subject.id, { subjectId: subject.id, photoId: m.id, cosine: m.score, score, scoring: this.config.score, threshold, category: subject.category, priority: CATEGORY_PRIORITY[subject.category] });
+      best.set(subject.id, {
+        subjectId: subject.id,
+        photoId: m.id,
+        cosine: m.score,
+        score,
+        scoring: this.config.score,
+        threshold,
+        category: subject.category,
+        priority: CATEGORY_PRIORITY[subject.category],
+      });
     }
     return [...best.values()].sort((a, b) => b.score - a.score);
   }
@@ -146,19 +186,36 @@ export class FaceWatchlistService {
   }
 
   /** `addedBy` is always the caller. Creates nothing when no photo enrols: a listing without a face cannot match. */
-  async create(raw: unknown, photos: PhotoUpload[], by: Principal, why: string): Promise<{ subject: Subject | null; photos: PhotoResult[] }> {
+  async create(
+    raw: unknown,
+    photos: PhotoUpload[],
+    by: Principal,
+    why: string,
+  ): Promise<{ subject: Subject | null; photos: PhotoResult[] }> {
     const input: SubjectInput = subjectInputSchema.parse(raw);
     const checked = await this.checkAll(photos);
     if (!checked.some((c) => c.accepted)) {
       const refused = checked.map((c) => c.refused as PhotoResult);
-      await this.audit.append({ actor: by.name, role: by.role, action: 'subject.create_refused', target: null, details: { name: input.name, category: input.category, why, photos: refused } });
+      await this.audit.append({
+        actor: by.name,
+        role: by.role,
+        action: 'subject.create_refused',
+        target: null,
+        details: { name: input.name, category: input.category, why, photos: refused },
+      });
       return { subject: null, photos: refused };
     }
     // The subject, its photos and the audit entry commit together; the gallery learns of them after the commit.
     const { subject, results } = await this.repo.db.tx(async (t) => {
       const created = await this.repo.on(t).create(input, by.name);
       const stored = await this.store(created.id, checked, by, t);
-      await this.audit.on(t).append({ actor: by.name, role: by.role, action: 'subject.create', target: created.id, details: { subject: input, why, photos: stored } });
+      await this.audit.on(t).append({
+        actor: by.name,
+        role: by.role,
+        action: 'subject.create',
+        target: created.id,
+        details: { subject: input, why, photos: stored },
+      });
       return { subject: created, results: stored };
     });
     await this.changed(subject.id);
@@ -173,7 +230,13 @@ export class FaceWatchlistService {
       const live = await this.repo.on(t).get(subjectId);
       if (!live || live.deletedAt) return null;
       const stored = await this.store(subjectId, checked, by, t);
-      await this.audit.on(t).append({ actor: by.name, role: by.role, action: 'subject.photos_add', target: subjectId, details: { why, photos: stored } });
+      await this.audit.on(t).append({
+        actor: by.name,
+        role: by.role,
+        action: 'subject.photos_add',
+        target: subjectId,
+        details: { why, photos: stored },
+      });
       return stored;
     });
     if (results) await this.changed(subjectId);
@@ -186,7 +249,13 @@ export class FaceWatchlistService {
       const before = await repo.get(id);
       const changed = await repo.update(id, patch);
       if (!changed) return null;
-      await this.audit.on(t).append({ actor: by.name, role: by.role, action: 'subject.update', target: id, details: { before: strip(before), after: strip(changed), why } });
+      await this.audit.on(t).append({
+        actor: by.name,
+        role: by.role,
+        action: 'subject.update',
+        target: id,
+        details: { before: strip(before), after: strip(changed), why },
+      });
       return changed;
     });
     if (after) await this.changed(id);
@@ -200,7 +269,13 @@ export class FaceWatchlistService {
       const before = await repo.get(id);
       const removed = await repo.delete(id, by.name);
       if (!removed) return null;
-      await this.audit.on(t).append({ actor: by.name, role: by.role, action: 'subject.delete', target: id, details: { subject: strip(before), ...removed, why } });
+      await this.audit.on(t).append({
+        actor: by.name,
+        role: by.role,
+        action: 'subject.delete',
+        target: id,
+        details: { subject: strip(before), ...removed, why },
+      });
       return removed;
     });
     if (done) await this.changed(id);
@@ -210,7 +285,13 @@ export class FaceWatchlistService {
   async deletePhoto(subjectId: string, photoId: string, by: Principal, why: string): Promise<boolean> {
     const done = await this.repo.db.tx(async (t) => {
       if (!(await this.repo.on(t).deletePhoto(subjectId, photoId))) return false;
-      await this.audit.on(t).append({ actor: by.name, role: by.role, action: 'subject.photo_delete', target: subjectId, details: { photoId, why } });
+      await this.audit.on(t).append({
+        actor: by.name,
+        role: by.role,
+        action: 'subject.photo_delete',
+        target: subjectId,
+        details: { photoId, why },
+      });
       return true;
     });
     if (done) await this.changed(subjectId);
@@ -222,11 +303,28 @@ export class FaceWatchlistService {
     const out: Checked[] = [];
     for (const photo of photos) {
       if (!photo.source.trim()) {
-        out.push({ photo, accepted: null, refused: { name: photo.name, ok: false, problem: 'no_source', message: 'say where this image came from (source)' } });
+        out.push({
+          photo,
+          accepted: null,
+          refused: {
+            name: photo.name,
+            ok: false,
+            problem: 'no_source',
+            message: 'say where this image came from (source)',
+          },
+        });
         continue;
       }
       const check = await checkPhoto(photo.bytes, analyzer, this.config.enrol);
-      out.push(check.ok ? { photo, accepted: check, refused: null } : { photo, accepted: null, refused: { name: photo.name, ok: false, problem: check.problem, message: check.message } });
+      out.push(
+        check.ok
+          ? { photo, accepted: check, refused: null }
+          : {
+              photo,
+              accepted: null,
+              refused: { name: photo.name, ok: false, problem: check.problem, message: check.message },
+            },
+      );
     }
     return out;
   }
@@ -242,10 +340,25 @@ export class FaceWatchlistService {
       }
       const { face, type, sha256 } = accepted;
       const { id, duplicate } = await repo.addPhoto({
-        subjectId, source: photo.source.trim(), image: photo.bytes, imageType: type, sha256,
-        box: face.box, quality: face.quality, embedding: face.embedding, model: this.model, addedBy: by.name,
+        subjectId,
+        source: photo.source.trim(),
+        image: photo.bytes,
+        imageType: type,
+        sha256,
+        box: face.box,
+        quality: face.quality,
+        embedding: face.embedding,
+        model: this.model,
+        addedBy: by.name,
       });
-      results.push({ name: photo.name, ok: true, photoId: id, duplicate, quality: round(face.quality), faceWidth: Math.round(face.width) });
+      results.push({
+        name: photo.name,
+        ok: true,
+        photoId: id,
+        duplicate,
+        quality: round(face.quality),
+        faceWidth: Math.round(face.width),
+      });
     }
     return results;
   }
@@ -294,4 +407,12 @@ export class FaceWatchlistService {
 }
 
 const round = (v: number) => Math.round(v * 1000) / 1000;
-const strip = (s: Subject | null) => s && { name: s.name, category: s.category, reason: s.reason, reference: s.reference, expiresAt: s.expiresAt, active: s.active };
+const strip = (s: Subject | null) =>
+  s && {
+    name: s.name,
+    category: s.category,
+    reason: s.reason,
+    reference: s.reference,
+    expiresAt: s.expiresAt,
+    active: s.active,
+  };

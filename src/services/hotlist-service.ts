@@ -8,7 +8,6 @@ import type { AuditRepo } from '../store/audit-repo.js';
 import type { HotlistRepo } from '../store/hotlist-repo.js';
 import type { Principal } from '../store/token-repo.js';
 
-
 /** An import row left out because the same listing is live already. */
 export interface SkippedRow {
   plate: string | null;
@@ -59,7 +58,13 @@ export class HotlistService {
         );
       }
       const created = await repo.create(input);
-      await this.audit.on(t).append({ actor: by.name, role: by.role, action: 'hotlist.create', target: created.id, details: { entry: created, why } });
+      await this.audit.on(t).append({
+        actor: by.name,
+        role: by.role,
+        action: 'hotlist.create',
+        target: created.id,
+        details: { entry: created, why },
+      });
       return created;
     });
     await this.changed([entry]);
@@ -71,7 +76,11 @@ export class HotlistService {
    * A row whose plate (or pattern) and category are listed and live already is skipped and named, so a
    * retried import adds nothing twice.
    */
-  async importCsv(text: string, by: Principal, why: string): Promise<{ imported: number; errors: { row: number; message: string }[]; skipped: SkippedRow[] }> {
+  async importCsv(
+    text: string,
+    by: Principal,
+    why: string,
+  ): Promise<{ imported: number; errors: { row: number; message: string }[]; skipped: SkippedRow[] }> {
     const { entries, errors } = parseHotlistCsv(text, by.name);
     const { stored, skipped } = await this.repo.db.tx(async (t) => {
       const repo = this.repo.on(t);
@@ -79,7 +88,13 @@ export class HotlistService {
       const dup: SkippedRow[] = [];
       for (const input of entries) {
         const existing = await repo.findLive(input);
-        if (existing) dup.push({ plate: input.plate ?? null, pattern: input.pattern ?? null, category: input.category, existingId: existing.id });
+        if (existing)
+          dup.push({
+            plate: input.plate ?? null,
+            pattern: input.pattern ?? null,
+            category: input.category,
+            existingId: existing.id,
+          });
         else out.push(await repo.create(input));
       }
       const details = { imported: out.length, rejected: errors.length, skipped: dup.length, why };
@@ -91,14 +106,25 @@ export class HotlistService {
   }
 
   /** The change and its audit entry commit together, or neither does; null when there is no such entry. */
-  async update(id: string, patch: Parameters<HotlistRepo['update']>[1], by: Principal, why: string): Promise<HotlistEntry | null> {
+  async update(
+    id: string,
+    patch: Parameters<HotlistRepo['update']>[1],
+    by: Principal,
+    why: string,
+  ): Promise<HotlistEntry | null> {
     const entry = await this.repo.db.tx(async (t) => {
       const repo = this.repo.on(t);
       const before = await repo.get(id);
       if (!before) return null;
       const after = await repo.update(id, patch);
       if (!after) return null;
-      await this.audit.on(t).append({ actor: by.name, role: by.role, action: 'hotlist.update', target: id, details: { before, after, why } });
+      await this.audit.on(t).append({
+        actor: by.name,
+        role: by.role,
+        action: 'hotlist.update',
+        target: id,
+        details: { before, after, why },
+      });
       return after;
     });
     if (entry) await this.changed([entry]);

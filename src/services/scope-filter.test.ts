@@ -19,7 +19,8 @@ function filter(evidence: Record<string, EvidenceOf> = {}, alertCamera: Record<s
   return new ScopeFilter({
     cameras: {
       get: async (id) => (CAMERAS[id] ? ({ id, district: CAMERAS[id] } as never) : null),
-      idsIn: async (s) => Object.keys(CAMERAS).filter((id) => s.cameras.includes(id) || s.districts.includes(CAMERAS[id])),
+      idsIn: async (s) =>
+        Object.keys(CAMERAS).filter((id) => s.cameras.includes(id) || s.districts.includes(CAMERAS[id])),
     },
     alerts: { get: async (id) => (alertCamera[id] ? ({ id, cameraId: alertCamera[id] } as never) : null) },
     mediaRefs,
@@ -27,7 +28,14 @@ function filter(evidence: Record<string, EvidenceOf> = {}, alertCamera: Record<s
   });
 }
 
-const who = (role: Role, scope: Principal['scope'] = null, subject: string | null = null): Principal => ({ tokenId: 't', name: role, role, subject, personId: 'p', scope });
+const who = (role: Role, scope: Principal['scope'] = null, subject: string | null = null): Principal => ({
+  tokenId: 't',
+  name: role,
+  role,
+  subject,
+  personId: 'p',
+  scope,
+});
 const inA = who('operator', { districts: ['A'], cameras: [] });
 
 describe('ScopeFilter', () => {
@@ -61,7 +69,13 @@ describe('ScopeFilter', () => {
   });
 
   it('gives crops by role: a unit its offers, a checkpoint its camera and its orders, others their scope', async () => {
-    const f = filter({ r1: { alerts: [{ id: 'x', cameraId: 'a1', kind: 'plate', dutyLevel: 'normal' }], unitIds: ['u1'], orderTargets: ['gate'] } });
+    const f = filter({
+      r1: {
+        alerts: [{ id: 'x', cameraId: 'a1', kind: 'plate', dutyLevel: 'normal' }],
+        unitIds: ['u1'],
+        orderTargets: ['gate'],
+      },
+    });
     const read = { id: 'r1', cameraId: 'a1' };
     expect(await f.mayFetchPlateCrop(who('unit', null, 'u1'), read)).toBe(true);
     expect(await f.mayFetchPlateCrop(who('unit', null, 'u2'), read)).toBe(false);
@@ -78,12 +92,26 @@ describe('ScopeFilter', () => {
     const f = filter({}, { al: 'a1', bl: 'b1' });
     expect(f.streamGate(who('operator'))).toBeNull();
     const gate = f.streamGate(inA) as (e: LiveEvent) => Promise<boolean>;
-    const alert = (cameraId: string) => ({ type: 'alert', alertId: 'x', cameraId, status: 'candidate', at: 0, capturedAt: 0, data: {} }) as LiveEvent;
+    const alert = (cameraId: string) =>
+      ({ type: 'alert', alertId: 'x', cameraId, status: 'candidate', at: 0, capturedAt: 0, data: {} }) as LiveEvent;
     expect(await gate(alert('a1'))).toBe(true);
     expect(await gate(alert('b1'))).toBe(false);
-    expect(await gate({ type: 'assignment', alertId: 'bl', unitId: 'u', state: 'acknowledged', at: 0 } as LiveEvent)).toBe(false);
-    expect(await gate({ type: 'assignment', alertId: 'al', unitId: 'u', state: 'acknowledged', at: 0 } as LiveEvent)).toBe(true);
-    expect(await gate({ type: 'interception', orderId: 'o', state: 'ordered', targets: ['gate'], at: 0, data: {} } as LiveEvent)).toBe(false);
+    expect(
+      await gate({ type: 'assignment', alertId: 'bl', unitId: 'u', state: 'acknowledged', at: 0 } as LiveEvent),
+    ).toBe(false);
+    expect(
+      await gate({ type: 'assignment', alertId: 'al', unitId: 'u', state: 'acknowledged', at: 0 } as LiveEvent),
+    ).toBe(true);
+    expect(
+      await gate({
+        type: 'interception',
+        orderId: 'o',
+        state: 'ordered',
+        targets: ['gate'],
+        at: 0,
+        data: {},
+      } as LiveEvent),
+    ).toBe(false);
   });
 
   it('puts the case on crop URLs of a search under a case', () => {

@@ -24,8 +24,17 @@ export interface ScopeFilterDeps {
 /**
  * A filter for one request or one stream connection (its caches live as long): routes make one from their deps.
  */
-export function scopeOf(deps: { cameras: ScopeFilterDeps['cameras']; alerts: Pick<AlertRepo, 'get' | 'db'>; duty?: ScopeFilterDeps['duty'] }): ScopeFilter {
-  return new ScopeFilter({ cameras: deps.cameras, alerts: deps.alerts, mediaRefs: new MediaRefRepo(deps.alerts.db), duty: deps.duty });
+export function scopeOf(deps: {
+  cameras: ScopeFilterDeps['cameras'];
+  alerts: Pick<AlertRepo, 'get' | 'db'>;
+  duty?: ScopeFilterDeps['duty'];
+}): ScopeFilter {
+  return new ScopeFilter({
+    cameras: deps.cameras,
+    alerts: deps.alerts,
+    mediaRefs: new MediaRefRepo(deps.alerts.db),
+    duty: deps.duty,
+  });
 }
 
 /** A case's grant (or none): searches under a case see its granted districts and cameras too. */
@@ -104,7 +113,8 @@ export class ScopeFilter {
 
   /** A face sighting's crop: a unit those of face alerts offered to it; checkpoints none; others their scope. */
   async mayFetchFaceCrop(p: Principal, sightingId: string): Promise<boolean> {
-    if (p.role === 'unit') return (await this.deps.mediaRefs.ofFaceSighting(sightingId)).unitIds.includes(p.subject ?? '');
+    if (p.role === 'unit')
+      return (await this.deps.mediaRefs.ofFaceSighting(sightingId)).unitIds.includes(p.subject ?? '');
     if (p.role === 'checkpoint') return false;
     const cameraId = await this.deps.mediaRefs.faceSightingCamera(sightingId);
     return cameraId !== null && this.seesCamera(p, cameraId);

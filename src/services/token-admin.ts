@@ -26,7 +26,11 @@ export interface Actor {
 }
 
 /** Creates a token and its `token.create` audit entry together; returns the secret, which is not kept. */
-export async function createToken(tokens: TokenRepo, input: TokenCreate, by: Actor): Promise<{ token: string; principal: Principal }> {
+export async function createToken(
+  tokens: TokenRepo,
+  input: TokenCreate,
+  by: Actor,
+): Promise<{ token: string; principal: Principal }> {
   const subject = input.subject ?? null;
   return tokens.db.tx(async (t) => {
     const made = await tokens.on(t).create(input.name, input.role, subject);

@@ -22,7 +22,8 @@ export interface WorkOrderDeps {
 
 type State = 'opened' | 'acknowledged' | 'noted' | 'closed';
 const SYSTEM = { actor: 'system', role: 'system' };
-export const evidencePath = (f: { cameraId: string; id: string }) => `/api/v1/cameras/${f.cameraId}/health/faults/${f.id}/evidence.jpg`;
+export const evidencePath = (f: { cameraId: string; id: string }) =>
+  `/api/v1/cameras/${f.cameraId}/health/faults/${f.id}/evidence.jpg`;
 
 export class WorkOrderService {
   private readonly orders: WorkOrderRepo;
@@ -44,29 +45,74 @@ export class WorkOrderService {
   /** Opens the fault's order (once per fault episode); null when it already has one. */
   async openForFault(fault: FaultRecord, cameraName: string): Promise<WorkOrder | null> {
     const order = await this.d.db.tx(async (t) => {
-      const o = await new WorkOrderRepo(t).open({ cameraId: fault.cameraId, faultId: fault.id, kind: fault.kind, openedAt: Date.now() });
-      if (o) await new AuditRepo(t).append({ ...SYSTEM, action: 'work-order.opened', target: o.id, details: { cameraId: o.cameraId, kind: o.kind, faultId: fault.id, since: fault.since } });
+      const o = await new WorkOrderRepo(t).open({
+        cameraId: fault.cameraId,
+        faultId: fault.id,
+        kind: fault.kind,
+        openedAt: Date.now(),
+      });
+      if (o)
+        await new AuditRepo(t).append({
+          ...SYSTEM,
+          action: 'work-order.opened',
+          target: o.id,
+          details: { cameraId: o.cameraId, kind: o.kind, faultId: fault.id, since: fault.since },
+        });
       return o;
     });
-    if (order) await this.announce(order, 'opened', { fault, cameraName, meaning: FAULT_MEANING[fault.kind], evidence: fault.hasEvidence ? evidencePath(fault) : null });
+    if (order)
+      await this.announce(order, 'opened', {
+        fault,
+        cameraName,
+        meaning: FAULT_MEANING[fault.kind],
+        evidence: fault.hasEvidence ? evidencePath(fault) : null,
+      });
     return order;
   }
 
   async acknowledge(id: string, by: Principal): Promise<WorkOrder> {
-    return this.step(id, 'acknowledged', by, {}, (repo) => repo.acknowledge(id, by.name), 'is not open (already acknowledged or closed)');
+    return this.step(
+      id,
+      'acknowledged',
+      by,
+      {},
+      (repo) => repo.acknowledge(id, by.name),
+      'is not open (already acknowledged or closed)',
+    );
   }
 
   async note(id: string, by: Principal, note: string): Promise<WorkOrder> {
-    return this.step(id, 'noted', by, { note }, (repo) => repo.addNote(id, { at: new Date().toISOString(), by: by.name, note }), 'is closed');
+    return this.step(
+      id,
+      'noted',
+      by,
+      { note },
+      (repo) => repo.addNote(id, { at: new Date().toISOString(), by: by.name, note }),
+      'is closed',
+    );
   }
 
   /** A maintainer closes the order with the repair; for a moved camera, relearnReference takes the present view as the new reference. */
   async close(id: string, by: Principal, repair: string, relearnReference: boolean): Promise<WorkOrder> {
-    const order = await this.step(id, 'closed', by, { repair, relearnReference }, async (repo) => {
-      await repo.addNote(id, { at: new Date().toISOString(), by: by.name, note: repair });
-      return repo.close(id, { by: by.name, reason: 'repaired', relearnReference });
-    }, 'is already closed');
-    if (relearnReference) await this.d.bus.publish({ type: 'camera-health', cameraId: order.cameraId, change: 'relearn-reference', at: Date.now(), data: { by: by.name, workOrderId: id } });
+    const order = await this.step(
+      id,
+      'closed',
+      by,
+      { repair, relearnReference },
+      async (repo) => {
+        await repo.addNote(id, { at: new Date().toISOString(), by: by.name, note: repair });
+        return repo.close(id, { by: by.name, reason: 'repaired', relearnReference });
+      },
+      'is already closed',
+    );
+    if (relearnReference)
+      await this.d.bus.publish({
+        type: 'camera-health',
+        cameraId: order.cameraId,
+        change: 'relearn-reference',
+        at: Date.now(),
+        data: { by: by.name, workOrderId: id },
+      });
     return order;
   }
 
@@ -79,21 +125,39 @@ export class WorkOrderService {
       const note = `closed by itself: the camera recovered (${fault.kind} cleared at ${fault.clearedAt ?? new Date().toISOString()})`;
       await repo.addNote(open.id, { at: new Date().toISOString(), by: 'system', note });
       const closed = await repo.close(open.id, { by: 'system', reason: 'recovered', relearnReference: false });
-      await new AuditRepo(t).append({ ...SYSTEM, action: 'work-order.closed', target: open.id, details: { cameraId: open.cameraId, kind: open.kind, reason: 'recovered', note } });
+      await new AuditRepo(t).append({
+        ...SYSTEM,
+        action: 'work-order.closed',
+        target: open.id,
+        details: { cameraId: open.cameraId, kind: open.kind, reason: 'recovered', note },
+      });
       return closed;
     });
     if (order) await this.announce(order, 'closed', { reason: 'recovered' });
     return order;
   }
 
-  private async step(id: string, state: State, by: Principal, details: Record<string, unknown>, change: (repo: WorkOrderRepo) => Promise<WorkOrder | null>, refusal: string): Promise<WorkOrder> {
+  private async step(
+    id: string,
+    state: State,
+    by: Principal,
+    details: Record<string, unknown>,
+    change: (repo: WorkOrderRepo) => Promise<WorkOrder | null>,
+    refusal: string,
+  ): Promise<WorkOrder> {
     const order = await this.d.db.tx(async (t) => {
       const repo = new WorkOrderRepo(t);
       const before = await repo.get(id);
       if (!before) throw new NotFoundError(`work order ${id} not found`);
       const after = await change(repo);
       if (!after) throw new ConflictError(`work order ${id} ${refusal}`, { extra: { status: before.status } });
-      await new AuditRepo(t).append({ actor: by.name, role: by.role, action: `work-order.${state}`, target: id, details: { cameraId: after.cameraId, kind: after.kind, ...details } });
+      await new AuditRepo(t).append({
+        actor: by.name,
+        role: by.role,
+        action: `work-order.${state}`,
+        target: id,
+        details: { cameraId: after.cameraId, kind: after.kind, ...details },
+      });
       return after;
     });
     await this.announce(order, state, details);
@@ -102,10 +166,21 @@ export class WorkOrderService {
 
   private async announce(order: WorkOrder, state: State, extra: Record<string, unknown>): Promise<void> {
     const at = Date.now();
-    await this.d.bus.publish({ type: 'work-order', orderId: order.id, cameraId: order.cameraId, state, at, data: { ...order, ...extra } }).catch((err: Error) => this.d.log.warn(`work order ${order.id}: event not sent: ${err.message}`));
+    await this.d.bus
+      .publish({
+        type: 'work-order',
+        orderId: order.id,
+        cameraId: order.cameraId,
+        state,
+        at,
+        data: { ...order, ...extra },
+      })
+      .catch((err: Error) => this.d.log.warn(`work order ${order.id}: event not sent: ${err.message}`));
     const message: WorkOrderMessage = { type: 'work-order', state, at: new Date(at).toISOString(), order, ...extra };
     for (const ch of this.d.channels) {
-      await ch.send(message).catch((err: Error) => this.d.log.warn(`work order ${order.id}: ${ch.name} delivery failed: ${err.message}`));
+      await ch
+        .send(message)
+        .catch((err: Error) => this.d.log.warn(`work order ${order.id}: ${ch.name} delivery failed: ${err.message}`));
     }
   }
 }

@@ -27,24 +27,45 @@ export interface BuildDeps {
 }
 
 /** The period's [from, to): a local day, or the ISO week starting on a Monday. */
-export function periodWindow(period: Period, startDate: string, timeZone: string): { from: number; to: number; dates: string[] } {
+export function periodWindow(
+  period: Period,
+  startDate: string,
+  timeZone: string,
+): { from: number; to: number; dates: string[] } {
   const days = period === 'day' ? 1 : 7;
   const dates = Array.from({ length: days }, (_, i) => addDays(startDate, i));
   return { from: dayWindow(startDate, timeZone).from, to: dayWindow(dates[days - 1], timeZone).to, dates };
 }
 
 function incidentCells(list: Incident[], district: string, timeZone: string): GridHourCount[] {
-  return list.map((i) => ({ grid: i.grid ?? district, hour: Math.floor(localMinute(i.createdAt, timeZone) / 60), count: 1 }));
+  return list.map((i) => ({
+    grid: i.grid ?? district,
+    hour: Math.floor(localMinute(i.createdAt, timeZone) / 60),
+    count: 1,
+  }));
 }
 
 /** First arrival after the report, over the incident's legs (null: none arrived); incidents without legs left out. */
-const firstArrival = (i: Incident) => (i.legs.length ? i.legs.reduce<number | null>((m, l) => (l.arrivedAfterS === null ? m : m === null ? l.arrivedAfterS : Math.min(m, l.arrivedAfterS)), null) : undefined);
+const firstArrival = (i: Incident) =>
+  i.legs.length
+    ? i.legs.reduce<number | null>(
+        (m, l) => (l.arrivedAfterS === null ? m : m === null ? l.arrivedAfterS : Math.min(m, l.arrivedAfterS)),
+        null,
+      )
+    : undefined;
 
 function byGrid<T extends { grid: string }>(rows: T[], arrival: (r: T) => number | null) {
-  return [...new Set(rows.map((r) => r.grid))].sort().map((grid) => ({ grid, ...summariseResponses(rows.filter((r) => r.grid === grid).map(arrival)) }));
+  return [...new Set(rows.map((r) => r.grid))]
+    .sort()
+    .map((grid) => ({ grid, ...summariseResponses(rows.filter((r) => r.grid === grid).map(arrival)) }));
 }
 
-async function coverageOf(d: BuildDeps, district: string, dates: string[], end: number): Promise<SituationData['coverage']> {
+async function coverageOf(
+  d: BuildDeps,
+  district: string,
+  dates: string[],
+  end: number,
+): Promise<SituationData['coverage']> {
   if (!d.plans) return { hasPlan: false, shifts: [], grids: [] };
   const shifts: ShiftCoverage[] = [];
   const sums = new Map<string, { share: number; shares: number; reached: number; due: number }>();
@@ -58,7 +79,17 @@ async function coverageOf(d: BuildDeps, district: string, dates: string[], end: 
         if (err instanceof NotFoundError) return { hasPlan: false, shifts: [], grids: [] };
         throw err;
       }
-      shifts.push({ date, shift: w.name, grids: cov.grids.map((g) => ({ grid: g.grid, lineShare: g.lineShare, pointsReached: g.pointsReached, points: g.points })), missed: cov.points.filter((p) => !p.reached).map((p) => p.id) });
+      shifts.push({
+        date,
+        shift: w.name,
+        grids: cov.grids.map((g) => ({
+          grid: g.grid,
+          lineShare: g.lineShare,
+          pointsReached: g.pointsReached,
+          points: g.points,
+        })),
+        missed: cov.points.filter((p) => !p.reached).map((p) => p.id),
+      });
       for (const g of cov.grids) {
         const s = sums.get(g.grid) ?? { share: 0, shares: 0, reached: 0, due: 0 };
         if (g.lineShare !== null) {
@@ -71,17 +102,47 @@ async function coverageOf(d: BuildDeps, district: string, dates: string[], end: 
       }
     }
   }
-  const grids = [...sums].sort(([a], [b]) => a.localeCompare(b)).map(([grid, s]) => ({ grid, lineShare: s.shares ? Math.round((s.share / s.shares) * 1000) / 1000 : null, pointsReached: s.reached, pointsDue: s.due }));
+  const grids = [...sums]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([grid, s]) => ({
+      grid,
+      lineShare: s.shares ? Math.round((s.share / s.shares) * 1000) / 1000 : null,
+      pointsReached: s.reached,
+      pointsDue: s.due,
+    }));
   return { hasPlan: true, shifts, grids };
 }
 
-async function healthOf(d: BuildDeps, district: string, period: Period, startDate: string, lastDate: string): Promise<SituationData['cameraHealth']> {
+async function healthOf(
+  d: BuildDeps,
+  district: string,
+  period: Period,
+  startDate: string,
+  lastDate: string,
+): Promise<SituationData['cameraHealth']> {
   if (!d.health) return { target: null, rows: [] };
-  const rows = (await rateReport(d.health, startDate, lastDate, district)).filter((r) => r.period === period && r.start === startDate && r.district === district);
-  return { target: d.health.health.rates.target, rows: rows.map((r) => ({ grid: r.grid, cameras: r.cameras, registration: r.registration, online: r.online, imageIntact: r.imageIntact, location: r.location })) };
+  const rows = (await rateReport(d.health, startDate, lastDate, district)).filter(
+    (r) => r.period === period && r.start === startDate && r.district === district,
+  );
+  return {
+    target: d.health.health.rates.target,
+    rows: rows.map((r) => ({
+      grid: r.grid,
+      cameras: r.cameras,
+      registration: r.registration,
+      online: r.online,
+      imageIntact: r.imageIntact,
+      location: r.location,
+    })),
+  };
 }
 
-export async function buildSituation(d: BuildDeps, district: string, period: Period, startDate: string): Promise<SituationData> {
+export async function buildSituation(
+  d: BuildDeps,
+  district: string,
+  period: Period,
+  startDate: string,
+): Promise<SituationData> {
   const tz = d.timezone;
   const { from, to, dates } = periodWindow(period, startDate, tz);
   const prevFrom = from - (to - from);
@@ -97,16 +158,37 @@ export async function buildSituation(d: BuildDeps, district: string, period: Per
   const incCells = incidentCells(incidents, district, tz);
   const prevIncCells = incidentCells(previousIncidents, district, tz);
   const grids = [...new Set([...incCells, ...hits, ...prevIncCells, ...previousHits].map((c) => c.grid))].sort();
-  const [incTable, hitTable, prevIncTable, prevHitTable] = gridHourTables(grids, incCells, hits, prevIncCells, previousHits);
+  const [incTable, hitTable, prevIncTable, prevHitTable] = gridHourTables(
+    grids,
+    incCells,
+    hits,
+    prevIncCells,
+    previousHits,
+  );
   const sum = (a: number[][], b: number[][]) => a.map((row, g) => row.map((n, h) => n + b[g][h]));
-  const responded = incidents.flatMap((i) => (firstArrival(i) === undefined ? [] : [{ grid: i.grid ?? district, arriveS: firstArrival(i) as number | null }]));
+  const responded = incidents.flatMap((i) =>
+    firstArrival(i) === undefined ? [] : [{ grid: i.grid ?? district, arriveS: firstArrival(i) as number | null }],
+  );
   const severities = [...new Set(incidents.map((i) => i.severity))].sort();
   const total = (t: number[][]) => t.flat().reduce((s, n) => s + n, 0);
   return {
-    district, period, startDate, from: new Date(from).toISOString(), to: new Date(to).toISOString(), timezone: tz,
-    totals: { incidents: incidents.length, hits: total(hitTable), plateHits: plates.hits, interceptions: interceptions.ordered },
+    district,
+    period,
+    startDate,
+    from: new Date(from).toISOString(),
+    to: new Date(to).toISOString(),
+    timezone: tz,
+    totals: {
+      incidents: incidents.length,
+      hits: total(hitTable),
+      plateHits: plates.hits,
+      interceptions: interceptions.ordered,
+    },
     byGridHour: { grids, incidents: incTable, hits: hitTable },
-    incidentsBySeverity: severities.map((severity) => ({ severity, count: incidents.filter((i) => i.severity === severity).length })),
+    incidentsBySeverity: severities.map((severity) => ({
+      severity,
+      count: incidents.filter((i) => i.severity === severity).length,
+    })),
     response: {
       incidents: summariseResponses(responded.map((r) => r.arriveS)),
       alerts: summariseResponses(alertResponses.map((r) => r.arriveS)),
@@ -118,6 +200,11 @@ export async function buildSituation(d: BuildDeps, district: string, period: Per
     plates,
     interceptions,
     hotCells: hotCells(sum(incTable, hitTable), sum(prevIncTable, prevHitTable), grids, d.hotCells),
-    previous: { from: new Date(prevFrom).toISOString(), to: new Date(from).toISOString(), incidents: previousIncidents.length, hits: total(prevHitTable) },
+    previous: {
+      from: new Date(prevFrom).toISOString(),
+      to: new Date(from).toISOString(),
+      incidents: previousIncidents.length,
+      hits: total(prevHitTable),
+    },
   };
 }

@@ -4,7 +4,14 @@ import { existsSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 
 const DEFAULT_CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-dev-shm-usage'];
+const ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+  '--disable-dev-shm-usage',
+];
 
 export interface PdfRenderer {
   /** The browser used, or null when none is present. */
@@ -22,14 +29,21 @@ export function pdfRenderer(configured?: string): PdfRenderer {
   return {
     executable,
     async render(html) {
-      if (!executable || !existsSync(executable)) throw new NoChromiumError(`no chromium at ${executable ?? DEFAULT_CHROMIUM} (plans.situation.chromiumPath): the PDF is not made; the page and CSV are`);
+      if (!executable || !existsSync(executable))
+        throw new NoChromiumError(
+          `no chromium at ${executable ?? DEFAULT_CHROMIUM} (plans.situation.chromiumPath): the PDF is not made; the page and CSV are`,
+        );
       const browser = await chromium.launch({ executablePath: executable, headless: true, args: ARGS });
       try {
         const page = await browser.newPage();
         // No network: the document is self-contained (inline styles and SVG).
         await page.route('**/*', (route) => route.abort());
         await page.setContent(html, { waitUntil: 'load' });
-        return await page.pdf({ format: 'A4', printBackground: true, margin: { top: '12mm', bottom: '12mm', left: '10mm', right: '10mm' } });
+        return await page.pdf({
+          format: 'A4',
+          printBackground: true,
+          margin: { top: '12mm', bottom: '12mm', left: '10mm', right: '10mm' },
+        });
       } finally {
         await browser.close();
       }

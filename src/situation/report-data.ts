@@ -50,15 +50,36 @@ export interface SituationData {
   /** counts[g][h]: grid grids[g], local hour h. */
   byGridHour: { grids: string[]; incidents: number[][]; hits: number[][] };
   incidentsBySeverity: { severity: number; count: number }[];
-  response: { incidents: ResponseSummary; alerts: ResponseSummary; incidentsByGrid: GridResponse[]; alertsByGrid: GridResponse[] };
+  response: {
+    incidents: ResponseSummary;
+    alerts: ResponseSummary;
+    incidentsByGrid: GridResponse[];
+    alertsByGrid: GridResponse[];
+  };
   coverage: {
     hasPlan: boolean;
     shifts: ShiftCoverage[];
     /** Over every shift of the period: mean line share, points reached of points due. */
     grids: { grid: string; lineShare: number | null; pointsReached: number; pointsDue: number }[];
   };
-  cameraHealth: { target: number | null; rows: { grid: string | null; cameras: number; registration: number | null; online: number | null; imageIntact: number | null; location: number | null }[] };
-  plates: { hits: number; distinctPlates: number; confirmed: number; dismissed: number; byCategory: { category: string; hits: number }[] };
+  cameraHealth: {
+    target: number | null;
+    rows: {
+      grid: string | null;
+      cameras: number;
+      registration: number | null;
+      online: number | null;
+      imageIntact: number | null;
+      location: number | null;
+    }[];
+  };
+  plates: {
+    hits: number;
+    distinctPlates: number;
+    confirmed: number;
+    dismissed: number;
+    byCategory: { category: string; hits: number }[];
+  };
   interceptions: { ordered: number; closed: number; cancelled: number; open: number; closeP50S: number | null };
   hotCells: HotCell[];
   previous: { from: string; to: string; incidents: number; hits: number };

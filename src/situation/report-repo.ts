@@ -54,16 +54,32 @@ interface SubscriptionRow {
 }
 
 const iso = (d: Date | string) => new Date(d).toISOString();
-const COLUMNS = 'id, district, period, start_date, period_from, period_to, trigger, made_by, made_at, pdf is not null as has_pdf, pdf_error';
+const COLUMNS =
+  'id, district, period, start_date, period_from, period_to, trigger, made_by, made_at, pdf is not null as has_pdf, pdf_error';
 
 const toReport = (r: ReportRow): StoredReport => ({
-  id: r.id, district: r.district, period: r.period, startDate: r.start_date, from: iso(r.period_from), to: iso(r.period_to),
-  trigger: r.trigger, madeBy: r.made_by, madeAt: iso(r.made_at), hasPdf: r.has_pdf, pdfError: r.pdf_error,
+  id: r.id,
+  district: r.district,
+  period: r.period,
+  startDate: r.start_date,
+  from: iso(r.period_from),
+  to: iso(r.period_to),
+  trigger: r.trigger,
+  madeBy: r.made_by,
+  madeAt: iso(r.made_at),
+  hasPdf: r.has_pdf,
+  pdfError: r.pdf_error,
 });
 
 const toSubscription = (r: SubscriptionRow): Subscription => ({
-  id: r.id, district: r.district, periods: typeof r.periods === 'string' ? (r.periods.replace(/[{}]/g, '').split(',').filter(Boolean) as Period[]) : r.periods,
-  subscriber: r.subscriber, personId: r.person_id, webhookUrl: r.webhook_url, createdAt: iso(r.created_at),
+  id: r.id,
+  district: r.district,
+  periods:
+    typeof r.periods === 'string' ? (r.periods.replace(/[{}]/g, '').split(',').filter(Boolean) as Period[]) : r.periods,
+  subscriber: r.subscriber,
+  personId: r.person_id,
+  webhookUrl: r.webhook_url,
+  createdAt: iso(r.created_at),
 });
 
 export interface NewReport {
@@ -86,7 +102,19 @@ export class SituationReportRepo {
     const rows = await this.db.query<ReportRow>(
       `insert into situation_reports (id, district, period, start_date, period_from, period_to, trigger, made_by, data, pdf, pdf_error)
        values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11) on conflict do nothing returning ${COLUMNS}`,
-      [randomUUID(), r.data.district, r.data.period, r.data.startDate, r.data.from, r.data.to, r.trigger, r.madeBy, JSON.stringify(r.data), r.pdf, r.pdfError],
+      [
+        randomUUID(),
+        r.data.district,
+        r.data.period,
+        r.data.startDate,
+        r.data.from,
+        r.data.to,
+        r.trigger,
+        r.madeBy,
+        JSON.stringify(r.data),
+        r.pdf,
+        r.pdfError,
+      ],
     );
     return rows[0] ? toReport(rows[0]) : null;
   }
@@ -101,13 +129,21 @@ export class SituationReportRepo {
   }
 
   async get(id: string): Promise<(StoredReport & { data: SituationData }) | null> {
-    const [row] = await this.db.query<ReportRow & { data: SituationData | string }>(`select ${COLUMNS}, data from situation_reports where id = $1`, [id]);
+    const [row] = await this.db.query<ReportRow & { data: SituationData | string }>(
+      `select ${COLUMNS}, data from situation_reports where id = $1`,
+      [id],
+    );
     if (!row) return null;
-    return { ...toReport(row), data: typeof row.data === 'string' ? (JSON.parse(row.data) as SituationData) : row.data };
+    return {
+      ...toReport(row),
+      data: typeof row.data === 'string' ? (JSON.parse(row.data) as SituationData) : row.data,
+    };
   }
 
   async pdf(id: string): Promise<Buffer | null> {
-    const [row] = await this.db.query<{ pdf: Uint8Array | null }>('select pdf from situation_reports where id = $1', [id]);
+    const [row] = await this.db.query<{ pdf: Uint8Array | null }>('select pdf from situation_reports where id = $1', [
+      id,
+    ]);
     return row?.pdf ? Buffer.from(row.pdf) : null;
   }
 
@@ -138,7 +174,12 @@ export class SituationReportRepo {
     return (await this.db.query('delete from situation_subscriptions where id = $1 returning id', [id])).length > 0;
   }
 
-  async recordDelivery(reportId: string, subscriptionId: string, channel: 'stream' | 'webhook', error: string | null): Promise<void> {
+  async recordDelivery(
+    reportId: string,
+    subscriptionId: string,
+    channel: 'stream' | 'webhook',
+    error: string | null,
+  ): Promise<void> {
     await this.db.query(
       `insert into situation_deliveries (report_id, subscription_id, channel, status, error) values ($1,$2,$3,$4,$5)
        on conflict (report_id, subscription_id, channel) do update set status = $4, error = $5, at = now()`,
@@ -146,8 +187,23 @@ export class SituationReportRepo {
     );
   }
 
-  async deliveries(reportId: string): Promise<{ subscriptionId: string; channel: string; status: string; error: string | null }[]> {
-    const rows = await this.db.query<{ subscription_id: string; channel: string; status: string; error: string | null }>('select subscription_id, channel, status, error from situation_deliveries where report_id = $1 order by subscription_id, channel', [reportId]);
-    return rows.map((r) => ({ subscriptionId: r.subscription_id, channel: r.channel, status: r.status, error: r.error }));
+  async deliveries(
+    reportId: string,
+  ): Promise<{ subscriptionId: string; channel: string; status: string; error: string | null }[]> {
+    const rows = await this.db.query<{
+      subscription_id: string;
+      channel: string;
+      status: string;
+      error: string | null;
+    }>(
+      'select subscription_id, channel, status, error from situation_deliveries where report_id = $1 order by subscription_id, channel',
+      [reportId],
+    );
+    return rows.map((r) => ({
+      subscriptionId: r.subscription_id,
+      channel: r.channel,
+      status: r.status,
+      error: r.error,
+    }));
   }
 }

@@ -68,13 +68,22 @@ export class SituationRepo {
               count(*) filter (where a.status = 'confirmed')::int as confirmed, count(*) filter (where a.status = 'dismissed')::int as dismissed ${scope}`,
       params,
     );
-    const cats = await this.db.query<{ category: string; hits: number }>(`select coalesce(h.category, '-') as category, count(*)::int as hits ${scope} group by 1 order by 2 desc, 1`, params);
+    const cats = await this.db.query<{ category: string; hits: number }>(
+      `select coalesce(h.category, '-') as category, count(*)::int as hits ${scope} group by 1 order by 2 desc, 1`,
+      params,
+    );
     return { hits: t.hits, distinctPlates: t.plates, confirmed: t.confirmed, dismissed: t.dismissed, byCategory: cats };
   }
 
   /** Orders whose hit (or, for an order from a plate alone, whose first target) was in the district. */
   async interceptions(district: string, from: number, to: number): Promise<InterceptionCounts> {
-    const [r] = await this.db.query<{ ordered: number; closed: number; cancelled: number; open: number; close_p50: number | null }>(
+    const [r] = await this.db.query<{
+      ordered: number;
+      closed: number;
+      cancelled: number;
+      open: number;
+      close_p50: number | null;
+    }>(
       `select count(*)::int as ordered,
               count(*) filter (where o.status = 'closed')::int as closed,
               count(*) filter (where o.status = 'cancelled')::int as cancelled,
@@ -86,12 +95,20 @@ export class SituationRepo {
          or (o.origin_camera is null and exists (select 1 from interception_targets t join cameras c on c.id = t.camera_id where t.order_id = o.id and c.district = $1)))`,
       [district, iso(from), iso(to)],
     );
-    return { ordered: r.ordered, closed: r.closed, cancelled: r.cancelled, open: r.open, closeP50S: r.close_p50 === null ? null : Math.round(r.close_p50) };
+    return {
+      ordered: r.ordered,
+      closed: r.closed,
+      cancelled: r.cancelled,
+      open: r.open,
+      closeP50S: r.close_p50 === null ? null : Math.round(r.close_p50),
+    };
   }
 
   /** The districts with cameras or a patrol plan (the scheduled reports' list). */
   async districts(): Promise<string[]> {
-    const rows = await this.db.query<{ district: string }>('select district from cameras union select district from patrol_plans order by 1');
+    const rows = await this.db.query<{ district: string }>(
+      'select district from cameras union select district from patrol_plans order by 1',
+    );
     return rows.map((r) => r.district);
   }
 }

@@ -45,9 +45,17 @@ export class SituationService {
   }
 
   /** Makes, stores and sends one report; null when the scheduled one was already made (by another node). */
-  async make(district: string, period: Period, startDate: string, trigger: Trigger, by: Actor): Promise<StoredReport | null> {
-    if (!DATE.test(startDate) || Number.isNaN(Date.parse(startDate))) throw BadInputError.field('startDate', 'a local date YYYY-MM-DD');
-    if (period === 'week' && mondayOf(startDate) !== startDate) throw BadInputError.field('startDate', `a week starts on a Monday (${mondayOf(startDate)})`);
+  async make(
+    district: string,
+    period: Period,
+    startDate: string,
+    trigger: Trigger,
+    by: Actor,
+  ): Promise<StoredReport | null> {
+    if (!DATE.test(startDate) || Number.isNaN(Date.parse(startDate)))
+      throw BadInputError.field('startDate', 'a local date YYYY-MM-DD');
+    if (period === 'week' && mondayOf(startDate) !== startDate)
+      throw BadInputError.field('startDate', `a week starts on a Monday (${mondayOf(startDate)})`);
     const data = await buildSituation(this.d.build, district, period, startDate);
     let pdf: Buffer | null = null;
     let pdfError: string | null = null;
@@ -59,7 +67,14 @@ export class SituationService {
     }
     const stored = await this.d.db.tx(async (t) => {
       const r = await this.reports.on(t).insert({ trigger, madeBy: by.name, data, pdf, pdfError });
-      if (r) await new AuditRepo(t).append({ actor: by.name, role: by.role, action: 'situation-report.made', target: r.id, details: { district, period, startDate, trigger, pdf: !!pdf } });
+      if (r)
+        await new AuditRepo(t).append({
+          actor: by.name,
+          role: by.role,
+          action: 'situation-report.made',
+          target: r.id,
+          details: { district, period, startDate, trigger, pdf: !!pdf },
+        });
       return r;
     });
     if (stored) await this.deliver(stored, data);
@@ -89,8 +104,16 @@ export class SituationService {
 
   async subscribe(by: Actor, district: string, periods: Period[], webhookUrl: string | null): Promise<Subscription> {
     return this.d.db.tx(async (t) => {
-      const s = await this.reports.on(t).subscribe({ district, periods, subscriber: by.name, personId: by.personId, webhookUrl });
-      await new AuditRepo(t).append({ actor: by.name, role: by.role, action: 'situation-report.subscribed', target: s.id, details: { district, periods, webhook: !!webhookUrl } });
+      const s = await this.reports
+        .on(t)
+        .subscribe({ district, periods, subscriber: by.name, personId: by.personId, webhookUrl });
+      await new AuditRepo(t).append({
+        actor: by.name,
+        role: by.role,
+        action: 'situation-report.subscribed',
+        target: s.id,
+        details: { district, periods, webhook: !!webhookUrl },
+      });
       return s;
     });
   }
@@ -101,24 +124,54 @@ export class SituationService {
       const repo = this.reports.on(t);
       const s = await repo.subscription(id);
       if (!s) throw new NotFoundError(`subscription ${id} not found`);
-      if (s.subscriber !== by.name && by.role !== 'admin') throw new ForbiddenError('only its subscriber or an admin ends a subscription');
+      if (s.subscriber !== by.name && by.role !== 'admin')
+        throw new ForbiddenError('only its subscriber or an admin ends a subscription');
       await repo.unsubscribe(id);
-      await new AuditRepo(t).append({ actor: by.name, role: by.role, action: 'situation-report.unsubscribed', target: id, details: { district: s.district, subscriber: s.subscriber } });
+      await new AuditRepo(t).append({
+        actor: by.name,
+        role: by.role,
+        action: 'situation-report.unsubscribed',
+        target: id,
+        details: { district: s.district, subscriber: s.subscriber },
+      });
     });
   }
 
   /** One event for the stream naming the recipients, then each subscriber's webhook; every delivery recorded. */
   private async deliver(r: StoredReport, data: SituationData): Promise<void> {
     const subs = await this.reports.subscriptions({ district: r.district, period: r.period });
-    const links = { page: `/api/v1/situation-reports/${r.id}/page`, pdf: r.hasPdf ? `/api/v1/situation-reports/${r.id}/report.pdf` : null, csv: `/api/v1/situation-reports/${r.id}/report.csv` };
+    const links = {
+      page: `/api/v1/situation-reports/${r.id}/page`,
+      pdf: r.hasPdf ? `/api/v1/situation-reports/${r.id}/report.pdf` : null,
+      csv: `/api/v1/situation-reports/${r.id}/report.csv`,
+    };
     const summary = { ...r, totals: data.totals, hotCells: data.hotCells.slice(0, 3), links };
-    const sent = await this.d.bus.publish({ type: 'situation-report', reportId: r.id, district: r.district, period: r.period, at: Date.now(), data: { ...summary, recipients: subs.map((s) => s.subscriber) } }).then(() => null, (err: Error) => err.message);
+    const sent = await this.d.bus
+      .publish({
+        type: 'situation-report',
+        reportId: r.id,
+        district: r.district,
+        period: r.period,
+        at: Date.now(),
+        data: { ...summary, recipients: subs.map((s) => s.subscriber) },
+      })
+      .then(
+        () => null,
+        (err: Error) => err.message,
+      );
     for (const s of subs) {
       await this.reports.recordDelivery(r.id, s.id, 'stream', sent);
       if (!s.webhookUrl || !this.d.webhookSecret) continue;
       const body = JSON.stringify({ type: 'situation-report', subscriber: s.subscriber, report: summary });
-      const error = await fetch(s.webhookUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...signWebhook(this.d.webhookSecret, body) }, body, signal: AbortSignal.timeout(5000) })
-        .then((res) => (res.ok ? null : `webhook answered ${res.status}`), (err: Error) => err.message);
+      const error = await fetch(s.webhookUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...signWebhook(this.d.webhookSecret, body) },
+        body,
+        signal: AbortSignal.timeout(5000),
+      }).then(
+        (res) => (res.ok ? null : `webhook answered ${res.status}`),
+        (err: Error) => err.message,
+      );
       if (error) this.d.log.warn(`situation report ${r.id} to ${s.subscriber}: ${error}`);
       await this.reports.recordDelivery(r.id, s.id, 'webhook', error);
     }

@@ -30,7 +30,10 @@ export function summariseResponses(arrivals: readonly (number | null)[]): Respon
 }
 
 /** Dense tables over the grids named anywhere: counts[g][h]. */
-export function gridHourTables(grids: readonly string[], ...cells: { grid: string; hour: number; count: number }[][]): number[][][] {
+export function gridHourTables(
+  grids: readonly string[],
+  ...cells: { grid: string; hour: number; count: number }[][]
+): number[][][] {
   return cells.map((list) => {
     const table = grids.map(() => new Array<number>(24).fill(0));
     for (const c of list) table[grids.indexOf(c.grid)][c.hour] += c.count;

@@ -2,7 +2,16 @@
 // The rows stay here: every method answers Alert records (src/domain/alert.ts), mapped in toAlert.
 import { randomUUID } from 'node:crypto';
 import type { Db } from './db.js';
-import type { Alert, AlertKind, AlertMatch, AlertStatus, Disposition, FaceHit, PlateHit, VerdictOutcome } from '../domain/alert.js';
+import type {
+  Alert,
+  AlertKind,
+  AlertMatch,
+  AlertStatus,
+  Disposition,
+  FaceHit,
+  PlateHit,
+  VerdictOutcome,
+} from '../domain/alert.js';
 import type { DutyLevel } from '../domain/duty.js';
 
 interface AlertRow {
@@ -69,7 +78,12 @@ export interface AlertFilter {
 
 const LIST_WHERE = `($1::text is null or status = $1) and ($2::text[] is null or camera_id = any($2))
   and ($3::timestamptz is null or created_at >= $3) and ($4::text[] is null or kind = any($4))`;
-const listParams = (f: AlertFilter) => [f.status ?? null, f.cameraIds ?? null, f.since?.toISOString() ?? null, f.kinds ?? null];
+const listParams = (f: AlertFilter) => [
+  f.status ?? null,
+  f.cameraIds ?? null,
+  f.since?.toISOString() ?? null,
+  f.kinds ?? null,
+];
 
 export class AlertRepo {
   constructor(readonly db: Db) {}
@@ -84,13 +98,27 @@ export class AlertRepo {
    * reading of the same pass arrives; `created` says which, so only a new alert is dispatched. The
    * duty level and confirmations are those of its creation: a later reading does not change them.
    */
-  async upsert(p: PlateHit, raised: { dutyLevel?: DutyLevel | null; confirmationsRequired?: number } = {}): Promise<{ alert: Alert; created: boolean }> {
+  async upsert(
+    p: PlateHit,
+    raised: { dutyLevel?: DutyLevel | null; confirmationsRequired?: number } = {},
+  ): Promise<{ alert: Alert; created: boolean }> {
     const [row] = await this.db.query<AlertRow & { created: boolean }>(
       `insert into alerts (id, plate_read_id, hotlist_id, camera_id, plate, match, priority, captured_at, duty_level, confirmations_required)
        values ($1,$2,$3,$4,$5,$6,$7,to_timestamp($8/1000.0),$9,$10)
        on conflict (plate_read_id, hotlist_id) do update set plate = excluded.plate, match = excluded.match, updated_at = now()
        returning *, (xmax = 0) as created`,
-      [randomUUID(), p.plateReadId, p.hotlistId, p.cameraId, p.plate, JSON.stringify(p.match), p.priority, p.capturedAt, raised.dutyLevel ?? null, raised.confirmationsRequired ?? 0],
+      [
+        randomUUID(),
+        p.plateReadId,
+        p.hotlistId,
+        p.cameraId,
+        p.plate,
+        JSON.stringify(p.match),
+        p.priority,
+        p.capturedAt,
+        raised.dutyLevel ?? null,
+        raised.confirmationsRequired ?? 0,
+      ],
     );
     return { alert: toAlert(row), created: row.created };
   }
@@ -99,8 +127,18 @@ export class AlertRepo {
    * Creates the face alert for (face sighting, subject), or raises its score when a better frame of
    * the same track matches closer; `created` says which. Always a candidate until people confirm it.
    */
-  async upsertFace(p: FaceHit, confirmationsRequired: number, dutyLevel: DutyLevel | null = null): Promise<{ alert: Alert; created: boolean }> {
-    const match = { cosine: p.cosine, score: p.score, scoring: p.scoring, threshold: p.threshold, category: p.category };
+  async upsertFace(
+    p: FaceHit,
+    confirmationsRequired: number,
+    dutyLevel: DutyLevel | null = null,
+  ): Promise<{ alert: Alert; created: boolean }> {
+    const match = {
+      cosine: p.cosine,
+      score: p.score,
+      scoring: p.scoring,
+      threshold: p.threshold,
+      category: p.category,
+    };
     const [row] = await this.db.query<AlertRow & { created: boolean }>(
       `insert into alerts (id, kind, subject_id, face_sighting_id, authorisation_id, camera_id, plate, match, score, priority, captured_at, confirmations_required, duty_level)
        values ($1,'face',$2,$3,$4,$5,'',$6,$7,$8,to_timestamp($9/1000.0),$10,$11)
@@ -108,7 +146,19 @@ export class AlertRepo {
          set score = greatest(alerts.score, excluded.score),
              match = case when excluded.score > alerts.score then excluded.match else alerts.match end, updated_at = now()
        returning *, (xmax = 0) as created`,
-      [randomUUID(), p.subjectId, p.faceSightingId, p.authorisationId, p.cameraId, JSON.stringify(match), p.score, p.priority, p.capturedAt, confirmationsRequired, dutyLevel],
+      [
+        randomUUID(),
+        p.subjectId,
+        p.faceSightingId,
+        p.authorisationId,
+        p.cameraId,
+        JSON.stringify(match),
+        p.score,
+        p.priority,
+        p.capturedAt,
+        confirmationsRequired,
+        dutyLevel,
+      ],
     );
     return { alert: toAlert(row), created: row.created };
   }
@@ -129,12 +179,22 @@ export class AlertRepo {
 
   /** How many alerts the filter matches in all (limit and offset aside): the badge's number, not the page's. */
   async count(f: AlertFilter = {}): Promise<number> {
-    const [{ n }] = await this.db.query<{ n: string | number }>(`select count(*) as n from alerts where ${LIST_WHERE}`, listParams(f));
+    const [{ n }] = await this.db.query<{ n: string | number }>(
+      `select count(*) as n from alerts where ${LIST_WHERE}`,
+      listParams(f),
+    );
     return Number(n);
   }
 
   /** Records a human's verdict once; a second disposition of the same alert is refused (returns null). */
-  async dispose(id: string, verdict: 'confirmed' | 'dismissed', by: string, reason: string, role = 'operator', personId = by): Promise<Alert | null> {
+  async dispose(
+    id: string,
+    verdict: 'confirmed' | 'dismissed',
+    by: string,
+    reason: string,
+    role = 'operator',
+    personId = by,
+  ): Promise<Alert | null> {
     return this.db.tx(async (t) => {
       const [row] = await t.query<AlertRow>(
         `update alerts set status = $2, disposed_by = $3, disposed_at = now(), disposition_reason = $4, updated_at = now()
@@ -142,9 +202,10 @@ export class AlertRepo {
         [id, verdict, by, reason],
       );
       if (row) {
-        await t.query('insert into alert_dispositions (alert_id, actor, role, verdict, reason, person_id) values ($1,$2,$3,$4,$5,$6) on conflict do nothing', [
-          id, by, role, verdict === 'confirmed' ? 'confirm' : 'dismiss', reason, personId,
-        ]);
+        await t.query(
+          'insert into alert_dispositions (alert_id, actor, role, verdict, reason, person_id) values ($1,$2,$3,$4,$5,$6) on conflict do nothing',
+          [id, by, role, verdict === 'confirmed' ? 'confirm' : 'dismiss', reason, personId],
+        );
       }
       return row ? toAlert(row) : null;
     });
@@ -166,9 +227,13 @@ export class AlertRepo {
         [id, d.actor, d.role, d.verdict, d.reason, d.personId],
       );
       if (!inserted.length) return { kind: 'already_voted' };
-      const [{ n }] = await t.query<{ n: string | number }>(`select count(*) as n from alert_dispositions where alert_id = $1 and verdict = 'confirm'`, [id]);
+      const [{ n }] = await t.query<{ n: string | number }>(
+        `select count(*) as n from alert_dispositions where alert_id = $1 and verdict = 'confirm'`,
+        [id],
+      );
       const confirmations = Number(n);
-      const status = d.verdict === 'dismiss' ? 'dismissed' : confirmations >= alert.confirmationsRequired ? 'confirmed' : null;
+      const status =
+        d.verdict === 'dismiss' ? 'dismissed' : confirmations >= alert.confirmationsRequired ? 'confirmed' : null;
       if (!status) return { kind: 'recorded', alert: { ...alert, updatedAt: new Date() }, confirmations };
       const [closed] = await t.query<AlertRow>(
         `update alerts set status = $2, disposed_by = $3, disposed_at = now(), disposition_reason = $4, updated_at = now() where id = $1 returning *`,
@@ -179,10 +244,23 @@ export class AlertRepo {
   }
 
   async dispositions(id: string): Promise<Disposition[]> {
-    const rows = await this.db.query<{ actor: string; person_id: string; role: string; verdict: Disposition['verdict']; reason: string; at: Date | string }>(
-      'select actor, person_id, role, verdict, reason, at from alert_dispositions where alert_id = $1 order by at',
-      [id],
-    );
-    return rows.map((r) => ({ actor: r.actor, personId: r.person_id, role: r.role, verdict: r.verdict, reason: r.reason, at: date(r.at) }));
+    const rows = await this.db.query<{
+      actor: string;
+      person_id: string;
+      role: string;
+      verdict: Disposition['verdict'];
+      reason: string;
+      at: Date | string;
+    }>('select actor, person_id, role, verdict, reason, at from alert_dispositions where alert_id = $1 order by at', [
+      id,
+    ]);
+    return rows.map((r) => ({
+      actor: r.actor,
+      personId: r.person_id,
+      role: r.role,
+      verdict: r.verdict,
+      reason: r.reason,
+      at: date(r.at),
+    }));
   }
 }

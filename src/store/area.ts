@@ -28,7 +28,11 @@ export async function camerasInArea(db: Db, area: SearchArea): Promise<string[]>
  * The cameras both filters allow: the area's, within the named ones when both are given. An empty list
  * of named cameras allows none (a scoped searcher with no camera in reach), never all.
  */
-export async function narrowCameras(db: Db, cameraIds: string[] | undefined, area: SearchArea | undefined): Promise<string[] | undefined> {
+export async function narrowCameras(
+  db: Db,
+  cameraIds: string[] | undefined,
+  area: SearchArea | undefined,
+): Promise<string[] | undefined> {
   if (!area) return cameraIds;
   const inside = await camerasInArea(db, area);
   return cameraIds ? inside.filter((id) => cameraIds.includes(id)) : inside;

@@ -61,18 +61,38 @@ function toAssignment(r: AssignmentRow): Assignment {
 }
 
 function toWait(r: WaitRow): DispatchWait {
-  return { id: r.id, alertId: r.alert_id, attempt: r.attempt, since: date(r.since), endedAt: dateOrNull(r.ended_at), outcome: r.outcome, unitId: r.unit_id, waitedS: r.waited_s };
+  return {
+    id: r.id,
+    alertId: r.alert_id,
+    attempt: r.attempt,
+    since: date(r.since),
+    endedAt: dateOrNull(r.ended_at),
+    outcome: r.outcome,
+    unitId: r.unit_id,
+    waitedS: r.waited_s,
+  };
 }
 
 /** When each move is stamped (resolved has no column of its own). */
-const STAMP: Record<AssignmentMove, string | null> = { acknowledged: 'acknowledged_at', arrived: 'arrived_at', timed_out: 'timed_out_at', resolved: null };
+const STAMP: Record<AssignmentMove, string | null> = {
+  acknowledged: 'acknowledged_at',
+  arrived: 'arrived_at',
+  timed_out: 'timed_out_at',
+  resolved: null,
+};
 
 /** The unit was taken by another job inside offerAfterWait: roll back, answer null. */
 class Taken extends Error {}
 
 /** available -> assigned, only if still available: the one way a unit is taken for an offer. */
 async function takeUnit(t: Db, unitId: string): Promise<boolean> {
-  return (await t.query(`update units set status = 'assigned' where id = $1 and status = 'available' returning id`, [unitId])).length > 0;
+  return (
+    (
+      await t.query(`update units set status = 'assigned' where id = $1 and status = 'available' returning id`, [
+        unitId,
+      ])
+    ).length > 0
+  );
 }
 
 export class AssignmentRepo {
@@ -88,9 +108,18 @@ export class AssignmentRepo {
    * jobs never send one unit two alerts and a crash never leaves a unit assigned to nothing. A retried
    * dispatch job gets the assignment it made before; null when the unit was taken meanwhile.
    */
-  async offer(alertId: string, attempt: number, unitId: string, distanceM: number, etaS: number): Promise<Assignment | null> {
+  async offer(
+    alertId: string,
+    attempt: number,
+    unitId: string,
+    distanceM: number,
+    etaS: number,
+  ): Promise<Assignment | null> {
     return this.db.tx(async (t) => {
-      const [made] = await t.query<AssignmentRow>('select * from assignments where alert_id = $1 and attempt = $2', [alertId, attempt]);
+      const [made] = await t.query<AssignmentRow>('select * from assignments where alert_id = $1 and attempt = $2', [
+        alertId,
+        attempt,
+      ]);
       if (made) return toAssignment(made);
       if (!(await takeUnit(t, unitId))) return null;
       const [row] = await t.query<AssignmentRow>(
@@ -117,7 +146,10 @@ export class AssignmentRepo {
       [randomUUID(), alertId, attempt],
     );
     if (made[0]) return { wait: toWait(made[0]), created: true };
-    const [open] = await this.db.query<WaitRow>('select * from dispatch_waits where alert_id = $1 and ended_at is null', [alertId]);
+    const [open] = await this.db.query<WaitRow>(
+      'select * from dispatch_waits where alert_id = $1 and ended_at is null',
+      [alertId],
+    );
     return { wait: toWait(open), created: false };
   }
 
@@ -135,31 +167,43 @@ export class AssignmentRepo {
   /** The open waits of these alerts (the alert list shows which wait). */
   async waitsOf(alertIds: readonly string[]): Promise<DispatchWait[]> {
     if (!alertIds.length) return [];
-    return (await this.db.query<WaitRow>('select * from dispatch_waits where alert_id = any($1::uuid[]) and ended_at is null', [alertIds])).map(toWait);
+    return (
+      await this.db.query<WaitRow>(
+        'select * from dispatch_waits where alert_id = any($1::uuid[]) and ended_at is null',
+        [alertIds],
+      )
+    ).map(toWait);
   }
 
   /**
    * Ends the wait by offering the alert to the unit: the unit taken, the wait closed with its seconds, the
    * assignment made, all or nothing. Null when the unit or the wait was taken by another job meanwhile.
    */
-  async offerAfterWait(waitId: string, unitId: string, distanceM: number, etaS: number): Promise<{ assignment: Assignment; wait: DispatchWait } | null> {
-    return this.db.tx(async (t) => {
-      const [wait] = await t.query<WaitRow>(
-        `update dispatch_waits set ended_at = now(), outcome = 'offered', unit_id = $2, waited_s = extract(epoch from (now() - since))::float8
+  async offerAfterWait(
+    waitId: string,
+    unitId: string,
+    distanceM: number,
+    etaS: number,
+  ): Promise<{ assignment: Assignment; wait: DispatchWait } | null> {
+    return this.db
+      .tx(async (t) => {
+        const [wait] = await t.query<WaitRow>(
+          `update dispatch_waits set ended_at = now(), outcome = 'offered', unit_id = $2, waited_s = extract(epoch from (now() - since))::float8
          where id = $1 and ended_at is null returning *`,
-        [waitId, unitId],
-      );
-      if (!wait) return null;
-      if (!(await takeUnit(t, unitId))) throw new Taken();
-      const [assignment] = await t.query<AssignmentRow>(
-        'insert into assignments (id, alert_id, unit_id, attempt, distance_m, eta_s) values ($1,$2,$3,$4,$5,$6) returning *',
-        [randomUUID(), wait.alert_id, unitId, wait.attempt, distanceM, etaS],
-      );
-      return { assignment: toAssignment(assignment), wait: toWait(wait) };
-    }).catch((err: unknown) => {
-      if (err instanceof Taken) return null;
-      throw err;
-    });
+          [waitId, unitId],
+        );
+        if (!wait) return null;
+        if (!(await takeUnit(t, unitId))) throw new Taken();
+        const [assignment] = await t.query<AssignmentRow>(
+          'insert into assignments (id, alert_id, unit_id, attempt, distance_m, eta_s) values ($1,$2,$3,$4,$5,$6) returning *',
+          [randomUUID(), wait.alert_id, unitId, wait.attempt, distanceM, etaS],
+        );
+        return { assignment: toAssignment(assignment), wait: toWait(wait) };
+      })
+      .catch((err: unknown) => {
+        if (err instanceof Taken) return null;
+        throw err;
+      });
   }
 
   /**
@@ -177,11 +221,16 @@ export class AssignmentRepo {
 
   /** A dismissed alert stops waiting. */
   async endWait(alertId: string): Promise<void> {
-    await this.db.query(`update dispatch_waits set ended_at = now(), outcome = 'dismissed' where alert_id = $1 and ended_at is null`, [alertId]);
+    await this.db.query(
+      `update dispatch_waits set ended_at = now(), outcome = 'dismissed' where alert_id = $1 and ended_at is null`,
+      [alertId],
+    );
   }
 
   async forAlert(alertId: string): Promise<Assignment[]> {
-    return (await this.db.query<AssignmentRow>('select * from assignments where alert_id = $1 order by attempt', [alertId])).map(toAssignment);
+    return (
+      await this.db.query<AssignmentRow>('select * from assignments where alert_id = $1 order by attempt', [alertId])
+    ).map(toAssignment);
   }
 
   async get(id: string): Promise<Assignment | null> {
@@ -191,7 +240,10 @@ export class AssignmentRepo {
 
   /** Offers a unit has not answered yet: replayed when its stream (re)connects. */
   async openForUnit(unitId: string): Promise<Assignment[]> {
-    const rows = await this.db.query<AssignmentRow>(`select * from assignments where unit_id = $1 and state = any($2) order by offered_at`, [unitId, OPEN_STATES]);
+    const rows = await this.db.query<AssignmentRow>(
+      `select * from assignments where unit_id = $1 and state = any($2) order by offered_at`,
+      [unitId, OPEN_STATES],
+    );
     return rows.map(toAssignment);
   }
 
@@ -228,18 +280,34 @@ export class AssignmentRepo {
   }
 
   async noteDelivery(alertId: string, recipient: string, channel: DeliveryChannel, detail: string): Promise<void> {
-    await this.db.query('update deliveries set detail = $4, delivered_at = now(), pending = false where alert_id = $1 and recipient = $2 and channel = $3', [alertId, recipient, channel, detail]);
+    await this.db.query(
+      'update deliveries set detail = $4, delivered_at = now(), pending = false where alert_id = $1 and recipient = $2 and channel = $3',
+      [alertId, recipient, channel, detail],
+    );
   }
 
   async deliveries(alertId: string): Promise<Delivery[]> {
-    const rows = await this.db.query<{ recipient: string; channel: string; delivered_at: Date | string; detail: string | null }>(
-      'select recipient, channel, delivered_at, detail from deliveries where alert_id = $1 order by delivered_at',
-      [alertId],
-    );
-    return rows.map((r) => ({ recipient: r.recipient, channel: r.channel, deliveredAt: date(r.delivered_at), detail: r.detail }));
+    const rows = await this.db.query<{
+      recipient: string;
+      channel: string;
+      delivered_at: Date | string;
+      detail: string | null;
+    }>('select recipient, channel, delivered_at, detail from deliveries where alert_id = $1 order by delivered_at', [
+      alertId,
+    ]);
+    return rows.map((r) => ({
+      recipient: r.recipient,
+      channel: r.channel,
+      deliveredAt: date(r.delivered_at),
+      detail: r.detail,
+    }));
   }
 
   async releaseDelivery(alertId: string, recipient: string, channel: DeliveryChannel): Promise<void> {
-    await this.db.query('delete from deliveries where alert_id = $1 and recipient = $2 and channel = $3', [alertId, recipient, channel]);
+    await this.db.query('delete from deliveries where alert_id = $1 and recipient = $2 and channel = $3', [
+      alertId,
+      recipient,
+      channel,
+    ]);
   }
 }

@@ -42,7 +42,11 @@ export function hashEntry(prevHash: string, e: Omit<AuditEntry, 'hash' | 'prevHa
 function canonical(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(canonical);
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.keys(value).sort().map((k) => [k, canonical((value as Record<string, unknown>)[k])]));
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((k) => [k, canonical((value as Record<string, unknown>)[k])]),
+    );
   }
   return value;
 }
@@ -58,7 +62,9 @@ export class AuditRepo {
   async append(input: AuditInput): Promise<AuditEntry> {
     return this.db.tx(async (t) => {
       await t.query('select pg_advisory_xact_lock($1)', [LOCK_KEY]);
-      const [last] = await t.query<{ seq: string; hash: string }>('select seq, hash from audit_log order by seq desc limit 1');
+      const [last] = await t.query<{ seq: string; hash: string }>(
+        'select seq, hash from audit_log order by seq desc limit 1',
+      );
       const base = {
         seq: last ? Number(last.seq) + 1 : 1,
         at: new Date().toISOString(),
@@ -72,7 +78,17 @@ export class AuditRepo {
       const hash = hashEntry(prevHash, base);
       await t.query(
         'insert into audit_log (seq, at, actor, role, action, target, details, prev_hash, hash) values ($1,$2,$3,$4,$5,$6,$7,$8,$9)',
-        [base.seq, base.at, base.actor, base.role, base.action, base.target, JSON.stringify(base.details), prevHash, hash],
+        [
+          base.seq,
+          base.at,
+          base.actor,
+          base.role,
+          base.action,
+          base.target,
+          JSON.stringify(base.details),
+          prevHash,
+          hash,
+        ],
       );
       return { ...base, prevHash, hash };
     });
@@ -88,7 +104,10 @@ export class AuditRepo {
 
   /** How many entries there are (of one action, when given). */
   async count(opts: { action?: string } = {}): Promise<number> {
-    const [{ n }] = await this.db.query<{ n: string | number }>('select count(*) as n from audit_log where ($1::text is null or action = $1)', [opts.action ?? null]);
+    const [{ n }] = await this.db.query<{ n: string | number }>(
+      'select count(*) as n from audit_log where ($1::text is null or action = $1)',
+      [opts.action ?? null],
+    );
     return Number(n);
   }
 
@@ -96,7 +115,7 @@ export class AuditRepo {
   async verify(): Promise<{ entries: number; brokenAt: number | null }> {
     let prev = GENESIS;
     let count = 0;
-    for (let after = 0; ; ) {
+    for (let after = 0; ;) {
       const page = await this.list({ afterSeq: after, limit: 1000 });
       if (!page.length) break;
       for (const e of page) {

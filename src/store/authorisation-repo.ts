@@ -31,10 +31,22 @@ const LISTED = '($1 or (ended_at is null and ends_at > now()))';
 
 function toAuthorisation(r: Row): Authorisation {
   return {
-    id: r.id, approvedBy: r.approved_by, legalReference: r.legal_reference, cameras: r.cameras, districts: r.districts,
-    startsAt: iso(r.starts_at), endsAt: iso(r.ends_at), createdBy: r.created_by, snapshotSubjects: r.snapshot_subjects,
-    snapshotHash: r.snapshot_hash, snapshotAt: isoOrNull(r.snapshot_at), endedAt: isoOrNull(r.ended_at), endedBy: r.ended_by,
-    endReason: r.end_reason, createdAt: iso(r.created_at), updatedAt: iso(r.updated_at),
+    id: r.id,
+    approvedBy: r.approved_by,
+    legalReference: r.legal_reference,
+    cameras: r.cameras,
+    districts: r.districts,
+    startsAt: iso(r.starts_at),
+    endsAt: iso(r.ends_at),
+    createdBy: r.created_by,
+    snapshotSubjects: r.snapshot_subjects,
+    snapshotHash: r.snapshot_hash,
+    snapshotAt: isoOrNull(r.snapshot_at),
+    endedAt: isoOrNull(r.ended_at),
+    endedBy: r.ended_by,
+    endReason: r.end_reason,
+    createdAt: iso(r.created_at),
+    updatedAt: iso(r.updated_at),
   };
 }
 
@@ -51,7 +63,16 @@ export class AuthorisationRepo {
     await this.db.query(
       `insert into face_authorisations (id, approved_by, legal_reference, cameras, districts, starts_at, ends_at, created_by)
        values ($1,$2,$3,$4,$5,$6,$7,$8)`,
-      [id, input.approvedBy, input.legalReference, input.cameras, input.districts, input.startsAt, input.endsAt, createdBy],
+      [
+        id,
+        input.approvedBy,
+        input.legalReference,
+        input.cameras,
+        input.districts,
+        input.startsAt,
+        input.endsAt,
+        createdBy,
+      ],
     );
     return (await this.get(id)) as Authorisation;
   }
@@ -72,13 +93,19 @@ export class AuthorisationRepo {
 
   /** How many the list shows (the page's total). */
   async count(opts: { includeEnded?: boolean } = {}): Promise<number> {
-    const [{ n }] = await this.db.query<{ n: number | string }>(`select count(*) as n from face_authorisations where ${LISTED}`, [opts.includeEnded ?? false]);
+    const [{ n }] = await this.db.query<{ n: number | string }>(
+      `select count(*) as n from face_authorisations where ${LISTED}`,
+      [opts.includeEnded ?? false],
+    );
     return Number(n);
   }
 
   /** Authorisations not ended by hand whose window has not closed by `at` (current and future ones). */
   async openAt(at: Date): Promise<Authorisation[]> {
-    const rows = await this.db.query<Row>('select * from face_authorisations where ended_at is null and ends_at > $1 order by starts_at', [at.toISOString()]);
+    const rows = await this.db.query<Row>(
+      'select * from face_authorisations where ended_at is null and ends_at > $1 order by starts_at',
+      [at.toISOString()],
+    );
     return rows.map(toAuthorisation);
   }
 

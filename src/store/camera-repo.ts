@@ -43,11 +43,27 @@ interface InventoryRow {
 }
 
 const SUMMARY = 'id, name, kind, checkpoint_level, lat, lon, heading, district, grid';
-const COLUMNS = 'id, name, source, kind, checkpoint_level, lat, lon, heading, facing, lanes, district, grid, enabled, analysis';
+const COLUMNS =
+  'id, name, source, kind, checkpoint_level, lat, lon, heading, facing, lanes, district, grid, enabled, analysis';
 
 /** The parameters of COLUMNS, in order, for one camera. */
 function paramsOf(c: CameraConfig): unknown[] {
-  return [c.id, c.name, c.source, c.kind, c.checkpointLevel ?? null, c.lat, c.lon, c.heading ?? null, c.facing ?? null, c.lanes, c.district, c.grid ?? null, c.enabled, JSON.stringify(c.analysis)];
+  return [
+    c.id,
+    c.name,
+    c.source,
+    c.kind,
+    c.checkpointLevel ?? null,
+    c.lat,
+    c.lon,
+    c.heading ?? null,
+    c.facing ?? null,
+    c.lanes,
+    c.district,
+    c.grid ?? null,
+    c.enabled,
+    JSON.stringify(c.analysis),
+  ];
 }
 
 interface SummaryRow {
@@ -64,8 +80,15 @@ interface SummaryRow {
 
 function toSummary(r: SummaryRow): Camera {
   return {
-    id: r.id, name: r.name, kind: r.kind, checkpointLevel: r.checkpoint_level as CheckpointLevel | null, lat: r.lat, lon: r.lon,
-    heading: r.heading, district: r.district, grid: r.grid,
+    id: r.id,
+    name: r.name,
+    kind: r.kind,
+    checkpointLevel: r.checkpoint_level as CheckpointLevel | null,
+    lat: r.lat,
+    lon: r.lon,
+    heading: r.heading,
+    district: r.district,
+    grid: r.grid,
   };
 }
 
@@ -73,13 +96,28 @@ const date = (v: Date | string) => (v instanceof Date ? v : new Date(v));
 
 function toCamera(r: InventoryRow): InventoryCamera {
   const config: CameraConfig = {
-    id: r.id, name: r.name, source: r.source ?? '', kind: r.kind, lat: r.lat, lon: r.lon, lanes: r.lanes, district: r.district, enabled: r.enabled, analysis: r.analysis,
+    id: r.id,
+    name: r.name,
+    source: r.source ?? '',
+    kind: r.kind,
+    lat: r.lat,
+    lon: r.lon,
+    lanes: r.lanes,
+    district: r.district,
+    enabled: r.enabled,
+    analysis: r.analysis,
     ...(r.checkpoint_level === null ? {} : { checkpointLevel: r.checkpoint_level as CheckpointLevel }),
     ...(r.heading === null ? {} : { heading: r.heading }),
     ...(r.facing === null ? {} : { facing: r.facing }),
     ...(r.grid === null ? {} : { grid: r.grid }),
   };
-  return { config, version: Number(r.version), createdAt: date(r.created_at), updatedAt: date(r.updated_at), removedAt: r.removed_at === null ? null : date(r.removed_at) };
+  return {
+    config,
+    version: Number(r.version),
+    createdAt: date(r.created_at),
+    updatedAt: date(r.updated_at),
+    removedAt: r.removed_at === null ? null : date(r.removed_at),
+  };
 }
 
 export class CameraRepo {
@@ -126,7 +164,9 @@ export class CameraRepo {
 
   /** Cameras not removed (disabled ones included), by id. */
   async list(): Promise<Camera[]> {
-    return (await this.db.query<SummaryRow>(`select ${SUMMARY} from cameras where removed_at is null order by id`)).map(toSummary);
+    return (await this.db.query<SummaryRow>(`select ${SUMMARY} from cameras where removed_at is null order by id`)).map(
+      toSummary,
+    );
   }
 
   /** Any camera ever known, removed ones included: old reads and alerts still name them. */
@@ -137,19 +177,27 @@ export class CameraRepo {
 
   /** The ids of the cameras in a scope (removed ones too: their old reads and alerts stay in scope), by id. */
   async idsIn(scope: { districts: readonly string[]; cameras: readonly string[] }): Promise<string[]> {
-    const rows = await this.db.query<{ id: string }>('select id from cameras where id = any($1) or district = any($2) order by id', [scope.cameras, scope.districts]);
+    const rows = await this.db.query<{ id: string }>(
+      'select id from cameras where id = any($1) or district = any($2) order by id',
+      [scope.cameras, scope.districts],
+    );
     return rows.map((r) => r.id);
   }
 
   /** The inventory: every camera not removed, with its whole configuration. */
   async inventory(): Promise<InventoryCamera[]> {
-    const rows = await this.db.query<InventoryRow>(`select ${COLUMNS}, version, created_at, updated_at, removed_at from cameras where removed_at is null and source is not null order by id`);
+    const rows = await this.db.query<InventoryRow>(
+      `select ${COLUMNS}, version, created_at, updated_at, removed_at from cameras where removed_at is null and source is not null order by id`,
+    );
     return rows.map(toCamera);
   }
 
   /** One camera of the inventory, removed ones included (so a re-add can tell). */
   async find(id: string): Promise<InventoryCamera | null> {
-    const [row] = await this.db.query<InventoryRow>(`select ${COLUMNS}, version, created_at, updated_at, removed_at from cameras where id = $1`, [id]);
+    const [row] = await this.db.query<InventoryRow>(
+      `select ${COLUMNS}, version, created_at, updated_at, removed_at from cameras where id = $1`,
+      [id],
+    );
     return row ? toCamera(row) : null;
   }
 

@@ -37,8 +37,13 @@ interface ItemRow {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const toCase = (r: CaseRow): CaseRecord => ({
-  id: r.id, number: r.number, title: r.title, createdBy: r.created_by, createdAt: new Date(r.created_at),
-  closedAt: r.closed_at ? new Date(r.closed_at) : null, closedBy: r.closed_by,
+  id: r.id,
+  number: r.number,
+  title: r.title,
+  createdBy: r.created_by,
+  createdAt: new Date(r.created_at),
+  closedAt: r.closed_at ? new Date(r.closed_at) : null,
+  closedBy: r.closed_by,
   grants: { districts: r.grant_districts ?? [], cameras: r.grant_cameras ?? [] },
 });
 
@@ -69,7 +74,14 @@ export class CaseRepo {
   }
 
   async close(id: string, by: string): Promise<boolean> {
-    return (await this.db.query('update cases set closed_at = now(), closed_by = $2 where id = $1 and closed_at is null returning id', [id, by])).length > 0;
+    return (
+      (
+        await this.db.query(
+          'update cases set closed_at = now(), closed_by = $2 where id = $1 and closed_at is null returning id',
+          [id, by],
+        )
+      ).length > 0
+    );
   }
 
   /** Replaces what the case grants beyond its searchers' scopes; null when no open case has that id. */
@@ -85,21 +97,42 @@ export class CaseRepo {
     const [row] = await this.db.query<ItemRow>(
       `insert into case_items (id, case_id, kind, ref, camera_id, from_at, to_at, note, details, added_by)
        values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10) returning *`,
-      [randomUUID(), i.caseId, i.kind, i.ref ?? null, i.cameraId ?? null, i.from?.toISOString() ?? null, i.to?.toISOString() ?? null, i.note ?? null, JSON.stringify(i.details ?? {}), i.addedBy],
+      [
+        randomUUID(),
+        i.caseId,
+        i.kind,
+        i.ref ?? null,
+        i.cameraId ?? null,
+        i.from?.toISOString() ?? null,
+        i.to?.toISOString() ?? null,
+        i.note ?? null,
+        JSON.stringify(i.details ?? {}),
+        i.addedBy,
+      ],
     );
     return toItem(row);
   }
 
   async items(caseId: string): Promise<CaseItem[]> {
-    const rows = await this.db.query<ItemRow>('select * from case_items where case_id = $1 order by created_at, id', [caseId]);
+    const rows = await this.db.query<ItemRow>('select * from case_items where case_id = $1 order by created_at, id', [
+      caseId,
+    ]);
     return rows.map(toItem);
   }
 }
 
 function toItem(r: ItemRow): CaseItem {
   return {
-    id: r.id, caseId: r.case_id, kind: r.kind, ref: r.ref, cameraId: r.camera_id,
-    from: r.from_at ? new Date(r.from_at) : null, to: r.to_at ? new Date(r.to_at) : null,
-    note: r.note, details: r.details, addedBy: r.added_by, createdAt: new Date(r.created_at),
+    id: r.id,
+    caseId: r.case_id,
+    kind: r.kind,
+    ref: r.ref,
+    cameraId: r.camera_id,
+    from: r.from_at ? new Date(r.from_at) : null,
+    to: r.to_at ? new Date(r.to_at) : null,
+    note: r.note,
+    details: r.details,
+    addedBy: r.added_by,
+    createdAt: new Date(r.created_at),
   };
 }

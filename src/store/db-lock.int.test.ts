@@ -46,7 +46,10 @@ const script = (name: string, text: string) => {
   return file;
 };
 
-function run(file: string, ...args: string[]): { child: ChildProcess; out: () => string; exited: Promise<number | null>; line: Promise<string> } {
+function run(
+  file: string,
+  ...args: string[]
+): { child: ChildProcess; out: () => string; exited: Promise<number | null>; line: Promise<string> } {
   const child = spawn(process.execPath, ['--import', 'tsx', file, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   const line = new Promise<string>((resolve) => {
@@ -80,7 +83,9 @@ describe('embedded database lock (separate processes)', () => {
 
     const second = run(trier, dataDir);
     expect(await second.exited).toBe(3);
-    expect(second.out()).toContain(`DbLockedError: the embedded database ${path.join(dataDir, 'db')} is in use by pid ${first.child.pid}`);
+    expect(second.out()).toContain(
+      `DbLockedError: the embedded database ${path.join(dataDir, 'db')} is in use by pid ${first.child.pid}`,
+    );
     expect(second.out()).toContain("use the running node's API (VIGIL_URL, VIGIL_TOKEN) or stop it");
 
     // What a second `vigil start` asks before it starts its own redis-server on the same data directory.
@@ -117,7 +122,17 @@ describe('embedded database lock (separate processes)', () => {
     const dataDir = freshDataDir('c');
     const sleeper = spawn('sleep', ['30']);
     const file = lockFileOf(path.join(dataDir, 'db'));
-    writeFileSync(file, JSON.stringify({ pid: sleeper.pid, procStart: '1', startedAt: new Date(0).toISOString(), host: os.hostname(), command: 'vigil start', apiUrl: null }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        pid: sleeper.pid,
+        procStart: '1',
+        startedAt: new Date(0).toISOString(),
+        host: os.hostname(),
+        command: 'vigil start',
+        apiUrl: null,
+      }),
+    );
     try {
       const db = await openDb({ dataDir });
       expect(db.lock?.holder.pid).toBe(process.pid);

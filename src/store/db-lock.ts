@@ -30,7 +30,7 @@ export class DbLockedError extends Error {
     const api = holder.apiUrl ? `, API ${holder.apiUrl}` : '';
     super(
       `the embedded database ${dir} is in use by pid ${holder.pid} on ${holder.host} (since ${holder.startedAt}${api}: ${holder.command}); ` +
-        'only one process may open it: use the running node\'s API (VIGIL_URL, VIGIL_TOKEN) or stop it',
+        "only one process may open it: use the running node's API (VIGIL_URL, VIGIL_TOKEN) or stop it",
     );
   }
 }
@@ -96,8 +96,19 @@ const held = new Set<DbLock>();
 let exitHook = false;
 
 function makeHolder(): LockHolder {
-  const command = process.argv.slice(1).map((a) => a.split('/').slice(-2).join('/')).join(' ').slice(0, 200);
-  return { pid: process.pid, procStart: procStartOf(process.pid), startedAt: new Date().toISOString(), host: os.hostname(), command, apiUrl: null };
+  const command = process.argv
+    .slice(1)
+    .map((a) => a.split('/').slice(-2).join('/'))
+    .join(' ')
+    .slice(0, 200);
+  return {
+    pid: process.pid,
+    procStart: procStartOf(process.pid),
+    startedAt: new Date().toISOString(),
+    host: os.hostname(),
+    command,
+    apiUrl: null,
+  };
 }
 
 function handle(file: string, holder: LockHolder): DbLock {
@@ -169,7 +180,13 @@ function takeOver(file: string, stale: LockHolder | 'invalid'): void {
   }
   try {
     const again = readLock(file);
-    const same = again === stale || (again && again !== 'invalid' && stale !== 'invalid' && again.pid === stale.pid && again.startedAt === stale.startedAt);
+    const same =
+      again === stale ||
+      (again &&
+        again !== 'invalid' &&
+        stale !== 'invalid' &&
+        again.pid === stale.pid &&
+        again.startedAt === stale.startedAt);
     if (same) unlinkSync(file);
   } finally {
     unlinkSync(guard);
@@ -193,7 +210,9 @@ export async function acquireDbLock(dir: string): Promise<DbLock> {
     takeOver(file, found);
     await sleep(10 + Math.random() * 40);
   }
-  throw new Error(`cannot take the lock ${file}: it keeps changing (several processes starting on one data directory?)`);
+  throw new Error(
+    `cannot take the lock ${file}: it keeps changing (several processes starting on one data directory?)`,
+  );
 }
 
 /**
@@ -202,5 +221,6 @@ export async function acquireDbLock(dir: string): Promise<DbLock> {
  */
 export function refuseIfHeld(dir: string): void {
   const found = readLock(lockFileOf(dir));
-  if (found && found !== 'invalid' && found.pid !== process.pid && holderAlive(found)) throw new DbLockedError(dir, found);
+  if (found && found !== 'invalid' && found.pid !== process.pid && holderAlive(found))
+    throw new DbLockedError(dir, found);
 }

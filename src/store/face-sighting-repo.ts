@@ -45,11 +45,21 @@ export interface FaceSightingFilter {
   to?: Date;
 }
 
-const META = 'id, camera_id, authorisation_id, first_seen, last_seen, box, quality, frames, matched, expires_at, crop is not null as has_crop';
+const META =
+  'id, camera_id, authorisation_id, first_seen, last_seen, box, quality, frames, matched, expires_at, crop is not null as has_crop';
 function toSighting(r: MetaRow): FaceSighting {
   return {
-    id: r.id, cameraId: r.camera_id, authorisationId: r.authorisation_id, firstSeen: new Date(r.first_seen), lastSeen: new Date(r.last_seen),
-    box: r.box, quality: r.quality, frames: r.frames, matched: r.matched, expiresAt: r.expires_at ? new Date(r.expires_at) : null, hasCrop: r.has_crop,
+    id: r.id,
+    cameraId: r.camera_id,
+    authorisationId: r.authorisation_id,
+    firstSeen: new Date(r.first_seen),
+    lastSeen: new Date(r.last_seen),
+    box: r.box,
+    quality: r.quality,
+    frames: r.frames,
+    matched: r.matched,
+    expiresAt: r.expires_at ? new Date(r.expires_at) : null,
+    hasCrop: r.has_crop,
   };
 }
 
@@ -72,9 +82,26 @@ export class FaceSightingRepo {
          matched = face_sightings.matched or excluded.matched,
          expires_at = case when face_sightings.matched or excluded.matched then null else excluded.expires_at end
        where face_sightings.last_seen <= excluded.last_seen`,
-      [s.id, s.cameraId, s.authorisationId, ts(s.firstSeen), ts(s.lastSeen), ts(s.capturedAt), JSON.stringify(s.box), s.quality, s.frames, Array.from(s.embedding), s.crop, s.matched, ts(s.expiresAt)],
+      [
+        s.id,
+        s.cameraId,
+        s.authorisationId,
+        ts(s.firstSeen),
+        ts(s.lastSeen),
+        ts(s.capturedAt),
+        JSON.stringify(s.box),
+        s.quality,
+        s.frames,
+        Array.from(s.embedding),
+        s.crop,
+        s.matched,
+        ts(s.expiresAt),
+      ],
     );
-    if (s.matched) await this.db.query('update face_sightings set matched = true, expires_at = null where id = $1 and not matched', [s.id]);
+    if (s.matched)
+      await this.db.query('update face_sightings set matched = true, expires_at = null where id = $1 and not matched', [
+        s.id,
+      ]);
   }
 
   async get(id: string): Promise<FaceSighting | null> {
@@ -85,20 +112,24 @@ export class FaceSightingRepo {
 
   async crop(id: string): Promise<Buffer | null> {
     if (!isUuid(id)) return null;
-    const [row] = await this.db.query<{ crop: Uint8Array | null }>('select crop from face_sightings where id = $1', [id]);
+    const [row] = await this.db.query<{ crop: Uint8Array | null }>('select crop from face_sightings where id = $1', [
+      id,
+    ]);
     return row?.crop ? Buffer.from(row.crop) : null;
   }
 
   /** Removes an unmatched sighting at once (no retention window): a matched one is never removed here. */
   async deleteUnmatched(id: string): Promise<boolean> {
-    return (await this.db.query('delete from face_sightings where id = $1 and not matched returning id', [id])).length > 0;
+    return (
+      (await this.db.query('delete from face_sightings where id = $1 and not matched returning id', [id])).length > 0
+    );
   }
 
   /** Stored embeddings within the filter, batch by batch (keyset paging), for a retrospective search. */
   async *embeddings(f: FaceSightingFilter, batch = 2_000): AsyncIterable<{ id: string; embedding: Float32Array }[]> {
     const cameraIds = await narrowCameras(this.db, f.cameraIds, f.area);
     if (cameraIds && !cameraIds.length) return;
-    for (let after = ''; ; ) {
+    for (let after = ''; ;) {
       const rows = await this.db.query<{ id: string; embedding: number[] }>(
         `select id::text as id, embedding from face_sightings
          where ($1::text[] is null or camera_id = any($1)) and ($2::timestamptz is null or first_seen >= $2)
@@ -114,7 +145,9 @@ export class FaceSightingRepo {
 
   async metas(ids: string[]): Promise<FaceSighting[]> {
     if (!ids.length) return [];
-    return (await this.db.query<MetaRow>(`select ${META} from face_sightings where id = any($1::uuid[])`, [ids])).map(toSighting);
+    return (await this.db.query<MetaRow>(`select ${META} from face_sightings where id = any($1::uuid[])`, [ids])).map(
+      toSighting,
+    );
   }
 
   /**
@@ -128,7 +161,10 @@ export class FaceSightingRepo {
        returning expires_at`,
       [now.toISOString()],
     );
-    const oldest = rows.reduce<Date | null>((m, r) => (m === null || new Date(r.expires_at) < m ? new Date(r.expires_at) : m), null);
+    const oldest = rows.reduce<Date | null>(
+      (m, r) => (m === null || new Date(r.expires_at) < m ? new Date(r.expires_at) : m),
+      null,
+    );
     return { deleted: rows.length, oldest: oldest?.toISOString() ?? null };
   }
 

@@ -46,7 +46,8 @@ interface FaultRow {
 
 const iso = (d: Date | string) => new Date(d).toISOString();
 const ts = (ms: number) => new Date(ms).toISOString();
-const FAULT_COLUMNS = 'id, camera_id, kind, since, raised_at, last_seen, cleared_at, detail, value, evidence is not null as has_evidence';
+const FAULT_COLUMNS =
+  'id, camera_id, kind, since, raised_at, last_seen, cleared_at, detail, value, evidence is not null as has_evidence';
 
 function toFault(r: FaultRow): FaultRecord {
   return {
@@ -93,7 +94,10 @@ export class HealthRepo {
   /** Moves last_seen forward for the camera's open faults (a restart of the node finds them still open). */
   async touchOpen(cameraId: string, kinds: FaultKind[], at: number): Promise<void> {
     if (!kinds.length) return;
-    await this.db.query('update camera_faults set last_seen = $3 where camera_id = $1 and kind = any($2) and cleared_at is null', [cameraId, kinds, ts(at)]);
+    await this.db.query(
+      'update camera_faults set last_seen = $3 where camera_id = $1 and kind = any($2) and cleared_at is null',
+      [cameraId, kinds, ts(at)],
+    );
   }
 
   async openFaults(cameraId?: string): Promise<FaultRecord[]> {
@@ -121,7 +125,10 @@ export class HealthRepo {
 
   async evidence(id: string): Promise<Buffer | null> {
     if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
-    const [row] = await this.db.query<{ evidence: Uint8Array | null }>('select evidence from camera_faults where id = $1', [id]);
+    const [row] = await this.db.query<{ evidence: Uint8Array | null }>(
+      'select evidence from camera_faults where id = $1',
+      [id],
+    );
     return row?.evidence ? Buffer.from(row.evidence) : null;
   }
 
@@ -142,42 +149,91 @@ export class HealthRepo {
   }
 
   async uptime(from: number, to: number): Promise<UptimeRow[]> {
-    const rows = await this.db.query<{ camera_id: string; bucket: Date | string; online_ms: string | number; intact_ms: string | number }>(
-      'select camera_id, bucket, online_ms, intact_ms from camera_uptime where bucket >= $1 and bucket < $2',
-      [ts(from), ts(to)],
-    );
-    return rows.map((r) => ({ cameraId: r.camera_id, bucket: new Date(r.bucket).getTime(), onlineMs: Number(r.online_ms), intactMs: Number(r.intact_ms) }));
+    const rows = await this.db.query<{
+      camera_id: string;
+      bucket: Date | string;
+      online_ms: string | number;
+      intact_ms: string | number;
+    }>('select camera_id, bucket, online_ms, intact_ms from camera_uptime where bucket >= $1 and bucket < $2', [
+      ts(from),
+      ts(to),
+    ]);
+    return rows.map((r) => ({
+      cameraId: r.camera_id,
+      bucket: new Date(r.bucket).getTime(),
+      onlineMs: Number(r.online_ms),
+      intactMs: Number(r.intact_ms),
+    }));
   }
 
-  async confirmLocation(c: Omit<LocationConfirmation, 'confirmedAt'> & { confirmedAt?: number }): Promise<LocationConfirmation> {
+  async confirmLocation(
+    c: Omit<LocationConfirmation, 'confirmedAt'> & { confirmedAt?: number },
+  ): Promise<LocationConfirmation> {
     const [row] = await this.db.query<{ confirmed_at: Date | string }>(
       'insert into camera_location_confirmations (id, camera_id, lat, lon, confirmed_by, confirmed_at, note) values ($1,$2,$3,$4,$5,$6,$7) returning confirmed_at',
       [randomUUID(), c.cameraId, c.lat, c.lon, c.confirmedBy, ts(c.confirmedAt ?? Date.now()), c.note],
     );
-    return { cameraId: c.cameraId, lat: c.lat, lon: c.lon, confirmedBy: c.confirmedBy, confirmedAt: iso(row.confirmed_at), note: c.note };
+    return {
+      cameraId: c.cameraId,
+      lat: c.lat,
+      lon: c.lon,
+      confirmedBy: c.confirmedBy,
+      confirmedAt: iso(row.confirmed_at),
+      note: c.note,
+    };
   }
 
   /** Each camera's latest confirmation made before `at`. */
   async latestConfirmations(at: number): Promise<Map<string, LocationConfirmation>> {
-    const rows = await this.db.query<{ camera_id: string; lat: number; lon: number; confirmed_by: string; confirmed_at: Date | string; note: string | null }>(
+    const rows = await this.db.query<{
+      camera_id: string;
+      lat: number;
+      lon: number;
+      confirmed_by: string;
+      confirmed_at: Date | string;
+      note: string | null;
+    }>(
       `select distinct on (camera_id) camera_id, lat, lon, confirmed_by, confirmed_at, note from camera_location_confirmations
        where confirmed_at < $1 order by camera_id, confirmed_at desc`,
       [ts(at)],
     );
-    return new Map(rows.map((r) => [r.camera_id, { cameraId: r.camera_id, lat: r.lat, lon: r.lon, confirmedBy: r.confirmed_by, confirmedAt: iso(r.confirmed_at), note: r.note }]));
+    return new Map(
+      rows.map((r) => [
+        r.camera_id,
+        {
+          cameraId: r.camera_id,
+          lat: r.lat,
+          lon: r.lon,
+          confirmedBy: r.confirmed_by,
+          confirmedAt: iso(r.confirmed_at),
+          note: r.note,
+        },
+      ]),
+    );
   }
 
   /** Every camera ever in the inventory, removed ones included (a past period still counts them). */
   async registry(): Promise<RegistryCamera[]> {
-    const rows = await this.db.query<{ id: string; name: string | null; kind: string | null; lat: number | null; lon: number | null; district: string | null; grid: string | null; heading: number | null; facing: number | null; created_at: Date | string | null; removed_at: Date | string | null }>(
-      'select id, name, kind, lat, lon, district, grid, heading, facing, created_at, removed_at from cameras',
-    );
+    const rows = await this.db.query<{
+      id: string;
+      name: string | null;
+      kind: string | null;
+      lat: number | null;
+      lon: number | null;
+      district: string | null;
+      grid: string | null;
+      heading: number | null;
+      facing: number | null;
+      created_at: Date | string | null;
+      removed_at: Date | string | null;
+    }>('select id, name, kind, lat, lon, district, grid, heading, facing, created_at, removed_at from cameras');
     const filled = (v: unknown) => v !== null && v !== undefined && v !== '';
     return rows.map((r) => ({
       id: r.id,
       district: r.district ?? '',
       grid: r.grid,
-      complete: [r.name, r.kind, r.lat, r.lon, r.district, r.grid].every(filled) && (filled(r.heading) || filled(r.facing)),
+      complete:
+        [r.name, r.kind, r.lat, r.lon, r.district, r.grid].every(filled) && (filled(r.heading) || filled(r.facing)),
       lat: Number(r.lat),
       lon: Number(r.lon),
       createdAt: r.created_at === null ? null : new Date(r.created_at).getTime(),
@@ -194,7 +250,9 @@ export class HealthRepo {
   }
 
   async targets(): Promise<Map<string, number>> {
-    const rows = await this.db.query<{ district: string; expected: number }>('select district, expected from district_camera_targets');
+    const rows = await this.db.query<{ district: string; expected: number }>(
+      'select district, expected from district_camera_targets',
+    );
     return new Map(rows.map((r) => [r.district, Number(r.expected)]));
   }
 }

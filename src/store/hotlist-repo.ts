@@ -58,7 +58,17 @@ export class HotlistRepo {
     const [row] = await db.query<HotlistRow>(
       `insert into hotlist (id, plate, pattern, category, reason, source, added_by, priority, expires_at)
        values ($1,$2,$3,$4,$5,$6,$7,$8,$9) returning *`,
-      [randomUUID(), input.plate ?? null, input.pattern ?? null, input.category, input.reason, input.source, input.addedBy, input.priority, input.expiresAt],
+      [
+        randomUUID(),
+        input.plate ?? null,
+        input.pattern ?? null,
+        input.category,
+        input.reason,
+        input.source,
+        input.addedBy,
+        input.priority,
+        input.expiresAt,
+      ],
     );
     return toEntry(row);
   }
@@ -93,14 +103,25 @@ export class HotlistRepo {
     return row ? toEntry(row) : null;
   }
 
-  async update(id: string, patch: Partial<Pick<HotlistEntry, 'category' | 'reason' | 'source' | 'priority' | 'expiresAt' | 'active'>>): Promise<HotlistEntry | null> {
+  async update(
+    id: string,
+    patch: Partial<Pick<HotlistEntry, 'category' | 'reason' | 'source' | 'priority' | 'expiresAt' | 'active'>>,
+  ): Promise<HotlistEntry | null> {
     const [row] = await this.db.query<HotlistRow>(
       `update hotlist set
          category = coalesce($2, category), reason = coalesce($3, reason), source = coalesce($4, source),
          priority = coalesce($5, priority), expires_at = coalesce($6, expires_at), active = coalesce($7, active),
          updated_at = now()
        where id = $1 returning *`,
-      [id, patch.category ?? null, patch.reason ?? null, patch.source ?? null, patch.priority ?? null, patch.expiresAt ?? null, patch.active ?? null],
+      [
+        id,
+        patch.category ?? null,
+        patch.reason ?? null,
+        patch.source ?? null,
+        patch.priority ?? null,
+        patch.expiresAt ?? null,
+        patch.active ?? null,
+      ],
     );
     return row ? toEntry(row) : null;
   }
@@ -114,9 +135,10 @@ export class HotlistRepo {
     const where = `where ($1::text is null or plate = $1 or pattern = $1) and ($2::text is null or category = $2)
          and ($3 or (active and expires_at > now()))`;
     const params = [f.plate ?? null, f.category ?? null, f.includeInactive ?? false];
-    const rows = await this.db.query<HotlistRow>(`select * from hotlist ${where} order by created_at desc limit $4 offset $5`, [
-      ...params, Math.min(f.limit ?? 100, 1000), f.offset ?? 0,
-    ]);
+    const rows = await this.db.query<HotlistRow>(
+      `select * from hotlist ${where} order by created_at desc limit $4 offset $5`,
+      [...params, Math.min(f.limit ?? 100, 1000), f.offset ?? 0],
+    );
     const [{ n }] = await this.db.query<{ n: string | number }>(`select count(*) as n from hotlist ${where}`, params);
     return { entries: rows.map(toEntry), total: Number(n) };
   }

@@ -2,7 +2,12 @@
 // The rows stay here: every method answers InterceptionOrder records (src/domain/interception.ts).
 import { randomUUID } from 'node:crypto';
 import type { Db } from './db.js';
-import type { InterceptionOrder, InterceptionStatus, InterceptionTargetRecord, NewInterception } from '../domain/interception.js';
+import type {
+  InterceptionOrder,
+  InterceptionStatus,
+  InterceptionTargetRecord,
+  NewInterception,
+} from '../domain/interception.js';
 
 export type { InterceptionOrder, InterceptionStatus, NewInterception } from '../domain/interception.js';
 
@@ -43,17 +48,38 @@ const dateOrNull = (v: Date | string | null) => (v === null ? null : date(v));
 
 function toTarget(r: TargetRow): InterceptionTargetRecord {
   return {
-    orderId: r.order_id, cameraId: r.camera_id, distanceM: r.distance_m, bearingDeg: r.bearing_deg, expectedAt: dateOrNull(r.expected_at),
-    acknowledgedBy: r.acknowledged_by, acknowledgedAt: dateOrNull(r.acknowledged_at),
+    orderId: r.order_id,
+    cameraId: r.camera_id,
+    distanceM: r.distance_m,
+    bearingDeg: r.bearing_deg,
+    expectedAt: dateOrNull(r.expected_at),
+    acknowledgedBy: r.acknowledged_by,
+    acknowledgedAt: dateOrNull(r.acknowledged_at),
   };
 }
 
 function toOrder(r: OrderRow, targets: InterceptionTargetRecord[]): InterceptionOrder {
   return {
-    id: r.id, alertId: r.alert_id, plate: r.plate, reason: r.reason, photoReadId: r.photo_read_id, orderedBy: r.ordered_by, role: r.role,
-    originCamera: r.origin_camera, heading: r.heading, hitAt: date(r.hit_at), mode: r.mode, createdAt: date(r.created_at), closeUntil: date(r.close_until),
-    status: r.status, closedByReadId: r.closed_by_read_id, closedAt: dateOrNull(r.closed_at), closedCamera: r.closed_camera,
-    cancelledBy: r.cancelled_by, cancelReason: r.cancel_reason, targets,
+    id: r.id,
+    alertId: r.alert_id,
+    plate: r.plate,
+    reason: r.reason,
+    photoReadId: r.photo_read_id,
+    orderedBy: r.ordered_by,
+    role: r.role,
+    originCamera: r.origin_camera,
+    heading: r.heading,
+    hitAt: date(r.hit_at),
+    mode: r.mode,
+    createdAt: date(r.created_at),
+    closeUntil: date(r.close_until),
+    status: r.status,
+    closedByReadId: r.closed_by_read_id,
+    closedAt: dateOrNull(r.closed_at),
+    closedCamera: r.closed_camera,
+    cancelledBy: r.cancelled_by,
+    cancelReason: r.cancel_reason,
+    targets,
   };
 }
 
@@ -83,17 +109,27 @@ export class InterceptionRepo {
          values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)
          on conflict (alert_id) where status = 'open' and alert_id is not null do nothing
          returning *`,
-        [id, o.alertId, o.plate, o.reason, o.photoReadId, o.orderedBy, o.role, o.originCamera, o.heading, ts(o.hitAt), o.mode, ts(o.closeUntil)],
+        [
+          id,
+          o.alertId,
+          o.plate,
+          o.reason,
+          o.photoReadId,
+          o.orderedBy,
+          o.role,
+          o.originCamera,
+          o.heading,
+          ts(o.hitAt),
+          o.mode,
+          ts(o.closeUntil),
+        ],
       );
       if (!row) return null;
       for (const x of o.targets) {
-        await t.query('insert into interception_targets (order_id, camera_id, distance_m, bearing_deg, expected_at) values ($1,$2,$3,$4,$5)', [
-          id,
-          x.cameraId,
-          x.distanceM,
-          x.bearingDeg,
-          ts(x.expectedAt),
-        ]);
+        await t.query(
+          'insert into interception_targets (order_id, camera_id, distance_m, bearing_deg, expected_at) values ($1,$2,$3,$4,$5)',
+          [id, x.cameraId, x.distanceM, x.bearingDeg, ts(x.expectedAt)],
+        );
       }
       return toOrder(row, (await this.targetsOf(t, [id])).get(id) ?? []);
     });
@@ -106,7 +142,10 @@ export class InterceptionRepo {
   }
 
   async openForAlert(alertId: string): Promise<InterceptionOrder | null> {
-    const [row] = await this.db.query<{ id: string }>(`select id from interception_orders where alert_id = $1 and status = 'open'`, [alertId]);
+    const [row] = await this.db.query<{ id: string }>(
+      `select id from interception_orders where alert_id = $1 and status = 'open'`,
+      [alertId],
+    );
     return row ? this.get(row.id) : null;
   }
 
@@ -119,7 +158,10 @@ export class InterceptionRepo {
        order by o.created_at desc limit $3`,
       [f.status ?? null, f.cameraId ?? null, Math.min(f.limit ?? 100, 500)],
     );
-    const targets = await this.targetsOf(this.db, rows.map((r) => r.id));
+    const targets = await this.targetsOf(
+      this.db,
+      rows.map((r) => r.id),
+    );
     return rows.map((r) => toOrder(r, targets.get(r.id) ?? []));
   }
 
@@ -139,7 +181,10 @@ export class InterceptionRepo {
       `select * from interception_orders where status = 'open' and plate = $1 and hit_at < $2 and close_until >= $2 order by created_at`,
       [plate, ts(at)],
     );
-    const targets = await this.targetsOf(this.db, rows.map((r) => r.id));
+    const targets = await this.targetsOf(
+      this.db,
+      rows.map((r) => r.id),
+    );
     return rows.map((r) => toOrder(r, targets.get(r.id) ?? []));
   }
 
@@ -166,7 +211,10 @@ export class InterceptionRepo {
   private async targetsOf(db: Pick<Db, 'query'>, ids: string[]): Promise<Map<string, InterceptionTargetRecord[]>> {
     const out = new Map<string, InterceptionTargetRecord[]>();
     if (!ids.length) return out;
-    const rows = await db.query<TargetRow>('select * from interception_targets where order_id = any($1) order by distance_m nulls last, camera_id', [ids]);
+    const rows = await db.query<TargetRow>(
+      'select * from interception_targets where order_id = any($1) order by distance_m nulls last, camera_id',
+      [ids],
+    );
     for (const r of rows) out.set(r.order_id, [...(out.get(r.order_id) ?? []), toTarget(r)]);
     return out;
   }

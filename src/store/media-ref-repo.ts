@@ -23,18 +23,28 @@ export class MediaRefRepo {
 
   /** What a plate read was shown as: alerts on it, the units they were offered to, interception orders. */
   async ofPlateRead(readId: string): Promise<EvidenceOf> {
-    const alerts = await this.db.query<AlertRefRow>('select id, camera_id, kind, duty_level from alerts where plate_read_id = $1', [readId]);
+    const alerts = await this.db.query<AlertRefRow>(
+      'select id, camera_id, kind, duty_level from alerts where plate_read_id = $1',
+      [readId],
+    );
     const targets = await this.db.query<{ camera_id: string }>(
       `select distinct t.camera_id from interception_orders o join interception_targets t on t.order_id = o.id
        where o.photo_read_id = $1 or o.closed_by_read_id = $1`,
       [readId],
     );
-    return { alerts: alerts.map(toRef), unitIds: await this.unitsOf(alerts.map((a) => a.id)), orderTargets: targets.map((t) => t.camera_id) };
+    return {
+      alerts: alerts.map(toRef),
+      unitIds: await this.unitsOf(alerts.map((a) => a.id)),
+      orderTargets: targets.map((t) => t.camera_id),
+    };
   }
 
   /** What a face sighting was shown as: the face alerts on it and the units they were offered to. */
   async ofFaceSighting(sightingId: string): Promise<EvidenceOf> {
-    const alerts = await this.db.query<AlertRefRow>('select id, camera_id, kind, duty_level from alerts where face_sighting_id = $1', [sightingId]);
+    const alerts = await this.db.query<AlertRefRow>(
+      'select id, camera_id, kind, duty_level from alerts where face_sighting_id = $1',
+      [sightingId],
+    );
     return { alerts: alerts.map(toRef), unitIds: await this.unitsOf(alerts.map((a) => a.id)), orderTargets: [] };
   }
 
@@ -46,13 +56,18 @@ export class MediaRefRepo {
 
   /** The camera a face sighting was seen by; null for an unknown (or purged) sighting. */
   async faceSightingCamera(id: string): Promise<string | null> {
-    const [row] = await this.db.query<{ camera_id: string }>('select camera_id from face_sightings where id = $1', [id]);
+    const [row] = await this.db.query<{ camera_id: string }>('select camera_id from face_sightings where id = $1', [
+      id,
+    ]);
     return row?.camera_id ?? null;
   }
 
   private async unitsOf(alertIds: string[]): Promise<string[]> {
     if (!alertIds.length) return [];
-    const rows = await this.db.query<{ unit_id: string }>('select distinct unit_id from assignments where alert_id = any($1)', [alertIds]);
+    const rows = await this.db.query<{ unit_id: string }>(
+      'select distinct unit_id from assignments where alert_id = any($1)',
+      [alertIds],
+    );
     return rows.map((r) => r.unit_id);
   }
 }

@@ -24,9 +24,19 @@ interface Row {
 
 function toRead(r: Row): PlateRead {
   return {
-    id: r.id, cameraId: r.camera_id, plate: r.plate, confidence: r.confidence, format: r.format, firstSeen: new Date(r.first_seen),
-    lastSeen: new Date(r.last_seen), capturedAt: new Date(r.captured_at), readCount: r.read_count, box: r.box, hasCrop: r.has_crop,
-    motion: r.motion, direction: r.direction,
+    id: r.id,
+    cameraId: r.camera_id,
+    plate: r.plate,
+    confidence: r.confidence,
+    format: r.format,
+    firstSeen: new Date(r.first_seen),
+    lastSeen: new Date(r.last_seen),
+    capturedAt: new Date(r.captured_at),
+    readCount: r.read_count,
+    box: r.box,
+    hasCrop: r.has_crop,
+    motion: r.motion,
+    direction: r.direction,
   };
 }
 
@@ -76,7 +86,8 @@ export function checkPartialNarrowed(pattern: string, q: { cameraIds?: string[];
   if (longestKnownRun(pattern) >= TRIGRAM_RUN) return;
   const hours = q.from ? ((q.to ?? new Date()).getTime() - q.from.getTime()) / 3_600_000 : Infinity;
   const cameras = q.cameraIds?.length ?? Infinity;
-  if (hours <= SHORT_PATTERN_MAX_HOURS || (hours <= SHORT_PATTERN_CAMERA_HOURS && cameras <= SHORT_PATTERN_MAX_CAMERAS)) return;
+  if (hours <= SHORT_PATTERN_MAX_HOURS || (hours <= SHORT_PATTERN_CAMERA_HOURS && cameras <= SHORT_PATTERN_MAX_CAMERAS))
+    return;
   throw new SearchTooBroadError(
     `plate pattern '${pattern}' has no ${TRIGRAM_RUN} known characters in a row, so it cannot use the plate index: ` +
       `give ${TRIGRAM_RUN} or more known characters together, or narrow the time with from= and to= at most ${SHORT_PATTERN_MAX_HOURS} hours apart ` +
@@ -113,8 +124,19 @@ export class PlateReadRepo {
          motion = coalesce(excluded.motion, plate_reads.motion), direction = coalesce(excluded.direction, plate_reads.direction)
        returning (xmax = 0) as inserted`,
       [
-        e.id, e.cameraId, e.plate, canonicalForm(e.plate), e.confidence, e.format, e.firstSeen.toISOString(), e.lastSeen.toISOString(),
-        e.capturedAt.toISOString(), e.readCount, JSON.stringify(e.box), crop, e.motion,
+        e.id,
+        e.cameraId,
+        e.plate,
+        canonicalForm(e.plate),
+        e.confidence,
+        e.format,
+        e.firstSeen.toISOString(),
+        e.lastSeen.toISOString(),
+        e.capturedAt.toISOString(),
+        e.readCount,
+        JSON.stringify(e.box),
+        crop,
+        e.motion,
       ],
     );
     return row.inserted;
@@ -175,7 +197,13 @@ export class PlateReadRepo {
     return { total: Math.min(Number(n), cap), exact: Number(n) <= cap };
   }
 
-  private async select(q: PlateReadQuery & { mode: PlateMatchMode }, from: Date | undefined, to: Date | undefined, limit: number, offset: number): Promise<PlateRead[]> {
+  private async select(
+    q: PlateReadQuery & { mode: PlateMatchMode },
+    from: Date | undefined,
+    to: Date | undefined,
+    limit: number,
+    offset: number,
+  ): Promise<PlateRead[]> {
     const params: unknown[] = [];
     const where = this.where(q, from, to, params);
     const p = (value: unknown) => `$${params.push(value)}`;
@@ -185,7 +213,12 @@ export class PlateReadRepo {
   }
 
   /** The where clause of a search, its values pushed onto `params`. */
-  private where(q: PlateReadQuery & { mode: PlateMatchMode }, from: Date | undefined, to: Date | undefined, params: unknown[]): string {
+  private where(
+    q: PlateReadQuery & { mode: PlateMatchMode },
+    from: Date | undefined,
+    to: Date | undefined,
+    params: unknown[],
+  ): string {
     const where: string[] = [];
     const p = (value: unknown) => `$${params.push(value)}`;
     if (q.plate) {
@@ -202,7 +235,9 @@ export class PlateReadRepo {
     if (q.direction) {
       // The smaller angle between the read's direction and the one asked for.
       const d = p(q.direction.degrees);
-      where.push(`least(abs(direction - ${d}::float8), 360 - abs(direction - ${d}::float8)) <= ${p(q.direction.toleranceDeg)}::float8`);
+      where.push(
+        `least(abs(direction - ${d}::float8), 360 - abs(direction - ${d}::float8)) <= ${p(q.direction.toleranceDeg)}::float8`,
+      );
     }
     return where.length ? `where ${where.join(' and ')}` : '';
   }

@@ -49,7 +49,12 @@ export class SegmentRepo {
   }
 
   /** Segments of a camera overlapping [from, to), oldest first, with the kinds of hold protecting each. */
-  async overlapping(cameraId: string, from: Date, to: Date, limit = 10_000): Promise<(Segment & { protectedBy: HoldKind[] })[]> {
+  async overlapping(
+    cameraId: string,
+    from: Date,
+    to: Date,
+    limit = 10_000,
+  ): Promise<(Segment & { protectedBy: HoldKind[] })[]> {
     const rows = await this.db.query<SegmentRow & { protected_by: HoldKind[] | null }>(
       `select s.*, (select array_agg(distinct h.kind) from footage_holds h where h.camera_id = s.camera_id and h.released_at is null
            and (h.expires_at is null or h.expires_at > now()) and h.from_at < s.end_at and h.to_at > s.start_at) as protected_by
@@ -76,7 +81,10 @@ export class SegmentRepo {
   }
 
   async oldestUnprotected(limit: number): Promise<Segment[]> {
-    const rows = await this.db.query<SegmentRow>(`select s.* from segments s where not ${PROTECTED} order by s.start_at limit $1`, [limit]);
+    const rows = await this.db.query<SegmentRow>(
+      `select s.* from segments s where not ${PROTECTED} order by s.start_at limit $1`,
+      [limit],
+    );
     return rows.map(toSegment);
   }
 
@@ -86,7 +94,10 @@ export class SegmentRepo {
    */
   async deleteUnprotected(ids: number[]): Promise<Segment[]> {
     if (!ids.length) return [];
-    const rows = await this.db.query<SegmentRow>(`delete from segments s where s.id = any($1::bigint[]) and not ${PROTECTED} returning s.*`, [ids]);
+    const rows = await this.db.query<SegmentRow>(
+      `delete from segments s where s.id = any($1::bigint[]) and not ${PROTECTED} returning s.*`,
+      [ids],
+    );
     return rows.map(toSegment);
   }
 
@@ -100,7 +111,17 @@ export class SegmentRepo {
     await this.db.query(
       `insert into footage_holds (id, camera_id, from_at, to_at, kind, ref, reason, created_by, expires_at)
        values ($1,$2,$3,$4,$5,$6,$7,$8,$9) on conflict (kind, ref, camera_id) do nothing`,
-      [id, h.cameraId, h.from.toISOString(), h.to.toISOString(), h.kind, h.ref, h.reason, h.createdBy, h.expiresAt?.toISOString() ?? null],
+      [
+        id,
+        h.cameraId,
+        h.from.toISOString(),
+        h.to.toISOString(),
+        h.kind,
+        h.ref,
+        h.reason,
+        h.createdBy,
+        h.expiresAt?.toISOString() ?? null,
+      ],
     );
     return { ...h, id };
   }
@@ -146,14 +167,31 @@ export class SegmentRepo {
   }
 
   async activeHolds(cameraId: string, from: Date, to: Date): Promise<Hold[]> {
-    const rows = await this.db.query<{ id: string; camera_id: string; from_at: Date; to_at: Date; kind: HoldKind; ref: string; reason: string; created_by: string; expires_at: Date | null }>(
+    const rows = await this.db.query<{
+      id: string;
+      camera_id: string;
+      from_at: Date;
+      to_at: Date;
+      kind: HoldKind;
+      ref: string;
+      reason: string;
+      created_by: string;
+      expires_at: Date | null;
+    }>(
       `select * from footage_holds where camera_id = $1 and released_at is null and (expires_at is null or expires_at > now())
          and from_at < $3 and to_at > $2 order by from_at`,
       [cameraId, from.toISOString(), to.toISOString()],
     );
     return rows.map((r) => ({
-      id: r.id, cameraId: r.camera_id, from: new Date(r.from_at), to: new Date(r.to_at), kind: r.kind, ref: r.ref,
-      reason: r.reason, createdBy: r.created_by, expiresAt: r.expires_at ? new Date(r.expires_at) : null,
+      id: r.id,
+      cameraId: r.camera_id,
+      from: new Date(r.from_at),
+      to: new Date(r.to_at),
+      kind: r.kind,
+      ref: r.ref,
+      reason: r.reason,
+      createdBy: r.created_by,
+      expiresAt: r.expires_at ? new Date(r.expires_at) : null,
     }));
   }
 }

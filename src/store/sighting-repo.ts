@@ -18,8 +18,15 @@ interface Row {
 
 function toSighting(r: Row): Sighting {
   return {
-    id: r.id, cameraId: r.camera_id, label: r.label, firstSeen: new Date(r.first_seen), lastSeen: new Date(r.last_seen), box: r.box,
-    score: r.score, plate: r.plate, hasCrop: r.has_crop,
+    id: r.id,
+    cameraId: r.camera_id,
+    label: r.label,
+    firstSeen: new Date(r.first_seen),
+    lastSeen: new Date(r.last_seen),
+    box: r.box,
+    score: r.score,
+    plate: r.plate,
+    hasCrop: r.has_crop,
   };
 }
 
@@ -45,7 +52,17 @@ export class SightingRepo {
     await this.db.query(
       `insert into sightings (id, camera_id, label, first_seen, last_seen, box, score, plate, crop)
        values ($1,$2,$3,$4,$5,$6,$7,$8,$9) on conflict (id) do nothing`,
-      [s.id, s.cameraId, s.label, s.firstSeen.toISOString(), s.lastSeen.toISOString(), JSON.stringify(s.box), s.score, s.plate, s.crop ? Buffer.from(s.crop) : null],
+      [
+        s.id,
+        s.cameraId,
+        s.label,
+        s.firstSeen.toISOString(),
+        s.lastSeen.toISOString(),
+        JSON.stringify(s.box),
+        s.score,
+        s.plate,
+        s.crop ? Buffer.from(s.crop) : null,
+      ],
     );
   }
 
@@ -61,12 +78,22 @@ export class SightingRepo {
     const where = `where ($1::text[] is null or label = any($1)) and ($2::text[] is null or camera_id = any($2))
          and ($3::timestamptz is null or first_seen >= $3) and ($4::timestamptz is null or first_seen < $4)
          and ($5::text is null or plate = $5)`;
-    const params = [q.labels ?? null, cameraIds ?? null, q.from?.toISOString() ?? null, q.to?.toISOString() ?? null, q.plate ?? null];
-    const rows = await this.db.query<Row>(`select ${columns} from sightings ${where} order by first_seen desc, id desc limit $6 offset $7`, [
-      ...params, Math.min(q.limit ?? 50, 500), q.offset ?? 0,
-    ]);
+    const params = [
+      q.labels ?? null,
+      cameraIds ?? null,
+      q.from?.toISOString() ?? null,
+      q.to?.toISOString() ?? null,
+      q.plate ?? null,
+    ];
+    const rows = await this.db.query<Row>(
+      `select ${columns} from sightings ${where} order by first_seen desc, id desc limit $6 offset $7`,
+      [...params, Math.min(q.limit ?? 50, 500), q.offset ?? 0],
+    );
     if (cap <= 0) return { rows: rows.map(toSighting), total: rows.length, exact: false };
-    const [{ n }] = await this.db.query<{ n: string | number }>(`select count(*) as n from (select 1 from sightings ${where} limit $6) capped`, [...params, cap + 1]);
+    const [{ n }] = await this.db.query<{ n: string | number }>(
+      `select count(*) as n from (select 1 from sightings ${where} limit $6) capped`,
+      [...params, cap + 1],
+    );
     return { rows: rows.map(toSighting), total: Math.min(Number(n), cap), exact: Number(n) <= cap };
   }
 

@@ -50,16 +50,33 @@ const iso = (v: Date | string | null) => (v === null ? null : new Date(v).toISOS
 
 function toSubject(r: SubjectRow): Subject {
   return {
-    id: r.id, name: r.name, category: r.category, reason: r.reason, reference: r.reference ?? null, addedBy: r.added_by, active: r.active,
-    expiresAt: iso(r.expires_at) as string, createdAt: iso(r.created_at) as string, updatedAt: iso(r.updated_at) as string,
-    deletedAt: iso(r.deleted_at), photos: Number(r.photos),
+    id: r.id,
+    name: r.name,
+    category: r.category,
+    reason: r.reason,
+    reference: r.reference ?? null,
+    addedBy: r.added_by,
+    active: r.active,
+    expiresAt: iso(r.expires_at) as string,
+    createdAt: iso(r.created_at) as string,
+    updatedAt: iso(r.updated_at) as string,
+    deletedAt: iso(r.deleted_at),
+    photos: Number(r.photos),
   };
 }
 
 function toPhoto(r: PhotoRow): SubjectPhoto {
   return {
-    id: r.id, subjectId: r.subject_id, source: r.source, imageType: r.image_type, sha256: r.sha256, box: r.box, quality: r.quality,
-    model: r.model, addedBy: r.added_by, createdAt: new Date(r.created_at),
+    id: r.id,
+    subjectId: r.subject_id,
+    source: r.source,
+    imageType: r.image_type,
+    sha256: r.sha256,
+    box: r.box,
+    quality: r.quality,
+    model: r.model,
+    addedBy: r.added_by,
+    createdAt: new Date(r.created_at),
   };
 }
 
@@ -105,7 +122,10 @@ export class SubjectRepo {
 
   /** How many subjects the filter lists (the page's total). */
   async count(f: SubjectFilter = {}): Promise<number> {
-    const [{ n }] = await this.db.query<{ n: number | string }>(`select count(*) as n from subjects s where ${LISTED}`, [f.category ?? null, f.includeInactive ?? false]);
+    const [{ n }] = await this.db.query<{ n: number | string }>(
+      `select count(*) as n from subjects s where ${LISTED}`,
+      [f.category ?? null, f.includeInactive ?? false],
+    );
     return Number(n);
   }
 
@@ -119,7 +139,15 @@ export class SubjectRepo {
       `update subjects set name = coalesce($2, name), category = coalesce($3, category), reason = coalesce($4, reason),
          reference = coalesce($5, reference), expires_at = coalesce($6::timestamptz, expires_at), active = coalesce($7, active), updated_at = now()
        where id = $1 and deleted_at is null returning id`,
-      [id, patch.name ?? null, patch.category ?? null, patch.reason ?? null, patch.reference ?? null, patch.expiresAt ?? null, patch.active ?? null],
+      [
+        id,
+        patch.name ?? null,
+        patch.category ?? null,
+        patch.reason ?? null,
+        patch.reference ?? null,
+        patch.expiresAt ?? null,
+        patch.active ?? null,
+      ],
     );
     return rows.length ? this.get(id) : null;
   }
@@ -130,12 +158,21 @@ export class SubjectRepo {
    */
   async delete(id: string, by: string): Promise<{ photos: number; tombstone: boolean } | null> {
     return this.db.tx(async (t) => {
-      const [exists] = await t.query<{ id: string }>('select id from subjects where id = $1 and deleted_at is null for update', [id]);
+      const [exists] = await t.query<{ id: string }>(
+        'select id from subjects where id = $1 and deleted_at is null for update',
+        [id],
+      );
       if (!exists) return null;
       const photos = (await t.query('delete from subject_photos where subject_id = $1 returning id', [id])).length;
-      const [{ n }] = await t.query<{ n: number | string }>('select count(*) as n from alerts where subject_id = $1', [id]);
+      const [{ n }] = await t.query<{ n: number | string }>('select count(*) as n from alerts where subject_id = $1', [
+        id,
+      ]);
       const tombstone = Number(n) > 0;
-      if (tombstone) await t.query('update subjects set active = false, deleted_at = now(), deleted_by = $2, updated_at = now() where id = $1', [id, by]);
+      if (tombstone)
+        await t.query(
+          'update subjects set active = false, deleted_at = now(), deleted_by = $2, updated_at = now() where id = $1',
+          [id, by],
+        );
       else await t.query('delete from subjects where id = $1', [id]);
       return { photos, tombstone };
     });
@@ -146,10 +183,25 @@ export class SubjectRepo {
     const rows = await this.db.query<{ id: string }>(
       `insert into subject_photos (id, subject_id, source, image, image_type, sha256, box, quality, embedding, model, added_by)
        values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11) on conflict (subject_id, sha256) do nothing returning id`,
-      [id, p.subjectId, p.source, p.image, p.imageType, p.sha256, JSON.stringify(p.box), p.quality, Array.from(p.embedding), p.model, p.addedBy],
+      [
+        id,
+        p.subjectId,
+        p.source,
+        p.image,
+        p.imageType,
+        p.sha256,
+        JSON.stringify(p.box),
+        p.quality,
+        Array.from(p.embedding),
+        p.model,
+        p.addedBy,
+      ],
     );
     if (rows.length) return { id, duplicate: false };
-    const [existing] = await this.db.query<{ id: string }>('select id from subject_photos where subject_id = $1 and sha256 = $2', [p.subjectId, p.sha256]);
+    const [existing] = await this.db.query<{ id: string }>(
+      'select id from subject_photos where subject_id = $1 and sha256 = $2',
+      [p.subjectId, p.sha256],
+    );
     return { id: existing.id, duplicate: true };
   }
 
@@ -172,12 +224,19 @@ export class SubjectRepo {
 
   async deletePhoto(subjectId: string, photoId: string): Promise<boolean> {
     if (!isUuid(subjectId) || !isUuid(photoId)) return false;
-    return (await this.db.query('delete from subject_photos where id = $1 and subject_id = $2 returning id', [photoId, subjectId])).length > 0;
+    return (
+      (
+        await this.db.query('delete from subject_photos where id = $1 and subject_id = $2 returning id', [
+          photoId,
+          subjectId,
+        ])
+      ).length > 0
+    );
   }
 
   /** Embeddings of one model, batch by batch, for rebuilding the in-process gallery (keyset paging). */
   async *galleryRows(model: string): AsyncIterable<GalleryItem[]> {
-    for (let after = ''; ; ) {
+    for (let after = ''; ;) {
       const rows = await this.db.query<{ id: string; subject_id: string; embedding: number[] }>(
         `select p.id::text as id, p.subject_id, p.embedding from subject_photos p join subjects s on s.id = p.subject_id
          where p.model = $1 and s.deleted_at is null and p.id::text > $2 order by p.id::text limit $3`,
@@ -210,7 +269,10 @@ export class SubjectRepo {
 
   /** Photos enrolled with another model than `model`: they do not match until enrolled again. */
   async staleModelCount(model: string): Promise<number> {
-    const [{ n }] = await this.db.query<{ n: number | string }>('select count(*) as n from subject_photos where model <> $1', [model]);
+    const [{ n }] = await this.db.query<{ n: number | string }>(
+      'select count(*) as n from subject_photos where model <> $1',
+      [model],
+    );
     return Number(n);
   }
 }

@@ -62,7 +62,11 @@ export class TokenRepo {
   }
 
   /** Creates a token and returns its secret; only the hash is kept, so it cannot be shown again. */
-  async create(name: string, role: Role, subject: string | null = null): Promise<{ token: string; principal: Principal }> {
+  async create(
+    name: string,
+    role: Role,
+    subject: string | null = null,
+  ): Promise<{ token: string; principal: Principal }> {
     if ((role === 'unit' || role === 'checkpoint') && !subject) {
       throw new Error(`a ${role} token needs a subject (the ${role === 'unit' ? 'unit id' : 'checkpoint camera id'})`);
     }
@@ -83,7 +87,9 @@ export class TokenRepo {
       'select id, name, role, subject from api_tokens where token_hash = $1 and revoked_at is null',
       [hashToken(token)],
     );
-    return row ? { tokenId: row.id, name: row.name, role: row.role, subject: row.subject, personId: row.id, scope: null } : null;
+    return row
+      ? { tokenId: row.id, name: row.name, role: row.role, subject: row.subject, personId: row.id, scope: null }
+      : null;
   }
 
   /** The principal of a live token by its id (signed media URLs name the token by id, never by secret). */
@@ -93,7 +99,9 @@ export class TokenRepo {
       'select id, name, role, subject from api_tokens where id = $1 and revoked_at is null',
       [id],
     );
-    return row ? { tokenId: row.id, name: row.name, role: row.role, subject: row.subject, personId: row.id, scope: null } : null;
+    return row
+      ? { tokenId: row.id, name: row.name, role: row.role, subject: row.subject, personId: row.id, scope: null }
+      : null;
   }
 
   /** Every token, newest first, revoked ones included (with when). */

@@ -72,7 +72,9 @@ export class UnitRepo {
   /** Every unit, or (districts given) only those answering to one of the districts: a scoped operator's list. */
   async list(f: { districts?: readonly string[] } = {}): Promise<Unit[]> {
     if (!f.districts) return (await this.db.query<UnitRow>(`${SELECT} order by u.id`)).map(toUnit);
-    return (await this.db.query<UnitRow>(`select * from (${SELECT}) s where district = any($1) order by id`, [f.districts])).map(toUnit);
+    return (
+      await this.db.query<UnitRow>(`select * from (${SELECT}) s where district = any($1) order by id`, [f.districts])
+    ).map(toUnit);
   }
 
   async get(id: string): Promise<Unit | null> {
@@ -84,7 +86,13 @@ export class UnitRepo {
    * Keeps every fix in the history; the unit's current position moves only to a newer fix, so a
    * late, out-of-order message never takes a unit back in time. False for an unknown unit.
    */
-  async reportPosition(id: string, lat: number, lon: number, at = new Date(), extras: PositionExtras = {}): Promise<boolean> {
+  async reportPosition(
+    id: string,
+    lat: number,
+    lon: number,
+    at = new Date(),
+    extras: PositionExtras = {},
+  ): Promise<boolean> {
     const heading = extras.heading ?? null;
     const speed = extras.speedKmh ?? null;
     const accuracy = extras.accuracyM ?? null;
@@ -96,9 +104,10 @@ export class UnitRepo {
          where id = $1 and (position_at is null or position_at <= $4)`,
         [id, lat, lon, at.toISOString(), heading, speed, accuracy],
       );
-      await t.query('insert into unit_positions (unit_id, lat, lon, at, heading, speed_kmh, accuracy_m) values ($1,$2,$3,$4,$5,$6,$7)', [
-        id, lat, lon, at.toISOString(), heading, speed, accuracy,
-      ]);
+      await t.query(
+        'insert into unit_positions (unit_id, lat, lon, at, heading, speed_kmh, accuracy_m) values ($1,$2,$3,$4,$5,$6,$7)',
+        [id, lat, lon, at.toISOString(), heading, speed, accuracy],
+      );
       return true;
     });
   }
@@ -110,7 +119,13 @@ export class UnitRepo {
 
   /** A unit's fixes between two moments, oldest first. */
   async history(id: string, from: Date, to: Date): Promise<UnitFix[]> {
-    const rows = await this.db.query<{ lat: number; lon: number; at: Date | string; heading: number | null; speed_kmh: number | null }>(
+    const rows = await this.db.query<{
+      lat: number;
+      lon: number;
+      at: Date | string;
+      heading: number | null;
+      speed_kmh: number | null;
+    }>(
       'select lat, lon, at, heading, speed_kmh from unit_positions where unit_id = $1 and at >= $2 and at < $3 order by at',
       [id, from.toISOString(), to.toISOString()],
     );
@@ -119,7 +134,10 @@ export class UnitRepo {
 
   /** On or off duty by hand, only from the status expected: false when the unit is elsewhere (busy with an offer). */
   async setDuty(id: string, from: 'available' | 'off_duty', to: 'available' | 'off_duty'): Promise<boolean> {
-    return (await this.db.query('update units set status = $3 where id = $1 and status = $2 returning id', [id, from, to])).length > 0;
+    return (
+      (await this.db.query('update units set status = $3 where id = $1 and status = $2 returning id', [id, from, to]))
+        .length > 0
+    );
   }
 
   async setStatus(id: string, status: UnitStatus): Promise<void> {

@@ -97,7 +97,10 @@ export class WorkOrderRepo {
     return row ? toOrder(row) : null;
   }
 
-  async close(id: string, c: { by: string; reason: CloseReason; relearnReference: boolean; at?: number }): Promise<WorkOrder | null> {
+  async close(
+    id: string,
+    c: { by: string; reason: CloseReason; relearnReference: boolean; at?: number },
+  ): Promise<WorkOrder | null> {
     const [row] = await this.db.query<WorkOrderRow>(
       `update work_orders set status = 'closed', closed_at = $2, closed_by = $3, close_reason = $4, relearn_reference = $5
        where id = $1 and status <> 'closed' returning *`,

@@ -41,7 +41,9 @@ const round1 = (x: number) => Math.round(x * 10) / 10;
 
 export function coverageOf(planned: readonly string[], views: readonly ViewSpan[], dwellS: number): Coverage {
   const plan = new Set(planned);
-  const cams = new Map<string, { watchedS: number; views: number; by: Set<string> }>(planned.map((id) => [id, { watchedS: 0, views: 0, by: new Set() }]));
+  const cams = new Map<string, { watchedS: number; views: number; by: Set<string> }>(
+    planned.map((id) => [id, { watchedS: 0, views: 0, by: new Set() }]),
+  );
   const people = new Map<string, { name: string; watchedS: number; cameras: Set<string> }>();
   let offPlanS = 0;
   for (const v of views) {
@@ -59,12 +61,27 @@ export function coverageOf(planned: readonly string[], views: readonly ViewSpan[
     cam.views++;
     cam.by.add(v.personName);
   }
-  const cameras = [...cams.entries()].map(([cameraId, c]) => ({ cameraId, watchedS: round1(c.watchedS), views: c.views, watchedBy: [...c.by].sort(), covered: c.watchedS >= dwellS * COVERED_SHARE }));
+  const cameras = [...cams.entries()].map(([cameraId, c]) => ({
+    cameraId,
+    watchedS: round1(c.watchedS),
+    views: c.views,
+    watchedBy: [...c.by].sort(),
+    covered: c.watchedS >= dwellS * COVERED_SHARE,
+  }));
   const covered = cameras.filter((c) => c.covered).length;
   return {
-    plannedCameras: cameras.length, coveredCameras: covered, coveragePct: cameras.length ? round1((covered / cameras.length) * 100) : 0,
-    watchedS: round1(cameras.reduce((n, c) => n + c.watchedS, 0)), offPlanS: round1(offPlanS), cameras,
-    people: [...people.entries()].map(([personId, p]) => ({ personId, name: p.name, watchedS: round1(p.watchedS), cameras: p.cameras.size })),
+    plannedCameras: cameras.length,
+    coveredCameras: covered,
+    coveragePct: cameras.length ? round1((covered / cameras.length) * 100) : 0,
+    watchedS: round1(cameras.reduce((n, c) => n + c.watchedS, 0)),
+    offPlanS: round1(offPlanS),
+    cameras,
+    people: [...people.entries()].map(([personId, p]) => ({
+      personId,
+      name: p.name,
+      watchedS: round1(p.watchedS),
+      cameras: p.cameras.size,
+    })),
   };
 }
 
@@ -80,6 +97,7 @@ export function shiftDateOf(at: Date, shifts: readonly Shift[], timeZone: string
   const today = localDate(at, timeZone);
   if (!s) return { shift: '-', date: today };
   const crosses = minutesOf(s.start) > minutesOf(s.end);
-  if (crosses && minute < minutesOf(s.end)) return { shift: s.name, date: localDate(new Date(at.getTime() - 86_400_000), timeZone) };
+  if (crosses && minute < minutesOf(s.end))
+    return { shift: s.name, date: localDate(new Date(at.getTime() - 86_400_000), timeZone) };
   return { shift: s.name, date: today };
 }

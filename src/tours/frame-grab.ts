@@ -9,9 +9,29 @@ export function ffmpegFrameGrab(ffmpegPath = 'ffmpeg', timeoutMs = 10_000): Fram
     new Promise<Buffer>((resolve, reject) => {
       const input = source.startsWith('file://') ? source.slice('file://'.length) : source;
       const transport = /^rtsps?:\/\//.test(source) ? ['-rtsp_transport', 'tcp'] : [];
-      const child = spawn(ffmpegPath, ['-hide_banner', '-loglevel', 'error', ...transport, '-i', input, '-frames:v', '1', '-f', 'image2pipe', '-c:v', 'mjpeg', '-q:v', '4', 'pipe:1'], {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      const child = spawn(
+        ffmpegPath,
+        [
+          '-hide_banner',
+          '-loglevel',
+          'error',
+          ...transport,
+          '-i',
+          input,
+          '-frames:v',
+          '1',
+          '-f',
+          'image2pipe',
+          '-c:v',
+          'mjpeg',
+          '-q:v',
+          '4',
+          'pipe:1',
+        ],
+        {
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
       const out: Buffer[] = [];
       let err = '';
       const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);

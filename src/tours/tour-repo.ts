@@ -18,7 +18,10 @@ export interface TourPlan {
   updatedAt: Date;
 }
 
-export type NewTourPlan = Pick<TourPlan, 'name' | 'items' | 'dwellS' | 'layout' | 'activeFrom' | 'activeTo' | 'createdBy'>;
+export type NewTourPlan = Pick<
+  TourPlan,
+  'name' | 'items' | 'dwellS' | 'layout' | 'activeFrom' | 'activeTo' | 'createdBy'
+>;
 
 export interface TourView {
   planId: string;
@@ -54,7 +57,10 @@ export interface TourMark {
   closeNote: string | null;
 }
 
-export type NewMark = Pick<TourMark, 'planId' | 'cameraId' | 'personId' | 'personName' | 'role' | 'note' | 'shift' | 'shiftDate'> & {
+export type NewMark = Pick<
+  TourMark,
+  'planId' | 'cameraId' | 'personId' | 'personName' | 'role' | 'note' | 'shift' | 'shiftDate'
+> & {
   snapshot: Buffer | null;
   snapshotSource: 'page' | 'camera' | null;
 };
@@ -117,24 +123,57 @@ interface HandoverRow {
 }
 
 /** A date column as YYYY-MM-DD (PGlite and pg may answer a Date at local midnight, or the text). */
-const day = (d: string | Date) => (typeof d === 'string' ? d.slice(0, 10) : `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`);
+const day = (d: string | Date) =>
+  typeof d === 'string'
+    ? d.slice(0, 10)
+    : `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 const date = (d: Date | null) => (d ? new Date(d) : null);
 const MARK_COLUMNS = `id, plan_id, camera_id, person_id, person_name, role, note, snapshot is not null as has_snapshot, snapshot_source, shift,
   shift_date::text as shift_date, status, incident_id, created_at, closed_by, closed_at, close_note`;
 
 const toPlan = (r: PlanRow): TourPlan => ({
-  id: r.id, name: r.name, items: r.items, dwellS: r.dwell_s, layout: r.layout, activeFrom: r.active_from, activeTo: r.active_to, createdBy: r.created_by,
-  createdAt: new Date(r.created_at), updatedAt: new Date(r.updated_at),
+  id: r.id,
+  name: r.name,
+  items: r.items,
+  dwellS: r.dwell_s,
+  layout: r.layout,
+  activeFrom: r.active_from,
+  activeTo: r.active_to,
+  createdBy: r.created_by,
+  createdAt: new Date(r.created_at),
+  updatedAt: new Date(r.updated_at),
 });
 
 const toMark = (r: MarkRow): TourMark => ({
-  id: r.id, planId: r.plan_id, cameraId: r.camera_id, personId: r.person_id, personName: r.person_name, role: r.role, note: r.note, hasSnapshot: r.has_snapshot,
-  snapshotSource: r.snapshot_source, shift: r.shift, shiftDate: day(r.shift_date), status: r.status, incidentId: r.incident_id, createdAt: new Date(r.created_at),
-  closedBy: r.closed_by, closedAt: date(r.closed_at), closeNote: r.close_note,
+  id: r.id,
+  planId: r.plan_id,
+  cameraId: r.camera_id,
+  personId: r.person_id,
+  personName: r.person_name,
+  role: r.role,
+  note: r.note,
+  hasSnapshot: r.has_snapshot,
+  snapshotSource: r.snapshot_source,
+  shift: r.shift,
+  shiftDate: day(r.shift_date),
+  status: r.status,
+  incidentId: r.incident_id,
+  createdAt: new Date(r.created_at),
+  closedBy: r.closed_by,
+  closedAt: date(r.closed_at),
+  closeNote: r.close_note,
 });
 
 const toHandover = (r: HandoverRow): Handover => ({
-  id: r.id, shift: r.shift, shiftDate: day(r.shift_date), fromPerson: r.from_person, fromName: r.from_name, toName: r.to_name, note: r.note, items: r.items, at: new Date(r.at),
+  id: r.id,
+  shift: r.shift,
+  shiftDate: day(r.shift_date),
+  fromPerson: r.from_person,
+  fromName: r.from_name,
+  toName: r.to_name,
+  note: r.note,
+  items: r.items,
+  at: new Date(r.at),
 });
 
 export class TourRepo {
@@ -159,27 +198,57 @@ export class TourRepo {
   }
 
   async plans(): Promise<TourPlan[]> {
-    return (await this.db.query<PlanRow>('select * from tour_plans where archived_at is null order by name, id')).map(toPlan);
+    return (await this.db.query<PlanRow>('select * from tour_plans where archived_at is null order by name, id')).map(
+      toPlan,
+    );
   }
 
   async addViews(views: readonly TourView[]): Promise<void> {
     for (const v of views) {
       await this.db.query(
         `insert into tour_views (id, plan_id, camera_id, person_id, person_name, shift, shift_date, started_at, ended_at, paused) values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)`,
-        [randomUUID(), v.planId, v.cameraId, v.personId, v.personName, v.shift, v.shiftDate, v.startedAt.toISOString(), v.endedAt.toISOString(), v.paused],
+        [
+          randomUUID(),
+          v.planId,
+          v.cameraId,
+          v.personId,
+          v.personName,
+          v.shift,
+          v.shiftDate,
+          v.startedAt.toISOString(),
+          v.endedAt.toISOString(),
+          v.paused,
+        ],
       );
     }
   }
 
   async views(planId: string, shift: string, shiftDate: string): Promise<TourView[]> {
-    const rows = await this.db.query<{ plan_id: string; camera_id: string; person_id: string; person_name: string; shift: string; shift_date: string; started_at: Date; ended_at: Date; paused: boolean }>(
+    const rows = await this.db.query<{
+      plan_id: string;
+      camera_id: string;
+      person_id: string;
+      person_name: string;
+      shift: string;
+      shift_date: string;
+      started_at: Date;
+      ended_at: Date;
+      paused: boolean;
+    }>(
       `select plan_id, camera_id, person_id, person_name, shift, shift_date::text as shift_date, started_at, ended_at, paused from tour_views
        where plan_id = $1 and shift = $2 and shift_date = $3::date order by started_at`,
       [planId, shift, shiftDate],
     );
     return rows.map((r) => ({
-      planId: r.plan_id, cameraId: r.camera_id, personId: r.person_id, personName: r.person_name, shift: r.shift, shiftDate: day(r.shift_date),
-      startedAt: new Date(r.started_at), endedAt: new Date(r.ended_at), paused: r.paused,
+      planId: r.plan_id,
+      cameraId: r.camera_id,
+      personId: r.person_id,
+      personName: r.person_name,
+      shift: r.shift,
+      shiftDate: day(r.shift_date),
+      startedAt: new Date(r.started_at),
+      endedAt: new Date(r.ended_at),
+      paused: r.paused,
     }));
   }
 
@@ -187,7 +256,19 @@ export class TourRepo {
     const [row] = await this.db.query<MarkRow>(
       `insert into tour_marks (id, plan_id, camera_id, person_id, person_name, role, note, snapshot, snapshot_source, shift, shift_date)
        values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11) returning ${MARK_COLUMNS}`,
-      [randomUUID(), m.planId, m.cameraId, m.personId, m.personName, m.role, m.note, m.snapshot, m.snapshotSource, m.shift, m.shiftDate],
+      [
+        randomUUID(),
+        m.planId,
+        m.cameraId,
+        m.personId,
+        m.personName,
+        m.role,
+        m.note,
+        m.snapshot,
+        m.snapshotSource,
+        m.shift,
+        m.shiftDate,
+      ],
     );
     return toMark(row);
   }
@@ -198,7 +279,10 @@ export class TourRepo {
   }
 
   async snapshot(id: string): Promise<Buffer | null> {
-    const [row] = await this.db.query<{ snapshot: Uint8Array | null }>('select snapshot from tour_marks where id = $1', [id]);
+    const [row] = await this.db.query<{ snapshot: Uint8Array | null }>(
+      'select snapshot from tour_marks where id = $1',
+      [id],
+    );
     return row?.snapshot ? Buffer.from(row.snapshot) : null;
   }
 
@@ -214,7 +298,10 @@ export class TourRepo {
 
   /** The mark was raised as the incident; null when it was no longer open. */
   async raised(id: string, incidentId: string): Promise<TourMark | null> {
-    const [row] = await this.db.query<MarkRow>(`update tour_marks set status = 'raised', incident_id = $2 where id = $1 and status = 'open' returning ${MARK_COLUMNS}`, [id, incidentId]);
+    const [row] = await this.db.query<MarkRow>(
+      `update tour_marks set status = 'raised', incident_id = $2 where id = $1 and status = 'open' returning ${MARK_COLUMNS}`,
+      [id, incidentId],
+    );
     return row ? toMark(row) : null;
   }
 

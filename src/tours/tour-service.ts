@@ -38,13 +38,21 @@ export class TourService {
 
   async createPlan(p: Omit<NewTourPlan, 'createdBy'>, by: Principal): Promise<TourPlan & { cameras: string[] }> {
     const cameras = (await this.d.cameras.list()).filter((c) => cameraInScope(by.scope, c));
-    const missing = p.items.flatMap((it, i) => ('camera' in it && !cameras.some((c) => c.id === it.camera) ? [`items.${i}: camera ${it.camera} not found`] : []));
+    const missing = p.items.flatMap((it, i) =>
+      'camera' in it && !cameras.some((c) => c.id === it.camera) ? [`items.${i}: camera ${it.camera} not found`] : [],
+    );
     if (missing.length) throw BadInputError.field('items', missing.join('; '));
     const expanded = expand(p.items, cameras);
     if (!expanded.length) throw BadInputError.field('items', 'the plan names no camera (its groups hold none)');
     const plan = await this.d.tours.db.tx(async (t) => {
       const made = await this.d.tours.on(t).createPlan({ ...p, createdBy: by.name });
-      await this.d.audit.on(t).append({ actor: by.name, role: by.role, action: 'tour.plan_created', target: made.id, details: { name: p.name, items: p.items, dwellS: p.dwellS, layout: p.layout } });
+      await this.d.audit.on(t).append({
+        actor: by.name,
+        role: by.role,
+        action: 'tour.plan_created',
+        target: made.id,
+        details: { name: p.name, items: p.items, dwellS: p.dwellS, layout: p.layout },
+      });
       return made;
     });
     return { ...plan, cameras: expanded };
@@ -58,7 +66,13 @@ export class TourService {
 
   async plan(id: string, by: Principal): Promise<TourPlan & { cameras: string[] }> {
     const plan = await this.mustPlan(id);
-    return { ...plan, cameras: expand(plan.items, (await this.d.cameras.list()).filter((c) => cameraInScope(by.scope, c))) };
+    return {
+      ...plan,
+      cameras: expand(
+        plan.items,
+        (await this.d.cameras.list()).filter((c) => cameraInScope(by.scope, c)),
+      ),
+    };
   }
 
   /** The page reports what was on the wall and for how long; each span is filed under the shift it began in. */
@@ -68,26 +82,57 @@ export class TourService {
     const now = Date.now();
     views.forEach((v, i) => {
       if (!known.has(v.cameraId)) throw BadInputError.field(`views.${i}.cameraId`, `camera ${v.cameraId} not found`);
-      if (v.endedAt.getTime() < v.startedAt.getTime()) throw BadInputError.field(`views.${i}.endedAt`, 'ends before it starts');
+      if (v.endedAt.getTime() < v.startedAt.getTime())
+        throw BadInputError.field(`views.${i}.endedAt`, 'ends before it starts');
       if (v.endedAt.getTime() > now + SKEW_MS) throw BadInputError.field(`views.${i}.endedAt`, 'is in the future');
     });
     const { shifts } = this.d.config.reports;
     const tz = this.d.config.server.timezone;
     await this.d.tours.db.tx(async (t) => {
-      await this.d.tours.on(t).addViews(views.map((v) => {
-        const s = shiftDateOf(v.startedAt, shifts, tz);
-        return { planId, cameraId: v.cameraId, personId: by.personId, personName: by.name, shift: s.shift, shiftDate: s.date, startedAt: v.startedAt, endedAt: v.endedAt, paused: v.paused ?? false };
-      }));
-      await this.d.audit.on(t).append({ actor: by.name, role: by.role, action: 'tour.viewed', target: planId, details: { views: views.map((v) => ({ cameraId: v.cameraId, s: Math.round((v.endedAt.getTime() - v.startedAt.getTime()) / 100) / 10 })) } });
+      await this.d.tours.on(t).addViews(
+        views.map((v) => {
+          const s = shiftDateOf(v.startedAt, shifts, tz);
+          return {
+            planId,
+            cameraId: v.cameraId,
+            personId: by.personId,
+            personName: by.name,
+            shift: s.shift,
+            shiftDate: s.date,
+            startedAt: v.startedAt,
+            endedAt: v.endedAt,
+            paused: v.paused ?? false,
+          };
+        }),
+      );
+      await this.d.audit.on(t).append({
+        actor: by.name,
+        role: by.role,
+        action: 'tour.viewed',
+        target: planId,
+        details: {
+          views: views.map((v) => ({
+            cameraId: v.cameraId,
+            s: Math.round((v.endedAt.getTime() - v.startedAt.getTime()) / 100) / 10,
+          })),
+        },
+      });
     });
     return views.length;
   }
 
   /** The tour log of a shift (default: the current one) against the plan. */
-  async log(planId: string, q: { shift?: string; date?: string }): Promise<{ planId: string; shift: string; date: string; dwellS: number } & Coverage> {
+  async log(
+    planId: string,
+    q: { shift?: string; date?: string },
+  ): Promise<{ planId: string; shift: string; date: string; dwellS: number } & Coverage> {
     const plan = await this.mustPlan(planId);
     const { shifts } = this.d.config.reports;
-    if (q.shift && !shifts.some((s) => s.name === q.shift)) throw BadInputError.field('shift', `no shift '${q.shift}' (reports.shifts: ${shifts.map((s) => s.name).join(', ')})`);
+    if (q.shift && !shifts.some((s) => s.name === q.shift))
+      throw BadInputError.field(
+        'shift',
+        `no shift '${q.shift}' (reports.shifts: ${shifts.map((s) => s.name).join(', ')})`,
+      );
     const current = shiftDateOf(new Date(), shifts, this.d.config.server.timezone);
     const shift = q.shift ?? current.shift;
     const date = q.date ?? current.date;
@@ -97,19 +142,26 @@ export class TourService {
   }
 
   /** A mark on a camera: the page's frame (JPEG) when given, else one grabbed from the camera now. */
-  async mark(input: { planId?: string; cameraId: string; note: string; snapshot?: Buffer }, by: Principal): Promise<TourMark> {
+  async mark(
+    input: { planId?: string; cameraId: string; note: string; snapshot?: Buffer },
+    by: Principal,
+  ): Promise<TourMark> {
     const camera = await this.d.cameras.get(input.cameraId);
-    if (!camera || !cameraInScope(by.scope, camera)) throw BadInputError.field('cameraId', `camera ${input.cameraId} not found`);
+    if (!camera || !cameraInScope(by.scope, camera))
+      throw BadInputError.field('cameraId', `camera ${input.cameraId} not found`);
     if (input.planId) await this.mustPlan(input.planId);
     let snapshot: Buffer | null = null;
     let source: 'page' | 'camera' | null = null;
     if (input.snapshot) {
-      if (!isJpeg(input.snapshot)) throw BadInputError.field('snapshot', 'not a JPEG (base64 of the image bytes, FF D8 ... FF D9)');
-      if (input.snapshot.length > MAX_SNAPSHOT_BYTES) throw BadInputError.field('snapshot', `larger than ${MAX_SNAPSHOT_BYTES} bytes`);
+      if (!isJpeg(input.snapshot))
+        throw BadInputError.field('snapshot', 'not a JPEG (base64 of the image bytes, FF D8 ... FF D9)');
+      if (input.snapshot.length > MAX_SNAPSHOT_BYTES)
+        throw BadInputError.field('snapshot', `larger than ${MAX_SNAPSHOT_BYTES} bytes`);
       [snapshot, source] = [input.snapshot, 'page'];
     } else {
       const src = this.d.config.cameras.find((c) => c.id === camera.id)?.source;
-      if (!src) throw new UnavailableError(`camera ${camera.id} has no source to take a snapshot from: send the page's frame`);
+      if (!src)
+        throw new UnavailableError(`camera ${camera.id} has no source to take a snapshot from: send the page's frame`);
       snapshot = await this.d.grabFrame(src).catch((err: Error) => {
         throw new UnavailableError(`camera ${camera.id}: ${err.message}; send the page's frame instead`);
       });
@@ -118,10 +170,30 @@ export class TourService {
     const s = shiftDateOf(new Date(), this.d.config.reports.shifts, this.d.config.server.timezone);
     return this.d.tours.db.tx(async (t) => {
       const made = await this.d.tours.on(t).createMark({
-        planId: input.planId ?? null, cameraId: camera.id, personId: by.personId, personName: by.name, role: by.role, note: input.note,
-        shift: s.shift, shiftDate: s.date, snapshot, snapshotSource: source,
+        planId: input.planId ?? null,
+        cameraId: camera.id,
+        personId: by.personId,
+        personName: by.name,
+        role: by.role,
+        note: input.note,
+        shift: s.shift,
+        shiftDate: s.date,
+        snapshot,
+        snapshotSource: source,
       });
-      await this.d.audit.on(t).append({ actor: by.name, role: by.role, action: 'tour.marked', target: made.id, details: { cameraId: camera.id, planId: made.planId, note: input.note, snapshot: source, bytes: snapshot?.length ?? 0 } });
+      await this.d.audit.on(t).append({
+        actor: by.name,
+        role: by.role,
+        action: 'tour.marked',
+        target: made.id,
+        details: {
+          cameraId: camera.id,
+          planId: made.planId,
+          note: input.note,
+          snapshot: source,
+          bytes: snapshot?.length ?? 0,
+        },
+      });
       return made;
     });
   }
@@ -139,13 +211,36 @@ export class TourService {
   }
 
   /** One action: the mark becomes an incident at its camera, which goes to the nearest unit(s). */
-  async raise(markId: string, input: { type: string; severity: number; description?: string }, by: Principal): Promise<{ mark: TourMark; incident: IncidentView }> {
+  async raise(
+    markId: string,
+    input: { type: string; severity: number; description?: string },
+    by: Principal,
+  ): Promise<{ mark: TourMark; incident: IncidentView }> {
     const mark = await this.getMark(markId);
-    if (mark.status !== 'open') throw new ConflictError(`mark ${markId} is ${mark.status}${mark.incidentId ? ` (incident ${mark.incidentId})` : ''}`);
-    const incident = await this.d.incidents.raise({ source: 'mark', markId, cameraId: mark.cameraId, type: input.type, severity: input.severity, description: input.description ?? mark.note }, by);
+    if (mark.status !== 'open')
+      throw new ConflictError(
+        `mark ${markId} is ${mark.status}${mark.incidentId ? ` (incident ${mark.incidentId})` : ''}`,
+      );
+    const incident = await this.d.incidents.raise(
+      {
+        source: 'mark',
+        markId,
+        cameraId: mark.cameraId,
+        type: input.type,
+        severity: input.severity,
+        description: input.description ?? mark.note,
+      },
+      by,
+    );
     const raised = await this.d.tours.db.tx(async (t) => {
       const m = await this.d.tours.on(t).raised(markId, incident.id);
-      await this.d.audit.on(t).append({ actor: by.name, role: by.role, action: 'tour.mark_raised', target: markId, details: { incidentId: incident.id } });
+      await this.d.audit.on(t).append({
+        actor: by.name,
+        role: by.role,
+        action: 'tour.mark_raised',
+        target: markId,
+        details: { incidentId: incident.id },
+      });
       return m;
     });
     return { mark: raised ?? (await this.getMark(markId)), incident };
@@ -155,7 +250,10 @@ export class TourService {
     await this.getMark(id);
     const closed = await this.d.tours.db.tx(async (t) => {
       const m = await this.d.tours.on(t).closeMark(id, by.name, note);
-      if (m) await this.d.audit.on(t).append({ actor: by.name, role: by.role, action: 'tour.mark_closed', target: id, details: { note } });
+      if (m)
+        await this.d.audit
+          .on(t)
+          .append({ actor: by.name, role: by.role, action: 'tour.mark_closed', target: id, details: { note } });
       return m;
     });
     if (!closed) throw new ConflictError(`mark ${id} is closed already`);
@@ -165,7 +263,9 @@ export class TourService {
   /** What the next shift takes over: marks not closed and incidents still open, oldest first; and recent handovers. */
   async openItems(by: Principal): Promise<{ marks: TourMark[]; incidents: IncidentView[]; handovers: Handover[] }> {
     const cameras = new Map((await this.d.cameras.list()).map((c) => [c.id, c]));
-    const marks = (await this.d.tours.openMarks()).filter((m) => cameraInScope(by.scope, cameras.get(m.cameraId) ?? { id: m.cameraId }));
+    const marks = (await this.d.tours.openMarks()).filter((m) =>
+      cameraInScope(by.scope, cameras.get(m.cameraId) ?? { id: m.cameraId }),
+    );
     const [incidents, handovers] = [await this.d.incidents.open(by), await this.d.tours.handovers(10)];
     return { marks, incidents, handovers };
   }
@@ -176,10 +276,27 @@ export class TourService {
     const s = shiftDateOf(new Date(), this.d.config.reports.shifts, this.d.config.server.timezone);
     return this.d.tours.db.tx(async (t) => {
       const h = await this.d.tours.on(t).addHandover({
-        shift: s.shift, shiftDate: s.date, fromPerson: by.personId, fromName: by.name, toName: input.toName ?? null, note: input.note ?? '',
+        shift: s.shift,
+        shiftDate: s.date,
+        fromPerson: by.personId,
+        fromName: by.name,
+        toName: input.toName ?? null,
+        note: input.note ?? '',
         items: { marks: marks.map((m) => m.id), incidents: incidents.map((i) => i.id) },
       });
-      await this.d.audit.on(t).append({ actor: by.name, role: by.role, action: 'tour.handover', target: h.id, details: { shift: s.shift, date: s.date, toName: h.toName, marks: h.items.marks.length, incidents: h.items.incidents.length } });
+      await this.d.audit.on(t).append({
+        actor: by.name,
+        role: by.role,
+        action: 'tour.handover',
+        target: h.id,
+        details: {
+          shift: s.shift,
+          date: s.date,
+          toName: h.toName,
+          marks: h.items.marks.length,
+          incidents: h.items.incidents.length,
+        },
+      });
       return h;
     });
   }
@@ -196,7 +313,15 @@ export function expand(items: readonly TourItem[], cameras: readonly CameraRow[]
   const out: string[] = [];
   const known = new Set(cameras.map((c) => c.id));
   for (const it of items) {
-    const ids = 'camera' in it ? (known.has(it.camera) ? [it.camera] : []) : cameras.filter((c) => c.district === it.district && (it.grid === undefined || c.grid === it.grid)).map((c) => c.id).sort();
+    const ids =
+      'camera' in it
+        ? known.has(it.camera)
+          ? [it.camera]
+          : []
+        : cameras
+            .filter((c) => c.district === it.district && (it.grid === undefined || c.grid === it.grid))
+            .map((c) => c.id)
+            .sort();
     for (const id of ids) if (!out.includes(id)) out.push(id);
   }
   return out;

@@ -4,7 +4,14 @@ import { PlatePassFuser, samePlate, type PlateObservation } from './plate-pass.j
 
 const crop = { data: Buffer.alloc(3), width: 1, height: 1 };
 const box: Box = [0, 0, 10, 5];
-const read = (text: string, confidence: number, capturedAt: number): PlateObservation => ({ text, confidence, format: 'ordinary', box, crop, capturedAt });
+const read = (text: string, confidence: number, capturedAt: number): PlateObservation => ({
+  text,
+  confidence,
+  format: 'ordinary',
+  box,
+  crop,
+  capturedAt,
+});
 
 describe('samePlate', () => {
   it('joins OCR-equivalent and one-off readings, not different plates', () => {
@@ -67,13 +74,28 @@ describe('PlatePassFuser', () => {
     expect(g.observe({ ...read('京A12345', 0.9, 100), box: [0, 0, 40, 20] })?.pass.motion).toBe('receding');
   });
 
-  it('votes per character with each alternative\'s probability and says where the pass is in doubt', () => {
+  it("votes per character with each alternative's probability and says where the pass is in doubt", () => {
     const f = new PlatePassFuser({ windowMs: 5000 });
     const sure = (ch: string) => ({ alternatives: [{ char: ch, p: 0.95 }] });
-    const withProvince = (alternatives: { char: string; p: number }[]) => [{ alternatives }, ...[...'A12345'].map(sure)];
+    const withProvince = (alternatives: { char: string; p: number }[]) => [
+      { alternatives },
+      ...[...'A12345'].map(sure),
+    ];
     // The first read says 皖 but weighs 浙 almost as much; the second says 浙 firmly.
-    f.observe({ ...read('皖A12345', 0.9, 0), chars: withProvince([{ char: '皖', p: 0.4 }, { char: '浙', p: 0.35 }]) });
-    const second = f.observe({ ...read('浙A12345', 0.9, 100), chars: withProvince([{ char: '浙', p: 0.5 }, { char: '皖', p: 0.1 }]) });
+    f.observe({
+      ...read('皖A12345', 0.9, 0),
+      chars: withProvince([
+        { char: '皖', p: 0.4 },
+        { char: '浙', p: 0.35 },
+      ]),
+    });
+    const second = f.observe({
+      ...read('浙A12345', 0.9, 100),
+      chars: withProvince([
+        { char: '浙', p: 0.5 },
+        { char: '皖', p: 0.1 },
+      ]),
+    });
     expect(second?.pass.text).toBe('浙A12345');
     const [province, letter] = second?.pass.chars ?? [];
     expect(province.alternatives.map((a) => a.char)).toEqual(['浙', '皖']);

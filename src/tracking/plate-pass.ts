@@ -126,13 +126,23 @@ export class PlatePassFuser {
     }
     this.vote(pass, o);
     const changed =
-      pass.text !== pass.emittedText || pass.confidence >= pass.emittedConfidence + (this.opts.minGain ?? 0.02) || pass.motion !== pass.emittedMotion;
+      pass.text !== pass.emittedText ||
+      pass.confidence >= pass.emittedConfidence + (this.opts.minGain ?? 0.02) ||
+      pass.motion !== pass.emittedMotion;
     if (!changed) return null;
     pass.emittedText = pass.text;
     pass.emittedConfidence = pass.confidence;
     pass.emittedMotion = pass.motion;
     pass.capturedAt = o.capturedAt;
-    const { votes: _v, formats: _f, emittedText: _t, emittedConfidence: _c, emittedMotion: _m, firstArea: _a, ...out } = pass;
+    const {
+      votes: _v,
+      formats: _f,
+      emittedText: _t,
+      emittedConfidence: _c,
+      emittedMotion: _m,
+      firstArea: _a,
+      ...out
+    } = pass;
     return { pass: out, update: !isNew };
   }
 
@@ -153,7 +163,8 @@ export class PlatePassFuser {
     p.formats.set(o.text, o.format);
     p.motion = motionOf(p.firstArea, boxArea(o.box)) ?? p.motion;
     let slots = p.votes.get(o.text.length);
-    if (!slots) p.votes.set(o.text.length, (slots = Array.from({ length: o.text.length }, () => new Map<string, number>())));
+    if (!slots)
+      p.votes.set(o.text.length, (slots = Array.from({ length: o.text.length }, () => new Map<string, number>())));
     [...o.text].forEach((ch, i) => {
       // Every alternative votes with its probability: two reads unsure between 0 and D outweigh
       // neither, where one vote per read would let the more frequent guess win outright.
@@ -183,7 +194,12 @@ function fusedChars(votes: Map<number, Map<string, number>[]>): FusedChar[] {
     const total = [...slot.values()].reduce((a, b) => a + b, 0) || 1;
     const ranked = [...slot.entries()].sort((a, b) => b[1] - a[1]).map(([char, w]) => ({ char, share: w / total }));
     const [top] = ranked;
-    return { char: top.char, share: top.share, alternatives: ranked.slice(0, MAX_ALTERNATIVES), uncertain: top.share < UNCERTAIN_SHARE };
+    return {
+      char: top.char,
+      share: top.share,
+      alternatives: ranked.slice(0, MAX_ALTERNATIVES),
+      uncertain: top.share < UNCERTAIN_SHARE,
+    };
   });
 }
 

@@ -5,8 +5,16 @@ import { Tracker, type Detection, type TrackView } from './tracker.js';
 
 const size = { width: 640, height: 360 };
 /** Every pixel of frame i has the value i, so a crop tells which frame it came from. */
-const frameOf = (i: number): RgbImage => ({ data: Buffer.alloc(size.width * size.height * 3, i), width: size.width, height: size.height });
-const car = (x: number, y: number, w: number, h: number, score = 0.8): Detection => ({ label: 'car', score, box: [x, y, x + w, y + h] });
+const frameOf = (i: number): RgbImage => ({
+  data: Buffer.alloc(size.width * size.height * 3, i),
+  width: size.width,
+  height: size.height,
+});
+const car = (x: number, y: number, w: number, h: number, score = 0.8): Detection => ({
+  label: 'car',
+  score,
+  box: [x, y, x + w, y + h],
+});
 
 function newTracker(): Tracker {
   let n = 0;
@@ -46,12 +54,21 @@ describe('SightingRecorder', () => {
     const recorder = new SightingRecorder({ cameraId: 'cam-1', cropPad: 0 });
     // The car grows until frame 4, then shrinks: frame 4 is the best shot (all below the default's size cap).
     const boxes = [40, 60, 80, 100, 120, 90, 60, 40].map((w, i) => car(100 + i * 5, 100, w * 1.5, w));
-    for (let i = 0; i < boxes.length; i++) expect(recorder.observe(tracker.update([boxes[i]], i * 100, size), frameOf(i))).toEqual([]);
+    for (let i = 0; i < boxes.length; i++)
+      expect(recorder.observe(tracker.update([boxes[i]], i * 100, size), frameOf(i))).toEqual([]);
     expect(recorder.holding).toBe(1);
     const sightings = recorder.observe(tracker.update([], 1200, size));
     expect(sightings).toHaveLength(1);
     const [s] = sightings;
-    expect(s).toMatchObject({ trackId: 't1', cameraId: 'cam-1', label: 'car', firstSeen: 0, lastSeen: 700, box: boxes[4].box, score: 0.8 });
+    expect(s).toMatchObject({
+      trackId: 't1',
+      cameraId: 'cam-1',
+      label: 'car',
+      firstSeen: 0,
+      lastSeen: 700,
+      box: boxes[4].box,
+      score: 0.8,
+    });
     expect(s.bestCrop).toMatchObject({ width: 180, height: 120 });
     expect(s.bestCrop!.data[0]).toBe(4);
     expect(recorder.holding).toBe(0);

@@ -40,7 +40,13 @@ describe('TrackPlates', () => {
     expect(frames(plates, 1, cars)).toEqual([['a']]);
     plates.record('a', { text: '粤B4E7K2', confidence: 0.95, format: 'ordinary' });
     expect(frames(plates, 20, cars).flat()).toEqual([]);
-    expect(plates.plate('a')).toEqual({ text: '粤B4E7K2', confidence: 0.95, format: 'ordinary', settled: true, reads: 3 });
+    expect(plates.plate('a')).toEqual({
+      text: '粤B4E7K2',
+      confidence: 0.95,
+      format: 'ordinary',
+      settled: true,
+      reads: 3,
+    });
   });
 
   it('keeps the most confident text when a later read is worse', () => {

@@ -120,7 +120,8 @@ export class TrackPlates {
 
   private stateOf(trackId: string): TrackState {
     let state = this.tracks.get(trackId);
-    if (!state) this.tracks.set(trackId, (state = { lastRequestFrame: -Infinity, reads: 0, best: null, settled: false }));
+    if (!state)
+      this.tracks.set(trackId, (state = { lastRequestFrame: -Infinity, reads: 0, best: null, settled: false }));
     return state;
   }
 }

@@ -10,7 +10,11 @@ function tracker(opts: TrackerOptions = {}): Tracker {
   return new Tracker({ newId: () => `t${++n}`, ...opts });
 }
 
-const det = (x: number, y: number, opts: { w?: number; h?: number; score?: number; label?: string } = {}): Detection => ({
+const det = (
+  x: number,
+  y: number,
+  opts: { w?: number; h?: number; score?: number; label?: string } = {},
+): Detection => ({
   label: opts.label ?? 'car',
   score: opts.score ?? 0.8,
   box: [x, y, x + (opts.w ?? 100), y + (opts.h ?? 60)],
@@ -78,7 +82,11 @@ describe('Tracker', () => {
     const idOfA = ofType(events, 'start').find((e) => e.track.box[1] === 300)!.track.id;
     const idOfB = ofType(events, 'start').find((e) => e.track.box[1] === 310)!.track.id;
     expect(idOfA).not.toBe(idOfB);
-    const last = Object.fromEntries(ofType(events, 'update').slice(-2).map((e) => [e.track.id, e.track.box]));
+    const last = Object.fromEntries(
+      ofType(events, 'update')
+        .slice(-2)
+        .map((e) => [e.track.id, e.track.box]),
+    );
     expect(last[idOfA]).toEqual(a(14).box);
     expect(last[idOfB]).toEqual(b(14).box);
     // Every event of A's id stays on A's row: no swap happened at the crossing.
@@ -123,7 +131,12 @@ describe('Tracker', () => {
 
   it('keeps the best shot: larger and fully inside beats small or cut off', () => {
     const t = tracker({ confirmHits: 1 });
-    const boxes: Detection[] = [det(600, 300, { w: 80, h: 50 }), det(590, 290, { w: 200, h: 120 }), det(0, 280, { w: 400, h: 240 }), det(580, 290, { w: 220, h: 130, score: 0.4 })];
+    const boxes: Detection[] = [
+      det(600, 300, { w: 80, h: 50 }),
+      det(590, 290, { w: 200, h: 120 }),
+      det(0, 280, { w: 400, h: 240 }),
+      det(580, 290, { w: 220, h: 130, score: 0.4 }),
+    ];
     const events = run(t, boxes.length, (i) => [boxes[i]]);
     expect(events.at(-1)!.track.bestShot).toMatchObject({ box: boxes[1].box, score: 0.8, capturedAt: 100 });
     expect(defaultShotQuality({ box: [0, 0, 10, 10], score: 1, label: 'car', frameSize: size })).toBeLessThan(

@@ -114,7 +114,11 @@ export const defaultShotQuality: ShotQuality = ({ box, score, frameSize }) => {
  * Matches by descending IoU, one detection per track, same label only. Greedy rather than an optimal
  * assignment: with a motion-predicted box the right pair has the clearly highest IoU, and greedy is cheap.
  */
-function associate(tracks: Track[], detections: Detection[], minIou: number): { matches: Match[]; tracks: Track[]; detections: Detection[] } {
+function associate(
+  tracks: Track[],
+  detections: Detection[],
+  minIou: number,
+): { matches: Match[]; tracks: Track[]; detections: Detection[] } {
   const pairs: { t: number; d: number; iou: number }[] = [];
   tracks.forEach((track, t) =>
     detections.forEach((det, d) => {
@@ -133,7 +137,11 @@ function associate(tracks: Track[], detections: Detection[], minIou: number): { 
     usedD.add(p.d);
     matches.push({ track: tracks[p.t], detection: detections[p.d] });
   }
-  return { matches, tracks: tracks.filter((_, t) => !usedT.has(t)), detections: detections.filter((_, d) => !usedD.has(d)) };
+  return {
+    matches,
+    tracks: tracks.filter((_, t) => !usedT.has(t)),
+    detections: detections.filter((_, d) => !usedD.has(d)),
+  };
 }
 
 function view(t: Track): TrackView {
@@ -155,7 +163,12 @@ export class Tracker {
 
   constructor(options: TrackerOptions = {}) {
     const merged = { ...DEFAULTS, ...options };
-    this.opts = { ...merged, newTrackScore: options.newTrackScore ?? merged.highScore, quality: options.quality ?? defaultShotQuality, newId: options.newId ?? randomUUID };
+    this.opts = {
+      ...merged,
+      newTrackScore: options.newTrackScore ?? merged.highScore,
+      quality: options.quality ?? defaultShotQuality,
+      newId: options.newId ?? randomUUID,
+    };
   }
 
   /** One analysed frame: every detection the detector returned for it (all regions), in frame pixels. */
@@ -204,7 +217,9 @@ export class Tracker {
 
   /** Ends every track now (the stream stopped or the camera is being removed). */
   flush(): TrackEvent[] {
-    const events = this.tracks.filter((t) => t.confirmed).map((t): TrackEvent => ({ type: 'end', track: view(t), reason: 'flush' }));
+    const events = this.tracks
+      .filter((t) => t.confirmed)
+      .map((t): TrackEvent => ({ type: 'end', track: view(t), reason: 'flush' }));
     this.tracks = [];
     return events;
   }

@@ -58,7 +58,9 @@ describe('plate grammar decoder', () => {
   });
 
   it('reads a letter in second place and folds O into 0 later on', () => {
-    const r = decoder.decode(frames([...spell('京'), { '8': 0.6, B: 0.35 }, '_', { O: 0.5, D: 0.3, '0': 0.15 }, '_', ...spell('1234')]));
+    const r = decoder.decode(
+      frames([...spell('京'), { '8': 0.6, B: 0.35 }, '_', { O: 0.5, D: 0.3, '0': 0.15 }, '_', ...spell('1234')]),
+    );
     expect(r?.text).toBe('京B01234');
     expect(r?.charProbs[2]).toBeCloseTo(0.65, 5);
   });
@@ -83,8 +85,10 @@ describe('plate grammar decoder', () => {
     expect(decoder.decode(frames(spell('使014578')))?.text).toBe('使014578');
   });
 
-  it('gives each character the grammar\'s alternatives at its peak frame', () => {
-    const r = decoder.decode(frames([{ 皖: 0.4, 浙: 0.3, 苏: 0.1 }, '_', { '8': 0.6, B: 0.3 }, '_', ...spell('12345')]));
+  it("gives each character the grammar's alternatives at its peak frame", () => {
+    const r = decoder.decode(
+      frames([{ 皖: 0.4, 浙: 0.3, 苏: 0.1 }, '_', { '8': 0.6, B: 0.3 }, '_', ...spell('12345')]),
+    );
     expect(r?.text).toBe('皖B12345');
     expect(r?.alternatives?.[0].map((a) => a.char)).toEqual(['皖', '浙', '苏']);
     expect(r?.alternatives?.[0][1].p).toBeCloseTo(0.3, 5);
@@ -108,13 +112,18 @@ describe('plate grammar decoder', () => {
   });
 
   it('refuses a dictionary that lacks plate characters', () => {
-    expect(() => createPlateDecoder(ctcCharset('A\nB\n'), CHINESE_TEMPLATES)).toThrow(/missing from the OCR dictionary/);
+    expect(() => createPlateDecoder(ctcCharset('A\nB\n'), CHINESE_TEMPLATES)).toThrow(
+      /missing from the OCR dictionary/,
+    );
   });
 });
 
 describe('plate automaton', () => {
   it('accepts exactly the template lengths', () => {
-    const a = buildAutomaton([{ name: 'short', slots: ['AB', '12'] }, { name: 'long', slots: ['A', '1', '2'] }]);
+    const a = buildAutomaton([
+      { name: 'short', slots: ['AB', '12'] },
+      { name: 'long', slots: ['A', '1', '2'] },
+    ]);
     const walk = (text: string) => {
       let s = 0;
       for (const ch of text) {

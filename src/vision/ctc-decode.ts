@@ -95,10 +95,16 @@ export interface PlateDecoder {
  * label. Unlike fixing a greedy string afterwards, a dark province or a Q/0 confusion is settled
  * by the probabilities the model gave to the characters the grammar allows at that position.
  */
-export function createPlateDecoder(charset: readonly string[], templates: readonly PlateTemplate[], opts: PlateDecoderOptions = {}): PlateDecoder {
+export function createPlateDecoder(
+  charset: readonly string[],
+  templates: readonly PlateTemplate[],
+  opts: PlateDecoderOptions = {},
+): PlateDecoder {
   const automaton = buildAutomaton(templates);
   const index = new Map(charset.map((ch, i) => [ch, i] as const));
-  const sources = automaton.alphabet.map((ch) => aliasesOf(ch).flatMap((a) => (index.has(a) ? [index.get(a) as number] : [])));
+  const sources = automaton.alphabet.map((ch) =>
+    aliasesOf(ch).flatMap((a) => (index.has(a) ? [index.get(a) as number] : [])),
+  );
   const missing = automaton.alphabet.filter((_, k) => sources[k].length === 0);
   if (missing.length) throw new Error(`plate characters missing from the OCR dictionary: ${missing.join('')}`);
   // The dot after the second character, and spaces or dashes, are read as text but are no
@@ -162,7 +168,10 @@ function viterbi(automaton: Automaton, lp: LogProbs): BestPath | null {
       }
     };
     for (let s = 0; s < states.length; s++) {
-      let best = -Infinity, bestCell = -1, second = -Infinity, secondCell = -1;
+      let best = -Infinity,
+        bestCell = -1,
+        second = -Infinity,
+        secondCell = -1;
       if (t === 0) {
         if (s === 0) [best, bestCell] = [0, start];
       } else {
@@ -197,7 +206,13 @@ interface BestPath {
 }
 
 /** Picks the best accepting cell at the last step and walks the back-pointers. */
-function bestAccepted(automaton: Automaton, score: Float64Array, back: Int32Array, lp: LogProbs, cells: number): BestPath | null {
+function bestAccepted(
+  automaton: Automaton,
+  score: Float64Array,
+  back: Int32Array,
+  lp: LogProbs,
+  cells: number,
+): BestPath | null {
   const W = lp.width;
   let cell = -1;
   for (let s = 0; s < automaton.states.length; s++) {

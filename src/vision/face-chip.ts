@@ -57,12 +57,21 @@ export async function createChipAnalyzer(opts: ChipAnalyzerOptions = {}): Promis
   const manifestFile = opts.manifestFile ?? DEFAULT_MANIFEST;
   const entry = findModel(loadManifest(manifestFile), name);
   const { input, output } = entry;
-  if (entry.task !== 'face-embed' || output.decode !== 'embedding' || input.width !== input.height || input.layout !== 'nhwc' || input.colour !== 'rgb') {
+  if (
+    entry.task !== 'face-embed' ||
+    output.decode !== 'embedding' ||
+    input.width !== input.height ||
+    input.layout !== 'nhwc' ||
+    input.colour !== 'rgb'
+  ) {
     throw new ManifestError(`model '${name}': the face chip needs a face-embed model with a square NHWC RGB input`);
   }
   const size = input.width as number;
   const norm = input.normalise;
-  const [detector, { path }] = await Promise.all([createFaceDetector({ manifestFile, threads: opts.threads }), ensureModel(name, { manifestFile })]);
+  const [detector, { path }] = await Promise.all([
+    createFaceDetector({ manifestFile, threads: opts.threads }),
+    ensureModel(name, { manifestFile }),
+  ]);
   const session = await loadOnnxModel(path, {
     threads: opts.threads,
     expectInputs: [{ name: input.tensor, rank: 4 }],
@@ -73,10 +82,14 @@ export async function createChipAnalyzer(opts: ChipAnalyzerOptions = {}): Promis
     for (let y = 0; y < size; y++) {
       for (let x = 0; x < size; x++) {
         const from = (y * size + (mirror ? size - 1 - x : x)) * 3;
-        for (let c = 0; c < 3; c++) data[(y * size + x) * 3 + c] = (chip.data[from + c] / norm.divide - norm.mean[c]) / norm.std[c];
+        for (let c = 0; c < 3; c++)
+          data[(y * size + x) * 3 + c] = (chip.data[from + c] / norm.divide - norm.mean[c]) / norm.std[c];
       }
     }
-    const result = await (session as OnnxSession).run({ [input.tensor]: new ort.Tensor('float32', data, [1, size, size, 3]) }, [output.embedding]);
+    const result = await (session as OnnxSession).run(
+      { [input.tensor]: new ort.Tensor('float32', data, [1, size, size, 3]) },
+      [output.embedding],
+    );
     return decodeEmbeddings(result[output.embedding].data as Float32Array, output.dims, 1)[0];
   };
   await embedOne({ data: Buffer.alloc(size * size * 3, 128), width: size, height: size }, false);
@@ -127,7 +140,12 @@ export function meanUnit(vectors: readonly Float32Array[], weights?: readonly nu
  * vertical (eye line levelled), side CHIP_SCALE box widths, bilinear, black outside the image.
  * Faces far larger than the chip are shrunk first, as bilinear sampling from them aliases.
  */
-export async function faceChip(image: RgbImage, face: FaceBox, size: number, geometry: { scale?: number; shift?: number } = {}): Promise<RgbImage> {
+export async function faceChip(
+  image: RgbImage,
+  face: FaceBox,
+  size: number,
+  geometry: { scale?: number; shift?: number } = {},
+): Promise<RgbImage> {
   const [x1, y1, x2, y2] = face.box;
   const angle = face.landmarks.length >= 2 ? eyeAngle(face.landmarks) : 0;
   const [cos, sin] = [Math.cos(angle), Math.sin(angle)];
@@ -139,17 +157,35 @@ export async function faceChip(image: RgbImage, face: FaceBox, size: number, geo
   if (side > 2.5 * size) {
     // The chip's axis-aligned bounds (the rotated square fits in a square of side * sqrt(2)).
     const r = (side * Math.SQRT2) / 2;
-    const bounds: Box = [Math.max(0, Math.floor(cx - r)), Math.max(0, Math.floor(cy - r)), Math.min(image.width, Math.ceil(cx + r)), Math.min(image.height, Math.ceil(cy + r))];
+    const bounds: Box = [
+      Math.max(0, Math.floor(cx - r)),
+      Math.max(0, Math.floor(cy - r)),
+      Math.min(image.width, Math.ceil(cx + r)),
+      Math.min(image.height, Math.ceil(cy + r)),
+    ];
     const region = cropImage(image, bounds);
     const shrink = (2 * size) / side;
-    source = await resizeImage(region, Math.max(1, Math.round(region.width * shrink)), Math.max(1, Math.round(region.height * shrink)), 'linear');
+    source = await resizeImage(
+      region,
+      Math.max(1, Math.round(region.width * shrink)),
+      Math.max(1, Math.round(region.height * shrink)),
+      'linear',
+    );
     [cx, cy] = [((cx - bounds[0]) * source.width) / region.width, ((cy - bounds[1]) * source.height) / region.height];
     side *= source.width / region.width;
   }
   return sampleChip(source, cx, cy, side, cos, sin, size);
 }
 
-function sampleChip(img: RgbImage, cx: number, cy: number, side: number, cos: number, sin: number, size: number): RgbImage {
+function sampleChip(
+  img: RgbImage,
+  cx: number,
+  cy: number,
+  side: number,
+  cos: number,
+  sin: number,
+  size: number,
+): RgbImage {
   const data = Buffer.alloc(size * size * 3);
   const k = side / size;
   const [w, h] = [img.width, img.height];

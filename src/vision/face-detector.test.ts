@@ -18,7 +18,14 @@ const FACES: { file: string; box: Box }[] = [
 ];
 
 /** Centres in the 1080p frame; two sit across the seams of the 640 px tiles. */
-const PLACES: [number, number][] = [[200, 150], [640, 540], [1000, 300], [1400, 800], [1700, 950], [1180, 700]];
+const PLACES: [number, number][] = [
+  [200, 150],
+  [640, 540],
+  [1000, 300],
+  [1400, 800],
+  [1700, 950],
+  [1180, 700],
+];
 const FACE_PX = 40;
 
 /**
@@ -41,7 +48,8 @@ async function smallFacesFrame(): Promise<{ frame: RgbImage; centres: [number, n
     const side = Math.round((context.width * FACE_PX) / w);
     const small = await resizeImage(context, side, side, 'linear');
     const [px, py] = PLACES[i].map((v) => Math.round(v - side / 2));
-    for (let y = 0; y < side; y++) small.data.copy(frame.data, ((py + y) * 1920 + px) * 3, y * side * 3, (y + 1) * side * 3);
+    for (let y = 0; y < side; y++)
+      small.data.copy(frame.data, ((py + y) * 1920 + px) * 3, y * side * 3, (y + 1) * side * 3);
   }
   return { frame, centres: PLACES };
 }
@@ -69,7 +77,8 @@ describe('blazeface face detector', () => {
     expect(score).toBeGreaterThan(0.8);
     expect(box.map(Math.round)).toEqual(FACES[5].box.map((v) => expect.closeTo(v, -1)));
     expect(landmarks).toHaveLength(6);
-    for (const [x, y] of landmarks) expect(x >= box[0] - 5 && x <= box[2] + 5 && y >= box[1] - 5 && y <= box[3] + 5).toBe(true);
+    for (const [x, y] of landmarks)
+      expect(x >= box[0] - 5 && x <= box[2] + 5 && y >= box[1] - 5 && y <= box[3] + 5).toBe(true);
     // Eyes above nose above mouth.
     expect(Math.max(landmarks[0][1], landmarks[1][1])).toBeLessThan(landmarks[2][1]);
     expect(landmarks[2][1]).toBeLessThan(landmarks[3][1]);

@@ -2,7 +2,15 @@
 import ort from 'onnxruntime-node';
 import type { Box, Region, RgbImage } from '../domain/frame.js';
 import { blazeAnchors, decodeBlazeface } from './decoders/blazeface.js';
-import { type InputSpec, inputSpecOf, placeImage, regionToBox, tensorShape, toInputTensor, unplacePoint } from './decoders/letterbox.js';
+import {
+  type InputSpec,
+  inputSpecOf,
+  placeImage,
+  regionToBox,
+  tensorShape,
+  toInputTensor,
+  unplacePoint,
+} from './decoders/letterbox.js';
 import { type KeypointBox, nms } from './decoders/nms.js';
 import { type Point, cropImage, padImage, resizeImage } from './image.js';
 import { DEFAULT_MANIFEST, ManifestError, modelFor, type ModelEntry } from './models/manifest.js';
@@ -70,7 +78,9 @@ export async function createFaceDetector(opts: FaceDetectorOptions = {}): Promis
     expectOutputs: [...output.scores, ...output.boxes].map((n) => ({ name: n, rank: 3 })),
   });
   const ctx: Ctx = {
-    entry, spec, session,
+    entry,
+    spec,
+    session,
     scores: output.scores,
     boxes: output.boxes,
     anchors: blazeAnchors({ inputSize: spec.width, strides: output.strides, anchorsPerCell: output.anchorsPerCell }),
@@ -115,17 +125,24 @@ async function detectFaces(ctx: Ctx, image: RgbImage, opts: FaceDetectOptions): 
     for (const scale of pyramid(sub, side / ctx.tileSize, side)) {
       const level = await resizeImage(sub, Math.round(sub.width * scale), Math.round(sub.height * scale), 'linear');
       const whole: Box = [0, 0, level.width, level.height];
-      for (const t of tiles(whole, side)) found.push(...(await search(ctx, level, t, { scale: level.width / sub.width, dx: ax, dy: ay }, whole)));
+      for (const t of tiles(whole, side))
+        found.push(...(await search(ctx, level, t, { scale: level.width / sub.width, dx: ax, dy: ay }, whole)));
     }
   }
-  for (const r of opts.regions ?? []) found.push(...(await search(ctx, image, squareAround(r, area), { scale: 1, dx: 0, dy: 0 }, null)));
+  for (const r of opts.regions ?? [])
+    found.push(...(await search(ctx, image, squareAround(r, area), { scale: 1, dx: 0, dy: 0 }, null)));
   if (found.length === 0 && !tiled) {
     // A face filling the picture (a close crop, an enrolment photo) scores low without margins
     // around it: leonard5 of the faceapi set 0.45 as is, 0.82 inside a margin of its edge pixels.
     // Shrunk first, so the margin is cheap to add.
     const side = ctx.spec.width;
     const k = Math.min(1, (side * 2) / 3 / Math.max(sub.width, sub.height));
-    const small = await resizeImage(sub, Math.max(1, Math.round(sub.width * k)), Math.max(1, Math.round(sub.height * k)), 'linear');
+    const small = await resizeImage(
+      sub,
+      Math.max(1, Math.round(sub.width * k)),
+      Math.max(1, Math.round(sub.height * k)),
+      'linear',
+    );
     const [px, py] = [Math.round((side - small.width) / 2), Math.round((side - small.height) / 2)];
     const padded = padImage(small, px, py);
     const scale = small.width / sub.width;
@@ -136,14 +153,20 @@ async function detectFaces(ctx: Ctx, image: RgbImage, opts: FaceDetectOptions): 
   const clip = (v: number, max: number) => Math.min(max, Math.max(0, v));
   return nms(found, ctx.iou).map((f) => ({
     ...f,
-    box: [clip(f.box[0], image.width), clip(f.box[1], image.height), clip(f.box[2], image.width), clip(f.box[3], image.height)],
+    box: [
+      clip(f.box[0], image.width),
+      clip(f.box[1], image.height),
+      clip(f.box[2], image.width),
+      clip(f.box[3], image.height),
+    ],
   }));
 }
 
 /** Scales finer than the whole-image pass, from `finest` down, while the picture still spans more than 1.5 inputs. */
 function pyramid(image: RgbImage, finest: number, side: number): number[] {
   const scales: number[] = [];
-  for (let s = Math.min(1, finest); Math.max(image.width, image.height) * s > 1.5 * side; s /= LEVEL_STEP) scales.push(s);
+  for (let s = Math.min(1, finest); Math.max(image.width, image.height) * s > 1.5 * side; s /= LEVEL_STEP)
+    scales.push(s);
   return scales;
 }
 
@@ -155,7 +178,10 @@ export function tiles(area: Box, size: number): Box[] {
     if (length <= size) return [[from, to]];
     const n = Math.ceil((length - size * TILE_OVERLAP) / (size * (1 - TILE_OVERLAP)));
     const step = (length - size) / (n - 1);
-    return Array.from({ length: n }, (_, i): [number, number] => [Math.round(from + i * step), Math.round(from + i * step) + size]);
+    return Array.from({ length: n }, (_, i): [number, number] => [
+      Math.round(from + i * step),
+      Math.round(from + i * step) + size,
+    ]);
   };
   return axis(y1, y2).flatMap(([ty1, ty2]) => axis(x1, x2).map(([tx1, tx2]): Box => [tx1, ty1, tx2, ty2]));
 }
@@ -165,7 +191,12 @@ function squareAround(b: Box, area: Box): Box {
   const side = Math.max(b[2] - b[0], b[3] - b[1]);
   const cx = (b[0] + b[2]) / 2;
   const cy = (b[1] + b[3]) / 2;
-  return [Math.max(area[0], cx - side / 2), Math.max(area[1], cy - side / 2), Math.min(area[2], cx + side / 2), Math.min(area[3], cy + side / 2)];
+  return [
+    Math.max(area[0], cx - side / 2),
+    Math.max(area[1], cy - side / 2),
+    Math.min(area[2], cx + side / 2),
+    Math.min(area[3], cy + side / 2),
+  ];
 }
 
 /**
@@ -181,7 +212,10 @@ async function search(ctx: Ctx, picture: RgbImage, box: Box, to: ToImage, within
   const input = new ort.Tensor('float32', toInputTensor(placed, ctx.spec), tensorShape(ctx.spec));
   const out = await ctx.session.run({ [ctx.entry.input.tensor]: input }, [...ctx.scores, ...ctx.boxes]);
   const heads = (names: string[]) => names.map((n) => out[n].data as Float32Array);
-  let raw = decodeBlazeface(heads(ctx.scores), heads(ctx.boxes), ctx.anchors, { scoreThreshold: ctx.score, iouThreshold: ctx.iou });
+  let raw = decodeBlazeface(heads(ctx.scores), heads(ctx.boxes), ctx.anchors, {
+    scoreThreshold: ctx.score,
+    iouThreshold: ctx.iou,
+  });
   if (within) {
     const m = EDGE_MARGIN * ctx.spec.width;
     const [ex1, ey1] = unplacePoint([m, m], placement);
@@ -190,7 +224,9 @@ async function search(ctx: Ctx, picture: RgbImage, box: Box, to: ToImage, within
     raw = raw.filter(({ box: b }) => {
       const [bx1, by1] = unplacePoint([b[0], b[1]], placement);
       const [bx2, by2] = unplacePoint([b[2], b[3]], placement);
-      return !(inner[0] && bx1 < ex1) && !(inner[1] && by1 < ey1) && !(inner[2] && bx2 > ex2) && !(inner[3] && by2 > ey2);
+      return (
+        !(inner[0] && bx1 < ex1) && !(inner[1] && by1 < ey1) && !(inner[2] && bx2 > ex2) && !(inner[3] && by2 > ey2)
+      );
     });
   }
   const toImage = (p: Point): Point => {

@@ -4,7 +4,15 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { RgbImage } from '../domain/frame.js';
 import { cosineSimilarity } from './decoders/embedding.js';
 import { type FaceDetector, createFaceDetector } from './face-detector.js';
-import { type FaceAnalyzer, type FaceEmbedder, createFaceAnalyzer, createFaceEmbedder, eyeAngle, laplacianVariance, poseScore } from './face-embedder.js';
+import {
+  type FaceAnalyzer,
+  type FaceEmbedder,
+  createFaceAnalyzer,
+  createFaceEmbedder,
+  eyeAngle,
+  laplacianVariance,
+  poseScore,
+} from './face-embedder.js';
 import { cropImage, decodeImage } from './image.js';
 import { resolveSource } from './models/manifest.js';
 
@@ -31,7 +39,9 @@ describe('face analyzer', () => {
   it('embeds two photos of the same man closer than him and four different women', async () => {
     // Human's author appears in the face-id demo and first in the face-detect demo's row of five.
     const [man] = await analyzer.faces(await decodeImage(FACEID));
-    const row = await analyzer.faces(await decodeImage(humanAsset('screenshot-facedetect.jpg')), { roi: { x: 0, y: 0.47, width: 1, height: 0.23 } });
+    const row = await analyzer.faces(await decodeImage(humanAsset('screenshot-facedetect.jpg')), {
+      roi: { x: 0, y: 0.47, width: 1, height: 0.23 },
+    });
     expect(row).toHaveLength(5);
     const sorted = [...row].sort((a, b) => a.box[0] - b.box[0]);
     const same = cosineSimilarity(man.embedding, sorted[0].embedding);
@@ -69,7 +79,9 @@ describe('alignment and quality', () => {
 
   it('levels the eyes of a tilted head, which keeps its embedding close to the upright one', async () => {
     const upright = await embedOne(original);
-    const tilted = await decode(sharp(FACEID).extract({ left: 0, top: 100, width: 200, height: 220 }).rotate(30, { background: '#000' }));
+    const tilted = await decode(
+      sharp(FACEID).extract({ left: 0, top: 100, width: 200, height: 220 }).rotate(30, { background: '#000' }),
+    );
     const [face] = await detector.detect(tilted);
     expect((eyeAngle(face.landmarks) * 180) / Math.PI).toBeCloseTo(30, -1);
     const [aligned] = await embedder.embed(tilted, [face]);
@@ -90,8 +102,22 @@ describe('alignment and quality', () => {
 
   it('measures pose from landmark symmetry and sharpness from the Laplacian', () => {
     // eyes, nose, mouth, ears of a frontal face, then the same with the nose and ears swung to one side
-    const frontal: [number, number][] = [[40, 40], [60, 40], [50, 50], [50, 60], [25, 45], [75, 45]];
-    const turned: [number, number][] = [[40, 40], [60, 40], [62, 50], [58, 60], [45, 45], [64, 45]];
+    const frontal: [number, number][] = [
+      [40, 40],
+      [60, 40],
+      [50, 50],
+      [50, 60],
+      [25, 45],
+      [75, 45],
+    ];
+    const turned: [number, number][] = [
+      [40, 40],
+      [60, 40],
+      [62, 50],
+      [58, 60],
+      [45, 45],
+      [64, 45],
+    ];
     expect(poseScore(frontal)).toBeCloseTo(1);
     expect(poseScore(turned)).toBeLessThan(0.2);
     const flat: RgbImage = { data: Buffer.alloc(64 * 64 * 3, 128), width: 64, height: 64 };

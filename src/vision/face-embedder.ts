@@ -58,7 +58,9 @@ export async function createFaceEmbedder(opts: FaceEmbedderOptions = {}): Promis
     expectOutputs: [{ name: output.embedding, rank: 2, dims: { 1: output.dims } }],
   });
   const ctx: EmbedCtx = { session, spec, input: entry.input.tensor, output: output.embedding, dims: output.dims };
-  await runEmbedder(ctx, [{ data: Buffer.alloc(spec.width * spec.height * 3, 128), width: spec.width, height: spec.height }]);
+  await runEmbedder(ctx, [
+    { data: Buffer.alloc(spec.width * spec.height * 3, 128), width: spec.width, height: spec.height },
+  ]);
   return {
     async embed(image, faces) {
       const crops = await Promise.all(faces.map((f) => alignedCrop(image, f, spec.width, spec.height)));
@@ -107,7 +109,12 @@ export async function alignedCrop(image: RgbImage, face: FaceBox, width: number,
   const [ux, uy] = [Math.cos(angle) * half, Math.sin(angle) * half];
   const [cx, cy] = [(x1 + x2) / 2, (y1 + y2) / 2];
   // TL, TR, BR, BL of the square whose top edge runs parallel to the eye line.
-  let quad: Point[] = [[-1, -1], [1, -1], [1, 1], [-1, 1]].map(([u, v]): Point => [cx + u * ux - v * uy, cy + u * uy + v * ux]);
+  let quad: Point[] = [
+    [-1, -1],
+    [1, -1],
+    [1, 1],
+    [-1, 1],
+  ].map(([u, v]): Point => [cx + u * ux - v * uy, cy + u * uy + v * ux]);
   let source = image;
   const shrink = Math.max(width, height) / (2 * half);
   if (shrink < 0.7) {
@@ -115,7 +122,12 @@ export async function alignedCrop(image: RgbImage, face: FaceBox, width: number,
     const region = cropImage(image, [Math.floor(b[0]), Math.floor(b[1]), Math.ceil(b[2]), Math.ceil(b[3])]);
     if (region.width > 1 && region.height > 1) {
       const [ox, oy] = [Math.max(0, Math.floor(b[0])), Math.max(0, Math.floor(b[1]))];
-      source = await resizeImage(region, Math.max(1, Math.round(region.width * shrink)), Math.max(1, Math.round(region.height * shrink)), 'linear');
+      source = await resizeImage(
+        region,
+        Math.max(1, Math.round(region.width * shrink)),
+        Math.max(1, Math.round(region.height * shrink)),
+        'linear',
+      );
       const [sx, sy] = [source.width / region.width, source.height / region.height];
       quad = quad.map(([x, y]): Point => [(x - ox) * sx, (y - oy) * sy]);
     }
@@ -175,7 +187,9 @@ export function laplacianVariance(crop: RgbImage): number {
   }
   // The centre holds the face; the crop's margins are hair and background, sharp or not.
   const [from, to] = [Math.round(n / 4), Math.round((3 * n) / 4)];
-  let sum = 0, sumSq = 0, count = 0;
+  let sum = 0,
+    sumSq = 0,
+    count = 0;
   for (let y = from; y < to; y++) {
     for (let x = from; x < to; x++) {
       const i = y * n + x;

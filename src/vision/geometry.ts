@@ -44,12 +44,17 @@ export function minAreaRect(hull: Point[]): RotatedRect {
     const len = Math.hypot(b[0] - a[0], b[1] - a[1]);
     const ux = len > 0 ? (b[0] - a[0]) / len : 1;
     const uy = len > 0 ? (b[1] - a[1]) / len : 0;
-    let minU = Infinity, maxU = -Infinity, minV = Infinity, maxV = -Infinity;
+    let minU = Infinity,
+      maxU = -Infinity,
+      minV = Infinity,
+      maxV = -Infinity;
     for (const [x, y] of hull) {
       const u = x * ux + y * uy;
       const v = -x * uy + y * ux;
-      minU = Math.min(minU, u); maxU = Math.max(maxU, u);
-      minV = Math.min(minV, v); maxV = Math.max(maxV, v);
+      minU = Math.min(minU, u);
+      maxU = Math.max(maxU, u);
+      minV = Math.min(minV, v);
+      maxV = Math.max(maxV, v);
     }
     const area = (maxU - minU) * (maxV - minV);
     if (area >= bestArea) continue;
@@ -66,8 +71,10 @@ export function minAreaRect(hull: Point[]): RotatedRect {
  * the upper of the two rightmost is TR (PaddleOCR's rule, so crops come out the way it trained).
  */
 export function rectCorners(r: RotatedRect): Point[] {
-  const hx = (r.width / 2) * r.ux, hy = (r.width / 2) * r.uy;
-  const vx = (-r.height / 2) * r.uy, vy = (r.height / 2) * r.ux;
+  const hx = (r.width / 2) * r.ux,
+    hy = (r.width / 2) * r.uy;
+  const vx = (-r.height / 2) * r.uy,
+    vy = (r.height / 2) * r.ux;
   const pts: Point[] = [
     [r.cx - hx - vx, r.cy - hy - vy],
     [r.cx + hx - vx, r.cy + hy - vy],

@@ -23,7 +23,9 @@ function grid(width = 4, height = 2): RgbImage {
     for (let x = 0; x < width; x++) data.set([10 * (y * width + x), x, y], (y * width + x) * 3);
   return { data, width, height };
 }
-const px = (img: RgbImage, x: number, y: number) => [...img.data.subarray((y * img.width + x) * 3, (y * img.width + x) * 3 + 3)];
+const px = (img: RgbImage, x: number, y: number) => [
+  ...img.data.subarray((y * img.width + x) * 3, (y * img.width + x) * 3 + 3),
+];
 
 describe('image helpers', () => {
   it('crops, clamping to the image', () => {
@@ -55,7 +57,17 @@ describe('image helpers', () => {
 
   it('warps an axis-aligned quad to the same pixels', () => {
     const img = grid(6, 4);
-    const w = warpQuad(img, [[1, 1], [4, 1], [4, 3], [1, 3]], 3, 2);
+    const w = warpQuad(
+      img,
+      [
+        [1, 1],
+        [4, 1],
+        [4, 3],
+        [1, 3],
+      ],
+      3,
+      2,
+    );
     expect(px(w, 0, 0)).toEqual(px(img, 1, 1));
     expect(px(w, 2, 1)).toEqual(px(img, 3, 2));
   });
@@ -63,7 +75,17 @@ describe('image helpers', () => {
   it('warps a rotated quad upright', () => {
     // A 2x1 rectangle turned 90 degrees: its top edge runs down the image.
     const img = grid(6, 6);
-    const w = warpQuad(img, [[3, 1], [3, 3], [2, 3], [2, 1]], 2, 1);
+    const w = warpQuad(
+      img,
+      [
+        [3, 1],
+        [3, 3],
+        [2, 3],
+        [2, 1],
+      ],
+      2,
+      1,
+    );
     expect(px(w, 0, 0)).toEqual(px(img, 3, 1));
     expect(px(w, 1, 0)).toEqual(px(img, 3, 2));
   });

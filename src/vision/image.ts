@@ -11,11 +11,19 @@ export class NotAnImageError extends Error {
 }
 
 /** Decodes a file or an encoded buffer (JPEG, PNG, WebP, ...), honouring EXIF orientation. */
-export async function decodeImage(input: string | Buffer, label = typeof input === 'string' ? input : 'buffer'): Promise<RgbImage> {
+export async function decodeImage(
+  input: string | Buffer,
+  label = typeof input === 'string' ? input : 'buffer',
+): Promise<RgbImage> {
   // Read the file ourselves so a missing file surfaces as ENOENT, not as "not an image".
   const bytes = typeof input === 'string' ? await readFile(input) : input;
   try {
-    const { data, info } = await sharp(bytes).rotate().removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+    const { data, info } = await sharp(bytes)
+      .rotate()
+      .removeAlpha()
+      .toColourspace('srgb')
+      .raw()
+      .toBuffer({ resolveWithObject: true });
     return { data, width: info.width, height: info.height };
   } catch {
     throw new NotAnImageError(`not an image: ${label}`);
@@ -101,7 +109,9 @@ export function toTensor(img: RgbImage, opts: TensorOptions): Float32Array {
   const plane = img.width * img.height;
   const out = new Float32Array(plane * 3);
   // One 256-entry table per channel: a lookup is several times faster than the arithmetic per pixel.
-  const luts = [0, 1, 2].map((c) => Float32Array.from({ length: 256 }, (_, v) => (v / 255 - opts.mean[c]) / opts.std[c]));
+  const luts = [0, 1, 2].map((c) =>
+    Float32Array.from({ length: 256 }, (_, v) => (v / 255 - opts.mean[c]) / opts.std[c]),
+  );
   const [l0, l1, l2] = luts;
   const [s0, s1, s2] = opts.bgr ? [2, 1, 0] : [0, 1, 2];
   const src = img.data;
@@ -141,7 +151,12 @@ function homography(from: Point[], to: Point[]): number[] {
  * sampling bilinearly with replicated borders (OpenCV's warpPerspective conventions).
  */
 export function warpQuad(img: RgbImage, quad: Point[], width: number, height: number): RgbImage {
-  const rect: Point[] = [[0, 0], [width, 0], [width, height], [0, height]];
+  const rect: Point[] = [
+    [0, 0],
+    [width, 0],
+    [width, height],
+    [0, height],
+  ];
   const h = homography(rect, quad);
   const data = Buffer.alloc(width * height * 3);
   const maxX = img.width - 1;
@@ -160,7 +175,8 @@ export function warpQuad(img: RgbImage, quad: Point[], width: number, height: nu
       const o = (y * width + x) * 3;
       for (let c = 0; c < 3; c++) {
         const top = img.data[(y0 * img.width + x0) * 3 + c] * (1 - fx) + img.data[(y0 * img.width + x1) * 3 + c] * fx;
-        const bottom = img.data[(y1 * img.width + x0) * 3 + c] * (1 - fx) + img.data[(y1 * img.width + x1) * 3 + c] * fx;
+        const bottom =
+          img.data[(y1 * img.width + x0) * 3 + c] * (1 - fx) + img.data[(y1 * img.width + x1) * 3 + c] * fx;
         data[o + c] = Math.round(top * (1 - fy) + bottom * fy);
       }
     }

@@ -10,7 +10,14 @@ const media = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../
 const truths = JSON.parse(readFileSync(path.join(media, 'truths.json'), 'utf8'));
 
 /** A textured scene (so differences are not trivially zero) with per-frame sensor noise and optional squares. */
-function scene(opts: { frame: number; squares?: Box[]; light?: number; shift?: number; width?: number; height?: number }): RgbImage {
+function scene(opts: {
+  frame: number;
+  squares?: Box[];
+  light?: number;
+  shift?: number;
+  width?: number;
+  height?: number;
+}): RgbImage {
   const { width = 640, height = 360, light = 0, shift = 0 } = opts;
   const data = Buffer.alloc(width * height * 3);
   let seed = opts.frame * 7919 + 1;
@@ -18,7 +25,7 @@ function scene(opts: { frame: number; squares?: Box[]; light?: number; shift?: n
     for (let x = 0; x < width; x++) {
       seed = (seed * 1103515245 + 12345) & 0x7fffffff;
       const noise = (seed % 7) - 3;
-      const base = 60 + (((x + shift) >> 5) + ((y + shift) >> 5)) % 4 * 30 + light + noise;
+      const base = 60 + ((((x + shift) >> 5) + ((y + shift) >> 5)) % 4) * 30 + light + noise;
       const inSquare = opts.squares?.some((b) => x >= b[0] && x < b[2] && y >= b[1] && y < b[3]);
       const v = Math.max(0, Math.min(255, inSquare ? 230 + noise : base));
       data.fill(v, (y * width + x) * 3, (y * width + x) * 3 + 3);
@@ -27,7 +34,8 @@ function scene(opts: { frame: number; squares?: Box[]; light?: number; shift?: n
   return { data, width, height };
 }
 
-const contains = (outer: Box, inner: Box) => outer[0] <= inner[0] && outer[1] <= inner[1] && outer[2] >= inner[2] && outer[3] >= inner[3];
+const contains = (outer: Box, inner: Box) =>
+  outer[0] <= inner[0] && outer[1] <= inner[1] && outer[2] >= inner[2] && outer[3] >= inner[3];
 const area = (b: Box) => (b[2] - b[0]) * (b[3] - b[1]);
 const square = (x: number, y: number, side = 60): Box => [x, y, x + side, y + side];
 
@@ -43,7 +51,13 @@ describe('greyDownscale', () => {
 
   it('averages a centred lattice of samples when given a step', () => {
     const img: RgbImage = { data: Buffer.alloc(4 * 4 * 3, 0), width: 4, height: 4 };
-    for (const [x, y] of [[0, 0], [2, 0], [0, 2], [2, 2]]) img.data.fill(200, (y * 4 + x) * 3, (y * 4 + x) * 3 + 3);
+    for (const [x, y] of [
+      [0, 0],
+      [2, 0],
+      [0, 2],
+      [2, 2],
+    ])
+      img.data.fill(200, (y * 4 + x) * 3, (y * 4 + x) * 3 + 3);
     expect([...greyDownscale(img, 4, undefined, 2)]).toEqual([200]);
     expect([...greyDownscale(img, 4)]).toEqual([50]);
   });
@@ -51,9 +65,23 @@ describe('greyDownscale', () => {
 
 describe('mergeBoxes', () => {
   it('joins overlapping boxes and then the cheapest pairs down to the limit', () => {
-    const boxes: Box[] = [[0, 0, 10, 10], [5, 5, 20, 20], [100, 100, 110, 110], [112, 100, 120, 110], [300, 0, 310, 10]];
-    expect(mergeBoxes(boxes, 4)).toEqual([[0, 0, 20, 20], [100, 100, 110, 110], [112, 100, 120, 110], [300, 0, 310, 10]]);
-    expect(mergeBoxes(boxes, 2)).toEqual([[0, 0, 310, 20], [100, 100, 120, 110]]);
+    const boxes: Box[] = [
+      [0, 0, 10, 10],
+      [5, 5, 20, 20],
+      [100, 100, 110, 110],
+      [112, 100, 120, 110],
+      [300, 0, 310, 10],
+    ];
+    expect(mergeBoxes(boxes, 4)).toEqual([
+      [0, 0, 20, 20],
+      [100, 100, 110, 110],
+      [112, 100, 120, 110],
+      [300, 0, 310, 10],
+    ]);
+    expect(mergeBoxes(boxes, 2)).toEqual([
+      [0, 0, 310, 20],
+      [100, 100, 120, 110],
+    ]);
   });
 });
 
@@ -85,7 +113,8 @@ describe('MotionGate on synthetic frames', () => {
     const frames = (gate: MotionGate) => {
       gate.update(scene({ frame: 0 }));
       let r: MotionResult | undefined;
-      for (let i = 1; i < 5; i++) r = gate.update(scene({ frame: i, squares: [square(20 + i * 10, 20), square(500 - i * 10, 260)] }));
+      for (let i = 1; i < 5; i++)
+        r = gate.update(scene({ frame: i, squares: [square(20 + i * 10, 20), square(500 - i * 10, 260)] }));
       return r!;
     };
     expect(frames(new MotionGate()).regions).toHaveLength(2);
@@ -97,7 +126,8 @@ describe('MotionGate on synthetic frames', () => {
   it('ignores changes smaller than the minimum area', () => {
     const gate = new MotionGate({ minAreaFraction: 0.01 });
     gate.update(scene({ frame: 0 }));
-    for (let i = 1; i < 5; i++) expect(gate.update(scene({ frame: i, squares: [square(100 + i * 10, 100, 16)] })).moving).toBe(false);
+    for (let i = 1; i < 5; i++)
+      expect(gate.update(scene({ frame: i, squares: [square(100 + i * 10, 100, 16)] })).moving).toBe(false);
   });
 
   it('re-learns after a lighting change instead of reporting the whole frame', () => {
@@ -139,7 +169,18 @@ describe('MotionGate on synthetic frames', () => {
 
 /** Decodes a fixture video to packed RGB frames with ffmpeg, one frame at a time. */
 async function* decode(file: string, width: number, height: number): AsyncGenerator<RgbImage> {
-  const ff = spawn('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-i', path.join(media, file), '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1']);
+  const ff = spawn('ffmpeg', [
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-i',
+    path.join(media, file),
+    '-f',
+    'rawvideo',
+    '-pix_fmt',
+    'rgb24',
+    'pipe:1',
+  ]);
   const size = width * height * 3;
   let pending: Buffer = Buffer.alloc(0);
   for await (const chunk of ff.stdout as AsyncIterable<Buffer>) {
@@ -175,10 +216,13 @@ describe('MotionGate on the fixture videos', () => {
     }
   });
 
-  it('checkpoint.mp4: motion in the car\'s lane while each plate is visible, none on the empty road between', async () => {
+  it("checkpoint.mp4: motion in the car's lane while each plate is visible, none on the empty road between", async () => {
     const results = await gateVideo('checkpoint.mp4');
     const { width } = truths['checkpoint.mp4'];
-    for (const pass of truths['checkpoint.mp4'].passes as { lane: string; plateFullyVisibleFrames: [number, number] }[]) {
+    for (const pass of truths['checkpoint.mp4'].passes as {
+      lane: string;
+      plateFullyVisibleFrames: [number, number];
+    }[]) {
       for (let i = pass.plateFullyVisibleFrames[0]; i <= pass.plateFullyVisibleFrames[1]; i++) {
         expect(results[i].moving, `frame ${i}`).toBe(true);
         const centre = results[i].regions.map((b) => (b[0] + b[2]) / 2);

@@ -70,7 +70,12 @@ const DEFAULTS: Required<MotionGateOptions> = {
  * every step-th row and column of each cell. Pixels beyond the last whole cell are ignored. One pass
  * over the bytes, no sharp call per frame.
  */
-export function greyDownscale(img: RgbImage, factor: number, out = new Float32Array(Math.floor(img.width / factor) * Math.floor(img.height / factor)), step = 1): Float32Array {
+export function greyDownscale(
+  img: RgbImage,
+  factor: number,
+  out = new Float32Array(Math.floor(img.width / factor) * Math.floor(img.height / factor)),
+  step = 1,
+): Float32Array {
   const outW = Math.floor(img.width / factor);
   const outH = Math.floor(img.height / factor);
   const samples = Math.max(1, Math.floor(factor / step));
@@ -87,7 +92,8 @@ export function greyDownscale(img: RgbImage, factor: number, out = new Float32Ar
       const rowStart = ((oy * factor + first + k * step) * img.width + first) * 3;
       for (let ox = 0; ox < outW; ox++) {
         let s = 0;
-        for (let j = 0, p = rowStart + ox * cellBytes; j < samples; j++, p += stepBytes) s += d[p] + 2 * d[p + 1] + d[p + 2];
+        for (let j = 0, p = rowStart + ox * cellBytes; j < samples; j++, p += stepBytes)
+          s += d[p] + 2 * d[p + 1] + d[p + 2];
         acc[ox] += s;
       }
     }
@@ -144,7 +150,8 @@ export class MotionGate {
     const { cellSamples } = this.opts;
     const step = cellSamples > 0 ? Math.max(1, Math.floor(factor / cellSamples)) : 1;
     const grid = { factor, step, width: Math.floor(frame.width / factor), height: Math.floor(frame.height / factor) };
-    if (grid.width < 3 || grid.height < 3) throw new RangeError(`frame ${frame.width}x${frame.height} is too small for motion analysis`);
+    if (grid.width < 3 || grid.height < 3)
+      throw new RangeError(`frame ${frame.width}x${frame.height} is too small for motion analysis`);
     const n = grid.width * grid.height;
     this.grid = grid;
     this.frameSize = { width: frame.width, height: frame.height };
@@ -200,7 +207,15 @@ export class MotionGate {
     for (let y = 1; y < h - 1; y++) {
       for (let x = 1, i = y * w + 1; x < w - 1; x++, i++) {
         if (!mask[i]) continue;
-        const around = mask[i - w - 1] + mask[i - w] + mask[i - w + 1] + mask[i - 1] + mask[i + 1] + mask[i + w - 1] + mask[i + w] + mask[i + w + 1];
+        const around =
+          mask[i - w - 1] +
+          mask[i - w] +
+          mask[i - w + 1] +
+          mask[i - 1] +
+          mask[i + 1] +
+          mask[i + w - 1] +
+          mask[i + w] +
+          mask[i + w + 1];
         if (around >= 3) kept[i] = 1;
       }
     }
@@ -265,7 +280,12 @@ function labelBlobs(mask: Uint8Array, grid: Grid): Blob[] {
 }
 
 const area = (b: Box) => (b[2] - b[0]) * (b[3] - b[1]);
-const union = (a: Box, b: Box): Box => [Math.min(a[0], b[0]), Math.min(a[1], b[1]), Math.max(a[2], b[2]), Math.max(a[3], b[3])];
+const union = (a: Box, b: Box): Box => [
+  Math.min(a[0], b[0]),
+  Math.min(a[1], b[1]),
+  Math.max(a[2], b[2]),
+  Math.max(a[3], b[3]),
+];
 const overlaps = (a: Box, b: Box) => a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3];
 
 /**

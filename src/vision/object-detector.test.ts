@@ -92,7 +92,9 @@ describe('a YOLO model added by a manifest entry', () => {
     writeFileSync(path.join(dir, 'toy-yolo.onnx'), buildToyYolo());
     manifestFile = path.join(dir, 'manifest.yaml');
     // Exactly what a user writes for their own ONNX export: no code change.
-    writeFileSync(manifestFile, `models:
+    writeFileSync(
+      manifestFile,
+      `models:
   - name: toy-yolo
     task: objects
     source: { file: toy-yolo.onnx }
@@ -109,38 +111,46 @@ describe('a YOLO model added by a manifest entry', () => {
     output: { decode: yolo, output: output0 }
     thresholds: { score: 0.5, iou: 0.45 }
     labels: [red, blue]
-`);
+`,
+    );
   });
 
-  const rounded = (found: { label: string; box: number[] }[]) => found.map((d) => ({ label: d.label, box: d.box.map(Math.round) }));
+  const rounded = (found: { label: string; box: number[] }[]) =>
+    found.map((d) => ({ label: d.label, box: d.box.map(Math.round) }));
 
   it('detects with every label when none is a default class', async () => {
     const detector = await createObjectDetector({ model: 'toy-yolo', manifestFile });
     expect(detector.labels).toEqual(['red', 'blue']);
     const found = rounded(await detector.detect(toyPicture()));
     expect(found).toHaveLength(4);
-    expect(found).toEqual(expect.arrayContaining([
-      { label: 'red', box: [50, 0, 100, 50] },
-      { label: 'blue', box: [150, 50, 200, 100] },
-      { label: 'red', box: [0, 50, 50, 100] },
-      { label: 'blue', box: [0, 50, 50, 100] },
-    ]));
+    expect(found).toEqual(
+      expect.arrayContaining([
+        { label: 'red', box: [50, 0, 100, 50] },
+        { label: 'blue', box: [150, 50, 200, 100] },
+        { label: 'red', box: [0, 50, 50, 100] },
+        { label: 'blue', box: [0, 50, 50, 100] },
+      ]),
+    );
   });
 
   it('takes classes and a region of interest like any other detector', async () => {
     const blue = await createObjectDetector({ model: 'toy-yolo', manifestFile, classes: ['blue'] });
     const onlyBlue = rounded(await blue.detect(toyPicture()));
     expect(onlyBlue).toHaveLength(2);
-    expect(onlyBlue).toEqual(expect.arrayContaining([
-      { label: 'blue', box: [150, 50, 200, 100] },
-      { label: 'blue', box: [0, 50, 50, 100] },
-    ]));
+    expect(onlyBlue).toEqual(
+      expect.arrayContaining([
+        { label: 'blue', box: [150, 50, 200, 100] },
+        { label: 'blue', box: [0, 50, 50, 100] },
+      ]),
+    );
     // The right half of a 400 px picture is the usual scene: boxes come back shifted by 200.
     const right = await blue.detect(toyPicture(true), { roi: { x: 0.5, y: 0, width: 0.5, height: 1 } });
-    expect(rounded(right)).toEqual(expect.arrayContaining([
-      { label: 'blue', box: [350, 50, 400, 100] },
-      { label: 'blue', box: [200, 50, 250, 100] },
-    ]));
+    expect(rounded(right)).toEqual(
+      expect.arrayContaining([
+        { label: 'blue', box: [350, 50, 400, 100] },
+        { label: 'blue', box: [200, 50, 250, 100] },
+      ]),
+    );
     expect(right).toHaveLength(2);
   });
 });

@@ -3,7 +3,15 @@ import { readFileSync } from 'node:fs';
 import ort from 'onnxruntime-node';
 import type { Box, Region, RgbImage } from '../domain/frame.js';
 import { decodeCenternet } from './decoders/centernet.js';
-import { type InputSpec, inputSpecOf, placeImage, regionToBox, shiftBox, tensorShape, toInputTensor } from './decoders/letterbox.js';
+import {
+  type InputSpec,
+  inputSpecOf,
+  placeImage,
+  regionToBox,
+  shiftBox,
+  tensorShape,
+  toInputTensor,
+} from './decoders/letterbox.js';
 import type { ClassedBox } from './decoders/nms.js';
 import { type YoloLayout, decodeYolo } from './decoders/yolo.js';
 import { cropImage } from './image.js';
@@ -59,7 +67,11 @@ const DEFAULT_IOU = 0.5;
 export async function createObjectDetector(opts: ObjectDetectorOptions = {}): Promise<ObjectDetector> {
   const name = opts.model ?? 'centernet';
   const manifestFile = opts.manifestFile ?? DEFAULT_MANIFEST;
-  const entry = modelFor(name, manifestFile, { task: 'objects', decodes: ['centernet', 'yolo'], role: 'an object detector' });
+  const entry = modelFor(name, manifestFile, {
+    task: 'objects',
+    decodes: ['centernet', 'yolo'],
+    role: 'an object detector',
+  });
   const output = entry.output;
   const outputName = output.decode === 'centernet' ? output.detections : output.output;
   const spec = inputSpecOf(entry);
@@ -67,11 +79,22 @@ export async function createObjectDetector(opts: ObjectDetectorOptions = {}): Pr
   const { path } = await ensureModel(name, { manifestFile });
   const session = await loadOnnxModel(path, {
     threads: opts.threads,
-    expectInputs: [{ name: entry.input.tensor, rank: 4, dims: spec.layout === 'nhwc' ? { 1: spec.height, 2: spec.width, 3: 3 } : { 1: 3, 2: spec.height, 3: spec.width } }],
+    expectInputs: [
+      {
+        name: entry.input.tensor,
+        rank: 4,
+        dims:
+          spec.layout === 'nhwc' ? { 1: spec.height, 2: spec.width, 3: 3 } : { 1: 3, 2: spec.height, 3: spec.width },
+      },
+    ],
     expectOutputs: [{ name: outputName, rank: 3, dims: output.decode === 'centernet' ? { 2: 6 } : {} }],
   });
   const ctx: DetectorContext = {
-    entry, spec, session, labels, outputName,
+    entry,
+    spec,
+    session,
+    labels,
+    outputName,
     keep: keptClasses(labels, opts.classes, name),
     minSize: opts.minSize ?? 0,
     score: entry.thresholds.score ?? DEFAULT_SCORE,
@@ -104,15 +127,22 @@ function layoutOption(output: ModelEntry['output']): YoloLayout | undefined {
 }
 
 function readLabels(entry: ModelEntry, manifestFile: string): string[] {
-  if (!entry.labels) throw new ManifestError(`model '${entry.name}' has no labels: an object detector needs one label per class`);
+  if (!entry.labels)
+    throw new ManifestError(`model '${entry.name}' has no labels: an object detector needs one label per class`);
   if (Array.isArray(entry.labels)) return entry.labels;
-  return readFileSync(resolveSource(entry.labels, manifestFile), 'utf8').split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  return readFileSync(resolveSource(entry.labels, manifestFile), 'utf8')
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean);
 }
 
 function keptClasses(labels: string[], wanted: string[] | undefined, model: string): Set<number> {
   if (wanted) {
     const unknown = wanted.filter((c) => !labels.includes(c));
-    if (unknown.length) throw new ManifestError(`model '${model}' has no class ${unknown.map((c) => `'${c}'`).join(', ')} (it knows: ${labels.join(', ')})`);
+    if (unknown.length)
+      throw new ManifestError(
+        `model '${model}' has no class ${unknown.map((c) => `'${c}'`).join(', ')} (it knows: ${labels.join(', ')})`,
+      );
     return new Set(wanted.map((c) => labels.indexOf(c)));
   }
   const defaults = labels.flatMap((l, i) => ((DEFAULT_CLASSES as readonly string[]).includes(l) ? [i] : []));
@@ -134,10 +164,20 @@ async function detectIn(ctx: DetectorContext, image: RgbImage, opts: DetectOptio
     imageSize: { width: sub.width, height: sub.height },
     keep: ctx.keep,
   };
-  const found: ClassedBox[] = ctx.entry.output.decode === 'centernet'
-    ? decodeCenternet(data, common)
-    : decodeYolo(data, out.dims, { ...common, classes: ctx.labels.length, inputSize: ctx.spec, layout: ctx.yoloLayout });
+  const found: ClassedBox[] =
+    ctx.entry.output.decode === 'centernet'
+      ? decodeCenternet(data, common)
+      : decodeYolo(data, out.dims, {
+          ...common,
+          classes: ctx.labels.length,
+          inputSize: ctx.spec,
+          layout: ctx.yoloLayout,
+        });
   return found
-    .map((d) => ({ label: ctx.labels[d.classIndex] ?? `class ${d.classIndex}`, score: d.score, box: shiftBox(d.box, region[0], region[1]) }))
+    .map((d) => ({
+      label: ctx.labels[d.classIndex] ?? `class ${d.classIndex}`,
+      score: d.score,
+      box: shiftBox(d.box, region[0], region[1]),
+    }))
     .filter((d) => d.box[2] - d.box[0] >= ctx.minSize && d.box[3] - d.box[1] >= ctx.minSize);
 }

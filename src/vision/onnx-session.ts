@@ -85,7 +85,10 @@ async function createSession(file: string, threads: number, spinning: boolean): 
     return timeRuns(await ort.InferenceSession.create(file, options), path.basename(file, '.onnx'));
   } catch (err) {
     const why = err instanceof Error ? err.message : String(err);
-    const hint = provider === 'cuda' ? ' (vision.executionProvider is cuda: are the CUDA files of onnxruntime-node installed?)' : ' (corrupt or not an ONNX file?)';
+    const hint =
+      provider === 'cuda'
+        ? ' (vision.executionProvider is cuda: are the CUDA files of onnxruntime-node installed?)'
+        : ' (corrupt or not an ONNX file?)';
     throw new OnnxModelError(`cannot load ONNX model ${file}${hint}: ${why}`);
   }
 }

@@ -87,7 +87,13 @@ describe('dbPostprocess', () => {
 
 describe('geometry', () => {
   it('finds the minimum-area rectangle of a diamond', () => {
-    const hull = convexHull([[0, 5], [5, 0], [10, 5], [5, 10], [5, 5]]);
+    const hull = convexHull([
+      [0, 5],
+      [5, 0],
+      [10, 5],
+      [5, 10],
+      [5, 5],
+    ]);
     expect(hull).toHaveLength(4);
     const r = minAreaRect(hull);
     expect(r.width * r.height).toBeCloseTo(50, 5);

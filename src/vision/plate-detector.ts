@@ -83,7 +83,13 @@ function components(map: ProbabilityMap, threshold: number): Component[] {
         }
       }
     }
-    found.push({ size, outline: rows.flatMap((y): Point[] => [[rowMin[y], y], [rowMax[y], y]]) });
+    found.push({
+      size,
+      outline: rows.flatMap((y): Point[] => [
+        [rowMin[y], y],
+        [rowMax[y], y],
+      ]),
+    });
   }
   return found;
 }
@@ -163,7 +169,11 @@ export function detInputSize(width: number, height: number, maxSide: number): { 
 }
 
 /** ImageNet statistics applied as listed to B,G,R planes: that is how PaddleOCR trained the det model. */
-const DET_NORM = { mean: [0.485, 0.456, 0.406] as [number, number, number], std: [0.229, 0.224, 0.225] as [number, number, number], bgr: true };
+const DET_NORM = {
+  mean: [0.485, 0.456, 0.406] as [number, number, number],
+  std: [0.229, 0.224, 0.225] as [number, number, number],
+  bgr: true,
+};
 
 /** Runs the det model on the image and returns text quads in the image's pixels. */
 export async function detectTextQuads(
@@ -181,5 +191,8 @@ export async function detectTextQuads(
   const map: ProbabilityMap = { data: prob.data as Float32Array, width: size.width, height: size.height };
   const sx = image.width / size.width;
   const sy = image.height / size.height;
-  return dbPostprocess(map, opts).map((q) => ({ score: q.score, quad: q.quad.map(([x, y]): Point => [x * sx, y * sy]) }));
+  return dbPostprocess(map, opts).map((q) => ({
+    score: q.score,
+    quad: q.quad.map(([x, y]): Point => [x * sx, y * sy]),
+  }));
 }

@@ -72,15 +72,18 @@ describe('read', () => {
   it.each([
     { height: 40, tilt: 4, x: 1152, y: 862 },
     { height: 44, tilt: 0, x: 1153, y: 863 },
-  ])('reads a plate that is small at the camera path\'s detection size, refined at full resolution (%j)', async ({ height, tilt, x, y }) => {
-    // 2560 px searched at 640: the plate is 10 px high to the detector, and a crop cut from its
-    // coarse box read 浙R7G6D0 here (the T's bar cut off); found again at full size it reads right.
-    const small = await renderPlate('浙T7G6D0', { height });
-    const frame = await renderScene(small, { x, y, width: 2560, height: 1440, tilt });
-    const reads = await reader.read(frame, { maxSide: 640 });
-    expect(reads.map((r) => r.text)).toEqual(['浙T7G6D0']);
-    expect(inside(centre(reads[0].box), [x, y, x + small.width, y + small.height + 20])).toBe(true);
-  });
+  ])(
+    "reads a plate that is small at the camera path's detection size, refined at full resolution (%j)",
+    async ({ height, tilt, x, y }) => {
+      // 2560 px searched at 640: the plate is 10 px high to the detector, and a crop cut from its
+      // coarse box read 浙R7G6D0 here (the T's bar cut off); found again at full size it reads right.
+      const small = await renderPlate('浙T7G6D0', { height });
+      const frame = await renderScene(small, { x, y, width: 2560, height: 1440, tilt });
+      const reads = await reader.read(frame, { maxSide: 640 });
+      expect(reads.map((r) => r.text)).toEqual(['浙T7G6D0']);
+      expect(inside(centre(reads[0].box), [x, y, x + small.width, y + small.height + 20])).toBe(true);
+    },
+  );
 
   it('finds nothing in an empty scene', async () => {
     const empty: RgbImage = { data: Buffer.alloc(640 * 360 * 3, 140), width: 640, height: 360 };
@@ -105,7 +108,20 @@ describe('provinces', () => {
   });
 
   it('says so when it cannot tell the province, and keeps the others in the alternatives', async () => {
-    const read = await reader.readCrop(await renderPlateCrop({ text: '浙A6MX97', colour: 'blue', height: 24, blur: 0.9, brightness: 0.4, jpegQuality: 45, rotate: 5, dirt: 0.4, shear: -0.1, seed: 5 }));
+    const read = await reader.readCrop(
+      await renderPlateCrop({
+        text: '浙A6MX97',
+        colour: 'blue',
+        height: 24,
+        blur: 0.9,
+        brightness: 0.4,
+        jpegQuality: 45,
+        rotate: 5,
+        dirt: 0.4,
+        shear: -0.1,
+        seed: 5,
+      }),
+    );
     expect(read?.text.slice(1)).toBe('A6MX97');
     expect(read?.chars[0].uncertain).toBe(true);
     expect(read?.chars[0].alternatives.length).toBe(3);
@@ -113,7 +129,11 @@ describe('provinces', () => {
   });
 
   it('reads the special layouts: police, embassy, new energy', async () => {
-    for (const [text, colour] of [['晋F0445警', 'white'], ['使441622', 'black'], ['沪AD12345', 'green']] as const) {
+    for (const [text, colour] of [
+      ['晋F0445警', 'white'],
+      ['使441622', 'black'],
+      ['沪AD12345', 'green'],
+    ] as const) {
       expect((await reader.readCrop(await renderPlateCrop({ text, colour })))?.text).toBe(text);
     }
   });
@@ -121,7 +141,9 @@ describe('provinces', () => {
 
 describe('createPlateReader', () => {
   it('names the missing model folder content', async () => {
-    await expect(createPlateReader({ modelDir: '/nowhere' })).rejects.toThrow('OCR dictionary not found: /nowhere/ppocr_keys_v1.txt');
+    await expect(createPlateReader({ modelDir: '/nowhere' })).rejects.toThrow(
+      'OCR dictionary not found: /nowhere/ppocr_keys_v1.txt',
+    );
   });
 });
 
@@ -132,7 +154,10 @@ describe('formats from config', () => {
     const ukOnly = await createPlateReader({ formats: uk, templates: [] });
     const ukPlate = await renderPlate('AB12CDE', { colour: 'yellow' });
     expect(await both.readCrop(ukPlate)).toMatchObject({ text: 'AB12CDE', format: 'uk' });
-    expect(await both.readCrop(await renderPlate('京A12345'))).toMatchObject({ text: '京A12345', format: 'cn-ordinary' });
+    expect(await both.readCrop(await renderPlate('京A12345'))).toMatchObject({
+      text: '京A12345',
+      format: 'cn-ordinary',
+    });
     expect(await ukOnly.readCrop(await renderPlate('京A12345'))).toBeNull();
   });
 });

@@ -4,8 +4,23 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import ort from 'onnxruntime-node';
 import type { Box, Region, RgbImage } from '../domain/frame.js';
-import { CHINESE_FORMATS, CHINESE_TEMPLATES, type PlateFormat, type PlateTemplate, matchPlateFormat, normalisePlate } from '../domain/plate-text.js';
-import { type CharAlternative, type CtcProbabilities, type CtcReading, type PlateDecoderOptions, createPlateDecoder, ctcCharset, greedyDecode } from './ctc-decode.js';
+import {
+  CHINESE_FORMATS,
+  CHINESE_TEMPLATES,
+  type PlateFormat,
+  type PlateTemplate,
+  matchPlateFormat,
+  normalisePlate,
+} from '../domain/plate-text.js';
+import {
+  type CharAlternative,
+  type CtcProbabilities,
+  type CtcReading,
+  type PlateDecoderOptions,
+  createPlateDecoder,
+  ctcCharset,
+  greedyDecode,
+} from './ctc-decode.js';
 import { boundsOf, overlapOfSmaller } from './geometry.js';
 import { type Point, cropImage, padImage, resizeImage, rotate90, toTensor, warpQuad } from './image.js';
 import { OnnxModelError, type OnnxSession, loadOnnxModel } from './onnx-session.js';
@@ -96,7 +111,11 @@ const MAX_TEXT_BOXES = 12;
  * almost nothing was invented to fill a slot. Correct CCPD reads go down to 0.01 (dark provinces).
  */
 const MIN_CHAR_PROBABILITY = 0.002;
-const REC_NORM = { mean: [0.5, 0.5, 0.5] as [number, number, number], std: [0.5, 0.5, 0.5] as [number, number, number], bgr: true };
+const REC_NORM = {
+  mean: [0.5, 0.5, 0.5] as [number, number, number],
+  std: [0.5, 0.5, 0.5] as [number, number, number],
+  bgr: true,
+};
 
 export function defaultModelDir(): string {
   // The package exports only `./node`; the models sit in `assets/` beside it.
@@ -121,7 +140,10 @@ export async function createPlateReader(opts: PlateReaderOptions = {}): Promise<
     expectOutputs: [{ rank: 3, dims: { 2: charset.length } }],
   });
   const formats = opts.formats ?? [...CHINESE_FORMATS];
-  const decoderOpts = { logBias: opts.logBias === undefined ? PROVINCE_LOG_BIAS : (opts.logBias ?? undefined), alternatives: opts.alternatives };
+  const decoderOpts = {
+    logBias: opts.logBias === undefined ? PROVINCE_LOG_BIAS : (opts.logBias ?? undefined),
+    alternatives: opts.alternatives,
+  };
   const text = createTextDecoder(charset, formats, opts.templates ?? [...CHINESE_TEMPLATES], decoderOpts);
   const ctx: ReaderContext = { det, rec, text, minConfidence: opts.minConfidence ?? 0.5 };
   await warmUp(ctx);
@@ -142,7 +164,12 @@ interface ReaderContext {
  * Grammar decoding for the templates, greedy decoding for formats the templates do not cover
  * (plates of other countries given as regular expressions); the more confident fitting read wins.
  */
-function createTextDecoder(charset: string[], formats: PlateFormat[], templates: PlateTemplate[], decoderOpts: PlateDecoderOptions): ReaderContext['text'] {
+function createTextDecoder(
+  charset: string[],
+  formats: PlateFormat[],
+  templates: PlateTemplate[],
+  decoderOpts: PlateDecoderOptions,
+): ReaderContext['text'] {
   const grammar = templates.length ? createPlateDecoder(charset, templates, decoderOpts) : null;
   const needGreedy = formats.some((f) => !templates.some((t) => t.name === f.name));
   return (probs) => {
@@ -186,7 +213,12 @@ async function readPlateCrop(ctx: ReaderContext, image: RgbImage, offset: Point)
   const read = await recognise(ctx, padImage(image, pad, 0));
   if (!read) return null;
   const [ox, oy] = offset;
-  const quad: [number, number][] = [[ox, oy], [ox + image.width, oy], [ox + image.width, oy + image.height], [ox, oy + image.height]];
+  const quad: [number, number][] = [
+    [ox, oy],
+    [ox + image.width, oy],
+    [ox + image.width, oy + image.height],
+    [ox, oy + image.height],
+  ];
   // A copy: the image may be a camera frame whose buffer is reused for the next frame.
   const crop = { ...image, data: Buffer.from(image.data) };
   return toReading(read, quad, crop);
@@ -256,7 +288,12 @@ async function readImage(ctx: ReaderContext, image: RgbImage, opts: ReadOptions)
   // a character's edge (T read as 7). Such boxes are found again at full resolution before cutting.
   const readings: PlateReading[] = [];
   for (const { quad, score } of quads) {
-    const reading = await readQuad(ctx, image, quad, coarse ? (score >= DB_BOX_SCORE ? 'refine' : 'refine-only') : 'as-is');
+    const reading = await readQuad(
+      ctx,
+      image,
+      quad,
+      coarse ? (score >= DB_BOX_SCORE ? 'refine' : 'refine-only') : 'as-is',
+    );
     if (reading) readings.push(reading);
   }
   return bestPerPlace(readings);
@@ -275,14 +312,23 @@ const COARSE_BOX_SCORE = 0.4;
  * Reads the plate at a det quad. 'refine': the quad found again at full size first, the coarse
  * quad if that fails; 'refine-only': a weak coarse box, read only where full size confirms it.
  */
-async function readQuad(ctx: ReaderContext, image: RgbImage, quad: Point[], mode: 'as-is' | 'refine' | 'refine-only'): Promise<PlateReading | null> {
+async function readQuad(
+  ctx: ReaderContext,
+  image: RgbImage,
+  quad: Point[],
+  mode: 'as-is' | 'refine' | 'refine-only',
+): Promise<PlateReading | null> {
   const refined = mode === 'as-is' ? null : await refineQuad(ctx.det, image, quad);
   const tries = refined ? [refined, ...(mode === 'refine' ? [quad] : [])] : mode === 'refine-only' ? [] : [quad];
   for (const q of tries) {
     const crop = uprightCrop(image, q);
     const read = await recognise(ctx, crop);
     if (!read) continue;
-    return toReading(read, q.map(([x, y]): [number, number] => [x, y]), crop);
+    return toReading(
+      read,
+      q.map(([x, y]): [number, number] => [x, y]),
+      crop,
+    );
   }
   return null;
 }

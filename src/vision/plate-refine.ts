@@ -42,7 +42,10 @@ export function refineWindow(coarse: Box, image: Pick<RgbImage, 'width' | 'heigh
   ];
 }
 
-const centreOf = (quad: Point[]): Point => [quad.reduce((s, p) => s + p[0], 0) / quad.length, quad.reduce((s, p) => s + p[1], 0) / quad.length];
+const centreOf = (quad: Point[]): Point => [
+  quad.reduce((s, p) => s + p[0], 0) / quad.length,
+  quad.reduce((s, p) => s + p[1], 0) / quad.length,
+];
 /** On the coarse box's line: the centre within its rows, anywhere across the window. */
 const onLine = ([x, y]: Point, box: Box, window: Box) => y >= box[1] && y <= box[3] && x >= window[0] && x <= window[2];
 

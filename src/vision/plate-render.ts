@@ -70,7 +70,9 @@ function plateSvg(spec: RenderSpec, height: number, rnd: () => number): { svg: s
   });
   const dotX = margin + slot * dotAfter + gap / 2;
   const fill = ink.plateLow ? 'url(#ne)' : ink.plate;
-  const gradient = ink.plateLow ? `<defs><linearGradient id="ne" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="${ink.plate}"/><stop offset="1" stop-color="${ink.plateLow}"/></linearGradient></defs>` : '';
+  const gradient = ink.plateLow
+    ? `<defs><linearGradient id="ne" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="${ink.plate}"/><stop offset="1" stop-color="${ink.plateLow}"/></linearGradient></defs>`
+    : '';
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">${gradient}
   <rect width="${width}" height="${height}" rx="${height * 0.08}" fill="${fill}"/>
   <rect x="${height * 0.04}" y="${height * 0.04}" width="${width - height * 0.08}" height="${height * 0.92}" rx="${height * 0.06}" fill="none" stroke="${ink.text}" stroke-width="${height * 0.02}"/>
@@ -86,11 +88,15 @@ function dirtSvg(level: number, width: number, height: number, rnd: () => number
   const shapes: string[] = [];
   for (let i = 0; i < Math.round(level * 14); i++) {
     const [x, y, r] = [rnd() * width, rnd() * height, (0.03 + rnd() * 0.09) * height];
-    shapes.push(`<ellipse cx="${x.toFixed(1)}" cy="${y.toFixed(1)}" rx="${(r * 1.6).toFixed(1)}" ry="${r.toFixed(1)}" fill="#5a4630" fill-opacity="${(0.25 + 0.45 * level * rnd()).toFixed(2)}"/>`);
+    shapes.push(
+      `<ellipse cx="${x.toFixed(1)}" cy="${y.toFixed(1)}" rx="${(r * 1.6).toFixed(1)}" ry="${r.toFixed(1)}" fill="#5a4630" fill-opacity="${(0.25 + 0.45 * level * rnd()).toFixed(2)}"/>`,
+    );
   }
   for (let i = 0; i < Math.round(level * 3); i++) {
     const y = rnd() * height;
-    shapes.push(`<rect x="0" y="${y.toFixed(1)}" width="${width}" height="${(height * 0.04).toFixed(1)}" fill="#6b5a44" fill-opacity="${(0.2 * level).toFixed(2)}"/>`);
+    shapes.push(
+      `<rect x="0" y="${y.toFixed(1)}" width="${width}" height="${(height * 0.04).toFixed(1)}" fill="#6b5a44" fill-opacity="${(0.2 * level).toFixed(2)}"/>`,
+    );
   }
   return shapes.join('');
 }
@@ -105,7 +111,17 @@ export async function renderPlateCrop(spec: RenderSpec): Promise<RgbImage> {
   const { svg } = plateSvg(spec, height, rnd);
   const body = { r: 50, g: 54, b: 60 };
   let flat = await sharp(Buffer.from(svg)).flatten({ background: body }).png().toBuffer();
-  if (spec.shear) flat = await sharp(flat).affine([[1, spec.shear], [0, 1]], { background: body, interpolator: 'bicubic' }).png().toBuffer();
+  if (spec.shear)
+    flat = await sharp(flat)
+      .affine(
+        [
+          [1, spec.shear],
+          [0, 1],
+        ],
+        { background: body, interpolator: 'bicubic' },
+      )
+      .png()
+      .toBuffer();
   if (spec.rotate) flat = await sharp(flat).rotate(spec.rotate, { background: body }).png().toBuffer();
   const margin = Math.round(height * 0.12);
   let img = sharp(flat).extend({ top: margin, bottom: margin, left: margin, right: margin, background: body });

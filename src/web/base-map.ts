@@ -24,7 +24,10 @@ const geometry = z.discriminatedUnion('type', [
   z.object({ type: z.literal('Polygon'), coordinates: z.array(line) }),
   z.object({ type: z.literal('MultiPolygon'), coordinates: z.array(z.array(line)) }),
 ]);
-const collection = z.object({ type: z.literal('FeatureCollection'), features: z.array(z.object({ geometry: geometry.nullable() }).loose()) });
+const collection = z.object({
+  type: z.literal('FeatureCollection'),
+  features: z.array(z.object({ geometry: geometry.nullable() }).loose()),
+});
 
 const round = (v: number) => Math.round(v * 1e5) / 1e5;
 
@@ -34,14 +37,21 @@ export function readLines(file: string): [number, number][][] {
   try {
     parsed = collection.parse(JSON.parse(readFileSync(file, 'utf8')));
   } catch (err) {
-    const why = err instanceof z.ZodError ? err.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') : (err as Error).message;
+    const why =
+      err instanceof z.ZodError
+        ? err.issues
+            .slice(0, 3)
+            .map((i) => `${i.path.join('.')}: ${i.message}`)
+            .join('; ')
+        : (err as Error).message;
     throw new BaseMapError(`${file}: not a GeoJSON FeatureCollection of lines or polygons (${why})`);
   }
   const lines: [number, number][][] = [];
   for (const f of parsed.features) {
     const g = f.geometry;
     if (!g) continue;
-    const parts = g.type === 'LineString' ? [g.coordinates] : g.type === 'MultiPolygon' ? g.coordinates.flat() : g.coordinates;
+    const parts =
+      g.type === 'LineString' ? [g.coordinates] : g.type === 'MultiPolygon' ? g.coordinates.flat() : g.coordinates;
     for (const part of parts) lines.push(part.map((p) => [round(p[0]), round(p[1])]));
   }
   return lines;

@@ -20,7 +20,8 @@ const types: Record<string, string> = {
 
 // The page loads nothing from elsewhere; say so to the browser too. No inline script or style either.
 // media-src blob: is the live view's MediaSource.
-const CSP = "default-src 'self'; img-src 'self' blob: data:; media-src 'self' blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+const CSP =
+  "default-src 'self'; img-src 'self' blob: data:; media-src 'self' blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
 /** The files served, fixed at start: a request can name only one of these, never a path. */
 export function publicFiles(): string[] {
@@ -43,7 +44,12 @@ function preparer() {
     const hit = cache.get(name);
     if (hit && hit.mtimeMs === mtimeMs) return hit;
     const raw = readFileSync(file);
-    const prepared = { mtimeMs, raw, gzip: gzipSync(raw, { level: 9 }), etag: `"${createHash('sha256').update(raw).digest('base64url').slice(0, 22)}"` };
+    const prepared = {
+      mtimeMs,
+      raw,
+      gzip: gzipSync(raw, { level: 9 }),
+      etag: `"${createHash('sha256').update(raw).digest('base64url').slice(0, 22)}"`,
+    };
     cache.set(name, prepared);
     return prepared;
   };

@@ -1,6 +1,15 @@
 // Several Vigil nodes as real processes on one Redis (fresh prefix) and one fresh PostgreSQL database, cameras from one RTSP server.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
@@ -49,7 +58,9 @@ export interface ClusterYamlOptions {
 
 /** Checkpoint cameras on the fixture video, no units, no hotlist: reads are the evidence. */
 export function clusterYaml(o: ClusterYamlOptions): string {
-  const cameras = o.cameraUrls.map((url, i) => `
+  const cameras = o.cameraUrls
+    .map(
+      (url, i) => `
   - id: cam-${i + 1}
     name: Camera ${i + 1}
     source: ${url}
@@ -58,7 +69,9 @@ export function clusterYaml(o: ClusterYamlOptions): string {
     lat: ${22.54 + i * 0.001}
     lon: 114.05
     district: d${i % 2}
-    analysis: { plates: true, fps: ${o.fps}, width: 1280, height: 720, roi: { x: 0.1, y: 0.0, width: 0.8, height: 1.0 } }`).join('');
+    analysis: { plates: true, fps: ${o.fps}, width: 1280, height: 720, roi: { x: 0.1, y: 0.0, width: 0.8, height: 1.0 } }`,
+    )
+    .join('');
   return `
 plates: { fuseWindowSeconds: 3 }
 recording: { segmentSeconds: 10 }
@@ -157,24 +170,53 @@ export interface HarnessOptions {
 export async function startCluster(o: HarnessOptions): Promise<ClusterHarness> {
   const dir = mkdtempSync(path.join(os.tmpdir(), `vigil-${o.name}-`));
   const mounts = Array.from({ length: o.cameras }, (_, i) => `cam${i + 1}`);
-  const rtsp = await startRtspFixtureServer({ streams: mounts.map((mount) => ({ mount, file: path.join(projectRoot, 'fixtures/media/checkpoint.mp4') })) });
+  const rtsp = await startRtspFixtureServer({
+    streams: mounts.map((mount) => ({ mount, file: path.join(projectRoot, 'fixtures/media/checkpoint.mp4') })),
+  });
   const db = await freshDatabase(o.name);
   const redisUrl = await testRedisUrl();
   const prefix = freshPrefix(o.name);
-  const yaml = clusterYaml({ cameraUrls: mounts.map((m) => rtsp.url(m)), capacity: o.capacity, rebalanceMs: o.rebalanceMs, fps: o.fps });
+  const yaml = clusterYaml({
+    cameraUrls: mounts.map((m) => rtsp.url(m)),
+    capacity: o.capacity,
+    rebalanceMs: o.rebalanceMs,
+    fps: o.fps,
+  });
   const configFile = path.join(dir, 'cluster.yaml');
   writeFileSync(configFile, yaml);
   // The API node migrates the fresh database before the camera nodes start.
-  const loaded: LoadedConfig = { file: configFile, root: projectRoot, config: parseConfig(yaml, configFile), env: { redisUrl, databaseUrl: db.url, dataDir: path.join(dir, 'api'), nodeId: 'api-1' } };
-  const api = await startNode(loaded, createLogger(`${o.name}-api`, true), { roles: ['api'], port: 0, queuePrefix: prefix });
+  const loaded: LoadedConfig = {
+    file: configFile,
+    root: projectRoot,
+    config: parseConfig(yaml, configFile),
+    env: { redisUrl, databaseUrl: db.url, dataDir: path.join(dir, 'api'), nodeId: 'api-1' },
+  };
+  const api = await startNode(loaded, createLogger(`${o.name}-api`, true), {
+    roles: ['api'],
+    port: 0,
+    queuePrefix: prefix,
+  });
   const apiUrl = api.url as string;
   const { token: adminToken } = await api.infra.repos.tokens.create('cluster-admin', 'admin', null);
   const nodes = new Map<string, NodeProcess>();
   const env = { REDIS_URL: redisUrl, DATABASE_URL: db.url, VIGIL_QUEUE_PREFIX: prefix };
   return {
-    prefix, db, redisUrl, rtsp, configFile, api, apiUrl, adminToken, nodes,
+    prefix,
+    db,
+    redisUrl,
+    rtsp,
+    configFile,
+    api,
+    apiUrl,
+    adminToken,
+    nodes,
     spawn(id) {
-      const node = new NodeProcess(id, env, ['start', '--config', configFile, '--roles', 'cameras,pipeline'], mkdtempSync(path.join(dir, `${id}-`)));
+      const node = new NodeProcess(
+        id,
+        env,
+        ['start', '--config', configFile, '--roles', 'cameras,pipeline'],
+        mkdtempSync(path.join(dir, `${id}-`)),
+      );
       node.start();
       nodes.set(id, node);
       return node;
@@ -189,7 +231,8 @@ export async function startCluster(o: HarnessOptions): Promise<ClusterHarness> {
       // The nodes' logs outlive the run (a few kB each), for when a step failed.
       const keep = path.join(os.tmpdir(), `vigil-${o.name}-logs-${process.pid}`);
       mkdirSync(keep, { recursive: true });
-      for (const n of nodes.values()) if (existsSync(n.logFile)) copyFileSync(n.logFile, path.join(keep, `${n.id}.log`));
+      for (const n of nodes.values())
+        if (existsSync(n.logFile)) copyFileSync(n.logFile, path.join(keep, `${n.id}.log`));
       await api.stop();
       await rtsp.stop();
       // Our prefix only: the machine's Redis is shared.

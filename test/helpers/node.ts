@@ -19,7 +19,11 @@ export interface TestNode {
   stop(): Promise<void>;
 }
 
-export async function startTestNode(name: string, yaml: string, env: Partial<LoadedConfig['env']> = {}): Promise<TestNode> {
+export async function startTestNode(
+  name: string,
+  yaml: string,
+  env: Partial<LoadedConfig['env']> = {},
+): Promise<TestNode> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), `vigil-${name}-`));
   const loaded: LoadedConfig = {
     file: `${name}.yaml`,
@@ -39,7 +43,13 @@ export async function startTestNode(name: string, yaml: string, env: Partial<Loa
     async api(pathname, token, init = {}) {
       const res = await fetch(`${url}/api/v1${pathname}`, {
         ...init,
-        headers: { authorization: `Bearer ${token}`, ...(init.body && typeof init.body === 'string' && !init.headers ? { 'content-type': 'application/json' } : {}), ...(init.headers ?? {}) },
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(init.body && typeof init.body === 'string' && !init.headers
+            ? { 'content-type': 'application/json' }
+            : {}),
+          ...(init.headers ?? {}),
+        },
       });
       const text = await res.text();
       return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };

@@ -22,12 +22,23 @@ export async function testIdp(directory: Directory): Promise<TestIdp> {
     issuer,
     async start(redirectUri) {
       const provider = new Provider(issuer, {
-        clients: [{ client_id: 'vigil', token_endpoint_auth_method: 'none', redirect_uris: [redirectUri], response_types: ['code'], grant_types: ['authorization_code'] }],
+        clients: [
+          {
+            client_id: 'vigil',
+            token_endpoint_auth_method: 'none',
+            redirect_uris: [redirectUri],
+            response_types: ['code'],
+            grant_types: ['authorization_code'],
+          },
+        ],
         claims: { openid: ['sub'], profile: ['name', 'preferred_username'], groups: ['groups'] },
         scopes: ['openid', 'profile', 'groups'],
         cookies: { keys: ['vigil-test-idp-cookie-key'] },
         async findAccount(_ctx: unknown, sub: string) {
-          return { accountId: sub, claims: () => ({ sub, preferred_username: sub, name: sub, groups: [], ...(directory[sub] ?? {}) }) };
+          return {
+            accountId: sub,
+            claims: () => ({ sub, preferred_username: sub, name: sub, groups: [], ...(directory[sub] ?? {}) }),
+          };
         },
       });
       server = provider.listen(port, '127.0.0.1');

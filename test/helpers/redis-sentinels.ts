@@ -31,17 +31,53 @@ export async function startSentinels(): Promise<SentinelSet> {
   const replica = await freePort();
   // min-replicas-to-write: once its replica is promoted, the old primary refuses writes (NOREPLICAS, which
   // Vigil's client resends to the new one) instead of accepting writes the failover would throw away.
-  const data = ['--bind', '127.0.0.1', '--save', '""', '--appendonly', 'no', '--min-replicas-to-write', '1', '--min-replicas-max-lag', '10'];
+  const data = [
+    '--bind',
+    '127.0.0.1',
+    '--save',
+    '""',
+    '--appendonly',
+    'no',
+    '--min-replicas-to-write',
+    '1',
+    '--min-replicas-max-lag',
+    '10',
+  ];
   start(['--port', String(primary), '--dir', dir, '--dbfilename', 'primary.rdb', ...data]);
   await ping(primary);
-  start(['--port', String(replica), '--dir', dir, '--dbfilename', 'replica.rdb', '--replicaof', '127.0.0.1', String(primary), ...data]);
-  await until(async () => (await info(replica, 'replication')).includes('master_link_status:up'), 'the replica to sync');
+  start([
+    '--port',
+    String(replica),
+    '--dir',
+    dir,
+    '--dbfilename',
+    'replica.rdb',
+    '--replicaof',
+    '127.0.0.1',
+    String(primary),
+    ...data,
+  ]);
+  await until(
+    async () => (await info(replica, 'replication')).includes('master_link_status:up'),
+    'the replica to sync',
+  );
   const sentinels: number[] = [];
   for (let i = 0; i < 3; i++) {
     const port = await freePort();
     const conf = path.join(dir, `sentinel-${i}.conf`);
     // Sentinel rewrites its config file as it learns: one writable file each.
-    writeFileSync(conf, [`port ${port}`, 'bind 127.0.0.1', `dir ${dir}`, `sentinel monitor ${NAME} 127.0.0.1 ${primary} 2`, `sentinel down-after-milliseconds ${NAME} 1000`, `sentinel failover-timeout ${NAME} 10000`, ''].join('\n'));
+    writeFileSync(
+      conf,
+      [
+        `port ${port}`,
+        'bind 127.0.0.1',
+        `dir ${dir}`,
+        `sentinel monitor ${NAME} 127.0.0.1 ${primary} 2`,
+        `sentinel down-after-milliseconds ${NAME} 1000`,
+        `sentinel failover-timeout ${NAME} 10000`,
+        '',
+      ].join('\n'),
+    );
     start([conf, '--sentinel']);
     sentinels.push(port);
   }
@@ -64,7 +100,9 @@ export async function startSentinels(): Promise<SentinelSet> {
     async stop() {
       s0.disconnect();
       process.removeListener('exit', killAll);
-      await Promise.all(children.map((c) => (c.exitCode !== null ? null : new Promise((r) => (c.once('exit', r), c.kill('SIGKILL'))))));
+      await Promise.all(
+        children.map((c) => (c.exitCode !== null ? null : new Promise((r) => (c.once('exit', r), c.kill('SIGKILL'))))),
+      );
       rmSync(dir, { recursive: true, force: true });
     },
   };

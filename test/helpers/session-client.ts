@@ -30,13 +30,24 @@ export class SessionClient {
   }
 
   /** A request under /api/v1 (or an absolute path with `raw`), as the page makes it: cookie, CSRF header on writes. */
-  async request(method: string, pathname: string, body?: unknown, opts: { csrf?: boolean; headers?: Record<string, string>; raw?: boolean } = {}): Promise<Answer> {
+  async request(
+    method: string,
+    pathname: string,
+    body?: unknown,
+    opts: { csrf?: boolean; headers?: Record<string, string>; raw?: boolean } = {},
+  ): Promise<Answer> {
     const headers: Record<string, string> = { ...(opts.headers ?? {}) };
     if (this.cookies.size) headers.cookie = this.cookieHeader();
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (method !== 'GET' && method !== 'HEAD' && opts.csrf !== false && this.csrf) headers['x-csrf-token'] = this.csrf;
     const ctrl = new AbortController();
-    const res = await fetch(`${this.baseUrl}${opts.raw ? '' : '/api/v1'}${pathname}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), redirect: 'manual', signal: ctrl.signal });
+    const res = await fetch(`${this.baseUrl}${opts.raw ? '' : '/api/v1'}${pathname}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      redirect: 'manual',
+      signal: ctrl.signal,
+    });
     this.keep(res);
     let parsed: Record<string, unknown> = {};
     if (res.headers.get('content-type')?.includes('text/event-stream')) ctrl.abort();

@@ -48,7 +48,11 @@ export class SseClient {
     const seen = this.events.find(test);
     if (seen) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no ${what} within ${timeoutMs} ms; got: ${this.events.map((e) => e.event).join(', ')}`)), timeoutMs);
+      const timer = setTimeout(
+        () =>
+          reject(new Error(`no ${what} within ${timeoutMs} ms; got: ${this.events.map((e) => e.event).join(', ')}`)),
+        timeoutMs,
+      );
       this.waiters.push({ test, resolve: (e) => (clearTimeout(timer), resolve(e)) });
     });
   }

@@ -22,7 +22,10 @@ export async function demoSetup(name: string): Promise<DemoSetup> {
   const rtspPort = await freePort();
   const config = YAML.parse(readFileSync(path.join(projectRoot, 'config/default.yaml'), 'utf8')) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
   config.demo.rtspPort = rtspPort;
-  config.demo.streams = config.demo.streams.map((s: { mount: string; file: string }) => ({ ...s, file: path.join(projectRoot, s.file) }));
+  config.demo.streams = config.demo.streams.map((s: { mount: string; file: string }) => ({
+    ...s,
+    file: path.join(projectRoot, s.file),
+  }));
   for (const c of config.cameras) c.source = c.source.replace(':8554/', `:${rtspPort}/`);
   if (config.roads?.graph) config.roads.graph = path.join(projectRoot, config.roads.graph);
   if (config.map?.outline) config.map.outline = path.join(projectRoot, config.map.outline);
@@ -71,7 +74,12 @@ export async function startVigil(setup: DemoSetup, opts: StartVigilOptions = {})
   delete env.VIGIL_CONFIG;
   Object.assign(env, opts.env);
   // detached: its own process group, as a terminal's foreground job is, so a test can signal the whole group.
-  const child = spawn(process.execPath, ['bin/vigil.js', 'start', '--config', setup.configFile, ...(opts.args ?? [])], { cwd: projectRoot, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['bin/vigil.js', 'start', '--config', setup.configFile, ...(opts.args ?? [])], {
+    cwd: projectRoot,
+    env,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stdout.setEncoding('utf8').on('data', (t: string) => (out += t));
   child.stderr.setEncoding('utf8').on('data', (t: string) => (out += t));
@@ -91,7 +99,15 @@ export async function startVigil(setup: DemoSetup, opts: StartVigilOptions = {})
         if (done) throw new Error(`vigil exited (${JSON.stringify(done)}) before it was running:\n${out.slice(-4000)}`);
         if (Date.now() > deadline) throw new Error(`vigil not running after ${timeoutMs} ms:\n${out.slice(-4000)}`);
         const api = !opts.args?.includes('--roles') || opts.args.some((a) => a.split(',').includes('api'));
-        if (out.includes('Vigil is running') && (!api || (await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false)))) return;
+        if (
+          out.includes('Vigil is running') &&
+          (!api ||
+            (await fetch(`http://127.0.0.1:${port}/healthz`).then(
+              (r) => r.ok,
+              () => false,
+            )))
+        )
+          return;
         await new Promise((r) => setTimeout(r, 500));
       }
     },
@@ -104,7 +120,9 @@ export async function startVigil(setup: DemoSetup, opts: StartVigilOptions = {})
       const records: ChildRecord[] = [];
       for (const f of safeReaddir(runDir).filter((n) => n === `children-${child.pid}.json`)) {
         try {
-          records.push(...(JSON.parse(readFileSync(path.join(runDir, f), 'utf8')) as { children: ChildRecord[] }).children);
+          records.push(
+            ...(JSON.parse(readFileSync(path.join(runDir, f), 'utf8')) as { children: ChildRecord[] }).children,
+          );
         } catch {
           // being renamed into place: read again next time
         }
@@ -112,11 +130,26 @@ export async function startVigil(setup: DemoSetup, opts: StartVigilOptions = {})
       return records;
     },
     exitWithin(ms) {
-      return Promise.race([exited, new Promise<Exit>((_, reject) => setTimeout(() => reject(new Error(`vigil still running ${ms} ms after the signal:\n${out.slice(-4000)}`)), ms).unref())]);
+      return Promise.race([
+        exited,
+        new Promise<Exit>((_, reject) =>
+          setTimeout(
+            () => reject(new Error(`vigil still running ${ms} ms after the signal:\n${out.slice(-4000)}`)),
+            ms,
+          ).unref(),
+        ),
+      ]);
     },
     async api(pathname, token, init = {}) {
-      const headers = { authorization: `Bearer ${token}`, ...(typeof init.body === 'string' ? { 'content-type': 'application/json' } : {}) };
-      const res = await fetch(`http://127.0.0.1:${port}/api/v1${pathname}`, { ...init, headers, signal: AbortSignal.timeout(15_000) });
+      const headers = {
+        authorization: `Bearer ${token}`,
+        ...(typeof init.body === 'string' ? { 'content-type': 'application/json' } : {}),
+      };
+      const res = await fetch(`http://127.0.0.1:${port}/api/v1${pathname}`, {
+        ...init,
+        headers,
+        signal: AbortSignal.timeout(15_000),
+      });
       const text = await res.text();
       return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
     },

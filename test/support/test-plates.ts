@@ -78,5 +78,7 @@ export async function renderScene(plate: RgbImage, opts: SceneOptions): Promise<
   <rect width="${width}" height="${height}" fill="#8c8c8c"/>
   <rect x="${opts.x - plate.width}" y="${opts.y - plate.height * 2}" width="${plate.width * 3}" height="${plate.height * 4}" rx="20" fill="#3a3f46"/>
 </svg>`;
-  return toRgb(sharp(Buffer.from(body)).composite([{ input: rotated, left: Math.round(opts.x), top: Math.round(opts.y) }]));
+  return toRgb(
+    sharp(Buffer.from(body)).composite([{ input: rotated, left: Math.round(opts.x), top: Math.round(opts.y) }]),
+  );
 }

@@ -18,7 +18,10 @@ export function buildToyYolo(): Uint8Array {
   const cells = TOY_SIZE / TOY_CELL;
   const n = cells * cells;
   g.inputs.push({ name: 'images', dtype: DType.float, dims: [1, 3, TOY_SIZE, TOY_SIZE] });
-  const pooled = g.add('AveragePool', ['images'], ['cell_means'], { kernel_shape: { ints: [TOY_CELL, TOY_CELL] }, strides: { ints: [TOY_CELL, TOY_CELL] } });
+  const pooled = g.add('AveragePool', ['images'], ['cell_means'], {
+    kernel_shape: { ints: [TOY_CELL, TOY_CELL] },
+    strides: { ints: [TOY_CELL, TOY_CELL] },
+  });
   const redBlue = g.add('Gather', [pooled, g.int64('red_blue', [0, 2])], ['red_blue_means'], { axis: { i: 1 } });
   const means = g.add('Reshape', [redBlue, g.int64('score_shape', [1, 2, n])], ['means']);
   const redOnly = g.add('Mul', [means, g.float('red_mask', [1, 0], [1, 2, 1])], ['red_scores']);
@@ -26,8 +29,14 @@ export function buildToyYolo(): Uint8Array {
   const scores = g.add('Concat', [redOnly, blueOnly], ['scores'], { axis: { i: 2 } });
   // Box rows: all centres x, all centres y, all widths, all heights (the v8 column layout), twice.
   const boxes: number[] = [];
-  for (const pick of [(r: number, c: number) => TOY_CELL * (c + 0.5), (r: number) => TOY_CELL * (r + 0.5), () => TOY_CELL, () => TOY_CELL]) {
-    for (let copy = 0; copy < 2; copy++) for (let r = 0; r < cells; r++) for (let c = 0; c < cells; c++) boxes.push(pick(r, c));
+  for (const pick of [
+    (r: number, c: number) => TOY_CELL * (c + 0.5),
+    (r: number) => TOY_CELL * (r + 0.5),
+    () => TOY_CELL,
+    () => TOY_CELL,
+  ]) {
+    for (let copy = 0; copy < 2; copy++)
+      for (let r = 0; r < cells; r++) for (let c = 0; c < cells; c++) boxes.push(pick(r, c));
   }
   const boxTensor = g.float('cell_boxes', boxes, [1, 4, 2 * n]);
   g.add('Concat', [boxTensor, scores], ['output0'], { axis: { i: 1 } });

@@ -34,11 +34,19 @@ const INDEX = `<!doctype html>
 const INIT = `window.ui = SwaggerUIBundle({ url: '/api/v1/openapi.json', dom_id: '#swagger-ui', validatorUrl: null, deepLinking: true, persistAuthorization: false });\n`;
 
 // Swagger UI sets inline styles, so style-src allows them; scripts come only from here.
-const CSP = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+const CSP =
+  "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
 export function docsPageRoutes() {
-  const files = new Map(Object.entries(FILES).map(([name, type]) => [name, { type, body: readFileSync(path.join(dist, name)) }]));
-  const headers = (type: string) => ({ 'content-type': type, 'content-security-policy': CSP, 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff' });
+  const files = new Map(
+    Object.entries(FILES).map(([name, type]) => [name, { type, body: readFileSync(path.join(dist, name)) }]),
+  );
+  const headers = (type: string) => ({
+    'content-type': type,
+    'content-security-policy': CSP,
+    'cache-control': 'no-cache',
+    'x-content-type-options': 'nosniff',
+  });
   return new Hono()
     .get('/', (c) => c.body(INDEX, 200, headers('text/html; charset=utf-8')))
     .get('/init.js', (c) => c.body(INIT, 200, headers('text/javascript; charset=utf-8')))

@@ -18,7 +18,8 @@ const ERROR_TEXT: Record<number, string> = {
 };
 
 type Io = 'input' | 'output';
-const jsonSchema = (schema: z.ZodType, io: Io) => z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' });
+const jsonSchema = (schema: z.ZodType, io: Io) =>
+  z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' });
 
 function parameters(schema: z.ZodObject | undefined, where: 'path' | 'query') {
   if (!schema) return [];
@@ -34,15 +35,37 @@ function operation(doc: RouteDoc) {
   const responses: Record<string, unknown> = {};
   for (const [status, r] of Object.entries(doc.responses)) {
     const type = r.contentType ?? 'application/json';
-    responses[status] = { description: r.description, ...(r.schema || type !== 'application/json' ? { content: { [type]: r.schema ? { schema: jsonSchema(r.schema, 'output') } : {} } } : {}) };
+    responses[status] = {
+      description: r.description,
+      ...(r.schema || type !== 'application/json'
+        ? { content: { [type]: r.schema ? { schema: jsonSchema(r.schema, 'output') } : {} } }
+        : {}),
+    };
   }
   for (const status of [401, ...(doc.roles === 'any' ? [] : [403]), ...(doc.errors ?? [])]) {
-    responses[String(status)] ??= { description: ERROR_TEXT[status] ?? 'Error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
+    responses[String(status)] ??= {
+      description: ERROR_TEXT[status] ?? 'Error',
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+    };
   }
-  const body = doc.body && { required: true, ...(doc.body.description ? { description: doc.body.description } : {}), content: { [doc.body.contentType ?? 'application/json']: doc.body.schema ? { schema: jsonSchema(doc.body.schema, 'input') } : {} } };
+  const body = doc.body && {
+    required: true,
+    ...(doc.body.description ? { description: doc.body.description } : {}),
+    content: {
+      [doc.body.contentType ?? 'application/json']: doc.body.schema
+        ? { schema: jsonSchema(doc.body.schema, 'input') }
+        : {},
+    },
+  };
   return {
     summary: doc.summary,
-    description: [doc.description, `Roles: ${roles}.`, doc.signedMedia ? 'Also opens with a signed media URL (POST /media-urls).' : ''].filter(Boolean).join('\n\n'),
+    description: [
+      doc.description,
+      `Roles: ${roles}.`,
+      doc.signedMedia ? 'Also opens with a signed media URL (POST /media-urls).' : '',
+    ]
+      .filter(Boolean)
+      .join('\n\n'),
     tags: doc.tags,
     parameters: [...parameters(doc.params, 'path'), ...parameters(doc.query, 'query')],
     ...(body ? { requestBody: body } : {}),
@@ -58,13 +81,22 @@ export function openApiDocument() {
   }
   return {
     openapi: '3.1.0',
-    info: { title: 'Vigil API', version: '1', description: 'Every answer is camelCase JSON; errors are {error, details?}. Interactive docs at /api/v1/docs.' },
+    info: {
+      title: 'Vigil API',
+      version: '1',
+      description: 'Every answer is camelCase JSON; errors are {error, details?}. Interactive docs at /api/v1/docs.',
+    },
     servers: [{ url: '/api/v1' }],
     security: [{ bearer: [] }, { session: [] }],
     components: {
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer', description: 'An API token (devices, integrations)' },
-        session: { type: 'apiKey', in: 'cookie', name: 'vigil_session', description: 'A signed-in browser; writes also carry X-CSRF-Token' },
+        session: {
+          type: 'apiKey',
+          in: 'cookie',
+          name: 'vigil_session',
+          description: 'A signed-in browser; writes also carry X-CSRF-Token',
+        },
       },
       schemas: { Error: jsonSchema(errorBody, 'output') },
     },
@@ -83,7 +115,11 @@ export function docFor(method: string, path: string): RouteDoc | undefined {
 let compiled: { doc: RouteDoc; pattern: RegExp }[] | undefined;
 function matchers() {
   compiled ??= routeDocs
-    .map((doc) => ({ doc, pattern: new RegExp(`^${doc.path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+')}$`), templated: doc.path.includes('{') }))
+    .map((doc) => ({
+      doc,
+      pattern: new RegExp(`^${doc.path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+')}$`),
+      templated: doc.path.includes('{'),
+    }))
     .sort((a, b) => Number(a.templated) - Number(b.templated));
   return compiled;
 }

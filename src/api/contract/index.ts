@@ -11,4 +11,15 @@ import { docs as reads } from './reads-docs.js';
 import type { RouteDoc } from './route-doc.js';
 import { docs as scope } from './scope-docs.js';
 
-export const routeDocs: RouteDoc[] = [...dispatch, ...reads, ...facesFootage, ...accounts, ...admin, ...patrol, ...plans, ...cluster, ...ingest, ...scope];
+export const routeDocs: RouteDoc[] = [
+  ...dispatch,
+  ...reads,
+  ...facesFootage,
+  ...accounts,
+  ...admin,
+  ...patrol,
+  ...plans,
+  ...cluster,
+  ...ingest,
+  ...scope,
+];

@@ -5,17 +5,33 @@ import type { RouteDoc } from './route-doc.js';
 
 export const docs: RouteDoc[] = [
   {
-    method: 'post', path: '/anpr/reads', tags: ['ingest'], roles: ['checkpoint', 'admin'], errors: [400, 403, 404],
-    summary: 'A plate read made by the checkpoint camera itself; it is matched, alerted and dispatched as a video read is',
-    description: 'A checkpoint token pushes for its own camera; an admin token (a gateway) names cameraId. A push repeated with the same eventId (or, without one, the same plate and capturedAt) is one pass and raises one alert.',
+    method: 'post',
+    path: '/anpr/reads',
+    tags: ['ingest'],
+    roles: ['checkpoint', 'admin'],
+    errors: [400, 403, 404],
+    summary:
+      'A plate read made by the checkpoint camera itself; it is matched, alerted and dispatched as a video read is',
+    description:
+      'A checkpoint token pushes for its own camera; an admin token (a gateway) names cameraId. A push repeated with the same eventId (or, without one, the same plate and capturedAt) is one pass and raises one alert.',
     body: { schema: anprReadSchema },
     responses: { 202: { description: 'Queued for matching', schema: anprAccepted } },
   },
   {
-    method: 'post', path: '/anpr/hikvision', tags: ['ingest'], roles: ['checkpoint', 'admin'], query: hikvisionQuery, errors: [400, 403, 404],
-    summary: "Hikvision ISAPI ANPR push: set the camera's alarm host (HTTP listening) URL to /api/v1/anpr/hikvision?camera=<id>&access_token=<checkpoint token>",
-    description: 'Takes the EventNotificationAlert as XML or JSON, alone or in multipart/form-data with licensePlatePicture.jpg (kept as the read\'s crop). Events other than ANPR (heartbeats, video loss) and ANPR events without a plate answer 200 {ignored}.',
-    body: { contentType: 'multipart/form-data', description: 'The camera\'s event (application/xml or application/json bodies are taken too)' },
+    method: 'post',
+    path: '/anpr/hikvision',
+    tags: ['ingest'],
+    roles: ['checkpoint', 'admin'],
+    query: hikvisionQuery,
+    errors: [400, 403, 404],
+    summary:
+      "Hikvision ISAPI ANPR push: set the camera's alarm host (HTTP listening) URL to /api/v1/anpr/hikvision?camera=<id>&access_token=<checkpoint token>",
+    description:
+      "Takes the EventNotificationAlert as XML or JSON, alone or in multipart/form-data with licensePlatePicture.jpg (kept as the read's crop). Events other than ANPR (heartbeats, video loss) and ANPR events without a plate answer 200 {ignored}.",
+    body: {
+      contentType: 'multipart/form-data',
+      description: "The camera's event (application/xml or application/json bodies are taken too)",
+    },
     responses: { 200: { description: 'Queued for matching, or ignored', schema: anprAccepted.or(anprIgnored) } },
   },
 ];

@@ -49,7 +49,12 @@ export function pageOf<K extends string, T extends z.ZodType>(key: K, item: T) {
     limit: z.number().int(),
     offset: z.number().int(),
     nextOffset: z.number().int().nullable(),
-  } as { [P in K]: z.ZodArray<T> } & { total: z.ZodNumber; limit: z.ZodNumber; offset: z.ZodNumber; nextOffset: z.ZodNullable<z.ZodNumber> });
+  } as { [P in K]: z.ZodArray<T> } & {
+    total: z.ZodNumber;
+    limit: z.ZodNumber;
+    offset: z.ZodNumber;
+    nextOffset: z.ZodNullable<z.ZodNumber>;
+  });
 }
 
 export const isoTime = z.string().describe('ISO 8601 time, UTC');

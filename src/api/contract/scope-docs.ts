@@ -5,8 +5,8 @@ import type { RouteDoc } from './route-doc.js';
 const ids = (what: string) => z.array(z.string().trim().min(1)).max(1000).default([]).describe(what);
 
 export const caseGrantsBody = z.strictObject({
-  districts: ids('Districts searches under this case may see beyond the searcher\'s scope'),
-  cameras: ids('Cameras searches under this case may see beyond the searcher\'s scope'),
+  districts: ids("Districts searches under this case may see beyond the searcher's scope"),
+  cameras: ids("Cameras searches under this case may see beyond the searcher's scope"),
   reason: z.string().trim().min(3, 'reason: say why this case needs more (at least 3 characters)').max(2000),
 });
 
@@ -20,7 +20,7 @@ export const docs: RouteDoc[] = [
   {
     method: 'put',
     path: '/cases/{id}/grants',
-    summary: 'Set what searches under a case may see beyond the searcher\'s scope',
+    summary: "Set what searches under a case may see beyond the searcher's scope",
     description:
       'Replaces the grant (empty lists take it back). Plate-read, sighting and footage searches, playback and exports that name this open case see the granted districts and cameras too; audited as case.grants.',
     tags: ['cases', 'scope'],

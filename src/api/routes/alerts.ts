@@ -47,9 +47,19 @@ export function alertRoutes(deps: ApiDeps) {
         alerts = visible.slice(q.offset, q.offset + q.limit);
       }
       // An alert no unit could take yet shows its wait (dispatch.state 'waiting', since when).
-      const waits = new Map((await deps.assignments.waitsOf(alerts.map((a) => a.id))).map((w) => [w.alertId, waitingView(w)]));
-      const items = await Promise.all(alerts.map(async (a) => alertListItem(await describeAlert(a, deps), waits.get(a.id) ?? null)));
-      return c.json({ alerts: items, total, limit: q.limit, offset: q.offset, nextOffset: nextOffset(q.offset, alerts.length, total) });
+      const waits = new Map(
+        (await deps.assignments.waitsOf(alerts.map((a) => a.id))).map((w) => [w.alertId, waitingView(w)]),
+      );
+      const items = await Promise.all(
+        alerts.map(async (a) => alertListItem(await describeAlert(a, deps), waits.get(a.id) ?? null)),
+      );
+      return c.json({
+        alerts: items,
+        total,
+        limit: q.limit,
+        offset: q.offset,
+        nextOffset: nextOffset(q.offset, alerts.length, total),
+      });
     })
     .get('/:id', requireRole('admin', 'operator', 'investigator', 'checkpoint', 'unit'), async (c) => {
       const alert = await deps.alerts.get(uuidParam(c, 'id', 'alert'));
@@ -64,7 +74,9 @@ export function alertRoutes(deps: ApiDeps) {
       const [wait] = await deps.assignments.waitsOf([alert.id]);
       // A unit sees the hit and its own answers, not who else the alert went to.
       const deliveries = p.role === 'unit' ? null : await deps.assignments.deliveries(alert.id);
-      return c.json(alertDetailView(await describeAlert(alert, deps), assignments, wait ? waitingView(wait) : null, deliveries));
+      return c.json(
+        alertDetailView(await describeAlert(alert, deps), assignments, wait ? waitingView(wait) : null, deliveries),
+      );
     })
     .post('/:id/disposition', requireRole('admin', 'operator'), async (c) => {
       const id = uuidParam(c, 'id', 'alert');
@@ -99,7 +111,10 @@ async function orderInterception(deps: ApiDeps, alert: Alert, by: Principal) {
   try {
     return await deps.interceptions.onAlertConfirmed(alert, by);
   } catch (err) {
-    deps.log.error(`interception order for alert ${alert.id}: ${(err as Error).message}`, { alert: alert.id, camera: alert.cameraId });
+    deps.log.error(`interception order for alert ${alert.id}: ${(err as Error).message}`, {
+      alert: alert.id,
+      camera: alert.cameraId,
+    });
     return null;
   }
 }

@@ -11,12 +11,21 @@ import type { ApiDeps, ApiEnv } from '../deps.js';
 import { jsonBody, parseOr400 } from '../errors.js';
 
 export const hikvisionQuery = z.object({
-  camera: z.string().min(1).max(120).optional().describe('The checkpoint camera the push is for (a checkpoint token may leave it out)'),
+  camera: z
+    .string()
+    .min(1)
+    .max(120)
+    .optional()
+    .describe('The checkpoint camera the push is for (a checkpoint token may leave it out)'),
   access_token: z.string().optional().describe('The token, for cameras that cannot send an Authorization header'),
 });
 
 export const anprAccepted = z.object({
-  eventId: z.string().describe('The pass the read became (a UUID made from the camera and its event: a repeated push names the same pass)'),
+  eventId: z
+    .string()
+    .describe(
+      'The pass the read became (a UUID made from the camera and its event: a repeated push names the same pass)',
+    ),
   cameraId: z.string(),
   plate: z.string(),
   queued: z.boolean(),
@@ -49,13 +58,20 @@ async function hikvisionPush(c: Context<ApiEnv>): Promise<HikvisionPush> {
 async function accept(c: Context<ApiEnv>, deps: AnprDeps, read: Omit<AnprRead, 'cameraId'>, named: string | undefined) {
   const p = c.get('principal');
   // A checkpoint pushes for its own camera only; an admin token (a gateway) names the camera.
-  if (p.role === 'checkpoint' && named && named !== p.subject) throw new ForbiddenError(`this checkpoint token is for camera ${p.subject}, not ${named}`);
+  if (p.role === 'checkpoint' && named && named !== p.subject)
+    throw new ForbiddenError(`this checkpoint token is for camera ${p.subject}, not ${named}`);
   const cameraId = p.role === 'checkpoint' ? p.subject! : named;
-  if (!cameraId) throw new BadInputError('name the camera: cameraId in the body, or ?camera= on the push URL', [{ field: 'cameraId', message: 'required for an admin token' }]);
+  if (!cameraId)
+    throw new BadInputError('name the camera: cameraId in the body, or ?camera= on the push URL', [
+      { field: 'cameraId', message: 'required for an admin token' },
+    ]);
   const camera = await deps.cameras.get(cameraId);
   if (!camera) throw new NotFoundError(`camera ${cameraId} not found: add it to the inventory first (POST /cameras)`);
   const plateJpeg = read.plateJpeg ? await smallEnough(read.plateJpeg) : undefined;
-  const event = toPlateReadEvent({ ...read, cameraId, ...(plateJpeg ? { plateJpeg } : {}) }, deps.config.plates.formats);
+  const event = toPlateReadEvent(
+    { ...read, cameraId, ...(plateJpeg ? { plateJpeg } : {}) },
+    deps.config.plates.formats,
+  );
   // The job id is the pass: a camera that repeats a push (no answer, a retry) queues it once.
   await deps.queues.add('plate-reads', event, { jobId: `anpr_${event.eventId}` });
   return { eventId: event.eventId, cameraId, plate: event.plate, queued: true };
@@ -64,12 +80,15 @@ async function accept(c: Context<ApiEnv>, deps: AnprDeps, read: Omit<AnprRead, '
 /** A plate picture within the queue's limit (a larger one is scaled down rather than dropped); a JPEG, or a 400. */
 async function smallEnough(base64: string): Promise<string> {
   const bytes = Buffer.from(base64, 'base64');
-  if (bytes[0] !== 0xff || bytes[1] !== 0xd8) throw new BadInputError('the plate picture is not a base64 JPEG', [{ field: 'plateJpeg', message: 'not a JPEG' }]);
+  if (bytes[0] !== 0xff || bytes[1] !== 0xd8)
+    throw new BadInputError('the plate picture is not a base64 JPEG', [{ field: 'plateJpeg', message: 'not a JPEG' }]);
   if (base64.length <= MAX_CROP_BASE64) return base64;
   try {
     const out = await sharp(bytes).resize({ width: 480, withoutEnlargement: true }).jpeg({ quality: 80 }).toBuffer();
     return out.toString('base64');
   } catch {
-    throw new BadInputError('the plate picture is not a readable JPEG', [{ field: 'plateJpeg', message: 'does not decode' }]);
+    throw new BadInputError('the plate picture is not a readable JPEG', [
+      { field: 'plateJpeg', message: 'does not decode' },
+    ]);
   }
 }

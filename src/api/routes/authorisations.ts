@@ -12,7 +12,9 @@ import type { FaceRouteDeps } from './face-deps.js';
 const why = z.string({ error: 'why is required' }).trim().min(3, 'say why (at least 3 characters)').max(2000);
 export const authorisationCreateBody = authorisationInputSchema;
 export const authorisationChangeBody = authorisationChangeSchema.extend({ why });
-export const authorisationEndBody = z.strictObject({ reason: z.string({ error: 'reason is required' }).trim().min(3, 'give a reason (at least 3 characters)').max(2000) });
+export const authorisationEndBody = z.strictObject({
+  reason: z.string({ error: 'reason is required' }).trim().min(3, 'give a reason (at least 3 characters)').max(2000),
+});
 export const authorisationListQuery = z.strictObject({
   includeEnded: z.enum(['true', 'false']).optional().describe('Also ended and past ones'),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
@@ -25,8 +27,17 @@ export function authorisationRoutes(deps: FaceRouteDeps) {
     .get('/', requireRole('admin', 'operator', 'investigator'), async (c) => {
       const q = parseOr400(authorisationListQuery, c.req.query(), 'query');
       const includeEnded = q.includeEnded === 'true';
-      const [list, total] = await Promise.all([deps.authorisationRepo.list({ includeEnded, limit: q.limit, offset: q.offset }), deps.authorisationRepo.count({ includeEnded })]);
-      return c.json({ authorisations: list.map(authorisationView), total, limit: q.limit, offset: q.offset, nextOffset: nextOffset(q.offset, list.length, total) });
+      const [list, total] = await Promise.all([
+        deps.authorisationRepo.list({ includeEnded, limit: q.limit, offset: q.offset }),
+        deps.authorisationRepo.count({ includeEnded }),
+      ]);
+      return c.json({
+        authorisations: list.map(authorisationView),
+        total,
+        limit: q.limit,
+        offset: q.offset,
+        nextOffset: nextOffset(q.offset, list.length, total),
+      });
     })
     .get('/:id', requireRole('admin', 'operator', 'investigator'), async (c) => {
       const a = await deps.authorisationRepo.get(uuidParam(c, 'id', 'authorisation'));
@@ -39,7 +50,12 @@ export function authorisationRoutes(deps: FaceRouteDeps) {
     })
     .patch('/:id', admin, async (c) => {
       const { why: reason, ...patch } = await jsonBody(c, authorisationChangeBody);
-      const a = await deps.faceAuthorisations.change(uuidParam(c, 'id', 'authorisation'), patch, c.get('principal'), reason);
+      const a = await deps.faceAuthorisations.change(
+        uuidParam(c, 'id', 'authorisation'),
+        patch,
+        c.get('principal'),
+        reason,
+      );
       if (!a) throw notFound('authorisation');
       return c.json(authorisationView(a));
     })

@@ -22,7 +22,21 @@ export const rateReportQuery = z.strictObject({
   format: z.enum(['json', 'csv']).default('json'),
 });
 export const districtTargetBody = z.strictObject({ expected: z.number().int().min(0).max(1_000_000) });
-const CSV_COLUMNS = ['period', 'start', 'district', 'grid', 'cameras', 'registered', 'expected', 'registration', 'online', 'imageIntact', 'location', 'onlineHours', 'intactHours'] as const;
+const CSV_COLUMNS = [
+  'period',
+  'start',
+  'district',
+  'grid',
+  'cameras',
+  'registered',
+  'expected',
+  'registration',
+  'online',
+  'imageIntact',
+  'location',
+  'onlineHours',
+  'intactHours',
+] as const;
 /** More days than this in one report is refused (each day is a pass over the uptime rows). */
 const MAX_DAYS = 366;
 
@@ -33,27 +47,43 @@ export interface RateReportDeps {
 }
 
 /** The report itself, for the route and the Prometheus gauges. */
-export async function rateReport(d: RateReportDeps, from: string, to: string, district?: string, now = Date.now()): Promise<RateRow[]> {
+export async function rateReport(
+  d: RateReportDeps,
+  from: string,
+  to: string,
+  district?: string,
+  now = Date.now(),
+): Promise<RateRow[]> {
   const periods = periodsBetween(from, to, d.timezone);
   const start = Math.min(...periods.map((p) => p.start));
   const end = Math.max(...periods.map((p) => p.end));
-  const [registry, uptime, targets] = await Promise.all([d.healthRepo.registry(), d.healthRepo.uptime(start, end), d.healthRepo.targets()]);
+  const [registry, uptime, targets] = await Promise.all([
+    d.healthRepo.registry(),
+    d.healthRepo.uptime(start, end),
+    d.healthRepo.targets(),
+  ]);
   const confirmations = new Map<number, Map<string, { lat: number; lon: number; confirmedAt: number }>>();
   for (const p of periods) {
     const at = Math.min(p.end, now);
     const latest = await d.healthRepo.latestConfirmations(at);
-    confirmations.set(at, new Map([...latest].map(([id, c]) => [id, { lat: c.lat, lon: c.lon, confirmedAt: Date.parse(c.confirmedAt) }])));
+    confirmations.set(
+      at,
+      new Map([...latest].map(([id, c]) => [id, { lat: c.lat, lon: c.lon, confirmedAt: Date.parse(c.confirmedAt) }])),
+    );
   }
   const r = d.health.rates;
-  const rows = computeRates({
-    cameras: registry.filter((c) => !district || c.district === district),
-    uptime,
-    targets,
-    confirmationsAt: (at) => confirmations.get(at) ?? new Map(),
-    locationMaxAgeMs: r.locationMaxAgeDays * 86_400_000,
-    locationToleranceMetres: r.locationToleranceMetres,
-    now,
-  }, periods);
+  const rows = computeRates(
+    {
+      cameras: registry.filter((c) => !district || c.district === district),
+      uptime,
+      targets,
+      confirmationsAt: (at) => confirmations.get(at) ?? new Map(),
+      locationMaxAgeMs: r.locationMaxAgeDays * 86_400_000,
+      locationToleranceMetres: r.locationToleranceMetres,
+      now,
+    },
+    periods,
+  );
   return rows;
 }
 
@@ -65,11 +95,15 @@ export function cameraHealthReportRoutes(deps: RateReportDeps) {
       const to = q.to ?? today;
       const from = q.from ?? localDate(Date.parse(`${to}T12:00:00Z`) - 6 * 86_400_000, 'UTC');
       if (from > to) throw badRequest(`from (${from}) is after to (${to})`);
-      if ((Date.parse(to) - Date.parse(from)) / 86_400_000 > MAX_DAYS) throw badRequest(`at most ${MAX_DAYS} days in one report`);
+      if ((Date.parse(to) - Date.parse(from)) / 86_400_000 > MAX_DAYS)
+        throw badRequest(`at most ${MAX_DAYS} days in one report`);
       const rows = await rateReport(deps, from, to, q.district);
       if (q.format === 'csv') {
         const csv = stringify(rows, { header: true, columns: [...CSV_COLUMNS] });
-        return c.body(csv, 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="camera-health-${from}-${to}.csv"` });
+        return c.body(csv, 200, {
+          'content-type': 'text/csv; charset=utf-8',
+          'content-disposition': `attachment; filename="camera-health-${from}-${to}.csv"`,
+        });
       }
       return c.json(rateReportView({ from, to, timezone: deps.timezone, target: deps.health.rates.target, rows }));
     })
@@ -79,7 +113,13 @@ export function cameraHealthReportRoutes(deps: RateReportDeps) {
       const p = c.get('principal');
       await deps.healthRepo.db.tx(async (t) => {
         await new HealthRepo(t).setTarget(district, b.expected, p.name);
-        await new AuditRepo(t).append({ actor: p.name, role: p.role, action: 'camera-health.target-set', target: district, details: { expected: b.expected } });
+        await new AuditRepo(t).append({
+          actor: p.name,
+          role: p.role,
+          action: 'camera-health.target-set',
+          target: district,
+          details: { expected: b.expected },
+        });
       });
       return c.json({ district, expected: b.expected });
     });

@@ -34,7 +34,9 @@ export const locationConfirmationBody = z.strictObject({
   note: z.string().trim().max(500).optional(),
 });
 
-export const relearnBody = z.strictObject({ reason: z.string().trim().min(3, 'reason: say why the present view is right (at least 3 characters)').max(500) });
+export const relearnBody = z.strictObject({
+  reason: z.string().trim().min(3, 'reason: say why the present view is right (at least 3 characters)').max(500),
+});
 
 export const HEALTH_READERS = ['admin', 'operator', 'maintenance'] as const;
 
@@ -67,14 +69,29 @@ export function cameraHealthRoutes(deps: Deps) {
       if (!fault || fault.cameraId !== c.req.param('id')) throw notFound(`fault ${id} of camera ${c.req.param('id')}`);
       const jpeg = await deps.healthRepo.evidence(id);
       if (!jpeg) throw notFound(`evidence picture of fault ${id}`);
-      return c.body(new Uint8Array(jpeg), 200, { 'content-type': 'image/jpeg', 'cache-control': 'private, max-age=86400' });
+      return c.body(new Uint8Array(jpeg), 200, {
+        'content-type': 'image/jpeg',
+        'cache-control': 'private, max-age=86400',
+      });
     })
     .post('/:id/health/reference', requireRole('admin', 'maintenance'), async (c) => {
       const cam = await camera(c.req.param('id'));
       const b = await jsonBody(c, relearnBody);
       const p = c.get('principal');
-      await deps.audit.append({ actor: p.name, role: p.role, action: 'camera-health.relearn-reference', target: cam.id, details: { reason: b.reason } });
-      await deps.bus.publish({ type: 'camera-health', cameraId: cam.id, change: 'relearn-reference', at: Date.now(), data: { by: p.name, reason: b.reason } });
+      await deps.audit.append({
+        actor: p.name,
+        role: p.role,
+        action: 'camera-health.relearn-reference',
+        target: cam.id,
+        details: { reason: b.reason },
+      });
+      await deps.bus.publish({
+        type: 'camera-health',
+        cameraId: cam.id,
+        change: 'relearn-reference',
+        at: Date.now(),
+        data: { by: p.name, reason: b.reason },
+      });
       return c.json({ cameraId: cam.id, relearn: 'requested' }, 202);
     })
     .post('/:id/location-confirmation', requireRole('admin', 'maintenance'), async (c) => {
@@ -85,8 +102,20 @@ export function cameraHealthRoutes(deps: Deps) {
       const lon = b.lon ?? cam.lon;
       // The confirmation and its audit entry commit together.
       const saved = await deps.healthRepo.db.tx(async (t) => {
-        const row = await new HealthRepo(t).confirmLocation({ cameraId: cam.id, lat, lon, confirmedBy: p.name, note: b.note ?? null });
-        await new AuditRepo(t).append({ actor: p.name, role: p.role, action: 'camera.location-confirmed', target: cam.id, details: { lat, lon, registered: { lat: cam.lat, lon: cam.lon }, note: b.note ?? null } });
+        const row = await new HealthRepo(t).confirmLocation({
+          cameraId: cam.id,
+          lat,
+          lon,
+          confirmedBy: p.name,
+          note: b.note ?? null,
+        });
+        await new AuditRepo(t).append({
+          actor: p.name,
+          role: p.role,
+          action: 'camera.location-confirmed',
+          target: cam.id,
+          details: { lat, lon, registered: { lat: cam.lat, lon: cam.lon }, note: b.note ?? null },
+        });
         return row;
       });
       return c.json(locationConfirmationView(saved), 201);

@@ -9,7 +9,13 @@ import { jsonBody } from '../errors.js';
 export function caseGrantRoutes(deps: Pick<ApiDeps, 'cases' | 'audit'>) {
   return new Hono<ApiEnv>().put('/:id/grants', requireRole('admin'), async (c) => {
     const b = await jsonBody(c, caseGrantsBody);
-    const updated = await setCaseGrants(deps, c.req.param('id'), { districts: b.districts, cameras: b.cameras }, b.reason, c.get('principal'));
+    const updated = await setCaseGrants(
+      deps,
+      c.req.param('id'),
+      { districts: b.districts, cameras: b.cameras },
+      b.reason,
+      c.get('principal'),
+    );
     return c.json(caseGrantsView.parse({ id: updated.id, number: updated.number, grants: updated.grants }));
   });
 }

@@ -9,7 +9,11 @@ import { dutyChangeView, dutyView } from '../views/duty.js';
 
 export const switchBody = z.strictObject({
   level: z.enum(DUTY_LEVELS, { error: `level must be one of ${DUTY_LEVELS.join(', ')}` }),
-  reason: z.string({ error: 'reason is required: say why the level changes' }).trim().min(3, 'give a reason (at least 3 characters)').max(1000),
+  reason: z
+    .string({ error: 'reason is required: say why the level changes' })
+    .trim()
+    .min(3, 'give a reason (at least 3 characters)')
+    .max(1000),
 });
 
 export const historyQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(1000).optional() });
@@ -31,4 +35,3 @@ export function dutyRoutes(deps: Pick<ApiDeps, 'duty'>) {
       return c.json({ changes: (await duty.history(q.limit ?? 100)).map(dutyChangeView) });
     });
 }
-

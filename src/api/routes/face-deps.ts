@@ -45,7 +45,9 @@ export async function readMultipart(c: Context, log?: Pick<Logger, 'warn'>): Pro
   try {
     body = await c.req.parseBody({ all: true });
   } catch (err) {
-    throw badRequest(`the multipart/form-data body is malformed (${(err as Error).message}): send a well-formed form with its boundary in Content-Type`);
+    throw badRequest(
+      `the multipart/form-data body is malformed (${(err as Error).message}): send a well-formed form with its boundary in Content-Type`,
+    );
   }
   const fields: Record<string, string> = {};
   const repeated: Record<string, string[]> = {};
@@ -54,14 +56,21 @@ export async function readMultipart(c: Context, log?: Pick<Logger, 'warn'>): Pro
     const field = camelName(sent);
     if (field !== sent && log && !warned.has(`${c.req.path} ${sent}`)) {
       warned.add(`${c.req.path} ${sent}`);
-      log.warn(`deprecated snake_case field '${sent}' on ${c.req.method} ${c.req.path}: send '${field}' (the alias goes in the next release)`, { key: sent, method: c.req.method });
+      log.warn(
+        `deprecated snake_case field '${sent}' on ${c.req.method} ${c.req.path}: send '${field}' (the alias goes in the next release)`,
+        { key: sent, method: c.req.method },
+      );
     }
     for (const v of Array.isArray(value) ? value : [value]) {
       if (typeof v === 'string') {
         fields[field] = v;
         (repeated[field] ??= []).push(v);
       } else {
-        files.push({ field, name: v.name || `${field}-${files.length + 1}`, bytes: Buffer.from(await v.arrayBuffer()) });
+        files.push({
+          field,
+          name: v.name || `${field}-${files.length + 1}`,
+          bytes: Buffer.from(await v.arrayBuffer()),
+        });
       }
     }
   }
@@ -74,7 +83,13 @@ export function photoUploads(form: MultipartForm): PhotoUpload[] {
   if (!photos.length) throw badRequest('no photos: send at least one file in the field "photos"');
   const sources = form.all('sources').concat(form.all('source'));
   if (sources.length !== 1 && sources.length !== photos.length) {
-    throw badRequest(`give one "source" for all photos or one per photo in order (${photos.length} photos, ${sources.length} sources)`);
+    throw badRequest(
+      `give one "source" for all photos or one per photo in order (${photos.length} photos, ${sources.length} sources)`,
+    );
   }
-  return photos.map((p, i) => ({ bytes: p.bytes, name: p.name, source: sources.length === 1 ? sources[0] : sources[i] }));
+  return photos.map((p, i) => ({
+    bytes: p.bytes,
+    name: p.name,
+    source: sources.length === 1 ? sources[0] : sources[i],
+  }));
 }

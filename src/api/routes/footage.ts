@@ -12,7 +12,17 @@ import { withoutSignature } from '../media-url.js';
 import { NoFootageError } from '../../recording/clip-plan.js';
 import type { RecordingService } from '../../recording/recording-service.js';
 import {
-  AccessRefused, alertLinkBody, bookmarkBody, caseBody, exportBody, opensViewing, rangeQuery, reasonBody, resolveAccess, whyQuery, type Access,
+  AccessRefused,
+  alertLinkBody,
+  bookmarkBody,
+  caseBody,
+  exportBody,
+  opensViewing,
+  rangeQuery,
+  reasonBody,
+  resolveAccess,
+  whyQuery,
+  type Access,
 } from '../../recording/footage-access.js';
 import { fileResponse } from '../../recording/http-range.js';
 import type { CaseRepo } from '../../store/case-repo.js';
@@ -44,13 +54,19 @@ export function footageRoutes(deps: FootageDeps) {
       throw err;
     }
   };
-  const caseService = new CaseService({ cases: deps.cases, segments: deps.segments, audit: deps.audit, eventSeconds: deps.recording.config.eventSeconds });
+  const caseService = new CaseService({
+    cases: deps.cases,
+    segments: deps.segments,
+    audit: deps.audit,
+    eventSeconds: deps.recording.config.eventSeconds,
+  });
   /** Audits a look-up with its parameters, and files it under the case when one was named (one transaction). */
   const record = (c: Context<ApiEnv>, action: string, target: string, a: Access, details: Record<string, unknown>) =>
     caseService.recordLookup(c.get('principal'), { action, target, access: a, details });
   /** A known camera the principal may view (its scope, widened by the case's grant); 404 otherwise, as for an unknown one. */
   const camera = async (id: string, p: Principal, grant?: Grant) => {
-    if (!(await deps.cameras.get(id)) || !(await scopeOf(deps).mayViewCamera(p, id, grant))) throw notFound(`camera ${id}`);
+    if (!(await deps.cameras.get(id)) || !(await scopeOf(deps).mayViewCamera(p, id, grant)))
+      throw notFound(`camera ${id}`);
     return id;
   };
   const range = (q: z.output<typeof rangeQuery>) => ({ from: new Date(q.from), to: new Date(q.to) });
@@ -64,7 +80,13 @@ export function footageRoutes(deps: FootageDeps) {
       const { from, to } = range(q);
       const segments = await deps.segments.overlapping(cam, from, to, LIST_LIMIT);
       await record(c, 'footage.search', cam, a, { camera: cam, from: q.from, to: q.to, results: segments.length });
-      return c.json({ camera: cam, from: q.from, to: q.to, truncated: segments.length === LIST_LIMIT, segments: segments.map(segmentView) });
+      return c.json({
+        camera: cam,
+        from: q.from,
+        to: q.to,
+        truncated: segments.length === LIST_LIMIT,
+        segments: segments.map(segmentView),
+      });
     })
     .get('/footage/:camera/play', requireRole(...VIEW), async (c) => {
       const q = parseOr400(rangeQuery, withoutSignature(c.req.query()), 'query');
@@ -72,7 +94,9 @@ export function footageRoutes(deps: FootageDeps) {
       const cam = await camera(c.req.param('camera'), c.get('principal'), a.case?.grants);
       const { from, to } = range(q);
       if (to.getTime() - from.getTime() > deps.recording.config.playMaxMinutes * 60_000) {
-        throw badRequest(`play at most ${deps.recording.config.playMaxMinutes} minutes at a time; export longer ranges (POST /exports)`);
+        throw badRequest(
+          `play at most ${deps.recording.config.playMaxMinutes} minutes at a time; export longer ranges (POST /exports)`,
+        );
       }
       const segments = await deps.segments.overlapping(cam, from, to);
       let clip;
@@ -83,10 +107,14 @@ export function footageRoutes(deps: FootageDeps) {
         throw err;
       }
       const rangeHeader = c.req.header('range');
-      if (opensViewing(rangeHeader)) await record(c, 'footage.play', cam, a, { camera: cam, from: q.from, to: q.to, segments: segments.length });
+      if (opensViewing(rangeHeader))
+        await record(c, 'footage.play', cam, a, { camera: cam, from: q.from, to: q.to, segments: segments.length });
       return fileResponse(clip.file, rangeHeader, {
         contentType: 'video/mp4',
-        headers: { 'x-footage-start': new Date(clip.startMs).toISOString(), 'x-footage-end': new Date(clip.endMs).toISOString() },
+        headers: {
+          'x-footage-start': new Date(clip.startMs).toISOString(),
+          'x-footage-end': new Date(clip.endMs).toISOString(),
+        },
       });
     })
     .get('/segments/:id', requireRole(...VIEW), async (c) => {
@@ -95,9 +123,15 @@ export function footageRoutes(deps: FootageDeps) {
       const seg = Number.isSafeInteger(id) ? await deps.segments.get(id) : null;
       if (!seg) throw notFound(`segment ${c.req.param('id')}`);
       const a = await access(q);
-      if (!(await scopeOf(deps).mayViewCamera(c.get('principal'), seg.cameraId, a.case?.grants))) throw notFound(`segment ${c.req.param('id')}`);
+      if (!(await scopeOf(deps).mayViewCamera(c.get('principal'), seg.cameraId, a.case?.grants)))
+        throw notFound(`segment ${c.req.param('id')}`);
       const rangeHeader = c.req.header('range');
-      if (opensViewing(rangeHeader)) await record(c, 'footage.segment', String(seg.id), a, { camera: seg.cameraId, from: seg.startAt.toISOString(), to: seg.endAt.toISOString() });
+      if (opensViewing(rangeHeader))
+        await record(c, 'footage.segment', String(seg.id), a, {
+          camera: seg.cameraId,
+          from: seg.startAt.toISOString(),
+          to: seg.endAt.toISOString(),
+        });
       return fileResponse(deps.recording.storage.abs(seg.path), rangeHeader, {
         contentType: 'video/mp2t',
         headers: { 'x-footage-start': seg.startAt.toISOString(), 'x-footage-end': seg.endAt.toISOString() },
@@ -109,8 +143,14 @@ export function footageRoutes(deps: FootageDeps) {
       for (const cam of b.cameras) await camera(cam, c.get('principal'), a.case?.grants);
       const p = c.get('principal');
       const e = await deps.recording.exportJobs.create({
-        cameras: [...new Set(b.cameras)], from: new Date(b.from), to: new Date(b.to), purpose: a.purpose,
-        caseId: a.case?.id ?? null, caseNumber: a.case?.number ?? null, actor: p.name, role: p.role,
+        cameras: [...new Set(b.cameras)],
+        from: new Date(b.from),
+        to: new Date(b.to),
+        purpose: a.purpose,
+        caseId: a.case?.id ?? null,
+        caseNumber: a.case?.number ?? null,
+        actor: p.name,
+        role: p.role,
       });
       return c.json(viewOf(e), 202);
     })
@@ -121,21 +161,35 @@ export function footageRoutes(deps: FootageDeps) {
     .get('/exports/:id/files/:name', requireRole(...VIEW), async (c) => {
       const e = await findExport(deps, c.req.param('id'), c.get('principal'));
       const name = c.req.param('name');
-      if (e.status !== 'done' || e.filesRemovedAt) throw notFound(`files of export ${e.id} (${e.filesRemovedAt ? 'removed after release' : `export is ${e.status}`})`);
-      if (name !== 'manifest.json' && !e.files.some((f) => f.name === name)) throw notFound(`file ${name} in export ${e.id}`);
+      if (e.status !== 'done' || e.filesRemovedAt)
+        throw notFound(
+          `files of export ${e.id} (${e.filesRemovedAt ? 'removed after release' : `export is ${e.status}`})`,
+        );
+      if (name !== 'manifest.json' && !e.files.some((f) => f.name === name))
+        throw notFound(`file ${name} in export ${e.id}`);
       const rangeHeader = c.req.header('range');
       if (opensViewing(rangeHeader)) {
         const p = c.get('principal');
-        await deps.audit.append({ actor: p.name, role: p.role, action: 'footage.export.download', target: e.id, details: { file: name, purpose: e.purpose } });
+        await deps.audit.append({
+          actor: p.name,
+          role: p.role,
+          action: 'footage.export.download',
+          target: e.id,
+          details: { file: name, purpose: e.purpose },
+        });
       }
       const file = `${deps.recording.storage.exportDir(e.id)}/${name}`;
-      return fileResponse(file, rangeHeader, { contentType: name.endsWith('.json') ? 'application/json' : 'video/mp4', downloadName: `${e.id}-${name}` });
+      return fileResponse(file, rangeHeader, {
+        contentType: name.endsWith('.json') ? 'application/json' : 'video/mp4',
+        downloadName: `${e.id}-${name}`,
+      });
     })
     .post('/exports/:id/release', requireRole(...CASEWORK), async (c) => {
       const e = await findExport(deps, c.req.param('id'), c.get('principal'));
       const { reason } = await jsonBody(c, reasonBody);
       const p = c.get('principal');
-      if (!(await deps.recording.exportJobs.release(e.id, p.name, p.role, reason))) throw new ConflictError(`export ${e.id} was already released`);
+      if (!(await deps.recording.exportJobs.release(e.id, p.name, p.role, reason)))
+        throw new ConflictError(`export ${e.id} was already released`);
       return c.json(viewOf((await deps.exports.get(e.id)) as ExportRecord));
     })
     .post('/cases', requireRole(...CASEWORK), async (c) => {
@@ -148,21 +202,40 @@ export function footageRoutes(deps: FootageDeps) {
       const items = await deps.cases.items(found.id);
       const exports = await deps.exports.listForCase(found.id);
       const p = c.get('principal');
-      await deps.audit.append({ actor: p.name, role: p.role, action: 'case.view', target: found.id, details: { number: found.number } });
+      await deps.audit.append({
+        actor: p.name,
+        role: p.role,
+        action: 'case.view',
+        target: found.id,
+        details: { number: found.number },
+      });
       const of = (kind: string) => items.filter((i) => i.kind === kind).map(caseItemView);
-      return c.json({ case: caseView(found), searches: of('search'), alerts: of('alert'), bookmarks: of('bookmark'), exports: exports.map(viewOf) });
+      return c.json({
+        case: caseView(found),
+        searches: of('search'),
+        alerts: of('alert'),
+        bookmarks: of('bookmark'),
+        exports: exports.map(viewOf),
+      });
     })
     .post('/cases/:id/bookmarks', requireRole(...CASEWORK), async (c) => {
       const b = await jsonBody(c, bookmarkBody);
       const cam = await camera(b.camera, c.get('principal'));
-      const item = await caseService.bookmark(c.req.param('id'), { camera: cam, from: new Date(b.from), to: new Date(b.to), note: b.note }, c.get('principal'));
+      const item = await caseService.bookmark(
+        c.req.param('id'),
+        { camera: cam, from: new Date(b.from), to: new Date(b.to), note: b.note },
+        c.get('principal'),
+      );
       return c.json(caseItemView(item), 201);
     })
     .post('/cases/:id/alerts', requireRole(...CASEWORK), async (c) => {
       const b = await jsonBody(c, alertLinkBody);
       const alert = await deps.alerts.get(b.alert);
       if (!alert) throw notFound(`alert ${b.alert}`);
-      return c.json(caseItemView(await caseService.linkAlert(c.req.param('id'), alert, b.note ?? null, c.get('principal'))), 201);
+      return c.json(
+        caseItemView(await caseService.linkAlert(c.req.param('id'), alert, b.note ?? null, c.get('principal'))),
+        201,
+      );
     })
     .post('/cases/:id/close', requireRole(...CASEWORK), async (c) => {
       const { reason } = await jsonBody(c, reasonBody);

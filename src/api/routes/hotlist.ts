@@ -48,9 +48,21 @@ export function hotlistRoutes(deps: ApiDeps) {
   return new Hono<ApiEnv>()
     .get('/', requireRole('admin', 'operator', 'investigator', 'checkpoint'), async (c) => {
       const q = parseOr400(hotlistListQuery, c.req.query(), 'query');
-      const filter = { plate: q.plate, category: q.category, includeInactive: q.includeInactive === 'true', limit: q.limit ?? 100, offset: q.offset ?? 0 };
+      const filter = {
+        plate: q.plate,
+        category: q.category,
+        includeInactive: q.includeInactive === 'true',
+        limit: q.limit ?? 100,
+        offset: q.offset ?? 0,
+      };
       const { entries, total } = await deps.hotlistRepo.page(filter);
-      return c.json({ entries: entries.map(hotlistEntryView), total, limit: filter.limit, offset: filter.offset, nextOffset: nextOffset(filter.offset, entries.length, total) });
+      return c.json({
+        entries: entries.map(hotlistEntryView),
+        total,
+        limit: filter.limit,
+        offset: filter.offset,
+        nextOffset: nextOffset(filter.offset, entries.length, total),
+      });
     })
     .get('/:id', requireRole('admin', 'operator', 'investigator', 'checkpoint'), async (c) => {
       const entry = await deps.hotlistRepo.get(uuidParam(c, 'id', 'hotlist entry'));
@@ -59,7 +71,11 @@ export function hotlistRoutes(deps: ApiDeps) {
     })
     .post('/', editors, async (c) => {
       const { why: reasonForChange, ...raw } = await jsonBody(c, hotlistCreateBody);
-      const entry = await deps.hotlist.create(raw as Parameters<typeof deps.hotlist.create>[0], c.get('principal'), reasonForChange);
+      const entry = await deps.hotlist.create(
+        raw as Parameters<typeof deps.hotlist.create>[0],
+        c.get('principal'),
+        reasonForChange,
+      );
       return c.json(hotlistEntryView(entry), 201);
     })
     .patch('/:id', editors, async (c) => {
@@ -82,7 +98,11 @@ export function hotlistRoutes(deps: ApiDeps) {
       if (!/text\/csv|text\/plain/.test(type)) throw badRequest('send the CSV as the body with Content-Type: text/csv');
       const result = await deps.hotlist.importCsv(await c.req.text(), c.get('principal'), reasonForChange);
       if (result.errors.length && !result.imported) {
-        throw new BadInputError(`no row was imported: fix the rows listed in details (${result.errors.length})`, result.errors.map((e) => ({ field: `row ${e.row}`, message: e.message })), { extra: result });
+        throw new BadInputError(
+          `no row was imported: fix the rows listed in details (${result.errors.length})`,
+          result.errors.map((e) => ({ field: `row ${e.row}`, message: e.message })),
+          { extra: result },
+        );
       }
       return c.json(result);
     });

@@ -14,7 +14,8 @@ export function incidentRoutes(deps: { incidents: IncidentService }) {
   const answer = (kind: 'acknowledged' | 'arrived') =>
     [
       requireRole('admin', 'operator', 'unit'),
-      async (c: Context<ApiEnv>) => c.json(await svc.answer(idOf(c), uuidParam(c, 'legId', 'leg'), kind, c.get('principal'))),
+      async (c: Context<ApiEnv>) =>
+        c.json(await svc.answer(idOf(c), uuidParam(c, 'legId', 'leg'), kind, c.get('principal'))),
     ] as const;
   return new Hono<ApiEnv>()
     .post('/', requireRole('admin', 'operator'), async (c) => {
@@ -29,7 +30,8 @@ export function incidentRoutes(deps: { incidents: IncidentService }) {
       const p = c.get('principal');
       const view = await svc.get(idOf(c), p);
       // A unit reads only the incidents it was offered.
-      if (p.role === 'unit' && !view.legs.some((l) => l.unitId === p.subject)) throw new ForbiddenError('this unit was not offered this incident');
+      if (p.role === 'unit' && !view.legs.some((l) => l.unitId === p.subject))
+        throw new ForbiddenError('this unit was not offered this incident');
       return c.json(view);
     })
     .post('/:id/legs/:legId/ack', ...answer('acknowledged'))

@@ -21,8 +21,14 @@ export const orderBody = z
     /** Explicit checkpoints; otherwise chosen from the hit (ahead along the heading, or within the radius). */
     cameraIds: z.array(cameraId).min(1).max(50).optional(),
   })
-  .refine((b) => (b.alertId === undefined) !== (b.plate === undefined), { message: 'give either alertId or plate, not both', path: ['alertId'] })
-  .refine((b) => b.alertId !== undefined || b.reason !== undefined, { message: 'an order for a plate needs a reason', path: ['reason'] });
+  .refine((b) => (b.alertId === undefined) !== (b.plate === undefined), {
+    message: 'give either alertId or plate, not both',
+    path: ['alertId'],
+  })
+  .refine((b) => b.alertId !== undefined || b.reason !== undefined, {
+    message: 'an order for a plate needs a reason',
+    path: ['reason'],
+  });
 
 export const interceptionListQuery = z.strictObject({
   status: z.enum(['open', 'closed', 'cancelled']).optional(),
@@ -57,14 +63,19 @@ export function interceptionRoutes(deps: { interceptions: InterceptionService })
       const order = body.alertId
         ? await svc.orderFromAlert(body.alertId, p, { reason: body.reason, cameraIds: body.cameraIds })
         : await svc.orderFromPlate(body.plate as string, body.reason as string, p, body.cameraIds);
-      if (!order) throw new ConflictError('an interception order for this alert was made at the same moment: see GET /interceptions');
+      if (!order)
+        throw new ConflictError(
+          'an interception order for this alert was made at the same moment: see GET /interceptions',
+        );
       return c.json(await svc.describe(order.id, p), 201);
     })
     .get('/', requireRole('admin', 'operator', 'checkpoint'), async (c) => {
       const q = parseOr400(interceptionListQuery, c.req.query(), 'query');
       return c.json({ orders: await svc.list(c.get('principal'), q.status, q.limit) });
     })
-    .get('/:id', requireRole('admin', 'operator', 'checkpoint'), async (c) => c.json(await svc.describe(idOf(c), c.get('principal'))))
+    .get('/:id', requireRole('admin', 'operator', 'checkpoint'), async (c) =>
+      c.json(await svc.describe(idOf(c), c.get('principal'))),
+    )
     .post('/:id/ack', requireRole('admin', 'operator', 'checkpoint'), async (c) => {
       const body = await optionalBody(c, ackBody);
       const p = c.get('principal');

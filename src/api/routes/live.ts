@@ -19,10 +19,13 @@ export interface LiveRouteDeps extends Pick<ApiDeps, 'config' | 'audit' | 'camer
   live: LiveHub;
 }
 
-export const liveQuery = z.strictObject({ format: z.enum(LIVE_FORMATS).default('fmp4').describe('fmp4 (MediaSource) or mjpeg (multipart JPEGs)') });
+export const liveQuery = z.strictObject({
+  format: z.enum(LIVE_FORMATS).default('fmp4').describe('fmp4 (MediaSource) or mjpeg (multipart JPEGs)'),
+});
 
 /** A camera without picture: 503 with {camera, state: 'offline'}, which the page reads to say so. */
-const offline = (message: string, camera: string) => new UnavailableError(message, { extra: { camera, state: 'offline' } });
+const offline = (message: string, camera: string) =>
+  new UnavailableError(message, { extra: { camera, state: 'offline' } });
 
 export function liveRoutes(deps: LiveRouteDeps) {
   return new Hono<ApiEnv>()
@@ -33,7 +36,8 @@ export function liveRoutes(deps: LiveRouteDeps) {
       const camera = deps.config.cameras.find((cam) => cam.id === id);
       // A scoped operator's view ends at its scope: another district's camera is not there (404).
       if (!camera || !(await deps.cameras.get(id)) || !cameraInScope(p.scope, camera)) throw notFound(`camera ${id}`);
-      if (p.role === 'checkpoint' && p.subject !== id) throw new ForbiddenError(`a checkpoint account sees its own camera (${p.subject}) only`);
+      if (p.role === 'checkpoint' && p.subject !== id)
+        throw new ForbiddenError(`a checkpoint account sees its own camera (${p.subject}) only`);
       if (!camera.enabled) throw offline(`camera ${id} is disabled in the configuration`, id);
       let viewer;
       try {
@@ -43,7 +47,13 @@ export function liveRoutes(deps: LiveRouteDeps) {
         if (err instanceof CameraOffline) throw offline(err.message, id);
         throw err;
       }
-      await deps.audit.append({ actor: p.name, role: p.role, action: 'live.view', target: id, details: { camera: id, format, session: viewer.sessionId } });
+      await deps.audit.append({
+        actor: p.name,
+        role: p.role,
+        action: 'live.view',
+        target: id,
+        details: { camera: id, format, session: viewer.sessionId },
+      });
       return new Response(viewer.body, {
         headers: {
           'content-type': FORMATS[format].contentType,
@@ -54,5 +64,7 @@ export function liveRoutes(deps: LiveRouteDeps) {
         },
       });
     })
-    .get('/live', requireRole('admin'), (c) => c.json(liveStreamsView(deps.live.list(), deps.live.config.maxViewersPerCamera)));
+    .get('/live', requireRole('admin'), (c) =>
+      c.json(liveStreamsView(deps.live.list(), deps.live.config.maxViewersPerCamera)),
+    );
 }

@@ -17,13 +17,15 @@ export interface ClusterApiDeps {
 
 /** One node as GET /nodes shows it (the wire shape; cluster-docs.ts documents it). */
 export const nodeViewSchema = z.object({
-  id: z.string().describe('The node\'s name (cluster.nodeId, VIGIL_NODE_ID, or host name and process id)'),
-  instance: z.string().describe('This process\'s run of the node; a restarted node is a new instance'),
+  id: z.string().describe("The node's name (cluster.nodeId, VIGIL_NODE_ID, or host name and process id)"),
+  instance: z.string().describe("This process's run of the node; a restarted node is a new instance"),
   roles: z.array(z.string()).describe('Roles this process runs: api, cameras, pipeline, dispatch'),
   capacity: z.number().int().describe('Most cameras the node takes (0 without the cameras role)'),
   cameras: z.array(z.string()).describe('Ids of the cameras whose lease the node held at its last heartbeat'),
   camerasHeld: z.number().int(),
-  lastHeartbeat: isoTime.describe('The node\'s last heartbeat; a node silent for cluster.heartbeatMs is gone from the list'),
+  lastHeartbeat: isoTime.describe(
+    "The node's last heartbeat; a node silent for cluster.heartbeatMs is gone from the list",
+  ),
   version: z.string().describe('Vigil version the node runs'),
   host: z.string(),
   pid: z.number().int(),
@@ -37,8 +39,18 @@ export const nodesResponse = z.object({ nodes: z.array(nodeViewSchema).describe(
 
 export function nodeView(n: NodeRecord): NodeView {
   return {
-    id: n.nodeId, instance: n.instance, roles: n.roles, capacity: n.capacity, cameras: n.cameras, camerasHeld: n.cameras.length,
-    lastHeartbeat: new Date(n.heartbeatAt).toISOString(), version: n.version, host: n.host, pid: n.pid, startedAt: new Date(n.startedAt).toISOString(), stopping: n.stopping,
+    id: n.nodeId,
+    instance: n.instance,
+    roles: n.roles,
+    capacity: n.capacity,
+    cameras: n.cameras,
+    camerasHeld: n.cameras.length,
+    lastHeartbeat: new Date(n.heartbeatAt).toISOString(),
+    version: n.version,
+    host: n.host,
+    pid: n.pid,
+    startedAt: new Date(n.startedAt).toISOString(),
+    stopping: n.stopping,
   };
 }
 

@@ -13,10 +13,15 @@ import { requireRole } from '../auth.js';
 import type { ApiEnv } from '../deps.js';
 import { jsonBody, parseOr400 } from '../errors.js';
 
-export const districtParams = z.object({ district: z.string().regex(/^[\w.-]{1,100}$/, 'a district name (letters, digits, _ . -)') });
+export const districtParams = z.object({
+  district: z.string().regex(/^[\w.-]{1,100}$/, 'a district name (letters, digits, _ . -)'),
+});
 export const coverageQuery = z.strictObject({
   /** Local date (server.timezone); default today. */
-  date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a local date YYYY-MM-DD').optional(),
+  date: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, 'a local date YYYY-MM-DD')
+    .optional(),
   /** A shift of reports.shifts starting on that date; default the whole day. */
   shift: z.string().min(1).max(100).optional(),
   /** Or an explicit window (ISO with offset), instead of date/shift. */
@@ -27,8 +32,14 @@ export const coverageQuery = z.strictObject({
 });
 
 const planSummary = z.object({
-  district: z.string(), version: z.number().int(), updatedBy: z.string(), updatedAt: z.string(),
-  points: z.number().int(), lines: z.number().int(), coreAreas: z.number().int(), keyAreas: z.number().int(),
+  district: z.string(),
+  version: z.number().int(),
+  updatedBy: z.string(),
+  updatedAt: z.string(),
+  points: z.number().int(),
+  lines: z.number().int(),
+  coreAreas: z.number().int(),
+  keyAreas: z.number().int(),
 });
 export const planListResponse = z.object({ plans: z.array(planSummary) });
 export const planResponse = z.object({ summary: planSummary, geojson: planGeoJsonSchema });
@@ -36,24 +47,89 @@ export { planGeoJsonSchema as planBody };
 
 const time = z.string().describe('ISO 8601, UTC');
 export const coverageResponse = z.object({
-  district: z.string(), from: time, to: time, shift: z.string().nullable(), timezone: z.string(),
-  points: z.array(z.object({
-    id: z.string(), name: z.string(), grid: z.string(), minDwellS: z.number(), reached: z.boolean(), reachedAt: time.nullable(), reachedBy: z.string().nullable(), dwellS: z.number(),
-    visits: z.array(z.object({ unitId: z.string(), from: time, to: time, dwellS: z.number() })),
-  })),
-  lines: z.array(z.object({ id: z.string(), name: z.string(), grid: z.string(), lengthM: z.number(), share: z.number().describe('0..1 of the length covered'), byUnit: z.record(z.string(), z.number()) })),
-  areas: z.array(z.object({ id: z.string(), name: z.string(), grid: z.string(), level: z.enum(['core', 'key']), seconds: z.number(), byUnit: z.record(z.string(), z.number()) })),
-  units: z.array(z.object({ unitId: z.string(), grid: z.string(), fixes: z.number().int(), pointsReached: z.number().int(), homeLineShare: z.number().nullable(), coveredM: z.number(), gaps: z.array(z.object({ from: time, to: time, seconds: z.number() })) })),
-  grids: z.array(z.object({ grid: z.string(), points: z.number().int(), pointsReached: z.number().int(), lines: z.number().int(), lengthM: z.number(), lineShare: z.number().nullable(), coreSeconds: z.number(), keySeconds: z.number() })),
+  district: z.string(),
+  from: time,
+  to: time,
+  shift: z.string().nullable(),
+  timezone: z.string(),
+  points: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      grid: z.string(),
+      minDwellS: z.number(),
+      reached: z.boolean(),
+      reachedAt: time.nullable(),
+      reachedBy: z.string().nullable(),
+      dwellS: z.number(),
+      visits: z.array(z.object({ unitId: z.string(), from: time, to: time, dwellS: z.number() })),
+    }),
+  ),
+  lines: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      grid: z.string(),
+      lengthM: z.number(),
+      share: z.number().describe('0..1 of the length covered'),
+      byUnit: z.record(z.string(), z.number()),
+    }),
+  ),
+  areas: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      grid: z.string(),
+      level: z.enum(['core', 'key']),
+      seconds: z.number(),
+      byUnit: z.record(z.string(), z.number()),
+    }),
+  ),
+  units: z.array(
+    z.object({
+      unitId: z.string(),
+      grid: z.string(),
+      fixes: z.number().int(),
+      pointsReached: z.number().int(),
+      homeLineShare: z.number().nullable(),
+      coveredM: z.number(),
+      gaps: z.array(z.object({ from: time, to: time, seconds: z.number() })),
+    }),
+  ),
+  grids: z.array(
+    z.object({
+      grid: z.string(),
+      points: z.number().int(),
+      pointsReached: z.number().int(),
+      lines: z.number().int(),
+      lengthM: z.number(),
+      lineShare: z.number().nullable(),
+      coreSeconds: z.number(),
+      keySeconds: z.number(),
+    }),
+  ),
 });
 export type CoverageView = z.infer<typeof coverageResponse>;
 
 const iso = (t: number) => new Date(t).toISOString();
 
-export function coverageView(district: string, shift: string | null, timezone: string, r: CoverageResult): CoverageView {
+export function coverageView(
+  district: string,
+  shift: string | null,
+  timezone: string,
+  r: CoverageResult,
+): CoverageView {
   return {
-    district, from: iso(r.from), to: iso(r.to), shift, timezone,
-    points: r.points.map((p) => ({ ...p, reachedAt: p.reachedAt === null ? null : iso(p.reachedAt), visits: p.visits.map((v) => ({ ...v, from: iso(v.from), to: iso(v.to) })) })),
+    district,
+    from: iso(r.from),
+    to: iso(r.to),
+    shift,
+    timezone,
+    points: r.points.map((p) => ({
+      ...p,
+      reachedAt: p.reachedAt === null ? null : iso(p.reachedAt),
+      visits: p.visits.map((v) => ({ ...v, from: iso(v.from), to: iso(v.to) })),
+    })),
     lines: r.lines,
     areas: r.areas,
     units: r.units.map((u) => ({ ...u, gaps: u.gaps.map((g) => ({ ...g, from: iso(g.from), to: iso(g.to) })) })),
@@ -62,7 +138,12 @@ export function coverageView(district: string, shift: string | null, timezone: s
 }
 
 /** The window asked for: an explicit from/to, a shift of a date, or the date (today by default) up to now. */
-export function coverageWindow(q: z.infer<typeof coverageQuery>, shifts: readonly Shift[], timezone: string, now = Date.now()): { from: number; to: number; shift: string | null } {
+export function coverageWindow(
+  q: z.infer<typeof coverageQuery>,
+  shifts: readonly Shift[],
+  timezone: string,
+  now = Date.now(),
+): { from: number; to: number; shift: string | null } {
   if (q.from || q.to) {
     if (!q.from || !q.to) throw BadInputError.field(q.from ? 'to' : 'from', 'give both from and to');
     const [from, to] = [Date.parse(q.from), Date.parse(q.to)];
@@ -102,7 +183,10 @@ export function patrolPlanRoutes(deps: { plans: PlanService; shifts: readonly Sh
       const d = district(c.req.param('district'));
       const q = parseOr400(coverageQuery, c.req.query(), 'query');
       const w = coverageWindow(q, deps.shifts, deps.timezone);
-      const units = q.units?.split(',').map((u) => u.trim()).filter(Boolean);
+      const units = q.units
+        ?.split(',')
+        .map((u) => u.trim())
+        .filter(Boolean);
       const r = await deps.plans.coverage(d, w.from, w.to, { unitIds: units });
       return c.json(coverageView(d, w.shift, deps.timezone, r));
     });

@@ -8,7 +8,17 @@ import { notFound, parseOr400, uuidParam } from '../errors.js';
 import { nextOffset, TOTAL_CAP } from '../lists.js';
 import { caseGrant, scopeOf, withCase } from '../../services/scope-filter.js';
 import { plateReadView } from '../views/plate-read.js';
-import { accessOf, areaOf, directionFields, directionOf, footageUrl, nextOffset as nextPage, recordSearch, whereFields, whyFields } from '../footage-search.js';
+import {
+  accessOf,
+  areaOf,
+  directionFields,
+  directionOf,
+  footageUrl,
+  nextOffset as nextPage,
+  recordSearch,
+  whereFields,
+  whyFields,
+} from '../footage-search.js';
 
 export const plateReadSearchQuery = z.strictObject({
   /** Partial: `?` one character, `*` any run; the known part may sit anywhere in the plate. */
@@ -36,7 +46,11 @@ export function plateReadRoutes(deps: ApiDeps) {
         plate: q.plate?.toUpperCase(),
         mode: q.match,
         // Limited to the searcher's scope, widened by the case's grant when searching under a case.
-        cameraIds: await scopeOf(deps).narrow(c.get('principal'), q.camera ? q.camera.split(',') : undefined, access.case?.grants),
+        cameraIds: await scopeOf(deps).narrow(
+          c.get('principal'),
+          q.camera ? q.camera.split(',') : undefined,
+          access.case?.grants,
+        ),
         area,
         direction,
         from: q.from ? new Date(q.from) : undefined,
@@ -47,7 +61,12 @@ export function plateReadRoutes(deps: ApiDeps) {
       const reads = await deps.plateReads.search(query);
       const counted = await deps.plateReads.count(query, TOTAL_CAP);
       const { purpose: _p, case: _c, ...params } = q;
-      await recordSearch(c, deps, { action: 'search.plate_reads', target: q.plate ?? null, access, details: { ...params, results: reads.length } });
+      await recordSearch(c, deps, {
+        action: 'search.plate_reads',
+        target: q.plate ?? null,
+        access,
+        details: { ...params, results: reads.length },
+      });
       return c.json({
         reads: reads.map((r) => {
           const cropUrl = withCase(r.hasCrop ? `/api/v1/plate-reads/${r.id}/crop.jpg` : null, access);
@@ -57,7 +76,9 @@ export function plateReadRoutes(deps: ApiDeps) {
         totalExact: counted.exact,
         limit: q.limit,
         offset: q.offset,
-        nextOffset: counted.exact ? nextOffset(q.offset, reads.length, counted.total) : nextPage(reads.length, q.limit, q.offset),
+        nextOffset: counted.exact
+          ? nextOffset(q.offset, reads.length, counted.total)
+          : nextPage(reads.length, q.limit, q.offset),
       });
     })
     .get('/:id/crop.jpg', requireRole('admin', 'operator', 'investigator', 'checkpoint', 'unit'), async (c) => {
@@ -65,9 +86,13 @@ export function plateReadRoutes(deps: ApiDeps) {
       // A checkpoint gets its own camera's crops (and those it was shown), a unit those of its offers, others their scope.
       const read = await deps.plateReads.get(id);
       const grant = await caseGrant(c.req.query('case'), deps.cases);
-      if (!read || !(await scopeOf(deps).mayFetchPlateCrop(c.get('principal'), { id, cameraId: read.cameraId }, grant))) throw notFound('crop');
+      if (!read || !(await scopeOf(deps).mayFetchPlateCrop(c.get('principal'), { id, cameraId: read.cameraId }, grant)))
+        throw notFound('crop');
       const crop = await deps.plateReads.crop(id);
       if (!crop) throw notFound('crop');
-      return c.body(new Uint8Array(crop), 200, { 'content-type': 'image/jpeg', 'cache-control': 'private, max-age=3600' });
+      return c.body(new Uint8Array(crop), 200, {
+        'content-type': 'image/jpeg',
+        'cache-control': 'private, max-age=3600',
+      });
     });
 }

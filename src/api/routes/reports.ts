@@ -25,7 +25,8 @@ function periodOf(q: { from?: string; to?: string }): { from: Date; to: Date } {
   const to = q.to ? new Date(q.to) : new Date();
   const from = q.from ? new Date(q.from) : new Date(to.getTime() - 7 * DAY_MS);
   if (from >= to) throw badRequest('from must be before to');
-  if (to.getTime() - from.getTime() > MAX_DAYS * DAY_MS) throw badRequest(`a report covers at most ${MAX_DAYS} days: narrow from/to`);
+  if (to.getTime() - from.getTime() > MAX_DAYS * DAY_MS)
+    throw badRequest(`a report covers at most ${MAX_DAYS} days: narrow from/to`);
   return { from, to };
 }
 
@@ -38,7 +39,14 @@ export function reportRoutes(deps: ApiDeps & { reports: ReportRepo }) {
       const { from, to } = periodOf(parseOr400(responseQuery, c.req.query(), 'query'));
       const shifts = deps.config.reports.shifts;
       const rows = await deps.reports.responseTimes(from, to, tz, shifts);
-      return c.json({ from: from.toISOString(), to: to.toISOString(), timezone: tz, shifts, targetsS: TARGETS_S, rows: responseView(rows) });
+      return c.json({
+        from: from.toISOString(),
+        to: to.toISOString(),
+        timezone: tz,
+        shifts,
+        targetsS: TARGETS_S,
+        rows: responseView(rows),
+      });
     })
     .get('/heat', readers, async (c) => {
       const q = parseOr400(heatQuery, c.req.query(), 'query');

@@ -4,7 +4,13 @@ import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import type { Accounts } from '../../accounts/accounts.js';
 import { beginTotp, changePassword, confirmTotp, removeTotp } from '../../accounts/self-service.js';
-import { clearSessionCookies, requestOrigin, setOidcCookie, setSessionCookies, takeOidcCookie } from '../../accounts/session-cookie.js';
+import {
+  clearSessionCookies,
+  requestOrigin,
+  setOidcCookie,
+  setSessionCookies,
+  takeOidcCookie,
+} from '../../accounts/session-cookie.js';
 import { endSession, signIn } from '../../accounts/sign-in.js';
 import { toSessionView, toWhoView } from '../../accounts/views.js';
 import { ConflictError, UnauthenticatedError, UnavailableError } from '../../lib/errors.js';
@@ -18,13 +24,19 @@ export const signInBody = z.strictObject({
   /** The 6-digit code, when the account has TOTP (the first answer says so: reason totp-required). */
   totp: z.string().trim().max(10).optional(),
 });
-export const passwordBody = z.strictObject({ currentPassword: z.string().min(1).max(1024), newPassword: z.string().min(1).max(1024) });
+export const passwordBody = z.strictObject({
+  currentPassword: z.string().min(1).max(1024),
+  newPassword: z.string().min(1).max(1024),
+});
 export const codeBody = z.strictObject({ code: z.string().trim().min(6).max(10) });
 
 type Deps = Pick<ApiDeps, 'config'> & { accounts: Accounts };
 
 const from = (c: Context) => ({
-  ip: c.req.header('x-forwarded-for')?.split(',')[0].trim() || ((c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress ?? null),
+  ip:
+    c.req.header('x-forwarded-for')?.split(',')[0].trim() ||
+    ((c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress ??
+      null),
   userAgent: c.req.header('user-agent') ?? null,
 });
 
@@ -44,18 +56,21 @@ export function signInRoutes(deps: Deps) {
       return c.json(toWhoView(resolved.principal, deps.config.server.timezone, resolved), 200);
     })
     .get('/oidc/start', async (c) => {
-      if (!accounts.oidc) throw new UnavailableError('sign-in through an identity provider is not configured (accounts.oidc)');
+      if (!accounts.oidc)
+        throw new UnavailableError('sign-in through an identity provider is not configured (accounts.oidc)');
       const { url, pending } = await accounts.oidc.start(requestOrigin(c));
       setOidcCookie(c, cfg, pending);
       return c.redirect(url, 302);
     })
     .get('/oidc/callback', async (c) => {
-      if (!accounts.oidc) throw new UnavailableError('sign-in through an identity provider is not configured (accounts.oidc)');
+      if (!accounts.oidc)
+        throw new UnavailableError('sign-in through an identity provider is not configured (accounts.oidc)');
       const pending = takeOidcCookie(c);
       const back = (error: string) => c.redirect(`/?signinError=${encodeURIComponent(error)}`, 302);
       if (!pending) return back('the sign-in took too long or was started in another browser: try again');
       const providerError = c.req.query('error');
-      if (providerError) return back(`the identity provider refused: ${c.req.query('error_description') ?? providerError}`);
+      if (providerError)
+        return back(`the identity provider refused: ${c.req.query('error_description') ?? providerError}`);
       try {
         const opened = await accounts.oidc.callback(new URL(c.req.url).search, pending, from(c));
         setSessionCookies(c, cfg, opened.secret, opened.session.csrfToken);

@@ -9,7 +9,15 @@ import { nextOffset, TOTAL_CAP } from '../lists.js';
 import { caseGrant, scopeOf, withCase } from '../../services/scope-filter.js';
 import { MediaRefRepo } from '../../store/media-ref-repo.js';
 import { sightingView } from '../views/sighting.js';
-import { accessOf, areaOf, footageUrl, nextOffset as nextPage, recordSearch, whereFields, whyFields } from '../footage-search.js';
+import {
+  accessOf,
+  areaOf,
+  footageUrl,
+  nextOffset as nextPage,
+  recordSearch,
+  whereFields,
+  whyFields,
+} from '../footage-search.js';
 
 export const sightingSearchQuery = z.strictObject({
   label: z.string().optional(),
@@ -28,18 +36,26 @@ export function sightingRoutes(deps: ApiDeps) {
     .get('/', requireRole('admin', 'operator', 'investigator'), async (c) => {
       const q = parseOr400(sightingSearchQuery, c.req.query(), 'query');
       const access = await accessOf(q, deps.cases);
-      const { rows, total, exact } = await deps.sightings.page({
-        labels: q.label?.split(','),
-        cameraIds: await scopeOf(deps).narrow(c.get('principal'), q.camera?.split(','), access.case?.grants),
-        area: areaOf(q),
-        plate: q.plate?.toUpperCase(),
-        from: q.from ? new Date(q.from) : undefined,
-        to: q.to ? new Date(q.to) : undefined,
-        limit: q.limit,
-        offset: q.offset,
-      }, TOTAL_CAP);
+      const { rows, total, exact } = await deps.sightings.page(
+        {
+          labels: q.label?.split(','),
+          cameraIds: await scopeOf(deps).narrow(c.get('principal'), q.camera?.split(','), access.case?.grants),
+          area: areaOf(q),
+          plate: q.plate?.toUpperCase(),
+          from: q.from ? new Date(q.from) : undefined,
+          to: q.to ? new Date(q.to) : undefined,
+          limit: q.limit,
+          offset: q.offset,
+        },
+        TOTAL_CAP,
+      );
       const { purpose: _p, case: _c, ...params } = q;
-      await recordSearch(c, deps, { action: 'search.sightings', target: q.plate ?? q.label ?? null, access, details: { ...params, results: rows.length } });
+      await recordSearch(c, deps, {
+        action: 'search.sightings',
+        target: q.plate ?? q.label ?? null,
+        access,
+        details: { ...params, results: rows.length },
+      });
       return c.json({
         sightings: rows.map((r) => {
           const cropUrl = withCase(r.hasCrop ? `/api/v1/sightings/${r.id}/crop.jpg` : null, access);
@@ -59,6 +75,9 @@ export function sightingRoutes(deps: ApiDeps) {
       if (!cameraId || !(await scopeOf(deps).seesCamera(c.get('principal'), cameraId, grant))) throw notFound('crop');
       const crop = await deps.sightings.crop(id);
       if (!crop) throw notFound('crop');
-      return c.body(new Uint8Array(crop), 200, { 'content-type': 'image/jpeg', 'cache-control': 'private, max-age=3600' });
+      return c.body(new Uint8Array(crop), 200, {
+        'content-type': 'image/jpeg',
+        'cache-control': 'private, max-age=3600',
+      });
     });
 }

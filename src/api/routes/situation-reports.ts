@@ -12,7 +12,11 @@ import { jsonBody, parseOr400, uuidParam } from '../errors.js';
 
 const period = z.enum(['day', 'week']);
 const district = z.string().regex(/^[\w.-]{1,100}$/, 'a district name (letters, digits, _ . -)');
-export const reportListQuery = z.strictObject({ district: district.optional(), period: period.optional(), limit: z.coerce.number().int().min(1).max(500).default(50) });
+export const reportListQuery = z.strictObject({
+  district: district.optional(),
+  period: period.optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+});
 export const makeReportBody = z.strictObject({
   district,
   period,
@@ -24,22 +28,52 @@ export const subscribeBody = z.strictObject({
   district,
   periods: z.array(period).min(1).max(2).default(['day', 'week']),
   /** Also POST each report here (signed with VIGIL_WEBHOOK_SECRET). */
-  webhookUrl: z.url({ protocol: /^https?$/ }).max(2000).nullable().default(null),
+  webhookUrl: z
+    .url({ protocol: /^https?$/ })
+    .max(2000)
+    .nullable()
+    .default(null),
 });
 
 export const storedReport = z.object({
-  id: z.string(), district: z.string(), period, startDate: z.string(), from: z.string(), to: z.string(),
-  trigger: z.enum(['schedule', 'request']), madeBy: z.string(), madeAt: z.string(), hasPdf: z.boolean(), pdfError: z.string().nullable(),
+  id: z.string(),
+  district: z.string(),
+  period,
+  startDate: z.string(),
+  from: z.string(),
+  to: z.string(),
+  trigger: z.enum(['schedule', 'request']),
+  madeBy: z.string(),
+  madeAt: z.string(),
+  hasPdf: z.boolean(),
+  pdfError: z.string().nullable(),
 });
 export const reportListResponse = z.object({ reports: z.array(storedReport) });
-export const reportResponse = z.object({ report: storedReport, data: z.record(z.string(), z.unknown()).describe('The report\'s figures (src/situation/report-data.ts: SituationData)') });
-export const subscription = z.object({ id: z.string(), district: z.string(), periods: z.array(period), subscriber: z.string(), personId: z.string(), webhookUrl: z.string().nullable(), createdAt: z.string() });
+export const reportResponse = z.object({
+  report: storedReport,
+  data: z
+    .record(z.string(), z.unknown())
+    .describe("The report's figures (src/situation/report-data.ts: SituationData)"),
+});
+export const subscription = z.object({
+  id: z.string(),
+  district: z.string(),
+  periods: z.array(period),
+  subscriber: z.string(),
+  personId: z.string(),
+  webhookUrl: z.string().nullable(),
+  createdAt: z.string(),
+});
 export const subscriptionListResponse = z.object({ subscriptions: z.array(subscription) });
 
 export function situationReportRoutes(deps: { situation: SituationService }) {
   const readers = requireRole('admin', 'operator', 'investigator');
   const s = deps.situation;
-  const actor = (p: { name: string; role: string; personId: string }) => ({ name: p.name, role: p.role, personId: p.personId });
+  const actor = (p: { name: string; role: string; personId: string }) => ({
+    name: p.name,
+    role: p.role,
+    personId: p.personId,
+  });
   return new Hono<ApiEnv>()
     .get('/', readers, async (c) => {
       const q = parseOr400(reportListQuery, c.req.query(), 'query');
@@ -74,11 +108,20 @@ export function situationReportRoutes(deps: { situation: SituationService }) {
     .get('/:id/report.pdf', readers, async (c) => {
       const r = await s.get(uuidParam(c, 'id', 'situation report'));
       const pdf = r.hasPdf ? await s.reports.pdf(r.id) : null;
-      if (!pdf) throw new UnavailableError(`report ${r.id} has no PDF: ${r.pdfError ?? 'not rendered'}; its page and CSV are there`);
-      return c.body(new Uint8Array(pdf), 200, { 'content-type': 'application/pdf', 'content-disposition': `attachment; filename="situation-${r.district}-${r.period}-${r.startDate}.pdf"` });
+      if (!pdf)
+        throw new UnavailableError(
+          `report ${r.id} has no PDF: ${r.pdfError ?? 'not rendered'}; its page and CSV are there`,
+        );
+      return c.body(new Uint8Array(pdf), 200, {
+        'content-type': 'application/pdf',
+        'content-disposition': `attachment; filename="situation-${r.district}-${r.period}-${r.startDate}.pdf"`,
+      });
     })
     .get('/:id/report.csv', readers, async (c) => {
       const r = await s.get(uuidParam(c, 'id', 'situation report'));
-      return c.body(reportCsv(r.data), 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="situation-${r.district}-${r.period}-${r.startDate}.csv"` });
+      return c.body(reportCsv(r.data), 200, {
+        'content-type': 'text/csv; charset=utf-8',
+        'content-disposition': `attachment; filename="situation-${r.district}-${r.period}-${r.startDate}.csv"`,
+      });
     });
 }

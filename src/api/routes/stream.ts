@@ -24,13 +24,20 @@ export function visibleTo(p: Principal, e: LiveEvent, viewer: Viewer = {}): bool
       return true;
     case 'investigator':
       // A situation report goes to the investigators who subscribed to it (src/situation).
-      return e.type === 'alert' || (e.type === 'situation-report' && Array.isArray(e.data.recipients) && e.data.recipients.includes(p.name));
+      return (
+        e.type === 'alert' ||
+        (e.type === 'situation-report' && Array.isArray(e.data.recipients) && e.data.recipients.includes(p.name))
+      );
     case 'checkpoint':
       if (e.type === 'duty') return true;
       if (e.type === 'interception') return e.targets.includes(p.subject ?? '');
       // Plate hits only (face candidates stay with the command room): its own, and at a raised duty level
       // its district's or all (the alert says which, so no lookup per event).
-      return e.type === 'alert' && e.data.kind === 'plate' && checkpointSees(e, { id: p.subject, district: viewer.district ?? null });
+      return (
+        e.type === 'alert' &&
+        e.data.kind === 'plate' &&
+        checkpointSees(e, { id: p.subject, district: viewer.district ?? null })
+      );
     case 'unit':
       return e.type === 'offer' && e.unitId === p.subject;
     case 'maintenance':
@@ -40,7 +47,20 @@ export function visibleTo(p: Principal, e: LiveEvent, viewer: Viewer = {}): bool
 
 /** The SSE id of an event: its type, what it is about, and when. */
 function eventId(e: LiveEvent): string {
-  const about = 'alertId' in e ? e.alertId : 'orderId' in e ? e.orderId : 'cameraId' in e ? e.cameraId : 'incidentId' in e ? e.incidentId : 'district' in e ? e.district : 'level' in e ? e.level : '';
+  const about =
+    'alertId' in e
+      ? e.alertId
+      : 'orderId' in e
+        ? e.orderId
+        : 'cameraId' in e
+          ? e.cameraId
+          : 'incidentId' in e
+            ? e.incidentId
+            : 'district' in e
+              ? e.district
+              : 'level' in e
+                ? e.level
+                : '';
   return `${e.type}-${about}-${e.at}`;
 }
 
@@ -48,7 +68,8 @@ export function streamRoutes(deps: ApiDeps) {
   return new Hono<ApiEnv>().get('/', (c) => {
     const p = c.get('principal');
     return streamSSE(c, async (stream) => {
-      const viewer: Viewer = p.role === 'checkpoint' && p.subject ? { district: (await deps.cameras.get(p.subject))?.district ?? null } : {};
+      const viewer: Viewer =
+        p.role === 'checkpoint' && p.subject ? { district: (await deps.cameras.get(p.subject))?.district ?? null } : {};
       const queue: LiveEvent[] = [];
       let wake: (() => void) | null = null;
       // An offer goes out once per connection, whether it came live, from the replay at connect, or from a re-read after a gap.
@@ -68,7 +89,14 @@ export function streamRoutes(deps: ApiDeps) {
       const unsubscribe = await deps.bus.subscribe((e) => {
         if (!visibleTo(p, e, viewer)) return;
         if (!inScope) return push(e);
-        checked = checked.then(() => inScope(e)).then((ok) => { if (ok) push(e); }, () => {});
+        checked = checked
+          .then(() => inScope(e))
+          .then(
+            (ok) => {
+              if (ok) push(e);
+            },
+            () => {},
+          );
       });
       const unitId = p.role === 'unit' ? p.subject : null;
       // Offers published while the event bus was reconnecting never arrive: re-read this unit's open ones.
@@ -80,7 +108,10 @@ export function streamRoutes(deps: ApiDeps) {
         unGap();
         wake?.();
       });
-      await stream.writeSSE({ event: 'hello', data: JSON.stringify({ role: p.role, subject: p.subject, at: Date.now() }) });
+      await stream.writeSSE({
+        event: 'hello',
+        data: JSON.stringify({ role: p.role, subject: p.subject, at: Date.now() }),
+      });
       if (unitId) await replayOpenOffers(deps, unitId, push);
       while (!stream.aborted) {
         while (queue.length) {

@@ -11,7 +11,11 @@ import { withoutSignature } from '../media-url.js';
 import { UnprocessableError } from '../../lib/errors.js';
 import { photoUploads, readMultipart, type FaceRouteDeps } from './face-deps.js';
 
-const why = z.string({ error: 'why is required' }).trim().min(3, 'say why (at least 3 characters): a case number or a reason').max(2000);
+const why = z
+  .string({ error: 'why is required' })
+  .trim()
+  .min(3, 'say why (at least 3 characters): a case number or a reason')
+  .max(2000);
 
 export const subjectListQuery = z.strictObject({
   category: z.enum(SUBJECT_CATEGORIES).optional(),
@@ -30,8 +34,17 @@ export function subjectRoutes(deps: FaceRouteDeps) {
     .get('/', readers, async (c) => {
       const q = parseOr400(subjectListQuery, c.req.query(), 'query');
       const filter = { category: q.category, includeInactive: q.includeInactive === 'true' };
-      const [subjects, total] = await Promise.all([deps.subjects.list({ ...filter, limit: q.limit, offset: q.offset }), deps.subjects.count(filter)]);
-      return c.json({ subjects: subjects.map(subjectView), total, limit: q.limit, offset: q.offset, nextOffset: nextOffset(q.offset, subjects.length, total) });
+      const [subjects, total] = await Promise.all([
+        deps.subjects.list({ ...filter, limit: q.limit, offset: q.offset }),
+        deps.subjects.count(filter),
+      ]);
+      return c.json({
+        subjects: subjects.map(subjectView),
+        total,
+        limit: q.limit,
+        offset: q.offset,
+        nextOffset: nextOffset(q.offset, subjects.length, total),
+      });
     })
     .get('/:id', readers, async (c) => {
       const subject = await deps.subjects.get(uuidParam(c, 'id', 'subject'));
@@ -43,25 +56,47 @@ export function subjectRoutes(deps: FaceRouteDeps) {
       const reason = parseOr400(why, form.fields.why, 'why');
       const { why: _ignored, sources: _s, source: _s1, ...fields } = form.fields;
       const result = await deps.faceWatchlist.create(fields, photoUploads(form), c.get('principal'), reason);
-      if (!result.subject) throw new UnprocessableError('no photo could be enrolled: see photos[].message', { details: result.photos, extra: { photos: result.photos } });
-      return c.json(enrolmentSchema.parse({ subject: subjectView(result.subject), photos: result.photos.map(photoResultView) }), 201);
+      if (!result.subject)
+        throw new UnprocessableError('no photo could be enrolled: see photos[].message', {
+          details: result.photos,
+          extra: { photos: result.photos },
+        });
+      return c.json(
+        enrolmentSchema.parse({ subject: subjectView(result.subject), photos: result.photos.map(photoResultView) }),
+        201,
+      );
     })
     .post('/:id/photos', editors, async (c) => {
       const form = await readMultipart(c, deps.log);
       const reason = parseOr400(why, form.fields.why, 'why');
-      const photos = await deps.faceWatchlist.addPhotos(uuidParam(c, 'id', 'subject'), photoUploads(form), c.get('principal'), reason);
+      const photos = await deps.faceWatchlist.addPhotos(
+        uuidParam(c, 'id', 'subject'),
+        photoUploads(form),
+        c.get('principal'),
+        reason,
+      );
       if (!photos) throw notFound('subject');
-      if (!photos.some((p) => p.ok)) throw new UnprocessableError('no photo could be enrolled: see photos[].message', { details: photos, extra: { photos } });
+      if (!photos.some((p) => p.ok))
+        throw new UnprocessableError('no photo could be enrolled: see photos[].message', {
+          details: photos,
+          extra: { photos },
+        });
       return c.json({ photos: photos.map(photoResultView) });
     })
     .get('/:id/photos/:photoId', readers, async (c) => {
       const photo = await deps.subjects.photoImage(c.req.param('id'), c.req.param('photoId'));
       if (!photo) throw notFound('photo');
-      return c.body(new Uint8Array(photo.image), 200, { 'content-type': photo.type, 'cache-control': 'private, no-store' });
+      return c.body(new Uint8Array(photo.image), 200, {
+        'content-type': photo.type,
+        'cache-control': 'private, no-store',
+      });
     })
     .delete('/:id/photos/:photoId', editors, async (c) => {
       const { why: reason } = parseOr400(whyQuery, withoutSignature(c.req.query()), 'query');
-      if (!(await deps.faceWatchlist.deletePhoto(c.req.param('id'), c.req.param('photoId'), c.get('principal'), reason))) throw notFound('photo');
+      if (
+        !(await deps.faceWatchlist.deletePhoto(c.req.param('id'), c.req.param('photoId'), c.get('principal'), reason))
+      )
+        throw notFound('photo');
       return c.json({ deleted: true });
     })
     .patch('/:id', editors, async (c) => {

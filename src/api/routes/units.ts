@@ -32,7 +32,11 @@ export const statusBody = z.strictObject({
   reason: z.string().trim().min(3).max(500).optional(),
 });
 
-const availability = (deps: ApiDeps) => ({ units: deps.units, queues: deps.queues, staleAfterSeconds: deps.config.dispatch.staleAfterSeconds });
+const availability = (deps: ApiDeps) => ({
+  units: deps.units,
+  queues: deps.queues,
+  staleAfterSeconds: deps.config.dispatch.staleAfterSeconds,
+});
 
 /** A unit account speaks only for its own unit; operators and admins may act for any. */
 function mustSpeakFor(p: Principal, unitId: string): void {
@@ -56,7 +60,12 @@ export function unitRoutes(deps: ApiDeps) {
         const unitId = c.req.param('id') as string;
         mustSpeakFor(c.get('principal'), unitId);
         await mustCommand(deps, c.get('principal'), unitId);
-        const moved = await deps.alertService.unitAnswer(uuidParam(c, 'alertId', 'alert'), unitId, kind, c.get('principal'));
+        const moved = await deps.alertService.unitAnswer(
+          uuidParam(c, 'alertId', 'alert'),
+          unitId,
+          kind,
+          c.get('principal'),
+        );
         return c.json(assignmentView(moved));
       },
     ] as const;
@@ -73,7 +82,11 @@ export function unitRoutes(deps: ApiDeps) {
       const body = await jsonBody(c, positionBody);
       const at = body.at ? new Date(body.at) : new Date();
       // A first fresh position makes the unit dispatchable: alerts waiting for a unit are offered to it.
-      const ok = await reportUnitPosition(availability(deps), unitId, body.lat, body.lon, at, { heading: body.heading, speedKmh: body.speedKmh, accuracyM: body.accuracyM });
+      const ok = await reportUnitPosition(availability(deps), unitId, body.lat, body.lon, at, {
+        heading: body.heading,
+        speedKmh: body.speedKmh,
+        accuracyM: body.accuracyM,
+      });
       if (!ok) throw notFound(`unit ${unitId}`);
       return c.json({ ok: true });
     })
@@ -88,9 +101,17 @@ export function unitRoutes(deps: ApiDeps) {
       // The status and its audit entry commit together.
       await deps.units.db.tx(async (t) => {
         if (!(await deps.units.on(t).setDuty(unitId, from, body.status))) {
-          throw new ConflictError(`unit ${unitId} is not ${from}: assigned units change status by answering their offer`);
+          throw new ConflictError(
+            `unit ${unitId} is not ${from}: assigned units change status by answering their offer`,
+          );
         }
-        await deps.audit.on(t).append({ actor: p.name, role: p.role, action: 'unit.status', target: unitId, details: { from, to: body.status, reason: body.reason ?? null } });
+        await deps.audit.on(t).append({
+          actor: p.name,
+          role: p.role,
+          action: 'unit.status',
+          target: unitId,
+          details: { from, to: body.status, reason: body.reason ?? null },
+        });
       });
       if (body.status === 'available') await queueOfferWaiting(deps.queues, { unitId, trigger: 'available' });
       return c.json({ id: unitId, status: body.status });

@@ -13,7 +13,9 @@ export const workOrderListQuery = z.strictObject({
   camera: z.string().min(1).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
-export const workOrderNoteBody = z.strictObject({ note: z.string().trim().min(3, 'note: at least 3 characters').max(2000) });
+export const workOrderNoteBody = z.strictObject({
+  note: z.string().trim().min(3, 'note: at least 3 characters').max(2000),
+});
 export const workOrderCloseBody = z.strictObject({
   /** What was repaired (kept as the order's last note). */
   repair: z.string().trim().min(3, 'repair: say what was done (at least 3 characters)').max(2000),
@@ -29,8 +31,12 @@ export function workOrderRoutes(deps: { workOrders: WorkOrderService }) {
       const orders = await deps.workOrders.list({ status: q.status, cameraId: q.camera, limit: q.limit });
       return c.json({ workOrders: orders.map(workOrderView) });
     })
-    .get('/:id', requireRole('admin', 'operator', 'maintenance'), async (c) => c.json(workOrderView(await deps.workOrders.get(uuidParam(c, 'id', 'work order')))))
-    .post('/:id/acknowledge', workers, async (c) => c.json(workOrderView(await deps.workOrders.acknowledge(uuidParam(c, 'id', 'work order'), c.get('principal')))))
+    .get('/:id', requireRole('admin', 'operator', 'maintenance'), async (c) =>
+      c.json(workOrderView(await deps.workOrders.get(uuidParam(c, 'id', 'work order')))),
+    )
+    .post('/:id/acknowledge', workers, async (c) =>
+      c.json(workOrderView(await deps.workOrders.acknowledge(uuidParam(c, 'id', 'work order'), c.get('principal')))),
+    )
     .post('/:id/notes', workers, async (c) => {
       const id = uuidParam(c, 'id', 'work order');
       const b = await jsonBody(c, workOrderNoteBody);

@@ -22,20 +22,44 @@ export type AlertDetail = z.infer<typeof alertDetailSchema>;
 
 export const dispositionAnswerSchema = z.object({
   id: z.string(),
-  status: z.enum(['candidate', 'confirmed', 'dismissed']).describe('candidate while a face hit waits for a second person'),
+  status: z
+    .enum(['candidate', 'confirmed', 'dismissed'])
+    .describe('candidate while a face hit waits for a second person'),
   disposedBy: z.string().nullable(),
   reason: z.string().nullable(),
-  interceptionId: z.string().nullable().describe('The interception order a confirmed vehicle hit started (interception.autoOnConfirm)'),
+  interceptionId: z
+    .string()
+    .nullable()
+    .describe('The interception order a confirmed vehicle hit started (interception.autoOnConfirm)'),
 });
 
 export function alertListItem(view: AlertView, dispatch: DispatchState): z.infer<typeof alertListItemSchema> {
   return { ...view, dispatch };
 }
 
-export function alertDetailView(view: AlertView, assignments: Assignment[], dispatch: DispatchState, deliveries: Delivery[] | null): AlertDetail {
-  return { ...view, dispatch, assignments: assignments.map(assignmentView), deliveries: deliveries && deliveries.map(deliveryView) };
+export function alertDetailView(
+  view: AlertView,
+  assignments: Assignment[],
+  dispatch: DispatchState,
+  deliveries: Delivery[] | null,
+): AlertDetail {
+  return {
+    ...view,
+    dispatch,
+    assignments: assignments.map(assignmentView),
+    deliveries: deliveries && deliveries.map(deliveryView),
+  };
 }
 
-export function dispositionAnswer(alert: Alert, interceptionId: string | null): z.infer<typeof dispositionAnswerSchema> {
-  return { id: alert.id, status: alert.status, disposedBy: alert.disposedBy, reason: alert.dispositionReason, interceptionId };
+export function dispositionAnswer(
+  alert: Alert,
+  interceptionId: string | null,
+): z.infer<typeof dispositionAnswerSchema> {
+  return {
+    id: alert.id,
+    status: alert.status,
+    disposedBy: alert.disposedBy,
+    reason: alert.dispositionReason,
+    interceptionId,
+  };
 }

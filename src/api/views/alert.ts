@@ -11,14 +11,26 @@ import type { PlateReadRepo } from '../../store/plate-read-repo.js';
 import type { SubjectRepo } from '../../store/subject-repo.js';
 import { isoTime } from '../contract/route-doc.js';
 
-export const CANDIDATE_NOTICE = 'Candidate match: not confirmed by a person. Verify the plate and vehicle before acting.';
+export const CANDIDATE_NOTICE =
+  'Candidate match: not confirmed by a person. Verify the plate and vehicle before acting.';
 /** A plate hit raised at a level that wants an operator's confirmation before anyone is sent. */
-export const AWAITING_CONFIRMATION_NOTICE = 'Candidate match: not confirmed by a person. No unit is sent until an operator confirms it against the hotlist record.';
+export const AWAITING_CONFIRMATION_NOTICE =
+  'Candidate match: not confirmed by a person. No unit is sent until an operator confirms it against the hotlist record.';
 
-const DUTY_LEVEL = z.enum(['normal', 'enhanced', 'wartime']).nullable().describe('The duty level the alert was raised under');
+const DUTY_LEVEL = z
+  .enum(['normal', 'enhanced', 'wartime'])
+  .nullable()
+  .describe('The duty level the alert was raised under');
 
 export const alertCameraSchema = z
-  .object({ id: z.string(), name: z.string(), kind: z.enum(['street', 'checkpoint']), lat: z.number(), lon: z.number(), district: z.string() })
+  .object({
+    id: z.string(),
+    name: z.string(),
+    kind: z.enum(['street', 'checkpoint']),
+    lat: z.number(),
+    lon: z.number(),
+    district: z.string(),
+  })
   .nullable()
   .describe('The camera that saw it (null if unknown)');
 
@@ -28,9 +40,18 @@ export const plateMatchSchema = z.object({
   otherDifferences: z.number().int(),
   provinceDiffers: z.boolean(),
 });
-export const faceMatchSchema = z.object({ cosine: z.number(), score: z.number(), scoring: z.string(), threshold: z.number(), category: z.string() });
+export const faceMatchSchema = z.object({
+  cosine: z.number(),
+  score: z.number(),
+  scoring: z.string(),
+  threshold: z.number(),
+  category: z.string(),
+});
 
-const dispositionSchema = z.object({ by: z.string(), at: isoTime.nullable(), reason: z.string().nullable() }).nullable().describe('The verdict that closed it');
+const dispositionSchema = z
+  .object({ by: z.string(), at: isoTime.nullable(), reason: z.string().nullable() })
+  .nullable()
+  .describe('The verdict that closed it');
 
 /** An alert's wait for a free unit (null when it does not wait). */
 export const dispatchStateSchema = z
@@ -61,10 +82,21 @@ export const plateAlertViewSchema = z.object({
   plate: z.string(),
   match: plateMatchSchema,
   plateReadId: z.string().nullable(),
-  read: z.object({ confidence: z.number(), readCount: z.number().int(), format: z.string() }).nullable().describe('The read behind the hit'),
+  read: z
+    .object({ confidence: z.number(), readCount: z.number().int(), format: z.string() })
+    .nullable()
+    .describe('The read behind the hit'),
   confirmations: z.object({ required: z.number().int() }),
   listing: z
-    .object({ id: z.string(), plate: z.string().nullable(), pattern: z.string().nullable(), category: z.string(), reason: z.string(), source: z.string(), expiresAt: z.string() })
+    .object({
+      id: z.string(),
+      plate: z.string().nullable(),
+      pattern: z.string().nullable(),
+      category: z.string(),
+      reason: z.string(),
+      source: z.string(),
+      expiresAt: z.string(),
+    })
     .nullable()
     .describe('The hotlist entry that matched'),
 });
@@ -92,7 +124,15 @@ export const faceAlertViewSchema = z.object({
     .nullable()
     .describe('The watchlist subject that matched'),
   confirmations: z.object({ required: z.number().int(), given: z.number().int(), by: z.array(z.string()) }),
-  verdicts: z.array(z.object({ by: z.string(), role: z.string(), verdict: z.enum(['confirm', 'dismiss']), reason: z.string(), at: isoTime })),
+  verdicts: z.array(
+    z.object({
+      by: z.string(),
+      role: z.string(),
+      verdict: z.enum(['confirm', 'dismiss']),
+      reason: z.string(),
+      at: isoTime,
+    }),
+  ),
 });
 
 export const alertViewSchema = z.discriminatedUnion('kind', [plateAlertViewSchema, faceAlertViewSchema]);
@@ -186,7 +226,13 @@ async function describeFaceAlert(alert: Alert, deps: AlertViewDeps): Promise<Ale
       photoSource: photos[0]?.source ?? null,
     },
     confirmations: { required: alert.confirmationsRequired, given: confirmedBy.length, by: confirmedBy },
-    verdicts: verdicts.map((v) => ({ by: v.actor, role: v.role, verdict: v.verdict, reason: v.reason, at: v.at.toISOString() })),
+    verdicts: verdicts.map((v) => ({
+      by: v.actor,
+      role: v.role,
+      verdict: v.verdict,
+      reason: v.reason,
+      at: v.at.toISOString(),
+    })),
     disposition: dispositionOf(alert),
   };
 }
@@ -202,18 +248,33 @@ function dispositionOf(alert: Alert): z.infer<typeof dispositionSchema> {
 
 function plateNotice(alert: Alert): string {
   if (alert.status === 'confirmed') return 'Confirmed by an operator.';
-  return alert.status === 'candidate' && alert.confirmationsRequired > 0 ? AWAITING_CONFIRMATION_NOTICE : CANDIDATE_NOTICE;
+  return alert.status === 'candidate' && alert.confirmationsRequired > 0
+    ? AWAITING_CONFIRMATION_NOTICE
+    : CANDIDATE_NOTICE;
 }
 
 function faceNotice(alert: Alert, confirmedBy: string[]): string {
   const m = alert.match as Partial<z.infer<typeof faceMatchSchema>>;
-  const score = m.cosine === undefined ? '' : ` (cosine ${m.cosine.toFixed(3)}${m.scoring === 'snorm' ? `, s-norm ${Number(m.score).toFixed(2)}` : ''})`;
-  if (alert.status === 'confirmed') return `Face match confirmed by ${confirmedBy.join(' and ')} before dispatch${score}. Check identity in person: a face match is not proof.`;
+  const score =
+    m.cosine === undefined
+      ? ''
+      : ` (cosine ${m.cosine.toFixed(3)}${m.scoring === 'snorm' ? `, s-norm ${Number(m.score).toFixed(2)}` : ''})`;
+  if (alert.status === 'confirmed')
+    return `Face match confirmed by ${confirmedBy.join(' and ')} before dispatch${score}. Check identity in person: a face match is not proof.`;
   if (alert.status === 'dismissed') return `Dismissed by ${alert.disposedBy}: not a match.`;
   const left = alert.confirmationsRequired - confirmedBy.length;
   return `Candidate face match${score}: not confirmed. Nobody is sent until ${left} more ${left === 1 ? 'person confirms' : 'people confirm'} it against the watchlist photo.`;
 }
 
 function cameraView(camera: Awaited<ReturnType<CameraRepo['get']>>): z.infer<typeof alertCameraSchema> {
-  return camera && { id: camera.id, name: camera.name, kind: camera.kind, lat: camera.lat, lon: camera.lon, district: camera.district };
+  return (
+    camera && {
+      id: camera.id,
+      name: camera.name,
+      kind: camera.kind,
+      lat: camera.lat,
+      lon: camera.lon,
+      district: camera.district,
+    }
+  );
 }

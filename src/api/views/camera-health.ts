@@ -43,7 +43,10 @@ export const workOrderListSchema = z.object({ workOrders: z.array(workOrderViewS
 export const cameraHealthViewSchema = z.object({
   cameraId: z.string(),
   diagnostics: diagnosticsSchema,
-  learning: z.boolean().nullable().describe('The camera still learns its baseline (only some faults are judged yet); null without a report'),
+  learning: z
+    .boolean()
+    .nullable()
+    .describe('The camera still learns its baseline (only some faults are judged yet); null without a report'),
   faults: z.array(faultViewSchema),
   workOrders: z.array(workOrderViewSchema),
 });
@@ -86,23 +89,53 @@ export const districtTargetSchema = z.object({ district: z.string(), expected: z
 
 export function faultView(f: FaultRecord, evidence: string | null): z.infer<typeof faultViewSchema> {
   return {
-    id: f.id, cameraId: f.cameraId, kind: f.kind, since: f.since, raisedAt: f.raisedAt, lastSeen: f.lastSeen, clearedAt: f.clearedAt,
-    detail: f.detail, value: f.value, hasEvidence: f.hasEvidence, evidence,
+    id: f.id,
+    cameraId: f.cameraId,
+    kind: f.kind,
+    since: f.since,
+    raisedAt: f.raisedAt,
+    lastSeen: f.lastSeen,
+    clearedAt: f.clearedAt,
+    detail: f.detail,
+    value: f.value,
+    hasEvidence: f.hasEvidence,
+    evidence,
   };
 }
 
 export function workOrderView(o: WorkOrder): WorkOrderView {
   return {
-    id: o.id, cameraId: o.cameraId, faultId: o.faultId, kind: o.kind, status: o.status, openedAt: o.openedAt, acknowledgedBy: o.acknowledgedBy,
-    acknowledgedAt: o.acknowledgedAt, notes: o.notes.map((n) => ({ at: n.at, by: n.by, note: n.note })), closedAt: o.closedAt, closedBy: o.closedBy,
-    closeReason: o.closeReason, relearnReference: o.relearnReference,
+    id: o.id,
+    cameraId: o.cameraId,
+    faultId: o.faultId,
+    kind: o.kind,
+    status: o.status,
+    openedAt: o.openedAt,
+    acknowledgedBy: o.acknowledgedBy,
+    acknowledgedAt: o.acknowledgedAt,
+    notes: o.notes.map((n) => ({ at: n.at, by: n.by, note: n.note })),
+    closedAt: o.closedAt,
+    closedBy: o.closedBy,
+    closeReason: o.closeReason,
+    relearnReference: o.relearnReference,
   };
 }
 
 export const locationConfirmationView = (c: LocationConfirmation): z.infer<typeof locationConfirmationSchema> => ({
-  cameraId: c.cameraId, lat: c.lat, lon: c.lon, confirmedBy: c.confirmedBy, confirmedAt: c.confirmedAt, note: c.note,
+  cameraId: c.cameraId,
+  lat: c.lat,
+  lon: c.lon,
+  confirmedBy: c.confirmedBy,
+  confirmedAt: c.confirmedAt,
+  note: c.note,
 });
 
-export function rateReportView(r: { from: string; to: string; timezone: string; target: number; rows: RateRow[] }): z.infer<typeof rateReportSchema> {
+export function rateReportView(r: {
+  from: string;
+  to: string;
+  timezone: string;
+  target: number;
+  rows: RateRow[];
+}): z.infer<typeof rateReportSchema> {
   return { from: r.from, to: r.to, timezone: r.timezone, target: r.target, rows: r.rows.map((row) => ({ ...row })) };
 }

@@ -18,7 +18,9 @@ const { source: _source, ...configFields } = cameraConfigSchema.shape;
 
 export const cameraStatusSchema = z
   .object({
-    state: z.string().describe('online, starting, offline, stalled, ...; disabled when the camera is off; unknown before any report'),
+    state: z
+      .string()
+      .describe('online, starting, offline, stalled, ...; disabled when the camera is off; unknown before any report'),
     lastFrameAt: z.number().nullable().optional().describe('Epoch ms of the last decoded frame'),
     fps: z.number().optional(),
     restarts: z.number().int().optional(),
@@ -31,7 +33,11 @@ export const cameraStatusSchema = z
 export const diagnosticsSchema = z
   .union([
     z.enum(['ok', 'unknown']),
-    z.object({ faults: z.array(z.object({ kind: z.enum(FAULT_KINDS), since: isoTime, detail: z.string(), faultId: z.string().nullable() })) }),
+    z.object({
+      faults: z.array(
+        z.object({ kind: z.enum(FAULT_KINDS), since: isoTime, detail: z.string(), faultId: z.string().nullable() }),
+      ),
+    }),
   ])
   .describe("Live image diagnostics: 'ok', 'unknown' (no recent report), or the faults raised now");
 
@@ -42,7 +48,10 @@ export const cameraViewSchema = z.object({
   version: z.number().int().describe('Bumped by every change'),
   updatedAt: isoTime,
   status: cameraStatusSchema,
-  holder: z.object({ nodeId: z.string(), since: isoTime, token: z.number() }).nullable().describe('The node running the camera now'),
+  holder: z
+    .object({ nodeId: z.string(), since: isoTime, token: z.number() })
+    .nullable()
+    .describe('The node running the camera now'),
   diagnostics: diagnosticsSchema.optional().describe('In the list only'),
 });
 export type CameraView = z.infer<typeof cameraViewSchema>;
@@ -64,7 +73,11 @@ export const cameraSummarySchema = z.object({
 });
 export const cameraSummaryView = (c: Camera): z.infer<typeof cameraSummarySchema> => ({ ...c });
 
-function statusOf(s: StoredCameraStatus | undefined, enabled: boolean, now: number): z.infer<typeof cameraStatusSchema> {
+function statusOf(
+  s: StoredCameraStatus | undefined,
+  enabled: boolean,
+  now: number,
+): z.infer<typeof cameraStatusSchema> {
   if (!enabled) return { state: 'disabled' };
   if (!s) return { state: 'unknown' };
   const { cameraId: _id, ...rest } = s;
@@ -88,7 +101,9 @@ export function cameraView(cam: InventoryCamera, p: CameraViewParts): CameraView
     version: cam.version,
     updatedAt: cam.updatedAt.toISOString(),
     status: statusOf(p.status, cam.config.enabled, p.now ?? Date.now()),
-    holder: p.lease ? { nodeId: p.lease.nodeId, since: new Date(p.lease.since).toISOString(), token: p.lease.token } : null,
+    holder: p.lease
+      ? { nodeId: p.lease.nodeId, since: new Date(p.lease.since).toISOString(), token: p.lease.token }
+      : null,
     ...(p.health ? { diagnostics: healthField(p.health.live) } : {}),
   };
 }

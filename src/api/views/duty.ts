@@ -29,7 +29,15 @@ export const dutyViewSchema = z.object({
 });
 export type DutyView = z.infer<typeof dutyViewSchema>;
 
-export const dutyChangeViewSchema = z.object({ id: z.number().int(), level, previous: level, changedBy: z.string(), role: z.string(), reason: z.string(), at: isoTime });
+export const dutyChangeViewSchema = z.object({
+  id: z.number().int(),
+  level,
+  previous: level,
+  changedBy: z.string(),
+  role: z.string(),
+  reason: z.string(),
+  at: isoTime,
+});
 export const dutyHistorySchema = z.object({ changes: z.array(dutyChangeViewSchema) });
 
 export function dutyView(status: DutyStatus, canSwitch: boolean): DutyView {
@@ -37,5 +45,13 @@ export function dutyView(status: DutyStatus, canSwitch: boolean): DutyView {
 }
 
 export function dutyChangeView(c: DutyChange): z.infer<typeof dutyChangeViewSchema> {
-  return { id: c.id, level: c.level, previous: c.previous, changedBy: c.changedBy, role: c.role, reason: c.reason, at: c.at };
+  return {
+    id: c.id,
+    level: c.level,
+    previous: c.previous,
+    changedBy: c.changedBy,
+    role: c.role,
+    reason: c.reason,
+    at: c.at,
+  };
 }

@@ -41,22 +41,49 @@ export const subjectPhotoViewSchema = z.object({
 });
 
 export const subjectPhotoView = (p: SubjectPhoto): z.infer<typeof subjectPhotoViewSchema> => ({
-  id: p.id, source: p.source, imageType: p.imageType, sha256: p.sha256, box: p.box, quality: p.quality, model: p.model,
-  addedBy: p.addedBy, createdAt: p.createdAt.toISOString(), url: `/api/v1/subjects/${p.subjectId}/photos/${p.id}`,
+  id: p.id,
+  source: p.source,
+  imageType: p.imageType,
+  sha256: p.sha256,
+  box: p.box,
+  quality: p.quality,
+  model: p.model,
+  addedBy: p.addedBy,
+  createdAt: p.createdAt.toISOString(),
+  url: `/api/v1/subjects/${p.subjectId}/photos/${p.id}`,
 });
 
 export const subjectDetailSchema = subjectViewSchema.extend({ photoList: z.array(subjectPhotoViewSchema) });
-export const subjectDetailView = (s: Subject, photos: SubjectPhoto[]): z.infer<typeof subjectDetailSchema> => ({ ...subjectView(s), photoList: photos.map(subjectPhotoView) });
+export const subjectDetailView = (s: Subject, photos: SubjectPhoto[]): z.infer<typeof subjectDetailSchema> => ({
+  ...subjectView(s),
+  photoList: photos.map(subjectPhotoView),
+});
 
 export const photoResultSchema = z.discriminatedUnion('ok', [
-  z.object({ name: z.string(), ok: z.literal(true), photoId: z.string(), duplicate: z.boolean(), quality: z.number(), faceWidth: z.number() }),
-  z.object({ name: z.string(), ok: z.literal(false), problem: z.string(), message: z.string().describe('What is wrong with this photo') }),
+  z.object({
+    name: z.string(),
+    ok: z.literal(true),
+    photoId: z.string(),
+    duplicate: z.boolean(),
+    quality: z.number(),
+    faceWidth: z.number(),
+  }),
+  z.object({
+    name: z.string(),
+    ok: z.literal(false),
+    problem: z.string(),
+    message: z.string().describe('What is wrong with this photo'),
+  }),
 ]);
 export const photoResultView = (r: PhotoResult): z.infer<typeof photoResultSchema> => ({ ...r });
 
 export const enrolmentSchema = z.object({ subject: subjectViewSchema, photos: z.array(photoResultSchema) });
 export const photosAddedSchema = z.object({ photos: z.array(photoResultSchema) });
-export const subjectDeletedSchema = z.object({ deleted: z.literal(true), photos: z.number().int().optional(), tombstone: z.boolean().optional() });
+export const subjectDeletedSchema = z.object({
+  deleted: z.literal(true),
+  photos: z.number().int().optional(),
+  tombstone: z.boolean().optional(),
+});
 
 export const authorisationViewSchema = z.object({
   id: z.string(),
@@ -67,7 +94,10 @@ export const authorisationViewSchema = z.object({
   startsAt: isoTime,
   endsAt: isoTime,
   createdBy: z.string(),
-  snapshotSubjects: z.array(z.string()).nullable().describe('Subject ids frozen at the start; null until it first applies'),
+  snapshotSubjects: z
+    .array(z.string())
+    .nullable()
+    .describe('Subject ids frozen at the start; null until it first applies'),
   snapshotHash: z.string().nullable().describe('sha256 of the frozen watchlist (subject ids and photo hashes)'),
   snapshotAt: isoTime.nullable(),
   endedAt: isoTime.nullable(),
@@ -94,13 +124,30 @@ export const faceSearchResultSchema = z.object({
   thumbnailUrl: z.string().nullable(),
   footageUrl: z.string().describe('The footage around the sighting, carrying the search purpose'),
 });
-export const faceSearchSchema = z.object({ scanned: z.number().int().describe('Stored faces compared'), results: z.array(faceSearchResultSchema) });
+export const faceSearchSchema = z.object({
+  scanned: z.number().int().describe('Stored faces compared'),
+  results: z.array(faceSearchResultSchema),
+});
 
-export function faceSearchResultView(r: FaceSighting & { score: number }, footageUrl: string): z.infer<typeof faceSearchResultSchema> {
+export function faceSearchResultView(
+  r: FaceSighting & { score: number },
+  footageUrl: string,
+): z.infer<typeof faceSearchResultSchema> {
   const crop = r.hasCrop ? `/api/v1/faces/sightings/${r.id}/crop.jpg` : null;
   return {
-    id: r.id, cameraId: r.cameraId, authorisationId: r.authorisationId, firstSeen: r.firstSeen.toISOString(), lastSeen: r.lastSeen.toISOString(),
-    box: r.box, quality: r.quality, frames: r.frames, matched: r.matched, expiresAt: r.expiresAt?.toISOString() ?? null, score: r.score,
-    cropUrl: crop, thumbnailUrl: crop, footageUrl,
+    id: r.id,
+    cameraId: r.cameraId,
+    authorisationId: r.authorisationId,
+    firstSeen: r.firstSeen.toISOString(),
+    lastSeen: r.lastSeen.toISOString(),
+    box: r.box,
+    quality: r.quality,
+    frames: r.frames,
+    matched: r.matched,
+    expiresAt: r.expiresAt?.toISOString() ?? null,
+    score: r.score,
+    cropUrl: crop,
+    thumbnailUrl: crop,
+    footageUrl,
   };
 }

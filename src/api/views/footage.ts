@@ -15,7 +15,12 @@ export const segmentViewSchema = z.object({
   url: z.string().describe('The MPEG-TS file (GET /segments/{id})'),
 });
 export const segmentView = (s: Segment & { protectedBy: HoldKind[] }): z.infer<typeof segmentViewSchema> => ({
-  id: s.id, start: s.startAt.toISOString(), end: s.endAt.toISOString(), bytes: s.bytes, protectedBy: s.protectedBy, url: `/api/v1/segments/${s.id}`,
+  id: s.id,
+  start: s.startAt.toISOString(),
+  end: s.endAt.toISOString(),
+  bytes: s.bytes,
+  protectedBy: s.protectedBy,
+  url: `/api/v1/segments/${s.id}`,
 });
 
 export const footageListSchema = z.object({
@@ -43,7 +48,16 @@ export const exportViewSchema = z.object({
   releasedBy: z.string().nullable(),
   filesRemovedAt: isoTime.nullable().describe('Files removed by retention after release'),
   manifestSha256: z.string().nullable(),
-  files: z.array(z.object({ name: z.string(), cameraId: z.string(), bytes: z.number().int(), sha256: z.string(), durationSeconds: z.number(), url: z.string() })),
+  files: z.array(
+    z.object({
+      name: z.string(),
+      cameraId: z.string(),
+      bytes: z.number().int(),
+      sha256: z.string(),
+      durationSeconds: z.number(),
+      url: z.string(),
+    }),
+  ),
 });
 export type ExportView = z.infer<typeof exportViewSchema>;
 
@@ -51,14 +65,29 @@ export type ExportView = z.infer<typeof exportViewSchema>;
 export function exportView(e: ExportRecord, progress?: number | null): ExportView {
   const iso = (d: Date | null) => d?.toISOString() ?? null;
   return {
-    id: e.id, status: e.status, progress: progress ?? e.progress, error: e.error, cameras: e.cameras, from: e.from.toISOString(), to: e.to.toISOString(),
-    purpose: e.purpose, caseId: e.caseId, requestedBy: e.requestedBy, createdAt: e.createdAt.toISOString(), finishedAt: iso(e.finishedAt),
-    releasedAt: iso(e.releasedAt), releasedBy: e.releasedBy, filesRemovedAt: iso(e.filesRemovedAt), manifestSha256: e.manifestSha256,
+    id: e.id,
+    status: e.status,
+    progress: progress ?? e.progress,
+    error: e.error,
+    cameras: e.cameras,
+    from: e.from.toISOString(),
+    to: e.to.toISOString(),
+    purpose: e.purpose,
+    caseId: e.caseId,
+    requestedBy: e.requestedBy,
+    createdAt: e.createdAt.toISOString(),
+    finishedAt: iso(e.finishedAt),
+    releasedAt: iso(e.releasedAt),
+    releasedBy: e.releasedBy,
+    filesRemovedAt: iso(e.filesRemovedAt),
+    manifestSha256: e.manifestSha256,
     files: e.files.map((f) => ({ ...f, url: `/api/v1/exports/${e.id}/files/${encodeURIComponent(f.name)}` })),
   };
 }
 
-export const exportDetailSchema = exportViewSchema.extend({ manifest: z.record(z.string(), z.unknown()).nullable().describe('The signed manifest, once done') });
+export const exportDetailSchema = exportViewSchema.extend({
+  manifest: z.record(z.string(), z.unknown()).nullable().describe('The signed manifest, once done'),
+});
 
 export const caseViewSchema = z.object({
   id: z.string(),
@@ -68,11 +97,19 @@ export const caseViewSchema = z.object({
   createdAt: isoTime,
   closedAt: isoTime.nullable(),
   closedBy: z.string().nullable(),
-  grants: z.object({ districts: z.array(z.string()), cameras: z.array(z.string()) }).describe("What searches under the case may see beyond the searcher's scope"),
+  grants: z
+    .object({ districts: z.array(z.string()), cameras: z.array(z.string()) })
+    .describe("What searches under the case may see beyond the searcher's scope"),
 });
 export const caseView = (c: CaseRecord): z.infer<typeof caseViewSchema> => ({
-  id: c.id, number: c.number, title: c.title, createdBy: c.createdBy, createdAt: c.createdAt.toISOString(),
-  closedAt: c.closedAt?.toISOString() ?? null, closedBy: c.closedBy, grants: { districts: c.grants.districts, cameras: c.grants.cameras },
+  id: c.id,
+  number: c.number,
+  title: c.title,
+  createdBy: c.createdBy,
+  createdAt: c.createdAt.toISOString(),
+  closedAt: c.closedAt?.toISOString() ?? null,
+  closedBy: c.closedBy,
+  grants: { districts: c.grants.districts, cameras: c.grants.cameras },
 });
 
 export const caseItemViewSchema = z.object({
@@ -89,8 +126,17 @@ export const caseItemViewSchema = z.object({
   createdAt: isoTime,
 });
 export const caseItemView = (i: CaseItem): z.infer<typeof caseItemViewSchema> => ({
-  id: i.id, caseId: i.caseId, kind: i.kind, ref: i.ref, cameraId: i.cameraId, from: i.from?.toISOString() ?? null, to: i.to?.toISOString() ?? null,
-  note: i.note, details: i.details, addedBy: i.addedBy, createdAt: i.createdAt.toISOString(),
+  id: i.id,
+  caseId: i.caseId,
+  kind: i.kind,
+  ref: i.ref,
+  cameraId: i.cameraId,
+  from: i.from?.toISOString() ?? null,
+  to: i.to?.toISOString() ?? null,
+  note: i.note,
+  details: i.details,
+  addedBy: i.addedBy,
+  createdAt: i.createdAt.toISOString(),
 });
 
 export const caseFileSchema = z.object({
@@ -101,4 +147,6 @@ export const caseFileSchema = z.object({
   exports: z.array(exportViewSchema),
 });
 
-export const caseClosedSchema = caseViewSchema.extend({ holdsReleased: z.number().int().describe('Footage holds released by the close') });
+export const caseClosedSchema = caseViewSchema.extend({
+  holdsReleased: z.number().int().describe('Footage holds released by the close'),
+});

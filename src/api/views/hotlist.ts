@@ -22,15 +22,33 @@ export const hotlistPageSchema = pageOf('entries', hotlistEntryViewSchema);
 
 export const hotlistImportSchema = z.object({
   imported: z.number().int(),
-  errors: z.array(z.object({ row: z.number().int().describe('Spreadsheet row (the header is row 1)'), message: z.string() })),
+  errors: z.array(
+    z.object({ row: z.number().int().describe('Spreadsheet row (the header is row 1)'), message: z.string() }),
+  ),
   skipped: z
-    .array(z.object({ plate: z.string().nullable(), pattern: z.string().nullable(), category: z.string(), existingId: z.string() }))
+    .array(
+      z.object({
+        plate: z.string().nullable(),
+        pattern: z.string().nullable(),
+        category: z.string(),
+        existingId: z.string(),
+      }),
+    )
     .describe('Rows already listed and live: left out, so a retried import adds nothing twice'),
 });
 
 export function hotlistEntryView(e: HotlistEntry): HotlistEntryView {
   return {
-    id: e.id, plate: e.plate ?? null, pattern: e.pattern ?? null, category: e.category, reason: e.reason, source: e.source, addedBy: e.addedBy,
-    priority: e.priority, expiresAt: e.expiresAt, active: e.active, createdAt: e.createdAt,
+    id: e.id,
+    plate: e.plate ?? null,
+    pattern: e.pattern ?? null,
+    category: e.category,
+    reason: e.reason,
+    source: e.source,
+    addedBy: e.addedBy,
+    priority: e.priority,
+    expiresAt: e.expiresAt,
+    active: e.active,
+    createdAt: e.createdAt,
   };
 }

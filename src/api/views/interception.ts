@@ -39,7 +39,15 @@ export const interceptionViewSchema = z.object({
       acknowledgedAt: isoTime.nullable(),
     }),
   ),
-  closed: z.object({ readId: z.string().nullable(), photoUrl: z.string().nullable(), cameraId: z.string().nullable(), name: z.string().nullable(), at: isoTime.nullable() }).nullable(),
+  closed: z
+    .object({
+      readId: z.string().nullable(),
+      photoUrl: z.string().nullable(),
+      cameraId: z.string().nullable(),
+      name: z.string().nullable(),
+      at: isoTime.nullable(),
+    })
+    .nullable(),
   cancelled: z.object({ by: z.string().nullable(), reason: z.string().nullable(), at: isoTime.nullable() }).nullable(),
 });
 export type InterceptionView = z.infer<typeof interceptionViewSchema>;
@@ -57,16 +65,47 @@ export function interceptionView(o: InterceptionOrder, cameras: CameraLookup, no
   const origin = o.originCamera ? cameras.get(o.originCamera) : undefined;
   const closedAt = cameras.get(o.closedCamera ?? '');
   return {
-    id: o.id, status: o.status, plate: o.plate, reason: o.reason, alertId: o.alertId, mode: o.mode,
-    photoReadId: o.photoReadId, photoUrl: cropUrl(o.photoReadId),
-    orderedBy: o.orderedBy, role: o.role, createdAt: o.createdAt.toISOString(), closeUntil: o.closeUntil.toISOString(),
+    id: o.id,
+    status: o.status,
+    plate: o.plate,
+    reason: o.reason,
+    alertId: o.alertId,
+    mode: o.mode,
+    photoReadId: o.photoReadId,
+    photoUrl: cropUrl(o.photoReadId),
+    orderedBy: o.orderedBy,
+    role: o.role,
+    createdAt: o.createdAt.toISOString(),
+    closeUntil: o.closeUntil.toISOString(),
     lapsed: o.status === 'open' && o.closeUntil.getTime() < now,
-    hit: { cameraId: o.originCamera, name: origin?.name ?? null, lat: origin?.lat ?? null, lon: origin?.lon ?? null, at: o.hitAt.toISOString(), headingDeg: o.heading, direction: compassOf(o.heading) },
+    hit: {
+      cameraId: o.originCamera,
+      name: origin?.name ?? null,
+      lat: origin?.lat ?? null,
+      lon: origin?.lon ?? null,
+      at: o.hitAt.toISOString(),
+      headingDeg: o.heading,
+      direction: compassOf(o.heading),
+    },
     targets: o.targets.map((t) => ({
-      cameraId: t.cameraId, name: cameras.get(t.cameraId)?.name ?? t.cameraId, distanceM: round(t.distanceM), bearingDeg: round(t.bearingDeg),
-      expectedAt: iso(t.expectedAt), acknowledgedBy: t.acknowledgedBy, acknowledgedAt: iso(t.acknowledgedAt),
+      cameraId: t.cameraId,
+      name: cameras.get(t.cameraId)?.name ?? t.cameraId,
+      distanceM: round(t.distanceM),
+      bearingDeg: round(t.bearingDeg),
+      expectedAt: iso(t.expectedAt),
+      acknowledgedBy: t.acknowledgedBy,
+      acknowledgedAt: iso(t.acknowledgedAt),
     })),
-    closed: o.status === 'closed' ? { readId: o.closedByReadId, photoUrl: cropUrl(o.closedByReadId), cameraId: o.closedCamera, name: closedAt?.name ?? o.closedCamera, at: iso(o.closedAt) } : null,
+    closed:
+      o.status === 'closed'
+        ? {
+            readId: o.closedByReadId,
+            photoUrl: cropUrl(o.closedByReadId),
+            cameraId: o.closedCamera,
+            name: closedAt?.name ?? o.closedCamera,
+            at: iso(o.closedAt),
+          }
+        : null,
     cancelled: o.status === 'cancelled' ? { by: o.cancelledBy, reason: o.cancelReason, at: iso(o.closedAt) } : null,
   };
 }

@@ -18,9 +18,19 @@ export const liveStreamsSchema = z.object({
   maxViewersPerCamera: z.number().int(),
 });
 
-export function liveStreamsView(streams: LiveStreamInfo[], maxViewersPerCamera: number): z.infer<typeof liveStreamsSchema> {
+export function liveStreamsView(
+  streams: LiveStreamInfo[],
+  maxViewersPerCamera: number,
+): z.infer<typeof liveStreamsSchema> {
   return {
-    streams: streams.map((s) => ({ camera: s.camera, format: s.format, sessionId: s.sessionId, pid: s.pid, viewers: s.viewers, startedAt: s.startedAt })),
+    streams: streams.map((s) => ({
+      camera: s.camera,
+      format: s.format,
+      sessionId: s.sessionId,
+      pid: s.pid,
+      viewers: s.viewers,
+      startedAt: s.startedAt,
+    })),
     maxViewersPerCamera,
   };
 }

@@ -10,4 +10,8 @@ export const baseMapSchema = z.object({
   dropped: z.number().int().describe('Lines left out to stay within map.maxPoints (the shortest first)'),
 });
 
-export const baseMapView = (m: BaseMap): z.infer<typeof baseMapSchema> => ({ roads: m.roads, outlines: m.outlines, dropped: m.dropped });
+export const baseMapView = (m: BaseMap): z.infer<typeof baseMapSchema> => ({
+  roads: m.roads,
+  outlines: m.outlines,
+  dropped: m.dropped,
+});

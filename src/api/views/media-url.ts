@@ -7,4 +7,7 @@ export const signedUrlSchema = z.object({
   expiresAt: isoTime,
 });
 
-export const signedUrlView = (s: { url: string; expiresAt: string }): z.infer<typeof signedUrlSchema> => ({ url: s.url, expiresAt: s.expiresAt });
+export const signedUrlView = (s: { url: string; expiresAt: string }): z.infer<typeof signedUrlSchema> => ({
+  url: s.url,
+  expiresAt: s.expiresAt,
+});

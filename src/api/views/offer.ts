@@ -8,16 +8,23 @@ import { alertViewSchema, type AlertView } from './alert.js';
 
 export const offerViewSchema = z.object({
   alertId: z.string(),
-  deliveryId: z.string().describe('<alert>.<unit>.<attempt>: the same on every resend of one offer, so a receiver drops a repeat'),
+  deliveryId: z
+    .string()
+    .describe('<alert>.<unit>.<attempt>: the same on every resend of one offer, so a receiver drops a repeat'),
   assignmentId: z.string(),
   unitId: z.string(),
   attempt: z.number().int(),
   state: z.enum(ASSIGNMENT_STATES).describe('offered, or acknowledged when replayed after the unit answered'),
-  target: z.object({ lat: z.number(), lon: z.number(), cameraId: z.string(), name: z.string() }).nullable().describe('Where to go: the camera that saw it'),
+  target: z
+    .object({ lat: z.number(), lon: z.number(), cameraId: z.string(), name: z.string() })
+    .nullable()
+    .describe('Where to go: the camera that saw it'),
   distanceM: z.number().int(),
   etaS: z.number().int(),
   ackWithinS: z.number().int().describe('Seconds to acknowledge before the offer passes to the next unit'),
-  replayed: z.boolean().describe('True when re-sent from the open offers (a stream that connected late or lost events)'),
+  replayed: z
+    .boolean()
+    .describe('True when re-sent from the open offers (a stream that connected late or lost events)'),
   alert: alertViewSchema,
 });
 export type OfferView = z.infer<typeof offerViewSchema>;
@@ -27,7 +34,13 @@ export function deliveryId(a: Pick<Assignment, 'alertId' | 'unitId' | 'attempt'>
   return `${a.alertId}.${a.unitId}.${a.attempt}`;
 }
 
-export function offerView(a: Assignment, camera: { id: string; name: string; lat: number; lon: number } | null, alert: AlertView, ackWithinS: number, replayed = false): OfferView {
+export function offerView(
+  a: Assignment,
+  camera: { id: string; name: string; lat: number; lon: number } | null,
+  alert: AlertView,
+  ackWithinS: number,
+  replayed = false,
+): OfferView {
   return {
     alertId: a.alertId,
     deliveryId: deliveryId(a),
@@ -46,5 +59,14 @@ export function offerView(a: Assignment, camera: { id: string; name: string; lat
 
 /** The stream event that carries an offer to its unit. */
 export function offerEvent(offer: OfferView, alert: Pick<Alert, 'capturedAt'>): Extract<LiveEvent, { type: 'offer' }> {
-  return { type: 'offer', alertId: offer.alertId, unitId: offer.unitId, assignmentId: offer.assignmentId, attempt: offer.attempt, at: Date.now(), capturedAt: alert.capturedAt.getTime(), data: { ...offer } };
+  return {
+    type: 'offer',
+    alertId: offer.alertId,
+    unitId: offer.unitId,
+    assignmentId: offer.assignmentId,
+    attempt: offer.attempt,
+    at: Date.now(),
+    capturedAt: alert.capturedAt.getTime(),
+    data: { ...offer },
+  };
 }

@@ -30,8 +30,21 @@ export interface PlateReadLinks {
 
 export function plateReadView(r: PlateRead, links: PlateReadLinks): PlateReadView {
   return {
-    id: r.id, cameraId: r.cameraId, plate: r.plate, confidence: r.confidence, format: r.format, firstSeen: r.firstSeen.toISOString(),
-    lastSeen: r.lastSeen.toISOString(), capturedAt: r.capturedAt.toISOString(), readCount: r.readCount, box: r.box, hasCrop: r.hasCrop,
-    motion: r.motion, direction: r.direction, cropUrl: links.cropUrl, thumbnailUrl: links.cropUrl, footageUrl: links.footageUrl,
+    id: r.id,
+    cameraId: r.cameraId,
+    plate: r.plate,
+    confidence: r.confidence,
+    format: r.format,
+    firstSeen: r.firstSeen.toISOString(),
+    lastSeen: r.lastSeen.toISOString(),
+    capturedAt: r.capturedAt.toISOString(),
+    readCount: r.readCount,
+    box: r.box,
+    hasCrop: r.hasCrop,
+    motion: r.motion,
+    direction: r.direction,
+    cropUrl: links.cropUrl,
+    thumbnailUrl: links.cropUrl,
+    footageUrl: links.footageUrl,
   };
 }

@@ -19,7 +19,9 @@ export const responseTimesSchema = z.object({
       arrived: z.number().int(),
       ackS: z.object({ p50: p, p90: p }),
       arrivalS: z.object({ p50: p, p90: p }),
-      within: z.object({ '1m': p, '3m': p, '5m': p }).describe('Share of dispatched alerts with a unit on scene within each target'),
+      within: z
+        .object({ '1m': p, '3m': p, '5m': p })
+        .describe('Share of dispatched alerts with a unit on scene within each target'),
       waited: z.number().int(),
       waitS: z.object({ p50: p, p90: p, total: p }),
     }),

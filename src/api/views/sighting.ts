@@ -21,7 +21,17 @@ export type SightingView = z.infer<typeof sightingViewSchema>;
 
 export function sightingView(s: Sighting, links: { cropUrl: string | null; footageUrl: string | null }): SightingView {
   return {
-    id: s.id, cameraId: s.cameraId, label: s.label, firstSeen: s.firstSeen.toISOString(), lastSeen: s.lastSeen.toISOString(), box: s.box,
-    score: s.score, plate: s.plate, hasCrop: s.hasCrop, cropUrl: links.cropUrl, thumbnailUrl: links.cropUrl, footageUrl: links.footageUrl,
+    id: s.id,
+    cameraId: s.cameraId,
+    label: s.label,
+    firstSeen: s.firstSeen.toISOString(),
+    lastSeen: s.lastSeen.toISOString(),
+    box: s.box,
+    score: s.score,
+    plate: s.plate,
+    hasCrop: s.hasCrop,
+    cropUrl: links.cropUrl,
+    thumbnailUrl: links.cropUrl,
+    footageUrl: links.footageUrl,
   };
 }

@@ -17,7 +17,9 @@ export const unitViewSchema = z.object({
   speedKmh: z.number().nullable(),
   accuracyM: z.number().nullable().describe('How far off the last fix may be, metres'),
   positionAgeS: z.number().int().nullable().describe('Seconds since the last fix; null without one'),
-  stale: z.boolean().describe('No fix, or one older than dispatch.staleAfterSeconds: dispatch will not choose the unit'),
+  stale: z
+    .boolean()
+    .describe('No fix, or one older than dispatch.staleAfterSeconds: dispatch will not choose the unit'),
 });
 export type UnitView = z.infer<typeof unitViewSchema>;
 

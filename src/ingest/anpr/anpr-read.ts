@@ -10,16 +10,34 @@ import type { PlateReadEvent } from '../../queues/payloads.js';
 export const MAX_CROP_BASE64 = 200_000;
 
 export const anprReadSchema = z.strictObject({
-  cameraId: z.string().min(1).max(120).optional().describe('The checkpoint camera; a checkpoint token may leave it out (its own camera)'),
-  plate: z.string().min(2).max(16).describe('The plate as the camera read it; separators and full-width characters are folded'),
+  cameraId: z
+    .string()
+    .min(1)
+    .max(120)
+    .optional()
+    .describe('The checkpoint camera; a checkpoint token may leave it out (its own camera)'),
+  plate: z
+    .string()
+    .min(2)
+    .max(16)
+    .describe('The plate as the camera read it; separators and full-width characters are folded'),
   confidence: z.number().min(0).max(100).optional().describe('0-1, or 0-100 as most cameras send it; default 0.9'),
   capturedAt: z.iso.datetime({ offset: true }).describe('When the vehicle passed, ISO 8601 with offset'),
-  eventId: z.string().min(1).max(200).optional().describe("The camera's own event id: a push repeated with it is one read, not two"),
+  eventId: z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .describe("The camera's own event id: a push repeated with it is one read, not two"),
   plateColour: z.string().max(20).optional().describe('blue, yellow, green, white, black, as the camera says'),
   vehicleType: z.string().max(40).optional(),
   vehicleColour: z.string().max(40).optional(),
   direction: z.string().max(40).optional(),
-  plateJpeg: z.string().max(MAX_CROP_BASE64).optional().describe('The plate picture, base64 JPEG (at most 200,000 characters)'),
+  plateJpeg: z
+    .string()
+    .max(MAX_CROP_BASE64)
+    .optional()
+    .describe('The plate picture, base64 JPEG (at most 200,000 characters)'),
 });
 export type AnprRead = z.infer<typeof anprReadSchema> & { cameraId: string };
 

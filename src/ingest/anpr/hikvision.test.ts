@@ -4,7 +4,11 @@ import { BadInputError } from '../../lib/errors.js';
 import { anprEventId, toPlateReadEvent, unitConfidence } from './anpr-read.js';
 import { parseAlertDocument, readFromAlert, readFromForm } from './hikvision.js';
 
-const anprXml = (plate: string, at = '2026-12-03T09:15:02.120+08:00', uuid = 'a1b2c3') => `<?xml version="1.0" encoding="UTF-8"?>
+const anprXml = (
+  plate: string,
+  at = '2026-12-03T09:15:02.120+08:00',
+  uuid = 'a1b2c3',
+) => `<?xml version="1.0" encoding="UTF-8"?>
 <EventNotificationAlert version="2.0" xmlns="http://www.isapi.org/ver20/XMLSchema">
 <ipAddress>10.1.2.3</ipAddress><portNo>80</portNo><protocol>HTTP</protocol><macAddress>44:a6:42:00:00:01</macAddress>
 <channelID>1</channelID><dateTime>${at}</dateTime><activePostCount>1</activePostCount>
@@ -24,20 +28,42 @@ describe('Hikvision ANPR push', () => {
     expect(push).toEqual({
       kind: 'read',
       channel: '1',
-      read: { plate: '粤B4E7K2', capturedAt: '2026-12-03T01:15:02.120Z', confidence: 97, eventId: 'a1b2c3', plateColour: 'blue', vehicleType: 'vehicle', vehicleColour: 'white', direction: 'forward' },
+      read: {
+        plate: '粤B4E7K2',
+        capturedAt: '2026-12-03T01:15:02.120Z',
+        confidence: 97,
+        eventId: 'a1b2c3',
+        plateColour: 'blue',
+        vehicleType: 'vehicle',
+        vehicleColour: 'white',
+        direction: 'forward',
+      },
     });
   });
 
   it('reads the JSON form of the same event', () => {
-    const json = JSON.stringify({ ipAddress: '10.1.2.3', channelID: 2, dateTime: '2026-12-03T09:15:02+08:00', eventType: 'ANPR', ANPR: { licensePlate: '京A12345', confidenceLevel: 88, plateColor: 'unknown' } });
+    const json = JSON.stringify({
+      ipAddress: '10.1.2.3',
+      channelID: 2,
+      dateTime: '2026-12-03T09:15:02+08:00',
+      eventType: 'ANPR',
+      ANPR: { licensePlate: '京A12345', confidenceLevel: 88, plateColor: 'unknown' },
+    });
     const push = readFromAlert(parseAlertDocument(json));
-    expect(push).toMatchObject({ kind: 'read', channel: '2', read: { plate: '京A12345', confidence: 88, capturedAt: '2026-12-03T01:15:02.000Z' } });
+    expect(push).toMatchObject({
+      kind: 'read',
+      channel: '2',
+      read: { plate: '京A12345', confidence: 88, capturedAt: '2026-12-03T01:15:02.000Z' },
+    });
     if (push.kind === 'read') expect(push.read.plateColour).toBeUndefined();
   });
 
   it('ignores heartbeats and ANPR events without a plate; refuses documents that are not events', () => {
     expect(readFromAlert(parseAlertDocument(heartbeat))).toEqual({ kind: 'ignored', eventType: 'videoloss' });
-    expect(readFromAlert(parseAlertDocument(anprXml('unknown')))).toEqual({ kind: 'ignored', eventType: 'ANPR without a plate' });
+    expect(readFromAlert(parseAlertDocument(anprXml('unknown')))).toEqual({
+      kind: 'ignored',
+      eventType: 'ANPR without a plate',
+    });
     expect(() => parseAlertDocument('<Other/>')).toThrow(/no EventNotificationAlert/);
     expect(() => parseAlertDocument('{broken')).toThrow(BadInputError);
     expect(() => readFromAlert(parseAlertDocument(anprXml('京A12345', 'yesterday')))).toThrow(/no dateTime/);
@@ -66,14 +92,25 @@ describe('ANPR pass identity', () => {
     expect(anprEventId({ ...base, cameraId: 'gate-2' })).not.toBe(id);
     expect(anprEventId({ ...base, capturedAt: '2026-12-03T01:15:03.120Z' })).not.toBe(id);
     expect(anprEventId({ ...base, eventId: 'e1' })).not.toBe(anprEventId({ ...base, eventId: 'e2' }));
-    expect(anprEventId({ ...base, eventId: 'e1' })).toBe(anprEventId({ ...base, eventId: 'e1', capturedAt: '2027-01-01T00:00:00Z' }));
+    expect(anprEventId({ ...base, eventId: 'e1' })).toBe(
+      anprEventId({ ...base, eventId: 'e1', capturedAt: '2027-01-01T00:00:00Z' }),
+    );
   });
 
   it('turns a read into the one-read pass the match job takes, with 0-100 confidences scaled', () => {
     expect([unitConfidence(97), unitConfidence(0.8), unitConfidence(undefined)]).toEqual([0.97, 0.8, 0.9]);
     const e = toPlateReadEvent({ ...base, confidence: 97 });
-    expect(e).toMatchObject({ cameraId: 'gate-1', plate: '粤B4E7K2', confidence: 0.97, readCount: 1, update: false, capturedAt: Date.parse(base.capturedAt) });
+    expect(e).toMatchObject({
+      cameraId: 'gate-1',
+      plate: '粤B4E7K2',
+      confidence: 0.97,
+      readCount: 1,
+      update: false,
+      capturedAt: Date.parse(base.capturedAt),
+    });
     expect(e.format).not.toBe('unknown');
-    expect(toPlateReadEvent({ ...base, plate: 'AB-1234' }, [{ name: 'eu', pattern: '[A-Z]{2}[0-9]{4}' }]).format).toBe('eu');
+    expect(toPlateReadEvent({ ...base, plate: 'AB-1234' }, [{ name: 'eu', pattern: '[A-Z]{2}[0-9]{4}' }]).format).toBe(
+      'eu',
+    );
   });
 });

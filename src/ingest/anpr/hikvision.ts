@@ -6,12 +6,14 @@ import { BadInputError } from '../../lib/errors.js';
 import type { AnprRead } from './anpr-read.js';
 
 /** What one push carried: a read, or an event of another type (heartbeats, video loss) that is ignored. */
-export type HikvisionPush = { kind: 'read'; read: Omit<AnprRead, 'cameraId'>; channel: string | null } | { kind: 'ignored'; eventType: string };
+export type HikvisionPush =
+  { kind: 'read'; read: Omit<AnprRead, 'cameraId'>; channel: string | null } | { kind: 'ignored'; eventType: string };
 
 type Tree = Record<string, unknown>;
 const xml = new XMLParser({ ignoreAttributes: true, removeNSPrefix: true, parseTagValue: false, trimValues: true });
 
-const text = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v.trim() : typeof v === 'number' ? String(v) : undefined);
+const text = (v: unknown): string | undefined =>
+  typeof v === 'string' && v.trim() !== '' ? v.trim() : typeof v === 'number' ? String(v) : undefined;
 const known = (v: unknown): string | undefined => {
   const t = text(v);
   return t && t.toLowerCase() !== 'unknown' ? t : undefined;
@@ -29,7 +31,7 @@ export function parseAlertDocument(body: string): Tree {
     try {
       parsed = JSON.parse(trimmed);
     } catch {
-      throw new BadInputError('the event is neither XML nor JSON: send the camera\'s EventNotificationAlert');
+      throw new BadInputError("the event is neither XML nor JSON: send the camera's EventNotificationAlert");
     }
     const tree = parsed as Tree;
     return child(tree, 'EventNotificationAlert') ?? tree;
@@ -54,7 +56,8 @@ export function readFromAlert(alert: Tree, plateJpeg?: Buffer): HikvisionPush {
   // No plate read: the camera saw a vehicle and could not read it; nothing to match.
   if (!plate) return { kind: 'ignored', eventType: 'ANPR without a plate' };
   const at = text(alert.dateTime);
-  if (!at || Number.isNaN(Date.parse(at))) throw new BadInputError('the ANPR event has no dateTime (ISO 8601): set the camera\'s clock and time zone');
+  if (!at || Number.isNaN(Date.parse(at)))
+    throw new BadInputError("the ANPR event has no dateTime (ISO 8601): set the camera's clock and time zone");
   const vehicle = child(anpr, 'vehicleInfo');
   const confidence = Number(text(anpr.confidenceLevel));
   const jpeg = plateJpeg?.toString('base64');
@@ -67,7 +70,9 @@ export function readFromAlert(alert: Tree, plateJpeg?: Buffer): HikvisionPush {
       ...(Number.isFinite(confidence) && confidence >= 0 && confidence <= 100 ? { confidence } : {}),
       ...(text(alert.UUID) ? { eventId: text(alert.UUID) } : {}),
       ...(known(anpr.plateColor) ? { plateColour: known(anpr.plateColor) } : {}),
-      ...(known(anpr.vehicleType) ?? known(vehicle?.vehicleType) ? { vehicleType: known(anpr.vehicleType) ?? known(vehicle?.vehicleType) } : {}),
+      ...((known(anpr.vehicleType) ?? known(vehicle?.vehicleType))
+        ? { vehicleType: known(anpr.vehicleType) ?? known(vehicle?.vehicleType) }
+        : {}),
       ...(known(vehicle?.color) ? { vehicleColour: known(vehicle?.color) } : {}),
       ...(known(anpr.direction) ? { direction: known(anpr.direction) } : {}),
       ...(jpeg ? { plateJpeg: jpeg } : {}),

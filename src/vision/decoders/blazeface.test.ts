@@ -41,7 +41,14 @@ describe('decodeBlazeface', () => {
     expect(rest).toEqual([]);
     expect(face.score).toBeCloseTo(1 / (1 + Math.exp(-2)));
     expect(face.box).toEqual([94, -4, 134, 44]);
-    const expected = [[102, 11], [122, 11], [112, 21], [112, 28], [92, 16], [132, 16]];
+    const expected = [
+      [102, 11],
+      [122, 11],
+      [112, 21],
+      [112, 28],
+      [92, 16],
+      [132, 16],
+    ];
     expect(face.landmarks).toEqual(expected.map((p) => p.map((v) => expect.closeTo(v, 6))));
   });
 
@@ -59,13 +66,22 @@ describe('decodeBlazeface', () => {
     const blended = decodeBlazeface(h.scores, h.boxes, anchors, { scoreThreshold: 0.5, iouThreshold: 0.3 });
     expect(blended).toHaveLength(1);
     expect(blended[0].box).toEqual([-1, -2, 19, 18].map((v) => expect.closeTo(v, 6)));
-    const hard = decodeBlazeface(h.scores, h.boxes, anchors, { scoreThreshold: 0.5, iouThreshold: 0.3, weighted: false });
+    const hard = decodeBlazeface(h.scores, h.boxes, anchors, {
+      scoreThreshold: 0.5,
+      iouThreshold: 0.3,
+      weighted: false,
+    });
     expect(hard).toHaveLength(1);
-    expect([[-2, -2, 18, 18], [0, -2, 20, 18]]).toContainEqual(hard[0].box);
+    expect([
+      [-2, -2, 18, 18],
+      [0, -2, 20, 18],
+    ]).toContainEqual(hard[0].box);
   });
 
   it('refuses heads that do not match the anchors', () => {
     const h = heads();
-    expect(() => decodeBlazeface([h.scores[0]], [h.boxes[0]], anchors, { scoreThreshold: 0.5, iouThreshold: 0.3 })).toThrow(/512 scores for 896 anchors/);
+    expect(() =>
+      decodeBlazeface([h.scores[0]], [h.boxes[0]], anchors, { scoreThreshold: 0.5, iouThreshold: 0.3 }),
+    ).toThrow(/512 scores for 896 anchors/);
   });
 });

@@ -15,7 +15,8 @@ export interface AnchorSpec {
  * cell's anchors, as MediaPipe generates them (all anchors of a cell share its centre).
  */
 export function blazeAnchors(spec: AnchorSpec): Float32Array {
-  if (spec.strides.length !== spec.anchorsPerCell.length) throw new Error('blazeface: strides and anchorsPerCell differ in length');
+  if (spec.strides.length !== spec.anchorsPerCell.length)
+    throw new Error('blazeface: strides and anchorsPerCell differ in length');
   const centres: number[] = [];
   spec.strides.forEach((stride, s) => {
     const cells = Math.ceil(spec.inputSize / stride);
@@ -45,7 +46,12 @@ const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
  * `scores[h]` holds one logit per anchor of head h, `boxes[h]` 16 values per anchor; heads in
  * anchor order. Boxes and landmarks come back in input pixels (the caller maps them to the image).
  */
-export function decodeBlazeface(scores: Float32Array[], boxes: Float32Array[], anchors: Float32Array, opts: BlazefaceDecodeOptions): KeypointBox[] {
+export function decodeBlazeface(
+  scores: Float32Array[],
+  boxes: Float32Array[],
+  anchors: Float32Array,
+  opts: BlazefaceDecodeOptions,
+): KeypointBox[] {
   const total = scores.reduce((n, s) => n + s.length, 0);
   if (total * 2 !== anchors.length) throw new Error(`blazeface: ${total} scores for ${anchors.length / 2} anchors`);
   const found: KeypointBox[] = [];
@@ -55,7 +61,8 @@ export function decodeBlazeface(scores: Float32Array[], boxes: Float32Array[], a
   for (let h = 0; h < scores.length; h++) {
     const s = scores[h];
     const b = boxes[h];
-    if (b.length !== s.length * BOX_VALUES) throw new Error(`blazeface: head ${h} has ${b.length} box values for ${s.length} anchors`);
+    if (b.length !== s.length * BOX_VALUES)
+      throw new Error(`blazeface: head ${h} has ${b.length} box values for ${s.length} anchors`);
     for (let i = 0; i < s.length; i++, a++) {
       if (!(s[i] >= minLogit)) continue;
       const ax = anchors[2 * a];

@@ -9,7 +9,12 @@ const rows = (...r: number[][]) => Float32Array.from(r.flat());
 
 describe('decodeCenternet', () => {
   it('maps boxes out of the letterbox and keeps scores and 0-based classes', () => {
-    const out = decodeCenternet(rows([51.2, 128, 102.4, 179.2, 0.6, 2], [0, 0, 0, 0, 0.1, 0]), { scoreThreshold: 0.25, iouThreshold: 0.5, placement, imageSize });
+    const out = decodeCenternet(rows([51.2, 128, 102.4, 179.2, 0.6, 2], [0, 0, 0, 0, 0.1, 0]), {
+      scoreThreshold: 0.25,
+      iouThreshold: 0.5,
+      placement,
+      imageSize,
+    });
     expect(out).toHaveLength(1);
     expect(out[0].classIndex).toBe(2);
     expect(out[0].score).toBeCloseTo(0.6);
@@ -17,8 +22,19 @@ describe('decodeCenternet', () => {
   });
 
   it('drops padding rows (NaN class), boxes wholly in the bars, and classes not kept', () => {
-    const data = rows([10, 10, 50, 50, 0.9, NaN], [10, 0, 50, 100, 0.9, 0], [0, 200, 100, 300, 0.9, 7], [0, 200, 100, 300, 0.8, 0]);
-    const out = decodeCenternet(data, { scoreThreshold: 0.25, iouThreshold: 0.5, placement, imageSize, keep: new Set([0]) });
+    const data = rows(
+      [10, 10, 50, 50, 0.9, NaN],
+      [10, 0, 50, 100, 0.9, 0],
+      [0, 200, 100, 300, 0.9, 7],
+      [0, 200, 100, 300, 0.8, 0],
+    );
+    const out = decodeCenternet(data, {
+      scoreThreshold: 0.25,
+      iouThreshold: 0.5,
+      placement,
+      imageSize,
+      keep: new Set([0]),
+    });
     expect(out.map((d) => [d.classIndex, d.score])).toEqual([[0, expect.closeTo(0.8)]]);
   });
 
@@ -29,6 +45,8 @@ describe('decodeCenternet', () => {
   });
 
   it('refuses a tensor that is not rows of 6', () => {
-    expect(() => decodeCenternet(new Float32Array(7), { scoreThreshold: 0.25, iouThreshold: 0.5, placement, imageSize })).toThrow(/multiple of 6/);
+    expect(() =>
+      decodeCenternet(new Float32Array(7), { scoreThreshold: 0.25, iouThreshold: 0.5, placement, imageSize }),
+    ).toThrow(/multiple of 6/);
   });
 });

@@ -11,7 +11,10 @@ describe('embeddings', () => {
 
   it('splits a batch into rows', () => {
     const rows = decodeEmbeddings(Float32Array.from([1, 0, 0, 0, 2, 0]), 3, 2);
-    expect(rows.map((r) => [...r])).toEqual([[1, 0, 0], [0, 1, 0]]);
+    expect(rows.map((r) => [...r])).toEqual([
+      [1, 0, 0],
+      [0, 1, 0],
+    ]);
     expect(() => decodeEmbeddings(new Float32Array(5), 3, 2)).toThrow(EmbeddingError);
   });
 

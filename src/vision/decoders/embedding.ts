@@ -18,14 +18,18 @@ export function l2Normalise(v: ArrayLike<number>): Float32Array {
 
 /** Splits a flat [batch, dims] output into one unit vector per batch row. */
 export function decodeEmbeddings(data: Float32Array, dims: number, batch: number): Float32Array[] {
-  if (data.length !== dims * batch) throw new EmbeddingError(`embedding output has ${data.length} values, expected ${batch} x ${dims}`);
+  if (data.length !== dims * batch)
+    throw new EmbeddingError(`embedding output has ${data.length} values, expected ${batch} x ${dims}`);
   return Array.from({ length: batch }, (_, i) => l2Normalise(data.subarray(i * dims, (i + 1) * dims)));
 }
 
 /** Cosine similarity of two vectors (for unit vectors, their dot product). */
 export function cosineSimilarity(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  if (a.length !== b.length) throw new EmbeddingError(`cannot compare embeddings of ${a.length} and ${b.length} dimensions`);
-  let dot = 0, na = 0, nb = 0;
+  if (a.length !== b.length)
+    throw new EmbeddingError(`cannot compare embeddings of ${a.length} and ${b.length} dimensions`);
+  let dot = 0,
+    na = 0,
+    nb = 0;
   for (let i = 0; i < a.length; i++) {
     dot += a[i] * b[i];
     na += a[i] * a[i];

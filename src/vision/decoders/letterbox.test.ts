@@ -1,11 +1,25 @@
 // Tests for fitting images into model inputs (letterbox, stretch, tensor layouts) and mapping boxes back.
 import { describe, expect, it } from 'vitest';
 import type { RgbImage } from '../../domain/frame.js';
-import { type InputSpec, placeImage, regionToBox, tensorShape, toInputTensor, unplaceBox, unplacePoint } from './letterbox.js';
+import {
+  type InputSpec,
+  placeImage,
+  regionToBox,
+  tensorShape,
+  toInputTensor,
+  unplaceBox,
+  unplacePoint,
+} from './letterbox.js';
 
 const spec = (over: Partial<InputSpec> = {}): InputSpec => ({
-  width: 64, height: 64, layout: 'nchw', colour: 'rgb', resize: 'letterbox', pad: 114,
-  normalise: { divide: 255, mean: [0, 0, 0], std: [1, 1, 1] }, ...over,
+  width: 64,
+  height: 64,
+  layout: 'nchw',
+  colour: 'rgb',
+  resize: 'letterbox',
+  pad: 114,
+  normalise: { divide: 255, mean: [0, 0, 0], std: [1, 1, 1] },
+  ...over,
 });
 const solid = (width: number, height: number, rgb: [number, number, number]): RgbImage => {
   const data = Buffer.alloc(width * height * 3);
@@ -42,12 +56,18 @@ describe('toInputTensor', () => {
   it('writes planes for nchw and interleaved values for nhwc', () => {
     const norm = { divide: 1, mean: [0, 0, 0] as [number, number, number], std: [1, 1, 1] as [number, number, number] };
     expect([...toInputTensor(px, spec({ width: 2, height: 1, normalise: norm }))]).toEqual([10, 40, 20, 50, 30, 60]);
-    expect([...toInputTensor(px, spec({ width: 2, height: 1, normalise: norm, layout: 'nhwc' }))]).toEqual([10, 20, 30, 40, 50, 60]);
+    expect([...toInputTensor(px, spec({ width: 2, height: 1, normalise: norm, layout: 'nhwc' }))]).toEqual([
+      10, 20, 30, 40, 50, 60,
+    ]);
     expect(tensorShape(spec({ layout: 'nhwc' }), 2)).toEqual([2, 64, 64, 3]);
   });
 
   it('swaps channels for bgr models and normalises per model channel', () => {
-    const norm = { divide: 10, mean: [1, 2, 3] as [number, number, number], std: [1, 2, 4] as [number, number, number] };
+    const norm = {
+      divide: 10,
+      mean: [1, 2, 3] as [number, number, number],
+      std: [1, 2, 4] as [number, number, number],
+    };
     const out = toInputTensor(px, spec({ width: 2, height: 1, normalise: norm, colour: 'bgr', layout: 'nhwc' }));
     // First pixel: B=30 -> (3-1)/1, G=20 -> (2-2)/2, R=10 -> (1-3)/4.
     expect([...out.subarray(0, 3)]).toEqual([2, 0, -0.5]);
@@ -56,6 +76,8 @@ describe('toInputTensor', () => {
 
 describe('regionToBox', () => {
   it('turns fractions into clamped pixels', () => {
-    expect(regionToBox({ width: 200, height: 100 }, { x: 0.5, y: 0.25, width: 0.75, height: 0.5 })).toEqual([100, 25, 200, 75]);
+    expect(regionToBox({ width: 200, height: 100 }, { x: 0.5, y: 0.25, width: 0.75, height: 0.5 })).toEqual([
+      100, 25, 200, 75,
+    ]);
   });
 });

@@ -52,7 +52,10 @@ export async function placeImage(image: RgbImage, spec: InputSpec): Promise<{ im
   const data = Buffer.alloc(W * H * 3, Math.round(spec.pad));
   for (let y = 0; y < h; y++) resized.data.copy(data, ((padY + y) * W + padX) * 3, y * w * 3, (y + 1) * w * 3);
   // The scale actually applied after rounding, so boxes map back to the right pixels.
-  return { image: { data, width: W, height: H }, placement: { scaleX: w / image.width, scaleY: h / image.height, padX, padY } };
+  return {
+    image: { data, width: W, height: H },
+    placement: { scaleX: w / image.width, scaleY: h / image.height, padX, padY },
+  };
 }
 
 /** float32 input in the model's layout and channel order: (pixel / divide - mean[c]) / std[c]. */
@@ -95,7 +98,10 @@ export function unplaceBox(box: Box, p: Placement, size: { width: number; height
 }
 
 /** Pixels of a region of interest given as fractions, rounded and clamped to the image. */
-export function regionToBox(size: { width: number; height: number }, roi: { x: number; y: number; width: number; height: number }): Box {
+export function regionToBox(
+  size: { width: number; height: number },
+  roi: { x: number; y: number; width: number; height: number },
+): Box {
   const clamp = (v: number, max: number) => Math.min(max, Math.max(0, Math.round(v)));
   return [
     clamp(roi.x * size.width, size.width),

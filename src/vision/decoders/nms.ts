@@ -24,14 +24,20 @@ export interface NmsOptions<T> {
 }
 
 /** Greedy NMS: best score first, dropping any later box of the same class overlapping a kept one by more than `iouThreshold`. */
-export function nms<T extends { box: Box; score: number }>(items: readonly T[], iouThreshold: number, opts: NmsOptions<T> = {}): T[] {
+export function nms<T extends { box: Box; score: number }>(
+  items: readonly T[],
+  iouThreshold: number,
+  opts: NmsOptions<T> = {},
+): T[] {
   const sorted = [...items].sort((a, b) => b.score - a.score);
   const kept: T[] = [];
   const max = opts.maxOutput ?? Infinity;
   for (const item of sorted) {
     if (kept.length >= max) break;
     const cls = opts.classOf?.(item);
-    const suppressed = kept.some((k) => (opts.classOf === undefined || opts.classOf(k) === cls) && iou(k.box, item.box) > iouThreshold);
+    const suppressed = kept.some(
+      (k) => (opts.classOf === undefined || opts.classOf(k) === cls) && iou(k.box, item.box) > iouThreshold,
+    );
     if (!suppressed) kept.push(item);
   }
   return kept;
@@ -62,7 +68,10 @@ export function weightedNms<T extends KeypointBox>(items: readonly T[], iouThres
     const total = group.reduce((s, g) => s + g.score, 0);
     const mean = (pick: (g: T) => number) => group.reduce((s, g) => s + pick(g) * g.score, 0) / total;
     const box = [0, 1, 2, 3].map((i) => mean((g) => g.box[i])) as Box;
-    const landmarks = best.landmarks.map((_, j): Point => [mean((g) => g.landmarks[j][0]), mean((g) => g.landmarks[j][1])]);
+    const landmarks = best.landmarks.map((_, j): Point => [
+      mean((g) => g.landmarks[j][0]),
+      mean((g) => g.landmarks[j][1]),
+    ]);
     out.push({ ...best, box, landmarks });
   }
   return out;

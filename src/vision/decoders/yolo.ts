@@ -16,7 +16,8 @@ export class YoloShapeError extends Error {
  * otherwise the longer axis is the candidates (8400 vs 84 for v8 at 640, 25200 vs 85 for v5).
  */
 export function detectYoloLayout(dims: readonly number[], classes?: number): YoloLayout {
-  if (dims.length !== 3 || dims[0] !== 1) throw new YoloShapeError(`YOLO output must be [1,a,b], got [${dims.join(',')}]`);
+  if (dims.length !== 3 || dims[0] !== 1)
+    throw new YoloShapeError(`YOLO output must be [1,a,b], got [${dims.join(',')}]`);
   const [, a, b] = dims;
   if (classes === undefined) return a < b ? 'v8' : 'v5';
   const v8 = a === 4 + classes;
@@ -86,7 +87,11 @@ export function decodeYolo(data: Float32Array, dims: readonly number[], opts: Yo
  * Some exports (TFLite, some ONNX with normalize=True) give centres as fractions of the input.
  * No real pixel-space output has every centre within 1.5 px of the corner, so that tells them apart.
  */
-function fractionScale(count: number, at: (i: number, k: number) => number, input: { width: number; height: number }): { x: number; y: number } {
+function fractionScale(
+  count: number,
+  at: (i: number, k: number) => number,
+  input: { width: number; height: number },
+): { x: number; y: number } {
   let max = 0;
   for (let i = 0; i < count; i++) max = Math.max(max, Math.abs(at(i, 0)), Math.abs(at(i, 1)));
   return max <= 1.5 ? { x: input.width, y: input.height } : { x: 1, y: 1 };

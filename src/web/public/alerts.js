@@ -92,8 +92,22 @@ function feedItem(a) {
     // A face candidate is named by its subject (it has no plate).
     h('span', { class: 'plate' }, a.kind === 'face' ? `${t('subject')}: ${a.subject?.name ?? '?'}` : a.plate),
     h('span', { class: `chip st-${a.status}` }, tv('st', a.status)),
-    h('span', { class: 'meta' }, a.listing ? tv('cat', a.listing.category) : a.subject ? tv('subj', a.subject.category) : '', ' · ', a.camera?.name ?? '', ' · ', fmtTime(a.capturedAt, state.timezone, false)),
-    asg ? h('span', { class: `chip as-${asg.state}`, dataset: { unit: asg.unitId } }, `${unitName(asg.unitId)} ${tv('as', asg.state)}`) : null,
+    h(
+      'span',
+      { class: 'meta' },
+      a.listing ? tv('cat', a.listing.category) : a.subject ? tv('subj', a.subject.category) : '',
+      ' · ',
+      a.camera?.name ?? '',
+      ' · ',
+      fmtTime(a.capturedAt, state.timezone, false),
+    ),
+    asg
+      ? h(
+          'span',
+          { class: `chip as-${asg.state}`, dataset: { unit: asg.unitId } },
+          `${unitName(asg.unitId)} ${tv('as', asg.state)}`,
+        )
+      : null,
   );
 }
 
@@ -109,10 +123,14 @@ export function bindKeys(openDisposition) {
     if (ev.target.closest?.('input, textarea, select') || ev.ctrlKey || ev.metaKey || ev.altKey) return;
     const list = alertList();
     if (!list.length) return;
-    const i = Math.max(0, list.findIndex((a) => a.id === state.selectedId));
+    const i = Math.max(
+      0,
+      list.findIndex((a) => a.id === state.selectedId),
+    );
     if (ev.key === 'j') select(list[Math.min(i + 1, list.length - 1)].id);
     else if (ev.key === 'k') select(list[Math.max(i - 1, 0)].id);
-    else if ((ev.key === 'c' || ev.key === 'd') && canDispose() && state.selectedId) openDisposition(ev.key === 'c' ? 'confirm' : 'dismiss');
+    else if ((ev.key === 'c' || ev.key === 'd') && canDispose() && state.selectedId)
+      openDisposition(ev.key === 'c' ? 'confirm' : 'dismiss');
     else return;
     ev.preventDefault();
   });

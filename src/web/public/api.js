@@ -30,10 +30,17 @@ export function authHeaders(method = 'GET') {
 export async function api(path, { method = 'GET', body } = {}) {
   const headers = authHeaders(method);
   if (body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(`/api/v1${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(`/api/v1${path}`, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const isJson = res.headers.get('content-type')?.includes('json');
   const out = isJson ? await res.json() : await res.blob();
-  if (!res.ok) throw Object.assign(new ApiError(res.status, (isJson && out.error) || `${res.status} ${res.statusText}`), { body: isJson ? out : null });
+  if (!res.ok)
+    throw Object.assign(new ApiError(res.status, (isJson && out.error) || `${res.status} ${res.statusText}`), {
+      body: isJson ? out : null,
+    });
   return out;
 }
 
@@ -49,7 +56,16 @@ export async function imageUrl(apiPath) {
 export async function session() {
   try {
     const s = await api('/session');
-    return { role: s.role, subject: s.subject ?? null, name: s.name ?? null, timezone: s.timezone || DEFAULT_TIMEZONE, roles: s.roles ?? [s.role], via: s.via ?? 'token', displayName: s.displayName ?? s.name ?? null, restriction: s.restriction ?? null };
+    return {
+      role: s.role,
+      subject: s.subject ?? null,
+      name: s.name ?? null,
+      timezone: s.timezone || DEFAULT_TIMEZONE,
+      roles: s.roles ?? [s.role],
+      via: s.via ?? 'token',
+      displayName: s.displayName ?? s.name ?? null,
+      restriction: s.restriction ?? null,
+    };
   } catch (err) {
     if (err.status !== 404) throw err;
   }
@@ -89,9 +105,21 @@ export function openStream(handlers) {
   let es = null;
   let stopped = false;
   const connect = () => {
-    es = new EventSource(token.get() ? `/api/v1/stream?access_token=${encodeURIComponent(token.get())}` : '/api/v1/stream');
+    es = new EventSource(
+      token.get() ? `/api/v1/stream?access_token=${encodeURIComponent(token.get())}` : '/api/v1/stream',
+    );
     es.addEventListener('hello', () => handlers.open?.());
-    for (const type of ['alert', 'offer', 'assignment', 'camera-status', 'camera-health', 'work-order', 'interception', 'duty', 'incident']) {
+    for (const type of [
+      'alert',
+      'offer',
+      'assignment',
+      'camera-status',
+      'camera-health',
+      'work-order',
+      'interception',
+      'duty',
+      'incident',
+    ]) {
       es.addEventListener(type, (m) => {
         try {
           handlers[type]?.(JSON.parse(m.data));

@@ -94,7 +94,10 @@ async function start() {
     },
     down: () => setLive(false),
     alert: (e) => void onAlertEvent(e).catch(() => {}),
-    assignment: (e) => void onAssignmentEvent(e).then(() => loadUnits()).catch(() => {}),
+    assignment: (e) =>
+      void onAssignmentEvent(e)
+        .then(() => loadUnits())
+        .catch(() => {}),
     offer: onOffer,
     interception: onInterceptionEvent,
     incident: onIncidentEvent,
@@ -106,7 +109,20 @@ async function start() {
     'situation-report': onSituationEvent,
   });
 
-  const loads = [loadCameras(), loadUnits(), isUnit ? Promise.resolve() : loadAlerts(), mountInterceptions(), mountDuty(), mountHeat(), mountSearch(), loadBaseMap(), mountHealth(), mountPlans(), mountTours(), mountIncidents()];
+  const loads = [
+    loadCameras(),
+    loadUnits(),
+    isUnit ? Promise.resolve() : loadAlerts(),
+    mountInterceptions(),
+    mountDuty(),
+    mountHeat(),
+    mountSearch(),
+    loadBaseMap(),
+    mountHealth(),
+    mountPlans(),
+    mountTours(),
+    mountIncidents(),
+  ];
   const results = await Promise.allSettled(loads);
   const failed = results.find((r) => r.status === 'rejected');
   if (failed) showError(failed.reason.message);

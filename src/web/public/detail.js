@@ -52,18 +52,50 @@ function faceEvidence(a) {
   const s = a.subject;
   const c = a.confirmations ?? { given: 0, required: 1, by: [] };
   const cosine = m.cosine ?? a.score;
-  return h('div', { class: 'evidence face' },
-    h('figure', { class: 'read' }, h('figcaption', {}, t('faceCrop')), apiImg(a.cropUrl, 'crop face-crop', t('faceCrop')),
-      h('dl', {}, row(t('faceScore'), h('b', { class: 'face-score' }, cosine != null ? Number(cosine).toFixed(3) : '—')),
+  return h(
+    'div',
+    { class: 'evidence face' },
+    h(
+      'figure',
+      { class: 'read' },
+      h('figcaption', {}, t('faceCrop')),
+      apiImg(a.cropUrl, 'crop face-crop', t('faceCrop')),
+      h(
+        'dl',
+        {},
+        row(t('faceScore'), h('b', { class: 'face-score' }, cosine != null ? Number(cosine).toFixed(3) : '—')),
         m.scoring === 'snorm' && m.score != null ? row('s-norm', Number(m.score).toFixed(2)) : null,
-        row(t('camera'), a.camera ? `${a.camera.name} (${a.camera.district})` : '—'), row(t('time'), fmtTime(a.capturedAt, state.timezone)))),
-    h('figure', { class: 'listing' }, h('figcaption', {}, t('subjectPhoto')), apiImg(s?.photoUrl, 'crop subject-photo', s?.name ?? ''),
+        row(t('camera'), a.camera ? `${a.camera.name} (${a.camera.district})` : '—'),
+        row(t('time'), fmtTime(a.capturedAt, state.timezone)),
+      ),
+    ),
+    h(
+      'figure',
+      { class: 'listing' },
+      h('figcaption', {}, t('subjectPhoto')),
+      apiImg(s?.photoUrl, 'crop subject-photo', s?.name ?? ''),
       s
-        ? h('dl', {}, row(t('subject'), h('b', { class: 'subject-name' }, s.name)), row(t('category'), h('span', { class: `cat subj-${s.category}` }, tv('subj', s.category))),
-            row(t('reason'), h('span', { class: 'listing-reason' }, s.reason ?? '—')), row(t('reference'), s.reference ?? '—'), row(t('expires'), fmtTime(s.expiresAt, state.timezone)))
-        : h('p', {}, '—')),
-    h('p', { class: `confirmations${c.given >= c.required ? ' done' : ''}`, dataset: { given: c.given, required: c.required } },
-      `${t('confirmations')}: ${c.given}/${c.required}`, c.by?.length ? ` · ${c.by.join(', ')}` : ''));
+        ? h(
+            'dl',
+            {},
+            row(t('subject'), h('b', { class: 'subject-name' }, s.name)),
+            row(t('category'), h('span', { class: `cat subj-${s.category}` }, tv('subj', s.category))),
+            row(t('reason'), h('span', { class: 'listing-reason' }, s.reason ?? '—')),
+            row(t('reference'), s.reference ?? '—'),
+            row(t('expires'), fmtTime(s.expiresAt, state.timezone)),
+          )
+        : h('p', {}, '—'),
+    ),
+    h(
+      'p',
+      {
+        class: `confirmations${c.given >= c.required ? ' done' : ''}`,
+        dataset: { given: c.given, required: c.required },
+      },
+      `${t('confirmations')}: ${c.given}/${c.required}`,
+      c.by?.length ? ` · ${c.by.join(', ')}` : '',
+    ),
+  );
 }
 
 function evidence(a) {
@@ -75,37 +107,87 @@ function evidence(a) {
   return h(
     'div',
     { class: 'evidence' },
-    h('figure', { class: 'read' }, h('figcaption', {}, t('plateRead')), cropImg(a),
-      h('dl', {}, row(t('plate'), h('b', { class: 'plate' }, a.plate)), row(t('match'), h('span', { class: 'match-level' }, tv('lvl', m.level))),
-        row(t('differences'), differences(m)), row(t('score'), confidence),
-        row(t('camera'), a.camera ? `${a.camera.name} (${a.camera.district})` : '—'), row(t('time'), fmtTime(a.capturedAt, state.timezone)))),
-    h('figure', { class: 'listing' }, h('figcaption', {}, t('hotlistRecord')),
+    h(
+      'figure',
+      { class: 'read' },
+      h('figcaption', {}, t('plateRead')),
+      cropImg(a),
+      h(
+        'dl',
+        {},
+        row(t('plate'), h('b', { class: 'plate' }, a.plate)),
+        row(t('match'), h('span', { class: 'match-level' }, tv('lvl', m.level))),
+        row(t('differences'), differences(m)),
+        row(t('score'), confidence),
+        row(t('camera'), a.camera ? `${a.camera.name} (${a.camera.district})` : '—'),
+        row(t('time'), fmtTime(a.capturedAt, state.timezone)),
+      ),
+    ),
+    h(
+      'figure',
+      { class: 'listing' },
+      h('figcaption', {}, t('hotlistRecord')),
       l
-        ? h('dl', {}, row(t('plate'), h('b', { class: 'plate' }, l.plate ?? l.pattern ?? '—')), row(t('category'), h('span', { class: `cat cat-${l.category}` }, tv('cat', l.category))),
-            row(t('reason'), h('span', { class: 'listing-reason' }, l.reason)), row(t('source'), l.source), row(t('expires'), fmtTime(l.expiresAt, state.timezone)))
-        : h('p', {}, '—')),
+        ? h(
+            'dl',
+            {},
+            row(t('plate'), h('b', { class: 'plate' }, l.plate ?? l.pattern ?? '—')),
+            row(t('category'), h('span', { class: `cat cat-${l.category}` }, tv('cat', l.category))),
+            row(t('reason'), h('span', { class: 'listing-reason' }, l.reason)),
+            row(t('source'), l.source),
+            row(t('expires'), fmtTime(l.expiresAt, state.timezone)),
+          )
+        : h('p', {}, '—'),
+    ),
   );
 }
 
 function disposition(a) {
   if (a.status !== 'candidate') {
     const d = a.disposition ?? {};
-    return h('div', { class: `disposed st-${a.status}` }, h('b', {}, tv('st', a.status)), d.by ? ` · ${t('disposedBy')} ${d.by}` : '', d.at ? ` · ${fmtTime(d.at, state.timezone)}` : '', d.reason ? h('q', {}, d.reason) : '');
+    return h(
+      'div',
+      { class: `disposed st-${a.status}` },
+      h('b', {}, tv('st', a.status)),
+      d.by ? ` · ${t('disposedBy')} ${d.by}` : '',
+      d.at ? ` · ${fmtTime(d.at, state.timezone)}` : '',
+      d.reason ? h('q', {}, d.reason) : '',
+    );
   }
   if (!canDispose()) return null;
   if (formAlertId === a.id && formVerdict) return dispositionForm(a);
-  return h('div', { class: 'actions' },
+  return h(
+    'div',
+    { class: 'actions' },
     h('button', { type: 'button', class: 'confirm', onclick: () => openDisposition('confirm') }, `${t('confirm')} (c)`),
-    h('button', { type: 'button', class: 'dismiss', onclick: () => openDisposition('dismiss') }, `${t('dismiss')} (d)`));
+    h('button', { type: 'button', class: 'dismiss', onclick: () => openDisposition('dismiss') }, `${t('dismiss')} (d)`),
+  );
 }
 
 function dispositionForm(a) {
-  const reason = h('textarea', { id: 'reason', name: 'reason', required: true, minlength: 3, rows: 2, placeholder: t('reasonFor') });
+  const reason = h('textarea', {
+    id: 'reason',
+    name: 'reason',
+    required: true,
+    minlength: 3,
+    rows: 2,
+    placeholder: t('reasonFor'),
+  });
   const error = h('p', { class: 'error', role: 'alert' });
   const close = () => ((formVerdict = null), renderDetail());
-  const form = h('form', { id: 'dispose', class: `dispose ${formVerdict}`, dataset: { verdict: formVerdict } },
-    h('label', { for: 'reason' }, formVerdict === 'confirm' ? t('confirmWhy') : t('dismissWhy')), reason, error,
-    h('div', {}, h('button', { type: 'submit' }, formVerdict === 'confirm' ? t('confirm') : t('dismiss')), h('button', { type: 'button', onclick: close }, t('cancel'))));
+  const form = h(
+    'form',
+    { id: 'dispose', class: `dispose ${formVerdict}`, dataset: { verdict: formVerdict } },
+    h('label', { for: 'reason' }, formVerdict === 'confirm' ? t('confirmWhy') : t('dismissWhy')),
+    reason,
+    error,
+    h(
+      'div',
+      {},
+      h('button', { type: 'submit' }, formVerdict === 'confirm' ? t('confirm') : t('dismiss')),
+      h('button', { type: 'button', onclick: close }, t('cancel')),
+    ),
+  );
   form.addEventListener('keydown', (ev) => {
     if (ev.key === 'Escape') close();
     if (ev.key === 'Enter' && !ev.shiftKey) {
@@ -119,9 +201,16 @@ function dispositionForm(a) {
     if (text.length < 3) return void (error.textContent = t('reasonFor'));
     form.querySelectorAll('button').forEach((b) => (b.disabled = true));
     try {
-      const res = await api(`/alerts/${a.id}/disposition`, { method: 'POST', body: { verdict: formVerdict, reason: text } });
+      const res = await api(`/alerts/${a.id}/disposition`, {
+        method: 'POST',
+        body: { verdict: formVerdict, reason: text },
+      });
       formVerdict = null;
-      mergeAlert({ id: a.id, status: res.status, disposition: { by: res.disposedBy, reason: res.reason, at: new Date().toISOString() } });
+      mergeAlert({
+        id: a.id,
+        status: res.status,
+        disposition: { by: res.disposedBy, reason: res.reason, at: new Date().toISOString() },
+      });
       emit('alerts');
       await refreshAlert(a.id).catch(() => {});
     } catch (err) {
@@ -144,15 +233,32 @@ export function openDisposition(verdict) {
 function assignments(a) {
   const rows = a.assignments ?? [];
   const latest = latestAssignment(a);
-  return h('section', { class: 'assignments' }, h('h3', {}, t('dispatched')),
+  return h(
+    'section',
+    { class: 'assignments' },
+    h('h3', {}, t('dispatched')),
     rows.length
-      ? h('table', {}, h('tbody', {}, rows.map((r) =>
-          h('tr', { class: r === latest ? 'latest' : '', dataset: { unit: r.unitId, state: r.state } },
-            h('td', {}, unitName(r.unitId)), h('td', {}, h('span', { class: `chip as-${r.state}` }, tv('as', r.state))),
-            h('td', {}, r.distanceM != null ? `${(r.distanceM / 1000).toFixed(1)} km` : ''),
-            h('td', {}, r.etaS != null ? `${t('eta')} ${Math.round(r.etaS / 60)} min` : ''),
-            h('td', {}, r.attempt ? `#${r.attempt}` : '')))))
-      : h('p', { class: 'muted' }, t('noUnitYet')));
+      ? h(
+          'table',
+          {},
+          h(
+            'tbody',
+            {},
+            rows.map((r) =>
+              h(
+                'tr',
+                { class: r === latest ? 'latest' : '', dataset: { unit: r.unitId, state: r.state } },
+                h('td', {}, unitName(r.unitId)),
+                h('td', {}, h('span', { class: `chip as-${r.state}` }, tv('as', r.state))),
+                h('td', {}, r.distanceM != null ? `${(r.distanceM / 1000).toFixed(1)} km` : ''),
+                h('td', {}, r.etaS != null ? `${t('eta')} ${Math.round(r.etaS / 60)} min` : ''),
+                h('td', {}, r.attempt ? `#${r.attempt}` : ''),
+              ),
+            ),
+          ),
+        )
+      : h('p', { class: 'muted' }, t('noUnitYet')),
+  );
 }
 
 function notice(a) {
@@ -165,18 +271,32 @@ export function renderDetail() {
   const a = state.alerts.get(state.selectedId);
   if (!a) return void fill(box, h('p', { class: 'muted' }, t('selectAlert')));
   // Keep a half-typed reason: re-draws from live events must not wipe the form.
-  if (formAlertId === a.id && formVerdict && box.querySelector('#dispose') && box.dataset.id === a.id && a.status === 'candidate') {
+  if (
+    formAlertId === a.id &&
+    formVerdict &&
+    box.querySelector('#dispose') &&
+    box.dataset.id === a.id &&
+    a.status === 'candidate'
+  ) {
     fill(box.querySelector('.assign-slot'), assignments(a));
     return;
   }
   if (formAlertId !== a.id) formVerdict = null;
   box.dataset.id = a.id;
-  fill(box,
-    h('header', {}, h('span', { class: 'prio' }, `P${a.priority}`), h('span', { class: 'plate big' }, a.plate ?? a.subject?.name ?? t('faceCrop')), h('span', { class: `chip st-${a.status}` }, tv('st', a.status))),
+  fill(
+    box,
+    h(
+      'header',
+      {},
+      h('span', { class: 'prio' }, `P${a.priority}`),
+      h('span', { class: 'plate big' }, a.plate ?? a.subject?.name ?? t('faceCrop')),
+      h('span', { class: `chip st-${a.status}` }, tv('st', a.status)),
+    ),
     h('p', { class: 'notice' }, notice(a)),
     evidence(a),
     disposition(a),
     interceptAction(a),
     footageButton(a),
-    h('div', { class: 'assign-slot' }, assignments(a)));
+    h('div', { class: 'assign-slot' }, assignments(a)),
+  );
 }

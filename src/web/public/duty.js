@@ -43,7 +43,9 @@ function policyLine(p) {
 }
 
 function title() {
-  const since = duty.since ? `${t('dutySince')} ${fmtTime(duty.since, state.timezone)} · ${duty.by} (${tv('role', duty.role)}): ${duty.reason}` : t('dutyInitial');
+  const since = duty.since
+    ? `${t('dutySince')} ${fmtTime(duty.since, state.timezone)} · ${duty.by} (${tv('role', duty.role)}): ${duty.reason}`
+    : t('dutyInitial');
   return `${since}\n${policyLine(duty.policy)}`;
 }
 
@@ -56,7 +58,17 @@ function render() {
   const content = [h('span', { class: 'label' }, t('dutyLevel')), ' ', h('b', {}, tv('duty', duty.level))];
   // Only those who may switch get a button; for the others the level is a label with the same details.
   const badge = duty.canSwitch
-    ? h('button', { type: 'button', class: 'badge', title: title(), 'aria-expanded': String(formOpen), onclick: () => toggle(!formOpen) }, content)
+    ? h(
+        'button',
+        {
+          type: 'button',
+          class: 'badge',
+          title: title(),
+          'aria-expanded': String(formOpen),
+          onclick: () => toggle(!formOpen),
+        },
+        content,
+      )
     : h('span', { class: 'badge', title: title() }, content);
   const typed = $('#duty-reason')?.value ?? '';
   fill(box, badge, formOpen ? switchForm() : null);
@@ -71,15 +83,41 @@ function toggle(open) {
 }
 
 function switchForm() {
-  const choices = LEVELS.map((l) => h('label', { class: `choice lvl-${l}` },
-    h('input', { type: 'radio', name: 'duty-level', value: l, checked: l === nextLevel(), disabled: l === duty.level }), tv('duty', l)));
-  return h('form', { id: 'duty-form', class: 'duty-form', onsubmit: submit, onkeydown: (ev) => ev.key === 'Escape' && toggle(false) },
+  const choices = LEVELS.map((l) =>
+    h(
+      'label',
+      { class: `choice lvl-${l}` },
+      h('input', {
+        type: 'radio',
+        name: 'duty-level',
+        value: l,
+        checked: l === nextLevel(),
+        disabled: l === duty.level,
+      }),
+      tv('duty', l),
+    ),
+  );
+  return h(
+    'form',
+    { id: 'duty-form', class: 'duty-form', onsubmit: submit, onkeydown: (ev) => ev.key === 'Escape' && toggle(false) },
     h('div', { class: 'choices' }, choices),
-    h('input', { id: 'duty-reason', name: 'reason', required: true, minlength: 3, maxlength: 1000, placeholder: t('dutyReason'), autocomplete: 'off' }),
-    h('div', { class: 'actions' },
+    h('input', {
+      id: 'duty-reason',
+      name: 'reason',
+      required: true,
+      minlength: 3,
+      maxlength: 1000,
+      placeholder: t('dutyReason'),
+      autocomplete: 'off',
+    }),
+    h(
+      'div',
+      { class: 'actions' },
       h('button', { type: 'submit' }, t('dutySwitch')),
-      h('button', { type: 'button', onclick: () => toggle(false) }, t('cancel'))),
-    formError ? h('p', { class: 'error', role: 'alert' }, formError) : null);
+      h('button', { type: 'button', onclick: () => toggle(false) }, t('cancel')),
+    ),
+    formError ? h('p', { class: 'error', role: 'alert' }, formError) : null,
+  );
 }
 
 /** The level one step up (or back to normal from wartime): the usual next move. */

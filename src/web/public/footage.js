@@ -47,10 +47,24 @@ function openFootage(a) {
   el.hidden = false;
   el.dataset.alert = a.id;
   openFor = a.id;
-  const purpose = h('input', { id: 'footage-purpose', name: 'purpose', required: true, minlength: 3, size: 36, placeholder: t('footagePurpose') });
+  const purpose = h('input', {
+    id: 'footage-purpose',
+    name: 'purpose',
+    required: true,
+    minlength: 3,
+    size: 36,
+    placeholder: t('footagePurpose'),
+  });
   const error = h('p', { class: 'error', role: 'alert' });
-  const form = h('form', { class: 'footage-form' }, h('label', { for: 'footage-purpose' }, t('footagePurpose')), purpose,
-    h('button', { type: 'submit' }, t('play')), h('button', { type: 'button', onclick: closeFootage }, t('close')), error);
+  const form = h(
+    'form',
+    { class: 'footage-form' },
+    h('label', { for: 'footage-purpose' }, t('footagePurpose')),
+    purpose,
+    h('button', { type: 'submit' }, t('play')),
+    h('button', { type: 'button', onclick: closeFootage }, t('close')),
+    error,
+  );
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     const why = purpose.value.trim();
@@ -73,13 +87,29 @@ function openFootage(a) {
  */
 export async function footageVideo(path, purpose) {
   const { url } = await api('/media-urls', { method: 'POST', body: purpose ? { path, purpose } : { path } });
-  const video = h('video', { class: 'footage-video', controls: true, autoplay: true, muted: true, preload: 'auto', src: url });
+  const video = h('video', {
+    class: 'footage-video',
+    controls: true,
+    autoplay: true,
+    muted: true,
+    preload: 'auto',
+    src: url,
+  });
   video.addEventListener('error', () => video.replaceWith(h('p', { class: 'error' }, t('noFootage'))));
   return video;
 }
 
 function showVideo(el, a, video) {
   const { from, to } = span(a);
-  fill(el, h('h3', {}, `${t('footage')} · ${a.camera.name}`), video,
-    h('p', { class: 'muted' }, `${fmtTime(from, state.timezone)} – ${fmtTime(to, state.timezone, false)} `, h('button', { type: 'button', onclick: closeFootage }, t('close'))));
+  fill(
+    el,
+    h('h3', {}, `${t('footage')} · ${a.camera.name}`),
+    video,
+    h(
+      'p',
+      { class: 'muted' },
+      `${fmtTime(from, state.timezone)} – ${fmtTime(to, state.timezone, false)} `,
+      h('button', { type: 'button', onclick: closeFootage }, t('close')),
+    ),
+  );
 }

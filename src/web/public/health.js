@@ -5,7 +5,12 @@ import { $, fmtTime, h } from './dom.js';
 import { state } from './store.js';
 
 const READERS = ['admin', 'operator', 'maintenance'];
-const RATES = [['registration', 'Registration'], ['online', 'Online'], ['imageIntact', 'Image intact'], ['location', 'Location']];
+const RATES = [
+  ['registration', 'Registration'],
+  ['online', 'Online'],
+  ['imageIntact', 'Image intact'],
+  ['location', 'Location'],
+];
 const SVG = 'http://www.w3.org/2000/svg';
 const view = { rows: [], target: 0.95, orders: [], images: new Map() };
 
@@ -17,26 +22,53 @@ const svg = (tag, attrs = {}) => {
 
 /** One rate over the days as a line, with the target as a dashed line; under target in red. */
 function chart(name, label, days) {
-  const w = 180, hgt = 60, pad = 4;
-  const box = svg('svg', { viewBox: `0 0 ${w} ${hgt}`, width: w, height: hgt, class: 'rate-chart', role: 'img', 'aria-label': label });
-  const y = (v) => pad + (1 - v) * (hgt - 2 * pad) / 0.3; // 70%..100% fills the height
+  const w = 180,
+    hgt = 60,
+    pad = 4;
+  const box = svg('svg', {
+    viewBox: `0 0 ${w} ${hgt}`,
+    width: w,
+    height: hgt,
+    class: 'rate-chart',
+    role: 'img',
+    'aria-label': label,
+  });
+  const y = (v) => pad + ((1 - v) * (hgt - 2 * pad)) / 0.3; // 70%..100% fills the height
   const clampY = (v) => Math.min(hgt - pad, Math.max(pad, y(v)));
   box.append(svg('line', { x1: 0, x2: w, y1: clampY(view.target), y2: clampY(view.target), class: 'target' }));
-  const pts = days.map((d, i) => ({ x: days.length > 1 ? pad + (i * (w - 2 * pad)) / (days.length - 1) : w / 2, v: d[name] }));
+  const pts = days.map((d, i) => ({
+    x: days.length > 1 ? pad + (i * (w - 2 * pad)) / (days.length - 1) : w / 2,
+    v: d[name],
+  }));
   const known = pts.filter((p) => p.v !== null);
-  if (known.length) box.append(svg('polyline', { points: known.map((p) => `${p.x},${clampY(p.v)}`).join(' '), class: 'rate' }));
-  for (const p of known) box.append(svg('circle', { cx: p.x, cy: clampY(p.v), r: 2.5, class: p.v < view.target ? 'below' : 'above' }));
+  if (known.length)
+    box.append(svg('polyline', { points: known.map((p) => `${p.x},${clampY(p.v)}`).join(' '), class: 'rate' }));
+  for (const p of known)
+    box.append(svg('circle', { cx: p.x, cy: clampY(p.v), r: 2.5, class: p.v < view.target ? 'below' : 'above' }));
   const last = known.at(-1)?.v;
-  return h('figure', { class: 'rate-fig', dataset: { rate: name } }, box, h('figcaption', {}, `${label} ${last == null ? '—' : `${(last * 100).toFixed(1)}%`}`));
+  return h(
+    'figure',
+    { class: 'rate-fig', dataset: { rate: name } },
+    box,
+    h('figcaption', {}, `${label} ${last == null ? '—' : `${(last * 100).toFixed(1)}%`}`),
+  );
 }
 
 function orderItem(o) {
   const img = h('img', { class: 'evidence', alt: `${o.kind} on ${o.cameraId}` });
   const src = view.images.get(o.faultId);
   if (src) img.src = src;
-  return h('li', { class: `wo wo-${o.status}`, dataset: { order: o.id } },
+  return h(
+    'li',
+    { class: `wo wo-${o.status}`, dataset: { order: o.id } },
     img,
-    h('div', {}, h('strong', {}, `${o.cameraId}: ${o.kind}`), ` · ${o.status} · ${fmtTime(o.openedAt, state.timezone)}`));
+    h(
+      'div',
+      {},
+      h('strong', {}, `${o.cameraId}: ${o.kind}`),
+      ` · ${o.status} · ${fmtTime(o.openedAt, state.timezone)}`,
+    ),
+  );
 }
 
 export function renderHealth() {
@@ -46,19 +78,28 @@ export function renderHealth() {
   const days = view.rows.filter((r) => r.period === 'day' && r.grid === null);
   const byDay = new Map();
   for (const r of days) byDay.set(r.start, [...(byDay.get(r.start) ?? []), r]);
-  const merged = [...byDay.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, rs]) => {
-    const avg = (k) => { const v = rs.map((r) => r[k]).filter((x) => x !== null); return v.length ? v.reduce((s, x) => s + x, 0) / v.length : null; };
-    return Object.fromEntries(RATES.map(([k]) => [k, avg(k)]));
-  });
+  const merged = [...byDay.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([, rs]) => {
+      const avg = (k) => {
+        const v = rs.map((r) => r[k]).filter((x) => x !== null);
+        return v.length ? v.reduce((s, x) => s + x, 0) / v.length : null;
+      };
+      return Object.fromEntries(RATES.map(([k]) => [k, avg(k)]));
+    });
   box.replaceChildren(
     h('h2', {}, 'Camera health'),
     h('div', { class: 'rates' }, ...RATES.map(([k, label]) => chart(k, label, merged))),
     h('h3', {}, `Work orders open: ${view.orders.length}`),
-    h('ul', { class: 'work-orders' }, ...view.orders.map(orderItem)));
+    h('ul', { class: 'work-orders' }, ...view.orders.map(orderItem)),
+  );
 }
 
 async function load() {
-  const [report, orders] = await Promise.all([api('/reports/camera-health'), api('/work-orders?status=active&limit=20')]);
+  const [report, orders] = await Promise.all([
+    api('/reports/camera-health'),
+    api('/work-orders?status=active&limit=20'),
+  ]);
   view.rows = report.rows;
   view.target = report.target;
   view.orders = orders.workOrders;
@@ -89,5 +130,11 @@ export function onHealthEvent() {
 export function faultBadges(c) {
   const faults = c.diagnostics && typeof c.diagnostics === 'object' ? c.diagnostics.faults : [];
   if (!faults.length) return null;
-  return h('div', { class: 'faults' }, ...faults.map((f) => h('span', { class: `fault fault-${f.kind}`, title: f.detail }, `${f.kind} · ${fmtTime(f.since, state.timezone)}`)));
+  return h(
+    'div',
+    { class: 'faults' },
+    ...faults.map((f) =>
+      h('span', { class: `fault fault-${f.kind}`, title: f.detail }, `${f.kind} · ${fmtTime(f.since, state.timezone)}`),
+    ),
+  );
 }

@@ -6,11 +6,54 @@ import { currentLang, onLang } from './i18n.js';
 import { state } from './store.js';
 
 const words = {
-  zh: { incidents: '警情', raiseCall: '接报警情', type: '类型', severity: '等级', at: '地点', camera: '摄像机', lat: '纬度', lon: '经度', description: '情况', raise: '派警', close: '结案', none: '无未结警情', target: '目标', within: '达标', late: '超时' },
-  en: { incidents: 'Incidents', raiseCall: 'Call-in incident', type: 'Type', severity: 'Severity', at: 'Location', camera: 'Camera', lat: 'Lat', lon: 'Lon', description: 'What happened', raise: 'Dispatch', close: 'Close', none: 'No open incidents', target: 'target', within: 'within', late: 'late' },
+  zh: {
+    incidents: '警情',
+    raiseCall: '接报警情',
+    type: '类型',
+    severity: '等级',
+    at: '地点',
+    camera: '摄像机',
+    lat: '纬度',
+    lon: '经度',
+    description: '情况',
+    raise: '派警',
+    close: '结案',
+    none: '无未结警情',
+    target: '目标',
+    within: '达标',
+    late: '超时',
+  },
+  en: {
+    incidents: 'Incidents',
+    raiseCall: 'Call-in incident',
+    type: 'Type',
+    severity: 'Severity',
+    at: 'Location',
+    camera: 'Camera',
+    lat: 'Lat',
+    lon: 'Lon',
+    description: 'What happened',
+    raise: 'Dispatch',
+    close: 'Close',
+    none: 'No open incidents',
+    target: 'target',
+    within: 'within',
+    late: 'late',
+  },
 };
 const w = (k) => words[currentLang()][k] ?? k;
-const TYPES = ['fight', 'theft', 'robbery', 'traffic_accident', 'fire', 'missing_person', 'suspicious_vehicle', 'suspicious_person', 'disturbance', 'other'];
+const TYPES = [
+  'fight',
+  'theft',
+  'robbery',
+  'traffic_accident',
+  'fire',
+  'missing_person',
+  'suspicious_vehicle',
+  'suspicious_person',
+  'disturbance',
+  'other',
+];
 const incidents = new Map();
 let error = '';
 const mayRaise = () => state.role === 'admin' || state.role === 'operator';
@@ -37,7 +80,17 @@ async function raise(form) {
   const lat = Number(f.get('lat') || cam?.lat);
   const lon = Number(f.get('lon') || cam?.lon);
   try {
-    const made = await api('/incidents', { method: 'POST', body: { source: 'call', type: f.get('type'), severity: Number(f.get('severity')), lat, lon, ...(f.get('description') ? { description: String(f.get('description')) } : {}) } });
+    const made = await api('/incidents', {
+      method: 'POST',
+      body: {
+        source: 'call',
+        type: f.get('type'),
+        severity: Number(f.get('severity')),
+        lat,
+        lon,
+        ...(f.get('description') ? { description: String(f.get('description')) } : {}),
+      },
+    });
     incidents.set(made.id, made);
     error = '';
     form.reset();
@@ -58,32 +111,71 @@ async function closeIncident(id) {
 }
 
 function legChip(l) {
-  const verdict = l.withinTarget === true ? w('within') : l.withinTarget === false ? w('late') : `${w('target')} ${l.targetS / 60} min`;
-  return h('li', { class: `chip as-${l.state}`, dataset: { unit: l.unitId, state: l.state, kind: l.kind } }, `${l.callsign} (${l.grid}${l.kind === 'post' ? ' · post' : ''}) ${l.state} · ${verdict}`);
+  const verdict =
+    l.withinTarget === true
+      ? w('within')
+      : l.withinTarget === false
+        ? w('late')
+        : `${w('target')} ${l.targetS / 60} min`;
+  return h(
+    'li',
+    { class: `chip as-${l.state}`, dataset: { unit: l.unitId, state: l.state, kind: l.kind } },
+    `${l.callsign} (${l.grid}${l.kind === 'post' ? ' · post' : ''}) ${l.state} · ${verdict}`,
+  );
 }
 
 function incidentEl(i) {
-  return h('li', { class: 'incident', id: `inc-${i.id}`, dataset: { severity: i.severity, source: i.source } },
-    h('header', {}, h('b', {}, `S${i.severity} ${i.type}`), ` · ${i.cameraName ?? `${i.lat.toFixed(4)}, ${i.lon.toFixed(4)}`} · ${fmtTime(i.createdAt, state.timezone)}`),
+  return h(
+    'li',
+    { class: 'incident', id: `inc-${i.id}`, dataset: { severity: i.severity, source: i.source } },
+    h(
+      'header',
+      {},
+      h('b', {}, `S${i.severity} ${i.type}`),
+      ` · ${i.cameraName ?? `${i.lat.toFixed(4)}, ${i.lon.toFixed(4)}`} · ${fmtTime(i.createdAt, state.timezone)}`,
+    ),
     i.description ? h('p', {}, i.description) : null,
     h('ul', { class: 'legs' }, i.legs.map(legChip)),
     i.interceptionOrderIds.length ? h('p', { class: 'muted' }, `⛔ ${i.interceptionOrderIds.length}`) : null,
-    h('button', { type: 'button', class: 'inc-close', onclick: () => void closeIncident(i.id) }, w('close')));
+    h('button', { type: 'button', class: 'inc-close', onclick: () => void closeIncident(i.id) }, w('close')),
+  );
 }
 
 export function renderIncidents() {
   const panel = $('#incidents-panel');
   if (!panel) return;
-  const form = h('form', { id: 'incident-form', class: 'incident-form', onsubmit: (ev) => (ev.preventDefault(), void raise(ev.target)) },
-    h('select', { name: 'type', 'aria-label': w('type') }, TYPES.map((x) => h('option', { value: x }, x))),
-    h('select', { name: 'severity', 'aria-label': w('severity') }, [1, 2, 3, 4, 5].map((s) => h('option', { value: s }, `${w('severity')} ${s}`))),
-    h('select', { name: 'camera', 'aria-label': w('camera') }, h('option', { value: '' }, `${w('at')}: ${w('lat')}/${w('lon')}`), state.cameras.map((c) => h('option', { value: c.id }, c.name))),
-    h('input', { name: 'lat', placeholder: w('lat'), inputmode: 'decimal', size: 8 }), h('input', { name: 'lon', placeholder: w('lon'), inputmode: 'decimal', size: 8 }),
-    h('input', { name: 'description', placeholder: w('description'), maxlength: 2000 }), h('button', { type: 'submit' }, w('raise')));
+  const form = h(
+    'form',
+    { id: 'incident-form', class: 'incident-form', onsubmit: (ev) => (ev.preventDefault(), void raise(ev.target)) },
+    h(
+      'select',
+      { name: 'type', 'aria-label': w('type') },
+      TYPES.map((x) => h('option', { value: x }, x)),
+    ),
+    h(
+      'select',
+      { name: 'severity', 'aria-label': w('severity') },
+      [1, 2, 3, 4, 5].map((s) => h('option', { value: s }, `${w('severity')} ${s}`)),
+    ),
+    h(
+      'select',
+      { name: 'camera', 'aria-label': w('camera') },
+      h('option', { value: '' }, `${w('at')}: ${w('lat')}/${w('lon')}`),
+      state.cameras.map((c) => h('option', { value: c.id }, c.name)),
+    ),
+    h('input', { name: 'lat', placeholder: w('lat'), inputmode: 'decimal', size: 8 }),
+    h('input', { name: 'lon', placeholder: w('lon'), inputmode: 'decimal', size: 8 }),
+    h('input', { name: 'description', placeholder: w('description'), maxlength: 2000 }),
+    h('button', { type: 'submit' }, w('raise')),
+  );
   const list = [...incidents.values()].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
-  fill(panel, h('h2', {}, w('incidents'), ' ', h('span', { class: 'count' }, String(list.length))), h('details', {}, h('summary', {}, w('raiseCall')), form),
+  fill(
+    panel,
+    h('h2', {}, w('incidents'), ' ', h('span', { class: 'count' }, String(list.length))),
+    h('details', {}, h('summary', {}, w('raiseCall')), form),
     error ? h('p', { class: 'error', role: 'alert' }, error) : null,
-    h('ol', { id: 'incidents' }, list.length ? list.map(incidentEl) : h('li', { class: 'empty' }, w('none'))));
+    h('ol', { id: 'incidents' }, list.length ? list.map(incidentEl) : h('li', { class: 'empty' }, w('none'))),
+  );
 }
 
 /** The panel, first in the side column; drawn here so index.html needs no change. */

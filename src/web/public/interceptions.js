@@ -47,7 +47,10 @@ function photo(url, plate) {
   if (!url) return h('div', { class: 'crop none' }, t('noCrop'));
   const img = h('img', { class: 'crop', alt: plate });
   if (!photos.has(url)) photos.set(url, imageUrl(url));
-  photos.get(url).then((src) => (img.src = src), () => img.replaceWith(h('div', { class: 'crop none' }, t('noCrop'))));
+  photos.get(url).then(
+    (src) => (img.src = src),
+    () => img.replaceWith(h('div', { class: 'crop none' }, t('noCrop'))),
+  );
   return img;
 }
 
@@ -70,9 +73,22 @@ function direction(o) {
 }
 
 function targetChips(o) {
-  return h('ul', { class: 'ic-targets' }, o.targets.map((x) =>
-    h('li', { class: `chip ${x.acknowledgedAt ? 'as-acknowledged' : 'as-offered'}`, dataset: { camera: x.cameraId, acked: x.acknowledgedAt ? 'yes' : 'no' } },
-      x.name, x.distanceM != null ? ` · ${(x.distanceM / 1000).toFixed(1)} km` : '', ` · ${x.acknowledgedAt ? `${t('icAcked')} ${x.acknowledgedBy}` : t('icWaiting')}`)));
+  return h(
+    'ul',
+    { class: 'ic-targets' },
+    o.targets.map((x) =>
+      h(
+        'li',
+        {
+          class: `chip ${x.acknowledgedAt ? 'as-acknowledged' : 'as-offered'}`,
+          dataset: { camera: x.cameraId, acked: x.acknowledgedAt ? 'yes' : 'no' },
+        },
+        x.name,
+        x.distanceM != null ? ` · ${(x.distanceM / 1000).toFixed(1)} km` : '',
+        ` · ${x.acknowledgedAt ? `${t('icAcked')} ${x.acknowledgedBy}` : t('icWaiting')}`,
+      ),
+    ),
+  );
 }
 
 function mine(o) {
@@ -82,28 +98,74 @@ function mine(o) {
 function orderCard(o) {
   const me = mine(o);
   const ackable = isCheckpoint() && o.status === 'open' && me && !me.acknowledgedAt;
-  return h('li', { class: `ic ic-${o.status}`, id: `ic-${o.id}`, dataset: { status: o.status, plate: o.plate, acked: me?.acknowledgedAt ? 'yes' : 'no' } },
-    h('header', {}, h('span', { class: 'plate big' }, o.plate), h('span', { class: `chip ic-st-${o.status}` }, tv('ic', o.status)), o.lapsed ? h('span', { class: 'chip' }, t('icLapsed')) : null),
-    h('div', { class: 'evidence' }, photo(o.photoUrl, o.plate),
-      h('dl', {},
-        h('dt', {}, t('icReason')), h('dd', { class: 'ic-reason' }, o.reason),
-        h('dt', {}, t('icSeenAt')), h('dd', {}, `${o.hit?.name ?? '—'} · ${fmtTime(o.hit?.at, state.timezone)}`),
-        h('dt', {}, t('icDirection')), h('dd', { class: 'ic-direction' }, direction(o)),
-        me?.expectedAt ? [h('dt', {}, t('icExpected')), h('dd', {}, fmtTime(me.expectedAt, state.timezone, false))] : null,
-        h('dt', {}, t('icOrderedBy')), h('dd', {}, `${o.orderedBy} · ${fmtTime(o.createdAt, state.timezone)}`))),
+  return h(
+    'li',
+    {
+      class: `ic ic-${o.status}`,
+      id: `ic-${o.id}`,
+      dataset: { status: o.status, plate: o.plate, acked: me?.acknowledgedAt ? 'yes' : 'no' },
+    },
+    h(
+      'header',
+      {},
+      h('span', { class: 'plate big' }, o.plate),
+      h('span', { class: `chip ic-st-${o.status}` }, tv('ic', o.status)),
+      o.lapsed ? h('span', { class: 'chip' }, t('icLapsed')) : null,
+    ),
+    h(
+      'div',
+      { class: 'evidence' },
+      photo(o.photoUrl, o.plate),
+      h(
+        'dl',
+        {},
+        h('dt', {}, t('icReason')),
+        h('dd', { class: 'ic-reason' }, o.reason),
+        h('dt', {}, t('icSeenAt')),
+        h('dd', {}, `${o.hit?.name ?? '—'} · ${fmtTime(o.hit?.at, state.timezone)}`),
+        h('dt', {}, t('icDirection')),
+        h('dd', { class: 'ic-direction' }, direction(o)),
+        me?.expectedAt
+          ? [h('dt', {}, t('icExpected')), h('dd', {}, fmtTime(me.expectedAt, state.timezone, false))]
+          : null,
+        h('dt', {}, t('icOrderedBy')),
+        h('dd', {}, `${o.orderedBy} · ${fmtTime(o.createdAt, state.timezone)}`),
+      ),
+    ),
     canOrder() ? targetChips(o) : null,
-    o.closed ? h('p', { class: 'ic-closed-line' }, `${t('icClosedAt')} ${o.closed.name} · ${fmtTime(o.closed.at, state.timezone)}`) : null,
+    o.closed
+      ? h(
+          'p',
+          { class: 'ic-closed-line' },
+          `${t('icClosedAt')} ${o.closed.name} · ${fmtTime(o.closed.at, state.timezone)}`,
+        )
+      : null,
     o.cancelled ? h('p', { class: 'muted' }, `${t('icCancelled')} ${o.cancelled.by}: ${o.cancelled.reason}`) : null,
-    ackable ? h('div', { class: 'actions' }, h('button', { type: 'button', class: 'ic-ack', onclick: () => acknowledge(o.id) }, t('icAck'))) : null,
-    errors.has(o.id) ? h('p', { class: 'error', role: 'alert' }, errors.get(o.id)) : null);
+    ackable
+      ? h(
+          'div',
+          { class: 'actions' },
+          h('button', { type: 'button', class: 'ic-ack', onclick: () => acknowledge(o.id) }, t('icAck')),
+        )
+      : null,
+    errors.has(o.id) ? h('p', { class: 'error', role: 'alert' }, errors.get(o.id)) : null,
+  );
 }
 
 function noticeBox() {
   if (!closedNotice || !canOrder()) return null;
   const o = closedNotice;
-  return h('div', { class: 'ic-notice', role: 'status', dataset: { order: o.id } },
-    h('b', {}, t('icLoopClosed')), ` ${o.plate} · ${o.closed?.name ?? ''} · ${fmtTime(o.closed?.at, state.timezone)}`,
-    h('button', { type: 'button', class: 'ic-notice-close', onclick: () => ((closedNotice = null), emit('interceptions')) }, '×'));
+  return h(
+    'div',
+    { class: 'ic-notice', role: 'status', dataset: { order: o.id } },
+    h('b', {}, t('icLoopClosed')),
+    ` ${o.plate} · ${o.closed?.name ?? ''} · ${fmtTime(o.closed?.at, state.timezone)}`,
+    h(
+      'button',
+      { type: 'button', class: 'ic-notice-close', onclick: () => ((closedNotice = null), emit('interceptions')) },
+      '×',
+    ),
+  );
 }
 
 export function renderInterceptions() {
@@ -113,7 +175,10 @@ export function renderInterceptions() {
   const ended = all.filter((o) => o.status !== 'open').slice(0, SHOW_ENDED);
   $('#ic-count').textContent = String(open.length);
   fill($('#ic-notice'), noticeBox());
-  fill($('#interceptions'), open.length || ended.length ? [...open, ...ended].map(orderCard) : h('li', { class: 'empty' }, t('icNone')));
+  fill(
+    $('#interceptions'),
+    open.length || ended.length ? [...open, ...ended].map(orderCard) : h('li', { class: 'empty' }, t('icNone')),
+  );
 }
 
 /** The alert detail's interception line: the open order's state, or a button to order one (command room, plate hits). */
@@ -123,7 +188,18 @@ export function interceptAction(alert) {
   const error = errors.has(alert.id) ? h('p', { class: 'error', role: 'alert' }, errors.get(alert.id)) : null;
   if (o) {
     const acked = o.targets.filter((x) => x.acknowledgedAt).length;
-    return h('div', { class: 'ic-line', dataset: { order: o.id } }, h('b', {}, t('icOrdered')), ` ${acked}/${o.targets.length} ${t('icAckedCount')}`, targetChips(o));
+    return h(
+      'div',
+      { class: 'ic-line', dataset: { order: o.id } },
+      h('b', {}, t('icOrdered')),
+      ` ${acked}/${o.targets.length} ${t('icAckedCount')}`,
+      targetChips(o),
+    );
   }
-  return h('div', { class: 'ic-line' }, h('button', { type: 'button', class: 'ic-order', onclick: () => order(alert.id) }, t('icOrder')), error);
+  return h(
+    'div',
+    { class: 'ic-line' },
+    h('button', { type: 'button', class: 'ic-order', onclick: () => order(alert.id) }, t('icOrder')),
+    error,
+  );
 }

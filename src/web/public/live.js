@@ -13,7 +13,8 @@ const KEEP_S = 10;
 
 let session = null; // { id, ctrl, url, img }
 
-export const canWatch = (cameraId) => state.role === 'admin' || state.role === 'operator' || (state.role === 'checkpoint' && state.subject === cameraId);
+export const canWatch = (cameraId) =>
+  state.role === 'admin' || state.role === 'operator' || (state.role === 'checkpoint' && state.subject === cameraId);
 
 function setState(name, message = '') {
   const panel = $('#live-panel');
@@ -49,7 +50,10 @@ export async function openLive(cameraId) {
   session = { id: cameraId, ctrl, url: null, img: null };
   setState('connecting', t('liveConnecting'));
   try {
-    const res = await fetch(`/api/v1/cameras/${encodeURIComponent(cameraId)}/live`, { headers: { authorization: `Bearer ${token.get()}` }, signal: ctrl.signal });
+    const res = await fetch(`/api/v1/cameras/${encodeURIComponent(cameraId)}/live`, {
+      headers: { authorization: `Bearer ${token.get()}` },
+      signal: ctrl.signal,
+    });
     if (!res.ok) return void refused(res, cameraId);
     const codec = res.headers.get('x-codec') || 'avc1.42e01e';
     if (!window.MediaSource || !MediaSource.isTypeSupported(`video/mp4; codecs="${codec}"`)) {
@@ -75,7 +79,10 @@ async function refused(res, cameraId) {
 }
 
 function retryButton(cameraId) {
-  $('#live-status').append(' ', h('button', { type: 'button', class: 'retry', onclick: () => void openLive(cameraId) }, t('retry')));
+  $('#live-status').append(
+    ' ',
+    h('button', { type: 'button', class: 'retry', onclick: () => void openLive(cameraId) }, t('retry')),
+  );
 }
 
 /** Appends the response's bytes to a SourceBuffer, keeping the video near the live edge. */
@@ -90,14 +97,18 @@ async function play(res, video, codec, signal) {
   const pump = () => {
     if (sb.updating || ms.readyState !== 'open') return;
     const b = sb.buffered;
-    if (b.length && video.currentTime - b.start(0) > KEEP_S * 2) return void sb.remove(b.start(0), video.currentTime - KEEP_S);
+    if (b.length && video.currentTime - b.start(0) > KEEP_S * 2)
+      return void sb.remove(b.start(0), video.currentTime - KEEP_S);
     if (queue.length) sb.appendBuffer(queue.length === 1 ? queue.shift() : concat(queue.splice(0)));
   };
   sb.addEventListener('updateend', () => {
     chase(video, sb);
     pump();
   });
-  video.addEventListener('timeupdate', () => $('#live-panel').dataset.state !== 'playing' && video.currentTime > 0 && setState('playing'));
+  video.addEventListener(
+    'timeupdate',
+    () => $('#live-panel').dataset.state !== 'playing' && video.currentTime > 0 && setState('playing'),
+  );
   const reader = res.body.getReader();
   signal.addEventListener('abort', () => void reader.cancel().catch(() => {}));
   for (;;) {
@@ -110,7 +121,10 @@ async function play(res, video, codec, signal) {
 
 /** The camera re-encoded as MJPEG by the API, in an <img> (which needs a signed URL: it cannot send the token). */
 async function playMjpeg(cameraId, codec) {
-  const { url } = await api('/media-urls', { method: 'POST', body: { path: `/api/v1/cameras/${encodeURIComponent(cameraId)}/live?format=mjpeg` } });
+  const { url } = await api('/media-urls', {
+    method: 'POST',
+    body: { path: `/api/v1/cameras/${encodeURIComponent(cameraId)}/live?format=mjpeg` },
+  });
   if (session?.id !== cameraId) return;
   const img = h('img', { class: 'live-video mjpeg', alt: cameraId });
   img.addEventListener('load', () => setState('playing', `MJPEG (${codec})`), { once: true });
@@ -127,7 +141,8 @@ function chase(video, sb) {
   const b = sb.buffered;
   if (!b.length) return;
   const end = b.end(b.length - 1);
-  if (end - video.currentTime > MAX_BEHIND_S || video.currentTime < b.start(0)) video.currentTime = Math.max(b.start(b.length - 1), end - 0.3);
+  if (end - video.currentTime > MAX_BEHIND_S || video.currentTime < b.start(0))
+    video.currentTime = Math.max(b.start(b.length - 1), end - 0.3);
   if (video.paused) void video.play().catch(() => {});
 }
 
@@ -140,10 +155,21 @@ function concat(parts) {
 
 /** The panel, first in the side column; drawn here so the page's HTML needs no change. */
 function panel() {
-  return h('section', { id: 'live-panel', class: 'panel live-panel', hidden: true },
-    h('h2', {}, h('span', { class: 'live-title' }, t('liveView')), ' ', h('span', { id: 'live-camera', class: 'count' }), ' ',
-      h('button', { id: 'live-close', type: 'button', class: 'close', onclick: stopLive }, t('close'))),
-    h('div', { id: 'live-view' }), h('p', { id: 'live-status' }));
+  return h(
+    'section',
+    { id: 'live-panel', class: 'panel live-panel', hidden: true },
+    h(
+      'h2',
+      {},
+      h('span', { class: 'live-title' }, t('liveView')),
+      ' ',
+      h('span', { id: 'live-camera', class: 'count' }),
+      ' ',
+      h('button', { id: 'live-close', type: 'button', class: 'close', onclick: stopLive }, t('close')),
+    ),
+    h('div', { id: 'live-view' }),
+    h('p', { id: 'live-status' }),
+  );
 }
 
 /** Clicks on a camera (map marker or wall tile) open its live view; the panel's close button stops it. */

@@ -53,11 +53,14 @@ function scaleBar(scale) {
   const x0 = PAD;
   const y0 = H - 12;
   const label = metres >= 1000 ? `${metres / 1000} km` : `${metres} m`;
-  return h('g', { class: 'scalebar' },
+  return h(
+    'g',
+    { class: 'scalebar' },
     h('line', { x1: x0, y1: y0, x2: x0 + px, y2: y0 }),
     h('line', { x1: x0, y1: y0 - 5, x2: x0, y2: y0 }),
     h('line', { x1: x0 + px, y1: y0 - 5, x2: x0 + px, y2: y0 }),
-    h('text', { x: x0 + px + 6, y: y0 + 4 }, label));
+    h('text', { x: x0 + px + 6, y: y0 + 4 }, label),
+  );
 }
 
 /** A label right of its marker, or left of it near the right edge so it is not cut off. */
@@ -67,7 +70,12 @@ function label(x, y, text) {
 }
 
 function north() {
-  return h('g', { class: 'north' }, h('polygon', { points: `${W - 20},14 ${W - 26},30 ${W - 20},26 ${W - 14},30` }), h('text', { x: W - 20, y: 42, 'text-anchor': 'middle' }, 'N'));
+  return h(
+    'g',
+    { class: 'north' },
+    h('polygon', { points: `${W - 20},14 ${W - 26},30 ${W - 20},26 ${W - 14},30` }),
+    h('text', { x: W - 20, y: 42, 'text-anchor': 'middle' }, 'N'),
+  );
 }
 
 /** The offline base (streets of the road graph, district outlines) from GET /map/base; drawn under the markers. */
@@ -99,8 +107,24 @@ function linesPath(lines, proj, cls) {
 /** What to draw: cameras (or, for a unit, its offers' targets), units with a position, the selected alert. */
 function features() {
   const cams = state.cameras.length
-    ? state.cameras.map((c) => ({ id: c.id, name: c.name, lat: c.lat, lon: c.lon, kind: c.kind, state: c.status?.state ?? 'unknown' }))
-    : [...state.offers.values()].filter((o) => o.target).map((o) => ({ id: o.target.cameraId, name: o.target.name, lat: o.target.lat, lon: o.target.lon, kind: 'checkpoint', state: 'unknown' }));
+    ? state.cameras.map((c) => ({
+        id: c.id,
+        name: c.name,
+        lat: c.lat,
+        lon: c.lon,
+        kind: c.kind,
+        state: c.status?.state ?? 'unknown',
+      }))
+    : [...state.offers.values()]
+        .filter((o) => o.target)
+        .map((o) => ({
+          id: o.target.cameraId,
+          name: o.target.name,
+          lat: o.target.lat,
+          lon: o.target.lon,
+          kind: 'checkpoint',
+          state: 'unknown',
+        }));
   const units = state.units.filter((u) => u.lat != null && u.lon != null);
   const alert = state.alerts.get(state.selectedId);
   return { cams, units, alert };
@@ -110,8 +134,12 @@ function features() {
 function renderLegend() {
   const box = $('#map-legend');
   if (!box) return;
-  const units = ['available', 'assigned', 'en_route', 'on_scene'].map((s) => h('li', { class: `us-${s}` }, h('span', { class: 'dot' }), tv('us', s)));
-  const cams = ['online', 'offline'].map((s) => h('li', { class: `cs-${s}` }, h('span', { class: 'sq' }), `${t('camera')} ${tv('cs', s)}`));
+  const units = ['available', 'assigned', 'en_route', 'on_scene'].map((s) =>
+    h('li', { class: `us-${s}` }, h('span', { class: 'dot' }), tv('us', s)),
+  );
+  const cams = ['online', 'offline'].map((s) =>
+    h('li', { class: `cs-${s}` }, h('span', { class: 'sq' }), `${t('camera')} ${tv('cs', s)}`),
+  );
   fill(box, units, cams);
 }
 
@@ -123,7 +151,13 @@ export function renderMap() {
   const points = [...cams, ...units, ...overlays.flatMap((o) => o.points())];
   if (!points.length) return void fill(svg);
   const proj = projector(points);
-  const layers = [linesPath(base.outlines, proj, 'outline'), linesPath(base.roads, proj, 'road'), ...overlays.flatMap((o) => o.draw(proj)), scaleBar(proj.scale), north()].filter(Boolean);
+  const layers = [
+    linesPath(base.outlines, proj, 'outline'),
+    linesPath(base.roads, proj, 'road'),
+    ...overlays.flatMap((o) => o.draw(proj)),
+    scaleBar(proj.scale),
+    north(),
+  ].filter(Boolean);
 
   const target = alert?.camera && cams.find((c) => c.id === alert.camera.id);
   const asg = alert && latestAssignment(alert);
@@ -135,17 +169,32 @@ export function renderMap() {
   }
   for (const c of cams) {
     const { x, y } = proj.xy(c);
-    const mark = c.kind === 'checkpoint' ? h('rect', { x: x - 6, y: y - 6, width: 12, height: 12 }) : h('circle', { cx: x, cy: y, r: 5 });
-    layers.push(h('g', { class: `cam cs-${c.state}${target?.id === c.id ? ' target' : ''}`, dataset: { camera: c.id } },
-      h('title', {}, `${c.name}: ${tv('cs', c.state)}`),
-      target?.id === c.id ? h('circle', { class: 'ring', cx: x, cy: y, r: 14 }) : null,
-      mark, label(x, y, c.id)));
+    const mark =
+      c.kind === 'checkpoint'
+        ? h('rect', { x: x - 6, y: y - 6, width: 12, height: 12 })
+        : h('circle', { cx: x, cy: y, r: 5 });
+    layers.push(
+      h(
+        'g',
+        { class: `cam cs-${c.state}${target?.id === c.id ? ' target' : ''}`, dataset: { camera: c.id } },
+        h('title', {}, `${c.name}: ${tv('cs', c.state)}`),
+        target?.id === c.id ? h('circle', { class: 'ring', cx: x, cy: y, r: 14 }) : null,
+        mark,
+        label(x, y, c.id),
+      ),
+    );
   }
   for (const u of units) {
     const { x, y } = proj.xy(u);
-    layers.push(h('g', { class: `unit us-${u.status}${sent?.id === u.id ? ' sent' : ''}`, dataset: { unit: u.id } },
-      h('title', {}, `${u.callsign}: ${tv('us', u.status)}`),
-      h('circle', { cx: x, cy: y, r: 7 }), label(x, y, u.callsign)));
+    layers.push(
+      h(
+        'g',
+        { class: `unit us-${u.status}${sent?.id === u.id ? ' sent' : ''}`, dataset: { unit: u.id } },
+        h('title', {}, `${u.callsign}: ${tv('us', u.status)}`),
+        h('circle', { cx: x, cy: y, r: 7 }),
+        label(x, y, u.callsign),
+      ),
+    );
   }
   svg.setAttribute('viewBox', `0 0 ${W} ${H}`);
   svg.setAttribute('aria-label', t('map'));

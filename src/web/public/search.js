@@ -13,8 +13,20 @@ const maySearch = () => ['admin', 'operator', 'investigator'].includes(state.rol
 
 /** Minutes the zone is ahead of UTC at instant ms (Intl only; no library). */
 function zoneOffsetMin(ms, timeZone) {
-  const parts = Object.fromEntries(new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })
-    .formatToParts(new Date(ms)).map((p) => [p.type, p.value]));
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    })
+      .formatToParts(new Date(ms))
+      .map((p) => [p.type, p.value]),
+  );
   const wall = Date.UTC(+parts.year, +parts.month - 1, +parts.day, +parts.hour, +parts.minute, +parts.second);
   return Math.round((wall - ms) / 60_000);
 }
@@ -48,16 +60,32 @@ function field(id, label, input) {
 function form() {
   const old = (id) => $(`#${id}`)?.value ?? '';
   const input = (id, attrs = {}) => h('input', { id, name: id, value: old(id), ...attrs });
-  const mode = h('select', { id: 'search-mode', name: 'match' },
-    ...['exact', 'fuzzy', 'partial'].map((m) => h('option', { value: m, selected: (old('search-mode') || 'exact') === m }, t(`searchMode_${m}`))));
-  const el = h('form', { id: 'search-form', class: 'search-form', autocomplete: 'off' },
-    field('search-plate', t('plate'), input('search-plate', { size: 12, maxlength: 16, placeholder: '粤B4E7K2 / B?E7* ' })),
+  const mode = h(
+    'select',
+    { id: 'search-mode', name: 'match' },
+    ...['exact', 'fuzzy', 'partial'].map((m) =>
+      h('option', { value: m, selected: (old('search-mode') || 'exact') === m }, t(`searchMode_${m}`)),
+    ),
+  );
+  const el = h(
+    'form',
+    { id: 'search-form', class: 'search-form', autocomplete: 'off' },
+    field(
+      'search-plate',
+      t('plate'),
+      input('search-plate', { size: 12, maxlength: 16, placeholder: '粤B4E7K2 / B?E7* ' }),
+    ),
     field('search-mode', t('searchMode'), mode),
-    field('search-from', `${t('searchFrom')} (${state.timezone})`, input('search-from', { type: 'datetime-local', step: 1 })),
+    field(
+      'search-from',
+      `${t('searchFrom')} (${state.timezone})`,
+      input('search-from', { type: 'datetime-local', step: 1 }),
+    ),
     field('search-to', `${t('searchTo')} (${state.timezone})`, input('search-to', { type: 'datetime-local', step: 1 })),
     field('search-purpose', t('searchPurpose'), input('search-purpose', { size: 28, maxlength: 500 })),
     field('search-case', t('searchCase'), input('search-case', { size: 12, maxlength: 100 })),
-    h('button', { type: 'submit' }, t('search')));
+    h('button', { type: 'submit' }, t('search')),
+  );
   el.addEventListener('submit', (ev) => {
     ev.preventDefault();
     void search(queryFromForm(), 0);
@@ -68,7 +96,13 @@ function form() {
 function queryFromForm() {
   const v = (id) => $(`#${id}`).value.trim();
   const q = { match: v('search-mode'), limit: String(PAGE) };
-  const pairs = [['plate', v('search-plate')], ['from', zonedIso(v('search-from'), state.timezone)], ['to', zonedIso(v('search-to'), state.timezone)], ['purpose', v('search-purpose')], ['case', v('search-case')]];
+  const pairs = [
+    ['plate', v('search-plate')],
+    ['from', zonedIso(v('search-from'), state.timezone)],
+    ['to', zonedIso(v('search-to'), state.timezone)],
+    ['purpose', v('search-purpose')],
+    ['case', v('search-case')],
+  ];
   for (const [k, x] of pairs) if (x) q[k] = x;
   return q;
 }
@@ -91,27 +125,52 @@ async function search(query, offset) {
 function thumb(r) {
   if (!r.thumbnailUrl) return h('span', { class: 'muted' }, t('noCrop'));
   const img = h('img', { class: 'search-thumb', alt: r.plate });
-  imageUrl(r.thumbnailUrl).then((u) => (img.src = u), () => img.replaceWith(h('span', { class: 'muted' }, t('noCrop'))));
+  imageUrl(r.thumbnailUrl).then(
+    (u) => (img.src = u),
+    () => img.replaceWith(h('span', { class: 'muted' }, t('noCrop'))),
+  );
   return img;
 }
 
 function row(r) {
   const cam = cameraById(r.cameraId);
-  return h('tr', { dataset: { read: r.id } },
-    h('td', {}, thumb(r)), h('td', { class: 'plate' }, r.plate), h('td', {}, `${Math.round(r.confidence * 100)}%`),
-    h('td', {}, cam?.name ?? r.cameraId), h('td', {}, fmtTime(r.capturedAt, state.timezone)), h('td', {}, compass(r.direction)),
-    h('td', {}, h('button', { type: 'button', class: 'search-play', onclick: () => void play(r) }, t('play'))));
+  return h(
+    'tr',
+    { dataset: { read: r.id } },
+    h('td', {}, thumb(r)),
+    h('td', { class: 'plate' }, r.plate),
+    h('td', {}, `${Math.round(r.confidence * 100)}%`),
+    h('td', {}, cam?.name ?? r.cameraId),
+    h('td', {}, fmtTime(r.capturedAt, state.timezone)),
+    h('td', {}, compass(r.direction)),
+    h('td', {}, h('button', { type: 'button', class: 'search-play', onclick: () => void play(r) }, t('play'))),
+  );
 }
 
 function renderResults() {
   const box = $('#search-results');
   if (!box) return;
-  const head = h('tr', {}, ...['searchCrop', 'plate', 'score', 'camera', 'time', 'icDirection', 'footage'].map((k) => h('th', {}, t(k))));
-  fill(box,
+  const head = h(
+    'tr',
+    {},
+    ...['searchCrop', 'plate', 'score', 'camera', 'time', 'icDirection', 'footage'].map((k) => h('th', {}, t(k))),
+  );
+  fill(
+    box,
     view.error ? h('p', { class: 'error', role: 'alert' }, view.error) : null,
-    view.rows.length ? h('table', { class: 'search-table' }, h('thead', {}, head), h('tbody', {}, view.rows.map(row)))
-      : view.searched && !view.error ? h('p', { class: 'empty' }, t('searchNone')) : null,
-    view.next !== null && view.next !== undefined ? h('button', { type: 'button', class: 'search-more', onclick: () => void search(view.query, view.next) }, t('searchMore')) : null);
+    view.rows.length
+      ? h('table', { class: 'search-table' }, h('thead', {}, head), h('tbody', {}, view.rows.map(row)))
+      : view.searched && !view.error
+        ? h('p', { class: 'empty' }, t('searchNone'))
+        : null,
+    view.next !== null && view.next !== undefined
+      ? h(
+          'button',
+          { type: 'button', class: 'search-more', onclick: () => void search(view.query, view.next) },
+          t('searchMore'),
+        )
+      : null,
+  );
 }
 
 /** The footage around one read: its footageUrl already carries the purpose or case, so only signing is needed. */
@@ -132,7 +191,13 @@ export function renderSearch() {
   if (!box) return;
   box.hidden = !maySearch();
   if (box.hidden) return;
-  fill(box, h('h2', {}, t('footageSearch')), form(), h('div', { id: 'search-results' }), h('div', { id: 'search-player', class: 'footage', hidden: true }));
+  fill(
+    box,
+    h('h2', {}, t('footageSearch')),
+    form(),
+    h('div', { id: 'search-results' }),
+    h('div', { id: 'search-player', class: 'footage', hidden: true }),
+  );
   renderResults();
 }
 

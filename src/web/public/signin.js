@@ -8,18 +8,58 @@ import { mountAccountsAdmin } from './accounts-admin.js';
 
 const WORDS = {
   zh: {
-    username: '用户名', password: '密码', totp: '6 位验证码', token: 'API 令牌', useToken: '使用令牌', usePassword: '使用密码',
-    sso: '统一身份认证', newPassword: '新密码', repeat: '再次输入新密码', setPassword: '设置新密码', firstPassword: '首次登录：请设置您自己的密码。',
-    mismatch: '两次输入的新密码不一致', enrolTotp: '您的角色要求两步验证：用验证器应用添加下面的密钥，然后输入验证码。', confirm: '确认',
-    account: '账户', sessions: '我的会话', revoke: '注销', current: '当前', totpOn: '两步验证已开启', totpOff: '开启两步验证', removeTotp: '关闭两步验证',
-    changed: '密码已更改', close: '关闭', lastSeen: '最近使用', method: '方式',
+    username: '用户名',
+    password: '密码',
+    totp: '6 位验证码',
+    token: 'API 令牌',
+    useToken: '使用令牌',
+    usePassword: '使用密码',
+    sso: '统一身份认证',
+    newPassword: '新密码',
+    repeat: '再次输入新密码',
+    setPassword: '设置新密码',
+    firstPassword: '首次登录：请设置您自己的密码。',
+    mismatch: '两次输入的新密码不一致',
+    enrolTotp: '您的角色要求两步验证：用验证器应用添加下面的密钥，然后输入验证码。',
+    confirm: '确认',
+    account: '账户',
+    sessions: '我的会话',
+    revoke: '注销',
+    current: '当前',
+    totpOn: '两步验证已开启',
+    totpOff: '开启两步验证',
+    removeTotp: '关闭两步验证',
+    changed: '密码已更改',
+    close: '关闭',
+    lastSeen: '最近使用',
+    method: '方式',
   },
   en: {
-    username: 'Username', password: 'Password', totp: '6-digit code', token: 'API token', useToken: 'Use a token', usePassword: 'Use a password',
-    sso: 'Single sign-on', newPassword: 'New password', repeat: 'New password again', setPassword: 'Set new password', firstPassword: 'First sign-in: set a password of your own.',
-    mismatch: 'The two new passwords differ', enrolTotp: 'Your role requires a second factor: add this secret to an authenticator app, then enter its code.', confirm: 'Confirm',
-    account: 'Account', sessions: 'My sessions', revoke: 'Revoke', current: 'this one', totpOn: 'Two-step verification is on', totpOff: 'Turn on two-step verification', removeTotp: 'Turn off two-step verification',
-    changed: 'Password changed', close: 'Close', lastSeen: 'last used', method: 'by',
+    username: 'Username',
+    password: 'Password',
+    totp: '6-digit code',
+    token: 'API token',
+    useToken: 'Use a token',
+    usePassword: 'Use a password',
+    sso: 'Single sign-on',
+    newPassword: 'New password',
+    repeat: 'New password again',
+    setPassword: 'Set new password',
+    firstPassword: 'First sign-in: set a password of your own.',
+    mismatch: 'The two new passwords differ',
+    enrolTotp: 'Your role requires a second factor: add this secret to an authenticator app, then enter its code.',
+    confirm: 'Confirm',
+    account: 'Account',
+    sessions: 'My sessions',
+    revoke: 'Revoke',
+    current: 'this one',
+    totpOn: 'Two-step verification is on',
+    totpOff: 'Turn on two-step verification',
+    removeTotp: 'Turn off two-step verification',
+    changed: 'Password changed',
+    close: 'Close',
+    lastSeen: 'last used',
+    method: 'by',
   },
 };
 const w = (k) => WORDS[currentLang()]?.[k] ?? WORDS.en[k];
@@ -63,7 +103,9 @@ export async function mountSignIn(ready) {
     showError(q.get('signinError'));
     history.replaceState(null, '', location.pathname);
   }
-  const options = await fetch('/api/v1/session/options').then((r) => (r.ok ? r.json() : null)).catch(() => null);
+  const options = await fetch('/api/v1/session/options')
+    .then((r) => (r.ok ? r.json() : null))
+    .catch(() => null);
   if (options?.oidc) {
     const sso = $('#sso');
     sso.textContent = options.oidc.label || w('sso');
@@ -132,17 +174,46 @@ async function afterSignIn(who) {
 }
 
 function passwordForm(first) {
-  const current = h('input', { type: 'password', id: 'pw-current', autocomplete: 'current-password', placeholder: w('password'), required: true });
+  const current = h('input', {
+    type: 'password',
+    id: 'pw-current',
+    autocomplete: 'current-password',
+    placeholder: w('password'),
+    required: true,
+  });
   if (first) current.value = firstPassword;
-  const next = h('input', { type: 'password', id: 'pw-new', autocomplete: 'new-password', placeholder: w('newPassword'), required: true });
-  const again = h('input', { type: 'password', id: 'pw-again', autocomplete: 'new-password', placeholder: w('repeat'), required: true });
-  const form = h('form', { id: 'password-form', class: 'account-form' }, first ? h('p', {}, w('firstPassword')) : null, current, next, again, h('button', { type: 'submit' }, w('setPassword')));
+  const next = h('input', {
+    type: 'password',
+    id: 'pw-new',
+    autocomplete: 'new-password',
+    placeholder: w('newPassword'),
+    required: true,
+  });
+  const again = h('input', {
+    type: 'password',
+    id: 'pw-again',
+    autocomplete: 'new-password',
+    placeholder: w('repeat'),
+    required: true,
+  });
+  const form = h(
+    'form',
+    { id: 'password-form', class: 'account-form' },
+    first ? h('p', {}, w('firstPassword')) : null,
+    current,
+    next,
+    again,
+    h('button', { type: 'submit' }, w('setPassword')),
+  );
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     showError('');
     if (next.value !== again.value) return showError(w('mismatch'));
     try {
-      await api('/session/password', { method: 'POST', body: { currentPassword: current.value, newPassword: next.value } });
+      await api('/session/password', {
+        method: 'POST',
+        body: { currentPassword: current.value, newPassword: next.value },
+      });
       firstPassword = '';
       form.replaceChildren(h('p', { class: 'ok' }, w('changed')));
       if (first) await afterSignIn(await session());
@@ -155,12 +226,22 @@ function passwordForm(first) {
 
 async function totpEnrol() {
   const begun = await api('/session/totp', { method: 'POST' });
-  const code = h('input', { id: 'totp-confirm', inputmode: 'numeric', autocomplete: 'one-time-code', placeholder: w('totp'), required: true });
-  const form = h('form', { id: 'totp-form', class: 'account-form' },
+  const code = h('input', {
+    id: 'totp-confirm',
+    inputmode: 'numeric',
+    autocomplete: 'one-time-code',
+    placeholder: w('totp'),
+    required: true,
+  });
+  const form = h(
+    'form',
+    { id: 'totp-form', class: 'account-form' },
     h('p', {}, w('enrolTotp')),
     h('code', { id: 'totp-secret' }, begun.secret),
     h('p', {}, h('a', { href: begun.uri }, begun.uri)),
-    code, h('button', { type: 'submit' }, w('confirm')));
+    code,
+    h('button', { type: 'submit' }, w('confirm')),
+  );
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     try {
@@ -185,7 +266,13 @@ async function toggleAccount() {
   const who = await api('/session');
   const parts = [h('button', { type: 'button', class: 'close', onclick: () => (panel.hidden = true) }, w('close'))];
   if (who.via === 'session') {
-    parts.push(h('h3', {}, `${w('account')}: ${who.displayName} (${who.name})`), passwordForm(false), totpPart(who), h('h3', {}, w('sessions')), await sessionsList());
+    parts.push(
+      h('h3', {}, `${w('account')}: ${who.displayName} (${who.name})`),
+      passwordForm(false),
+      totpPart(who),
+      h('h3', {}, w('sessions')),
+      await sessionsList(),
+    );
   }
   if ((who.roles ?? [who.role]).includes('admin')) parts.push(await mountAccountsAdmin());
   fill(panel, parts);
@@ -194,19 +281,64 @@ async function toggleAccount() {
 
 function totpPart(who) {
   if (!who.totpEnabled) {
-    return h('button', { type: 'button', id: 'totp-on', onclick: async (ev) => ev.target.replaceWith(await totpEnrol().catch((e) => h('p', { class: 'error' }, e.message))) }, w('totpOff'));
+    return h(
+      'button',
+      {
+        type: 'button',
+        id: 'totp-on',
+        onclick: async (ev) =>
+          ev.target.replaceWith(await totpEnrol().catch((e) => h('p', { class: 'error' }, e.message))),
+      },
+      w('totpOff'),
+    );
   }
   const code = h('input', { inputmode: 'numeric', placeholder: w('totp') });
-  return h('p', {}, w('totpOn'), ' ', code, h('button', { type: 'button', onclick: () => api('/session/totp/remove', { method: 'POST', body: { code: code.value.trim() } }).then(() => toggleAccount(), (e) => showError(e.message)) }, w('removeTotp')));
+  return h(
+    'p',
+    {},
+    w('totpOn'),
+    ' ',
+    code,
+    h(
+      'button',
+      {
+        type: 'button',
+        onclick: () =>
+          api('/session/totp/remove', { method: 'POST', body: { code: code.value.trim() } }).then(
+            () => toggleAccount(),
+            (e) => showError(e.message),
+          ),
+      },
+      w('removeTotp'),
+    ),
+  );
 }
 
 async function sessionsList() {
   const { sessions } = await api('/session/sessions');
   const ol = h('ol', { id: 'my-sessions', class: 'sessions' });
   for (const s of sessions) {
-    ol.append(h('li', { dataset: { id: s.id } },
-      `${s.userAgent?.slice(0, 60) ?? '?'} · ${w('method')} ${s.method} · ${w('lastSeen')} ${new Date(s.lastSeenAt).toLocaleString()}`,
-      s.current ? h('em', {}, ` (${w('current')})`) : h('button', { type: 'button', onclick: () => api(`/session/sessions/${s.id}`, { method: 'DELETE' }).then(() => sessionsList().then((n) => ol.replaceWith(n)), (e) => showError(e.message)) }, w('revoke'))));
+    ol.append(
+      h(
+        'li',
+        { dataset: { id: s.id } },
+        `${s.userAgent?.slice(0, 60) ?? '?'} · ${w('method')} ${s.method} · ${w('lastSeen')} ${new Date(s.lastSeenAt).toLocaleString()}`,
+        s.current
+          ? h('em', {}, ` (${w('current')})`)
+          : h(
+              'button',
+              {
+                type: 'button',
+                onclick: () =>
+                  api(`/session/sessions/${s.id}`, { method: 'DELETE' }).then(
+                    () => sessionsList().then((n) => ol.replaceWith(n)),
+                    (e) => showError(e.message),
+                  ),
+              },
+              w('revoke'),
+            ),
+      ),
+    );
   }
   return ol;
 }

@@ -27,15 +27,29 @@ export function onCameraStatus(e) {
 
 function cameraTile(c) {
   const s = c.status ?? { state: 'unknown' };
-  return h('li', { class: `tile cs-${s.state}`, dataset: { camera: c.id, state: s.state } },
+  return h(
+    'li',
+    { class: `tile cs-${s.state}`, dataset: { camera: c.id, state: s.state } },
     h('div', { class: 'name' }, c.name),
-    h('div', { class: 'state' }, h('span', { class: 'dot' }), tv('cs', s.state), c.kind === 'checkpoint' && c.checkpointLevel ? ` · L${c.checkpointLevel}` : ''),
-    h('div', { class: 'figures' },
+    h(
+      'div',
+      { class: 'state' },
+      h('span', { class: 'dot' }),
+      tv('cs', s.state),
+      c.kind === 'checkpoint' && c.checkpointLevel ? ` · L${c.checkpointLevel}` : '',
+    ),
+    h(
+      'div',
+      { class: 'figures' },
       h('span', { title: t('fps') }, `${s.fps != null ? Number(s.fps).toFixed(1) : '—'} ${t('fps')}`),
       h('span', { class: 'age', dataset: { at: s.lastFrameAt ?? '' } }, `${t('lastFrame')} ${ago(s.lastFrameAt)}`),
-      h('span', {}, `${t('restarts')} ${s.restarts ?? 0}`)),
-    s.lastError && s.state !== 'online' ? h('div', { class: 'err', title: s.lastError }, s.lastError.slice(0, 80)) : null,
-    faultBadges(c));
+      h('span', {}, `${t('restarts')} ${s.restarts ?? 0}`),
+    ),
+    s.lastError && s.state !== 'online'
+      ? h('div', { class: 'err', title: s.lastError }, s.lastError.slice(0, 80))
+      : null,
+    faultBadges(c),
+  );
 }
 
 export function renderCameras() {
@@ -49,10 +63,23 @@ export function renderCameras() {
 /** Type, status and the age of the last fix; a stale fix (older than dispatch.staleAfterSeconds) is flagged, as dispatch skips it. */
 function unitItem(u) {
   const age = u.positionAgeS == null ? '' : ` (${ago(Date.now() - u.positionAgeS * 1000)})`;
-  return h('li', { class: `unit-row us-${u.status}${u.stale ? ' stale' : ''}`, dataset: { unit: u.id, status: u.status, type: u.type, stale: u.stale ? 'true' : 'false' } },
-    h('span', { class: 'dot' }), h('b', {}, u.callsign), ` ${tv('ut', u.type)} · `, h('span', { class: 'ustatus' }, tv('us', u.status)),
-    h('span', { class: 'muted' }, u.positionAt ? ` · ${t('position')} ${fmtTime(u.positionAt, state.timezone, false)}${age}` : ` · ${t('noFix')}`),
-    u.stale ? h('span', { class: 'stale-tag', title: t('staleHint') }, ` ${t('stale')}`) : null);
+  return h(
+    'li',
+    {
+      class: `unit-row us-${u.status}${u.stale ? ' stale' : ''}`,
+      dataset: { unit: u.id, status: u.status, type: u.type, stale: u.stale ? 'true' : 'false' },
+    },
+    h('span', { class: 'dot' }),
+    h('b', {}, u.callsign),
+    ` ${tv('ut', u.type)} · `,
+    h('span', { class: 'ustatus' }, tv('us', u.status)),
+    h(
+      'span',
+      { class: 'muted' },
+      u.positionAt ? ` · ${t('position')} ${fmtTime(u.positionAt, state.timezone, false)}${age}` : ` · ${t('noFix')}`,
+    ),
+    u.stale ? h('span', { class: 'stale-tag', title: t('staleHint') }, ` ${t('stale')}`) : null,
+  );
 }
 
 export function renderUnits() {

@@ -2,16 +2,39 @@
 // Network first (an updated page shows as soon as it is online), the kept copy when offline. API answers
 // (offers, crops, positions) are never kept here: the page keeps its offer list itself (localStorage).
 const CACHE = 'vigil-shell-v1';
-const SHELL = ['/', '/app.css', '/unit.css', '/health.css', '/app.js', '/unit.js', '/unit-outbox.js', '/unit-position.js', '/api.js', '/dom.js', '/i18n.js', '/store.js', '/manifest.webmanifest', '/icon.svg'];
+const SHELL = [
+  '/',
+  '/app.css',
+  '/unit.css',
+  '/health.css',
+  '/app.js',
+  '/unit.js',
+  '/unit-outbox.js',
+  '/unit-position.js',
+  '/api.js',
+  '/dom.js',
+  '/i18n.js',
+  '/store.js',
+  '/manifest.webmanifest',
+  '/icon.svg',
+];
 
 self.addEventListener('install', (event) => {
   // One missing file must not stop the install: keep what could be fetched, the rest fills in on use.
-  event.waitUntil(caches.open(CACHE).then((c) => Promise.allSettled(SHELL.map((u) => c.add(u)))).then(() => self.skipWaiting()));
+  event.waitUntil(
+    caches
+      .open(CACHE)
+      .then((c) => Promise.allSettled(SHELL.map((u) => c.add(u))))
+      .then(() => self.skipWaiting()),
+  );
 });
 
 self.addEventListener('activate', (event) => {
   event.waitUntil(
-    caches.keys().then((keys) => Promise.all(keys.filter((k) => k !== CACHE).map((k) => caches.delete(k)))).then(() => self.clients.claim()),
+    caches
+      .keys()
+      .then((keys) => Promise.all(keys.filter((k) => k !== CACHE).map((k) => caches.delete(k))))
+      .then(() => self.clients.claim()),
   );
 });
 

@@ -7,13 +7,82 @@ import { currentLang, onLang } from './i18n.js';
 import { cameraById, state } from './store.js';
 
 const words = {
-  zh: { tours: '视频巡逻', tour: '巡逻方案', start: '开始巡逻', stop: '停止', hold: '定格', resume: '继续', mark: '标记', note: '所见情况', raise: '一键报警', severity: '等级', type: '类型', raised: '已报警', sentTo: '派往', handover: '交接班', handTo: '接班人', openItems: '待交接', noOpen: '无待交接事项', log: '巡逻记录', coverage: '覆盖率', offline: '离线', page: '页', marked: '已标记' },
-  en: { tours: 'Tours', tour: 'Tour', start: 'Start tour', stop: 'Stop', hold: 'Hold', resume: 'Resume', mark: 'Mark', note: 'What you see', raise: 'Raise incident', severity: 'Severity', type: 'Type', raised: 'Raised', sentTo: 'sent to', handover: 'Hand over', handTo: 'Next operator', openItems: 'Open items', noOpen: 'Nothing open', log: 'Tour log', coverage: 'coverage', offline: 'offline', page: 'page', marked: 'marked' },
+  zh: {
+    tours: '视频巡逻',
+    tour: '巡逻方案',
+    start: '开始巡逻',
+    stop: '停止',
+    hold: '定格',
+    resume: '继续',
+    mark: '标记',
+    note: '所见情况',
+    raise: '一键报警',
+    severity: '等级',
+    type: '类型',
+    raised: '已报警',
+    sentTo: '派往',
+    handover: '交接班',
+    handTo: '接班人',
+    openItems: '待交接',
+    noOpen: '无待交接事项',
+    log: '巡逻记录',
+    coverage: '覆盖率',
+    offline: '离线',
+    page: '页',
+    marked: '已标记',
+  },
+  en: {
+    tours: 'Tours',
+    tour: 'Tour',
+    start: 'Start tour',
+    stop: 'Stop',
+    hold: 'Hold',
+    resume: 'Resume',
+    mark: 'Mark',
+    note: 'What you see',
+    raise: 'Raise incident',
+    severity: 'Severity',
+    type: 'Type',
+    raised: 'Raised',
+    sentTo: 'sent to',
+    handover: 'Hand over',
+    handTo: 'Next operator',
+    openItems: 'Open items',
+    noOpen: 'Nothing open',
+    log: 'Tour log',
+    coverage: 'coverage',
+    offline: 'offline',
+    page: 'page',
+    marked: 'marked',
+  },
 };
 const w = (k) => words[currentLang()][k] ?? k;
-const TYPES = ['suspicious_person', 'suspicious_vehicle', 'theft', 'fight', 'robbery', 'traffic_accident', 'fire', 'disturbance', 'missing_person', 'other'];
+const TYPES = [
+  'suspicious_person',
+  'suspicious_vehicle',
+  'theft',
+  'fight',
+  'robbery',
+  'traffic_accident',
+  'fire',
+  'disturbance',
+  'missing_person',
+  'other',
+];
 
-const run = { plans: [], plan: null, page: 0, timer: null, held: false, shownAt: 0, tiles: new Map(), marks: new Map(), open: null, log: null, error: '' };
+const run = {
+  plans: [],
+  plan: null,
+  page: 0,
+  timer: null,
+  held: false,
+  shownAt: 0,
+  tiles: new Map(),
+  marks: new Map(),
+  open: null,
+  log: null,
+  error: '',
+};
 const mayTour = () => state.role === 'admin' || state.role === 'operator';
 
 /** The cameras of the page on the wall now. */
@@ -32,7 +101,9 @@ async function reportShown(paused = false) {
   const endedAt = new Date().toISOString();
   run.shownAt = Date.now();
   const views = pageCameras().map((cameraId) => ({ cameraId, startedAt, endedAt, paused }));
-  await api(`/tours/${run.plan.id}/views`, { method: 'POST', body: { views } }).catch((err) => (run.error = err.message));
+  await api(`/tours/${run.plan.id}/views`, { method: 'POST', body: { views } }).catch(
+    (err) => (run.error = err.message),
+  );
 }
 
 async function showPage() {
@@ -47,7 +118,10 @@ async function openTile(cameraId) {
   const tile = { cameraId, state: 'connecting', img: null };
   run.tiles.set(cameraId, tile);
   try {
-    const { url } = await api('/media-urls', { method: 'POST', body: { path: `/api/v1/cameras/${encodeURIComponent(cameraId)}/live?format=mjpeg` } });
+    const { url } = await api('/media-urls', {
+      method: 'POST',
+      body: { path: `/api/v1/cameras/${encodeURIComponent(cameraId)}/live?format=mjpeg` },
+    });
     if (run.tiles.get(cameraId) !== tile) return;
     const img = h('img', { class: 'tour-live', alt: cameraId });
     // A multipart (MJPEG) picture may not fire load per frame: the first decoded frame gives it a size.
@@ -133,7 +207,10 @@ async function markCamera(cameraId, form) {
   if (!note) return;
   const snapshot = frameOf(run.tiles.get(cameraId)?.img);
   try {
-    const mark = await api('/tours/marks', { method: 'POST', body: { planId: run.plan?.id, cameraId, note, ...(snapshot ? { snapshot } : {}) } });
+    const mark = await api('/tours/marks', {
+      method: 'POST',
+      body: { planId: run.plan?.id, cameraId, note, ...(snapshot ? { snapshot } : {}) },
+    });
     run.marks.set(cameraId, { mark, incident: null, error: '' });
   } catch (err) {
     run.marks.set(cameraId, { mark: null, incident: null, error: err.message });
@@ -145,7 +222,13 @@ async function raiseMark(cameraId, form) {
   const m = run.marks.get(cameraId);
   if (!m?.mark) return;
   try {
-    const out = await api(`/tours/marks/${m.mark.id}/incident`, { method: 'POST', body: { type: form.querySelector('select[name=type]').value, severity: Number(form.querySelector('select[name=severity]').value) } });
+    const out = await api(`/tours/marks/${m.mark.id}/incident`, {
+      method: 'POST',
+      body: {
+        type: form.querySelector('select[name=type]').value,
+        severity: Number(form.querySelector('select[name=severity]').value),
+      },
+    });
     Object.assign(m, { mark: out.mark, incident: out.incident, error: '' });
   } catch (err) {
     m.error = err.message;
@@ -158,20 +241,56 @@ function tileEl(cameraId) {
   const cam = cameraById(cameraId);
   const tile = run.tiles.get(cameraId);
   const m = run.marks.get(cameraId);
-  const markForm = h('form', { class: 'tour-mark', onsubmit: (ev) => (ev.preventDefault(), void markCamera(cameraId, ev.target)) },
-    h('textarea', { name: 'note', rows: 2, placeholder: w('note'), maxlength: 2000 }), h('button', { type: 'submit', class: 'mark' }, w('mark')));
-  const raiseForm = m?.mark && !m.incident
-    ? h('form', { class: 'tour-raise', onsubmit: (ev) => (ev.preventDefault(), void raiseMark(cameraId, ev.target)) },
-      h('select', { name: 'type' }, TYPES.map((x) => h('option', { value: x }, x))),
-      h('select', { name: 'severity' }, [1, 2, 3, 4, 5].map((s) => h('option', { value: s }, `${w('severity')} ${s}`))),
-      h('button', { type: 'submit', class: 'raise' }, w('raise')))
+  const markForm = h(
+    'form',
+    { class: 'tour-mark', onsubmit: (ev) => (ev.preventDefault(), void markCamera(cameraId, ev.target)) },
+    h('textarea', { name: 'note', rows: 2, placeholder: w('note'), maxlength: 2000 }),
+    h('button', { type: 'submit', class: 'mark' }, w('mark')),
+  );
+  const raiseForm =
+    m?.mark && !m.incident
+      ? h(
+          'form',
+          { class: 'tour-raise', onsubmit: (ev) => (ev.preventDefault(), void raiseMark(cameraId, ev.target)) },
+          h(
+            'select',
+            { name: 'type' },
+            TYPES.map((x) => h('option', { value: x }, x)),
+          ),
+          h(
+            'select',
+            { name: 'severity' },
+            [1, 2, 3, 4, 5].map((s) => h('option', { value: s }, `${w('severity')} ${s}`)),
+          ),
+          h('button', { type: 'submit', class: 'raise' }, w('raise')),
+        )
+      : null;
+  const done = m?.incident
+    ? h(
+        'p',
+        { class: 'tour-raised', dataset: { incident: m.incident.id } },
+        `${w('raised')} · ${w('sentTo')} `,
+        m.incident.legs.map((l) => l.callsign).join(', ') || '—',
+      )
     : null;
-  const done = m?.incident ? h('p', { class: 'tour-raised', dataset: { incident: m.incident.id } }, `${w('raised')} · ${w('sentTo')} `, m.incident.legs.map((l) => l.callsign).join(', ') || '—') : null;
-  return h('li', { class: 'tour-tile', dataset: { camera: cameraId, state: tile?.state ?? 'connecting', marked: m?.mark ? 'yes' : 'no' } },
-    h('header', {}, h('b', {}, cam?.name ?? cameraId), h('span', { class: 'tour-state' }, tile?.state === 'offline' ? w('offline') : '')),
+  return h(
+    'li',
+    {
+      class: 'tour-tile',
+      dataset: { camera: cameraId, state: tile?.state ?? 'connecting', marked: m?.mark ? 'yes' : 'no' },
+    },
+    h(
+      'header',
+      {},
+      h('b', {}, cam?.name ?? cameraId),
+      h('span', { class: 'tour-state' }, tile?.state === 'offline' ? w('offline') : ''),
+    ),
     h('div', { class: 'tour-view' }, tile?.img ?? null),
-    m?.mark ? h('p', { class: 'tour-marked' }, `${w('marked')}: ${m.mark.note}`) : markForm, raiseForm, done,
-    m?.error ? h('p', { class: 'error', role: 'alert' }, m.error) : null);
+    m?.mark ? h('p', { class: 'tour-marked' }, `${w('marked')}: ${m.mark.note}`) : markForm,
+    raiseForm,
+    done,
+    m?.error ? h('p', { class: 'error', role: 'alert' }, m.error) : null,
+  );
 }
 
 async function loadOpen() {
@@ -187,7 +306,9 @@ async function showLog() {
 
 async function handOver(form) {
   const toName = form.querySelector('input').value.trim();
-  await api('/tours/handover', { method: 'POST', body: toName ? { toName } : {} }).catch((err) => (run.error = err.message));
+  await api('/tours/handover', { method: 'POST', body: toName ? { toName } : {} }).catch(
+    (err) => (run.error = err.message),
+  );
   void loadOpen();
 }
 
@@ -195,27 +316,94 @@ function openItemsEl() {
   const o = run.open;
   if (!o) return null;
   const items = [
-    ...o.marks.map((m) => h('li', { class: 'open-mark', dataset: { mark: m.id } }, `${fmtTime(m.createdAt, state.timezone)} · ${cameraById(m.cameraId)?.name ?? m.cameraId} · ${m.note} (${m.personName}, ${m.status})`)),
-    ...o.incidents.map((i) => h('li', { class: 'open-incident', dataset: { incident: i.id } }, `${fmtTime(i.createdAt, state.timezone)} · ${i.type} S${i.severity} · ${i.legs.map((l) => `${l.callsign}:${l.state}`).join(' ')}`)),
+    ...o.marks.map((m) =>
+      h(
+        'li',
+        { class: 'open-mark', dataset: { mark: m.id } },
+        `${fmtTime(m.createdAt, state.timezone)} · ${cameraById(m.cameraId)?.name ?? m.cameraId} · ${m.note} (${m.personName}, ${m.status})`,
+      ),
+    ),
+    ...o.incidents.map((i) =>
+      h(
+        'li',
+        { class: 'open-incident', dataset: { incident: i.id } },
+        `${fmtTime(i.createdAt, state.timezone)} · ${i.type} S${i.severity} · ${i.legs.map((l) => `${l.callsign}:${l.state}`).join(' ')}`,
+      ),
+    ),
   ];
-  return h('section', { class: 'tour-open' }, h('h3', {}, w('openItems')), h('ul', {}, items.length ? items : h('li', { class: 'empty' }, w('noOpen'))),
-    h('form', { class: 'tour-handover', onsubmit: (ev) => (ev.preventDefault(), void handOver(ev.target)) }, h('input', { placeholder: w('handTo'), maxlength: 200 }), h('button', { type: 'submit' }, w('handover'))));
+  return h(
+    'section',
+    { class: 'tour-open' },
+    h('h3', {}, w('openItems')),
+    h('ul', {}, items.length ? items : h('li', { class: 'empty' }, w('noOpen'))),
+    h(
+      'form',
+      { class: 'tour-handover', onsubmit: (ev) => (ev.preventDefault(), void handOver(ev.target)) },
+      h('input', { placeholder: w('handTo'), maxlength: 200 }),
+      h('button', { type: 'submit' }, w('handover')),
+    ),
+  );
 }
 
 function render() {
   const panel = $('#tours-panel');
   if (!panel) return;
-  const planSelect = h('select', { id: 'tour-plan' }, run.plans.map((p) => h('option', { value: p.id, selected: run.plan?.id === p.id }, `${p.name} (${p.cameras.length} · ${p.layout} · ${p.dwellS}s)`)));
-  const controls = h('div', { class: 'tour-controls' }, planSelect,
-    run.plan ? h('button', { type: 'button', id: 'tour-stop', onclick: stopTour }, w('stop')) : h('button', { type: 'button', id: 'tour-start', onclick: () => void startTour(planSelect.value) }, w('start')),
-    run.plan ? h('button', { type: 'button', id: 'tour-hold', onclick: () => void toggleHold() }, run.held ? w('resume') : w('hold')) : null,
+  const planSelect = h(
+    'select',
+    { id: 'tour-plan' },
+    run.plans.map((p) =>
+      h(
+        'option',
+        { value: p.id, selected: run.plan?.id === p.id },
+        `${p.name} (${p.cameras.length} · ${p.layout} · ${p.dwellS}s)`,
+      ),
+    ),
+  );
+  const controls = h(
+    'div',
+    { class: 'tour-controls' },
+    planSelect,
+    run.plan
+      ? h('button', { type: 'button', id: 'tour-stop', onclick: stopTour }, w('stop'))
+      : h('button', { type: 'button', id: 'tour-start', onclick: () => void startTour(planSelect.value) }, w('start')),
+    run.plan
+      ? h(
+          'button',
+          { type: 'button', id: 'tour-hold', onclick: () => void toggleHold() },
+          run.held ? w('resume') : w('hold'),
+        )
+      : null,
     run.plan ? h('button', { type: 'button', id: 'tour-log', onclick: () => void showLog() }, w('log')) : null,
-    run.plan ? h('span', { class: 'count' }, `${w('page')} ${run.page + 1}`) : null);
-  const wall = run.plan ? h('ol', { id: 'tour-wall', class: `tour-wall layout-${run.plan.layout}`, dataset: { page: run.page, held: run.held ? 'yes' : 'no', cameras: pageCameras().join(',') } }, pageCameras().map(tileEl)) : null;
-  const log = run.log && !run.log.error
-    ? h('p', { class: 'tour-log', dataset: { coverage: run.log.coveragePct } }, `${w('log')} ${run.log.shift} ${run.log.date}: ${w('coverage')} ${run.log.coveragePct}% (${run.log.coveredCameras}/${run.log.plannedCameras})`)
+    run.plan ? h('span', { class: 'count' }, `${w('page')} ${run.page + 1}`) : null,
+  );
+  const wall = run.plan
+    ? h(
+        'ol',
+        {
+          id: 'tour-wall',
+          class: `tour-wall layout-${run.plan.layout}`,
+          dataset: { page: run.page, held: run.held ? 'yes' : 'no', cameras: pageCameras().join(',') },
+        },
+        pageCameras().map(tileEl),
+      )
     : null;
-  fill(panel, h('h2', {}, w('tours')), controls, run.error ? h('p', { class: 'error' }, run.error) : null, wall, log, openItemsEl());
+  const log =
+    run.log && !run.log.error
+      ? h(
+          'p',
+          { class: 'tour-log', dataset: { coverage: run.log.coveragePct } },
+          `${w('log')} ${run.log.shift} ${run.log.date}: ${w('coverage')} ${run.log.coveragePct}% (${run.log.coveredCameras}/${run.log.plannedCameras})`,
+        )
+      : null;
+  fill(
+    panel,
+    h('h2', {}, w('tours')),
+    controls,
+    run.error ? h('p', { class: 'error' }, run.error) : null,
+    wall,
+    log,
+    openItemsEl(),
+  );
   panel.dataset.state = run.plan ? (run.held ? 'held' : 'running') : 'idle';
 }
 
@@ -225,14 +413,22 @@ export async function mountTours() {
   document.head.append(h('link', { rel: 'stylesheet', href: '/tours.css' }));
   const panel = h('section', { id: 'tours-panel', class: 'panel tours', hidden: true });
   $('#console').prepend(panel);
-  const tab = h('button', { id: 'tours-tab', type: 'button', class: 'tab', onclick: () => {
-    panel.hidden = !panel.hidden;
-    document.body.dataset.view = panel.hidden ? '' : 'tours';
-    if (!panel.hidden) void loadOpen();
-  } }, w('tours'));
+  const tab = h(
+    'button',
+    {
+      id: 'tours-tab',
+      type: 'button',
+      class: 'tab',
+      onclick: () => {
+        panel.hidden = !panel.hidden;
+        document.body.dataset.view = panel.hidden ? '' : 'tours';
+        if (!panel.hidden) void loadOpen();
+      },
+    },
+    w('tours'),
+  );
   $('#signout').before(tab);
   onLang(() => ((tab.textContent = w('tours')), render()));
   run.plans = (await api('/tours')).tours;
   render();
 }
-

@@ -38,7 +38,9 @@ export function flush({ onSent, onRefused }) {
     try {
       for (const item of read()) {
         try {
-          const row = await api(`/units/${encodeURIComponent(item.unitId)}/alerts/${item.alertId}/${item.path}`, { method: 'POST' });
+          const row = await api(`/units/${encodeURIComponent(item.unitId)}/alerts/${item.alertId}/${item.path}`, {
+            method: 'POST',
+          });
           write(read().filter((x) => !(x.alertId === item.alertId && x.path === item.path)));
           onSent(item, row);
         } catch (err) {

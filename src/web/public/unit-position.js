@@ -51,7 +51,14 @@ export function startPositionReporting() {
   navigator.geolocation.watchPosition(
     (p) => {
       const c = p.coords;
-      position.fix = { lat: c.latitude, lon: c.longitude, accuracyM: Math.round(c.accuracy), heading: c.heading, speedKmh: c.speed == null ? null : c.speed * 3.6, at: p.timestamp };
+      position.fix = {
+        lat: c.latitude,
+        lon: c.longitude,
+        accuracyM: Math.round(c.accuracy),
+        heading: c.heading,
+        speedKmh: c.speed == null ? null : c.speed * 3.6,
+        at: p.timestamp,
+      };
       position.error = null;
       const moved = !position.sent || metresBetween(position.sent, position.fix) >= MOVE_M;
       if (moved && Date.now() - position.sentAt >= MIN_GAP_MS) void report();

@@ -20,8 +20,30 @@ const KEEP = 20;
 const VIBRATE = [300, 120, 300, 120, 600];
 
 const words = {
-  zh: { queued: '离线：已保存，恢复连接后发送', offline: '离线', navigate: '导航', osm: '地图网页', you: '你的位置', accuracy: '精度', sent: '已上报', noFix: '尚未定位', fromYou: '距你', newOffer: '新任务' },
-  en: { queued: 'Offline: saved, sent when the connection is back', offline: 'offline', navigate: 'Navigate', osm: 'map (web)', you: 'Your position', accuracy: 'accuracy', sent: 'reported', noFix: 'no fix yet', fromYou: 'from you', newOffer: 'New dispatch' },
+  zh: {
+    queued: '离线：已保存，恢复连接后发送',
+    offline: '离线',
+    navigate: '导航',
+    osm: '地图网页',
+    you: '你的位置',
+    accuracy: '精度',
+    sent: '已上报',
+    noFix: '尚未定位',
+    fromYou: '距你',
+    newOffer: '新任务',
+  },
+  en: {
+    queued: 'Offline: saved, sent when the connection is back',
+    offline: 'offline',
+    navigate: 'Navigate',
+    osm: 'map (web)',
+    you: 'Your position',
+    accuracy: 'accuracy',
+    sent: 'reported',
+    noFix: 'no fix yet',
+    fromYou: 'from you',
+    newOffer: 'New dispatch',
+  },
 };
 const w = (k) => words[currentLang()]?.[k] ?? words.en[k];
 
@@ -31,13 +53,17 @@ const storeKey = () => `vigil-unit-offers-${state.subject}`;
 
 function save() {
   const list = [...state.offers.values()].sort((x, y) => y.at - x.at);
-  const kept = [...list.filter((o) => OPEN.includes(o.state)), ...list.filter((o) => !OPEN.includes(o.state))].slice(0, KEEP);
+  const kept = [...list.filter((o) => OPEN.includes(o.state)), ...list.filter((o) => !OPEN.includes(o.state))].slice(
+    0,
+    KEEP,
+  );
   localStorage.setItem(storeKey(), JSON.stringify(kept));
 }
 
 function restore() {
   try {
-    for (const o of JSON.parse(localStorage.getItem(storeKey()) || '[]')) if (!state.offers.has(o.alertId)) state.offers.set(o.alertId, o);
+    for (const o of JSON.parse(localStorage.getItem(storeKey()) || '[]'))
+      if (!state.offers.has(o.alertId)) state.offers.set(o.alertId, o);
   } catch {
     // a damaged copy: the stream's replay brings the open offers back
   }
@@ -62,7 +88,14 @@ function alarm() {
 export function onOffer(e) {
   const d = e.data ?? {};
   const prev = state.offers.get(e.alertId);
-  state.offers.set(e.alertId, { ...prev, ...d, alertId: e.alertId, at: prev?.at ?? e.at, state: prev?.queued ? prev.state : (d.state ?? prev?.state ?? 'offered'), queued: prev?.queued ?? false });
+  state.offers.set(e.alertId, {
+    ...prev,
+    ...d,
+    alertId: e.alertId,
+    at: prev?.at ?? e.at,
+    state: prev?.queued ? prev.state : (d.state ?? prev?.state ?? 'offered'),
+    queued: prev?.queued ?? false,
+  });
   if (!prev && (d.state ?? 'offered') === 'offered') alarm();
   save();
   emit('offers');
@@ -76,7 +109,11 @@ export async function refreshOffers() {
     try {
       const full = await api(`/alerts/${alertId}`);
       const mine = (full.assignments ?? []).filter((a) => a.unitId === state.subject).at(-1);
-      state.offers.set(alertId, { ...offer, alert: { ...offer.alert, status: full.status }, state: mine?.state ?? offer.state });
+      state.offers.set(alertId, {
+        ...offer,
+        alert: { ...offer.alert, status: full.status },
+        state: mine?.state ?? offer.state,
+      });
     } catch {
       // gone, no longer ours, or offline: keep what we know
     }
@@ -95,9 +132,12 @@ async function answer(alertId, x) {
   } else {
     try {
       // An incident offer (src/incidents) is answered on its leg; an alert's on the unit's assignment.
-      const row = offer.kind === 'incident'
-        ? (await api(`/incidents/${offer.incidentId}/legs/${offer.legId}/${x.path}`, { method: 'POST' })).legs.find((l) => l.id === offer.legId)
-        : await api(`/units/${encodeURIComponent(state.subject)}/alerts/${alertId}/${x.path}`, { method: 'POST' });
+      const row =
+        offer.kind === 'incident'
+          ? (await api(`/incidents/${offer.incidentId}/legs/${offer.legId}/${x.path}`, { method: 'POST' })).legs.find(
+              (l) => l.id === offer.legId,
+            )
+          : await api(`/units/${encodeURIComponent(state.subject)}/alerts/${alertId}/${x.path}`, { method: 'POST' });
       Object.assign(offer, { state: row.state, queued: false });
     } catch (err) {
       if (isNetworkError(err)) {
@@ -130,7 +170,10 @@ const outboxHandlers = {
 function crop(alert) {
   const img = h('img', { class: 'crop', alt: alert.plate ?? '' });
   if (!crops.has(alert.id)) crops.set(alert.id, imageUrl(alert.cropUrl));
-  crops.get(alert.id).then((url) => (img.src = url), () => img.remove());
+  crops.get(alert.id).then(
+    (url) => (img.src = url),
+    () => img.remove(),
+  );
   return img;
 }
 
@@ -139,9 +182,21 @@ function navigation(target) {
   if (!target) return null;
   const { lat, lon } = target;
   const label = encodeURIComponent(target.name ?? '');
-  return h('div', { class: 'nav' },
+  return h(
+    'div',
+    { class: 'nav' },
     h('a', { class: 'navigate', href: `geo:${lat},${lon}?q=${lat},${lon}(${label})` }, `➤ ${w('navigate')}`),
-    h('a', { class: 'osm', href: `https://www.openstreetmap.org/?mlat=${lat}&mlon=${lon}#map=17/${lat}/${lon}`, target: '_blank', rel: 'noopener' }, w('osm')));
+    h(
+      'a',
+      {
+        class: 'osm',
+        href: `https://www.openstreetmap.org/?mlat=${lat}&mlon=${lon}#map=17/${lat}/${lon}`,
+        target: '_blank',
+        rel: 'noopener',
+      },
+      w('osm'),
+    ),
+  );
 }
 
 function distanceText(o) {
@@ -150,7 +205,9 @@ function distanceText(o) {
     const m = metresBetween(position.fix, target);
     return `${m < 1000 ? `${Math.round(m)} m` : `${(m / 1000).toFixed(1)} km`} ${w('fromYou')}`;
   }
-  return o.distanceM != null ? `${(o.distanceM / 1000).toFixed(1)} km · ${t('eta')} ${Math.round((o.etaS ?? 0) / 60)} min` : '—';
+  return o.distanceM != null
+    ? `${(o.distanceM / 1000).toFixed(1)} km · ${t('eta')} ${Math.round((o.etaS ?? 0) / 60)} min`
+    : '—';
 }
 
 function offerCard(o) {
@@ -159,21 +216,61 @@ function offerCard(o) {
   const open = OPEN.includes(o.state);
   const reason = l?.reason ?? a.subject?.reason ?? null;
   const category = l ? tv('cat', l.category) : a.subject ? tv('cat', a.subject.category) : '—';
-  return h('li', { class: `offer as-${o.state}${o.queued ? ' queued' : ''}`, id: `o-${o.alertId}`, dataset: { alert: o.alertId, state: o.state, queued: o.queued ? 'yes' : 'no' } },
-    h('header', {}, h('span', { class: 'prio' }, `P${a.priority ?? '?'}`), h('span', { class: 'plate big' }, a.plate || a.subject?.name || ''), h('span', { class: `chip as-${o.state}` }, tv('as', o.state))),
+  return h(
+    'li',
+    {
+      class: `offer as-${o.state}${o.queued ? ' queued' : ''}`,
+      id: `o-${o.alertId}`,
+      dataset: { alert: o.alertId, state: o.state, queued: o.queued ? 'yes' : 'no' },
+    },
+    h(
+      'header',
+      {},
+      h('span', { class: 'prio' }, `P${a.priority ?? '?'}`),
+      h('span', { class: 'plate big' }, a.plate || a.subject?.name || ''),
+      h('span', { class: `chip as-${o.state}` }, tv('as', o.state)),
+    ),
     h('p', { class: 'notice' }, a.status === 'confirmed' ? t('confirmedNotice') : t('candidateNotice')),
     reason ? h('p', { class: 'offer-reason' }, reason) : null,
-    h('div', { class: 'evidence' }, a.cropUrl ? crop(a) : null,
-      h('dl', {},
-        h('dt', {}, t('category')), h('dd', {}, category),
-        h('dt', {}, t('target')), h('dd', {}, o.target?.name ?? a.camera?.name ?? '—'),
-        h('dt', {}, t('distance')), h('dd', { class: 'distance' }, distanceText(o)),
-        h('dt', {}, t('time')), h('dd', {}, fmtTime(a.capturedAt, state.timezone)))),
+    h(
+      'div',
+      { class: 'evidence' },
+      a.cropUrl ? crop(a) : null,
+      h(
+        'dl',
+        {},
+        h('dt', {}, t('category')),
+        h('dd', {}, category),
+        h('dt', {}, t('target')),
+        h('dd', {}, o.target?.name ?? a.camera?.name ?? '—'),
+        h('dt', {}, t('distance')),
+        h('dd', { class: 'distance' }, distanceText(o)),
+        h('dt', {}, t('time')),
+        h('dd', {}, fmtTime(a.capturedAt, state.timezone)),
+      ),
+    ),
     navigation(o.target),
-    open ? h('div', { class: 'actions' }, ANSWERS.filter((x) => o.kind !== 'incident' || x.path !== 'resolved').map((x) =>
-      h('button', { type: 'button', class: x.path, disabled: !x.from.includes(o.state), onclick: () => answer(o.alertId, x) }, t(x.label)))) : null,
+    open
+      ? h(
+          'div',
+          { class: 'actions' },
+          ANSWERS.filter((x) => o.kind !== 'incident' || x.path !== 'resolved').map((x) =>
+            h(
+              'button',
+              {
+                type: 'button',
+                class: x.path,
+                disabled: !x.from.includes(o.state),
+                onclick: () => answer(o.alertId, x),
+              },
+              t(x.label),
+            ),
+          ),
+        )
+      : null,
     o.queued ? h('p', { class: 'queued-note', role: 'status' }, w('queued')) : null,
-    errors.has(o.alertId) ? h('p', { class: 'error', role: 'alert' }, errors.get(o.alertId)) : null);
+    errors.has(o.alertId) ? h('p', { class: 'error', role: 'alert' }, errors.get(o.alertId)) : null,
+  );
 }
 
 function renderFix() {
@@ -184,7 +281,8 @@ function renderFix() {
   if (!f) parts.push(position.error ?? w('noFix'));
   else {
     parts.push(`${f.lat.toFixed(5)}, ${f.lon.toFixed(5)} · ${w('accuracy')} ±${f.accuracyM} m`);
-    if (position.sent) parts.push(` · ${w('sent')} ${fmtTime(new Date(position.sentAt).toISOString(), state.timezone, false)}`);
+    if (position.sent)
+      parts.push(` · ${w('sent')} ${fmtTime(new Date(position.sentAt).toISOString(), state.timezone, false)}`);
     if (position.error) parts.push(h('span', { class: 'error' }, ` ${position.error}`));
   }
   if (!navigator.onLine) parts.push(h('span', { class: 'offline-tag' }, ` · ${w('offline')}`));
@@ -193,7 +291,9 @@ function renderFix() {
 }
 
 export function renderOffers() {
-  const list = [...state.offers.values()].sort((x, y) => Number(OPEN.includes(y.state)) - Number(OPEN.includes(x.state)) || y.at - x.at);
+  const list = [...state.offers.values()].sort(
+    (x, y) => Number(OPEN.includes(y.state)) - Number(OPEN.includes(x.state)) || y.at - x.at,
+  );
   fill($('#offers'), list.length ? list.map(offerCard) : h('li', { class: 'empty' }, t('noOffers')));
   renderFix();
 }
@@ -201,7 +301,8 @@ export function renderOffers() {
 /** The unit account's start: restore the kept offers, send queued answers on reconnection, report the phone's position. */
 export function mountUnit() {
   const panel = $('#offers-panel');
-  if (panel && !$('#unit-fix')) panel.insertBefore(h('p', { id: 'unit-fix', class: 'unit-fix', 'aria-live': 'polite' }), $('#offers'));
+  if (panel && !$('#unit-fix'))
+    panel.insertBefore(h('p', { id: 'unit-fix', class: 'unit-fix', 'aria-live': 'polite' }), $('#offers'));
   restore();
   position.listeners.push(renderOffers);
   window.addEventListener('online', renderOffers);
@@ -213,5 +314,6 @@ export function mountUnit() {
 
 /** Installable and loadable without a connection: the service worker keeps the page's files (never API answers). */
 export function registerServiceWorker() {
-  if ('serviceWorker' in navigator && window.isSecureContext) void navigator.serviceWorker.register('/sw.js').catch(() => {});
+  if ('serviceWorker' in navigator && window.isSecureContext)
+    void navigator.serviceWorker.register('/sw.js').catch(() => {});
 }
