@@ -10,7 +10,7 @@ import type { EventBus } from '../queues/event-bus.js';
 import { WorkOrderService } from '../services/work-order-service.js';
 import type { Db } from '../store/db.js';
 import { HealthRepo } from '../store/health-repo.js';
-import { rateReport } from '../api/routes/camera-health-report.js';
+import { rateReport } from './rate-report.js';
 import { localDate } from './periods.js';
 import { reportRates } from './rate-gauges.js';
 import { CameraHealthService } from './health-service.js';

@@ -1,7 +1,7 @@
 // Assembles one district's situation report for a local day or ISO week: incidents and hits by grid and
 // hour, responses against 1-3-5 minutes, patrol coverage per shift, camera health rates, listed plates
 // seen, interception outcomes, and the hot grid x hour cells against the previous period.
-import { rateReport, type RateReportDeps } from '../api/routes/camera-health-report.js';
+import { rateReport, type RateReportDeps } from '../health/rate-report.js';
 import type { Incident, IncidentRepo } from '../incidents/incident-repo.js';
 import { NotFoundError } from '../lib/errors.js';
 import { addDays, dayWindow, shiftWindows } from '../plans/shift-window.js';
