@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { interceptionListSchema, interceptionViewSchema } from '../src/api/views/interception.js';
+import { interceptionListSchema, interceptionViewSchema } from '../src/views/interception.js';
 import { InterceptionService } from '../src/services/interception-service.js';
 import { InterceptionRepo } from '../src/store/interception-repo.js';
 import { startTestNode, type TestNode } from './helpers/node.js';

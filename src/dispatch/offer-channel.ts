@@ -2,7 +2,7 @@
 import mqtt, { type MqttClient } from 'mqtt';
 import { signWebhook } from './webhook-signature.js';
 
-/** What the channels carry: an alert's offer as built once (api/views/offer.ts) or an incident's leg (incidents/). */
+/** What the channels carry: an alert's offer as built once (src/views/offer.ts) or an incident's leg (incidents/). */
 export interface OfferMessage {
   alertId: string;
   /** `<alert>.<unit>.<attempt>`: the same on every resend of one offer, so a receiver drops a repeat. */

@@ -13,7 +13,7 @@ import type { AuditRepo } from '../store/audit-repo.js';
 import type { CameraRepo } from '../store/camera-repo.js';
 import type { HotlistRepo } from '../store/hotlist-repo.js';
 import type { SubjectRepo } from '../store/subject-repo.js';
-import { describeAlert } from '../api/views/alert.js';
+import { describeAlert } from '../views/alert.js';
 
 export interface CreateAlertDeps {
   alerts: AlertRepo;

@@ -7,8 +7,8 @@ import type { EventBus } from '../queues/event-bus.js';
 import { queueEscalation, queueOfferWaiting } from '../queues/dispatch-producer.js';
 import type { Payload } from '../queues/payloads.js';
 import type { QueueSet } from '../queues/queue-set.js';
-import { describeAlert, waitingView, type AlertView } from '../api/views/alert.js';
-import { offerEvent, offerView } from '../api/views/offer.js';
+import { describeAlert, waitingView, type AlertView } from '../views/alert.js';
+import { offerEvent, offerView } from '../views/offer.js';
 import type { Alert } from '../domain/alert.js';
 import { ENGAGED_STATES, type Assignment } from '../domain/assignment.js';
 import type { AlertRepo } from '../store/alert-repo.js';
@@ -115,7 +115,7 @@ async function waitForUnit(alert: Alert, attempt: number, deps: DispatchDeps): P
   await queueOfferWaiting(deps.queues, { trigger: 'waiting' });
 }
 
-/** Delivers one offer: the same message (api/views/offer.ts) on the unit's stream and every other channel. */
+/** Delivers one offer: the same message (src/views/offer.ts) on the unit's stream and every other channel. */
 async function deliver(
   alert: Alert,
   camera: Camera,

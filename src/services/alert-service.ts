@@ -2,7 +2,7 @@
 import { audienceFor } from '../duty/audience.js';
 import { ConflictError, NotFoundError } from '../lib/errors.js';
 import type { DutyReader } from '../duty/duty-state.js';
-import { describeAlert } from '../api/views/alert.js';
+import { describeAlert } from '../views/alert.js';
 import type { Alert } from '../domain/alert.js';
 import type { Assignment } from '../domain/assignment.js';
 import { ENGAGED_STATES } from '../domain/assignment.js';

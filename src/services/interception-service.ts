@@ -15,7 +15,7 @@ import type { AlertRepo } from '../store/alert-repo.js';
 import type { AuditRepo } from '../store/audit-repo.js';
 import type { CameraRepo, CameraRow } from '../store/camera-repo.js';
 import type { HotlistRepo } from '../store/hotlist-repo.js';
-import { interceptionView, type InterceptionView } from '../api/views/interception.js';
+import { interceptionView, type InterceptionView } from '../views/interception.js';
 import type { InterceptionOrder, InterceptionStatus } from '../domain/interception.js';
 import type { InterceptionRepo } from '../store/interception-repo.js';
 import type { PlateReadRepo } from '../store/plate-read-repo.js';

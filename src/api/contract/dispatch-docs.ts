@@ -6,12 +6,12 @@ import { historyQuery, switchBody } from '../routes/duty.js';
 import { ackBody, cancelBody, interceptionListQuery, orderBody } from '../routes/interceptions.js';
 import { heatQuery, responseQuery } from '../routes/reports.js';
 import { positionBody, statusBody } from '../routes/units.js';
-import { alertDetailSchema, alertListSchema, dispositionAnswerSchema } from '../views/alert-answers.js';
-import { assignmentViewSchema } from '../views/assignment.js';
-import { dutyHistorySchema, dutyViewSchema } from '../views/duty.js';
-import { interceptionListSchema, interceptionViewSchema } from '../views/interception.js';
-import { heatSchema, responseTimesSchema } from '../views/report.js';
-import { positionAnswerSchema, unitListSchema, unitStatusAnswerSchema } from '../views/unit.js';
+import { alertDetailSchema, alertListSchema, dispositionAnswerSchema } from '../../views/alert-answers.js';
+import { assignmentViewSchema } from '../../views/assignment.js';
+import { dutyHistorySchema, dutyViewSchema } from '../../views/duty.js';
+import { interceptionListSchema, interceptionViewSchema } from '../../views/interception.js';
+import { heatSchema, responseTimesSchema } from '../../views/report.js';
+import { positionAnswerSchema, unitListSchema, unitStatusAnswerSchema } from '../../views/unit.js';
 import { idParams, type RouteDoc } from './route-doc.js';
 
 const unitParams = z.object({ id: z.string().describe('Unit id (config units[].id)') });
@@ -120,7 +120,7 @@ const stream: RouteDoc[] = [
     summary:
       'Server-sent events, filtered by role: alert, offer, assignment, camera-status, camera-health, work-order, interception, duty, incident',
     description:
-      'Operators see every event; a checkpoint its plate hits (as the duty level shows them), the interception orders sent to it and duty changes; a unit its offers (the open ones replayed on connect, marked replayed); maintenance camera health. Each event data is the event JSON; an offer carries the offer view (api/views/offer.ts). ?access_token= is accepted for EventSource.',
+      'Operators see every event; a checkpoint its plate hits (as the duty level shows them), the interception orders sent to it and duty changes; a unit its offers (the open ones replayed on connect, marked replayed); maintenance camera health. Each event data is the event JSON; an offer carries the offer view (src/views/offer.ts). ?access_token= is accepted for EventSource.',
     responses: { 200: { description: 'An event stream', contentType: 'text/event-stream' } },
   },
 ];

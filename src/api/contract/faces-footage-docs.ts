@@ -27,7 +27,7 @@ import {
   subjectDeletedSchema,
   subjectDetailSchema,
   subjectViewSchema,
-} from '../views/faces.js';
+} from '../../views/faces.js';
 import {
   caseClosedSchema,
   caseFileSchema,
@@ -36,7 +36,7 @@ import {
   exportDetailSchema,
   exportViewSchema,
   footageListSchema,
-} from '../views/footage.js';
+} from '../../views/footage.js';
 import { idParams, pageOf, type RouteDoc } from './route-doc.js';
 
 const EDITORS = ['admin', 'operator'] as const;

@@ -12,19 +12,19 @@ import {
   relearnAcceptedSchema,
   workOrderListSchema,
   workOrderViewSchema,
-} from '../views/camera-health.js';
-import { cameraListSchema, cameraRemovedSchema, cameraViewSchema } from '../views/camera.js';
+} from '../../views/camera-health.js';
+import { cameraListSchema, cameraRemovedSchema, cameraViewSchema } from '../../views/camera.js';
 import { hotlistCreateBody, hotlistListQuery, hotlistPatchBody, hotlistWhyQuery } from '../routes/hotlist.js';
 import { liveQuery } from '../routes/live.js';
 import { mediaUrlBody } from '../routes/media-urls.js';
 import { plateReadSearchQuery } from '../routes/plate-reads.js';
 import { sightingSearchQuery } from '../routes/sightings.js';
-import { hotlistEntryViewSchema, hotlistImportSchema, hotlistPageSchema } from '../views/hotlist.js';
-import { liveStreamsSchema } from '../views/live.js';
-import { baseMapSchema } from '../views/map.js';
-import { signedUrlSchema } from '../views/media-url.js';
-import { plateReadViewSchema } from '../views/plate-read.js';
-import { sightingViewSchema } from '../views/sighting.js';
+import { hotlistEntryViewSchema, hotlistImportSchema, hotlistPageSchema } from '../../views/hotlist.js';
+import { liveStreamsSchema } from '../../views/live.js';
+import { baseMapSchema } from '../../views/map.js';
+import { signedUrlSchema } from '../../views/media-url.js';
+import { plateReadViewSchema } from '../../views/plate-read.js';
+import { sightingViewSchema } from '../../views/sighting.js';
 import { idParams, type RouteDoc } from './route-doc.js';
 
 const READERS = ['admin', 'operator', 'investigator', 'checkpoint', 'maintenance'] as const;

@@ -9,8 +9,8 @@ import { requireRole } from '../auth.js';
 import type { ApiDeps, ApiEnv } from '../deps.js';
 import { jsonBody, notFound, parseOr400, uuidParam } from '../errors.js';
 import { nextOffset } from '../lists.js';
-import { describeAlert, waitingView } from '../views/alert.js';
-import { alertDetailView, alertListItem, dispositionAnswer } from '../views/alert-answers.js';
+import { describeAlert, waitingView } from '../../views/alert.js';
+import { alertDetailView, alertListItem, dispositionAnswer } from '../../views/alert-answers.js';
 
 export const alertListQuery = z.strictObject({
   status: z.enum(['candidate', 'confirmed', 'dismissed']).optional(),

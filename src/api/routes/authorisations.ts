@@ -6,7 +6,7 @@ import { requireRole } from '../auth.js';
 import type { ApiEnv } from '../deps.js';
 import { jsonBody, notFound, parseOr400, uuidParam } from '../errors.js';
 import { nextOffset } from '../lists.js';
-import { authorisationView } from '../views/faces.js';
+import { authorisationView } from '../../views/faces.js';
 import type { FaceRouteDeps } from './face-deps.js';
 
 const why = z.string({ error: 'why is required' }).trim().min(3, 'say why (at least 3 characters)').max(2000);

@@ -10,7 +10,7 @@ import { HealthRepo } from '../../store/health-repo.js';
 import { requireRole } from '../auth.js';
 import type { ApiEnv } from '../deps.js';
 import { badRequest, jsonBody, parseOr400 } from '../errors.js';
-import { rateReportView } from '../views/camera-health.js';
+import { rateReportView } from '../../views/camera-health.js';
 
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a local date YYYY-MM-DD');
 export const rateReportQuery = z.strictObject({

@@ -3,7 +3,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { healthField, type CameraHealthStore } from '../../health/health-store.js';
-import { faultView, locationConfirmationView, workOrderView } from '../views/camera-health.js';
+import { faultView, locationConfirmationView, workOrderView } from '../../views/camera-health.js';
 import { AuditRepo } from '../../store/audit-repo.js';
 import { HealthRepo } from '../../store/health-repo.js';
 import type { WorkOrderService } from '../../services/work-order-service.js';

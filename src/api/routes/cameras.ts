@@ -7,7 +7,7 @@ import { jsonBody, notFound, parseOr400 } from '../errors.js';
 import type { ClusterApiDeps } from './nodes.js';
 import type { CameraHealthStore, LiveHealth } from '../../health/health-store.js';
 import { z } from 'zod';
-import { cameraView } from '../views/camera.js';
+import { cameraView } from '../../views/camera.js';
 import { cameraInScope } from '../../domain/scope.js';
 
 /** Every change says why (a work order or a reason); it goes to the audit log. */

@@ -5,7 +5,7 @@ import { DUTY_LEVELS } from '../../domain/duty.js';
 import { requireRole } from '../auth.js';
 import type { ApiDeps, ApiEnv } from '../deps.js';
 import { jsonBody, parseOr400 } from '../errors.js';
-import { dutyChangeView, dutyView } from '../views/duty.js';
+import { dutyChangeView, dutyView } from '../../views/duty.js';
 
 export const switchBody = z.strictObject({
   level: z.enum(DUTY_LEVELS, { error: `level must be one of ${DUTY_LEVELS.join(', ')}` }),

@@ -10,7 +10,7 @@ import { readMultipart, type FaceRouteDeps } from './face-deps.js';
 import { purposeField } from '../purpose.js';
 import { areaOf, footageUrl, whereFields } from '../footage-search.js';
 import { scopeOf } from '../../services/scope-filter.js';
-import { faceSearchResultView } from '../views/faces.js';
+import { faceSearchResultView } from '../../views/faces.js';
 
 export const faceSearchFields = z.strictObject({
   purpose: purposeField,

@@ -30,7 +30,7 @@ import type { ExportRecord, ExportRepo } from '../../store/export-repo.js';
 import type { SegmentRepo } from '../../store/segment-repo.js';
 import type { Principal } from '../../store/token-repo.js';
 import { scopeOf, type Grant } from '../../services/scope-filter.js';
-import { caseItemView, caseView, exportView, segmentView } from '../views/footage.js';
+import { caseItemView, caseView, exportView, segmentView } from '../../views/footage.js';
 
 /** ApiDeps (the parts used here) plus the recording repositories and service. */
 export interface FootageDeps extends Pick<ApiDeps, 'log' | 'audit' | 'cameras' | 'alerts'> {

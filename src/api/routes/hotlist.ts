@@ -6,7 +6,7 @@ import { requireRole } from '../auth.js';
 import type { ApiDeps, ApiEnv } from '../deps.js';
 import { nextOffset } from '../lists.js';
 import { BadInputError } from '../../lib/errors.js';
-import { hotlistEntryView } from '../views/hotlist.js';
+import { hotlistEntryView } from '../../views/hotlist.js';
 import { badRequest, jsonBody, notFound, parseOr400, uuidParam } from '../errors.js';
 
 export const hotlistWhy = z.string().trim().min(3, 'say why (at least 3 characters): a case number or a reason');

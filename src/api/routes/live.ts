@@ -8,7 +8,7 @@ import type { ApiDeps, ApiEnv } from '../deps.js';
 import { z } from 'zod';
 import { notFound, parseOr400 } from '../errors.js';
 import { withoutSignature } from '../media-url.js';
-import { liveStreamsView } from '../views/live.js';
+import { liveStreamsView } from '../../views/live.js';
 import { FORMATS, LIVE_FORMATS } from '../../live/formats.js';
 import type { LiveHub } from '../../live/live-hub.js';
 import { TooManyViewers } from '../../live/live-hub.js';

@@ -2,7 +2,7 @@
 import { Hono } from 'hono';
 import type { BaseMap } from '../../web/base-map.js';
 import type { ApiEnv } from '../deps.js';
-import { baseMapView } from '../views/map.js';
+import { baseMapView } from '../../views/map.js';
 
 /** Every signed-in role may draw the map; the base holds no operational data. */
 export function mapRoutes(base: () => BaseMap) {

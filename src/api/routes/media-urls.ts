@@ -4,7 +4,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import type { ApiDeps, ApiEnv } from '../deps.js';
 import { badRequest, jsonBody } from '../errors.js';
-import { signedUrlView } from '../views/media-url.js';
+import { signedUrlView } from '../../views/media-url.js';
 import { DEFAULT_TTL_S, isFootagePath, isMediaPath, MAX_TTL_S, type MediaSigner } from '../media-url.js';
 
 export const mediaUrlBody = z.strictObject({

@@ -7,7 +7,7 @@ import type { ApiDeps, ApiEnv } from '../deps.js';
 import { notFound, parseOr400, uuidParam } from '../errors.js';
 import { nextOffset, TOTAL_CAP } from '../lists.js';
 import { caseGrant, scopeOf, withCase } from '../../services/scope-filter.js';
-import { plateReadView } from '../views/plate-read.js';
+import { plateReadView } from '../../views/plate-read.js';
 import {
   accessOf,
   areaOf,

@@ -8,7 +8,7 @@ import { notFound, parseOr400, uuidParam } from '../errors.js';
 import { nextOffset, TOTAL_CAP } from '../lists.js';
 import { caseGrant, scopeOf, withCase } from '../../services/scope-filter.js';
 import { MediaRefRepo } from '../../store/media-ref-repo.js';
-import { sightingView } from '../views/sighting.js';
+import { sightingView } from '../../views/sighting.js';
 import {
   accessOf,
   areaOf,

@@ -6,8 +6,8 @@ import { sseClients } from '../../lib/metrics.js';
 import type { LiveEvent } from '../../queues/event-bus.js';
 import type { Principal } from '../../store/token-repo.js';
 import type { ApiDeps, ApiEnv } from '../deps.js';
-import { describeAlert } from '../views/alert.js';
-import { offerEvent, offerView } from '../views/offer.js';
+import { describeAlert } from '../../views/alert.js';
+import { offerEvent, offerView } from '../../views/offer.js';
 import { scopeOf } from '../../services/scope-filter.js';
 
 const HEARTBEAT_MS = 15_000;
@@ -131,7 +131,7 @@ export function streamRoutes(deps: ApiDeps) {
 
 /**
  * A unit that connects late still gets the offers waiting for its answer: the same offer dispatch sent
- * (api/views/offer.ts), marked replayed, with the timeout of the level in force now.
+ * (src/views/offer.ts), marked replayed, with the timeout of the level in force now.
  */
 async function replayOpenOffers(deps: ApiDeps, unitId: string, push: (e: LiveEvent) => void): Promise<void> {
   const ackWithinS = deps.duty.policy().ackTimeoutSeconds;

@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { SUBJECT_CATEGORIES, subjectPatchSchema } from '../../domain/face-watchlist.js';
 import { nextOffset } from '../lists.js';
-import { enrolmentSchema, photoResultView, subjectDetailView, subjectView } from '../views/faces.js';
+import { enrolmentSchema, photoResultView, subjectDetailView, subjectView } from '../../views/faces.js';
 import { requireRole } from '../auth.js';
 import type { ApiEnv } from '../deps.js';
 import { jsonBody, notFound, parseOr400, uuidParam } from '../errors.js';

@@ -11,8 +11,8 @@ import type { ApiDeps, ApiEnv } from '../deps.js';
 import { jsonBody, notFound, uuidParam } from '../errors.js';
 import { ConflictError, ForbiddenError } from '../../lib/errors.js';
 import { scopeOf } from '../../services/scope-filter.js';
-import { assignmentView } from '../views/assignment.js';
-import { unitView } from '../views/unit.js';
+import { assignmentView } from '../../views/assignment.js';
+import { unitView } from '../../views/unit.js';
 
 export const positionBody = z.strictObject({
   lat: z.number().min(-90).max(90),

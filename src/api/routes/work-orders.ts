@@ -5,7 +5,7 @@ import type { WorkOrderService } from '../../services/work-order-service.js';
 import { requireRole } from '../auth.js';
 import type { ApiEnv } from '../deps.js';
 import { jsonBody, parseOr400, uuidParam } from '../errors.js';
-import { workOrderView } from '../views/camera-health.js';
+import { workOrderView } from '../../views/camera-health.js';
 
 export const workOrderListQuery = z.strictObject({
   /** open, acknowledged, closed, or active (open or acknowledged). Default: all. */

@@ -1,7 +1,7 @@
 // A plate read as the API answers it: the pass, with links to its crop and to the footage around it.
 import { z } from 'zod';
-import type { PlateRead } from '../../domain/plate-read.js';
-import { isoTime } from '../contract/route-doc.js';
+import type { PlateRead } from '../domain/plate-read.js';
+import { isoTime } from '../api/contract/route-doc.js';
 
 export const plateReadViewSchema = z.object({
   id: z.string().describe('UUID of the pass'),

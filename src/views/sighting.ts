@@ -1,7 +1,7 @@
 // A sighting as the API answers it: the tracked person or vehicle, with links to its crop and the footage around it.
 import { z } from 'zod';
-import type { Sighting } from '../../domain/sighting.js';
-import { isoTime } from '../contract/route-doc.js';
+import type { Sighting } from '../domain/sighting.js';
+import { isoTime } from '../api/contract/route-doc.js';
 
 export const sightingViewSchema = z.object({
   id: z.string().describe('UUID of the track'),

@@ -1,6 +1,6 @@
 // What GET /map/base answers: the map's offline base as [lon, lat] lines.
 import { z } from 'zod';
-import type { BaseMap } from '../../web/base-map.js';
+import type { BaseMap } from '../web/base-map.js';
 
 const line = z.array(z.array(z.number()).describe('[lon, lat]'));
 

@@ -1,15 +1,15 @@
 // The camera as the API answers it: its configuration (YAML camera schema, camelCase), the worker's status,
 // the node holding it and its live image diagnostics; the source (password masked) to admins only.
 import { z } from 'zod';
-import { maskSource } from '../../cluster/inventory-service.js';
-import type { Lease } from '../../cluster/lease-store.js';
-import { cameraSchema as cameraConfigSchema } from '../../config/schema.js';
-import type { Camera } from '../../domain/camera.js';
-import type { StoredCameraStatus } from '../../ingest/camera-status-store.js';
-import { FAULT_KINDS } from '../../health/fault-kinds.js';
-import { healthField, type LiveHealth } from '../../health/health-store.js';
-import type { InventoryCamera } from '../../store/camera-repo.js';
-import { isoTime } from '../contract/route-doc.js';
+import { maskSource } from '../cluster/inventory-service.js';
+import type { Lease } from '../cluster/lease-store.js';
+import { cameraSchema as cameraConfigSchema } from '../config/schema.js';
+import type { Camera } from '../domain/camera.js';
+import type { StoredCameraStatus } from '../ingest/camera-status-store.js';
+import { FAULT_KINDS } from '../health/fault-kinds.js';
+import { healthField, type LiveHealth } from '../health/health-store.js';
+import type { InventoryCamera } from '../store/camera-repo.js';
+import { isoTime } from '../api/contract/route-doc.js';
 
 /** A worker that has not reported for this long is treated as gone, whatever it last said. */
 const STALE_MS = 60_000;

@@ -1,8 +1,8 @@
 // What GET /live answers: the live streams this API process runs, for admins.
 import { z } from 'zod';
-import { LIVE_FORMATS } from '../../live/formats.js';
-import type { LiveStreamInfo } from '../../live/live-hub.js';
-import { isoTime } from '../contract/route-doc.js';
+import { LIVE_FORMATS } from '../live/formats.js';
+import type { LiveStreamInfo } from '../live/live-hub.js';
+import { isoTime } from '../api/contract/route-doc.js';
 
 export const liveStreamsSchema = z.object({
   streams: z.array(

@@ -1,9 +1,9 @@
 // What an interception order says to checkpoint staff and the command room: plate, photo, reason, where and
 // which way it was going, each checkpoint's answer, and how it ended.
 import { z } from 'zod';
-import type { InterceptionOrder } from '../../domain/interception.js';
-import { compassOf } from '../../domain/search-area.js';
-import { isoTime } from '../contract/route-doc.js';
+import type { InterceptionOrder } from '../domain/interception.js';
+import { compassOf } from '../domain/search-area.js';
+import { isoTime } from '../api/contract/route-doc.js';
 
 export const interceptionViewSchema = z.object({
   id: z.string(),

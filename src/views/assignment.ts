@@ -1,7 +1,7 @@
 // An assignment (an alert offered to a unit) and an alert's deliveries as the API answers them.
 import { z } from 'zod';
-import { ASSIGNMENT_STATES, type Assignment, type Delivery } from '../../domain/assignment.js';
-import { isoTime } from '../contract/route-doc.js';
+import { ASSIGNMENT_STATES, type Assignment, type Delivery } from '../domain/assignment.js';
+import { isoTime } from '../api/contract/route-doc.js';
 
 export const assignmentViewSchema = z.object({
   id: z.string(),

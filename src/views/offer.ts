@@ -1,9 +1,9 @@
 // The offer a unit receives, built once: the same message goes out on its stream, the webhook and MQTT,
 // and comes back in the replay when the unit's stream (re)connects.
 import { z } from 'zod';
-import type { Alert } from '../../domain/alert.js';
-import { ASSIGNMENT_STATES, type Assignment } from '../../domain/assignment.js';
-import type { LiveEvent } from '../../queues/event-bus.js';
+import type { Alert } from '../domain/alert.js';
+import { ASSIGNMENT_STATES, type Assignment } from '../domain/assignment.js';
+import type { LiveEvent } from '../queues/event-bus.js';
 import { alertViewSchema, type AlertView } from './alert.js';
 
 export const offerViewSchema = z.object({

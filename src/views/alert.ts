@@ -2,14 +2,14 @@
 // One schema per shape (the OpenAPI document is made from them) and one function that builds it; the
 // API, the live stream and the offers sent to units all answer with describeAlert.
 import { z } from 'zod';
-import type { Alert } from '../../domain/alert.js';
-import type { DispatchWait } from '../../domain/assignment.js';
-import type { AlertRepo } from '../../store/alert-repo.js';
-import type { CameraRepo } from '../../store/camera-repo.js';
-import type { HotlistRepo } from '../../store/hotlist-repo.js';
-import type { PlateReadRepo } from '../../store/plate-read-repo.js';
-import type { SubjectRepo } from '../../store/subject-repo.js';
-import { isoTime } from '../contract/route-doc.js';
+import type { Alert } from '../domain/alert.js';
+import type { DispatchWait } from '../domain/assignment.js';
+import type { AlertRepo } from '../store/alert-repo.js';
+import type { CameraRepo } from '../store/camera-repo.js';
+import type { HotlistRepo } from '../store/hotlist-repo.js';
+import type { PlateReadRepo } from '../store/plate-read-repo.js';
+import type { SubjectRepo } from '../store/subject-repo.js';
+import { isoTime } from '../api/contract/route-doc.js';
 
 export const CANDIDATE_NOTICE =
   'Candidate match: not confirmed by a person. Verify the plate and vehicle before acting.';

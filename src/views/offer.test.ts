@@ -1,6 +1,6 @@
 // The offer a unit receives is one shape whether dispatched or replayed, and its delivery id names the offer.
 import { describe, expect, it } from 'vitest';
-import type { Assignment } from '../../domain/assignment.js';
+import type { Assignment } from '../domain/assignment.js';
 import type { AlertView } from './alert.js';
 import { deliveryId, offerEvent, offerView, offerViewSchema } from './offer.js';
 

@@ -1,6 +1,6 @@
 // The patrol reports as the API answers them (the rows are shaped in src/reports/report-view.ts).
 import { z } from 'zod';
-import { isoTime } from '../contract/route-doc.js';
+import { isoTime } from '../api/contract/route-doc.js';
 
 const p = z.number().nullable();
 

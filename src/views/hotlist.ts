@@ -1,7 +1,7 @@
 // A hotlist entry as the API answers it (plate watchlist), and the CSV import's result.
 import { z } from 'zod';
-import { HOTLIST_CATEGORIES, type HotlistEntry } from '../../domain/hotlist.js';
-import { pageOf, isoTime } from '../contract/route-doc.js';
+import { HOTLIST_CATEGORIES, type HotlistEntry } from '../domain/hotlist.js';
+import { pageOf, isoTime } from '../api/contract/route-doc.js';
 
 export const hotlistEntryViewSchema = z.object({
   id: z.string().describe('UUID'),

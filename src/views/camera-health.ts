@@ -1,10 +1,10 @@
 // Camera health as the API answers it: a camera's faults with evidence links, work orders, position
 // confirmations and the rate report.
 import { z } from 'zod';
-import type { FaultRecord, LocationConfirmation, WorkOrder } from '../../domain/camera-health.js';
-import { FAULT_KINDS } from '../../domain/fault-kinds.js';
-import type { RateRow } from '../../health/rates.js';
-import { isoTime } from '../contract/route-doc.js';
+import type { FaultRecord, LocationConfirmation, WorkOrder } from '../domain/camera-health.js';
+import { FAULT_KINDS } from '../domain/fault-kinds.js';
+import type { RateRow } from '../health/rates.js';
+import { isoTime } from '../api/contract/route-doc.js';
 import { diagnosticsSchema } from './camera.js';
 
 export const faultViewSchema = z.object({

@@ -1,7 +1,7 @@
 // A patrol unit as the API answers it: its record, how old its last fix is, and whether dispatch would still use it.
 import { z } from 'zod';
-import { UNIT_STATUSES, type Unit } from '../../domain/unit.js';
-import { isoTime } from '../contract/route-doc.js';
+import { UNIT_STATUSES, type Unit } from '../domain/unit.js';
+import { isoTime } from '../api/contract/route-doc.js';
 
 export const unitViewSchema = z.object({
   id: z.string(),

@@ -1,8 +1,8 @@
 // The reads group's views answer what their schemas (and so the OpenAPI document) promise, in camelCase only.
 import { describe, expect, it } from 'vitest';
-import { openApiDocument } from '../contract/document.js';
-import { docs } from '../contract/reads-docs.js';
-import { cameraSchema } from '../../config/schema.js';
+import { openApiDocument } from '../api/contract/document.js';
+import { docs } from '../api/contract/reads-docs.js';
+import { cameraSchema } from '../config/schema.js';
 import { cameraView, cameraViewSchema } from './camera.js';
 import { hotlistEntryView, hotlistEntryViewSchema } from './hotlist.js';
 import { plateReadView, plateReadViewSchema } from './plate-read.js';

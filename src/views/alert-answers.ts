@@ -1,9 +1,9 @@
 // The alert routes' answers: a list item (the alert and its wait), the detail (with its assignments and
 // deliveries) and the disposition's outcome, each with its schema for the OpenAPI document.
 import { z } from 'zod';
-import type { Alert } from '../../domain/alert.js';
-import type { Assignment, Delivery } from '../../domain/assignment.js';
-import { pageOf } from '../contract/route-doc.js';
+import type { Alert } from '../domain/alert.js';
+import type { Assignment, Delivery } from '../domain/assignment.js';
+import { pageOf } from '../api/contract/route-doc.js';
 import { alertViewSchema, dispatchStateSchema, type AlertView, type DispatchState } from './alert.js';
 import { assignmentView, assignmentViewSchema, deliveryView, deliveryViewSchema } from './assignment.js';
 

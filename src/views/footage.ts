@@ -1,8 +1,8 @@
 // Footage as the API answers it: a camera's segment listing, clip exports, cases and what is filed under them;
 // one zod schema and one view function each (the document shows the schemas).
 import { z } from 'zod';
-import type { CaseItem, CaseRecord, ExportRecord, HoldKind, Segment } from '../../domain/footage.js';
-import { isoTime } from '../contract/route-doc.js';
+import type { CaseItem, CaseRecord, ExportRecord, HoldKind, Segment } from '../domain/footage.js';
+import { isoTime } from '../api/contract/route-doc.js';
 
 const HOLD_KINDS = ['alert', 'export', 'case'] as const satisfies readonly HoldKind[];
 

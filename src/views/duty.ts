@@ -1,8 +1,8 @@
 // The duty level as the API answers it: the level in force, its policy, the last switch, and whether the caller may switch it.
 import { z } from 'zod';
-import { DUTY_LEVELS, type DutyChange } from '../../domain/duty.js';
-import type { DutyStatus } from '../../duty/duty-state.js';
-import { isoTime } from '../contract/route-doc.js';
+import { DUTY_LEVELS, type DutyChange } from '../domain/duty.js';
+import type { DutyStatus } from '../duty/duty-state.js';
+import { isoTime } from '../api/contract/route-doc.js';
 
 const level = z.enum(DUTY_LEVELS);
 

@@ -1,11 +1,11 @@
 // The face watchlist as the API answers it: subjects with their photos, enrolment results, authorisations
 // and retrospective search results; one zod schema and one view function each (the document shows the schemas).
 import { z } from 'zod';
-import type { Authorisation } from '../../domain/face-authorisation.js';
-import type { FaceSighting } from '../../domain/face-sighting.js';
-import { SUBJECT_CATEGORIES, type Subject, type SubjectPhoto } from '../../domain/face-watchlist.js';
-import type { PhotoResult } from '../../services/face-watchlist-service.js';
-import { isoTime } from '../contract/route-doc.js';
+import type { Authorisation } from '../domain/face-authorisation.js';
+import type { FaceSighting } from '../domain/face-sighting.js';
+import { SUBJECT_CATEGORIES, type Subject, type SubjectPhoto } from '../domain/face-watchlist.js';
+import type { PhotoResult } from '../services/face-watchlist-service.js';
+import { isoTime } from '../api/contract/route-doc.js';
 
 const box = z.array(z.number()).length(4).describe('[x1, y1, x2, y2] in pixels of the image');
 
