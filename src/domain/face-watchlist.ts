@@ -87,3 +87,11 @@ export interface SubjectPhoto {
 export function isLive(s: Pick<Subject, 'active' | 'deletedAt' | 'expiresAt'>, now = Date.now()): boolean {
   return s.active && !s.deletedAt && Date.parse(s.expiresAt) > now;
 }
+
+/** One enrolled photo's embedding in the face gallery (src/matching/face-gallery.ts). */
+export interface GalleryItem {
+  id: string;
+  subjectId: string;
+  /** An embedding of the gallery's dimension; stored L2-normalised whatever its length. */
+  vector: Float32Array;
+}

@@ -6,14 +6,10 @@
 //   hnsw     - usearch's HNSW graph in process; ~3 ms at 1M, rebuilt from the database or a snapshot.
 //   pgvector - the rows themselves in PGlite or PostgreSQL; the store the in-process ones load from.
 //   durable  - rows in pgvector, searches from exact or hnsw rebuilt at open (config `persist`).
+import type { GalleryItem } from '../domain/face-watchlist.js';
 import type { Db } from '../store/db.js';
 
-export interface GalleryItem {
-  id: string;
-  subjectId: string;
-  /** An embedding of the gallery's dimension; stored L2-normalised whatever its length. */
-  vector: Float32Array;
-}
+export type { GalleryItem };
 
 export interface GalleryMatch {
   id: string;

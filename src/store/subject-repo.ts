@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Box } from '../domain/frame.js';
 import type { Subject, SubjectCategory, SubjectInput, SubjectPatch, SubjectPhoto } from '../domain/face-watchlist.js';
-import type { GalleryItem } from '../matching/face-gallery.js';
+import type { GalleryItem } from '../domain/face-watchlist.js';
 import type { Db } from './db.js';
 
 interface SubjectRow {
