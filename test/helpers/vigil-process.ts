@@ -29,6 +29,7 @@ export async function demoSetup(name: string): Promise<DemoSetup> {
   for (const c of config.cameras) c.source = c.source.replace(':8554/', `:${rtspPort}/`);
   if (config.roads?.graph) config.roads.graph = path.join(projectRoot, config.roads.graph);
   if (config.map?.outline) config.map.outline = path.join(projectRoot, config.map.outline);
+  for (const f of config.plans?.files ?? []) f.file = path.join(projectRoot, f.file);
   mkdirSync(path.join(dir, 'config'));
   const configFile = path.join(dir, 'config', `${name}.yaml`);
   writeFileSync(configFile, YAML.stringify(config));
