@@ -196,14 +196,20 @@ describe('no hit lost, none delivered twice, across process, Redis and PostgreSQ
       );
     // A job the killed process held comes back once its lock expires (BullMQ's stalled-job check, about 30 s).
     await until(
-      async () => offers().length >= TOTAL && hooks.length >= TOTAL,
+      async () => offers().length >= TOTAL && new Set(hooks.map((h) => h.delivery)).size >= TOTAL,
       `${TOTAL} offers on the streams and the webhook`,
       150_000,
     ).catch(() => {});
     const alerts = await api.infra.db.query<{ id: string }>('select id from alerts');
     const bySse = tally(offers());
-    const byHook = tally(hooks.map((h) => h.alertId));
-    const report = { alerts: alerts.length, sseOffers: offers().length, webhookDeliveries: hooks.length };
+    // Webhooks are at least once (README): a delivery sent by the process SIGKILLed before it recorded it as done
+    // is sent again, under the same X-Vigil-Delivery id, by the retry; a receiver drops the repeat. So count each
+    // delivery id once, and allow repeats only for what the killed worker could have had in flight (its concurrency).
+    const firstHooks = [...new Map(hooks.map((h) => [h.delivery, h])).values()];
+    const repeats = hooks.length - firstHooks.length;
+    expect(repeats).toBeLessThanOrEqual(4);
+    const byHook = tally(firstHooks.map((h) => h.alertId));
+    const report = { alerts: alerts.length, sseOffers: offers().length, webhookDeliveries: firstHooks.length };
     if (report.alerts !== TOTAL || report.sseOffers !== TOTAL) {
       const counts = Object.fromEntries(
         await Promise.all(
@@ -217,7 +223,6 @@ describe('no hit lost, none delivered twice, across process, Redis and PostgreSQ
     }
     expect(report).toEqual({ alerts: TOTAL, sseOffers: TOTAL, webhookDeliveries: TOTAL });
     expect(alerts.filter((a) => bySse.get(a.id) !== 1 || byHook.get(a.id) !== 1)).toEqual([]);
-    expect(new Set(hooks.map((h) => h.delivery)).size).toBe(TOTAL);
     expect(await api.queues.failed()).toEqual([]);
   }, 400_000);
 });
