@@ -15,8 +15,9 @@ import { openDb } from ${JSON.stringify(dbModule)};
 const db = await openDb({ dataDir: process.argv[2] });
 await db.exec('create table if not exists notes (by int)');
 await db.query('insert into notes values ($1)', [process.pid]);
-process.stdout.write('open\\n');
+// The handler first: the test sends SIGTERM as soon as it reads "open".
 process.on('SIGTERM', () => void db.close().then(() => process.exit(0)));
+process.stdout.write('open\\n');
 setInterval(() => {}, 1000);
 `;
 // Tries once: prints "open" or the error's name and message, then exits.
