@@ -167,6 +167,8 @@ async function startParts(
     bus,
     config: config.interception,
   });
+  // One road model for the node: incidents and dispatch both rank units by travel time on it.
+  const travel = travelModelFor(config.roads, loaded.root, log.child('roads'));
   // Incidents and video patrol tours (src/incidents, src/tours); the leg checks run where the pipeline does.
   const patrol = startPatrol({
     config,
@@ -179,7 +181,7 @@ async function startParts(
     duty,
     worker: roles.has('pipeline'),
     webhookSecret: env.webhookSecret,
-    travel: travelModelFor(config.roads, loaded.root, log.child('roads')),
+    travel,
     log: log.child('patrol'),
   });
   stack.push('incidents and tours', () => patrol.stop());
@@ -237,7 +239,6 @@ async function startParts(
       await positions.start();
       stack.push('unit positions (mqtt)', () => positions.stop());
     }
-    const travel = travelModelFor(config.roads, loaded.root, log.child('roads'));
     const { unmatchedSeconds, purgeEverySeconds } = config.faces.retention;
     const handlers = jobHandlers({
       repos,
