@@ -4,10 +4,10 @@
 // every alert is offered once, on the unit's SSE stream and on the webhook; none lost, none twice.
 import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
-import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { plateReadEvent } from './helpers/plate-read.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startNode, type Running } from '../src/app/start.js';
 import { parseConfig, type LoadedConfig } from '../src/config/load.js';
@@ -154,20 +154,7 @@ describe('no hit lost, none delivered twice, across process, Redis and PostgreSQ
   });
 
   async function raise(): Promise<void> {
-    const now = Date.now();
-    await api.queues.add('plate-reads', {
-      eventId: randomUUID(),
-      cameraId: 'gate-1',
-      plate: PLATE,
-      confidence: 0.95,
-      format: 'ordinary',
-      firstSeen: now,
-      lastSeen: now,
-      capturedAt: now,
-      readCount: 1,
-      box: [1, 2, 3, 4],
-      update: false,
-    });
+    await api.queues.add('plate-reads', plateReadEvent('gate-1', PLATE));
   }
 
   it('offers every alert exactly once per channel', async () => {

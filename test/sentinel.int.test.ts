@@ -2,7 +2,7 @@
 // raising and offering alerts while the primary fails over: every alert reaches its unit once on the SSE
 // stream and once on the webhook, none lost, none twice.
 import http from 'node:http';
-import { randomUUID } from 'node:crypto';
+import { plateReadEvent } from './helpers/plate-read.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestNode, type TestNode } from './helpers/node.js';
 import { startSentinels, until, type SentinelSet } from './helpers/redis-sentinels.js';
@@ -83,21 +83,8 @@ describe('Redis through Sentinel', () => {
     let failover: Promise<void> | null = null;
     for (let i = 0; i < ALERTS; i++) {
       if (i === FAILOVER_AT) failover = redis.failover();
-      const now = Date.now();
       // Through the real queue path: match, alert, dispatch, deliveries, all on the failing-over Redis.
-      await t.node.queues.add('plate-reads', {
-        eventId: randomUUID(),
-        cameraId: 'gate-1',
-        plate: PLATE,
-        confidence: 0.95,
-        format: 'ordinary',
-        firstSeen: now,
-        lastSeen: now,
-        capturedAt: now,
-        readCount: 1,
-        box: [1, 2, 3, 4],
-        update: false,
-      });
+      await t.node.queues.add('plate-reads', plateReadEvent('gate-1', PLATE));
       await new Promise((r) => setTimeout(r, 150));
     }
     await failover;
