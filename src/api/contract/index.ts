@@ -8,6 +8,7 @@ import { docs as ingest } from './ingest-docs.js';
 import { docs as patrol } from './patrol-docs.js';
 import { docs as plans } from './plans-docs.js';
 import { docs as reads } from './reads-docs.js';
+import { docs as tours } from './tours-docs.js';
 import type { RouteDoc } from './route-doc.js';
 import { docs as scope } from './scope-docs.js';
 
@@ -18,6 +19,7 @@ export const routeDocs: RouteDoc[] = [
   ...accounts,
   ...admin,
   ...patrol,
+  ...tours,
   ...plans,
   ...cluster,
   ...ingest,

@@ -11,7 +11,7 @@ import {
   markBody,
   markIncidentBody,
   viewsBody,
-} from '../contract/patrol-docs.js';
+} from '../contract/tours-docs.js';
 import type { ApiEnv } from '../deps.js';
 import { jsonBody, parseOr400, uuidParam } from '../errors.js';
 
