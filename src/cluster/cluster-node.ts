@@ -129,8 +129,15 @@ export class ClusterNode implements FenceSource {
   }
 
   private onTimer(): void {
-    // Runs even while a tick hangs on Redis: a lease past its time stops its camera here.
-    for (const [id, h] of this.held) if (Date.now() >= this.until(h)) void this.drop(id, 'lease not renewed in time');
+    // Runs even while a tick hangs on Redis. A lease past its time writes nothing (fenceFor) but keeps its camera
+    // running: a stall of a few seconds (a loaded machine, a slow Redis) must not cost a restart, a model load and a
+    // relearnt picture. The next renewal that lands resumes it under the same token; one that finds the lease gone
+    // stops it (lost()). Only a lease lapsed for a whole lease time, so surely expired in Redis, stops here.
+    const now = Date.now();
+    for (const [id, h] of this.held) {
+      const lapsed = now - this.until(h);
+      if (lapsed >= this.o.leaseMs) void this.drop(id, `lease not renewed for ${Math.round(lapsed / 1000)} s`);
+    }
     if (this.ticking || this.stopping) return;
     this.ticking = this.tick().finally(() => {
       this.ticking = null;
