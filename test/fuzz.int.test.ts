@@ -285,6 +285,16 @@ describe('API fuzz', () => {
       expect((await call('/hotlist', { method: 'POST', body: '{"why":' })).status).toBe(400);
     });
 
+    it('asks a stranger who they are before it reads their input: 401, not 400, and the sign-in input is still checked', async () => {
+      const stranger = (path: string, body: string) =>
+        app.request(`/api/v1${path}`, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
+      for (const body of ['{"why":', '{"why":"a\\u0000b"}'])
+        expect((await stranger('/hotlist', body)).status, body).toBe(401);
+      expect((await app.request('/api/v1/plate-reads?plate=A1%00')).status).toBe(401);
+      const signIn = await stranger('/session/sign-in', '{"username":"a\\u0000","password":"x"}');
+      expect(signIn.status).toBe(400);
+    });
+
     it('refuses an authorisation naming an unknown camera with a 400 that names it', async () => {
       const body = {
         approved_by: 'Chief A',

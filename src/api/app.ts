@@ -61,11 +61,13 @@ export function createApp(
         },
       }),
     )
+    // Signing in needs no credentials: these routes answer before authentication, their input checked first.
+    .use('/session/*', inputGuard())
+    .route('/session', signInRoutes({ ...deps, accounts }))
+    // Everything else: who is asking first (401 before any 400; no body is parsed for a stranger), then the input.
+    .use(authenticate(deps.tokens, deps.media, accounts))
     .use(inputGuard())
     .use(snakeCaseAliases(deps.log))
-    // Signing in needs no credentials: these routes answer before authentication.
-    .route('/session', signInRoutes({ ...deps, accounts }))
-    .use(authenticate(deps.tokens, deps.media, accounts))
     .use(refuseChangesWithoutRedis(deps.redisReady))
     .route('/cameras', cameraRoutes(deps))
     .route('/hotlist', hotlistRoutes(deps))

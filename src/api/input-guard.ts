@@ -102,8 +102,13 @@ async function checkBody(req: Parameters<MiddlewareHandler>[0]['req']): Promise<
 }
 
 /** Runs before authentication's routes: a malformed request is a 400 that names the field, never a 500. */
+/** Requests already checked: the sign-in routes are checked before authentication, the rest after it. */
+const checked = new WeakSet<Request>();
+
 export function inputGuard(): MiddlewareHandler {
   return async (c, next) => {
+    if (checked.has(c.req.raw)) return next();
+    checked.add(c.req.raw);
     checkPath(new URL(c.req.url).pathname);
     checkQuery(c.req.url);
     if (c.req.raw.body && c.req.method !== 'GET' && c.req.method !== 'HEAD') await checkBody(c.req);
