@@ -86,7 +86,8 @@ export function createApp(
   if (deps.nodes) api.route('/nodes', nodeRoutes({ nodes: deps.nodes }));
   if (deps.live) api.route('/', liveRoutes({ ...deps, live: deps.live }));
   if (deps.media) api.route('/media-urls', mediaUrlRoutes({ ...deps, media: deps.media }));
-  if (deps.interceptions) api.route('/interceptions', interceptionRoutes({ interceptions: deps.interceptions }));
+  if (deps.interceptions)
+    api.route('/interceptions', interceptionRoutes({ ...deps, interceptions: deps.interceptions }));
   if (deps.incidents) api.route('/incidents', incidentRoutes({ incidents: deps.incidents }));
   if (deps.tours) api.route('/tours', tourRoutes({ tours: deps.tours }));
   if (deps.reports) api.route('/reports', reportRoutes({ ...deps, reports: deps.reports }));
@@ -94,7 +95,7 @@ export function createApp(
   if (healthRepo && cameraHealth && workOrders) {
     api
       .route('/cameras', cameraHealthRoutes({ ...deps, healthRepo, cameraHealth, workOrders }))
-      .route('/work-orders', workOrderRoutes({ workOrders }));
+      .route('/work-orders', workOrderRoutes({ ...deps, workOrders }));
     api.route(
       '/reports/camera-health',
       cameraHealthReportRoutes({ healthRepo, health: deps.config.health, timezone: deps.config.server.timezone }),

@@ -88,8 +88,15 @@ export class ReportRepo {
    * from its creation to the first acknowledgement and the first arrival of any unit sent. Its wait is
    * the seconds it spent waiting for a free unit (until offered or dismissed; a wait still open, up to now).
    */
-  async responseTimes(from: Date, to: Date, timeZone: string, shifts: readonly Shift[]): Promise<ResponseRow[]> {
+  async responseTimes(
+    from: Date,
+    to: Date,
+    timeZone: string,
+    shifts: readonly Shift[],
+    cameraIds?: readonly string[],
+  ): Promise<ResponseRow[]> {
     const shift = shiftCaseSql('a.created_at', 3, shifts, 4);
+    const cams = `$${4 + shift.params.length}::text[]`;
     const [t1, t3, t5] = TARGETS_S;
     const rows = await this.db.query<ResponseDbRow>(
       `with waits as (
@@ -104,6 +111,7 @@ export class ReportRepo {
          left join assignments s on s.alert_id = a.id
          left join waits w on w.alert_id = a.id
          where a.created_at >= $1 and a.created_at < $2 and (s.id is not null or w.alert_id is not null)
+           and (${cams} is null or a.camera_id = any(${cams}))
          group by a.id, a.created_at, c.grid, c.district, w.wait_s
        )
        select grid, shift, count(*) filter (where sent)::int as dispatched, count(ack_s)::int as acknowledged, count(arrive_s)::int as arrived,
@@ -121,13 +129,19 @@ export class ReportRepo {
        from per_alert
        group by grouping sets ((grid, shift), (grid), (shift), ())
        order by grid nulls last, shift nulls last`,
-      [from.toISOString(), to.toISOString(), timeZone, ...shift.params],
+      [from.toISOString(), to.toISOString(), timeZone, ...shift.params, cameraIds ? [...cameraIds] : null],
     );
     return rows.map(toResponseRow);
   }
 
-  /** Counts by grid (camera grid, else district) and hour of day (0-23 in timeZone); empty cells left out. */
-  async heat(kind: HeatKind, from: Date, to: Date, timeZone: string): Promise<HeatCell[]> {
+  /** Counts by grid (camera grid, else district) and hour of day (0-23 in timeZone); empty cells left out. cameraIds: a scoped reader's. */
+  async heat(
+    kind: HeatKind,
+    from: Date,
+    to: Date,
+    timeZone: string,
+    cameraIds?: readonly string[],
+  ): Promise<HeatCell[]> {
     const source =
       kind === 'alerts'
         ? 'select camera_id, created_at as at from alerts'
@@ -137,9 +151,10 @@ export class ReportRepo {
       `select coalesce(c.grid, c.district) as grid, extract(hour from (x.at at time zone $3))::int as hour, count(*)::int as count
        from (${source} where ${column} >= $1 and ${column} < $2) x
        join cameras c on c.id = x.camera_id
+       where ($4::text[] is null or x.camera_id = any($4))
        group by 1, 2
        order by 1, 2`,
-      [from.toISOString(), to.toISOString(), timeZone],
+      [from.toISOString(), to.toISOString(), timeZone, cameraIds ? [...cameraIds] : null],
     );
   }
 }

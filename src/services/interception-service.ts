@@ -298,10 +298,15 @@ export class InterceptionService {
     return closed;
   }
 
-  /** Operators and admins see every order; a checkpoint only those sent to it. */
-  async list(by: Principal, status?: InterceptionStatus, limit?: number): Promise<InterceptionView[]> {
+  /** Operators and admins see every order in their scope (cameraIds, from the scope filter); a checkpoint only those sent to it. */
+  async list(
+    by: Principal,
+    status?: InterceptionStatus,
+    limit?: number,
+    cameraIds?: readonly string[],
+  ): Promise<InterceptionView[]> {
     const cameraId = by.role === 'checkpoint' ? (by.subject ?? '') : undefined;
-    const orders = await this.d.orders.list({ status, cameraId, limit });
+    const orders = await this.d.orders.list({ status, cameraId, cameraIds, limit });
     const cameras = await this.cameraMap();
     return orders.map((o) => interceptionView(o, cameras));
   }

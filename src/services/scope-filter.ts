@@ -74,6 +74,13 @@ export class ScopeFilter {
     return cameraInScope(scope, { id: cameraId, district: await this.districtOf(cameraId) });
   }
 
+  /** Whether p's scope holds any of these cameras (an interception order's hit camera and targets). */
+  async seesAnyCamera(p: Principal, cameraIds: readonly (string | null)[], grant?: Grant): Promise<boolean> {
+    if (widen(p.scope, grant) === null) return true;
+    for (const id of cameraIds) if (id !== null && (await this.seesCamera(p, id, grant))) return true;
+    return false;
+  }
+
   /** Throws NotFoundError (404, worded as for a missing item) when the camera lies outside p's scope. */
   async mustSeeCamera(p: Principal, cameraId: string, what: string, grant?: Grant): Promise<void> {
     if (!(await this.seesCamera(p, cameraId, grant))) throw new NotFoundError(`${what} not found`);
@@ -82,6 +89,11 @@ export class ScopeFilter {
   /** The districts whose units p sees; undefined for all. A camera-only scope sees no units. */
   unitDistricts(p: Principal): string[] | undefined {
     return p.scope === null ? undefined : p.scope.districts;
+  }
+
+  /** District-wide items (situation reports, patrol plans): another district's answers 404, as an unknown one. */
+  mustSeeDistrict(p: Principal, district: string | null, what: string): void {
+    if (!districtInScope(p.scope, district)) throw new NotFoundError(`${what} not found`);
   }
 
   seesUnit(p: Principal, unit: { district: string | null }): boolean {

@@ -87,6 +87,8 @@ export interface InterceptionFilter {
   status?: InterceptionStatus;
   /** Only orders that target this checkpoint camera. */
   cameraId?: string;
+  /** A scoped reader's cameras: only orders whose hit camera or a target is one of them (an empty list matches none). */
+  cameraIds?: readonly string[];
   limit?: number;
 }
 
@@ -155,8 +157,10 @@ export class InterceptionRepo {
       `select o.* from interception_orders o
        where ($1::text is null or o.status = $1)
          and ($2::text is null or exists (select 1 from interception_targets t where t.order_id = o.id and t.camera_id = $2))
+         and ($4::text[] is null or o.origin_camera = any($4)
+              or exists (select 1 from interception_targets t where t.order_id = o.id and t.camera_id = any($4)))
        order by o.created_at desc limit $3`,
-      [f.status ?? null, f.cameraId ?? null, Math.min(f.limit ?? 100, 500)],
+      [f.status ?? null, f.cameraId ?? null, Math.min(f.limit ?? 100, 500), f.cameraIds ? [...f.cameraIds] : null],
     );
     const targets = await this.targetsOf(
       this.db,

@@ -45,6 +45,8 @@ function toOrder(r: WorkOrderRow): WorkOrder {
 export interface WorkOrderFilter {
   status?: WorkOrderStatus | 'active';
   cameraId?: string;
+  /** A scoped reader's cameras: only their orders (an empty list matches none). */
+  cameraIds?: readonly string[];
   limit?: number;
 }
 
@@ -75,8 +77,9 @@ export class WorkOrderRepo {
   async list(f: WorkOrderFilter = {}): Promise<WorkOrder[]> {
     const rows = await this.db.query<WorkOrderRow>(
       `select * from work_orders where ($1::text is null or ($1 = 'active' and status <> 'closed') or status = $1)
-       and ($2::text is null or camera_id = $2) order by opened_at desc limit $3`,
-      [f.status ?? null, f.cameraId ?? null, Math.min(f.limit ?? 100, 1000)],
+       and ($2::text is null or camera_id = $2) and ($4::text[] is null or camera_id = any($4))
+       order by opened_at desc limit $3`,
+      [f.status ?? null, f.cameraId ?? null, Math.min(f.limit ?? 100, 1000), f.cameraIds ? [...f.cameraIds] : null],
     );
     return rows.map(toOrder);
   }

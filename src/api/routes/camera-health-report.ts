@@ -3,6 +3,7 @@
 import { stringify } from 'csv-stringify/sync';
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { districtInScope } from '../../domain/scope.js';
 import { localDate } from '../../health/periods.js';
 import { rateReport, type RateReportDeps } from '../../health/rate-report.js';
 import { AuditRepo } from '../../store/audit-repo.js';
@@ -49,7 +50,9 @@ export function cameraHealthReportRoutes(deps: RateReportDeps) {
       if (from > to) throw badRequest(`from (${from}) is after to (${to})`);
       if ((Date.parse(to) - Date.parse(from)) / 86_400_000 > MAX_DAYS)
         throw badRequest(`at most ${MAX_DAYS} days in one report`);
-      const rows = await rateReport(deps, from, to, q.district);
+      // A scoped reader gets its own districts' rows only (a district's rates count every camera in it).
+      const scope = c.get('principal').scope;
+      const rows = (await rateReport(deps, from, to, q.district)).filter((r) => districtInScope(scope, r.district));
       if (q.format === 'csv') {
         const csv = stringify(rows, { header: true, columns: [...CSV_COLUMNS] });
         return c.body(csv, 200, {

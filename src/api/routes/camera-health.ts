@@ -8,6 +8,8 @@ import { AuditRepo } from '../../store/audit-repo.js';
 import { HealthRepo } from '../../store/health-repo.js';
 import type { WorkOrderService } from '../../services/work-order-service.js';
 import { evidencePath } from '../../services/work-order-service.js';
+import { scopeOf } from '../../services/scope-filter.js';
+import type { Principal } from '../../store/token-repo.js';
 import { requireRole } from '../auth.js';
 import type { ApiDeps, ApiEnv } from '../deps.js';
 import { jsonBody, notFound, parseOr400, uuidParam } from '../errors.js';
@@ -19,7 +21,7 @@ export interface HealthApiDeps {
   workOrders: WorkOrderService;
 }
 
-type Deps = Pick<ApiDeps, 'cameras' | 'bus' | 'audit'> & HealthApiDeps;
+type Deps = Pick<ApiDeps, 'cameras' | 'alerts' | 'bus' | 'audit'> & HealthApiDeps;
 
 export const healthHistoryQuery = z.strictObject({
   /** Only episodes still open or cleared after this (ISO time). */
@@ -41,14 +43,16 @@ export const relearnBody = z.strictObject({
 export const HEALTH_READERS = ['admin', 'operator', 'maintenance'] as const;
 
 export function cameraHealthRoutes(deps: Deps) {
-  const camera = async (id: string) => {
+  /** A known camera in the caller's scope; another district's camera answers 404, as an unknown one. */
+  const camera = async (id: string, p: Principal) => {
     const cam = await deps.cameras.get(id);
     if (!cam) throw notFound(`camera ${id}`);
+    await scopeOf(deps).mustSeeCamera(p, cam.id, `camera ${id}`);
     return cam;
   };
   return new Hono<ApiEnv>()
     .get('/:id/health', requireRole(...HEALTH_READERS), async (c) => {
-      const cam = await camera(c.req.param('id'));
+      const cam = await camera(c.req.param('id'), c.get('principal'));
       const q = parseOr400(healthHistoryQuery, c.req.query(), 'query');
       const [live, faults, workOrders] = await Promise.all([
         deps.cameraHealth.get(cam.id),
@@ -65,6 +69,7 @@ export function cameraHealthRoutes(deps: Deps) {
     })
     .get('/:id/health/faults/:faultId/evidence.jpg', requireRole(...HEALTH_READERS), async (c) => {
       const id = uuidParam(c, 'faultId', 'fault');
+      await camera(c.req.param('id'), c.get('principal'));
       const fault = await deps.healthRepo.fault(id);
       if (!fault || fault.cameraId !== c.req.param('id')) throw notFound(`fault ${id} of camera ${c.req.param('id')}`);
       const jpeg = await deps.healthRepo.evidence(id);
@@ -75,7 +80,7 @@ export function cameraHealthRoutes(deps: Deps) {
       });
     })
     .post('/:id/health/reference', requireRole('admin', 'maintenance'), async (c) => {
-      const cam = await camera(c.req.param('id'));
+      const cam = await camera(c.req.param('id'), c.get('principal'));
       const b = await jsonBody(c, relearnBody);
       const p = c.get('principal');
       await deps.audit.append({
@@ -95,7 +100,7 @@ export function cameraHealthRoutes(deps: Deps) {
       return c.json({ cameraId: cam.id, relearn: 'requested' }, 202);
     })
     .post('/:id/location-confirmation', requireRole('admin', 'maintenance'), async (c) => {
-      const cam = await camera(c.req.param('id'));
+      const cam = await camera(c.req.param('id'), c.get('principal'));
       const b = await jsonBody(c, locationConfirmationBody);
       const p = c.get('principal');
       const lat = b.lat ?? cam.lat;

@@ -1,10 +1,13 @@
 // Checkpoint interception orders: order (operators), list and read (operators, admins, the checkpoints ordered), acknowledge, cancel.
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
-import { ConflictError, ForbiddenError } from '../../lib/errors.js';
+import { ConflictError, ForbiddenError, NotFoundError } from '../../lib/errors.js';
 import type { InterceptionService } from '../../services/interception-service.js';
+import { scopeOf } from '../../services/scope-filter.js';
+import type { Principal } from '../../store/token-repo.js';
+import type { InterceptionView } from '../../views/interception.js';
 import { requireRole } from '../auth.js';
-import type { ApiEnv } from '../deps.js';
+import type { ApiDeps, ApiEnv } from '../deps.js';
 import { badRequest, jsonBody, parseOr400, uuidParam } from '../errors.js';
 import { checkJson } from '../input-guard.js';
 
@@ -54,12 +57,34 @@ async function optionalBody<S extends z.ZodType>(c: Context, schema: S): Promise
 
 const idOf = (c: Context) => uuidParam(c, 'id', 'interception order');
 
-export function interceptionRoutes(deps: { interceptions: InterceptionService }) {
+type Deps = { interceptions: InterceptionService } & Pick<ApiDeps, 'cameras' | 'alerts'>;
+
+/**
+ * A scoped operator's orders are those whose hit camera or a target lies in its scope; another district's
+ * order answers 404, as an unknown one. A checkpoint's are those sent to it (the service decides).
+ */
+async function mustSeeOrder(deps: Deps, p: Principal, order: InterceptionView): Promise<InterceptionView> {
+  if (p.role === 'checkpoint') return order;
+  const cameras = [order.hit.cameraId, ...order.targets.map((t) => t.cameraId)];
+  if (!(await scopeOf(deps).seesAnyCamera(p, cameras)))
+    throw new NotFoundError(`interception order ${order.id} not found`);
+  return order;
+}
+
+export function interceptionRoutes(deps: Deps) {
   const svc = deps.interceptions;
+  const visible = async (id: string, p: Principal) => mustSeeOrder(deps, p, await svc.describe(id, p));
   return new Hono<ApiEnv>()
     .post('/', requireRole('admin', 'operator'), async (c) => {
       const body = await jsonBody(c, orderBody);
       const p = c.get('principal');
+      // A scoped operator orders from its own district's hits, to its own district's checkpoints.
+      const scope = scopeOf(deps);
+      if (body.alertId) {
+        const alert = await deps.alerts.get(body.alertId);
+        if (alert) await scope.mustSeeCamera(p, alert.cameraId, `alert ${body.alertId}`);
+      }
+      for (const id of body.cameraIds ?? []) await scope.mustSeeCamera(p, id, `camera ${id}`);
       const order = body.alertId
         ? await svc.orderFromAlert(body.alertId, p, { reason: body.reason, cameraIds: body.cameraIds })
         : await svc.orderFromPlate(body.plate as string, body.reason as string, p, body.cameraIds);
@@ -71,10 +96,12 @@ export function interceptionRoutes(deps: { interceptions: InterceptionService })
     })
     .get('/', requireRole('admin', 'operator', 'checkpoint'), async (c) => {
       const q = parseOr400(interceptionListQuery, c.req.query(), 'query');
-      return c.json({ orders: await svc.list(c.get('principal'), q.status, q.limit) });
+      const p = c.get('principal');
+      const cameraIds = p.role === 'checkpoint' ? undefined : await scopeOf(deps).cameraIds(p);
+      return c.json({ orders: await svc.list(p, q.status, q.limit, cameraIds) });
     })
     .get('/:id', requireRole('admin', 'operator', 'checkpoint'), async (c) =>
-      c.json(await svc.describe(idOf(c), c.get('principal'))),
+      c.json(await visible(idOf(c), c.get('principal'))),
     )
     .post('/:id/ack', requireRole('admin', 'operator', 'checkpoint'), async (c) => {
       const body = await optionalBody(c, ackBody);
@@ -82,11 +109,13 @@ export function interceptionRoutes(deps: { interceptions: InterceptionService })
       if (p.role === 'checkpoint' && body.cameraId && body.cameraId !== p.subject) {
         throw new ForbiddenError(`this token speaks for checkpoint ${p.subject}, not ${body.cameraId}`);
       }
+      await visible(idOf(c), p);
       const order = await svc.acknowledge(idOf(c), p, body.cameraId);
       return c.json(await svc.describe(order.id, p));
     })
     .post('/:id/cancel', requireRole('admin', 'operator'), async (c) => {
       const body = await jsonBody(c, cancelBody);
+      await visible(idOf(c), c.get('principal'));
       const order = await svc.cancel(idOf(c), body.reason, c.get('principal'));
       return c.json(await svc.describe(order.id, c.get('principal')));
     });

@@ -8,7 +8,8 @@ import { planGeoJsonSchema } from '../../plans/plan.js';
 import type { PlanService } from '../../plans/plan-service.js';
 import { dayWindow, shiftWindows } from '../../plans/shift-window.js';
 import type { Shift } from '../../config/reports.js';
-import { BadInputError } from '../../lib/errors.js';
+import { BadInputError, NotFoundError } from '../../lib/errors.js';
+import { districtInScope } from '../../domain/scope.js';
 import { requireRole } from '../auth.js';
 import type { ApiEnv } from '../deps.js';
 import { jsonBody, parseOr400 } from '../errors.js';
@@ -161,13 +162,23 @@ export function coverageWindow(
   return { from: day.from, to: Math.min(day.to, Math.max(day.from + 1, now)), shift: null };
 }
 
+/** The district, when the caller's scope holds it; another district's plan answers 404, as a missing one. */
+function seen(scope: Parameters<typeof districtInScope>[0], district: string): string {
+  if (!districtInScope(scope, district)) throw new NotFoundError(`patrol plan of district ${district} not found`);
+  return district;
+}
+
 export function patrolPlanRoutes(deps: { plans: PlanService; shifts: readonly Shift[]; timezone: string }) {
   const readers = requireRole('admin', 'operator', 'investigator');
   const district = (raw: string | undefined) => parseOr400(districtParams, { district: raw }, 'district').district;
   return new Hono<ApiEnv>()
-    .get('/', readers, async (c) => c.json({ plans: await deps.plans.list() }))
+    .get('/', readers, async (c) => {
+      // A scoped reader sees its own districts' plans; another district's answers 404 below.
+      const scope = c.get('principal').scope;
+      return c.json({ plans: (await deps.plans.list()).filter((p) => districtInScope(scope, p.district)) });
+    })
     .get('/:district', readers, async (c) => {
-      const s = await deps.plans.get(district(c.req.param('district')));
+      const s = await deps.plans.get(seen(c.get('principal').scope, district(c.req.param('district'))));
       return c.json({ summary: s.summary, geojson: s.geojson });
     })
     .put('/:district', requireRole('admin'), async (c) => {
@@ -180,7 +191,7 @@ export function patrolPlanRoutes(deps: { plans: PlanService; shifts: readonly Sh
       return c.body(null, 204);
     })
     .get('/:district/coverage', readers, async (c) => {
-      const d = district(c.req.param('district'));
+      const d = seen(c.get('principal').scope, district(c.req.param('district')));
       const q = parseOr400(coverageQuery, c.req.query(), 'query');
       const w = coverageWindow(q, deps.shifts, deps.timezone);
       const units = q.units

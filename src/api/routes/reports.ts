@@ -4,6 +4,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { TARGETS_S, type ReportRepo } from '../../reports/report-repo.js';
 import { heatView, responseView } from '../../reports/report-view.js';
+import { scopeOf } from '../../services/scope-filter.js';
 import { requireRole } from '../auth.js';
 import type { ApiDeps, ApiEnv } from '../deps.js';
 import { badRequest, parseOr400 } from '../errors.js';
@@ -38,7 +39,9 @@ export function reportRoutes(deps: ApiDeps & { reports: ReportRepo }) {
     .get('/response-times', readers, async (c) => {
       const { from, to } = periodOf(parseOr400(responseQuery, c.req.query(), 'query'));
       const shifts = deps.config.reports.shifts;
-      const rows = await deps.reports.responseTimes(from, to, tz, shifts);
+      // A scoped reader's report counts its own cameras' alerts only.
+      const cameraIds = await scopeOf(deps).cameraIds(c.get('principal'));
+      const rows = await deps.reports.responseTimes(from, to, tz, shifts, cameraIds);
       return c.json({
         from: from.toISOString(),
         to: to.toISOString(),
@@ -51,7 +54,8 @@ export function reportRoutes(deps: ApiDeps & { reports: ReportRepo }) {
     .get('/heat', readers, async (c) => {
       const q = parseOr400(heatQuery, c.req.query(), 'query');
       const { from, to } = periodOf(q);
-      const cells = await deps.reports.heat(q.kind, from, to, tz);
+      const cameraIds = await scopeOf(deps).cameraIds(c.get('principal'));
+      const cells = await deps.reports.heat(q.kind, from, to, tz, cameraIds);
       return c.json({ from: from.toISOString(), to: to.toISOString(), timezone: tz, kind: q.kind, ...heatView(cells) });
     });
 }

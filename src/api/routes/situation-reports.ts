@@ -1,11 +1,12 @@
 // Situation reports (daily 日研判, weekly 周通报) per district: listed, made on demand, read as JSON, as
 // the page's HTML, as PDF and CSV; subscriptions that send each new report to their subscriber.
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { z } from 'zod';
-import { UnavailableError } from '../../lib/errors.js';
+import { NotFoundError, UnavailableError } from '../../lib/errors.js';
 import { reportCsv } from '../../situation/csv.js';
 import { reportDocument, reportFragment } from '../../situation/html.js';
 import type { SituationService } from '../../situation/situation-service.js';
+import { districtInScope } from '../../domain/scope.js';
 import { requireRole } from '../auth.js';
 import type { ApiEnv } from '../deps.js';
 import { jsonBody, parseOr400, uuidParam } from '../errors.js';
@@ -74,13 +75,26 @@ export function situationReportRoutes(deps: { situation: SituationService }) {
     role: p.role,
     personId: p.personId,
   });
+  // A scoped reader sees (and makes, and subscribes to) its own districts' reports; another's answers 404.
+  const inScope = (c: Context<ApiEnv>, district: string) => {
+    if (!districtInScope(c.get('principal').scope, district))
+      throw new NotFoundError(`district ${district} not found in your scope`);
+  };
+  const getReport = async (c: Context<ApiEnv>, id: string) => {
+    const r = await s.get(id);
+    if (!districtInScope(c.get('principal').scope, r.district))
+      throw new NotFoundError(`situation report ${id} not found`);
+    return r;
+  };
   return new Hono<ApiEnv>()
     .get('/', readers, async (c) => {
       const q = parseOr400(reportListQuery, c.req.query(), 'query');
-      return c.json({ reports: await s.reports.list(q) });
+      const scope = c.get('principal').scope;
+      return c.json({ reports: (await s.reports.list(q)).filter((r) => districtInScope(scope, r.district)) });
     })
     .post('/', requireRole('admin', 'operator'), async (c) => {
       const b = await jsonBody(c, makeReportBody);
+      inScope(c, b.district);
       const r = await s.make(b.district, b.period, b.startDate, 'request', actor(c.get('principal')));
       return c.json(r, 201);
     })
@@ -90,6 +104,7 @@ export function situationReportRoutes(deps: { situation: SituationService }) {
     })
     .post('/subscriptions', readers, async (c) => {
       const b = await jsonBody(c, subscribeBody);
+      inScope(c, b.district);
       return c.json(await s.subscribe(actor(c.get('principal')), b.district, b.periods, b.webhookUrl), 201);
     })
     .delete('/subscriptions/:id', readers, async (c) => {
@@ -97,16 +112,16 @@ export function situationReportRoutes(deps: { situation: SituationService }) {
       return c.body(null, 204);
     })
     .get('/:id', readers, async (c) => {
-      const { data, ...report } = await s.get(uuidParam(c, 'id', 'situation report'));
+      const { data, ...report } = await getReport(c, uuidParam(c, 'id', 'situation report'));
       return c.json({ report, data });
     })
     .get('/:id/page', readers, async (c) => {
       const q = parseOr400(pageQuery, c.req.query(), 'query');
-      const r = await s.get(uuidParam(c, 'id', 'situation report'));
+      const r = await getReport(c, uuidParam(c, 'id', 'situation report'));
       return c.html(q.document === 'true' ? reportDocument(r.data) : reportFragment(r.data));
     })
     .get('/:id/report.pdf', readers, async (c) => {
-      const r = await s.get(uuidParam(c, 'id', 'situation report'));
+      const r = await getReport(c, uuidParam(c, 'id', 'situation report'));
       const pdf = r.hasPdf ? await s.reports.pdf(r.id) : null;
       if (!pdf)
         throw new UnavailableError(
@@ -118,7 +133,7 @@ export function situationReportRoutes(deps: { situation: SituationService }) {
       });
     })
     .get('/:id/report.csv', readers, async (c) => {
-      const r = await s.get(uuidParam(c, 'id', 'situation report'));
+      const r = await getReport(c, uuidParam(c, 'id', 'situation report'));
       return c.body(reportCsv(r.data), 200, {
         'content-type': 'text/csv; charset=utf-8',
         'content-disposition': `attachment; filename="situation-${r.district}-${r.period}-${r.startDate}.csv"`,

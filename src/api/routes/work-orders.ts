@@ -2,8 +2,10 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { WorkOrderService } from '../../services/work-order-service.js';
+import { scopeOf } from '../../services/scope-filter.js';
+import type { Principal } from '../../store/token-repo.js';
 import { requireRole } from '../auth.js';
-import type { ApiEnv } from '../deps.js';
+import type { ApiDeps, ApiEnv } from '../deps.js';
 import { jsonBody, parseOr400, uuidParam } from '../errors.js';
 import { workOrderView } from '../../views/camera-health.js';
 
@@ -23,27 +25,37 @@ export const workOrderCloseBody = z.strictObject({
   relearnReference: z.boolean().default(false),
 });
 
-export function workOrderRoutes(deps: { workOrders: WorkOrderService }) {
+type Deps = { workOrders: WorkOrderService } & Pick<ApiDeps, 'cameras' | 'alerts'>;
+
+export function workOrderRoutes(deps: Deps) {
   const workers = requireRole('admin', 'maintenance');
+  /** The order's id, once the caller may see its camera (scoped roles: another district's order is not found). */
+  const visible = async (id: string, p: Principal) => {
+    const order = await deps.workOrders.get(id);
+    await scopeOf(deps).mustSeeCamera(p, order.cameraId, `work order ${id}`);
+    return order;
+  };
   return new Hono<ApiEnv>()
     .get('/', requireRole('admin', 'operator', 'maintenance'), async (c) => {
       const q = parseOr400(workOrderListQuery, c.req.query(), 'query');
-      const orders = await deps.workOrders.list({ status: q.status, cameraId: q.camera, limit: q.limit });
+      const cameraIds = await scopeOf(deps).cameraIds(c.get('principal'));
+      const orders = await deps.workOrders.list({ status: q.status, cameraId: q.camera, cameraIds, limit: q.limit });
       return c.json({ workOrders: orders.map(workOrderView) });
     })
     .get('/:id', requireRole('admin', 'operator', 'maintenance'), async (c) =>
-      c.json(workOrderView(await deps.workOrders.get(uuidParam(c, 'id', 'work order')))),
+      c.json(workOrderView(await visible(uuidParam(c, 'id', 'work order'), c.get('principal')))),
     )
-    .post('/:id/acknowledge', workers, async (c) =>
-      c.json(workOrderView(await deps.workOrders.acknowledge(uuidParam(c, 'id', 'work order'), c.get('principal')))),
-    )
+    .post('/:id/acknowledge', workers, async (c) => {
+      const id = (await visible(uuidParam(c, 'id', 'work order'), c.get('principal'))).id;
+      return c.json(workOrderView(await deps.workOrders.acknowledge(id, c.get('principal'))));
+    })
     .post('/:id/notes', workers, async (c) => {
-      const id = uuidParam(c, 'id', 'work order');
+      const id = (await visible(uuidParam(c, 'id', 'work order'), c.get('principal'))).id;
       const b = await jsonBody(c, workOrderNoteBody);
       return c.json(workOrderView(await deps.workOrders.note(id, c.get('principal'), b.note)));
     })
     .post('/:id/close', workers, async (c) => {
-      const id = uuidParam(c, 'id', 'work order');
+      const id = (await visible(uuidParam(c, 'id', 'work order'), c.get('principal'))).id;
       const b = await jsonBody(c, workOrderCloseBody);
       return c.json(workOrderView(await deps.workOrders.close(id, c.get('principal'), b.repair, b.relearnReference)));
     });
