@@ -33,6 +33,8 @@ interface RunResult {
   /** Faults raised that were not the expected one (kind@seconds into the clip). */
   others: string[];
   monitorMs: number;
+  /** The monitor's CPU time (process.cpuUsage: not inflated when other work preempts it), ms. */
+  monitorCpuMs: number;
   frames: number;
 }
 
@@ -66,6 +68,7 @@ async function diagnose(
   const reader = new FrameReader(frameBytes(width, height));
   let n = 0,
     monitorMs = 0,
+    monitorCpuUs = 0,
     detectS: number | null = null,
     clearS: number | null = null;
   const others: string[] = [];
@@ -73,8 +76,11 @@ async function diagnose(
     for (const data of reader.push(chunk)) {
       const at = t0 + (n++ * 1000) / FPS;
       const started = performance.now();
+      const cpu = process.cpuUsage();
       const tick = monitor.onFrame({ data, width, height }, at);
+      const used = process.cpuUsage(cpu);
       monitorMs += performance.now() - started;
+      monitorCpuUs += used.user + used.system;
       if (tick && trace) traceTick(s.name, (at - t0) / 1000, tick);
       for (const tr of tick?.transitions ?? []) {
         const sec = (tr.at - t0) / 1000;
@@ -85,7 +91,7 @@ async function diagnose(
       }
     }
   }
-  return { detectS, clearS, others, monitorMs, frames: n };
+  return { detectS, clearS, others, monitorMs, monitorCpuMs: monitorCpuUs / 1000, frames: n };
 }
 
 function traceTick(name: string, sec: number, tick: NonNullable<ReturnType<CameraHealthMonitor['onFrame']>>): void {
@@ -134,6 +140,7 @@ function summarise(results: RunResult[], width: number, height: number) {
     faulty.reduce((n, r) => n + r.others.filter((o) => Number(o.split('@')[1]) < FAULT_FROM).length, 0);
   const frames = results.reduce((n, r) => n + r.frames, 0);
   const ms = results.reduce((n, r) => n + r.monitorMs, 0);
+  const cpuMs = results.reduce((n, r) => n + r.monitorCpuMs, 0);
   return {
     analysis: { width, height, fps: FPS, clipSeconds: CLIP_SECONDS, faultSeconds: [FAULT_FROM, FAULT_TO] },
     faultsFound: `${found.length}/${faulty.length}`,
@@ -149,6 +156,8 @@ function summarise(results: RunResult[], width: number, height: number) {
     costPerFrameMs: Number((ms / Math.max(1, frames)).toFixed(3)),
     // The monitor's time per second of video at the analysis rate, as a share of one core.
     coreSharePerCamera: Number((((ms / Math.max(1, frames)) * FPS) / 1000).toFixed(5)),
+    // The same from CPU time (user + system of this process while the monitor ran).
+    coreSharePerCameraCpu: Number((((cpuMs / Math.max(1, frames)) * FPS) / 1000).toFixed(5)),
     byScenario,
   };
 }

@@ -32,8 +32,19 @@ const faultShapes = {
   overexposed: z.strictObject({ ...timing, minWhiteShare: share, washedMean: grey, washedMaxStd: grey }),
   /** Sharpness (variance of the Laplacian) against this camera's learnt baseline. */
   blurred: z.strictObject({ ...timing, maxRatio: share }),
-  /** Share of the picture's cells that had detail in the baseline and are now uniform. */
-  covered: z.strictObject({ ...timing, minShare: share, cellMaxStd: grey }),
+  /**
+   * Share of the picture in one connected region of uniform cells (std at most cellMaxStd, neighbours within
+   * maxMeanStep grey levels) that lost their detail: now at most maxDetailRatio of the cell's learnt detail,
+   * which was at least minBaselineStd.
+   */
+  covered: z.strictObject({
+    ...timing,
+    minShare: share,
+    cellMaxStd: grey,
+    maxDetailRatio: share,
+    minBaselineStd: grey,
+    maxMeanStep: grey,
+  }),
   /** Similarity of the background's edge map to the reference view; judged only where the scene's edges are stable from sample to sample (minStructure). */
   moved: z.strictObject({
     ...timing,
@@ -93,8 +104,11 @@ export const HEALTH_DEFAULTS: FaultThresholds = {
     raiseAfterSeconds: 10,
     clearAfterSeconds: 5,
     workOrderAfterSeconds: 300,
-    minShare: 0.25,
+    minShare: 0.2,
     cellMaxStd: 2.5,
+    maxDetailRatio: 0.5,
+    minBaselineStd: 1.5,
+    maxMeanStep: 10,
   },
   moved: {
     enabled: true,
@@ -110,7 +124,7 @@ export const HEALTH_DEFAULTS: FaultThresholds = {
     clearAfterSeconds: 10,
     workOrderAfterSeconds: 1800,
     maxChromaRatio: 0.25,
-    minBaselineChroma: 6,
+    minBaselineChroma: 1.5,
     maxCastShift: 0.25,
     nightSunBelowDeg: 0,
   },

@@ -1,6 +1,6 @@
 // What a camera normally looks like (sharpness, noise, colour, per-cell detail, reference view), learnt
 // from its own healthy samples, kept apart for day and night (IR), and drifting slowly with the scene.
-import { median } from './features.js';
+import { CELL_COLS, CELL_ROWS, median } from './features.js';
 import type { SampleMeasures } from './measures.js';
 
 export interface BaselineValues {
@@ -94,6 +94,8 @@ export class Baseline {
   }
 
   restore(s: BaselineSnapshot): void {
+    // A snapshot from a grid of another size (an older version) is learnt afresh rather than misread.
+    if (s.cells.length !== CELL_COLS * CELL_ROWS) return;
     this.values = {
       ...s,
       cells: Float32Array.from(s.cells),

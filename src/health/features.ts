@@ -94,13 +94,24 @@ export function temporalChange(a: GreyImage, b: GreyImage): TemporalChange | nul
   return { mean: s / n, noise: med / 0.954 };
 }
 
-/** Grid of cells over the picture. */
-export const CELL_COLS = 16;
-export const CELL_ROWS = 9;
+/**
+ * Grid of cells over the picture: 32x18 (10x10 fine pixels at 320 wide), fine enough that a cover
+ * reaching 30% of the height fills five whole rows of cells, not one or two and a partly covered one.
+ */
+export const CELL_COLS = 32;
+export const CELL_ROWS = 18;
 
-/** Standard deviation of brightness inside each cell of a 16x9 grid, row by row. */
-export function cellDetail(img: GreyImage): Float32Array {
-  const out = new Float32Array(CELL_COLS * CELL_ROWS);
+export interface CellStats {
+  /** Standard deviation of brightness inside each cell, row by row. */
+  std: Float32Array;
+  /** Mean brightness of each cell, row by row. */
+  mean: Float32Array;
+}
+
+/** Brightness mean and standard deviation inside each cell of the grid, row by row (one pass). */
+export function cellStats(img: GreyImage): CellStats {
+  const std = new Float32Array(CELL_COLS * CELL_ROWS);
+  const means = new Float32Array(CELL_COLS * CELL_ROWS);
   const cw = img.width / CELL_COLS;
   const ch = img.height / CELL_ROWS;
   for (let cy = 0; cy < CELL_ROWS; cy++) {
@@ -117,10 +128,16 @@ export function cellDetail(img: GreyImage): Float32Array {
         }
       }
       const mean = n ? s / n : 0;
-      out[cy * CELL_COLS + cx] = n ? Math.sqrt(Math.max(0, s2 / n - mean * mean)) : 0;
+      means[cy * CELL_COLS + cx] = mean;
+      std[cy * CELL_COLS + cx] = n ? Math.sqrt(Math.max(0, s2 / n - mean * mean)) : 0;
     }
   }
-  return out;
+  return { std, mean: means };
+}
+
+/** Standard deviation of brightness inside each cell of the grid, row by row. */
+export function cellDetail(img: GreyImage): Float32Array {
+  return cellStats(img).std;
 }
 
 /** Sobel gradient magnitude: where the scene's edges are, little moved by changes of light. */

@@ -1,5 +1,5 @@
 // The measures of one health sample, and the slow background of the scene used for the reference view.
-import { cellDetail, edgeMap, exposure, laplacianVariance, ncc, temporalChange, type Exposure } from './features.js';
+import { cellStats, edgeMap, exposure, laplacianVariance, ncc, temporalChange, type Exposure } from './features.js';
 import type { ColourSummary, GreyImage, HealthSample } from './sample.js';
 
 export interface SampleMeasures {
@@ -11,8 +11,10 @@ export interface SampleMeasures {
   noise: number | null;
   /** Mean absolute change from the previous sample (grey levels); null for the first one or after a size change. */
   change: number | null;
-  /** Brightness standard deviation per cell of the 16x9 grid. */
+  /** Brightness standard deviation per cell of the grid (CELL_COLS x CELL_ROWS). */
   cells: Float32Array;
+  /** Mean brightness per cell of the grid. */
+  cellMeans: Float32Array;
   colour: ColourSummary;
   /** Channel means over their average (1,1,1 for a neutral picture): a colour cast moves this. */
   cast: { r: number; g: number; b: number };
@@ -24,13 +26,15 @@ export function measure(sample: HealthSample, previous: HealthSample | null): Sa
   const change = previous ? temporalChange(sample.fine, previous.fine) : null;
   const { r, g, b } = sample.colour;
   const m = Math.max(1, (r + g + b) / 3);
+  const cells = cellStats(sample.fine);
   return {
     at: sample.at,
     exposure: exposure(sample.fine),
     sharpness: laplacianVariance(sample.fine),
     noise: change?.noise ?? null,
     change: change?.mean ?? null,
-    cells: cellDetail(sample.fine),
+    cells: cells.std,
+    cellMeans: cells.mean,
     colour: sample.colour,
     cast: { r: r / m, g: g / m, b: b / m },
     structure:

@@ -38,6 +38,8 @@ export interface HealthTick {
 
 /** Frames further apart than this are a break in the stream (restart, outage): change is not compared across it. */
 const BREAK_MS = 5000;
+/** A change this many times the freeze's threshold is real motion, not a keyframe's flicker. */
+const FROZEN_RESET_FACTOR = 10;
 
 export class CameraHealthMonitor {
   private readonly states = new Map<FaultKind, FaultState>();
@@ -121,7 +123,16 @@ export class CameraHealthMonitor {
     const transitions: FaultTransition[] = [];
     for (const kind of FAULT_KINDS) {
       const c = conditions[kind];
-      const tr = (this.states.get(kind) as FaultState).observe(at, t[kind].enabled && c.present, c.detail, c.value);
+      const state = this.states.get(kind) as FaultState;
+      // A sample with real change ends a pending freeze at once: an irregular stream's bursts between still
+      // stretches are no frozen picture (the frame-rate fault tells them).
+      if (
+        kind === 'frozen' &&
+        state.status.phase === 'pending' &&
+        (measures.change ?? 0) > FROZEN_RESET_FACTOR * t.frozen.maxChange
+      )
+        state.reset();
+      const tr = state.observe(at, t[kind].enabled && c.present, c.detail, c.value);
       if (tr) transitions.push(tr);
     }
     const quiet = FAULT_KINDS.every((k) => !conditions[k].present) && this.statuses().every((s) => s.phase === 'clear');

@@ -11,6 +11,11 @@ export interface SceneOptions {
   seed?: number;
   /** A block crosses the picture (traffic). Default true; false: a quiet static scene. */
   moving?: boolean;
+  /**
+   * 'street': rectangles of colour and texture (default). 'road': bare grey asphalt with a faint grain and
+   * lane markings, almost no texture and little colour (the hard case for cover and colour faults).
+   */
+  kind?: 'street' | 'road';
 }
 
 function random(seed: number): () => number {
@@ -38,6 +43,10 @@ export class SyntheticScene {
     this.moving = opts.moving ?? true;
     this.base = new Uint8Array(this.width * this.height * 3);
     const rnd = random(opts.seed ?? 1);
+    if (opts.kind === 'road') {
+      this.road(rnd);
+      return;
+    }
     for (let i = 0; i < this.base.length; i += 3) [this.base[i], this.base[i + 1], this.base[i + 2]] = [90, 100, 110];
     for (let k = 0; k < 60; k++) {
       const w = 10 + Math.floor(rnd() * this.width * 0.25);
@@ -52,6 +61,19 @@ export class SyntheticScene {
           const i = (y * this.width + x) * 3;
           for (let c = 0; c < 3; c++) this.base[i + c] = Math.round(colour[c] * shade);
         }
+      }
+    }
+  }
+
+  /** Asphalt: grey 95-105 with a faint grain (std about 3), a slight warm tint, and white lane markings. */
+  private road(rnd: () => number): void {
+    const { width, height } = this;
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        const g = 100 + (rnd() * 2 - 1) * 5 + (y / height) * 10;
+        const lane = Math.abs((x - width / 2) % (width / 3)) < 2 && (y >> 4) % 2 === 0;
+        const v = lane ? 200 : g;
+        this.base.set([clamp(v + 3), clamp(v + 1), clamp(v - 2)], (y * width + x) * 3);
       }
     }
   }
@@ -131,12 +153,19 @@ export function blur(img: RgbImage, radius: number, passes = 3): RgbImage {
   return { data, width: w, height: h };
 }
 
-/** Fills the bottom `share` of the picture with one flat colour (a bag over the lens, a wall). */
-export function cover(img: RgbImage, share: number): RgbImage {
+/**
+ * Fills the bottom `share` of the picture with one flat colour (a bag over the lens, a wall); `noise`
+ * (grey levels, uniform +-) keeps the sensor's noise on it, as a real covered camera shows.
+ */
+export function cover(img: RgbImage, share: number, noise = 0, seed = 3): RgbImage {
   const data = Buffer.from(img.data);
+  const rnd = random(seed);
   const from = Math.floor(img.height * (1 - share));
   for (let y = from; y < img.height; y++)
-    for (let x = 0; x < img.width; x++) data.set([70, 70, 60], (y * img.width + x) * 3);
+    for (let x = 0; x < img.width; x++) {
+      const n = noise ? (rnd() * 2 - 1) * noise : 0;
+      data.set([clamp(70 + n), clamp(70 + n), clamp(60 + n)], (y * img.width + x) * 3);
+    }
   return { data, width: img.width, height: img.height };
 }
 
