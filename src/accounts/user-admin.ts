@@ -6,7 +6,9 @@ import { ROLES } from '../store/token-repo.js';
 import { type AccountsContext, type Actor, sameScope, sortRoles } from './accounts-context.js';
 import { hashPassword } from './password-hash.js';
 import { oneTimePassword } from './password-policy.js';
-import type { UserRecord } from './user-repo.js';
+import type { UserRecord, UserRepo } from './user-repo.js';
+
+type UserRepoIn = Pick<UserRepo, 'lockActiveAdmins'>;
 
 export const scopeSchema = z.strictObject({
   districts: z.array(z.string().trim().min(1).max(100)).max(500).default([]),
@@ -80,12 +82,26 @@ export async function createUser(
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
+/**
+ * Refuses (409) to take the admin role from, or disable, the last enabled admin account: nobody could then
+ * manage accounts from the page. Runs inside the change's transaction, with the admins' rows locked.
+ */
+async function keepAnAdmin(users: UserRepoIn, user: UserRecord, what: string): Promise<void> {
+  if (!user.roles.includes('admin') || user.disabledAt) return;
+  const admins = await users.lockActiveAdmins();
+  if (admins.length === 1 && admins[0] === user.id)
+    throw new ConflictError(
+      `${user.username} is the last enabled admin: ${what} would leave no one to manage accounts; make another admin first`,
+    );
+}
+
 /** Applies a change; role and scope changes each get their own audit entry (before and after). */
 export async function changeUser(ctx: AccountsContext, id: string, change: UserChange, by: Actor): Promise<UserRecord> {
   return ctx.tx(async ({ users, audit }) => {
     const before = await users.byId(id);
     if (!before) throw new NotFoundError(`user ${id} not found`);
     const roles = change.roles ? sortRoles(change.roles) : before.roles;
+    if (!roles.includes('admin')) await keepAnAdmin(users, before, 'removing the admin role');
     const subject = change.subject === undefined ? before.subject : change.subject;
     if (needsSubject(roles) && !subject) throw BadInputError.field('subject', subjectRule.message);
     const after = (await users.update(id, { ...change, roles: change.roles ? roles : undefined }))!;
@@ -161,6 +177,9 @@ export async function unlockUser(ctx: AccountsContext, id: string, by: Actor): P
 /** Disabling ends every session at once; enabling lets the user sign in again. */
 export async function setDisabled(ctx: AccountsContext, id: string, disabled: boolean, by: Actor): Promise<UserRecord> {
   return ctx.tx(async ({ users, sessions, audit }) => {
+    const current = await users.byId(id);
+    if (!current) throw new NotFoundError(`user ${id} not found`);
+    if (disabled) await keepAnAdmin(users, current, 'disabling it');
     const user = await users.setDisabled(id, disabled);
     if (!user) throw new NotFoundError(`user ${id} not found`);
     const ended = disabled ? await sessions.revokeAllOf(id, by.name) : [];

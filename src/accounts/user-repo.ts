@@ -159,6 +159,17 @@ export class UserRepo {
     return Number(n);
   }
 
+  /**
+   * The ids of the enabled accounts holding the admin role, their rows locked until the transaction ends:
+   * two admins demoting each other at the same moment cannot both pass the last-admin check.
+   */
+  async lockActiveAdmins(): Promise<string[]> {
+    const rows = await this.db.query<{ id: string }>(
+      `select id from users where disabled_at is null and 'admin' = any(roles) order by id for update`,
+    );
+    return rows.map((r) => r.id);
+  }
+
   async update(id: string, change: UserChange): Promise<UserRecord | null> {
     const [row] = await this.db.query<UserRow>(
       `update users set display_name = coalesce($2, display_name), roles = coalesce($3, roles),

@@ -30,6 +30,7 @@ import type { MediaSigner } from './media-url.js';
 import type { PlanService } from '../plans/plan-service.js';
 import type { SituationService } from '../situation/situation-service.js';
 import type { Accounts } from '../accounts/accounts.js';
+import type { SignInRate } from '../accounts/sign-in-rate.js';
 
 export interface ApiDeps {
   config: Config;
@@ -73,6 +74,8 @@ export interface ApiDeps {
   situation?: SituationService;
   /** User accounts and sessions; made by createApp over the tokens' database when not given (tests give their clock). */
   accounts?: Accounts;
+  /** Sign-in attempts per client address (Redis, shared by the API nodes); no limit without it (route tests). */
+  signInRate?: SignInRate;
 }
 
 /** Hono context variables set by the auth middleware. */

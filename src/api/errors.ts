@@ -72,6 +72,9 @@ export interface ErrorLog {
 export function onError(err: Error, c: Context, log: ErrorLog): Response {
   if (err instanceof AppError) {
     const headers: Record<string, string> = err.kind === 'unauthenticated' ? { 'WWW-Authenticate': 'Bearer' } : {};
+    // A rate limit says when to come back (RFC 9110 Retry-After, in seconds).
+    if (err.kind === 'limited' && typeof err.extra?.retryAfterS === 'number')
+      headers['Retry-After'] = String(err.extra.retryAfterS);
     return c.json(
       { ...err.extra, error: err.message, ...(err.details === undefined ? {} : { details: err.details }) },
       STATUS[err.kind],

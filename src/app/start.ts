@@ -1,4 +1,6 @@
 // `vigil start`: boots the roles of one node (api, pipeline workers, cameras) and stops them cleanly.
+import { SignInRate } from '../accounts/sign-in-rate.js';
+import { accountsSchema } from '../config/accounts.js';
 import { serve, type ServerType } from '@hono/node-server';
 import { ConfigError, type LoadedConfig } from '../config/load.js';
 import { createApp } from '../api/app.js';
@@ -309,6 +311,7 @@ async function startParts(
     const live = new LiveHub(config.live, log.child('live'));
     stack.push('live view', async () => live.stop());
     const base = baseMapFor(config, loaded.root);
+    const accountsConfig = config.accounts ?? accountsSchema.parse({});
     const app = createApp({
       config,
       log: log.child('api'),
@@ -327,6 +330,7 @@ async function startParts(
       media,
       duty,
       baseMap: () => base,
+      signInRate: new SignInRate(redis, `${queues.prefix}:sign-in-rate`, accountsConfig.signInRate),
       ...health.api,
       ...patrolPlans,
       ...clusterApi(cluster, obs, queues.prefix),

@@ -81,6 +81,17 @@ export const accountsSchema = z.strictObject({
         .default(15),
     })
     .prefault({}),
+  /**
+   * Sign-in attempts per client address (beside the per-account lockout: one address trying many usernames),
+   * counted in Redis under the deployment's prefix so every API node shares the count. Fixed windows.
+   */
+  signInRate: z
+    .strictObject({
+      /** Attempts (password or TOTP, right or wrong) one address may make per window; 0 switches the limit off. */
+      maxAttempts: z.number().int().min(0).max(100_000).default(30),
+      windowSeconds: z.number().int().min(1).max(86_400).default(600),
+    })
+    .prefault({}),
   session: z
     .strictObject({
       /** A session unused this long ends. */

@@ -50,10 +50,10 @@ const session: RouteDoc[] = [
     path: '/session/sign-in',
     tags,
     roles: 'any',
-    errors: [400],
+    errors: [400, 429],
     summary: 'Sign in with username and password (and the TOTP code when the account has one)',
     description:
-      'Answers without credentials. Sets the HttpOnly SameSite=Strict session cookie and the readable CSRF cookie. A 401 carries `reason`: wrong, locked (with when to try again), totp-required, totp-wrong, disabled. Refused (403) when sent from another origin. Audited: signin, signin.failure, account.lock.',
+      'Answers without credentials. Sets the HttpOnly SameSite=Strict session cookie and the readable CSRF cookie. A 401 carries `reason`: wrong, locked (with when to try again), totp-required, totp-wrong, disabled. Refused (403) when sent from another origin; 429 with Retry-After when this address made more than accounts.signInRate.maxAttempts attempts in the window (shared by every API node). Audited: signin, signin.failure, account.lock, signin.rate-limited (once per window).',
     body: { schema: signInBody },
     responses: { 200: { description: 'Signed in: who, and what must be done first (`restriction`)', schema: whoView } },
   },

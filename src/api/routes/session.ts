@@ -12,8 +12,9 @@ import {
   takeOidcCookie,
 } from '../../accounts/session-cookie.js';
 import { endSession, signIn } from '../../accounts/sign-in.js';
+import { rateMessage } from '../../accounts/sign-in-rate.js';
 import { toSessionView, toWhoView } from '../../accounts/views.js';
-import { ConflictError, UnauthenticatedError, UnavailableError } from '../../lib/errors.js';
+import { ConflictError, LimitReachedError, UnauthenticatedError, UnavailableError } from '../../lib/errors.js';
 import { checkSameOrigin } from '../auth.js';
 import type { ApiDeps, ApiEnv } from '../deps.js';
 import { jsonBody, notFound, uuidParam } from '../errors.js';
@@ -30,7 +31,32 @@ export const passwordBody = z.strictObject({
 });
 export const codeBody = z.strictObject({ code: z.string().trim().min(6).max(10) });
 
-type Deps = Pick<ApiDeps, 'config'> & { accounts: Accounts };
+type Deps = Pick<ApiDeps, 'config' | 'signInRate'> & { accounts: Accounts };
+
+/** The TCP peer's address: unlike X-Forwarded-For, a client cannot choose it to dodge the rate limit. */
+const peer = (c: Context): string =>
+  (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress ??
+  'unknown';
+
+/** Refuses (429, Retry-After) an address past its sign-in attempts; the first refusal of a window is audited. */
+async function checkRate(deps: Deps, c: Context, username: string): Promise<void> {
+  if (!deps.signInRate) return;
+  const address = peer(c);
+  const verdict = await deps.signInRate.hit(address);
+  if (verdict.ok) return;
+  if (verdict.attempts === deps.accounts.ctx.config.signInRate.maxAttempts + 1) {
+    await deps.accounts.ctx.tx(({ audit }) =>
+      audit({
+        actor: username,
+        role: 'none',
+        action: 'signin.rate-limited',
+        target: null,
+        details: { ip: address, attempts: verdict.attempts, retryAfterS: verdict.retryAfterS },
+      }),
+    );
+  }
+  throw new LimitReachedError(rateMessage(verdict.retryAfterS), { extra: { retryAfterS: verdict.retryAfterS } });
+}
 
 const from = (c: Context) => ({
   ip:
@@ -49,6 +75,7 @@ export function signInRoutes(deps: Deps) {
       // A login form on another site must not sign this browser in as someone else (login CSRF).
       checkSameOrigin(c);
       const body = await jsonBody(c, signInBody);
+      await checkRate(deps, c, body.username);
       const opened = await signIn(accounts.ctx, { ...body, ...from(c) });
       setSessionCookies(c, cfg, opened.secret, opened.session.csrfToken);
       const resolved = await accounts.resolve(opened.secret);
