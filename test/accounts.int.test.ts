@@ -153,6 +153,13 @@ describe('accounts on a running node', () => {
     expect((await c.request('POST', '/session/totp/confirm', { code: '000000' })).status).toBe(400);
     expect((await c.request('POST', '/session/totp/confirm', { code: totpCode(secret) })).status).toBe(200);
     expect((await audit('user.totp-enable')).some((e) => e.target === id)).toBe(true);
+    // Sealed at rest (AES-GCM under VIGIL_TOTP_KEY): the database never holds the base32 secret.
+    const [stored] = await t.node.infra.db.query<{ totp_secret: string }>(
+      'select totp_secret from users where id = $1',
+      [id],
+    );
+    expect(stored.totp_secret).toMatch(/^v1\$/);
+    expect(stored.totp_secret).not.toContain(secret);
 
     const d = base();
     const ask = await d.signIn('totp.user', GOOD);

@@ -3,7 +3,9 @@ import type { AccountsConfig } from '../config/accounts.js';
 import { AuditRepo, type AuditInput } from '../store/audit-repo.js';
 import type { Db } from '../store/db.js';
 import { ROLES, type Principal, type Role } from '../store/token-repo.js';
+import { UnavailableError } from '../lib/errors.js';
 import { SessionRepo, type SessionRecord } from './session-repo.js';
+import { TotpSeal } from './totp-seal.js';
 import { UserRepo, type UserRecord } from './user-repo.js';
 
 /** Who made a change, as the audit log records it. */
@@ -24,9 +26,33 @@ export class AccountsContext {
     readonly config: AccountsConfig,
     /** The clock (tests move it to expire sessions and locks). */
     readonly now: () => Date = () => new Date(),
+    /** VIGIL_TOTP_KEY: seals TOTP secrets at rest; without it no one can enrol TOTP. */
+    totpKey?: string,
   ) {
     this.users = new UserRepo(db);
     this.sessions = new SessionRepo(db);
+    this.totpSeal = totpKey ? new TotpSeal(totpKey) : null;
+  }
+
+  private readonly totpSeal: TotpSeal | null;
+
+  /** A TOTP secret as stored (sealed); refuses when no key is configured, rather than store it in the clear. */
+  sealTotp(base32: string): string {
+    if (!this.totpSeal)
+      throw new UnavailableError(
+        'TOTP enrolment is off on this node: an administrator must set VIGIL_TOTP_KEY (or VIGIL_TOTP_KEY_FILE), at least 32 random characters, the same on every API node',
+      );
+    return this.totpSeal.seal(base32);
+  }
+
+  /** The base32 secret of a stored one (sealed, or plain from before sealing). */
+  openTotp(stored: string): string {
+    if (!stored.startsWith('v1$')) return stored;
+    if (!this.totpSeal)
+      throw new UnavailableError(
+        "this account's TOTP secret is sealed, but VIGIL_TOTP_KEY is not set on this node: an administrator must set it",
+      );
+    return this.totpSeal.open(stored);
   }
 
   /** Live sessions (of one user when given), newest first. */

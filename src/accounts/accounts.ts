@@ -10,8 +10,9 @@ export class Accounts {
   /** Null when accounts.oidc is not configured. */
   readonly oidc: OidcSignIn | null;
 
-  constructor(db: Db, config: AccountsConfig, now?: () => Date) {
-    this.ctx = new AccountsContext(db, config, now);
+  /** totpKey: VIGIL_TOTP_KEY, which seals TOTP secrets at rest (no TOTP enrolment without it). */
+  constructor(db: Db, config: AccountsConfig, now?: () => Date, totpKey?: string) {
+    this.ctx = new AccountsContext(db, config, now, totpKey);
     this.oidc = config.oidc ? new OidcSignIn(this.ctx, config.oidc) : null;
   }
 

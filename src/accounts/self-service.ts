@@ -44,7 +44,7 @@ export async function beginTotp(ctx: AccountsContext, userId: string): Promise<{
   if (user.totpEnabled)
     throw new ConflictError('TOTP is already on for this account: remove it first to enrol another device');
   const secret = newTotpSecret();
-  await ctx.users.setTotpPending(userId, secret);
+  await ctx.users.setTotpPending(userId, ctx.sealTotp(secret));
   return { secret, uri: totpUri(secret, user.username, ctx.config.totp.issuer) };
 }
 
@@ -52,7 +52,7 @@ export async function confirmTotp(ctx: AccountsContext, userId: string, code: st
   const row = await ctx.users.forUpdate(userId);
   if (!row?.credentials.totpPendingSecret)
     throw new ConflictError('no TOTP enrolment in progress: POST /session/totp first');
-  const step = acceptTotp(row.credentials.totpPendingSecret, code.trim(), null, ctx.now().getTime());
+  const step = acceptTotp(ctx.openTotp(row.credentials.totpPendingSecret), code.trim(), null, ctx.now().getTime());
   if (step === null)
     throw BadInputError.field('code', 'is not the current code of the new secret (check the device clock)');
   await ctx.tx(async ({ users, audit }) => {
@@ -69,7 +69,12 @@ export async function removeTotp(ctx: AccountsContext, userId: string, code: str
     throw new ForbiddenError(
       `TOTP is required for role ${row.user.roles.filter((r) => ctx.config.totp.requiredFor.includes(r)).join(', ')}: it cannot be removed (an admin can reset it)`,
     );
-  const step = acceptTotp(row.credentials.totpSecret, code.trim(), row.credentials.totpLastStep, ctx.now().getTime());
+  const step = acceptTotp(
+    ctx.openTotp(row.credentials.totpSecret),
+    code.trim(),
+    row.credentials.totpLastStep,
+    ctx.now().getTime(),
+  );
   if (step === null) throw BadInputError.field('code', 'wrong or reused one-time code');
   await ctx.tx(async ({ users, audit }) => {
     await users.setTotp(userId, null, null);

@@ -94,7 +94,7 @@ export async function signIn(ctx: AccountsContext, input: SignInInput): Promise<
   let totpStep: number | null = null;
   if (creds.totpSecret) {
     if (!input.totp) throw refused('enter the 6-digit code from your authenticator app', 'totp-required');
-    totpStep = acceptTotp(creds.totpSecret, input.totp.trim(), creds.totpLastStep, now.getTime());
+    totpStep = acceptTotp(ctx.openTotp(creds.totpSecret), input.totp.trim(), creds.totpLastStep, now.getTime());
     if (totpStep === null) return failure(ctx, found, input, 'wrong or reused one-time code');
   }
   const rehash = needsRehash(creds.passwordHash!, ctx.config.scrypt)

@@ -1,4 +1,5 @@
 // `vigil start`: boots the roles of one node (api, pipeline workers, cameras) and stops them cleanly.
+import { Accounts } from '../accounts/accounts.js';
 import { SignInRate } from '../accounts/sign-in-rate.js';
 import { accountsSchema } from '../config/accounts.js';
 import { serve, type ServerType } from '@hono/node-server';
@@ -331,6 +332,7 @@ async function startParts(
       duty,
       baseMap: () => base,
       signInRate: new SignInRate(redis, `${queues.prefix}:sign-in-rate`, accountsConfig.signInRate),
+      accounts: new Accounts(repos.tokens.db, accountsConfig, undefined, env.totpKey),
       ...health.api,
       ...patrolPlans,
       ...clusterApi(cluster, obs, queues.prefix),
@@ -388,6 +390,11 @@ async function startParts(
       health: health.service,
       log: log.child('camera'),
       loadFacePath,
+      // Analysis threads load their own face models: the main thread needs only the gate.
+      faceGate: async () => {
+        await faces.authorisations.startCache();
+        return faces.authorisations;
+      },
     });
     stack.push('cameras', () => workers.stop());
     workers.start();

@@ -28,6 +28,8 @@ export interface Environment {
   queuePrefix?: string;
   /** VIGIL_NODE_ID: this node's name in the cluster (else cluster.nodeId, else host name and process id). */
   nodeId?: string;
+  /** VIGIL_TOTP_KEY (or _FILE): seals users' TOTP secrets at rest; TOTP enrolment is refused without it. */
+  totpKey?: string;
 }
 
 export interface LoadedConfig {
@@ -52,6 +54,7 @@ export function readEnvironment(env: NodeJS.ProcessEnv = process.env): Environme
     port,
     configFile: env.VIGIL_CONFIG || undefined,
     apiToken: readSecret(env, 'VIGIL_TOKEN'),
+    totpKey: readSecret(env, 'VIGIL_TOTP_KEY'),
     apiUrl: env.VIGIL_URL || undefined,
     queuePrefix: env.VIGIL_QUEUE_PREFIX || undefined,
     nodeId: env.VIGIL_NODE_ID || undefined,

@@ -1,4 +1,5 @@
 // Starts a whole Vigil node for a test: fresh data directory, fresh queue prefix, API on a free port.
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -29,7 +30,8 @@ export async function startTestNode(
     file: `${name}.yaml`,
     root: projectRoot,
     config: parseConfig(yaml, `${name}.yaml`),
-    env: { redisUrl: await testRedisUrl(), dataDir, ...env },
+    // A TOTP key made for this node (VIGIL_TOTP_KEY; never one in the repo): users may enrol TOTP.
+    env: { redisUrl: await testRedisUrl(), dataDir, totpKey: randomBytes(32).toString('hex'), ...env },
   };
   const node = await startNode(loaded, createLogger(name, true), { port: 0, queuePrefix: freshPrefix(name) });
   const url = node.url as string;

@@ -111,8 +111,8 @@ const session: RouteDoc[] = [
     path: '/session/totp',
     tags,
     roles: 'any',
-    errors: [409],
-    description: NO_ACCOUNT,
+    errors: [409, 503],
+    description: `${NO_ACCOUNT} The secret is stored sealed (AES-256-GCM under VIGIL_TOTP_KEY); 503 when the node has no VIGIL_TOTP_KEY.`,
     summary: 'Start TOTP enrolment: a new secret, pending until a code of it is confirmed',
     responses: {
       201: {
