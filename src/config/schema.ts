@@ -241,6 +241,11 @@ export const configSchema = z.strictObject({
       objectScore: z.number().min(0).max(1).default(0.25),
       /** ORT intra-op threads for the vision models. */
       threads: z.number().int().min(1).max(16).default(1),
+      /**
+       * Worker threads that run the cameras' analysis, each with its own model sessions (cameras go to the least
+       * loaded). Default: one per CPU core. 0 or 1: analysis on the node's main thread (tools, small tests).
+       */
+      analysisThreads: z.number().int().min(0).max(64).optional(),
       /** Where ONNX models run: cpu (default), or cuda on a GPU node with onnxruntime-node's CUDA files. */
       executionProvider: z.enum(['cpu', 'cuda']).default('cpu'),
     })

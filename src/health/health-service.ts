@@ -109,9 +109,12 @@ export class CameraHealthService {
     const onFrame = (frame: Frame) => {
       const tick = monitor.onFrame(frame, frame.capturedAt);
       if (!tick?.transitions.length) return;
+      // A copy: the frame's bytes may move to an analysis thread once the hook returns (src/pipeline/analysis-pool.ts).
+      const { width, height } = tick.frame;
+      const shot = { width, height, data: Buffer.from(tick.frame.data) };
       for (const tr of tick.transitions)
         ch.chain = ch.chain
-          .then(() => this.onTransition(ch, tr, tick.frame))
+          .then(() => this.onTransition(ch, tr, shot))
           .catch((err: Error) => this.d.log.warn(`${camera.id}: health: ${err.message}`));
     };
     return {
