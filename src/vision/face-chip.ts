@@ -5,6 +5,12 @@
 // the box height below the box's, eyes level, black outside the image) and averaged with the mirror
 // image, it ranked the right identity first for 98% of probes on the public faceapi evaluation set (8 people, 40 photos),
 // against 67% for the bare box and 86% for the embedder's default 1.4 crop (`vigil faces eval`).
+//
+// Measured since (bench/faces-alignment.ts, 2026-12-03): over the faceapi close crops, the same 8 people
+// in the group scenes beside them and 180-odd strangers from npm photos, this box chip keeps 72% of
+// same-person pairs at 1% false accepts; the square from face-api's 68 landmarks (face-api's net run on
+// the blazeface box, then keypointSquare's geometry) keeps 99.5%, and blazeface's keypoints alone 85%.
+// The 68-point landmark net is not yet in this path: it needs an ONNX build like faceapi-recognition's.
 import ort from 'onnxruntime-node';
 import type { Box, Region, RgbImage } from '../domain/frame.js';
 import { decodeEmbeddings } from './decoders/embedding.js';
@@ -135,24 +141,67 @@ export function meanUnit(vectors: readonly Float32Array[], weights?: readonly nu
   return out;
 }
 
+/** A square in image pixels, rotated by `angle` (radians, the eye line's slope): what a chip is cut from. */
+export interface ChipSquare {
+  cx: number;
+  cy: number;
+  side: number;
+  angle: number;
+}
+
 /**
- * The square chip: centred CHIP_SHIFT box heights below the box centre along the face's own
- * vertical (eye line levelled), side CHIP_SCALE box widths, bilinear, black outside the image.
- * Faces far larger than the chip are shrunk first, as bilinear sampling from them aliases.
+ * The chip square from the box: centred CHIP_SHIFT box heights below the box centre along the
+ * face's own vertical (eye line levelled), side CHIP_SCALE box widths.
  */
+export function boxSquare(face: FaceBox, geometry: { scale?: number; shift?: number } = {}): ChipSquare {
+  const [x1, y1, x2, y2] = face.box;
+  const angle = face.landmarks.length >= 2 ? eyeAngle(face.landmarks) : 0;
+  const shift = geometry.shift ?? CHIP_SHIFT;
+  return {
+    cx: (x1 + x2) / 2 - Math.sin(angle) * shift * (y2 - y1),
+    cy: (y1 + y2) / 2 + Math.cos(angle) * shift * (y2 - y1),
+    side: (geometry.scale ?? CHIP_SCALE) * (x2 - x1),
+    angle,
+  };
+}
+
+/**
+ * The chip square from blazeface's keypoints the way face-api aligns its own chips from 68 landmarks
+ * (FaceLandmarks.alignDlib): side = the mean eye-to-mouth distance / 0.45 x `scale`, the centroid of
+ * the eyes and mouth 43% of the side from the top and centred across; here also turned so the eyes
+ * are level. Null when the keypoints are missing or degenerate.
+ */
+export function keypointSquare(face: FaceBox, scale = 1): ChipSquare | null {
+  if (face.landmarks.length < 4) return null;
+  const [e1, e2, , mouth] = face.landmarks;
+  const eyeMouth =
+    (Math.hypot(mouth[0] - e1[0], mouth[1] - e1[1]) + Math.hypot(mouth[0] - e2[0], mouth[1] - e2[1])) / 2;
+  if (!(eyeMouth > 1)) return null;
+  const angle = eyeAngle(face.landmarks);
+  const side = (eyeMouth / 0.45) * scale;
+  const [rx, ry] = [(e1[0] + e2[0] + mouth[0]) / 3, (e1[1] + e2[1] + mouth[1]) / 3];
+  // The centroid sits 0.43 of the side from the top: the chip's centre is 0.07 of the side below it.
+  const down = (0.5 - 0.43) * side;
+  return { cx: rx - Math.sin(angle) * down, cy: ry + Math.cos(angle) * down, side, angle };
+}
+
+/** The chip: the square around the face (from the box), bilinear, black outside the image. */
 export async function faceChip(
   image: RgbImage,
   face: FaceBox,
   size: number,
   geometry: { scale?: number; shift?: number } = {},
 ): Promise<RgbImage> {
-  const [x1, y1, x2, y2] = face.box;
-  const angle = face.landmarks.length >= 2 ? eyeAngle(face.landmarks) : 0;
-  const [cos, sin] = [Math.cos(angle), Math.sin(angle)];
-  const shift = geometry.shift ?? CHIP_SHIFT;
-  let cx = (x1 + x2) / 2 - sin * shift * (y2 - y1);
-  let cy = (y1 + y2) / 2 + cos * shift * (y2 - y1);
-  let side = (geometry.scale ?? CHIP_SCALE) * (x2 - x1);
+  return warpSquare(image, boxSquare(face, geometry), size);
+}
+
+/**
+ * The square warped to size x size, bilinear, black outside the image. Faces far larger than the
+ * chip are shrunk first, as bilinear sampling from them aliases.
+ */
+export async function warpSquare(image: RgbImage, square: ChipSquare, size: number): Promise<RgbImage> {
+  let { cx, cy, side } = square;
+  const [cos, sin] = [Math.cos(square.angle), Math.sin(square.angle)];
   let source = image;
   if (side > 2.5 * size) {
     // The chip's axis-aligned bounds (the rotated square fits in a square of side * sqrt(2)).
