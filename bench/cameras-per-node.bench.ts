@@ -1,4 +1,5 @@
-// `npm run bench cameras-per-node [-- --kinds=checkpoint,street --steps=1,2,4,6,8 --seconds=15 --warmup=8 --threads=1]`:
+// `npm run bench cameras-per-node [-- --kinds=checkpoint,street --steps=1,2,4,6,8 --seconds=15 --warmup=8 --threads=1
+// --analysis-threads=N]` (N analysis worker threads, vision.analysisThreads; default one per core, 1 = the main thread):
 // how many checkpoint and street cameras one node analyses at 5 fps before frames drop. The real camera path:
 // the RTSP fixture server plays each camera, CameraWorkers runs ffmpeg decode and CameraPipeline per camera,
 // events go to BullMQ on a fresh prefix. The count steps up until some camera keeps under 95% of 5 fps.
@@ -128,14 +129,14 @@ async function streetSetup(dataDir: string | null, tmp: string): Promise<KindSet
   };
 }
 
-function cameraYaml(setup: KindSetup, rtsp: RtspFixtureServer, count: number, threads: number): string {
+function cameraYaml(setup: KindSetup, rtsp: RtspFixtureServer, count: number, threads: number, pool: number): string {
   const cameras = Array.from(
     { length: count },
     (_, i) => `
   - { id: ${setup.kind}-${i + 1}, name: C${i + 1}, source: "${rtsp.url(`${setup.kind}${i + 1}`)}", kind: ${setup.kind},${setup.kind === 'checkpoint' ? ' checkpointLevel: 1,' : ''}
       lat: 22.54, lon: 114.05, district: d, analysis: ${setup.analysis} }`,
   ).join('');
-  return `plates: { threads: ${threads} }\nvision: { threads: ${threads} }\ncameras:${cameras}\n`;
+  return `plates: { threads: ${threads} }\nvision: { threads: ${threads}, analysisThreads: ${pool} }\ncameras:${cameras}\n`;
 }
 
 /** Our child processes by command name (ffmpeg decoders, the RTSP server's python), pid -> cpu seconds. */
@@ -236,7 +237,7 @@ type Step = Awaited<ReturnType<typeof measure>>;
 async function stepKind(
   setup: KindSetup,
   steps: number[],
-  o: { seconds: number; warmup: number; threads: number; redis: Redis; prefix: string },
+  o: { seconds: number; warmup: number; threads: number; analysisThreads: number; redis: Redis; prefix: string },
 ) {
   const max = Math.max(...steps);
   const rtsp = await startRtspFixtureServer({
@@ -245,7 +246,10 @@ async function stepKind(
       file: setup.clips[i % setup.clips.length].file,
     })),
   });
-  const config: Config = parseConfig(cameraYaml(setup, rtsp, max, o.threads), `<cameras-per-node ${setup.kind}>`);
+  const config: Config = parseConfig(
+    cameraYaml(setup, rtsp, max, o.threads, o.analysisThreads),
+    `<cameras-per-node ${setup.kind}>`,
+  );
   const bus = new EventBus(o.redis, o.prefix);
   const workers = new CameraWorkers(config, {
     queues: new QueueSet(o.redis, o.prefix),
@@ -281,7 +285,7 @@ async function stepKind(
     limit: result.at(-1)?.keepsUp
       ? `every step kept up; try more than ${result.at(-1)?.cameras}`
       : `frames drop at ${result.at(-1)?.cameras} cameras`,
-    fromCpuCost: result.length ? fromCpuCost(result.at(-1) as Step, o.threads) : null,
+    fromCpuCost: result.length ? fromCpuCost(result.at(-1) as Step, o.threads * o.analysisThreads) : null,
   };
 }
 
@@ -301,7 +305,7 @@ function fromCpuCost(step: Step, threads: number) {
     nodeProcessCoresPerCameraAt5Fps: round(processPerCamera),
     camerasPerIdleNode: Math.floor(cores / perCamera),
     camerasPerNodeProcess: threads === 1 ? Math.floor(1 / processPerCamera) : null,
-    note: `from the step of ${step.cameras} camera(s): ${cores} cores / cost per camera; with 1 ORT thread one node process is held to about 1 core (camerasPerNodeProcess): run one process per core, or raise plates.threads / vision.threads`,
+    note: `from the step of ${step.cameras} camera(s): ${cores} cores / cost per camera; with 1 analysis thread and 1 ORT thread one node process is held to about 1 core (camerasPerNodeProcess); vision.analysisThreads spreads cameras over the cores`,
   };
 }
 
@@ -312,6 +316,7 @@ export default async function camerasPerNode(ctx: BenchContext) {
   const warmup = numArg(ctx.args, 'warmup', 8);
   // ORT intra-op threads per model; 1 is the config default (inference runs on the node's main thread, one frame at a time).
   const threads = numArg(ctx.args, 'threads', 1);
+  const analysisThreads = Math.max(1, numArg(ctx.args, 'analysis-threads', os.availableParallelism()));
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'vigil-cameras-per-node-'));
   const redis = new Redis(await testRedisUrl(), { maxRetriesPerRequest: null });
   const prefix = freshPrefix('cameras-per-node');
@@ -322,7 +327,7 @@ export default async function camerasPerNode(ctx: BenchContext) {
     for (const kind of kinds) {
       const setup =
         kind === 'checkpoint' ? await checkpointSetup(ctx.dataDir, tmp) : await streetSetup(ctx.dataDir, tmp);
-      results[kind] = await stepKind(setup, steps, { seconds, warmup, threads, redis, prefix });
+      results[kind] = await stepKind(setup, steps, { seconds, warmup, threads, analysisThreads, redis, prefix });
     }
   } finally {
     const keys = await redis.keys(`${prefix}:*`);
@@ -332,7 +337,7 @@ export default async function camerasPerNode(ctx: BenchContext) {
     rmSync(tmp, { recursive: true, force: true });
   }
   return {
-    what: `one node process (ORT ${threads} thread(s) per model; 1 is the default) analysing N cameras at ${FPS} fps over RTSP; a camera keeps up at >= ${KEEP * 100}% of ${FPS} fps`,
+    what: `one node process (${analysisThreads} analysis thread(s), ORT ${threads} thread(s) per model; 1 is the default) analysing N cameras at ${FPS} fps over RTSP; a camera keeps up at >= ${KEEP * 100}% of ${FPS} fps`,
     machine: {
       cores: os.cpus().length,
       started,
