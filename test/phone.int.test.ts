@@ -196,6 +196,17 @@ describe.skipIf(!hasChromium)(title, () => {
     expect(errors).toEqual([]);
   });
 
+  it('keeps the officer signed in across a reload while offline: "offline", not the sign-in form', async () => {
+    await page.evaluate(async () => navigator.serviceWorker.ready);
+    await phone.setOffline(true);
+    await page.reload();
+    await page.locator('body[data-state="offline"]').waitFor({ timeout: 20_000 });
+    expect(await page.locator('#signin').isVisible()).toBe(false);
+    await shot(page, 'phone-offline-reload');
+    await phone.setOffline(false);
+    await page.locator('body[data-state="ready"]').waitFor({ timeout: 20_000 });
+  });
+
   it("fits the checkpoint's tablet and the command room's desktop", async () => {
     const screens = [
       {

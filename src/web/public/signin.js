@@ -3,7 +3,7 @@
 // the account panel (own password, TOTP, sessions) and sign-out. The session itself is an HttpOnly cookie.
 import { ApiError, api, csrfToken, session, token } from './api.js';
 import { $, fill, h } from './dom.js';
-import { currentLang } from './i18n.js';
+import { currentLang, t } from './i18n.js';
 import { mountAccountsAdmin } from './accounts-admin.js';
 
 const WORDS = {
@@ -120,6 +120,15 @@ export async function mountSignIn(ready) {
   try {
     await afterSignIn(await session());
   } catch (err) {
+    // No answer at all (an offline reload the service worker served): the cookie may still be good, so say
+    // "offline" rather than show the sign-in form, and try again when the connection is back.
+    if (!err.status && !navigator.onLine) {
+      document.body.dataset.state = 'offline';
+      $('#signin').hidden = true;
+      showError(t('offlineWaiting', 'Offline: still signed in; reconnecting when the network is back'));
+      window.addEventListener('online', () => location.reload(), { once: true });
+      return;
+    }
     if (err.status === 401) token.clear();
     else showError(err.message);
     document.body.dataset.state = 'signed-out';

@@ -1,20 +1,40 @@
 // Service worker: keeps the page's own files so the unit's phone opens the page without a connection.
 // Network first (an updated page shows as soon as it is online), the kept copy when offline. API answers
 // (offers, crops, positions) are never kept here: the page keeps its offer list itself (localStorage).
-const CACHE = 'vigil-shell-v1';
+const CACHE = 'vigil-shell-v2';
+// Every module the page imports: one missing makes the whole page fail to start offline.
 const SHELL = [
   '/',
+  '/accounts-admin.js',
+  '/accounts.css',
+  '/alerts.js',
+  '/api.js',
   '/app.css',
-  '/unit.css',
-  '/health.css',
   '/app.js',
-  '/unit.js',
+  '/detail.js',
+  '/dom.js',
+  '/duty.js',
+  '/footage.js',
+  '/health.css',
+  '/health.js',
+  '/heat.js',
+  '/i18n.js',
+  '/incidents.js',
+  '/interceptions.js',
+  '/live.js',
+  '/map.js',
+  '/plans.js',
+  '/search.js',
+  '/signin.js',
+  '/situation.css',
+  '/status.js',
+  '/store.js',
+  '/tours.css',
+  '/tours.js',
   '/unit-outbox.js',
   '/unit-position.js',
-  '/api.js',
-  '/dom.js',
-  '/i18n.js',
-  '/store.js',
+  '/unit.css',
+  '/unit.js',
   '/manifest.webmanifest',
   '/icon.svg',
 ];

@@ -18,7 +18,7 @@ const write = (items) => localStorage.setItem(KEY, JSON.stringify(items));
 /** A fetch that never reached the server (offline, DNS, reset), as opposed to an answer from it. */
 export const isNetworkError = (err) => !err?.status;
 
-/** The answers still waiting, oldest first: { unitId, alertId, path, at }. */
+/** The answers still waiting, oldest first: { unitId, alertId, path, at, incidentId?, legId? }. */
 export const pending = () => read();
 
 export function enqueue(item) {
@@ -29,6 +29,12 @@ export function enqueue(item) {
 
 let flushing = null;
 
+/** Where a queued answer goes: an incident offer's leg, else the unit's assignment for the alert. */
+const endpoint = (item) =>
+  item.incidentId && item.legId
+    ? `/incidents/${item.incidentId}/legs/${item.legId}/${item.path}`
+    : `/units/${encodeURIComponent(item.unitId)}/alerts/${item.alertId}/${item.path}`;
+
 /**
  * Sends what waits, oldest first; stops at the first lost connection. onSent(item, row) after each
  * answer the server took, onRefused(item, err) after each it refused.
@@ -38,9 +44,7 @@ export function flush({ onSent, onRefused }) {
     try {
       for (const item of read()) {
         try {
-          const row = await api(`/units/${encodeURIComponent(item.unitId)}/alerts/${item.alertId}/${item.path}`, {
-            method: 'POST',
-          });
+          const row = await api(endpoint(item), { method: 'POST' });
           write(read().filter((x) => !(x.alertId === item.alertId && x.path === item.path)));
           onSent(item, row);
         } catch (err) {

@@ -124,7 +124,11 @@ export async function refreshOffers() {
 
 async function answer(alertId, x) {
   const offer = state.offers.get(alertId);
-  const item = { unitId: state.subject, alertId, path: x.path };
+  // An incident offer's answer is queued for its leg (the incident endpoint), not the unit's alert endpoint.
+  const item =
+    offer.kind === 'incident'
+      ? { unitId: state.subject, alertId, path: x.path, incidentId: offer.incidentId, legId: offer.legId }
+      : { unitId: state.subject, alertId, path: x.path };
   errors.delete(alertId);
   if (!navigator.onLine) {
     enqueue(item);
@@ -154,7 +158,9 @@ async function answer(alertId, x) {
 const outboxHandlers = {
   onSent: (item, row) => {
     const o = state.offers.get(item.alertId);
-    if (o) Object.assign(o, { state: row.state, queued: pending().some((q) => q.alertId === item.alertId) });
+    // An incident leg's answer comes back as the incident: its leg carries the state.
+    const next = item.legId ? (row.legs?.find((l) => l.id === item.legId)?.state ?? o?.state) : row.state;
+    if (o) Object.assign(o, { state: next, queued: pending().some((q) => q.alertId === item.alertId) });
     save();
     emit('offers');
     void loadUnits().catch(() => {});
