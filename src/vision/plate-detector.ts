@@ -1,7 +1,8 @@
 // Text-region detection for plates: PP-OCR det input sizing and DB post-processing into quads.
 import type { RgbImage } from '../domain/frame.js';
 import { type Point, resizeImage, toTensor } from './image.js';
-import { minAreaRect, convexHull, type RotatedRect, rectCorners } from './geometry.js';
+import type { Box } from '../domain/frame.js';
+import { boundsOf, minAreaRect, convexHull, type RotatedRect, rectCorners } from './geometry.js';
 import type { OnnxSession } from './onnx-session.js';
 import ort from 'onnxruntime-node';
 
@@ -195,4 +196,52 @@ export async function detectTextQuads(
     score: q.score,
     quad: q.quad.map(([x, y]): Point => [x * sx, y * sy]),
   }));
+}
+
+/**
+ * Boxes that may be a two-row plate (GA 36: lorries, buses and trailers at the rear,
+ * motorcycles), for the reader to try beside the one-row ones. Det finds the small top row
+ * (province, letter; sometimes one box per character) and the tall bottom row as separate text
+ * boxes: each box of five-character shape with smaller text centred just above it yields one
+ * merged quad around both rows. The boxes themselves stay with the caller, as text above a
+ * one-row plate (a dealer's frame) passes this test too. A small plate searched on a scaled-down
+ * image comes out as one box of both rows, squarer (1.2-1.5:1) than one-row text ever is.
+ */
+export function twoRowCandidates(quads: TextQuad[]): TextQuad[] {
+  const boxes = quads.map((q) => boundsOf(q.quad));
+  const merged: TextQuad[] = [];
+  boxes.forEach((b, i) => {
+    const [bw, bh] = [b[2] - b[0], b[3] - b[1]];
+    if (bw >= 1.2 * bh && bw < 1.5 * bh) merged.push(quads[i]);
+    if (bw < 1.5 * bh || bw > 6 * bh) return;
+    const above = boxes.flatMap((t, j) => (j !== i && isRowAbove(t, b) ? [j] : []));
+    if (!above.length) return;
+    // One line: the tops' centres within half the first one's height of each other.
+    const first = boxes[above[0]];
+    const line = above.filter((j) => Math.abs(middle(boxes[j], 1) - middle(first, 1)) < 0.5 * height(first));
+    const span = boundsOf(line.flatMap((j) => quads[j].quad));
+    if (span[2] - span[0] > 1.05 * bw) return;
+    const members = [i, ...line];
+    const quad = rectCorners(minAreaRect(convexHull(members.flatMap((j) => quads[j].quad))));
+    const score = members.reduce((s, j) => s + quads[j].score, 0) / members.length;
+    merged.push({ quad, score });
+  });
+  return merged;
+}
+
+const middle = (b: Box, axis: 0 | 1) => (b[axis] + b[axis + 2]) / 2;
+const height = (b: Box) => b[3] - b[1];
+
+/** t is text of a smaller row just above b: centred over it, shorter, its middle above b's top part. */
+function isRowAbove(t: Box, b: Box): boolean {
+  const [bw, bh] = [b[2] - b[0], height(b)];
+  const cx = middle(t, 0);
+  return (
+    cx > b[0] + 0.1 * bw &&
+    cx < b[2] - 0.1 * bw &&
+    height(t) >= 0.3 * bh &&
+    height(t) <= 0.95 * bh &&
+    middle(t, 1) < b[1] + 0.2 * bh &&
+    t[3] > b[1] - 0.8 * bh
+  );
 }

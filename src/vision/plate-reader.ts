@@ -24,8 +24,9 @@ import {
 import { boundsOf, overlapOfSmaller } from './geometry.js';
 import { type Point, cropImage, padImage, resizeImage, rotate90, toTensor, warpQuad } from './image.js';
 import { OnnxModelError, type OnnxSession, loadOnnxModel } from './onnx-session.js';
-import { detInputSize, detectTextQuads } from './plate-detector.js';
+import { detInputSize, detectTextQuads, twoRowCandidates } from './plate-detector.js';
 import { REFINE_BELOW_SCALE, refineQuad } from './plate-refine.js';
+import { type TwoRowReader, createTwoRowReader } from './plate-two-row.js';
 import { PROVINCE_LOG_BIAS } from './province-prior.js';
 
 export interface PlateReading {
@@ -145,7 +146,18 @@ export async function createPlateReader(opts: PlateReaderOptions = {}): Promise<
     alternatives: opts.alternatives,
   };
   const text = createTextDecoder(charset, formats, opts.templates ?? [...CHINESE_TEMPLATES], decoderOpts);
-  const ctx: ReaderContext = { det, rec, text, minConfidence: opts.minConfidence ?? 0.5 };
+  const minConfidence = opts.minConfidence ?? 0.5;
+  const templates = opts.templates ?? [...CHINESE_TEMPLATES];
+  const twoRow = createTwoRowReader({
+    rec,
+    charset,
+    templates,
+    formats,
+    decoder: decoderOpts,
+    minConfidence,
+    minCharProbability: MIN_CHAR_PROBABILITY,
+  });
+  const ctx: ReaderContext = { det, rec, text, minConfidence, twoRow };
   await warmUp(ctx);
   return {
     read: (image, readOpts) => readImage(ctx, image, readOpts ?? {}),
@@ -158,6 +170,7 @@ interface ReaderContext {
   rec: OnnxSession;
   text: (probs: CtcProbabilities) => (CtcReading & { format: string }) | null;
   minConfidence: number;
+  twoRow: TwoRowReader;
 }
 
 /**
@@ -193,6 +206,9 @@ async function warmUp(ctx: ReaderContext): Promise<void> {
 }
 
 async function recognise(ctx: ReaderContext, crop: RgbImage): Promise<(CtcReading & { format: string }) | null> {
+  // Two-row plates (lorries, trailers, motorcycles) are split and read row by row: plate-two-row.ts.
+  const rows = await ctx.twoRow.read(crop);
+  if (rows) return rows;
   const width = Math.min(REC_MAX_WIDTH, Math.max(REC_HEIGHT, Math.round((crop.width * REC_HEIGHT) / crop.height)));
   const resized = await resizeImage(crop, width, REC_HEIGHT);
   const input = new ort.Tensor('float32', toTensor(resized, REC_NORM), [1, 3, REC_HEIGHT, width]);
@@ -279,9 +295,11 @@ async function readImage(ctx: ReaderContext, image: RgbImage, opts: ReadOptions)
   const maxSide = opts.maxSide ?? 1280;
   const size = detInputSize(sub.width, sub.height, maxSide);
   const coarse = Math.min(size.width / sub.width, size.height / sub.height) < REFINE_BELOW_SCALE;
-  const quads = (await detectTextQuads(ctx.det, sub, maxSide, coarse ? { boxThreshold: COARSE_BOX_SCORE } : {}))
-    .map((q) => ({ score: q.score, quad: q.quad.map(([x, y]): Point => [x + rx, y + ry]) }))
-    .filter((q) => plateShaped(q.quad))
+  const found = (await detectTextQuads(ctx.det, sub, maxSide, coarse ? { boxThreshold: COARSE_BOX_SCORE } : {})).map(
+    (q) => ({ score: q.score, quad: q.quad.map(([x, y]): Point => [x + rx, y + ry]) }),
+  );
+  // A two-row plate's rows come out of det as boxes of their own: also tried merged into one plate.
+  const quads = [...found.filter((q) => plateShaped(q.quad)), ...twoRowCandidates(found)]
     .sort((a, b) => b.score - a.score)
     .slice(0, MAX_TEXT_BOXES);
   // Found on a scaled-down image, a box is a few frame pixels off at each corner: enough to cut

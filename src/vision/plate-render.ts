@@ -3,12 +3,20 @@ import sharp from 'sharp';
 import { seededRandom } from '../lib/seeded-random.js';
 import type { RgbImage } from '../domain/frame.js';
 
+/**
+ * one-row: 440 x 140 mm (cars); two-row: 440 x 220 mm, province and letter above the other five
+ * characters (lorries, buses and trailers at the rear, GA 36); motorcycle: 220 x 140 mm, the same two rows.
+ */
+export type PlateLayout = 'one-row' | 'two-row' | 'motorcycle';
+
 /** Plate backgrounds by vehicle class (GA 36): blue cars, yellow lorries/coaches/trailers, green new energy, white police, black foreign. */
 export type PlateColour = 'blue' | 'yellow' | 'green' | 'white' | 'black';
 
 export interface RenderSpec {
   text: string;
   colour: PlateColour;
+  /** Default one-row. */
+  layout?: PlateLayout;
   /** Plate height in pixels before degradation. Default 48 (CCPD crops are 24). */
   height?: number;
   /** Degrees clockwise in the image plane. Default 0. */
@@ -82,6 +90,64 @@ function plateSvg(spec: RenderSpec, height: number, rnd: () => number): { svg: s
   return { svg, width };
 }
 
+/** Character cells of a two-row plate in mm: plate size, then each row's glyph height, top edge and cell width. */
+const TWO_ROW_MM = {
+  // GA 36 rear plate of large vehicles: top row 60 mm high, bottom row 110 mm, five cells of 65 mm.
+  'two-row': { w: 440, h: 220, top: { y: 18, h: 60, cell: 60, gap: 80 }, bottom: { y: 92, h: 110, cell: 65, gap: 14 } },
+  motorcycle: { w: 220, h: 140, top: { y: 12, h: 40, cell: 34, gap: 40 }, bottom: { y: 62, h: 66, cell: 36, gap: 5 } },
+} as const;
+
+/** One glyph centred in its cell: Han characters in a black-face font, Latin ones condensed and tall. */
+function glyph(ch: string, cx: number, top: number, charH: number, cellW: number, fill: string): string {
+  const han = isHan(ch);
+  // Cap height of DejaVu Sans is ~0.73 em; Noto Sans CJK's ink spans ~0.9 em, its baseline ~0.12 em above the bottom.
+  const size = han ? charH / 0.9 : charH / 0.73;
+  const baseline = han ? top + charH - 0.1 * size : top + charH;
+  const family = han ? 'Noto Sans CJK SC' : 'DejaVu Sans Condensed';
+  const advance = han ? 0.95 * size : 0.6 * size;
+  const k = Math.min(1, (cellW * 0.98) / advance);
+  const squeeze = `translate(${cx.toFixed(1)} 0) scale(${k.toFixed(3)} 1) translate(${(-cx).toFixed(1)} 0)`;
+  return `<text x="${cx.toFixed(1)}" y="${baseline.toFixed(1)}" text-anchor="middle" font-family="${family}" font-weight="bold" font-size="${size.toFixed(1)}" fill="${fill}" transform="${squeeze}">${escapeXml(ch)}</text>`;
+}
+
+/**
+ * A two-row plate: the first two characters (province, authority letter) centred and smaller in
+ * the top row, with a rivet on either side; the rest in the bottom row (five cells, 挂 on trailers).
+ */
+function twoRowSvg(spec: RenderSpec, height: number, rnd: () => number): { svg: string; width: number } {
+  const mm = TWO_ROW_MM[spec.layout === 'motorcycle' ? 'motorcycle' : 'two-row'];
+  const s = height / mm.h;
+  const width = Math.round(mm.w * s);
+  const ink = INK[spec.colour];
+  const chars = [...spec.text];
+  const fillOf = (ch: string) => (ACCENTED.has(ch) && ink.accent ? ink.accent : ink.text);
+  const row = (text: string[], r: { y: number; h: number; cell: number; gap: number }) => {
+    const span = text.length * r.cell + (text.length - 1) * r.gap;
+    return text.map((ch, i) => {
+      const cx = (mm.w - span) / 2 + r.cell * (i + 0.5) + r.gap * i;
+      return glyph(ch, cx * s, r.y * s, r.h * s, r.cell * s, fillOf(ch));
+    });
+  };
+  const rivetY = (mm.top.y + mm.top.h / 2) * s;
+  const rivets = [0.14, 0.86]
+    .map(
+      (f) =>
+        `<circle cx="${(f * width).toFixed(1)}" cy="${rivetY.toFixed(1)}" r="${(height * 0.03).toFixed(1)}" fill="#8a8a8a"/>`,
+    )
+    .join('');
+  const fill = ink.plateLow ? 'url(#ne)' : ink.plate;
+  const gradient = ink.plateLow
+    ? `<defs><linearGradient id="ne" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="${ink.plate}"/><stop offset="1" stop-color="${ink.plateLow}"/></linearGradient></defs>`
+    : '';
+  const rim = height * 0.025;
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">${gradient}
+  <rect width="${width}" height="${height}" rx="${height * 0.05}" fill="${fill}"/>
+  <rect x="${rim * 1.5}" y="${rim * 1.5}" width="${width - rim * 3}" height="${height - rim * 3}" rx="${height * 0.04}" fill="none" stroke="${ink.text}" stroke-width="${rim * 0.8}"/>
+  ${rivets}${row(chars.slice(0, 2), mm.top).join('')}${row(chars.slice(2), mm.bottom).join('')}${dirtSvg(spec.dirt ?? 0, width, height, rnd)}
+</svg>`;
+  return { svg, width };
+}
+
 /** Brown translucent spots and a few streaks; their number grows with the dirt level. */
 function dirtSvg(level: number, width: number, height: number, rnd: () => number): string {
   if (level <= 0) return '';
@@ -108,7 +174,7 @@ function dirtSvg(level: number, width: number, height: number, rnd: () => number
 export async function renderPlateCrop(spec: RenderSpec): Promise<RgbImage> {
   const height = spec.height ?? 48;
   const rnd = seededRandom(spec.seed ?? 1);
-  const { svg } = plateSvg(spec, height, rnd);
+  const { svg } = (spec.layout ?? 'one-row') === 'one-row' ? plateSvg(spec, height, rnd) : twoRowSvg(spec, height, rnd);
   const body = { r: 50, g: 54, b: 60 };
   let flat = await sharp(Buffer.from(svg)).flatten({ background: body }).png().toBuffer();
   if (spec.shear)
