@@ -6,7 +6,7 @@ import { normalisePlate } from '../src/domain/plate-text.js';
 import { decodeImage } from '../src/vision/image.js';
 import { type PlateReader, type PlateReading, createPlateReader } from '../src/vision/plate-reader.js';
 import { falseMatchReport } from './plates-false-match.js';
-import { Confusions, benchRendered } from './plates-rendered.js';
+import { Confusions, benchRendered, benchTwoRow } from './plates-rendered.js';
 import type { BenchContext } from './run.js';
 
 // CCPD README tables: a frame's file name holds indices into these (province, letter, then 5 of ads).
@@ -128,6 +128,8 @@ export default async function plates(ctx: BenchContext): Promise<object> {
     renderedUncorrected: (({ exact, province, plates }) => ({ exact, province, plates }))(
       await benchRendered(raw, new Confusions()),
     ),
+    // Lorry, trailer (挂) and motorcycle plates: split at the row gap and read row by row.
+    twoRow: await benchTwoRow(reader),
     confusions: confusions.pairs(),
     // Alphanumeric pairs only: a province or suffix confusion is no OCR-equivalence.
     hotlistFalseMatch: falseMatchReport(
