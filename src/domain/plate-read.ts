@@ -19,9 +19,18 @@ export interface NewPlateRead {
   motion: PlateMotion | null;
   /** JPEG of the best plate crop; null keeps the crop stored before. */
   crop: Uint8Array | null;
+  /** blue, yellow, green, white, black or unknown; null: not classified (null keeps what was stored). */
+  plateColour?: string | null;
+  /** The detector's class of the vehicle around the plate (car, bus, truck, motorcycle), or the camera's. */
+  vehicleType?: string | null;
+  /** white, black, grey, silver, red, blue, yellow, green, brown or unknown. */
+  vehicleColour?: string | null;
 }
 
-export interface PlateRead extends Omit<NewPlateRead, 'crop'> {
+export interface PlateRead extends Omit<NewPlateRead, 'crop' | 'plateColour' | 'vehicleType' | 'vehicleColour'> {
+  plateColour: string | null;
+  vehicleType: string | null;
+  vehicleColour: string | null;
   hasCrop: boolean;
   /** Compass degrees of travel; null when the camera has no heading or the motion is unknown. */
   direction: number | null;

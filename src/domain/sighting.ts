@@ -13,8 +13,11 @@ export interface NewSighting {
   plate: string | null;
   /** JPEG of the track's best shot. */
   crop: Uint8Array | null;
+  /** Vehicles: the body's palette colour (or unknown); null for people and unclassified tracks. */
+  vehicleColour?: string | null;
 }
 
-export interface Sighting extends Omit<NewSighting, 'crop'> {
+export interface Sighting extends Omit<NewSighting, 'crop' | 'vehicleColour'> {
+  vehicleColour: string | null;
   hasCrop: boolean;
 }

@@ -34,6 +34,9 @@ export function plateReadOf(e: PlateReadEvent): NewPlateRead {
     box: e.box,
     motion: e.motion ?? null,
     crop: e.cropJpeg ? Buffer.from(e.cropJpeg, 'base64') : null,
+    plateColour: e.plateColour ?? null,
+    vehicleType: e.vehicleType ?? null,
+    vehicleColour: e.vehicleColour ?? null,
   };
 }
 

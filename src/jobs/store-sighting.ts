@@ -22,6 +22,7 @@ export function sightingOf(p: Payload<'sightings'>): NewSighting {
     score: p.score,
     plate: p.plate ?? null,
     crop: p.cropJpeg ? Buffer.from(p.cropJpeg, 'base64') : null,
+    vehicleColour: p.vehicleColour ?? null,
   };
 }
 

@@ -27,6 +27,10 @@ export const plateReadPayload = z.strictObject({
   motion: z.enum(['approaching', 'receding']).optional(),
   /** JPEG of the best plate crop, base64; small (a few kB). */
   cropJpeg: z.string().max(200_000).optional(),
+  /** Plate colour (src/vision/plate-colour.ts vocabulary), the vehicle's type and colour; absent when unknown. */
+  plateColour: z.string().max(20).optional(),
+  vehicleType: z.string().max(40).optional(),
+  vehicleColour: z.string().max(20).optional(),
   update: z.boolean(),
   fence: fencePayload.optional(),
 });
@@ -102,6 +106,7 @@ export const sightingPayload = z.strictObject({
   score: z.number().min(0).max(1),
   plate: z.string().max(16).nullable(),
   cropJpeg: z.string().max(400_000).optional(),
+  vehicleColour: z.string().max(20).optional(),
   fence: fencePayload.optional(),
 });
 

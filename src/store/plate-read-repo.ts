@@ -20,6 +20,9 @@ interface Row {
   has_crop: boolean;
   motion: PlateMotion | null;
   direction: number | null;
+  plate_colour: string | null;
+  vehicle_type: string | null;
+  vehicle_colour: string | null;
 }
 
 function toRead(r: Row): PlateRead {
@@ -37,6 +40,9 @@ function toRead(r: Row): PlateRead {
     hasCrop: r.has_crop,
     motion: r.motion,
     direction: r.direction,
+    plateColour: r.plate_colour,
+    vehicleType: r.vehicle_type,
+    vehicleColour: r.vehicle_colour,
   };
 }
 
@@ -49,6 +55,10 @@ export interface PlateReadQuery {
   /** Reads by the cameras inside this circle or box (within cameraIds when both are given). */
   area?: SearchArea;
   direction?: DirectionFilter;
+  /** Attribute filters (migration 017): reads whose stored value equals the one asked for. */
+  plateColour?: string;
+  vehicleType?: string;
+  vehicleColour?: string;
   from?: Date;
   to?: Date;
   limit?: number;
@@ -56,7 +66,7 @@ export interface PlateReadQuery {
 }
 
 const columns =
-  'id, camera_id, plate, confidence, format, first_seen, last_seen, captured_at, read_count, box, crop is not null as has_crop, motion, direction';
+  'id, camera_id, plate, confidence, format, first_seen, last_seen, captured_at, read_count, box, crop is not null as has_crop, motion, direction, plate_colour, vehicle_type, vehicle_colour';
 
 /** The trigram index needs a run of this many known characters in a partial pattern. */
 export const TRIGRAM_RUN = 3;
@@ -113,15 +123,18 @@ export class PlateReadRepo {
     // Direction of travel (migration 008): along the camera's facing when going away, against it when coming;
     // without a facing, the one-way heading of the road it watches.
     const [row] = await this.db.query<{ inserted: boolean }>(
-      `insert into plate_reads (id, camera_id, plate, plate_canonical, confidence, format, first_seen, last_seen, captured_at, read_count, box, crop, motion, direction)
-       values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,
+      `insert into plate_reads (id, camera_id, plate, plate_canonical, confidence, format, first_seen, last_seen, captured_at, read_count, box, crop, motion, plate_colour, vehicle_type, vehicle_colour, direction)
+       values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,
          (select case when facing is null then heading when $13 = 'receding' then facing
                       when $13 = 'approaching' then case when facing >= 180 then facing - 180 else facing + 180 end end
           from cameras where id = $2))
        on conflict (id) do update set plate = excluded.plate, plate_canonical = excluded.plate_canonical,
          confidence = excluded.confidence, format = excluded.format, last_seen = excluded.last_seen,
          read_count = excluded.read_count, box = excluded.box, crop = coalesce(excluded.crop, plate_reads.crop),
-         motion = coalesce(excluded.motion, plate_reads.motion), direction = coalesce(excluded.direction, plate_reads.direction)
+         motion = coalesce(excluded.motion, plate_reads.motion), direction = coalesce(excluded.direction, plate_reads.direction),
+         plate_colour = coalesce(excluded.plate_colour, plate_reads.plate_colour),
+         vehicle_type = coalesce(excluded.vehicle_type, plate_reads.vehicle_type),
+         vehicle_colour = coalesce(excluded.vehicle_colour, plate_reads.vehicle_colour)
        returning (xmax = 0) as inserted`,
       [
         e.id,
@@ -137,6 +150,9 @@ export class PlateReadRepo {
         JSON.stringify(e.box),
         crop,
         e.motion,
+        e.plateColour ?? null,
+        e.vehicleType ?? null,
+        e.vehicleColour ?? null,
       ],
     );
     return row.inserted;
@@ -232,6 +248,9 @@ export class PlateReadRepo {
     if (q.cameraIds) where.push(`${trigram ? "(camera_id || '')" : 'camera_id'} = any(${p(q.cameraIds)})`);
     if (from) where.push(`first_seen >= ${p(from.toISOString())}`);
     if (to) where.push(`first_seen < ${p(to.toISOString())}`);
+    if (q.plateColour) where.push(`plate_colour = ${p(q.plateColour)}`);
+    if (q.vehicleType) where.push(`vehicle_type = ${p(q.vehicleType)}`);
+    if (q.vehicleColour) where.push(`vehicle_colour = ${p(q.vehicleColour)}`);
     if (q.direction) {
       // The smaller angle between the read's direction and the one asked for.
       const d = p(q.direction.degrees);

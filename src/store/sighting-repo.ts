@@ -14,6 +14,7 @@ interface Row {
   score: number;
   plate: string | null;
   has_crop: boolean;
+  vehicle_colour: string | null;
 }
 
 function toSighting(r: Row): Sighting {
@@ -27,6 +28,7 @@ function toSighting(r: Row): Sighting {
     score: r.score,
     plate: r.plate,
     hasCrop: r.has_crop,
+    vehicleColour: r.vehicle_colour,
   };
 }
 
@@ -38,11 +40,13 @@ export interface SightingQuery {
   from?: Date;
   to?: Date;
   plate?: string;
+  vehicleColour?: string;
   limit?: number;
   offset?: number;
 }
 
-const columns = 'id, camera_id, label, first_seen, last_seen, box, score, plate, crop is not null as has_crop';
+const columns =
+  'id, camera_id, label, first_seen, last_seen, box, score, plate, crop is not null as has_crop, vehicle_colour';
 
 export class SightingRepo {
   constructor(private readonly db: Db) {}
@@ -50,8 +54,8 @@ export class SightingRepo {
   /** Idempotent: a retried job finds the row it wrote. */
   async insert(s: NewSighting): Promise<void> {
     await this.db.query(
-      `insert into sightings (id, camera_id, label, first_seen, last_seen, box, score, plate, crop)
-       values ($1,$2,$3,$4,$5,$6,$7,$8,$9) on conflict (id) do nothing`,
+      `insert into sightings (id, camera_id, label, first_seen, last_seen, box, score, plate, crop, vehicle_colour)
+       values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10) on conflict (id) do nothing`,
       [
         s.id,
         s.cameraId,
@@ -62,6 +66,7 @@ export class SightingRepo {
         s.score,
         s.plate,
         s.crop ? Buffer.from(s.crop) : null,
+        s.vehicleColour ?? null,
       ],
     );
   }
@@ -77,21 +82,22 @@ export class SightingRepo {
     if (cameraIds && !cameraIds.length) return { rows: [], total: 0, exact: true };
     const where = `where ($1::text[] is null or label = any($1)) and ($2::text[] is null or camera_id = any($2))
          and ($3::timestamptz is null or first_seen >= $3) and ($4::timestamptz is null or first_seen < $4)
-         and ($5::text is null or plate = $5)`;
+         and ($5::text is null or plate = $5) and ($6::text is null or vehicle_colour = $6)`;
     const params = [
       q.labels ?? null,
       cameraIds ?? null,
       q.from?.toISOString() ?? null,
       q.to?.toISOString() ?? null,
       q.plate ?? null,
+      q.vehicleColour ?? null,
     ];
     const rows = await this.db.query<Row>(
-      `select ${columns} from sightings ${where} order by first_seen desc, id desc limit $6 offset $7`,
+      `select ${columns} from sightings ${where} order by first_seen desc, id desc limit $7 offset $8`,
       [...params, Math.min(q.limit ?? 50, 500), q.offset ?? 0],
     );
     if (cap <= 0) return { rows: rows.map(toSighting), total: rows.length, exact: false };
     const [{ n }] = await this.db.query<{ n: string | number }>(
-      `select count(*) as n from (select 1 from sightings ${where} limit $6) capped`,
+      `select count(*) as n from (select 1 from sightings ${where} limit $7) capped`,
       [...params, cap + 1],
     );
     return { rows: rows.map(toSighting), total: Math.min(Number(n), cap), exact: Number(n) <= cap };

@@ -17,6 +17,12 @@ export const plateReadViewSchema = z.object({
   hasCrop: z.boolean(),
   motion: z.enum(['approaching', 'receding']).nullable(),
   direction: z.number().nullable().describe('Compass degrees of travel; null when unknown'),
+  plateColour: z.string().nullable().describe('blue, yellow, green, white, black or unknown; null when not classified'),
+  vehicleType: z.string().nullable().describe("car, truck, bus, motorcycle (the detector's class or the camera's)"),
+  vehicleColour: z
+    .string()
+    .nullable()
+    .describe('white, black, grey, silver, red, blue, yellow, green, brown or unknown'),
   cropUrl: z.string().nullable().describe('The best plate crop (JPEG); null when none was kept'),
   thumbnailUrl: z.string().nullable(),
   footageUrl: z.string().nullable().describe('The footage around the pass, when the caller may see footage'),
@@ -43,6 +49,9 @@ export function plateReadView(r: PlateRead, links: PlateReadLinks): PlateReadVie
     hasCrop: r.hasCrop,
     motion: r.motion,
     direction: r.direction,
+    plateColour: r.plateColour,
+    vehicleType: r.vehicleType,
+    vehicleColour: r.vehicleColour,
     cropUrl: links.cropUrl,
     thumbnailUrl: links.cropUrl,
     footageUrl: links.footageUrl,

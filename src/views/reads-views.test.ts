@@ -27,6 +27,9 @@ describe('reads views', () => {
         box: [1, 2, 3, 4],
         motion: null,
         hasCrop: true,
+        plateColour: 'blue',
+        vehicleType: 'car',
+        vehicleColour: 'white',
         direction: 90,
       },
       { cropUrl: '/api/v1/plate-reads/r1/crop.jpg', footageUrl: null },
@@ -48,6 +51,7 @@ describe('reads views', () => {
         score: 0.5,
         plate: null,
         hasCrop: false,
+        vehicleColour: null,
       },
       { cropUrl: null, footageUrl: '/x' },
     );

@@ -12,6 +12,10 @@ export const sightingViewSchema = z.object({
   box: z.array(z.number()).describe('The best shot box in the frame: x, y, width, height (pixels)'),
   score: z.number(),
   plate: z.string().nullable().describe('The plate read on the track, if any'),
+  vehicleColour: z
+    .string()
+    .nullable()
+    .describe('Vehicles: white, black, grey, silver, red, blue, yellow, green, brown or unknown'),
   hasCrop: z.boolean(),
   cropUrl: z.string().nullable(),
   thumbnailUrl: z.string().nullable(),
@@ -29,6 +33,7 @@ export function sightingView(s: Sighting, links: { cropUrl: string | null; foota
     box: s.box,
     score: s.score,
     plate: s.plate,
+    vehicleColour: s.vehicleColour,
     hasCrop: s.hasCrop,
     cropUrl: links.cropUrl,
     thumbnailUrl: links.cropUrl,
