@@ -51,7 +51,9 @@ const ROW_PAD = 0.3;
  * new-energy layouts are never two-row.
  */
 export function rowTemplates(templates: readonly PlateTemplate[]): { top: PlateTemplate[]; bottom: PlateTemplate[] } {
-  const split = templates.filter((t) => t.slots.length === 7 && t.slots[0].length > 1);
+  // The top row opens with the province: a set of characters that holds no digit (the old
+  // embassy layout, six digits then 使, opens with a digit set and is one-row only).
+  const split = templates.filter((t) => t.slots.length === 7 && t.slots[0].length > 1 && !/[0-9]/.test(t.slots[0]));
   const top = new Map<string, PlateTemplate>();
   for (const t of split) top.set(t.slots.slice(0, 2).join('|'), { name: `${t.name}-top`, slots: t.slots.slice(0, 2) });
   return { top: [...top.values()], bottom: split.map((t) => ({ name: `${t.name}-bottom`, slots: t.slots.slice(2) })) };
