@@ -12,6 +12,7 @@ import type { ObjectDetector } from '../vision/object-detector.js';
 import type { PlateReader, PlateReading } from '../vision/plate-reader.js';
 import { FaceWatch, type FaceWatchDeps } from './face-watch.js';
 import { ObjectAnalysis } from './object-analysis.js';
+import { readAttributes, sightingColour, vehicleAround } from './vehicle-attributes.js';
 import type { FrameHealthHook } from '../health/health-service.js';
 
 export interface CameraModels {
@@ -108,6 +109,9 @@ export class CameraPipeline {
     });
     if (!result) return;
     const { pass, update } = result;
+    // Only when the pass is sent (new, or improved): a few hundred microseconds, not one per frame.
+    const vehicle = this.objects ? vehicleAround(r.box, this.objects.vehicles()) : null;
+    const attributes = readAttributes(pass, frame, vehicle, update);
     await this.queues.add('plate-reads', {
       eventId: pass.eventId,
       cameraId: this.camera.id,
@@ -121,6 +125,7 @@ export class CameraPipeline {
       box: pass.box,
       motion: pass.motion ?? undefined,
       cropJpeg: (await encodeJpeg(pass.crop)).toString('base64'),
+      ...attributes,
       update,
     });
   }
@@ -138,6 +143,7 @@ export class CameraPipeline {
         score: Math.min(1, Math.max(0, s.score)),
         plate: s.plate,
         cropJpeg: s.bestCrop ? (await encodeJpeg(s.bestCrop)).toString('base64') : undefined,
+        vehicleColour: sightingColour(s.label, s.bestCrop),
       },
       { jobId: `sighting_${s.trackId}` },
     );

@@ -7,6 +7,7 @@ import { TrackPlates } from '../tracking/track-plates.js';
 import { MotionGate } from '../vision/motion-gate.js';
 import type { ObjectDetector } from '../vision/object-detector.js';
 import type { PlateReader, PlateReading } from '../vision/plate-reader.js';
+import { VEHICLE_LABELS, type VehicleBox } from './vehicle-attributes.js';
 
 export interface ObjectAnalysisOptions {
   cameraId: string;
@@ -61,6 +62,14 @@ export class ObjectAnalysis {
     await this.handle(events, frame);
     if (this.opts.plates && this.reader) await this.readPlates(frame);
     return { detected: true, detections: detections.length, events: events.length };
+  }
+
+  /** Live vehicle tracks' classes and latest boxes (the plate path looks up the vehicle around a plate). */
+  vehicles(): VehicleBox[] {
+    return this.tracker
+      .active()
+      .filter((t) => VEHICLE_LABELS.has(t.label))
+      .map((t) => ({ label: t.label, box: t.box }));
   }
 
   /** Ends every open track (camera stopping) so its sighting is not lost. */
