@@ -109,8 +109,24 @@ describe('ANPR push ingest', () => {
       body: form,
     });
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ cameraId: 'gate-1', plate: '京A12345', queued: true });
+    expect(await res.json()).toMatchObject({
+      cameraId: 'gate-1',
+      plate: '京A12345',
+      plateColour: 'blue',
+      queued: true,
+    });
     await expect.poll(async () => (await alertsFor('京A12345')).length, { timeout: 15_000 }).toBe(1);
+    // The camera's plate colour is stored and searchable; a colour outside the vocabulary is a 400 listing it.
+    const search = (filter: string) =>
+      t.api(`/plate-reads?plate=${encodeURIComponent('京A12345')}&${filter}&purpose=test%20anpr`, operator);
+    const blue = await search('plateColour=blue');
+    expect(blue.body.reads).toMatchObject([{ plate: '京A12345', plateColour: 'blue', vehicleType: null }]);
+    expect((await search('plateColour=yellow')).body.reads).toEqual([]);
+    const purple = await search('plateColour=purple');
+    expect([purple.status, purple.body.error]).toEqual([
+      400,
+      expect.stringMatching(/blue, yellow, green, white, black/),
+    ]);
 
     const heartbeat = `<EventNotificationAlert><eventType>videoloss</eventType><eventState>inactive</eventState></EventNotificationAlert>`;
     const hb = await fetch(`${t.url}/api/v1/anpr/hikvision?access_token=${gate1}`, {

@@ -5,10 +5,14 @@ import type { Environment } from '../config/load.js';
 export const SEARCH_USAGE = `usage: vigil footage search (--plate TEXT [--fuzzy | --partial] | --label person,car,...)
          [--from T] [--to T] [--camera ID[,ID...]] [--near LAT,LON,RADIUS_M | --box S,W,N,E]
          [--direction N|NE|...|DEGREES [--tolerance DEG]] [--limit N] [--offset N]
+         [--plate-colour C] [--vehicle-type T] [--vehicle-colour C]
          (--purpose TEXT | --case NUMBER) [--json] [--url URL]
   --partial: ? stands for one character, * for any run; the known part may sit anywhere in the plate.
   A pattern without 3 known characters in a row needs --from/--to at most 2 hours apart
-  (at most 6 hours with at most 10 cameras). --direction: plate reads only.
+  (at most 6 hours with at most 10 cameras). --direction, --plate-colour: plate reads only.
+  --plate-colour blue|yellow|green|white|black|unknown; --vehicle-type car|truck|bus|motorcycle|unknown;
+  --vehicle-colour white|black|grey|silver|red|blue|yellow|green|brown|unknown. Without --plate or --label,
+  a vehicle flag searches plate reads by it alone (--from/--to keep it short).
   needs VIGIL_TOKEN (investigator, operator or admin) and VIGIL_URL (default http://127.0.0.1:8080)`;
 
 const VALUED = [
@@ -26,7 +30,16 @@ const VALUED = [
   'purpose',
   'case',
   'url',
+  'plate-colour',
+  'vehicle-type',
+  'vehicle-colour',
 ];
+/** Flags whose query parameter is spelt in camelCase. */
+const PARAM: Record<string, string> = {
+  'plate-colour': 'plateColour',
+  'vehicle-type': 'vehicleType',
+  'vehicle-colour': 'vehicleColour',
+};
 const FLAGS = ['fuzzy', 'partial', 'json'];
 
 interface Row {
@@ -37,6 +50,9 @@ interface Row {
   confidence?: number;
   score?: number;
   direction?: number | null;
+  plateColour?: string | null;
+  vehicleType?: string | null;
+  vehicleColour?: string | null;
   footageUrl: string;
 }
 
@@ -80,10 +96,13 @@ function parse(args: string[]): Parsed | string {
       opts[name] = v;
     } else return `unknown option --${name}`;
   }
-  if (!opts.plate && !opts.label) return 'say what to look for: --plate TEXT, or --label for people and vehicles';
+  const described = ['plate-colour', 'vehicle-type', 'vehicle-colour'].some((k) => opts[k] !== undefined);
+  if (!opts.plate && !opts.label && !described)
+    return 'say what to look for: --plate TEXT, --label for people and vehicles, or a vehicle flag (--vehicle-colour ...)';
   if (opts.plate && opts.label) return 'give --plate or --label, not both';
   if (opts.fuzzy && opts.partial) return 'give --fuzzy or --partial, not both';
   if (opts.label && opts.direction) return '--direction applies to plate reads only';
+  if (opts.label && opts['plate-colour']) return '--plate-colour applies to plate reads only';
   if (!opts.purpose && !opts.case) return 'say why: --purpose TEXT or --case NUMBER (it goes to the audit log)';
   for (const t of ['from', 'to']) {
     const v = opts[t];
@@ -95,19 +114,20 @@ function parse(args: string[]): Parsed | string {
 
 function query(p: Parsed): URLSearchParams {
   const q = new URLSearchParams();
-  for (const key of VALUED.filter((k) => k !== 'url' && p[k] !== undefined)) q.set(key, p[key]);
+  for (const key of VALUED.filter((k) => k !== 'url' && p[k] !== undefined)) q.set(PARAM[key] ?? key, p[key]);
   if (p.plate) q.set('match', p.fuzzy ? 'fuzzy' : p.partial ? 'partial' : 'exact');
   return q;
 }
 
 function printTable(rows: Row[], base: string, next: number | null, out: NodeJS.WritableStream): void {
-  const header = ['time', 'camera', 'plate / label', 'score', 'direction', 'footage'];
+  const header = ['time', 'camera', 'plate / label', 'score', 'direction', 'plate / vehicle colour, type', 'footage'];
   const lines = rows.map((r) => [
     new Date(r.firstSeen).toISOString(),
     r.cameraId,
     r.plate ?? r.label ?? '',
     (r.confidence ?? r.score ?? 0).toFixed(2),
     r.direction === null || r.direction === undefined ? '-' : `${Math.round(r.direction)}°`,
+    [r.plateColour ?? '-', r.vehicleColour ?? '-', r.vehicleType ?? r.label ?? '-'].join(' '),
     new URL(r.footageUrl, base).toString(),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));

@@ -1,9 +1,10 @@
 // Plate colour from the plate crop: the background is the majority of the plate's pixels (text the minority),
 // classified in HSV, then cross-checked against the plate grammar (8 characters: a green new-energy plate).
 import type { RgbImage } from '../domain/frame.js';
+import { PLATE_COLOURS, type PlateColourName } from '../domain/vehicle-attributes.js';
 
-export const PLATE_COLOURS = ['blue', 'yellow', 'green', 'white', 'black'] as const;
-export type PlateColour = (typeof PLATE_COLOURS)[number];
+export { PLATE_COLOURS };
+export type PlateColour = PlateColourName;
 
 export interface PlateColourReading {
   colour: PlateColour | 'unknown';
@@ -133,6 +134,10 @@ export function normalisePlateColour(value: string | undefined | null): PlateCol
     黄色: 'yellow',
     green: 'green',
     newenergy: 'green',
+    newenergygreen: 'green',
+    civilaviationgreen: 'green',
+    yellowgreen: 'yellow',
+    黄绿: 'yellow',
     绿: 'green',
     绿色: 'green',
     渐变绿: 'green',
@@ -140,6 +145,7 @@ export function normalisePlateColour(value: string | undefined | null): PlateCol
     白: 'white',
     白色: 'white',
     black: 'black',
+    civilaviationblack: 'black',
     黑: 'black',
     黑色: 'black',
   };

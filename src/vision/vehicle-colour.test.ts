@@ -58,7 +58,9 @@ describe('classifyVehicleColour', () => {
     expect(normaliseVehicleColour('Gray')).toBe('grey');
     expect(normaliseVehicleColour('红色')).toBe('red');
     expect(normaliseVehicleColour('mauve')).toBe('unknown');
-    expect(normaliseVehicleType('SUVMPV')).toBe('unknown');
+    expect(normaliseVehicleType('SUVMPV')).toBe('car');
+    expect(normaliseVehicleType('largeBus')).toBe('bus');
+    expect(normaliseVehicleType('tank')).toBe('unknown');
     expect(normaliseVehicleType('largeCar')).toBe('truck');
     expect(normaliseVehicleType('vehicle')).toBe('car');
   });

@@ -1,8 +1,9 @@
 // Vehicle colour: the dominant colour of the vehicle crop's body area, in a fixed palette, 'unknown' when no colour dominates.
 import type { Box, RgbImage } from '../domain/frame.js';
+import { VEHICLE_COLOURS, type VehicleColourName } from '../domain/vehicle-attributes.js';
 
-export const VEHICLE_COLOURS = ['white', 'black', 'grey', 'silver', 'red', 'blue', 'yellow', 'green', 'brown'] as const;
-export type VehicleColour = (typeof VEHICLE_COLOURS)[number];
+export { VEHICLE_COLOURS };
+export type VehicleColour = VehicleColourName;
 
 export interface VehicleColourReading {
   colour: VehicleColour | 'unknown';
@@ -105,16 +106,26 @@ export function normaliseVehicleColour(value: string | undefined | null): Vehicl
     黑: 'black',
     gray: 'grey',
     grey: 'grey',
+    deepgray: 'grey',
+    deepgrey: 'grey',
     灰: 'grey',
     silver: 'silver',
     银: 'silver',
     red: 'red',
     红: 'red',
     blue: 'blue',
+    deepblue: 'blue',
     蓝: 'blue',
+    深蓝: 'blue',
     yellow: 'yellow',
     黄: 'yellow',
     golden: 'yellow',
+    orange: 'yellow',
+    橙: 'yellow',
+    pink: 'red',
+    粉: 'red',
+    purple: 'red',
+    紫: 'red',
     green: 'green',
     绿: 'green',
     cyan: 'green',
@@ -138,12 +149,19 @@ export function normaliseVehicleType(value: string | undefined | null): string {
     smallcar: 'car',
     minivan: 'car',
     mpv: 'car',
+    minicar: 'car',
+    suvmpv: 'car',
+    motorvehicle: 'car',
     pickuptruck: 'truck',
+    lighttruck: 'truck',
+    heavytruck: 'truck',
     truck: 'truck',
     largecar: 'truck',
     van: 'truck',
     lorry: 'truck',
     bus: 'bus',
+    largebus: 'bus',
+    mediumbus: 'bus',
     coach: 'bus',
     minibus: 'bus',
     motorcycle: 'motorcycle',
@@ -151,6 +169,7 @@ export function normaliseVehicleType(value: string | undefined | null): string {
     motor: 'motorcycle',
     twowheelvehicle: 'motorcycle',
     tricycle: 'motorcycle',
+    threewheelvehicle: 'motorcycle',
   };
   return table[v.replace(/[^a-z]/g, '')] ?? 'unknown';
 }

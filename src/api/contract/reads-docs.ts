@@ -111,9 +111,9 @@ const searches: RouteDoc[] = [
     query: plateReadSearchQuery,
     errors: [400],
     summary:
-      'Search plate reads: exact, OCR-equivalent fuzzy, or partial (? one character, * any run) by time, cameras, area and direction of travel',
+      'Search plate reads: exact, OCR-equivalent fuzzy, or partial (? one character, * any run) by time, cameras, area, direction of travel, plate colour and vehicle type and colour',
     description:
-      "Newest first. Every search needs a purpose or a case and is audited (search.plate_reads); results stay within the caller's scope (a case widens it by its grant). A partial plate without three known characters in a row needs a narrow time window.",
+      "Newest first. Every search needs a purpose or a case and is audited (search.plate_reads); results stay within the caller's scope (a case widens it by its grant). A partial plate without three known characters in a row needs a narrow time window. plateColour (blue, yellow, green, white, black, unknown), vehicleType (car, truck, bus, motorcycle, unknown) and vehicleColour (white, black, grey, silver, red, blue, yellow, green, brown, unknown) keep the reads with that stored value; any other value is a 400 listing the allowed ones. A plate alone is not needed: vehicleType=truck&vehicleColour=red&from=...&to=... finds red lorries.",
     responses: { 200: { description: 'A page of reads', schema: searchPage('reads', plateReadViewSchema) } },
   },
   {
@@ -136,8 +136,9 @@ const searches: RouteDoc[] = [
     roles: ['admin', 'operator', 'investigator'],
     query: sightingSearchQuery,
     errors: [400],
-    summary: 'Search tracked people and vehicles by class (label), cameras, area, time and plate',
-    description: 'Newest first. Every search needs a purpose or a case and is audited (search.sightings).',
+    summary: 'Search tracked people and vehicles by class (label), cameras, area, time, plate and vehicle colour',
+    description:
+      'Newest first. Every search needs a purpose or a case and is audited (search.sightings). vehicleType (car, truck, bus, motorcycle) narrows label to that class; vehicleColour (white, black, grey, silver, red, blue, yellow, green, brown, unknown) keeps the vehicles of that body colour; any other value is a 400 listing the allowed ones. Sightings carry no plate colour: search plate reads for it.',
     responses: { 200: { description: 'A page of sightings', schema: searchPage('sightings', sightingViewSchema) } },
   },
   {

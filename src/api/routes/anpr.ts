@@ -28,6 +28,15 @@ export const anprAccepted = z.object({
     ),
   cameraId: z.string(),
   plate: z.string(),
+  plateColour: z
+    .string()
+    .nullable()
+    .describe('As stored: blue, yellow, green, white, black, unknown; null when not sent'),
+  vehicleType: z.string().nullable().describe('As stored: car, truck, bus, motorcycle, unknown; null when not sent'),
+  vehicleColour: z
+    .string()
+    .nullable()
+    .describe('As stored: white, black, grey, silver, red, blue, yellow, green, brown, unknown; null when not sent'),
   queued: z.boolean(),
 });
 export const anprIgnored = z.object({ ignored: z.string().describe('The event type that carries no plate read') });
@@ -74,7 +83,15 @@ async function accept(c: Context<ApiEnv>, deps: AnprDeps, read: Omit<AnprRead, '
   );
   // The job id is the pass: a camera that repeats a push (no answer, a retry) queues it once.
   await deps.queues.add('plate-reads', event, { jobId: `anpr_${event.eventId}` });
-  return { eventId: event.eventId, cameraId, plate: event.plate, queued: true };
+  return {
+    eventId: event.eventId,
+    cameraId,
+    plate: event.plate,
+    plateColour: event.plateColour ?? null,
+    vehicleType: event.vehicleType ?? null,
+    vehicleColour: event.vehicleColour ?? null,
+    queued: true,
+  };
 }
 
 /** A plate picture within the queue's limit (a larger one is scaled down rather than dropped); a JPEG, or a 400. */

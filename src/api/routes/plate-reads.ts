@@ -8,6 +8,7 @@ import { notFound, parseOr400, uuidParam } from '../errors.js';
 import { nextOffset, TOTAL_CAP } from '../lists.js';
 import { caseGrant, scopeOf, withCase } from '../../services/scope-filter.js';
 import { plateReadView } from '../../views/plate-read.js';
+import { plateColourFilter, vehicleColourFilter, vehicleTypeFilter } from '../../domain/vehicle-attributes.js';
 import {
   accessOf,
   areaOf,
@@ -29,6 +30,10 @@ export const plateReadSearchQuery = z.strictObject({
   to: z.iso.datetime({ offset: true }).optional(),
   ...whereFields,
   ...directionFields,
+  /** The read's stored attributes (the camera path's classifiers, or the ANPR camera's own words). */
+  plateColour: plateColourFilter.optional(),
+  vehicleType: vehicleTypeFilter.optional(),
+  vehicleColour: vehicleColourFilter.optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
   offset: z.coerce.number().int().min(0).max(100_000).default(0),
   /** Governance: every look-up says why (purpose or case number); it goes to the audit log. */
@@ -53,6 +58,9 @@ export function plateReadRoutes(deps: ApiDeps) {
         ),
         area,
         direction,
+        plateColour: q.plateColour,
+        vehicleType: q.vehicleType,
+        vehicleColour: q.vehicleColour,
         from: q.from ? new Date(q.from) : undefined,
         to: q.to ? new Date(q.to) : undefined,
         limit: q.limit,

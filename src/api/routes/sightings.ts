@@ -9,6 +9,7 @@ import { nextOffset, TOTAL_CAP } from '../lists.js';
 import { caseGrant, scopeOf, withCase } from '../../services/scope-filter.js';
 import { MediaRefRepo } from '../../store/media-ref-repo.js';
 import { sightingView } from '../../views/sighting.js';
+import { vehicleColourFilter, vehicleTypeField } from '../../domain/vehicle-attributes.js';
 import {
   accessOf,
   areaOf,
@@ -23,6 +24,9 @@ export const sightingSearchQuery = z.strictObject({
   label: z.string().optional(),
   camera: z.string().optional(),
   plate: z.string().trim().min(2).max(16).optional(),
+  /** A sighting's type is its label: vehicleType narrows label to that class. */
+  vehicleType: vehicleTypeField.optional(),
+  vehicleColour: vehicleColourFilter.optional(),
   from: z.iso.datetime({ offset: true }).optional(),
   to: z.iso.datetime({ offset: true }).optional(),
   ...whereFields,
@@ -38,10 +42,11 @@ export function sightingRoutes(deps: ApiDeps) {
       const access = await accessOf(q, deps.cases);
       const { rows, total, exact } = await deps.sightings.page(
         {
-          labels: q.label?.split(','),
+          labels: labelsOf(q),
           cameraIds: await scopeOf(deps).narrow(c.get('principal'), q.camera?.split(','), access.case?.grants),
           area: areaOf(q),
           plate: q.plate?.toUpperCase(),
+          vehicleColour: q.vehicleColour,
           from: q.from ? new Date(q.from) : undefined,
           to: q.to ? new Date(q.to) : undefined,
           limit: q.limit,
@@ -80,4 +85,11 @@ export function sightingRoutes(deps: ApiDeps) {
         'cache-control': 'private, max-age=3600',
       });
     });
+}
+
+/** label=car,person with vehicleType=car: the classes in both (none when they do not meet). */
+function labelsOf(q: { label?: string; vehicleType?: string }): string[] | undefined {
+  const labels = q.label?.split(',');
+  if (!q.vehicleType) return labels;
+  return !labels || labels.includes(q.vehicleType) ? [q.vehicleType] : [];
 }

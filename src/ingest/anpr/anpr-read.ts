@@ -5,6 +5,8 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { CHINESE_FORMATS, compileFormats, matchPlateFormat, normalisePlate } from '../../domain/plate-text.js';
 import type { PlateReadEvent } from '../../queues/payloads.js';
+import { normalisePlateColour } from '../../vision/plate-colour.js';
+import { normaliseVehicleColour, normaliseVehicleType } from '../../vision/vehicle-colour.js';
 
 /** Longest base64 JPEG kept with a read (the queue payload's own limit). */
 export const MAX_CROP_BASE64 = 200_000;
@@ -29,9 +31,27 @@ export const anprReadSchema = z.strictObject({
     .max(200)
     .optional()
     .describe("The camera's own event id: a push repeated with it is one read, not two"),
-  plateColour: z.string().max(20).optional().describe('blue, yellow, green, white, black, as the camera says'),
-  vehicleType: z.string().max(40).optional(),
-  vehicleColour: z.string().max(40).optional(),
+  plateColour: z
+    .string()
+    .max(40)
+    .optional()
+    .describe(
+      "The plate's colour as the camera names it (English, Chinese or Hikvision's words: blue, 蓝, newEnergyGreen, civilAviationBlack, ...); stored as blue, yellow, green, white, black, or unknown for a word Vigil does not know",
+    ),
+  vehicleType: z
+    .string()
+    .max(40)
+    .optional()
+    .describe(
+      'As the camera names it (sedan, SUVMPV, largeBus, pickupTruck, twoWheelVehicle, ...); stored as car, truck, bus, motorcycle or unknown',
+    ),
+  vehicleColour: z
+    .string()
+    .max(40)
+    .optional()
+    .describe(
+      'As the camera names it (white, gray, deepBlue, 银色, ...); stored as white, black, grey, silver, red, blue, yellow, green, brown or unknown',
+    ),
   direction: z.string().max(40).optional(),
   plateJpeg: z
     .string()
@@ -71,6 +91,18 @@ export function toPlateReadEvent(r: AnprRead, extraFormats: { name: string; patt
     readCount: 1,
     box: [0, 0, 0, 0],
     ...(r.plateJpeg ? { cropJpeg: r.plateJpeg } : {}),
+    ...attributesOf(r),
     update: false,
+  };
+}
+
+/** The camera's colour and type words in Vigil's vocabulary; a field the camera left out stays unclassified. */
+export function attributesOf(
+  r: Pick<AnprRead, 'plateColour' | 'vehicleType' | 'vehicleColour'>,
+): Pick<PlateReadEvent, 'plateColour' | 'vehicleType' | 'vehicleColour'> {
+  return {
+    ...(r.plateColour ? { plateColour: normalisePlateColour(r.plateColour) } : {}),
+    ...(r.vehicleType ? { vehicleType: normaliseVehicleType(r.vehicleType) } : {}),
+    ...(r.vehicleColour ? { vehicleColour: normaliseVehicleColour(r.vehicleColour) } : {}),
   };
 }

@@ -113,4 +113,25 @@ describe('ANPR pass identity', () => {
       'eu',
     );
   });
+
+  it("stores the camera's plate colour, vehicle type and colour in Vigil's words, and leaves out what it did not send", () => {
+    const push = readFromAlert(parseAlertDocument(anprXml('粤B4E7K2')));
+    if (push.kind !== 'read') throw new Error('expected a read');
+    expect(toPlateReadEvent({ ...push.read, cameraId: 'gate-1' })).toMatchObject({
+      plateColour: 'blue',
+      vehicleType: 'car',
+      vehicleColour: 'white',
+    });
+    const hik = toPlateReadEvent({
+      ...base,
+      plateColour: 'newEnergyGreen',
+      vehicleType: 'largeBus',
+      vehicleColour: 'deepBlue',
+    });
+    expect([hik.plateColour, hik.vehicleType, hik.vehicleColour]).toEqual(['green', 'bus', 'blue']);
+    const odd = toPlateReadEvent({ ...base, plateColour: 'other', vehicleType: 'SUVMPV', vehicleColour: '银色' });
+    expect([odd.plateColour, odd.vehicleType, odd.vehicleColour]).toEqual(['unknown', 'car', 'silver']);
+    const none = toPlateReadEvent(base);
+    expect([none.plateColour, none.vehicleType, none.vehicleColour]).toEqual([undefined, undefined, undefined]);
+  });
 });
