@@ -1,12 +1,15 @@
 // Patrol plans from unit tracks: a simulated day on the sample district (27 units driving 78 lines with
 // GPS noise, 60 points, 21 core and 12 key areas, timed incidents), then the cost figure: a day of fixes
-// for 100 units every 5 s turned into coverage. Args: --units=N (default 100), --every=S (default 5).
+// for 100 units every 5 s turned into coverage. Args: --units=N (default 100), --every=S (default 5), --db (the
+// same day stored in in-memory PGlite, read back and scored), --pg (the same in PostgreSQL at 127.0.0.1:5432, in a
+// database of its own created and dropped).
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { scoreCoverage } from '../src/plans/coverage.js';
+import pg from 'pg';
+import { scoreCoverage, type UnitTrack } from '../src/plans/coverage.js';
 import { PreparedPlan } from '../src/plans/prepared-plan.js';
 import { PositionRepo } from '../src/plans/position-repo.js';
 import { DEFAULT_SIM, simulateDay, type SimDay } from '../src/plans/simulate.js';
@@ -48,8 +51,9 @@ export default async function patrol(ctx: BenchContext) {
   }
   const best = Math.min(...runs);
   const database = ctx.args.includes('--db')
-    ? await fromDatabase(big, window)
+    ? await fromDatabase(big, window, 'memory://')
     : 'run with --db: the same day stored in PGlite, read back and scored';
+  const postgres = ctx.args.includes('--pg') ? await fromPostgres(big, window) : 'run with --pg';
   return {
     simulatedDay: {
       units: day.tracks.length,
@@ -88,12 +92,35 @@ export default async function patrol(ctx: BenchContext) {
       pointsReached: result?.points.filter((p) => p.reached).length,
     },
     database,
+    postgres,
   };
 }
 
-/** The day's fixes written to an in-memory PGlite (unit_positions), then read back as tracks and scored: the API's path. */
-async function fromDatabase(day: SimDay, window: { from: number; to: number }) {
-  const db = await openDb({ url: 'memory://' });
+const PG_ADMIN = 'postgres://postgres@127.0.0.1:5432/postgres';
+
+async function adminQuery(sql: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: PG_ADMIN });
+  await admin.connect();
+  try {
+    await admin.query(sql);
+  } finally {
+    await admin.end();
+  }
+}
+
+async function fromPostgres(day: SimDay, window: { from: number; to: number }) {
+  const name = `vigil_patrol_bench_${process.pid}`;
+  await adminQuery(`create database ${name}`);
+  try {
+    return await fromDatabase(day, window, `postgres://postgres@127.0.0.1:5432/${name}`);
+  } finally {
+    await adminQuery(`drop database if exists ${name}`);
+  }
+}
+
+/** The day's fixes written to the database (unit_positions), then read back as tracks and scored: the API's path. */
+async function fromDatabase(day: SimDay, window: { from: number; to: number }, url: string) {
+  const db = await openDb({ url });
   try {
     await migrate(db);
     for (const t of day.tracks)
@@ -111,22 +138,42 @@ async function fromDatabase(day: SimDay, window: { from: number; to: number }) {
         );
       }
     }
+    await db.exec('analyze unit_positions');
     const insertS = (performance.now() - started) / 1000;
-    started = performance.now();
-    const tracks = await new PositionRepo(db).tracks(window.from, window.to);
-    const readS = (performance.now() - started) / 1000;
+    const reads: { wallS: number; nodeCpuS: number }[] = [];
+    let tracks: UnitTrack[] = [];
+    for (let i = 0; i < 3; i++) {
+      started = performance.now();
+      const cpu = process.cpuUsage();
+      tracks = await new PositionRepo(db).tracks(window.from, window.to);
+      const used = process.cpuUsage(cpu);
+      reads.push({ wallS: (performance.now() - started) / 1000, nodeCpuS: (used.user + used.system) / 1e6 });
+    }
+    const readS = Math.min(...reads.map((r) => r.wallS));
     started = performance.now();
     scoreCoverage(new PreparedPlan(day.plan, 25), tracks, window, { maxGapS: 120 });
     const scoreS = (performance.now() - started) / 1000;
+    const [{ version }] = await db.query<{ version: string }>("select current_setting('server_version') as version");
     return {
-      engine: 'pglite (memory)',
+      engine: db.kind === 'pglite' ? `PGlite ${version} (memory)` : `PostgreSQL ${version}`,
       insertS: round(insertS, 1),
+      /** Wall time of each read; for PGlite the node's CPU time includes the database's. */
+      reads: reads.map((r) => ({ wallS: round(r.wallS, 2), nodeCpuS: round(r.nodeCpuS, 2) })),
       readS: round(readS, 2),
       scoreS: round(scoreS, 2),
       readAndScoreS: round(readS + scoreS, 2),
       fixesRead: tracks.reduce((s, t) => s + t.fixes.length, 0),
+      sameAsWritten: tracks.every((t, i) => sameFixes(t, day.tracks[i])),
     };
   } finally {
     await db.close();
   }
+}
+
+function sameFixes(read: UnitTrack, written: UnitTrack | undefined): boolean {
+  if (!written || read.unitId !== written.unitId || read.fixes.length !== written.fixes.length) return false;
+  return read.fixes.every((f, i) => {
+    const w = written.fixes[i];
+    return f.at === w.at && f.lat === w.lat && f.lon === w.lon;
+  });
 }
