@@ -170,4 +170,40 @@ describe('a scoped user signed in with a password', () => {
     expect(grids(heat)).toContain('ga');
     expect(grids(heat)).not.toContain('gb');
   });
+
+  it("lists only A's situation reports and patrol plans, the limit counting A's alone", async () => {
+    const db = t.node.infra.db;
+    // B's report is the newest: a limit applied before the scope filter would leave A's user an empty list.
+    for (const [district, minutesAgo] of [
+      ['dist-a', 10],
+      ['dist-b', 1],
+    ] as const) {
+      const at = new Date(Date.now() - minutesAgo * 60_000).toISOString();
+      await db.query(
+        `insert into situation_reports (id, district, period, start_date, period_from, period_to, trigger, made_by, made_at, data)
+         values ($1, $2, 'day', '2026-01-01', $3, $3, 'request', 'test', $3, '{}')`,
+        [randomUUID(), district, at],
+      );
+    }
+    const reports = (await user.request('GET', '/situation-reports?limit=1')).body.reports as Row[];
+    expect(reports.map((r) => r.district)).toEqual(['dist-a']);
+    const newest = (await asAdmin('GET', '/situation-reports?limit=1')).body.reports as Row[];
+    expect(newest.map((r) => r.district)).toEqual(['dist-b']);
+
+    for (const [district, grid, lat] of [
+      ['dist-a', 'ga', 22.5431],
+      ['dist-b', 'gb', 22.6431],
+    ] as const) {
+      const point = { type: 'Point', coordinates: [114.0579, lat] };
+      const plan = {
+        type: 'FeatureCollection',
+        features: [{ type: 'Feature', properties: { id: 'p1', grid }, geometry: point }],
+      };
+      const put = await asAdmin('PUT', `/patrol-plans/${district}`, plan);
+      expect(put.status, JSON.stringify(put.body)).toBe(200);
+    }
+    const plans = (await user.request('GET', '/patrol-plans')).body.plans as Row[];
+    expect(plans.map((p) => p.district)).toEqual(['dist-a']);
+    expect(await get('/patrol-plans/dist-b')).toBe(404);
+  });
 });

@@ -33,8 +33,13 @@ export class PlanRepo {
     return new PlanRepo(db);
   }
 
-  async list(): Promise<StoredPlan[]> {
-    return (await this.db.query<PlanRow>('select * from patrol_plans order by district')).map(toPlan);
+  /** Every plan, or those of `districts` only. */
+  async list(districts?: readonly string[]): Promise<StoredPlan[]> {
+    const rows = await this.db.query<PlanRow>(
+      'select * from patrol_plans where ($1::text[] is null or district = any($1::text[])) order by district',
+      [districts ? [...districts] : null],
+    );
+    return rows.map(toPlan);
   }
 
   async get(district: string): Promise<StoredPlan | null> {

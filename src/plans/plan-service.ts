@@ -58,8 +58,9 @@ export class PlanService {
     this.positions = new PositionRepo(d.db);
   }
 
-  async list(): Promise<PlanSummary[]> {
-    return (await this.plans.list()).map((s) => this.summary(s));
+  /** Every district's plan, or those of `districts` only (a scoped reader's). */
+  async list(districts?: readonly string[]): Promise<PlanSummary[]> {
+    return (await this.plans.list(districts)).map((s) => this.summary(s));
   }
 
   async get(district: string): Promise<StoredPlan & { summary: PlanSummary }> {

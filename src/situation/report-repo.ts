@@ -119,11 +119,15 @@ export class SituationReportRepo {
     return rows[0] ? toReport(rows[0]) : null;
   }
 
-  async list(f: { district?: string; period?: Period; limit?: number } = {}): Promise<StoredReport[]> {
+  /** Newest first; `districts` (a scoped reader's) limits the rows in the query, so the limit counts only those. */
+  async list(
+    f: { district?: string; period?: Period; limit?: number; districts?: readonly string[] } = {},
+  ): Promise<StoredReport[]> {
     const rows = await this.db.query<ReportRow>(
       `select ${COLUMNS} from situation_reports where ($1::text is null or district = $1) and ($2::text is null or period = $2)
+         and ($4::text[] is null or district = any($4::text[]))
        order by made_at desc, id limit $3`,
-      [f.district ?? null, f.period ?? null, f.limit ?? 100],
+      [f.district ?? null, f.period ?? null, f.limit ?? 100, f.districts ? [...f.districts] : null],
     );
     return rows.map(toReport);
   }

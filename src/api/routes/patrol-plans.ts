@@ -175,7 +175,7 @@ export function patrolPlanRoutes(deps: { plans: PlanService; shifts: readonly Sh
     .get('/', readers, async (c) => {
       // A scoped reader sees its own districts' plans; another district's answers 404 below.
       const scope = c.get('principal').scope;
-      return c.json({ plans: (await deps.plans.list()).filter((p) => districtInScope(scope, p.district)) });
+      return c.json({ plans: await deps.plans.list(scope?.districts) });
     })
     .get('/:district', readers, async (c) => {
       const s = await deps.plans.get(seen(c.get('principal').scope, district(c.req.param('district'))));

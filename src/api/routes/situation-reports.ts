@@ -90,7 +90,7 @@ export function situationReportRoutes(deps: { situation: SituationService }) {
     .get('/', readers, async (c) => {
       const q = parseOr400(reportListQuery, c.req.query(), 'query');
       const scope = c.get('principal').scope;
-      return c.json({ reports: (await s.reports.list(q)).filter((r) => districtInScope(scope, r.district)) });
+      return c.json({ reports: await s.reports.list({ ...q, districts: scope?.districts }) });
     })
     .post('/', requireRole('admin', 'operator'), async (c) => {
       const b = await jsonBody(c, makeReportBody);
