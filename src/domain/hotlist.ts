@@ -1,6 +1,7 @@
 // Hotlist (plate watchlist) entries: the zod schemas every entry passes through, and their types.
 import { z } from 'zod';
 import { normalisePlate } from './plate-text.js';
+import { plateColourField, vehicleColourField, vehicleTypeField } from './vehicle-attributes.js';
 
 export const HOTLIST_CATEGORIES = [
   'stolen_vehicle',
@@ -65,10 +66,16 @@ const entryInputFields = z.strictObject({
   priority: z.number(priorityError).int(priorityError).min(1, priorityError).max(5, priorityError).default(3),
   /** Required: governance forbids open-ended listings. */
   expiresAt: z.iso.datetime({ offset: true, error: 'expected an ISO date such as 2027-01-31T00:00:00Z' }),
+  /** The plate's colour: only reads of that colour (or of no known colour) match. */
+  plateColour: plateColourField.optional(),
+  /** A vehicle description, with a pattern only: reads of another type or colour do not match. */
+  vehicleType: vehicleTypeField.optional(),
+  vehicleColour: vehicleColourField.optional(),
 });
 
 /**
- * Exactly one of plate/pattern: an entry with both would be ambiguous about what matched. Checked
+ * Exactly one of plate/pattern: an entry with both would be ambiguous about what matched; a vehicle
+ * description narrows a partial plate, so it needs a pattern (plateColour goes with either). Checked
  * even when other fields fail (`when`), so an import reports every fault of a row at once.
  */
 function exactlyOneTarget<T extends z.ZodType<{ plate?: string; pattern?: string }>>(schema: T) {
@@ -77,9 +84,18 @@ function exactlyOneTarget<T extends z.ZodType<{ plate?: string; pattern?: string
     return (o.plate ? 1 : 0) + (o.pattern ? 1 : 0);
   };
   const always = { when: () => true };
+  const described = (v: unknown) => {
+    const o = (v ?? {}) as { plate?: unknown; vehicleType?: unknown; vehicleColour?: unknown };
+    return Boolean(o.plate) && Boolean(o.vehicleType || o.vehicleColour);
+  };
   return schema
     .refine((v) => count(v) >= 1, { ...always, path: ['plate'], message: 'expected a plate or a pattern' })
-    .refine((v) => count(v) <= 1, { ...always, path: ['pattern'], message: 'expected a plate or a pattern, not both' });
+    .refine((v) => count(v) <= 1, { ...always, path: ['pattern'], message: 'expected a plate or a pattern, not both' })
+    .refine((v) => !described(v), {
+      ...always,
+      path: ['vehicleType'],
+      message: 'a vehicle description (vehicleType, vehicleColour) goes with a pattern; a whole plate matches alone',
+    });
 }
 
 export const HotlistEntryInputSchema = exactlyOneTarget(entryInputFields);

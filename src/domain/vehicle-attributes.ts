@@ -24,3 +24,10 @@ export const vehicleColourFilter = oneOf('vehicleColour', VEHICLE_COLOURS);
 export const plateColourField = z.enum(PLATE_COLOURS, { error: `expected one of ${PLATE_COLOURS.join(', ')}` });
 export const vehicleTypeField = z.enum(VEHICLE_TYPES, { error: `expected one of ${VEHICLE_TYPES.join(', ')}` });
 export const vehicleColourField = z.enum(VEHICLE_COLOURS, { error: `expected one of ${VEHICLE_COLOURS.join(', ')}` });
+
+/** What a read (or a listing) says of the plate's colour and the vehicle; null, absent or 'unknown': it does not say. */
+export interface VehicleDescription {
+  plateColour?: string | null;
+  vehicleType?: string | null;
+  vehicleColour?: string | null;
+}

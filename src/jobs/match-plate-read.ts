@@ -1,5 +1,6 @@
 // Job: store a plate-read event, close interception orders it answers, look the plate up in the hotlist index, queue one alert job per match.
 import type { FenceGuard } from '../cluster/fence-guard.js';
+import { fitsDescription } from '../matching/hotlist-description.js';
 import type { HotlistIndex, MatchOptions } from '../matching/hotlist-index.js';
 import { queuePlateAlert } from '../queues/alert-producer.js';
 import type { QueueSet } from '../queues/queue-set.js';
@@ -43,9 +44,11 @@ export function plateReadOf(e: PlateReadEvent): NewPlateRead {
 export async function matchPlateRead(event: PlateReadEvent, deps: MatchDeps): Promise<void> {
   // Before any write: a node that stalled past its lease must not write as the camera's owner.
   await deps.fence?.check(event.cameraId, event.fence);
-  await deps.plateReads.upsert(plateReadOf(event));
+  // What the pass holds, not just this event: an update that left out a colour keeps the one stored before.
+  const { stored } = await deps.plateReads.upsert(plateReadOf(event));
   await deps.interceptions?.onPlateRead(event);
   for (const m of deps.hotlist.lookup(event.plate, deps.matchOptions)) {
+    if (!fitsDescription(m.entry, stored)) continue;
     const match = {
       level: m.level,
       ocrSubstitutions: m.ocrSubstitutions,

@@ -10,6 +10,9 @@ export const HOTLIST_CSV_COLUMNS = [
   'source',
   'priority',
   'expiresAt',
+  'plateColour',
+  'vehicleType',
+  'vehicleColour',
 ] as const;
 type Column = (typeof HOTLIST_CSV_COLUMNS)[number];
 const REQUIRED: readonly Column[] = ['category', 'reason', 'source', 'expiresAt'];
@@ -166,7 +169,7 @@ function readHeader(header: CsvRecord, errors: HotlistCsvError[]): (Column | nul
     ].filter(Boolean);
     errors.push({
       row: header.row,
-      message: `header: ${problems.join('; ')}; expected columns ${HOTLIST_CSV_COLUMNS.join(',')} (priority optional, one of plate/pattern per row)`,
+      message: `header: ${problems.join('; ')}; expected columns ${HOTLIST_CSV_COLUMNS.join(',')} (priority, plateColour, vehicleType and vehicleColour optional, one of plate/pattern per row)`,
     });
     return null;
   }

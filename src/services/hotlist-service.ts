@@ -1,6 +1,6 @@
 // Hotlist changes: stored and audited in one transaction, then applied to every process's matching index (the event bus).
 import { HotlistEntryInputSchema, type HotlistEntry, type HotlistEntryInputRaw } from '../domain/hotlist.js';
-import { ConflictError } from '../lib/errors.js';
+import { BadInputError, ConflictError } from '../lib/errors.js';
 import { parseHotlistCsv } from '../matching/hotlist-csv.js';
 import type { HotlistIndex } from '../matching/hotlist-index.js';
 import type { EventBus } from '../queues/event-bus.js';
@@ -53,7 +53,7 @@ export class HotlistService {
       const existing = await repo.findLive(input);
       if (existing) {
         throw new ConflictError(
-          `${existing.plate ?? existing.pattern} is already listed as ${existing.category} (entry ${existing.id}, until ${existing.expiresAt}): change that entry with PATCH /hotlist/${existing.id}`,
+          `${existing.plate ?? existing.pattern}${describe(existing)} is already listed as ${existing.category} (entry ${existing.id}, until ${existing.expiresAt}): change that entry with PATCH /hotlist/${existing.id}`,
           { details: { existingId: existing.id } },
         );
       }
@@ -116,6 +116,11 @@ export class HotlistService {
       const repo = this.repo.on(t);
       const before = await repo.get(id);
       if (!before) return null;
+      if (before.plate && (patch.vehicleType || patch.vehicleColour))
+        throw new BadInputError(
+          `entry ${id} lists a whole plate: a vehicle description goes with a pattern (list one with POST /hotlist)`,
+          [{ field: patch.vehicleType ? 'vehicleType' : 'vehicleColour', message: 'only on a pattern entry' }],
+        );
       const after = await repo.update(id, patch);
       if (!after) return null;
       await this.audit.on(t).append({
@@ -155,4 +160,12 @@ export class HotlistService {
       else this.index.remove(id);
     }
   }
+}
+
+/** " (yellow plate, red truck)" for a described entry, "" otherwise. */
+function describe(e: HotlistEntry): string {
+  const plate = e.plateColour ? `${e.plateColour} plate` : null;
+  const vehicle = [e.vehicleColour, e.vehicleType].filter(Boolean).join(' ');
+  const parts = [plate, vehicle || null].filter(Boolean);
+  return parts.length ? ` (${parts.join(', ')})` : '';
 }

@@ -15,6 +15,9 @@ interface HotlistRow {
   expires_at: Date | string;
   active: boolean;
   created_at: Date | string;
+  plate_colour: HotlistEntry['plateColour'] | null;
+  vehicle_type: HotlistEntry['vehicleType'] | null;
+  vehicle_colour: HotlistEntry['vehicleColour'] | null;
 }
 
 /** Advisory lock class for one listing key (see findLive); audit-repo uses 7_311_001, duty 7_311_005. */
@@ -35,8 +38,24 @@ function toEntry(r: HotlistRow): HotlistEntry {
     expiresAt: iso(r.expires_at),
     active: r.active,
     createdAt: iso(r.created_at),
+    ...(r.plate_colour ? { plateColour: r.plate_colour } : {}),
+    ...(r.vehicle_type ? { vehicleType: r.vehicle_type } : {}),
+    ...(r.vehicle_colour ? { vehicleColour: r.vehicle_colour } : {}),
   };
 }
+
+/** What names one listing: two entries for the same pattern on a red and a white car are two listings. */
+type Listing = Pick<
+  HotlistEntryInput,
+  'plate' | 'pattern' | 'category' | 'plateColour' | 'vehicleType' | 'vehicleColour'
+>;
+
+type Described = 'plateColour' | 'vehicleType' | 'vehicleColour';
+export type HotlistPatch = Partial<
+  Pick<HotlistEntry, 'category' | 'reason' | 'source' | 'priority' | 'expiresAt' | 'active'>
+> & {
+  [K in Described]?: HotlistEntry[K] | null;
+};
 
 export interface HotlistFilter {
   plate?: string;
@@ -56,8 +75,9 @@ export class HotlistRepo {
 
   async create(input: HotlistEntryInput, db: Db = this.db): Promise<HotlistEntry> {
     const [row] = await db.query<HotlistRow>(
-      `insert into hotlist (id, plate, pattern, category, reason, source, added_by, priority, expires_at)
-       values ($1,$2,$3,$4,$5,$6,$7,$8,$9) returning *`,
+      `insert into hotlist (id, plate, pattern, category, reason, source, added_by, priority, expires_at,
+         plate_colour, vehicle_type, vehicle_colour)
+       values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12) returning *`,
       [
         randomUUID(),
         input.plate ?? null,
@@ -68,6 +88,9 @@ export class HotlistRepo {
         input.addedBy,
         input.priority,
         input.expiresAt,
+        input.plateColour ?? null,
+        input.vehicleType ?? null,
+        input.vehicleColour ?? null,
       ],
     );
     return toEntry(row);
@@ -83,17 +106,20 @@ export class HotlistRepo {
   }
 
   /**
-   * The live entry for the same plate (or pattern) and category, if any. Takes a transaction-long lock on
-   * that key first, so two concurrent creations of one listing cannot both find nothing (call inside db.tx).
+   * The live entry for the same plate (or pattern), category and description, if any. Takes a transaction-long
+   * lock on that key first, so two concurrent creations of one listing cannot both find nothing (call inside db.tx).
    */
-  async findLive(input: Pick<HotlistEntryInput, 'plate' | 'pattern' | 'category'>): Promise<HotlistEntry | null> {
-    const key = `${input.plate ?? ''}|${input.pattern ?? ''}|${input.category}`;
+  async findLive(input: Listing): Promise<HotlistEntry | null> {
+    const described = [input.plateColour, input.vehicleType, input.vehicleColour].map((v) => v ?? null);
+    const key = `${input.plate ?? ''}|${input.pattern ?? ''}|${input.category}|${described.join('|')}`;
     await this.db.query('select pg_advisory_xact_lock($1, hashtext($2))', [LISTING_LOCK, key]);
     const [row] = await this.db.query<HotlistRow>(
       `select * from hotlist where category = $3 and active and expires_at > now()
          and (($1::text is not null and plate = $1) or ($2::text is not null and pattern = $2))
+         and plate_colour is not distinct from $4 and vehicle_type is not distinct from $5
+         and vehicle_colour is not distinct from $6
        order by created_at limit 1`,
-      [input.plate ?? null, input.pattern ?? null, input.category],
+      [input.plate ?? null, input.pattern ?? null, input.category, ...described],
     );
     return row ? toEntry(row) : null;
   }
@@ -103,14 +129,16 @@ export class HotlistRepo {
     return row ? toEntry(row) : null;
   }
 
-  async update(
-    id: string,
-    patch: Partial<Pick<HotlistEntry, 'category' | 'reason' | 'source' | 'priority' | 'expiresAt' | 'active'>>,
-  ): Promise<HotlistEntry | null> {
+  /** Fields left out stay; plateColour, vehicleType and vehicleColour set to null are cleared. */
+  async update(id: string, patch: HotlistPatch): Promise<HotlistEntry | null> {
+    const given = (v: unknown) => v !== undefined;
     const [row] = await this.db.query<HotlistRow>(
       `update hotlist set
          category = coalesce($2, category), reason = coalesce($3, reason), source = coalesce($4, source),
          priority = coalesce($5, priority), expires_at = coalesce($6, expires_at), active = coalesce($7, active),
+         plate_colour = case when $8 then $9 else plate_colour end,
+         vehicle_type = case when $10 then $11 else vehicle_type end,
+         vehicle_colour = case when $12 then $13 else vehicle_colour end,
          updated_at = now()
        where id = $1 returning *`,
       [
@@ -121,6 +149,12 @@ export class HotlistRepo {
         patch.priority ?? null,
         patch.expiresAt ?? null,
         patch.active ?? null,
+        given(patch.plateColour),
+        patch.plateColour ?? null,
+        given(patch.vehicleType),
+        patch.vehicleType ?? null,
+        given(patch.vehicleColour),
+        patch.vehicleColour ?? null,
       ],
     );
     return row ? toEntry(row) : null;

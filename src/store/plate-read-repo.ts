@@ -3,6 +3,7 @@ import { BadInputError } from '../lib/errors.js';
 import type { Db } from './db.js';
 import type { DirectionFilter, SearchArea } from '../domain/search-area.js';
 import type { NewPlateRead, PlateMatchMode, PlateMotion, PlateRead } from '../domain/plate-read.js';
+import type { VehicleDescription } from '../domain/vehicle-attributes.js';
 import { canonicalForm } from '../domain/ocr-equivalence.js';
 import { narrowCameras } from './area.js';
 
@@ -117,12 +118,20 @@ export function likePattern(q: string): string {
 export class PlateReadRepo {
   constructor(private readonly db: Db) {}
 
-  /** Inserts the pass, or updates it when a later event of the same pass arrives; returns true when new. */
-  async upsert(e: NewPlateRead): Promise<boolean> {
+  /**
+   * Inserts the pass, or updates it when a later event of the same pass arrives; says whether it was new and
+   * what the pass now holds of the plate colour and vehicle (an update without them keeps the earlier ones).
+   */
+  async upsert(e: NewPlateRead): Promise<{ inserted: boolean; stored: VehicleDescription }> {
     const crop = e.crop ? Buffer.from(e.crop) : null;
     // Direction of travel (migration 008): along the camera's facing when going away, against it when coming;
     // without a facing, the one-way heading of the road it watches.
-    const [row] = await this.db.query<{ inserted: boolean }>(
+    const [row] = await this.db.query<{
+      inserted: boolean;
+      plate_colour: string | null;
+      vehicle_type: string | null;
+      vehicle_colour: string | null;
+    }>(
       `insert into plate_reads (id, camera_id, plate, plate_canonical, confidence, format, first_seen, last_seen, captured_at, read_count, box, crop, motion, plate_colour, vehicle_type, vehicle_colour, direction)
        values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,
          (select case when facing is null then heading when $13 = 'receding' then facing
@@ -135,7 +144,7 @@ export class PlateReadRepo {
          plate_colour = coalesce(excluded.plate_colour, plate_reads.plate_colour),
          vehicle_type = coalesce(excluded.vehicle_type, plate_reads.vehicle_type),
          vehicle_colour = coalesce(excluded.vehicle_colour, plate_reads.vehicle_colour)
-       returning (xmax = 0) as inserted`,
+       returning (xmax = 0) as inserted, plate_colour, vehicle_type, vehicle_colour`,
       [
         e.id,
         e.cameraId,
@@ -155,7 +164,10 @@ export class PlateReadRepo {
         e.vehicleColour ?? null,
       ],
     );
-    return row.inserted;
+    return {
+      inserted: row.inserted,
+      stored: { plateColour: row.plate_colour, vehicleType: row.vehicle_type, vehicleColour: row.vehicle_colour },
+    };
   }
 
   async get(id: string): Promise<PlateRead | null> {

@@ -15,6 +15,9 @@ export const hotlistEntryViewSchema = z.object({
   expiresAt: isoTime,
   active: z.boolean().describe('Cleared instead of deleting, so alerts raised on the entry still resolve to it'),
   createdAt: isoTime,
+  plateColour: z.string().nullable().describe('Only reads of this plate colour (or of no known colour) match'),
+  vehicleType: z.string().nullable().describe('With a pattern: only reads of this vehicle type (or none known) match'),
+  vehicleColour: z.string().nullable().describe('With a pattern: only reads of this vehicle colour (or none known)'),
 });
 export type HotlistEntryView = z.infer<typeof hotlistEntryViewSchema>;
 
@@ -50,5 +53,8 @@ export function hotlistEntryView(e: HotlistEntry): HotlistEntryView {
     expiresAt: e.expiresAt,
     active: e.active,
     createdAt: e.createdAt,
+    plateColour: e.plateColour ?? null,
+    vehicleType: e.vehicleType ?? null,
+    vehicleColour: e.vehicleColour ?? null,
   };
 }

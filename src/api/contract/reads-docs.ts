@@ -176,10 +176,12 @@ const hotlist: RouteDoc[] = [
     roles: HOTLIST_EDITORS,
     errors: [400, 409],
     description: audited,
-    summary: 'List a plate (or a pattern) with category, reason, source, priority and expiry; addedBy is the caller',
+    summary:
+      'List a plate (or a pattern) with category, reason, source, priority and expiry, and optionally a plate colour or (with a pattern) a vehicle description; addedBy is the caller',
     body: {
       schema: hotlistCreateBody,
-      description: 'A live entry for the same plate (or pattern) and category is a 409 naming it',
+      description:
+        'A live entry for the same plate (or pattern), category and description is a 409 naming it. plateColour: only reads of that colour, or of no known colour, match. vehicleType and vehicleColour go with a pattern only (a partial plate seen on a red truck): a read that tells another type or colour does not match, one that tells none does.',
     },
     responses: { 201: { description: 'The entry', schema: hotlistEntryViewSchema } },
   },
@@ -201,7 +203,8 @@ const hotlist: RouteDoc[] = [
     params: idParams,
     errors: [400, 404],
     description: audited,
-    summary: 'Change category, reason, source, priority, expiry or active',
+    summary:
+      'Change category, reason, source, priority, expiry, active, plate colour or vehicle description (null clears one; a description only on a pattern entry)',
     body: { schema: hotlistPatchBody },
     responses: { 200: { description: 'The entry after the change', schema: hotlistEntryViewSchema } },
   },

@@ -2,6 +2,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { HOTLIST_CATEGORIES } from '../../domain/hotlist.js';
+import { plateColourField, vehicleColourField, vehicleTypeField } from '../../domain/vehicle-attributes.js';
 import { requireRole } from '../auth.js';
 import type { ApiDeps, ApiEnv } from '../deps.js';
 import { nextOffset } from '../lists.js';
@@ -20,6 +21,18 @@ export const hotlistCreateBody = z.strictObject({
   source: z.string(),
   priority: z.number().optional(),
   expiresAt: z.string().describe('ISO time, required: no open-ended listings'),
+  plateColour: z
+    .string()
+    .optional()
+    .describe('blue, yellow, green, white or black: only reads of that colour, or of no known colour, match'),
+  vehicleType: z
+    .string()
+    .optional()
+    .describe('car, truck, bus or motorcycle; with a pattern only (a vehicle description with a partial plate)'),
+  vehicleColour: z
+    .string()
+    .optional()
+    .describe('white, black, grey, silver, red, blue, yellow, green or brown; with a pattern only'),
   why: hotlistWhy,
 });
 
@@ -30,6 +43,10 @@ export const hotlistPatchBody = z.strictObject({
   priority: z.number().int().min(1).max(5).optional(),
   expiresAt: z.iso.datetime({ offset: true }).optional(),
   active: z.boolean().optional(),
+  /** null clears it (the entry matches whatever the read says). */
+  plateColour: plateColourField.nullable().optional(),
+  vehicleType: vehicleTypeField.nullable().optional(),
+  vehicleColour: vehicleColourField.nullable().optional(),
   why: hotlistWhy,
 });
 
