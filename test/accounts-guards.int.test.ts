@@ -1,12 +1,13 @@
 // Integration: the guards around accounts on a real node (Redis, PGlite). The last enabled admin keeps its
 // role and cannot be disabled (409); one address past its sign-in attempts gets 429 with Retry-After, shared
-// through Redis, and the refusal is audited.
+// through Redis, and the refusal is audited. The node trusts 127.0.0.1 as a reverse proxy: clients behind
+// it are counted and audited by their own forwarded address, which a forged X-Forwarded-For entry cannot change.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestNode, type TestNode } from './helpers/node.js';
 import { SessionClient } from './helpers/session-client.js';
 
 const yaml = `
-server: { host: 127.0.0.1, port: 0 }
+server: { host: 127.0.0.1, port: 0, trustedProxies: [127.0.0.1] }
 cameras:
   - { id: cam-a, name: A, source: "rtsp://127.0.0.1:1/none", kind: street, lat: 22.5, lon: 114.0, district: a, enabled: false }
 recording: { enabled: false }
@@ -66,5 +67,30 @@ describe('account guards', () => {
     // One entry per window, not one per refused attempt.
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({ actor: 'first.admin', details: { attempts: 5 } });
+  });
+
+  it('behind a trusted proxy, counts and audits each client by its forwarded address, not the proxy', async () => {
+    const via = (address: string, forged = '') => ({
+      headers: { 'x-forwarded-for': forged ? `${forged}, ${address}` : address },
+    });
+    const c = new SessionClient(t.url);
+    const attempt = (address: string, forged = '') =>
+      c.request('POST', '/session/sign-in', { username: 'nobody', password: 'wrong password' }, via(address, forged));
+    for (let i = 0; i < 4; i++) expect((await attempt('198.51.100.10')).status).toBe(401);
+    // A leftmost entry of the client's own making does not open a new count.
+    expect((await attempt('198.51.100.10', '203.0.113.99')).status).toBe(429);
+    // Another client behind the same proxy has its own count (the proxy's address was used up by the test above).
+    expect((await attempt('198.51.100.11')).status).toBe(401);
+    const failures = (await asAdmin('GET', '/admin/audit?action=signin.failure&limit=1000')).body.entries as {
+      details: { ip?: string };
+    }[];
+    const ips = new Set(failures.map((e) => e.details.ip));
+    expect(ips.has('198.51.100.10')).toBe(true);
+    expect(ips.has('198.51.100.11')).toBe(true);
+    expect(ips.has('203.0.113.99')).toBe(false);
+    const limited = (await asAdmin('GET', '/admin/audit?action=signin.rate-limited')).body.entries as {
+      details: { ip?: string };
+    }[];
+    expect(limited.map((e) => e.details.ip)).toContain('198.51.100.10');
   });
 });

@@ -14,6 +14,7 @@ import { clusterSchema } from './cluster.js';
 import { metricsSchema } from './metrics.js';
 import { accountsSchema } from './accounts.js';
 import { DUTY_LEVELS, SUBJECT_CATEGORIES } from '../domain/face-watchlist.js';
+import { isProxyEntry } from '../lib/client-address.js';
 
 const latLon = {
   lat: z.number().min(-90).max(90),
@@ -214,6 +215,13 @@ export const configSchema = z.strictObject({
         .int()
         .min(1024)
         .default(20 * 1024 * 1024),
+      /**
+       * Reverse proxies (addresses or CIDRs, e.g. 10.0.0.0/8) whose X-Forwarded-For is believed: from such a
+       * peer the client is the rightmost forwarded hop not listed here. Empty (default): the TCP peer, always.
+       */
+      trustedProxies: z
+        .array(z.string().refine(isProxyEntry, 'an IP address or CIDR, e.g. 10.0.0.5 or 10.0.0.0/8'))
+        .default([]),
     })
     .prefault({}),
   /** Where the embedded database, Redis data and recordings live; relative to the config file's project. */

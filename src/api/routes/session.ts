@@ -14,6 +14,7 @@ import {
 import { endSession, signIn } from '../../accounts/sign-in.js';
 import { rateMessage } from '../../accounts/sign-in-rate.js';
 import { toSessionView, toWhoView } from '../../accounts/views.js';
+import { clientAddress, TrustedProxies } from '../../lib/client-address.js';
 import { ConflictError, LimitReachedError, UnauthenticatedError, UnavailableError } from '../../lib/errors.js';
 import { checkSameOrigin } from '../auth.js';
 import type { ApiDeps, ApiEnv } from '../deps.js';
@@ -33,15 +34,20 @@ export const codeBody = z.strictObject({ code: z.string().trim().min(6).max(10) 
 
 type Deps = Pick<ApiDeps, 'config' | 'signInRate'> & { accounts: Accounts };
 
-/** The TCP peer's address: unlike X-Forwarded-For, a client cannot choose it to dodge the rate limit. */
-const peer = (c: Context): string =>
-  (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress ??
-  'unknown';
+const peerOf = (c: Context) =>
+  (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress;
+
+/**
+ * The client's address: the TCP peer, or behind a trusted proxy (server.trustedProxies) the rightmost
+ * X-Forwarded-For hop not trusted. A client cannot choose it to dodge the rate limit or blur the audit log.
+ */
+const clientOf = (c: Context, proxies: TrustedProxies) =>
+  clientAddress(peerOf(c), c.req.header('x-forwarded-for'), proxies);
 
 /** Refuses (429, Retry-After) an address past its sign-in attempts; the first refusal of a window is audited. */
-async function checkRate(deps: Deps, c: Context, username: string): Promise<void> {
+async function checkRate(deps: Deps, c: Context, username: string, proxies: TrustedProxies): Promise<void> {
   if (!deps.signInRate) return;
-  const address = peer(c);
+  const address = clientOf(c, proxies) ?? 'unknown';
   const verdict = await deps.signInRate.hit(address);
   if (verdict.ok) return;
   if (verdict.attempts === deps.accounts.ctx.config.signInRate.maxAttempts + 1) {
@@ -58,24 +64,18 @@ async function checkRate(deps: Deps, c: Context, username: string): Promise<void
   throw new LimitReachedError(rateMessage(verdict.retryAfterS), { extra: { retryAfterS: verdict.retryAfterS } });
 }
 
-const from = (c: Context) => ({
-  ip:
-    c.req.header('x-forwarded-for')?.split(',')[0].trim() ||
-    ((c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress ??
-      null),
-  userAgent: c.req.header('user-agent') ?? null,
-});
-
 export function signInRoutes(deps: Deps) {
   const { accounts } = deps;
   const cfg = accounts.ctx.config;
+  const proxies = new TrustedProxies(deps.config.server.trustedProxies);
+  const from = (c: Context) => ({ ip: clientOf(c, proxies), userAgent: c.req.header('user-agent') ?? null });
   return new Hono<ApiEnv>()
     .get('/options', (c) => c.json({ password: true, oidc: accounts.oidc ? { label: accounts.oidc.cfg.label } : null }))
     .post('/sign-in', async (c) => {
       // A login form on another site must not sign this browser in as someone else (login CSRF).
       checkSameOrigin(c);
       const body = await jsonBody(c, signInBody);
-      await checkRate(deps, c, body.username);
+      await checkRate(deps, c, body.username, proxies);
       const opened = await signIn(accounts.ctx, { ...body, ...from(c) });
       setSessionCookies(c, cfg, opened.secret, opened.session.csrfToken);
       const resolved = await accounts.resolve(opened.secret);
