@@ -1,6 +1,8 @@
 // Signing in on the page in chromium: a first password then its forced change, TOTP, a lockout message,
 // the force's identity provider (a real oidc-provider) with roles and scope from its claims, the admin's
 // token panel, and sign-out. Screenshots to artifacts/web.
+import jsqrModule from 'jsqr';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { totpCode } from '../src/accounts/totp.js';
 import { CHROMIUM, hasChromium, launchBrowser, screenshot, type TestBrowser } from './helpers/browser.js';
@@ -12,6 +14,15 @@ const title = hasChromium
   ? 'sign-in on the page in chromium'
   : `sign-in on the page: SKIPPED, no browser at ${CHROMIUM}`;
 const GOOD = 'tide lantern 47 orchard';
+// jsqr is CommonJS with `exports.default`: the default import is the function or the module, by loader.
+type Reader = typeof jsqrModule.default;
+const jsQR: Reader = (jsqrModule as unknown as { default?: Reader }).default ?? (jsqrModule as unknown as Reader);
+
+/** What a phone camera would read from a PNG screenshot of a QR code. */
+async function readQr(png: Buffer): Promise<string | null> {
+  const { data, info } = await sharp(png).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+  return jsQR(new Uint8ClampedArray(data.buffer, data.byteOffset, data.length), info.width, info.height)?.data ?? null;
+}
 
 describe.skipIf(!hasChromium)(title, () => {
   let t: TestNode;
@@ -114,6 +125,35 @@ accounts:
     await screenshot(page, 'signin-totp-ready');
   });
 
+  it('TOTP enrolment on the page shows a QR code that reads back as the otpauth URI, and its code turns TOTP on', async () => {
+    const otp = await create('qr.totp', ['operator']);
+    const api = new SessionClient(t.url);
+    await api.signIn('qr.totp', otp);
+    await api.request('POST', '/session/password', { currentPassword: otp, newPassword: GOOD });
+    const { page, errors } = await browser.newPage();
+    await page.goto(t.url);
+    await page.waitForSelector('body[data-signin="ready"]');
+    await page.fill('#username', 'qr.totp');
+    await page.fill('#password', GOOD);
+    await page.click('#signin button[type=submit]');
+    await page.waitForSelector('body[data-state="ready"]');
+    await page.click('#account-btn');
+    await page.click('#totp-on');
+    const qr = await page.waitForSelector('#totp-qr');
+    await page.waitForFunction(() => (document.querySelector('#totp-qr') as HTMLImageElement | null)?.complete);
+    const uri = await page.getAttribute('#totp-form a', 'href');
+    expect(uri).toMatch(/^otpauth:\/\/totp\/.*secret=/);
+    expect(await readQr(await qr.screenshot())).toBe(uri);
+    await screenshot(page, 'totp-enrol-qr');
+    const secret = (await page.textContent('#totp-secret'))!.trim();
+    await page.fill('#totp-confirm', totpCode(secret));
+    await page.click('#totp-form button[type=submit]');
+    await expect
+      .poll(async () => (await api.request('GET', '/session')).body.totpEnabled, { timeout: 10_000 })
+      .toBe(true);
+    expect(errors).toEqual([]);
+  });
+
   it('lockout: the page says the account is locked and when to try again', async () => {
     await create('lock.web', ['operator']);
     const { page } = await browser.newPage();
@@ -154,6 +194,18 @@ accounts:
       scope: { districts: ['futian'], cameras: [] },
     });
     await screenshot(page, 'signin-oidc-ready');
+
+    // Signing out ends the provider's session too (RP-initiated logout), then the provider sends the page back.
+    await page.click('#signout');
+    await page.waitForURL((u) => u.href.startsWith(idp.issuer));
+    expect(page.url()).toMatch(/id_token_hint=/);
+    await page.click('button:has-text("Yes, sign me out")');
+    await page.waitForURL(`${t.url}/`);
+    await page.waitForSelector('body[data-signin="ready"]');
+    expect((await page.context().cookies()).some((c) => c.name === 'vigil_session')).toBe(false);
+    // The provider asks for the login again: its session is gone, not just Vigil's.
+    await page.click('#sso');
+    await page.waitForSelector('input[name=login]');
     const signins = (await t.api('/admin/audit?action=signin&limit=1000', admin)).body.entries as {
       actor: string;
       details: { method: string };

@@ -1,6 +1,7 @@
 // Sign-in through the force's identity provider: OpenID Connect authorization code flow with PKCE (S256),
 // state and nonce, through openid-client (panva's certified client). Claims map to roles and scope by config;
-// an account is made at the first sign-in and its roles and scope follow the provider at each one after.
+// an account is made at the first sign-in and its roles and scope follow the provider at each one after;
+// signing out sends the browser to the provider's end_session_endpoint when it has one.
 import { readFileSync } from 'node:fs';
 import * as client from 'openid-client';
 import type { OidcConfig } from '../config/accounts.js';
@@ -117,6 +118,7 @@ export class OidcSignIn {
     const current = new URL(pending.redirectUri);
     current.search = search;
     let claims: Claims;
+    let idToken: string | null = null;
     try {
       const tokens = await client.authorizationCodeGrant(config, current, {
         pkceCodeVerifier: pending.verifier,
@@ -124,6 +126,7 @@ export class OidcSignIn {
         expectedNonce: pending.nonce,
       });
       claims = { ...(tokens.claims() ?? {}) };
+      idToken = tokens.id_token ?? null;
       if (config.serverMetadata().userinfo_endpoint) {
         claims = { ...(await client.fetchUserInfo(config, tokens.access_token, String(claims.sub))), ...claims };
       }
@@ -141,7 +144,7 @@ export class OidcSignIn {
     }
     const user = await this.account(claims, from.ip);
     return this.ctx.tx(async ({ sessions, audit }) => {
-      const opened = await openSession(this.ctx, sessions, user, 'oidc', from);
+      const opened = await openSession(this.ctx, sessions, user, 'oidc', from, idToken);
       await audit({
         actor: user.username,
         role: user.roles[0],
@@ -151,6 +154,20 @@ export class OidcSignIn {
       });
       return { ...opened, user };
     });
+  }
+
+  /**
+   * Where to send the browser so the provider ends its session too (RP-initiated logout), or null when the
+   * provider advertises no end_session_endpoint (or cannot be reached: the Vigil session has ended anyway).
+   */
+  async signOutUrl(idToken: string | null, origin: string): Promise<string | null> {
+    const config = await this.configuration().catch(() => null);
+    if (!config?.serverMetadata().end_session_endpoint) return null;
+    const params: Record<string, string> = {
+      post_logout_redirect_uri: this.cfg.postLogoutRedirectUrl ?? `${origin}/`,
+    };
+    if (idToken) params.id_token_hint = idToken;
+    return client.buildEndSessionUrl(config, params).href;
   }
 
   /** The account of this identity: made at its first sign-in, its roles and scope updated from the claims after. */

@@ -5,6 +5,7 @@ import { type AccountsContext, actorOf, totpRequired } from './accounts-context.
 import { hashPassword, verifyPassword } from './password-hash.js';
 import { passwordProblem } from './password-policy.js';
 import { acceptTotp, newTotpSecret, totpUri } from './totp.js';
+import { totpQrSvg } from './totp-qr.js';
 
 /** Sets a new password after checking the current one; ends the user's other sessions. */
 export async function changePassword(
@@ -38,14 +39,18 @@ export async function changePassword(
 }
 
 /** Starts TOTP enrolment: a new secret, pending until a code from it is confirmed. */
-export async function beginTotp(ctx: AccountsContext, userId: string): Promise<{ secret: string; uri: string }> {
+export async function beginTotp(
+  ctx: AccountsContext,
+  userId: string,
+): Promise<{ secret: string; uri: string; qrSvg: string }> {
   const user = await ctx.users.byId(userId);
   if (!user) throw new ForbiddenError('no such account');
   if (user.totpEnabled)
     throw new ConflictError('TOTP is already on for this account: remove it first to enrol another device');
   const secret = newTotpSecret();
   await ctx.users.setTotpPending(userId, ctx.sealTotp(secret));
-  return { secret, uri: totpUri(secret, user.username, ctx.config.totp.issuer) };
+  const uri = totpUri(secret, user.username, ctx.config.totp.issuer);
+  return { secret, uri, qrSvg: await totpQrSvg(uri) };
 }
 
 export async function confirmTotp(ctx: AccountsContext, userId: string, code: string): Promise<void> {

@@ -66,11 +66,13 @@ export class SessionRepo {
     expiresAt: Date;
     ip: string | null;
     userAgent: string | null;
+    /** The provider's ID token (OIDC sessions), kept for the sign-out's id_token_hint only. */
+    idToken?: string | null;
   }): Promise<{ secret: string; session: SessionRecord }> {
     const secret = randomBytes(32).toString('base64url');
     const [row] = await this.db.query<SessionRow>(
-      `insert into user_sessions (id, user_id, secret_hash, csrf_token, method, created_at, last_seen_at, expires_at, ip, user_agent)
-       values ($1,$2,$3,$4,$5,$6,$6,$7,$8,$9) returning ${COLUMNS}`,
+      `insert into user_sessions (id, user_id, secret_hash, csrf_token, method, created_at, last_seen_at, expires_at, ip, user_agent, id_token)
+       values ($1,$2,$3,$4,$5,$6,$6,$7,$8,$9,$10) returning ${COLUMNS}`,
       [
         randomUUID(),
         s.userId,
@@ -81,6 +83,7 @@ export class SessionRepo {
         s.expiresAt,
         s.ip,
         s.userAgent?.slice(0, 300) ?? null,
+        s.idToken ?? null,
       ],
     );
     return { secret, session: toRecord(row) };
@@ -97,6 +100,15 @@ export class SessionRepo {
     if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
     const [row] = await this.db.query<SessionRow>(`select ${COLUMNS} from user_sessions where id = $1`, [id]);
     return row ? toRecord(row) : null;
+  }
+
+  /** The provider's ID token of a live session (null for a password session or an ended one). */
+  async idToken(id: string): Promise<string | null> {
+    if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
+    const [row] = await this.db.query<{ id_token: string | null }>('select id_token from user_sessions where id = $1', [
+      id,
+    ]);
+    return row?.id_token ?? null;
   }
 
   async touch(id: string, now: Date): Promise<void> {
@@ -116,7 +128,7 @@ export class SessionRepo {
   async revoke(id: string, by: string): Promise<SessionRecord | null> {
     if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
     const [row] = await this.db.query<SessionRow>(
-      `update user_sessions set revoked_at = now(), revoked_by = $2 where id = $1 and revoked_at is null returning ${COLUMNS}`,
+      `update user_sessions set revoked_at = now(), revoked_by = $2, id_token = null where id = $1 and revoked_at is null returning ${COLUMNS}`,
       [id, by],
     );
     return row ? toRecord(row) : null;
@@ -125,7 +137,7 @@ export class SessionRepo {
   /** Ends every live session of a user (password changed, roles changed, account disabled); returns their ids. */
   async revokeAllOf(userId: string, by: string, except: string | null = null): Promise<string[]> {
     const rows = await this.db.query<{ id: string }>(
-      'update user_sessions set revoked_at = now(), revoked_by = $2 where user_id = $1 and revoked_at is null and ($3::uuid is null or id <> $3) returning id',
+      'update user_sessions set revoked_at = now(), revoked_by = $2, id_token = null where user_id = $1 and revoked_at is null and ($3::uuid is null or id <> $3) returning id',
       [userId, by, except],
     );
     return rows.map((r) => r.id);

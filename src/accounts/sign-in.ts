@@ -155,10 +155,11 @@ export async function openSession(
   user: UserRecord,
   method: 'password' | 'oidc',
   from: { ip: string | null; userAgent: string | null },
+  idToken: string | null = null,
 ): Promise<{ secret: string; session: SessionRecord }> {
   const now = ctx.now();
   const expiresAt = new Date(now.getTime() + ctx.config.session.absoluteHours * 3_600_000);
-  return sessions.create({ userId: user.id, method, now, expiresAt, ip: from.ip, userAgent: from.userAgent });
+  return sessions.create({ userId: user.id, method, now, expiresAt, ip: from.ip, userAgent: from.userAgent, idToken });
 }
 
 export type Resolved =

@@ -19,6 +19,11 @@ const oidcSchema = z.strictObject({
    * from the origin the browser used (X-Forwarded-Proto/-Host behind a proxy), which must then be registered.
    */
   redirectUrl: z.url().optional(),
+  /**
+   * Where the provider sends the browser after signing out there (post_logout_redirect_uri, to register at
+   * the provider). Default: the origin the browser used + '/'.
+   */
+  postLogoutRedirectUrl: z.url().optional(),
   /** Shown on the sign-in button. */
   label: z.string().min(1).default('Single sign-on'),
   scopes: z.array(z.string().min(1)).default(['openid', 'profile', 'email']),

@@ -27,6 +27,8 @@ export async function testIdp(directory: Directory): Promise<TestIdp> {
             client_id: 'vigil',
             token_endpoint_auth_method: 'none',
             redirect_uris: [redirectUri],
+            // The node's page: where the provider sends the browser after an RP-initiated logout.
+            post_logout_redirect_uris: [`${new URL(redirectUri).origin}/`],
             response_types: ['code'],
             grant_types: ['authorization_code'],
           },

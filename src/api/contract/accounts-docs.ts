@@ -91,9 +91,14 @@ const session: RouteDoc[] = [
     tags,
     roles: 'any',
     errors: [409],
-    description: NO_ACCOUNT,
+    description: `${NO_ACCOUNT} For a session from the identity provider that advertises an end_session_endpoint, providerSignOutUrl is where the browser goes next to end the provider's session too (id_token_hint, post_logout_redirect_uri); null otherwise.`,
     summary: 'End this session and clear its cookies; audited (session.signout)',
-    responses: { 200: { description: 'Signed out', schema: z.object({ signedOut: z.literal(true) }) } },
+    responses: {
+      200: {
+        description: 'Signed out',
+        schema: z.object({ signedOut: z.literal(true), providerSignOutUrl: z.string().nullable() }),
+      },
+    },
   },
   {
     method: 'post',
@@ -116,8 +121,9 @@ const session: RouteDoc[] = [
     summary: 'Start TOTP enrolment: a new secret, pending until a code of it is confirmed',
     responses: {
       201: {
-        description: 'The secret and its otpauth:// URI for an authenticator app',
-        schema: z.object({ secret: z.string(), uri: z.string() }),
+        description:
+          'The secret, its otpauth:// URI for an authenticator app, and that URI as a QR code (an SVG document)',
+        schema: z.object({ secret: z.string(), uri: z.string(), qrSvg: z.string() }),
       },
     },
   },

@@ -125,9 +125,13 @@ export function sessionRoutes(deps: Deps) {
     })
     .post('/sign-out', async (c) => {
       const { sessionId, p } = mine(c);
-      await endSession(accounts.ctx, sessionId, { name: p.name, role: p.role, signOut: true });
+      const idToken = await accounts.ctx.sessions.idToken(sessionId);
+      const ended = await endSession(accounts.ctx, sessionId, { name: p.name, role: p.role, signOut: true });
       clearSessionCookies(c);
-      return c.json({ signedOut: true });
+      // A session from the identity provider ends there too: the page goes to this URL when there is one.
+      const providerSignOutUrl =
+        ended?.method === 'oidc' && accounts.oidc ? await accounts.oidc.signOutUrl(idToken, requestOrigin(c)) : null;
+      return c.json({ signedOut: true, providerSignOutUrl });
     })
     .post('/password', async (c) => {
       const { userId, sessionId } = mine(c);

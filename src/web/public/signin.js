@@ -20,7 +20,7 @@ const WORDS = {
     setPassword: '设置新密码',
     firstPassword: '首次登录：请设置您自己的密码。',
     mismatch: '两次输入的新密码不一致',
-    enrolTotp: '您的角色要求两步验证：用验证器应用添加下面的密钥，然后输入验证码。',
+    enrolTotp: '两步验证：用验证器应用扫描下面的二维码（或添加密钥），然后输入验证码。',
     confirm: '确认',
     account: '账户',
     sessions: '我的会话',
@@ -47,7 +47,8 @@ const WORDS = {
     setPassword: 'Set new password',
     firstPassword: 'First sign-in: set a password of your own.',
     mismatch: 'The two new passwords differ',
-    enrolTotp: 'Your role requires a second factor: add this secret to an authenticator app, then enter its code.',
+    enrolTotp:
+      'Two-step verification: scan this code (or add the secret) in an authenticator app, then enter its code.',
     confirm: 'Confirm',
     account: 'Account',
     sessions: 'My sessions',
@@ -246,6 +247,15 @@ async function totpEnrol() {
     'form',
     { id: 'totp-form', class: 'account-form' },
     h('p', {}, w('enrolTotp')),
+    // The QR code is an SVG the server made from the same URI (an image: no markup of it enters the page).
+    h('img', {
+      id: 'totp-qr',
+      class: 'totp-qr',
+      width: 240,
+      height: 240,
+      alt: begun.uri,
+      src: `data:image/svg+xml;charset=utf-8,${encodeURIComponent(begun.qrSvg)}`,
+    }),
     h('code', { id: 'totp-secret' }, begun.secret),
     h('p', {}, h('a', { href: begun.uri }, begun.uri)),
     code,
@@ -264,9 +274,14 @@ async function totpEnrol() {
 }
 
 export async function signOut() {
+  let next = '/';
   if (token.get()) token.clear();
-  else await api('/session/sign-out', { method: 'POST' }).catch(() => {});
-  location.replace('/');
+  else {
+    const done = await api('/session/sign-out', { method: 'POST' }).catch(() => null);
+    // Signed in through the identity provider: end its session too; it sends the browser back here.
+    if (done?.providerSignOutUrl) next = done.providerSignOutUrl;
+  }
+  location.replace(next);
 }
 
 async function toggleAccount() {
