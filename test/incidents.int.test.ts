@@ -295,8 +295,9 @@ describe('incidents with multi-point response', () => {
     expect(((await bad.json()) as { error: string }).error).toMatch(/severity/);
     const badType = await post({ source: 'call', type: 'picnic', severity: 1, lat: 22.54, lon: 114.05 });
     expect(badType.status).toBe(400);
-    expect(((await badType.json()) as { error: string }).error).toMatch(/type/);
-    const ok = await post({ source: 'call', type: 'theft', severity: 1, lat: 22.5405, lon: 114.05 });
+    expect(((await badType.json()) as { error: string }).error).toMatch(/type.*theft, robbery/);
+    // No severity: the type's default (theft: 1, one unit).
+    const ok = await post({ source: 'call', type: 'theft', lat: 22.5405, lon: 114.05 });
     expect(ok.status).toBe(201);
     const made = (await ok.json()) as { id: string; legs: { unitId: string }[] };
     expect(made.legs.map((l) => l.unitId)).toEqual(['a1']);

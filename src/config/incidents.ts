@@ -48,23 +48,44 @@ const DEFAULTS: Record<DutyLevel, Record<string, z.input<typeof responseSchema>>
   },
 };
 
+export interface IncidentType {
+  name: string;
+  /** 1 (least) to 5: the severity of an incident of this type raised without one. */
+  defaultSeverity: number;
+}
+
+const typeName = z.string().regex(/^[a-z][a-z0-9_]*$/, 'lower-case letters, digits and _');
+
+const DEFAULT_TYPES: IncidentType[] = [
+  { name: 'fight', defaultSeverity: 2 },
+  { name: 'theft', defaultSeverity: 1 },
+  { name: 'robbery', defaultSeverity: 3 },
+  { name: 'traffic_accident', defaultSeverity: 2 },
+  { name: 'fire', defaultSeverity: 3 },
+  { name: 'missing_person', defaultSeverity: 2 },
+  { name: 'suspicious_vehicle', defaultSeverity: 1 },
+  { name: 'suspicious_person', defaultSeverity: 1 },
+  { name: 'disturbance', defaultSeverity: 1 },
+  { name: 'other', defaultSeverity: 1 },
+];
+
 export const incidentsSchema = z.strictObject({
-  /** Incident types the command room picks from (free text is refused, so reports group cleanly). */
+  /**
+   * Incident types the command room picks from (free text is refused, so reports group cleanly), each with the
+   * severity an incident of it gets when none is given; a bare name defaults to severity 1.
+   */
   types: z
-    .array(z.string().regex(/^[a-z][a-z0-9_]*$/, 'lower-case letters, digits and _'))
+    .array(
+      z
+        .union([
+          typeName,
+          z.strictObject({ name: typeName, defaultSeverity: z.number().int().min(1).max(5).default(1) }),
+        ])
+        .transform((t): IncidentType => (typeof t === 'string' ? { name: t, defaultSeverity: 1 } : t)),
+    )
     .min(1)
-    .default([
-      'fight',
-      'theft',
-      'robbery',
-      'traffic_accident',
-      'fire',
-      'missing_person',
-      'suspicious_vehicle',
-      'suspicious_person',
-      'disturbance',
-      'other',
-    ]),
+    .refine((ts) => new Set(ts.map((t) => t.name)).size === ts.length, 'each incident type once')
+    .default(DEFAULT_TYPES),
   /** A one-minute response point's target (seconds); posts stand at the crossing, so 60. */
   postTargetS: z.number().int().min(30).max(300).default(60),
   /** A leg not acknowledged in this time passes to the next nearest unit (same grid rule); default dispatch.ackTimeoutSeconds of the level. */

@@ -15,7 +15,8 @@ import { offerLegs } from './response-legs.js';
 /** What raises an incident; the location comes from the camera (mark, alert) or is given (a call). */
 export type RaiseInput = {
   type: string;
-  severity: number;
+  /** Default: the type's defaultSeverity (incidents.types). */
+  severity?: number;
   description?: string;
   plate?: string | null;
 } & (
@@ -37,16 +38,18 @@ interface Place extends LatLon {
  */
 export async function createIncident(d: IncidentDeps, input: RaiseInput, by: Principal): Promise<Incident> {
   const cfg = d.config.incidents;
-  if (!cfg.types.includes(input.type))
+  const type = cfg.types.find((t) => t.name === input.type);
+  if (!type)
     throw BadInputError.field(
       'type',
-      `'${input.type}' is not an incident type (incidents.types: ${cfg.types.join(', ')})`,
+      `'${input.type}' is not an incident type (incidents.types: ${cfg.types.map((t) => t.name).join(', ')})`,
     );
+  const severity = input.severity ?? type.defaultSeverity;
   const { place, alertId, plate } = await locate(d, input);
   if (!mayAct(by, place.district, place.camera?.id ?? null))
     throw new ForbiddenError(`district ${place.district} is outside this account's scope`);
   const level = d.duty.current();
-  const plan = responseFor(cfg, level, input.severity);
+  const plan = responseFor(cfg, level, severity);
   const source: IncidentSource = input.source;
   const now = new Date();
   // Read before the transaction: PGlite's one connection is the transaction's until it ends.
@@ -60,7 +63,7 @@ export async function createIncident(d: IncidentDeps, input: RaiseInput, by: Pri
     const incident = await repo.create({
       source,
       type: input.type,
-      severity: input.severity,
+      severity,
       lat: place.lat,
       lon: place.lon,
       cameraId: place.camera?.id ?? null,
@@ -86,7 +89,7 @@ export async function createIncident(d: IncidentDeps, input: RaiseInput, by: Pri
       details: {
         source,
         type: input.type,
-        severity: input.severity,
+        severity,
         dutyLevel: level,
         plan,
         legs: legs.map((l) => ({ unitId: l.unitId, kind: l.kind, grid: l.grid, targetS: l.targetS })),

@@ -18,7 +18,7 @@ export const raiseIncidentBody = z.discriminatedUnion('source', [
   z.strictObject({
     source: z.literal('call').describe('Typed in by the command room from a call, at a location picked on the map'),
     type: incidentType,
-    severity,
+    severity: severity.optional().describe("Default: the type's defaultSeverity (incidents.types)"),
     lat: z.number().min(-90).max(90),
     lon: z.number().min(-180).max(180),
     district: z.string().min(1).max(100).optional().describe("Default: the nearest camera's district"),
@@ -35,7 +35,7 @@ export const raiseIncidentBody = z.discriminatedUnion('source', [
     source: z.literal('alert').describe('From a confirmed hit'),
     alertId: z.uuid(),
     type: incidentType,
-    severity,
+    severity: severity.optional().describe("Default: the type's defaultSeverity (incidents.types)"),
     description: z.string().trim().max(2000).optional(),
   }),
 ]);
