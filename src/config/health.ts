@@ -34,8 +34,10 @@ const faultShapes = {
   blurred: z.strictObject({ ...timing, maxRatio: share }),
   /**
    * Share of the picture in one connected region of uniform cells (std at most cellMaxStd, neighbours within
-   * maxMeanStep grey levels) that lost their detail: now at most maxDetailRatio of the cell's learnt detail,
-   * which was at least minBaselineStd.
+   * maxMeanStep grey levels), each of which lost its detail (now at most maxDetailRatio of the cell's learnt
+   * detail, which was at least minBaselineStd) or changed its brightness by minMeanShift grey levels beyond
+   * the picture's overall gain; at least minChangedShare of the region must have changed brightness (a
+   * blur keeps each cell's brightness, a cover replaces it).
    */
   covered: z.strictObject({
     ...timing,
@@ -44,6 +46,9 @@ const faultShapes = {
     maxDetailRatio: share,
     minBaselineStd: grey,
     maxMeanStep: grey,
+    minMeanShift: grey,
+    minChangedShare: share,
+    maxSpreadRatio: z.number().min(0).max(10),
   }),
   /** Similarity of the background's edge map to the reference view; judged only where the scene's edges are stable from sample to sample (minStructure). */
   moved: z.strictObject({
@@ -109,6 +114,9 @@ export const HEALTH_DEFAULTS: FaultThresholds = {
     maxDetailRatio: 0.5,
     minBaselineStd: 1.5,
     maxMeanStep: 10,
+    minMeanShift: 10,
+    minChangedShare: 0.5,
+    maxSpreadRatio: 0.4,
   },
   moved: {
     enabled: true,

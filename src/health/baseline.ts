@@ -9,6 +9,8 @@ export interface BaselineValues {
   chroma: number;
   cast: { r: number; g: number; b: number };
   cells: Float32Array;
+  /** Mean brightness per cell: a cover replaces it, a blur keeps it. */
+  cellMeans: Float32Array;
   /** Edge map of the scene's background when the reference was learnt; re-learnt only on a maintainer's confirmation. */
   reference: Float32Array | null;
   /** Median similarity of one sample's edge map to the next while learning: how much stable structure the scene has. */
@@ -29,6 +31,7 @@ export interface BaselineSnapshot {
   chroma: number;
   cast: { r: number; g: number; b: number };
   cells: number[];
+  cellMeans?: number[];
   reference: number[] | null;
   structure: number;
 }
@@ -66,7 +69,10 @@ export class Baseline {
       g: v.cast.g + w * (m.cast.g - v.cast.g),
       b: v.cast.b + w * (m.cast.b - v.cast.b),
     };
-    for (let i = 0; i < v.cells.length; i++) v.cells[i] += w * ((m.cells[i] ?? 0) - v.cells[i]);
+    for (let i = 0; i < v.cells.length; i++) {
+      v.cells[i] += w * ((m.cells[i] ?? 0) - v.cells[i]);
+      v.cellMeans[i] += w * ((m.cellMeans[i] ?? 0) - v.cellMeans[i]);
+    }
     if (this.wantReference && edges) {
       v.reference = Float32Array.from(edges);
       this.wantReference = false;
@@ -88,17 +94,19 @@ export class Baseline {
       chroma: v.chroma,
       cast: v.cast,
       cells: [...v.cells],
+      cellMeans: [...v.cellMeans],
       reference: v.reference ? [...v.reference] : null,
       structure: v.structure,
     };
   }
 
   restore(s: BaselineSnapshot): void {
-    // A snapshot from a grid of another size (an older version) is learnt afresh rather than misread.
-    if (s.cells.length !== CELL_COLS * CELL_ROWS) return;
+    // A snapshot from a grid of another size or without cell means (an older version) is learnt afresh rather than misread.
+    if (s.cells.length !== CELL_COLS * CELL_ROWS || s.cellMeans?.length !== s.cells.length) return;
     this.values = {
       ...s,
       cells: Float32Array.from(s.cells),
+      cellMeans: Float32Array.from(s.cellMeans),
       reference: s.reference ? Float32Array.from(s.reference) : null,
       structure: s.structure ?? 0,
     };
@@ -110,7 +118,11 @@ export class Baseline {
     const l = this.learning;
     this.learning = [];
     const cells = new Float32Array(l[0].cells.length);
-    for (let i = 0; i < cells.length; i++) cells[i] = median(l.map((m) => m.cells[i] ?? 0));
+    const cellMeans = new Float32Array(cells.length);
+    for (let i = 0; i < cells.length; i++) {
+      cells[i] = median(l.map((m) => m.cells[i] ?? 0));
+      cellMeans[i] = median(l.map((m) => m.cellMeans[i] ?? 0));
+    }
     const reference = edges ? Float32Array.from(edges) : null;
     this.wantReference = reference === null;
     return {
@@ -119,6 +131,7 @@ export class Baseline {
       chroma: median(l.map((m) => m.colour.chroma)),
       cast: { r: median(l.map((m) => m.cast.r)), g: median(l.map((m) => m.cast.g)), b: median(l.map((m) => m.cast.b)) },
       cells,
+      cellMeans,
       reference,
       structure: median(l.flatMap((m) => (m.structure === null ? [] : [m.structure]))),
     };

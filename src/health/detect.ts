@@ -2,7 +2,8 @@
 // another explains are held back (a black picture is not also "blurred", "covered" and "frozen").
 import type { FaultThresholds } from '../config/health.js';
 import type { BaselineValues } from './baseline.js';
-import { CELL_COLS, ncc } from './features.js';
+import { coverView, lightGain } from './cover.js';
+import { ncc } from './features.js';
 import type { FaultKind } from './fault-kinds.js';
 import type { SampleMeasures } from './measures.js';
 
@@ -51,14 +52,18 @@ export function detect(m: SampleMeasures, ctx: DetectContext, t: FaultThresholds
   const frozen = frozenCondition(m, t, exposureBad || covered.present);
   // A frozen picture says nothing about the camera's present view: it holds back the image faults below.
   const still = exposureBad || frozen.present;
+  // A blur keeps the scene's layout (the coarse edge map); a turned camera loses it, and its new view is often
+  // softer too: moved is judged first and explains a loss of sharpness.
+  const moved = movedCondition(ctx, t, still || covered.present);
+  // A colour cast or dimmer light scales contrast, and the Laplacian's variance with its square: not a blur.
+  const gain = ctx.baseline ? lightGain(m, ctx.baseline, t.covered.cellMaxStd) : 1;
   const blurred = ratioCondition(
-    m.sharpness,
+    m.sharpness / (gain * gain),
     ctx.baseline?.sharpness,
     (r) => r <= t.blurred.maxRatio,
-    still || covered.present,
+    still || covered.present || moved.present,
     'sharpness',
   );
-  const moved = movedCondition(ctx, t, still || covered.present || blurred.present);
   return {
     black: {
       present: black,
@@ -89,81 +94,18 @@ function frozenCondition(m: SampleMeasures, t: FaultThresholds, explained: boole
   return { present, value: round(m.change, 3), detail: `change between samples ${round(m.change, 3)} grey levels` };
 }
 
-/**
- * A covered lens (a bag, a sticker, a branch, spray) is a large connected region of near-uniform cells
- * that had detail in this camera's reference view of the same cells. Cells are judged against their own
- * learnt detail, not an absolute level, so a low-texture scene (bare asphalt) loses its detail as well;
- * a region's neighbouring cells must also be alike in brightness (one object), and cells flat in the
- * reference too (sky, a wall) join a region without counting for it.
- */
 function coveredCondition(
   m: SampleMeasures,
   base: BaselineValues | null,
   t: FaultThresholds,
   explained: boolean,
 ): Condition {
-  const c = t.covered;
-  const max = c.cellMaxStd;
-  const n = m.cells.length;
-  const flatNow = new Uint8Array(n);
-  const lost = new Uint8Array(n);
-  let uniform = 0,
-    baseUniform = 0,
-    now = 0,
-    was = 0;
-  for (let i = 0; i < n; i++) {
-    const b = base?.cells[i] ?? 0;
-    now += m.cells[i];
-    was += b;
-    if (base && b <= max) baseUniform++;
-    if (m.cells[i] > max) continue;
-    flatNow[i] = 1;
-    uniform++;
-    if (base && b >= c.minBaselineStd && m.cells[i] <= c.maxDetailRatio * b) lost[i] = 1;
-  }
-  // A turned camera also flattens cells (a wall or sky where a building stood) but shows detail where there
-  // was none as often; a cover hides and never adds (only its own edge, one row of cells).
-  let gained = 0;
-  for (let i = 0; base && i < n; i++)
-    if (m.cells[i] > 2 * max && m.cells[i] * c.maxDetailRatio >= base.cells[i]) gained++;
-  // A picture flat almost everywhere is covered unless the camera always looks at a blank wall (then its
-  // texture must have gone too).
-  const flat = uniform >= 0.9 * n && (baseUniform < 0.5 * n || now <= 0.25 * was);
-  const region = base ? largestLostRegion(flatNow, lost, m.cellMeans, c.maxMeanStep) : 0;
-  const share = flat ? uniform / n : gained <= 0.5 * region ? region / n : 0;
+  const v = coverView(m, base, t.covered);
   return {
-    present: !explained && share >= c.minShare,
-    value: round(share),
-    detail: `${Math.round(share * 100)}% of the picture lost its detail in one uniform region`,
+    present: !explained && v.share >= t.covered.minShare,
+    value: round(v.share),
+    detail: `${Math.round(v.share * 100)}% of the picture hidden by one uniform region (${Math.round(v.changedShare * 100)}% of it changed brightness, light gain ${round(v.gain)})`,
   };
-}
-
-/** Lost cells in the largest 4-connected region of flat cells whose neighbours differ little in brightness. */
-function largestLostRegion(flat: Uint8Array, lost: Uint8Array, means: Float32Array, maxStep: number): number {
-  const seen = new Uint8Array(flat.length);
-  const stack = new Int32Array(flat.length);
-  let best = 0;
-  for (let start = 0; start < flat.length; start++) {
-    if (!lost[start] || seen[start]) continue;
-    let top = 0,
-      count = 0;
-    stack[top++] = start;
-    seen[start] = 1;
-    while (top) {
-      const i = stack[--top];
-      count += lost[i];
-      const x = i % CELL_COLS;
-      const neighbours = [x > 0 ? i - 1 : -1, x < CELL_COLS - 1 ? i + 1 : -1, i - CELL_COLS, i + CELL_COLS];
-      for (const j of neighbours) {
-        if (j < 0 || j >= flat.length || seen[j] || !flat[j]) continue;
-        if (Math.abs(means[j] - means[i]) > maxStep) continue;
-        seen[j] = 1;
-        stack[top++] = j;
-      }
-    }
-    best = Math.max(best, count);
-  }
-  return best;
 }
 
 function ratioCondition(

@@ -6,7 +6,7 @@ import { HEALTH_DEFAULTS } from '../config/health.js';
 import type { RgbImage } from '../domain/frame.js';
 import type { FaultKind } from './fault-kinds.js';
 import { CameraHealthMonitor } from './monitor.js';
-import { cover, desaturate, SyntheticScene, type SceneOptions } from './synthetic-frames.js';
+import { blur, cover, desaturate, SyntheticScene, tint, type SceneOptions } from './synthetic-frames.js';
 
 const NOON = Date.UTC(2026, 5, 21, 4, 0, 0); // 12:00 in Shenzhen
 const LEARN_S = 20;
@@ -50,7 +50,7 @@ const scenes: Record<string, SceneOptions> = {
   road: { width: 320, height: 180, kind: 'road', noise: 2 },
 };
 
-describe('covered: a connected region that lost its detail against the reference', () => {
+describe('covered: a connected uniform region that replaced the reference view', () => {
   for (const [name, opts] of Object.entries(scenes)) {
     it(`learns the ${name} scene and raises nothing on it`, () => {
       expect(play(new SyntheticScene(opts), { seconds: 150 }).raised).toEqual([]);
@@ -69,6 +69,19 @@ describe('covered: a connected region that lost its detail against the reference
         expect(e.cleared).toEqual(['covered']);
       });
     }
+  }
+
+  for (const [name, opts] of Object.entries(scenes)) {
+    it(`never calls a heavy blur of the ${name} scene covered (a blur keeps each cell's brightness)`, () => {
+      const from = LEARN_S + 10;
+      const e = play(new SyntheticScene(opts), { seconds: from + 60, fault: (f) => blur(f, 4), from });
+      expect(e.raised.map((r) => r.kind)).not.toContain('covered');
+    });
+    it(`calls a colour cast of the ${name} scene colour, never covered or blurred (the light's gain is taken out)`, () => {
+      const from = LEARN_S + 10;
+      const e = play(new SyntheticScene(opts), { seconds: from + 60, fault: (f) => tint(f), from });
+      expect(e.raised.map((r) => r.kind)).toEqual(['colour']);
+    });
   }
 
   it('does not call a small flat patch (10% of the picture) a cover', () => {

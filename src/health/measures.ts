@@ -1,5 +1,5 @@
 // The measures of one health sample, and the slow background of the scene used for the reference view.
-import { cellStats, edgeMap, exposure, laplacianVariance, ncc, temporalChange, type Exposure } from './features.js';
+import { cellStats, edgeMap, exposure, laplacianVariance, temporalChange, type Exposure } from './features.js';
 import type { ColourSummary, GreyImage, HealthSample } from './sample.js';
 
 export interface SampleMeasures {
@@ -18,7 +18,10 @@ export interface SampleMeasures {
   colour: ColourSummary;
   /** Channel means over their average (1,1,1 for a neutral picture): a colour cast moves this. */
   cast: { r: number; g: number; b: number };
-  /** Similarity of this sample's coarse edge map to the previous one's (stable structure); null for the first. */
+  /**
+   * Similarity of the scene background's edge map to its own of STRUCTURE_LAG samples before (stable layout);
+   * null until the monitor has both. Passing traffic is averaged out of the background, so this is the layout's.
+   */
   structure: number | null;
 }
 
@@ -37,10 +40,7 @@ export function measure(sample: HealthSample, previous: HealthSample | null): Sa
     cellMeans: cells.mean,
     colour: sample.colour,
     cast: { r: r / m, g: g / m, b: b / m },
-    structure:
-      previous && previous.coarse.data.length === sample.coarse.data.length
-        ? ncc(edgeMap(sample.coarse), edgeMap(previous.coarse))
-        : null,
+    structure: null,
   };
 }
 

@@ -7,6 +7,7 @@ import { detect, type Conditions } from './detect.js';
 import { FAULT_KINDS, type FaultKind } from './fault-kinds.js';
 import { FaultState, type FaultStatus, type FaultTransition } from './fault-state.js';
 import { FrameRateWindow } from './frame-rate.js';
+import { ncc } from './features.js';
 import { measure, SceneBackground, type SampleMeasures } from './measures.js';
 import { isNight } from './night.js';
 import { frameFingerprint, sampleFrame, type HealthSample } from './sample.js';
@@ -40,6 +41,8 @@ export interface HealthTick {
 const BREAK_MS = 5000;
 /** A change this many times the freeze's threshold is real motion, not a keyframe's flicker. */
 const FROZEN_RESET_FACTOR = 10;
+/** Samples between the two background edge maps whose similarity says how stable the scene's layout is. */
+const STRUCTURE_LAG = 10;
 
 export class CameraHealthMonitor {
   private readonly states = new Map<FaultKind, FaultState>();
@@ -49,6 +52,8 @@ export class CameraHealthMonitor {
   private previous: HealthSample | null = null;
   private lastFrameAt: number | null = null;
   private nextSampleAt = 0;
+  /** The background's edge maps of the last STRUCTURE_LAG samples, oldest first. */
+  private edgeHistory: Float32Array[] = [];
 
   constructor(private readonly opts: MonitorOptions) {
     for (const kind of FAULT_KINDS) this.states.set(kind, new FaultState(kind, opts.thresholds[kind]));
@@ -87,6 +92,7 @@ export class CameraHealthMonitor {
   relearnReference(): void {
     for (const b of Object.values(this.baselines)) b.relearnReference();
     this.background.reset();
+    this.edgeHistory = [];
   }
 
   snapshot(): Partial<Record<LightMode, BaselineSnapshot>> {
@@ -113,6 +119,7 @@ export class CameraHealthMonitor {
     this.previous = sample;
     this.background.add(sample.coarse);
     const edges = this.background.edges();
+    measures.structure = this.structureOf(edges);
     const baseline = this.baselines[mode];
     const frozenNow = this.states.get('frozen')?.status.phase === 'raised';
     const conditions = detect(
@@ -138,6 +145,14 @@ export class CameraHealthMonitor {
     const quiet = FAULT_KINDS.every((k) => !conditions[k].present) && this.statuses().every((s) => s.phase === 'clear');
     if (quiet) baseline.learn(measures, edges);
     return { at, mode, measures, conditions, transitions, frame };
+  }
+
+  private structureOf(edges: Float32Array | null): number | null {
+    if (!edges) return null;
+    this.edgeHistory.push(edges);
+    if (this.edgeHistory.length <= STRUCTURE_LAG) return null;
+    const old = this.edgeHistory.shift() as Float32Array;
+    return ncc(old, edges);
   }
 
   /** After a break, nothing pending carries over and the next frames are compared among themselves. */
