@@ -30,8 +30,11 @@ export function inView(
   i: number,
   o: Pick<LaneOptions, 'everySeconds' | 'inViewSeconds'>,
 ): { from: number; to: number } {
-  const from = i * o.everySeconds + (o.everySeconds - o.inViewSeconds) / 2;
-  return { from, to: from + o.inViewSeconds };
+  // Vehicles drive at different speeds (0.8-1.1 of inViewSeconds in view), as on a road: identical passes would
+  // cover exactly the same pixels at the same phase every slot, which no real lane does.
+  const seconds = o.inViewSeconds * (0.8 + 0.1 * (i % 4));
+  const from = i * o.everySeconds + (o.everySeconds - seconds) / 2;
+  return { from, to: from + seconds };
 }
 
 /** A dark vehicle body with the plate low in its middle, as a PNG. */

@@ -52,8 +52,26 @@ export const cameraSchema = z
         width: z.number().int().min(64).max(3840).default(1280),
         height: z.number().int().min(64).max(2160).default(720),
         roi: regionSchema.optional(),
-        /** Run object detection only where the picture changes (and on live tracks). */
+        /**
+         * Run object detection only where the picture changes (and on live tracks). On a camera that reads plates on
+         * its ROI (checkpoints), plates are read only when the lanes change: see `trigger`.
+         */
         motionGate: z.boolean().default(true),
+        /** When a checkpoint (ROI plate reading with motionGate on) reads plates; src/pipeline/checkpoint-trigger.ts. */
+        trigger: z
+          .strictObject({
+            /** Frames are read this long after the last change in the ROI (a vehicle leaving). Default 1 s. */
+            holdSeconds: z.number().min(0).max(60).default(1),
+            /** A frame with a plate keeps reading for holdSeconds more, up to this long after the last change (a vehicle stopped at the barrier). Default 5 s. */
+            stillReadSeconds: z.number().min(0).max(600).default(5),
+            /** With nothing changing, one frame in this long is read anyway; 0 never. Default 10 s. */
+            idleCheckSeconds: z.number().min(0).max(3600).default(10),
+            /** Width of the grey copy the change detector compares (about 1 ms a frame at 96). Default 96. */
+            analysisWidth: z.number().int().min(16).max(640).default(96),
+            /** Grey-level change (0-255) that counts as change; lower is more sensitive. Default 20. */
+            threshold: z.number().min(1).max(255).default(20),
+          })
+          .prefault({}),
       })
       .prefault({}),
     /** This camera's own image-fault thresholds over the global `health:` ones (src/config/health.ts). */

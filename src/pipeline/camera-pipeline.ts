@@ -7,6 +7,7 @@ import type { QueueSet } from '../queues/queue-set.js';
 import { PlatePassFuser } from '../tracking/plate-pass.js';
 import type { Sighting } from '../tracking/sightings.js';
 import { cameraFramesAnalysed } from '../lib/metrics.js';
+import { CheckpointTrigger } from './checkpoint-trigger.js';
 import { encodeJpeg } from '../vision/image.js';
 import type { ObjectDetector } from '../vision/object-detector.js';
 import type { PlateReader, PlateReading } from '../vision/plate-reader.js';
@@ -26,6 +27,8 @@ export class CameraPipeline {
   private readonly faces: FaceWatch | null = null;
   /** Person boxes the detector returned for the frame in hand (null: it did not run on it). */
   private persons: Box[] | null = null;
+  /** ROI plate reading only when the lanes change (analysis.motionGate); null: every frame. */
+  private readonly trigger: CheckpointTrigger | null = null;
 
   constructor(
     private readonly camera: CameraConfig,
@@ -54,6 +57,17 @@ export class CameraPipeline {
         { sighting: (s) => this.sendSighting(s), plate: (r, f) => this.sendPlate(r, f) },
       );
     }
+    const roiPlates = analysis.plates && models.plates && (camera.kind === 'checkpoint' || !this.objects);
+    if (roiPlates && analysis.motionGate) {
+      const t = analysis.trigger;
+      this.trigger = new CheckpointTrigger(analysis.roi, {
+        holdMs: t.holdSeconds * 1000,
+        stillReadMs: t.stillReadSeconds * 1000,
+        idleCheckMs: t.idleCheckSeconds * 1000,
+        analysisWidth: t.analysisWidth,
+        threshold: t.threshold,
+      });
+    }
     if (analysis.faces && facePath) this.faces = new FaceWatch(camera.id, analysis.roi, facePath, queues);
   }
 
@@ -61,11 +75,12 @@ export class CameraPipeline {
     this.health?.onFrame(frame);
     const { analysis } = this.camera;
     const roiPlates = analysis.plates && this.models.plates && (this.camera.kind === 'checkpoint' || !this.objects);
-    if (roiPlates) {
+    if (roiPlates && (this.trigger?.decide(frame).analyse ?? true)) {
       const readings = await (this.models.plates as PlateReader).read(frame, {
         roi: analysis.roi,
         maxSide: this.config.plates.detectMaxSide,
       });
+      this.trigger?.found(readings.length, frame);
       for (const r of readings) await this.sendPlate(r, frame);
     }
     this.persons = null;
