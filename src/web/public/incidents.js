@@ -3,6 +3,7 @@
 import { api } from './api.js';
 import { $, fill, fmtTime, h } from './dom.js';
 import { currentLang, onLang } from './i18n.js';
+import { addMapOverlay, onMapPick, renderMap } from './map.js';
 import { state } from './store.js';
 
 const words = {
@@ -17,6 +18,7 @@ const words = {
     lon: '经度',
     description: '情况',
     raise: '派警',
+    pickHint: '在地图上点选地点',
     close: '结案',
     none: '无未结警情',
     target: '目标',
@@ -34,6 +36,7 @@ const words = {
     lon: 'Lon',
     description: 'What happened',
     raise: 'Dispatch',
+    pickHint: 'or click the place on the map',
     close: 'Close',
     none: 'No open incidents',
     target: 'target',
@@ -56,6 +59,9 @@ const TYPES = [
 ];
 const incidents = new Map();
 let error = '';
+/** The call's location as clicked on the map while the form is open (kept across redraws of the panel). */
+let picked = null;
+let formOpen = false;
 const mayRaise = () => state.role === 'admin' || state.role === 'operator';
 
 /** An `incident` event: raised, a leg answered or replaced, closed. */
@@ -93,7 +99,9 @@ async function raise(form) {
     });
     incidents.set(made.id, made);
     error = '';
+    picked = null;
     form.reset();
+    renderMap();
   } catch (err) {
     error = err.message;
   }
@@ -163,8 +171,21 @@ export function renderIncidents() {
       h('option', { value: '' }, `${w('at')}: ${w('lat')}/${w('lon')}`),
       state.cameras.map((c) => h('option', { value: c.id }, c.name)),
     ),
-    h('input', { name: 'lat', placeholder: w('lat'), inputmode: 'decimal', size: 8 }),
-    h('input', { name: 'lon', placeholder: w('lon'), inputmode: 'decimal', size: 8 }),
+    h('input', {
+      name: 'lat',
+      placeholder: w('lat'),
+      inputmode: 'decimal',
+      size: 8,
+      value: picked?.lat.toFixed(6) ?? '',
+    }),
+    h('input', {
+      name: 'lon',
+      placeholder: w('lon'),
+      inputmode: 'decimal',
+      size: 8,
+      value: picked?.lon.toFixed(6) ?? '',
+    }),
+    h('span', { class: 'muted' }, w('pickHint')),
     h('input', { name: 'description', placeholder: w('description'), maxlength: 2000 }),
     h('button', { type: 'submit' }, w('raise')),
   );
@@ -172,7 +193,12 @@ export function renderIncidents() {
   fill(
     panel,
     h('h2', {}, w('incidents'), ' ', h('span', { class: 'count' }, String(list.length))),
-    h('details', {}, h('summary', {}, w('raiseCall')), form),
+    h(
+      'details',
+      { open: formOpen || undefined, ontoggle: (ev) => (formOpen = ev.target.open) },
+      h('summary', {}, w('raiseCall')),
+      form,
+    ),
     error ? h('p', { class: 'error', role: 'alert' }, error) : null,
     h('ol', { id: 'incidents' }, list.length ? list.map(incidentEl) : h('li', { class: 'empty' }, w('none'))),
   );
@@ -183,5 +209,25 @@ export async function mountIncidents() {
   if (!mayRaise() || $('#incidents-panel')) return;
   $('#console aside').prepend(h('section', { id: 'incidents-panel', class: 'panel incidents' }));
   onLang(renderIncidents);
+  // A click on the map while the call form is open places the call there (and not at a camera).
+  onMapPick((place) => {
+    if (!formOpen) return;
+    picked = place;
+    const form = $('#incident-form');
+    if (form) {
+      form.elements.camera.value = '';
+      form.elements.lat.value = place.lat.toFixed(6);
+      form.elements.lon.value = place.lon.toFixed(6);
+    }
+    renderMap();
+  });
+  addMapOverlay({
+    points: () => (picked ? [picked] : []),
+    draw: (proj) => {
+      if (!picked) return [];
+      const { x, y } = proj.xy(picked);
+      return [h('circle', { class: 'picked', id: 'picked-place', cx: x, cy: y, r: 6 })];
+    },
+  });
   await loadIncidents();
 }

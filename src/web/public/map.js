@@ -38,6 +38,12 @@ export function projector(points) {
       const m = toM(p);
       return { x: W / 2 + (m.x - cx) * scale, y: (H - 20) / 2 - (m.y - cy) * scale };
     },
+    /** The inverse of xy: the place under a point of the map's drawing. */
+    latLon({ x, y }) {
+      const mx = (x - W / 2) / scale + cx;
+      const my = -(y - (H - 20) / 2) / scale + cy;
+      return { lat: lat0 + my / M_PER_DEG_LAT, lon: lon0 + mx / kx };
+    },
   };
 }
 
@@ -85,6 +91,28 @@ let base = { roads: [], outlines: [] };
 const overlays = [];
 export function addMapOverlay(o) {
   overlays.push(o);
+}
+
+/** The projection of the map as last drawn, for turning a click back into a place. */
+let drawn = null;
+const pickers = [];
+
+/**
+ * Calls fn({ lat, lon }) with the place under each click on the map, for as long as fn returns
+ * true (incidents.js: a call's location picked while its form is open).
+ */
+export function onMapPick(fn) {
+  pickers.push(fn);
+  const svg = $('#map');
+  if (!svg || svg.dataset.pick) return;
+  svg.dataset.pick = 'on';
+  svg.addEventListener('click', (ev) => {
+    const ctm = drawn && svg.getScreenCTM();
+    if (!ctm) return;
+    const at = new DOMPoint(ev.clientX, ev.clientY).matrixTransform(ctm.inverse());
+    const place = drawn.latLon(at);
+    for (const pick of pickers) pick(place);
+  });
 }
 
 export async function loadBaseMap() {
@@ -151,6 +179,7 @@ export function renderMap() {
   const points = [...cams, ...units, ...overlays.flatMap((o) => o.points())];
   if (!points.length) return void fill(svg);
   const proj = projector(points);
+  drawn = proj;
   const layers = [
     linesPath(base.outlines, proj, 'outline'),
     linesPath(base.roads, proj, 'road'),
