@@ -78,7 +78,14 @@ export function coverView(m: SampleMeasures, base: BaselineValues | null, c: Cov
   const replaced = (r: Region) =>
     r.spreadRatio <= c.maxSpreadRatio ||
     (r.changed >= c.minChangedShare * r.count && r.lost >= MIN_LOST_SHARE * r.count);
-  const best = regions.find(replaced);
+  // A picture flat all over: the light's gain read from its cells would be the cover's own, so a cover is
+  // what changed brightness as seen (a blur keeps every cell's brightness).
+  const rawChanged = m.cellMeans.reduce(
+    (k, v, i) => k + (Math.abs(v - base.cellMeans[i]) >= c.minMeanShift ? 1 : 0),
+    0,
+  );
+  const allFlat = flat.reduce((k, f) => k + f, 0) >= 0.97 * n && rawChanged >= c.minChangedShare * n;
+  const best = allFlat ? { count: n, changed: rawChanged, lost: 0, spreadRatio: 0 } : regions.find(replaced);
   const top = regions[0];
   const share = best && gained <= 0.5 * best.count ? best.count / n : 0;
   return {
