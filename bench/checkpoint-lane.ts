@@ -1,12 +1,9 @@
 // The checkpoint-cost bench's video: vehicles with rendered plates crossing a lane one after another, empty road between them.
-import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { type PlateColour, renderPlateCrop } from '../src/vision/plate-render.js';
-
-const run = promisify(execFile);
+import { encodeOverlays } from '../test/support/checkpoint-video.js';
 
 export interface LanePlate {
   text: string;
@@ -87,34 +84,6 @@ export async function writeLaneVideo(dir: string, plates: LanePlate[], o: LaneOp
   }
   const file = path.join(dir, 'lane.mp4');
   const seconds = plates.length * o.everySeconds;
-  await run('ffmpeg', [
-    '-y',
-    '-loglevel',
-    'error',
-    '-f',
-    'lavfi',
-    '-i',
-    `color=c=0x6e6e6e:s=${o.width}x${o.height}:r=${o.fps}:d=${seconds}`,
-    ...inputs,
-    '-filter_complex',
-    chain.join(';'),
-    '-map',
-    `[${last}]`,
-    '-t',
-    String(seconds),
-    '-c:v',
-    'libx264',
-    '-preset',
-    'veryfast',
-    '-crf',
-    '20',
-    '-bf',
-    '0',
-    '-g',
-    String(o.fps),
-    '-pix_fmt',
-    'yuv420p',
-    file,
-  ]);
+  await encodeOverlays(file, { ...o, seconds, road: '0x6e6e6e' }, inputs, chain, last);
   return file;
 }

@@ -74,33 +74,27 @@ export async function writeLaneVideo(
     last = out;
   }
   const file = path.join(dir, `${name}.mp4`);
-  const seconds = vehicles.length * v.secondsEach;
+  await encodeOverlays(file, { ...v, seconds: vehicles.length * v.secondsEach, road: '0x8c8c8c' }, inputs, chain, last);
+  return file;
+}
+
+/**
+ * H.264 MP4 (no B-frames, a keyframe each second, as the RTSP fixtures are) of a plain road with the inputs
+ * overlaid by the filter chain, whose last output is named `last`; shared with bench/checkpoint-lane.ts.
+ */
+export async function encodeOverlays(
+  file: string,
+  v: { width: number; height: number; fps: number; seconds: number; road: string },
+  inputs: string[],
+  chain: string[],
+  last: string,
+): Promise<void> {
   await run('ffmpeg', [
-    '-y',
-    '-loglevel',
-    'error',
-    '-f',
-    'lavfi',
-    '-i',
-    `color=c=0x8c8c8c:s=${v.width}x${v.height}:r=${v.fps}:d=${seconds}`,
+    ...['-y', '-loglevel', 'error', '-f', 'lavfi'],
+    ...['-i', `color=c=${v.road}:s=${v.width}x${v.height}:r=${v.fps}:d=${v.seconds}`],
     ...inputs,
-    '-filter_complex',
-    chain.join(';'),
-    '-map',
-    `[${last}]`,
-    '-t',
-    String(seconds),
-    '-c:v',
-    'libx264',
-    '-preset',
-    'veryfast',
-    '-crf',
-    '18',
-    '-g',
-    String(v.fps),
-    '-pix_fmt',
-    'yuv420p',
+    ...['-filter_complex', chain.join(';'), '-map', `[${last}]`, '-t', String(v.seconds)],
+    ...['-c:v', 'libx264', '-preset', 'veryfast', '-crf', '20', '-bf', '0', '-g', String(v.fps), '-pix_fmt', 'yuv420p'],
     file,
   ]);
-  return file;
 }
