@@ -4,6 +4,7 @@
 import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { AccountsConfig } from '../config/accounts.js';
+import type { Via } from '../lib/client-address.js';
 import type { OidcPending } from './oidc.js';
 
 export const SESSION_COOKIE = 'vigil_session';
@@ -12,12 +13,15 @@ export const CSRF_HEADER = 'x-csrf-token';
 const OIDC_COOKIE = 'vigil_oidc';
 const OIDC_PATH = '/api/v1/session/oidc';
 
-/** The origin the browser used: behind a TLS proxy, X-Forwarded-Proto/-Host say what it saw. */
+/**
+ * The origin the browser used: behind a trusted proxy (server.trustedProxies) its X-Forwarded-Proto/-Host
+ * say what the browser saw (src/api/forwarded.ts); from anyone else the request's own scheme and Host.
+ */
 export function requestOrigin(c: Context): string {
+  const via = c.get('via') as Via | undefined;
+  if (via) return via.origin;
   const url = new URL(c.req.url);
-  const proto = c.req.header('x-forwarded-proto')?.split(',')[0].trim() || url.protocol.replace(':', '');
-  const host = c.req.header('x-forwarded-host')?.split(',')[0].trim() || c.req.header('host') || url.host;
-  return `${proto}://${host}`;
+  return `${url.protocol}//${c.req.header('host') || url.host}`;
 }
 
 const secure = (c: Context, cfg: AccountsConfig) =>

@@ -5,7 +5,9 @@ import { authenticate } from './auth.js';
 import type { ApiDeps, ApiEnv } from './deps.js';
 import { onError } from './errors.js';
 import { healthRoutes, redisUnreachableAnswer, refuseChangesWithoutRedis, type HealthDeps } from './health.js';
+import { forwarded } from './forwarded.js';
 import { inputGuard } from './input-guard.js';
+import { TrustedProxies } from '../lib/client-address.js';
 import { snakeCaseAliases } from './aliases.js';
 import { TooLargeError } from '../lib/errors.js';
 import { openApiDocument } from './contract/document.js';
@@ -51,6 +53,7 @@ export function createApp(
 ) {
   const accounts = deps.accounts ?? new Accounts(deps.tokens.db, deps.config.accounts ?? accountsSchema.parse({}));
   const api = new Hono<ApiEnv>()
+    .use(forwarded(new TrustedProxies(deps.config.server.trustedProxies)))
     .use(
       bodyLimit({
         maxSize: deps.config.server.maxBodyBytes,

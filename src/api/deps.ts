@@ -1,5 +1,6 @@
 // Everything the API's routes need, built once at start (no container; tests pass their own).
 import type { Config } from '../config/schema.js';
+import type { Via } from '../lib/client-address.js';
 import type { Logger } from '../lib/logger.js';
 import type { EventBus } from '../queues/event-bus.js';
 import type { QueueSet } from '../queues/queue-set.js';
@@ -79,4 +80,4 @@ export interface ApiDeps {
 }
 
 /** Hono context variables set by the auth middleware. */
-export type ApiEnv = { Variables: { principal: Principal } };
+export type ApiEnv = { Variables: { principal: Principal; via: Via } };

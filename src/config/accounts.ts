@@ -16,7 +16,7 @@ const oidcSchema = z.strictObject({
   clientSecretFile: z.string().min(1).optional(),
   /**
    * The callback URL registered at the provider: <public origin>/api/v1/session/oidc/callback. Default: made
-   * from the origin the browser used (X-Forwarded-Proto/-Host behind a proxy), which must then be registered.
+   * from the origin the browser used (X-Forwarded-Proto/-Host from a server.trustedProxies proxy), which must then be registered.
    */
   redirectUrl: z.url().optional(),
   /**
@@ -111,7 +111,7 @@ export const accountsSchema = z.strictObject({
         .min(0.001)
         .max(24 * 30)
         .default(12),
-      /** The cookie's Secure flag: auto = when the request came over https (or X-Forwarded-Proto https). */
+      /** The cookie's Secure flag: auto = when the request came over https (or X-Forwarded-Proto https from a trusted proxy). */
       secureCookie: z.union([z.literal('auto'), z.boolean()]).default('auto'),
     })
     .prefault({}),

@@ -23,6 +23,14 @@ export function plainAddress(raw: string): string | null {
   return isIP(a) ? a.toLowerCase() : null;
 }
 
+/** Who asked and what their browser saw (src/api/forwarded.ts decides it once per request). */
+export interface Via {
+  /** The client's address (null when the request came without a socket, as in-process tests do). */
+  client: string | null;
+  /** scheme://host as the browser used it. */
+  origin: string;
+}
+
 export class TrustedProxies {
   private readonly list = new BlockList();
   readonly size: number;

@@ -14,7 +14,6 @@ import {
 import { endSession, signIn } from '../../accounts/sign-in.js';
 import { rateMessage } from '../../accounts/sign-in-rate.js';
 import { toSessionView, toWhoView } from '../../accounts/views.js';
-import { clientAddress, TrustedProxies } from '../../lib/client-address.js';
 import { ConflictError, LimitReachedError, UnauthenticatedError, UnavailableError } from '../../lib/errors.js';
 import { checkSameOrigin } from '../auth.js';
 import type { ApiDeps, ApiEnv } from '../deps.js';
@@ -34,20 +33,17 @@ export const codeBody = z.strictObject({ code: z.string().trim().min(6).max(10) 
 
 type Deps = Pick<ApiDeps, 'config' | 'signInRate'> & { accounts: Accounts };
 
-const peerOf = (c: Context) =>
-  (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress;
-
 /**
  * The client's address: the TCP peer, or behind a trusted proxy (server.trustedProxies) the rightmost
- * X-Forwarded-For hop not trusted. A client cannot choose it to dodge the rate limit or blur the audit log.
+ * X-Forwarded-For hop not trusted (src/api/forwarded.ts). A client cannot choose it to dodge the rate limit
+ * or blur the audit log.
  */
-const clientOf = (c: Context, proxies: TrustedProxies) =>
-  clientAddress(peerOf(c), c.req.header('x-forwarded-for'), proxies);
+const clientOf = (c: Context<ApiEnv>) => c.var.via.client;
 
 /** Refuses (429, Retry-After) an address past its sign-in attempts; the first refusal of a window is audited. */
-async function checkRate(deps: Deps, c: Context, username: string, proxies: TrustedProxies): Promise<void> {
+async function checkRate(deps: Deps, c: Context<ApiEnv>, username: string): Promise<void> {
   if (!deps.signInRate) return;
-  const address = clientOf(c, proxies) ?? 'unknown';
+  const address = clientOf(c) ?? 'unknown';
   const verdict = await deps.signInRate.hit(address);
   if (verdict.ok) return;
   if (verdict.attempts === deps.accounts.ctx.config.signInRate.maxAttempts + 1) {
@@ -67,15 +63,14 @@ async function checkRate(deps: Deps, c: Context, username: string, proxies: Trus
 export function signInRoutes(deps: Deps) {
   const { accounts } = deps;
   const cfg = accounts.ctx.config;
-  const proxies = new TrustedProxies(deps.config.server.trustedProxies);
-  const from = (c: Context) => ({ ip: clientOf(c, proxies), userAgent: c.req.header('user-agent') ?? null });
+  const from = (c: Context<ApiEnv>) => ({ ip: clientOf(c), userAgent: c.req.header('user-agent') ?? null });
   return new Hono<ApiEnv>()
     .get('/options', (c) => c.json({ password: true, oidc: accounts.oidc ? { label: accounts.oidc.cfg.label } : null }))
     .post('/sign-in', async (c) => {
       // A login form on another site must not sign this browser in as someone else (login CSRF).
       checkSameOrigin(c);
       const body = await jsonBody(c, signInBody);
-      await checkRate(deps, c, body.username, proxies);
+      await checkRate(deps, c, body.username);
       const opened = await signIn(accounts.ctx, { ...body, ...from(c) });
       setSessionCookies(c, cfg, opened.secret, opened.session.csrfToken);
       const resolved = await accounts.resolve(opened.secret);
