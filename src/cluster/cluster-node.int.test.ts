@@ -114,7 +114,11 @@ describe('a cluster node through a Redis stall', () => {
     const before = calls.length;
     await freezeRedis(LEASE_MS + 1500);
     await waitFor('the camera leased again', () => (node.fenceFor('cam-1')?.token ?? 0) > token, 20_000);
-    await waitFor('the camera started again', () => calls.length >= before + 2);
-    expect(calls.slice(before)).toEqual(['stop cam-1', 'start cam-1']);
+    await waitFor('the camera started again', () => calls.length >= before + 2 && calls.at(-1) === 'start cam-1');
+    // Stopped, then started under the new lease. On a starved machine a round can itself outlast the lease
+    // after the restart (the node then logs that it is overloaded) and the pair repeats; never two starts in a row.
+    const after = calls.slice(before);
+    expect(after.length % 2).toBe(0);
+    expect(after).toEqual(after.map((_, i) => (i % 2 ? 'start cam-1' : 'stop cam-1')));
   });
 });
