@@ -150,7 +150,7 @@ async function startParts(
   // Pushed before the cameras, so it runs after them: the node hands its cameras back first, then leaves.
   stack.push('cluster', () => cluster.stop());
   const hotlistIndex = new HotlistIndex();
-  const hotlist = new HotlistService(repos.hotlistRepo, hotlistIndex, repos.audit, bus);
+  const hotlist = new HotlistService(repos.hotlistRepo, hotlistIndex, repos.audit, bus, log.child('hotlist'));
   stack.push('hotlist', () => hotlist.stop());
   log.info(`hotlist: ${await hotlist.start()} live entries indexed`);
   const duty = new DutyState({ repo: new DutyRepo(infra.db), audit: repos.audit, bus, config, log: log.child('duty') });

@@ -126,7 +126,8 @@ export class DutyState {
       return made;
     });
     this.apply(change);
-    await this.deps.bus.notify('duty-changed', change);
+    if ((await this.deps.bus.notify('duty-changed', change)) === 'kept')
+      this.deps.log.warn(`duty level ${level}: Redis unreachable; other processes hear of it when it answers`);
     const status = this.status();
     await this.deps.bus.publish({
       type: 'duty',

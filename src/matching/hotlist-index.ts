@@ -132,6 +132,11 @@ export class HotlistIndex {
     }
   }
 
+  /** The ids listed now (a resync removes those the database no longer holds live). */
+  ids(): string[] {
+    return [...this.byId.keys()];
+  }
+
   /** Removes an entry by id; false when it was not listed. */
   remove(id: string): boolean {
     const listed = this.byId.get(id);

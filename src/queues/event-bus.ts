@@ -127,26 +127,41 @@ type Topic = typeof EVENTS | NoticeTopic;
 /** After a reconnect, time for the automatic re-SUBSCRIBE to reach Redis before gap listeners re-read. */
 const GAP_SETTLE_MS = 250;
 
+/** How long a caller waits for one PUBLISH before it goes on without it (the main connection never gives up). */
+const SEND_WAIT_MS = 1000;
+
+/** Notices kept while Redis cannot be reached; past this the oldest go (every listener re-reads on its gap anyway). */
+const MAX_UNSENT = 10_000;
+
 export class EventBus {
   private subscriber: Redis | null = null;
   private subscribing: Promise<Redis> | null = null;
   private readonly listeners = new Map<Topic, Set<(message: unknown) => void>>();
   private readonly subscribed = new Set<Topic>();
   private readonly gapListeners = new Set<() => void>();
+  /** channel + NUL + message of notices a publish could not send, in order, sent again when Redis answers. */
+  private readonly unsent = new Set<string>();
 
   constructor(
     private readonly redis: Redis,
     /** The deployment's queue prefix: every channel is `<prefix>:<topic>`. */
     readonly prefix = 'vigil',
-  ) {}
+  ) {
+    redis.on('ready', () => void this.sendUnsent());
+  }
 
   /** The Redis channel of a topic (tests and tools that listen from outside). */
   channel(topic: Topic): string {
     return `${this.prefix}:${topic}`;
   }
 
-  async publish(event: LiveEvent): Promise<void> {
-    await this.redis.publish(this.channel(EVENTS), JSON.stringify(event));
+  /**
+   * A live event for those listening now. Its change is committed when this is called, so an unreachable
+   * Redis does not fail it: the event is dropped (false) after at most SEND_WAIT_MS, and streams that were
+   * cut off re-read what is open when they reconnect.
+   */
+  async publish(event: LiveEvent): Promise<boolean> {
+    return (await this.send(this.channel(EVENTS), JSON.stringify(event))) === 'sent';
   }
 
   /** Live events, on the bus's dedicated subscriber connection (a subscribed Redis connection can do nothing else). */
@@ -157,9 +172,56 @@ export class EventBus {
     });
   }
 
-  /** Tells the deployment's other processes (and this one's listeners) that a record changed. */
-  async notify<T extends NoticeTopic>(topic: T, notice: Notice<T>): Promise<void> {
-    await this.redis.publish(this.channel(topic), JSON.stringify(noticeSchemas[topic].parse(notice)));
+  /**
+   * Tells the deployment's other processes (and this one's listeners) that a record changed. The change is
+   * committed when this is called, so an unreachable Redis does not fail it: the notice is kept and sent
+   * when Redis answers again ('kept'); listeners that were cut off re-read on their gap meanwhile.
+   */
+  async notify<T extends NoticeTopic>(topic: T, notice: Notice<T>): Promise<'sent' | 'kept'> {
+    const item = `${this.channel(topic)}\0${JSON.stringify(noticeSchemas[topic].parse(notice))}`;
+    this.keep(item);
+    const sent = await this.send(item.slice(0, item.indexOf('\0')), item.slice(item.indexOf('\0') + 1), () =>
+      this.unsent.delete(item),
+    );
+    return sent === 'sent' ? 'sent' : 'kept';
+  }
+
+  /**
+   * One PUBLISH, waited for at most SEND_WAIT_MS: the main connection queues commands while Redis is down
+   * and would hold the caller (an HTTP answer) until it returns. `delivered` runs whenever it does arrive.
+   */
+  private send(channel: string, message: string, delivered = () => {}): Promise<'sent' | 'late' | 'failed'> {
+    if (this.redis.status !== 'ready') return Promise.resolve('failed');
+    const sent = this.redis.publish(channel, message).then(
+      () => {
+        delivered();
+        return 'sent' as const;
+      },
+      // Whatever Redis answered, the change stands: kept notices go again at the next 'ready'.
+      () => 'failed' as const,
+    );
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), SEND_WAIT_MS).unref()));
+    return Promise.race([sent, late]).finally(() => clearTimeout(timer));
+  }
+
+  /** How many notices wait for Redis (health and tests). */
+  get unsentCount(): number {
+    return this.unsent.size;
+  }
+
+  private keep(item: string): void {
+    this.unsent.delete(item);
+    this.unsent.add(item);
+    if (this.unsent.size > MAX_UNSENT) this.unsent.delete(this.unsent.values().next().value as string);
+  }
+
+  private async sendUnsent(): Promise<void> {
+    for (const item of [...this.unsent]) {
+      const cut = item.indexOf('\0');
+      const sent = await this.send(item.slice(0, cut), item.slice(cut + 1), () => this.unsent.delete(item));
+      if (sent === 'failed') return; // gone again: the next 'ready' sends the rest
+    }
   }
 
   /** Follows one notice topic; a message that does not fit the topic's schema is dropped. */

@@ -20,7 +20,7 @@ import { SegmentFiler, type PendingSegment } from './segment-filer.js';
 import { RecordingStorage } from './storage.js';
 
 /** Receives faults an operator must act on (disk full, unwritable directory, index down, a segment set aside); the node wires it to the command room. */
-export type RecordingFaultPublisher = (fault: RecordingFault) => void | Promise<void>;
+export type RecordingFaultPublisher = (fault: RecordingFault) => unknown;
 
 export interface RecordingServiceDeps {
   config: Config;

@@ -68,7 +68,7 @@ export class FaceWatchlistService {
   private readonly photoStats = new Map<string, CohortStats>();
   private readonly photosOf = new Map<string, string[]>();
   private analyzerPromise: Promise<ChipAnalyzer> | null = null;
-  private unsubscribe: (() => void) | null = null;
+  private unsubscribe: (() => void)[] = [];
 
   constructor(
     private readonly repo: SubjectRepo,
@@ -111,17 +111,22 @@ export class FaceWatchlistService {
       this.log.warn(
         `face gallery: ${staleModel} photos were enrolled with another embedder than '${this.model}' and will not match until enrolled again`,
       );
-    this.unsubscribe = await this.bus.onNotice(
-      'face-watchlist-changed',
-      (n) =>
-        void this.reload(n.subjectId).catch((err: Error) => this.log.warn(`face watchlist refresh: ${err.message}`)),
+    this.unsubscribe.push(
+      await this.bus.onNotice(
+        'face-watchlist-changed',
+        (n) =>
+          void this.reload(n.subjectId).catch((err: Error) => this.log.warn(`face watchlist refresh: ${err.message}`)),
+      ),
+      // Notices sent while the bus was cut off are lost: read every subject again.
+      this.bus.onGap(
+        () => void this.resync().catch((err: Error) => this.log.warn(`face watchlist resync: ${err.message}`)),
+      ),
     );
     return { subjects: this.subjects.size, photos, staleModel };
   }
 
   async stop(): Promise<void> {
-    this.unsubscribe?.();
-    this.unsubscribe = null;
+    for (const u of this.unsubscribe.splice(0)) u();
     await this.gallery?.close();
   }
 
@@ -365,7 +370,16 @@ export class FaceWatchlistService {
 
   private async changed(subjectId: string): Promise<void> {
     await this.reload(subjectId);
-    await this.bus.notify('face-watchlist-changed', { subjectId });
+    if ((await this.bus.notify('face-watchlist-changed', { subjectId })) === 'kept')
+      this.log.warn(`face watchlist: Redis unreachable; other processes hear of subject ${subjectId} when it answers`);
+  }
+
+  /** Every subject read again (known now or in memory before): what changed while notices could not arrive. */
+  async resync(): Promise<number> {
+    const ids = new Set([...this.subjects.keys(), ...(await this.repo.allKnown()).map((s) => s.id)]);
+    for (const id of ids) await this.reload(id);
+    this.log.info(`face watchlist: ${ids.size} subjects read again after the event bus reconnected`);
+    return ids.size;
   }
 
   /** Re-reads one subject and its embeddings into memory (this process's change, or another's). */

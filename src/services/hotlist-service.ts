@@ -3,6 +3,7 @@ import { HotlistEntryInputSchema, type HotlistEntry, type HotlistEntryInputRaw }
 import { BadInputError, ConflictError } from '../lib/errors.js';
 import { parseHotlistCsv } from '../matching/hotlist-csv.js';
 import type { HotlistIndex } from '../matching/hotlist-index.js';
+import type { Logger } from '../lib/logger.js';
 import type { EventBus } from '../queues/event-bus.js';
 import type { AuditRepo } from '../store/audit-repo.js';
 import type { HotlistRepo } from '../store/hotlist-repo.js';
@@ -17,7 +18,7 @@ export interface SkippedRow {
 }
 
 export class HotlistService {
-  private unsubscribe: (() => void) | null = null;
+  private unsubscribe: (() => void)[] = [];
 
   constructor(
     private readonly repo: HotlistRepo,
@@ -25,19 +26,35 @@ export class HotlistService {
     private readonly audit: AuditRepo,
     /** Tells the deployment's other processes of a change (their indexes re-read the entries). */
     private readonly bus: EventBus,
+    private readonly log?: Pick<Logger, 'warn'>,
   ) {}
 
-  /** Loads every live entry into the index and follows changes made by other processes. */
+  /**
+   * Loads every live entry into the index and follows changes made by other processes; after the bus
+   * reconnects (notices sent meanwhile are lost) it reads the whole live list again.
+   */
   async start(): Promise<number> {
     const entries = await this.repo.allLive();
     for (const e of entries) this.index.add(e);
-    this.unsubscribe = await this.bus.onNotice('hotlist-changed', (n) => void this.refresh(n.ids));
+    this.unsubscribe.push(await this.bus.onNotice('hotlist-changed', (n) => void this.refresh(n.ids)));
+    this.unsubscribe.push(
+      this.bus.onGap(() => void this.resync().catch((err: Error) => this.log?.warn(`hotlist resync: ${err.message}`))),
+    );
     return entries.length;
   }
 
   async stop(): Promise<void> {
-    this.unsubscribe?.();
-    this.unsubscribe = null;
+    for (const u of this.unsubscribe.splice(0)) u();
+  }
+
+  /** The index made equal to the database's live entries: what changed while notices could not arrive. */
+  async resync(): Promise<{ live: number; removed: number }> {
+    const live = await this.repo.allLive();
+    const keep = new Set(live.map((e) => e.id));
+    let removed = 0;
+    for (const id of this.index.ids()) if (!keep.has(id) && this.index.remove(id)) removed++;
+    for (const e of live) this.apply(e);
+    return { live: live.length, removed };
   }
 
   /**
@@ -145,7 +162,8 @@ export class HotlistService {
   private async changed(entries: HotlistEntry[]): Promise<void> {
     if (!entries.length) return;
     for (const e of entries) this.apply(e);
-    await this.bus.notify('hotlist-changed', { ids: entries.map((e) => e.id) });
+    if ((await this.bus.notify('hotlist-changed', { ids: entries.map((e) => e.id) })) === 'kept')
+      this.log?.warn(`hotlist: Redis unreachable; other processes hear of ${entries.length} change(s) when it answers`);
   }
 
   private apply(entry: HotlistEntry): void {
