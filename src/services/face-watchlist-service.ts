@@ -16,35 +16,17 @@ import { rebuildFrom, type FaceGallery, type GalleryItem } from '../matching/fac
 import { openFaceGallery } from '../matching/open-face-gallery.js';
 import type { EventBus } from '../queues/event-bus.js';
 import type { AuditRepo } from '../store/audit-repo.js';
-import type { Db } from '../store/db.js';
 import type { SubjectRepo } from '../store/subject-repo.js';
 import type { Principal } from '../store/token-repo.js';
 import type { ChipAnalyzer } from '../vision/face-chip.js';
 import { decodeImage } from '../vision/image.js';
 import { findModel, loadManifest, DEFAULT_MANIFEST } from '../vision/models/manifest.js';
-import { checkPhoto, type PhotoCheck, type PhotoProblem } from './face-enrolment.js';
+import { checkPhotos, storePhotos, type PhotoResult, type PhotoUpload } from './face-photos.js';
+
+export type { PhotoResult, PhotoUpload } from './face-photos.js';
 
 /** Nearest enrolled photos looked at per face: several may belong to one subject. */
 const SEARCH_K = 20;
-
-export interface PhotoUpload {
-  bytes: Buffer;
-  /** Where the image came from (custody record, warrant photo, family, ...). */
-  source: string;
-  /** The file name as uploaded, only to label the result. */
-  name: string;
-}
-
-export type PhotoResult =
-  | { name: string; ok: true; photoId: string; duplicate: boolean; quality: number; faceWidth: number }
-  | { name: string; ok: false; problem: PhotoProblem | 'no_source'; message: string };
-
-/** A photo after its checks: accepted with its face, or refused with the reason. */
-interface Checked {
-  photo: PhotoUpload;
-  accepted: Extract<PhotoCheck, { ok: true }> | null;
-  refused: Extract<PhotoResult, { ok: false }> | null;
-}
 
 export interface FaceHit {
   subjectId: string;
@@ -198,7 +180,7 @@ export class FaceWatchlistService {
     why: string,
   ): Promise<{ subject: Subject | null; photos: PhotoResult[] }> {
     const input: SubjectInput = subjectInputSchema.parse(raw);
-    const checked = await this.checkAll(photos);
+    const checked = await checkPhotos(photos, await this.analyzer(), this.config.enrol);
     if (!checked.some((c) => c.accepted)) {
       const refused = checked.map((c) => c.refused as PhotoResult);
       await this.audit.append({
@@ -213,7 +195,7 @@ export class FaceWatchlistService {
     // The subject, its photos and the audit entry commit together; the gallery learns of them after the commit.
     const { subject, results } = await this.repo.db.tx(async (t) => {
       const created = await this.repo.on(t).create(input, by.name);
-      const stored = await this.store(created.id, checked, by, t);
+      const stored = await storePhotos(this.repo.on(t), created.id, checked, this.model, by);
       await this.audit.on(t).append({
         actor: by.name,
         role: by.role,
@@ -230,11 +212,11 @@ export class FaceWatchlistService {
   async addPhotos(subjectId: string, photos: PhotoUpload[], by: Principal, why: string): Promise<PhotoResult[] | null> {
     const subject = await this.repo.get(subjectId);
     if (!subject || subject.deletedAt) return null;
-    const checked = await this.checkAll(photos);
+    const checked = await checkPhotos(photos, await this.analyzer(), this.config.enrol);
     const results = await this.repo.db.tx(async (t) => {
       const live = await this.repo.on(t).get(subjectId);
       if (!live || live.deletedAt) return null;
-      const stored = await this.store(subjectId, checked, by, t);
+      const stored = await storePhotos(this.repo.on(t), subjectId, checked, this.model, by);
       await this.audit.on(t).append({
         actor: by.name,
         role: by.role,
@@ -303,71 +285,6 @@ export class FaceWatchlistService {
     return done;
   }
 
-  private async checkAll(photos: PhotoUpload[]): Promise<Checked[]> {
-    const analyzer = await this.analyzer();
-    const out: Checked[] = [];
-    for (const photo of photos) {
-      if (!photo.source.trim()) {
-        out.push({
-          photo,
-          accepted: null,
-          refused: {
-            name: photo.name,
-            ok: false,
-            problem: 'no_source',
-            message: 'say where this image came from (source)',
-          },
-        });
-        continue;
-      }
-      const check = await checkPhoto(photo.bytes, analyzer, this.config.enrol);
-      out.push(
-        check.ok
-          ? { photo, accepted: check, refused: null }
-          : {
-              photo,
-              accepted: null,
-              refused: { name: photo.name, ok: false, problem: check.problem, message: check.message },
-            },
-      );
-    }
-    return out;
-  }
-
-  /** Rows first (in the caller's transaction `db`), then the in-process index (refreshed by changed()): a crash in between loses nothing. */
-  private async store(subjectId: string, checked: Checked[], by: Principal, db: Db): Promise<PhotoResult[]> {
-    const repo = this.repo.on(db);
-    const results: PhotoResult[] = [];
-    for (const { photo, accepted, refused } of checked) {
-      if (!accepted) {
-        results.push(refused as PhotoResult);
-        continue;
-      }
-      const { face, type, sha256 } = accepted;
-      const { id, duplicate } = await repo.addPhoto({
-        subjectId,
-        source: photo.source.trim(),
-        image: photo.bytes,
-        imageType: type,
-        sha256,
-        box: face.box,
-        quality: face.quality,
-        embedding: face.embedding,
-        model: this.model,
-        addedBy: by.name,
-      });
-      results.push({
-        name: photo.name,
-        ok: true,
-        photoId: id,
-        duplicate,
-        quality: round(face.quality),
-        faceWidth: Math.round(face.width),
-      });
-    }
-    return results;
-  }
-
   private async changed(subjectId: string): Promise<void> {
     await this.reload(subjectId);
     if ((await this.bus.notify('face-watchlist-changed', { subjectId })) === 'kept')
@@ -420,7 +337,6 @@ export class FaceWatchlistService {
   }
 }
 
-const round = (v: number) => Math.round(v * 1000) / 1000;
 const strip = (s: Subject | null) =>
   s && {
     name: s.name,
