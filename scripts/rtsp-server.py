@@ -32,6 +32,9 @@ except (ImportError, ValueError) as err:
     print(f'rtsp-server: GStreamer RTSP server bindings are missing ({err}); {MISSING_HINT}', file=sys.stderr)
     sys.exit(3)
 
+# Seconds from 1900 (NTP's epoch) to 1970 (the Unix epoch).
+NTP_EPOCH_OFFSET_S = 2208988800
+
 # Element -> Debian package that ships it, so a missing plugin names what to install.
 REQUIRED_ELEMENTS = {
     'filesrc': 'libgstreamer1.0-0',
@@ -91,10 +94,12 @@ class Clip:
 class LoopingFactory(GstRtspServer.RTSPMediaFactory):
     """One pipeline per client (not shared), so each reader starts at the first keyframe."""
 
-    def __init__(self, clip):
+    def __init__(self, clip, clock_offset):
         super().__init__()
         self.clip = clip
         self.set_shared(False)
+        if clock_offset:
+            self.set_clock(skewed_clock(clock_offset))
         # Live, so the media does not preroll ahead of the client (a non-live appsrc ran the
         # position seconds ahead before PLAY and the client then waited that long for data).
         self.set_launch('( appsrc name=src format=time is-live=true ! '
@@ -102,6 +107,9 @@ class LoopingFactory(GstRtspServer.RTSPMediaFactory):
         self.connect('media-configure', self._on_media_configure)
 
     def _on_media_configure(self, _factory, media):
+        if self.get_clock() is not None:
+            # rtpbin is added to the pipeline at prepare time; the SR's NTP time then comes from our clock.
+            media.get_element().get_parent().connect('element-added', use_clock_for_ntp)
         src = media.get_element().get_by_name('src')
         src.set_property('caps', self.clip.caps)
         units = self.clip.units
@@ -130,12 +138,33 @@ class LoopingFactory(GstRtspServer.RTSPMediaFactory):
         src.connect('need-data', need_data)
 
 
+def skewed_clock(offset_seconds):
+    """A wall clock that runs offset_seconds ahead (behind, if negative), in NTP's 1900 epoch.
+
+    It becomes the media pipeline's clock and, through rtpbin's ntp-time-source=clock-time, the time in
+    every RTCP sender report: a camera whose clock is off, for tests of clock-drift diagnostics.
+    """
+    clock = Gst.SystemClock(clock_type=Gst.ClockType.REALTIME)
+    internal = clock.get_internal_time()
+    shift = int((NTP_EPOCH_OFFSET_S + offset_seconds) * Gst.SECOND)
+    clock.set_calibration(internal, internal + shift, 1, 1)
+    return clock
+
+
+def use_clock_for_ntp(_pipeline, element):
+    if element.get_factory() is not None and element.get_factory().get_name() == 'rtpbin':
+        element.set_property('ntp-time-source', 'clock-time')
+
+
 def parse_args(argv):
     parser = argparse.ArgumentParser(description='Serve MP4 files over RTSP, looping forever.')
     parser.add_argument('--port', type=int, default=8554, help='TCP port; 0 picks a free one (default 8554)')
     parser.add_argument('--address', default='127.0.0.1', help='address to bind (default 127.0.0.1)')
     parser.add_argument('--file', action='append', required=True, help='MP4 file; repeat with --mount')
     parser.add_argument('--mount', action='append', required=True, help='mount path such as /cam1')
+    parser.add_argument('--clock-offset', type=float, default=0.0,
+                        help='seconds the served cameras\' clock is ahead of this host\'s, in RTCP sender reports '
+                             '(negative: behind; default 0)')
     args = parser.parse_args(argv)
     if len(args.file) != len(args.mount):
         parser.error('give one --mount for each --file')
@@ -173,7 +202,7 @@ def main(argv):
     mounts = server.get_mount_points()
     try:
         for path, mount in zip(args.file, args.mount):
-            mounts.add_factory(mount, LoopingFactory(Clip(path)))
+            mounts.add_factory(mount, LoopingFactory(Clip(path), args.clock_offset))
     except RuntimeError as err:
         print(f'rtsp-server: {err}', file=sys.stderr)
         return 2

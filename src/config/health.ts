@@ -68,6 +68,11 @@ const faultShapes = {
   noise: z.strictObject({ ...timing, minRatio: z.number().min(1).max(100), minSigma: grey }),
   /** Share of analysis frames that are new (not repeats), and the longest gap between new frames. */
   framerate: z.strictObject({ ...timing, minNewShare: share, maxGapSeconds: z.number().gt(0).max(3600) }),
+  /**
+   * The camera's clock (in its RTCP sender reports, stamped on each frame) against the node's: raised when they
+   * differ by more than maxOffsetSeconds. Cameras that send no sender reports are not judged.
+   */
+  clockDrift: z.strictObject({ ...timing, maxOffsetSeconds: z.number().gt(0).max(86_400) }),
 } satisfies Record<FaultKind, z.ZodObject>;
 
 type FaultShapes = typeof faultShapes;
@@ -151,6 +156,15 @@ export const HEALTH_DEFAULTS: FaultThresholds = {
     workOrderAfterSeconds: 600,
     minNewShare: 0.5,
     maxGapSeconds: 2.5,
+  },
+  // 2 s: footage stamped further off than that no longer lines up with other cameras, plates or radio logs;
+  // the measure reads up to a frame interval plus the network's delay late, far below it.
+  clockDrift: {
+    enabled: true,
+    raiseAfterSeconds: 30,
+    clearAfterSeconds: 30,
+    workOrderAfterSeconds: 3600,
+    maxOffsetSeconds: 2,
   },
 };
 

@@ -14,6 +14,11 @@ export interface Frame extends RgbImage {
   seq: number;
   /** Wall-clock capture time, epoch milliseconds. */
   capturedAt: number;
+  /**
+   * The camera's clock minus the node's, ms, from the camera's latest RTCP sender report (RTSP cameras that
+   * send them; src/ingest/camera-clock.ts). Absent when not known.
+   */
+  clockOffsetMs?: number;
 }
 
 /** Axis-aligned box in pixels: left, top, right, bottom. */

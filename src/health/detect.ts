@@ -4,7 +4,7 @@ import type { FaultThresholds } from '../config/health.js';
 import type { BaselineValues } from './baseline.js';
 import { coverView, lightGain } from './cover.js';
 import { ncc } from './features.js';
-import type { FaultKind } from './fault-kinds.js';
+import type { FrameFaultKind } from './fault-kinds.js';
 import type { SampleMeasures } from './measures.js';
 
 export interface Condition {
@@ -36,7 +36,7 @@ export interface DetectContext {
   frozenNow: boolean;
 }
 
-export type Conditions = Record<FaultKind, Condition>;
+export type Conditions = Record<FrameFaultKind, Condition>;
 
 const absent = (value = 0, detail = ''): Condition => ({ present: false, value, detail });
 const round = (v: number, d = 2) => Number(v.toFixed(d));

@@ -35,7 +35,7 @@ export interface FrameHealthHook {
 }
 
 /** Faults of the stream rather than the picture: they do not count against the image-intact rate. */
-const NOT_IMAGE: readonly FaultKind[] = ['framerate'];
+const NOT_IMAGE: readonly FaultKind[] = ['framerate', 'clockDrift'];
 /** How often uptime is credited, grace times checked and live health re-written. Flushes happen every sixth tick. */
 const TICK_MS = 10_000;
 

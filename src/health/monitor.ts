@@ -4,7 +4,7 @@ import type { FaultThresholds } from '../config/health.js';
 import type { RgbImage } from '../domain/frame.js';
 import { Baseline, type BaselineSnapshot } from './baseline.js';
 import { detect, type Conditions } from './detect.js';
-import { FAULT_KINDS, type FaultKind } from './fault-kinds.js';
+import { FAULT_KINDS, FRAME_FAULT_KINDS, type FaultKind } from './fault-kinds.js';
 import { FaultState, type FaultStatus, type FaultTransition } from './fault-state.js';
 import { FrameRateWindow } from './frame-rate.js';
 import { ncc } from './features.js';
@@ -43,6 +43,8 @@ const BREAK_MS = 5000;
 const FROZEN_RESET_FACTOR = 10;
 /** Samples between the two background edge maps whose similarity says how stable the scene's layout is. */
 const STRUCTURE_LAG = 10;
+/** A clock reading older than this says nothing any more (the camera stopped sending sender reports). */
+const CLOCK_READING_MAX_AGE_MS = 15_000;
 
 export class CameraHealthMonitor {
   private readonly states = new Map<FaultKind, FaultState>();
@@ -54,6 +56,8 @@ export class CameraHealthMonitor {
   private nextSampleAt = 0;
   /** The background's edge maps of the last STRUCTURE_LAG samples, oldest first. */
   private edgeHistory: Float32Array[] = [];
+  /** The camera's clock minus the node's from the latest frame that carried one, and when it came. */
+  private clock: { offsetMs: number; at: number } | null = null;
 
   constructor(private readonly opts: MonitorOptions) {
     for (const kind of FAULT_KINDS) this.states.set(kind, new FaultState(kind, opts.thresholds[kind]));
@@ -65,9 +69,10 @@ export class CameraHealthMonitor {
   }
 
   /** Every analysis frame goes through here; most return null (not a sample). */
-  onFrame(frame: RgbImage, at: number): HealthTick | null {
+  onFrame(frame: RgbImage & { clockOffsetMs?: number }, at: number): HealthTick | null {
     if (this.lastFrameAt !== null && at - this.lastFrameAt > BREAK_MS) this.streamBreak();
     this.lastFrameAt = at;
+    if (frame.clockOffsetMs !== undefined) this.clock = { offsetMs: frame.clockOffsetMs, at };
     this.frameRate.add(at, frameFingerprint(frame));
     if (at < this.nextSampleAt) return null;
     this.nextSampleAt = at + this.opts.sampleEverySeconds * 1000;
@@ -128,7 +133,7 @@ export class CameraHealthMonitor {
       t,
     );
     const transitions: FaultTransition[] = [];
-    for (const kind of FAULT_KINDS) {
+    for (const kind of FRAME_FAULT_KINDS) {
       const c = conditions[kind];
       const state = this.states.get(kind) as FaultState;
       // A sample with real change ends a pending freeze at once: an irregular stream's bursts between still
@@ -142,9 +147,24 @@ export class CameraHealthMonitor {
       const tr = state.observe(at, t[kind].enabled && c.present, c.detail, c.value);
       if (tr) transitions.push(tr);
     }
-    const quiet = FAULT_KINDS.every((k) => !conditions[k].present) && this.statuses().every((s) => s.phase === 'clear');
+    const clockTr = this.judgeClock(at);
+    if (clockTr) transitions.push(clockTr);
+    // The camera's clock says nothing about its picture: a drifting camera still learns its baseline.
+    const quiet =
+      FRAME_FAULT_KINDS.every((k) => !conditions[k].present) &&
+      this.statuses().every((s) => s.phase === 'clear' || s.kind === 'clockDrift');
     if (quiet) baseline.learn(measures, edges);
     return { at, mode, measures, conditions, transitions, frame };
+  }
+
+  /** Clock drift, judged at each sample from the latest reading; without a fresh one nothing is judged. */
+  private judgeClock(at: number): FaultTransition | null {
+    const t = this.opts.thresholds.clockDrift;
+    if (!this.clock || at - this.clock.at > CLOCK_READING_MAX_AGE_MS) return null;
+    const offsetS = this.clock.offsetMs / 1000;
+    const present = t.enabled && Math.abs(offsetS) > t.maxOffsetSeconds;
+    const detail = `camera clock ${Math.abs(offsetS).toFixed(1)} s ${offsetS >= 0 ? 'ahead of' : 'behind'} the node's`;
+    return (this.states.get('clockDrift') as FaultState).observe(at, present, detail, Number(offsetS.toFixed(2)));
   }
 
   private structureOf(edges: Float32Array | null): number | null {
@@ -158,6 +178,7 @@ export class CameraHealthMonitor {
   /** After a break, nothing pending carries over and the next frames are compared among themselves. */
   private streamBreak(): void {
     this.previous = null;
+    this.clock = null;
     this.frameRate.reset();
     for (const s of this.states.values()) if (s.status.phase === 'pending') s.reset();
   }

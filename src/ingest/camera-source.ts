@@ -5,6 +5,7 @@ import { EventEmitter } from 'node:events';
 import type { Frame } from '../domain/frame.js';
 import { buildDecodeArgs, frameBytes, type DecodeArgsOptions } from './ffmpeg-args.js';
 import { FrameReader } from './frame-reader.js';
+import { CameraClockReader } from './camera-clock.js';
 import { cameraDecodeFps, cameraFramesDropped, cameraFramesIn, cameraOnline } from '../lib/metrics.js';
 
 export type CameraState = 'starting' | 'online' | 'offline' | 'stopped';
@@ -63,6 +64,9 @@ type CameraSourceEvents = {
   frameError: [Error, Frame];
 };
 
+/** ffmpeg's file descriptor for the camera-clock output (src/ingest/camera-clock.ts). */
+const CLOCK_FD = 3;
+
 export class CameraSource extends EventEmitter<CameraSourceEvents> {
   private readonly opts: Required<Omit<CameraSourceOptions, 'onFrame' | 'decode'>> &
     Pick<CameraSourceOptions, 'onFrame' | 'decode'>;
@@ -71,6 +75,8 @@ export class CameraSource extends EventEmitter<CameraSourceEvents> {
   private state: CameraState = 'stopped';
   private running = false;
   private child: ChildProcess | null = null;
+  /** The camera's clock from ffmpeg's second output (RTSP only), stamped on each frame. */
+  private readonly clock = new CameraClockReader();
   private childExited: Promise<void> = Promise.resolve();
   private framesThisRun = 0;
   private stallReason: string | null = null;
@@ -108,6 +114,7 @@ export class CameraSource extends EventEmitter<CameraSourceEvents> {
       width: options.width,
       height: options.height,
       ...options.decode,
+      clockFd: CLOCK_FD,
     });
     this.reader = new FrameReader(frameBytes(options.width, options.height));
   }
@@ -154,8 +161,13 @@ export class CameraSource extends EventEmitter<CameraSourceEvents> {
     this.stallReason = null;
     this.stderrLines = [];
     this.stderrPartial = '';
-    const child = spawnChild(this.opts.ffmpegPath, this.args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    this.clock.reset(Date.now());
+    const child = spawnChild(this.opts.ffmpegPath, this.args, { stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
     this.child = child;
+    // Always drained, even when nobody needs the clock: a full pipe would stall ffmpeg's decoded output too.
+    child.stdio[CLOCK_FD]?.on('data', (chunk: Buffer) => {
+      if (this.child === child) this.clock.push(chunk, Date.now());
+    });
     let settled = false;
     this.childExited = new Promise((resolve) => {
       const finish = (reason: string) => {
@@ -194,6 +206,7 @@ export class CameraSource extends EventEmitter<CameraSourceEvents> {
     const now = Date.now();
     const { cameraId, width, height } = this.opts;
     const frame: Frame = { cameraId, seq: this.seq++, capturedAt: now, data, width, height };
+    if (this.clock.offsetMs !== null) frame.clockOffsetMs = this.clock.offsetMs;
     this.lastFrameAt = now;
     this.frameTimes.push(now);
     while (this.frameTimes.length && this.frameTimes[0] <= now - this.opts.fpsWindowMs) this.frameTimes.shift();

@@ -3,6 +3,7 @@
 // package is deprecated upstream (archived, no longer maintained), and a typed array is all we need.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { clockOutputArgs } from './camera-clock.js';
 
 export type DecodeSource = { kind: 'rtsp'; url: string } | { kind: 'file'; path: string };
 
@@ -33,6 +34,11 @@ export interface DecodeArgsOptions {
   threads?: number;
   /** ffmpeg's -loglevel; `error` keeps stderr to the lines worth reporting as lastError. Default 'error'. */
   logLevel?: 'quiet' | 'fatal' | 'error' | 'warning' | 'info';
+  /**
+   * RTSP: also write the camera's clock (RTCP sender reports, as MP4 prft boxes) to this file descriptor
+   * (src/ingest/camera-clock.ts). Ignored for files. Default none.
+   */
+  clockFd?: number;
 }
 
 /** Bytes of one rgb24 frame. */
@@ -98,5 +104,6 @@ export function buildDecodeArgs(opts: DecodeArgsOptions): string[] {
     // fps first, so frames that will be dropped are never scaled.
     ...['-vf', `fps=${opts.fps},scale=${opts.width}:${opts.height}`, '-filter_threads', String(threads)],
     ...['-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'],
+    ...(source.kind === 'rtsp' && opts.clockFd !== undefined ? clockOutputArgs(opts.clockFd) : []),
   ];
 }

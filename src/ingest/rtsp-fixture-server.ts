@@ -19,6 +19,8 @@ export interface RtspFixtureServerOptions {
   python?: string;
   /** How long to wait for the server's "ready" line. Default 20 000 ms. */
   readyTimeoutMs?: number;
+  /** Seconds the served cameras' clock runs ahead of this host's (negative: behind), in RTCP sender reports. Default 0. */
+  clockOffsetSeconds?: number;
 }
 
 export interface RtspFixtureServer {
@@ -60,6 +62,7 @@ export async function startRtspFixtureServer(opts: RtspFixtureServerOptions): Pr
   const mounts = opts.streams.map((s) => normalizeMount(s.mount));
   const args = [SCRIPT, '--port', String(opts.port ?? 0), '--address', '127.0.0.1'];
   opts.streams.forEach((s, i) => args.push('--file', s.file, '--mount', mounts[i]));
+  if (opts.clockOffsetSeconds) args.push('--clock-offset', String(opts.clockOffsetSeconds));
 
   // In the child registry: killed when this process exits, reaped at the next start after a SIGKILL.
   const child = spawnChild(python, args, { stdio: ['ignore', 'pipe', 'pipe'] });
