@@ -1,8 +1,4 @@
 // `vigil start`: boots the roles of one node (api, pipeline workers, cameras) and stops them cleanly.
-import { Accounts } from '../accounts/accounts.js';
-import { SignInRate } from '../accounts/sign-in-rate.js';
-import { accountsSchema } from '../config/accounts.js';
-import { serve, type ServerType } from '@hono/node-server';
 import { ConfigError, type LoadedConfig } from '../config/load.js';
 import { createApp } from '../api/app.js';
 import { mqttChannel, webhookChannel, type OfferChannel } from '../dispatch/offer-channel.js';
@@ -10,8 +6,6 @@ import { travelModelFor } from '../dispatch/travel-model.js';
 import { startPatrol } from '../incidents/wiring.js';
 import { UnitPositionsMqtt } from '../dispatch/unit-positions-mqtt.js';
 import { CameraStatusStore } from '../ingest/camera-status-store.js';
-import { LiveHub } from '../live/live-hub.js';
-import { MediaSigner } from '../api/media-url.js';
 import { retimeEscalations } from '../jobs/escalate-alert.js';
 import { jobHandlers } from '../jobs/handlers.js';
 import { positionSink } from '../dispatch/unit-availability.js';
@@ -19,7 +13,7 @@ import { scheduleWaitingSweep } from '../queues/dispatch-producer.js';
 import { DutyRepo } from '../duty/duty-repo.js';
 import { DutyState } from '../duty/duty-state.js';
 import type { Logger } from '../lib/logger.js';
-import { ShutdownStack, StartupError } from '../lib/shutdown.js';
+import { ShutdownStack } from '../lib/shutdown.js';
 import { HotlistIndex } from '../matching/hotlist-index.js';
 import type { CameraWorkers } from '../pipeline/camera-workers.js';
 import type { FaceWatchDeps } from '../pipeline/face-watch.js';
@@ -32,25 +26,15 @@ import { AlertService } from '../services/alert-service.js';
 import { InterceptionService } from '../services/interception-service.js';
 import { InterceptionRepo } from '../store/interception-repo.js';
 import { FaceAuthorisationService } from '../services/face-authorisation-service.js';
-import { FaceSearchService } from '../services/face-search.js';
 import { FaceWatchlistService } from '../services/face-watchlist-service.js';
 import { HotlistService } from '../services/hotlist-service.js';
 import { RecordingService } from '../recording/recording-service.js';
-import { BaseMapError, loadBaseMap, type BaseMap } from '../web/base-map.js';
-import { clusterKeyPrefix, openCluster, type Cluster } from '../cluster/wiring.js';
-import { LeaseStore } from '../cluster/lease-store.js';
-import { NodeRegistry } from '../cluster/node-registry.js';
-import type { CameraInventory } from '../cluster/inventory.js';
+import { openCluster } from '../cluster/wiring.js';
 import { startDemo, type DemoHandle } from './demo.js';
-import {
-  apiOnBoundedRedis,
-  defaultNodeId,
-  startObservability,
-  watchLeases,
-  watchWorkers,
-  type Observability,
-} from './observability.js';
+import { defaultNodeId, startObservability, watchLeases, watchWorkers, type Observability } from './observability.js';
 import { openInfra, type Infra } from './infra.js';
+import { startFaces } from './start-faces.js';
+import { startApi } from './start-api.js';
 
 export const ROLES = ['api', 'pipeline', 'cameras'] as const;
 export type NodeRole = (typeof ROLES)[number];
@@ -301,63 +285,32 @@ async function startParts(
     exports: roles.has('api'),
   });
 
-  let url: string | null = null;
-  let api: ReturnType<typeof createApp> | null = null;
-  if (roles.has('api')) {
-    const faceSearch = new FaceSearchService(repos.faceSightings, repos.audit, config.faces, () =>
-      faces.watchlist.analyzer(),
-    );
-    // One random key for every process of the node, made by whichever starts first (never in the repo).
-    const media = new MediaSigner({ store: redis, name: `${queues.prefix}:media-url-key` });
-    const live = new LiveHub(config.live, log.child('live'));
-    stack.push('live view', async () => live.stop());
-    const base = baseMapFor(config, loaded.root);
-    const accountsConfig = config.accounts ?? accountsSchema.parse({});
-    const app = createApp({
-      config,
-      log: log.child('api'),
-      ...repos,
-      hotlist,
-      alertService,
-      interceptions,
-      incidents: patrol.incidents,
-      tours: patrol.tours,
-      bus,
-      recording,
-      faceWatchlist: faces.watchlist,
-      faceAuthorisations: faces.authorisations,
-      faceSearch,
-      live,
-      media,
-      duty,
-      baseMap: () => base,
-      signInRate: new SignInRate(redis, `${queues.prefix}:sign-in-rate`, accountsConfig.signInRate),
-      accounts: new Accounts(repos.tokens.db, accountsConfig, undefined, env.totpKey),
-      ...health.api,
-      ...patrolPlans,
-      ...clusterApi(cluster, obs, queues.prefix),
-      ...apiOnBoundedRedis(obs, queues.prefix),
-    });
-    api = app;
-    const port = opts.port ?? env.port ?? config.server.port;
-    const server = await new Promise<ServerType>((resolve, reject) => {
-      const s = serve({ fetch: app.fetch, port, hostname: config.server.host }, () => resolve(s));
-      s.once('error', (err) =>
-        reject(
-          new StartupError(`cannot listen on ${config.server.host}:${port}: ${err.message} (set PORT or server.port)`),
-        ),
-      );
-    });
-    stack.push('API server', async () => {
-      // Open SSE streams would hold close() forever: end them.
-      (server as import('node:http').Server).closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    });
-    const address = server.address();
-    url = `http://${config.server.host}:${typeof address === 'object' && address ? address.port : port}`;
-    // CLI admin commands read it from the embedded database's lock (cli/node-or-db.ts).
-    infra.db.lock?.announce(url);
-  }
+  const served = roles.has('api')
+    ? await startApi({
+        loaded,
+        log,
+        port: opts.port,
+        infra,
+        stack,
+        obs,
+        cluster,
+        queuePrefix: queues.prefix,
+        faceWatchlist: faces.watchlist,
+        services: {
+          hotlist,
+          alertService,
+          interceptions,
+          incidents: patrol.incidents,
+          tours: patrol.tours,
+          bus,
+          recording,
+          faceAuthorisations: faces.authorisations,
+          duty,
+          ...health.api,
+          ...patrolPlans,
+        },
+      })
+    : null;
 
   // Loaded only where cameras run, so API-only processes never load ffmpeg or ONNX code.
   let cameras: CameraWorkers | null = null;
@@ -409,8 +362,8 @@ async function startParts(
   // The leases readiness check and gauge (observability.ts), on nodes that hold cameras.
   if (roles.has('cameras')) reportHeld = watchLeases(obs, cluster.node);
   return {
-    url,
-    app: api,
+    url: served?.url ?? null,
+    app: served?.app ?? null,
     demo,
     queues,
     bus,
@@ -420,61 +373,4 @@ async function startParts(
     faceWatchlist: faces.watchlist,
     faceAuthorisations: faces.authorisations,
   };
-}
-
-/** The face watchlist (gallery rebuilt from the enrolled photos) and the authorisations that gate live matching. */
-async function startFaces(
-  loaded: LoadedConfig,
-  log: Logger,
-  infra: Infra,
-  stack: ShutdownStack,
-  duty: DutyState,
-  inventory: CameraInventory,
-  bus: EventBus,
-) {
-  const { config } = loaded;
-  const { repos } = infra;
-  const flog = log.child('faces');
-  // Imported when first needed, so an API-only process loads no ONNX code until someone enrols or searches.
-  const loadAnalyzer = async () =>
-    (await import('../vision/face-chip.js')).createChipAnalyzer({
-      model: config.faces.embedder,
-      threads: config.vision.threads,
-    });
-  const watchlist = new FaceWatchlistService(repos.subjects, repos.audit, bus, config.faces, flog, loadAnalyzer, () =>
-    duty.current(),
-  );
-  stack.push('face watchlist', () => watchlist.stop());
-  const loadedGallery = await watchlist.start();
-  flog.info(`face watchlist: ${loadedGallery.subjects} subjects, ${loadedGallery.photos} photos in the gallery`);
-  // From the inventory's copy in memory: cameras added through the API are covered by district at once.
-  const authorisations = new FaceAuthorisationService(
-    repos.authorisationRepo,
-    repos.subjects,
-    repos.audit,
-    (id) => inventory.districtOf(id),
-    flog,
-  );
-  stack.push('face authorisations', async () => authorisations.stop());
-  return { watchlist, authorisations };
-}
-
-/** The camera inventory and cluster routes' needs; lease and node reads go over the API's fail-fast Redis connection. */
-function clusterApi(cluster: Cluster, obs: Observability, queuePrefix: string) {
-  const keys = clusterKeyPrefix(queuePrefix);
-  return {
-    inventory: cluster.inventoryService,
-    leases: new LeaseStore(obs.bounded.client, keys, cluster.leases.leaseMs),
-    nodes: new NodeRegistry(obs.bounded.client, keys, cluster.leases.leaseMs),
-  };
-}
-
-/** The map's streets and outlines, read once at start: a broken file is a configuration error. */
-function baseMapFor(config: LoadedConfig['config'], root: string): BaseMap {
-  try {
-    return loadBaseMap(config.map, config.roads.graph, root);
-  } catch (err) {
-    if (err instanceof BaseMapError) throw new ConfigError(`map: ${err.message}`);
-    throw err;
-  }
 }
