@@ -66,11 +66,15 @@ type CameraSourceEvents = {
 
 /** ffmpeg's file descriptor for the camera-clock output (src/ingest/camera-clock.ts). */
 const CLOCK_FD = 3;
+/** ffmpeg's words when the clock output (its output #1, an MP4 muxer on pipe:3) fails. */
+const CLOCK_OUTPUT_FAILED = /output file #1|pipe:3|\[mp4 @/;
 
 export class CameraSource extends EventEmitter<CameraSourceEvents> {
   private readonly opts: Required<Omit<CameraSourceOptions, 'onFrame' | 'decode'>> &
     Pick<CameraSourceOptions, 'onFrame' | 'decode'>;
-  private readonly args: string[];
+  /** ffmpeg's arguments: with the camera-clock output until ffmpeg fails on it, then argsWithoutClock. */
+  private args: string[];
+  private readonly argsWithoutClock: string[];
   private readonly reader: FrameReader;
   private state: CameraState = 'stopped';
   private running = false;
@@ -108,14 +112,9 @@ export class CameraSource extends EventEmitter<CameraSourceEvents> {
       ...options,
     };
     // Built once: a bad URL or size throws here, at configuration time, not inside a restart loop.
-    this.args = buildDecodeArgs({
-      source: options.url,
-      fps: options.fps,
-      width: options.width,
-      height: options.height,
-      ...options.decode,
-      clockFd: CLOCK_FD,
-    });
+    const decode = { source: options.url, fps: options.fps, width: options.width, height: options.height };
+    this.argsWithoutClock = buildDecodeArgs({ ...decode, ...options.decode });
+    this.args = buildDecodeArgs({ ...decode, ...options.decode, clockFd: CLOCK_FD });
     this.reader = new FrameReader(frameBytes(options.width, options.height));
   }
 
@@ -265,6 +264,15 @@ export class CameraSource extends EventEmitter<CameraSourceEvents> {
     const reason = this.stallReason ?? exitReason;
     const detail = this.lastStderrLine();
     this.lastError = detail ? `${reason}: ${detail}` : reason;
+    // The clock output must never cost the camera its picture: if ffmpeg failed on it, run without it from now.
+    if (
+      !this.framesThisRun &&
+      this.args !== this.argsWithoutClock &&
+      this.stderrLines.some((l) => CLOCK_OUTPUT_FAILED.test(l))
+    ) {
+      this.args = this.argsWithoutClock;
+      this.lastError += ' (ffmpeg failed on the camera-clock output: it runs without it, clock drift is not judged)';
+    }
     this.setState('offline');
     const delay = Math.min(this.opts.backoffMaxMs, this.opts.backoffBaseMs * 2 ** this.failuresInRow);
     this.failuresInRow++;
