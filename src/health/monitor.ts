@@ -43,8 +43,6 @@ const BREAK_MS = 5000;
 const FROZEN_RESET_FACTOR = 10;
 /** Samples between the two background edge maps whose similarity says how stable the scene's layout is. */
 const STRUCTURE_LAG = 10;
-/** A clock reading older than this says nothing any more (the camera stopped sending sender reports). */
-const CLOCK_READING_MAX_AGE_MS = 15_000;
 
 export class CameraHealthMonitor {
   private readonly states = new Map<FaultKind, FaultState>();
@@ -56,8 +54,8 @@ export class CameraHealthMonitor {
   private nextSampleAt = 0;
   /** The background's edge maps of the last STRUCTURE_LAG samples, oldest first. */
   private edgeHistory: Float32Array[] = [];
-  /** The camera's clock minus the node's from the latest frame that carried one, and when it came. */
-  private clock: { offsetMs: number; at: number } | null = null;
+  /** The camera's clock minus the node's, ms, as the latest frame carried it (none: not known now). */
+  private clockOffsetMs: number | null = null;
 
   constructor(private readonly opts: MonitorOptions) {
     for (const kind of FAULT_KINDS) this.states.set(kind, new FaultState(kind, opts.thresholds[kind]));
@@ -72,7 +70,7 @@ export class CameraHealthMonitor {
   onFrame(frame: RgbImage & { clockOffsetMs?: number }, at: number): HealthTick | null {
     if (this.lastFrameAt !== null && at - this.lastFrameAt > BREAK_MS) this.streamBreak();
     this.lastFrameAt = at;
-    if (frame.clockOffsetMs !== undefined) this.clock = { offsetMs: frame.clockOffsetMs, at };
+    this.clockOffsetMs = frame.clockOffsetMs ?? null;
     this.frameRate.add(at, frameFingerprint(frame));
     if (at < this.nextSampleAt) return null;
     this.nextSampleAt = at + this.opts.sampleEverySeconds * 1000;
@@ -157,11 +155,11 @@ export class CameraHealthMonitor {
     return { at, mode, measures, conditions, transitions, frame };
   }
 
-  /** Clock drift, judged at each sample from the latest reading; without a fresh one nothing is judged. */
+  /** Clock drift, judged at each sample from the frame's reading; without one (no sender report yet), not at all. */
   private judgeClock(at: number): FaultTransition | null {
     const t = this.opts.thresholds.clockDrift;
-    if (!this.clock || at - this.clock.at > CLOCK_READING_MAX_AGE_MS) return null;
-    const offsetS = this.clock.offsetMs / 1000;
+    if (this.clockOffsetMs === null) return null;
+    const offsetS = this.clockOffsetMs / 1000;
     const present = t.enabled && Math.abs(offsetS) > t.maxOffsetSeconds;
     const detail = `camera clock ${Math.abs(offsetS).toFixed(1)} s ${offsetS >= 0 ? 'ahead of' : 'behind'} the node's`;
     return (this.states.get('clockDrift') as FaultState).observe(at, present, detail, Number(offsetS.toFixed(2)));
@@ -178,7 +176,6 @@ export class CameraHealthMonitor {
   /** After a break, nothing pending carries over and the next frames are compared among themselves. */
   private streamBreak(): void {
     this.previous = null;
-    this.clock = null;
     this.frameRate.reset();
     for (const s of this.states.values()) if (s.status.phase === 'pending') s.reset();
   }
