@@ -158,7 +158,7 @@ export const HEALTH_DEFAULTS: FaultThresholds = {
     maxGapSeconds: 2.5,
   },
   // 2 s: footage stamped further off than that no longer lines up with other cameras, plates or radio logs;
-  // the measure reads up to a frame interval plus the network's delay late, far below it.
+  // the measure reads late by the capture-to-arrival delay (encoding, network) plus a frame interval, well below it.
   clockDrift: {
     enabled: true,
     raiseAfterSeconds: 30,
