@@ -71,6 +71,7 @@ const TABLE: Record<string, string> = {
   'GET /hotlist/:id': 'admin operator investigator checkpoint',
   'GET /incidents': 'admin operator',
   'GET /incidents/:id': 'admin operator unit',
+  'GET /incidents/types': 'admin operator',
   'GET /interceptions': 'admin operator checkpoint',
   'GET /interceptions/:id': 'admin operator checkpoint',
   'GET /live': 'admin',

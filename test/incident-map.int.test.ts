@@ -23,6 +23,8 @@ cameras:
 units:
   - { id: car-11, callsign: C11, type: car, homeGrid: g1 }
   - { id: car-12, callsign: C12, type: car, homeGrid: g2 }
+incidents:
+  types: [fight, { name: river_rescue, defaultSeverity: 2 }]
 demo:
   enabled: true
   streams: []
@@ -54,7 +56,12 @@ demo:
     expect(haversineMetres({ lat, lon }, far)).toBeLessThan(40);
     expect(await page.inputValue('#incident-form select[name=camera]')).toBe('');
 
-    await page.selectOption('#incident-form select[name=type]', 'fight');
+    // The form offers this city's types (incidents.types), and a type brings its default severity.
+    const types = await page.$$eval('#incident-form select[name=type] option', (os) => os.map((o) => o.value));
+    expect(types).toEqual(['fight', 'river_rescue']);
+    await page.selectOption('#incident-form select[name=type]', 'river_rescue');
+    expect(await page.inputValue('#incident-form select[name=severity]')).toBe('2');
+    await page.selectOption('#incident-form select[name=severity]', '1');
     await page.fill('#incident-form input[name=description]', 'caller reports a fight by the river');
     await page.click('#incident-form button[type=submit]');
     await page.waitForSelector('#incidents li.incident');
@@ -62,6 +69,7 @@ demo:
 
     const listed = (await t.api('/incidents?status=open', operator)).body.incidents as {
       source: string;
+      type: string;
       lat: number;
       lon: number;
       legs: { unitId: string }[];
@@ -69,6 +77,7 @@ demo:
     expect(listed).toHaveLength(1);
     const [incident] = listed;
     expect(incident.source).toBe('call');
+    expect(incident.type).toBe('river_rescue');
     expect(incident.lat).toBeCloseTo(lat, 5);
     expect(incident.lon).toBeCloseTo(lon, 5);
     expect(incident.legs.map((l) => l.unitId)).toEqual(['car-12']);

@@ -1,7 +1,7 @@
 // Incidents after they are raised: read within the reader's scope, legs answered by units (or on their behalf),
 // unanswered legs timed out and replaced, open offers replayed, closed or cancelled; each change announced live.
 // Raising is incident-raise.ts, the legs' choice response-legs.ts.
-import { responseFor } from '../config/incidents.js';
+import { responseFor, type IncidentType } from '../config/incidents.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../lib/errors.js';
 import type { LiveEvent } from '../queues/event-bus.js';
 import type { Principal } from '../store/token-repo.js';
@@ -24,6 +24,11 @@ export class IncidentService {
 
   private get db(): Db {
     return this.d.incidents.db;
+  }
+
+  /** The types the command room picks from (incidents.types), in the configured order. */
+  types(): IncidentType[] {
+    return this.d.config.incidents.types;
   }
 
   /** Raises it (incident-raise.ts), then tells the command room and the units and schedules the acknowledgement check. */

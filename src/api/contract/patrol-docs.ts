@@ -126,6 +126,20 @@ const incidentDocs: RouteDoc[] = [
   },
   {
     method: 'get',
+    path: '/incidents/types',
+    tags: incidentTag,
+    roles: ['admin', 'operator'],
+    summary: 'The incident types the command room picks from (incidents.types), each with its default severity',
+    responses: {
+      200: {
+        description: 'Types, in the configured order',
+        schema: z.object({ types: z.array(z.object({ name: incidentType, defaultSeverity: severity })) }),
+      },
+    },
+    errors: [403],
+  },
+  {
+    method: 'get',
     path: '/incidents/{id}',
     tags: incidentTag,
     roles: ['admin', 'operator', 'unit'],

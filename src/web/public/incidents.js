@@ -3,6 +3,7 @@
 import { api } from './api.js';
 import { $, fill, fmtTime, h } from './dom.js';
 import { currentLang, onLang } from './i18n.js';
+import { loadIncidentTypes, typeAndSeverity } from './incident-types.js';
 import { addMapOverlay, onMapPick, renderMap } from './map.js';
 import { state } from './store.js';
 
@@ -45,18 +46,6 @@ const words = {
   },
 };
 const w = (k) => words[currentLang()][k] ?? k;
-const TYPES = [
-  'fight',
-  'theft',
-  'robbery',
-  'traffic_accident',
-  'fire',
-  'missing_person',
-  'suspicious_vehicle',
-  'suspicious_person',
-  'disturbance',
-  'other',
-];
 const incidents = new Map();
 let error = '';
 /** The call's location as clicked on the map while the form is open (kept across redraws of the panel). */
@@ -73,6 +62,7 @@ export function onIncidentEvent(e) {
 
 export async function loadIncidents() {
   if (!mayRaise()) return;
+  await loadIncidentTypes();
   const { incidents: open } = await api('/incidents?status=open');
   incidents.clear();
   for (const i of open) incidents.set(i.id, i);
@@ -155,16 +145,7 @@ export function renderIncidents() {
   const form = h(
     'form',
     { id: 'incident-form', class: 'incident-form', onsubmit: (ev) => (ev.preventDefault(), void raise(ev.target)) },
-    h(
-      'select',
-      { name: 'type', 'aria-label': w('type') },
-      TYPES.map((x) => h('option', { value: x }, x)),
-    ),
-    h(
-      'select',
-      { name: 'severity', 'aria-label': w('severity') },
-      [1, 2, 3, 4, 5].map((s) => h('option', { value: s }, `${w('severity')} ${s}`)),
-    ),
+    typeAndSeverity(w('severity'), { type: { 'aria-label': w('type') }, severity: { 'aria-label': w('severity') } }),
     h(
       'select',
       { name: 'camera', 'aria-label': w('camera') },

@@ -4,6 +4,7 @@
 import { api } from './api.js';
 import { $, fill, fmtTime, h } from './dom.js';
 import { currentLang, onLang } from './i18n.js';
+import { loadIncidentTypes, typeAndSeverity } from './incident-types.js';
 import { cameraById, state } from './store.js';
 
 const words = {
@@ -57,19 +58,6 @@ const words = {
   },
 };
 const w = (k) => words[currentLang()][k] ?? k;
-const TYPES = [
-  'suspicious_person',
-  'suspicious_vehicle',
-  'theft',
-  'fight',
-  'robbery',
-  'traffic_accident',
-  'fire',
-  'disturbance',
-  'missing_person',
-  'other',
-];
-
 const run = {
   plans: [],
   plan: null,
@@ -252,16 +240,7 @@ function tileEl(cameraId) {
       ? h(
           'form',
           { class: 'tour-raise', onsubmit: (ev) => (ev.preventDefault(), void raiseMark(cameraId, ev.target)) },
-          h(
-            'select',
-            { name: 'type' },
-            TYPES.map((x) => h('option', { value: x }, x)),
-          ),
-          h(
-            'select',
-            { name: 'severity' },
-            [1, 2, 3, 4, 5].map((s) => h('option', { value: s }, `${w('severity')} ${s}`)),
-          ),
+          typeAndSeverity(w('severity')),
           h('button', { type: 'submit', class: 'raise' }, w('raise')),
         )
       : null;
@@ -429,6 +408,6 @@ export async function mountTours() {
   );
   $('#signout').before(tab);
   onLang(() => ((tab.textContent = w('tours')), render()));
-  run.plans = (await api('/tours')).tours;
+  [run.plans] = await Promise.all([api('/tours').then((r) => r.tours), loadIncidentTypes()]);
   render();
 }
