@@ -57,7 +57,9 @@ demo:
     expect(await page.inputValue('#incident-form select[name=camera]')).toBe('');
 
     // The form offers this city's types (incidents.types), and a type brings its default severity.
-    const types = await page.$$eval('#incident-form select[name=type] option', (os) => os.map((o) => o.value));
+    const types = await page.$$eval('#incident-form select[name=type] option', (os) =>
+      os.map((o) => (o as HTMLOptionElement).value),
+    );
     expect(types).toEqual(['fight', 'river_rescue']);
     await page.selectOption('#incident-form select[name=type]', 'river_rescue');
     expect(await page.inputValue('#incident-form select[name=severity]')).toBe('2');

@@ -214,4 +214,42 @@ describe('video patrol tours', () => {
     const after = await tours.openItems(li);
     expect([after.marks.length, after.incidents.length]).toEqual([0, 0]);
   });
+
+  it("creates the config file's tour plans once, by name, audited; a plan naming a missing camera is skipped with its reason", async () => {
+    const { tours: fromYaml } = configSchema.parse({
+      tours: {
+        plans: [
+          {
+            name: 'Futian day wall',
+            items: [{ district: 'futian' }],
+            dwellS: 20,
+            layout: 4,
+            activeFrom: '08:00',
+            activeTo: '20:00',
+          },
+          { name: 'Lost camera', items: [{ camera: 'nowhere' }], dwellS: 10, layout: 1 },
+        ],
+      },
+    });
+    const first = await tours.importMissing(fromYaml.plans);
+    expect(first.created).toEqual(['Futian day wall']);
+    expect(first.skipped).toEqual([{ name: 'Lost camera', reason: expect.stringMatching(/camera nowhere not found/) }]);
+    const made = (await tours.plans(wang)).find((p) => p.name === 'Futian day wall');
+    expect(made).toMatchObject({
+      dwellS: 20,
+      layout: 4,
+      activeFrom: '08:00',
+      createdBy: 'config',
+      cameras: ['s1', 's2', 's3', 's4'],
+    });
+    const [entry] = await db.query<{ actor: string; role: string }>(
+      "select actor, role from audit_log where action = 'tour.plan_created' and target = $1",
+      [made!.id],
+    );
+    expect(entry).toEqual({ actor: 'config', role: 'system' });
+    // A restart (or a second node) creates nothing twice.
+    const [again] = await Promise.all([tours.importMissing(fromYaml.plans), tours.importMissing(fromYaml.plans)]);
+    expect(again.created).toEqual([]);
+    expect((await tours.plans(wang)).filter((p) => p.name === 'Futian day wall')).toHaveLength(1);
+  });
 });

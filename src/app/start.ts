@@ -172,6 +172,10 @@ async function startParts(
     log: log.child('patrol'),
   });
   stack.push('incidents and tours', () => patrol.stop());
+  // YAML tour plans seed the plans as YAML cameras seed the inventory: a plan already there keeps what the database says.
+  const tourPlans = await patrol.tours.importMissing(config.tours.plans);
+  if (tourPlans.created.length) log.info(`tour plans: ${tourPlans.created.join(', ')} created from the config file`);
+  for (const s of tourPlans.skipped) log.warn(`tour plan '${s.name}' in the config file skipped: ${s.reason}`);
   const cameraStatus = new CameraStatusStore(redis, `${queues.prefix}:camera-status`);
   // Camera image diagnostics and maintenance work orders (src/health).
   const health = await startHealth({

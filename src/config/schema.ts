@@ -7,6 +7,7 @@ import { reportsSchema } from './reports.js';
 import { incidentsSchema } from './incidents.js';
 import { roadsSchema } from './roads.js';
 import { plansSchema } from './plans.js';
+import { toursSchema } from './tours.js';
 import { mapSchema } from './map.js';
 import { interceptionSchema } from './interception.js';
 import { cameraHealthSchema, healthSchema } from './health.js';
@@ -322,6 +323,8 @@ export const configSchema = z.strictObject({
   reports: reportsSchema.prefault({}),
   /** Patrol plans, coverage from unit tracks and the situation reports (src/config/plans.ts has every key). */
   plans: plansSchema.prefault({}),
+  /** Video patrol tour plans seeded at start (src/config/tours.ts). */
+  tours: toursSchema.prefault({}),
   /** Incidents: the response per duty level and severity, 1-3-5 targets (src/config/incidents.ts has every key). */
   incidents: incidentsSchema.prefault({}),
   /** The command room's live camera view (src/config/live.ts has every key). */

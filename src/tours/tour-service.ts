@@ -5,12 +5,13 @@ import type { IncidentService } from '../incidents/incident-service.js';
 import type { IncidentView } from '../incidents/incident-view.js';
 import { BadInputError, ConflictError, NotFoundError, UnavailableError } from '../lib/errors.js';
 import type { AuditRepo } from '../store/audit-repo.js';
-import type { CameraRepo, CameraRow } from '../store/camera-repo.js';
+import type { CameraRepo } from '../store/camera-repo.js';
 import { cameraInScope } from '../domain/scope.js';
 import type { Principal } from '../store/token-repo.js';
 import { coverageOf, shiftDateOf, type Coverage } from './coverage.js';
 import { isJpeg, type FrameGrab } from './frame-grab.js';
-import type { Handover, NewTourPlan, TourItem, TourMark, TourPlan, TourRepo } from './tour-repo.js';
+import { expand, importPlans, storePlan, type PlanImport } from './tour-plans.js';
+import type { Handover, NewTourPlan, TourMark, TourPlan, TourRepo } from './tour-repo.js';
 
 export interface TourDeps {
   tours: TourRepo;
@@ -38,24 +39,12 @@ export class TourService {
 
   async createPlan(p: Omit<NewTourPlan, 'createdBy'>, by: Principal): Promise<TourPlan & { cameras: string[] }> {
     const cameras = (await this.d.cameras.list()).filter((c) => cameraInScope(by.scope, c));
-    const missing = p.items.flatMap((it, i) =>
-      'camera' in it && !cameras.some((c) => c.id === it.camera) ? [`items.${i}: camera ${it.camera} not found`] : [],
-    );
-    if (missing.length) throw BadInputError.field('items', missing.join('; '));
-    const expanded = expand(p.items, cameras);
-    if (!expanded.length) throw BadInputError.field('items', 'the plan names no camera (its groups hold none)');
-    const plan = await this.d.tours.db.tx(async (t) => {
-      const made = await this.d.tours.on(t).createPlan({ ...p, createdBy: by.name });
-      await this.d.audit.on(t).append({
-        actor: by.name,
-        role: by.role,
-        action: 'tour.plan_created',
-        target: made.id,
-        details: { name: p.name, items: p.items, dwellS: p.dwellS, layout: p.layout },
-      });
-      return made;
-    });
-    return { ...plan, cameras: expanded };
+    return storePlan(this.d, p, cameras, { name: by.name, role: by.role });
+  }
+
+  /** The config's plans (tours.plans) that no live plan has the name of (tour-plans.ts). */
+  importMissing(plans: readonly Omit<NewTourPlan, 'createdBy'>[]): Promise<PlanImport> {
+    return importPlans(this.d, plans);
   }
 
   /** Plans with their cameras as the principal may see them (a scoped operator: its district's). */
@@ -306,23 +295,4 @@ export class TourService {
     if (!plan) throw new NotFoundError(`tour ${id} not found`);
     return plan;
   }
-}
-
-/** The plan's cameras in order, each once: a named camera, or a group's cameras by id. */
-export function expand(items: readonly TourItem[], cameras: readonly CameraRow[]): string[] {
-  const out: string[] = [];
-  const known = new Set(cameras.map((c) => c.id));
-  for (const it of items) {
-    const ids =
-      'camera' in it
-        ? known.has(it.camera)
-          ? [it.camera]
-          : []
-        : cameras
-            .filter((c) => c.district === it.district && (it.grid === undefined || c.grid === it.grid))
-            .map((c) => c.id)
-            .sort();
-    for (const id of ids) if (!out.includes(id)) out.push(id);
-  }
-  return out;
 }

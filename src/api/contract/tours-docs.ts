@@ -1,24 +1,13 @@
 // RouteDocs of video patrol tours (see route-doc.ts): plans, the tour log, marks and handover.
 // The routes parse with these request schemas and answer views that satisfy these response schemas.
 import { z } from 'zod';
+import { tourItemSchema, tourPlanSchema } from '../../config/tours.js';
 import { cameraId, incidentSchema, incidentType, severity } from './patrol-docs.js';
 import { idParams, isoTime, type RouteDoc } from './route-doc.js';
 
-const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time of day HH:MM');
-export const tourItem = z.union([
-  z.strictObject({ camera: cameraId }),
-  z
-    .strictObject({ district: z.string().min(1).max(100), grid: z.string().min(1).max(100).optional() })
-    .describe("A group: the district's cameras (or one grid's), by id"),
-]);
-export const createTourBody = z.strictObject({
-  name: z.string().trim().min(1).max(200),
-  items: z.array(tourItem).min(1).max(500).describe('In order: cameras and camera groups'),
-  dwellS: z.number().int().min(3).max(3600).describe('Seconds each wall page stays up'),
-  layout: z.union([z.literal(1), z.literal(4), z.literal(9)]).describe('Live views on the wall at once'),
-  activeFrom: clock.default('00:00'),
-  activeTo: clock.default('00:00').describe('Equal to activeFrom: all day'),
-});
+export const tourItem = tourItemSchema;
+/** POST /tours: the plan as the config's `tours.plans` holds it (src/config/tours.ts). */
+export const createTourBody = tourPlanSchema;
 export const tourSchema = z.object({
   id: z.string(),
   name: z.string(),
