@@ -1,5 +1,5 @@
 // Patrol plans from unit tracks: a simulated day on the sample district (27 units driving 78 lines with
-// GPS noise, 60 points, 21 core and 12 key areas, timed incidents), then the cost figure: a day of fixes
+// GPS noise, 60 points, 21 core and 12 key areas, timed incidents, two operators running tours), then the cost figure: a day of fixes
 // for 100 units every 5 s turned into coverage. Args: --units=N (default 100), --every=S (default 5), --db (the
 // same day stored in in-memory PGlite, read back and scored), --pg (the same in PostgreSQL at 127.0.0.1:5432, in a
 // database of its own created and dropped).
@@ -17,6 +17,7 @@ import { openDb } from '../src/store/db.js';
 import { migrate } from '../src/store/migrate.js';
 import type { BenchContext } from './run.js';
 import { numArg } from './common.js';
+import { tourDay } from './patrol-tours.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const DAY_START = Date.parse('2026-12-01T16:00:00Z'); // local midnight in Asia/Shanghai
@@ -66,6 +67,7 @@ export default async function patrol(ctx: BenchContext) {
         segments: pp.segmentCount,
       },
       incidents: { total: day.incidents.length, bySeverity: { 1: severities[0], 2: severities[1], 3: severities[2] } },
+      tours: tourDay(DAY_START, day.incidents),
       pointsReached: day27.points.filter((p) => p.reached).length,
       lineShareMean: round(day27.lines.reduce((s, l) => s + l.share, 0) / day27.lines.length),
       linesFullyCovered: day27.lines.filter((l) => l.share >= 0.999).length,

@@ -21,6 +21,7 @@ import type { Principal } from '../src/store/token-repo.js';
 import { UnitRepo } from '../src/store/unit-repo.js';
 import { TourRepo } from '../src/tours/tour-repo.js';
 import { TourService } from '../src/tours/tour-service.js';
+import { simulateTourShift } from '../src/tours/simulate.js';
 
 const cam = (id: string, grid: string, dLat: number) => ({
   id,
@@ -252,4 +253,69 @@ describe('video patrol tours', () => {
     expect(again.created).toEqual([]);
     expect((await tours.plans(wang)).filter((p) => p.name === 'Futian day wall')).toHaveLength(1);
   });
+
+  it('a simulated day of two operators: the stored tour log of each shift equals the seconds the wall showed', async () => {
+    const H = 3600_000;
+    const dayFrom = Date.UTC(2026, 0, 12, 8);
+    const cams = ['s1', 's2', 's3', 's4'];
+    const dayPlan = await tours.createPlan(
+      {
+        name: 'Sim day',
+        items: [{ district: 'futian' }],
+        dwellS: 20,
+        layout: 1,
+        activeFrom: '08:00',
+        activeTo: '20:00',
+      },
+      wang,
+    );
+    const nightPlan = await tours.createPlan(
+      {
+        name: 'Sim night',
+        items: [{ district: 'futian' }],
+        dwellS: 60,
+        layout: 4,
+        activeFrom: '20:00',
+        activeTo: '08:00',
+      },
+      li,
+    );
+    const shifts = [
+      {
+        who: wang,
+        plan: dayPlan,
+        shift: 'day',
+        sim: simulateTourShift({ from: dayFrom, to: dayFrom + 12 * H, cameras: cams, layout: 1, dwellS: 20, seed: 3 }),
+      },
+      {
+        who: li,
+        plan: nightPlan,
+        shift: 'night',
+        // Across midnight, with an hour away on an incident.
+        sim: simulateTourShift({
+          from: dayFrom + 12 * H,
+          to: dayFrom + 24 * H,
+          cameras: cams,
+          layout: 4,
+          dwellS: 60,
+          away: [{ from: dayFrom + 17 * H, to: dayFrom + 18 * H }],
+          seed: 4,
+        }),
+      },
+    ];
+    for (const { who, plan, sim } of shifts)
+      for (let i = 0; i < sim.views.length; i += 500)
+        await tours.recordViews(plan.id, sim.views.slice(i, i + 500), who);
+    for (const { who, plan, shift, sim } of shifts) {
+      const log = await tours.log(plan.id, { shift, date: '2026-01-12' });
+      expect(log.coveragePct).toBe(100);
+      for (const c of log.cameras) expect(c.watchedS).toBeCloseTo(sim.truthS.get(c.cameraId)!, 0);
+      const total = [...sim.truthS.values()].reduce((a, b) => a + b, 0);
+      expect(log.people).toEqual([
+        { personId: who.personId, name: who.name, watchedS: expect.closeTo(total, 0), cameras: 4 },
+      ]);
+    }
+    // The night after midnight is filed under the evening's date: the next date's night holds nothing.
+    expect((await tours.log(nightPlan.id, { shift: 'night', date: '2026-01-13' })).watchedS).toBe(0);
+  }, 120_000);
 });
