@@ -1,4 +1,4 @@
-// face-api's recognition input in plain TypeScript: a face crop zero-padded to a centred square, resized to 150x150.
+// face-api's net inputs in plain TypeScript: a face crop zero-padded to a centred square, resized (150x150 recognition, 112x112 landmarks).
 //
 // Mirrors face-api's `NetInput.toBatchTensor(150, true)` for tensor inputs: `padToSquare` (black
 // padding on the short side, round(diff / 2) after the image and the rest before it), then
@@ -32,9 +32,18 @@ export function faceApiRecognitionInput(
   box?: PixelBox,
   layout: 'nhwc' | 'nchw' = 'nhwc',
 ): Float32Array {
+  return faceApiNetInput(image, FACEAPI_RECOGNITION.size, box, layout);
+}
+
+/** As faceApiRecognitionInput, for a net of input side `size` (face-api's `toBatchTensor(size, true)`). */
+export function faceApiNetInput(
+  image: RgbImage,
+  size: number,
+  box?: PixelBox,
+  layout: 'nhwc' | 'nchw' = 'nhwc',
+): Float32Array {
   const region = box ?? { x: 0, y: 0, width: image.width, height: image.height };
   checkBox(image, region);
-  const size = FACEAPI_RECOGNITION.size;
   const side = Math.max(region.width, region.height);
   const diff = Math.abs(region.height - region.width);
   // padToSquare puts round(diff / 2) zeros after the image and the remainder before it.

@@ -1,4 +1,4 @@
-// Reads face-api's face recognition weights (a TFJS weights manifest, not a graph) and hands out each named tensor checked.
+// Reads one face-api net's weights (a TFJS weights manifest, not a graph) and hands out each named tensor checked.
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -7,8 +7,10 @@ import { ConversionError } from './errors.js';
 import { weightSpecSchema } from './tfjs-model.js';
 import { decodeWeights, type ConstTensor, type WeightGroup } from './weights.js';
 
-/** face-api's own name for the net: its files are `<name>-weights_manifest.json` and `<name>.bin`. */
+/** face-api's own names for its nets: the files are `<name>-weights_manifest.json` and `<name>.bin`. */
 export const FACEAPI_RECOGNITION_MODEL = 'face_recognition_model';
+export const FACEAPI_LANDMARKS_MODEL = 'face_landmark_68_model';
+export const FACEAPI_LANDMARKS_TINY_MODEL = 'face_landmark_68_tiny_model';
 
 const manifestSchema = z.array(
   z.object({
@@ -23,13 +25,18 @@ export function defaultFaceApiModelDir(): string {
   return path.join(path.dirname(pkg), 'model');
 }
 
-export function faceApiManifestPath(weightsDir: string): string {
-  return path.join(weightsDir, `${FACEAPI_RECOGNITION_MODEL}-weights_manifest.json`);
+export function faceApiManifestPath(weightsDir: string, net = FACEAPI_RECOGNITION_MODEL): string {
+  return path.join(weightsDir, `${net}-weights_manifest.json`);
+}
+
+/** The net's name from its weights manifest's path (what a manifest entry's source points at). */
+export function faceApiNetOf(manifestFile: string): string {
+  return path.basename(manifestFile).replace(/-weights_manifest\.json$/, '');
 }
 
 /** The weights manifest followed by its weight files, in the order TFJS concatenates them (what a source hash covers). */
-export async function faceApiWeightFiles(weightsDir: string): Promise<string[]> {
-  const manifestFile = faceApiManifestPath(weightsDir);
+export async function faceApiWeightFiles(weightsDir: string, net = FACEAPI_RECOGNITION_MODEL): Promise<string[]> {
+  const manifestFile = faceApiManifestPath(weightsDir, net);
   const groups = await readManifest(manifestFile);
   return [manifestFile, ...groups.flatMap((g) => g.paths.map((p) => path.resolve(weightsDir, p)))];
 }
@@ -61,6 +68,8 @@ export class FaceApiWeights {
     private readonly tensors: Map<string, ConstTensor>,
     /** Where the weights came from, for error messages. */
     readonly source: string,
+    /** What the weights are for, for error messages. */
+    readonly net = 'face recognition net',
   ) {}
 
   tensor(name: string, shape: number[]): Float32Array {
@@ -88,15 +97,17 @@ export class FaceApiWeights {
   assertAllUsed(): void {
     const unused = [...this.tensors.keys()].filter((n) => !this.used.has(n));
     if (unused.length)
-      throw new ConversionError(
-        `${this.source} has weights the face recognition net does not use: ${unused.join(', ')}`,
-      );
+      throw new ConversionError(`${this.source} has weights the ${this.net} does not use: ${unused.join(', ')}`);
   }
 }
 
-/** Reads `<dir>/face_recognition_model-weights_manifest.json` and its shards; uint8 and float16 weights are dequantised. */
-export async function loadFaceApiWeights(weightsDir: string): Promise<FaceApiWeights> {
-  const manifestFile = faceApiManifestPath(weightsDir);
+/** Reads `<dir>/<net>-weights_manifest.json` and its shards; uint8 and float16 weights are dequantised. */
+export async function loadFaceApiWeights(
+  weightsDir: string,
+  net = FACEAPI_RECOGNITION_MODEL,
+  label?: string,
+): Promise<FaceApiWeights> {
+  const manifestFile = faceApiManifestPath(weightsDir, net);
   const groups = await readManifest(manifestFile);
   const parts: Buffer[] = [];
   for (const file of groups.flatMap((g) => g.paths.map((p) => path.resolve(weightsDir, p)))) {
@@ -107,5 +118,5 @@ export async function loadFaceApiWeights(weightsDir: string): Promise<FaceApiWei
     }
   }
   const tensors = decodeWeights(groups, new Uint8Array(Buffer.concat(parts)));
-  return new FaceApiWeights(tensors, manifestFile);
+  return new FaceApiWeights(tensors, manifestFile, label);
 }

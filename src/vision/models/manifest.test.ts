@@ -22,7 +22,7 @@ const entry = (name: string) => structuredClone(findModel(shipped, name));
 
 describe('models/manifest.yaml', () => {
   it('lists the Human models and PP-OCRv4 det/rec with existing sources', () => {
-    expect(shipped.models.map((m) => m.name)).toEqual(['centernet', 'blazeface', 'faceres', 'faceapi-recognition', 'ppocr-det', 'ppocr-rec']);
+    expect(shipped.models.map((m) => m.name)).toEqual(['centernet', 'blazeface', 'faceres', 'faceapi-recognition', 'faceapi-landmarks', 'ppocr-det', 'ppocr-rec']);
     for (const m of shipped.models) expect(resolveSource(m.source, DEFAULT_MANIFEST)).toMatch(/\.(json|onnx)$/);
   });
 

@@ -66,6 +66,12 @@ const outputSchema = z.discriminatedUnion('decode', [
     /** Other heads the same graph computes (e.g. age, gender), by role. */
     extra: z.record(z.string(), z.string()).default({}),
   }),
+  z.strictObject({
+    decode: z.literal('landmarks'),
+    /** [N, 2 x points]: x and y interleaved, as fractions of the square input's side. */
+    landmarks: z.string(),
+    points: z.number().int().positive(),
+  }),
 ]);
 
 const thresholdsSchema = z.strictObject({
@@ -83,13 +89,21 @@ const thresholdsSchema = z.strictObject({
 
 const labelsSchema = z.union([z.array(z.string()).min(1), sourceSchema]);
 
-export const TASKS = ['objects', 'face-detect', 'face-embed', 'plate-det', 'plate-rec', 'antispoof'] as const;
+export const TASKS = [
+  'objects',
+  'face-detect',
+  'face-landmarks',
+  'face-embed',
+  'plate-det',
+  'plate-rec',
+  'antispoof',
+] as const;
 
 export const modelEntrySchema = z.strictObject({
   name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lowercase letters, digits and dashes'),
   task: z.enum(TASKS),
   source: sourceSchema,
-  /** faceapi-weights: face-api's named weights, built into a graph by src/convert/faceapi-recognition.ts. */
+  /** faceapi-weights: face-api's named weights, built into a graph by src/convert/faceapi-recognition.ts or faceapi-landmarks.ts. */
   format: z.enum(['tfjs-graph', 'onnx', 'faceapi-weights']),
   /** sha256 of the source bytes (tfjs-graph: model.json then its weight files, in manifest order). */
   sha256: sha256.optional(),
@@ -125,6 +139,8 @@ export function decoderOutputs(entry: ModelEntry): string[] {
       return [o.probabilities];
     case 'yolo':
       return [o.output];
+    case 'landmarks':
+      return [o.landmarks];
   }
 }
 

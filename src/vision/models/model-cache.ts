@@ -3,8 +3,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CONVERTER_VERSION, convertTfjsGraph, tfjsModelFiles, type ConvertProgress } from '../../convert/index.js';
+import { buildFaceApiLandmarksOnnx, FACEAPI_LANDMARKS_BUILDER_VERSION, landmarkVariantOf } from '../../convert/faceapi-landmarks.js';
 import { buildFaceApiRecognitionOnnx, FACEAPI_BUILDER_VERSION } from '../../convert/faceapi-recognition.js';
-import { faceApiWeightFiles } from '../../convert/faceapi-weights.js';
+import { faceApiNetOf, faceApiWeightFiles } from '../../convert/faceapi-weights.js';
 import {
   DEFAULT_MANIFEST, findModel, loadManifest, ManifestError, PROJECT_ROOT, resolveSource, type ModelEntry,
 } from './manifest.js';
@@ -96,7 +97,7 @@ async function ensureUncached(name: string, opts: CacheOptions): Promise<CachedM
   const started = Date.now();
   const bytes =
     entry.format === 'faceapi-weights'
-      ? await buildFaceApiRecognitionOnnx(path.dirname(sourcePath))
+      ? await buildFaceApi(entry, sourcePath)
       : await convertTfjsGraph(sourcePath, { onProgress: progressReporter(name, log) });
   const sha256 = sha256Hex(bytes);
   await mkdir(cacheDir, { recursive: true });
@@ -113,12 +114,21 @@ async function ensureUncached(name: string, opts: CacheOptions): Promise<CachedM
   return { path: modelFile, sha256, status: 'built' };
 }
 
-/** The record if the cached file is intact and was built from this source by this converter, else null. */
-/** A change of the code that builds a model rebuilds its cache. */
-function builderVersion(entry: ModelEntry): string {
-  return entry.format === 'faceapi-weights' ? FACEAPI_BUILDER_VERSION : CONVERTER_VERSION;
+/** face-api's named weights: the landmark net for a face-landmarks entry, else the recognition net. */
+function buildFaceApi(entry: ModelEntry, sourcePath: string): Promise<Uint8Array> {
+  if (entry.task !== 'face-landmarks') return buildFaceApiRecognitionOnnx(path.dirname(sourcePath));
+  const variant = landmarkVariantOf(faceApiNetOf(sourcePath));
+  if (!variant) throw new ManifestError(`model '${entry.name}': ${sourcePath} is not one of face-api's landmark nets`);
+  return buildFaceApiLandmarksOnnx(path.dirname(sourcePath), variant);
 }
 
+/** A change of the code that builds a model rebuilds its cache. */
+function builderVersion(entry: ModelEntry): string {
+  if (entry.format !== 'faceapi-weights') return CONVERTER_VERSION;
+  return entry.task === 'face-landmarks' ? FACEAPI_LANDMARKS_BUILDER_VERSION : FACEAPI_BUILDER_VERSION;
+}
+
+/** The record if the cached file is intact and was built from this source by this converter, else null. */
 async function currentRecord(recordFile: string, modelFile: string, sourceHash: string, builder: string): Promise<CacheRecord | null> {
   let record: CacheRecord;
   let bytes: Buffer;
@@ -138,7 +148,7 @@ export async function hashSource(entry: ModelEntry, sourcePath: string): Promise
     entry.format === 'tfjs-graph'
       ? await tfjsModelFiles(sourcePath)
       : entry.format === 'faceapi-weights'
-        ? await faceApiWeightFiles(path.dirname(sourcePath))
+        ? await faceApiWeightFiles(path.dirname(sourcePath), faceApiNetOf(sourcePath))
         : [sourcePath];
   const hash = createHash('sha256');
   for (const file of files) hash.update(await readFile(file));
