@@ -84,6 +84,12 @@ export class CameraHealthService {
     await this.tick(true).catch((err: Error) => this.d.log.warn(`health flush: ${err.message}`));
   }
 
+  /** Whether this camera's clock is judged, so its ffmpeg should copy the stream for the camera's time (camera-clock.ts). */
+  readsClock(camera: CameraConfig): boolean {
+    const { health } = this.d.config;
+    return health.enabled && thresholdsFor(health, camera.health).clockDrift.enabled;
+  }
+
   /** The per-frame hook for one camera's pipeline (null when diagnostics are off). Cheap: one in about five frames is sampled. */
   hook(camera: CameraConfig): FrameHealthHook | null {
     const { health } = this.d.config;

@@ -1,7 +1,7 @@
 // The camera clock through CameraSource with real ffmpeg and the RTSP fixture server: frames carry the offset
 // of the server's sender-report clock, and a real ffmpeg failing on the clock output (its pipe:3 is /dev/full)
 // costs the camera nothing: it runs on without the clock.
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,7 +23,11 @@ async function serve(clockOffsetSeconds: number): Promise<string> {
   return server.url('street');
 }
 
-function run(url: string, ffmpegPath = 'ffmpeg'): { source: CameraSource; frames: Frame[]; errors: string[] } {
+function run(
+  url: string,
+  ffmpegPath = 'ffmpeg',
+  cameraClock = true,
+): { source: CameraSource; frames: Frame[]; errors: string[] } {
   const frames: Frame[] = [];
   const errors: string[] = [];
   const source = new CameraSource({
@@ -33,6 +37,7 @@ function run(url: string, ffmpegPath = 'ffmpeg'): { source: CameraSource; frames
     width: 160,
     height: 90,
     ffmpegPath,
+    cameraClock,
     onFrame: (f) => void frames.push(f),
   });
   source.on('status', (s) => s.lastError && errors.push(s.lastError));
@@ -67,5 +72,20 @@ describe('camera clock through CameraSource', () => {
     expect(source.status().state).toBe('online');
     expect(errors.join('\n')).toMatch(/camera-clock output: it runs without it/);
     expect(frames.every((f) => f.clockOffsetMs === undefined)).toBe(true);
+  }, 60_000);
+
+  it('asks ffmpeg for no clock output where nothing judges the clock (cameraClock: false)', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'vigil-clock-'));
+    cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+    const wrapper = path.join(dir, 'ffmpeg');
+    const argv = path.join(dir, 'argv');
+    writeFileSync(wrapper, `#!/bin/sh\necho "$@" > ${argv}\nexec ffmpeg "$@"\n`);
+    chmodSync(wrapper, 0o755);
+    const { frames } = run(await serve(0), wrapper, false);
+    await expect.poll(() => frames.length, { timeout: 30_000, interval: 500 }).toBeGreaterThan(5);
+    const args = readFileSync(argv, 'utf8');
+    expect(args).toContain('pipe:1');
+    expect(args).not.toContain('write_prft');
+    expect(args).not.toContain('pipe:3');
   }, 60_000);
 });

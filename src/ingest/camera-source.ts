@@ -51,6 +51,11 @@ export interface CameraSourceOptions {
   ffmpegPath?: string;
   /** Decoder details passed to buildDecodeArgs (RTSP timeout, probe time, threads, file pacing). */
   decode?: Pick<DecodeArgsOptions, 'rtspTimeoutMs' | 'probeMs' | 'threads' | 'realtime' | 'loop'>;
+  /**
+   * Read the camera's own clock (RTSP sender reports) through ffmpeg's second output, for the clock-drift fault.
+   * Default true; false spares the copy where nothing judges the clock.
+   */
+  cameraClock?: boolean;
   /** ffmpeg stderr lines kept for lastError. Default 20. */
   stderrLines?: number;
   /** Window over which fps is measured. Default 5000 ms. */
@@ -109,12 +114,16 @@ export class CameraSource extends EventEmitter<CameraSourceEvents> {
       ffmpegPath: 'ffmpeg',
       stderrLines: 20,
       fpsWindowMs: 5000,
+      cameraClock: true,
       ...options,
     };
     // Built once: a bad URL or size throws here, at configuration time, not inside a restart loop.
     const decode = { source: options.url, fps: options.fps, width: options.width, height: options.height };
     this.argsWithoutClock = buildDecodeArgs({ ...decode, ...options.decode });
-    this.args = buildDecodeArgs({ ...decode, ...options.decode, clockFd: CLOCK_FD });
+    this.args =
+      options.cameraClock === false
+        ? this.argsWithoutClock
+        : buildDecodeArgs({ ...decode, ...options.decode, clockFd: CLOCK_FD });
     this.reader = new FrameReader(frameBytes(options.width, options.height));
   }
 

@@ -31,7 +31,7 @@ export interface CameraWorkerDeps {
    */
   faceGate?: () => Promise<FaceGate>;
   /** Image diagnostics for each camera started here (src/health); absent: none. */
-  health?: Pick<CameraHealthService, 'hook'>;
+  health?: Pick<CameraHealthService, 'hook' | 'readsClock'>;
 }
 
 /** How often a camera's status is re-written even when nothing changed (the API treats silence as offline). */
@@ -254,6 +254,7 @@ export class CameraWorkers {
       fps: analysis.fps,
       width: analysis.width,
       height: analysis.height,
+      cameraClock: this.deps.health?.readsClock(camera) ?? false,
       onFrame: (frame) =>
         pipeline.onFrame(frame).catch((err: Error) => log.error(`${id}: analysis failed: ${err.message}`)),
     });
