@@ -3,64 +3,14 @@ import type { ChildProcess } from 'node:child_process';
 import { spawnChild } from '../lib/children.js';
 import { EventEmitter } from 'node:events';
 import type { Frame } from '../domain/frame.js';
-import { buildDecodeArgs, frameBytes, type DecodeArgsOptions } from './ffmpeg-args.js';
+import type { CameraSourceOptions, CameraState, CameraStatus } from './camera-source-options.js';
+import { buildDecodeArgs, frameBytes } from './ffmpeg-args.js';
+import { StderrTail } from './stderr-tail.js';
 import { FrameReader } from './frame-reader.js';
 import { CameraClockReader } from './camera-clock.js';
 import { cameraDecodeFps, cameraFramesDropped, cameraFramesIn, cameraOnline } from '../lib/metrics.js';
 
-export type CameraState = 'starting' | 'online' | 'offline' | 'stopped';
-
-export interface CameraStatus {
-  cameraId: string;
-  /** stopped until start(); starting until the first frame; offline from a failure until frames flow again. */
-  state: CameraState;
-  lastFrameAt: number | null;
-  /** Frames per second delivered over the last `fpsWindowMs`; falls towards 0 when frames stop. */
-  fps: number;
-  /** ffmpeg processes started after the first one. */
-  restarts: number;
-  /** Frames replaced by a newer one while the onFrame handler was still busy. */
-  dropped: number;
-  /** Why the camera is offline (with ffmpeg's last stderr line); cleared when frames flow again. */
-  lastError: string | null;
-}
-
-export type FrameHandler = (frame: Frame) => void | Promise<void>;
-
-export interface CameraSourceOptions {
-  cameraId: string;
-  /** rtsp://, rtsps://, file:// URL or file path (files play in real time and loop). */
-  url: string;
-  fps: number;
-  width: number;
-  height: number;
-  /**
-   * Receives each frame. While an async handler runs, only the newest frame waits (older ones are
-   * dropped and counted): analysis should see the present, not fall ever further behind.
-   */
-  onFrame?: FrameHandler;
-  /** Restart ffmpeg when no frame came for this long once the stream was running. Default 10 000 ms. */
-  stallTimeoutMs?: number;
-  /** Allowance for connecting and probing before the first frame of each ffmpeg run. Default 15 000 ms. */
-  startTimeoutMs?: number;
-  /** First restart delay; doubles with each failure in a row. Default 1000 ms. */
-  backoffBaseMs?: number;
-  /** Ceiling of the restart delay, so a camera that returns is back within this. Default 10 000 ms. */
-  backoffMaxMs?: number;
-  /** ffmpeg executable. Default 'ffmpeg' from PATH. */
-  ffmpegPath?: string;
-  /** Decoder details passed to buildDecodeArgs (RTSP timeout, probe time, threads, file pacing). */
-  decode?: Pick<DecodeArgsOptions, 'rtspTimeoutMs' | 'probeMs' | 'threads' | 'realtime' | 'loop'>;
-  /**
-   * Read the camera's own clock (RTSP sender reports) through ffmpeg's second output, for the clock-drift fault.
-   * Default true; false spares the copy where nothing judges the clock.
-   */
-  cameraClock?: boolean;
-  /** ffmpeg stderr lines kept for lastError. Default 20. */
-  stderrLines?: number;
-  /** Window over which fps is measured. Default 5000 ms. */
-  fpsWindowMs?: number;
-}
+export type { CameraSourceOptions, CameraState, CameraStatus, FrameHandler } from './camera-source-options.js';
 
 type CameraSourceEvents = {
   /** Emitted when state, restarts or lastError change (not for every frame). */
@@ -98,8 +48,7 @@ export class CameraSource extends EventEmitter<CameraSourceEvents> {
   private lastFrameAt: number | null = null;
   private lastError: string | null = null;
   private readonly frameTimes: number[] = [];
-  private stderrLines: string[] = [];
-  private stderrPartial = '';
+  private readonly stderr: StderrTail;
   private handlerRunning: Promise<void> | null = null;
   private pending: Frame | null = null;
   private lastEmitted = '';
@@ -125,6 +74,7 @@ export class CameraSource extends EventEmitter<CameraSourceEvents> {
         ? this.argsWithoutClock
         : buildDecodeArgs({ ...decode, ...options.decode, clockFd: CLOCK_FD });
     this.reader = new FrameReader(frameBytes(options.width, options.height));
+    this.stderr = new StderrTail(this.opts.stderrLines);
   }
 
   start(): void {
@@ -167,8 +117,7 @@ export class CameraSource extends EventEmitter<CameraSourceEvents> {
     this.reader.reset();
     this.framesThisRun = 0;
     this.stallReason = null;
-    this.stderrLines = [];
-    this.stderrPartial = '';
+    this.stderr.reset();
     this.clock.reset(Date.now());
     const child = spawnChild(this.opts.ffmpegPath, this.args, { stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
     this.child = child;
@@ -206,7 +155,7 @@ export class CameraSource extends EventEmitter<CameraSourceEvents> {
       for (const data of this.reader.push(chunk)) this.onDecoded(data);
     });
     child.stderr?.setEncoding('utf8');
-    child.stderr?.on('data', (text: string) => this.keepStderr(text));
+    child.stderr?.on('data', (text: string) => this.stderr.push(text));
     this.armWatchdog(this.opts.startTimeoutMs);
   }
 
@@ -271,13 +220,13 @@ export class CameraSource extends EventEmitter<CameraSourceEvents> {
     this.clearTimers();
     if (!this.running) return;
     const reason = this.stallReason ?? exitReason;
-    const detail = this.lastStderrLine();
+    const detail = this.stderr.last();
     this.lastError = detail ? `${reason}: ${detail}` : reason;
     // The clock output must never cost the camera its picture: if ffmpeg failed on it, run without it from now.
     if (
       !this.framesThisRun &&
       this.args !== this.argsWithoutClock &&
-      this.stderrLines.some((l) => CLOCK_OUTPUT_FAILED.test(l))
+      this.stderr.lines().some((l) => CLOCK_OUTPUT_FAILED.test(l))
     ) {
       this.args = this.argsWithoutClock;
       this.lastError += ' (ffmpeg failed on the camera-clock output: it runs without it, clock drift is not judged)';
@@ -313,21 +262,6 @@ export class CameraSource extends EventEmitter<CameraSourceEvents> {
     if (this.restartTimer) clearTimeout(this.restartTimer);
     this.watchdog = null;
     this.restartTimer = null;
-  }
-
-  private keepStderr(text: string): void {
-    const parts = (this.stderrPartial + text).split(/[\r\n]+/);
-    this.stderrPartial = parts.pop() ?? '';
-    for (const line of parts) {
-      if (!line.trim()) continue;
-      this.stderrLines.push(line.slice(0, 500));
-      if (this.stderrLines.length > this.opts.stderrLines) this.stderrLines.shift();
-    }
-  }
-
-  private lastStderrLine(): string | null {
-    const tail = this.stderrPartial.trim();
-    return tail ? tail.slice(0, 500) : (this.stderrLines.at(-1) ?? null);
   }
 
   private measuredFps(now: number): number {
