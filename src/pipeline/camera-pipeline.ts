@@ -75,10 +75,15 @@ export class CameraPipeline {
     this.health?.onFrame(frame);
     const { analysis } = this.camera;
     const roiPlates = analysis.plates && this.models.plates && (this.camera.kind === 'checkpoint' || !this.objects);
-    if (roiPlates && (this.trigger?.decide(frame).analyse ?? true)) {
+    const decision: { analyse: boolean; regions?: Box[] } | null = roiPlates
+      ? (this.trigger?.decide(frame) ?? { analyse: true })
+      : null;
+    if (decision?.analyse) {
+      // With the gate, det searches only where the lanes changed (or changed last): a vehicle, not the road.
       const readings = await (this.models.plates as PlateReader).read(frame, {
         roi: analysis.roi,
         maxSide: this.config.plates.detectMaxSide,
+        regions: decision.regions,
       });
       this.trigger?.found(readings.length, frame);
       for (const r of readings) await this.sendPlate(r, frame);

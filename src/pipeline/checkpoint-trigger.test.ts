@@ -56,6 +56,30 @@ describe('CheckpointTrigger', () => {
     expect(trigger.decide(frame(3000, { x: 250, y: 100 })).reason).toBe('motion');
   });
 
+  it('says where to search: around the change in the ROI, then where it last was; the whole ROI after re-learning', () => {
+    const trigger = new CheckpointTrigger({ x: 0, y: 0, width: 1, height: 0.5 }, { holdMs: 400, idleCheckMs: 0 });
+    expect(trigger.decide(frame(0)).regions).toBeUndefined();
+    run(
+      trigger,
+      Array.from({ length: 9 }, (_, i) => frame(200 + i * 200)),
+    );
+    // The vehicle (130..190, 80..140) straddles the ROI's lower edge (y 120): its region is cut there.
+    const moving = trigger.decide(frame(2000, { x: 130, y: 80 }));
+    expect(moving.reason).toBe('motion');
+    expect(moving.regions).toHaveLength(1);
+    const [x1, y1, x2, y2] = moving.regions![0];
+    expect(x1).toBeLessThanOrEqual(130);
+    expect(y1).toBeLessThanOrEqual(80);
+    expect(x2).toBeGreaterThanOrEqual(190);
+    expect(y2).toBe(120);
+    expect(x2 - x1).toBeLessThan(W / 2);
+    // It leaves: the empty road differs from the background once, then the hold searches that frame's change.
+    const left = trigger.decide(frame(2200));
+    const held = trigger.decide(frame(2400));
+    expect(held.reason).toBe('hold');
+    expect(held.regions).toEqual(left.regions);
+  });
+
   it('keeps reading a vehicle that stopped while plates are found, up to stillReadMs after the last change', () => {
     const trigger = new CheckpointTrigger(undefined, {
       holdMs: 400,

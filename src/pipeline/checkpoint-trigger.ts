@@ -32,6 +32,11 @@ export type TriggerReason = 'motion' | 'hold' | 'plate' | 'check' | 'idle';
 export interface TriggerDecision {
   analyse: boolean;
   reason: TriggerReason;
+  /**
+   * Where to search, in frame pixels: the change inside the ROI ('motion'), or the last change's place on the
+   * frames read after it ('hold', 'plate'). Undefined: the whole ROI (the first frame, a re-learnt one, 'check').
+   */
+  regions?: Box[];
 }
 
 const DEFAULTS: Required<CheckpointTriggerOptions> = {
@@ -50,6 +55,8 @@ export class CheckpointTrigger {
   private lastChange = -Infinity;
   private lastPlate = -Infinity;
   private lastAnalysed = -Infinity;
+  /** The last change's regions in the ROI; null after a re-learnt frame, whose change has no place. */
+  private lastRegions: Box[] | null = null;
   /** When the frames read started finding nothing (null: the last one read found a plate). */
   private emptySince: number | null = null;
 
@@ -67,11 +74,19 @@ export class CheckpointTrigger {
   decide(frame: Frame): TriggerDecision {
     const t = frame.capturedAt;
     const motion = this.gate.update(frame);
-    // A relearned frame (the first, or the whole picture changed) cannot be compared: read it to be safe.
-    if (motion.relearned || (motion.moving && this.inRoi(motion.regions, frame))) this.lastChange = t;
+    const inRoi = motion.moving ? this.inRoi(motion.regions, frame) : [];
+    // A relearned frame (the first, or the whole picture changed) cannot be compared: read it whole to be safe.
+    if (motion.relearned || inRoi.length) {
+      this.lastChange = t;
+      this.lastRegions = motion.relearned ? null : inRoi;
+    }
     const reason = this.reason(t);
-    if (reason !== 'idle') this.lastAnalysed = t;
-    return { analyse: reason !== 'idle', reason };
+    if (reason === 'idle') return { analyse: false, reason };
+    this.lastAnalysed = t;
+    // Detection costs with the area searched: a vehicle's region is a fifth of a 720x1160 lane, and small
+    // enough to be searched at full size. A check reads the whole ROI: it is there for what the gate misses.
+    const regions = reason === 'check' ? undefined : (this.lastRegions ?? undefined);
+    return { analyse: true, reason, regions };
   }
 
   /** The reader's outcome on a frame that was read: a plate in view keeps the camera reading (within stillReadMs). */
@@ -96,8 +111,9 @@ export class CheckpointTrigger {
     return 'idle';
   }
 
-  private inRoi(regions: Box[], frame: Frame): boolean {
-    if (!this.roi) return regions.length > 0;
+  /** The regions' parts inside the ROI. */
+  private inRoi(regions: Box[], frame: Frame): Box[] {
+    if (!this.roi) return regions;
     const { x, y, width, height } = this.roi;
     const [rx1, ry1, rx2, ry2] = [
       x * frame.width,
@@ -105,6 +121,8 @@ export class CheckpointTrigger {
       (x + width) * frame.width,
       (y + height) * frame.height,
     ];
-    return regions.some(([x1, y1, x2, y2]) => x1 < rx2 && rx1 < x2 && y1 < ry2 && ry1 < y2);
+    return regions
+      .filter(([x1, y1, x2, y2]) => x1 < rx2 && rx1 < x2 && y1 < ry2 && ry1 < y2)
+      .map(([x1, y1, x2, y2]): Box => [Math.max(x1, rx1), Math.max(y1, ry1), Math.min(x2, rx2), Math.min(y2, ry2)]);
   }
 }

@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Box, RgbImage } from '../domain/frame.js';
 import { CHINESE_FORMATS, compileFormats } from '../domain/plate-text.js';
 import { type PlateReader, createPlateReader } from './plate-reader.js';
+import { cropImage } from './image.js';
 import { renderPlateCrop } from './plate-render.js';
 import { renderPlate, renderScene } from '../../test/support/test-plates.js';
 
@@ -84,6 +85,28 @@ describe('read', () => {
       expect(inside(centre(reads[0].box), [x, y, x + small.width, y + small.height + 20])).toBe(true);
     },
   );
+
+  it('searches only the regions given (where the lanes changed), at the scale of the whole picture', async () => {
+    const small = await renderPlate('浙T7G6D0', { height: 44 });
+    const frame = await renderScene(small, { x: 1153, y: 863, width: 2560, height: 1440 });
+    const around: Box = [1000, 780, 1500, 1000];
+    const reads = await reader.read(frame, { maxSide: 640, regions: [[0, 0, 600, 400], around] });
+    expect(reads.map((r) => r.text)).toEqual(['浙T7G6D0']);
+    expect(inside(centre(reads[0].box), [1153, 863, 1153 + small.width, 863 + small.height])).toBe(true);
+    expect(await reader.read(frame, { maxSide: 640, regions: [[0, 0, 600, 400]] })).toEqual([]);
+    // A region outside the ROI is not searched.
+    expect(
+      await reader.read(frame, { maxSide: 640, roi: { x: 0, y: 0, width: 0.3, height: 1 }, regions: [around] }),
+    ).toEqual([]);
+  });
+
+  it('leaves a plate cut by the frame edge to a later frame when searching regions', async () => {
+    // The lower 40% of the plate is below the picture: what is left reads as another plate (粤R4E7K2).
+    const cut = cropImage(scene, [0, 0, scene.width, where[1] + Math.round(plate.height * 0.6)]);
+    expect(await reader.read(cut, { regions: [[where[0] - 100, where[1] - 60, where[2] + 100, cut.height]] })).toEqual(
+      [],
+    );
+  });
 
   it('finds nothing in an empty scene', async () => {
     const empty: RgbImage = { data: Buffer.alloc(640 * 360 * 3, 140), width: 640, height: 360 };
