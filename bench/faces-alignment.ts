@@ -1,14 +1,16 @@
 // Face bench helper: which chip the 128-d net should see. Embeds every face of every set with each
-// alignment (box chip, blazeface keypoints, face-api's 68 landmarks, face-api's own crop) and reports
-// verification per set. Run alone: `npx tsx bench/faces-alignment.ts` (needs ../shared/data).
+// alignment (box chip, blazeface keypoints, face-api's 68 landmarks from the ONNX landmark nets, full and
+// tiny, face-api's own crop, and the live analyzer itself) and reports verification per set and ms per face.
+// Run alone: `npx tsx bench/faces-alignment.ts` (needs ../shared/data).
 import path from 'node:path';
 import ort from 'onnxruntime-node';
 import { faceApiRecognitionInput } from '../src/convert/faceapi-preprocess.js';
-import { loadFaceApiReference } from '../src/convert/faceapi-reference.js';
-import { defaultFaceApiModelDir } from '../src/convert/faceapi-weights.js';
+import { buildFaceApiLandmarksOnnx } from '../src/convert/faceapi-landmarks.js';
 import type { RgbImage } from '../src/domain/frame.js';
 import { decodeEmbeddings } from '../src/vision/decoders/embedding.js';
-import { boxSquare, keypointSquare, warpSquare, type ChipSquare } from '../src/vision/face-chip.js';
+import { boxSquare, keypointSquare, warpSquare, type ChipSquare } from '../src/vision/chip-square.js';
+import { createChipAnalyzer } from '../src/vision/face-chip.js';
+import { createFaceLandmarker, LANDMARK_CROP_SCALE } from '../src/vision/face-landmarks.js';
 import { createFaceDetector, type FaceBox } from '../src/vision/face-detector.js';
 import { faceQuality } from '../src/vision/face-embedder.js';
 import { cropImage, decodeImage } from '../src/vision/image.js';
@@ -48,9 +50,11 @@ async function main() {
   const detector = await createFaceDetector();
   const { path: modelPath } = await ensureModel('faceapi-recognition');
   const session = await loadOnnxModel(modelPath, { threads: 1 });
-  const ref = await loadFaceApiReference();
-  const { faceapi } = ref;
-  await faceapi.nets.faceLandmark68Net.loadFromDisk(defaultFaceApiModelDir());
+  const landmarker = await createFaceLandmarker({ threads: 1 });
+  const tiny = await ort.InferenceSession.create(await buildFaceApiLandmarksOnnx(undefined, 'tiny'), {
+    intraOpNumThreads: 1,
+  });
+  const live = await createChipAnalyzer({ threads: 1 });
   const embedInput = async (data: Float32Array) =>
     decodeEmbeddings(
       (await session.run({ input: new ort.Tensor('float32', data, [1, 150, 150, 3]) })).descriptor.data as Float32Array,
@@ -106,41 +110,39 @@ async function main() {
     ['faceapi', 'scene', 'stranger'].map((s) => items.filter((i) => i.set === s).length),
   );
 
-  // 68 landmarks from face-api's net on a square around the blazeface box (as face-api runs it on SSD boxes).
-  const lm68 = async (it: Item): Promise<Point[]> => {
+  // The tiny net on the live landmarker's crop (a square LANDMARK_CROP_SCALE x the box around its centre).
+  const lmTiny = async (it: Item): Promise<Point[]> => {
     const [x1, y1, x2, y2] = it.face.box;
-    const side = 1.3 * Math.max(x2 - x1, y2 - y1);
+    const side = LANDMARK_CROP_SCALE * Math.max(x2 - x1, y2 - y1);
     const [cx, cy] = [(x1 + x2) / 2, (y1 + y2) / 2];
-    const b = [cx - side / 2, cy - side / 2, cx + side / 2, cy + side / 2].map(Math.round) as [
-      number,
-      number,
-      number,
-      number,
-    ];
-    const crop = await warpSquare(it.image, { cx, cy, side: b[2] - b[0], angle: 0 }, 112);
-    const t = faceapi.tf.tensor3d(Float32Array.from(crop.data), [112, 112, 3]);
-    const res = (await faceapi.nets.faceLandmark68Net.detectLandmarks(t)) as { positions: { x: number; y: number }[] };
-    t.dispose();
-    const k = (b[2] - b[0]) / 112;
-    return res.positions.map((p) => [b[0] + p.x * k, b[1] + p.y * k]);
+    const crop = await warpSquare(it.image, { cx, cy, side, angle: 0 }, 112);
+    const out = await tiny.run({ input: new ort.Tensor('float32', Float32Array.from(crop.data), [1, 112, 112, 3]) });
+    const rel = out.landmarks.data as Float32Array;
+    return Array.from({ length: 68 }, (_, i): Point => [
+      cx - side / 2 + rel[2 * i] * side,
+      cy - side / 2 + rel[2 * i + 1] * side,
+    ]);
   };
 
-  const variants: Record<string, (it: Item, lm: Point[]) => Promise<Float32Array>> = {};
+  const variants: Record<string, (it: Item, lm: Point[], lmT: Point[]) => Promise<Float32Array>> = {};
   const chipVariant =
-    (sq: (it: Item, lm: Point[]) => ChipSquare | null, mirror = true) =>
-    async (it: Item, lm: Point[]) => {
-      const chip = await warpSquare(it.image, sq(it, lm) ?? boxSquare(it.face), 150);
+    (sq: (it: Item, lm: Point[], lmT: Point[]) => ChipSquare | null, mirror = true) =>
+    async (it: Item, lm: Point[], lmT: Point[]) => {
+      const chip = await warpSquare(it.image, sq(it, lm, lmT) ?? boxSquare(it.face), 150);
       return mirror
         ? unit([await embedChip(chip, false), await embedChip(chip, true)])
         : unit([await embedChip(chip, false)]);
     };
   variants.box15 = chipVariant((it) => boxSquare(it.face));
-  variants.box15NoMirror = chipVariant((it) => boxSquare(it.face), false);
-  for (const s of [1.3, 1.5, 1.7, 1.9]) variants[`box${s}`] = chipVariant((it) => boxSquare(it.face, { scale: s }));
-  for (const s of [0.8, 0.9, 1.0, 1.1, 1.2]) variants[`kp${s}`] = chipVariant((it) => keypointSquare(it.face, s));
-  variants.kp1NoMirror = chipVariant((it) => keypointSquare(it.face, 1), false);
+  variants.kp1 = chipVariant((it) => keypointSquare(it.face, 1));
   for (const s of [0.9, 1.0, 1.1]) variants[`lm68rot${s}`] = chipVariant((_it, lm) => square68(lm, s, true));
+  variants.lm68rot1NoMirror = chipVariant((_it, lm) => square68(lm, 1, true), false);
+  variants.lm68tinyRot1 = chipVariant((_it, _lm, lmT) => square68(lmT, 1, true));
   variants.lm68noRot = chipVariant((_it, lm) => square68(lm, 1, false));
+  // The live analyzer's own embed (landmarks, chip, both embeddings): its ms per face is the path's whole cost.
+  variants.liveAnalyzer = async (it) =>
+    (await live.embed(it.image, { ...it.face, quality: 0, width: it.face.box[2] - it.face.box[0], sharpness: 0 }))
+      .embedding;
   // face-api's own: the axis-aligned dlib box, clipped, padded to a square with black, resized (its code path).
   variants.faceapiOwn = async (it, lm) => {
     const s = square68(lm, 1, false);
@@ -154,13 +156,21 @@ async function main() {
     ]);
   };
 
-  const lms = [];
-  for (const it of items) lms.push(await lm68(it));
-  const report: Record<string, unknown> = {};
+  const timed = async <T>(f: (it: Item) => Promise<T>) => {
+    const t0 = performance.now();
+    const out: T[] = [];
+    for (const it of items) out.push(await f(it));
+    return { out, ms: Number(((performance.now() - t0) / items.length).toFixed(2)) };
+  };
+  const full = await timed((it) => landmarker.landmarks(it.image, it.face));
+  const tinyLm = await timed(lmTiny);
+  const lms = full.out;
+  const report: Record<string, unknown> = { landmarkMsPerFace: { full: full.ms, tiny: tinyLm.ms } };
+  console.error('landmarks ms per face', report.landmarkMsPerFace);
   for (const [name, fn] of Object.entries(variants)) {
     const t0 = performance.now();
     const es: Float32Array[] = [];
-    for (const [i, it] of items.entries()) es.push(await fn(it, lms[i]));
+    for (const [i, it] of items.entries()) es.push(await fn(it, lms[i], tinyLm.out[i]));
     const ms = (performance.now() - t0) / items.length;
     report[name] = { ...score(items, es), msPerFace: Number(ms.toFixed(1)) };
     console.error(name, JSON.stringify(report[name]));

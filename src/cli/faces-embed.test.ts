@@ -25,7 +25,8 @@ describe('vigil faces embed', () => {
     const { code, lines } = await run([single, notImage, '--json']);
     expect(code).toBe(1);
     const [a, b] = lines.map((l) => JSON.parse(l));
-    expect(a.model).toBe('faceapi-recognition');
+    // The stamp names the embedder and the chip's alignment (the 68-landmark chip).
+    expect(a.model).toBe('faceapi-recognition+faceapi-landmarks.1');
     expect(a.faces).toHaveLength(1);
     const [face] = a.faces;
     expect(Object.keys(face)).toEqual(['box', 'score', 'quality', 'embedding']);
@@ -41,7 +42,7 @@ describe('vigil faces embed', () => {
     const { code, lines } = await run([single]);
     expect(code).toBe(0);
     expect(lines[0]).toMatch(
-      /: face \(0\.\d\d, quality 0\.\d\d\) at \[\d+, \d+, \d+, \d+\] \(128-d faceapi-recognition embeddings: use --json\)$/,
+      /: face \(0\.\d\d, quality 0\.\d\d\) at \[\d+, \d+, \d+, \d+\] \(128-d faceapi-recognition\+faceapi-landmarks\.1 embeddings: use --json\)$/,
     );
     expect((await run(['--json'])).code).toBe(2);
   });

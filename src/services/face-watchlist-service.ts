@@ -18,10 +18,12 @@ import type { EventBus } from '../queues/event-bus.js';
 import type { AuditRepo } from '../store/audit-repo.js';
 import type { SubjectRepo } from '../store/subject-repo.js';
 import type { Principal } from '../store/token-repo.js';
+import { embeddingModel } from '../vision/chip-alignment.js';
 import type { ChipAnalyzer } from '../vision/face-chip.js';
 import { decodeImage } from '../vision/image.js';
 import { findModel, loadManifest, DEFAULT_MANIFEST } from '../vision/models/manifest.js';
 import { checkPhotos, storePhotos, type PhotoResult, type PhotoUpload } from './face-photos.js';
+import { reembedStalePhotos, type ReembedResult } from './face-reembed.js';
 
 export type { PhotoResult, PhotoUpload } from './face-photos.js';
 
@@ -50,6 +52,8 @@ export class FaceWatchlistService {
   private readonly photoStats = new Map<string, CohortStats>();
   private readonly photosOf = new Map<string, string[]>();
   private analyzerPromise: Promise<ChipAnalyzer> | null = null;
+  private reembedding: Promise<ReembedResult> = Promise.resolve({ reembedded: 0, refused: 0, subjects: [] });
+  private readonly stopping = new AbortController();
   private unsubscribe: (() => void)[] = [];
 
   constructor(
@@ -64,7 +68,7 @@ export class FaceWatchlistService {
     /** The live duty level (DutyState.current): its thresholds apply from the next face, no restart. */
     private readonly dutyLevel: () => DutyLevel = () => 'normal',
   ) {
-    this.model = config.embedder;
+    this.model = embeddingModel(config.embedder);
     const entry = findModel(loadManifest(DEFAULT_MANIFEST), config.embedder);
     if (entry.output.decode !== 'embedding')
       throw new Error(`faces.embedder '${config.embedder}' is not an embedding model`);
@@ -89,10 +93,13 @@ export class FaceWatchlistService {
         this.log.info(`face gallery: ${p.loaded} photos loaded (${Math.round(p.elapsedMs)} ms)`);
     });
     const staleModel = await this.repo.staleModelCount(this.model);
-    if (staleModel)
+    if (staleModel) {
       this.log.warn(
-        `face gallery: ${staleModel} photos were enrolled with another embedder than '${this.model}' and will not match until enrolled again`,
+        `face gallery: ${staleModel} photos were enrolled with another model than '${this.model}'; they match once embedded again (in the background now)`,
       );
+      this.reembedding = this.reembedStale();
+      this.reembedding.catch((err: Error) => this.log.warn(`face gallery: embedding photos again: ${err.message}`));
+    }
     this.unsubscribe.push(
       await this.bus.onNotice(
         'face-watchlist-changed',
@@ -107,7 +114,24 @@ export class FaceWatchlistService {
     return { subjects: this.subjects.size, photos, staleModel };
   }
 
+  /** The background re-embedding start() began for photos of an older model (resolves at once when there were none). */
+  reembedded(): Promise<ReembedResult> {
+    return this.reembedding;
+  }
+
+  /** Photos of an older stamp embedded again from their images; each changed subject reloaded here and announced. */
+  private async reembedStale(): Promise<ReembedResult> {
+    const analyzer = await this.analyzer();
+    if (analyzer.model !== this.model)
+      throw new Error(`the face analyzer stamps '${analyzer.model}', the gallery holds '${this.model}'`);
+    const result = await reembedStalePhotos(this.repo, analyzer, this.config.enrol, this.log, this.stopping.signal);
+    for (const id of result.subjects) await this.changed(id);
+    return result;
+  }
+
   async stop(): Promise<void> {
+    this.stopping.abort();
+    await this.reembedding.catch(() => undefined);
     for (const u of this.unsubscribe.splice(0)) u();
     await this.gallery?.close();
   }

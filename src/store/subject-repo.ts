@@ -267,6 +267,31 @@ export class SubjectRepo {
     return rows.map((r) => ({ id: r.id, photos: r.photos ?? [] }));
   }
 
+  /** Up to `limit` photos stamped with another model than `model`, after photo id `after` (keyset paging): what re-embedding reads. */
+  async stalePhotos(
+    model: string,
+    after: string,
+    limit: number,
+  ): Promise<{ id: string; subjectId: string; image: Buffer }[]> {
+    const rows = await this.db.query<{ id: string; subject_id: string; image: Uint8Array }>(
+      'select id::text as id, subject_id, image from subject_photos where model <> $1 and id::text > $2 order by id::text limit $3',
+      [model, after, limit],
+    );
+    return rows.map((r) => ({ id: r.id, subjectId: r.subject_id, image: Buffer.from(r.image) }));
+  }
+
+  /** A photo's new embedding, face box and quality under `model`; false if it already had that model (another process did it). */
+  async reembedPhoto(
+    id: string,
+    p: { embedding: Float32Array; model: string; box: number[]; quality: number },
+  ): Promise<boolean> {
+    const rows = await this.db.query(
+      'update subject_photos set embedding = $2, model = $3, box = $4, quality = $5 where id = $1 and model <> $3 returning id',
+      [id, Array.from(p.embedding), p.model, JSON.stringify(p.box), p.quality],
+    );
+    return rows.length > 0;
+  }
+
   /** Photos enrolled with another model than `model`: they do not match until enrolled again. */
   async staleModelCount(model: string): Promise<number> {
     const [{ n }] = await this.db.query<{ n: number | string }>(
