@@ -252,7 +252,11 @@ describe('incidents with multi-point response', () => {
   });
 
   it('an unacknowledged leg times out (BullMQ check) and passes to the next nearest unit of another grid', async () => {
-    worker = queue.startWorker((p) => svc.checkLegs(p));
+    worker = queue.startWorker({
+      check: (p) => svc.checkLegs(p),
+      deliver: (p) => svc.deliver(p),
+      sweep: () => svc.sweep(),
+    });
     await units.setStatus('a2', 'off_duty');
     const raised = await svc.raise({ source: 'call', type: 'fight', severity: 2, ...AT }, operator);
     expect(raised.legs.map((l) => l.unitId)).toEqual(['a1', 'b1']);

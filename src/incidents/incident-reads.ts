@@ -84,6 +84,27 @@ export class IncidentReads {
     return rows.map((r) => toLeg(r, new Date(r.reported_at)));
   }
 
+  /** Open incidents with a leg still only offered after `seconds`, and their highest lane: the sweep's work. */
+  async withLateLegs(seconds: number): Promise<{ incidentId: string; maxLane: number }[]> {
+    const rows = await this.db.query<{ incident_id: string; max_lane: number }>(
+      `select i.id as incident_id, (select max(lane) from incident_legs m where m.incident_id = i.id) as max_lane
+       from incidents i where i.status = 'open' and exists (select 1 from incident_legs l where l.incident_id = i.id
+         and l.state = 'offered' and l.offered_at <= now() - make_interval(secs => $1)) order by i.created_at`,
+      [seconds],
+    );
+    return rows.map((r) => ({ incidentId: r.incident_id, maxLane: Number(r.max_lane) }));
+  }
+
+  /** Legs of open incidents still only offered, offered within `seconds`: their delivery is queued again (a no-op when queued). */
+  async offeredWithin(seconds: number): Promise<{ incidentId: string; legId: string }[]> {
+    const rows = await this.db.query<{ incident_id: string; id: string }>(
+      `select l.incident_id, l.id from incident_legs l join incidents i on i.id = l.incident_id
+       where i.status = 'open' and l.state = 'offered' and l.offered_at > now() - make_interval(secs => $1) order by l.offered_at`,
+      [seconds],
+    );
+    return rows.map((r) => ({ incidentId: r.incident_id, legId: r.id }));
+  }
+
   /** Every unit as a response candidate (SQL of its own, so the incident path reads units one way). */
   async candidates(): Promise<UnitCandidate[]> {
     const rows = await this.db.query<{

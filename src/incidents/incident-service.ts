@@ -8,16 +8,20 @@ import type { Principal } from '../store/token-repo.js';
 import type { Db } from '../store/db.js';
 import { ackTimeoutS, mayAct, type IncidentDeps } from './incident-deps.js';
 import { offerEvent, offerMessage } from './incident-offers.js';
-import type { LegCheck } from './incident-queue.js';
+import type { LegCheck, LegDelivery } from './incident-queue.js';
 import { createIncident, type RaiseInput } from './incident-raise.js';
 import type { Incident, IncidentLeg } from './incident-repo.js';
-import { incidentView, type IncidentView } from './incident-view.js';
+import { namedView, type IncidentView } from './incident-view.js';
+import { deliverLeg } from './incident-deliveries.js';
 import { offerLegs } from './response-legs.js';
 
 export type { IncidentDeps } from './incident-deps.js';
 export type { RaiseInput } from './incident-raise.js';
 
 type Answer = 'acknowledged' | 'arrived';
+
+/** A leg this long past its timeout with no check having run is the sweep's: the queued check comes first. */
+export const SWEEP_GRACE_S = 30;
 
 export class IncidentService {
   constructor(private readonly d: IncidentDeps) {}
@@ -128,6 +132,8 @@ export class IncidentService {
         await repo.setUnitStatus(l.unitId, 'available');
         timedOut.push(l);
       }
+      // Another check (the sweep, or a retried job) timed these out first: its replacements stand.
+      if (!timedOut.length) return null;
       const cap = (plan.units + plan.posts) * (1 + this.d.config.incidents.maxReplacements);
       const room = Math.max(0, cap - incident.legs.length);
       const want = {
@@ -151,10 +157,29 @@ export class IncidentService {
       });
       return fresh;
     });
+    if (!made) return;
     const now = (await this.d.incidents.get(incident.id)) as Incident;
     await this.announce(now, made, 'leg');
     if (made.length)
       await this.d.queue.checkLater({ incidentId: incident.id, round: p.round + 1 }, ackTimeoutS(this.d) * 1000);
+  }
+
+  /** A leg's offer to the webhook and MQTT channels (the queued delivery job). */
+  deliver(p: LegDelivery): Promise<void> {
+    return deliverLeg(this.d, p);
+  }
+
+  /**
+   * The backstop for a process stopped between an incident's commit and its jobs: legs still only offered
+   * SWEEP_GRACE_S after their timeout are checked here, and the offers of the last timeout queued again (a
+   * no-op for a delivery queued before).
+   */
+  async sweep(graceS = SWEEP_GRACE_S): Promise<void> {
+    const ack = ackTimeoutS(this.d);
+    for (const { incidentId, maxLane } of await this.d.incidents.withLateLegs(ack + graceS))
+      await this.checkLegs({ incidentId, round: maxLane });
+    if (this.d.channels.length)
+      for (const p of await this.d.incidents.offeredWithin(ack)) await this.d.queue.deliver(p);
   }
 
   /** The incident offers a unit has not finished (offered, acknowledged, arrived): replayed when its stream (re)connects. */
@@ -189,10 +214,8 @@ export class IncidentService {
     return incident;
   }
 
-  private async view(i: Incident): Promise<IncidentView> {
-    const units = await this.d.incidents.candidates();
-    const camera = i.cameraId ? await this.d.cameras.get(i.cameraId) : null;
-    return incidentView(i, { camera: camera?.name ?? null, callsigns: new Map(units.map((u) => [u.id, u.callsign])) });
+  private view(i: Incident): Promise<IncidentView> {
+    return namedView(this.d, i);
   }
 
   private async publish(incident: Incident, change: 'raised' | 'leg' | 'closed'): Promise<void> {
@@ -213,18 +236,8 @@ export class IncidentService {
     for (const leg of legs) {
       const message = offerMessage(incident, leg, view, camera, ackTimeoutS(this.d));
       await this.d.bus.publish(offerEvent(incident, leg, message, false));
-      // At least once: a channel that fails is audited and the leg's timeout passes the lane on.
-      for (const channel of this.d.channels) {
-        await channel.send(message).catch((err: Error) =>
-          this.d.audit.append({
-            actor: 'system',
-            role: 'system',
-            action: 'incident.delivery_failed',
-            target: incident.id,
-            details: { unitId: leg.unitId, channel: channel.name, error: err.message },
-          }),
-        );
-      }
+      // Webhook and MQTT through a queued job, retried and claimed per channel (incident-deliveries.ts).
+      if (this.d.channels.length) await this.d.queue.deliver({ incidentId: incident.id, legId: leg.id });
     }
   }
 }

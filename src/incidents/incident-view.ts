@@ -1,5 +1,6 @@
 // How an incident and its legs read on the wire and the stream: camelCase, ISO times, durations in seconds.
-import type { Incident, IncidentLeg } from './incident-repo.js';
+import type { CameraRepo } from '../store/camera-repo.js';
+import type { Incident, IncidentLeg, IncidentRepo } from './incident-repo.js';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 const round1 = (s: number | null) => (s === null ? null : Math.round(s * 10) / 10);
@@ -60,4 +61,14 @@ export function incidentView(
     legs: i.legs.map((l) => legView(l, names.callsigns?.get(l.unitId))),
     interceptionOrderIds: i.interceptionOrderIds,
   };
+}
+
+/** The view with the camera's name and the units' callsigns, as the stream and the offers carry it. */
+export async function namedView(
+  d: { incidents: Pick<IncidentRepo, 'candidates'>; cameras: Pick<CameraRepo, 'get'> },
+  i: Incident,
+): Promise<IncidentView> {
+  const units = await d.incidents.candidates();
+  const camera = i.cameraId ? await d.cameras.get(i.cameraId) : null;
+  return incidentView(i, { camera: camera?.name ?? null, callsigns: new Map(units.map((u) => [u.id, u.callsign])) });
 }

@@ -68,8 +68,8 @@ export function startPatrol(w: PatrolWiring): {
   let worker: Worker | null = null;
   if (w.worker)
     worker = queue.startWorker(
-      (p) => incidents.checkLegs(p),
-      (err) => w.log.warn(`incident leg check failed: ${err.message}`),
+      { check: (p) => incidents.checkLegs(p), deliver: (p) => incidents.deliver(p), sweep: () => incidents.sweep() },
+      (err) => w.log.warn(`incident job failed: ${err.message}`),
     );
   return {
     incidents,
