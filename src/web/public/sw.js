@@ -1,7 +1,7 @@
 // Service worker: keeps the page's own files so the unit's phone opens the page without a connection.
 // Network first (an updated page shows as soon as it is online), the kept copy when offline. API answers
 // (offers, crops, positions) are never kept here: the page keeps its offer list itself (localStorage).
-const CACHE = 'vigil-shell-v2';
+const CACHE = 'vigil-shell-v3';
 // Every module the page imports: one missing makes the whole page fail to start offline.
 const SHELL = [
   '/',
@@ -19,6 +19,7 @@ const SHELL = [
   '/health.js',
   '/heat.js',
   '/i18n.js',
+  '/incident-types.js',
   '/incidents.js',
   '/interceptions.js',
   '/live.js',
