@@ -153,48 +153,77 @@ function foldedLogProbs(probs: CtcProbabilities, sources: number[][], bias: Floa
 function viterbi(automaton: Automaton, lp: LogProbs): BestPath | null {
   const { states } = automaton;
   const W = lp.width;
+  const data = lp.data;
   const cells = states.length * W;
   let score = new Float64Array(cells).fill(-Infinity);
   let next = new Float64Array(cells);
   const back = new Int32Array(lp.steps * cells);
   const start = cells; // a virtual "blank before the first step" cell in the start state
+  // Plain loops and no closure: this runs for every crop read (about a millisecond with a closure per step).
   for (let t = 0; t < lp.steps; t++) {
     next.fill(-Infinity);
     const row = t * W;
-    const relax = (cell: number, value: number, from: number) => {
-      if (value > next[cell]) {
-        next[cell] = value;
-        back[t * cells + cell] = from;
-      }
-    };
+    const backRow = t * cells;
     for (let s = 0; s < states.length; s++) {
+      const base = s * W;
       let best = -Infinity,
         bestCell = -1,
         second = -Infinity,
         secondCell = -1;
       if (t === 0) {
-        if (s === 0) [best, bestCell] = [0, start];
+        if (s === 0) {
+          best = 0;
+          bestCell = start;
+        }
       } else {
         for (let k = 0; k < W; k++) {
-          const v = score[s * W + k];
-          if (v > best) [second, secondCell, best, bestCell] = [best, bestCell, v, s * W + k];
-          else if (v > second) [second, secondCell] = [v, s * W + k];
+          const v = score[base + k];
+          if (v > best) {
+            second = best;
+            secondCell = bestCell;
+            best = v;
+            bestCell = base + k;
+          } else if (v > second) {
+            second = v;
+            secondCell = base + k;
+          }
         }
       }
       if (bestCell < 0) continue;
-      relax(s * W, best + lp.data[row], bestCell);
-      for (let k = 1; k < W && t > 0; k++) {
-        const v = score[s * W + k];
-        if (v > -Infinity) relax(s * W + k, v + lp.data[row + k], s * W + k);
+      // Blank: from the best cell of this state.
+      let value = best + data[row];
+      if (value > next[base]) {
+        next[base] = value;
+        back[backRow + base] = bestCell;
       }
-      for (const k of states[s].allowed) {
-        const useSecond = bestCell === s * W + k;
+      // The same label again (a repeat, merged by CTC).
+      for (let k = 1; k < W && t > 0; k++) {
+        const v = score[base + k];
+        if (v === -Infinity) continue;
+        value = v + data[row + k];
+        if (value > next[base + k]) {
+          next[base + k] = value;
+          back[backRow + base + k] = base + k;
+        }
+      }
+      // A new character the grammar allows here: from the best cell that is not that same label.
+      const { allowed, next: to } = states[s];
+      for (let i = 0; i < allowed.length; i++) {
+        const k = allowed[i];
+        const useSecond = bestCell === base + k;
         const from = useSecond ? secondCell : bestCell;
         if (from < 0) continue;
-        relax(states[s].next[k] * W + k, (useSecond ? second : best) + lp.data[row + k], from);
+        const cell = to[k] * W + k;
+        value = (useSecond ? second : best) + data[row + k];
+        if (value > next[cell]) {
+          next[cell] = value;
+          back[backRow + cell] = from;
+        }
       }
     }
-    [score, next] = [next, score];
+    const swap = score;
+    score = next;
+    next = swap;
   }
   return bestAccepted(automaton, score, back, lp, cells);
 }
