@@ -85,8 +85,11 @@ export async function frameRateOf(file: string): Promise<number> {
   return n / (d || 1);
 }
 
-/** Writes the scenario's clip (H.264 as a camera would send it); the clean ones get the moved scenario's crop. */
-export async function makeClip(source: string, s: Scenario, out: string): Promise<void> {
+/**
+ * Writes the scenario's clip (H.264 as a camera would send it); the clean ones get the moved scenario's crop.
+ * `seconds`: the clip's length (a clean clip may loop its source longer, for more clean camera-hours).
+ */
+export async function makeClip(source: string, s: Scenario, out: string, seconds = CLIP_SECONDS): Promise<void> {
   const fr = await frameRateOf(source);
   const base = s.name === 'moved' ? '' : 'crop=w=iw*0.8:h=ih*0.8:x=iw*0.1:y=ih*0.1,';
   const filter = `${base}${s.filter(fr)},scale=768:432,format=yuv420p`;
@@ -102,7 +105,7 @@ export async function makeClip(source: string, s: Scenario, out: string): Promis
       '-i',
       source,
       '-t',
-      String(CLIP_SECONDS),
+      String(seconds),
       '-an',
       '-vf',
       filter,

@@ -28,8 +28,17 @@ const faultShapes = {
   frozen: z.strictObject({ ...timing, maxChange: z.number().min(0).max(50), minDetail: grey }),
   /** Mean brightness and 98th percentile of the grey picture below these. */
   black: z.strictObject({ ...timing, maxMean: grey, maxP98: grey }),
-  /** Share of near-white pixels, or a bright picture with almost no contrast (washed out). */
-  overexposed: z.strictObject({ ...timing, minWhiteShare: share, washedMean: grey, washedMaxStd: grey }),
+  /**
+   * Share of near-white pixels, or a bright picture (mean at least washedMean) with almost no contrast (washed
+   * out): std at most washedMaxStd, or at most washedMaxContrastRatio of this camera's usual std.
+   */
+  overexposed: z.strictObject({
+    ...timing,
+    minWhiteShare: share,
+    washedMean: grey,
+    washedMaxStd: grey,
+    washedMaxContrastRatio: share,
+  }),
   /** Sharpness (variance of the Laplacian) against this camera's learnt baseline. */
   blurred: z.strictObject({ ...timing, maxRatio: share }),
   /**
@@ -107,6 +116,7 @@ export const HEALTH_DEFAULTS: FaultThresholds = {
     minWhiteShare: 0.6,
     washedMean: 190,
     washedMaxStd: 12,
+    washedMaxContrastRatio: 0.25,
   },
   blurred: { enabled: true, raiseAfterSeconds: 20, clearAfterSeconds: 10, workOrderAfterSeconds: 600, maxRatio: 0.3 },
   covered: {

@@ -5,6 +5,8 @@ import type { SampleMeasures } from './measures.js';
 
 export interface BaselineValues {
   sharpness: number;
+  /** Usual brightness standard deviation of the picture (its contrast); 0 when not known (an older snapshot). */
+  contrast: number;
   noise: number;
   chroma: number;
   cast: { r: number; g: number; b: number };
@@ -27,6 +29,7 @@ export interface BaselineOptions {
 /** A snapshot that survives a restart (kept in Redis by the health store). */
 export interface BaselineSnapshot {
   sharpness: number;
+  contrast?: number;
   noise: number;
   chroma: number;
   cast: { r: number; g: number; b: number };
@@ -38,6 +41,8 @@ export interface BaselineSnapshot {
 
 export class Baseline {
   private learning: SampleMeasures[] = [];
+  /** The background's edge maps of the learning samples: the reference is their per-pixel median. */
+  private learningEdges: Float32Array[] = [];
   private values: BaselineValues | null = null;
   private wantReference = true;
 
@@ -55,6 +60,7 @@ export class Baseline {
   learn(m: SampleMeasures, edges: Float32Array | null): void {
     if (!this.values) {
       this.learning.push(m);
+      if (edges) this.learningEdges.push(Float32Array.from(edges));
       if (this.learning.length >= this.opts.learnSamples) this.values = this.fromLearning(edges);
       return;
     }
@@ -63,6 +69,7 @@ export class Baseline {
     // Sharpness and noise span decades between scenes: drift in the log domain.
     v.sharpness = Math.exp(Math.log(Math.max(1e-6, v.sharpness)) * (1 - w) + Math.log(Math.max(1e-6, m.sharpness)) * w);
     if (m.noise !== null) v.noise += w * (m.noise - v.noise);
+    v.contrast += w * (m.exposure.std - v.contrast);
     v.chroma += w * (m.colour.chroma - v.chroma);
     v.cast = {
       r: v.cast.r + w * (m.cast.r - v.cast.r),
@@ -90,6 +97,7 @@ export class Baseline {
     if (!v) return null;
     return {
       sharpness: v.sharpness,
+      contrast: v.contrast,
       noise: v.noise,
       chroma: v.chroma,
       cast: v.cast,
@@ -105,6 +113,7 @@ export class Baseline {
     if (s.cells.length !== CELL_COLS * CELL_ROWS || s.cellMeans?.length !== s.cells.length) return;
     this.values = {
       ...s,
+      contrast: s.contrast ?? 0,
       cells: Float32Array.from(s.cells),
       cellMeans: Float32Array.from(s.cellMeans),
       reference: s.reference ? Float32Array.from(s.reference) : null,
@@ -112,6 +121,7 @@ export class Baseline {
     };
     this.wantReference = s.reference === null;
     this.learning = [];
+    this.learningEdges = [];
   }
 
   private fromLearning(edges: Float32Array | null): BaselineValues {
@@ -123,10 +133,14 @@ export class Baseline {
       cells[i] = median(l.map((m) => m.cells[i] ?? 0));
       cellMeans[i] = median(l.map((m) => m.cellMeans[i] ?? 0));
     }
-    const reference = edges ? Float32Array.from(edges) : null;
+    // Edges that stood through most of the learning: a person or a car that stayed a while when learning
+    // ended is not taken for the layout (every later view would then differ from it where they stood).
+    const reference = edges ? medianMap(this.learningEdges.filter((e) => e.length === edges.length)) : null;
+    this.learningEdges = [];
     this.wantReference = reference === null;
     return {
       sharpness: median(l.map((m) => m.sharpness)),
+      contrast: median(l.map((m) => m.exposure.std)),
       noise: median(l.flatMap((m) => (m.noise === null ? [] : [m.noise]))),
       chroma: median(l.map((m) => m.colour.chroma)),
       cast: { r: median(l.map((m) => m.cast.r)), g: median(l.map((m) => m.cast.g)), b: median(l.map((m) => m.cast.b)) },
@@ -136,4 +150,16 @@ export class Baseline {
       structure: median(l.flatMap((m) => (m.structure === null ? [] : [m.structure]))),
     };
   }
+}
+
+/** Per-pixel median of equal-length maps. */
+function medianMap(maps: Float32Array[]): Float32Array | null {
+  if (!maps.length) return null;
+  const out = new Float32Array(maps[0].length);
+  const values = new Array<number>(maps.length);
+  for (let i = 0; i < out.length; i++) {
+    for (let k = 0; k < maps.length; k++) values[k] = maps[k][i];
+    out[i] = median(values);
+  }
+  return out;
 }

@@ -1,6 +1,7 @@
 // The covered-lens condition: a large connected region of uniform cells that replaced what the camera's
 // reference view showed there. Told apart from a blur (which lowers detail everywhere but keeps each cell's
-// mean brightness) and from a colour cast or a change of light (which scales every cell alike).
+// mean brightness) and from a colour cast or a change of light (which scale every cell, each within the band
+// of gains the channels' gains allow).
 import type { FaultThresholds } from '../config/health.js';
 import type { BaselineValues } from './baseline.js';
 import { CELL_COLS, median } from './features.js';
@@ -51,6 +52,7 @@ export function coverView(m: SampleMeasures, base: BaselineValues | null, c: Cov
     };
   }
   const gain = lightGain(m, base, c.cellMaxStd);
+  const band = castBand(m, base, gain);
   const flat = new Uint8Array(n);
   const anchor = new Uint8Array(n);
   const changed = new Uint8Array(n);
@@ -59,12 +61,17 @@ export function coverView(m: SampleMeasures, base: BaselineValues | null, c: Cov
     if (m.cells[i] > c.cellMaxStd) continue;
     flat[i] = 1;
     const b = base.cells[i];
-    // Changed both as seen and after the light's gain: a gain misread from a few cells (a car passing over a
-    // lane line) must not turn an unchanged road into a new object, nor a colour cast an unchanged one.
+    // Changed both as seen and beyond any gain the light and a cast allow (the band): a gain misread from a few
+    // cells (a car passing over a lane line) must not turn an unchanged road into a new object, nor a colour
+    // cast that dims a grey wall more than the reddish floor that set the gain turn the wall into one.
     const now = m.cellMeans[i];
     const was = base.cellMeans[i];
-    changed[i] = Math.abs(now - was) >= c.minMeanShift && Math.abs(now - gain * was) >= c.minMeanShift ? 1 : 0;
-    lost[i] = b >= c.minBaselineStd && m.cells[i] <= c.maxDetailRatio * gain * b ? 1 : 0;
+    changed[i] =
+      Math.abs(now - was) >= c.minMeanShift &&
+      (now <= band.low * was - c.minMeanShift || now >= band.high * was + c.minMeanShift)
+        ? 1
+        : 0;
+    lost[i] = b >= c.minBaselineStd && m.cells[i] <= c.maxDetailRatio * band.low * b ? 1 : 0;
     if (lost[i] || changed[i]) anchor[i] = 1;
   }
   // A turned camera also flattens cells (a wall or sky where a building stood) but shows detail where there
@@ -112,6 +119,18 @@ export function lightGain(m: SampleMeasures, base: BaselineValues, cellMaxStd: n
   const all: number[] = [];
   for (let i = 0; i < m.cells.length; i++) all.push((m.cellMeans[i] + 1) / (base.cellMeans[i] + 1));
   return median(all);
+}
+
+/**
+ * The range of brightness gains a change of light and of hue gives a cell: a colour cast scales each channel by
+ * its own gain, so a cell's grey brightness (a weighted sum of its channels) scales by a gain between the
+ * channels' lowest and highest, whatever the cell's hue (a grey wall by the mean, a red sign by the red one).
+ * Without a cast the range is the light's gain alone. Its detail scales alike: a cover is a loss of detail,
+ * not of hue. The channels' gains are their share of the picture now against the baseline's, times the gain.
+ */
+export function castBand(m: SampleMeasures, base: BaselineValues, gain: number): { low: number; high: number } {
+  const ratios = (['r', 'g', 'b'] as const).map((k) => m.cast[k] / Math.max(0.05, base.cast[k]));
+  return { low: gain * Math.min(1, ...ratios), high: gain * Math.max(1, ...ratios) };
 }
 
 interface Region {

@@ -34,6 +34,11 @@ export interface DetectContext {
   frameRate: FrameRateView;
   /** The frozen fault is raised: the frame-rate check yields to it. */
   frozenNow: boolean;
+  /**
+   * A black or overexposed fault is raised: a picture that flickers across the exposure thresholds is still
+   * that fault between, and the flat regions it leaves are not judged as a cover (optional: false).
+   */
+  exposureNow?: boolean;
 }
 
 export type Conditions = Record<FrameFaultKind, Condition>;
@@ -44,11 +49,14 @@ const round = (v: number, d = 2) => Number(v.toFixed(d));
 export function detect(m: SampleMeasures, ctx: DetectContext, t: FaultThresholds): Conditions {
   const e = m.exposure;
   const black = e.mean <= t.black.maxMean && e.p98 <= t.black.maxP98;
-  const white =
-    e.whiteShare >= t.overexposed.minWhiteShare ||
-    (e.mean >= t.overexposed.washedMean && e.std <= t.overexposed.washedMaxStd);
+  const o = t.overexposed;
+  // Washed out: bright, with its contrast gone, as judged absolutely or against this camera's usual contrast
+  // (a picture crowded into the top grey levels keeps some std from what is left of its darkest parts).
+  const usual = ctx.baseline?.contrast ?? 0;
+  const flatNow = e.std <= o.washedMaxStd || (usual > 0 && e.std <= o.washedMaxContrastRatio * usual);
+  const white = e.whiteShare >= o.minWhiteShare || (e.mean >= o.washedMean && flatNow);
   const exposureBad = black || white;
-  const covered = coveredCondition(m, ctx.baseline, t, exposureBad);
+  const covered = coveredCondition(m, ctx.baseline, t, exposureBad || (ctx.exposureNow ?? false));
   const frozen = frozenCondition(m, t, exposureBad || covered.present);
   // A frozen picture says nothing about the camera's present view: it holds back the image faults below.
   const still = exposureBad || frozen.present;

@@ -44,31 +44,62 @@ export function measure(sample: HealthSample, previous: HealthSample | null): Sa
   };
 }
 
+/** Coarse samples the background's median is taken over (about one a second: 9 s). */
+const BACKGROUND_SAMPLES = 9;
+
 /**
- * Running average of the coarse picture: people and cars pass through it, the layout stays. Its
- * edge map is what the reference view is compared with, so a passing lorry does not read as a move.
+ * Per-pixel median of the last BACKGROUND_SAMPLES coarse pictures: a car or a person that stays in a place
+ * for fewer than half of them is left out entirely (a running average keeps a share of every one that
+ * passes, and on a busy road the layout drowns in traffic), while the layout stays. Its edge map is what
+ * the reference view is compared with, so passing traffic does not read as a move.
  */
 export class SceneBackground {
-  private image: GreyImage | null = null;
-
-  /** @param weight share of each new sample in the average (0.2: a settled view within about 10 samples). */
-  constructor(private readonly weight = 0.2) {}
+  private history: Float32Array[] = [];
+  private width = 0;
+  private height = 0;
 
   add(coarse: GreyImage): void {
-    const img = this.image;
-    if (!img || img.width !== coarse.width || img.height !== coarse.height) {
-      this.image = { data: Float32Array.from(coarse.data), width: coarse.width, height: coarse.height };
-      return;
+    if (coarse.width !== this.width || coarse.height !== this.height) {
+      this.history = [];
+      this.width = coarse.width;
+      this.height = coarse.height;
     }
-    for (let i = 0; i < img.data.length; i++) img.data[i] += this.weight * (coarse.data[i] - img.data[i]);
+    this.history.push(Float32Array.from(coarse.data));
+    if (this.history.length > BACKGROUND_SAMPLES) this.history.shift();
   }
 
-  /** Snaps the average to this picture (after a cut in the stream, e.g. a restart or a confirmed move). */
+  /** Forgets the samples so far (after a cut in the stream, e.g. a restart or a confirmed move). */
   reset(): void {
-    this.image = null;
+    this.history = [];
   }
 
+  /** The background picture: the per-pixel median of the samples kept (null before the first). */
+  image(): GreyImage | null {
+    const h = this.history;
+    if (!h.length) return null;
+    const out = new Float32Array(h[0].length);
+    const values = new Float32Array(h.length);
+    const mid = h.length >> 1;
+    for (let i = 0; i < out.length; i++) {
+      for (let k = 0; k < h.length; k++) {
+        // Insertion into the sorted values: nine at most, cheaper than a sort call per pixel.
+        const v = h[k][i];
+        let j = k;
+        while (j > 0 && values[j - 1] > v) {
+          values[j] = values[j - 1];
+          j--;
+        }
+        values[j] = v;
+      }
+      out[i] = h.length % 2 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
+    }
+    return { data: out, width: this.width, height: this.height };
+  }
+
+  /** Edge map of the background; null until the window is full (a median of a few samples keeps their traffic). */
   edges(): Float32Array | null {
-    return this.image ? edgeMap(this.image) : null;
+    if (this.history.length < BACKGROUND_SAMPLES) return null;
+    const img = this.image();
+    return img ? edgeMap(img) : null;
   }
 }

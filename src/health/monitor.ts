@@ -124,10 +124,17 @@ export class CameraHealthMonitor {
     const edges = this.background.edges();
     measures.structure = this.structureOf(edges);
     const baseline = this.baselines[mode];
-    const frozenNow = this.states.get('frozen')?.status.phase === 'raised';
+    const raisedNow = (k: FaultKind) => this.states.get(k)?.status.phase === 'raised';
     const conditions = detect(
       measures,
-      { baseline: baseline.current, edges, night: mode === 'night', frameRate: this.frameRate.view(at), frozenNow },
+      {
+        baseline: baseline.current,
+        edges,
+        night: mode === 'night',
+        frameRate: this.frameRate.view(at),
+        frozenNow: raisedNow('frozen'),
+        exposureNow: raisedNow('black') || raisedNow('overexposed'),
+      },
       t,
     );
     const transitions: FaultTransition[] = [];
