@@ -1,6 +1,7 @@
-// Face bench helper: verification with one fixed cosine threshold on every face set at hand, and the threshold each set would need.
+// Face bench helper: verification with one fixed threshold (cosine, and s-norm with a cohort) on every face set at hand, and the threshold each set would need.
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
+import { FaceCohort } from '../src/matching/face-cohort.js';
 import type { ChipAnalyzer } from '../src/vision/face-chip.js';
 import { decodeImage } from '../src/vision/image.js';
 import { resolveSource } from '../src/vision/models/manifest.js';
@@ -10,11 +11,18 @@ interface Scored {
   different: number[];
 }
 
+/** A pair's score: the cosine, or its s-norm against a cohort. */
+type Scorer = (a: Float32Array, b: Float32Array) => number;
+
 const dot = (a: Float32Array, b: Float32Array) => a.reduce((s, v, i) => s + v * b[i], 0);
+const snormScorer =
+  (cohort: FaceCohort): Scorer =>
+  (a, b) =>
+    FaceCohort.snorm(dot(a, b), cohort.stats(a), cohort.stats(b));
 const r3 = (v: number) => Math.round(v * 1000) / 1000;
 
 /** Labelled photos, one face each (the largest): every pair scored, same or different person. */
-async function labelledPairs(dir: string, analyzer: ChipAnalyzer): Promise<Scored & { noFace: number }> {
+async function labelledPairs(dir: string, analyzer: ChipAnalyzer, score: Scorer): Promise<Scored & { noFace: number }> {
   const faces: { id: string; e: Float32Array }[] = [];
   let noFace = 0;
   for (const id of readdirSync(dir, { withFileTypes: true })
@@ -30,7 +38,7 @@ async function labelledPairs(dir: string, analyzer: ChipAnalyzer): Promise<Score
   const out: Scored & { noFace: number } = { same: [], different: [], noFace };
   for (let i = 0; i < faces.length; i++)
     for (let j = i + 1; j < faces.length; j++)
-      (faces[i].id === faces[j].id ? out.same : out.different).push(dot(faces[i].e, faces[j].e));
+      (faces[i].id === faces[j].id ? out.same : out.different).push(score(faces[i].e, faces[j].e));
   return out;
 }
 
@@ -43,13 +51,13 @@ const GROUP_PHOTOS = [
   '@vladmandic/human/assets/screenshot-facedetect.jpg',
 ];
 
-async function impostorPairs(analyzer: ChipAnalyzer): Promise<Scored & { faces: number }> {
+async function impostorPairs(analyzer: ChipAnalyzer, score: Scorer): Promise<Scored & { faces: number }> {
   const out: Scored & { faces: number } = { same: [], different: [], faces: 0 };
   for (const npm of GROUP_PHOTOS) {
     const faces = (await analyzer.faces(await decodeImage(resolveSource({ npm })))).filter((f) => f.quality >= 0.25);
     out.faces += faces.length;
     for (let i = 0; i < faces.length; i++)
-      for (let j = i + 1; j < faces.length; j++) out.different.push(dot(faces[i].embedding, faces[j].embedding));
+      for (let j = i + 1; j < faces.length; j++) out.different.push(score(faces[i].embedding, faces[j].embedding));
   }
   return out;
 }
@@ -68,18 +76,27 @@ function at(s: Scored, threshold: number) {
   };
 }
 
-/** Every set at one fixed cosine threshold; the threshold that holds 1% false accepts on all of them is the largest per-set one. */
-export async function verification(analyzer: ChipAnalyzer, faceapiDir: string | null, threshold: number) {
+/**
+ * Every set at one fixed threshold (`scoring`: the raw cosine, or s-norm against `cohort`); the
+ * threshold that holds 1% false accepts on all of them is the largest per-set one.
+ */
+export async function verification(
+  analyzer: ChipAnalyzer,
+  faceapiDir: string | null,
+  threshold: number,
+  cohort: FaceCohort | null = null,
+) {
+  const score = cohort ? snormScorer(cohort) : dot;
   const sets: Record<string, ReturnType<typeof at> & { note?: string }> = {};
   if (faceapiDir) {
-    const s = await labelledPairs(faceapiDir, analyzer);
+    const s = await labelledPairs(faceapiDir, analyzer, score);
     sets.faceapi = { ...at(s, threshold), note: `${s.noFace} photos without a face` };
   }
-  const imp = await impostorPairs(analyzer);
+  const imp = await impostorPairs(analyzer, score);
   sets.npmGroupPhotos = {
     ...at(imp, threshold),
     note: `${imp.faces} faces in ${GROUP_PHOTOS.length} group photos, impostor pairs within each photo`,
   };
   const holdsAll = Math.max(...Object.values(sets).map((s) => s.thresholdForFar1Pct));
-  return { scoring: 'cosine', threshold, sets, thresholdHoldingFar1PctOnEverySet: holdsAll };
+  return { scoring: cohort ? 'snorm' : 'cosine', threshold, sets, thresholdHoldingFar1PctOnEverySet: holdsAll };
 }

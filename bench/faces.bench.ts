@@ -18,6 +18,7 @@ import { migrate } from '../src/store/migrate.js';
 import { SubjectRepo } from '../src/store/subject-repo.js';
 import type { Principal } from '../src/store/token-repo.js';
 import { createChipAnalyzer, type ChipAnalyzer } from '../src/vision/face-chip.js';
+import { createFaceLandmarker } from '../src/vision/face-landmarks.js';
 import { decodeImage } from '../src/vision/image.js';
 import { resolveSource } from '../src/vision/models/manifest.js';
 import { verification } from './faces-verification.js';
@@ -160,6 +161,43 @@ async function livePath(analyzer: ChipAnalyzer) {
   };
 }
 
+/**
+ * ms per face on one thread, median over rounds that alternate the box chip, the landmark chip and the
+ * landmark net alone (so a shared machine's load falls on all alike): the five faces of Human's face-detect
+ * screenshot, each embedded (chip and mirror) per round.
+ */
+async function perFace(analyzer: ChipAnalyzer) {
+  const image = await decodeImage(resolveSource({ npm: '@vladmandic/human/assets/screenshot-facedetect.jpg' }));
+  const faces = await analyzer.detect(image);
+  const boxChip = await createChipAnalyzer({ landmarks: null, threads: 1 });
+  const landmarker = await createFaceLandmarker({ threads: 1 });
+  const runs: Record<'boxChip' | 'landmarkChip' | 'landmarksOnly', () => Promise<unknown>> = {
+    boxChip: async () => {
+      for (const f of faces) await boxChip.embed(image, f);
+    },
+    landmarkChip: async () => {
+      for (const f of faces) await analyzer.embed(image, f);
+    },
+    landmarksOnly: async () => {
+      for (const f of faces) await landmarker.landmarks(image, f);
+    },
+  };
+  const times = { boxChip: [] as number[], landmarkChip: [] as number[], landmarksOnly: [] as number[] };
+  for (let round = 0; round < 23; round++)
+    for (const [k, run] of Object.entries(runs) as [keyof typeof runs, () => Promise<unknown>][]) {
+      const t = performance.now();
+      await run();
+      if (round >= 3) times[k].push((performance.now() - t) / faces.length);
+    }
+  const median = (v: number[]) => round([...v].sort((a, b) => a - b)[Math.floor(v.length / 2)], 2);
+  return {
+    faces: faces.length,
+    boxChip: median(times.boxChip),
+    landmarkChip: median(times.landmarkChip),
+    landmarksOnly: median(times.landmarksOnly),
+  };
+}
+
 export default async function faces(ctx: BenchContext): Promise<unknown> {
   const analyzer = await createChipAnalyzer();
   const dir = ctx.dataDir ? path.join(ctx.dataDir, 'faces/faceapi') : null;
@@ -168,9 +206,17 @@ export default async function faces(ctx: BenchContext): Promise<unknown> {
     ? listIdentities(dir).flatMap((i) => i.files.map((f) => ({ label: path.basename(f), bytes: readFileSync(f) })))
     : [];
   const evaluated = dir ? await evaluation(dir, analyzer) : { skipped: 'no data directory (../shared/data)' };
-  // One fixed threshold (the cosine default) on every face set, and what each set would need for 1% false accepts.
-  const verified = await verification(analyzer, dir, DEFAULT_FACE_THRESHOLD.cosine);
+  // One fixed threshold (each scoring's default) on every face set, and what each set would need for 1% false accepts.
+  const cohort = await loadCohort(
+    { model: analyzer.model, faces: async (f) => analyzer.faces(await decodeImage(f)) },
+    cohortFiles(),
+  );
+  const verified = {
+    cosine: await verification(analyzer, dir, DEFAULT_FACE_THRESHOLD.cosine),
+    snorm: await verification(analyzer, dir, DEFAULT_FACE_THRESHOLD.snorm, cohort),
+  };
   const live = await livePath(analyzer);
+  const msPerFace = await perFace(analyzer);
   const enrolled = {
     closeCrops150px: closeCrops.length ? await enrolment(closeCrops, analyzer) : { skipped: 'no data directory' },
     photo800x564: await enrolment(
@@ -180,12 +226,13 @@ export default async function faces(ctx: BenchContext): Promise<unknown> {
   };
   return {
     method:
-      'faces eval protocol (src/cli/faces-eval.ts): each identity left out once, each photo index enrolled once; blazeface + dlib-style chip + ' +
+      'faces eval protocol (src/cli/faces-eval.ts): each identity left out once, each photo index enrolled once; blazeface + chip squared from face-api 68 landmarks + ' +
       'face-api 128-d on the chip and its mirror, ORT 1 thread; enrolment through FaceWatchlistService into in-memory PGlite, one subject per photo',
     loadAverageAtEnd: loadavg().map((l) => round(l, 2)),
     evaluation: evaluated,
     verification: verified,
     enrolment: enrolled,
     livePath: live,
+    embedMsPerFace: msPerFace,
   };
 }
