@@ -18,6 +18,11 @@ const usage = `usage: vigil <command> [options]
                                                          search stored faces by photo through the API (audited)
   faces eval --dir DIR [--threshold T] [--score snorm|cosine] [--json]
                                                          rank-1, true- and false-accept rates on folders of identities
+  faces authorise --approved-by TEXT --legal-ref TEXT (--cameras IDS | --districts IDS) --until T [--from T]
+                                                         authorise live face matching there and then (admin, through the API)
+  faces authorise --end ID --reason TEXT                 end an authorisation now
+  faces authorisations [--all] [--json]                  the authorisations in force or to come (--all: ended ones too)
+  faces refreeze ID --why TEXT                           freeze an authorisation's watchlist again (subjects listed since match)
   hotlist import FILE.csv --why TEXT                     import a hotlist CSV through the API (VIGIL_URL, VIGIL_TOKEN)
   tokens create --role ROLE --name NAME [--subject ID]   create an API token (prints it once)
   audit verify                                           re-compute the audit log's hash chain
@@ -59,6 +64,12 @@ async function main(argv: string[]): Promise<number> {
         process.stdout,
         process.stderr,
       );
+    case 'faces authorise':
+      return (await import('./faces-authorise.js')).facesAuthorise(args.slice(2), env, process.stdout);
+    case 'faces authorisations':
+      return (await import('./faces-authorise.js')).facesAuthorisations(args.slice(2), env, process.stdout);
+    case 'faces refreeze':
+      return (await import('./faces-authorise.js')).facesRefreeze(args.slice(2), env, process.stdout);
     case 'footage export':
     case 'footage search':
       return (await import('./footage.js')).footageCli(args.slice(1), env, process.stdout);

@@ -23,17 +23,25 @@ export interface Authorisation {
   updatedAt: string;
 }
 
-const when = (name: string) => z.iso.datetime({ offset: true, error: `${name}: an ISO date-time with a zone` });
+const when = () => z.iso.datetime({ offset: true, error: 'an ISO date-time with a zone' });
 const names = z.array(z.string().trim().min(1)).max(5000).default([]);
 
 export const authorisationInputSchema = z
   .strictObject({
-    approvedBy: z.string().trim().min(3, 'approvedBy: who approved it (name and rank or office)').max(500),
-    legalReference: z.string().trim().min(3, 'legalReference: the order, warrant or decision number').max(500),
+    approvedBy: z
+      .string({ error: 'who approved it (name and rank or office)' })
+      .trim()
+      .min(3, 'who approved it (name and rank or office)')
+      .max(500),
+    legalReference: z
+      .string({ error: 'the order, warrant or decision number' })
+      .trim()
+      .min(3, 'the order, warrant or decision number')
+      .max(500),
     cameras: names,
     districts: names,
-    startsAt: when('startsAt'),
-    endsAt: when('endsAt'),
+    startsAt: when(),
+    endsAt: when(),
   })
   .refine((a) => a.cameras.length + a.districts.length > 0, {
     message: 'name the cameras or districts it covers',
@@ -50,7 +58,7 @@ export const authorisationChangeSchema = z.strictObject({
   legalReference: z.string().trim().min(3).max(500).optional(),
   cameras: z.array(z.string().trim().min(1)).max(5000).optional(),
   districts: z.array(z.string().trim().min(1)).max(5000).optional(),
-  endsAt: when('endsAt').optional(),
+  endsAt: when().optional(),
   /** Freeze the watchlist again now, so subjects listed since the start match under it too. */
   refreeze: z
     .boolean()
