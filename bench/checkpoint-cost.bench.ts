@@ -9,6 +9,7 @@ import { parseConfig } from '../src/config/load.js';
 import type { Frame } from '../src/domain/frame.js';
 import { CameraSource } from '../src/ingest/camera-source.js';
 import { startRtspFixtureServer } from '../src/ingest/rtsp-fixture-server.js';
+import { inferenceSeconds } from '../src/lib/metrics.js';
 import { CameraPipeline } from '../src/pipeline/camera-pipeline.js';
 import type { QueueSet } from '../src/queues/queue-set.js';
 import { createPlateReader, type PlateReader } from '../src/vision/plate-reader.js';
@@ -46,6 +47,23 @@ function childCpu(): number {
     }
   }
   return sum;
+}
+
+/** Seconds and runs of ONNX inference so far, by model (det, rec), from the process's inference histogram. */
+async function inference(): Promise<Record<string, { seconds: number; runs: number }>> {
+  const out: Record<string, { seconds: number; runs: number }> = {};
+  for (const v of (await inferenceSeconds.get()).values) {
+    const model = String(v.labels.model).includes('_det_')
+      ? 'det'
+      : String(v.labels.model).includes('_rec_')
+        ? 'rec'
+        : null;
+    if (!model) continue;
+    out[model] ??= { seconds: 0, runs: 0 };
+    if (v.metricName?.endsWith('_sum')) out[model].seconds += v.value;
+    if (v.metricName?.endsWith('_count')) out[model].runs += v.value;
+  }
+  return out;
 }
 
 interface Read {
@@ -136,9 +154,12 @@ export default async function checkpointCost(ctx: BenchContext) {
     reads.length = 0;
     sent.length = 0;
     [frames, busyMs, readCalls] = [0, 0, 0];
-    const [c0, k0, t0] = [process.cpuUsage(), childCpu(), Date.now()];
+    const [c0, k0, t0, i0] = [process.cpuUsage(), childCpu(), Date.now(), await inference()];
     await sleep(seconds * 1000);
-    const [c1, k1, t1] = [process.cpuUsage(c0), childCpu(), Date.now()];
+    const [c1, k1, t1, i1] = [process.cpuUsage(c0), childCpu(), Date.now(), await inference()];
+    // Where a frame's time goes: ORT runs by model (wall time of a one-thread session, so about its CPU), the rest JS.
+    const ms = (model: string) => ((i1[model]?.seconds ?? 0) - (i0[model]?.seconds ?? 0)) * 1000;
+    const runs = (model: string) => (i1[model]?.runs ?? 0) - (i0[model]?.runs ?? 0);
     const wall = (t1 - t0) / 1000;
     const window = { from: t0, to: t1 };
     const perPlate = PLATES.map((p) => {
@@ -163,6 +184,11 @@ export default async function checkpointCost(ctx: BenchContext) {
       framesAnalysed: frames,
       analysedFps: round(frames / wall, 2),
       msPerFrame: round(busyMs / Math.max(1, frames), 1),
+      detMsPerFrame: round(ms('det') / Math.max(1, frames), 1),
+      detRuns: runs('det'),
+      recMsPerFrame: round(ms('rec') / Math.max(1, frames), 1),
+      recRuns: runs('rec'),
+      recMsPerRun: round(ms('rec') / Math.max(1, runs('rec')), 1),
       plateReaderCalls: readCalls,
       reads: reads.length,
       exactReads: reads.filter((r) => PLATES.some((p) => p.text === r.text)).length,
