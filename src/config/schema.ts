@@ -274,9 +274,8 @@ export const configSchema = z.strictObject({
       threads: z.number().int().min(1).max(16).default(1),
       /**
        * Worker threads that run the cameras' analysis, each with its own model sessions (cameras go to the least
-       * loaded). Default 1: analysis on the node's main thread, the path every fault test has run; set it to the
-       * number of cores to use them all (tested in test/analysis-threads.int.test.ts; its sizing is still to be
-       * measured on an idle machine with `npm run bench cameras-per-node -- --analysis-threads=2`).
+       * loaded; a thread starts when a camera finds every running one busy). Default: one per CPU core. 0 or 1:
+       * analysis on the node's main thread (tools, small tests).
        */
       analysisThreads: z.number().int().min(0).max(64).optional(),
       /** Where ONNX models run: cpu (default), or cuda on a GPU node with onnxruntime-node's CUDA files. */

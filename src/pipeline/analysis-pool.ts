@@ -1,5 +1,6 @@
 // The node's analysis threads: each camera runs on the least loaded one, its frames moved there (never copied, never
-// through Redis); a thread that dies is started again with its models and cameras, and the node carries on.
+// through Redis); threads start as cameras need them, up to the pool's size; a thread that dies is started again with
+// its models and cameras, and the node carries on.
 import type { CameraConfig, Config } from '../config/schema.js';
 import type { Frame } from '../domain/frame.js';
 import type { Logger } from '../lib/logger.js';
@@ -49,15 +50,20 @@ export class AnalysisPool {
   /** Set once the face path is loaded on the main thread; asked per frame. */
   gate: FaceGate | null = null;
 
+  /**
+   * One thread at first; another starts when a camera comes and every running thread has one already (a node
+   * with one camera holds one thread's models, not one per core).
+   */
   constructor(
     private readonly config: Config,
-    size: number,
+    readonly size: number,
     private readonly deps: AnalysisPoolDeps,
   ) {
-    for (let i = 0; i < size; i++) this.slots.push({ thread: this.spawn(i), ready: Promise.resolve(), deaths: 0 });
+    this.slots.push({ thread: this.spawn(0), ready: Promise.resolve(), deaths: 0 });
   }
 
-  get size(): number {
+  /** Threads started so far (at most size). */
+  get started(): number {
     return this.slots.length;
   }
 
@@ -139,9 +145,15 @@ export class AnalysisPool {
     if (a) this.slots[a.slot].thread.crash();
   }
 
+  /** An idle thread, else a new one while the pool has room, else the least loaded. */
   private leastLoaded(): number {
     const counts = this.loads();
-    return counts.indexOf(Math.min(...counts));
+    const least = Math.min(...counts);
+    if (least === 0 || this.slots.length >= this.size) return counts.indexOf(least);
+    const index = this.slots.length;
+    const thread = this.spawn(index);
+    this.slots.push({ thread, ready: thread.call({ type: 'load', needs: this.needs }), deaths: 0 });
+    return index;
   }
 
   private spawn(index: number): AnalysisThread {

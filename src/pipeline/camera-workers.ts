@@ -1,5 +1,6 @@
 // The cameras one node analyses: started and stopped one at a time as the node takes and hands back their leases;
 // decoded on the main thread, analysed on a pool of analysis threads (analysis-pool.ts) or, with one, right here.
+import os from 'node:os';
 import type { CameraRunner } from '../cluster/cluster-node.js';
 import type { CameraConfig, Config } from '../config/schema.js';
 import { CHINESE_FORMATS, compileFormats } from '../domain/plate-text.js';
@@ -78,7 +79,7 @@ export class CameraWorkers {
     private readonly deps: CameraWorkerDeps,
   ) {
     setExecutionProvider(config.vision.executionProvider);
-    this.threads = config.vision.analysisThreads ?? 1;
+    this.threads = config.vision.analysisThreads ?? os.availableParallelism();
   }
 
   /** How many analysis threads run the cameras (1: this thread). */
