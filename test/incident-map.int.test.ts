@@ -1,7 +1,7 @@
 // The command room raises a call-in incident at a place clicked on the map, in real headless chromium: the
 // clicked place turns into the form's lat/lon, the incident is stored there and offered to the unit nearest it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { haversineMetres } from '../src/domain/geo.js';
 import { hasChromium, launchBrowser, screenshot, signIn, type TestBrowser } from './helpers/browser.js';
 import { startTestNode, type TestNode } from './helpers/node.js';
@@ -42,13 +42,23 @@ demo:
     await t?.stop();
   });
 
+  /** The element's box once it is on screen (the map draws its units again as positions come in, so ask again). */
+  async function visibleBox(locator: Locator): Promise<{ x: number; y: number; width: number; height: number }> {
+    for (let tries = 0; tries < 50; tries++) {
+      const box = await locator.boundingBox();
+      if (box) return box;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    throw new Error('the unit marker never showed on the map');
+  }
+
   it('turns a click on the map into the call location, and offers the incident to the unit nearest it', async () => {
     await signIn(page, t.url, operator);
     await page.click('#incidents-panel summary');
     // Click on the far unit's marker: the place picked is where that unit stands, within a marker's size.
     const marker = page.locator('#map g.unit[data-unit="car-12"] circle');
-    await marker.waitFor();
-    const box = (await marker.boundingBox())!;
+    // The map draws its units again as positions come in: the marker found may be gone by the time its box is asked.
+    const box = await visibleBox(marker);
     await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
     await page.waitForSelector('#map #picked-place');
     const lat = Number(await page.inputValue('#incident-form input[name=lat]'));
