@@ -286,7 +286,9 @@ describe('footage search', () => {
       ),
     ).toBe(0);
     const lines = out.text().split('\n');
-    expect(lines[0]).toMatch(/^time\s+camera\s+plate \/ label\s+score\s+direction\s+plate \/ vehicle colour, type\s+footage$/);
+    expect(lines[0]).toMatch(
+      /^time\s+camera\s+plate \/ label\s+score\s+direction\s+plate \/ vehicle colour, type\s+footage$/,
+    );
     expect(lines.filter((l) => l.includes('京A1234'))).toHaveLength(2);
     expect(out.text()).toContain(`${t.url}/api/v1/footage/cam-n/play?from=`);
     expect(out.text()).toMatch(/2 result\(s\)/);

@@ -144,7 +144,11 @@ describe('incident offers through the queued delivery job', () => {
   it('an incident committed with nothing queued after it: the sweep sends its offer, then passes its late leg on', async () => {
     received.length = 0;
     // What a process killed right after the commit leaves: the incident and its leg, no check, no delivery.
-    const stored = await createIncident(deps, { source: 'call', type: 'theft', severity: 1, district: 'futian', ...AT }, operator);
+    const stored = await createIncident(
+      deps,
+      { source: 'call', type: 'theft', severity: 1, district: 'futian', ...AT },
+      operator,
+    );
     const [first] = stored.legs;
     await svc.sweep();
     await waitFor(() => okFor(first.unitId).length === 1);
