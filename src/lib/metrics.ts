@@ -16,10 +16,13 @@ export const cameraFramesIn = new Counter({
   registers,
 });
 
-/** Frames the camera's pipeline finished analysing. */
+/**
+ * Frames the camera's pipeline took and finished, those its motion gate or checkpoint trigger let pass without a
+ * model run included (a camera keeping up shows its fps here); how often models ran is vigil_inference_seconds_count.
+ */
 export const cameraFramesAnalysed = new Counter({
   name: 'vigil_camera_frames_analysed_total',
-  help: 'Frames analysed by the camera pipeline',
+  help: 'Frames the camera pipeline took and finished, including frames its motion gate or trigger passed without inference (model runs: vigil_inference_seconds_count)',
   labelNames: ['camera'] as const,
   registers,
 });
