@@ -52,6 +52,7 @@ demo:
     const pool = t.node.cameras?.analysisPool;
     expect(pool?.size).toBe(2);
     await expect.poll(() => pool?.loads(), { timeout: 60_000, interval: 500 }).toEqual([1, 1]);
+    expect(pool?.started).toBe(2);
     const cameras = async () =>
       new Set(
         ((await t.api('/alerts', operator)).body.alerts as { plate: string; camera: { id: string } | null }[])
