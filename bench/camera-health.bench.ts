@@ -3,6 +3,8 @@
 // Options: --size=WxH (analysis size, default 1280x720), --clips=N (first N clips), --clip=text (clips whose name has it),
 // --only=a,b (scenarios), --clean-seconds=N (length of the clean and night clips, default 120: longer loops
 // of the same footage give more clean camera-hours for the false-fault rate),
+// --clean-hours=N (N camera-hours of clean cameras: every clip framed as each of CLEAN_VARIANTS, decoded once and
+// replayed on the sample clock through clouds or dusk into night; every fault they raise is a false one),
 // --trace (every sample's measures on stderr, for tuning thresholds).
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -13,6 +15,7 @@ import { healthSchema, thresholdsFor } from '../src/config/health.js';
 import { CameraHealthMonitor } from '../src/health/monitor.js';
 import { buildDecodeArgs, frameBytes } from '../src/ingest/ffmpeg-args.js';
 import { FrameReader } from '../src/ingest/frame-reader.js';
+import { cleanCameras } from './camera-health-clean.js';
 import { CLIP_SECONDS, FAULT_FROM, FAULT_TO, makeClip, SCENARIOS, type Scenario } from './camera-health-clips.js';
 import type { BenchContext } from './run.js';
 
@@ -50,6 +53,18 @@ function clips(ctx: BenchContext): string[] {
   );
 }
 
+const THRESHOLDS = thresholdsFor(healthSchema.parse({}), undefined);
+
+function newMonitor(): CameraHealthMonitor {
+  return new CameraHealthMonitor({
+    ...CAMERA,
+    thresholds: THRESHOLDS,
+    sampleEverySeconds: 1,
+    learnSeconds: 30,
+    adaptSeconds: 3600,
+  });
+}
+
 /** Decodes a clip as the camera worker would (fps filter, scale, rgb24) and runs the monitor over it. */
 async function diagnose(
   file: string,
@@ -58,13 +73,7 @@ async function diagnose(
   height: number,
   trace: boolean,
 ): Promise<Omit<RunResult, 'clip' | 'scenario' | 'expect' | 'seconds'>> {
-  const monitor = new CameraHealthMonitor({
-    ...CAMERA,
-    thresholds: thresholdsFor(healthSchema.parse({}), undefined),
-    sampleEverySeconds: 1,
-    learnSeconds: 30,
-    adaptSeconds: 3600,
-  });
+  const monitor = newMonitor();
   const t0 = s.night ? NIGHT : NOON;
   const args = buildDecodeArgs({ source: file, fps: FPS, width, height, realtime: false, loop: false });
   const child = spawn('ffmpeg', args, { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -186,10 +195,23 @@ export default async function cameraHealthBench(ctx: BenchContext) {
   const sources = clips(ctx)
     .filter((c) => !named || path.basename(c).includes(named))
     .slice(0, maxClips);
+  const cleanHours = Number(ctx.args.find((a) => a.startsWith('--clean-hours='))?.slice(14) ?? 0);
   const scenarios = SCENARIOS.filter((s) => !only || only.includes(s.name));
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'vigil-health-bench-'));
   const results: RunResult[] = [];
+  let cleanCameraRuns: Awaited<ReturnType<typeof cleanCameras>> | null = null;
   try {
+    if (cleanHours > 0)
+      cleanCameraRuns = await cleanCameras(sources, {
+        hours: cleanHours,
+        fps: FPS,
+        width,
+        height,
+        tmp,
+        camera: CAMERA,
+        nightBelowDeg: THRESHOLDS.colour.nightSunBelowDeg,
+        newMonitor,
+      });
     for (const source of sources) {
       for (const s of scenarios) {
         const clip = path.join(tmp, `${s.name}.mp4`);
@@ -203,5 +225,9 @@ export default async function cameraHealthBench(ctx: BenchContext) {
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
-  return { clips: sources.map((s) => path.basename(s)), ...summarise(results, width, height) };
+  return {
+    clips: sources.map((s) => path.basename(s)),
+    ...summarise(results, width, height),
+    cleanCameras: cleanCameraRuns,
+  };
 }
