@@ -332,7 +332,7 @@ async function readRegion(
   const coarse = Math.min(size.width / sub.width, size.height / sub.height) < REFINE_BELOW_SCALE;
   const found = (await detectTextQuads(ctx.det, sub, maxSide, coarse ? { boxThreshold: COARSE_BOX_SCORE } : {}))
     .map((q) => ({ score: q.score, quad: q.quad.map(([x, y]): Point => [x + rx, y + ry]) }))
-    .filter((q) => how.atEdge || !touchesEdge(q.quad, image));
+    .filter((q) => how.atEdge || !touchesEdge(q.quad, [0, 0, image.width, image.height]));
   // A two-row plate's rows come out of det as boxes of their own: also tried merged into one plate.
   const quads = [...found.filter((q) => plateShaped(q.quad)), ...twoRowCandidates(found)]
     .sort((a, b) => b.score - a.score)
@@ -341,21 +341,20 @@ async function readRegion(
   // a character's edge (T read as 7). Such boxes are found again at full resolution before cutting.
   const readings: PlateReading[] = [];
   for (const { quad, score } of quads) {
-    const reading = await readQuad(
-      ctx,
-      image,
-      quad,
-      coarse ? (score >= DB_BOX_SCORE ? 'refine' : 'refine-only') : 'as-is',
-    );
+    // A box the region's own edge cuts may be part of a plate (the decoder would still spell a whole one): it is
+    // read only where the full-size search around it, which reaches past the region, finds the whole line.
+    const cutByRegion = how.cut && !how.atEdge && touchesEdge(quad, region);
+    const mode = coarse ? (score >= DB_BOX_SCORE ? 'refine' : 'refine-only') : 'as-is';
+    const reading = await readQuad(ctx, image, quad, cutByRegion ? 'refine-only' : mode);
     if (reading) readings.push(reading);
   }
   return readings;
 }
 
-/** Within a pixel of the image's border: the text may go on beyond it. */
-function touchesEdge(quad: Point[], image: RgbImage): boolean {
+/** Within a pixel of the box's border (the image's, or a region's): the text may go on beyond it. */
+function touchesEdge(quad: Point[], box: Box): boolean {
   const [x1, y1, x2, y2] = boundsOf(quad);
-  return x1 <= 1 || y1 <= 1 || x2 >= image.width - 1 || y2 >= image.height - 1;
+  return x1 <= box[0] + 1 || y1 <= box[1] + 1 || x2 >= box[2] - 1 || y2 >= box[3] - 1;
 }
 
 function intersect(a: Box, b: Box): Box {
