@@ -1,5 +1,5 @@
 // Loading ONNX models into onnxruntime-node sessions: thread settings, shape checks, one per process.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import ort from 'onnxruntime-node';
 import { inferenceSeconds } from '../lib/metrics.js';
@@ -27,6 +27,8 @@ export interface LoadOnnxOptions {
   expectInputs?: ExpectedValue[];
   /** Outputs the caller will read. */
   expectOutputs?: ExpectedValue[];
+  /** A rewrite of the model's bytes before the session is made (named, so the cache tells rewrites apart). */
+  rewrite?: { name: string; apply: (bytes: Uint8Array) => Uint8Array };
 }
 
 /** A model file that is missing, unreadable, or not the model the caller expects. */
@@ -57,10 +59,10 @@ export async function loadOnnxModel(file: string, opts: LoadOnnxOptions = {}): P
   const full = path.resolve(file);
   const threads = opts.threads ?? 1;
   const spinning = opts.spinning ?? false;
-  const key = `${full}|${threads}|${spinning}`;
+  const key = `${full}|${threads}|${spinning}|${opts.rewrite?.name ?? ''}`;
   let pending = sessions.get(key);
   if (!pending) {
-    pending = createSession(full, threads, spinning);
+    pending = createSession(full, threads, spinning, opts.rewrite?.apply);
     sessions.set(key, pending);
     // A failed load must not poison the cache: the file may be fixed and retried.
     pending.catch(() => sessions.delete(key));
@@ -71,7 +73,12 @@ export async function loadOnnxModel(file: string, opts: LoadOnnxOptions = {}): P
   return session;
 }
 
-async function createSession(file: string, threads: number, spinning: boolean): Promise<OnnxSession> {
+async function createSession(
+  file: string,
+  threads: number,
+  spinning: boolean,
+  rewrite?: (bytes: Uint8Array) => Uint8Array,
+): Promise<OnnxSession> {
   if (!existsSync(file)) throw new OnnxModelError(`ONNX model not found: ${file}`);
   const options: ort.InferenceSession.SessionOptions = {
     intraOpNumThreads: threads,
@@ -82,7 +89,10 @@ async function createSession(file: string, threads: number, spinning: boolean): 
     executionProviders: provider === 'cuda' ? ['cuda', 'cpu'] : ['cpu'],
   };
   try {
-    return timeRuns(await ort.InferenceSession.create(file, options), path.basename(file, '.onnx'));
+    const session = rewrite
+      ? await ort.InferenceSession.create(rewrite(readFileSync(file)), options)
+      : await ort.InferenceSession.create(file, options);
+    return timeRuns(session, path.basename(file, '.onnx'));
   } catch (err) {
     const why = err instanceof Error ? err.message : String(err);
     const hint =
