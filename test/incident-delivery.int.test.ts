@@ -129,11 +129,12 @@ describe('incident offers through the queued delivery job', () => {
     const raised = await svc.raise({ source: 'call', type: 'theft', severity: 1, district: 'futian', ...AT }, operator);
     const [leg] = raised.legs;
     await waitFor(() => okFor(leg.unitId).length === 1);
+    // The receiver has answered 200; the job records it a moment later, once the response is read.
+    const deliveries = new IncidentDeliveries(db);
+    await waitFor(async () => (await deliveries.forLeg(leg.id)).every((d) => !d.pending));
     const tries = received.filter((r) => r.deliveryId === `incident.${raised.id}.${leg.unitId}.1`);
     expect(tries.map((r) => r.status)).toEqual([500, 500, 200]);
-    expect(await new IncidentDeliveries(db).forLeg(leg.id)).toEqual([
-      { channel: 'webhook', pending: false, detail: 'HTTP 200' },
-    ]);
+    expect(await deliveries.forLeg(leg.id)).toEqual([{ channel: 'webhook', pending: false, detail: 'HTTP 200' }]);
     const failures = (await deps.audit.list({ limit: 20 })).filter(
       (a) => a.action === 'incident.delivery_failed' && a.target === raised.id,
     );

@@ -2,9 +2,22 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { ctcCharset } from './ctc-decode.js';
+import ort from 'onnxruntime-node';
+import type { RgbImage } from '../domain/frame.js';
+import { type CtcProbabilities, ctcCharset } from './ctc-decode.js';
+import { resizeImage, toTensor } from './image.js';
 import { OnnxModelError, type OnnxSession, loadOnnxModel } from './onnx-session.js';
 import { rewriteRecModel } from './rec-graph.js';
+
+/** The rec model's input height. */
+export const REC_HEIGHT = 48;
+/** Longest rec input; a wider crop is a text line, not a plate. */
+const REC_MAX_WIDTH = 640;
+const REC_NORM = {
+  mean: [0.5, 0.5, 0.5] as [number, number, number],
+  std: [0.5, 0.5, 0.5] as [number, number, number],
+  bgr: true,
+};
 
 export function defaultModelDir(): string {
   // The package exports only `./node`; the models sit in `assets/` beside it.
@@ -16,7 +29,6 @@ export function defaultModelDir(): string {
 export async function loadPlateModels(
   dir: string,
   threads: number,
-  recHeight: number,
 ): Promise<{ det: OnnxSession; rec: OnnxSession; charset: string[] }> {
   const dictionary = path.join(dir, 'ppocr_keys_v1.txt');
   if (!existsSync(dictionary)) throw new OnnxModelError(`OCR dictionary not found: ${dictionary}`);
@@ -28,10 +40,20 @@ export async function loadPlateModels(
   });
   const rec = await loadOnnxModel(path.join(dir, 'ch_PP-OCRv4_rec_infer.onnx'), {
     threads,
-    expectInputs: [{ name: 'x', rank: 4, dims: { 1: 3, 2: recHeight } }],
+    expectInputs: [{ name: 'x', rank: 4, dims: { 1: 3, 2: REC_HEIGHT } }],
     expectOutputs: [{ rank: 3, dims: { 2: charset.length } }],
     // Same probabilities (max diff 1e-6), a fifth less time a crop: see rec-graph.ts.
     rewrite: { name: 'rec-folded', apply: (bytes) => rewriteRecModel(bytes).bytes },
   });
   return { det, rec, charset };
+}
+
+/** One line of text through the rec model: scaled to height 48 (width in proportion, at most 640), per-step class probabilities. */
+export async function recProbabilities(rec: OnnxSession, line: RgbImage): Promise<CtcProbabilities> {
+  const width = Math.min(REC_MAX_WIDTH, Math.max(REC_HEIGHT, Math.round((line.width * REC_HEIGHT) / line.height)));
+  const resized = await resizeImage(line, width, REC_HEIGHT);
+  const input = new ort.Tensor('float32', toTensor(resized, REC_NORM), [1, 3, REC_HEIGHT, width]);
+  const out = (await rec.run({ [rec.inputNames[0]]: input }))[rec.outputNames[0]];
+  const [, steps, classes] = out.dims;
+  return { data: out.data as Float32Array, steps, classes };
 }

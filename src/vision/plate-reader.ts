@@ -1,5 +1,4 @@
 // Licence plate reading with PP-OCRv4: det on the region of interest, perspective crops, grammar-decoded rec.
-import ort from 'onnxruntime-node';
 import type { Box, Region, RgbImage } from '../domain/frame.js';
 import {
   CHINESE_FORMATS,
@@ -18,12 +17,12 @@ import {
   greedyDecode,
 } from './ctc-decode.js';
 import { boundsOf, overlapOfSmaller } from './geometry.js';
-import { type Point, cropImage, padImage, resizeImage, rotate90, toTensor, warpQuad } from './image.js';
+import { type Point, cropImage, padImage, rotate90, warpQuad } from './image.js';
 import type { OnnxSession } from './onnx-session.js';
 import { detInputSize, detectTextQuads, twoRowCandidates } from './plate-detector.js';
 import { REFINE_BELOW_SCALE, refineQuad } from './plate-refine.js';
 import { type TwoRowReader, createTwoRowReader } from './plate-two-row.js';
-import { defaultModelDir, loadPlateModels } from './plate-models.js';
+import { REC_HEIGHT, defaultModelDir, loadPlateModels, recProbabilities } from './plate-models.js';
 import { PROVINCE_LOG_BIAS } from './province-prior.js';
 
 export interface PlateReading {
@@ -104,9 +103,6 @@ export interface PlateReader {
   readCrop(image: RgbImage): Promise<PlateReading | null>;
 }
 
-const REC_HEIGHT = 48;
-/** Longest rec input; a wider crop is a text line, not a plate. */
-const REC_MAX_WIDTH = 640;
 /** Recognising a text box costs ~13 ms; past this many per frame the rest are skipped (best det score first). */
 const MAX_TEXT_BOXES = 12;
 /**
@@ -114,17 +110,11 @@ const MAX_TEXT_BOXES = 12;
  * almost nothing was invented to fill a slot. Correct CCPD reads go down to 0.01 (dark provinces).
  */
 const MIN_CHAR_PROBABILITY = 0.002;
-const REC_NORM = {
-  mean: [0.5, 0.5, 0.5] as [number, number, number],
-  std: [0.5, 0.5, 0.5] as [number, number, number],
-  bgr: true,
-};
-
 export { defaultModelDir };
 
 export async function createPlateReader(opts: PlateReaderOptions = {}): Promise<PlateReader> {
   const dir = opts.modelDir ?? defaultModelDir();
-  const { det, rec, charset } = await loadPlateModels(dir, opts.threads ?? 1, REC_HEIGHT);
+  const { det, rec, charset } = await loadPlateModels(dir, opts.threads ?? 1);
   const formats = opts.formats ?? [...CHINESE_FORMATS];
   const decoderOpts = {
     logBias: opts.logBias === undefined ? PROVINCE_LOG_BIAS : (opts.logBias ?? undefined),
@@ -194,12 +184,7 @@ async function recognise(ctx: ReaderContext, crop: RgbImage): Promise<(CtcReadin
   // Two-row plates (lorries, trailers, motorcycles) are split and read row by row: plate-two-row.ts.
   const rows = await ctx.twoRow.read(crop);
   if (rows) return rows;
-  const width = Math.min(REC_MAX_WIDTH, Math.max(REC_HEIGHT, Math.round((crop.width * REC_HEIGHT) / crop.height)));
-  const resized = await resizeImage(crop, width, REC_HEIGHT);
-  const input = new ort.Tensor('float32', toTensor(resized, REC_NORM), [1, 3, REC_HEIGHT, width]);
-  const out = (await ctx.rec.run({ [ctx.rec.inputNames[0]]: input }))[ctx.rec.outputNames[0]];
-  const [, steps, classes] = out.dims;
-  const read = ctx.text({ data: out.data as Float32Array, steps, classes });
+  const read = ctx.text(await recProbabilities(ctx.rec, crop));
   if (!read || read.confidence < ctx.minConfidence) return null;
   return Math.min(...read.charProbs) >= MIN_CHAR_PROBABILITY ? read : null;
 }

@@ -1,5 +1,4 @@
 // Two-row plates (lorries, buses, trailers, motorcycles): split at the row gap, each row read under its own grammar, joined.
-import ort from 'onnxruntime-node';
 import type { RgbImage } from '../domain/frame.js';
 import { type PlateFormat, type PlateTemplate, matchPlateFormat, normalisePlate } from '../domain/plate-text.js';
 import {
@@ -9,8 +8,9 @@ import {
   type PlateDecoderOptions,
   createPlateDecoder,
 } from './ctc-decode.js';
-import { padImage, resizeImage, toTensor } from './image.js';
+import { padImage } from './image.js';
 import type { OnnxSession } from './onnx-session.js';
+import { recProbabilities } from './plate-models.js';
 import { buildAutomaton, type Automaton } from './plate-automaton.js';
 import { cutRows, splitRows } from './plate-rows.js';
 
@@ -34,13 +34,6 @@ export interface TwoRowReader {
   read(crop: RgbImage): Promise<(CtcReading & { format: string }) | null>;
 }
 
-const REC_HEIGHT = 48;
-const REC_MAX_WIDTH = 640;
-const REC_NORM = {
-  mean: [0.5, 0.5, 0.5] as [number, number, number],
-  std: [0.5, 0.5, 0.5] as [number, number, number],
-  bgr: true,
-};
 /** Sideways padding of a row before rec, as a share of its height (the model drops a tight last character). */
 const ROW_PAD = 0.3;
 
@@ -78,7 +71,7 @@ export function createTwoRowReader(opts: TwoRowOptions): TwoRowReader {
   // The province correction belongs to the top row only: the bottom row holds no province.
   const bottom = createPlateDecoder(opts.charset, rows.bottom, { ...opts.decoder, logBias: undefined });
   const grammar = buildAutomaton(opts.templates);
-  const readRow = async (row: RgbImage, decoder: PlateDecoder) => decoder.decode(await recProbabilities(opts.rec, row));
+  const readRow = async (row: RgbImage, decoder: PlateDecoder) => decoder.decode(await rowProbabilities(opts.rec, row));
   return {
     read: async (crop) => {
       const split = splitRows(crop);
@@ -101,12 +94,6 @@ export function createTwoRowReader(opts: TwoRowOptions): TwoRowReader {
 }
 
 /** One row through the rec model: widened with its edge pixels, scaled to height 48. */
-async function recProbabilities(rec: OnnxSession, row: RgbImage): Promise<CtcProbabilities> {
-  const padded = padImage(row, Math.max(2, Math.round(row.height * ROW_PAD)), 0);
-  const width = Math.min(REC_MAX_WIDTH, Math.max(REC_HEIGHT, Math.round((padded.width * REC_HEIGHT) / padded.height)));
-  const resized = await resizeImage(padded, width, REC_HEIGHT);
-  const input = new ort.Tensor('float32', toTensor(resized, REC_NORM), [1, 3, REC_HEIGHT, width]);
-  const out = (await rec.run({ [rec.inputNames[0]]: input }))[rec.outputNames[0]];
-  const [, steps, classes] = out.dims;
-  return { data: out.data as Float32Array, steps, classes };
+function rowProbabilities(rec: OnnxSession, row: RgbImage): Promise<CtcProbabilities> {
+  return recProbabilities(rec, padImage(row, Math.max(2, Math.round(row.height * ROW_PAD)), 0));
 }
