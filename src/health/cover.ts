@@ -66,11 +66,9 @@ export function coverView(m: SampleMeasures, base: BaselineValues | null, c: Cov
     // cast that dims a grey wall more than the reddish floor that set the gain turn the wall into one.
     const now = m.cellMeans[i];
     const was = base.cellMeans[i];
+    const [low, high] = lightRange(was, band);
     changed[i] =
-      Math.abs(now - was) >= c.minMeanShift &&
-      (now <= band.low * was - c.minMeanShift || now >= band.high * was + c.minMeanShift)
-        ? 1
-        : 0;
+      Math.abs(now - was) >= c.minMeanShift && (now <= low - c.minMeanShift || now >= high + c.minMeanShift) ? 1 : 0;
     lost[i] = b >= c.minBaselineStd && m.cells[i] <= c.maxDetailRatio * band.low * b ? 1 : 0;
     if (lost[i] || changed[i]) anchor[i] = 1;
   }
@@ -133,6 +131,19 @@ export function castBand(m: SampleMeasures, base: BaselineValues, gain: number):
   return { low: gain * Math.min(1, ...ratios), high: gain * Math.max(1, ...ratios) };
 }
 
+/** The brightest grey level: a cell the light's gain would take past it reads white. */
+const WHITE = 255;
+
+/**
+ * The brightness a cell can have under the light now, from its reference brightness: a camera's tone curve
+ * compresses its highlights and shadows (a white wall brightens less than the textured floor that set the
+ * gain, and clips at white), so a cell moves with the light by anything between none of the band's gain
+ * and all of it.
+ */
+function lightRange(was: number, band: { low: number; high: number }): [number, number] {
+  return [Math.min(was, band.low * was), Math.min(WHITE, Math.max(was, band.high * was))];
+}
+
 interface Region {
   count: number;
   /** Cells of the region whose brightness changed beyond the light's gain. */
@@ -177,7 +188,7 @@ function coverRegions(
       }
     }
     const now = spread(cells.map((i) => means[i]));
-    const was = spread(cells.map((i) => gain * base.cellMeans[i]));
+    const was = spread(cells.map((i) => Math.min(WHITE, gain * base.cellMeans[i])));
     // Cells alike in the reference too (an even road) cannot show a cover by growing more alike.
     regions.push({
       count: cells.length,

@@ -25,9 +25,17 @@ export type FaultTransition = { change: 'raised' | 'cleared'; status: FaultStatu
 
 /** A pending fault survives this many seconds of absence (one missed sample is not a recovery). */
 const PENDING_TOLERANCE_S = 3;
+/**
+ * Share of the judgements in the last raiseAfterSeconds that must show the condition before it is raised: a
+ * fault stays, while what comes and goes (the bare road between cars, a passer-by close to the lens) shows
+ * for a sample or two at a time, short gaps the tolerance above would otherwise bridge.
+ */
+const MIN_PRESENT_SHARE = 0.6;
 
 export class FaultState {
   private s: FaultStatus;
+  /** The pending episode's judgements, oldest first: when, and whether the condition showed. */
+  private judged: { at: number; present: boolean }[] = [];
 
   constructor(
     kind: FaultKind,
@@ -43,10 +51,16 @@ export class FaultState {
   /** Feeds one judgement; returns a transition when the fault is raised or cleared by it. */
   observe(at: number, present: boolean, detail: string, value: number): FaultTransition | null {
     const s = this.s;
+    if (s.phase === 'pending' || (s.phase === 'clear' && present)) this.judge(at, present);
     if (present) {
       if (s.phase === 'clear') Object.assign(s, { phase: 'pending', since: at, raisedAt: null });
       Object.assign(s, { lastSeen: at, detail, value });
-      if (s.phase === 'pending' && at - (s.since as number) >= this.timing.raiseAfterSeconds * 1000) {
+      if (
+        s.phase === 'pending' &&
+        at - (s.since as number) >= this.timing.raiseAfterSeconds * 1000 &&
+        this.presentShare() >= MIN_PRESENT_SHARE
+      ) {
+        this.judged = [];
         Object.assign(s, { phase: 'raised', raisedAt: at });
         return { change: 'raised', status: this.status, at };
       }
@@ -64,8 +78,20 @@ export class FaultState {
     return { change: 'cleared', status: cleared, at };
   }
 
+  /** Keeps the pending episode's judgements of the last raiseAfterSeconds. */
+  private judge(at: number, present: boolean): void {
+    this.judged.push({ at, present });
+    const from = at - this.timing.raiseAfterSeconds * 1000;
+    while (this.judged.length && this.judged[0].at < from) this.judged.shift();
+  }
+
+  private presentShare(): number {
+    return this.judged.length ? this.judged.filter((j) => j.present).length / this.judged.length : 1;
+  }
+
   /** Drops a pending episode without a transition (the picture went away: the camera is offline). */
   reset(): void {
+    this.judged = [];
     Object.assign(this.s, { phase: 'clear', since: null, lastSeen: null, raisedAt: null, detail: '', value: 0 });
   }
 }

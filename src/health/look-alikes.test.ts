@@ -122,6 +122,48 @@ describe('colour cast: a change of hue, never a cover', () => {
   });
 });
 
+describe('brighter light on a near-white wall: highlights compressed, never a cover', () => {
+  // The person walk-through under the bench's clouds (the clip's own exposure brightening too): the textured
+  // floor brightens by the light's gain 1.19, the white wall above by less (212 -> 238, 242 -> 251), as a
+  // camera's tone curve gives near white. That wall is neither changed beyond the light nor flatter than it.
+  const n = CELL_COLS * CELL_ROWS;
+  const wallRows = Math.round(0.3 * CELL_ROWS);
+  const row = (i: number) => Math.floor(i / CELL_COLS);
+  const wall = (i: number) => row(i) < wallRows;
+  const wallWas = (i: number) => 242 - (30 * row(i)) / wallRows;
+  const base: BaselineValues = {
+    sharpness: 100,
+    contrast: 50,
+    noise: 1,
+    chroma: 20,
+    cast: { r: 1, g: 1, b: 1 },
+    cells: Float32Array.from({ length: n }, (_, i) => (wall(i) ? 2 : 20)),
+    cellMeans: Float32Array.from({ length: n }, (_, i) => (wall(i) ? wallWas(i) : 120)),
+    reference: null,
+    structure: 0.9,
+  };
+
+  it('does not read the brightened wall as replaced', () => {
+    const now = measuresOf(
+      Float32Array.from({ length: n }, (_, i) => (wall(i) ? 1.6 : 23)),
+      Float32Array.from({ length: n }, (_, i) => (wall(i) ? 238 + (wallWas(i) - 212) * 0.45 : 143)),
+      { r: 1, g: 1, b: 1 },
+    );
+    const v = coverView(now, base, HEALTH_DEFAULTS.covered);
+    expect(v.gain).toBeCloseTo(143 / 121 + 1 / 121, 1);
+    expect(v.share).toBe(0);
+  });
+
+  it('still reads the same wall hidden by a dark board as covered', () => {
+    const now = measuresOf(
+      Float32Array.from({ length: n }, (_, i) => (wall(i) ? 0.5 : 23)),
+      Float32Array.from({ length: n }, (_, i) => (wall(i) ? 90 : 143)),
+      { r: 1, g: 1, b: 1 },
+    );
+    expect(coverView(now, base, HEALTH_DEFAULTS.covered).share).toBeGreaterThanOrEqual(0.25);
+  });
+});
+
 function measuresOf(cells: Float32Array, cellMeans: Float32Array, c: SampleMeasures['cast']): SampleMeasures {
   const img = sampleFrame({ data: Buffer.alloc(32 * 18 * 3, 100), width: 32, height: 18 }, 0);
   return {
