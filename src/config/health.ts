@@ -50,6 +50,8 @@ const faultShapes = {
    */
   covered: z.strictObject({
     ...timing,
+    /** Share of the samples of the last raiseAfterSeconds that must show it (a cover stays; the bare road between cars comes and goes). */
+    minPresentShare: share,
     minShare: share,
     cellMaxStd: grey,
     maxDetailRatio: share,
@@ -124,6 +126,7 @@ export const HEALTH_DEFAULTS: FaultThresholds = {
     raiseAfterSeconds: 10,
     clearAfterSeconds: 5,
     workOrderAfterSeconds: 300,
+    minPresentShare: 0.6,
     minShare: 0.2,
     cellMaxStd: 2.5,
     maxDetailRatio: 0.5,

@@ -6,6 +6,13 @@ export type FaultPhase = 'clear' | 'pending' | 'raised';
 export interface FaultTiming {
   raiseAfterSeconds: number;
   clearAfterSeconds: number;
+  /**
+   * Share of the judgements in the last raiseAfterSeconds that must show the condition before it is raised
+   * (default 0: shown at the start and never missing longer than the tolerance below). A cover stays, while
+   * the bare road between cars shows as one for a second or two at a time; a blur, though, is hidden for a
+   * moment by every sharp car that passes, so only covered sets it.
+   */
+  minPresentShare?: number;
 }
 
 export interface FaultStatus {
@@ -25,12 +32,6 @@ export type FaultTransition = { change: 'raised' | 'cleared'; status: FaultStatu
 
 /** A pending fault survives this many seconds of absence (one missed sample is not a recovery). */
 const PENDING_TOLERANCE_S = 3;
-/**
- * Share of the judgements in the last raiseAfterSeconds that must show the condition before it is raised: a
- * fault stays, while what comes and goes (the bare road between cars, a passer-by close to the lens) shows
- * for a sample or two at a time, short gaps the tolerance above would otherwise bridge.
- */
-const MIN_PRESENT_SHARE = 0.6;
 
 export class FaultState {
   private s: FaultStatus;
@@ -58,7 +59,7 @@ export class FaultState {
       if (
         s.phase === 'pending' &&
         at - (s.since as number) >= this.timing.raiseAfterSeconds * 1000 &&
-        this.presentShare() >= MIN_PRESENT_SHARE
+        this.presentShare() >= (this.timing.minPresentShare ?? 0)
       ) {
         this.judged = [];
         Object.assign(s, { phase: 'raised', raisedAt: at });

@@ -349,7 +349,7 @@ async function readQuad(
   const tries = refined ? [refined, ...(mode === 'refine' ? [quad] : [])] : mode === 'refine-only' ? [] : [quad];
   for (const q of tries) {
     const crop = uprightCrop(image, q);
-    const read = await recognise(ctx, crop);
+    const read = await recognise(ctx, padImage(crop, Math.max(2, Math.round(crop.height * CROP_PAD)), 0));
     if (!read) continue;
     return toReading(
       read,
