@@ -77,8 +77,8 @@ export class Baseline {
       b: v.cast.b + w * (m.cast.b - v.cast.b),
     };
     for (let i = 0; i < v.cells.length; i++) {
-      v.cells[i] += w * ((m.cells[i] ?? 0) - v.cells[i]);
-      v.cellMeans[i] += w * ((m.cellMeans[i] ?? 0) - v.cellMeans[i]);
+      v.cells[i] = drift(v.cells[i], m.cells[i] ?? 0, w);
+      v.cellMeans[i] = drift(v.cellMeans[i], m.cellMeans[i] ?? 0, w);
     }
     if (this.wantReference && edges) {
       v.reference = Float32Array.from(edges);
@@ -150,6 +150,20 @@ export class Baseline {
       structure: median(l.flatMap((m) => (m.structure === null ? [] : [m.structure]))),
     };
   }
+}
+
+/**
+ * Largest step, in log terms, one sample moves a cell's value (its detail or brightness) by: a car or a person
+ * passing is a large change for a moment and the scene's own change a small one that lasts, so a cell drifts
+ * to what it usually shows (the bare road) rather than to its time average (a fifth of a lane's car on the
+ * road's detail and brightness, after a few hours of traffic: the bare road then read as a cover).
+ */
+const MAX_CELL_STEP = 0.1;
+
+/** One sample's pull on a cell's value: the log ratio clipped to MAX_CELL_STEP, weighted by the drift's weight. */
+function drift(value: number, now: number, weight: number): number {
+  const step = Math.log((now + 1) / (value + 1));
+  return (value + 1) * Math.exp(weight * Math.max(-MAX_CELL_STEP, Math.min(MAX_CELL_STEP, step))) - 1;
 }
 
 /** Per-pixel median of equal-length maps. */
