@@ -192,11 +192,15 @@ async function recognise(ctx: ReaderContext, crop: RgbImage): Promise<(CtcReadin
 /**
  * The rec model drops the last character of a tight crop (it was trained on text lines with
  * margins), so the plate is widened with its own edge pixels first. Only sideways: vertical
- * padding shrinks the glyphs at height 48 and cost 4-6 of 500 CCPD crops.
+ * padding shrinks the glyphs at height 48 and cost 4-6 of 500 CCPD crops. A det box needs it
+ * too: a large tilted CCPD plate's box, unwidened, read 吉EAH71X for 皖AH712X at 960 and 1280 px.
  */
+function widened(crop: RgbImage): RgbImage {
+  return padImage(crop, Math.max(2, Math.round(crop.height * CROP_PAD)), 0);
+}
+
 async function readPlateCrop(ctx: ReaderContext, image: RgbImage, offset: Point): Promise<PlateReading | null> {
-  const pad = Math.max(2, Math.round(image.height * CROP_PAD));
-  const read = await recognise(ctx, padImage(image, pad, 0));
+  const read = await recognise(ctx, widened(image));
   if (!read) return null;
   const [ox, oy] = offset;
   const quad: [number, number][] = [
@@ -349,7 +353,7 @@ async function readQuad(
   const tries = refined ? [refined, ...(mode === 'refine' ? [quad] : [])] : mode === 'refine-only' ? [] : [quad];
   for (const q of tries) {
     const crop = uprightCrop(image, q);
-    const read = await recognise(ctx, padImage(crop, Math.max(2, Math.round(crop.height * CROP_PAD)), 0));
+    const read = await recognise(ctx, widened(crop));
     if (!read) continue;
     return toReading(
       read,
