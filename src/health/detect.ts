@@ -64,7 +64,9 @@ export function detect(m: SampleMeasures, ctx: DetectContext, t: FaultThresholds
   // softer too: moved is judged first and explains a loss of sharpness.
   const moved = movedCondition(ctx, t, still || covered.present);
   // A colour cast or dimmer light scales contrast, and the Laplacian's variance with its square: not a blur.
-  const gain = ctx.baseline ? lightGain(m, ctx.baseline, t.covered.cellMaxStd) : 1;
+  // A brighter light raises contrast only until the highlights clip (lane lines, white plate characters), so
+  // it is not taken out: divided by its square, the clean checkpoint lane at a cloud's 1.2 read as blurred.
+  const gain = Math.min(1, ctx.baseline ? lightGain(m, ctx.baseline, t.covered.cellMaxStd) : 1);
   const blurred = ratioCondition(
     m.sharpness / (gain * gain),
     ctx.baseline?.sharpness,

@@ -164,6 +164,25 @@ describe('brighter light on a near-white wall: highlights compressed, never a co
   });
 });
 
+describe('brighter light: contrast up only until the highlights clip, never a blur', () => {
+  // A light scene with white marks (lane lines, plate characters) in light 25% brighter than when it was
+  // learnt: the marks clip at white and the textured cells say gain 1.13, so the Laplacian falls to 0.34 of
+  // the usual, 0.27 once divided by the gain's square (a blur below 0.3).
+  const bright: Fault = (f) => mapPixels(f, (r, g, b) => [r * 1.25, g * 1.25, b * 1.25]);
+
+  class Marked extends SyntheticScene {
+    override frame(index: number): RgbImage {
+      return mapPixels(super.frame(index), (r, g, b) =>
+        r + g + b > 370 ? [250, 250, 250] : [0.35 * r + 135, 0.35 * g + 135, 0.35 * b + 135],
+      );
+    }
+  }
+
+  it('raises nothing', () => {
+    expect(play(new Marked({ width: 320, height: 180 }), FROM + 60, bright)).toEqual([]);
+  });
+});
+
 function measuresOf(cells: Float32Array, cellMeans: Float32Array, c: SampleMeasures['cast']): SampleMeasures {
   const img = sampleFrame({ data: Buffer.alloc(32 * 18 * 3, 100), width: 32, height: 18 }, 0);
   return {
