@@ -133,6 +133,8 @@ export function castBand(m: SampleMeasures, base: BaselineValues, gain: number):
 
 /** The brightest grey level: a cell the light's gain would take past it reads white. */
 const WHITE = 255;
+/** A cell's mean at or above this is (mostly) clipped white. */
+const NEAR_WHITE = 250;
 
 /**
  * The brightness a cell can have under the light now, from its reference brightness: a camera's tone curve
@@ -187,14 +189,17 @@ function coverRegions(
         stack[top++] = j;
       }
     }
-    const now = spread(cells.map((i) => means[i]));
-    const was = spread(cells.map((i) => Math.min(WHITE, gain * base.cellMeans[i])));
+    // A cell at white now has lost its pattern to the clip, not to a cover (a bright wall under a brighter
+    // cloud): only the cells below it tell whether the region grew flat, and where they are few nothing does.
+    const judged = cells.filter((i) => means[i] < NEAR_WHITE);
+    const now = spread(judged.map((i) => means[i]));
+    const was = spread(judged.map((i) => Math.min(WHITE, gain * base.cellMeans[i])));
     // Cells alike in the reference too (an even road) cannot show a cover by growing more alike.
     regions.push({
       count: cells.length,
       changed: cells.reduce((k, i) => k + changed[i], 0),
       lost: cells.reduce((k, i) => k + lost[i], 0),
-      spreadRatio: was >= MIN_SPREAD ? now / was : 1,
+      spreadRatio: was >= MIN_SPREAD && judged.length >= 0.5 * cells.length ? now / was : 1,
     });
   }
   return regions.sort((a, b) => b.count - a.count);

@@ -154,6 +154,19 @@ describe('brighter light on a near-white wall: highlights compressed, never a co
     expect(v.share).toBe(0);
   });
 
+  it('does not read a wall the brighter light clips to white as flattened', () => {
+    // The wall (176-240) brightens by 1.3 where the floor says 1.19: most of it reaches white, so its cells
+    // are flatter than the floor's gain predicts; that is the clip's doing, not a cover's.
+    const was = (i: number) => 240 - (80 * row(i)) / wallRows;
+    const clipBase = { ...base, cellMeans: Float32Array.from({ length: n }, (_, i) => (wall(i) ? was(i) : 120)) };
+    const now = measuresOf(
+      Float32Array.from({ length: n }, (_, i) => (wall(i) ? 1.6 : 23)),
+      Float32Array.from({ length: n }, (_, i) => (wall(i) ? Math.min(255, 1.3 * was(i)) : 143)),
+      { r: 1, g: 1, b: 1 },
+    );
+    expect(coverView(now, clipBase, HEALTH_DEFAULTS.covered).share).toBe(0);
+  });
+
   it('still reads the same wall hidden by a dark board as covered', () => {
     const now = measuresOf(
       Float32Array.from({ length: n }, (_, i) => (wall(i) ? 0.5 : 23)),
