@@ -52,7 +52,8 @@ export class FaultState {
   /** Feeds one judgement; returns a transition when the fault is raised or cleared by it. */
   observe(at: number, present: boolean, detail: string, value: number): FaultTransition | null {
     const s = this.s;
-    if (s.phase === 'pending' || (s.phase === 'clear' && present)) this.judge(at, present);
+    const shareAsked = (this.timing.minPresentShare ?? 0) > 0;
+    if (shareAsked && (s.phase === 'pending' || (s.phase === 'clear' && present))) this.judge(at, present);
     if (present) {
       if (s.phase === 'clear') Object.assign(s, { phase: 'pending', since: at, raisedAt: null });
       Object.assign(s, { lastSeen: at, detail, value });

@@ -97,17 +97,11 @@ describe('colour cast: a change of hue, never a cover', () => {
   it('does not read a wall dimmed by a cast, with a few cells that lost detail, as replaced', () => {
     const n = CELL_COLS * CELL_ROWS;
     const wall = (i: number) => i < 0.4 * n;
-    const base: BaselineValues = {
-      sharpness: 100,
-      contrast: 50,
-      noise: 1,
-      chroma: 40,
-      cast: { r: 1, g: 1, b: 1 },
-      cells: Float32Array.from({ length: n }, (_, i) => (wall(i) ? (i % 10 === 0 ? 20 : 2) : 20)),
-      cellMeans: Float32Array.from({ length: n }, (_, i) => (wall(i) ? 200 : 120)),
-      reference: null,
-      structure: 0.9,
-    };
+    const base = baselineOf(
+      Float32Array.from({ length: n }, (_, i) => (wall(i) ? (i % 10 === 0 ? 20 : 2) : 20)),
+      Float32Array.from({ length: n }, (_, i) => (wall(i) ? 200 : 120)),
+      40,
+    );
     const now = measuresOf(
       Float32Array.from({ length: n }, (_, i) => (wall(i) ? (i % 10 === 0 ? 0.8 : 1.3) : 18)),
       Float32Array.from({ length: n }, (_, i) => (wall(i) ? 134 : 110)),
@@ -131,17 +125,11 @@ describe('brighter light on a near-white wall: highlights compressed, never a co
   const row = (i: number) => Math.floor(i / CELL_COLS);
   const wall = (i: number) => row(i) < wallRows;
   const wallWas = (i: number) => 242 - (30 * row(i)) / wallRows;
-  const base: BaselineValues = {
-    sharpness: 100,
-    contrast: 50,
-    noise: 1,
-    chroma: 20,
-    cast: { r: 1, g: 1, b: 1 },
-    cells: Float32Array.from({ length: n }, (_, i) => (wall(i) ? 2 : 20)),
-    cellMeans: Float32Array.from({ length: n }, (_, i) => (wall(i) ? wallWas(i) : 120)),
-    reference: null,
-    structure: 0.9,
-  };
+  const base = baselineOf(
+    Float32Array.from({ length: n }, (_, i) => (wall(i) ? 2 : 20)),
+    Float32Array.from({ length: n }, (_, i) => (wall(i) ? wallWas(i) : 120)),
+    20,
+  );
 
   it('does not read the brightened wall as replaced', () => {
     const now = measuresOf(
@@ -195,6 +183,21 @@ describe('brighter light: contrast up only until the highlights clip, never a bl
     expect(play(new Marked({ width: 320, height: 180 }), FROM + 60, bright)).toEqual([]);
   });
 });
+
+/** A learnt baseline with these cells' detail and brightness (the rest as a plain textured scene's). */
+function baselineOf(cells: Float32Array, cellMeans: Float32Array, chroma: number): BaselineValues {
+  return {
+    sharpness: 100,
+    contrast: 50,
+    noise: 1,
+    chroma,
+    cast: { r: 1, g: 1, b: 1 },
+    cells,
+    cellMeans,
+    reference: null,
+    structure: 0.9,
+  };
+}
 
 function measuresOf(cells: Float32Array, cellMeans: Float32Array, c: SampleMeasures['cast']): SampleMeasures {
   const img = sampleFrame({ data: Buffer.alloc(32 * 18 * 3, 100), width: 32, height: 18 }, 0);

@@ -5,7 +5,7 @@ import path from 'node:path';
 import ort from 'onnxruntime-node';
 import type { RgbImage } from '../domain/frame.js';
 import { type CtcProbabilities, ctcCharset } from './ctc-decode.js';
-import { resizeImage, toTensor } from './image.js';
+import { padImage, resizeImage, toTensor } from './image.js';
 import { OnnxModelError, type OnnxSession, loadOnnxModel } from './onnx-session.js';
 import { rewriteRecModel } from './rec-graph.js';
 
@@ -46,6 +46,14 @@ export async function loadPlateModels(
     rewrite: { name: 'rec-folded', apply: (bytes) => rewriteRecModel(bytes).bytes },
   });
   return { det, rec, charset };
+}
+
+/**
+ * The line widened left and right with its own edge pixels, by `share` of its height (at least 2 px): the rec
+ * model drops the last character of a tight crop (it was trained on text lines with margins).
+ */
+export function widenSideways(line: RgbImage, share: number): RgbImage {
+  return padImage(line, Math.max(2, Math.round(line.height * share)), 0);
 }
 
 /** One line of text through the rec model: scaled to height 48 (width in proportion, at most 640), per-step class probabilities. */

@@ -17,12 +17,12 @@ import {
   greedyDecode,
 } from './ctc-decode.js';
 import { boundsOf, overlapOfSmaller } from './geometry.js';
-import { type Point, cropImage, padImage, rotate90, warpQuad } from './image.js';
+import { type Point, cropImage, rotate90, warpQuad } from './image.js';
 import type { OnnxSession } from './onnx-session.js';
 import { detInputSize, detectTextQuads, twoRowCandidates } from './plate-detector.js';
 import { REFINE_BELOW_SCALE, refineQuad } from './plate-refine.js';
 import { type TwoRowReader, createTwoRowReader } from './plate-two-row.js';
-import { REC_HEIGHT, defaultModelDir, loadPlateModels, recProbabilities } from './plate-models.js';
+import { REC_HEIGHT, defaultModelDir, loadPlateModels, recProbabilities, widenSideways } from './plate-models.js';
 import { PROVINCE_LOG_BIAS } from './province-prior.js';
 
 export interface PlateReading {
@@ -110,8 +110,6 @@ const MAX_TEXT_BOXES = 12;
  * almost nothing was invented to fill a slot. Correct CCPD reads go down to 0.01 (dark provinces).
  */
 const MIN_CHAR_PROBABILITY = 0.002;
-export { defaultModelDir };
-
 export async function createPlateReader(opts: PlateReaderOptions = {}): Promise<PlateReader> {
   const dir = opts.modelDir ?? defaultModelDir();
   const { det, rec, charset } = await loadPlateModels(dir, opts.threads ?? 1);
@@ -196,7 +194,7 @@ async function recognise(ctx: ReaderContext, crop: RgbImage): Promise<(CtcReadin
  * too: a large tilted CCPD plate's box, unwidened, read 吉EAH71X for 皖AH712X at 960 and 1280 px.
  */
 function widened(crop: RgbImage): RgbImage {
-  return padImage(crop, Math.max(2, Math.round(crop.height * CROP_PAD)), 0);
+  return widenSideways(crop, CROP_PAD);
 }
 
 async function readPlateCrop(ctx: ReaderContext, image: RgbImage, offset: Point): Promise<PlateReading | null> {

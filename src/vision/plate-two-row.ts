@@ -8,9 +8,8 @@ import {
   type PlateDecoderOptions,
   createPlateDecoder,
 } from './ctc-decode.js';
-import { padImage } from './image.js';
 import type { OnnxSession } from './onnx-session.js';
-import { recProbabilities } from './plate-models.js';
+import { recProbabilities, widenSideways } from './plate-models.js';
 import { buildAutomaton, type Automaton } from './plate-automaton.js';
 import { cutRows, splitRows } from './plate-rows.js';
 
@@ -95,5 +94,5 @@ export function createTwoRowReader(opts: TwoRowOptions): TwoRowReader {
 
 /** One row through the rec model: widened with its edge pixels, scaled to height 48. */
 function rowProbabilities(rec: OnnxSession, row: RgbImage): Promise<CtcProbabilities> {
-  return recProbabilities(rec, padImage(row, Math.max(2, Math.round(row.height * ROW_PAD)), 0));
+  return recProbabilities(rec, widenSideways(row, ROW_PAD));
 }

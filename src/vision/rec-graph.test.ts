@@ -4,7 +4,7 @@ import path from 'node:path';
 import ort from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { resizeImage, toTensor } from './image.js';
-import { defaultModelDir } from './plate-reader.js';
+import { defaultModelDir } from './plate-models.js';
 import { renderPlateCrop } from './plate-render.js';
 import { rewriteRecModel } from './rec-graph.js';
 
