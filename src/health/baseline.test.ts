@@ -45,3 +45,15 @@ describe('Baseline drift', () => {
     expect(b.current?.cellMeans[0]).toBeCloseTo(140, 0);
   });
 });
+
+describe('Baseline drift from a learning that saw something else', () => {
+  it('comes back within half an hour to the wall behind a person who stood in the cells through the learning', () => {
+    // One sample a second, drifting over an hour (the defaults): a person (dark, some detail) while learning.
+    const b = new Baseline({ learnSamples: 30, adaptWeight: 1 / 3600 });
+    for (let i = 0; i < 30; i++) b.learn(sample(6, 68), null);
+    for (let i = 0; i < 30 * 60; i++) b.learn(sample(2, 243 + (i % 3) - 1), null);
+    expect(b.current?.cellMeans[0]).toBeGreaterThan(243 * 0.95);
+    expect(b.current?.cellMeans[0]).toBeLessThan(243 * 1.02);
+    expect(b.current?.cells[0]).toBeLessThan(2 * 1.1);
+  });
+});

@@ -45,6 +45,8 @@ export class Baseline {
   private learningEdges: Float32Array[] = [];
   private values: BaselineValues | null = null;
   private wantReference = true;
+  /** Per cell, how many samples in a row pulled its detail (and its brightness) the same way: + up, - down. */
+  private runs = { cells: new Int32Array(0), cellMeans: new Int32Array(0) };
 
   constructor(private readonly opts: BaselineOptions) {}
 
@@ -76,9 +78,11 @@ export class Baseline {
       g: v.cast.g + w * (m.cast.g - v.cast.g),
       b: v.cast.b + w * (m.cast.b - v.cast.b),
     };
+    if (this.runs.cells.length !== v.cells.length)
+      this.runs = { cells: new Int32Array(v.cells.length), cellMeans: new Int32Array(v.cells.length) };
     for (let i = 0; i < v.cells.length; i++) {
-      v.cells[i] = drift(v.cells[i], m.cells[i] ?? 0, w);
-      v.cellMeans[i] = drift(v.cellMeans[i], m.cellMeans[i] ?? 0, w);
+      v.cells[i] = drift(v.cells[i], m.cells[i] ?? 0, w, this.runs.cells, i);
+      v.cellMeans[i] = drift(v.cellMeans[i], m.cellMeans[i] ?? 0, w, this.runs.cellMeans, i);
     }
     if (this.wantReference && edges) {
       v.reference = Float32Array.from(edges);
@@ -160,10 +164,24 @@ export class Baseline {
  */
 const MAX_CELL_STEP = 0.1;
 
+/**
+ * A cell pulled the same way by this many samples in a row doubles its pace, and again for every further run of
+ * as many, up to MAX_PACE: the value is then on one side of everything the cell shows (a person who stood there
+ * through the learning, against the wall behind), and at the clipped pace alone it took about 13 h to come back
+ * from 68 to the wall's 243. Traffic turns the pull back with every car, so the road's value keeps its pace.
+ */
+const RUN_TO_DOUBLE = 60;
+const MAX_PACE = 1024;
+
 /** One sample's pull on a cell's value: the log ratio clipped to MAX_CELL_STEP, weighted by the drift's weight. */
-function drift(value: number, now: number, weight: number): number {
+function drift(value: number, now: number, weight: number, runs: Int32Array, i: number): number {
   const step = Math.log((now + 1) / (value + 1));
-  return (value + 1) * Math.exp(weight * Math.max(-MAX_CELL_STEP, Math.min(MAX_CELL_STEP, step))) - 1;
+  const run = runs[i];
+  runs[i] = step > 0 ? Math.max(0, run) + 1 : step < 0 ? Math.min(0, run) - 1 : 0;
+  const pace = Math.min(MAX_PACE, 2 ** Math.floor(Math.abs(runs[i]) / RUN_TO_DOUBLE));
+  const pull = weight * pace * Math.max(-MAX_CELL_STEP, Math.min(MAX_CELL_STEP, step));
+  // Never past the sample itself: at full pace a pull could overshoot what the cell now shows.
+  return (value + 1) * Math.exp(step > 0 ? Math.min(pull, step) : Math.max(pull, step)) - 1;
 }
 
 /** Per-pixel median of equal-length maps. */

@@ -1,5 +1,6 @@
 // Judges one sample: which fault conditions are present, each with the measure behind it. Faults that
-// another explains are held back (a black picture is not also "blurred", "covered" and "frozen").
+// another explains are held back (a black picture is not also "blurred", "covered" and "frozen"): such a
+// sample says nothing of them, so it neither continues nor ends their episode (FaultState's 'held').
 import type { FaultThresholds } from '../config/health.js';
 import type { BaselineValues } from './baseline.js';
 import { coverView, lightGain } from './cover.js';
@@ -13,6 +14,8 @@ export interface Condition {
   value: number;
   /** What was seen, in words, for the work order. */
   detail: string;
+  /** Another fault hides this one (a black picture cannot show a blur): the sample tells neither way. */
+  held?: boolean;
 }
 
 export interface FrameRateView {
@@ -39,11 +42,17 @@ export interface DetectContext {
    * that fault between, and the flat regions it leaves are not judged as a cover (optional: false).
    */
   exposureNow?: boolean;
+  /**
+   * The covered fault is raised: a sample where the cover's share dips below the threshold still has it, so what
+   * it explains (a lost reference view, a loss of sharpness or colour) stays explained (optional: false).
+   */
+  coveredNow?: boolean;
 }
 
 export type Conditions = Record<FrameFaultKind, Condition>;
 
 const absent = (value = 0, detail = ''): Condition => ({ present: false, value, detail });
+const heldBack = (value = 0): Condition => ({ present: false, value, detail: '', held: true });
 const round = (v: number, d = 2) => Number(v.toFixed(d));
 
 export function detect(m: SampleMeasures, ctx: DetectContext, t: FaultThresholds): Conditions {
@@ -55,14 +64,16 @@ export function detect(m: SampleMeasures, ctx: DetectContext, t: FaultThresholds
   const usual = ctx.baseline?.contrast ?? 0;
   const flatNow = e.std <= o.washedMaxStd || (usual > 0 && e.std <= o.washedMaxContrastRatio * usual);
   const white = e.whiteShare >= o.minWhiteShare || (e.mean >= o.washedMean && flatNow);
-  const exposureBad = black || white;
-  const covered = coveredCondition(m, ctx.baseline, t, exposureBad || (ctx.exposureNow ?? false));
-  const frozen = frozenCondition(m, t, exposureBad || covered.present);
+  // A raised exposure fault or cover goes on explaining what it explains on the samples where it flickers off.
+  const exposureBad = black || white || (ctx.exposureNow ?? false);
+  const covered = coveredCondition(m, ctx.baseline, t, exposureBad);
+  const hidden = covered.present || (ctx.coveredNow ?? false);
+  const frozen = frozenCondition(m, t, exposureBad || hidden);
   // A frozen picture says nothing about the camera's present view: it holds back the image faults below.
   const still = exposureBad || frozen.present;
   // A blur keeps the scene's layout (the coarse edge map); a turned camera loses it, and its new view is often
   // softer too: moved is judged first and explains a loss of sharpness.
-  const moved = movedCondition(ctx, t, still || covered.present);
+  const moved = movedCondition(ctx, t, still || hidden);
   // A colour cast or dimmer light scales contrast, and the Laplacian's variance with its square: not a blur.
   // A brighter light raises contrast only until the highlights clip (lane lines, white plate characters), so
   // it is not taken out: divided by its square, the clean checkpoint lane at a cloud's 1.2 read as blurred.
@@ -71,7 +82,7 @@ export function detect(m: SampleMeasures, ctx: DetectContext, t: FaultThresholds
     m.sharpness / (gain * gain),
     ctx.baseline?.sharpness,
     (r) => r <= t.blurred.maxRatio,
-    still || covered.present || moved.present,
+    still || hidden || moved.present,
     'sharpness',
   );
   return {
@@ -89,11 +100,11 @@ export function detect(m: SampleMeasures, ctx: DetectContext, t: FaultThresholds
     covered,
     blurred,
     moved,
-    colour: colourCondition(m, ctx, t, still || covered.present),
+    colour: colourCondition(m, ctx, t, still || hidden),
     noise: noiseCondition(m, ctx.baseline, t, still),
     // A featureless or frozen picture repeats whatever the camera sends: the rate cannot be told from it. Only a
     // raised freeze holds it back (a still sample between two bursts of an irregular stream is no freeze).
-    framerate: frameRateCondition(ctx, t, ctx.frozenNow || exposureBad || covered.present),
+    framerate: frameRateCondition(ctx, t, ctx.frozenNow || exposureBad || hidden),
   };
 }
 
@@ -101,7 +112,12 @@ function frozenCondition(m: SampleMeasures, t: FaultThresholds, explained: boole
   if (m.change === null) return absent();
   // A featureless picture stands still whether or not the stream is frozen: nothing to tell by.
   const present = !explained && m.change <= t.frozen.maxChange && m.exposure.std >= t.frozen.minDetail;
-  return { present, value: round(m.change, 3), detail: `change between samples ${round(m.change, 3)} grey levels` };
+  return {
+    present,
+    held: explained,
+    value: round(m.change, 3),
+    detail: `change between samples ${round(m.change, 3)} grey levels`,
+  };
 }
 
 function coveredCondition(
@@ -113,6 +129,7 @@ function coveredCondition(
   const v = coverView(m, base, t.covered);
   return {
     present: !explained && v.share >= t.covered.minShare,
+    held: explained,
     value: round(v.share),
     detail: `${Math.round(v.share * 100)}% of the picture hidden by one uniform region (${Math.round(v.changedShare * 100)}% of it changed brightness, light gain ${round(v.gain)})`,
   };
@@ -129,6 +146,7 @@ function ratioCondition(
   const ratio = value / base;
   return {
     present: !explained && bad(ratio),
+    held: explained,
     value: round(ratio, 3),
     detail: `${what} ${round(ratio * 100, 0)}% of this camera's usual`,
   };
@@ -141,6 +159,7 @@ function movedCondition(ctx: DetectContext, t: FaultThresholds, explained: boole
   const sim = ncc(ref, ctx.edges);
   return {
     present: !explained && sim < t.moved.minSimilarity,
+    held: explained,
     value: round(sim, 3),
     detail: `similarity to the reference view ${round(sim, 2)}`,
   };
@@ -148,7 +167,8 @@ function movedCondition(ctx: DetectContext, t: FaultThresholds, explained: boole
 
 function colourCondition(m: SampleMeasures, ctx: DetectContext, t: FaultThresholds, explained: boolean): Condition {
   const base = ctx.baseline;
-  if (!base || explained) return absent();
+  if (!base) return absent();
+  if (explained) return heldBack();
   const c = t.colour;
   const shift = Math.hypot(m.cast.r - base.cast.r, m.cast.g - base.cast.g, m.cast.b - base.cast.b);
   // Night: the IR cut filter is out and a grey picture is what a working camera gives, so only a cast counts.
@@ -173,6 +193,7 @@ function noiseCondition(
   const present = !explained && ratio >= t.noise.minRatio && m.noise >= t.noise.minSigma;
   return {
     present,
+    held: explained,
     value: round(ratio),
     detail: `noise sigma ${round(m.noise, 2)}, ${round(ratio, 1)}x this camera's usual`,
   };
@@ -180,7 +201,8 @@ function noiseCondition(
 
 function frameRateCondition(ctx: DetectContext, t: FaultThresholds, explained: boolean): Condition {
   const f = ctx.frameRate;
-  if (f.frames < 5 || explained) return absent(1);
+  if (f.frames < 5) return absent(1);
+  if (explained) return heldBack(1);
   const present = f.newShare < t.framerate.minNewShare || f.maxGapSeconds > t.framerate.maxGapSeconds;
   return {
     present,

@@ -30,13 +30,30 @@ export interface FaultStatus {
 
 export type FaultTransition = { change: 'raised' | 'cleared'; status: FaultStatus; at: number };
 
+/**
+ * One sample's judgement: the condition showed, it did not, or another fault hid it ('held': a covered or black
+ * picture cannot show a blur). A held sample neither continues the condition nor ends it.
+ */
+export type Judgement = boolean | 'held';
+
 /** A pending fault survives this many seconds of absence (one missed sample is not a recovery). */
 const PENDING_TOLERANCE_S = 3;
+
+/** What the state counts between samples: the time judged absent since the condition last showed, and when. */
+interface Absence {
+  /** Milliseconds judged absent since the last sample that showed the condition (held time not counted). */
+  absentMs: number;
+  /** Milliseconds held back since the last sample judged either way. */
+  heldMs: number;
+  /** The previous judgement's time, epoch ms. */
+  prevAt: number | null;
+}
 
 export class FaultState {
   private s: FaultStatus;
   /** The pending episode's judgements, oldest first: when, and whether the condition showed. */
   private judged: { at: number; present: boolean }[] = [];
+  private gap: Absence = { absentMs: 0, heldMs: 0, prevAt: null };
 
   constructor(
     kind: FaultKind,
@@ -50,11 +67,23 @@ export class FaultState {
   }
 
   /** Feeds one judgement; returns a transition when the fault is raised or cleared by it. */
-  observe(at: number, present: boolean, detail: string, value: number): FaultTransition | null {
+  observe(at: number, judgement: Judgement, detail: string, value: number): FaultTransition | null {
     const s = this.s;
+    const dt = this.gap.prevAt === null ? 0 : Math.max(0, at - this.gap.prevAt);
+    this.gap.prevAt = at;
+    if (judgement === 'held') {
+      if (s.phase === 'clear') return null;
+      this.gap.heldMs += dt;
+      // Hidden longer than it takes to raise: what was pending before says nothing of what comes after.
+      if (s.phase === 'pending' && this.gap.heldMs > this.timing.raiseAfterSeconds * 1000) this.reset();
+      return null;
+    }
+    this.gap.heldMs = 0;
+    const present = judgement;
     const shareAsked = (this.timing.minPresentShare ?? 0) > 0;
     if (shareAsked && (s.phase === 'pending' || (s.phase === 'clear' && present))) this.judge(at, present);
     if (present) {
+      this.gap.absentMs = 0;
       if (s.phase === 'clear') Object.assign(s, { phase: 'pending', since: at, raisedAt: null });
       Object.assign(s, { lastSeen: at, detail, value });
       if (
@@ -69,7 +98,8 @@ export class FaultState {
       return null;
     }
     if (s.phase === 'clear') return null;
-    const absentFor = (at - (s.lastSeen as number)) / 1000;
+    this.gap.absentMs += dt;
+    const absentFor = this.gap.absentMs / 1000;
     if (s.phase === 'pending') {
       if (absentFor > Math.min(PENDING_TOLERANCE_S, this.timing.raiseAfterSeconds)) this.reset();
       return null;
@@ -94,6 +124,7 @@ export class FaultState {
   /** Drops a pending episode without a transition (the picture went away: the camera is offline). */
   reset(): void {
     this.judged = [];
+    this.gap = { absentMs: 0, heldMs: 0, prevAt: this.gap.prevAt };
     Object.assign(this.s, { phase: 'clear', since: null, lastSeen: null, raisedAt: null, detail: '', value: 0 });
   }
 }

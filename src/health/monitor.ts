@@ -134,6 +134,7 @@ export class CameraHealthMonitor {
         frameRate: this.frameRate.view(at),
         frozenNow: raisedNow('frozen'),
         exposureNow: raisedNow('black') || raisedNow('overexposed'),
+        coveredNow: raisedNow('covered'),
       },
       t,
     );
@@ -149,7 +150,7 @@ export class CameraHealthMonitor {
         (measures.change ?? 0) > FROZEN_RESET_FACTOR * t.frozen.maxChange
       )
         state.reset();
-      const tr = state.observe(at, t[kind].enabled && c.present, c.detail, c.value);
+      const tr = state.observe(at, c.held ? 'held' : t[kind].enabled && c.present, c.detail, c.value);
       if (tr) transitions.push(tr);
     }
     const clockTr = this.judgeClock(at);
