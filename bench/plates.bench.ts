@@ -109,19 +109,23 @@ export default async function plates(ctx: BenchContext): Promise<object> {
   const framesDir = path.join(ctx.dataDir, 'plates/ccpd-frames');
   if (!existsSync(cropsDir) || !existsSync(framesDir))
     return { skipped: `no plates/ccpd-crops or plates/ccpd-frames in ${ctx.dataDir}` };
-  const reader = await createPlateReader({ threads: 1 });
+  // `--rec=fp32` reads with the float rec model instead of the default int8 (plates.recPrecision).
+  const recPrecision = ctx.args.includes('--rec=fp32') ? 'fp32' : 'int8';
+  const reader = await createPlateReader({ threads: 1, recPrecision });
   // Plain greedy decoding of the same padded crops, any text accepted: the baseline the grammar decoder replaces.
   const greedy = await createPlateReader({
     threads: 1,
+    recPrecision,
     templates: [],
     formats: [{ name: 'any', pattern: /^.+$/u }],
     minConfidence: 0,
   });
   // The decoder without the province correction (province-prior.ts), for comparison.
-  const raw = await createPlateReader({ threads: 1, logBias: null });
+  const raw = await createPlateReader({ threads: 1, recPrecision, logBias: null });
   const confusions = new Confusions();
   return {
     threads: 1,
+    recPrecision,
     ccpdCrops: await benchCrops(cropsDir, reader, greedy, confusions),
     ccpdCropsUncorrected: (await benchCrops(cropsDir, raw, greedy, new Confusions())).exact,
     rendered: await benchRendered(reader, confusions),

@@ -66,6 +66,7 @@ function once<T>(load: () => Promise<T>): () => Promise<T> {
 const plateModel = once<PlateReader>(() =>
   createPlateReader({
     threads: config.plates.threads,
+    recPrecision: config.plates.recPrecision,
     formats: [...CHINESE_FORMATS, ...compileFormats(config.plates.formats)],
   }),
 );

@@ -134,9 +134,9 @@ export class CameraWorkers {
   }
 
   private plateModel(): Promise<PlateReader> {
-    const { threads, formats } = this.config.plates;
+    const { threads, formats, recPrecision } = this.config.plates;
     return (this.plates ??= retryable(
-      createPlateReader({ threads, formats: [...CHINESE_FORMATS, ...compileFormats(formats)] }),
+      createPlateReader({ threads, recPrecision, formats: [...CHINESE_FORMATS, ...compileFormats(formats)] }),
       () => (this.plates = null),
     ));
   }

